@@ -1,0 +1,249 @@
+"""The ``hub`` command. Messages are German; exit codes are documented in docs/cli.md.
+
+Exit codes: 0 success, 1 package invalid, 2 wrong usage, 3 not found,
+4 conflict (version exists or is not newer), 5 catalogue or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gettext
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from hub.errors import BadRequest, HubError, problem_details
+from hub.model import Problem
+from hub.store import Catalog, default_data_dir, ensure_seeded, publish, repair_tags
+from hub.validate import PackageFiles, validate_package
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 5
+
+_ARGPARSE_DE = {
+    "usage: ": "Aufruf: ",
+    "the following arguments are required: %s": "diese Angaben fehlen: %s",
+    "unrecognized arguments: %s": "unbekannte Angaben: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ungültige Wahl: %(value)r (möglich: %(choices)s)",
+    "show this help message and exit": "diese Hilfe zeigen und beenden",
+    "positional arguments": "Angaben",
+    "options": "Optionen",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
+    "expected one argument": "erwartet einen Wert",
+}
+# argparse looks its sentences up through gettext at call time; answering in German here
+# is simpler than a compiled catalogue for a handful of strings.
+argparse._ = lambda message: _ARGPARSE_DE.get(message, gettext.gettext(message))  # type: ignore[attr-defined]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hub", description="Transferhub: bewährte kommunale Lösungen teilen, finden und nachnutzen.")
+    parser.add_argument("--data", metavar="DIR", type=Path, help="Datenverzeichnis (Standard: $HUB_DATA oder ~/.local/share/transferhub)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], text: str, *, json_flag: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=text, description=text)
+        p.set_defaults(handler=handler)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+        return p
+
+    p = command("validate", cmd_validate, "Pakete prüfen, ohne etwas zu schreiben; meldet alle Probleme.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="Paketordner")
+    command("init", cmd_init, "Datenrepository anlegen und aus dem eingebetteten Katalog befüllen.")
+    p = command("publish", cmd_publish, "Eine Paketversion prüfen und veröffentlichen.")
+    p.add_argument("path", metavar="PATH", help="Paketordner")
+    command("list", cmd_list, "Alle Pakete des Katalogs auflisten.")
+    p = command("show", cmd_show, "Ein Paket anzeigen (neueste oder eine bestimmte Version).")
+    p.add_argument("ref", metavar="ID[@VERSION]", help="Paketkennung, optional mit @Version")
+    p = command("versions", cmd_versions, "Veröffentlichte Versionen eines Pakets auflisten.")
+    p.add_argument("id", metavar="ID")
+    p = command("history", cmd_history, "Änderungshistorie eines Pakets (Commits im Katalog).")
+    p.add_argument("id", metavar="ID")
+    p = command("diff", cmd_diff, "Unterschiede zwischen zwei Versionen eines Pakets.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("old", metavar="V1")
+    p.add_argument("new", metavar="V2")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except HubError as exc:
+        if getattr(args, "json", False):
+            _print_json(problem_details(exc))
+        else:
+            print(f"Fehler: {exc.detail}", file=sys.stderr)
+            _print_problems(exc.problems, sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback to the user
+        if os.environ.get("HUB_DEBUG"):
+            raise
+        print(f"Interner Fehler ({type(exc).__name__}): {exc}. Mit HUB_DEBUG=1 erscheinen Einzelheiten.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _catalog(args: argparse.Namespace) -> Catalog:
+    """The data repository, created and seeded on first use: nothing needs configuring."""
+    path = (args.data or default_data_dir()) / "catalog.git"
+    catalog = Catalog.create(path)
+    ensure_seeded(catalog)
+    return catalog
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
+
+
+def _print_problems(problems: list[Problem], stream: Any) -> None:
+    for problem in problems:
+        print(f"  {problem.place()}: [{problem.code}] {problem.message}", file=stream)
+
+
+def _split_ref(ref: str) -> tuple[str, str | None]:
+    package_id, _, version = ref.partition("@")
+    if package_id.count("/") != 1:
+        raise BadRequest(f"„{ref}“ ist keine Paketkennung der Form <herausgeber>/<kurzname>[@version].")
+    return package_id, version or None
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    reports = []
+    for path in args.paths:
+        folder = Path(path)
+        if not folder.is_dir():
+            problems = [Problem(code="manifest-missing", file=str(folder), message=f"„{folder}“ ist kein Ordner.")]
+        else:
+            problems = validate_package(PackageFiles.from_folder(folder)).problems
+        reports.append({"path": str(path), "valid": not problems, "problems": [p.to_dict() for p in problems]})
+        if not args.json:
+            if problems:
+                print(f"✗ {path}: {len(problems)} Problem(e)")
+                _print_problems(problems, sys.stdout)
+            else:
+                print(f"✓ {path}: gültig")
+    if args.json:
+        _print_json(reports)
+    return EXIT_OK if all(r["valid"] for r in reports) else EXIT_INVALID
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = (args.data or default_data_dir()) / "catalog.git"
+    catalog = Catalog.create(path)
+    seeded = ensure_seeded(catalog)
+    repaired = repair_tags(catalog)
+    ids = catalog.package_ids()
+    if args.json:
+        _print_json({"path": str(path), "seeded": seeded, "packages": len(ids), "repaired_tags": repaired})
+    else:
+        state = "angelegt und aus dem eingebetteten Katalog befüllt" if seeded else "vorhanden"
+        print(f"Katalog {state}: {path} ({len(ids)} Pakete)")
+        for tag in repaired:
+            print(f"  fehlendes Tag wiederhergestellt: {tag}")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    folder = Path(args.path)
+    if not folder.is_dir():
+        raise BadRequest(f"„{folder}“ ist kein Ordner.")
+    result = publish(_catalog(args), PackageFiles.from_folder(folder))
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"Veröffentlicht: {result.id} {result.version} (Commit {result.commit[:12]}, Tag {result.tag})")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    manifests = _catalog(args).manifests()
+    if args.json:
+        _print_json([{"id": m.id, "name": m.name, "version": m.version, "publisher": m.publisher.name, "themenfeld": m.classification.themenfeld, "status": m.status.development} for m in manifests])
+        return EXIT_OK
+    width = max((len(m.id) for m in manifests), default=10)
+    for m in manifests:
+        print(f"{m.id:<{width}}  {m.version:<10}  {m.name}")
+    print(f"{len(manifests)} Pakete")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    package_id, version = _split_ref(args.ref)
+    pkg = _catalog(args).get(package_id, version)
+    if args.json:
+        _print_json(pkg)
+        return EXIT_OK
+    m = pkg.manifest
+    production = m.status.production
+    print(f"{m.name} ({m.id} {m.version})")
+    print(f"  {m.summary.de}")
+    print(f"  Herausgeber:   {m.publisher.name}")
+    print(f"  Lizenz:        {m.license}")
+    print(f"  Themenfeld:    {m.classification.themenfeld}")
+    if m.classification.leika:
+        print(f"  LeiKa:         {', '.join(m.classification.leika)}")
+    print(f"  Status:        {m.status.development}")
+    if production is not None:
+        volume = f", {production.cases_per_year:,} Fälle/Jahr".replace(",", ".") if production.cases_per_year is not None else ""
+        print(f"  In Produktion: seit {production.since}{volume}")
+    print(f"  Veröffentlicht: {pkg.published_at} von {pkg.published_by} (Commit {pkg.commit[:12]})")
+    print("  Artefakte:")
+    for a in m.artefacts:
+        print(f"    {a.kind:<14} {a.path}" + (f"  – {a.title}" if a.title else ""))
+    return EXIT_OK
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    package_id, _ = _split_ref(args.id)
+    versions = _catalog(args).versions(package_id)
+    if args.json:
+        _print_json(versions)
+    else:
+        for v in versions:
+            print(f"{v.version:<12} {v.published_at[:10]}  {v.published_by}  {v.commit[:12]}")
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    package_id, _ = _split_ref(args.id)
+    entries = _catalog(args).history(package_id)
+    if args.json:
+        _print_json(entries)
+    else:
+        for e in entries:
+            print(f"{e.commit[:12]} {e.time[:10]}  {e.author}: {e.summary}")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    package_id, _ = _split_ref(args.id)
+    diff = _catalog(args).diff(package_id, args.old, args.new)
+    if args.json:
+        _print_json(diff)
+        return EXIT_OK
+    marks = {"added": "+", "removed": "-", "modified": "~", "renamed": ">"}
+    print(f"{diff.id}: {diff.from_version} → {diff.to_version}, {len(diff.files)} Datei(en) geändert")
+    for f in diff.files:
+        print(f"  {marks[f.status]} {f.path}  (+{f.additions} −{f.deletions})" + (f" (vorher {f.old_path})" if f.old_path else ""))
+    print()
+    print(diff.patch, end="")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""The hub's errors and their RFC 9457 problem-details form.
+
+Every error a user can cause is a :class:`HubError` subclass with a stable ``code``,
+an HTTP ``status``, a CLI ``exit_code`` and a German ``title``. The domain raises
+them; the API and the CLI only translate them, so neither has to know the cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from hub.model import Problem
+
+PROBLEM_TYPE_BASE = "https://transferhub.de/problems/"
+
+
+class HubError(Exception):
+    """Base class of every error the hub reports to a user."""
+
+    code: ClassVar[str] = "internal-error"
+    status: ClassVar[int] = 500
+    exit_code: ClassVar[int] = 5
+    title: ClassVar[str] = "Interner Fehler"
+
+    def __init__(self, detail: str, *, problems: list[Problem] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.problems = problems or []
+
+
+class BadRequest(HubError):
+    """The request or command is malformed."""
+
+    code = "bad-request"
+    status = 400
+    exit_code = 2
+    title = "Ungültige Anfrage"
+
+
+class InvalidPackage(HubError):
+    """A package failed validation; ``problems`` lists every finding."""
+
+    code = "package-invalid"
+    status = 422
+    exit_code = 1
+    title = "Paket ist ungültig"
+
+
+class NotFound(HubError):
+    """Something asked for does not exist."""
+
+    code = "not-found"
+    status = 404
+    exit_code = 3
+    title = "Nicht gefunden"
+
+
+class PackageNotFound(NotFound):
+    """No package with this id exists in the catalogue."""
+
+    code = "package-not-found"
+    title = "Paket nicht gefunden"
+
+
+class VersionNotFound(NotFound):
+    """The package exists, the requested version does not."""
+
+    code = "version-not-found"
+    title = "Version nicht gefunden"
+
+
+class RefNotFound(NotFound):
+    """A branch, tag or commit that the catalogue does not have."""
+
+    code = "ref-not-found"
+    title = "Stand nicht gefunden"
+
+
+class FileNotFound(NotFound):
+    """A file that the package does not have."""
+
+    code = "file-not-found"
+    title = "Datei nicht gefunden"
+
+
+class Conflict(HubError):
+    """The request contradicts the catalogue's current state."""
+
+    code = "conflict"
+    status = 409
+    exit_code = 4
+    title = "Konflikt"
+
+
+class VersionExists(Conflict):
+    """This package version is already published; versions are immutable."""
+
+    code = "version-exists"
+    title = "Version bereits veröffentlicht"
+
+
+class VersionNotNewer(Conflict):
+    """A new version must be higher than the latest published one."""
+
+    code = "version-not-newer"
+    title = "Version ist nicht neuer"
+
+
+class PublishContention(Conflict):
+    """The catalogue kept changing under a publish; it was not written."""
+
+    code = "catalog-busy"
+    title = "Katalog ausgelastet"
+
+
+class CatalogError(HubError):
+    """The data repository is missing, unreadable or inconsistent."""
+
+    code = "catalog-error"
+    status = 500
+    exit_code = 5
+    title = "Fehler im Datenrepository"
+
+
+def problem_details(error: HubError, *, instance: str | None = None) -> dict[str, Any]:
+    """Render an error as an RFC 9457 problem-details object (German title and detail)."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + error.code,
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+        "code": error.code,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    if error.problems:
+        body["problems"] = [p.to_dict() for p in error.problems]
+    return body

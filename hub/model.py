@@ -1,0 +1,224 @@
+"""The hub's data: msgspec Structs for manifests, catalogue records and problems.
+
+Field names follow ``schemas/package.schema.json``; the schema is what validates
+input, these Structs are what the rest of the code works with once it is valid.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+
+class Base(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=False, kw_only=True):
+    def to_dict(self) -> dict[str, Any]:
+        return msgspec.to_builtins(self)
+
+
+class Problem(Base, frozen=True):
+    """One finding of validation: where it is and what is wrong, in German."""
+
+    code: str
+    file: str
+    message: str
+    pointer: str | None = None
+    line: int | None = None
+
+    def place(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.pointer is not None:
+            where += f" {self.pointer or '/'}"
+        return where
+
+
+class Localized(Base):
+    de: str
+    en: str | None = None
+
+
+class PublisherRef(Base):
+    id: str
+    name: str
+    url: str | None = None
+
+
+class Contact(Base):
+    name: str
+    email: str
+    role: str | None = None
+    phone: str | None = None
+
+
+class Classification(Base):
+    themenfeld: str
+    lebenslagen: list[str] = []
+    leika: list[str] = []
+    categories: list[str] = []
+
+
+class Production(Base):
+    since: str
+    where: list[str] = []
+    cases_per_year: int | None = None
+    url: str | None = None
+
+
+class Outcome(Base):
+    indicator: str
+    value: float | int | str
+    unit: str | None = None
+    before: float | int | str | None = None
+    period: str | None = None
+    source: str | None = None
+
+
+class Status(Base):
+    development: Literal["concept", "development", "beta", "stable", "obsolete"]
+    production: Production | None = None
+    outcomes: list[Outcome] = []
+
+
+class Requirements(Base):
+    software: list[str] = []
+    platforms: list[str] = []
+    roles: list[str] = []
+    standards: list[str] = []
+
+
+class Effort(Base):
+    person_days: float | None = None
+    duration_weeks: float | None = None
+    costs_eur: float | None = None
+    note: str | None = None
+
+
+class Step(Base):
+    title: str
+    description: str | None = None
+
+
+class Adoption(Base):
+    requirements: Requirements | None = None
+    effort: Effort | None = None
+    steps: list[Step] = []
+
+
+ArtefactKind = Literal["process-model", "form-schema", "config", "document"]
+ArtefactFormat = Literal["bpmn", "json-schema", "yaml", "json", "markdown", "pdf"]
+
+
+class Artefact(Base):
+    path: str
+    kind: ArtefactKind
+    format: ArtefactFormat
+    title: str | None = None
+    description: str | None = None
+    schema: str | None = None
+
+
+class Manifest(Base):
+    """A package's ``hub.yaml``."""
+
+    id: str
+    name: str
+    version: str
+    summary: Localized
+    description: Localized
+    publisher: PublisherRef
+    contacts: list[Contact]
+    license: str
+    classification: Classification
+    status: Status
+    artefacts: list[Artefact]
+    release_date: str | None = None
+    keywords: list[str] = []
+    url: str | None = None
+    adoption: Adoption | None = None
+    changelog: str | None = None
+
+    @property
+    def publisher_id(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    @property
+    def slug(self) -> str:
+        return self.id.split("/", 1)[1]
+
+
+class Publisher(Base):
+    """An organisation in ``publishers/<id>.yaml``."""
+
+    id: str
+    name: str
+    type: str
+    state: str | None = None
+    region: str | None = None
+    url: str | None = None
+    description: str | None = None
+    contacts: list[Contact] = []
+
+
+class FileEntry(Base, frozen=True):
+    path: str
+    size: int
+    oid: str
+
+
+class PackageVersion(Base):
+    """One published version of a package as read from the catalogue."""
+
+    manifest: Manifest
+    commit: str
+    published_at: str
+    published_by: str
+    files: list[FileEntry] = []
+
+
+class VersionInfo(Base, frozen=True):
+    version: str
+    commit: str
+    published_at: str
+    published_by: str
+
+
+class HistoryEntry(Base, frozen=True):
+    commit: str
+    time: str
+    author: str
+    email: str
+    summary: str
+    version: str | None = None
+
+
+class FileChange(Base, frozen=True):
+    path: str
+    status: Literal["added", "removed", "modified", "renamed"]
+    additions: int = 0
+    deletions: int = 0
+    old_path: str | None = None
+
+
+class VersionDiff(Base):
+    id: str
+    from_version: str
+    to_version: str
+    files: list[FileChange]
+    patch: str
+
+
+class PublishResult(Base, frozen=True):
+    id: str
+    version: str
+    commit: str
+    tag: str
+
+
+class Actor(Base, frozen=True):
+    """Who acts on the catalogue: becomes the author of the commit."""
+
+    id: str
+    name: str
+    email: str

@@ -1,0 +1,53 @@
+"""The hub's published JSON Schemas, indexed by their stable ``$id``."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from hub.resources import schemas_dir
+
+SCHEMA_BASE = "https://transferhub.de/schemas/v1/"
+PACKAGE_SCHEMA_ID = SCHEMA_BASE + "package.schema.json"
+PUBLISHER_SCHEMA_ID = SCHEMA_BASE + "publisher.schema.json"
+
+
+@cache
+def all_schemas() -> dict[str, dict[str, Any]]:
+    """Every schema file below ``schemas/`` (maturity data excluded) keyed by its ``$id``."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(schemas_dir().rglob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        found[schema["$id"]] = schema
+    return found
+
+
+def schema_path(schema_id: str) -> str | None:
+    """The path below the schema base that serves ``schema_id`` (e.g. ``configs/x.schema.json``)."""
+    if schema_id.startswith(SCHEMA_BASE) and schema_id in all_schemas():
+        return schema_id[len(SCHEMA_BASE) :]
+    return None
+
+
+@cache
+def registry() -> Registry:
+    return Registry().with_resources((sid, Resource.from_contents(s)) for sid, s in all_schemas().items())
+
+
+@cache
+def validator(schema_id: str) -> Draft202012Validator:
+    """A compiled validator for one hub schema, with format checks on."""
+    return Draft202012Validator(
+        all_schemas()[schema_id],
+        registry=registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def schemas_root() -> Path:
+    return schemas_dir()

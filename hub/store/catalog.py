@@ -1,0 +1,293 @@
+"""The catalogue: a bare git repository read and written in-process with pygit2.
+
+Layout of the tree on ``main``: ``packages/<publisher>/<slug>/`` holds the latest
+version of each package, ``publishers/<id>.yaml`` the organisations. Every
+published version is an annotated tag ``<publisher>/<slug>/v<version>`` on the
+commit that published it, so any version is one ref lookup away.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import msgspec
+import pygit2
+import semver
+from pygit2.enums import SortMode
+
+from hub.errors import CatalogError, FileNotFound, PackageNotFound, RefNotFound, VersionNotFound
+from hub.model import FileChange, FileEntry, HistoryEntry, Manifest, PackageVersion, Publisher, VersionDiff, VersionInfo
+from hub.store.trees import subtree, tree_files
+from hub.validate.manifest import manifest_from_bytes
+from hub.validate.yamlsafe import load_yaml
+
+BRANCH = "refs/heads/main"
+TAG_PREFIX = "refs/tags/"
+COMMITTER = ("Transferhub", "hub@transferhub.invalid")
+
+
+def default_data_dir() -> Path:
+    """``$HUB_DATA``, else ``$XDG_DATA_HOME/transferhub``, else ``~/.local/share/transferhub``."""
+    if env := os.environ.get("HUB_DATA"):
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "transferhub"
+
+
+def tag_name(package_id: str, version: str) -> str:
+    return f"{package_id}/v{version}"
+
+
+def package_path(package_id: str) -> str:
+    return f"packages/{package_id}"
+
+
+def iso(seconds: int, offset_minutes: int) -> str:
+    return datetime.fromtimestamp(seconds, timezone(timedelta(minutes=offset_minutes))).isoformat()
+
+
+def version_key(version: str) -> semver.Version:
+    return semver.Version.parse(version)
+
+
+class Catalog:
+    """A catalogue repository. Safe to share between threads: each thread gets its own handle."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Catalog:
+        catalog = cls(path)
+        if not (catalog.path / "HEAD").exists():
+            raise CatalogError(f"Unter „{catalog.path}“ liegt kein Katalog-Repository; zuerst „hub init“ ausführen.")
+        return catalog
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str]) -> Catalog:
+        path = Path(path)
+        if not (path / "HEAD").exists():
+            path.mkdir(parents=True, exist_ok=True)
+            pygit2.init_repository(str(path), bare=True, initial_head="main")
+        return cls(path)
+
+    @property
+    def repo(self) -> pygit2.Repository:
+        repo = getattr(self._local, "repo", None)
+        if repo is None:
+            try:
+                repo = pygit2.Repository(str(self.path))
+            except pygit2.GitError as exc:
+                raise CatalogError(f"Das Katalog-Repository „{self.path}“ lässt sich nicht öffnen: {exc}") from None
+            self._local.repo = repo
+        return repo
+
+    # -- refs ------------------------------------------------------------------------------
+
+    def head(self) -> pygit2.Commit | None:
+        ref = self.repo.references.get(BRANCH)
+        return None if ref is None else self.repo[ref.target]
+
+    def resolve(self, ref: str | None = None) -> pygit2.Commit | None:
+        """A commit by branch, tag, or commit id; None means HEAD of ``main``."""
+        if ref is None:
+            return self.head()
+        try:
+            obj = self.repo.revparse_single(ref)
+        except (KeyError, ValueError, pygit2.GitError):
+            raise RefNotFound(f"Den Stand „{ref}“ gibt es im Katalog nicht.") from None
+        return obj.peel(pygit2.Commit)
+
+    def is_empty(self) -> bool:
+        return self.head() is None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def package_ids(self, ref: str | None = None) -> list[str]:
+        commit = self.resolve(ref)
+        if commit is None:
+            return []
+        packages = subtree(self.repo, commit.tree, "packages")
+        if packages is None:
+            return []
+        ids = []
+        for publisher in packages:
+            if publisher.type_str != "tree":
+                continue
+            for slug in self.repo[publisher.id]:
+                if slug.type_str == "tree":
+                    ids.append(f"{publisher.name}/{slug.name}")
+        return sorted(ids)
+
+    def manifests(self, ref: str | None = None) -> list[Manifest]:
+        commit = self.resolve(ref)
+        return [] if commit is None else [self._manifest_at(commit.tree, pid) for pid in self.package_ids(ref)]
+
+    def _manifest_at(self, root: pygit2.Tree, package_id: str) -> Manifest:
+        try:
+            blob = self.repo[root[f"{package_path(package_id)}/hub.yaml"].id]
+        except KeyError:
+            raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht.") from None
+        return manifest_from_bytes(blob.data)
+
+    def _version_commit(self, package_id: str, version: str) -> pygit2.Commit | None:
+        ref = self.repo.references.get(TAG_PREFIX + tag_name(package_id, version))
+        return None if ref is None else self.repo[ref.target].peel(pygit2.Commit)
+
+    def get(self, package_id: str, version: str | None = None, *, ref: str | None = None) -> PackageVersion:
+        """One package: the latest version at ``ref`` (default HEAD), or a given version."""
+        if version is None:
+            commit = self.resolve(ref)
+            if commit is None:
+                raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht (der Katalog ist leer).")
+            manifest = self._manifest_at(commit.tree, package_id)
+            published = self._version_commit(package_id, manifest.version) or commit
+        else:
+            published = self._version_commit(package_id, version)
+            if published is None:
+                self._manifest_at(self._head_tree_or_fail(package_id), package_id)
+                raise VersionNotFound(f"Das Paket „{package_id}“ hat keine Version „{version}“.")
+            manifest = self._manifest_at(published.tree, package_id)
+        package_tree = subtree(self.repo, published.tree, package_path(package_id))
+        files = [
+            FileEntry(path=path, size=self.repo[entry.id].size, oid=str(entry.id))
+            for path, entry in sorted(tree_files(self.repo, package_tree).items())
+        ] if package_tree is not None else []
+        return PackageVersion(
+            manifest=manifest,
+            commit=str(published.id),
+            published_at=iso(published.author.time, published.author.offset),
+            published_by=published.author.name,
+            files=files,
+        )
+
+    def _head_tree_or_fail(self, package_id: str) -> pygit2.Tree:
+        commit = self.head()
+        if commit is None:
+            raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht (der Katalog ist leer).")
+        return commit.tree
+
+    def read_file(self, package_id: str, path: str, version: str | None = None) -> bytes:
+        info_commit = self._version_commit(package_id, version) if version else self.head()
+        if info_commit is None:
+            self.get(package_id, version)  # raises the right not-found error
+            raise VersionNotFound(f"Das Paket „{package_id}“ hat keine Version „{version}“.")
+        try:
+            entry = info_commit.tree[f"{package_path(package_id)}/{path}"]
+        except KeyError:
+            self._manifest_at(info_commit.tree, package_id)
+            raise FileNotFound(f"Das Paket „{package_id}“ hat keine Datei „{path}“.") from None
+        obj = self.repo[entry.id]
+        if not isinstance(obj, pygit2.Blob):
+            raise FileNotFound(f"Das Paket „{package_id}“ hat keine Datei „{path}“.")
+        return obj.data
+
+    def versions(self, package_id: str) -> list[VersionInfo]:
+        """Every published version, highest first."""
+        prefix = f"{TAG_PREFIX}{package_id}/v"
+        found = []
+        for name in self.repo.references:
+            if not name.startswith(prefix):
+                continue
+            version = name[len(prefix):]
+            if not semver.Version.is_valid(version):
+                continue
+            commit = self.repo[self.repo.references[name].target].peel(pygit2.Commit)
+            found.append(VersionInfo(version=version, commit=str(commit.id), published_at=iso(commit.author.time, commit.author.offset), published_by=commit.author.name))
+        if not found:
+            self._manifest_at(self._head_tree_or_fail(package_id), package_id)
+        found.sort(key=lambda v: version_key(v.version), reverse=True)
+        return found
+
+    def history(self, package_id: str) -> list[HistoryEntry]:
+        """Every commit on ``main`` that changed the package, newest first."""
+        head = self.head()
+        if head is None:
+            raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht (der Katalog ist leer).")
+        path = package_path(package_id)
+        entries = []
+        walker = self.repo.walk(head.id, SortMode.TOPOLOGICAL)
+        walker.simplify_first_parent()
+        for commit in walker:
+            here = _entry_id(commit.tree, path)
+            before = _entry_id(commit.parents[0].tree, path) if commit.parents else None
+            if here != before:
+                trailers = parse_trailers(commit.message)
+                entries.append(HistoryEntry(
+                    commit=str(commit.id),
+                    time=iso(commit.author.time, commit.author.offset),
+                    author=commit.author.name,
+                    email=commit.author.email,
+                    summary=commit.message.split("\n", 1)[0],
+                    version=trailers.get("Hub-Version") if trailers.get("Hub-Package") == package_id else None,
+                ))
+        if not entries:
+            raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht.")
+        return entries
+
+    def diff(self, package_id: str, old: str, new: str) -> VersionDiff:
+        """What changed in the package's files between two published versions."""
+        trees = []
+        for version in (old, new):
+            commit = self._version_commit(package_id, version)
+            if commit is None:
+                self._manifest_at(self._head_tree_or_fail(package_id), package_id)
+                raise VersionNotFound(f"Das Paket „{package_id}“ hat keine Version „{version}“.")
+            trees.append(subtree(self.repo, commit.tree, package_path(package_id)))
+        diff = self.repo.diff(trees[0], trees[1], context_lines=3)
+        diff.find_similar()
+        statuses = {"A": "added", "D": "deleted", "M": "modified", "R": "renamed"}
+        files = []
+        for patch in diff:
+            delta = patch.delta
+            _, additions, deletions = patch.line_stats
+            status = statuses.get(delta.status_char(), "modified")
+            files.append(FileChange(
+                path=delta.new_file.path if status != "deleted" else delta.old_file.path,
+                status="removed" if status == "deleted" else status,
+                additions=additions,
+                deletions=deletions,
+                old_path=delta.old_file.path if status == "renamed" else None,
+            ))
+        return VersionDiff(id=package_id, from_version=old, to_version=new, files=files, patch=diff.patch or "")
+
+    def publishers(self, ref: str | None = None) -> list[Publisher]:
+        commit = self.resolve(ref)
+        folder = subtree(self.repo, commit.tree, "publishers") if commit is not None else None
+        if folder is None:
+            return []
+        return [msgspec.convert(load_yaml(self.repo[e.id].data).data, Publisher) for e in folder if e.name.endswith(".yaml")]
+
+    def publisher(self, publisher_id: str) -> Publisher | None:
+        commit = self.head()
+        if commit is None:
+            return None
+        try:
+            blob = self.repo[commit.tree[f"publishers/{publisher_id}.yaml"].id]
+        except KeyError:
+            return None
+        return msgspec.convert(load_yaml(blob.data).data, Publisher)
+
+
+def _entry_id(tree: pygit2.Tree, path: str) -> pygit2.Oid | None:
+    try:
+        return tree[path].id
+    except KeyError:
+        return None
+
+
+def parse_trailers(message: str) -> dict[str, str]:
+    """``Key: value`` trailers of a commit message's last paragraph."""
+    last = message.strip().rsplit("\n\n", 1)[-1]
+    trailers = {}
+    for line in last.splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key.startswith("Hub-"):
+            trailers[key] = value.strip()
+    return trailers

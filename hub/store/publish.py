@@ -1,0 +1,157 @@
+"""Publishing: validate, build the tree in memory, commit, move ``main`` by compare-and-swap, tag.
+
+The branch is the truth. A publish that loses the race to another writer rebuilds
+its commit on the new head, checks again that its version is still new, and
+retries; nothing is ever written over. The tag comes after the branch moved, so a
+crash can at worst leave a published version untagged, which
+:func:`repair_tags` restores from the commit's trailers.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime
+
+import msgspec
+import pygit2
+import semver
+from pygit2.enums import FileMode, ObjectType, SortMode
+
+from hub.errors import InvalidPackage, PublishContention, VersionExists, VersionNotNewer
+from hub.model import Actor, Manifest, PublishResult, Publisher
+from hub.store.catalog import BRANCH, COMMITTER, TAG_PREFIX, Catalog, package_path, parse_trailers, tag_name
+from hub.store.trees import replace_path, write_tree
+from hub.validate import PackageFiles, validate_package
+from hub.validate.manifest import manifest_from_bytes
+
+RETRY_SECONDS = 30.0
+
+
+def signature(name: str, email: str, when: datetime | None) -> pygit2.Signature:
+    if when is None:
+        return pygit2.Signature(name, email)
+    offset = when.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    return pygit2.Signature(name, email, int(when.timestamp()), minutes)
+
+
+def actor_for(manifest: Manifest) -> Actor:
+    return Actor(id=manifest.publisher.id, name=manifest.publisher.name, email=manifest.contacts[0].email)
+
+
+def publish(
+    catalog: Catalog,
+    package: PackageFiles,
+    *,
+    actor: Actor | None = None,
+    when: datetime | None = None,
+    expected_id: str | None = None,
+) -> PublishResult:
+    """Publish one package version; raise :class:`InvalidPackage` or a Conflict, changing nothing."""
+    result = validate_package(package, expected_id=expected_id)
+    if not result.ok:
+        raise InvalidPackage(
+            f"Das Paket ist ungültig: {len(result.problems)} Problem(e) gefunden; nichts wurde veröffentlicht.",
+            problems=result.problems,
+        )
+    manifest = result.manifest
+    assert manifest is not None
+    actor = actor or actor_for(manifest)
+    repo = catalog.repo
+    package_tree = write_tree(repo, package.files)
+    author = signature(actor.name, actor.email, when)
+    committer = signature(*COMMITTER, when)
+    message = (
+        f"{manifest.id} {manifest.version} veröffentlicht\n\n"
+        f"{manifest.name}: {manifest.summary.de}\n\n"
+        f"Hub-Action: publish\nHub-Package: {manifest.id}\nHub-Version: {manifest.version}\nHub-Actor: {actor.id}\n"
+    )
+    deadline = time.monotonic() + RETRY_SECONDS
+    attempt = 0
+    while True:
+        attempt += 1
+        ref = repo.references.get(BRANCH)
+        head = repo[ref.target] if ref is not None else None
+        root = head.tree if head is not None else None
+        _check_new_version(catalog, root, manifest)
+        new_root = replace_path(repo, root, package_path(manifest.id).split("/"), package_tree)
+        new_root = _ensure_publisher(repo, new_root, manifest)
+        commit = repo.create_commit(None, author, committer, message, new_root, [head.id] if head else [])
+        if _move_branch(repo, ref, commit):
+            break
+        if time.monotonic() > deadline:
+            raise PublishContention(f"Der Katalog wurde während der Veröffentlichung {attempt}-mal gleichzeitig geändert; bitte erneut versuchen.")
+        time.sleep(random.uniform(0.0005, 0.002 * min(attempt, 10)))
+    tag = tag_name(manifest.id, manifest.version)
+    _create_tag(repo, tag, commit, author, f"{manifest.name} {manifest.version}\n")
+    return PublishResult(id=manifest.id, version=manifest.version, commit=str(commit), tag=tag)
+
+
+def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Manifest) -> None:
+    if catalog.repo.references.get(TAG_PREFIX + tag_name(manifest.id, manifest.version)) is not None:
+        raise VersionExists(f"{manifest.id} {manifest.version} ist bereits veröffentlicht; veröffentlichte Versionen sind unveränderlich. Bitte die Versionsnummer erhöhen.")
+    if root is None:
+        return
+    try:
+        current = manifest_from_bytes(catalog.repo[root[f"{package_path(manifest.id)}/hub.yaml"].id].data).version
+    except KeyError:
+        return
+    order = semver.Version.parse(manifest.version).compare(current)
+    if order == 0:
+        raise VersionExists(f"{manifest.id} {manifest.version} ist bereits veröffentlicht; veröffentlichte Versionen sind unveränderlich. Bitte die Versionsnummer erhöhen.")
+    if order < 0:
+        raise VersionNotNewer(f"Die neueste Version von {manifest.id} ist {current}; eine neue Version muss höher sein als {current}, nicht {manifest.version}.")
+
+
+def _ensure_publisher(repo: pygit2.Repository, root_oid: pygit2.Oid, manifest: Manifest) -> pygit2.Oid:
+    """Register an unknown publisher from the manifest, so every package has its organisation."""
+    root = repo[root_oid]
+    path = f"publishers/{manifest.publisher.id}.yaml"
+    if path in root:
+        return root_oid
+    record = Publisher(id=manifest.publisher.id, name=manifest.publisher.name, type="sonstige", url=manifest.publisher.url)
+    blob = repo.create_blob(msgspec.yaml.encode(record))
+    return replace_path(repo, root, path.split("/"), blob, FileMode.BLOB)
+
+
+def _move_branch(repo: pygit2.Repository, ref: pygit2.Reference | None, commit: pygit2.Oid) -> bool:
+    """Compare-and-swap ``main`` from what ``ref`` held to ``commit``; False if someone was faster."""
+    try:
+        if ref is None:
+            repo.references.create(BRANCH, commit, force=False)
+        else:
+            ref.set_target(commit)  # libgit2 refuses when the ref moved since it was read
+    except (pygit2.GitError, pygit2.AlreadyExistsError, ValueError):
+        return False
+    return True
+
+
+def _create_tag(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: pygit2.Signature, message: str) -> None:
+    try:
+        repo.create_tag(tag, commit, ObjectType.COMMIT, tagger, message)
+    except pygit2.AlreadyExistsError:
+        pass  # restored by repair_tags before we got here: same commit, nothing to do
+    except pygit2.GitError as exc:
+        if "exists" not in str(exc):
+            raise
+
+
+def repair_tags(catalog: Catalog) -> list[str]:
+    """Tag every publish commit on ``main`` whose tag is missing (after a crash); return the new tags."""
+    repo = catalog.repo
+    head = catalog.head()
+    if head is None:
+        return []
+    created = []
+    walker = repo.walk(head.id, SortMode.TOPOLOGICAL)
+    walker.simplify_first_parent()
+    for commit in walker:
+        trailers = parse_trailers(commit.message)
+        if trailers.get("Hub-Action") != "publish":
+            continue
+        tag = tag_name(trailers["Hub-Package"], trailers["Hub-Version"])
+        if repo.references.get(TAG_PREFIX + tag) is None:
+            _create_tag(repo, tag, commit.id, commit.author, f"{trailers['Hub-Package']} {trailers['Hub-Version']}\n")
+            created.append(tag)
+    return created

@@ -1,0 +1,113 @@
+"""Validation of solution packages: every problem at once, each with its place.
+
+``validate_package`` is the one entry point: the CLI, the API and the store call
+it on a :class:`PackageFiles`, whatever the files came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hub.model import Manifest, Problem
+from hub.validate.bpmn import check_bpmn
+from hub.validate.configs import check_config
+from hub.validate.files import PackageFiles
+from hub.validate.forms import check_form
+from hub.validate.manifest import MANIFEST, check_manifest, parse_manifest
+from hub.validate.markdown import check_markdown_links
+from hub.validate.paths import safe_relpath
+
+__all__ = ["PackageFiles", "ValidationResult", "validate_package"]
+
+README = "README.md"
+EXTENSIONS = {
+    "bpmn": (".bpmn", ".xml"),
+    "json-schema": (".json",),
+    "yaml": (".yaml", ".yml"),
+    "json": (".json",),
+    "markdown": (".md", ".markdown"),
+    "pdf": (".pdf",),
+}
+
+
+@dataclass
+class ValidationResult:
+    manifest: Manifest | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.manifest is not None
+
+
+def validate_package(package: PackageFiles, *, expected_id: str | None = None) -> ValidationResult:
+    """Validate a package; ``expected_id`` is its id when its place in a catalogue is known."""
+    problems = list(package.problems)
+    files = package.files
+    if MANIFEST not in files:
+        problems.append(Problem(code="manifest-missing", file=MANIFEST, message="Das Paket hat kein Manifest „hub.yaml“ in seinem Wurzelordner."))
+        return ValidationResult(None, problems)
+    doc, syntax = parse_manifest(files[MANIFEST])
+    if doc is None:
+        return ValidationResult(None, problems + syntax)
+    manifest, manifest_problems = check_manifest(doc, expected_id=expected_id, folder_name=package.folder_name)
+    problems.extend(manifest_problems)
+
+    markdown_files = []
+    if README in files:
+        markdown_files.append(README)
+    else:
+        problems.append(Problem(code="readme-missing", file=README, message="Das Paket braucht eine README.md mit Problem, Lösung, Nachnutzung und Erfahrungen."))
+
+    if manifest is not None:
+        if manifest.changelog is not None:
+            changelog = safe_relpath(manifest.changelog)
+            if changelog is None:
+                problems.append(Problem(code="file-unsafe-path", file=MANIFEST, pointer="/changelog", message=f"Der Pfad „{manifest.changelog}“ verlässt das Paket oder ist unzulässig."))
+            elif changelog not in files:
+                problems.append(Problem(code="changelog-missing", file=MANIFEST, pointer="/changelog", message=f"Die Änderungshistorie „{changelog}“ gibt es im Paket nicht."))
+            elif changelog.endswith((".md", ".markdown")):
+                markdown_files.append(changelog)
+        problems.extend(_check_artefacts(manifest, files, markdown_files))
+
+    for path in dict.fromkeys(markdown_files):
+        problems.extend(check_markdown_links(path, files[path], files))
+    return ValidationResult(manifest if not problems else None, problems)
+
+
+def _check_artefacts(manifest: Manifest, files: dict[str, bytes], markdown_files: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, artefact in enumerate(manifest.artefacts):
+        where = f"/artefacts/{index}"
+        path = safe_relpath(artefact.path)
+        if path is None:
+            problems.append(Problem(code="file-unsafe-path", file=MANIFEST, pointer=where + "/path", message=f"Der Pfad „{artefact.path}“ ist absolut, enthält „..“ oder unzulässige Zeichen; Artefakte müssen im Paket liegen."))
+            continue
+        if path in seen:
+            problems.append(Problem(code="artefact-duplicate", file=MANIFEST, pointer=where + "/path", message=f"„{path}“ ist bereits als Artefakt {seen[path] + 1} eingetragen."))
+            continue
+        seen[path] = index
+        if path not in files:
+            problems.append(Problem(code="artefact-missing", file=MANIFEST, pointer=where + "/path", message=f"Die Datei „{path}“ gibt es im Paket nicht."))
+            continue
+        if not path.lower().endswith(EXTENSIONS[artefact.format]):
+            problems.append(Problem(code="artefact-format-mismatch", file=MANIFEST, pointer=where + "/format", message=f"„{path}“ ist als {artefact.format} angegeben, endet aber nicht auf {' oder '.join(EXTENSIONS[artefact.format])}."))
+            continue
+        data = files[path]
+        if artefact.kind == "process-model":
+            problems.extend(check_bpmn(path, data))
+        elif artefact.kind == "form-schema":
+            problems.extend(check_form(path, data))
+        elif artefact.kind == "config":
+            problems.extend(check_config(artefact, data, files, manifest_pointer=where))
+        elif artefact.format == "pdf" and not data.startswith(b"%PDF-"):
+            problems.append(Problem(code="artefact-format-mismatch", file=path, message=f"„{path}“ ist als PDF angegeben, beginnt aber nicht mit „%PDF-“."))
+        elif artefact.format == "markdown":
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(code="artefact-format-mismatch", file=path, message=f"„{path}“ ist als Markdown angegeben, ist aber kein UTF-8-Text (Byte {exc.start})."))
+            else:
+                markdown_files.append(path)
+    return problems

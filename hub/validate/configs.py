@@ -1,0 +1,38 @@
+"""Configurations: YAML or JSON, valid against the schema they name."""
+
+from __future__ import annotations
+
+from jsonschema import Draft202012Validator
+
+from hub.model import Artefact, Problem
+from hub.schemas import all_schemas, registry
+from hub.validate.forms import metaschema_validator
+from hub.validate.jsondoc import SyntaxProblem, load_document
+from hub.validate.messages import schema_problems
+from hub.validate.paths import resolve_link
+
+
+def check_config(artefact: Artefact, data: bytes, files: dict[str, bytes], *, manifest_pointer: str) -> list[Problem]:
+    path = artefact.path
+    try:
+        document = load_document(data, artefact.format)
+    except SyntaxProblem as exc:
+        return [Problem(code="config-syntax", file=path, line=exc.line, message=str(exc))]
+    ref = artefact.schema or ""
+    schema_pointer = manifest_pointer + "/schema"
+    if ref.startswith(("http://", "https://")):
+        schema = all_schemas().get(ref)
+        if schema is None:
+            return [Problem(code="config-schema-unknown", file="hub.yaml", pointer=schema_pointer, message=f"Das Schema „{ref}“ ist dem Hub nicht bekannt.")]
+    else:
+        target = resolve_link("hub.yaml", ref)
+        if target is None or target not in files:
+            return [Problem(code="config-schema-unknown", file="hub.yaml", pointer=schema_pointer, message=f"Das Schema „{ref}“ gibt es im Paket nicht.")]
+        try:
+            schema = load_document(files[target], "yaml" if target.endswith((".yaml", ".yml")) else "json")
+        except SyntaxProblem as exc:
+            return [Problem(code="config-schema-unknown", file=target, line=exc.line, message=f"Das Schema ist nicht lesbar: {exc}")]
+        if not isinstance(schema, dict) or next(metaschema_validator().iter_errors(schema), None) is not None:
+            return [Problem(code="config-schema-unknown", file=target, message="Die Datei ist kein gültiges JSON Schema (Draft 2020-12).")]
+    validator = Draft202012Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return list(schema_problems(validator, document, file=path, code="config-invalid"))

@@ -1,0 +1,46 @@
+"""Markdown files: relative links must resolve to files inside the package."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+
+from hub.model import Problem
+from hub.validate.paths import resolve_link
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def links(text: str) -> Iterator[tuple[str, int | None]]:
+    """Every link and image target in ``text`` with the line of its block."""
+    for token in _parser().parse(text):
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] + 1 if token.map else None
+        for child in token.children:
+            if child.type == "link_open":
+                yield str(child.attrs.get("href", "")), line
+            elif child.type == "image":
+                yield str(child.attrs.get("src", "")), line
+
+
+def check_markdown_links(path: str, data: bytes, files: dict[str, bytes]) -> list[Problem]:
+    text = data.decode("utf-8", errors="replace")
+    folders = {f.rsplit("/", 1)[0] for f in files if "/" in f}
+    problems: list[Problem] = []
+    for target, line in links(text):
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue  # external link, mail address or in-page anchor
+        resolved = resolve_link(path, unquote(parts.path))
+        if resolved is None:
+            problems.append(Problem(code="markdown-link-outside", file=path, line=line, message=f"Der Link „{target}“ führt aus dem Paket hinaus; Links dürfen nur auf Dateien im Paket zeigen."))
+        elif resolved not in files and resolved.rstrip("/") not in folders and resolved != "":
+            problems.append(Problem(code="markdown-link-broken", file=path, line=line, message=f"Der Link „{target}“ zeigt auf „{resolved}“; diese Datei gibt es im Paket nicht."))
+    return problems

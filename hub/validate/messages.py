@@ -1,0 +1,124 @@
+"""German sentences for JSON Schema violations, each placed with a JSON pointer."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from jsonschema import ValidationError
+from jsonschema.protocols import Validator
+
+from hub.model import Problem
+
+_TYPES = {
+    "string": "ein Text",
+    "integer": "eine ganze Zahl",
+    "number": "eine Zahl",
+    "object": "ein Objekt (Schlüssel: Wert)",
+    "array": "eine Liste",
+    "boolean": "ein Wahrheitswert (true/false)",
+    "null": "leer (null)",
+}
+
+_FORMATS = {
+    "date": "ein Datum im Format JJJJ-MM-TT",
+    "email": "eine E-Mail-Adresse",
+    "uri": "eine vollständige Adresse (URI)",
+    "date-time": "ein Zeitpunkt nach ISO 8601",
+}
+
+
+def pointer(parts: Iterable[str | int]) -> str:
+    """RFC 6901 JSON pointer for a path of keys and indices."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _type_name(instance: Any) -> str:
+    if isinstance(instance, bool):
+        return _TYPES["boolean"]
+    if isinstance(instance, int):
+        return _TYPES["integer"]
+    if isinstance(instance, float):
+        return _TYPES["number"]
+    if isinstance(instance, str):
+        return _TYPES["string"]
+    if isinstance(instance, list):
+        return _TYPES["array"]
+    if isinstance(instance, dict):
+        return _TYPES["object"]
+    return _TYPES["null"]
+
+
+def _hint(error: ValidationError) -> str:
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return f" Erwartet: {description}" if description else ""
+
+
+def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
+    """Where the error is (path parts) and a German sentence saying what is wrong, per finding."""
+    path = list(error.absolute_path)
+    kw, expected, instance = error.validator, error.validator_value, error.instance
+    if kw == "required":
+        # jsonschema yields one error per missing name but keeps the name only in its message
+        name = error.message.removesuffix(" is a required property")
+        with contextlib.suppress(ValueError, SyntaxError):
+            name = ast.literal_eval(name)
+        return [(path + [name], f"Das Pflichtfeld „{name}“ fehlt.")]
+    if kw == "additionalProperties" and isinstance(instance, dict):
+        known = set(error.schema.get("properties", {}))
+        extra = sorted(str(k) for k in instance if k not in known)
+        return [(path + [name], f"Das Feld „{name}“ ist hier nicht vorgesehen; Tippfehler?") for name in extra]
+    if kw == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        names = " oder ".join(_TYPES.get(t, t) for t in wanted)
+        tip = ""
+        if "string" in wanted and isinstance(instance, (int, float)) and not isinstance(instance, bool):
+            tip = " Als Text gemeinte Zahlen in Anführungszeichen setzen, z. B. \"1.0\"."
+        return [(path, f"Erwartet wird {names}, gefunden wurde {_type_name(instance)}.{tip}")]
+    if kw == "enum":
+        allowed = ", ".join(f"„{v}“" for v in expected[:16]) + (" …" if len(expected) > 16 else "")
+        return [(path, f"Der Wert „{_show(instance)}“ ist nicht erlaubt. Erlaubt sind: {allowed}.")]
+    if kw == "const":
+        return [(path, f"Der Wert muss „{expected}“ sein, nicht „{_show(instance)}“.")]
+    if kw == "pattern":
+        return [(path, f"Der Wert „{_show(instance)}“ hat nicht die erwartete Form.{_hint(error)}")]
+    if kw == "format":
+        return [(path, f"„{_show(instance)}“ ist nicht {_FORMATS.get(expected, expected)}.")]
+    if kw == "minLength":
+        return [(path, f"Der Text ist zu kurz: mindestens {expected} Zeichen, hier {len(instance)}.")]
+    if kw == "maxLength":
+        return [(path, f"Der Text ist zu lang: höchstens {expected} Zeichen, hier {len(instance)}.")]
+    if kw == "minItems":
+        return [(path, f"Die Liste braucht mindestens {expected} Einträge, hier {len(instance)}.")]
+    if kw == "maxItems":
+        return [(path, f"Die Liste darf höchstens {expected} Einträge haben, hier {len(instance)}.")]
+    if kw == "uniqueItems":
+        return [(path, "Die Liste enthält doppelte Einträge.")]
+    if kw in ("minimum", "exclusiveMinimum"):
+        return [(path, f"Der Wert {instance} ist zu klein (Minimum {expected}).")]
+    if kw in ("maximum", "exclusiveMaximum"):
+        return [(path, f"Der Wert {instance} ist zu groß (Maximum {expected}).")]
+    if kw == "not" and isinstance(expected, dict) and "required" in expected:
+        name = expected["required"][0]
+        return [(path + [name], f"Das Feld „{name}“ ist hier nicht erlaubt.")]
+    if kw in ("oneOf", "anyOf"):
+        return [(path, "Der Wert passt zu keiner der erlaubten Formen.")]
+    return [(path, f"Der Wert ist ungültig (Regel „{kw}“ verletzt).")]
+
+
+def schema_problems(
+    validator: Validator, instance: Any, *, file: str, code: str, base: Iterable[str | int] = ()
+) -> Iterator[Problem]:
+    """Every violation of ``instance`` against ``validator``'s schema as Problems."""
+    base = list(base)
+    for error in validator.iter_errors(instance):
+        for path, message in explain(error):
+            yield Problem(code=code, file=file, pointer=pointer(base + path), message=message)

@@ -1,0 +1,38 @@
+"""Path safety: a path from a package may never leave the package's folder."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def safe_relpath(path: str) -> str | None:
+    """Return the normalised package-relative form of ``path``, or None if it is unsafe.
+
+    Unsafe: empty, absolute, a Windows drive or backslash, a NUL or control
+    character, or any ``..`` component (even one that would cancel out: a
+    manifest that needs one is written carelessly, and refusing is simpler to
+    reason about than resolving).
+    """
+    if not path or "\\" in path or _DRIVE.match(path) or path.startswith("/"):
+        return None
+    if any(ord(ch) < 32 or ch == "\x7f" for ch in path):
+        return None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+def resolve_link(base_file: str, target: str) -> str | None:
+    """Resolve a relative link found in ``base_file``; None if it leaves the package."""
+    if target.startswith("/") or "\\" in target:
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base_file), target))
+    if joined == ".":
+        return ""
+    if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+        return None
+    return joined
