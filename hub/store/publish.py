@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import datetime
+from pathlib import Path
 
 import msgspec
 import pygit2
@@ -26,6 +27,7 @@ from hub.validate import PackageFiles, validate_package
 from hub.validate.manifest import manifest_from_bytes
 
 RETRY_SECONDS = 30.0
+STALE_LOCK_SECONDS = 2.0
 
 
 def signature(name: str, email: str, when: datetime | None) -> pygit2.Signature:
@@ -59,6 +61,9 @@ def publish(
     assert manifest is not None
     actor = actor or actor_for(manifest)
     repo = catalog.repo
+    head = catalog.head()
+    # refuse before writing a single object, so a refused publish leaves no trace
+    _check_new_version(catalog, head.tree if head is not None else None, manifest)
     package_tree = write_tree(repo, package.files)
     author = signature(actor.name, actor.email, when)
     committer = signature(*COMMITTER, when)
@@ -122,19 +127,45 @@ def _move_branch(repo: pygit2.Repository, ref: pygit2.Reference | None, commit: 
             repo.references.create(BRANCH, commit, force=False)
         else:
             ref.set_target(commit)  # libgit2 refuses when the ref moved since it was read
-    except (pygit2.GitError, pygit2.AlreadyExistsError, ValueError):
+    except (pygit2.GitError, pygit2.AlreadyExistsError, ValueError, OSError) as exc:
+        if "lock" in str(exc):
+            clear_stale_lock(repo, BRANCH)
         return False
     return True
 
 
-def _create_tag(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: pygit2.Signature, message: str) -> None:
+def clear_stale_lock(repo: pygit2.Repository, refname: str, max_age: float = STALE_LOCK_SECONDS) -> bool:
+    """Remove ``<ref>.lock`` left by a writer that died while holding it.
+
+    libgit2 holds a ref lock for the microseconds of one rename, so a lock older
+    than ``max_age`` can only belong to a killed process; without this, one
+    SIGKILL at the wrong moment would block every later publish.
+    """
+    lock = Path(repo.path) / (refname + ".lock")
     try:
-        repo.create_tag(tag, commit, ObjectType.COMMIT, tagger, message)
-    except pygit2.AlreadyExistsError:
-        pass  # restored by repair_tags before we got here: same commit, nothing to do
-    except pygit2.GitError as exc:
-        if "exists" not in str(exc):
-            raise
+        if time.time() - lock.stat().st_mtime > max_age:
+            lock.unlink()
+            return True
+    except FileNotFoundError:
+        pass
+    return False
+
+
+def _create_tag(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: pygit2.Signature, message: str) -> None:
+    for _ in range(50):
+        try:
+            repo.create_tag(tag, commit, ObjectType.COMMIT, tagger, message)
+            return
+        except pygit2.AlreadyExistsError:
+            return  # restored by repair_tags meanwhile: same commit, nothing to do
+        except (pygit2.GitError, OSError) as exc:
+            if "exists" in str(exc) and "lock" not in str(exc):
+                return
+            if "lock" not in str(exc):
+                raise
+            clear_stale_lock(repo, TAG_PREFIX + tag)
+            time.sleep(0.05)
+    # the version is published (main moved); a missing tag is restored by repair_tags
 
 
 def repair_tags(catalog: Catalog) -> list[str]:
