@@ -96,8 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    """The data repository, created and seeded on first use: nothing needs configuring."""
+    """The data repository; created and seeded on first use, so nothing needs configuring."""
     path = (args.data or default_data_dir()) / "catalog.git"
+    if (path / "HEAD").exists():
+        return Catalog.open(path)
     catalog = Catalog.create(path)
     ensure_seeded(catalog)
     return catalog
@@ -144,8 +146,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     path = (args.data or default_data_dir()) / "catalog.git"
+    fresh = not (path / "HEAD").exists()
     catalog = Catalog.create(path)
-    seeded = ensure_seeded(catalog)
+    seeded = ensure_seeded(catalog) if fresh else False
     repaired = repair_tags(catalog)
     ids = catalog.package_ids()
     if args.json:
@@ -178,7 +181,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     width = max((len(m.id) for m in manifests), default=10)
     for m in manifests:
         print(f"{m.id:<{width}}  {m.version:<10}  {m.name}")
-    print(f"{len(manifests)} Pakete")
+    print(f"{len(manifests)} Paket" if len(manifests) == 1 else f"{len(manifests)} Pakete")
     return EXIT_OK
 
 

@@ -59,6 +59,9 @@ class Catalog:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        # Durable by default: objects and refs reach the disk before a publish returns.
+        # HUB_FSYNC=0 trades that for speed (throwaway catalogues, benchmarks of the rest).
+        pygit2.settings.enable_fsync_gitdir(os.environ.get("HUB_FSYNC", "1") != "0")
 
     # -- opening ---------------------------------------------------------------------------
 

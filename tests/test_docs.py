@@ -1,0 +1,53 @@
+"""The docs name every CLI command, every schema field and every problem code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from hub.cli import _parser
+from hub.validate.codes import CODES
+from tests.schema_fields import field_paths
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _commands() -> list[str]:
+    parser = _parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_cli_command_documented(command):
+    assert re.search(rf"^### `hub {command}\b", (DOCS / "cli.md").read_text(), re.MULTILINE)
+
+
+def test_exit_codes_documented():
+    text = (DOCS / "cli.md").read_text()
+    for code in range(6):
+        assert re.search(rf"^\| {code} \| ", text, re.MULTILINE)
+
+
+@pytest.mark.parametrize("schema", ["package", "publisher"])
+def test_schema_fields_documented(schema):
+    data = json.loads((DOCS.parent / "schemas" / f"{schema}.schema.json").read_text())
+    text = (DOCS / "package-format.md").read_text()
+    missing = [path for path, _ in field_paths(data) if f"`{path}`" not in text]
+    assert missing == []
+
+
+def test_every_property_has_a_german_description():
+    for path in (DOCS.parent / "schemas").rglob("*.schema.json"):
+        data = json.loads(path.read_text())
+        undocumented = [p for p, d in field_paths(data) if not d.strip()]
+        assert undocumented == [], path.name
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_problem_code_documented(code):
+    assert f"`{code}`" in (DOCS / "problem-codes.md").read_text()
