@@ -9,33 +9,22 @@ crash can at worst leave a published version untagged, which
 
 from __future__ import annotations
 
-import random
 import time
 from datetime import datetime
-from pathlib import Path
 
 import msgspec
 import pygit2
 import semver
 from pygit2.enums import FileMode, ObjectType, SortMode
 
-from hub.errors import InvalidPackage, PublishContention, VersionExists, VersionNotNewer
+from hub.errors import InvalidPackage, VersionExists, VersionNotNewer
 from hub.model import Actor, Manifest, PublishResult, Publisher
-from hub.store.catalog import BRANCH, COMMITTER, TAG_PREFIX, Catalog, package_path, parse_trailers, tag_name
+from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, parse_trailers, tag_name
+from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.trees import replace_path, write_tree
 from hub.validate import PackageFiles, validate_package
 from hub.validate.manifest import manifest_from_bytes
 
-RETRY_SECONDS = 30.0
-STALE_LOCK_SECONDS = 2.0
-
-
-def signature(name: str, email: str, when: datetime | None) -> pygit2.Signature:
-    if when is None:
-        return pygit2.Signature(name, email)
-    offset = when.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    return pygit2.Signature(name, email, int(when.timestamp()), minutes)
 
 
 def actor_for(manifest: Manifest) -> Actor:
@@ -72,22 +61,12 @@ def publish(
         f"{manifest.name}: {manifest.summary.de}\n\n"
         f"Hub-Action: publish\nHub-Package: {manifest.id}\nHub-Version: {manifest.version}\nHub-Actor: {actor.id}\n"
     )
-    deadline = time.monotonic() + RETRY_SECONDS
-    attempt = 0
-    while True:
-        attempt += 1
-        ref = repo.references.get(BRANCH)
-        head = repo[ref.target] if ref is not None else None
-        root = head.tree if head is not None else None
+    def change(root: pygit2.Tree | None) -> pygit2.Oid:
         _check_new_version(catalog, root, manifest)
         new_root = replace_path(repo, root, package_path(manifest.id).split("/"), package_tree)
-        new_root = _ensure_publisher(repo, new_root, manifest)
-        commit = repo.create_commit(None, author, committer, message, new_root, [head.id] if head else [])
-        if _move_branch(repo, ref, commit):
-            break
-        if time.monotonic() > deadline:
-            raise PublishContention(f"Der Katalog wurde während der Veröffentlichung {attempt}-mal gleichzeitig geändert; bitte erneut versuchen.")
-        time.sleep(random.uniform(0.0005, 0.002 * min(attempt, 10)))
+        return _ensure_publisher(repo, new_root, manifest)
+
+    commit = commit_change(catalog, change, author=author, committer=committer, message=message)
     tag = tag_name(manifest.id, manifest.version)
     _create_tag(repo, tag, commit, author, f"{manifest.name} {manifest.version}\n")
     return PublishResult(id=manifest.id, version=manifest.version, commit=str(commit), tag=tag)
@@ -118,37 +97,6 @@ def _ensure_publisher(repo: pygit2.Repository, root_oid: pygit2.Oid, manifest: M
     record = Publisher(id=manifest.publisher.id, name=manifest.publisher.name, type="sonstige", url=manifest.publisher.url)
     blob = repo.create_blob(msgspec.yaml.encode(record))
     return replace_path(repo, root, path.split("/"), blob, FileMode.BLOB)
-
-
-def _move_branch(repo: pygit2.Repository, ref: pygit2.Reference | None, commit: pygit2.Oid) -> bool:
-    """Compare-and-swap ``main`` from what ``ref`` held to ``commit``; False if someone was faster."""
-    try:
-        if ref is None:
-            repo.references.create(BRANCH, commit, force=False)
-        else:
-            ref.set_target(commit)  # libgit2 refuses when the ref moved since it was read
-    except (pygit2.GitError, pygit2.AlreadyExistsError, ValueError, OSError) as exc:
-        if "lock" in str(exc):
-            clear_stale_lock(repo, BRANCH)
-        return False
-    return True
-
-
-def clear_stale_lock(repo: pygit2.Repository, refname: str, max_age: float = STALE_LOCK_SECONDS) -> bool:
-    """Remove ``<ref>.lock`` left by a writer that died while holding it.
-
-    libgit2 holds a ref lock for the microseconds of one rename, so a lock older
-    than ``max_age`` can only belong to a killed process; without this, one
-    SIGKILL at the wrong moment would block every later publish.
-    """
-    lock = Path(repo.path) / (refname + ".lock")
-    try:
-        if time.time() - lock.stat().st_mtime > max_age:
-            lock.unlink()
-            return True
-    except FileNotFoundError:
-        pass
-    return False
 
 
 def _create_tag(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: pygit2.Signature, message: str) -> None:

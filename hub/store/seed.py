@@ -20,7 +20,8 @@ from hub.model import Problem, PublishResult
 from hub.resources import catalog_dir
 from hub.errors import CatalogError
 from hub.store.catalog import BRANCH, COMMITTER, Catalog, version_key
-from hub.store.publish import publish, signature
+from hub.store.commit import signature
+from hub.store.publish import publish
 from hub.store.trees import replace_path
 from hub.validate import PackageFiles
 from hub.validate.manifest import raw_manifest
