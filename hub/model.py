@@ -100,7 +100,9 @@ class Step(Base):
     description: str | None = None
 
 
-class Adoption(Base):
+class AdoptionGuide(Base):
+    """The manifest's ``adoption`` block: what another organisation needs to take the package over."""
+
     requirements: Requirements | None = None
     effort: Effort | None = None
     steps: list[Step] = []
@@ -136,7 +138,7 @@ class Manifest(Base):
     release_date: str | None = None
     keywords: list[str] = []
     url: str | None = None
-    adoption: Adoption | None = None
+    adoption: AdoptionGuide | None = None
     changelog: str | None = None
 
     @property
@@ -222,3 +224,42 @@ class Actor(Base, frozen=True):
     id: str
     name: str
     email: str
+
+
+AdoptionStatus = Literal["planned", "pilot", "production", "ended"]
+
+
+class AdoptionEvent(Base, frozen=True):
+    status: AdoptionStatus
+    date: str
+    version: str | None = None
+    note: str | None = None
+
+
+class Adoption(Base):
+    """``adoptions/<publisher>/<slug>/<adopter>.yaml``: one organisation's use of a package."""
+
+    package: str
+    adopter: str
+    version: str
+    status: AdoptionStatus
+    history: list[AdoptionEvent]
+    adopter_name: str | None = None
+    note: str | None = None
+
+
+class ReviewEntry(Base, frozen=True):
+    reviewer: str
+    date: str
+    level: int
+    rationale: str
+    reviewer_name: str | None = None
+    computed_level: int | None = None
+
+
+class Review(Base):
+    """``reviews/<publisher>/<slug>/<version>.yaml``: every review of one version; the last one counts."""
+
+    package: str
+    version: str
+    reviews: list[ReviewEntry]

@@ -1,0 +1,64 @@
+"""The embedded default catalogue: every package valid, seeded as its history, facts only verified ones."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from hub.resources import catalog_dir
+from hub.store import Catalog, seed
+from hub.store.seed import seed_versions
+from hub.validate import PackageFiles, validate_package
+
+OWL = {"stadt-paderborn", "kreis-paderborn", "stadt-delbrueck", "stadt-bielefeld", "bezirksregierung-detmold"}
+# domain-facts.md: the LeiKa keys found in published data; anything else would be invented
+VERIFIED_LEIKA = {"99050012104000", "99008001012000", "99049001001000", "99108001001000", "99102013104000"}
+VERSION_FOLDERS = sorted((catalog_dir() / "packages").glob("*/*@*"))
+
+
+@pytest.mark.parametrize("folder", VERSION_FOLDERS, ids=[f"{f.parent.name}/{f.name}" for f in VERSION_FOLDERS])
+def test_every_seed_package_is_valid(folder):
+    result = validate_package(PackageFiles.from_folder(folder))
+    assert result.problems == []
+    manifest = result.manifest
+    assert manifest.publisher_id == folder.parent.name
+    assert f"{manifest.slug}@{manifest.version}" == folder.name
+    assert set(manifest.classification.leika) <= VERIFIED_LEIKA
+    assert manifest.release_date is not None
+    assert {a.kind for a in manifest.artefacts} >= {"process-model"}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Catalog:
+    catalog = Catalog.create(tmp_path_factory.mktemp("seed") / "catalog.git")
+    seed(catalog)
+    return catalog
+
+
+def test_seed_covers_the_model_region(seeded):
+    manifests = seeded.manifests()
+    assert len(manifests) >= 12
+    assert {m.publisher_id for m in manifests} == OWL
+    assert {p.id for p in seeded.publishers()} >= OWL
+    multi = [pid for pid in seeded.package_ids() if len(seeded.versions(pid)) >= 2]
+    assert len(multi) >= 4
+    themen = {m.classification.themenfeld for m in manifests}
+    assert "Unternehmensführung & -entwicklung" in themen and "Querschnittsleistungen" in themen
+    ids = {m.id for m in manifests}
+    assert {"stadt-paderborn/gewerbeanmeldung", "stadt-bielefeld/gewerbeummeldung", "stadt-bielefeld/gewerbeabmeldung"} <= ids
+
+
+def test_one_commit_per_version_authored_by_publisher_at_release_date(seeded):
+    versions = seed_versions(catalog_dir())
+    for item in versions:
+        info = {v.version: v for v in seeded.versions(item.package_id)}[item.version]
+        publisher = seeded.publisher(item.package_id.split("/")[0])
+        assert info.published_by == publisher.name
+        assert info.published_at.startswith(item.release_date)
+    walker = seeded.repo.walk(seeded.head().id)
+    assert sum(1 for _ in walker) == len(versions) + 1  # plus the publishers' commit
+
+
+def test_seeded_repository_passes_fsck(seeded):
+    subprocess.run(["git", "--git-dir", str(seeded.path), "fsck", "--strict", "--no-dangling"], check=True, capture_output=True)
