@@ -1,0 +1,709 @@
+"""The search index: one SQLite file (FTS5) that reflects one catalogue commit.
+
+``Index.sync(catalog)`` brings it to the catalogue's HEAD — reusing it when the commit is
+the same, updating only the packages whose ``packages/<publisher>/<slug>`` tree (or whose
+``publishers/<id>.yaml``) changed when the indexed commit is an ancestor of HEAD, and
+rebuilding it otherwise. ``Index.search`` answers free text with facets, filters, four
+orders and cursor pagination.
+
+Each thread gets its own connection; the facet bitsets (:mod:`hub.index.facets`) are
+shared by all threads and rebuilt when another writer — a thread or a process — changed
+the index.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from array import array
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import msgspec
+import pygit2
+
+from hub.errors import BadRequest
+from hub.index.cursor import decode_cursor, encode_cursor
+from hub.index.documents import Document, document, maturity_value
+from hub.index.facets import FACETS, ORDERED_FACETS, Snapshot, bits_of
+from hub.index.results import FacetValue, SearchHit, SearchResult, SyncReport
+from hub.index.schema import COLUMNS, DDL, FTS_COLUMNS, SCHEMA_VERSION, TABLES
+from hub.index.text import match_expression, query_terms
+from hub.store.catalog import TAG_PREFIX, Catalog, iso, tag_name
+from hub.store.trees import subtree
+from hub.validate.manifest import manifest_from_bytes
+from hub.validate.yamlsafe import load_yaml
+
+log = logging.getLogger(__name__)
+
+SORTS = ("relevance", "name", "updated", "maturity")
+MAX_LIMIT = 100
+PATCH_LIMIT = 2000  # more changed packages than this since a facet picture: reload it instead of patching
+LOG_GENERATIONS = 1000  # how many generations of changes the log keeps for patching
+
+MaturityProvider = Callable[[Catalog, pygit2.Commit, list[str]], Mapping[str, int | None]]
+"""Gives the maturity level (0..4, None when unknown) of packages at a commit; see :meth:`Index.sync`."""
+
+_HIT_COLUMNS = (
+    "rowid, id, name, version, summary_de, publisher_id, publisher_name, themenfeld, license, status, "
+    "artefact_kinds, keywords, maturity_level, updated"
+)
+_strings = msgspec.json.Decoder(list[str])
+
+
+class Index:
+    """Search and facets over one catalogue commit, stored in the SQLite file at ``path``."""
+
+    def __init__(self, path: str | os.PathLike[str], *, text_cache_rows: int = 1_000_000) -> None:
+        """Open (or create) the index file. ``text_cache_rows`` bounds the cache of text matches
+        (ranked rows over all cached queries, 16 bytes each; 0 turns it off): paging and refining
+        the filters of one query then skip FTS5 and bm25."""
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._snapshot: Snapshot | None = None
+        self._matches = _MatchCache(text_cache_rows)
+        self._ensure_schema(self._conn())
+
+    # -- connections and schema ------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # autocommit mode: transactions are explicit (BEGIN / BEGIN IMMEDIATE)
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")  # derived data: a lost last sync is redone by the next
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA cache_size = -32000")
+            conn.execute("PRAGMA mmap_size = 268435456")
+            conn.execute("PRAGMA journal_size_limit = 67108864")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close every thread's connection (call when no thread uses the index any more)."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+            self._snapshot = None
+        self._local = threading.local()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
+        if _meta(conn, "schema_version") == str(SCHEMA_VERSION):
+            return
+        generation = _begin_write(conn)
+        try:
+            if _meta(conn, "schema_version") != str(SCHEMA_VERSION):
+                _recreate(conn, generation)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def commit(self) -> str | None:
+        """The catalogue commit the index reflects (None: never synced, or an empty catalogue)."""
+        return _meta(self._conn(), "commit")
+
+    # -- keeping up with the catalogue -------------------------------------------------------
+
+    def sync(self, catalog: Catalog, *, maturity: MaturityProvider | None = None) -> SyncReport:
+        """Bring the index to ``catalog``'s HEAD and say what that took.
+
+        ``reused`` when it already reflects HEAD; ``updated`` (only the changed packages)
+        when the indexed commit is an ancestor of HEAD; ``rebuilt`` otherwise: first sync,
+        unrelated or unknown commit, another schema version.
+
+        ``maturity``, when given, is asked for the levels of the packages (re)indexed and of those
+        whose ``adoptions/<id>/`` or ``reviews/<id>/`` changed, since those move levels too.
+        Without it a reindexed package keeps the level it had (see :meth:`set_maturity`); levels
+        that change with time alone are refreshed by :meth:`refresh_maturity`.
+        """
+        started = time.perf_counter()
+        head = catalog.head()
+        head_id = str(head.id) if head is not None else None
+        conn = self._conn()
+        self._ensure_schema(conn)
+        generation = _begin_write(conn)
+        try:
+            stored = _meta(conn, "commit")
+            if stored == head_id:
+                conn.execute("ROLLBACK")
+                return SyncReport(action="reused", commit=head_id, previous=stored, seconds=time.perf_counter() - started)
+            old = _commit_or_none(catalog.repo, stored)
+            if head is None:
+                report = self._rebuild(conn, generation, catalog, None, maturity, "Der Katalog ist leer.")
+            elif stored is None:
+                report = self._rebuild(conn, generation, catalog, head, maturity, "Der Index war noch leer.")
+            elif old is None:
+                report = self._rebuild(conn, generation, catalog, head, maturity, f"Der indexierte Stand {stored[:12]} fehlt im Katalog.")
+            elif not catalog.repo.descendant_of(head.id, old.id):
+                report = self._rebuild(conn, generation, catalog, head, maturity, f"Der indexierte Stand {stored[:12]} ist kein Vorgänger des aktuellen.")
+            else:
+                report = self._update(conn, generation, catalog, old, head, maturity)
+            report.previous = stored
+            _finish_write(conn, generation, commit=head_id)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        if report.action == "rebuilt":  # a rebuild passes the whole index through the WAL: fold it back in
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def set_maturity(self, levels: Mapping[str, int | None]) -> int:
+        """Set the maturity level of packages (by id; None clears it); return how many changed."""
+        conn = self._conn()
+        generation = _begin_write(conn)
+        try:
+            changed = _apply_maturity(conn, levels)
+            if not changed:
+                conn.execute("ROLLBACK")
+                return 0
+            _log_changes(conn, generation, changed)
+            _finish_write(conn, generation)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return len(changed)
+
+    def refresh_maturity(self, catalog: Catalog, maturity: MaturityProvider) -> int:
+        """Ask ``maturity`` for the level of every indexed package anew (e.g. once a day: criteria
+        such as "12 months in production" are met by time passing); return how many changed."""
+        commit = _commit_or_none(catalog.repo, self.commit)
+        if commit is None:
+            return 0
+        ids = [row[0] for row in self._conn().execute("SELECT id FROM packages ORDER BY id")]
+        return self.set_maturity(maturity(catalog, commit, ids))
+
+    def _rebuild(self, conn: sqlite3.Connection, generation: int, catalog: Catalog, head: pygit2.Commit | None, maturity: MaturityProvider | None, reason: str) -> SyncReport:
+        try:  # levels set from outside survive a rebuild when no provider gives them anew
+            kept = dict(conn.execute("SELECT id, maturity_level FROM packages WHERE maturity_level IS NOT NULL"))
+        except sqlite3.Error:
+            kept = {}
+        _recreate(conn, generation)
+        if head is None:
+            return SyncReport(action="rebuilt", commit=None, reason=reason)
+        repo = catalog.repo
+        reader = _Reader(repo, head)
+        ids = reader.package_ids()
+        levels, problem = _ask(maturity, catalog, head, ids)
+        if maturity is None or problem is not None:
+            levels = kept
+        docs: list[Document] = []
+        skipped: list[str] = []
+        for package_id in ids:
+            doc = reader.document(package_id, levels.get(package_id))
+            if doc is None:
+                skipped.append(package_id)
+            else:
+                docs.append(doc)
+        rowids = range(1, len(docs) + 1)
+        conn.executemany(_INSERT_PACKAGE_ROWID, ([rowid, *d.columns.values()] for rowid, d in zip(rowids, docs)))
+        conn.executemany(_INSERT_FTS, ([rowid, *d.fts.values()] for rowid, d in zip(rowids, docs)))
+        conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs) for facet, value in d.facets))
+        conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+        return SyncReport(action="rebuilt", commit=str(head.id), indexed=[d.id for d in docs], skipped=skipped, reason=reason, maturity_error=problem)
+
+    def _update(self, conn: sqlite3.Connection, generation: int, catalog: Catalog, old: pygit2.Commit, head: pygit2.Commit, maturity: MaturityProvider | None) -> SyncReport:
+        repo = catalog.repo
+        reader = _Reader(repo, head)
+        ids = set(changed_packages(repo, old.tree, head.tree))
+        publishers = changed_publishers(repo, old.tree, head.tree)
+        if publishers:  # a publisher's new name goes into each of its packages
+            marks = ",".join("?" * len(publishers))
+            ids.update(row[0] for row in conn.execute(f"SELECT id FROM packages WHERE publisher_id IN ({marks})", sorted(publishers)))
+        ids_sorted = sorted(ids)
+        present = [pid for pid in ids_sorted if reader.has(pid)]
+        levels: dict[str, int | None] = {}
+        reassessed: list[str] = []
+        problem = None
+        if maturity is not None:
+            # adoptions and reviews move levels too: ask again for the packages they concern
+            concerned = set(changed_packages(repo, old.tree, head.tree, "adoptions")) | set(changed_packages(repo, old.tree, head.tree, "reviews"))
+            reassessed = sorted(pid for pid in concerned - ids if reader.has(pid))
+            levels, problem = _ask(maturity, catalog, head, present + reassessed)
+        indexed, removed, skipped = [], [], []
+        touched: list[int] = []
+        for package_id in ids_sorted:
+            row = conn.execute("SELECT rowid, maturity_level FROM packages WHERE id = ?", (package_id,)).fetchone()
+            doc = None
+            if package_id in present:
+                level = levels[package_id] if package_id in levels else (row[1] if row else None)
+                doc = reader.document(package_id, level)
+                if doc is None:
+                    skipped.append(package_id)
+            if row is not None:
+                _delete(conn, row[0], keep_package=doc is not None)
+                touched.append(row[0])
+            if doc is not None:
+                if row is not None:
+                    conn.execute(_UPDATE_PACKAGE, [*doc.columns.values(), row[0]])
+                    rowid = row[0]
+                else:
+                    rowid = conn.execute(_INSERT_PACKAGE, list(doc.columns.values())).lastrowid
+                    touched.append(rowid)
+                conn.execute(_INSERT_FTS, [rowid, *doc.fts.values()])
+                conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for facet, value in doc.facets))
+                indexed.append(package_id)
+            elif row is not None:
+                removed.append(package_id)
+        if reassessed:
+            touched.extend(_apply_maturity(conn, {pid: levels[pid] for pid in reassessed if pid in levels}))
+        _log_changes(conn, generation, touched)
+        return SyncReport(action="updated", commit=str(head.id), indexed=indexed, removed=removed, skipped=skipped, maturity_error=problem)
+
+    # -- searching -------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str | None = None,
+        filters: Mapping[str, Iterable[str] | str] | None = None,
+        sort: str = "relevance",
+        cursor: str | None = None,
+        limit: int = 20,
+    ) -> SearchResult:
+        """Packages matching ``query`` (any string; None or blank: all) and ``filters``.
+
+        ``filters`` maps a facet (see :data:`hub.index.facets.FACETS`) to values: AND across
+        facets, OR within one. Facet counts are disjunctive: each facet is counted under the
+        query and the *other* facets' filters, so a selected value's siblings keep their counts.
+        ``sort``: ``relevance`` (bm25; without text: as ``maturity``), ``name``, ``updated``
+        (newest first), ``maturity`` (highest first, unknown last, then newest).
+        ``cursor``: ``next_cursor`` of the previous page. Raises :class:`BadRequest` for an
+        unknown sort or facet, a limit outside 1..100 or a cursor that is not ours.
+        """
+        if sort not in SORTS:
+            raise BadRequest(f"Die Sortierung „{sort}“ gibt es nicht; möglich sind: {', '.join(SORTS)}.")
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
+            raise BadRequest(f"Die Seitengröße muss zwischen 1 und {MAX_LIMIT} liegen, nicht „{limit}“.")
+        wanted = _filters(filters)
+        terms = query_terms(query) if query else []
+        expression = match_expression(terms)
+        effective = sort if sort != "relevance" or expression else "maturity"
+        after = decode_cursor(cursor, effective) if cursor else None
+
+        conn = self._conn()
+        conn.execute("BEGIN")  # one read snapshot for the generation, the text match and the rows
+        try:
+            snap = self._current(conn)
+            filter_bits = {facet: snap.value_bits(facet, values) for facet, values in wanted.items()}
+            match: _Match | None = None
+            text_bits: int | None = None
+            if expression is not None:
+                match = self._match(conn, snap, expression, ranked=effective == "relevance")
+                text_bits = match.bits
+            selected = text_bits
+            for bits in filter_bits.values():
+                selected = bits if selected is None else selected & bits
+            total = snap.total if selected is None else selected.bit_count()
+            counts = snap.facet_counts(text_bits, filter_bits)
+
+            scores: dict[int, float] = {}
+            if effective == "relevance":
+                assert match is not None and match.ranked
+                page, more = _ranked_page(match, selected if filter_bits else None, after, limit, snap.nbytes)
+                keys = [(rank, rowid) for rowid, rank in page]
+                scores = {rowid: -rank for rowid, rank in page}
+                rowids = [rowid for rowid, _ in page]
+            else:
+                rows, more = snap.page(effective, selected, after, limit)
+                keys = [row[1:] for row in rows]
+                rowids = [row[0] for row in rows]
+            items = self._hits(conn, rowids, scores)
+            commit = _meta(conn, "commit")
+        finally:
+            conn.execute("COMMIT")
+        return SearchResult(
+            items=items,
+            total=total,
+            facets=_facet_lists(snap, counts, wanted),
+            next_cursor=encode_cursor(effective, keys[-1]) if more and keys else None,
+            sort=effective,
+            commit=commit,
+        )
+
+    def _current(self, conn: sqlite3.Connection) -> Snapshot:
+        """The facet picture of the generation this connection's read transaction sees."""
+        generation = int(_meta(conn, "generation") or 0)
+        snap = self._snapshot
+        if snap is not None and snap.generation == generation:
+            return snap
+        with self._lock:
+            snap = self._snapshot
+            if snap is not None and snap.generation == generation:
+                return snap
+            commit = _meta(conn, "commit")
+            fresh = None
+            if snap is not None and snap.generation < generation and snap.generation >= int(_meta(conn, "log_from") or generation):
+                rowids = {r for (r,) in conn.execute("SELECT DISTINCT pkg FROM changes WHERE generation > ? AND generation <= ?", (snap.generation, generation))}
+                if len(rowids) <= PATCH_LIMIT:
+                    fresh = snap.patched(conn, generation, commit, rowids)
+            if fresh is None:
+                fresh = Snapshot.load(conn, generation, commit)
+            self._snapshot = fresh
+        return fresh
+
+    def _match(self, conn: sqlite3.Connection, snap: Snapshot, expression: str, *, ranked: bool) -> _Match:
+        """The packages matching an FTS5 expression (as a bitset), and ranked by bm25 when asked."""
+        key = (snap.generation, expression)
+        match = self._matches.get(key)
+        if match is not None and (match.ranked or not ranked):
+            return match
+        if ranked:
+            # "ORDER BY rank, rowid" lets SQLite's sorter run bm25 once per row (FTS5's own
+            # "ORDER BY rank" evaluates it twice), and gives ties a fixed order for cursors
+            rows = conn.execute("SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rank, rowid", (expression,)).fetchall()
+            rowids = array("q", [row[0] for row in rows])
+            match = _Match(bits_of(rowids, snap.nbytes), rowids, array("d", [row[1] for row in rows]))
+            size = len(rows)
+        else:
+            found = [row[0] for row in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))]
+            match = _Match(bits_of(found, snap.nbytes))
+            size = 1 + len(found) // 16  # a bitset of the match: small next to ranked rows
+        self._matches.put(key, match, size)
+        return match
+
+    def _hits(self, conn: sqlite3.Connection, rowids: list[int], scores: dict[int, float]) -> list[SearchHit]:
+        if not rowids:
+            return []
+        marks = ",".join("?" * len(rowids))
+        found = {}
+        for row in conn.execute(f"SELECT {_HIT_COLUMNS} FROM packages WHERE rowid IN ({marks})", rowids):
+            rowid, pid, name, version, summary, pub, pub_name, themenfeld, licence, status, kinds, keywords, level, updated = row
+            found[rowid] = SearchHit(
+                id=pid, name=name, version=version, summary=summary, publisher=pub, publisher_name=pub_name,
+                themenfeld=themenfeld, license=licence, status=status, artefact_kinds=_strings.decode(kinds),
+                keywords=_strings.decode(keywords), maturity_level=level, updated=updated, score=scores.get(rowid),
+            )
+        return [found[r] for r in rowids if r in found]
+
+
+# -- reading the catalogue --------------------------------------------------------------------
+
+
+class _Match:
+    """A text match: its packages as a bitset; ranked: rowids and bm25 in (bm25, rowid) order."""
+
+    __slots__ = ("bits", "rowids", "ranks")
+
+    def __init__(self, bits: int, rowids: array | None = None, ranks: array | None = None) -> None:
+        self.bits = bits
+        self.rowids = rowids
+        self.ranks = ranks
+
+    @property
+    def ranked(self) -> bool:
+        return self.ranks is not None
+
+
+class _MatchCache:
+    """Recent text matches per (generation, expression), bounded by their rows; thread-safe."""
+
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        self._entries: OrderedDict[tuple[int, str], tuple[_Match, int]] = OrderedDict()
+        self._rows = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, str]) -> _Match | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: tuple[int, str], match: _Match, rows: int) -> None:
+        if rows > self.max_rows:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._rows -= old[1]
+            self._entries[key] = (match, rows)
+            self._rows += rows
+            while self._rows > self.max_rows:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._rows -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._rows = 0
+
+
+# -- reading the catalogue --------------------------------------------------------------------
+
+
+class _Reader:
+    """Manifests, publisher names and publishing times at one commit."""
+
+    def __init__(self, repo: pygit2.Repository, commit: pygit2.Commit) -> None:
+        self.repo = repo
+        self.commit = commit
+        self.root = commit.tree
+        self._publishers: dict[str, str | None] = {}
+
+    def package_ids(self) -> list[str]:
+        packages = subtree(self.repo, self.root, "packages")
+        ids: list[str] = []
+        if packages is None:
+            return ids
+        for publisher in packages:
+            if publisher.type_str == "tree":
+                ids.extend(f"{publisher.name}/{slug.name}" for slug in self.repo[publisher.id] if slug.type_str == "tree")
+        return sorted(ids)
+
+    def has(self, package_id: str) -> bool:
+        return _entry_oid(self.root, f"packages/{package_id}/hub.yaml") is not None
+
+    def publisher_name(self, publisher_id: str) -> str | None:
+        if publisher_id not in self._publishers:
+            name = None
+            oid = _entry_oid(self.root, f"publishers/{publisher_id}.yaml")
+            if oid is not None:
+                try:
+                    data = load_yaml(self.repo[oid].data).data
+                    name = data.get("name") if isinstance(data, dict) and isinstance(data.get("name"), str) else None
+                except ValueError:
+                    name = None
+            self._publishers[publisher_id] = name
+        return self._publishers[publisher_id]
+
+    def published(self, package_id: str, version: str, release_date: str | None) -> tuple[str, int]:
+        """When this version was published: its tag's commit, else its release date, else this commit."""
+        ref = self.repo.references.get(TAG_PREFIX + tag_name(package_id, version))
+        if ref is not None:
+            try:
+                commit = self.repo[ref.target].peel(pygit2.Commit)
+                return iso(commit.author.time, commit.author.offset), commit.author.time
+            except (KeyError, ValueError, pygit2.GitError):
+                pass
+        if release_date:
+            try:
+                day = date.fromisoformat(release_date)
+                stamp = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+                return stamp.isoformat(), int(stamp.timestamp())
+            except ValueError:
+                pass
+        author = self.commit.author
+        return iso(author.time, author.offset), author.time
+
+    def document(self, package_id: str, maturity_level: int | None) -> Document | None:
+        oid = _entry_oid(self.root, f"packages/{package_id}/hub.yaml")
+        if oid is None:
+            return None
+        try:
+            manifest = manifest_from_bytes(self.repo[oid].data)
+        except (ValueError, TypeError, msgspec.ValidationError):
+            return None
+        if manifest.id != package_id:
+            return None
+        updated, updated_ts = self.published(package_id, manifest.version, manifest.release_date)
+        publisher_name = self.publisher_name(manifest.publisher_id) or manifest.publisher.name
+        return document(manifest, publisher_name=publisher_name, updated=updated, updated_ts=updated_ts, maturity_level=maturity_level)
+
+
+def _entry_oid(root: pygit2.Tree, path: str) -> pygit2.Oid | None:
+    try:
+        return root[path].id
+    except KeyError:
+        return None
+
+
+def _children(repo: pygit2.Repository, root: pygit2.Tree, path: str, kind: str) -> dict[str, pygit2.Oid]:
+    tree = subtree(repo, root, path)
+    return {} if tree is None else {e.name: e.id for e in tree if e.type_str == kind}
+
+
+def changed_packages(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree, folder: str = "packages") -> list[str]:
+    """Ids of the packages whose ``<folder>/<publisher>/<slug>`` tree differs between two root trees.
+
+    ``packages/`` (added, changed, removed packages), and ``adoptions/`` and ``reviews/``, which
+    are laid out the same way. Compares tree ids level by level, so unchanged publishers are
+    skipped at once: the cost is the number of publishers plus the packages of the changed ones.
+    """
+    before = _children(repo, old, folder, "tree")
+    after = _children(repo, new, folder, "tree")
+    found = []
+    for publisher in sorted(before.keys() | after.keys()):
+        if before.get(publisher) == after.get(publisher):
+            continue
+        slugs_before = _children(repo, old, f"{folder}/{publisher}", "tree")
+        slugs_after = _children(repo, new, f"{folder}/{publisher}", "tree")
+        found.extend(f"{publisher}/{slug}" for slug in sorted(slugs_before.keys() | slugs_after.keys()) if slugs_before.get(slug) != slugs_after.get(slug))
+    return found
+
+
+def changed_publishers(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree) -> set[str]:
+    """Ids of the publishers whose ``publishers/<id>.yaml`` differs between two root trees."""
+    before = _children(repo, old, "publishers", "blob")
+    after = _children(repo, new, "publishers", "blob")
+    return {name.removesuffix(".yaml") for name in before.keys() | after.keys() if name.endswith(".yaml") and before.get(name) != after.get(name)}
+
+
+def _ask(maturity: MaturityProvider | None, catalog: Catalog, head: pygit2.Commit, ids: list[str]) -> tuple[dict[str, int | None], str | None]:
+    """The provider's levels; a failing provider must not stop the index from following the catalogue."""
+    if maturity is None:
+        return {}, None
+    try:
+        return dict(maturity(catalog, head, ids)), None
+    except Exception as exc:  # noqa: BLE001 - reported in the SyncReport and the log, the levels stay as they were
+        log.exception("maturity provider failed for %d package(s) at %s", len(ids), head.id)
+        return {}, f"{type(exc).__name__}: {exc}"
+
+
+def _commit_or_none(repo: pygit2.Repository, commit_id: str | None) -> pygit2.Commit | None:
+    if not commit_id:
+        return None
+    try:
+        return repo[commit_id].peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError):
+        return None
+
+
+# -- SQL helpers ------------------------------------------------------------------------------
+
+_INSERT_PACKAGE_ROWID = f"INSERT INTO packages (rowid, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
+_INSERT_PACKAGE = f"INSERT INTO packages ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+_UPDATE_PACKAGE = f"UPDATE packages SET {', '.join(f'{c} = ?' for c in COLUMNS)} WHERE rowid = ?"
+_INSERT_FTS = f"INSERT INTO fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES ({', '.join('?' * (len(FTS_COLUMNS) + 1))})"
+_INSERT_VALUE = "INSERT OR IGNORE INTO package_values (facet, value, pkg) VALUES (?, ?, ?)"
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    except sqlite3.OperationalError:  # no meta table: a new file
+        return None
+    return None if row is None else row[0]
+
+
+def _set_meta(conn: sqlite3.Connection, **values: str | None) -> None:
+    conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
+
+
+def _begin_write(conn: sqlite3.Connection) -> int:
+    """Start a write transaction (one writer at a time, across processes) and return its generation."""
+    conn.execute("BEGIN IMMEDIATE")
+    current = _meta(conn, "generation")
+    # a new file starts somewhere random, so a process holding a picture of a deleted file notices
+    return int(current) + 1 if current is not None else secrets.randbits(40)
+
+
+def _finish_write(conn: sqlite3.Connection, generation: int, **values: str | None) -> None:
+    log_from = max(int(_meta(conn, "log_from") or 0), generation - LOG_GENERATIONS)
+    conn.execute("DELETE FROM changes WHERE generation <= ?", (log_from,))
+    _set_meta(conn, generation=str(generation), log_from=str(log_from), **values)
+    conn.execute("COMMIT")
+
+
+def _log_changes(conn: sqlite3.Connection, generation: int, rowids: Iterable[int]) -> None:
+    conn.executemany("INSERT INTO changes (generation, pkg) VALUES (?, ?)", ((generation, r) for r in rowids))
+
+
+def _recreate(conn: sqlite3.Connection, generation: int) -> None:
+    for table in TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in DDL:
+        conn.execute(statement)
+    _set_meta(conn, schema_version=str(SCHEMA_VERSION), commit=None, generation=str(generation), log_from=str(generation))
+
+
+def _delete(conn: sqlite3.Connection, rowid: int, *, keep_package: bool) -> None:
+    conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+    conn.execute("DELETE FROM package_values WHERE pkg = ?", (rowid,))
+    if not keep_package:
+        conn.execute("DELETE FROM packages WHERE rowid = ?", (rowid,))
+
+
+def _apply_maturity(conn: sqlite3.Connection, levels: Mapping[str, int | None]) -> list[int]:
+    """Write maturity levels; return the rowids whose level changed."""
+    changed: list[int] = []
+    for package_id, level in levels.items():
+        if level is not None and (not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 4):
+            raise ValueError(f"maturity level of {package_id} must be 0..4 or None, not {level!r}")
+        row = conn.execute("SELECT rowid, maturity_level FROM packages WHERE id = ?", (package_id,)).fetchone()
+        if row is None or row[1] == level:
+            continue
+        conn.execute("UPDATE packages SET maturity_level = ? WHERE rowid = ?", (level, row[0]))
+        conn.execute("DELETE FROM package_values WHERE pkg = ? AND facet = 'maturity_level'", (row[0],))
+        conn.execute(_INSERT_VALUE, ("maturity_level", maturity_value(level), row[0]))
+        changed.append(row[0])
+    return changed
+
+
+# -- search helpers ---------------------------------------------------------------------------
+
+
+def _filters(filters: Mapping[str, Iterable[str] | str] | None) -> dict[str, list[str]]:
+    wanted: dict[str, list[str]] = {}
+    for facet, values in (filters or {}).items():
+        if facet not in FACETS:
+            raise BadRequest(f"Nach „{facet}“ lässt sich nicht filtern; möglich sind: {', '.join(FACETS)}.")
+        if isinstance(values, (str, int)):
+            values = [values]
+        chosen = list(dict.fromkeys(str(v) for v in values))
+        if chosen:
+            wanted[facet] = chosen
+    return wanted
+
+
+def _ranked_page(match: _Match, selected: int | None, after: tuple | None, limit: int, nbytes: int) -> tuple[list[tuple[int, float]], bool]:
+    """Rows (rowid, bm25) after the key (bm25, rowid) ``after``, within ``selected`` (None: all)."""
+    rowids, ranks = match.rowids, match.ranks
+    assert rowids is not None and ranks is not None
+    n = len(rowids)
+    start = 0 if after is None else bisect_right(range(n), after, key=lambda i: (ranks[i], rowids[i]))
+    chosen: list[tuple[int, float]] = []
+    if selected is None:
+        chosen = [(rowids[i], ranks[i]) for i in range(start, min(n, start + limit + 1))]
+    else:
+        flags = selected.to_bytes(nbytes, "little")
+        for i in range(start, n):
+            r = rowids[i]
+            if flags[r >> 3] >> (r & 7) & 1:
+                chosen.append((r, ranks[i]))
+                if len(chosen) > limit:
+                    break
+    return chosen[:limit], len(chosen) > limit
+
+
+def _facet_lists(snap: Snapshot, counts: dict[str, dict[str, int]], wanted: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
+    lists: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        found = dict(counts[facet])
+        chosen = set(wanted.get(facet, ()))
+        for value in chosen:
+            found.setdefault(value, 0)  # a selected value stays visible (to be unselected) at 0
+        labels = snap.labels[facet]
+        if facet in ORDERED_FACETS:
+            order = {value: i for i, value in enumerate(ORDERED_FACETS[facet])}
+            values = sorted(found, key=lambda v: (order.get(v, len(order)), v))
+        else:
+            values = sorted(found, key=lambda v: (-found[v], v))
+        lists[facet] = [FacetValue(value=v, count=found[v], label=labels.get(v), selected=v in chosen) for v in values]
+    return lists
+
+
+__all__ = ["Index", "MaturityProvider", "SORTS", "changed_packages", "changed_publishers"]

@@ -1,0 +1,73 @@
+"""The index's SQLite schema. Change ``SCHEMA_VERSION`` with it: an index of another version is rebuilt."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+COLUMNS = [
+    "id", "publisher_id", "publisher_name", "name", "name_sort", "version", "summary_de", "summary_en",
+    "description_de", "description_en", "keywords", "themenfeld", "lebenslagen", "leika", "categories",
+    "license", "status", "artefact_kinds", "production_since", "cases_per_year", "release_date",
+    "updated", "updated_ts", "maturity_level",
+]
+FTS_COLUMNS = ["pid", "name", "keywords", "summary", "body", "extra", "parts"]
+# bm25 weights per FTS column: name above keywords above summary above the rest; compound tails lowest
+FTS_WEIGHTS = {"pid": 0.0, "name": 10.0, "keywords": 6.0, "summary": 3.0, "body": 1.0, "extra": 2.0, "parts": 0.5}
+
+TABLES = ["meta", "packages", "package_values", "fts", "changes"]
+
+DDL = [
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID",
+    """CREATE TABLE packages (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        publisher_id TEXT NOT NULL,
+        publisher_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        name_sort TEXT NOT NULL,
+        version TEXT NOT NULL,
+        summary_de TEXT NOT NULL,
+        summary_en TEXT,
+        description_de TEXT NOT NULL,
+        description_en TEXT,
+        keywords TEXT NOT NULL,          -- JSON array
+        themenfeld TEXT NOT NULL,
+        lebenslagen TEXT NOT NULL,       -- JSON array
+        leika TEXT NOT NULL,             -- JSON array of 14-digit keys
+        categories TEXT NOT NULL,        -- JSON array
+        license TEXT NOT NULL,
+        status TEXT NOT NULL,
+        artefact_kinds TEXT NOT NULL,    -- JSON array, sorted, distinct
+        production_since TEXT,
+        cases_per_year INTEGER,
+        release_date TEXT,
+        updated TEXT NOT NULL,           -- ISO 8601: when the indexed version was published
+        updated_ts INTEGER NOT NULL,     -- the same in seconds since the epoch
+        maturity_level INTEGER           -- 0..4, filled by the maturity model; NULL until then
+    )""",
+    "CREATE INDEX packages_publisher ON packages (publisher_id)",
+    "CREATE INDEX packages_themenfeld ON packages (themenfeld)",
+    "CREATE INDEX packages_license ON packages (license)",
+    "CREATE INDEX packages_status ON packages (status)",
+    "CREATE INDEX packages_maturity ON packages ((maturity_level IS NULL), maturity_level DESC, updated_ts DESC, id)",
+    "CREATE INDEX packages_name ON packages (name_sort, id)",
+    "CREATE INDEX packages_updated ON packages (updated_ts DESC, id)",
+    # every facet value of every package (multi-valued facets included): one row each
+    """CREATE TABLE package_values (
+        facet TEXT NOT NULL,
+        value TEXT NOT NULL,
+        pkg INTEGER NOT NULL,
+        PRIMARY KEY (facet, value, pkg)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX package_values_pkg ON package_values (pkg)",
+    # which rows each generation touched: lets every process patch its facet picture instead of reloading it
+    "CREATE TABLE changes (generation INTEGER NOT NULL, pkg INTEGER NOT NULL)",
+    "CREATE INDEX changes_generation ON changes (generation)",
+    # the analysed text (see hub.index.text); FTS5 only splits it on spaces
+    f"""CREATE VIRTUAL TABLE fts USING fts5(
+        pid UNINDEXED, {", ".join(FTS_COLUMNS[1:])},
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    )""",
+    "INSERT INTO fts (fts, rank) VALUES ('rank', 'bm25({})')".format(", ".join(str(FTS_WEIGHTS[c]) for c in FTS_COLUMNS)),
+]
