@@ -1,0 +1,328 @@
+"""Per-package git exports: every package as a small bare repository that any static host can serve.
+
+``export_package`` writes ``<publisher>/<slug>.git``: one commit per published version
+(oldest first) whose tree is the package folder at that version, ``main`` at the latest
+version, an annotated tag ``v<version>`` per version, and the files git's "dumb" HTTP
+protocol reads (``HEAD``, ``info/refs``, ``objects/info/packs``, one pack with its index).
+
+Every exported object is built byte for byte from the catalogue (:func:`plan_export`):
+
+* the tree is the catalogue's own tree object of ``packages/<publisher>/<slug>`` at the
+  version's tag (git trees are content-addressed, so it is reused, not rebuilt);
+* the commit has that tree, the previous version's exported commit as parent, and the
+  author, committer (with their dates) and message of the catalogue commit that published
+  the version; the message keeps its ``Hub-*`` trailers, so a clone knows which package
+  version each commit is even where the tags were not fetched or are renamed in an
+  adopter's repository;
+* the tag ``v<version>`` points at that commit, tagger = the publishing author, with the
+  same message.
+
+Nothing else (no clock, no catalogue commit id, no other package) goes into the bytes, so
+the same catalogue always gives the same ids, and a new version only appends: the old
+commits are recomputed to the very same ids, found present and left alone. Because the
+expected ``info/refs`` follows from the plan alone, "already current" is one small file
+comparison (:func:`is_current`), and an unchanged package is not touched at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygit2
+from pygit2.enums import ObjectType
+
+from hub.errors import CatalogError, PackageNotFound
+from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
+from hub.store.trees import subtree
+
+try:  # an export is serialised per target folder where the platform allows it
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
+
+EXPORT_BRANCH = "refs/heads/main"
+EXPORT_HEAD = b"ref: refs/heads/main\n"
+_PACKAGE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
+_LOOSE_DIR = re.compile(r"^[0-9a-f]{2}$")
+_TEMPLATE_LEFTOVERS = ("description", "hooks", "info/exclude")
+
+
+@dataclass(frozen=True)
+class ExportedVersion:
+    """One version as it appears in the export: its commit and tag, with their raw bytes."""
+
+    version: str
+    source_commit: str  # the catalogue commit that published the version
+    tree: pygit2.Oid  # the package folder's tree (shared with the catalogue)
+    commit: str
+    commit_raw: bytes
+    tag: str
+    tag_raw: bytes
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What :func:`export_package` did for one package."""
+
+    id: str
+    path: Path
+    head: str  # the exported commit of the latest version (``main``)
+    versions: tuple[str, ...]  # every exported version, oldest first
+    added: tuple[str, ...]  # versions whose commit was newly written in this run
+    skipped: bool  # the export was already current; nothing was written
+    pack: str | None  # file name of the pack below objects/pack/
+
+
+def export_dir(root_dir: str | os.PathLike[str], package_id: str) -> Path:
+    """Where ``export_all`` puts a package: ``<root>/<publisher>/<slug>.git``."""
+    publisher, slug = _check_id(package_id).split("/")
+    return Path(root_dir) / publisher / f"{slug}.git"
+
+
+def export_all(catalog: Catalog, root_dir: str | os.PathLike[str], *, force: bool = False) -> list[ExportResult]:
+    """Export every package of the catalogue below ``root_dir``; current exports are skipped."""
+    return [export_package(catalog, pid, export_dir(root_dir, pid), force=force) for pid in catalog.package_ids()]
+
+
+def export_package(
+    catalog: Catalog, package_id: str, target_dir: str | os.PathLike[str], *, force: bool = False
+) -> ExportResult:
+    """Write or update the bare repository at ``target_dir`` with the package's version history.
+
+    Raises :class:`PackageNotFound` for a package the catalogue does not have. With
+    ``force`` the repository is rewritten (same bytes) even if it looks current.
+    """
+    plan = plan_export(catalog, package_id)
+    target = Path(target_dir)
+    versions = tuple(v.version for v in plan)
+    if not force and is_current(target, plan):
+        return ExportResult(package_id, target, plan[-1].commit, versions, (), True, _listed_pack(target))
+    target.mkdir(parents=True, exist_ok=True)
+    with _locked(target):
+        if not force and is_current(target, plan):  # another exporter finished it while we waited
+            return ExportResult(package_id, target, plan[-1].commit, versions, (), True, _listed_pack(target))
+        repo = _open_or_init(target)
+        added = _write_objects(catalog.repo, repo, plan)
+        _write_refs(repo, plan)
+        pack = _repack(repo, target, plan)
+        _write_file(target / "objects" / "info" / "packs", f"P {pack}\n\n".encode())
+        _write_file(target / "info" / "refs", expected_info_refs(plan))
+        del repo
+        _remove_stale(target, keep=pack)
+    return ExportResult(package_id, target, plan[-1].commit, versions, tuple(added), False, pack)
+
+
+# -- the plan: every exported object computed from the catalogue, nothing written ----------
+
+
+def plan_export(catalog: Catalog, package_id: str) -> list[ExportedVersion]:
+    """The export's commits and tags for every published version, oldest first."""
+    _check_id(package_id)
+    repo = catalog.repo
+    infos = catalog.versions(package_id)  # highest first; raises PackageNotFound
+    if not infos:
+        raise CatalogError(
+            f"Das Paket „{package_id}“ hat keine Versions-Tags im Katalog; „hub init“ stellt fehlende Tags wieder her."
+        )
+    plan: list[ExportedVersion] = []
+    parent: str | None = None
+    for info in reversed(infos):  # publishing only ever raises the version: semver order is history order
+        ref = repo.references.get(TAG_PREFIX + tag_name(package_id, info.version))
+        if ref is None:  # pragma: no cover - versions() just listed it
+            raise CatalogError(f"Der Tag von {package_id} {info.version} ist verschwunden.")
+        source = repo[ref.target].peel(pygit2.Commit)
+        tree = subtree(repo, source.tree, package_path(package_id))
+        if tree is None:
+            raise CatalogError(f"Im Katalog fehlt der Ordner von {package_id} {info.version} (Commit {source.id}).")
+        message = source.raw_message
+        headers = [b"tree " + str(tree.id).encode()]
+        if parent is not None:
+            headers.append(b"parent " + parent.encode())
+        headers.append(b"author " + _signature(source.author))
+        headers.append(b"committer " + _signature(source.committer))
+        if source.message_encoding:
+            headers.append(b"encoding " + source.message_encoding.encode())
+        commit_raw = b"\n".join(headers) + b"\n\n" + message
+        commit = _object_id("commit", commit_raw)
+        tag_raw = (
+            b"object " + commit.encode() + b"\ntype commit\ntag v" + info.version.encode()
+            + b"\ntagger " + _signature(source.author) + b"\n\n" + message
+        )
+        plan.append(ExportedVersion(info.version, str(source.id), tree.id, commit, commit_raw, _object_id("tag", tag_raw), tag_raw))
+        parent = commit
+    return plan
+
+
+def expected_info_refs(plan: list[ExportedVersion]) -> bytes:
+    """``info/refs`` as ``git update-server-info`` writes it: sorted refs, tags followed by their peeled line."""
+    lines = [(EXPORT_BRANCH, plan[-1].commit)]
+    for v in plan:
+        lines.append((f"refs/tags/v{v.version}", v.tag))
+        lines.append((f"refs/tags/v{v.version}^{{}}", v.commit))
+    lines.sort(key=lambda line: line[0].encode())
+    return "".join(f"{oid}\t{name}\n" for name, oid in lines).encode()
+
+
+def is_current(target_dir: str | os.PathLike[str], plan: list[ExportedVersion]) -> bool:
+    """True if ``target_dir`` already holds exactly this plan (read: three small files, no repository opened)."""
+    target = Path(target_dir)
+    try:
+        if (target / "HEAD").read_bytes() != EXPORT_HEAD:
+            return False
+        if (target / "info" / "refs").read_bytes() != expected_info_refs(plan):
+            return False
+    except OSError:
+        return False
+    pack = _listed_pack(target)
+    return pack is not None and (target / "objects" / "pack" / pack).is_file()
+
+
+def _check_id(package_id: str) -> str:
+    if not isinstance(package_id, str) or not _PACKAGE_ID.match(package_id):
+        raise PackageNotFound(f"„{package_id}“ ist keine gültige Paketkennung (<herausgeber>/<kurzname>); so ein Paket gibt es nicht.")
+    return package_id
+
+
+def _signature(sig: pygit2.Signature) -> bytes:
+    sign = "-" if sig.offset < 0 else "+"
+    hours, minutes = divmod(abs(sig.offset), 60)
+    return sig.raw_name + b" <" + sig.raw_email + b"> " + f"{sig.time} {sign}{hours:02d}{minutes:02d}".encode()
+
+
+def _object_id(kind: str, raw: bytes) -> str:
+    return hashlib.sha1(f"{kind} {len(raw)}\0".encode() + raw).hexdigest()
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Serialise exports into one folder (flock on the folder itself: no extra file for the host to serve)."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _open_or_init(target: Path) -> pygit2.Repository:
+    if (target / "HEAD").exists():
+        try:
+            return pygit2.Repository(str(target))
+        except pygit2.GitError as exc:
+            raise CatalogError(f"Unter „{target}“ liegt kein lesbares Git-Repository: {exc}") from None
+    if any(target.iterdir()):
+        raise CatalogError(f"„{target}“ ist kein leerer Ordner und kein Git-Repository; der Export schreibt dort nicht hinein.")
+    repo = pygit2.init_repository(str(target), bare=True, initial_head="main")
+    for leftover in _TEMPLATE_LEFTOVERS:  # libgit2's template files: no use in an export
+        path = target / leftover
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    return repo
+
+
+def _write_objects(source: pygit2.Repository, repo: pygit2.Repository, plan: list[ExportedVersion]) -> list[str]:
+    """Copy the package trees from the catalogue, write missing commits and tags; return the added versions."""
+    odb = repo.odb
+    added = []
+    for v in plan:
+        _copy_tree(source, odb, v.tree)
+        if not odb.exists(v.commit):
+            _write_raw(odb, ObjectType.COMMIT, v.commit_raw, v.commit)
+            added.append(v.version)
+        if not odb.exists(v.tag):
+            _write_raw(odb, ObjectType.TAG, v.tag_raw, v.tag)
+    return added
+
+
+def _copy_tree(source: pygit2.Repository, odb: pygit2.Odb, tree_id: pygit2.Oid) -> None:
+    """Copy a tree and everything below it; a tree already present is complete (children are written first)."""
+    if odb.exists(tree_id):
+        return
+    tree = source[tree_id]
+    for entry in tree:
+        if entry.type_str == "tree":
+            _copy_tree(source, odb, entry.id)
+        elif entry.type_str == "blob" and not odb.exists(entry.id):
+            kind, data = source.odb.read(entry.id)
+            odb.write(kind, data)
+    kind, data = source.odb.read(tree_id)
+    odb.write(kind, data)
+
+
+def _write_raw(odb: pygit2.Odb, kind: int, raw: bytes, expected: str) -> None:
+    written = odb.write(kind, raw)
+    if str(written) != expected:  # pragma: no cover - would mean our object format is wrong
+        raise CatalogError(f"Export: Objekt-Id {written} statt {expected}.")
+
+
+def _write_refs(repo: pygit2.Repository, plan: list[ExportedVersion]) -> None:
+    wanted = {EXPORT_BRANCH: plan[-1].commit} | {f"refs/tags/v{v.version}": v.tag for v in plan}
+    refs = repo.references
+    for name in list(refs):
+        if name not in wanted:
+            refs.delete(name)
+    for name, oid in wanted.items():
+        ref = refs.get(name)
+        if ref is None or str(ref.target) != oid:
+            refs.create(name, pygit2.Oid(hex=oid), force=True)
+    repo.set_head(EXPORT_BRANCH)
+    repo.compress_references()  # one packed-refs file instead of a file per tag
+
+
+def _repack(repo: pygit2.Repository, target: Path, plan: list[ExportedVersion]) -> str:
+    """Pack everything reachable into one pack (built in a temporary folder, then moved in); return its name."""
+    builder = pygit2.PackBuilder(repo)
+    builder.set_threads(1)  # one thread: the same objects give the same pack bytes
+    for v in plan:
+        builder.add_recur(pygit2.Oid(hex=v.tag))  # the tag, its commit, the commit's tree and blobs
+    pack_dir = target / "objects" / "pack"
+    pack_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target / "objects", prefix="tmp-export-") as tmp:
+        builder.write(tmp)
+        (pack,) = [p for p in os.listdir(tmp) if p.endswith(".pack")]
+        # pack before index: a reader that finds the index always finds its pack
+        os.replace(Path(tmp) / pack, pack_dir / pack)
+        os.replace(Path(tmp) / pack.replace(".pack", ".idx"), pack_dir / pack.replace(".pack", ".idx"))
+    return pack
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Replace a file atomically, so a static host never serves half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _remove_stale(target: Path, keep: str) -> None:
+    """Old packs and every loose object: all of it is in the new pack. Runs after info/ points at the new pack."""
+    stem = keep.removesuffix(".pack")
+    pack_dir = target / "objects" / "pack"
+    for path in pack_dir.iterdir():
+        if path.name.startswith("pack-") and path.name.split(".", 1)[0] != stem:
+            path.unlink(missing_ok=True)
+    for path in (target / "objects").iterdir():  # loose objects, and temporary packs of an interrupted run
+        if path.is_dir() and (_LOOSE_DIR.match(path.name) or path.name.startswith("tmp-export-")):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _listed_pack(target: Path) -> str | None:
+    try:
+        lines = (target / "objects" / "info" / "packs").read_text().split("\n")
+    except OSError:
+        return None
+    packs = [line[2:] for line in lines if line.startswith("P ")]
+    return packs[0] if len(packs) == 1 else None

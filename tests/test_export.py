@@ -1,0 +1,324 @@
+"""Per-package git exports, checked with git's own command line over a path and over dumb HTTP."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import threading
+from datetime import datetime, timezone
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pygit2
+import pytest
+
+from hub.errors import CatalogError, PackageNotFound
+from hub.store import Catalog, publish
+from hub.store.catalog import package_path
+from hub.store.export import export_all, export_dir, export_package, plan_export
+from hub.store.trees import subtree
+from hub.validate import PackageFiles
+from tests.factory import README, make_catalog, package_files
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command line")
+
+PID = "stadt-test/testpaket"
+VERSIONS = [
+    {"package_id": PID, "version": "1.0.0"},
+    {"package_id": PID, "version": "1.1.0", "files": {"README.md": README + "\nNeu in 1.1.\n", "CHANGELOG.md": "# 1.1.0\n"}},
+    {"package_id": PID, "version": "2.0.0", "files": {"konfiguration/termine.yaml": "dauer_minuten: 30\n", "CHANGELOG.md": "# 2.0.0\n"}},
+]
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def git(tmp_path):
+    """Run git quietly, non-interactively and without the user's configuration."""
+    home = tmp_path / "git-home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "HOME": str(home),
+        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }
+    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
+        env.pop(key, None)
+
+    def run(*args: str, cwd: Path | None = None) -> str:
+        done = subprocess.run(
+            ["git", "-c", "advice.detachedHead=false", "-c", "init.defaultBranch=main", *args],
+            cwd=cwd, env=env, capture_output=True, text=True, timeout=60,
+        )
+        assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stderr}"
+        return done.stdout
+
+    return run
+
+
+@pytest.fixture
+def http_root(tmp_path):
+    """A plain static file server (no git on the server side) over ``<tmp>/www``; yields (root, base url)."""
+    root = tmp_path / "www"
+    root.mkdir()
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def version_files(catalog: Catalog, version: str) -> dict[str, bytes]:
+    return {f.path: catalog.read_file(PID, f.path, version) for f in catalog.get(PID, version).files}
+
+
+def work_tree_files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(folder).parts
+    }
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def publish_version(catalog: Catalog, version: str, files: dict[str, str]) -> None:
+    contents = package_files(PID, version, files=files)
+    publish(catalog, PackageFiles(contents, folder_name=PID.split("/")[1]))
+
+
+def check_clone(git, clone: Path, catalog: Catalog) -> None:
+    assert work_tree_files(clone) == version_files(catalog, "2.0.0")
+    log = git("log", "--format=%an|%ae|%s", cwd=clone).splitlines()
+    publisher = catalog.get(PID).manifest.publisher.name
+    assert len(log) == 3
+    assert all(line.startswith(f"{publisher}|digital@test.example|") for line in log)
+    assert [line.rsplit("|", 1)[1] for line in log] == [f"{PID} {v} veröffentlicht" for v in ("2.0.0", "1.1.0", "1.0.0")]
+    assert git("tag", "--list", cwd=clone).split() == ["v1.0.0", "v1.1.0", "v2.0.0"]
+    assert git("rev-parse", "--abbrev-ref", "HEAD", cwd=clone).strip() == "main"
+    git("checkout", "-q", "v1.0.0", cwd=clone)
+    assert work_tree_files(clone) == version_files(catalog, "1.0.0")
+    git("checkout", "-q", "v1.1.0", cwd=clone)
+    assert work_tree_files(clone) == version_files(catalog, "1.1.0")
+    git("checkout", "-q", "main", cwd=clone)
+
+
+@pytest.fixture
+def catalog(tmp_path) -> Catalog:
+    return make_catalog(tmp_path, VERSIONS)
+
+
+# -- the export and its clones ------------------------------------------------------------
+
+
+def test_export_is_a_bare_repository_with_one_commit_per_version(tmp_path, catalog, git):
+    target = tmp_path / "git" / "stadt-test" / "testpaket.git"
+    result = export_package(catalog, PID, target)
+    assert result.versions == result.added == ("1.0.0", "1.1.0", "2.0.0") and not result.skipped
+
+    repo = pygit2.Repository(str(target))
+    assert repo.is_bare and (target / "HEAD").read_text() == "ref: refs/heads/main\n"
+    head = repo[repo.references["refs/heads/main"].target]
+    assert str(head.id) == result.head
+    chain = []
+    commit = head
+    while True:
+        chain.append(commit)
+        if not commit.parents:
+            break
+        (commit,) = commit.parents
+    chain.reverse()
+    for version, exported in zip(result.versions, chain, strict=True):
+        source = catalog.repo.get(catalog.get(PID, version).commit)
+        # the package folder sits at the root, as the very same tree object as in the catalogue
+        assert exported.tree_id == subtree(catalog.repo, source.tree, package_path(PID)).id
+        assert exported.author == source.author and exported.committer == source.committer
+        assert exported.message == source.message  # Hub-* trailers kept: which version a commit is
+        tag = repo[repo.references[f"refs/tags/v{version}"].target]
+        assert isinstance(tag, pygit2.Tag) and tag.peel(pygit2.Commit).id == exported.id
+        assert tag.message == source.message and tag.tagger == source.author
+
+    # one pack with its index, no loose objects, no template leftovers
+    assert sorted(p.name for p in (target / "objects" / "pack").iterdir()) == sorted([result.pack, result.pack.replace(".pack", ".idx")])
+    assert not [p for p in (target / "objects").iterdir() if p.name not in ("pack", "info")]
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == sorted(
+        ["HEAD", "config", "packed-refs", "info/refs", "objects/info/packs", f"objects/pack/{result.pack}",
+         f"objects/pack/{result.pack.replace('.pack', '.idx')}"]
+    )
+    git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
+
+
+def test_dumb_protocol_files_match_git_update_server_info(tmp_path, catalog, git):
+    target = tmp_path / "export.git"
+    export_package(catalog, PID, target)
+    copy = tmp_path / "copy.git"
+    shutil.copytree(target, copy)
+    (copy / "info" / "refs").unlink()
+    (copy / "objects" / "info" / "packs").unlink()
+    git("--git-dir", str(copy), "update-server-info")
+    assert (copy / "info" / "refs").read_bytes() == (target / "info" / "refs").read_bytes()
+    assert (copy / "objects" / "info" / "packs").read_bytes() == (target / "objects" / "info" / "packs").read_bytes()
+
+
+def test_clone_from_the_bare_folder(tmp_path, catalog, git):
+    target = export_dir(tmp_path / "git", PID)
+    export_package(catalog, PID, target)
+    git("clone", "-q", str(target), str(tmp_path / "clone"))
+    check_clone(git, tmp_path / "clone", catalog)
+
+
+def test_clone_over_plain_http(tmp_path, catalog, git, http_root):
+    root, base = http_root
+    export_all(catalog, root / "git")
+    git("clone", "-q", f"{base}/git/{PID}.git", str(tmp_path / "clone"))
+    check_clone(git, tmp_path / "clone", catalog)
+    git("fsck", "--strict", cwd=tmp_path / "clone")
+
+
+# -- determinism, increments, skipping ----------------------------------------------------
+
+
+def test_export_is_deterministic(tmp_path, catalog):
+    first = export_package(catalog, PID, tmp_path / "a.git")
+    second = export_package(catalog, PID, tmp_path / "b.git")
+    copied = Catalog.open(shutil.copytree(catalog.path, tmp_path / "copy" / "catalog.git"))
+    third = export_package(copied, PID, tmp_path / "c.git")
+    assert first.head == second.head == third.head
+    # not just the ids: every byte of the folder, pack included
+    assert folder_bytes(tmp_path / "a.git") == folder_bytes(tmp_path / "b.git") == folder_bytes(tmp_path / "c.git")
+
+
+def test_catalogues_built_separately_with_the_same_dates_export_the_same_ids(tmp_path):
+    heads = []
+    for name in ("one", "two"):
+        catalog = Catalog.create(tmp_path / name / "catalog.git")
+        for day, spec in enumerate(VERSIONS, start=1):
+            files = package_files(**spec)
+            publish(catalog, PackageFiles(files, folder_name="testpaket"), when=datetime(2024, 3, day, 9, 30, tzinfo=timezone.utc))
+        heads.append(export_package(catalog, PID, tmp_path / name / "export.git").head)
+    assert heads[0] == heads[1]
+    # an unrelated package in the catalogue does not change this package's export
+    publish(catalog, PackageFiles(package_files("stadt-test/anderes"), folder_name="anderes"))
+    assert plan_export(catalog, PID)[-1].commit == heads[0]
+
+
+def test_new_version_appends_one_commit_and_a_fetch_over_http_gets_it(tmp_path, catalog, git, http_root):
+    root, base = http_root
+    target = export_dir(root / "git", PID)
+    before = export_package(catalog, PID, target)
+    old_refs = (target / "info" / "refs").read_text()
+    clone = tmp_path / "clone"
+    git("clone", "-q", f"{base}/git/{PID}.git", str(clone))
+
+    publish_version(catalog, "2.1.0", {"konfiguration/termine.yaml": "dauer_minuten: 45\n"})
+    after = export_package(catalog, PID, target)
+    assert after.added == ("2.1.0",) and after.versions == (*before.versions, "2.1.0")
+    refs = (target / "info" / "refs").read_text()
+    assert set(old_refs.splitlines()) - set(refs.splitlines()) == {f"{before.head}\trefs/heads/main"}  # only main moved
+    assert str(pygit2.Repository(str(target))[after.head].parents[0].id) == before.head
+    assert len(list((target / "objects" / "pack").glob("*.pack"))) == 1  # the old pack is gone
+    git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
+
+    git("fetch", "-q", "--tags", "origin", cwd=clone)
+    assert git("rev-list", "--format=%H", "--no-commit-header", "main..origin/main", cwd=clone).split() == [after.head]
+    git("pull", "-q", "--ff-only", cwd=clone)
+    assert git("rev-list", "--count", "HEAD", cwd=clone).strip() == "4"
+    assert git("tag", "--list", cwd=clone).split() == ["v1.0.0", "v1.1.0", "v2.0.0", "v2.1.0"]
+    assert work_tree_files(clone) == version_files(catalog, "2.1.0")
+
+
+def test_incremental_and_fresh_exports_are_identical(tmp_path, catalog):
+    export_package(catalog, PID, tmp_path / "incremental.git")
+    publish_version(catalog, "2.1.0", {"README.md": README + "\nNeu in 2.1.\n"})
+    export_package(catalog, PID, tmp_path / "incremental.git")
+    export_package(catalog, PID, tmp_path / "fresh.git")
+    assert folder_bytes(tmp_path / "incremental.git") == folder_bytes(tmp_path / "fresh.git")
+
+
+def test_unchanged_packages_are_skipped(tmp_path, catalog):
+    publish(catalog, PackageFiles(package_files("stadt-muster/anderes"), folder_name="anderes"))
+    root = tmp_path / "git"
+    first = export_all(catalog, root)
+    assert [(r.id, r.skipped) for r in first] == [("stadt-muster/anderes", False), (PID, False)]
+    assert (root / "stadt-muster" / "anderes.git" / "info" / "refs").is_file()
+    stamps = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+    again = export_all(catalog, root)
+    assert all(r.skipped and r.added == () for r in again)
+    assert [r.head for r in again] == [r.head for r in first]
+    assert {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()} == stamps  # not a byte touched
+
+    publish_version(catalog, "2.1.0", {"CHANGELOG.md": "# 2.1.0\n"})
+    third = export_all(catalog, root)
+    assert [(r.id, r.skipped, r.added) for r in third] == [("stadt-muster/anderes", True, ()), (PID, False, ("2.1.0",))]
+
+
+def test_a_damaged_export_is_repaired(tmp_path, catalog, git):
+    target = tmp_path / "export.git"
+    good = export_package(catalog, PID, target)
+    (target / "info" / "refs").write_text("kaputt\n")
+    repaired = export_package(catalog, PID, target)
+    assert not repaired.skipped and repaired.added == () and repaired.head == good.head
+    assert export_package(catalog, PID, target).skipped
+    git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
+
+
+def test_concurrent_exports_into_one_folder_agree(tmp_path, catalog, git):
+    target = tmp_path / "export.git"
+    export_package(catalog, PID, target)
+    publish_version(catalog, "2.1.0", {"CHANGELOG.md": "# 2.1.0\n"})
+    results: list = []
+    threads = [threading.Thread(target=lambda: results.append(export_package(catalog, PID, target))) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 6 and len({r.head for r in results}) == 1
+    assert sum(r.added == ("2.1.0",) for r in results) == 1  # written once; the others found it current
+    assert len(list((target / "objects" / "pack").glob("*.pack"))) == 1
+    git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
+
+
+# -- errors -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("package_id", ["stadt-test/gibt-es-nicht", "niemand/testpaket", "../../etc", "", "stadt-test"])
+def test_unknown_package_raises_package_not_found(tmp_path, catalog, package_id):
+    with pytest.raises(PackageNotFound) as caught:
+        export_package(catalog, package_id, tmp_path / "x.git")
+    assert "Paket" in caught.value.detail and "gibt es" in caught.value.detail
+    assert not (tmp_path / "x.git").exists()
+
+
+def test_refuses_to_write_into_a_foreign_folder(tmp_path, catalog):
+    target = tmp_path / "not-a-repo"
+    target.mkdir()
+    (target / "wichtig.txt").write_text("bleibt")
+    with pytest.raises(CatalogError, match="kein leerer Ordner"):
+        export_package(catalog, PID, target)
+    assert [p.name for p in target.iterdir()] == ["wichtig.txt"]
+
+
+def test_empty_catalogue_exports_nothing(tmp_path):
+    catalog = Catalog.create(tmp_path / "empty.git")
+    assert export_all(catalog, tmp_path / "git") == []
+    with pytest.raises(PackageNotFound):
+        export_package(catalog, PID, tmp_path / "x.git")
