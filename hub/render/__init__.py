@@ -1,0 +1,1 @@
+"""Rendering for people: Markdown to safe HTML (later: BPMN to SVG, form previews)."""
