@@ -11,15 +11,21 @@ import gettext
 import json
 import os
 import sys
+from datetime import date
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from hub.errors import BadRequest, HubError, problem_details
-from hub.model import Problem
+from hub.config import HubConfig
+from hub.maturity import maturity
+from hub.maturity.reports import adoption_report, history_report, history_rows, maturity_report, to_csv
+from hub.errors import BadRequest, HubError, NotFound, problem_details
+from hub.model import Actor, Problem
 from hub.store import Catalog, default_data_dir, ensure_seeded, publish, repair_tags
+from hub.store.records import add_review, advance_adoption, record_adoption
+from hub.tokens import ROLES, TokenStore
 from hub.validate import PackageFiles, validate_package
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 5
@@ -68,6 +74,37 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
     p.add_argument("old", metavar="V1")
     p.add_argument("new", metavar="V2")
+    p = command("maturity", cmd_maturity, "Reifegrad eines Pakets mit allen Kriterien und Belegen.")
+    p.add_argument("ref", metavar="ID[@VERSION]")
+    p = command("report", cmd_report, "Berichte fürs Ministerium: Reifegrade, Nachnutzungen, Verlauf.", json_flag=False)
+    p.add_argument("kind", choices=["maturity", "adoption", "history"], help="maturity, adoption oder history")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="Ausgabeformat (Standard: table)")
+    p = command("adoption", cmd_adoption, "Nachnutzung erfassen oder fortschreiben (als nachnutzende Organisation).")
+    p.add_argument("action", choices=["create", "advance"], help="create: neu erfassen; advance: Stand fortschreiben")
+    p.add_argument("ref", metavar="ID[@VERSION]")
+    p.add_argument("--as", dest="org", required=True, metavar="ORG", help="Kennung der nachnutzenden Organisation")
+    p.add_argument("--status", choices=["planned", "pilot", "production", "ended"], help="Stand (create: Standard planned)")
+    p.add_argument("--date", help="Datum JJJJ-MM-TT (Standard: heute)")
+    p.add_argument("--note", help="Anmerkung")
+    p = command("review", cmd_review, "Reifegrad einer Version begutachten (als Ministerium).")
+    p.add_argument("ref", metavar="ID@VERSION")
+    p.add_argument("--as", dest="org", required=True, metavar="ORG", help="Kennung der begutachtenden Organisation")
+    p.add_argument("--level", type=int, required=True, choices=range(5), metavar="0-4", help="Reifegrad 0–4")
+    p.add_argument("--rationale", required=True, help="Begründung (mindestens 20 Zeichen)")
+    p = command("serve", cmd_serve, "Den Hub starten: API unter /api/v1, Schemas unter /schemas/v1.", json_flag=False)
+    p.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="Port (Standard: 8000)")
+    p = command("token", cmd_token, "API-Tokens verwalten (gespeichert wird nur ein Hash).", json_flag=False)
+    token_sub = p.add_subparsers(dest="token_command", required=True, metavar="AKTION")
+    t = token_sub.add_parser("create", help="Token anlegen und einmalig anzeigen")
+    t.add_argument("--org", required=True, help="Kennung der Organisation, für die das Token handelt")
+    t.add_argument("--role", required=True, choices=list(ROLES), help="Rolle: publisher, adopter, reviewer oder admin")
+    t.add_argument("--note", help="Notiz, z. B. wofür das Token dient")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    t = token_sub.add_parser("list", help="Tokens auflisten (ohne Geheimnis)")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    t = token_sub.add_parser("revoke", help="Token widerrufen")
+    t.add_argument("token_id", type=int, metavar="ID")
     return parser
 
 
@@ -245,6 +282,137 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"  {marks[f.status]} {f.path}  (+{f.additions} −{f.deletions})" + (f" (vorher {f.old_path})" if f.old_path else ""))
     print()
     print(diff.patch, end="")
+    return EXIT_OK
+
+
+def _actor(catalog: Catalog, org: str) -> Actor:
+    publisher = catalog.publisher(org)
+    if publisher is None:
+        return Actor(id=org, name=org, email=f"{org}@transferhub.invalid")
+    email = publisher.contacts[0].email if publisher.contacts else f"{org}@transferhub.invalid"
+    return Actor(id=org, name=publisher.name, email=email)
+
+
+def _day(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise BadRequest(f"„{value}“ ist kein Datum der Form JJJJ-MM-TT.") from None
+
+
+def cmd_maturity(args: argparse.Namespace) -> int:
+    package_id, version = _split_ref(args.ref)
+    result = maturity(_catalog(args), package_id, version)
+    if args.json:
+        _print_json(result)
+        return EXIT_OK
+    review = f", begutachtet am {result.review.date}" if result.review else ", nicht begutachtet"
+    print(f"{result.package} {result.version}: Reifegrad {result.level} „{result.name}“{review} (berechnet: {result.computed_level} „{result.computed_name}“)")
+    for c in result.criteria:
+        print(f"  {'✓' if c.met else '✗'} [{c.level}] {c.label}: {c.evidence}")
+    if result.review:
+        print(f"  Begründung: {result.review.rationale}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    catalog = _catalog(args)
+    if args.kind == "maturity":
+        report = maturity_report(catalog)
+        rows: list = report.packages
+    elif args.kind == "adoption":
+        report = adoption_report(catalog)
+        rows = report.adoptions
+    else:
+        report = history_report(catalog)
+        rows = history_rows(report)
+    if args.format == "json":
+        _print_json(report)
+    elif args.format == "csv":
+        sys.stdout.write(to_csv(rows))
+    else:
+        dicts = [r if isinstance(r, dict) else r.to_dict() for r in rows]
+        if dicts:
+            widths = {k: max(len(k), *(len(str(d[k])) for d in dicts)) for k in dicts[0]}
+            print("  ".join(k.ljust(w) for k, w in widths.items()))
+            for d in dicts:
+                print("  ".join(str(d[k]).ljust(w) for k, w in widths.items()))
+    return EXIT_OK
+
+
+def cmd_adoption(args: argparse.Namespace) -> int:
+    package_id, version = _split_ref(args.ref)
+    catalog = _catalog(args)
+    actor = _actor(catalog, args.org)
+    if args.action == "create":
+        if version is None:
+            version = catalog.get(package_id).manifest.version
+        record = record_adoption(catalog, actor, package_id, version, args.status or "planned", on=_day(args.date), note=args.note)
+    else:
+        if args.status is None:
+            raise BadRequest("Zum Fortschreiben bitte den neuen Stand mit --status angeben.")
+        record = advance_adoption(catalog, actor, package_id, args.status, version=version, on=_day(args.date), note=args.note)
+    if args.json:
+        _print_json(record)
+    else:
+        print(f"{actor.name} nutzt {record.package} {record.version} nach: {record.status} (seit {record.history[-1].date})")
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    package_id, version = _split_ref(args.ref)
+    if version is None:
+        raise BadRequest("Begutachtet wird eine bestimmte Version: ID@VERSION.")
+    if len(args.rationale.strip()) < 20:
+        raise BadRequest("Die Begründung braucht mindestens 20 Zeichen.")
+    catalog = _catalog(args)
+    computed = maturity(catalog, package_id, version).computed_level
+    review = add_review(catalog, _actor(catalog, args.org), package_id, version, args.level, args.rationale.strip(), computed_level=computed)
+    if args.json:
+        _print_json(review)
+    else:
+        print(f"Begutachtung gespeichert: {package_id} {version} Reifegrad {args.level} (berechnet: {computed}).")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    # granian over uvicorn: twice the requests per second on the same route (docs/benchmarks.md)
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    from hub.services import Services
+
+    data = args.data or default_data_dir()
+    services = Services.open(HubConfig(data_dir=data))  # seed and index here, so the worker starts at once
+    os.environ["HUB_DATA"] = str(data)  # the worker builds its app from hub.api.asgi with this
+    print(f"Transferhub: http://{args.host}:{args.port}/api/v1/packages  (Doku: /api/v1/docs, Katalog: {services.catalog.path})", flush=True)
+    Granian("hub.api.asgi:app", address=args.host, port=args.port, interface=Interfaces.ASGI, workers=1, websockets=False,
+            log_access=False).serve()
+    return EXIT_OK
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    store = TokenStore(HubConfig(data_dir=args.data or default_data_dir()).tokens_path)
+    if args.token_command == "create":
+        token, record = store.create(args.org, args.role, args.note)
+        if args.json:
+            _print_json({"token": token, **record.to_dict()})
+        else:
+            print(f"Token für {record.org} ({record.role}), Nummer {record.id}. Es wird nur jetzt angezeigt:")
+            print(token)
+    elif args.token_command == "list":
+        records = store.list()
+        if args.json:
+            _print_json(records)
+        else:
+            for r in records:
+                print(f"{r.id:>4}  {r.org:<30} {r.role:<10} {r.created}  {r.note or ''}")
+    elif not store.revoke(args.token_id):
+        raise NotFound(f"Ein aktives Token mit der Nummer {args.token_id} gibt es nicht.")
+    else:
+        print(f"Token {args.token_id} widerrufen.")
     return EXIT_OK
 
 

@@ -106,6 +106,47 @@ class VersionNotNewer(Conflict):
     title = "Version ist nicht neuer"
 
 
+class AdoptionExists(Conflict):
+    """The organisation already has an adoption record for this package."""
+
+    code = "adoption-exists"
+    title = "Nachnutzung bereits erfasst"
+
+
+class AdoptionStatusBackward(Conflict):
+    """An adoption only moves forward: planned → pilot → production → ended."""
+
+    code = "adoption-status-backward"
+    title = "Stand kann nicht zurückgesetzt werden"
+
+
+class Unauthorized(HubError):
+    """No valid token was sent."""
+
+    code = "unauthorized"
+    status = 401
+    exit_code = 2
+    title = "Anmeldung erforderlich"
+
+
+class Forbidden(HubError):
+    """The token is valid but not allowed to do this."""
+
+    code = "forbidden"
+    status = 403
+    exit_code = 2
+    title = "Keine Berechtigung"
+
+
+class PayloadTooLarge(HubError):
+    """The upload exceeds the configured size limit."""
+
+    code = "payload-too-large"
+    status = 413
+    exit_code = 1
+    title = "Upload zu groß"
+
+
 class PublishContention(Conflict):
     """The catalogue kept changing under a publish; it was not written."""
 

@@ -68,9 +68,10 @@ class Production(Base):
 
 class Outcome(Base):
     indicator: str
-    value: float | int | str
+    # float, not int | float: OpenAPI would render the union as oneOf, which every integer matches twice
+    value: float | str
     unit: str | None = None
-    before: float | int | str | None = None
+    before: float | str | None = None
     period: str | None = None
     source: str | None = None
 
@@ -263,3 +264,28 @@ class Review(Base):
     package: str
     version: str
     reviews: list[ReviewEntry]
+
+
+class CriterionResult(Base, frozen=True):
+    """One criterion of the maturity model, evaluated for one package version."""
+
+    id: str
+    level: int
+    label: str
+    met: bool
+    evidence: str
+
+
+class Maturity(Base):
+    """The maturity of one package version: computed, reviewed, and the level shown."""
+
+    package: str
+    version: str
+    computed_level: int
+    computed_name: str
+    level: int
+    name: str
+    reviewed: bool
+    criteria: list[CriterionResult]
+    evaluated_at: str
+    review: ReviewEntry | None = None

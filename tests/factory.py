@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +165,37 @@ def make_catalog(tmp_path: Path, packages: Iterable[tuple[str, str] | dict[str, 
         files = package_files(**copy.deepcopy(kwargs))
         publish(catalog, PackageFiles(files, folder_name=kwargs.get("package_id", "stadt-test/testpaket").split("/")[1]))
     return catalog
+
+
+def archive(files: Mapping[str, bytes], fmt: str = "zip", *, folder: str | None = None, extra: Callable[[Any], None] | None = None) -> bytes:
+    """A zip or tar.gz of ``files`` (below ``folder`` if given); ``extra`` may add raw entries."""
+    import io
+    import tarfile
+    import zipfile
+
+    buffer = io.BytesIO()
+    prefix = f"{folder}/" if folder else ""
+    if fmt == "zip":
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path, data in files.items():
+                zf.writestr(prefix + path, data)
+            if extra:
+                extra(zf)
+    else:
+        with tarfile.open(fileobj=buffer, mode="w:gz") as tf:
+            for path, data in files.items():
+                info = tarfile.TarInfo(prefix + path)
+                info.size = len(data)
+                tf.addfile(info, io.BytesIO(data))
+            if extra:
+                extra(tf)
+    return buffer.getvalue()
+
+
+def make_services(tmp_path: Path, packages: Iterable[tuple[str, str] | dict[str, Any]] = (), **config: Any):
+    """Services (catalogue, index, tokens) over a real catalogue built in ``tmp_path``."""
+    from hub.config import HubConfig
+    from hub.services import Services
+
+    make_catalog(tmp_path, packages)
+    return Services.open(HubConfig(data_dir=tmp_path, seed=False, **config))

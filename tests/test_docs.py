@@ -51,3 +51,19 @@ def test_every_property_has_a_german_description():
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_problem_code_documented(code):
     assert f"`{code}`" in (DOCS / "problem-codes.md").read_text()
+
+
+def test_every_api_route_documented(tmp_path):
+    from litestar.testing import TestClient
+
+    from hub.api import create_app
+    from tests.factory import make_services
+
+    text = (DOCS / "api.md").read_text()
+    with TestClient(create_app(make_services(tmp_path))) as client:
+        paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        for method in operations:
+            if method in ("get", "post", "patch", "put", "delete"):
+                documented = path.rstrip("/") or "/"
+                assert re.search(rf"^\| {method.upper()} \| `{re.escape(documented)}(\?[^`]*)?` \|", text, re.MULTILINE), f"{method.upper()} {path}"

@@ -13,8 +13,9 @@ import yaml
 
 from hub.validate import PackageFiles, validate_package
 from hub.validate.codes import CODES
+from hub.validate.archive import from_archive
 from hub.validate.publisher import check_publisher
-from tests.factory import BPMN, FORM, README, manifest, package_files, write_files
+from tests.factory import BPMN, FORM, README, archive, manifest, package_files, write_files
 
 
 @dataclass
@@ -133,6 +134,12 @@ CASES = [
     Case("config-invalid", "konfiguration/termine.yaml", "/dauer_minuten", files={"konfiguration/termine.yaml": "dauer_minuten: 2\n"}),
 ]
 
+ARCHIVE_CASES = [
+    ("archive-invalid", b"weder zip noch tar"),
+    ("archive-invalid", b"\x1f\x8b kaputtes gzip"),
+    ("archive-too-large", None),  # built in the test: more unpacked bytes than allowed
+]
+
 PUBLISHER_OK = "id: stadt-test\nname: Stadt Test\ntype: stadt\n"
 PUBLISHER_CASES = [
     ("publisher-syntax", "id: stadt-test\nname: [\n", None, 3),
@@ -177,8 +184,19 @@ def test_invalid_publisher_record(code, text, pointer, line):
     assert [(p.code, p.pointer, p.line) for p in problems] == [(code, pointer, line)]
 
 
+@pytest.mark.parametrize(("code", "data"), ARCHIVE_CASES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(ARCHIVE_CASES)])
+def test_invalid_archive(code, data):
+    limit = None
+    if data is None:
+        data, limit = archive(package_files(), "zip"), 1000
+    package = from_archive(data, max_unpacked=limit) if limit else from_archive(data)
+    assert [(p.code, p.file) for p in package.problems] == [(code, "(Archiv)")]
+    result = validate_package(package)
+    assert code in {p.code for p in result.problems} and not result.ok
+
+
 def test_every_problem_code_has_a_case():
-    covered = {case.code for case in CASES} | {code for code, *_ in PUBLISHER_CASES}
+    covered = {case.code for case in CASES} | {code for code, *_ in PUBLISHER_CASES} | {code for code, _ in ARCHIVE_CASES}
     assert covered == set(CODES)
 
 

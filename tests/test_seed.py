@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 
 import pytest
 
 from hub.resources import catalog_dir
+from hub.maturity import maturity_all
 from hub.store import Catalog, seed
+from hub.store.catalog import parse_trailers
+from hub.store.records import adoptions, reviews
 from hub.store.seed import seed_versions
 from hub.validate import PackageFiles, validate_package
 
@@ -56,8 +60,24 @@ def test_one_commit_per_version_authored_by_publisher_at_release_date(seeded):
         publisher = seeded.publisher(item.package_id.split("/")[0])
         assert info.published_by == publisher.name
         assert info.published_at.startswith(item.release_date)
-    walker = seeded.repo.walk(seeded.head().id)
-    assert sum(1 for _ in walker) == len(versions) + 1  # plus the publishers' commit
+    actions = Counter(parse_trailers(c.message).get("Hub-Action") for c in seeded.repo.walk(seeded.head().id))
+    assert actions["publish"] == len(versions) and actions["publishers"] == 1
+
+
+def test_adoptions_and_reviews_are_seeded_step_by_step(seeded):
+    records = adoptions(seeded)
+    steps = sum(len(r.history) for r in records)
+    actions = Counter(parse_trailers(c.message).get("Hub-Action") for c in seeded.repo.walk(seeded.head().id))
+    assert actions["adoption"] == steps and actions["review"] == sum(len(r.reviews) for r in reviews(seeded))
+    soest = next(c for c in seeded.repo.walk(seeded.head().id) if c.author.name == "Stadt Soest")
+    assert "Hub-Package:" in soest.message
+
+
+def test_every_maturity_level_occurs_and_a_review_overrides(seeded):
+    levels = maturity_all(seeded)
+    assert {m.level for m in levels.values()} == {0, 1, 2, 3, 4}
+    overridden = [m for m in levels.values() if m.reviewed and m.level != m.computed_level]
+    assert overridden, "the seed shows a ministry review that sets another level than computed"
 
 
 def test_seeded_repository_passes_fsck(seeded):

@@ -10,6 +10,7 @@ crash can at worst leave a published version untagged, which
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 import msgspec
@@ -38,8 +39,13 @@ def publish(
     actor: Actor | None = None,
     when: datetime | None = None,
     expected_id: str | None = None,
+    check: Callable[[Manifest], None] | None = None,
 ) -> PublishResult:
-    """Publish one package version; raise :class:`InvalidPackage` or a Conflict, changing nothing."""
+    """Publish one package version; raise :class:`InvalidPackage` or a Conflict, changing nothing.
+
+    ``check`` sees the valid manifest before anything is written and may raise
+    (the API uses it to let a token publish only under its own organisation).
+    """
     result = validate_package(package, expected_id=expected_id)
     if not result.ok:
         raise InvalidPackage(
@@ -48,6 +54,8 @@ def publish(
         )
     manifest = result.manifest
     assert manifest is not None
+    if check is not None:
+        check(manifest)
     actor = actor or actor_for(manifest)
     repo = catalog.repo
     head = catalog.head()

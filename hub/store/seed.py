@@ -1,31 +1,36 @@
 """Seeding a fresh catalogue from the embedded default catalogue ``catalog/``.
 
-``catalog/publishers/<id>.yaml`` become one commit; then every package version
-folder ``catalog/packages/<publisher>/<slug>@<version>/`` is published in the order
-of its ``release_date``, authored by its publisher at that date, so the history
-of the seed catalogue reads like the history it describes.
+``catalog/publishers/<id>.yaml`` become one commit. Then everything else happens in
+the order of its date, each a commit authored by whoever did it at that date:
+every package version folder ``catalog/packages/<publisher>/<slug>@<version>/`` (its
+``release_date``), every step of every adoption record in ``catalog/adoptions/``
+and every review in ``catalog/reviews/``. So the seed catalogue's history reads like
+the history it describes, and reports over time have something to show.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import msgspec
 from pygit2.enums import FileMode
 
-from hub.errors import InvalidPackage
-from hub.model import Problem, PublishResult
+from hub.errors import CatalogError, InvalidPackage
+from hub.model import Actor, Adoption, Problem, PublishResult, Review
 from hub.resources import catalog_dir
-from hub.errors import CatalogError
 from hub.store.catalog import BRANCH, COMMITTER, Catalog, version_key
 from hub.store.commit import signature
 from hub.store.publish import publish
+from hub.store.records import put_record
 from hub.store.trees import replace_path
 from hub.validate import PackageFiles
 from hub.validate.manifest import raw_manifest
 from hub.validate.publisher import check_publisher
+from hub.validate.yamlsafe import load_yaml
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SEED_EPOCH = datetime(2018, 1, 15, 10, 0, tzinfo=BERLIN)
@@ -37,6 +42,18 @@ class SeedVersion:
     package_id: str
     version: str
     release_date: str | None
+
+
+@dataclass
+class SeedAction:
+    date: str
+    rank: int  # on the same day: versions first, then adoptions, then reviews
+    key: str
+    run: Callable[[Catalog], object]
+
+
+def at(day: str | None) -> datetime | None:
+    return datetime.combine(datetime.fromisoformat(day).date(), time(10, 0), BERLIN) if day else None
 
 
 def seed_versions(source: Path) -> list[SeedVersion]:
@@ -65,36 +82,86 @@ def seed(catalog: Catalog, source: Path | None = None) -> list[PublishResult]:
     if not catalog.is_empty():
         raise CatalogError(f"Der Katalog „{catalog.path}“ ist nicht leer; nur ein leerer Katalog wird befüllt.")
     source = source or catalog_dir()
-    _seed_publishers(catalog, source)
+    names = _seed_publishers(catalog, source)
+    actions = _version_actions(source) + _adoption_actions(source, names) + _review_actions(source, names)
+    actions.sort(key=lambda a: (a.date, a.rank, a.key))
     results = []
-    for item in seed_versions(source):
-        package = PackageFiles.from_folder(item.folder)
-        when = datetime.combine(datetime.fromisoformat(item.release_date).date(), time(10, 0), BERLIN) if item.release_date else None
-        try:
-            results.append(publish(catalog, package, when=when, expected_id=item.package_id))
-        except InvalidPackage as exc:
-            raise InvalidPackage(f"Das Seed-Paket „{item.folder.relative_to(source)}“ ist ungültig.", problems=exc.problems) from None
+    for action in actions:
+        result = action.run(catalog)
+        if isinstance(result, PublishResult):
+            results.append(result)
     return results
 
 
-def _seed_publishers(catalog: Catalog, source: Path) -> None:
+def _version_actions(source: Path) -> list[SeedAction]:
+    def publish_version(item: SeedVersion) -> Callable[[Catalog], PublishResult]:
+        def run(catalog: Catalog) -> PublishResult:
+            try:
+                return publish(catalog, PackageFiles.from_folder(item.folder), when=at(item.release_date), expected_id=item.package_id)
+            except InvalidPackage as exc:
+                raise InvalidPackage(f"Das Seed-Paket „{item.folder.relative_to(source)}“ ist ungültig.", problems=exc.problems) from None
+
+        return run
+
+    return [SeedAction(item.release_date or "", 0, f"{item.package_id}@{item.version}", publish_version(item)) for item in seed_versions(source)]
+
+
+def _actor(names: dict[str, str], org: str, source: Path) -> Actor:
+    if org not in names:
+        raise CatalogError(f"Seed-Katalog: die Organisation „{org}“ fehlt in {source / 'publishers'}.")
+    return Actor(id=org, name=names[org], email=f"{org}@transferhub.invalid")
+
+
+def _adoption_actions(source: Path, names: dict[str, str]) -> list[SeedAction]:
+    actions = []
+    for path in sorted((source / "adoptions").glob("*/*/*.yaml")):
+        record = msgspec.convert(load_yaml(path.read_bytes()).data, Adoption)
+        actor = _actor(names, record.adopter, source)
+        for step, event in enumerate(record.history):
+            so_far = msgspec.structs.replace(
+                record, status=event.status, version=event.version or record.version,
+                history=record.history[: step + 1], note=record.note if step == len(record.history) - 1 else None,
+            )
+            message = f"{actor.name}: Nachnutzung von {record.package} {so_far.version} – {event.status}\n\nHub-Action: adoption\nHub-Package: {record.package}\nHub-Actor: {actor.id}\n"
+            actions.append(SeedAction(event.date, 1, f"{record.package}/{record.adopter}/{step}",
+                                      lambda c, r=so_far, a=actor, m=message, d=event.date: put_record(c, a, r, message=m, when=at(d))))
+    return actions
+
+
+def _review_actions(source: Path, names: dict[str, str]) -> list[SeedAction]:
+    actions = []
+    for path in sorted((source / "reviews").glob("*/*/*.yaml")):
+        review = msgspec.convert(load_yaml(path.read_bytes()).data, Review)
+        for step, entry in enumerate(review.reviews):
+            actor = _actor(names, entry.reviewer, source)
+            so_far = msgspec.structs.replace(review, reviews=review.reviews[: step + 1])
+            message = (f"Begutachtung {review.package} {review.version}: Reifegrad {entry.level}\n\n{entry.rationale}\n\n"
+                       f"Hub-Action: review\nHub-Package: {review.package}\nHub-Version: {review.version}\nHub-Actor: {actor.id}\n")
+            actions.append(SeedAction(entry.date, 2, f"{review.package}@{review.version}/{step}",
+                                      lambda c, r=so_far, a=actor, m=message, d=entry.date: put_record(c, a, r, message=m, when=at(d))))
+    return actions
+
+
+def _seed_publishers(catalog: Catalog, source: Path) -> dict[str, str]:
     repo = catalog.repo
     problems: list[Problem] = []
+    names: dict[str, str] = {}
     root = None
     for path in sorted((source / "publishers").glob("*.yaml")):
         rel = path.relative_to(source).as_posix()
         publisher, found = check_publisher(rel, path.read_bytes(), expected_id=path.stem)
         problems.extend(found)
         if publisher is not None:
+            names[publisher.id] = publisher.name
             blob = repo.create_blob(path.read_bytes())
             root = repo[replace_path(repo, root, ["publishers", path.name], blob, FileMode.BLOB)]
     if problems:
         raise InvalidPackage("Die Herausgeber des Seed-Katalogs sind ungültig.", problems=problems)
-    if root is None:
-        return
-    sig = signature(*COMMITTER, SEED_EPOCH)
-    commit = repo.create_commit(None, sig, sig, "Herausgeber der Modellregion angelegt\n\nHub-Action: publishers\n", root.id, [])
-    repo.references.create(BRANCH, commit, force=False)
+    if root is not None:
+        sig = signature(*COMMITTER, SEED_EPOCH)
+        commit = repo.create_commit(None, sig, sig, "Herausgeber der Modellregion angelegt\n\nHub-Action: publishers\n", root.id, [])
+        repo.references.create(BRANCH, commit, force=False)
+    return names
 
 
 def ensure_seeded(catalog: Catalog) -> bool:
@@ -103,4 +170,3 @@ def ensure_seeded(catalog: Catalog) -> bool:
         return False
     seed(catalog)
     return True
-

@@ -12,6 +12,8 @@ CODES: dict[str, str] = {
     "file-symlink": "Das Paket enthält einen symbolischen Link; Links sind nicht erlaubt.",
     "file-special": "Das Paket enthält eine Sonderdatei (Gerät, FIFO, Socket); nur normale Dateien sind erlaubt.",
     "file-too-large": "Eine Datei überschreitet die zulässige Größe.",
+    "archive-invalid": "Das hochgeladene Archiv ist kein lesbares ZIP- oder tar.gz-Archiv.",
+    "archive-too-large": "Das Archiv würde entpackt zu groß oder hat zu viele Einträge.",
     # manifest
     "manifest-missing": "Das Paket hat kein Manifest „hub.yaml“.",
     "manifest-syntax": "„hub.yaml“ ist kein gültiges YAML.",

@@ -1,0 +1,59 @@
+"""The Litestar application: thin controllers over the domain, errors as RFC 9457 problem details."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme, Tag
+
+from hub import __version__
+from hub.api.controllers.openapi import openapi_docs, openapi_json
+from hub.api.cache import ResponseCache
+from hub.api.controllers.catalog import AdoptionController, HealthController, PublisherController, ReviewController, SchemaController
+from hub.api.controllers.maturity import MaturityController, ReportController
+from hub.api.controllers.packages import PackageController
+from hub.api.problems import encoding_error_handler, hub_error_handler, http_error_handler, internal_error_handler
+from hub.config import HubConfig
+from hub.errors import HubError
+from hub.services import Services
+
+def create_app(services: Services | None = None, *, config: HubConfig | None = None) -> Litestar:
+    """The API over ``services`` (opened from ``config`` when not given)."""
+    services = services or Services.open(config or HubConfig())
+
+    cache = ResponseCache(services.catalog)
+
+    def provide_services() -> Services:
+        return services
+
+    def provide_cache() -> ResponseCache:
+        return cache
+
+    return Litestar(
+        route_handlers=[
+            PackageController, MaturityController, ReportController, PublisherController, AdoptionController, ReviewController, SchemaController, HealthController,
+            openapi_json, openapi_docs,
+        ],
+        dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
+        exception_handlers={
+            HubError: hub_error_handler,
+            HTTPException: http_error_handler,
+            UnicodeDecodeError: encoding_error_handler,
+            Exception: internal_error_handler,
+        },
+        request_max_body_size=services.config.max_upload_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Transferhub API",
+            version=__version__,
+            description="Bewährte kommunale Lösungspakete finden, veröffentlichen, nachnutzen und begutachten. "
+            "Fehler kommen als RFC 9457 Problem Details (application/problem+json) mit deutschem Titel und Text.",
+            # Litestar's own OpenAPI router lives out of the way; openapi_json and openapi_docs serve the spec
+            path="/api/v1/_openapi",
+            render_plugins=[],
+            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="Token aus „hub token create“")}),
+            tags=[Tag(name=name) for name in ("Pakete", "Reifegrad", "Berichte", "Herausgeber", "Nachnutzung", "Begutachtung", "Schemas", "Betrieb")],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,149 @@
+"""Publishers, adoption records, reviews, JSON Schemas and health."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from hub.api.auth import authorize, caller
+from hub.api.problems import problem_responses
+from hub.errors import NotFound
+from hub.maturity import maturity
+from hub.model import Adoption, AdoptionStatus, Base, Publisher, Review
+from hub.schemas import SCHEMA_BASE, all_schemas
+from hub.services import Services
+from hub.store.records import add_review, adoptions, advance_adoption, record_adoption, reviews
+
+SECURITY = [{"bearer": []}]
+PACKAGE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class Health(Base):
+    status: str
+    commit: str | None
+    packages: int
+    index_commit: str | None
+
+
+class PublisherController(Controller):
+    path = "/api/v1/publishers"
+    tags = ["Herausgeber"]
+
+    @get("/", summary="Alle Herausgeber", sync_to_thread=True)
+    def list_publishers(self, services: NamedDependency[Services]) -> list[Publisher]:
+        return services.catalog.publishers()
+
+    @get("/{publisher_id:str}", summary="Ein Herausgeber", sync_to_thread=True, responses=problem_responses(404))
+    def get_publisher(self, services: NamedDependency[Services], publisher_id: FromPath[str]) -> Publisher:
+        publisher = services.catalog.publisher(publisher_id)
+        if publisher is None:
+            raise NotFound(f"Den Herausgeber „{publisher_id}“ gibt es im Katalog nicht.")
+        return publisher
+
+
+class NewAdoption(Base):
+    package: Annotated[str, msgspec.Meta(pattern=PACKAGE_ID)]
+    version: str
+    status: AdoptionStatus = "planned"
+    date: datetime.date | None = None
+    note: str | None = None
+
+
+class AdoptionUpdate(Base):
+    status: AdoptionStatus
+    version: str | None = None
+    date: datetime.date | None = None
+    note: str | None = None
+
+
+class AdoptionController(Controller):
+    path = "/api/v1/adoptions"
+    tags = ["Nachnutzung"]
+
+    @get("/", summary="Nachnutzungen, optional eines Pakets", sync_to_thread=True, responses=problem_responses(400))
+    def list_adoptions(
+        self, services: NamedDependency[Services], package: Annotated[str | None, QueryParameter(description="Paketkennung", pattern=PACKAGE_ID)] = None
+    ) -> list[Adoption]:
+        return adoptions(services.catalog, package)
+
+    @post("/", summary="Nachnutzung erfassen (Token der nachnutzenden Organisation)", security=SECURITY, status_code=201, sync_to_thread=True,
+          responses=problem_responses(400, 401, 403, 404, 409))
+    def create(self, request: Request, services: NamedDependency[Services], data: JSONBody[NewAdoption]) -> Adoption:
+        token = caller(request, services)
+        authorize(token, "adopter")
+        record = record_adoption(services.catalog, services.actor(token), data.package, data.version, data.status, on=data.date.isoformat() if data.date else None, note=data.note)
+        services.sync_index()  # adoptions move maturity levels
+        return record
+
+    @patch("/{adopter:str}/{publisher:str}/{slug:str}", summary="Stand einer Nachnutzung fortschreiben", security=SECURITY, sync_to_thread=True,
+           responses=problem_responses(400, 401, 403, 404, 409))
+    def advance(self, request: Request, services: NamedDependency[Services], adopter: FromPath[str], publisher: FromPath[str], slug: FromPath[str], data: JSONBody[AdoptionUpdate]) -> Adoption:
+        token = caller(request, services)
+        authorize(token, "adopter", org=adopter)
+        actor = services.actor(token)
+        if actor.id != adopter:  # an admin acting for the adopter
+            actor = type(actor)(id=adopter, name=actor.name, email=actor.email)
+        record = advance_adoption(services.catalog, actor, f"{publisher}/{slug}", data.status, version=data.version, on=data.date.isoformat() if data.date else None, note=data.note)
+        services.sync_index()
+        return record
+
+
+class NewReview(Base):
+    package: Annotated[str, msgspec.Meta(pattern=PACKAGE_ID)]
+    version: str
+    level: Annotated[int, msgspec.Meta(ge=0, le=4)]
+    rationale: Annotated[str, msgspec.Meta(min_length=20, max_length=10000)]
+
+
+class ReviewController(Controller):
+    path = "/api/v1/reviews"
+    tags = ["Begutachtung"]
+
+    @get("/", summary="Begutachtungen, optional eines Pakets", sync_to_thread=True, responses=problem_responses(400))
+    def list_reviews(
+        self, services: NamedDependency[Services], package: Annotated[str | None, QueryParameter(description="Paketkennung", pattern=PACKAGE_ID)] = None
+    ) -> list[Review]:
+        return reviews(services.catalog, package)
+
+    @post("/", summary="Reifegrad einer Version begutachten (Token eines Ministeriums)", security=SECURITY, status_code=201, sync_to_thread=True,
+          responses=problem_responses(400, 401, 403, 404))
+    def create(self, request: Request, services: NamedDependency[Services], data: JSONBody[NewReview]) -> Review:
+        token = caller(request, services)
+        authorize(token, "reviewer")
+        review = add_review(services.catalog, services.actor(token), data.package, data.version, data.level, data.rationale,
+                            computed_level=maturity(services.catalog, data.package, data.version).computed_level)
+        services.sync_index()
+        return review
+
+
+class SchemaController(Controller):
+    """The JSON Schemas, served at the URL path of their ``$id`` so that editors can fetch them."""
+
+    path = "/schemas/v1"
+    tags = ["Schemas"]
+
+    @get("/", summary="Alle Schemas mit ihren $id", sync_to_thread=False)
+    def index(self) -> list[str]:
+        return sorted(all_schemas())
+
+    @get("/{schema_path:path}", summary="Ein JSON Schema", sync_to_thread=False, media_type="application/schema+json", responses=problem_responses(404))
+    def schema(self, schema_path: FromPath[str]) -> Response[dict[str, Any]]:
+        schema = all_schemas().get(SCHEMA_BASE + schema_path.lstrip("/"))
+        if schema is None:
+            raise NotFound(f"Ein Schema „{schema_path.lstrip('/')}“ gibt es nicht.")
+        return Response(schema, media_type="application/schema+json")
+
+
+class HealthController(Controller):
+    path = "/api/v1/health"
+    tags = ["Betrieb"]
+
+    @get("/", summary="Zustand des Hubs", sync_to_thread=True)
+    def health(self, services: NamedDependency[Services]) -> Health:
+        head = services.catalog.head()
+        return Health(status="ok", commit=str(head.id) if head else None, packages=len(services.catalog.package_ids()), index_commit=services.index.commit)

@@ -1,0 +1,109 @@
+"""Maturity (Reifegrad): every criterion of ``schemas/maturity.json`` evaluated for a package version.
+
+The level shown is the last review's level where that version was reviewed,
+otherwise the computed one, marked as unreviewed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timezone
+
+import pygit2
+
+from hub.maturity.model import MaturityModel, maturity_model
+from hub.maturity.rules import RULES, Subject
+from hub.model import CriterionResult, Maturity
+from hub.store import Catalog
+from hub.store.catalog import iso, package_path
+from hub.store.records import adoptions, reviews
+from hub.store.trees import subtree, tree_files
+
+__all__ = ["MaturityModel", "evaluate", "maturity", "maturity_all", "maturity_model", "index_levels"]
+
+
+def evaluate(subject: Subject, model: MaturityModel | None = None) -> tuple[int, list[CriterionResult]]:
+    """The computed level and every criterion's result."""
+    model = model or maturity_model()
+    results: list[CriterionResult] = []
+    computed = -1
+    reached = True
+    for level in model.levels:
+        level_met = True
+        for criterion in level.criteria:
+            met, evidence = RULES[criterion.rule](subject, criterion.params)
+            results.append(CriterionResult(id=criterion.id, level=level.level, label=criterion.label, met=met, evidence=evidence))
+            level_met = level_met and met
+        reached = reached and level_met
+        if reached:
+            computed = level.level
+    return max(computed, 0), results
+
+
+def _result(subject: Subject, commit: pygit2.Commit) -> Maturity:
+    model = maturity_model()
+    computed, criteria = evaluate(subject, model)
+    review = subject.review
+    level = review.level if review is not None else computed
+    return Maturity(
+        package=subject.manifest.id,
+        version=subject.manifest.version,
+        computed_level=computed,
+        computed_name=model.name(computed),
+        level=level,
+        name=model.name(level),
+        reviewed=review is not None,
+        review=review,
+        criteria=criteria,
+        evaluated_at=iso(commit.commit_time, commit.commit_time_offset),
+    )
+
+
+def _today(commit: pygit2.Commit):
+    return datetime.fromtimestamp(commit.commit_time, timezone.utc).date()
+
+
+def maturity(catalog: Catalog, package_id: str, version: str | None = None, *, ref: str | None = None) -> Maturity:
+    """Maturity of one package version (default: the latest) as of catalogue ``ref`` (default HEAD)."""
+    commit = catalog.resolve(ref)
+    package = catalog.get(package_id, version, ref=ref if version is None else None)
+    version_reviews = [r for r in reviews(catalog, package_id, ref=ref) if r.version == package.manifest.version]
+    subject = Subject(
+        manifest=package.manifest,
+        files={f.path for f in package.files},
+        today=_today(commit),
+        adoptions=adoptions(catalog, package_id, ref=ref),
+        review=version_reviews[0].reviews[-1] if version_reviews else None,
+    )
+    return _result(subject, commit)
+
+
+def maturity_all(catalog: Catalog, *, ref: str | None = None, package_ids: list[str] | None = None) -> dict[str, Maturity]:
+    """Maturity of the latest version of every package (or of ``package_ids``) at ``ref``."""
+    commit = catalog.resolve(ref)
+    if commit is None:
+        return {}
+    by_package_adoptions = defaultdict(list)
+    for record in adoptions(catalog, ref=ref):
+        by_package_adoptions[record.package].append(record)
+    latest_review = {(r.package, r.version): r.reviews[-1] for r in reviews(catalog, ref=ref)}
+    results = {}
+    for package_id in package_ids if package_ids is not None else catalog.package_ids(ref):
+        tree = subtree(catalog.repo, commit.tree, package_path(package_id))
+        if tree is None:
+            continue
+        manifest = catalog._manifest_at(commit.tree, package_id)
+        subject = Subject(
+            manifest=manifest,
+            files=set(tree_files(catalog.repo, tree)),
+            today=_today(commit),
+            adoptions=by_package_adoptions.get(package_id, []),
+            review=latest_review.get((package_id, manifest.version)),
+        )
+        results[package_id] = _result(subject, commit)
+    return results
+
+
+def index_levels(catalog: Catalog, commit: pygit2.Commit, package_ids: list[str]) -> dict[str, int | None]:
+    """The search index's maturity provider: the shown level of each package at ``commit``."""
+    return {pid: m.level for pid, m in maturity_all(catalog, ref=str(commit.id), package_ids=package_ids).items()}

@@ -1,0 +1,139 @@
+"""Reports for the ministry: maturity and adoption, now and over time (read from git history)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+
+import pygit2
+from pygit2.enums import SortMode
+
+from hub.maturity import maturity_all
+from hub.model import Base
+from hub.store import Catalog
+from hub.store.records import adoptions
+
+
+class MaturityRow(Base, frozen=True):
+    package: str
+    name: str
+    publisher: str
+    themenfeld: str
+    version: str
+    computed_level: int
+    level: int
+    level_name: str
+    reviewed: bool
+
+
+class AdoptionRow(Base, frozen=True):
+    package: str
+    adopter: str
+    adopter_name: str
+    status: str
+    version: str
+    since: str
+    counts_for_maturity: bool
+
+
+class PeriodPoint(Base, frozen=True):
+    period: str
+    commit: str
+    levels: dict[str, int]
+    adoptions: dict[str, int]
+
+
+class MaturityReport(Base):
+    commit: str | None
+    packages: list[MaturityRow]
+    by_publisher: dict[str, dict[str, int]]
+    by_themenfeld: dict[str, dict[str, int]]
+    levels: dict[str, int]
+
+
+class AdoptionReport(Base):
+    commit: str | None
+    adoptions: list[AdoptionRow]
+    by_package: dict[str, dict[str, int]]
+
+
+class HistoryReport(Base):
+    points: list[PeriodPoint]
+
+
+def maturity_report(catalog: Catalog, *, ref: str | None = None) -> MaturityReport:
+    commit = catalog.resolve(ref)
+    results = maturity_all(catalog, ref=ref)
+    manifests = {m.id: m for m in catalog.manifests(ref)}
+    rows = []
+    by_publisher: dict[str, Counter] = defaultdict(Counter)
+    by_themenfeld: dict[str, Counter] = defaultdict(Counter)
+    for package_id, m in sorted(results.items()):
+        manifest = manifests[package_id]
+        rows.append(MaturityRow(package=package_id, name=manifest.name, publisher=manifest.publisher.name, themenfeld=manifest.classification.themenfeld,
+                                version=m.version, computed_level=m.computed_level, level=m.level, level_name=m.name, reviewed=m.reviewed))
+        by_publisher[manifest.publisher.name][str(m.level)] += 1
+        by_themenfeld[manifest.classification.themenfeld][str(m.level)] += 1
+    return MaturityReport(
+        commit=str(commit.id) if commit else None,
+        packages=rows,
+        by_publisher={k: dict(sorted(v.items())) for k, v in sorted(by_publisher.items())},
+        by_themenfeld={k: dict(sorted(v.items())) for k, v in sorted(by_themenfeld.items())},
+        levels=dict(sorted(Counter(str(r.level) for r in rows).items())),
+    )
+
+
+def adoption_report(catalog: Catalog, *, ref: str | None = None) -> AdoptionReport:
+    commit = catalog.resolve(ref)
+    rows = []
+    by_package: dict[str, Counter] = defaultdict(Counter)
+    for record in adoptions(catalog, ref=ref):
+        publisher = record.package.split("/")[0]
+        rows.append(AdoptionRow(package=record.package, adopter=record.adopter, adopter_name=record.adopter_name or record.adopter,
+                                status=record.status, version=record.version, since=record.history[-1].date,
+                                counts_for_maturity=record.adopter != publisher))
+        by_package[record.package][record.status] += 1
+    return AdoptionReport(commit=str(commit.id) if commit else None, adoptions=rows,
+                          by_package={k: dict(sorted(v.items())) for k, v in sorted(by_package.items())})
+
+
+def history_report(catalog: Catalog) -> HistoryReport:
+    """Level and adoption counts at the end of every month of the catalogue's history."""
+    head = catalog.head()
+    if head is None:
+        return HistoryReport(points=[])
+    last_of_month: dict[str, pygit2.Commit] = {}
+    walker = catalog.repo.walk(head.id, SortMode.TOPOLOGICAL | SortMode.REVERSE)
+    walker.simplify_first_parent()
+    for commit in walker:
+        month = datetime.fromtimestamp(commit.author.time, timezone.utc).strftime("%Y-%m")
+        last_of_month[month] = commit  # history is in order: the last one seen is the month's state
+    points = []
+    for month, commit in sorted(last_of_month.items()):
+        ref = str(commit.id)
+        levels = Counter(str(m.level) for m in maturity_all(catalog, ref=ref).values())
+        states = Counter(a.status for a in adoptions(catalog, ref=ref) if a.adopter != a.package.split("/")[0])
+        points.append(PeriodPoint(period=month, commit=ref, levels=dict(sorted(levels.items())), adoptions=dict(sorted(states.items()))))
+    return HistoryReport(points=points)
+
+
+def history_rows(report: HistoryReport) -> list[dict[str, object]]:
+    """One flat row per month: counts per level and per adoption status."""
+    return [
+        {"period": p.period, **{f"level_{n}": p.levels.get(str(n), 0) for n in range(5)},
+         **{status: p.adoptions.get(status, 0) for status in ("planned", "pilot", "production", "ended")}}
+        for p in report.points
+    ]
+
+
+def to_csv(rows: list[Base] | list[dict[str, object]]) -> str:
+    """RFC 4180 CSV with the rows' field names as header."""
+    buffer = io.StringIO()
+    dicts = [row if isinstance(row, dict) else row.to_dict() for row in rows]
+    if dicts:
+        writer = csv.DictWriter(buffer, fieldnames=list(dicts[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(dicts)
+    return buffer.getvalue()

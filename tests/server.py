@@ -1,0 +1,65 @@
+"""A real ``hub serve`` process on 127.0.0.1 with a free port, for end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    data: Path
+    process: subprocess.Popen
+
+    def hub(self, *args: str) -> str:
+        """Run the ``hub`` CLI against the server's data directory."""
+        env = {**os.environ, "HUB_DATA": str(self.data)}
+        return subprocess.run([sys.executable, "-m", "hub", *args], env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+    def token(self, org: str, role: str) -> str:
+        return json.loads(self.hub("token", "create", "--org", org, "--role", role, "--json"))["token"]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_server(data: Path, timeout: float = 60) -> Server:
+    port = free_port()
+    env = {**os.environ, "HUB_DATA": str(data)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"hub serve ended early: {process.stdout.read() if process.stdout else ''}")
+        try:
+            with urllib.request.urlopen(url + "/api/v1/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url=url, data=data, process=process)
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("hub serve did not answer in time")

@@ -1,0 +1,64 @@
+"""End to end against a real ``hub serve`` process on the embedded default catalogue."""
+
+from __future__ import annotations
+
+import subprocess
+
+import httpx
+import pytest
+
+from tests.factory import archive, package_files
+from tests.server import ROOT, start_server
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    server = start_server(tmp_path_factory.mktemp("served"))
+    yield server
+    server.stop()
+
+
+def test_serves_the_seeded_catalogue(server):
+    health = httpx.get(server.url + "/api/v1/health").json()
+    assert health["status"] == "ok" and health["packages"] >= 12 and health["index_commit"] == health["commit"]
+    hits = httpx.get(server.url + "/api/v1/packages", params={"q": "Gewerbe"}).json()["items"]
+    assert "stadt-paderborn/gewerbeanmeldung" in [h["id"] for h in hits]
+    package = httpx.get(server.url + "/api/v1/packages/stadt-paderborn/gewerbeanmeldung").json()
+    assert package["manifest"]["classification"]["leika"] == ["99050012104000"]
+    assert package["published_by"] == "Stadt Paderborn"
+
+
+def test_problem_details_over_http(server):
+    response = httpx.get(server.url + "/api/v1/packages/stadt-paderborn/gibt-es-nicht")
+    assert response.status_code == 404 and response.headers["content-type"].startswith("application/problem+json")
+    assert "gibt es im Katalog nicht" in response.json()["detail"]
+
+
+def test_publish_over_http_with_cli_token(server):
+    secret = server.token("stadt-e2e", "publisher")
+    files = {"archive": ("p.tar.gz", archive(package_files("stadt-e2e/ende-zu-ende", "1.0.0"), "tar.gz"), "application/gzip")}
+    response = httpx.post(server.url + "/api/v1/packages", files=files, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 201, response.text
+    assert "stadt-e2e/ende-zu-ende" in server.hub("list")
+    hits = httpx.get(server.url + "/api/v1/packages", params={"publisher": "stadt-e2e"}).json()["items"]
+    assert [h["id"] for h in hits] == ["stadt-e2e/ende-zu-ende"]
+
+
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
+    # a server of its own: schemathesis writes with an admin token and must not disturb the others
+    server = start_server(tmp_path / "fuzzed")
+    try:
+        admin = server.token("ministerium", "admin")
+        result = subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "schemathesis") if (ROOT / ".venv" / "bin" / "schemathesis").exists() else "schemathesis",
+                "run", server.url + "/api/v1/openapi.json",
+                "--checks", "not_a_server_error,response_schema_conformance,content_type_conformance,status_code_conformance",
+                "--max-examples", "25", "--header", f"Authorization: Bearer {admin}",
+                "--suppress-health-check", "all", "--request-timeout", "20", "--seed", "1",
+            ],
+            capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+        )
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    finally:
+        server.stop()
