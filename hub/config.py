@@ -26,5 +26,10 @@ class HubConfig:
         return self.data_dir / "index.sqlite"
 
     @property
+    def git_path(self) -> Path:
+        """Per-package repositories for ``git clone`` (git's dumb HTTP protocol)."""
+        return self.data_dir / "git"
+
+    @property
     def tokens_path(self) -> Path:
         return self.data_dir / "tokens.sqlite"

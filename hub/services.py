@@ -10,6 +10,7 @@ from hub.index import Index
 from hub.maturity import index_levels
 from hub.model import Actor
 from hub.store import Catalog, ensure_seeded, repair_tags
+from hub.store.export import export_all, export_dir, export_package
 from hub.tokens import TokenRecord, TokenStore
 
 
@@ -28,7 +29,7 @@ class Services:
             ensure_seeded(catalog)
         repair_tags(catalog)
         services = cls(config=config, catalog=catalog, index=Index(config.index_path), tokens=TokenStore(config.tokens_path))
-        services.sync_index()
+        services.after_write()
         return services
 
     _sync_lock = threading.Lock()
@@ -37,6 +38,14 @@ class Services:
         # one sync at a time: two publishes finishing together must not index twice in parallel
         with self._sync_lock:
             return self.index.sync(self.catalog, maturity=index_levels)
+
+    def after_write(self, package_id: str | None = None) -> None:
+        """Bring the index and the clone exports up to the catalogue's HEAD."""
+        self.sync_index()
+        if package_id is None:
+            export_all(self.catalog, self.config.git_path)
+        else:
+            export_package(self.catalog, package_id, export_dir(self.config.git_path, package_id))
 
     def actor(self, token: TokenRecord) -> Actor:
         """The organisation behind a token, as commit author."""

@@ -343,3 +343,12 @@ def test_adoption_with_invalid_date_is_400(client, services):
     response = client.post("/api/v1/adoptions", json={"package": "stadt-test/testpaket", "version": "1.0.0", "date": "gestern"},
                            headers=token(services, "stadt-soest", "adopter"))
     assert_problem(response, 400, "invalid-parameters")
+
+
+def test_git_exports_served_and_confined(client):
+    refs = client.get("/git/stadt-test/testpaket.git/info/refs", params={"service": "git-upload-pack"})
+    assert refs.status_code == 200 and "refs/tags/v1.1.0" in refs.text
+    assert client.get("/git/stadt-test/testpaket.git/HEAD").text == "ref: refs/heads/main\n"
+    for path in ("/git/stadt-test/testpaket.git/..%2F..%2F..%2Fcatalog.git%2FHEAD", "/git/stadt-test/testpaket.git/%2E%2E/%2E%2E/tokens.sqlite",
+                 "/git/stadt-test/testpaket/HEAD", "/git/stadt-test/gibt-es-nicht.git/HEAD"):
+        assert_problem(client.get(path), 404, "not-found")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import httpx
@@ -62,3 +63,18 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     finally:
         server.stop()
+
+
+def test_git_clone_from_hub_serve(server, tmp_path):
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    target = tmp_path / "klon"
+    result = subprocess.run(["git", "clone", "-q", server.url + "/git/stadt-paderborn/gewerbeanmeldung.git", str(target)],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (target / "hub.yaml").read_text(encoding="utf-8").count("version: 2.0.0") == 1
+    tags = subprocess.run(["git", "-C", str(target), "tag"], capture_output=True, text=True, check=True).stdout.split()
+    assert tags == ["v1.0.0", "v1.1.0", "v2.0.0"]
+    log = subprocess.run(["git", "-C", str(target), "log", "--format=%an"], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert log[0] == "Stadt Paderborn"
+    missing = httpx.get(server.url + "/git/stadt-paderborn/gewerbeanmeldung.git/../../../catalog.git/HEAD")
+    assert missing.status_code == 404

@@ -12,6 +12,7 @@ from hub import __version__
 from hub.api.controllers.openapi import openapi_docs, openapi_json
 from hub.api.cache import ResponseCache
 from hub.api.controllers.catalog import AdoptionController, HealthController, PublisherController, ReviewController, SchemaController
+from hub.api.controllers.git import git_file
 from hub.api.controllers.maturity import MaturityController, ReportController
 from hub.api.controllers.packages import PackageController
 from hub.api.problems import encoding_error_handler, hub_error_handler, http_error_handler, internal_error_handler
@@ -34,7 +35,7 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
     return Litestar(
         route_handlers=[
             PackageController, MaturityController, ReportController, PublisherController, AdoptionController, ReviewController, SchemaController, HealthController,
-            openapi_json, openapi_docs,
+            openapi_json, openapi_docs, git_file,
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
         exception_handlers={

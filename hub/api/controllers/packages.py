@@ -188,5 +188,5 @@ def _publish(services: Services, token: TokenRecord, package: PackageFiles) -> P
         authorize(token, "publisher", org=manifest.publisher_id)
 
     published = publish(services.catalog, package, actor=services.actor(token), check=may_publish)
-    services.sync_index()
+    services.after_write(published.id)
     return published

@@ -1,0 +1,35 @@
+"""``git clone <hub>/git/<publisher>/<slug>.git``: the per-package exports as static files.
+
+git's dumb HTTP protocol needs nothing but GETs of files (``info/refs``,
+``objects/info/packs``, packs). A query such as ``?service=git-upload-pack`` is
+ignored: answering with the plain file tells git to fall back to the dumb protocol.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.params import PathParameter
+
+from hub.errors import NotFound
+from hub.services import Services
+
+TYPES = {"info/refs": "text/plain; charset=utf-8", "HEAD": "text/plain; charset=utf-8", "objects/info/packs": "text/plain; charset=utf-8"}
+
+
+@get("/git/{publisher:str}/{repository:str}/{file_path:path}", include_in_schema=False, sync_to_thread=True)
+def git_file(
+    services: NamedDependency[Services],
+    publisher: Annotated[str, PathParameter()],
+    repository: Annotated[str, PathParameter()],
+    file_path: Annotated[str, PathParameter()],
+) -> Response[bytes]:
+    root = services.config.git_path.resolve()
+    relative = file_path.lstrip("/")
+    target = (root / publisher / repository / relative).resolve()
+    # the resolved path must stay below the export root: no "..", no links out
+    if not repository.endswith(".git") or root not in target.parents or not target.is_file():
+        raise NotFound(f"„{publisher}/{repository}/{relative}“ gibt es unter /git nicht.")
+    return Response(target.read_bytes(), media_type=TYPES.get(relative, "application/octet-stream"), headers={"Cache-Control": "no-cache"})
