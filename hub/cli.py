@@ -91,6 +91,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="org", required=True, metavar="ORG", help="Kennung der begutachtenden Organisation")
     p.add_argument("--level", type=int, required=True, choices=range(5), metavar="0-4", help="Reifegrad 0–4")
     p.add_argument("--rationale", required=True, help="Begründung (mindestens 20 Zeichen)")
+    p = command("site", cmd_site, "Statische Website bauen (hub site build).", json_flag=False)
+    site_sub = p.add_subparsers(dest="site_command", required=True, metavar="AKTION")
+    t = site_sub.add_parser("build", help="Website aus dem Katalog bauen; schreibt nur, was sich geändert hat")
+    t.add_argument("--out", type=Path, default=Path("build/site"), help="Zielordner (Standard: build/site)")
+    t.add_argument("--clone-base", default="", metavar="URL", help="Adresse, unter der die Website liegt (für die git-clone-Befehle)")
+    t.add_argument("--ref", help="Stand des Katalogs (Standard: neuester)")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     p = command("serve", cmd_serve, "Den Hub starten: API unter /api/v1, Schemas unter /schemas/v1.", json_flag=False)
     p.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="Port (Standard: 8000)")
@@ -374,6 +381,21 @@ def cmd_review(args: argparse.Namespace) -> int:
         _print_json(review)
     else:
         print(f"Begutachtung gespeichert: {package_id} {version} Reifegrad {args.level} (berechnet: {computed}).")
+    return EXIT_OK
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from hub.site import build_site
+
+    if args.out.resolve() == (Path(__file__).resolve().parent.parent / "site").resolve():
+        raise BadRequest("Die Website wird nie in den Ordner site/ geschrieben (dort liegen Vorlagen); bitte einen anderen --out wählen.")
+    clone_base = args.clone_base if not args.clone_base or args.clone_base.endswith("/") else args.clone_base + "/"
+    report = build_site(_catalog(args), args.out, ref=args.ref, clone_base=clone_base)
+    if args.json:
+        _print_json({"out": report.out, "commit": report.commit, "written": len(report.written), "skipped": report.skipped, "seconds": round(report.seconds, 3)})
+    else:
+        print(f"Website gebaut: {report.out} (Stand {report.commit[:12]}): {len(report.written)} Dateien geschrieben, {report.skipped} unverändert, {report.seconds:.1f} s")
+        print(f"Ansehen: python3 -m http.server --directory {report.out} 8080  →  http://127.0.0.1:8080/")
     return EXIT_OK
 
 

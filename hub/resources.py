@@ -27,3 +27,8 @@ def schemas_dir() -> Path:
 @cache
 def catalog_dir() -> Path:
     return _locate("catalog")
+
+
+@cache
+def site_dir() -> Path:
+    return _locate("site")

@@ -7,13 +7,14 @@ otherwise the computed one, marked as unreviewed.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
 import pygit2
 
 from hub.maturity.model import MaturityModel, maturity_model
 from hub.maturity.rules import RULES, Subject
-from hub.model import CriterionResult, Maturity
+from hub.model import CriterionResult, Manifest, Maturity
 from hub.store import Catalog
 from hub.store.catalog import iso, package_path
 from hub.store.records import adoptions, reviews
@@ -78,8 +79,13 @@ def maturity(catalog: Catalog, package_id: str, version: str | None = None, *, r
     return _result(subject, commit)
 
 
-def maturity_all(catalog: Catalog, *, ref: str | None = None, package_ids: list[str] | None = None) -> dict[str, Maturity]:
-    """Maturity of the latest version of every package (or of ``package_ids``) at ``ref``."""
+def maturity_all(
+    catalog: Catalog, *, ref: str | None = None, package_ids: list[str] | None = None, manifests: Mapping[str, Manifest] | None = None
+) -> dict[str, Maturity]:
+    """Maturity of the latest version of every package (or of ``package_ids``) at ``ref``.
+
+    ``manifests`` may hand in already decoded manifests (the site builder caches them).
+    """
     commit = catalog.resolve(ref)
     if commit is None:
         return {}
@@ -88,11 +94,12 @@ def maturity_all(catalog: Catalog, *, ref: str | None = None, package_ids: list[
         by_package_adoptions[record.package].append(record)
     latest_review = {(r.package, r.version): r.reviews[-1] for r in reviews(catalog, ref=ref)}
     results = {}
-    for package_id in package_ids if package_ids is not None else catalog.package_ids(ref):
+    ids = package_ids if package_ids is not None else (list(manifests) if manifests is not None else catalog.package_ids(ref))
+    for package_id in ids:
         tree = subtree(catalog.repo, commit.tree, package_path(package_id))
         if tree is None:
             continue
-        manifest = catalog._manifest_at(commit.tree, package_id)
+        manifest = manifests[package_id] if manifests is not None and package_id in manifests else catalog._manifest_at(commit.tree, package_id)
         subject = Subject(
             manifest=manifest,
             files=set(tree_files(catalog.repo, tree)),

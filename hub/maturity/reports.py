@@ -99,9 +99,9 @@ def adoption_report(catalog: Catalog, *, ref: str | None = None) -> AdoptionRepo
                           by_package={k: dict(sorted(v.items())) for k, v in sorted(by_package.items())})
 
 
-def history_report(catalog: Catalog) -> HistoryReport:
-    """Level and adoption counts at the end of every month of the catalogue's history."""
-    head = catalog.head()
+def history_report(catalog: Catalog, *, ref: str | None = None) -> HistoryReport:
+    """Level and adoption counts at the end of every month of the catalogue's history (up to ``ref``)."""
+    head = catalog.resolve(ref)
     if head is None:
         return HistoryReport(points=[])
     last_of_month: dict[str, pygit2.Commit] = {}

@@ -101,7 +101,7 @@ def production_months(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
     if production is None:
         return False, "nicht in Produktion"
     months = months_between(production.since, s.today)
-    text = f"in Produktion seit {production.since}, {max(months, 0)} Monate (Stand {s.today.isoformat()})"
+    text = f"in Produktion seit {production.since}, {max(months, 0)} Monate"
     return months >= p["months"], text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -15,5 +16,16 @@ def _renderer() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
 
 
-def render_markdown(text: str) -> str:
-    return _renderer().render(text)
+def render_markdown(text: str, *, link: Callable[[str], str | None] | None = None) -> str:
+    """HTML for ``text``; ``link`` may rewrite each link or image target (None keeps it)."""
+    md = _renderer()
+    tokens = md.parse(text)
+    if link is not None:
+        for token in tokens:
+            for child in token.children or []:
+                attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
+                if attr and isinstance(child.attrs.get(attr), str):
+                    new = link(child.attrs[attr])
+                    if new is not None:
+                        child.attrs[attr] = new
+    return md.renderer.render(tokens, md.options, {})

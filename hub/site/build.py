@@ -1,0 +1,365 @@
+"""``hub site build``: a self-contained static site from one catalogue commit.
+
+Every page is written only when what it shows changed: each has a key (a hash of its
+inputs and of the templates), kept in ``.build/state.json`` in the output folder. After
+one publish, the package's page, its publisher's and theme's pages and the catalogue-wide
+ones (start, lists, search index, dashboard, feed) are rewritten; everything else stays.
+Links are relative, so the folder works on any static host under any path prefix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import time
+import zipfile
+from urllib.parse import quote, unquote, urlsplit
+from xml.sax.saxutils import escape
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import DiffLexer, JsonLexer, YamlLexer
+
+from hub import __version__
+from hub.maturity import maturity_model
+from hub.maturity.reports import HistoryReport, adoption_report, history_report, history_rows, maturity_report, to_csv
+from hub.maturity.rules import number
+from hub.render.bpmn_svg import render_bpmn_svg
+from hub.render.form_preview import render_form_preview
+from hub.render.markdown import render_markdown
+from hub.resources import site_dir
+from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
+from hub.site.searchindex import STATUS_LABELS, fold, search_index
+from hub.store import Catalog
+from hub.store.catalog import package_path
+from hub.store.export import export_all
+from hub.store.trees import subtree, tree_files
+from hub.validate.paths import resolve_link
+
+STATE = ".build/state.json"
+PER_PAGE = 100
+ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
+CHANGE_LABELS = {"added": "neu", "removed": "entfernt", "modified": "geändert", "renamed": "umbenannt"}
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so a version's zip is the same bytes in every build
+# package files are untrusted: only types a static host serves inertly are copied (no HTML, SVG,
+# XML, JavaScript: a browser would run scripts in them on the site's origin); links to others
+# lead to the version's ZIP
+SAFE_SUFFIXES = (".md", ".markdown", ".txt", ".json", ".yaml", ".yml", ".bpmn", ".csv", ".pdf", ".png", ".jpg", ".jpeg")
+
+
+@dataclass
+class BuildReport:
+    out: str
+    commit: str
+    written: list[str] = field(default_factory=list)
+    skipped: int = 0
+    seconds: float = 0.0
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha1(msgspec.json.encode(parts)).hexdigest()
+
+
+class SiteBuilder:
+    def __init__(self, catalog: Catalog, out: Path, *, ref: str | None = None, clone_base: str = "") -> None:
+        self.catalog = catalog
+        self.out = out
+        self.ref = ref
+        self.clone_base = clone_base
+        self.templates = site_dir() / "templates"
+        self.env = Environment(loader=FileSystemLoader(self.templates), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+        self.env.globals.update(number=number, value=_value, status_labels=STATUS_LABELS, adoption_labels=ADOPTION_LABELS, change_labels=CHANGE_LABELS)
+        state_file = out / STATE
+        self.old: dict[str, str] = json.loads(state_file.read_text()).get("pages", {}) if state_file.is_file() else {}
+        self.new: dict[str, str] = {}
+        self.report = BuildReport(out=str(out), commit="")
+        self._svg_cache: dict[str, str] = {}
+
+    @cached_property
+    def design(self) -> str:
+        """Hash of templates and assets: a change to either rewrites every page."""
+        digest = hashlib.sha1(__version__.encode())
+        for path in sorted((site_dir()).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(site_dir()).as_posix().encode())
+                digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    # -- writing --------------------------------------------------------------------------
+
+    def page(self, rel: str, key: str, render) -> None:
+        """Write ``rel`` unless its key is unchanged and the file is there."""
+        key = _key(self.design, key)
+        self.new[rel] = key
+        target = self.out / rel
+        if self.old.get(rel) == key and target.is_file():
+            self.report.skipped += 1
+            return
+        content = render()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        self.report.written.append(rel)
+
+    def html(self, rel: str, template: str, **context: Any) -> str:
+        depth = rel.count("/")
+        context.setdefault("title", "Transferhub")
+        return self.env.get_template(template).render(root="../" * depth, commit=self.data.commit, commit_time=self.data.commit_time, **context)
+
+    # -- the build ------------------------------------------------------------------------
+
+    def build(self) -> BuildReport:
+        started = time.perf_counter()
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.data = gather(self.catalog, ManifestCache(self.out / ".build" / "manifests.json"), ref=self.ref)
+        self.report.commit = self.data.commit
+        self.assets()
+        for info in self.data.packages.values():
+            self.package(info)
+        self.lists()
+        self.start()
+        self.search()
+        self.dashboard()
+        self.feed()
+        self.clones()
+        self.prune()
+        (self.out / STATE).parent.mkdir(parents=True, exist_ok=True)
+        (self.out / STATE).write_text(json.dumps({"commit": self.data.commit, "pages": self.new}, indent=0))
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def assets(self) -> None:
+        for path in sorted((site_dir() / "assets").iterdir()):
+            data = path.read_bytes()
+            self.page(f"assets/{path.name}", hashlib.sha1(data).hexdigest(), lambda data=data: data)
+        css = HtmlFormatter(style="default").get_style_defs(".highlight")
+        self.page("assets/pygments.css", hashlib.sha1(css.encode()).hexdigest(), lambda: css)
+
+    def package(self, info: PackageInfo) -> None:
+        folder = f"pakete/{info.id}"
+        # not evaluated_at: it is the commit's time, new with every publish; what it changes shows in the criteria
+        maturity = {k: v for k, v in msgspec.to_builtins(info.maturity).items() if k != "evaluated_at"}
+        key = (info.tree, maturity, msgspec.to_builtins(info.versions), msgspec.to_builtins(info.adoptions), self.clone_base)
+        self.page(f"{folder}/index.html", _key(*key), lambda: self.package_html(info, folder))
+        commit = self.catalog.resolve(self.data.commit)
+        tree = subtree(self.catalog.repo, commit.tree, package_path(info.id))
+        for path, entry in tree_files(self.catalog.repo, tree).items():
+            if path.lower().endswith(SAFE_SUFFIXES):
+                self.page(f"{folder}/dateien/{path}", str(entry.id), lambda oid=entry.id: self.catalog.repo[oid].data)
+        for version in info.versions:
+            name = f"{folder}/{info.slug}-{version.version}.zip"
+            self.page(name, _key(version.commit), lambda v=version: self.version_zip(info, v.commit))
+
+    def package_html(self, info: PackageInfo, folder: str) -> str:
+        m = info.manifest
+        commit = self.catalog.resolve(self.data.commit)
+        files = {path: self.catalog.repo[entry.id].data for path, entry in tree_files(self.catalog.repo, subtree(self.catalog.repo, commit.tree, package_path(info.id))).items()}
+        changelog = files.get(m.changelog or "")
+
+        def markdown(data: bytes, base: str) -> str:
+            def link(target: str) -> str | None:
+                parts = urlsplit(target)
+                if parts.scheme or parts.netloc or not parts.path:
+                    return None
+                resolved = resolve_link(base, unquote(parts.path))
+                if resolved in files and resolved.lower().endswith(SAFE_SUFFIXES):
+                    return "dateien/" + quote(resolved) + (f"#{parts.fragment}" if parts.fragment else "")
+                return f"{info.slug}-{m.version}.zip"
+
+            return render_markdown(data.decode("utf-8", "replace"), link=link)
+
+        diagrams, forms, configs, documents = [], [], [], []
+        for artefact in m.artefacts:
+            data = files.get(artefact.path, b"")
+            title = artefact.title or artefact.path
+            if artefact.kind == "process-model":
+                svg = self.svg(data, f"{m.name}: {title}")
+                width = re.search(r'data-width="([\d.]+)"', svg)
+                diagrams.append({"path": artefact.path, "title": title, "svg": svg, "wide": bool(width and float(width.group(1)) > 1000)})
+            elif artefact.kind == "form-schema":
+                forms.append({"path": artefact.path, "title": title, "html": render_form_preview(json.loads(data), form_id=slug(artefact.path))})
+            elif artefact.kind == "config":
+                lexer = JsonLexer() if artefact.format == "json" else YamlLexer()
+                configs.append({"path": artefact.path, "title": title, "schema": artefact.schema, "html": highlight(data.decode("utf-8", "replace"), lexer, HtmlFormatter())})
+            elif artefact.format == "markdown":
+                documents.append({"path": artefact.path, "title": title, "html": None, "data": data})
+        for document in documents:
+            document["html"] = markdown(document.pop("data"), document["path"])
+        diffs = []
+        versions = [v.version for v in info.versions]
+        for newer, older in zip(versions, versions[1:]):
+            diff = self.catalog.diff(info.id, older, newer)
+            diffs.append({"from_version": older, "to_version": newer, "files": diff.files, "html": highlight(diff.patch, DiffLexer(), HtmlFormatter())})
+
+        return self.html(
+            f"{folder}/index.html", "package.html", title=m.name, section="pakete", p=info,
+            themen_slug=slug(m.classification.themenfeld),
+            diagrams=diagrams, forms=forms, configs=configs, documents=documents, diffs=diffs,
+            readme=markdown(files.get("README.md", b""), "README.md"),
+            changelog=markdown(changelog, m.changelog or "") if changelog else None,
+            clone_base=self.clone_base or "<Adresse dieser Seite>/",
+            zip_name=lambda version: f"{info.slug}-{version}.zip",
+        )
+
+    def svg(self, data: bytes, title: str) -> str:
+        key = hashlib.sha1(data + title.encode()).hexdigest()
+        if key not in self._svg_cache:
+            self._svg_cache[key] = render_bpmn_svg(data, title=title)
+        return self._svg_cache[key]
+
+    def version_zip(self, info: PackageInfo, commit_id: str) -> bytes:
+        commit = self.catalog.resolve(commit_id)
+        tree = subtree(self.catalog.repo, commit.tree, package_path(info.id))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path, entry in sorted(tree_files(self.catalog.repo, tree).items()):
+                item = zipfile.ZipInfo(f"{info.slug}/{path}", date_time=ZIP_TIME)
+                item.external_attr = 0o100644 << 16
+                archive.writestr(item, self.catalog.repo[entry.id].data, compress_type=zipfile.ZIP_DEFLATED)
+        return buffer.getvalue()
+
+    def listing(self) -> list[tuple[str, str, int]]:
+        """What list pages show of each package: enough for their keys."""
+        return [(i.id, i.manifest.version, i.maturity.level) for i in self.data.packages.values()]
+
+    def lists(self) -> None:
+        infos = sorted(self.data.packages.values(), key=lambda i: fold(i.manifest.name))
+        self.paged("pakete", infos, "Alle Pakete", "Alle Pakete des Katalogs, alphabetisch.")
+        themen: dict[str, list[PackageInfo]] = {}
+        for info in infos:
+            themen.setdefault(info.manifest.classification.themenfeld, []).append(info)
+        for name, items in themen.items():
+            self.paged(f"themen/{slug(name)}", items, f"Themenfeld {name}", None)
+        tiles = [{"name": n, "href": f"{slug(n)}/index.html", "count": len(items)} for n, items in sorted(themen.items())]
+        self.page("themen/index.html", _key(tiles), lambda: self.html("themen/index.html", "tiles.html", title="Themenfelder", section="themen",
+                                                                          heading="Pakete nach OZG-Themenfeld", intro=None, tiles=tiles))
+        by_publisher: dict[str, list[PackageInfo]] = {}
+        for info in infos:
+            by_publisher.setdefault(info.publisher, []).append(info)
+        for pid, items in by_publisher.items():
+            publisher = self.data.publishers.get(pid)
+            name = publisher.name if publisher else pid
+            intro = publisher.description if publisher else None
+            self.paged(f"herausgeber/{pid}", items, name, intro)
+        tiles = [{"name": (self.data.publishers[pid].name if pid in self.data.publishers else pid), "href": f"{pid}/index.html", "count": len(items)}
+                 for pid, items in sorted(by_publisher.items())]
+        self.page("herausgeber/index.html", _key(tiles), lambda: self.html("herausgeber/index.html", "tiles.html", title="Herausgeber", section="herausgeber",
+                                                                               heading="Herausgeber", intro="Organisationen, die Lösungspakete veröffentlichen.", tiles=tiles))
+
+    def paged(self, folder: str, items: list[PackageInfo], heading: str, intro: str | None) -> None:
+        pages = max(1, -(-len(items) // PER_PAGE))
+        for n in range(1, pages + 1):
+            chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
+            rel = f"{folder}/index.html" if n == 1 else f"{folder}/seite-{n}.html"
+            key = (heading, intro, pages, [(i.id, i.manifest.version, i.manifest.summary.de, i.maturity.level, i.maturity.reviewed) for i in chunk])
+            self.page(rel, _key(*key), lambda rel=rel, chunk=chunk, n=n: self.html(
+                rel, "list.html", title=heading, section="pakete" if folder == "pakete" else folder.split("/")[0], heading=heading, intro=intro,
+                items=chunk, total=len(items), page=n, pages=pages, page_href=lambda k: "index.html" if k == 1 else f"seite-{k}.html"))
+
+    def start(self) -> None:
+        themen: dict[str, int] = {}
+        publishers: dict[str, int] = {}
+        for info in self.data.packages.values():
+            themen[info.manifest.classification.themenfeld] = themen.get(info.manifest.classification.themenfeld, 0) + 1
+            publishers[info.publisher] = publishers.get(info.publisher, 0) + 1
+        releases = self.data.releases[:12]
+        theme_tiles = [{"name": n, "slug": slug(n), "count": c} for n, c in sorted(themen.items())]
+        publisher_tiles = [{"id": pid, "name": self.data.publishers[pid].name if pid in self.data.publishers else pid, "count": c} for pid, c in sorted(publishers.items())]
+        key = ([msgspec.to_builtins(r.__dict__) for r in releases], theme_tiles, publisher_tiles, self.data.commit)
+        self.page("index.html", _key(*key), lambda: self.html("index.html", "index.html", title="Start", section="start", packages=self.data.packages,
+                                                                publisher_count=len(publishers), releases=releases, themen=theme_tiles, publishers=publisher_tiles))
+
+    def search(self) -> None:
+        self.page("suche/index.html", _key("search", self.data.commit[:0]), lambda: self.html("suche/index.html", "search.html", title="Suche", section="suche"))
+        index_key = _key([(i.id, i.tree, i.maturity.level) for i in self.data.packages.values()], sorted(p.name for p in self.data.publishers.values()))
+        self.page("suche/index.json", index_key, lambda: msgspec.json.encode(search_index(self.data)))
+
+    def dashboard(self) -> None:
+        key = _key(self.data.commit)
+        maturity = maturity_report(self.catalog, ref=self.data.commit)
+        adoption = adoption_report(self.catalog, ref=self.data.commit)
+        names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
+        history = self._history()
+        self.page("dashboard/index.html", key, lambda: self.html(
+            "dashboard/index.html", "dashboard.html", title="Dashboard", section="dashboard", report=maturity, adoption=adoption, history=history,
+            levels=maturity_model().levels, statuses=list(ADOPTION_LABELS), names=names))
+        self.page("dashboard/reifegrade.csv", key, lambda: to_csv(maturity.packages))
+        self.page("dashboard/reifegrade.json", key, lambda: msgspec.json.format(msgspec.json.encode(maturity)))
+        self.page("dashboard/nachnutzungen.csv", key, lambda: to_csv(adoption.adoptions))
+        self.page("dashboard/nachnutzungen.json", key, lambda: msgspec.json.format(msgspec.json.encode(adoption)))
+        self.page("dashboard/verlauf.csv", key, lambda: to_csv(history_rows(history)))
+        self.page("dashboard/verlauf.json", key, lambda: msgspec.json.format(msgspec.json.encode(history)))
+        self.page("dashboard/reifegradmodell.json", _key("model"), lambda: msgspec.json.format(msgspec.json.encode(maturity_model())))
+
+    def _history(self) -> HistoryReport:
+        # the monthly history re-evaluates every month's state: worth it only when the commit changed
+        cache = self.out / ".build" / "history.json"
+        if cache.is_file():
+            stored = json.loads(cache.read_text())
+            if stored.get("commit") == self.data.commit:
+                return msgspec.convert(stored["report"], HistoryReport)
+        report = history_report(self.catalog, ref=self.ref)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"commit": self.data.commit, "report": msgspec.to_builtins(report)}))
+        return report
+
+    def feed(self) -> None:
+        releases = self.data.releases[:50]
+        self.page("feed.atom", _key([r.__dict__ for r in releases]), lambda: atom(self.data, releases))
+
+    def clones(self) -> None:
+        # export_all keeps its own state (skips current packages); the folder is part of the site
+        export_all(self.catalog, self.out / "git")
+
+    def prune(self) -> None:
+        """Remove pages of packages that no longer exist (written by an earlier build)."""
+        for rel in set(self.old) - set(self.new):
+            target = self.out / rel
+            if target.is_file():
+                target.unlink()
+        for folder in ("pakete", "themen", "herausgeber"):
+            for path in sorted((self.out / folder).rglob("*"), reverse=True) if (self.out / folder).is_dir() else []:
+                if path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "–"
+    return number(value) if isinstance(value, (int, float)) else str(value)
+
+
+def atom(data: SiteData, releases: list[Release]) -> bytes:
+    """An Atom feed (RFC 4287) of new packages and versions, with relative links."""
+    updated = releases[0].time if releases else data.commit_time
+    entries = []
+    for r in releases:
+        kind = "Neues Paket" if r.first else "Neue Version"
+        entries.append(
+            f"<entry><id>tag:transferhub.de,2018:{escape(r.package)}/v{escape(r.version)}</id>"
+            f"<title>{escape(r.name)} {escape(r.version)}</title><updated>{r.time}</updated>"
+            f"<author><name>{escape(r.publisher)}</name></author>"
+            f'<link rel="alternate" type="text/html" href="pakete/{escape(r.package)}/index.html"/>'
+            f"<summary>{kind} {escape(r.version)} von {escape(r.publisher)}</summary></entry>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">'
+        "<id>tag:transferhub.de,2018:katalog</id><title>Transferhub: neue Pakete und Versionen</title>"
+        f'<updated>{updated}</updated><link rel="self" href="feed.atom"/>' + "".join(entries) + "</feed>\n"
+    ).encode("utf-8")
+
+
+def build_site(catalog: Catalog, out: str | Path, *, ref: str | None = None, clone_base: str = "") -> BuildReport:
+    return SiteBuilder(catalog, Path(out), ref=ref, clone_base=clone_base).build()
+

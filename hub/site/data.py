@@ -1,0 +1,157 @@
+"""What the static site shows, gathered from one catalogue commit.
+
+Manifests are cached by the id of their ``hub.yaml`` blob (in the build folder), so a
+rebuild after one publish parses one manifest, not ten thousand.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+import pygit2
+
+from hub.maturity import maturity_all
+from hub.model import Adoption, Manifest, Maturity, Publisher, Review, VersionInfo
+from hub.store import Catalog
+from hub.store.catalog import iso, version_key
+from hub.store.records import adoptions, reviews
+from hub.validate.manifest import manifest_from_bytes
+
+
+class ManifestCache:
+    """hub.yaml blob id -> Manifest, persisted between builds."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, Manifest] = {}
+        if path.is_file():
+            try:
+                self.entries = msgspec.json.decode(path.read_bytes(), type=dict[str, Manifest])
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                self.entries = {}  # a stale or damaged cache only costs time
+        self.dirty = False
+
+    def get(self, catalog: Catalog, blob_id: pygit2.Oid) -> Manifest:
+        key = str(blob_id)
+        manifest = self.entries.get(key)
+        if manifest is None:
+            manifest = manifest_from_bytes(catalog.repo[blob_id].data)
+            self.entries[key] = manifest
+            self.dirty = True
+        return manifest
+
+    def save(self, live: set[str]) -> None:
+        if self.dirty or set(self.entries) - live:
+            self.entries = {k: v for k, v in self.entries.items() if k in live}
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(msgspec.json.encode(self.entries))
+
+
+@dataclass
+class PackageInfo:
+    id: str
+    tree: str  # id of the package's tree at the commit: changes iff the package changed
+    manifest: Manifest
+    maturity: Maturity
+    versions: list[VersionInfo] = field(default_factory=list)
+    adoptions: list[Adoption] = field(default_factory=list)
+
+    @property
+    def publisher(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    @property
+    def slug(self) -> str:
+        return self.id.split("/", 1)[1]
+
+
+@dataclass
+class Release:
+    package: str
+    name: str
+    version: str
+    time: str
+    publisher: str
+    first: bool
+
+
+@dataclass
+class SiteData:
+    commit: str
+    commit_time: str
+    packages: dict[str, PackageInfo]
+    publishers: dict[str, Publisher]
+    reviews: list[Review]
+    releases: list[Release]  # newest first
+
+
+def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) -> SiteData:
+    commit = catalog.resolve(ref)
+    if commit is None:
+        return SiteData(commit="", commit_time="", packages={}, publishers={}, reviews=[], releases=[])
+    repo = catalog.repo
+    trees: dict[str, tuple[str, pygit2.Oid]] = {}
+    try:
+        packages_tree = repo[commit.tree["packages"].id]
+    except KeyError:
+        packages_tree = None
+    for publisher in packages_tree or []:
+        for slug in repo[publisher.id]:
+            package_tree = repo[slug.id]
+            trees[f"{publisher.name}/{slug.name}"] = (str(slug.id), package_tree["hub.yaml"].id)
+    manifests = {pid: cache.get(catalog, blob) for pid, (_, blob) in trees.items()}
+    cache.save({str(blob) for _, blob in trees.values()})
+    levels = maturity_all(catalog, ref=str(commit.id), manifests=manifests)
+    by_package: dict[str, list[Adoption]] = defaultdict(list)
+    for record in adoptions(catalog, ref=str(commit.id)):
+        by_package[record.package].append(record)
+    head = catalog.head()
+    versions, releases = _versions_and_releases(catalog, commit, manifests, on_main=head is not None and head.id == commit.id)
+    packages = {
+        pid: PackageInfo(id=pid, tree=tree, manifest=manifests[pid], maturity=levels[pid], versions=versions.get(pid, []), adoptions=by_package.get(pid, []))
+        for pid, (tree, _) in sorted(trees.items())
+    }
+    return SiteData(
+        commit=str(commit.id),
+        commit_time=iso(commit.commit_time, commit.commit_time_offset),
+        packages=packages,
+        publishers={p.id: p for p in catalog.publishers(str(commit.id))},
+        reviews=reviews(catalog, ref=str(commit.id)),
+        releases=releases,
+    )
+
+
+def _versions_and_releases(
+    catalog: Catalog, commit: pygit2.Commit, manifests: dict[str, Manifest], *, on_main: bool
+) -> tuple[dict[str, list[VersionInfo]], list[Release]]:
+    """Versions per package from the tags, newest release first.
+
+    Tags are listed once for all packages (one pass over the refs) rather than per package.
+    Building an older commit counts only the tags in its history; at the head of ``main``
+    every tag is (publishes only ever move ``main`` forward), which saves a graph walk each.
+    """
+    repo = catalog.repo
+    found: dict[str, list[VersionInfo]] = defaultdict(list)
+    releases = []
+    for name in repo.references:
+        if not name.startswith("refs/tags/"):
+            continue
+        package_id, sep, version = name[len("refs/tags/"):].rpartition("/v")
+        if not sep or package_id not in manifests:
+            continue
+        tagged = repo[repo.references[name].target].peel(pygit2.Commit)
+        if not on_main and tagged.id != commit.id and not repo.descendant_of(commit.id, tagged.id):
+            continue
+        info = VersionInfo(version=version, commit=str(tagged.id), published_at=iso(tagged.author.time, tagged.author.offset), published_by=tagged.author.name)
+        found[package_id].append(info)
+    for package_id, infos in found.items():
+        infos.sort(key=lambda v: version_key(v.version), reverse=True)
+        for i, info in enumerate(infos):
+            releases.append(Release(package=package_id, name=manifests[package_id].name, version=info.version, time=info.published_at,
+                                    publisher=info.published_by, first=i == len(infos) - 1))
+    releases.sort(key=lambda r: r.time, reverse=True)
+    return found, releases
+

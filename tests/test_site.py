@@ -1,0 +1,205 @@
+"""The static site in a real browser: search, facets, package pages, accessibility, clone over plain HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from hub.site import build_site
+from hub.store import Catalog, publish, seed
+from hub.validate import PackageFiles
+from tests.browser import launch, serve_directory
+from tests.factory import package_files
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "site"
+PREFIX = "/unter/einem/pfad"  # the site must work below any path prefix
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    catalog = Catalog.create(tmp_path_factory.mktemp("katalog") / "catalog.git")
+    seed(catalog)
+    webroot = tmp_path_factory.mktemp("web")
+    out = webroot / PREFIX.strip("/")
+    report = build_site(catalog, out)
+    server, url = serve_directory(webroot)
+    yield {"catalog": catalog, "out": out, "url": url + PREFIX, "report": report}
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def search_page(page, url: str):
+    page.goto(url + "/suche/index.html")
+    page.wait_for_selector("#suche[data-ready=true]")
+    return page
+
+
+def test_typing_gewerbe_finds_trade_registration(site, page):
+    search_page(page, site["url"])
+    page.fill("#q", "")
+    page.type("#q", "Gewerbe", delay=20)
+    expect(page.locator("#treffer")).to_have_attribute("data-query", "Gewerbe")
+    titles = page.locator("#treffer .card h3").all_inner_texts()
+    assert "Digitale Gewerbeanmeldung" in titles
+    assert {"Digitale Gewerbeummeldung", "Digitale Gewerbeabmeldung"} <= set(titles)
+    assert "Hundesteuer" not in " ".join(titles)
+    page.screenshot(path=str(ARTIFACTS / "suche-gewerbe.png"), full_page=True)
+
+
+def test_german_word_forms_match(site, page):
+    search_page(page, site["url"])
+    for query, expected in (("Anmeldungen", "Digitale Gewerbeanmeldung"), ("Buergerbuero", "Online-Terminvergabe Bürgerbüro")):
+        page.fill("#q", query)
+        expect(page.locator("#treffer")).to_have_attribute("data-query", query)
+        assert expected in page.locator("#treffer .card h3").all_inner_texts(), query
+
+
+def test_facet_narrows_results(site, page):
+    search_page(page, site["url"])
+    before = page.locator("#treffer .card").count()
+    assert before == len(site["catalog"].package_ids())
+    box = page.get_by_label(re.compile(r"Unternehmensführung & -entwicklung \(\d+\)"))
+    box.check()
+    expect(page.locator("#treffer .card")).not_to_have_count(before)
+    after = page.locator("#treffer .card .meta").all_inner_texts()
+    assert 0 < len(after) < before
+    assert all("Unternehmensführung & -entwicklung" in meta for meta in after)
+    assert "themenfeld=" in page.url  # the filter is in the address, so it can be shared
+    page.screenshot(path=str(ARTIFACTS / "suche-facette.png"), full_page=True)
+
+
+def test_entry_link_from_start_page_preselects_nothing_but_works_without_js(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site["url"] + "/index.html")
+    page.get_by_role("link", name="Unternehmensführung & -entwicklung").click()
+    assert "Digitale Gewerbeanmeldung" in page.locator("main").inner_text()
+    page.goto(site["url"] + "/suche/index.html")
+    assert page.get_by_role("link", name="alle Pakete", exact=True).count() == 1
+    context.close()
+
+
+def test_package_page_shows_diagram_and_form_preview(site, page):
+    page.goto(site["url"] + "/pakete/stadt-paderborn/gewerbeanmeldung/index.html")
+    diagram = page.locator("#prozess svg.bpmn-diagram").first
+    expect(diagram).to_be_visible()
+    text = page.evaluate("(svg) => svg.textContent", diagram.element_handle())
+    for name in task_names(site["catalog"], "stadt-paderborn/gewerbeanmeldung"):
+        assert " ".join(name.split()) in " ".join(text.replace("\u00ad", "").split()), name
+    form = page.locator("#formular form").first
+    expect(form).to_be_visible()
+    assert form.locator("label").count() > 10
+    assert form.locator("select, input[type=radio]").count() > 0
+    assert form.locator("input, select, textarea").count() > 10
+    assert form.locator("input:not([disabled]), select:not([disabled]), textarea:not([disabled])").count() == 0
+    assert "Reifegrad 3 · Nachnutzbar" in page.locator("#reifegrad").inner_text()
+    assert page.locator("#versionen table tbody tr").count() == 3
+    page.screenshot(path=str(ARTIFACTS / "paket-gewerbeanmeldung.png"), full_page=True)
+
+
+def task_names(catalog: Catalog, package_id: str) -> list[str]:
+    from hub.validate.bpmn import BPMN_NS, parse_bpmn
+
+    data = catalog.read_file(package_id, next(a.path for a in catalog.get(package_id).manifest.artefacts if a.kind == "process-model"))
+    return [el.get("name") for el in parse_bpmn(data).iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}serviceTask") if el.get("name")]
+
+
+@pytest.mark.parametrize("path", ["/index.html", "/suche/index.html", "/pakete/stadt-paderborn/gewerbeanmeldung/index.html", "/dashboard/index.html"])
+def test_no_serious_accessibility_violations(site, page, path):
+    page.goto(site["url"] + path)
+    if "suche" in path:
+        page.wait_for_selector("#suche[data-ready=true]")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_dashboard_and_downloads(site, page):
+    page.goto(site["url"] + "/dashboard/index.html")
+    body = page.locator("main").inner_text()
+    assert "Stadt Paderborn" in body and "Unternehmensführung & -entwicklung" in body and "Stadt Soest" not in body
+    csv = (site["out"] / "dashboard" / "reifegrade.csv").read_text()
+    assert csv.splitlines()[0].startswith("package,name,publisher")
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append(value)
+
+
+def test_every_relative_link_resolves_and_none_is_absolute(site):
+    out = site["out"]
+    for page in out.rglob("*.html"):
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.found:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "mailto") or link.startswith("#"):
+                assert parts.scheme != "http" or "127.0.0.1" not in link
+                continue
+            assert not link.startswith("/"), f"{page}: absolute path {link}"
+            target = (page.parent / parts.path).resolve()
+            assert target.exists(), f"{page.relative_to(out)} → {link}"
+    feed = (out / "feed.atom").read_text()
+    assert "<feed" in feed and "stadt-paderborn/gewerbeanmeldung" in feed
+
+
+def test_git_clone_from_the_static_site(site, tmp_path):
+    target = tmp_path / "klon"
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    result = subprocess.run(["git", "clone", "-q", site["url"] + "/git/stadt-delbrueck/hundesteuer-anmeldung.git", str(target)],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert subprocess.run(["git", "-C", str(target), "tag"], capture_output=True, text=True).stdout.split() == ["v1.0.0", "v1.0.1", "v1.1.0"]
+    assert (target / "hub.yaml").is_file()
+
+
+def test_incremental_build_rewrites_only_what_a_publish_affects(tmp_path):
+    catalog = Catalog.create(tmp_path / "c.git")
+    seed(catalog)
+    out = tmp_path / "site"
+    first = build_site(catalog, out)
+    assert build_site(catalog, out).written == []
+    # published on the day of the last seed commit: "months in production" stay as they were
+    head = catalog.head()
+    when = datetime.fromtimestamp(head.commit_time, timezone(timedelta(minutes=head.commit_time_offset)))
+    publish(catalog, PackageFiles(package_files("stadt-paderborn/neues-paket", "1.0.0"), folder_name="neues-paket"), when=when)
+    again = build_site(catalog, out)
+    written = set(again.written)
+    assert "pakete/stadt-paderborn/neues-paket/index.html" in written
+    assert {"index.html", "suche/index.json", "pakete/index.html", "herausgeber/stadt-paderborn/index.html", "feed.atom"} <= written
+    untouched = {p for p in first.written if p.count("/") >= 3 and p.startswith("pakete/stadt-") and "neues-paket" not in p}
+    assert untouched and not (untouched & written), sorted(untouched & written)[:5]
