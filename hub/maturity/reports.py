@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
 import pygit2
 from pygit2.enums import SortMode
 
 from hub.maturity import maturity_all
-from hub.model import Base
+from hub.model import Base, Manifest, Maturity
 from hub.store import Catalog
 from hub.store.records import adoptions
 
@@ -63,10 +64,13 @@ class HistoryReport(Base):
     points: list[PeriodPoint]
 
 
-def maturity_report(catalog: Catalog, *, ref: str | None = None) -> MaturityReport:
+def maturity_report(
+    catalog: Catalog, *, ref: str | None = None, results: Mapping[str, Maturity] | None = None, manifests: Mapping[str, Manifest] | None = None
+) -> MaturityReport:
+    """Levels of every package; ``results`` and ``manifests`` may come from a caller that has them already."""
     commit = catalog.resolve(ref)
-    results = maturity_all(catalog, ref=ref)
-    manifests = {m.id: m for m in catalog.manifests(ref)}
+    manifests = manifests if manifests is not None else {m.id: m for m in catalog.manifests(ref)}
+    results = results if results is not None else maturity_all(catalog, ref=ref, manifests=manifests)
     rows = []
     by_publisher: dict[str, Counter] = defaultdict(Counter)
     by_themenfeld: dict[str, Counter] = defaultdict(Counter)
@@ -99,8 +103,12 @@ def adoption_report(catalog: Catalog, *, ref: str | None = None) -> AdoptionRepo
                           by_package={k: dict(sorted(v.items())) for k, v in sorted(by_package.items())})
 
 
-def history_report(catalog: Catalog, *, ref: str | None = None) -> HistoryReport:
-    """Level and adoption counts at the end of every month of the catalogue's history (up to ``ref``)."""
+def history_report(catalog: Catalog, *, ref: str | None = None, known: Mapping[str, PeriodPoint] | None = None) -> HistoryReport:
+    """Level and adoption counts at the end of every month of the catalogue's history (up to ``ref``).
+
+    ``known`` maps commit ids to points computed before: a month whose last commit is
+    unchanged is not evaluated again (history on ``main`` never changes, only grows).
+    """
     head = catalog.resolve(ref)
     if head is None:
         return HistoryReport(points=[])
@@ -112,10 +120,13 @@ def history_report(catalog: Catalog, *, ref: str | None = None) -> HistoryReport
         last_of_month[month] = commit  # history is in order: the last one seen is the month's state
     points = []
     for month, commit in sorted(last_of_month.items()):
-        ref = str(commit.id)
-        levels = Counter(str(m.level) for m in maturity_all(catalog, ref=ref).values())
-        states = Counter(a.status for a in adoptions(catalog, ref=ref) if a.adopter != a.package.split("/")[0])
-        points.append(PeriodPoint(period=month, commit=ref, levels=dict(sorted(levels.items())), adoptions=dict(sorted(states.items()))))
+        ref_id = str(commit.id)
+        if known and ref_id in known and known[ref_id].period == month:
+            points.append(known[ref_id])
+            continue
+        levels = Counter(str(m.level) for m in maturity_all(catalog, ref=ref_id).values())
+        states = Counter(a.status for a in adoptions(catalog, ref=ref_id) if a.adopter != a.package.split("/")[0])
+        points.append(PeriodPoint(period=month, commit=ref_id, levels=dict(sorted(levels.items())), adoptions=dict(sorted(states.items()))))
     return HistoryReport(points=points)
 
 

@@ -9,6 +9,7 @@ Links are relative, so the folder works on any static host under any path prefix
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -30,7 +31,7 @@ from pygments.lexers import DiffLexer, JsonLexer, YamlLexer
 
 from hub import __version__
 from hub.maturity import maturity_model
-from hub.maturity.reports import HistoryReport, adoption_report, history_report, history_rows, maturity_report, to_csv
+from hub.maturity.reports import HistoryReport, PeriodPoint, adoption_report, history_report, history_rows, maturity_report, to_csv
 from hub.maturity.rules import number
 from hub.render.bpmn_svg import render_bpmn_svg
 from hub.render.form_preview import render_form_preview
@@ -287,7 +288,8 @@ class SiteBuilder:
 
     def dashboard(self) -> None:
         key = _key(self.data.commit)
-        maturity = maturity_report(self.catalog, ref=self.data.commit)
+        maturity = maturity_report(self.catalog, ref=self.data.commit, results={pid: i.maturity for pid, i in self.data.packages.items()},
+                                   manifests={pid: i.manifest for pid, i in self.data.packages.items()})
         adoption = adoption_report(self.catalog, ref=self.data.commit)
         names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
         history = self._history()
@@ -303,15 +305,27 @@ class SiteBuilder:
         self.page("dashboard/reifegradmodell.json", _key("model"), lambda: msgspec.json.format(msgspec.json.encode(maturity_model())))
 
     def _history(self) -> HistoryReport:
-        # the monthly history re-evaluates every month's state: worth it only when the commit changed
+        # every month's state is re-evaluated from git history; months already computed are kept
         cache = self.out / ".build" / "history.json"
+        known: dict[str, PeriodPoint] = {}
         if cache.is_file():
-            stored = json.loads(cache.read_text())
-            if stored.get("commit") == self.data.commit:
-                return msgspec.convert(stored["report"], HistoryReport)
-        report = history_report(self.catalog, ref=self.ref)
+            with contextlib.suppress(ValueError, msgspec.ValidationError):
+                known = {p.commit: p for p in msgspec.json.decode(cache.read_bytes(), type=HistoryReport).points}
+        if self.data.commit:  # the newest month at HEAD: the levels are at hand already
+            head_month = self.data.commit_time[:7]
+            levels: dict[str, int] = {}
+            for info in self.data.packages.values():
+                levels[str(info.maturity.level)] = levels.get(str(info.maturity.level), 0) + 1
+            states: dict[str, int] = {}
+            for info in self.data.packages.values():
+                for a in info.adoptions:
+                    if a.adopter != info.publisher:
+                        states[a.status] = states.get(a.status, 0) + 1
+            known.setdefault(self.data.commit, PeriodPoint(period=head_month, commit=self.data.commit, levels=dict(sorted(levels.items())),
+                                                          adoptions=dict(sorted(states.items()))))
+        report = history_report(self.catalog, ref=self.ref, known=known)
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps({"commit": self.data.commit, "report": msgspec.to_builtins(report)}))
+        cache.write_bytes(msgspec.json.encode(report))
         return report
 
     def feed(self) -> None:

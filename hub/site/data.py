@@ -16,7 +16,7 @@ import pygit2
 from hub.maturity import maturity_all
 from hub.model import Adoption, Manifest, Maturity, Publisher, Review, VersionInfo
 from hub.store import Catalog
-from hub.store.catalog import iso, version_key
+from hub.store.catalog import iso
 from hub.store.records import adoptions, reviews
 from hub.validate.manifest import manifest_from_bytes
 
@@ -127,31 +127,23 @@ def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) ->
 def _versions_and_releases(
     catalog: Catalog, commit: pygit2.Commit, manifests: dict[str, Manifest], *, on_main: bool
 ) -> tuple[dict[str, list[VersionInfo]], list[Release]]:
-    """Versions per package from the tags, newest release first.
+    """Versions per package, and every release newest first.
 
-    Tags are listed once for all packages (one pass over the refs) rather than per package.
     Building an older commit counts only the tags in its history; at the head of ``main``
     every tag is (publishes only ever move ``main`` forward), which saves a graph walk each.
     """
     repo = catalog.repo
-    found: dict[str, list[VersionInfo]] = defaultdict(list)
-    releases = []
-    for name in repo.references:
-        if not name.startswith("refs/tags/"):
+    found: dict[str, list[VersionInfo]] = {}
+    for package_id, infos in catalog.all_versions().items():
+        if package_id not in manifests:
             continue
-        package_id, sep, version = name[len("refs/tags/"):].rpartition("/v")
-        if not sep or package_id not in manifests:
-            continue
-        tagged = repo[repo.references[name].target].peel(pygit2.Commit)
-        if not on_main and tagged.id != commit.id and not repo.descendant_of(commit.id, tagged.id):
-            continue
-        info = VersionInfo(version=version, commit=str(tagged.id), published_at=iso(tagged.author.time, tagged.author.offset), published_by=tagged.author.name)
-        found[package_id].append(info)
-    for package_id, infos in found.items():
-        infos.sort(key=lambda v: version_key(v.version), reverse=True)
-        for i, info in enumerate(infos):
-            releases.append(Release(package=package_id, name=manifests[package_id].name, version=info.version, time=info.published_at,
-                                    publisher=info.published_by, first=i == len(infos) - 1))
+        if not on_main:
+            infos = [v for v in infos if v.commit == str(commit.id) or repo.descendant_of(commit.id, pygit2.Oid(hex=v.commit))]
+        found[package_id] = infos
+    releases = [
+        Release(package=pid, name=manifests[pid].name, version=v.version, time=v.published_at, publisher=v.published_by, first=i == len(infos) - 1)
+        for pid, infos in found.items()
+        for i, v in enumerate(infos)
+    ]
     releases.sort(key=lambda r: r.time, reverse=True)
     return found, releases
-

@@ -193,19 +193,31 @@ class Catalog:
 
     def versions(self, package_id: str) -> list[VersionInfo]:
         """Every published version, highest first."""
-        prefix = f"{TAG_PREFIX}{package_id}/v"
-        found = []
+        found = self.all_versions(package_id).get(package_id, [])
+        if not found:
+            self._manifest_at(self._head_tree_or_fail(package_id), package_id)
+        return found
+
+    def all_versions(self, only: str | None = None) -> dict[str, list[VersionInfo]]:
+        """Published versions of every package (or of ``only``), highest first, from one pass over the tags.
+
+        Listing refs costs the same for one package as for all (libgit2 has no prefix
+        listing in pygit2), so callers that need many packages' versions ask once.
+        """
+        prefix = f"{TAG_PREFIX}{only}/v" if only else TAG_PREFIX
+        found: dict[str, list[VersionInfo]] = {}
         for name in self.repo.references:
             if not name.startswith(prefix):
                 continue
-            version = name[len(prefix):]
-            if not semver.Version.is_valid(version):
+            package_id, sep, version = name[len(TAG_PREFIX):].rpartition("/v")
+            if not sep or not semver.Version.is_valid(version):
                 continue
             commit = self.repo[self.repo.references[name].target].peel(pygit2.Commit)
-            found.append(VersionInfo(version=version, commit=str(commit.id), published_at=iso(commit.author.time, commit.author.offset), published_by=commit.author.name))
-        if not found:
-            self._manifest_at(self._head_tree_or_fail(package_id), package_id)
-        found.sort(key=lambda v: version_key(v.version), reverse=True)
+            found.setdefault(package_id, []).append(
+                VersionInfo(version=version, commit=str(commit.id), published_at=iso(commit.author.time, commit.author.offset), published_by=commit.author.name)
+            )
+        for infos in found.values():
+            infos.sort(key=lambda v: version_key(v.version), reverse=True)
         return found
 
     def history(self, package_id: str) -> list[HistoryEntry]:

@@ -40,6 +40,7 @@ import pygit2
 from pygit2.enums import ObjectType
 
 from hub.errors import CatalogError, PackageNotFound
+from hub.model import VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
 from hub.store.trees import subtree
 
@@ -89,18 +90,19 @@ def export_dir(root_dir: str | os.PathLike[str], package_id: str) -> Path:
 
 def export_all(catalog: Catalog, root_dir: str | os.PathLike[str], *, force: bool = False) -> list[ExportResult]:
     """Export every package of the catalogue below ``root_dir``; current exports are skipped."""
-    return [export_package(catalog, pid, export_dir(root_dir, pid), force=force) for pid in catalog.package_ids()]
+    versions = catalog.all_versions()  # one pass over the tags, not one per package
+    return [export_package(catalog, pid, export_dir(root_dir, pid), force=force, versions=versions.get(pid)) for pid in catalog.package_ids()]
 
 
 def export_package(
-    catalog: Catalog, package_id: str, target_dir: str | os.PathLike[str], *, force: bool = False
+    catalog: Catalog, package_id: str, target_dir: str | os.PathLike[str], *, force: bool = False, versions: list[VersionInfo] | None = None
 ) -> ExportResult:
     """Write or update the bare repository at ``target_dir`` with the package's version history.
 
     Raises :class:`PackageNotFound` for a package the catalogue does not have. With
     ``force`` the repository is rewritten (same bytes) even if it looks current.
     """
-    plan = plan_export(catalog, package_id)
+    plan = plan_export(catalog, package_id, versions)
     target = Path(target_dir)
     versions = tuple(v.version for v in plan)
     if not force and is_current(target, plan):
@@ -123,11 +125,11 @@ def export_package(
 # -- the plan: every exported object computed from the catalogue, nothing written ----------
 
 
-def plan_export(catalog: Catalog, package_id: str) -> list[ExportedVersion]:
-    """The export's commits and tags for every published version, oldest first."""
+def plan_export(catalog: Catalog, package_id: str, versions: list[VersionInfo] | None = None) -> list[ExportedVersion]:
+    """The export's commits and tags for every published version, oldest first (``versions``: already listed)."""
     _check_id(package_id)
     repo = catalog.repo
-    infos = catalog.versions(package_id)  # highest first; raises PackageNotFound
+    infos = versions or catalog.versions(package_id)  # highest first; raises PackageNotFound
     if not infos:
         raise CatalogError(
             f"Das Paket „{package_id}“ hat keine Versions-Tags im Katalog; „hub init“ stellt fehlende Tags wieder her."
