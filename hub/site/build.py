@@ -86,7 +86,9 @@ class SiteBuilder:
         self.old: dict[str, str] = json.loads(state_file.read_text()).get("pages", {}) if state_file.is_file() else {}
         self.new: dict[str, str] = {}
         self.report = BuildReport(out=str(out), commit="")
-        self._svg_cache: dict[str, str] = {}
+        # rendering is a pure function of the file's bytes: identical files render once per build
+        self._rendered: dict[tuple[str, str], str] = {}
+        self._formatter = HtmlFormatter()
 
     @cached_property
     def design(self) -> str:
@@ -185,14 +187,17 @@ class SiteBuilder:
             data = files.get(artefact.path, b"")
             title = artefact.title or artefact.path
             if artefact.kind == "process-model":
-                svg = self.svg(data, f"{m.name}: {title}")
+                svg = self.rendered("svg", data + title.encode(), lambda: render_bpmn_svg(data, title=f"{m.name}: {title}"))
                 width = re.search(r'data-width="([\d.]+)"', svg)
                 diagrams.append({"path": artefact.path, "title": title, "svg": svg, "wide": bool(width and float(width.group(1)) > 1000)})
             elif artefact.kind == "form-schema":
-                forms.append({"path": artefact.path, "title": title, "html": render_form_preview(json.loads(data), form_id=slug(artefact.path))})
+                form_id = slug(artefact.path)
+                forms.append({"path": artefact.path, "title": title,
+                              "html": self.rendered("form", data + form_id.encode(), lambda: render_form_preview(json.loads(data), form_id=form_id))})
             elif artefact.kind == "config":
                 lexer = JsonLexer() if artefact.format == "json" else YamlLexer()
-                configs.append({"path": artefact.path, "title": title, "schema": artefact.schema, "html": highlight(data.decode("utf-8", "replace"), lexer, HtmlFormatter())})
+                html = self.rendered(artefact.format, data, lambda: highlight(data.decode("utf-8", "replace"), lexer, self._formatter))
+                configs.append({"path": artefact.path, "title": title, "schema": artefact.schema, "html": html})
             elif artefact.format == "markdown":
                 documents.append({"path": artefact.path, "title": title, "html": None, "data": data})
         for document in documents:
@@ -201,7 +206,7 @@ class SiteBuilder:
         versions = [v.version for v in info.versions]
         for newer, older in zip(versions, versions[1:]):
             diff = self.catalog.diff(info.id, older, newer)
-            diffs.append({"from_version": older, "to_version": newer, "files": diff.files, "html": highlight(diff.patch, DiffLexer(), HtmlFormatter())})
+            diffs.append({"from_version": older, "to_version": newer, "files": diff.files, "html": highlight(diff.patch, DiffLexer(), self._formatter)})
 
         return self.html(
             f"{folder}/index.html", "package.html", title=m.name, section="pakete", p=info,
@@ -213,11 +218,11 @@ class SiteBuilder:
             zip_name=lambda version: f"{info.slug}-{version}.zip",
         )
 
-    def svg(self, data: bytes, title: str) -> str:
-        key = hashlib.sha1(data + title.encode()).hexdigest()
-        if key not in self._svg_cache:
-            self._svg_cache[key] = render_bpmn_svg(data, title=title)
-        return self._svg_cache[key]
+    def rendered(self, kind: str, data: bytes, render) -> str:
+        key = (kind, hashlib.sha1(data).hexdigest())
+        if key not in self._rendered:
+            self._rendered[key] = render()
+        return self._rendered[key]
 
     def version_zip(self, info: PackageInfo, commit_id: str) -> bytes:
         commit = self.catalog.resolve(commit_id)

@@ -53,7 +53,6 @@ EXPORT_BRANCH = "refs/heads/main"
 EXPORT_HEAD = b"ref: refs/heads/main\n"
 _PACKAGE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
 _LOOSE_DIR = re.compile(r"^[0-9a-f]{2}$")
-_TEMPLATE_LEFTOVERS = ("description", "hooks", "info/exclude")
 
 
 @dataclass(frozen=True)
@@ -91,11 +90,21 @@ def export_dir(root_dir: str | os.PathLike[str], package_id: str) -> Path:
 def export_all(catalog: Catalog, root_dir: str | os.PathLike[str], *, force: bool = False) -> list[ExportResult]:
     """Export every package of the catalogue below ``root_dir``; current exports are skipped."""
     versions = catalog.all_versions()  # one pass over the tags, not one per package
-    return [export_package(catalog, pid, export_dir(root_dir, pid), force=force, versions=versions.get(pid)) for pid in catalog.package_ids()]
+    with staging(catalog) as stage:
+        return [
+            export_package(catalog, pid, export_dir(root_dir, pid), force=force, versions=versions.get(pid), stage=stage)
+            for pid in catalog.package_ids()
+        ]
 
 
 def export_package(
-    catalog: Catalog, package_id: str, target_dir: str | os.PathLike[str], *, force: bool = False, versions: list[VersionInfo] | None = None
+    catalog: Catalog,
+    package_id: str,
+    target_dir: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    versions: list[VersionInfo] | None = None,
+    stage: pygit2.Repository | None = None,
 ) -> ExportResult:
     """Write or update the bare repository at ``target_dir`` with the package's version history.
 
@@ -104,22 +113,40 @@ def export_package(
     """
     plan = plan_export(catalog, package_id, versions)
     target = Path(target_dir)
-    versions = tuple(v.version for v in plan)
+    done = tuple(v.version for v in plan)
     if not force and is_current(target, plan):
-        return ExportResult(package_id, target, plan[-1].commit, versions, (), True, _listed_pack(target))
+        return ExportResult(package_id, target, plan[-1].commit, done, (), True, _listed_pack(target))
     target.mkdir(parents=True, exist_ok=True)
     with _locked(target):
         if not force and is_current(target, plan):  # another exporter finished it while we waited
-            return ExportResult(package_id, target, plan[-1].commit, versions, (), True, _listed_pack(target))
-        repo = _open_or_init(target)
-        added = _write_objects(catalog.repo, repo, plan)
-        _write_refs(repo, plan)
-        pack = _repack(repo, target, plan)
+            return ExportResult(package_id, target, plan[-1].commit, done, (), True, _listed_pack(target))
+        before = _exported_commits(target, plan)
+        with contextlib.ExitStack() as stack:
+            repo = stage if stage is not None else stack.enter_context(staging(catalog))
+            for v in plan:
+                _write_raw(repo.odb, ObjectType.COMMIT, v.commit_raw, v.commit)
+                _write_raw(repo.odb, ObjectType.TAG, v.tag_raw, v.tag)
+            pack = _pack(repo, target, plan)
+        _write_layout(target, plan)
         _write_file(target / "objects" / "info" / "packs", f"P {pack}\n\n".encode())
         _write_file(target / "info" / "refs", expected_info_refs(plan))
-        del repo
         _remove_stale(target, keep=pack)
-    return ExportResult(package_id, target, plan[-1].commit, versions, tuple(added), False, pack)
+    added = tuple(v.version for v in plan if v.commit not in before)
+    return ExportResult(package_id, target, plan[-1].commit, done, added, False, pack)
+
+
+@contextlib.contextmanager
+def staging(catalog: Catalog) -> Iterator[pygit2.Repository]:
+    """A scratch bare repository that borrows the catalogue's objects (git alternates).
+
+    Only an export's commits and tags are written there; the package trees and blobs
+    are read from the catalogue where they are, and the pack builder copies all of them
+    into the export's one pack. Exports thus never write a loose object of their own.
+    """
+    with tempfile.TemporaryDirectory(prefix="hub-export-") as tmp:
+        repo = pygit2.init_repository(tmp, bare=True)
+        (Path(tmp) / "objects" / "info" / "alternates").write_text(str((catalog.path / "objects").resolve()) + "\n")
+        yield pygit2.Repository(tmp)
 
 
 # -- the plan: every exported object computed from the catalogue, nothing written ----------
@@ -220,71 +247,28 @@ def _locked(target: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _open_or_init(target: Path) -> pygit2.Repository:
-    if (target / "HEAD").exists():
-        try:
-            return pygit2.Repository(str(target))
-        except pygit2.GitError as exc:
-            raise CatalogError(f"Unter „{target}“ liegt kein lesbares Git-Repository: {exc}") from None
-    if any(target.iterdir()):
-        raise CatalogError(f"„{target}“ ist kein leerer Ordner und kein Git-Repository; der Export schreibt dort nicht hinein.")
-    repo = pygit2.init_repository(str(target), bare=True, initial_head="main")
-    for leftover in _TEMPLATE_LEFTOVERS:  # libgit2's template files: no use in an export
-        path = target / leftover
-        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
-    return repo
-
-
-def _write_objects(source: pygit2.Repository, repo: pygit2.Repository, plan: list[ExportedVersion]) -> list[str]:
-    """Copy the package trees from the catalogue, write missing commits and tags; return the added versions."""
-    odb = repo.odb
-    added = []
-    for v in plan:
-        _copy_tree(source, odb, v.tree)
-        if not odb.exists(v.commit):
-            _write_raw(odb, ObjectType.COMMIT, v.commit_raw, v.commit)
-            added.append(v.version)
-        if not odb.exists(v.tag):
-            _write_raw(odb, ObjectType.TAG, v.tag_raw, v.tag)
-    return added
-
-
-def _copy_tree(source: pygit2.Repository, odb: pygit2.Odb, tree_id: pygit2.Oid) -> None:
-    """Copy a tree and everything below it; a tree already present is complete (children are written first)."""
-    if odb.exists(tree_id):
-        return
-    tree = source[tree_id]
-    for entry in tree:
-        if entry.type_str == "tree":
-            _copy_tree(source, odb, entry.id)
-        elif entry.type_str == "blob" and not odb.exists(entry.id):
-            kind, data = source.odb.read(entry.id)
-            odb.write(kind, data)
-    kind, data = source.odb.read(tree_id)
-    odb.write(kind, data)
+def _exported_commits(target: Path, plan: list[ExportedVersion]) -> set[str]:
+    """Which of the plan's commits an existing export already holds, to tell which versions are new."""
+    if not (target / "HEAD").exists():
+        if target.is_dir() and any(target.iterdir()):
+            raise CatalogError(f"„{target}“ ist kein leerer Ordner und kein Git-Repository; der Export schreibt dort nicht hinein.")
+        return set()
+    try:
+        odb = pygit2.Repository(str(target)).odb
+    except pygit2.GitError as exc:
+        raise CatalogError(f"Unter „{target}“ liegt kein lesbares Git-Repository: {exc}") from None
+    return {v.commit for v in plan if odb.exists(v.commit)}
 
 
 def _write_raw(odb: pygit2.Odb, kind: int, raw: bytes, expected: str) -> None:
+    if odb.exists(expected):
+        return
     written = odb.write(kind, raw)
     if str(written) != expected:  # pragma: no cover - would mean our object format is wrong
         raise CatalogError(f"Export: Objekt-Id {written} statt {expected}.")
 
 
-def _write_refs(repo: pygit2.Repository, plan: list[ExportedVersion]) -> None:
-    wanted = {EXPORT_BRANCH: plan[-1].commit} | {f"refs/tags/v{v.version}": v.tag for v in plan}
-    refs = repo.references
-    for name in list(refs):
-        if name not in wanted:
-            refs.delete(name)
-    for name, oid in wanted.items():
-        ref = refs.get(name)
-        if ref is None or str(ref.target) != oid:
-            refs.create(name, pygit2.Oid(hex=oid), force=True)
-    repo.set_head(EXPORT_BRANCH)
-    repo.compress_references()  # one packed-refs file instead of a file per tag
-
-
-def _repack(repo: pygit2.Repository, target: Path, plan: list[ExportedVersion]) -> str:
+def _pack(repo: pygit2.Repository, target: Path, plan: list[ExportedVersion]) -> str:
     """Pack everything reachable into one pack (built in a temporary folder, then moved in); return its name."""
     builder = pygit2.PackBuilder(repo)
     builder.set_threads(1)  # one thread: the same objects give the same pack bytes
@@ -299,6 +283,24 @@ def _repack(repo: pygit2.Repository, target: Path, plan: list[ExportedVersion]) 
         os.replace(Path(tmp) / pack, pack_dir / pack)
         os.replace(Path(tmp) / pack.replace(".pack", ".idx"), pack_dir / pack.replace(".pack", ".idx"))
     return pack
+
+
+def _write_layout(target: Path, plan: list[ExportedVersion]) -> None:
+    """The few files that make the folder a bare repository git can clone from a path too.
+
+    Written directly: creating them through libgit2 (init, one ref at a time, packing
+    the refs) costs more than the export itself, ten thousand times over for a site.
+    """
+    for folder in ("refs/heads", "refs/tags", "objects/info"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+    if not (target / "config").is_file():
+        _write_file(target / "config", b"[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n")
+    refs = [(EXPORT_BRANCH, plan[-1].commit, None)] + [(f"refs/tags/v{v.version}", v.tag, v.commit) for v in plan]
+    lines = ["# pack-refs with: peeled fully-peeled sorted \n"]
+    for name, oid, peeled in sorted(refs, key=lambda r: r[0].encode()):
+        lines.append(f"{oid} {name}\n" + (f"^{peeled}\n" if peeled else ""))
+    _write_file(target / "packed-refs", "".join(lines).encode())
+    _write_file(target / "HEAD", EXPORT_HEAD)
 
 
 def _write_file(path: Path, data: bytes) -> None:
