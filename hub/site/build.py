@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import time
 import zipfile
 from urllib.parse import quote, unquote, urlsplit
@@ -41,7 +42,7 @@ from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
 from hub.site.searchindex import STATUS_LABELS, fold, search_index
 from hub.store import Catalog
 from hub.store.catalog import package_path
-from hub.store.export import export_all
+from hub.store.export import export_dir, export_package, staging
 from hub.store.trees import subtree, tree_files
 from hub.validate.paths import resolve_link
 
@@ -83,12 +84,25 @@ class SiteBuilder:
         self.env = Environment(loader=FileSystemLoader(self.templates), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(number=number, value=_value, status_labels=STATUS_LABELS, adoption_labels=ADOPTION_LABELS, change_labels=CHANGE_LABELS)
         state_file = out / STATE
-        self.old: dict[str, str] = json.loads(state_file.read_text()).get("pages", {}) if state_file.is_file() else {}
+        state = msgspec.json.decode(state_file.read_bytes()) if state_file.is_file() else {}
+        self.old: dict[str, str] = state.get("pages", {})
         self.new: dict[str, str] = {}
+        self.old_exports: dict[str, str] = state.get("exports", {})
+        self.exports: dict[str, str] = {}
         self.report = BuildReport(out=str(out), commit="")
         # rendering is a pure function of the file's bytes: identical files render once per build
         self._rendered: dict[tuple[str, str], str] = {}
         self._formatter = HtmlFormatter()
+
+    @cached_property
+    def old_by_package(self) -> dict[str, list[str]]:
+        """The previous build's files below each package's folder (``pakete/<publisher>/<slug>/…``)."""
+        grouped: dict[str, list[str]] = {}
+        for rel in self.old:
+            parts = rel.split("/", 3)
+            if parts[0] == "pakete" and len(parts) == 4:
+                grouped.setdefault(f"{parts[1]}/{parts[2]}", []).append(rel)
+        return grouped
 
     @cached_property
     def design(self) -> str:
@@ -138,7 +152,7 @@ class SiteBuilder:
         self.clones()
         self.prune()
         (self.out / STATE).parent.mkdir(parents=True, exist_ok=True)
-        (self.out / STATE).write_text(json.dumps({"commit": self.data.commit, "pages": self.new}, indent=0))
+        (self.out / STATE).write_bytes(msgspec.json.encode({"commit": self.data.commit, "pages": self.new, "exports": self.exports}))
         self.report.seconds = time.perf_counter() - started
         return self.report
 
@@ -153,8 +167,15 @@ class SiteBuilder:
         folder = f"pakete/{info.id}"
         # not evaluated_at: it is the commit's time, new with every publish; what it changes shows in the criteria
         maturity = {k: v for k, v in msgspec.to_builtins(info.maturity).items() if k != "evaluated_at"}
-        key = (info.tree, maturity, msgspec.to_builtins(info.versions), msgspec.to_builtins(info.adoptions), self.clone_base)
-        self.page(f"{folder}/index.html", _key(*key), lambda: self.package_html(info, folder))
+        key = _key(info.tree, maturity, msgspec.to_builtins(info.versions), msgspec.to_builtins(info.adoptions), self.clone_base)
+        index = f"{folder}/index.html"
+        if self.old.get(index) == _key(self.design, key) and (self.out / index).is_file():
+            # an unchanged package: its page, ZIPs and files all stay; keep their entries as they are
+            for rel in self.old_by_package.get(info.id, ()):
+                self.new[rel] = self.old[rel]
+                self.report.skipped += 1
+            return
+        self.page(index, key, lambda: self.package_html(info, folder))
         commit = self.catalog.resolve(self.data.commit)
         tree = subtree(self.catalog.repo, commit.tree, package_path(info.id))
         for path, entry in tree_files(self.catalog.repo, tree).items():
@@ -338,19 +359,27 @@ class SiteBuilder:
         self.page("feed.atom", _key([r.__dict__ for r in releases]), lambda: atom(self.data, releases))
 
     def clones(self) -> None:
-        # export_all keeps its own state (skips current packages); the folder is part of the site
-        export_all(self.catalog, self.out / "git")
+        """Per-package repositories in git/: exported again only where the versions changed."""
+        old = self.old_exports
+        with staging(self.catalog) as stage:
+            for pid, info in self.data.packages.items():
+                key = _key([v.commit for v in info.versions])
+                target = export_dir(self.out / "git", pid)
+                if old.get(pid) != key or not (target / "HEAD").is_file():
+                    export_package(self.catalog, pid, target, versions=info.versions, stage=stage)
+                self.exports[pid] = key
+        for pid in set(old) - set(self.exports):
+            shutil.rmtree(export_dir(self.out / "git", pid), ignore_errors=True)
 
     def prune(self) -> None:
-        """Remove pages of packages that no longer exist (written by an earlier build)."""
+        """Remove files of pages that no longer exist (written by an earlier build), and folders left empty."""
         for rel in set(self.old) - set(self.new):
             target = self.out / rel
-            if target.is_file():
-                target.unlink()
-        for folder in ("pakete", "themen", "herausgeber"):
-            for path in sorted((self.out / folder).rglob("*"), reverse=True) if (self.out / folder).is_dir() else []:
-                if path.is_dir() and not any(path.iterdir()):
-                    path.rmdir()
+            target.unlink(missing_ok=True)
+            folder = target.parent
+            while folder != self.out and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
 
 
 def _value(value: Any) -> str:
