@@ -22,9 +22,9 @@ from hub.config import HubConfig
 from hub.maturity import maturity
 from hub.maturity.reports import adoption_report, history_report, history_rows, maturity_report, to_csv
 from hub.errors import BadRequest, HubError, NotFound, problem_details
-from hub.model import Actor, Problem
+from hub.model import Problem
 from hub.store import Catalog, default_data_dir, ensure_seeded, publish, repair_tags
-from hub.store.records import add_review, advance_adoption, record_adoption
+from hub.store.records import actor_for, add_review, advance_adoption, record_adoption
 from hub.tokens import ROLES, TokenStore
 from hub.validate import PackageFiles, validate_package
 
@@ -292,14 +292,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _actor(catalog: Catalog, org: str) -> Actor:
-    publisher = catalog.publisher(org)
-    if publisher is None:
-        return Actor(id=org, name=org, email=f"{org}@transferhub.invalid")
-    email = publisher.contacts[0].email if publisher.contacts else f"{org}@transferhub.invalid"
-    return Actor(id=org, name=publisher.name, email=email)
-
-
 def _day(value: str | None) -> str | None:
     if value is None:
         return None
@@ -352,7 +344,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_adoption(args: argparse.Namespace) -> int:
     package_id, version = _split_ref(args.ref)
     catalog = _catalog(args)
-    actor = _actor(catalog, args.org)
+    actor = actor_for(catalog, args.org)
     if args.action == "create":
         if version is None:
             version = catalog.get(package_id).manifest.version
@@ -376,7 +368,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         raise BadRequest("Die Begründung braucht mindestens 20 Zeichen.")
     catalog = _catalog(args)
     computed = maturity(catalog, package_id, version).computed_level
-    review = add_review(catalog, _actor(catalog, args.org), package_id, version, args.level, args.rationale.strip(), computed_level=computed)
+    review = add_review(catalog, actor_for(catalog, args.org), package_id, version, args.level, args.rationale.strip(), computed_level=computed)
     if args.json:
         _print_json(review)
     else:

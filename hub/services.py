@@ -11,6 +11,7 @@ from hub.maturity import index_levels
 from hub.model import Actor
 from hub.store import Catalog, ensure_seeded, repair_tags
 from hub.store.export import export_all, export_dir, export_package
+from hub.store.records import actor_for
 from hub.tokens import TokenRecord, TokenStore
 
 
@@ -49,7 +50,4 @@ class Services:
 
     def actor(self, token: TokenRecord) -> Actor:
         """The organisation behind a token, as commit author."""
-        publisher = self.catalog.publisher(token.org)
-        name = publisher.name if publisher is not None else token.org
-        email = publisher.contacts[0].email if publisher is not None and publisher.contacts else f"{token.org}@transferhub.invalid"
-        return Actor(id=token.org, name=name, email=email)
+        return actor_for(self.catalog, token.org)

@@ -20,6 +20,15 @@ from hub.validate.yamlsafe import load_yaml
 STATUS_ORDER: dict[str, int] = {"planned": 0, "pilot": 1, "production": 2, "ended": 3}
 
 
+def actor_for(catalog: Catalog, org: str) -> Actor:
+    """The organisation ``org`` as commit author: its name and first contact from ``publishers/<org>.yaml``."""
+    publisher = catalog.publisher(org)
+    if publisher is None:
+        return Actor(id=org, name=org, email=f"{org}@transferhub.invalid")
+    email = publisher.contacts[0].email if publisher.contacts else f"{org}@transferhub.invalid"
+    return Actor(id=org, name=publisher.name, email=email)
+
+
 def adoption_path(package_id: str, adopter: str) -> str:
     return f"adoptions/{package_id}/{adopter}.yaml"
 
