@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 
 from hub.config import HubConfig
+from hub.federation import commands as federation
 from hub.maturity import maturity
 from hub.maturity.reports import adoption_report, history_report, history_rows, maturity_report, to_csv
 from hub.errors import BadRequest, HubError, NotFound, problem_details
@@ -98,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--clone-base", default="", metavar="URL", help="Adresse, unter der die Website liegt (für die git-clone-Befehle)")
     t.add_argument("--ref", help="Stand des Katalogs (Standard: neuester)")
     t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    federation.register(sub, command)
     p = command("serve", cmd_serve, "Den Hub starten: API unter /api/v1, Schemas unter /schemas/v1.", json_flag=False)
     p.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="Port (Standard: 8000)")

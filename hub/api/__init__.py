@@ -18,6 +18,7 @@ from hub.api.controllers.packages import PackageController
 from hub.api.problems import encoding_error_handler, hub_error_handler, http_error_handler, internal_error_handler
 from hub.config import HubConfig
 from hub.errors import HubError
+from hub.federation.routes import FederationController
 from hub.services import Services
 
 def create_app(services: Services | None = None, *, config: HubConfig | None = None) -> Litestar:
@@ -35,7 +36,7 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
     return Litestar(
         route_handlers=[
             PackageController, MaturityController, ReportController, PublisherController, AdoptionController, ReviewController, SchemaController, HealthController,
-            openapi_json, openapi_docs, git_file,
+            FederationController, openapi_json, openapi_docs, git_file,
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
         exception_handlers={
@@ -54,7 +55,7 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
             path="/api/v1/_openapi",
             render_plugins=[],
             components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="Token aus „hub token create“")}),
-            tags=[Tag(name=name) for name in ("Pakete", "Reifegrad", "Berichte", "Herausgeber", "Nachnutzung", "Begutachtung", "Schemas", "Betrieb")],
+            tags=[Tag(name=name) for name in ("Pakete", "Reifegrad", "Berichte", "Herausgeber", "Nachnutzung", "Begutachtung", "Föderation", "Schemas", "Betrieb")],
         ),
         debug=False,
     )

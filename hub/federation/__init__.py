@@ -1,0 +1,20 @@
+"""Federation and standards: harvest packages from git sources and other hubs, tell publishers what was refused,
+export publiccode.yml, DCAT-AP and Atom, import publiccode.yml.
+
+Domain code: it imports the model, validation, store and errors, never Litestar or
+the CLI; ``commands`` (argparse) and ``routes`` (Litestar) are the thin edges.
+"""
+
+from hub.federation.atom import atom_feed, feedback_feed
+from hub.federation.dcat import export_dcat
+from hub.federation.harvest import harvest
+from hub.federation.model import HarvestReport, PublisherFeedback, Source, SourceStatus
+from hub.federation.publiccode import export_publiccode, import_publiccode
+from hub.federation.reports import publisher_feedback, read_report, read_reports
+from hub.federation.sources import load_sources, parse_sources, save_sources
+
+__all__ = [
+    "HarvestReport", "PublisherFeedback", "Source", "SourceStatus",
+    "atom_feed", "export_dcat", "export_publiccode", "feedback_feed", "harvest", "import_publiccode",
+    "load_sources", "parse_sources", "publisher_feedback", "read_report", "read_reports", "save_sources",
+]
