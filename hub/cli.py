@@ -1,7 +1,7 @@
 """The ``hub`` command. Messages are German; exit codes are documented in docs/cli.md.
 
 Exit codes: 0 success, 1 package invalid, 2 wrong usage, 3 not found,
-4 conflict (version exists or is not newer), 5 catalogue or internal error.
+4 conflict (version exists or is not newer, merge conflict), 5 catalogue or internal error.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 import msgspec
 
+from hub.adopt import commands as adopt_commands
 from hub.config import HubConfig
 from hub.federation import commands as federation
 from hub.maturity import maturity
@@ -100,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--ref", help="Stand des Katalogs (Standard: neuester)")
     t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     federation.register(sub, command)
+    adopt_commands.register(sub, command)
     p = command("serve", cmd_serve, "Den Hub starten: API unter /api/v1, Schemas unter /schemas/v1.", json_flag=False)
     p.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="Port (Standard: 8000)")

@@ -1,0 +1,160 @@
+"""The commands ``hub adopt`` and ``hub upstream status|diff|merge``.
+
+``hub.cli`` adds them with ``register(sub, command)`` (its sub-parsers and its ``command``
+helper); :func:`run` is a small entry point of its own with the same global ``--data`` option,
+for tests and for calling the commands without the rest of the CLI. Handlers return an exit
+code and raise :class:`~hub.errors.HubError` subclasses, which the caller turns into German
+messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from hub.adopt.adopt import adopt, is_data_dir
+from hub.adopt.text import render_adopt, render_diff, render_merge, render_status
+from hub.adopt.transport import local_path
+from hub.adopt.upstream import upstream_diff, upstream_merge, upstream_status
+from hub.errors import BadRequest, HubError, problem_details
+from hub.model import Problem
+from hub.store import Catalog, default_data_dir, ensure_seeded
+
+EXIT_OK = 0
+
+Command = Callable[..., argparse.ArgumentParser]
+
+
+def register(sub: Any, command: Command) -> None:
+    """Add ``adopt`` and ``upstream`` through the CLI's ``command(name, handler, text, *, json_flag=True)`` helper."""
+    p = command("adopt", cmd_adopt, "Ein Paket als eigenes Git-Repository übernehmen: ganze Versionsgeschichte, Tags und Herkunft.")
+    p.add_argument("ref", metavar="ID[@VERSION]", help="Paketkennung, optional mit @Version (Standard: neueste)")
+    p.add_argument("dir", metavar="DIR", type=Path, help="Zielordner (neu oder leer)")
+    p.add_argument("--as", dest="org", required=True, metavar="ORG", help="Kennung der nachnutzenden Organisation")
+    p.add_argument("--from", dest="source", metavar="QUELLE",
+                   help="Datenverzeichnis eines Hubs, Adresse (http/https) oder Pfad eines Paket-Repositorys (Standard: das Datenverzeichnis)")
+    p.add_argument("--record", action="store_true", help="die Nachnutzung zugleich im Katalog erfassen (Stand planned)")
+
+    p = command("upstream", cmd_upstream, "Übernommenes Paket mit dem Hub abgleichen: Stand, Unterschiede, Übernahme neuer Versionen.",
+                json_flag=False)
+    actions = p.add_subparsers(dest="upstream_command", required=True, metavar="AKTION")
+    t = actions.add_parser("status", help="neuere Versionen im Hub und lokale Änderungen zeigen",
+                           description="Holt den Stand des Hubs und zeigt neuere Versionen und lokale Änderungen.")
+    t.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR", help="Repository (Standard: aktueller Ordner)")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    t = actions.add_parser("diff", help="was sich im Hub seit der übernommenen Version geändert hat",
+                           description="Dateien, Formularfelder, Prozessschritte und Konfigurationsschlüssel, die sich geändert haben.")
+    t.add_argument("version", nargs="?", metavar="VERSION", help="Vergleichsversion (Standard: neueste)")
+    t.add_argument("--dir", type=Path, default=Path("."), help="Repository (Standard: aktueller Ordner)")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    t = actions.add_parser("merge", help="eine neuere Version übernehmen, lokale Änderungen bleiben",
+                           description="Führt eine Version aus dem Hub mit main zusammen (Drei-Wege-Merge); bei Konflikten wird nichts verändert.")
+    t.add_argument("version", nargs="?", metavar="VERSION", help="zu übernehmende Version (Standard: neueste)")
+    t.add_argument("--dir", type=Path, default=Path("."), help="Repository (Standard: aktueller Ordner)")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+
+
+# -- handlers -------------------------------------------------------------------------------
+
+
+def cmd_adopt(args: argparse.Namespace) -> int:
+    package_id, version = _split_ref(args.ref)
+    data_dir = args.data or default_data_dir()
+    source = args.source if args.source is not None else str(data_dir)
+    if args.source is None:
+        _seeded(data_dir)  # like every command reading the catalogue: created on first use
+    catalog = None
+    source_path = local_path(source)
+    if args.record and not (source_path is not None and is_data_dir(source_path)):
+        if not is_data_dir(data_dir):
+            raise BadRequest(f"Zum Erfassen der Nachnutzung (--record) fehlt ein Katalog: unter „{data_dir}“ liegt keiner (--data angeben).")
+        catalog = Catalog.open(data_dir / "catalog.git")
+    result = adopt(source, package_id, version, args.dir, as_org=args.org, record=args.record, catalog=catalog)
+    _out(args, result, render_adopt)
+    return EXIT_OK
+
+
+def cmd_upstream(args: argparse.Namespace) -> int:
+    if args.upstream_command == "status":
+        _out(args, upstream_status(args.dir), render_status)
+    elif args.upstream_command == "diff":
+        _out(args, upstream_diff(args.dir, args.version), render_diff)
+    else:
+        _out(args, upstream_merge(args.dir, args.version), render_merge)
+    return EXIT_OK
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _split_ref(ref: str) -> tuple[str, str | None]:
+    package_id, _, version = ref.partition("@")
+    if package_id.count("/") != 1:
+        raise BadRequest(f"„{ref}“ ist keine Paketkennung der Form <herausgeber>/<kurzname>[@version].")
+    return package_id, version or None
+
+
+def _seeded(data_dir: Path) -> None:
+    path = data_dir / "catalog.git"
+    if not (path / "HEAD").exists():
+        ensure_seeded(Catalog.create(path))
+
+
+def _out(args: argparse.Namespace, value: Any, render: Callable[[Any], str]) -> None:
+    if getattr(args, "json", False):
+        sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
+    else:
+        sys.stdout.write(render(value))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hub", description="Transferhub: Pakete übernehmen und mit dem Hub abgleichen.")
+    parser.add_argument("--data", metavar="DIR", type=Path, help="Datenverzeichnis (Standard: $HUB_DATA oder ~/.local/share/transferhub)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], text: str, *, json_flag: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=text, description=text)
+        p.set_defaults(handler=handler)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+        return p
+
+    register(sub, command)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """``hub adopt …`` / ``hub upstream …`` on their own: parse, run, turn errors into German messages and exit codes."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except HubError as exc:
+        if getattr(args, "json", False):
+            sys.stdout.write(msgspec.json.format(msgspec.json.encode(problem_details(exc)), indent=2).decode() + "\n")
+        else:
+            print(f"Fehler: {exc.detail}", file=sys.stderr)
+            _print_problems(exc.problems)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("HUB_DEBUG"):
+            raise
+        print(f"Interner Fehler ({type(exc).__name__}): {exc}. Mit HUB_DEBUG=1 erscheinen Einzelheiten.", file=sys.stderr)
+        return 5
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(f"  {problem.place()}: [{problem.code}] {problem.message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())
