@@ -130,7 +130,8 @@ def task_names(catalog: Catalog, package_id: str) -> list[str]:
     return [el.get("name") for el in parse_bpmn(data).iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}serviceTask") if el.get("name")]
 
 
-@pytest.mark.parametrize("path", ["/index.html", "/suche/index.html", "/pakete/stadt-paderborn/gewerbeanmeldung/index.html", "/dashboard/index.html"])
+@pytest.mark.parametrize("path", ["/index.html", "/suche/index.html", "/pakete/stadt-paderborn/gewerbeanmeldung/index.html", "/dashboard/index.html",
+                                  "/quellen/index.html"])
 def test_no_serious_accessibility_violations(site, page, path):
     page.goto(site["url"] + path)
     if "suche" in path:
@@ -203,3 +204,29 @@ def test_incremental_build_rewrites_only_what_a_publish_affects(tmp_path):
     assert {"index.html", "suche/index.json", "pakete/index.html", "herausgeber/stadt-paderborn/index.html", "feed.atom"} <= written
     untouched = {p for p in first.written if p.count("/") >= 3 and p.startswith("pakete/stadt-") and "neues-paket" not in p}
     assert untouched and not (untouched & written), sorted(untouched & written)[:5]
+
+
+def test_harvest_reports_are_shown(tmp_path, browser):
+    from hub.federation.model import HarvestReport, Refused
+    from hub.federation.reports import write_report
+    from hub.model import Problem
+
+    catalog = Catalog.create(tmp_path / "c.git")
+    seed(catalog)
+    problem = Problem(code="manifest-license-unknown", file="hub.yaml", pointer="/license", message="„Freeware“ ist keine bekannte SPDX-Lizenzkennung.")
+    write_report(catalog, HarvestReport(source="musterstadt", url="/srv/quellen/musterstadt", time="2025-03-01T10:00:00+01:00", status="ok",
+                                        publisher="stadt-musterstadt", refused=[Refused(folder="pakete/kaputt", problems=[problem], since="2025-03-01",
+                                                                                        id="stadt-musterstadt/kaputt", version="1.0.0")]))
+    out = tmp_path / "site"
+    build_site(catalog, out)
+    server, url = serve_directory(out)
+    try:
+        page = browser.new_page()
+        page.goto(url + "/quellen/index.html")
+        text = page.locator("main").inner_text()
+        assert "musterstadt" in text and "0 übernommen, 0 unverändert, 1 abgelehnt" in text
+        page.get_by_text("stadt-musterstadt/kaputt 1.0.0").click()
+        assert "„Freeware“ ist keine bekannte SPDX-Lizenzkennung." in page.locator("main").inner_text()
+        page.close()
+    finally:
+        server.shutdown()

@@ -31,6 +31,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import DiffLexer, JsonLexer, YamlLexer
 
 from hub import __version__
+from hub.errors import HubError
+from hub.federation.reports import read_reports
+from hub.federation.sources import load_sources
 from hub.maturity import maturity_model
 from hub.maturity.reports import HistoryReport, PeriodPoint, adoption_report, history_report, history_rows, maturity_report, to_csv
 from hub.maturity.rules import number
@@ -148,6 +151,7 @@ class SiteBuilder:
         self.start()
         self.search()
         self.dashboard()
+        self.harvest()
         self.feed()
         self.clones()
         self.prune()
@@ -353,6 +357,17 @@ class SiteBuilder:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(msgspec.json.encode(report))
         return report
+
+    def harvest(self) -> None:
+        """The sources and their last harvest reports (refused versions with every problem)."""
+        reports = read_reports(self.catalog, ref=self.data.commit)
+        try:
+            sources = load_sources(self.catalog, ref=self.data.commit)
+        except HubError:
+            sources = []  # an invalid sources.yaml never got in; the API and hub sources say why
+        key = _key(msgspec.to_builtins(reports), msgspec.to_builtins(sources))
+        self.page("quellen/index.html", key, lambda: self.html("quellen/index.html", "sources.html", title="Quellen", section="quellen",
+                                                                 reports=reports, sources=sources))
 
     def feed(self) -> None:
         releases = self.data.releases[:50]
