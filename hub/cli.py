@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gettext
-import json
 import os
 import sys
 from datetime import date

@@ -11,9 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import os
 import shutil
-import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -37,7 +35,7 @@ from hub.adopt import (
     upstream_merge,
     upstream_status,
 )
-from hub.adopt.commands import register, run
+from hub.cli import main as run
 from hub.adopt.model import ConfigDelta, FieldDelta, FieldInfo, NodeDelta
 from hub.adopt.transport import parse_pack_index
 from hub.errors import AdoptionExists, BadRequest, PackageNotFound, VersionNotFound
@@ -45,6 +43,7 @@ from hub.store import Catalog, publish
 from hub.store.export import export_dir, export_package
 from hub.store.records import adoptions
 from hub.validate import PackageFiles
+from tests.gitcli import git_runner
 from tests.factory import BPMN, CONFIG_SCHEMA, FORM, README, make_catalog, package_files
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command line")
@@ -102,27 +101,7 @@ def catalog(data) -> Catalog:
 @pytest.fixture
 def git(tmp_path):
     """Run git quietly, without the user's configuration; returns stdout (asserts success unless check=False)."""
-    home = tmp_path / "git-home"
-    home.mkdir()
-    env = {
-        **os.environ,
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "HOME": str(home),
-        "GIT_AUTHOR_NAME": "Stadt Lemgo", "GIT_AUTHOR_EMAIL": "it@lemgo.example",
-        "GIT_COMMITTER_NAME": "Stadt Lemgo", "GIT_COMMITTER_EMAIL": "it@lemgo.example",
-    }
-    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
-        env.pop(key, None)
-
-    def run_git(*args: str, cwd: Path | None = None, check: bool = True) -> str:
-        done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
-        if check:
-            assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stderr}"
-        return done.stdout
-
-    return run_git
+    return git_runner(tmp_path / "git-home", "Stadt Lemgo", "it@lemgo.example")
 
 
 @pytest.fixture
@@ -619,25 +598,10 @@ def test_adopt_record_through_the_command(tmp_path, data, catalog, capsys):
     assert [a.adopter for a in adoptions(catalog, PID)] == [ORG]
 
 
-def test_register_fits_the_cli_helper():
-    """``register(sub, command)`` with the same helper signature as hub.cli: every command and action parses."""
-    import argparse
+def test_commands_are_registered_in_the_hub_cli():
+    from hub.cli import _parser
 
-    parser = argparse.ArgumentParser(prog="hub")
-    parser.add_argument("--data", type=Path)
-    sub = parser.add_subparsers(dest="command", required=True)
-    names = []
-
-    def command(name, handler, text, *, json_flag=True):
-        names.append(name)
-        p = sub.add_parser(name, help=text)
-        p.set_defaults(handler=handler)
-        if json_flag:
-            p.add_argument("--json", action="store_true")
-        return p
-
-    register(sub, command)
-    assert names == ["adopt", "upstream"]
+    parser = _parser()
     args = parser.parse_args(["adopt", f"{PID}@1.0.0", "ziel", "--as", ORG, "--from", "https://hub.example/", "--record"])
     assert (args.ref, args.dir, args.org, args.source, args.record, args.json) == (f"{PID}@1.0.0", Path("ziel"), ORG, "https://hub.example/", True, False)
     args = parser.parse_args(["upstream", "merge", "2.0.0", "--dir", "x", "--json"])

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import os
 import shutil
-import subprocess
 import threading
 from datetime import datetime, timezone
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +18,7 @@ from hub.store.catalog import package_path
 from hub.store.export import export_all, export_dir, export_package, plan_export
 from hub.store.trees import subtree
 from hub.validate import PackageFiles
+from tests.gitcli import git_runner
 from tests.factory import README, make_catalog, package_files
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command line")
@@ -38,29 +37,7 @@ VERSIONS = [
 @pytest.fixture
 def git(tmp_path):
     """Run git quietly, non-interactively and without the user's configuration."""
-    home = tmp_path / "git-home"
-    home.mkdir()
-    env = {
-        **os.environ,
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "HOME": str(home),
-        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    }
-    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
-        env.pop(key, None)
-
-    def run(*args: str, cwd: Path | None = None) -> str:
-        done = subprocess.run(
-            ["git", "-c", "advice.detachedHead=false", "-c", "init.defaultBranch=main", *args],
-            cwd=cwd, env=env, capture_output=True, text=True, timeout=60,
-        )
-        assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stderr}"
-        return done.stdout
-
-    return run
+    return git_runner(tmp_path / "git-home")
 
 
 @pytest.fixture

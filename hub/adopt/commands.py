@@ -10,9 +10,8 @@ messages and exit codes.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,7 @@ from hub.adopt.adopt import adopt, is_data_dir
 from hub.adopt.text import render_adopt, render_diff, render_merge, render_status
 from hub.adopt.transport import local_path
 from hub.adopt.upstream import upstream_diff, upstream_merge, upstream_status
-from hub.errors import BadRequest, HubError, problem_details
-from hub.model import Problem
+from hub.errors import BadRequest
 from hub.store import Catalog, default_data_dir, ensure_seeded
 
 EXIT_OK = 0
@@ -111,50 +109,3 @@ def _out(args: argparse.Namespace, value: Any, render: Callable[[Any], str]) -> 
         sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
     else:
         sys.stdout.write(render(value))
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hub", description="Transferhub: Pakete übernehmen und mit dem Hub abgleichen.")
-    parser.add_argument("--data", metavar="DIR", type=Path, help="Datenverzeichnis (Standard: $HUB_DATA oder ~/.local/share/transferhub)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
-
-    def command(name: str, handler: Callable[[argparse.Namespace], int], text: str, *, json_flag: bool = True) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=text, description=text)
-        p.set_defaults(handler=handler)
-        if json_flag:
-            p.add_argument("--json", action="store_true", help="Ausgabe als JSON")
-        return p
-
-    register(sub, command)
-    return parser
-
-
-def run(argv: Sequence[str] | None = None) -> int:
-    """``hub adopt …`` / ``hub upstream …`` on their own: parse, run, turn errors into German messages and exit codes."""
-    args = _parser().parse_args(argv)
-    try:
-        return args.handler(args)
-    except HubError as exc:
-        if getattr(args, "json", False):
-            sys.stdout.write(msgspec.json.format(msgspec.json.encode(problem_details(exc)), indent=2).decode() + "\n")
-        else:
-            print(f"Fehler: {exc.detail}", file=sys.stderr)
-            _print_problems(exc.problems)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("Abgebrochen.", file=sys.stderr)
-        return 130
-    except Exception as exc:
-        if os.environ.get("HUB_DEBUG"):
-            raise
-        print(f"Interner Fehler ({type(exc).__name__}): {exc}. Mit HUB_DEBUG=1 erscheinen Einzelheiten.", file=sys.stderr)
-        return 5
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        print(f"  {problem.place()}: [{problem.code}] {problem.message}", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    raise SystemExit(run())

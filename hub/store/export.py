@@ -144,7 +144,7 @@ def staging(catalog: Catalog) -> Iterator[pygit2.Repository]:
     into the export's one pack. Exports thus never write a loose object of their own.
     """
     with tempfile.TemporaryDirectory(prefix="hub-export-") as tmp:
-        repo = pygit2.init_repository(tmp, bare=True)
+        pygit2.init_repository(tmp, bare=True)
         (Path(tmp) / "objects" / "info" / "alternates").write_text(str((catalog.path / "objects").resolve()) + "\n")
         yield pygit2.Repository(tmp)
 
