@@ -27,6 +27,15 @@ def all_schemas() -> dict[str, dict[str, Any]]:
     return found
 
 
+@cache
+def published_documents() -> dict[str, dict[str, Any]]:
+    """Everything served below the schema base by ``$id``: the schemas and the maturity model."""
+    documents = dict(all_schemas())
+    maturity = json.loads((schemas_dir() / "maturity.json").read_text(encoding="utf-8"))
+    documents[maturity["$id"]] = maturity
+    return documents
+
+
 def schema_path(schema_id: str) -> str | None:
     """The path below the schema base that serves ``schema_id`` (e.g. ``configs/x.schema.json``)."""
     if schema_id.startswith(SCHEMA_BASE) and schema_id in all_schemas():

@@ -144,9 +144,11 @@ def test_publishers(client):
 def test_schemas_served_at_their_id(client):
     ids = client.get("/schemas/v1").json()
     assert "https://transferhub.de/schemas/v1/package.schema.json" in ids
+    assert "https://transferhub.de/schemas/v1/maturity.json" in ids
     for schema_id in ids:
         response = client.get(schema_id.removeprefix("https://transferhub.de"))
-        assert response.status_code == 200 and response.headers["content-type"].startswith("application/schema+json")
+        kind = "application/json" if schema_id.endswith("maturity.json") else "application/schema+json"
+        assert response.status_code == 200 and response.headers["content-type"].startswith(kind)
         assert response.json()["$id"] == schema_id
 
 

@@ -15,7 +15,7 @@ from hub.api.problems import problem_responses
 from hub.errors import NotFound
 from hub.maturity import maturity
 from hub.model import Adoption, AdoptionStatus, Base, Publisher, Review
-from hub.schemas import SCHEMA_BASE, all_schemas
+from hub.schemas import SCHEMA_BASE, published_documents
 from hub.services import Services
 from hub.store.records import add_review, adoptions, advance_adoption, record_adoption, reviews
 
@@ -129,14 +129,16 @@ class SchemaController(Controller):
 
     @get("/", summary="Alle Schemas mit ihren $id", sync_to_thread=False)
     def index(self) -> list[str]:
-        return sorted(all_schemas())
+        return sorted(published_documents())
 
     @get("/{schema_path:path}", summary="Ein JSON Schema", sync_to_thread=False, media_type="application/schema+json", responses=problem_responses(404))
     def schema(self, schema_path: FromPath[str]) -> Response[dict[str, Any]]:
-        schema = all_schemas().get(SCHEMA_BASE + schema_path.lstrip("/"))
+        schema = published_documents().get(SCHEMA_BASE + schema_path.lstrip("/"))
         if schema is None:
             raise NotFound(f"Ein Schema „{schema_path.lstrip('/')}“ gibt es nicht.")
-        return Response(schema, media_type="application/schema+json")
+        # the maturity model is data, not a schema: plain JSON
+        media_type = "application/schema+json" if "$schema" in schema else "application/json"
+        return Response(schema, media_type=media_type)
 
 
 class HealthController(Controller):
