@@ -99,10 +99,11 @@ def test_publisher_killed_at_random_moments_leaves_sound_repository(tmp_path):
         proc = subprocess.Popen(_worker_cmd("forever", str(catalog.path), "stadt-crash/paket"), cwd=ROOT, stdout=subprocess.PIPE, text=True)
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
+        first = proc.stdout.readline()  # one publish done for sure, so every round has something to lose
         time.sleep(rng.uniform(0.0, 0.25))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate(timeout=30)
-        reported += [tuple(line.split()[1:3]) for line in out.splitlines() if line.startswith("published")]
+        reported += [tuple(line.split()[1:3]) for line in (first + out).splitlines() if line.startswith("published")]
 
         # after every kill: the repository opens, is sound, and holds what was reported
         reopened = Catalog.open(catalog.path)
@@ -114,4 +115,4 @@ def test_publisher_killed_at_random_moments_leaves_sound_repository(tmp_path):
         for version, commit in reported:
             assert commit in on_main
             assert versions[version] == commit
-    assert len(reported) > 20  # the children did publish between the kills
+    assert len(reported) >= 20  # every child published before it was killed
