@@ -32,10 +32,9 @@ from hub.federation.sources import load_sources
 from hub.federation.errors import SourceNotFound
 from hub.federation.text import slugify
 from hub.model import Actor, Manifest, Problem, VersionInfo
-from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, tag_name
-from hub.store.commit import commit_change, signature
-from hub.store.publish import _check_new_version, _create_tag, _ensure_publisher
-from hub.store.trees import replace_path, subtree, write_tree
+from hub.store.catalog import TAG_PREFIX, Catalog, package_path
+from hub.store.publish import commit_version
+from hub.store.trees import subtree
 from hub.validate import PackageFiles, validate_package
 from hub.validate.archive import MAX_ENTRIES, MAX_UNPACKED_BYTES
 from hub.validate.files import MAX_FILE_BYTES, too_large
@@ -466,31 +465,16 @@ def publish_harvested(
     the same tag, and ``Hub-Action: publish`` so ``repair_tags`` knows the commit;
     ``Hub-Source*`` trailers say where the version came from.
     """
-    repo = catalog.repo
-    package_tree = write_tree(repo, files)
-    author = signature(actor.name, actor.email, when)
-    committer = signature(*COMMITTER, when)
-    message = (
-        f"{manifest.id} {manifest.version} aus Quelle „{origin.source}“ übernommen\n\n"
-        f"{manifest.name}: {manifest.summary.de}\n\n"
-        f"Hub-Action: publish\nHub-Package: {manifest.id}\nHub-Version: {manifest.version}\nHub-Actor: {actor.id}\n"
-        f"Hub-Source: {origin.source}\nHub-Source-Url: {origin.url}\nHub-Source-Path: {origin.path}\nHub-Source-Commit: {origin.commit}\n"
+    record = publisher_record
+    if record is not None and check_publisher("publisher.yaml", record, expected_id=manifest.publisher.id)[0] is None:
+        record = None  # an invalid record from the other hub: the hub makes one from the manifest instead
+    result = commit_version(
+        catalog, manifest, files, actor=actor, when=when,
+        subject=f"{manifest.id} {manifest.version} aus Quelle „{origin.source}“ übernommen",
+        trailers={"Hub-Source": origin.source, "Hub-Source-Url": origin.url, "Hub-Source-Path": origin.path, "Hub-Source-Commit": origin.commit},
+        publisher_record=record,
     )
-    record_blob = None
-    if publisher_record is not None and check_publisher("publisher.yaml", publisher_record, expected_id=manifest.publisher.id)[0] is not None:
-        record_blob = repo.create_blob(publisher_record)
-
-    def change(root: pygit2.Tree | None) -> pygit2.Oid:
-        _check_new_version(catalog, root, manifest)
-        new_root = replace_path(repo, root, package_path(manifest.id).split("/"), package_tree)
-        record_path = f"publishers/{manifest.publisher.id}.yaml"
-        if record_blob is not None and record_path not in repo[new_root]:
-            new_root = replace_path(repo, repo[new_root], record_path.split("/"), record_blob, FileMode.BLOB)
-        return _ensure_publisher(repo, new_root, manifest)
-
-    commit = commit_change(catalog, change, author=author, committer=committer, message=message)
-    _create_tag(repo, tag_name(manifest.id, manifest.version), commit, author, f"{manifest.name} {manifest.version}\n")
-    return str(commit)
+    return result.commit
 
 
 # -- packages that stopped validating ---------------------------------------------------------

@@ -10,7 +10,7 @@ crash can at worst leave a published version untagged, which
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import msgspec
@@ -56,23 +56,45 @@ def publish(
     assert manifest is not None
     if check is not None:
         check(manifest)
-    actor = actor or actor_for(manifest)
+    return commit_version(catalog, manifest, package.files, actor=actor or actor_for(manifest), when=when)
+
+
+def commit_version(
+    catalog: Catalog,
+    manifest: Manifest,
+    files: Mapping[str, bytes],
+    *,
+    actor: Actor,
+    when: datetime | None = None,
+    subject: str | None = None,
+    trailers: Mapping[str, str] | None = None,
+    publisher_record: bytes | None = None,
+) -> PublishResult:
+    """Commit a version already known to be valid: the one place where versions enter ``main``.
+
+    ``subject`` and ``trailers`` extend the commit message (harvesting names its
+    source); ``publisher_record`` is the publisher's ``publishers/<id>.yaml`` to use
+    when the catalogue has none yet, instead of one made from the manifest.
+    """
     repo = catalog.repo
     head = catalog.head()
     # refuse before writing a single object, so a refused publish leaves no trace
     _check_new_version(catalog, head.tree if head is not None else None, manifest)
-    package_tree = write_tree(repo, package.files)
+    package_tree = write_tree(repo, files)
     author = signature(actor.name, actor.email, when)
     committer = signature(*COMMITTER, when)
+    extra = "".join(f"{key}: {value}\n" for key, value in (trailers or {}).items())
     message = (
-        f"{manifest.id} {manifest.version} veröffentlicht\n\n"
+        f"{subject or f'{manifest.id} {manifest.version} veröffentlicht'}\n\n"
         f"{manifest.name}: {manifest.summary.de}\n\n"
-        f"Hub-Action: publish\nHub-Package: {manifest.id}\nHub-Version: {manifest.version}\nHub-Actor: {actor.id}\n"
+        f"Hub-Action: publish\nHub-Package: {manifest.id}\nHub-Version: {manifest.version}\nHub-Actor: {actor.id}\n{extra}"
     )
+    record = repo.create_blob(publisher_record) if publisher_record is not None else None
+
     def change(root: pygit2.Tree | None) -> pygit2.Oid:
         _check_new_version(catalog, root, manifest)
         new_root = replace_path(repo, root, package_path(manifest.id).split("/"), package_tree)
-        return _ensure_publisher(repo, new_root, manifest)
+        return _ensure_publisher(repo, new_root, manifest, record)
 
     commit = commit_change(catalog, change, author=author, committer=committer, message=message)
     tag = tag_name(manifest.id, manifest.version)
@@ -96,15 +118,16 @@ def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Man
         raise VersionNotNewer(f"Die neueste Version von {manifest.id} ist {current}; eine neue Version muss höher sein als {current}, nicht {manifest.version}.")
 
 
-def _ensure_publisher(repo: pygit2.Repository, root_oid: pygit2.Oid, manifest: Manifest) -> pygit2.Oid:
-    """Register an unknown publisher from the manifest, so every package has its organisation."""
+def _ensure_publisher(repo: pygit2.Repository, root_oid: pygit2.Oid, manifest: Manifest, record: pygit2.Oid | None = None) -> pygit2.Oid:
+    """Register an unknown publisher (from ``record``, else from the manifest), so every package has its organisation."""
     root = repo[root_oid]
     path = f"publishers/{manifest.publisher.id}.yaml"
     if path in root:
         return root_oid
-    record = Publisher(id=manifest.publisher.id, name=manifest.publisher.name, type="sonstige", url=manifest.publisher.url)
-    blob = repo.create_blob(msgspec.yaml.encode(record))
-    return replace_path(repo, root, path.split("/"), blob, FileMode.BLOB)
+    if record is None:
+        publisher = Publisher(id=manifest.publisher.id, name=manifest.publisher.name, type="sonstige", url=manifest.publisher.url)
+        record = repo.create_blob(msgspec.yaml.encode(publisher))
+    return replace_path(repo, root, path.split("/"), record, FileMode.BLOB)
 
 
 def _create_tag(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: pygit2.Signature, message: str) -> None:
