@@ -10,6 +10,10 @@ from typing import Any, Literal
 
 import msgspec
 
+# identifiers as the schemas define them (schemas/package.schema.json, publisher.schema.json)
+ORG_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+PACKAGE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"
+
 
 class Base(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=False, kw_only=True):
     def to_dict(self) -> dict[str, Any]:

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Literal
 
 from hub.errors import BadRequest
-from hub.model import Base
+from hub.model import ORG_ID, Base
 
 Role = Literal["publisher", "adopter", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("publisher", "adopter", "reviewer", "admin")
 PREFIX = "th_"
-_ORG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ORG = re.compile(ORG_ID)
 
 
 class TokenRecord(Base, frozen=True):

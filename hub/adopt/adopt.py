@@ -17,11 +17,12 @@ from hub.adopt.repo import BRANCH, Recorded, manifest_id, upstream_versions, ver
 from hub.adopt.transport import REMOTE, UPSTREAM_HEADS, UpstreamMissing, fetch, is_http, local_path
 from hub.config import HubConfig
 from hub.errors import AdoptionExists, BadRequest, CatalogError, PackageNotFound, VersionNotFound
+from hub.model import PACKAGE_ID
 from hub.store.catalog import Catalog
 from hub.store.export import export_dir, export_package
 from hub.store.records import actor_for, adoption_path, record_adoption
 
-_PACKAGE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
+_PACKAGE_ID = re.compile(PACKAGE_ID)
 
 
 @dataclass(frozen=True)

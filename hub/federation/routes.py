@@ -27,7 +27,7 @@ from hub.federation.model import HarvestReport, PublisherFeedback, Source, Sourc
 from hub.federation.publiccode import export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report
 from hub.federation.sources import get_source, load_sources, save_sources
-from hub.model import Base, Problem
+from hub.model import ORG_ID, Base, Problem
 from hub.services import Services
 from hub.store.catalog import BRANCH
 from hub.validate.yamlsafe import load_yaml
@@ -90,7 +90,7 @@ class FederationController(Controller):
           sync_to_thread=True, responses=problem_responses(400, 401, 403, 404))
     def run_harvest(
         self, request: Request, services: NamedDependency[Services],
-        source: Annotated[str | None, QueryParameter(description="nur diese Quelle", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] = None,
+        source: Annotated[str | None, QueryParameter(description="nur diese Quelle", pattern=ORG_ID)] = None,
     ) -> list[HarvestReport]:
         authorize(caller(request, services), "admin")
         reports = harvest(services.catalog, source)
@@ -134,7 +134,7 @@ class FederationController(Controller):
           responses=problem_responses(400, 413))
     async def publiccode_import(
         self, request: Request,
-        publisher: Annotated[str | None, QueryParameter(description="Kennung des Herausgebers", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] = None,
+        publisher: Annotated[str | None, QueryParameter(description="Kennung des Herausgebers", pattern=ORG_ID)] = None,
     ) -> PubliccodeImport:
         body = await request.body()
         if not body.strip():
@@ -159,7 +159,7 @@ class FederationController(Controller):
          responses=problem_responses(400))
     def packages_feed(
         self, request: Request, services: NamedDependency[Services],
-        publisher: Annotated[str | None, QueryParameter(description="nur Pakete dieses Herausgebers", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] = None,
+        publisher: Annotated[str | None, QueryParameter(description="nur Pakete dieses Herausgebers", pattern=ORG_ID)] = None,
         limit: Annotated[int, QueryParameter(description="höchstens so viele Einträge", ge=1, le=500)] = 50,
     ) -> Response:
         return _conditional(request, services, f"atom:{publisher}:{limit}", ATOM,

@@ -40,7 +40,7 @@ import pygit2
 from pygit2.enums import ObjectType
 
 from hub.errors import CatalogError, PackageNotFound
-from hub.model import VersionInfo
+from hub.model import PACKAGE_ID, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
 from hub.store.trees import subtree
 
@@ -51,7 +51,7 @@ except ImportError:  # pragma: no cover - not POSIX
 
 EXPORT_BRANCH = "refs/heads/main"
 EXPORT_HEAD = b"ref: refs/heads/main\n"
-_PACKAGE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
+_PACKAGE_ID = re.compile(PACKAGE_ID)
 _LOOSE_DIR = re.compile(r"^[0-9a-f]{2}$")
 
 

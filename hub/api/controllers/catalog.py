@@ -14,13 +14,12 @@ from hub.api.auth import authorize, caller
 from hub.api.problems import problem_responses
 from hub.errors import NotFound
 from hub.maturity import maturity
-from hub.model import Adoption, AdoptionStatus, Base, Publisher, Review
+from hub.model import PACKAGE_ID, Adoption, AdoptionStatus, Base, Publisher, Review
 from hub.schemas import SCHEMA_BASE, published_documents
 from hub.services import Services
 from hub.store.records import add_review, adoptions, advance_adoption, record_adoption, reviews
 
 SECURITY = [{"bearer": []}]
-PACKAGE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class Health(Base):
