@@ -690,3 +690,10 @@ def test_write_gewerbeanmeldung_renderings_for_people_to_look_at():
     (ARTIFACTS / "gewerbeanmeldung-2.0.0.html").write_text(page, encoding="utf-8")
     assert len(pieces) == 2
     lxml.html.document_fromstring(page)
+
+
+def test_referenced_schema_with_non_object_properties_does_not_crash():
+    # found by the Hypothesis test above: an allOf part whose "properties" is not an object
+    schema = {"$defs": {"a": {"properties": None}}, "allOf": [{"$ref": "#/$defs/a"}], "properties": {"x": {"title": "Feld X", "type": "string"}}}
+    html = render_form_preview(schema)
+    assert "Feld X" in html

@@ -54,6 +54,10 @@ def _escape(value: Any) -> Html:
     return value if isinstance(value, Html) else Html(html.escape(str(value), quote=True))
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -144,7 +148,7 @@ class _Form:
             recursive = recursive or inner
             for key, value in resolved.items():
                 if key == "properties" and isinstance(value, dict):
-                    merged["properties"] = {**merged.get("properties", {}), **value}
+                    merged["properties"] = {**_dict(merged.get("properties")), **value}
                 elif key == "required" and isinstance(value, list):
                     merged["required"] = [*_list(merged.get("required")), *value]
                 else:
@@ -153,7 +157,7 @@ class _Form:
             if key in ("$ref", "allOf"):
                 continue
             if key == "properties" and isinstance(value, dict):
-                merged["properties"] = {**merged.get("properties", {}), **value}
+                merged["properties"] = {**_dict(merged.get("properties")), **value}
             elif key == "required" and isinstance(value, list):
                 merged["required"] = [*_list(merged.get("required")), *value]
             else:
