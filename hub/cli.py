@@ -13,11 +13,10 @@ import sys
 from datetime import date
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
-import msgspec
 
 from hub.adopt import commands as adopt_commands
+from hub.cliutil import catalog_path, open_catalog, print_json, print_problems, split_ref
 from hub.config import HubConfig
 from hub.federation import commands as federation
 from hub.maturity import maturity
@@ -124,10 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except HubError as exc:
         if getattr(args, "json", False):
-            _print_json(problem_details(exc))
+            print_json(problem_details(exc))
         else:
             print(f"Fehler: {exc.detail}", file=sys.stderr)
-            _print_problems(exc.problems, sys.stderr)
+            print_problems(exc.problems, sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)
@@ -140,32 +139,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def _catalog(args: argparse.Namespace) -> Catalog:
-    """The data repository; created and seeded on first use, so nothing needs configuring."""
-    path = (args.data or default_data_dir()) / "catalog.git"
-    if (path / "HEAD").exists():
-        return Catalog.open(path)
-    catalog = Catalog.create(path)
-    ensure_seeded(catalog)
-    return catalog
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
-
-
-def _print_problems(problems: list[Problem], stream: Any) -> None:
-    for problem in problems:
-        print(f"  {problem.place()}: [{problem.code}] {problem.message}", file=stream)
-
-
-def _split_ref(ref: str) -> tuple[str, str | None]:
-    package_id, _, version = ref.partition("@")
-    if package_id.count("/") != 1:
-        raise BadRequest(f"„{ref}“ ist keine Paketkennung der Form <herausgeber>/<kurzname>[@version].")
-    return package_id, version or None
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -183,23 +156,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not args.json:
             if problems:
                 print(f"✗ {path}: {len(problems)} Problem(e)")
-                _print_problems(problems, sys.stdout)
+                print_problems(problems, sys.stdout)
             else:
                 print(f"✓ {path}: gültig")
     if args.json:
-        _print_json(reports)
+        print_json(reports)
     return EXIT_OK if all(r["valid"] for r in reports) else EXIT_INVALID
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    path = (args.data or default_data_dir()) / "catalog.git"
+    path = catalog_path(args)
     fresh = not (path / "HEAD").exists()
     catalog = Catalog.create(path)
     seeded = ensure_seeded(catalog) if fresh else False
     repaired = repair_tags(catalog)
     ids = catalog.package_ids()
     if args.json:
-        _print_json({"path": str(path), "seeded": seeded, "packages": len(ids), "repaired_tags": repaired})
+        print_json({"path": str(path), "seeded": seeded, "packages": len(ids), "repaired_tags": repaired})
     else:
         state = "angelegt und aus dem eingebetteten Katalog befüllt" if seeded else "vorhanden"
         print(f"Katalog {state}: {path} ({len(ids)} Pakete)")
@@ -212,18 +185,18 @@ def cmd_publish(args: argparse.Namespace) -> int:
     folder = Path(args.path)
     if not folder.is_dir():
         raise BadRequest(f"„{folder}“ ist kein Ordner.")
-    result = publish(_catalog(args), PackageFiles.from_folder(folder))
+    result = publish(open_catalog(args), PackageFiles.from_folder(folder))
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         print(f"Veröffentlicht: {result.id} {result.version} (Commit {result.commit[:12]}, Tag {result.tag})")
     return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    manifests = _catalog(args).manifests()
+    manifests = open_catalog(args).manifests()
     if args.json:
-        _print_json([{"id": m.id, "name": m.name, "version": m.version, "publisher": m.publisher.name, "themenfeld": m.classification.themenfeld, "status": m.status.development} for m in manifests])
+        print_json([{"id": m.id, "name": m.name, "version": m.version, "publisher": m.publisher.name, "themenfeld": m.classification.themenfeld, "status": m.status.development} for m in manifests])
         return EXIT_OK
     width = max((len(m.id) for m in manifests), default=10)
     for m in manifests:
@@ -233,10 +206,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    package_id, version = _split_ref(args.ref)
-    pkg = _catalog(args).get(package_id, version)
+    package_id, version = split_ref(args.ref)
+    pkg = open_catalog(args).get(package_id, version)
     if args.json:
-        _print_json(pkg)
+        print_json(pkg)
         return EXIT_OK
     m = pkg.manifest
     production = m.status.production
@@ -259,10 +232,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
-    package_id, _ = _split_ref(args.id)
-    versions = _catalog(args).versions(package_id)
+    package_id, _ = split_ref(args.id)
+    versions = open_catalog(args).versions(package_id)
     if args.json:
-        _print_json(versions)
+        print_json(versions)
     else:
         for v in versions:
             print(f"{v.version:<12} {v.published_at[:10]}  {v.published_by}  {v.commit[:12]}")
@@ -270,10 +243,10 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    package_id, _ = _split_ref(args.id)
-    entries = _catalog(args).history(package_id)
+    package_id, _ = split_ref(args.id)
+    entries = open_catalog(args).history(package_id)
     if args.json:
-        _print_json(entries)
+        print_json(entries)
     else:
         for e in entries:
             print(f"{e.commit[:12]} {e.time[:10]}  {e.author}: {e.summary}")
@@ -281,10 +254,10 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    package_id, _ = _split_ref(args.id)
-    diff = _catalog(args).diff(package_id, args.old, args.new)
+    package_id, _ = split_ref(args.id)
+    diff = open_catalog(args).diff(package_id, args.old, args.new)
     if args.json:
-        _print_json(diff)
+        print_json(diff)
         return EXIT_OK
     marks = {"added": "+", "removed": "-", "modified": "~", "renamed": ">"}
     print(f"{diff.id}: {diff.from_version} → {diff.to_version}, {len(diff.files)} Datei(en) geändert")
@@ -305,10 +278,10 @@ def _day(value: str | None) -> str | None:
 
 
 def cmd_maturity(args: argparse.Namespace) -> int:
-    package_id, version = _split_ref(args.ref)
-    result = maturity(_catalog(args), package_id, version)
+    package_id, version = split_ref(args.ref)
+    result = maturity(open_catalog(args), package_id, version)
     if args.json:
-        _print_json(result)
+        print_json(result)
         return EXIT_OK
     review = f", begutachtet am {result.review.date}" if result.review else ", nicht begutachtet"
     print(f"{result.package} {result.version}: Reifegrad {result.level} „{result.name}“{review} (berechnet: {result.computed_level} „{result.computed_name}“)")
@@ -320,7 +293,7 @@ def cmd_maturity(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    catalog = _catalog(args)
+    catalog = open_catalog(args)
     if args.kind == "maturity":
         report = maturity_report(catalog)
         rows: list = report.packages
@@ -331,7 +304,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = history_report(catalog)
         rows = history_rows(report)
     if args.format == "json":
-        _print_json(report)
+        print_json(report)
     elif args.format == "csv":
         sys.stdout.write(to_csv(rows))
     else:
@@ -345,8 +318,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_adoption(args: argparse.Namespace) -> int:
-    package_id, version = _split_ref(args.ref)
-    catalog = _catalog(args)
+    package_id, version = split_ref(args.ref)
+    catalog = open_catalog(args)
     actor = actor_for(catalog, args.org)
     if args.action == "create":
         if version is None:
@@ -357,23 +330,23 @@ def cmd_adoption(args: argparse.Namespace) -> int:
             raise BadRequest("Zum Fortschreiben bitte den neuen Stand mit --status angeben.")
         record = advance_adoption(catalog, actor, package_id, args.status, version=version, on=_day(args.date), note=args.note)
     if args.json:
-        _print_json(record)
+        print_json(record)
     else:
         print(f"{actor.name} nutzt {record.package} {record.version} nach: {record.status} (seit {record.history[-1].date})")
     return EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    package_id, version = _split_ref(args.ref)
+    package_id, version = split_ref(args.ref)
     if version is None:
         raise BadRequest("Begutachtet wird eine bestimmte Version: ID@VERSION.")
     if len(args.rationale.strip()) < 20:
         raise BadRequest("Die Begründung braucht mindestens 20 Zeichen.")
-    catalog = _catalog(args)
+    catalog = open_catalog(args)
     computed = maturity(catalog, package_id, version).computed_level
     review = add_review(catalog, actor_for(catalog, args.org), package_id, version, args.level, args.rationale.strip(), computed_level=computed)
     if args.json:
-        _print_json(review)
+        print_json(review)
     else:
         print(f"Begutachtung gespeichert: {package_id} {version} Reifegrad {args.level} (berechnet: {computed}).")
     return EXIT_OK
@@ -385,9 +358,9 @@ def cmd_site(args: argparse.Namespace) -> int:
     if args.out.resolve() == (Path(__file__).resolve().parent.parent / "site").resolve():
         raise BadRequest("Die Website wird nie in den Ordner site/ geschrieben (dort liegen Vorlagen); bitte einen anderen --out wählen.")
     clone_base = args.clone_base if not args.clone_base or args.clone_base.endswith("/") else args.clone_base + "/"
-    report = build_site(_catalog(args), args.out, ref=args.ref, clone_base=clone_base)
+    report = build_site(open_catalog(args), args.out, ref=args.ref, clone_base=clone_base)
     if args.json:
-        _print_json({"out": report.out, "commit": report.commit, "written": len(report.written), "skipped": report.skipped, "seconds": round(report.seconds, 3)})
+        print_json({"out": report.out, "commit": report.commit, "written": len(report.written), "skipped": report.skipped, "seconds": round(report.seconds, 3)})
     else:
         print(f"Website gebaut: {report.out} (Stand {report.commit[:12]}): {len(report.written)} Dateien geschrieben, {report.skipped} unverändert, {report.seconds:.1f} s")
         print(f"Ansehen: python3 -m http.server --directory {report.out} 8080  →  http://127.0.0.1:8080/")
@@ -415,14 +388,14 @@ def cmd_token(args: argparse.Namespace) -> int:
     if args.token_command == "create":
         token, record = store.create(args.org, args.role, args.note)
         if args.json:
-            _print_json({"token": token, **record.to_dict()})
+            print_json({"token": token, **record.to_dict()})
         else:
             print(f"Token für {record.org} ({record.role}), Nummer {record.id}. Es wird nur jetzt angezeigt:")
             print(token)
     elif args.token_command == "list":
         records = store.list()
         if args.json:
-            _print_json(records)
+            print_json(records)
         else:
             for r in records:
                 print(f"{r.id:>4}  {r.org:<30} {r.role:<10} {r.created}  {r.note or ''}")

@@ -15,14 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import msgspec
 
 from hub.adopt.adopt import adopt, is_data_dir
 from hub.adopt.text import render_adopt, render_diff, render_merge, render_status
 from hub.adopt.transport import local_path
 from hub.adopt.upstream import upstream_diff, upstream_merge, upstream_status
 from hub.errors import BadRequest
-from hub.store import Catalog, default_data_dir, ensure_seeded
+from hub.cliutil import catalog_path, open_catalog, print_json, split_ref
 
 EXIT_OK = 0
 
@@ -62,17 +61,17 @@ def register(sub: Any, command: Command) -> None:
 
 
 def cmd_adopt(args: argparse.Namespace) -> int:
-    package_id, version = _split_ref(args.ref)
-    data_dir = args.data or default_data_dir()
+    package_id, version = split_ref(args.ref)
+    data_dir = catalog_path(args).parent
     source = args.source if args.source is not None else str(data_dir)
     if args.source is None:
-        _seeded(data_dir)  # like every command reading the catalogue: created on first use
+        open_catalog(args)  # like every command reading the catalogue: created and seeded on first use
     catalog = None
     source_path = local_path(source)
     if args.record and not (source_path is not None and is_data_dir(source_path)):
         if not is_data_dir(data_dir):
             raise BadRequest(f"Zum Erfassen der Nachnutzung (--record) fehlt ein Katalog: unter „{data_dir}“ liegt keiner (--data angeben).")
-        catalog = Catalog.open(data_dir / "catalog.git")
+        catalog = open_catalog(args)
     result = adopt(source, package_id, version, args.dir, as_org=args.org, record=args.record, catalog=catalog)
     _out(args, result, render_adopt)
     return EXIT_OK
@@ -91,21 +90,8 @@ def cmd_upstream(args: argparse.Namespace) -> int:
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _split_ref(ref: str) -> tuple[str, str | None]:
-    package_id, _, version = ref.partition("@")
-    if package_id.count("/") != 1:
-        raise BadRequest(f"„{ref}“ ist keine Paketkennung der Form <herausgeber>/<kurzname>[@version].")
-    return package_id, version or None
-
-
-def _seeded(data_dir: Path) -> None:
-    path = data_dir / "catalog.git"
-    if not (path / "HEAD").exists():
-        ensure_seeded(Catalog.create(path))
-
-
 def _out(args: argparse.Namespace, value: Any, render: Callable[[Any], str]) -> None:
     if getattr(args, "json", False):
-        sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
+        print_json(value)
     else:
         sys.stdout.write(render(value))

@@ -16,21 +16,19 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import msgspec
 
 from hub.errors import BadRequest, Conflict, NotFound
 from hub.federation.atom import atom_feed, feedback_feed
 from hub.federation.dcat import FORMATS, export_dcat
 from hub.federation.errors import PubliccodeInvalid
 from hub.federation.harvest import harvest
-from hub.federation.model import HarvestReport, SourceStatus
+from hub.federation.model import FeedbackItem, HarvestReport, Refused, SourceStatus
 from hub.federation.publiccode import DEFAULT_BASE_URL, PUBLICCODE_FILES, export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report
 from hub.federation.sources import SOURCES_FILE, get_source, load_sources, save_sources
-from hub.model import Actor, Problem
-from hub.store import Catalog, default_data_dir, ensure_seeded
+from hub.model import Actor
+from hub.cliutil import open_catalog, print_json, print_problems, split_ref
 
 EXIT_OK, EXIT_INCOMPLETE = 0, 1
 
@@ -91,26 +89,8 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _catalog(args: argparse.Namespace) -> Catalog:
-    path = (getattr(args, "data", None) or default_data_dir()) / "catalog.git"
-    if (path / "HEAD").exists():
-        return Catalog.open(path)
-    catalog = Catalog.create(path)
-    ensure_seeded(catalog)
-    return catalog
-
-
 def _base_url(args: argparse.Namespace) -> str:
     return (getattr(args, "base_url", None) or os.environ.get("HUB_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
-
-
-def _print_problems(problems: list[Problem], stream: Any, indent: str = "  ") -> None:
-    for problem in problems:
-        print(f"{indent}{problem.place()}: [{problem.code}] {problem.message}", file=stream)
 
 
 def _write(args: argparse.Namespace, content: str | bytes) -> None:
@@ -123,13 +103,6 @@ def _write(args: argparse.Namespace, content: str | bytes) -> None:
         sys.stdout.write(data.decode("utf-8"))
 
 
-def _split_ref(ref: str) -> tuple[str, str | None]:
-    package_id, _, version = ref.partition("@")
-    if package_id.count("/") != 1:
-        raise BadRequest(f"„{ref}“ ist keine Paketkennung der Form <herausgeber>/<kurzname>[@version].")
-    return package_id, version or None
-
-
 def _summary(report: HarvestReport) -> str:
     if report.status == "unreachable":
         return f"nicht erreichbar seit {report.since}: {report.reason}"
@@ -140,7 +113,7 @@ def _summary(report: HarvestReport) -> str:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    catalog = _catalog(args)
+    catalog = open_catalog(args)
     if args.sources_command == "set":
         if not args.file.is_file():
             raise BadRequest(f"„{args.file}“ ist keine Datei.")
@@ -153,7 +126,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
             actor = Actor(id=record.id, name=record.name, email=email)
         sources = save_sources(catalog, args.file.read_bytes(), actor=actor)
         if args.json:
-            _print_json(sources)
+            print_json(sources)
         else:
             print(f"Quellenliste gespeichert ({SOURCES_FILE}): {len(sources)} Quelle(n)")
         return EXIT_OK
@@ -163,13 +136,13 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if report is None:
             raise NotFound(f"Die Quelle „{args.name}“ wurde noch nicht geerntet; es gibt keinen Bericht.")
         if args.json:
-            _print_json(report)
+            print_json(report)
         else:
             _print_report(report)
         return EXIT_OK
     statuses = [SourceStatus(source=s, report=read_report(catalog, s.name)) for s in load_sources(catalog)]
     if args.json:
-        _print_json(statuses)
+        print_json(statuses)
         return EXIT_OK
     if not statuses:
         print(f"Keine Quellen eingetragen. Mit „hub sources set DATEI“ eine {SOURCES_FILE} in den Katalog schreiben.")
@@ -182,6 +155,11 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _label(item: Refused | FeedbackItem) -> str:
+    name = item.id or item.folder
+    return f"{name} {item.version}" if item.version else name
+
+
 def _print_report(report: HarvestReport) -> None:
     print(f"Quelle „{report.source}“ ({report.url}), Ernte {report.time}: {_summary(report)}")
     if report.commit:
@@ -191,25 +169,24 @@ def _print_report(report: HarvestReport) -> None:
     for item in report.unchanged:
         print(f"  = {item.id} {item.version} unverändert")
     for item in report.refused:
-        what = f"{item.id or item.folder} {item.version}" if item.version else (item.id or item.folder)
-        print(f"  ✗ {what} abgelehnt (Ordner {item.folder}, seit {item.since}):")
-        _print_problems(item.problems, sys.stdout, "      ")
+        print(f"  ✗ {_label(item)} abgelehnt (Ordner {item.folder}, seit {item.since}):")
+        print_problems(item.problems, sys.stdout, "      ")
     for item in report.stopped:
         print(f"  ! {item.id}: neueste Version der Quelle ({item.refused or 'unbekannt'}) ungültig; im Katalog bleibt {item.published}")
 
 
 def cmd_harvest(args: argparse.Namespace) -> int:
-    catalog = _catalog(args)
+    catalog = open_catalog(args)
     stream = sys.stderr if args.json else sys.stdout
     reports = harvest(catalog, args.source, progress=lambda message: print(message, file=stream, flush=True), timeout=args.timeout)
     if args.json:
-        _print_json(reports)
+        print_json(reports)
     complete = all(r.status == "ok" and not r.refused for r in reports)
     return EXIT_OK if complete else EXIT_INCOMPLETE
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    catalog = _catalog(args)
+    catalog = open_catalog(args)
     if catalog.publisher(args.publisher) is None and not any(s.publisher == args.publisher for s in load_sources(catalog)):
         raise NotFound(f"Den Herausgeber „{args.publisher}“ gibt es im Katalog nicht.")
     feedback = publisher_feedback(catalog, args.publisher)
@@ -217,7 +194,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         sys.stdout.write(feedback_feed(catalog, _base_url(args), args.publisher, feedback=feedback).decode("utf-8"))
         return EXIT_OK
     if args.json:
-        _print_json(feedback)
+        print_json(feedback)
         return EXIT_OK
     if not (feedback.refused or feedback.stopped or feedback.unreachable):
         print(f"Keine Rückmeldungen für „{args.publisher}“: alle geernteten Versionen wurden übernommen.")
@@ -226,17 +203,16 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     for stopped in feedback.stopped:
         print(f"{stopped.id} validiert nicht mehr: Version {stopped.refused or '(unbekannt)'} in „{stopped.source}“ abgelehnt, im Katalog bleibt {stopped.published}")
     for item in feedback.refused:
-        what = f"{item.id or item.folder} {item.version}" if item.version else (item.id or item.folder)
-        print(f"Abgelehnt: {what} aus „{item.source}“ (Ordner {item.folder}, seit {item.since})")
-        _print_problems(item.problems, sys.stdout)
+        print(f"Abgelehnt: {_label(item)} aus „{item.source}“ (Ordner {item.folder}, seit {item.since})")
+        print_problems(item.problems, sys.stdout)
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    catalog = _catalog(args)
+    catalog = open_catalog(args)
     base = _base_url(args)
     if args.export_kind == "publiccode":
-        package_id, version = _split_ref(args.ref)
+        package_id, version = split_ref(args.ref)
         _write(args, export_publiccode(catalog, package_id, version=version, base_url=base))
     elif args.export_kind == "dcat":
         _write(args, export_dcat(catalog, base, args.format))
@@ -267,9 +243,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
     if args.json:
-        _print_json({"path": str(out), "files": sorted(skeleton.files), "problems": problems})
+        print_json({"path": str(out), "files": sorted(skeleton.files), "problems": problems})
         return EXIT_OK
     print(f"Paketgerüst geschrieben: {out} ({', '.join(sorted(skeleton.files))})")
     print(f"Noch zu ergänzen, bevor das Paket gültig ist ({len(problems)}):")
-    _print_problems(problems, sys.stdout)
+    print_problems(problems, sys.stdout)
     return EXIT_OK
