@@ -32,3 +32,8 @@ def catalog_dir() -> Path:
 @cache
 def site_dir() -> Path:
     return _locate("site")
+
+
+def vendor_dir() -> Path:
+    """Front-end libraries from npm, copied by ``./dev`` into ``site/vendor/<package>/``."""
+    return site_dir() / "vendor"
