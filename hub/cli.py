@@ -25,6 +25,7 @@ from hub.errors import BadRequest, HubError, NotFound, problem_details
 from hub.model import Problem
 from hub.store import Catalog, default_data_dir, ensure_seeded, publish, repair_tags
 from hub.store.records import actor_for, add_review, advance_adoption, record_adoption
+from hub.terminal import EXIT_BROKEN_PIPE, safe_output, silence_stdout
 from hub.tokens import ROLES, TokenStore
 from hub.validate import PackageFiles, validate_package
 
@@ -118,9 +119,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with safe_output():
+        try:
+            return _run(argv)
+        except BrokenPipeError:  # the reader went away (`hub list | head`): stop quietly, as Unix tools do
+            silence_stdout()
+            return EXIT_BROKEN_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        raise
     except HubError as exc:
         if getattr(args, "json", False):
             print_json(problem_details(exc))

@@ -6,9 +6,13 @@ it on a :class:`PackageFiles`, whatever the files came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from hub.model import Manifest, Problem
+import msgspec
+
+from hub.model import Artefact, Manifest, Problem
 from hub.validate.bpmn import check_bpmn
 from hub.validate.configs import check_config
 from hub.validate.files import PackageFiles
@@ -41,44 +45,76 @@ class ValidationResult:
 
 
 def validate_package(package: PackageFiles, *, expected_id: str | None = None) -> ValidationResult:
-    """Validate a package; ``expected_id`` is its id when its place in a catalogue is known."""
-    problems = list(package.problems)
+    """Validate a package; ``expected_id`` is its id when its place in a catalogue is known.
+
+    Every part is checked on its own: a broken manifest still lets the README, the changelog,
+    the links and every well-formed artefact entry be checked, so one run reports everything.
+    """
     files = package.files
+    problems = list(package.problems)
+    if not files and problems:
+        return ValidationResult(None, problems)  # an unreadable archive: nothing else to look at
+    unreadable = {p.file for p in package.problems}  # too large, a link …: already reported
+
+    manifest: Manifest | None = None
+    data: dict[str, Any] = {}
+    manifest_problems: list[Problem] = []
     if MANIFEST not in files:
-        problems.append(Problem(code="manifest-missing", file=MANIFEST, message="Das Paket hat kein Manifest „hub.yaml“ in seinem Wurzelordner."))
-        return ValidationResult(None, problems)
-    doc, syntax = parse_manifest(files[MANIFEST])
-    if doc is None:
-        return ValidationResult(None, problems + syntax)
-    manifest, manifest_problems = check_manifest(doc, expected_id=expected_id, folder_name=package.folder_name)
+        manifest_problems.append(Problem(code="manifest-missing", file=MANIFEST, message="Das Paket hat kein Manifest „hub.yaml“ in seinem Wurzelordner."))
+    else:
+        doc, manifest_problems = parse_manifest(files[MANIFEST])
+        if doc is not None:
+            manifest, manifest_problems = check_manifest(doc, expected_id=expected_id, folder_name=package.folder_name)
+            data = doc.data if isinstance(doc.data, dict) else {}
     problems.extend(manifest_problems)
+    faulty = {p.pointer for p in manifest_problems if p.pointer}
 
     markdown_files = []
     if README in files:
         markdown_files.append(README)
     else:
         problems.append(Problem(code="readme-missing", file=README, message="Das Paket braucht eine README.md mit Problem, Lösung, Nachnutzung und Erfahrungen."))
-
-    if manifest is not None:
-        if manifest.changelog is not None:
-            changelog = safe_relpath(manifest.changelog)
-            if changelog is None:
-                problems.append(Problem(code="file-unsafe-path", file=MANIFEST, pointer="/changelog", message=f"Der Pfad „{manifest.changelog}“ verlässt das Paket oder ist unzulässig."))
-            elif changelog not in files:
-                problems.append(Problem(code="changelog-missing", file=MANIFEST, pointer="/changelog", message=f"Die Änderungshistorie „{changelog}“ gibt es im Paket nicht."))
-            elif changelog.endswith((".md", ".markdown")):
-                markdown_files.append(changelog)
-        problems.extend(_check_artefacts(manifest, files, markdown_files))
-
+    problems.extend(_check_changelog(data.get("changelog"), faulty, files, markdown_files))
+    problems.extend(_check_artefacts(_artefact_entries(data.get("artefacts"), faulty), files, unreadable, markdown_files))
+    targets = files | dict.fromkeys(unreadable, b"")  # a link to a refused file is not broken as well
     for path in dict.fromkeys(markdown_files):
-        problems.extend(check_markdown_links(path, files[path], files))
+        problems.extend(check_markdown_links(path, files[path], targets))
     return ValidationResult(manifest if not problems else None, problems)
 
 
-def _check_artefacts(manifest: Manifest, files: dict[str, bytes], markdown_files: list[str]) -> list[Problem]:
+def _has_problem(faulty: set[str], where: str) -> bool:
+    return any(p == where or p.startswith(where + "/") for p in faulty)
+
+
+def _artefact_entries(entries: Any, faulty: set[str]) -> Iterator[tuple[int, Artefact]]:
+    """The artefact entries that are well-formed themselves, whatever else is wrong with the manifest."""
+    if not isinstance(entries, list):
+        return
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict) and not _has_problem(faulty, f"/artefacts/{index}"):
+            try:
+                yield index, msgspec.convert(entry, Artefact)
+            except msgspec.ValidationError:
+                continue  # cannot happen for an entry the schema accepted; reported there anyway
+
+
+def _check_changelog(value: Any, faulty: set[str], files: dict[str, bytes], markdown_files: list[str]) -> list[Problem]:
+    if not isinstance(value, str) or _has_problem(faulty, "/changelog"):
+        return []
+    changelog = safe_relpath(value)
+    if changelog is None:
+        return [Problem(code="file-unsafe-path", file=MANIFEST, pointer="/changelog", message=f"Der Pfad „{value}“ verlässt das Paket oder ist unzulässig.")]
+    if changelog not in files:
+        return [Problem(code="changelog-missing", file=MANIFEST, pointer="/changelog", message=f"Die Änderungshistorie „{changelog}“ gibt es im Paket nicht.")]
+    if changelog.endswith((".md", ".markdown")):
+        markdown_files.append(changelog)
+    return []
+
+
+def _check_artefacts(entries: Iterable[tuple[int, Artefact]], files: dict[str, bytes], unreadable: set[str], markdown_files: list[str]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    for index, artefact in enumerate(manifest.artefacts):
+    for index, artefact in entries:
         where = f"/artefacts/{index}"
         path = safe_relpath(artefact.path)
         if path is None:
@@ -88,6 +124,8 @@ def _check_artefacts(manifest: Manifest, files: dict[str, bytes], markdown_files
             problems.append(Problem(code="artefact-duplicate", file=MANIFEST, pointer=where + "/path", message=f"„{path}“ ist bereits als Artefakt {seen[path] + 1} eingetragen."))
             continue
         seen[path] = index
+        if path in unreadable:
+            continue
         if path not in files:
             problems.append(Problem(code="artefact-missing", file=MANIFEST, pointer=where + "/path", message=f"Die Datei „{path}“ gibt es im Paket nicht."))
             continue

@@ -33,15 +33,14 @@ def check_form(path: str, data: bytes) -> list[Problem]:
         problems.append(Problem(code="form-dialect", file=path, pointer="/$schema", message=f"„$schema“ muss „{DIALECT}“ sein, gefunden: „{got or 'nichts'}“."))
         if not isinstance(schema, dict):
             return problems
-    before = len(problems)
     problems.extend(schema_problems(metaschema_validator(), schema, file=path, code="form-metaschema"))
-    if len(problems) == before:
-        problems.extend(_missing_titles(path, schema))
+    problems.extend(_missing_titles(path, schema))  # also when the metaschema complains: both at once
     return problems
 
 
 def _missing_titles(path: str, schema: dict[str, Any]) -> Iterator[Problem]:
-    defs = schema.get("$defs", {})
+    defs = schema.get("$defs")
+    defs = defs if isinstance(defs, dict) else {}
 
     def titled(sub: Any) -> bool:
         if not isinstance(sub, dict):
@@ -59,7 +58,7 @@ def _missing_titles(path: str, schema: dict[str, Any]) -> Iterator[Problem]:
     def walk(sub: Any, parts: list[str | int]) -> Iterator[Problem]:
         if not isinstance(sub, dict):
             return
-        for name, prop in (sub.get("properties") or {}).items():
+        for name, prop in _mapping(sub.get("properties")).items():
             where = parts + ["properties", name]
             if not titled(prop):
                 yield Problem(code="form-title-missing", file=path, pointer=pointer(where), message=f"Das Feld „{name}“ hat keinen Titel; jedes Feld braucht eine deutsche Beschriftung („title“).")
@@ -67,9 +66,15 @@ def _missing_titles(path: str, schema: dict[str, Any]) -> Iterator[Problem]:
         for key in _SUBSCHEMAS:
             yield from walk(sub.get(key), parts + [key])
         for key in _SUBSCHEMA_LISTS:
-            for i, item in enumerate(sub.get(key) or []):
+            items = sub.get(key)
+            for i, item in enumerate(items if isinstance(items, list) else []):
                 yield from walk(item, parts + [key, i])
-        for name, item in (sub.get("$defs") or {}).items():
+        for name, item in _mapping(sub.get("$defs")).items():
             yield from walk(item, parts + ["$defs", name])
 
     yield from walk(schema, [])
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    # a schema the metaschema refused may hold anything where a mapping belongs
+    return value if isinstance(value, dict) else {}

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 import semver
-from license_expression import get_spdx_licensing
+from license_expression import ExpressionError, get_spdx_licensing
 
 from hub.model import Manifest, Problem
 from hub.schemas import PACKAGE_SCHEMA_ID, validator
@@ -24,7 +24,10 @@ def _licensing():  # loading the SPDX list takes a while: once per process
 
 @cache
 def license_known(expression: str) -> bool:
-    return not _licensing().validate(expression).errors
+    try:
+        return not _licensing().validate(expression).errors
+    except (ExpressionError, AttributeError):  # license-expression itself fails on some malformed input (control characters)
+        return False
 
 
 def parse_manifest(data: bytes) -> tuple[YamlDocument | None, list[Problem]]:
