@@ -178,6 +178,12 @@ def test_every_relative_link_resolves_and_none_is_absolute(site):
     assert "<feed" in feed and "stadt-paderborn/gewerbeanmeldung" in feed
 
 
+def test_theme_urls_are_spelled_as_german_without_umlauts(site):
+    themen = sorted(p.name for p in (site["out"] / "themen").iterdir() if p.is_dir())
+    assert {"steuern-zoll", "bauen-wohnen", "querschnittsleistungen", "unternehmensfuehrung-entwicklung", "mobilitaet-reisen"} <= set(themen)
+    assert not {"steurn-zoll", "baun-wohnen", "qurschnittsleistungen"} & set(themen)  # the old misspellings are gone
+
+
 def test_git_clone_from_the_static_site(site, tmp_path):
     target = tmp_path / "klon"
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}

@@ -43,6 +43,7 @@ from hub.render.markdown import render_markdown
 from hub.resources import site_dir
 from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
 from hub.site.searchindex import STATUS_LABELS, fold, search_index
+from hub.slugs import slug
 from hub.store import Catalog
 from hub.store.catalog import package_path
 from hub.store.export import export_dir, export_package, staging
@@ -67,10 +68,6 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
     skipped: int = 0
     seconds: float = 0.0
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def _key(*parts: Any) -> str:
