@@ -14,18 +14,40 @@ from hub.model import Problem
 PROBLEM_TYPE_BASE = "https://transferhub.de/problems/"
 
 
+ERRORS: dict[str, type[HubError]] = {}
+"""Every error code the hub can report, mapped to its class: filled as the classes are defined."""
+
+
 class HubError(Exception):
-    """Base class of every error the hub reports to a user."""
+    """Base class of every error the hub reports to a user.
+
+    Each subclass must declare its own ``code`` and German ``title`` in its class body: inheriting
+    them would make two errors indistinguishable to clients, so ``__init_subclass__`` refuses a
+    class that forgets them, and refuses a code that another class already has. ``status`` and
+    ``exit_code`` may be inherited (a ``NotFound`` subclass is a 404 like its parent).
+    """
 
     code: ClassVar[str] = "internal-error"
     status: ClassVar[int] = 500
     exit_code: ClassVar[int] = 5
     title: ClassVar[str] = "Interner Fehler"
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in ("code", "title") if name not in cls.__dict__]
+        if missing:
+            raise TypeError(f"{cls.__qualname__} must declare {' and '.join(missing)} in its class body")
+        if cls.code in ERRORS:
+            raise TypeError(f"error code {cls.code!r} of {cls.__qualname__} is already used by {ERRORS[cls.code].__qualname__}")
+        ERRORS[cls.code] = cls
+
     def __init__(self, detail: str, *, problems: list[Problem] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.problems = problems or []
+
+
+ERRORS[HubError.code] = HubError
 
 
 class BadRequest(HubError):

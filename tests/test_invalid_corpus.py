@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from hub.validate import PackageFiles, validate_package
-from hub.validate.codes import CODES
+from hub.validate.codes import PACKAGE_CODES
 from hub.validate.archive import from_archive
 from hub.validate.publisher import check_publisher
 from tests.factory import BPMN, FORM, README, archive, manifest, package_files, write_files
@@ -197,7 +197,7 @@ def test_invalid_archive(code, data):
 
 def test_every_problem_code_has_a_case():
     covered = {case.code for case in CASES} | {code for code, *_ in PUBLISHER_CASES} | {code for code, _ in ARCHIVE_CASES}
-    assert covered == set(CODES)
+    assert covered == set(PACKAGE_CODES)
 
 
 def test_all_problems_are_reported_together():

@@ -55,6 +55,9 @@ _PACK = re.compile(r"^pack-[0-9a-f]{40}\.pack$")
 class UpstreamMissing(UpstreamUnreachable):
     """The address answers, but there is no repository (``info/refs`` is 404, the folder does not exist)."""
 
+    code = "upstream-missing"
+    title = "Paket-Repository nicht gefunden"
+
 
 @dataclass
 class FetchReport:

@@ -29,7 +29,7 @@ class ReportNotFound(NotFound):
     """The source has not been harvested yet, so there is no report."""
 
     code = "harvest-report-not-found"
-    title = "Kein Ernte-Bericht"
+    title = "Kein Abruf-Bericht"
 
 
 class PubliccodeInvalid(HubError):

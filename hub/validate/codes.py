@@ -6,7 +6,8 @@ holds one invalid package per code, and the docs list every code.
 
 from __future__ import annotations
 
-CODES: dict[str, str] = {
+# what validate_package can report about a package (tests/test_invalid_corpus.py: one case per code)
+PACKAGE_CODES: dict[str, str] = {
     # files and paths
     "file-unsafe-path": "Ein Pfad ist absolut, enthält „..“ oder andere unzulässige Teile und würde das Paket verlassen.",
     "file-symlink": "Das Paket enthält einen symbolischen Link; Links sind nicht erlaubt.",
@@ -60,3 +61,40 @@ CODES: dict[str, str] = {
     "config-schema-unknown": "Das für die Konfiguration genannte Schema gibt es nicht.",
     "config-invalid": "Die Konfiguration verletzt ihr Schema.",
 }
+
+# what the other checks report in the same list format: harvest, sources list, publiccode.yml import, merges
+WORKFLOW_CODES: dict[str, str] = {
+    # harvesting a source (hub harvest)
+    "harvest-manifest-missing": "Ein Paketordner der Quelle hat kein Manifest „hub.yaml“.",
+    "harvest-publisher-mismatch": "Das Paket nennt einen anderen Herausgeber als den, für den die Quelle eingetragen ist.",
+    "harvest-version-folder": "Die Version im Manifest passt nicht zum Versionsordner der Quelle.",
+    "harvest-version-duplicate": "Dieselbe Version liegt in der Quelle mehrfach vor.",
+    "harvest-version-modified": "Eine bereits veröffentlichte Version wurde in der Quelle nachträglich verändert; Versionen sind unveränderlich.",
+    "harvest-version-not-newer": "Die Version der Quelle ist nicht höher als die zuletzt veröffentlichte.",
+    # the sources list (sources.yaml)
+    "sources-syntax": "Die Quellenliste „sources.yaml“ ist kein gültiges YAML.",
+    "sources-schema": "Die Quellenliste verletzt ihr Schema.",
+    "sources-duplicate-name": "Zwei Quellen tragen denselben Namen.",
+    # importing publiccode.yml (hub publiccode import)
+    "publiccode-syntax": "publiccode.yml ist kein gültiges YAML oder enthält kein Objekt.",
+    "publiccode-name": "publiccode.yml nennt keinen Namen.",
+    "publiccode-publisher": "Der Herausgeber lässt sich aus publiccode.yml nicht bestimmen.",
+    "publiccode-version": "Die Version aus publiccode.yml ist keine gültige SemVer-Version.",
+    "publiccode-description": "Kurz- oder Langbeschreibung fehlen oder sind zu kurz.",
+    "publiccode-license": "Die Lizenz fehlt oder ist keine bekannte SPDX-Kennung.",
+    "publiccode-status": "Der Entwicklungsstand fehlt oder ist unbekannt.",
+    "publiccode-production": "Ein Nachweis des Produktivbetriebs (seit wann, wo, Fallzahlen) fehlt.",
+    "publiccode-process-model": "Das Paket enthält noch kein Artefakt (Prozessmodell, Formular oder Konfiguration).",
+    "publiccode-readme": "Die README.md ist nur ein Gerüst und muss ausgefüllt werden.",
+    "publiccode-contact-email": "Einer Ansprechperson fehlt die E-Mail-Adresse.",
+    "publiccode-contacts": "Es gibt keine Ansprechperson mit E-Mail-Adresse.",
+    "publiccode-themenfeld": "Das OZG-Themenfeld fehlt oder ist nicht eindeutig.",
+    "publiccode-leika": "Ein LeiKa-Schlüssel hat nicht die Form von 14 Ziffern und wurde nicht übernommen.",
+    "publiccode-incomplete": "Das aus publiccode.yml erzeugte Gerüst ist noch kein gültiges Paket; die Meldung nennt, was fehlt.",
+    # updating an adopted package (hub upstream merge)
+    "worktree-dirty": "Im übernommenen Repository gibt es nicht committete Änderungen; zusammengeführt wird nur ein sauberer Stand.",
+    "merge-conflict": "Lokale und neue Änderungen betreffen dieselbe Stelle einer Datei.",
+}
+
+CODES: dict[str, str] = {**PACKAGE_CODES, **WORKFLOW_CODES}
+"""The registry: every problem code, unique across both groups (tests/test_errors.py), each in docs/problem-codes.md."""
