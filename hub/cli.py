@@ -10,23 +10,22 @@ import argparse
 import gettext
 import os
 import sys
-from datetime import date
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
 from hub.adopt import commands as adopt_commands
-from hub.cliutil import catalog_path, open_catalog, print_json, print_problems, split_ref
+from hub.cliutil import data_dir, open_catalog, open_services, print_json, print_problems, split_ref
 from hub.config import HubConfig
 from hub.federation import commands as federation
 from hub.maturity import maturity
 from hub.maturity.reports import adoption_report, history_report, history_rows, maturity_report, to_csv
-from hub.errors import BadRequest, HubError, NotFound, problem_details
+from hub.errors import BadRequest, HubError, problem_details
 from hub.model import Problem
-from hub.store import Catalog, default_data_dir, ensure_seeded, publish, repair_tags
-from hub.store.records import actor_for, add_review, advance_adoption, record_adoption
 from hub.terminal import EXIT_BROKEN_PIPE, safe_output, silence_stdout
-from hub.tokens import ROLES, TokenStore
+from hub.tokens import ROLES
+from hub.usecases import adoptions, catalogue, reviews, tokens
+from hub.usecases.publish import publish_folder
 from hub.validate import PackageFiles, validate_package
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 5
@@ -179,27 +178,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    path = catalog_path(args)
-    fresh = not (path / "HEAD").exists()
-    catalog = Catalog.create(path)
-    seeded = ensure_seeded(catalog) if fresh else False
-    repaired = repair_tags(catalog)
-    ids = catalog.package_ids()
+    done = catalogue.initialise(data_dir(args))
     if args.json:
-        print_json({"path": str(path), "seeded": seeded, "packages": len(ids), "repaired_tags": repaired})
+        print_json({"path": done.path, "seeded": done.seeded, "packages": done.packages, "repaired_tags": done.repaired_tags})
     else:
-        state = "angelegt und aus dem eingebetteten Katalog befüllt" if seeded else "vorhanden"
-        print(f"Katalog {state}: {path} ({len(ids)} Pakete)")
-        for tag in repaired:
+        state = "angelegt und aus dem eingebetteten Katalog befüllt" if done.seeded else "vorhanden"
+        print(f"Katalog {state}: {done.path} ({done.packages} Pakete)")
+        for tag in done.repaired_tags:
             print(f"  fehlendes Tag wiederhergestellt: {tag}")
     return EXIT_OK
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    folder = Path(args.path)
-    if not folder.is_dir():
-        raise BadRequest(f"„{folder}“ ist kein Ordner.")
-    result = publish(open_catalog(args), PackageFiles.from_folder(folder))
+    with open_services(args) as services:
+        result = publish_folder(services, Path(args.path))
     if args.json:
         print_json(result)
     else:
@@ -282,15 +274,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _day(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise BadRequest(f"„{value}“ ist kein Datum der Form JJJJ-MM-TT.") from None
-
-
 def cmd_maturity(args: argparse.Namespace) -> int:
     package_id, version = split_ref(args.ref)
     result = maturity(open_catalog(args), package_id, version)
@@ -333,16 +316,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_adoption(args: argparse.Namespace) -> int:
     package_id, version = split_ref(args.ref)
-    catalog = open_catalog(args)
-    actor = actor_for(catalog, args.org)
-    if args.action == "create":
-        if version is None:
-            version = catalog.get(package_id).manifest.version
-        record = record_adoption(catalog, actor, package_id, version, args.status or "planned", on=_day(args.date), note=args.note)
-    else:
-        if args.status is None:
-            raise BadRequest("Zum Fortschreiben bitte den neuen Stand mit --status angeben.")
-        record = advance_adoption(catalog, actor, package_id, args.status, version=version, on=_day(args.date), note=args.note)
+    if args.action == "advance" and args.status is None:
+        raise BadRequest("Zum Fortschreiben bitte den neuen Stand mit --status angeben.")
+    with open_services(args) as services:
+        actor = catalogue.actor(services, args.org)
+        if args.action == "create":
+            record = adoptions.record(services, actor, package_id, version, args.status or "planned", on=args.date, text=args.note)
+        else:
+            record = adoptions.advance(services, actor, package_id, args.status, version=version, on=args.date, text=args.note)
     if args.json:
         print_json(record)
     else:
@@ -352,16 +333,12 @@ def cmd_adoption(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     package_id, version = split_ref(args.ref)
-    if version is None:
-        raise BadRequest("Begutachtet wird eine bestimmte Version: ID@VERSION.")
-    if len(args.rationale.strip()) < 20:
-        raise BadRequest("Die Begründung braucht mindestens 20 Zeichen.")
-    catalog = open_catalog(args)
-    computed = maturity(catalog, package_id, version).computed_level
-    review = add_review(catalog, actor_for(catalog, args.org), package_id, version, args.level, args.rationale.strip(), computed_level=computed)
+    with open_services(args) as services:
+        review = reviews.review(services, catalogue.actor(services, args.org), package_id, version, args.level, args.rationale)
     if args.json:
         print_json(review)
     else:
+        computed = review.reviews[-1].computed_level
         print(f"Begutachtung gespeichert: {package_id} {version} Reifegrad {args.level} (berechnet: {computed}).")
     return EXIT_OK
 
@@ -388,7 +365,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from hub.services import Services
 
-    data = args.data or default_data_dir()
+    data = data_dir(args)
     services = Services.open(HubConfig(data_dir=data))  # seed and index here, so the worker starts at once
     os.environ["HUB_DATA"] = str(data)  # the worker builds its app from hub.api.asgi with this
     print(f"Transferhub: http://{args.host}:{args.port}/api/v1/packages  (Doku: /api/v1/docs, Katalog: {services.catalog.path})", flush=True)
@@ -398,24 +375,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    store = TokenStore(HubConfig(data_dir=args.data or default_data_dir()).tokens_path)
+    services = open_services(args)
     if args.token_command == "create":
-        token, record = store.create(args.org, args.role, args.note)
+        token, record = tokens.create(services, args.org, args.role, args.note)
         if args.json:
             print_json({"token": token, **record.to_dict()})
         else:
             print(f"Token für {record.org} ({record.role}), Nummer {record.id}. Es wird nur jetzt angezeigt:")
             print(token)
     elif args.token_command == "list":
-        records = store.list()
+        records = tokens.listed(services)
         if args.json:
             print_json(records)
         else:
             for r in records:
                 print(f"{r.id:>4}  {r.org:<30} {r.role:<10} {r.created}  {r.note or ''}")
-    elif not store.revoke(args.token_id):
-        raise NotFound(f"Ein aktives Token mit der Nummer {args.token_id} gibt es nicht.")
     else:
+        tokens.revoke(services, args.token_id)
         print(f"Token {args.token_id} widerrufen.")
     return EXIT_OK
 

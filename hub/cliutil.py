@@ -15,7 +15,9 @@ import msgspec
 
 from hub.errors import BadRequest
 from hub.model import Problem
-from hub.store import Catalog, default_data_dir, ensure_seeded
+from hub.services import Services
+from hub.store import Catalog, default_data_dir
+from hub.usecases import catalogue
 
 
 def catalog_path(args: argparse.Namespace) -> Path:
@@ -24,12 +26,16 @@ def catalog_path(args: argparse.Namespace) -> Path:
 
 def open_catalog(args: argparse.Namespace) -> Catalog:
     """The data repository; created and seeded on first use, so nothing needs configuring."""
-    path = catalog_path(args)
-    if (path / "HEAD").exists():
-        return Catalog.open(path)
-    catalog = Catalog.create(path)
-    ensure_seeded(catalog)
-    return catalog
+    return catalogue.open_catalog(data_dir(args))
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    return getattr(args, "data", None) or default_data_dir()
+
+
+def open_services(args: argparse.Namespace) -> Services:
+    """The data folder's catalogue, index and tokens, for a command that writes (through ``hub.usecases``)."""
+    return catalogue.attach(data_dir(args))
 
 
 def print_json(value: Any) -> None:

@@ -1,52 +1,144 @@
-"""The parts a running hub works with, opened once: catalogue, search index, tokens."""
+"""The parts a hub works with over one data folder, opened once: catalogue, search index, tokens.
+
+``catch_up`` brings what is derived from the catalogue (the search index and the clone
+exports) to the catalogue's HEAD. Every write calls it (through ``hub.usecases``), and
+every running server calls it when it sees HEAD move (``hub.web.follow``), whoever moved
+it. Processes over one data folder take turns through a lock file; whoever comes second
+finds everything current and does nothing.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from functools import cached_property
+from pathlib import Path
+from typing import Self
+
+import pygit2
 
 from hub.config import HubConfig
+from hub.errors import PackageNotFound
 from hub.index import Index
+from hub.index.index import changed_packages
 from hub.maturity import index_levels
 from hub.model import Actor
 from hub.store import Catalog, ensure_seeded, repair_tags
-from hub.store.export import export_all, export_dir, export_package
+from hub.store.export import export_all, export_dir, export_package, staging
 from hub.store.records import actor_for
 from hub.tokens import TokenRecord, TokenStore
 
+EXPORTS_STATE = ".synced"  # in the exports folder: the catalogue commit the exports reflect
 
-@dataclass
+
+@contextmanager
+def data_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes and threads (``flock`` on ``path``; released when the holder dies)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:  # a descriptor of its own per holder: flock then also excludes threads
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class Services:
-    config: HubConfig
-    catalog: Catalog
-    index: Index
-    tokens: TokenStore
+    """Index and tokens open on first use: a command that is refused before it writes touches neither file."""
+
+    def __init__(self, config: HubConfig, catalog: Catalog) -> None:
+        self.config = config
+        self.catalog = catalog
+
+    @cached_property
+    def index(self) -> Index:
+        return Index(self.config.index_path)
+
+    @cached_property
+    def tokens(self) -> TokenStore:
+        return TokenStore(self.config.tokens_path)
 
     @classmethod
     def open(cls, config: HubConfig) -> Services:
+        """For a server: seed a fresh catalogue, restore tags lost in a crash, catch up."""
+        services = cls.attach(config)
+        repair_tags(services.catalog)
+        services.catch_up()
+        return services
+
+    @classmethod
+    def attach(cls, config: HubConfig) -> Services:
+        """For one command: the data folder as it is (a fresh one is created and seeded)."""
         fresh = not (config.catalog_path / "HEAD").exists()
         catalog = Catalog.create(config.catalog_path)
         if fresh and config.seed:
             ensure_seeded(catalog)
-        repair_tags(catalog)
-        services = cls(config=config, catalog=catalog, index=Index(config.index_path), tokens=TokenStore(config.tokens_path))
-        services.after_write()
-        return services
+        return cls(config, catalog)
 
-    _sync_lock = threading.Lock()
+    def close(self) -> None:
+        """Close the index file if it was opened (SQLite then removes its WAL files)."""
+        if "index" in self.__dict__:
+            self.__dict__.pop("index").close()
 
-    def sync_index(self):
-        # one sync at a time: two publishes finishing together must not index twice in parallel
-        with self._sync_lock:
-            return self.index.sync(self.catalog, maturity=index_levels)
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def head(self) -> str | None:
+        head = self.catalog.head()
+        return None if head is None else str(head.id)
+
+    def catch_up(self) -> str | None:
+        """Bring index and clone exports to HEAD; return the commit they now reflect."""
+        with data_lock(self.config.data_dir / ".sync.lock"):
+            head = self.catalog.head()
+            self.index.sync(self.catalog, maturity=index_levels)
+            self._sync_exports(head)
+            return None if head is None else str(head.id)
 
     def after_write(self, package_id: str | None = None) -> None:
-        """Bring the index and the clone exports up to the catalogue's HEAD."""
-        self.sync_index()
-        if package_id is None:
-            export_all(self.catalog, self.config.git_path)
+        self.catch_up()
+
+    def sync_index(self):
+        with data_lock(self.config.data_dir / ".sync.lock"):
+            return self.index.sync(self.catalog, maturity=index_levels)
+
+    def _sync_exports(self, head: pygit2.Commit | None) -> None:
+        """Export only the packages whose folder changed since the commit the exports reflect."""
+        root = self.config.git_path
+        state = root / EXPORTS_STATE
+        done = state.read_text().strip() if state.is_file() else ""
+        target = "" if head is None else str(head.id)
+        if done == target:
+            return
+        repo = self.catalog.repo
+        try:
+            old = repo[done].peel(pygit2.Commit) if done and head is not None else None
+        except (KeyError, ValueError, pygit2.GitError):
+            old = None
+        if head is None:
+            changed: list[str] = []
+        elif old is None:
+            export_all(self.catalog, root)
+            changed = []
         else:
-            export_package(self.catalog, package_id, export_dir(self.config.git_path, package_id))
+            changed = changed_packages(repo, old.tree, head.tree)
+        with staging(self.catalog) if changed else nullcontext() as stage:
+            for package_id in changed:
+                try:
+                    export_package(self.catalog, package_id, export_dir(root, package_id), stage=stage)
+                except PackageNotFound:  # gone from the catalogue: its export goes too
+                    shutil.rmtree(export_dir(root, package_id), ignore_errors=True)
+        root.mkdir(parents=True, exist_ok=True)
+        temporary = state.with_name(f"{EXPORTS_STATE}.{os.getpid()}.{threading.get_ident()}")
+        temporary.write_text(target)
+        os.replace(temporary, state)
 
     def actor(self, token: TokenRecord) -> Actor:
         """The organisation behind a token, as commit author."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from hub.adopt.repo import BRANCH, Recorded, manifest_id, upstream_versions, ver
 from hub.adopt.transport import REMOTE, UPSTREAM_HEADS, UpstreamMissing, fetch, is_http, local_path
 from hub.config import HubConfig
 from hub.errors import AdoptionExists, BadRequest, CatalogError, PackageNotFound, VersionNotFound
-from hub.model import PACKAGE_ID
+from hub.model import PACKAGE_ID, Adoption
 from hub.store.catalog import Catalog
 from hub.store.export import export_dir, export_package
 from hub.store.records import actor_for, adoption_path, record_adoption
@@ -103,13 +104,16 @@ def adopt(
     as_org: str,
     record: bool = False,
     catalog: Catalog | None = None,
+    recorder: Callable[[Catalog, str, str, str], Adoption] | None = None,
 ) -> AdoptResult:
     """Clone the package into a new repository at ``target_dir``, ``main`` and work tree at ``version`` (default: latest).
 
     The repository gets the package's whole history and every version tag, the remote ``hub``
     and the section ``[transferhub]`` (package, version, source, org) in ``.git/config``.
     On any refusal or failure nothing is left behind. ``record`` also writes a planned
-    adoption authored by ``as_org`` into the catalogue (``catalog``, or the source's own).
+    adoption authored by ``as_org`` into the catalogue (``catalog``, or the source's own),
+    through ``recorder(catalogue, package id, organisation, version)`` when given (the CLI
+    passes the use case, which also brings index and exports up to date).
     """
     check_package_id(package_id)
     if not as_org or not as_org.strip() or any(c.isspace() for c in as_org):
@@ -154,7 +158,10 @@ def adopt(
         adoption = None
         if record:
             assert record_catalog is not None
-            adoption = record_adoption(record_catalog, actor_for(record_catalog, as_org), package_id, chosen, "planned")
+            if recorder is not None:
+                adoption = recorder(record_catalog, package_id, as_org, chosen)
+            else:
+                adoption = record_adoption(record_catalog, actor_for(record_catalog, as_org), package_id, chosen, "planned")
     except BaseException:
         _remove(target, created)
         raise

@@ -21,6 +21,7 @@ from hub.adopt.text import render_adopt, render_diff, render_merge, render_statu
 from hub.adopt.transport import local_path
 from hub.adopt.upstream import upstream_diff, upstream_merge, upstream_status
 from hub.errors import BadRequest
+from hub.usecases import adoptions
 from hub.cliutil import catalog_path, open_catalog, print_json, split_ref
 
 EXIT_OK = 0
@@ -72,7 +73,8 @@ def cmd_adopt(args: argparse.Namespace) -> int:
         if not is_data_dir(data_dir):
             raise BadRequest(f"Zum Erfassen der Nachnutzung (--record) fehlt ein Katalog: unter „{data_dir}“ liegt keiner (--data angeben).")
         catalog = open_catalog(args)
-    result = adopt(source, package_id, version, args.dir, as_org=args.org, record=args.record, catalog=catalog)
+    result = adopt(source, package_id, version, args.dir, as_org=args.org, record=args.record, catalog=catalog,
+                   recorder=adoptions.record_for_clone)
     _out(args, result, render_adopt)
     return EXIT_OK
 

@@ -22,13 +22,13 @@ from hub.errors import BadRequest, Conflict, NotFound
 from hub.federation.atom import atom_feed, feedback_feed
 from hub.federation.dcat import FORMATS, export_dcat
 from hub.federation.errors import PubliccodeInvalid
-from hub.federation.harvest import harvest
 from hub.federation.model import FeedbackItem, HarvestReport, Refused, SourceStatus
 from hub.federation.publiccode import DEFAULT_BASE_URL, PUBLICCODE_FILES, export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report
-from hub.federation.sources import SOURCES_FILE, get_source, load_sources, save_sources
-from hub.model import Actor
-from hub.cliutil import open_catalog, print_json, print_problems, split_ref
+from hub.federation.sources import SOURCES_FILE, get_source, load_sources
+from hub.cliutil import open_catalog, open_services, print_json, print_problems, split_ref
+from hub.usecases import harvest as harvesting
+from hub.usecases import sources as source_list
 
 EXIT_OK, EXIT_INCOMPLETE = 0, 1
 
@@ -113,23 +113,17 @@ def _summary(report: HarvestReport) -> str:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    catalog = open_catalog(args)
     if args.sources_command == "set":
         if not args.file.is_file():
             raise BadRequest(f"„{args.file}“ ist keine Datei.")
-        actor = None
-        if args.org:
-            record = catalog.publisher(args.org)
-            if record is None:
-                raise NotFound(f"Den Herausgeber „{args.org}“ gibt es im Katalog nicht.")
-            email = record.contacts[0].email if record.contacts else f"{args.org}@transferhub.invalid"
-            actor = Actor(id=record.id, name=record.name, email=email)
-        sources = save_sources(catalog, args.file.read_bytes(), actor=actor)
+        with open_services(args) as services:
+            sources = source_list.replace(services, args.file.read_bytes(), actor=source_list.responsible(services, args.org))
         if args.json:
             print_json(sources)
         else:
             print(f"Quellenliste gespeichert ({SOURCES_FILE}): {len(sources)} Quelle(n)")
         return EXIT_OK
+    catalog = open_catalog(args)
     if args.sources_command == "report":
         get_source(catalog, args.name)
         report = read_report(catalog, args.name)
@@ -176,9 +170,9 @@ def _print_report(report: HarvestReport) -> None:
 
 
 def cmd_harvest(args: argparse.Namespace) -> int:
-    catalog = open_catalog(args)
     stream = sys.stderr if args.json else sys.stdout
-    reports = harvest(catalog, args.source, progress=lambda message: print(message, file=stream, flush=True), timeout=args.timeout)
+    with open_services(args) as services:
+        reports = harvesting.harvest(services, args.source, progress=lambda message: print(message, file=stream, flush=True), timeout=args.timeout)
     if args.json:
         print_json(reports)
     complete = all(r.status == "ok" and not r.refused for r in reports)

@@ -22,14 +22,15 @@ from hub.api.problems import problem_responses
 from hub.errors import BadRequest, NotFound
 from hub.federation.atom import MEDIA_TYPE as ATOM, atom_feed, feedback_feed
 from hub.federation.dcat import FORMATS, export_dcat
-from hub.federation.harvest import harvest
 from hub.federation.model import HarvestReport, PublisherFeedback, Source, SourceStatus
 from hub.federation.publiccode import export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report
-from hub.federation.sources import get_source, load_sources, save_sources
+from hub.federation.sources import get_source, load_sources
 from hub.model import ORG_ID, Base, Problem
 from hub.services import Services
 from hub.store.catalog import BRANCH
+from hub.usecases import harvest as harvesting
+from hub.usecases import sources as source_list
 from hub.validate.yamlsafe import load_yaml
 
 SECURITY = [{"bearer": []}]
@@ -78,9 +79,7 @@ class FederationController(Controller):
         token = caller(request, services)
         authorize(token, "admin")
         body = await request.body()
-        if len(body) > MAX_IMPORT_BYTES:
-            raise BadRequest("Die Quellenliste ist größer als 1 MB.")
-        return await run_sync(lambda: save_sources(services.catalog, body, actor=services.actor(token)))
+        return await run_sync(lambda: source_list.replace(services, body, actor=services.actor(token)))
 
     @get("/sources/{name:str}", summary="Eine Quelle und der Bericht ihrer letzten Ernte", sync_to_thread=True, responses=problem_responses(404))
     def source(self, services: NamedDependency[Services], name: SourceName) -> SourceStatus:
@@ -93,9 +92,7 @@ class FederationController(Controller):
         source: Annotated[str | None, QueryParameter(description="nur diese Quelle", pattern=ORG_ID)] = None,
     ) -> list[HarvestReport]:
         authorize(caller(request, services), "admin")
-        reports = harvest(services.catalog, source)
-        services.after_write()
-        return reports
+        return harvesting.harvest(services, source)
 
     # -- telling publishers ---------------------------------------------------------------
 

@@ -13,11 +13,12 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from hub.api.auth import authorize, caller
 from hub.api.problems import problem_responses
 from hub.errors import NotFound
-from hub.maturity import maturity
 from hub.model import PACKAGE_ID, Adoption, AdoptionStatus, Base, Publisher, Review
 from hub.schemas import SCHEMA_BASE, published_documents
 from hub.services import Services
-from hub.store.records import add_review, adoptions, advance_adoption, record_adoption, reviews
+from hub.store.records import adoptions, reviews
+from hub.usecases import adoptions as adopting
+from hub.usecases import reviews as reviewing
 
 SECURITY = [{"bearer": []}]
 
@@ -75,9 +76,7 @@ class AdoptionController(Controller):
     def create(self, request: Request, services: NamedDependency[Services], data: JSONBody[NewAdoption]) -> Adoption:
         token = caller(request, services)
         authorize(token, "adopter")
-        record = record_adoption(services.catalog, services.actor(token), data.package, data.version, data.status, on=data.date.isoformat() if data.date else None, note=data.note)
-        services.sync_index()  # adoptions move maturity levels
-        return record
+        return adopting.record(services, services.actor(token), data.package, data.version, data.status, on=data.date, text=data.note)
 
     @patch("/{adopter:str}/{publisher:str}/{slug:str}", summary="Stand einer Nachnutzung fortschreiben", security=SECURITY, sync_to_thread=True,
            responses=problem_responses(400, 401, 403, 404, 409))
@@ -87,9 +86,7 @@ class AdoptionController(Controller):
         actor = services.actor(token)
         if actor.id != adopter:  # an admin acting for the adopter
             actor = type(actor)(id=adopter, name=actor.name, email=actor.email)
-        record = advance_adoption(services.catalog, actor, f"{publisher}/{slug}", data.status, version=data.version, on=data.date.isoformat() if data.date else None, note=data.note)
-        services.sync_index()
-        return record
+        return adopting.advance(services, actor, f"{publisher}/{slug}", data.status, version=data.version, on=data.date, text=data.note)
 
 
 class NewReview(Base):
@@ -114,10 +111,7 @@ class ReviewController(Controller):
     def create(self, request: Request, services: NamedDependency[Services], data: JSONBody[NewReview]) -> Review:
         token = caller(request, services)
         authorize(token, "reviewer")
-        review = add_review(services.catalog, services.actor(token), data.package, data.version, data.level, data.rationale,
-                            computed_level=maturity(services.catalog, data.package, data.version).computed_level)
-        services.sync_index()
-        return review
+        return reviewing.review(services, services.actor(token), data.package, data.version, data.level, data.rationale)
 
 
 class SchemaController(Controller):

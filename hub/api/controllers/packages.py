@@ -23,8 +23,8 @@ from hub.index import SearchResult
 from hub.model import Base, HistoryEntry, Manifest, PackageVersion, Problem, PublishResult, VersionDiff, VersionInfo
 from hub.render.markdown import render_markdown
 from hub.services import Services
-from hub.store import publish
 from hub.tokens import TokenRecord
+from hub.usecases.publish import publish as publish_package
 from hub.validate import PackageFiles, validate_package
 from hub.validate.archive import from_archive
 
@@ -187,6 +187,4 @@ def _publish(services: Services, token: TokenRecord, package: PackageFiles) -> P
     def may_publish(manifest: Manifest) -> None:
         authorize(token, "publisher", org=manifest.publisher_id)
 
-    published = publish(services.catalog, package, actor=services.actor(token), check=may_publish)
-    services.after_write(published.id)
-    return published
+    return publish_package(services, package, actor=services.actor(token), check=may_publish)

@@ -1,0 +1,62 @@
+"""Recording and advancing an adoption (the adopting organisation acts)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hub.config import HubConfig
+from hub.errors import BadRequest
+from hub.model import Actor, Adoption, AdoptionStatus
+from hub.services import Services
+from hub.store import Catalog
+from hub.store.records import STATUS_ORDER, actor_for, advance_adoption, record_adoption
+
+Day = str | date | None
+
+
+def day(value: Day) -> str | None:
+    """A date as ``YYYY-MM-DD``; text that is not one is refused."""
+    if value is None or isinstance(value, date):
+        return None if value is None else value.isoformat()
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise BadRequest(f"„{value}“ ist kein Datum der Form JJJJ-MM-TT.") from None
+
+
+def note(value: str | None) -> str | None:
+    """A note without surrounding blanks; an empty one is no note."""
+    text = (value or "").strip()
+    return text or None
+
+
+def _status(value: str) -> AdoptionStatus:
+    if value not in STATUS_ORDER:
+        raise BadRequest(f"Den Stand „{value}“ gibt es nicht; möglich sind: {', '.join(STATUS_ORDER)}.")
+    return value  # type: ignore[return-value]
+
+
+def record(services: Services, actor: Actor, package_id: str, version: str | None = None, status: str = "planned", *,
+           on: Day = None, text: str | None = None) -> Adoption:
+    """A new adoption of ``package_id`` (``version`` default: the latest) by ``actor``."""
+    if version is None:
+        version = services.catalog.get(package_id).manifest.version
+    adoption = record_adoption(services.catalog, actor, package_id, version, _status(status), on=day(on), note=note(text))
+    services.catch_up()  # adoptions move maturity levels
+    return adoption
+
+
+def advance(services: Services, actor: Actor, package_id: str, status: str | None, *, version: str | None = None,
+            on: Day = None, text: str | None = None) -> Adoption:
+    """Move ``actor``'s adoption forward (planned → pilot → production → ended), optionally to a newer version."""
+    if status is None:
+        raise BadRequest("Zum Fortschreiben bitte den neuen Stand angeben.")
+    adoption = advance_adoption(services.catalog, actor, package_id, _status(status), version=version, on=day(on), note=note(text))
+    services.catch_up()
+    return adoption
+
+
+def record_for_clone(catalog: Catalog, package_id: str, org: str, version: str) -> Adoption:
+    """``hub adopt --record``: the planned adoption of a package just cloned, in the data folder of ``catalog``."""
+    services = Services.attach(HubConfig(data_dir=catalog.path.parent))
+    return record(services, actor_for(services.catalog, org), package_id, version, "planned")
