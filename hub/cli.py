@@ -22,6 +22,7 @@ from hub.maturity import maturity
 from hub.maturity.reports import adoption_report, history_report, history_rows, maturity_report, to_csv
 from hub.errors import BadRequest, HubError, problem_details
 from hub.model import Problem
+from hub.settings import environment
 from hub.terminal import EXIT_BROKEN_PIPE, safe_output, silence_stdout
 from hub.tokens import ROLES
 from hub.usecases import adoptions, catalogue, reviews, tokens
@@ -145,7 +146,7 @@ def _run(argv: Sequence[str] | None) -> int:
         print("Abgebrochen.", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback to the user
-        if os.environ.get("HUB_DEBUG"):
+        if environment().debug:
             raise
         print(f"Interner Fehler ({type(exc).__name__}): {exc}. Mit HUB_DEBUG=1 erscheinen Einzelheiten.", file=sys.stderr)
         return EXIT_INTERNAL

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hub.settings import environment
 from hub.store.catalog import default_data_dir
-
-DEFAULT_MAX_UPLOAD_MB = 20
 
 
 @dataclass(frozen=True)
 class HubConfig:
     data_dir: Path = field(default_factory=default_data_dir)
-    max_upload_bytes: int = int(float(os.environ.get("HUB_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)) * 1024 * 1024)
+    max_upload_bytes: int = field(default_factory=lambda: environment().max_upload_bytes)
     seed: bool = True  # seed a freshly created catalogue from the embedded one
 
     @property

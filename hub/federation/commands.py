@@ -12,7 +12,6 @@ or an input is invalid; 2 wrong usage; 3 not found; 5 catalogue error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,7 @@ from hub.federation.sources import SOURCES_FILE, get_source, load_sources
 from hub.cliutil import open_catalog, open_services, print_json, print_problems, split_ref
 from hub.usecases import harvest as harvesting
 from hub.usecases import sources as source_list
+from hub.settings import environment
 
 EXIT_OK, EXIT_INCOMPLETE = 0, 1
 
@@ -90,7 +90,7 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _base_url(args: argparse.Namespace) -> str:
-    return (getattr(args, "base_url", None) or os.environ.get("HUB_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    return (getattr(args, "base_url", None) or environment().base_url or DEFAULT_BASE_URL).rstrip("/")
 
 
 def _write(args: argparse.Namespace, content: str | bytes) -> None:

@@ -8,7 +8,6 @@ package that imports Litestar. Links and identifiers in the exports use
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from typing import Annotated
 
@@ -20,7 +19,8 @@ from litestar.params import PathParameter, QueryParameter
 from hub.api.auth import authorize, caller
 from hub.api.problems import problem_responses
 from hub.errors import BadRequest, NotFound
-from hub.federation.atom import MEDIA_TYPE as ATOM, atom_feed, feedback_feed
+from hub.federation.atom import MEDIA_TYPE as ATOM
+from hub.federation.atom import atom_feed, feedback_feed
 from hub.federation.dcat import FORMATS, export_dcat
 from hub.federation.model import HarvestReport, PublisherFeedback, Source, SourceStatus
 from hub.federation.publiccode import export_publiccode, import_publiccode
@@ -28,6 +28,7 @@ from hub.federation.reports import publisher_feedback, read_report
 from hub.federation.sources import get_source, load_sources
 from hub.model import ORG_ID, Base, Problem
 from hub.services import Services
+from hub.settings import environment
 from hub.store.catalog import BRANCH
 from hub.usecases import harvest as harvesting
 from hub.usecases import sources as source_list
@@ -48,7 +49,7 @@ class PubliccodeImport(Base):
 
 
 def base_url(request: Request) -> str:
-    return (os.environ.get("HUB_BASE_URL") or str(request.base_url)).rstrip("/")
+    return (environment().base_url or str(request.base_url)).rstrip("/")
 
 
 def _conditional(request: Request, services: Services, key: str, media_type: str, produce: Callable[[], str | bytes]) -> Response:

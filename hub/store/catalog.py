@@ -20,6 +20,7 @@ from pygit2.enums import SortMode
 
 from hub.errors import CatalogError, FileNotFound, PackageNotFound, RefNotFound, VersionNotFound
 from hub.model import FileChange, FileEntry, HistoryEntry, Manifest, PackageVersion, Publisher, VersionDiff, VersionInfo
+from hub.settings import environment
 from hub.store.trees import subtree, tree_files
 from hub.validate.manifest import manifest_from_bytes
 from hub.validate.yamlsafe import load_yaml
@@ -31,10 +32,7 @@ COMMITTER = ("Transferhub", "hub@transferhub.invalid")
 
 def default_data_dir() -> Path:
     """``$HUB_DATA``, else ``$XDG_DATA_HOME/transferhub``, else ``~/.local/share/transferhub``."""
-    if env := os.environ.get("HUB_DATA"):
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "transferhub"
+    return environment().data_dir
 
 
 def tag_name(package_id: str, version: str) -> str:
@@ -61,7 +59,7 @@ class Catalog:
         self._local = threading.local()
         # Durable by default: objects and refs reach the disk before a publish returns.
         # HUB_FSYNC=0 trades that for speed (throwaway catalogues, benchmarks of the rest).
-        pygit2.settings.enable_fsync_gitdir(os.environ.get("HUB_FSYNC", "1") != "0")
+        pygit2.settings.enable_fsync_gitdir(environment().fsync)
 
     # -- opening ---------------------------------------------------------------------------
 

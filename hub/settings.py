@@ -1,0 +1,102 @@
+"""Every environment variable the hub reads, in one place, parsed once.
+
+Nothing else in ``hub/`` reads ``os.environ`` (tests/test_settings.py checks it), and
+docs/settings.md lists each variable with its meaning and default (checked too). A value that
+cannot be understood stops the hub with a German message instead of being guessed: ``HUB_DEBUG=0``
+means off, ``HUB_FSYNC=nein`` means off, ``HUB_FSYNC=vielleicht`` is refused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from hub.errors import HubError
+
+_TRUE = {"1", "true", "yes", "on", "ja"}
+_FALSE = {"0", "false", "no", "off", "nein", ""}
+
+
+class SettingsInvalid(HubError):
+    """An environment variable of the hub has a value that cannot be understood."""
+
+    code = "settings-invalid"
+    status = 500
+    exit_code = 2
+    title = "Ungültige Einstellung"
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsInvalid(f"{name}={raw!r} ist weder ein- (1, true, ja) noch ausgeschaltet (0, false, nein).")
+
+
+def _megabytes(name: str, raw: str) -> int:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise SettingsInvalid(f"{name}={raw!r} ist keine positive Zahl von Megabyte.")
+    return int(value * 1024 * 1024)
+
+
+def _url(name: str, raw: str) -> str | None:
+    value = raw.strip().rstrip("/")
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise SettingsInvalid(f"{name}={raw!r} ist keine http(s)-Adresse.")
+    return value
+
+
+def _path(name: str, raw: str) -> Path | None:
+    return Path(raw) if raw.strip() else None
+
+
+def _meta(env: str, parse: Callable[[str, str], Any], doc: str) -> dict[str, Any]:
+    return {"env": env, "parse": parse, "doc": doc}
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The hub's environment variables, parsed. Field metadata: variable name, parser, German description."""
+
+    data: Path | None = field(default=None, metadata=_meta("HUB_DATA", _path,
+        "Datenverzeichnis des Hubs (Katalog, Suchindex, Exporte). Standard: `$XDG_DATA_HOME/transferhub`, sonst `~/.local/share/transferhub`."))
+    xdg_data_home: Path | None = field(default=None, metadata=_meta("XDG_DATA_HOME", _path, "Basis des Standard-Datenverzeichnisses, wenn `HUB_DATA` fehlt."))
+    fsync: bool = field(default=True, metadata=_meta("HUB_FSYNC", _flag,
+        "Objekte und Refs vor dem Ende einer Veröffentlichung auf die Platte schreiben (Standard: an). "
+        "Aus nur für Wegwerf-Kataloge und Messungen."))
+    debug: bool = field(default=False, metadata=_meta("HUB_DEBUG", _flag, "Bei internen Fehlern der CLI den vollständigen Python-Traceback zeigen (Standard: aus)."))
+    max_upload_bytes: int = field(default=20 * 1024 * 1024, metadata=_meta("HUB_MAX_UPLOAD_MB", _megabytes, "Größte Paketdatei, die die API annimmt, in Megabyte (Standard: 20)."))
+    base_url: str | None = field(default=None, metadata=_meta("HUB_BASE_URL", _url,
+        "Öffentliche Adresse des Hubs für Links und Kennungen in Exporten (DCAT, publiccode.yml, Atom). "
+        "Standard: die Adresse der Anfrage; für die CLI https://transferhub.de."))
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Environment:
+        """Parse every variable; a bad value raises :class:`SettingsInvalid` naming it."""
+        values = {f.name: f.metadata["parse"](f.metadata["env"], environ[f.metadata["env"]])
+                  for f in fields(cls) if f.metadata["env"] in environ}
+        return cls(**{k: v for k, v in values.items() if v is not None})
+
+    @property
+    def data_dir(self) -> Path:
+        if self.data is not None:
+            return self.data
+        return (self.xdg_data_home or Path.home() / ".local" / "share") / "transferhub"
+
+
+@cache
+def environment() -> Environment:
+    """The process's environment, read once (at first use, so a caller may still set variables before)."""
+    return Environment.from_environ(os.environ)
