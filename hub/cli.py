@@ -166,13 +166,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
             problems = [Problem(code="manifest-missing", file=str(folder), message=f"„{folder}“ ist kein Ordner.")]
         else:
             problems = validate_package(PackageFiles.from_folder(folder)).problems
-        reports.append({"path": str(path), "valid": not problems, "problems": [p.to_dict() for p in problems]})
+        errors = [p for p in problems if not p.is_hint]
+        reports.append({"path": str(path), "valid": not errors, "problems": [{**p.to_dict(), "severity": p.severity} for p in problems]})
         if not args.json:
-            if problems:
-                print(f"✗ {path}: {len(problems)} Problem(e)")
-                print_problems(problems, sys.stdout)
+            hints = len(problems) - len(errors)
+            if errors:
+                print(f"✗ {path}: {len(errors)} Problem(e)" + (f", {hints} Hinweis(e)" if hints else ""))
             else:
-                print(f"✓ {path}: gültig")
+                print(f"✓ {path}: gültig" + (f", {hints} Hinweis(e) zur Qualität" if hints else ""))
+            print_problems(problems, sys.stdout)
     if args.json:
         print_json(reports)
     return EXIT_OK if all(r["valid"] for r in reports) else EXIT_INVALID
@@ -197,6 +199,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print_json(result)
     else:
         print(f"Veröffentlicht: {result.id} {result.version} (Commit {result.commit[:12]}, Tag {result.tag})")
+        if result.hints:
+            print(f"{len(result.hints)} Hinweis(e) zur Qualität (veröffentlicht, zählen aber gegen den Reifegrad):")
+            print_problems(result.hints, sys.stdout)
     return EXIT_OK
 
 

@@ -44,7 +44,8 @@ def print_json(value: Any) -> None:
 
 def print_problems(problems: list[Problem], stream: Any, indent: str = "  ") -> None:
     for problem in problems:
-        print(f"{indent}{problem.place()}: [{problem.code}] {problem.message}", file=stream)
+        label = "Hinweis: " if problem.is_hint else ""
+        print(f"{indent}{label}{problem.place()}: [{problem.code}] {problem.message}", file=stream)
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:

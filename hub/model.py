@@ -20,14 +20,31 @@ class Base(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=False, kw_o
         return msgspec.to_builtins(self)
 
 
+Severity = Literal["error", "hint"]
+SEVERITY_LABELS: dict[str, str] = {"error": "Fehler", "hint": "Hinweis"}
+
+
 class Problem(Base, frozen=True):
-    """One finding of validation: where it is and what is wrong, in German."""
+    """One finding of validation: where it is and what is wrong, in German.
+
+    An ``error`` refuses the package; a ``hint`` (Hinweis) is a quality finding that
+    never blocks publishing but counts against the maturity criterion "all artefacts valid".
+    """
 
     code: str
     file: str
     message: str
     pointer: str | None = None
     line: int | None = None
+    severity: Severity = "error"
+
+    @property
+    def is_hint(self) -> bool:
+        return self.severity == "hint"
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
 
     def place(self) -> str:
         where = self.file
@@ -221,6 +238,7 @@ class PublishResult(Base, frozen=True):
     version: str
     commit: str
     tag: str
+    hints: list[Problem] = []  # quality hints (Hinweise): published anyway, shown to the publisher
 
 
 class Actor(Base, frozen=True):
@@ -293,3 +311,4 @@ class Maturity(Base):
     criteria: list[CriterionResult]
     evaluated_at: str
     review: ReviewEntry | None = None
+    hints: list[Problem] = []  # quality hints of this version; any of them fails "all artefacts valid"

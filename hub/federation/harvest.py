@@ -382,7 +382,7 @@ def _check(candidate: Candidate, source: Source) -> tuple[Manifest | None, list[
         what = "Tag" if source.hub else "Ordnername"
         problems.append(Problem(code="harvest-version-folder", file=MANIFEST, pointer="/version",
                                 message=f"Der {what} nennt die Version {candidate.folder_version}, das Manifest aber {version}."))
-    if problems:
+    if any(not p.is_hint for p in problems):
         return None, problems
     return result.manifest, []
 

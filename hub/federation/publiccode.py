@@ -432,6 +432,8 @@ def _complete(problems: list[Problem], skeleton: PackageFiles) -> list[Problem]:
     extra = []
     for problem in validate_package(skeleton).problems:
         pointer = problem.pointer or ""
+        if problem.is_hint:
+            continue
         if any(pointer == c or pointer.startswith(c + "/") for c in covered):
             continue
         extra.append(Problem(code="publiccode-incomplete", file=problem.file, pointer=problem.pointer, line=problem.line, message=problem.message))

@@ -17,6 +17,7 @@ from hub.maturity.rules import RULES, Subject
 from hub.model import CriterionResult, Manifest, Maturity
 from hub.store import Catalog
 from hub.store.catalog import iso, package_path
+from hub.store.hints import version_hints
 from hub.store.records import adoptions, reviews
 from hub.store.trees import subtree, tree_files
 
@@ -57,6 +58,7 @@ def _result(subject: Subject, commit: pygit2.Commit) -> Maturity:
         review=review,
         criteria=criteria,
         evaluated_at=iso(commit.commit_time, commit.commit_time_offset),
+        hints=subject.hints,
     )
 
 
@@ -75,6 +77,7 @@ def maturity(catalog: Catalog, package_id: str, version: str | None = None, *, r
         today=_today(commit),
         adoptions=adoptions(catalog, package_id, ref=ref),
         review=version_reviews[0].reviews[-1] if version_reviews else None,
+        hints=version_hints(catalog, package_id, catalog.repo[package.commit], package.manifest),
     )
     return _result(subject, commit)
 
@@ -95,6 +98,7 @@ def maturity_all(
     latest_review = {(r.package, r.version): r.reviews[-1] for r in reviews(catalog, ref=ref)}
     results = {}
     ids = package_ids if package_ids is not None else (list(manifests) if manifests is not None else catalog.package_ids(ref))
+    all_versions = catalog.all_versions(ids[0] if len(ids) == 1 else None)  # one pass over the tags
     for package_id in ids:
         tree = subtree(catalog.repo, commit.tree, package_path(package_id))
         if tree is None:
@@ -106,6 +110,7 @@ def maturity_all(
             today=_today(commit),
             adoptions=by_package_adoptions.get(package_id, []),
             review=latest_review.get((package_id, manifest.version)),
+            hints=version_hints(catalog, package_id, commit, manifest, versions=all_versions.get(package_id, [])),
         )
         results[package_id] = _result(subject, commit)
     return results

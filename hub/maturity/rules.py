@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from hub.model import Adoption, Manifest, ReviewEntry
+from hub.model import Adoption, Manifest, Problem, ReviewEntry
 
 KIND_LABELS = {"process-model": "Prozessmodell", "form-schema": "Formularschema", "config": "Konfiguration", "document": "Dokument"}
 STATUS_LABELS = {"planned": "geplant", "pilot": "Pilotbetrieb", "production": "Produktion", "ended": "beendet"}
@@ -26,6 +26,7 @@ class Subject:
     today: date
     adoptions: list[Adoption] = field(default_factory=list)
     review: ReviewEntry | None = None
+    hints: list[Problem] = field(default_factory=list)  # quality hints (Hinweise) of this version
 
 
 Rule = Callable[[Subject, dict[str, Any]], tuple[bool, str]]
@@ -128,8 +129,11 @@ def artefact_kinds(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
 
 @rule
 def artefacts_valid(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
-    # validation refuses any invalid artefact, so a published version has only valid ones
-    return True, f"{len(s.manifest.artefacts)} Artefakt(e) bei der Veröffentlichung ohne Befund geprüft"
+    # validation refuses any invalid artefact, so only quality hints (Hinweise) can fail this criterion
+    if s.hints:
+        codes = ", ".join(dict.fromkeys(h.code for h in s.hints))
+        return False, f"{len(s.hints)} Hinweis{'e' if len(s.hints) != 1 else ''} zur Qualität: {codes}"
+    return True, f"{len(s.manifest.artefacts)} Artefakt(e) gültig und ohne Hinweis"
 
 
 @rule

@@ -22,6 +22,7 @@ from hub.errors import InvalidPackage, VersionExists, VersionNotNewer
 from hub.model import Actor, Manifest, PublishResult, Publisher
 from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, parse_trailers, tag_name
 from hub.store.commit import clear_stale_lock, commit_change, signature
+from hub.store.hints import publish_hints
 from hub.store.trees import replace_path, write_tree
 from hub.validate import PackageFiles, validate_package
 from hub.validate.manifest import manifest_from_bytes
@@ -56,7 +57,9 @@ def publish(
     assert manifest is not None
     if check is not None:
         check(manifest)
-    return commit_version(catalog, manifest, package.files, actor=actor or actor_for(manifest), when=when)
+    hints = [p for p in result.problems if p.is_hint] + publish_hints(catalog, manifest)
+    published = commit_version(catalog, manifest, package.files, actor=actor or actor_for(manifest), when=when)
+    return msgspec.structs.replace(published, hints=hints) if hints else published
 
 
 def commit_version(

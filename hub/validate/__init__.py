@@ -17,6 +17,7 @@ from hub.validate.bpmn import check_bpmn
 from hub.validate.configs import check_config
 from hub.validate.files import PackageFiles
 from hub.validate.forms import check_form
+from hub.validate.hints import package_hints
 from hub.validate.manifest import MANIFEST, check_manifest, parse_manifest
 from hub.validate.markdown import check_markdown_links
 from hub.validate.paths import safe_relpath
@@ -41,7 +42,8 @@ class ValidationResult:
 
     @property
     def ok(self) -> bool:
-        return not self.problems and self.manifest is not None
+        # hints (severity "hint") never block publishing
+        return self.manifest is not None and not any(p.severity == "error" for p in self.problems)
 
 
 def validate_package(package: PackageFiles, *, expected_id: str | None = None) -> ValidationResult:
@@ -79,7 +81,10 @@ def validate_package(package: PackageFiles, *, expected_id: str | None = None) -
     targets = files | dict.fromkeys(unreadable, b"")  # a link to a refused file is not broken as well
     for path in dict.fromkeys(markdown_files):
         problems.extend(check_markdown_links(path, files[path], targets))
-    return ValidationResult(manifest if not problems else None, problems)
+    valid = not any(p.severity == "error" for p in problems)
+    if manifest is not None:
+        problems.extend(package_hints(manifest, files))
+    return ValidationResult(manifest if valid else None, problems)
 
 
 def _has_problem(faulty: set[str], where: str) -> bool:

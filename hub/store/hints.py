@@ -1,0 +1,81 @@
+"""Quality hints of a package version in the catalogue: its files' hints plus what the catalogue knows.
+
+The files' hints depend only on the package's tree, which git addresses by content,
+so they are cached by tree id: evaluating maturity again parses no BPMN twice.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import pygit2
+import semver
+
+from hub.model import Manifest, Problem, VersionInfo
+from hub.store.catalog import Catalog, package_path
+from hub.store.trees import subtree, tree_files
+from hub.validate.hints import catalogue_hints, package_hints
+from hub.validate.manifest import manifest_from_bytes
+
+_CACHE_SIZE = 20_000
+_file_hints: OrderedDict[str, list[Problem]] = OrderedDict()
+_manifests: OrderedDict[str, Manifest] = OrderedDict()
+
+
+def _remember(cache: OrderedDict, key: str, value):
+    cache[key] = value
+    if len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
+    return value
+
+
+def files_hints(repo: pygit2.Repository, tree: pygit2.Tree, manifest: Manifest) -> list[Problem]:
+    key = str(tree.id)
+    if key in _file_hints:
+        return _file_hints[key]
+    files = {path: repo[entry.id].data for path, entry in tree_files(repo, tree).items()}
+    return _remember(_file_hints, key, package_hints(manifest, files))
+
+
+def _manifest_of(catalog: Catalog, package_id: str, info: VersionInfo) -> Manifest | None:
+    key = f"{info.commit}:{package_id}"
+    if key in _manifests:
+        return _manifests[key]
+    commit = catalog.repo[info.commit]
+    try:
+        blob = catalog.repo[commit.tree[f"{package_path(package_id)}/hub.yaml"].id]
+    except KeyError:
+        return None
+    return _remember(_manifests, key, manifest_from_bytes(blob.data))
+
+
+def other_versions(catalog: Catalog, manifest: Manifest, versions: list[VersionInfo] | None = None) -> list[Manifest]:
+    """The manifests of the package's earlier published versions (lower version numbers, any order).
+
+    Only earlier ones: a version's hints must not change when a later version appears.
+    """
+    infos = versions if versions is not None else catalog.all_versions(manifest.id).get(manifest.id, [])
+    current = semver.Version.parse(manifest.version)
+    found = [_manifest_of(catalog, manifest.id, info) for info in infos if semver.Version.is_valid(info.version) and semver.Version.parse(info.version) < current]
+    return [m for m in found if m is not None]
+
+
+def population_of(catalog: Catalog, publisher_id: str) -> int | None:
+    # the organisation record may carry the number of inhabitants; where it does not, that rule stays silent
+    publisher = catalog.publisher(publisher_id)
+    value = getattr(publisher, "population", None) if publisher is not None else None
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def publish_hints(catalog: Catalog, manifest: Manifest) -> list[Problem]:
+    """What the catalogue adds at publish: since of earlier versions, the publisher's size."""
+    return catalogue_hints(manifest, other_versions(catalog, manifest), population=population_of(catalog, manifest.publisher_id))
+
+
+def version_hints(
+    catalog: Catalog, package_id: str, commit: pygit2.Commit, manifest: Manifest, *, versions: list[VersionInfo] | None = None
+) -> list[Problem]:
+    """Every hint of the version of ``package_id`` in ``commit``'s tree (files and catalogue)."""
+    tree = subtree(catalog.repo, commit.tree, package_path(package_id))
+    hints = files_hints(catalog.repo, tree, manifest) if tree is not None else []
+    return hints + catalogue_hints(manifest, other_versions(catalog, manifest, versions), population=population_of(catalog, manifest.publisher_id))
