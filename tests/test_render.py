@@ -159,41 +159,48 @@ def _assert_self_contained(svg: etree._Element) -> None:
 
 
 def test_gewerbeanmeldung_is_drawn_like_bpmn_io():
-    data = (PACKAGES / "stadt-paderborn" / "gewerbeanmeldung@2.0.0" / "prozess" / "gewerbeanmeldung.bpmn").read_bytes()
+    path = PACKAGES / "stadt-paderborn" / "gewerbeanmeldung@2.0.0" / "prozess" / "gewerbeanmeldung.bpmn"
+    data = path.read_bytes()
     svg = _parse_svg(render_bpmn_svg(data))
     by_id = {e.get("data-element-id"): e for e in svg.iter() if e.get("data-element-id") is not None}
 
     pool = by_id["Participant_Gewerbeanmeldung"]
-    assert "Stadt Paderborn – Digitales Gewerbeamt" in _texts(pool)
+    assert "Stadt Paderborn – Gewerbeamt" in _texts(pool)
     assert "rotate(-90" in pool.find(".//s:text", S).get("transform")  # the vertical name band
-    assert "rotate(-90" in by_id["Lane_amt"].find(".//s:text", S).get("transform")
-    black_box = by_id["Participant_Empfaenger"]  # a pool without process: the name in the middle
-    assert black_box.find(".//s:text", S).get("transform") is None
+    assert "rotate(-90" in by_id["Lane_Amt"].find(".//s:text", S).get("transform")
+    for black_box in (by_id["Empfaenger"], by_id["Gewerbetreibende"]):  # pools without process: the name in the middle
+        assert black_box.find(".//s:text", S).get("transform") is None
 
-    assert "bpmn-userTask" in by_id["Task_FormularAusfuellen"].get("class")
-    assert by_id["Task_FormularAusfuellen"].find("s:rect", S).get("rx") == "10"
-    for task_id in ("Task_FormularAusfuellen", "Task_Plausibilitaet", "Task_Versand", "Task_AntragEmpfangen"):
+    assert "bpmn-userTask" in by_id["Pruefen"].get("class")
+    assert by_id["Pruefen"].find("s:rect", S).get("rx") == "10"
+    for task_id in ("Pruefen", "Plausibilitaet", "Versand", "Uebernehmen"):
         assert by_id[task_id].find("s:g[@class='bpmn-icon']", S) is not None
 
-    start, end = by_id["Start_Gewerbeanmeldung"].findall("s:circle", S), by_id["End_Angemeldet"].findall("s:circle", S)
+    start, end = by_id["Start"].findall("s:circle", S), by_id["Ende"].findall("s:circle", S)
     assert len(start) == 1 and start[0].get("stroke-width") == "2"
     assert len(end) == 1 and end[0].get("stroke-width") == "4"
-    timer = by_id["Boundary_Erinnerung"]
-    assert "bpmn-timer-event" in timer.get("class") and len(timer.findall("s:circle", S)) == 2
-    assert timer.find("s:circle", S).get("stroke-dasharray")  # non-interrupting: dashed
-    assert not by_id["Boundary_ZahlungAbgebrochen"].find("s:circle", S).get("stroke-dasharray")
-    assert "bpmn-message-event" in by_id["Event_ErgaenzungEingegangen"].get("class")
+    assert "bpmn-message-event" in by_id["Ergaenzt"].get("class")
 
-    assert by_id["Gateway_Vollstaendig"].find("s:polygon", S) is not None
-    assert by_id["Gateway_Vollstaendig"].find("s:g[@class='bpmn-marker']/s:path", S) is not None  # ×
-    assert by_id["Gateway_Split"].find("s:g[@class='bpmn-marker']/s:path", S).get("d").startswith("M0,-13 V13")  # +
+    assert by_id["GwVollstaendig"].find("s:polygon", S) is not None
+    assert by_id["GwVollstaendig"].find("s:g[@class='bpmn-marker']/s:path", S) is not None  # ×
+    assert by_id["GwSplit"].find("s:g[@class='bpmn-marker']/s:path", S).get("d").startswith("M0,-13 V13")  # +
 
-    yes_no = {_texts(t) for t in svg.iterfind(".//s:text[@data-label-for]", S) if t.get("data-label-for").startswith("Flow_Gateway_")}
+    yes_no = {_texts(t) for t in svg.iterfind(".//s:text[@data-label-for]", S) if t.get("data-label-for").startswith("Flow_Gw")}
     assert {"ja", "nein"} <= yes_no
-    flow = by_id["Flow_Task_AntragEmpfangen_Task_Plausibilitaet"].find("s:polyline", S)
-    assert flow.get("points") == "830,765 890,765"
-    message = by_id["MessageFlow_Task_Versand_Empfaenger"].find("s:polyline", S)
+    root = parse_bpmn(data)
+    edge = next(e for e in root.iter("{http://www.omg.org/spec/BPMN/20100524/DI}BPMNEdge") if e.get("bpmnElement") == "Flow_Uebernehmen_Plausibilitaet")
+    waypoints = " ".join(f"{float(w.get('x')):g},{float(w.get('y')):g}" for w in edge.iterfind(f"{{{DI_NS}}}waypoint"))
+    assert by_id["Flow_Uebernehmen_Plausibilitaet"].find("s:polyline", S).get("points") == waypoints
+    message = by_id["Message_Versand_Empfaenger"].find("s:polyline", S)
     assert message.get("marker-start") and message.get("stroke-dasharray")
+
+    # timers: a non-interrupting boundary timer is dashed, an interrupting one is not
+    zuwendung = _parse_svg(render_bpmn_svg((PACKAGES / "bezirksregierung-detmold" / "zuwendungsverfahren@1.1.0" / "prozess" / "zuwendungsverfahren.bpmn").read_bytes()))
+    timer = next(e for e in zuwendung.iter() if e.get("data-element-id") == "Frist")
+    assert "bpmn-timer-event" in timer.get("class") and len(timer.findall("s:circle", S)) == 2
+    assert timer.find("s:circle", S).get("stroke-dasharray")
+    payment = _parse_svg(render_bpmn_svg((PACKAGES / "stadt-paderborn" / "e-payment@1.0.0" / "prozess" / "e-payment.bpmn").read_bytes()))
+    assert not next(e for e in payment.iter() if e.get("data-element-id") == "Frist").find("s:circle", S).get("stroke-dasharray")
 
     # layers: pools first, then sequence flows, the shapes on top, message flows over them, labels last
     layers = [g.get("class") for g in svg.find("s:g[@class='bpmn-canvas']", S)]

@@ -16,7 +16,7 @@ Every hint has ``severity="hint"`` and a code from :data:`HINT_CODES`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from lxml import etree
 
@@ -41,7 +41,7 @@ HINT_CODES: dict[str, str] = {
 
 # who is outside the authority: a lane with one of these names belongs in its own pool
 EXTERNAL_PARTIES = re.compile(
-    r"antragsteller|bürger|einwohner|gewerbetreibend|unternehm|halter|kund|eltern|bewerber|zuwendungsempfänger|"
+    r"antragsteller|\bbürger(?!büro|amt|service|meister)|einwohner|gewerbetreibend|\bunternehm|\b(?:hunde|fahrzeug)?halter|\bkund(?:e|in)|eltern|bewerber|zuwendungsempfänger|"
     r"steuerpflichtig|meldepflichtig|bundesamt|bundesdruckerei|finanzamt|registergericht|kammer|\bihk\b|\bhwk\b|"
     r"landesamt|ministerium|andere behörde|empfangsberechtigt|kommunen\b|gemeinden\b",
     re.IGNORECASE,
@@ -263,7 +263,3 @@ def catalogue_hints(manifest: Manifest, earlier: Iterable[Manifest] = (), *, pop
 
 def _n(value: int) -> str:
     return f"{value:,}".replace(",", ".")
-
-
-def count_hints(problems: Sequence[Problem]) -> int:
-    return sum(1 for p in problems if p.is_hint)
