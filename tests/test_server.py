@@ -71,9 +71,9 @@ def test_git_clone_from_hub_serve(server, tmp_path):
     result = subprocess.run(["git", "clone", "-q", server.url + "/git/stadt-paderborn/gewerbeanmeldung.git", str(target)],
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert (target / "hub.yaml").read_text(encoding="utf-8").count("version: 2.0.0") == 1
+    assert (target / "hub.yaml").read_text(encoding="utf-8").count("version: 2.1.0") == 1
     tags = subprocess.run(["git", "-C", str(target), "tag"], capture_output=True, text=True, check=True).stdout.split()
-    assert tags == ["v1.0.0", "v1.1.0", "v2.0.0"]
+    assert tags == ["v1.0.0", "v1.1.0", "v2.0.0", "v2.1.0"]
     log = subprocess.run(["git", "-C", str(target), "log", "--format=%an"], capture_output=True, text=True, check=True).stdout.split("\n")
     assert log[0] == "Stadt Paderborn"
     missing = httpx.get(server.url + "/git/stadt-paderborn/gewerbeanmeldung.git/../../../catalog.git/HEAD")

@@ -119,7 +119,7 @@ def test_package_page_shows_diagram_and_form_preview(site, page):
     assert form.locator("input, select, textarea").count() > 10
     assert form.locator("input:not([disabled]), select:not([disabled]), textarea:not([disabled])").count() == 0
     assert "Reifegrad 3 · Nachnutzbar" in page.locator("#reifegrad").inner_text()
-    assert page.locator("#versionen table tbody tr").count() == 3
+    assert page.locator("#versionen table tbody tr").count() == 4
     page.screenshot(path=str(ARTIFACTS / "paket-gewerbeanmeldung.png"), full_page=True)
 
 

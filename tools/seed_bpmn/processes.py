@@ -169,8 +169,10 @@ def terminvergabe(version: str) -> Process:
     p.add("Aufrufen", "userTask", "Bürgerin oder Bürger am Wartebereich aufrufen" if v2 else "Bürgerin oder Bürger aufrufen", "Lane_Buero", col + 2, doc="Aufruf über das Wartemanagement.")
     p.add("Bearbeiten", "manualTask", "Anliegen bearbeiten", "Lane_Buero", col + 4, doc="Rechtsgrundlage: die der jeweiligen Leistung (z. B. PAuswG, BMG).")
     p.add("Wahrgenommen", "endEvent", "Termin wahrgenommen", "Lane_Buero", col + 5)
-    p.add("Markieren", "serviceTask", "Termin als nicht wahrgenommen markieren", "Lane_System", col + 4, row=1, doc="Statistik für die Terminplanung; keine Sanktion.")
-    p.add("Verfallen", "endEvent", "Termin verfallen", "Lane_System", col + 5, row=1)
+    # 2.0.0 decided the no-show by a timer below the call task; from 2.1.0 the clerk decides at a gateway
+    no_show_lane = "Lane_Buero" if v2 and not v21 else "Lane_System"
+    p.add("Markieren", "serviceTask", "Termin als nicht wahrgenommen markieren", no_show_lane, col + 4, row=1, doc="Statistik für die Terminplanung; keine Sanktion.")
+    p.add("Verfallen", "endEvent", "Termin verfallen", no_show_lane, col + 5, row=1)
     p.chain("Start", "Reservieren")
     if v2:
         p.chain("Reservieren", "Link", "Bestaetigt", "Bestaetigung").chain("Verfallen30", "Freigeben", "NichtBestaetigt")
@@ -526,6 +528,86 @@ def esignatur(version: str) -> Process:
     return p
 
 
+def serviceportal_stadt(version: str) -> Process:
+    p = Process("Serviceportal", "Antrag über das Serviceportal", "Stadt Paderborn – Serviceportal", NS + "stadt-paderborn/serviceportal",
+                doc=("Querschnittsprozess des Serviceportals (digitales Bürgerbüro, online seit Anfang 2019) für jeden Online-Dienst; ohne eigene "
+                     "Verwaltungsleistung, daher ohne FIM-Stammprozess. Die fachliche Bearbeitung folgt dem Prozess der jeweiligen Leistung."))
+    p.lane("Lane_Portal", "Serviceportal (Online-Dienste)").lane("Lane_Fach", "Fachamt")
+    p.external("Buerger", "Bürgerinnen, Bürger und Unternehmen", "top")
+    p.add("Start", "startEvent", "Antrag im Serviceportal abgeschickt", "Lane_Portal", 0, message=True, doc="Rechtsgrundlage: § 1 Abs. 1 OZG (Leistungen auch online anbieten).")
+    p.add("Konto", "serviceTask", "Anmeldung mit dem Servicekonto prüfen", "Lane_Portal", 1, doc="Rechtsgrundlage: § 3 Abs. 2 OZG (Nutzerkonto).")
+    p.add("GwGebuehr", "exclusiveGateway", "Gebührenpflichtig?", "Lane_Portal", 2)
+    p.add("Zahlung", "callActivity", "Gebühr über E-Payment bezahlen lassen", "Lane_Portal", 3, row=1,
+          doc="Unterprozess aus dem Paket stadt-paderborn/e-payment; Rechtsgrundlage der Gebühr ist die der jeweiligen Leistung.")
+    p.add("GwJoin", "exclusiveGateway", "", "Lane_Portal", 4)
+    p.add("Uebermitteln", "serviceTask", "Antrag an das Fachverfahren übergeben", "Lane_Portal", 5, doc="Keine eigene Rechtsgrundlage (technische Übergabe).")
+    p.add("Eingang", "sendTask", "Eingangsbestätigung in das Postfach stellen", "Lane_Portal", 6, doc="Rechtsgrundlage: § 3 Abs. 2 OZG (Nutzerkonto mit Postfach).")
+    p.add("Bearbeiten", "userTask", "Antrag fachlich bearbeiten", "Lane_Fach", 7, doc="Rechtsgrundlage: die der jeweiligen Leistung.")
+    p.add("Ende", "endEvent", "Antrag dem Fachamt übergeben", "Lane_Fach", 8)
+    p.chain("Start", "Konto", "GwGebuehr").seq("GwGebuehr", "Zahlung", "ja").seq("GwGebuehr", "GwJoin", "nein").chain("Zahlung", "GwJoin", "Uebermitteln", "Eingang", "Bearbeiten", "Ende")
+    p.msg("Buerger", "Start", "Online-Antrag").msg("Eingang", "Buerger", "Eingangsbestätigung")
+    return p
+
+
+def serviceportal_kreis(version: str) -> Process:
+    p = Process("ServiceportalKreis", "Antrag über das Serviceportal des Kreises", "Kreis Paderborn – Serviceportal", NS + "kreis-paderborn/serviceportal",
+                doc=("Querschnittsprozess des Serviceportals des Kreises Paderborn (online seit Anfang 2019) für jeden Online-Dienst; ohne eigene "
+                     "Verwaltungsleistung, daher ohne FIM-Stammprozess."))
+    p.lane("Lane_Portal", "Serviceportal (Online-Dienste)").lane("Lane_Amt", "Zuständiges Amt der Kreisverwaltung")
+    p.external("Buerger", "Bürgerinnen, Bürger und Unternehmen", "top")
+    p.add("Start", "startEvent", "Antrag im Serviceportal abgeschickt", "Lane_Portal", 0, message=True, doc="Rechtsgrundlage: § 1 Abs. 1 OZG.")
+    p.add("Konto", "serviceTask", "Anmeldung mit dem Servicekonto prüfen", "Lane_Portal", 1, doc="Rechtsgrundlage: § 3 Abs. 2 OZG (Nutzerkonto).")
+    p.add("Zuordnen", "businessRuleTask", "Zuständiges Amt ermitteln", "Lane_Portal", 2, doc="Handlungsgrundlage: Zuständigkeitsordnung der Kreisverwaltung.")
+    p.add("Eingang", "sendTask", "Eingangsbestätigung in das Postfach stellen", "Lane_Portal", 3, doc="Rechtsgrundlage: § 3 Abs. 2 OZG (Nutzerkonto mit Postfach).")
+    p.add("Bearbeiten", "userTask", "Antrag fachlich bearbeiten", "Lane_Amt", 4, doc="Rechtsgrundlage: die der jeweiligen Leistung.")
+    p.add("Ende", "endEvent", "Antrag dem Amt übergeben", "Lane_Amt", 5)
+    p.chain("Start", "Konto", "Zuordnen", "Eingang", "Bearbeiten", "Ende")
+    p.msg("Buerger", "Start", "Online-Antrag").msg("Eingang", "Buerger", "Eingangsbestätigung")
+    return p
+
+
+def lorawan(version: str) -> Process:
+    p = Process("LoRaWAN", "Sensor in das LoRaWAN-Netz aufnehmen", "Stadt Delbrück – LoRaWAN-Netz", NS + "stadt-delbrueck/lorawan-netz",
+                doc=("Betriebsprozess des städtischen LoRaWAN-Netzes (erstes abgeschlossenes Projekt der Digitalen Modellregion OWL, 2019); "
+                     "keine Verwaltungsleistung, daher ohne FIM-Stammprozess. Der Ablauf ist beispielhaft."))
+    p.lane("Lane_Netz", "Netzbetrieb (IT)").lane("Lane_DS", "Datenschutz")
+    p.external("Fachbereich", "Fachbereich mit Messaufgabe", "top")
+    p.add("Start", "startEvent", "Anfrage für einen Sensor eingegangen", "Lane_Netz", 0, message=True)
+    p.add("Pruefen", "userTask", "Messaufgabe und Funkabdeckung prüfen", "Lane_Netz", 1, doc="Handlungsgrundlage: Betriebskonzept des Netzes.")
+    p.add("GwPersonenbezug", "exclusiveGateway", "Personenbezogene Daten?", "Lane_Netz", 2)
+    p.add("DSFA", "userTask", "Datenschutzrechtlich bewerten", "Lane_DS", 3, doc="Rechtsgrundlage: Art. 35 DSGVO (Datenschutz-Folgenabschätzung, soweit erforderlich).")
+    p.add("GwJoin", "exclusiveGateway", "", "Lane_Netz", 4)
+    p.add("Registrieren", "serviceTask", "Sensor im Netzserver registrieren", "Lane_Netz", 5, doc="Handlungsgrundlage: Betriebskonzept des Netzes.")
+    p.add("Freigabe", "sendTask", "Zugang zu den Messdaten freigeben", "Lane_Netz", 6, doc="Handlungsgrundlage: Betriebskonzept des Netzes.")
+    p.add("Ende", "endEvent", "Sensor in Betrieb", "Lane_Netz", 7)
+    p.chain("Start", "Pruefen", "GwPersonenbezug").seq("GwPersonenbezug", "DSFA", "ja").seq("GwPersonenbezug", "GwJoin", "nein")
+    p.chain("DSFA", "GwJoin", "Registrieren", "Freigabe", "Ende")
+    p.msg("Fachbereich", "Start", "Anfrage").msg("Freigabe", "Fachbereich", "Zugangsdaten")
+    return p
+
+
+def wirtschaftsportal(version: str) -> Process:
+    p = Process("WSP", "Gewerbeanzeige über das Gewerbe-Service-Portal.NRW", "Bezirksregierung Detmold – Einheitlicher Ansprechpartner NRW",
+                NS + "bezirksregierung-detmold/gewerbe-service-portal",
+                doc=("Weg einer Gewerbeanzeige über das Gewerbe-Service-Portal.NRW (Verordnung vom 11.12.2018, heute Wirtschafts-Service-Portal.NRW) "
+                     "zur zuständigen Gewerbemeldestelle; der Einheitliche Ansprechpartner NRW ist seit 2016 eine Stelle der Bezirksregierung Detmold. "
+                     "Die Prüfung und die Empfangsbescheinigung bleiben bei der Kommune (Lokalprozess z. B. stadt-paderborn/gewerbeanmeldung)."))
+    p.lane("Lane_Portal", "Gewerbe-Service-Portal.NRW").lane("Lane_EA", "Einheitlicher Ansprechpartner NRW (Beratung)")
+    p.external("Unternehmen", "Gewerbetreibende und Gründende", "top")
+    p.external("Kommune", "Zuständige Gewerbemeldestelle der Kommune", "bottom")
+    gsp = "Rechtsgrundlage: Verordnung über das Gewerbe-Service-Portal.NRW (GSP.NRW VO) vom 11.12.2018"
+    p.add("Start", "startEvent", "Gewerbeanzeige im Portal abgeschickt", "Lane_Portal", 0, message=True, doc="Rechtsgrundlage: § 14 Abs. 1 GewO; " + gsp + ".")
+    p.add("GwBeratung", "exclusiveGateway", "Beratung gewünscht?", "Lane_Portal", 1)
+    p.add("Beraten", "userTask", "Unternehmen beraten", "Lane_EA", 2, doc="Aufgabe des Einheitlichen Ansprechpartners NRW.")
+    p.add("GwJoin", "exclusiveGateway", "", "Lane_Portal", 3)
+    p.add("Zustaendig", "businessRuleTask", "Zuständige Gewerbemeldestelle ermitteln", "Lane_Portal", 4, doc=gsp + ".")
+    p.add("Weiterleiten", "sendTask", "Anzeige an die Gewerbemeldestelle übermitteln", "Lane_Portal", 5, doc=gsp + "; zuständig für Prüfung und Empfangsbescheinigung bleibt die Kommune (§ 15 Abs. 1 GewO).")
+    p.add("Ende", "endEvent", "Anzeige weitergeleitet", "Lane_Portal", 6)
+    p.chain("Start", "GwBeratung").seq("GwBeratung", "Beraten", "ja").seq("GwBeratung", "GwJoin", "nein").chain("Beraten", "GwJoin", "Zustaendig", "Weiterleiten", "Ende")
+    p.msg("Unternehmen", "Start", "Gewerbeanzeige").msg("Beraten", "Unternehmen", "Beratung").msg("Weiterleiten", "Kommune", "Gewerbeanzeige")
+    return p
+
+
 PROCESSES = {
     "stadt-paderborn/gewerbeanmeldung": gewerbeanmeldung,
     "stadt-bielefeld/gewerbeabmeldung": gewerbeabmeldung,
@@ -541,4 +623,8 @@ PROCESSES = {
     "bezirksregierung-detmold/zuwendungsverfahren": zuwendung,
     "kreis-paderborn/e-akte": eakte,
     "kreis-paderborn/e-signatur": esignatur,
+    "stadt-paderborn/serviceportal": serviceportal_stadt,
+    "kreis-paderborn/serviceportal": serviceportal_kreis,
+    "stadt-delbrueck/lorawan-netz": lorawan,
+    "bezirksregierung-detmold/gewerbe-service-portal": wirtschaftsportal,
 }
