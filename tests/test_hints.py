@@ -11,6 +11,7 @@ from hub.cli import main
 from hub.maturity import maturity
 from hub.store import publish
 from hub.validate import PackageFiles, validate_package
+from hub.validate.codes import CODES
 from hub.validate.hints import HINT_CODES, bpmn_hints, catalogue_hints, evidence_hints, period_end
 from hub.validate.manifest import manifest_from_bytes
 from tests.factory import BPMN, make_catalog, manifest, package_files, write_files
@@ -120,6 +121,7 @@ def test_every_hint_code_is_documented_and_has_a_case():
     docs = DOCS.read_text(encoding="utf-8")
     covered = set(BPMN_CASES) | {"evidence-outcome-before-production", "evidence-since-differs", "evidence-volume-implausible"}
     assert covered == set(HINT_CODES)
+    assert not set(HINT_CODES) & set(CODES)  # a hint code is never also an error code
     for code in HINT_CODES:
         assert f"`{code}`" in docs
 
