@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from hub.api import create_app
-from tests.factory import README, archive, make_services, package_files
+from tests.factory import BPMN, README, archive, make_services, package_files
 from tests.snapshot import snapshot
 
 PROBLEM = "application/problem+json"
@@ -256,6 +256,20 @@ def test_validate_dry_run_lists_all_problems_and_writes_nothing(client, services
     good = client.post("/api/v1/packages/validate", files=upload(package_files(version="2.0.0"))).json()
     assert good == {"valid": True, "problems": [], "id": "stadt-test/testpaket", "version": "2.0.0"}
     assert snapshot(services.catalog.path) == before
+
+
+def test_quality_hints_are_listed_with_severity_and_never_block(client, services):
+    unlabelled = BPMN.replace('<bpmn:endEvent id="End_1" name="Bescheid versandt">', '<bpmn:endEvent id="End_1">')
+    files = package_files(version="2.0.0", files={"prozess/ablauf.bpmn": unlabelled})
+    report = client.post("/api/v1/packages/validate", files=upload(files)).json()
+    assert report["valid"] is True
+    assert [(p["code"], p["severity"]) for p in report["problems"]] == [("bpmn-event-unlabelled", "hint")]
+    published = client.post("/api/v1/packages", files=upload(files, folder="testpaket"), headers=token(services, "stadt-test", "publisher"))
+    assert published.status_code == 201, published.text
+    assert [(h["code"], h["severity"]) for h in published.json()["hints"]] == [("bpmn-event-unlabelled", "hint")]
+    maturity = client.get("/api/v1/packages/stadt-test/testpaket/maturity").json()
+    assert [h["code"] for h in maturity["hints"]] == ["bpmn-event-unlabelled"]
+    assert not next(c for c in maturity["criteria"] if c["id"] == "artefacts-valid")["met"]
 
 
 # -- adoptions and reviews -------------------------------------------------------------------

@@ -17,7 +17,7 @@ from hub.maturity.rules import RULES, Subject
 from hub.model import CriterionResult, Manifest, Maturity
 from hub.store import Catalog
 from hub.store.catalog import iso, package_path
-from hub.store.hints import version_hints
+from hub.store.hints import populations, version_hints
 from hub.store.records import adoptions, reviews
 from hub.store.trees import subtree, tree_files
 
@@ -99,6 +99,7 @@ def maturity_all(
     results = {}
     ids = package_ids if package_ids is not None else (list(manifests) if manifests is not None else catalog.package_ids(ref))
     all_versions = catalog.all_versions(ids[0] if len(ids) == 1 else None)  # one pass over the tags
+    sizes = populations(catalog, ref)
     for package_id in ids:
         tree = subtree(catalog.repo, commit.tree, package_path(package_id))
         if tree is None:
@@ -110,7 +111,7 @@ def maturity_all(
             today=_today(commit),
             adoptions=by_package_adoptions.get(package_id, []),
             review=latest_review.get((package_id, manifest.version)),
-            hints=version_hints(catalog, package_id, commit, manifest, versions=all_versions.get(package_id, [])),
+            hints=version_hints(catalog, package_id, commit, manifest, versions=all_versions.get(package_id, []), sizes=sizes),
         )
         results[package_id] = _result(subject, commit)
     return results

@@ -60,11 +60,19 @@ def other_versions(catalog: Catalog, manifest: Manifest, versions: list[VersionI
     return [m for m in found if m is not None]
 
 
-def population_of(catalog: Catalog, publisher_id: str) -> int | None:
+def _population(publisher: object) -> int | None:
     # the organisation record may carry the number of inhabitants; where it does not, that rule stays silent
-    publisher = catalog.publisher(publisher_id)
-    value = getattr(publisher, "population", None) if publisher is not None else None
+    value = getattr(publisher, "population", None)
     return value if isinstance(value, int) and value > 0 else None
+
+
+def population_of(catalog: Catalog, publisher_id: str) -> int | None:
+    return _population(catalog.publisher(publisher_id))
+
+
+def populations(catalog: Catalog, ref: str | None = None) -> dict[str, int | None]:
+    """Every publisher's number of inhabitants where known, read once for many packages."""
+    return {publisher.id: _population(publisher) for publisher in catalog.publishers(ref)}
 
 
 def publish_hints(catalog: Catalog, manifest: Manifest) -> list[Problem]:
@@ -73,9 +81,14 @@ def publish_hints(catalog: Catalog, manifest: Manifest) -> list[Problem]:
 
 
 def version_hints(
-    catalog: Catalog, package_id: str, commit: pygit2.Commit, manifest: Manifest, *, versions: list[VersionInfo] | None = None
+    catalog: Catalog, package_id: str, commit: pygit2.Commit, manifest: Manifest, *,
+    versions: list[VersionInfo] | None = None, sizes: dict[str, int | None] | None = None,
 ) -> list[Problem]:
-    """Every hint of the version of ``package_id`` in ``commit``'s tree (files and catalogue)."""
+    """Every hint of the version of ``package_id`` in ``commit``'s tree (files and catalogue).
+
+    ``versions`` and ``sizes`` (from :func:`populations`) may be handed in when many packages are evaluated at once.
+    """
     tree = subtree(catalog.repo, commit.tree, package_path(package_id))
     hints = files_hints(catalog.repo, tree, manifest) if tree is not None else []
-    return hints + catalogue_hints(manifest, other_versions(catalog, manifest, versions), population=population_of(catalog, manifest.publisher_id))
+    population = sizes.get(manifest.publisher_id) if sizes is not None else population_of(catalog, manifest.publisher_id)
+    return hints + catalogue_hints(manifest, other_versions(catalog, manifest, versions), population=population)

@@ -142,7 +142,7 @@ def gewerbeummeldung(version: str) -> Process:
 
 
 def terminvergabe(version: str) -> Process:
-    v11, v2, v21 = version >= "1.1.0", version >= "2.0.0", version >= "2.1.0"
+    v11, v2 = version >= "1.1.0", version >= "2.0.0"
     p = Process("Terminvergabe", "Online-Terminvergabe Bürgerbüro", "Stadt Paderborn – Bürgerbüro", NS + "stadt-paderborn/online-terminvergabe",
                 doc=("Querschnittsprozess ohne eigene Verwaltungsleistung, daher ohne FIM-Stammprozess. Handlungsgrundlage: Organisationsentscheidung der Stadt; "
                      "Verarbeitung der Kontaktdaten nach Art. 6 Abs. 1 lit. e DSGVO."))
@@ -169,10 +169,8 @@ def terminvergabe(version: str) -> Process:
     p.add("Aufrufen", "userTask", "Bürgerin oder Bürger am Wartebereich aufrufen" if v2 else "Bürgerin oder Bürger aufrufen", "Lane_Buero", col + 2, doc="Aufruf über das Wartemanagement.")
     p.add("Bearbeiten", "manualTask", "Anliegen bearbeiten", "Lane_Buero", col + 4, doc="Rechtsgrundlage: die der jeweiligen Leistung (z. B. PAuswG, BMG).")
     p.add("Wahrgenommen", "endEvent", "Termin wahrgenommen", "Lane_Buero", col + 5)
-    # 2.0.0 decided the no-show by a timer below the call task; from 2.1.0 the clerk decides at a gateway
-    no_show_lane = "Lane_Buero" if v2 and not v21 else "Lane_System"
-    p.add("Markieren", "serviceTask", "Termin als nicht wahrgenommen markieren", no_show_lane, col + 4, row=1, doc="Statistik für die Terminplanung; keine Sanktion.")
-    p.add("Verfallen", "endEvent", "Termin verfallen", no_show_lane, col + 5, row=1)
+    p.add("Markieren", "serviceTask", "Termin als nicht wahrgenommen markieren", "Lane_System", col + 4, row=1, doc="Statistik für die Terminplanung; keine Sanktion.")
+    p.add("Verfallen", "endEvent", "Termin verfallen", "Lane_System", col + 5, row=1)
     p.chain("Start", "Reservieren")
     if v2:
         p.chain("Reservieren", "Link", "Bestaetigt", "Bestaetigung").chain("Verfallen30", "Freigeben", "NichtBestaetigt")
@@ -184,14 +182,9 @@ def terminvergabe(version: str) -> Process:
         p.msg("Erinnern", "Buerger", "Erinnerung")
     else:
         p.seq("Bestaetigung", "Terminbeginn")
-    p.chain("Terminbeginn", "Aufrufen")
-    if v2 and not v21:
-        # 2.0.0 as published: a timer on the clerk's call task decided the no-show (removed again in 2.1.0)
-        p.add("NichtErschienen", "boundaryEvent", "15 Minuten nach Terminbeginn", "Lane_Buero", col + 2, attached="Aufrufen", timer=("timeDuration", "PT15M"))
-        p.chain("Aufrufen", "Bearbeiten").chain("NichtErschienen", "Markieren")
-    else:
-        p.add("GwErschienen", "exclusiveGateway", "Erschienen?", "Lane_Buero", col + 3)
-        p.chain("Aufrufen", "GwErschienen").seq("GwErschienen", "Bearbeiten", "ja").seq("GwErschienen", "Markieren", "nein")
+    # whether someone came is the clerk's decision (after the Karenz of the configuration), not a timer on the clerk's task
+    p.add("GwErschienen", "exclusiveGateway", "Erschienen?", "Lane_Buero", col + 3)
+    p.chain("Terminbeginn", "Aufrufen", "GwErschienen").seq("GwErschienen", "Bearbeiten", "ja").seq("GwErschienen", "Markieren", "nein")
     p.seq("Bearbeiten", "Wahrgenommen").seq("Markieren", "Verfallen")
     p.msg("Buerger", "Start", "Terminwunsch").msg("Bestaetigung", "Buerger", "Terminbestätigung")
     return p
