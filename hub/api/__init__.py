@@ -18,7 +18,7 @@ from hub.api.controllers.packages import PackageController
 from hub.api.problems import encoding_error_handler, hub_error_handler, http_error_handler, internal_error_handler
 from hub.config import HubConfig
 from hub.errors import HubError
-from hub.federation.routes import FederationController
+from hub.api.controllers.federation import FederationController
 from hub.services import Services
 
 def create_app(services: Services | None = None, *, config: HubConfig | None = None) -> Litestar:

@@ -22,7 +22,7 @@ from hub.adopt.transport import local_path
 from hub.adopt.upstream import upstream_diff, upstream_merge, upstream_status
 from hub.errors import BadRequest
 from hub.usecases import adoptions
-from hub.cliutil import catalog_path, open_catalog, print_json, split_ref
+from hub.cli.util import catalog_path, open_catalog, print_json, split_ref
 
 EXIT_OK = 0
 

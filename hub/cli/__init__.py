@@ -14,16 +14,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
-from hub.adopt import commands as adopt_commands
-from hub.cliutil import data_dir, open_catalog, open_services, print_json, print_problems, split_ref
+from hub.cli import adopt as adopt_commands
+from hub.cli.util import data_dir, open_catalog, open_services, print_json, print_problems, split_ref
 from hub.config import HubConfig
-from hub.federation import commands as federation
+from hub.cli import federation
 from hub.maturity import maturity
 from hub.maturity.reports import adoption_report, history_report, history_rows, maturity_report, to_csv
 from hub.errors import BadRequest, HubError, problem_details
 from hub.model import Problem
 from hub.settings import environment
-from hub.terminal import EXIT_BROKEN_PIPE, safe_output, silence_stdout
+from hub.cli.terminal import EXIT_BROKEN_PIPE, safe_output, silence_stdout
 from hub.tokens import ROLES
 from hub.usecases import adoptions, catalogue, reviews, tokens
 from hub.usecases.publish import publish_folder

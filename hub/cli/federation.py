@@ -25,7 +25,7 @@ from hub.federation.model import FeedbackItem, HarvestReport, Refused, SourceSta
 from hub.federation.publiccode import DEFAULT_BASE_URL, PUBLICCODE_FILES, export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report
 from hub.federation.sources import SOURCES_FILE, get_source, load_sources
-from hub.cliutil import open_catalog, open_services, print_json, print_problems, split_ref
+from hub.cli.util import open_catalog, open_services, print_json, print_problems, split_ref
 from hub.usecases import harvest as harvesting
 from hub.usecases import sources as source_list
 from hub.settings import environment
