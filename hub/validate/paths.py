@@ -21,7 +21,7 @@ def safe_relpath(path: str) -> str | None:
     if any(ord(ch) < 32 or ch == "\x7f" for ch in path):
         return None
     parts = [p for p in path.split("/") if p not in ("", ".")]
-    if not parts or ".." in parts:
+    if not parts or ".." in parts or _DRIVE.match(parts[0]):  # "./C:" would normalise to a drive
         return None
     return "/".join(parts)
 
