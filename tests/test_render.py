@@ -23,6 +23,7 @@ from lxml import etree
 from hub.render.bpmn_svg import render_bpmn_svg
 from hub.render.form_preview import render_form_preview
 from hub.resources import catalog_dir
+from hub.store.catalog import version_key
 from hub.validate.bpmn import BPMN_NS, DC_NS, DI_NS, FLOW_NODES, check_bpmn, parse_bpmn
 from tests.factory import BPMN, FORM
 
@@ -31,7 +32,6 @@ S = {"s": SVG}
 PACKAGES = catalog_dir() / "packages"
 BPMN_FILES = sorted(p for folder in PACKAGES.glob("*/*") for p in folder.rglob("*.bpmn"))
 FORM_FILES = sorted(PACKAGES.glob("*/*/formulare/*.schema.json"))
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "render"
 TASK_TYPES = {"task", "userTask", "serviceTask", "sendTask", "receiveTask", "manualTask", "businessRuleTask", "scriptTask"}
 
 
@@ -678,25 +678,23 @@ def test_the_input_schema_is_not_changed():
 # --------------------------------------------------------------------------- artefacts to look at
 
 
-def test_write_gewerbeanmeldung_renderings_for_people_to_look_at():
-    folder = PACKAGES / "stadt-paderborn" / "gewerbeanmeldung@2.0.0"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    css_path = Path(__file__).resolve().parents[1] / "site" / "assets" / "render.css"
-    css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
-    pieces = []
-    for path in sorted(folder.rglob("*.bpmn")):
-        svg = render_bpmn_svg(path.read_bytes())
-        (ARTIFACTS / f"gewerbeanmeldung-2.0.0-{path.stem}.svg").write_text(svg, encoding="utf-8")
-        pieces.append(f'<figure class="bpmn-figure">{svg}</figure>')
-    for path in sorted(folder.glob("formulare/*.schema.json")):
-        html = render_form_preview(json.loads(path.read_text(encoding="utf-8")), form_id=path.name.removesuffix(".schema.json"))
-        (ARTIFACTS / f"gewerbeanmeldung-2.0.0-{path.name.removesuffix('.schema.json')}.html").write_text(html, encoding="utf-8")
-        pieces.append(html)
-    page = ("<!doctype html>\n<html lang=\"de\"><head><meta charset=\"utf-8\"><title>Gewerbeanmeldung 2.0.0 – Vorschau</title>"
-            f"<style>{css}</style></head><body>\n" + "\n".join(pieces) + "\n</body></html>\n")
-    (ARTIFACTS / "gewerbeanmeldung-2.0.0.html").write_text(page, encoding="utf-8")
-    assert len(pieces) == 2
-    lxml.html.document_fromstring(page)
+def test_the_seed_gewerbeanmeldung_renders_every_task_and_field():
+    """The newest seed version: every named flow node of every diagram is drawn, every field of every form is shown."""
+    folder = max(PACKAGES.glob("stadt-paderborn/gewerbeanmeldung@*"), key=lambda p: version_key(p.name.split("@")[1]))
+    diagrams = sorted(folder.rglob("*.bpmn"))
+    forms = sorted(folder.glob("formulare/*.schema.json"))
+    assert diagrams and forms
+    for path in diagrams:
+        svg = _parse_svg(render_bpmn_svg(path.read_bytes()))
+        drawn = " ".join(" ".join(t.itertext()) for t in svg.iter("{*}text"))
+        names = [el.get("name") for el in etree.parse(str(path)).iter() if el.get("name") and etree.QName(el).localname.endswith(("Task", "task", "Event"))]
+        assert names and all(all(word in drawn for word in name.split()) for name in names), path.name
+    for path in forms:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        page = lxml.html.fragment_fromstring(render_form_preview(schema, form_id=path.stem), create_parent="div")
+        shown = " ".join(page.itertext())
+        titles = [prop["title"] for prop in schema.get("properties", {}).values() if isinstance(prop, dict) and "title" in prop]
+        assert titles and all(title in shown for title in titles), path.name
 
 
 def test_referenced_schema_with_non_object_properties_does_not_crash():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import subprocess
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -20,7 +21,7 @@ from hub.validate import PackageFiles
 from tests.browser import launch, serve_directory
 from tests.factory import package_files
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "site"
+ARTIFACTS = Path(tempfile.mkdtemp(prefix="transferhub-site-shots-"))  # screenshots to look at; never into the repository
 PREFIX = "/unter/einem/pfad"  # the site must work below any path prefix
 
 
