@@ -9,6 +9,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
+from hub.api.requesterrors import request_problems
 from hub.errors import PROBLEM_TYPE_BASE, HubError, problem_details
 from hub.model import Base, Problem
 
@@ -77,16 +78,16 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response[dict[st
     status = exc.status_code
     code, title, detail = _HTTP.get(status, ("http-error", "Fehler", "Die Anfrage konnte nicht bearbeitet werden."))
     body: dict[str, Any] = {"type": PROBLEM_TYPE_BASE + code, "title": title, "status": status, "detail": detail, "code": code, "instance": request.url.path}
+    problems = request_problems(request, exc) if status == 400 else []
     if isinstance(exc, ValidationException):
         body["code"] = "invalid-parameters"
         body["type"] = PROBLEM_TYPE_BASE + "invalid-parameters"
-        body["title"] = "Ungültige Parameter"
-        body["detail"] = "Mindestens ein Parameter der Anfrage hat keinen gültigen Wert."
-        body["problems"] = [
-            {"code": "invalid-parameter", "file": "(Anfrage)", "pointer": f"/{item.get('key', '')}", "message": f"Der Parameter „{item.get('key', '')}“ ist ungültig."}
-            for item in (exc.extra if isinstance(exc.extra, list) else [])
-            if isinstance(item, dict)
-        ]
+        body["title"] = "Ungültige Angaben"
+        body["detail"] = "Mindestens eine Angabe der Anfrage (Feld im Rumpf oder Parameter) hat keinen gültigen Wert; „problems“ nennt Feld, Regel und Wert."
+    elif problems:
+        body["detail"] = "Der Rumpf der Anfrage ist nicht lesbar; „problems“ nennt die Stelle."
+    if problems:
+        body["problems"] = problems
     if status >= 500:
         log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
     return problem_response(body, dict(exc.headers or {}) or None)

@@ -12,6 +12,7 @@ import re
 from lxml import etree
 
 from hub.model import Problem
+from hub.validate.parsererrors import xml_message
 
 MAX_BPMN_BYTES = 5 * 1024 * 1024
 
@@ -63,7 +64,7 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
     try:
         root = parse_bpmn(data)
     except etree.XMLSyntaxError as exc:
-        return [problem("bpmn-syntax", f"Kein wohlgeformtes XML: {exc.msg}.", exc.lineno)]
+        return [problem("bpmn-syntax", xml_message(exc), exc.lineno)]
     if root.tag != _q(BPMN_NS, "definitions"):
         return [problem("bpmn-namespace", f"Das Wurzelelement muss „definitions“ im Namensraum {BPMN_NS} sein, gefunden: „{etree.QName(root).localname}“ ({etree.QName(root).namespace or 'ohne Namensraum'}).", root.sourceline)]
 
@@ -125,7 +126,8 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
         edges.add(edge.get("bpmnElement", ""))
         points = [p for p in edge.findall(_q(DI_NS, "waypoint")) if _is_number(p.get("x")) and _is_number(p.get("y"))]
         if len(points) < 2:
-            problems.append(problem("bpmn-edge-waypoints", f"Die Kante für „{edge.get('bpmnElement')}“ hat {len(points)} gültige Wegpunkte; nötig sind mindestens zwei.", edge.sourceline))
+            found = "keinen gültigen Wegpunkt" if not points else "nur einen gültigen Wegpunkt"
+            problems.append(problem("bpmn-edge-waypoints", f"Die Kante für „{edge.get('bpmnElement')}“ hat {found}; nötig sind mindestens zwei.", edge.sourceline))
     for node in drawn:
         if node.get("id") not in shapes:
             problems.append(problem("bpmn-missing-shape", f"„{_label(node)}“ ({etree.QName(node).localname}) hat keine Form im Diagramm (bpmndi:BPMNShape).", node.sourceline))

@@ -94,6 +94,10 @@ WORKFLOW_CODES: dict[str, str] = {
     # updating an adopted package (hub upstream merge)
     "worktree-dirty": "Im übernommenen Repository gibt es nicht committete Änderungen; zusammengeführt wird nur ein sauberer Stand.",
     "merge-conflict": "Lokale und neue Änderungen betreffen dieselbe Stelle einer Datei.",
+    # API requests refused before anything happens (hub/api/requesterrors.py)
+    "request-body-syntax": "Der Rumpf einer API-Anfrage ist kein lesbares JSON (mit Zeile und Spalte) oder kein gültiges multipart/form-data.",
+    "request-body-invalid": "Ein Feld im Rumpf einer API-Anfrage fehlt, ist nicht vorgesehen oder verletzt seine Regel (Art, Wertebereich, Länge, Muster, erlaubte Werte).",
+    "invalid-parameter": "Ein Parameter der Adresse einer API-Anfrage (Abfrage oder Pfad) verletzt seine Regel.",
 }
 
 CODES: dict[str, str] = {**PACKAGE_CODES, **WORKFLOW_CODES}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from hub.validate.parsererrors import json_message
 from hub.validate.yamlsafe import YamlError, load_yaml
 
 
@@ -20,7 +21,7 @@ def load_json(data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise SyntaxProblem(f"Die Datei ist nicht UTF-8-kodiert (Byte {exc.start}).", None) from None
     except json.JSONDecodeError as exc:
-        raise SyntaxProblem(f"Kein gültiges JSON: {exc.msg} (Spalte {exc.colno}).", exc.lineno) from None
+        raise SyntaxProblem(json_message(exc.msg, exc.lineno, exc.colno), exc.lineno) from None
 
 
 def load_document(data: bytes, fmt: str) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
-
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -37,7 +37,8 @@ def pointer(parts: Iterable[str | int]) -> str:
 
 
 def _show(value: Any, limit: int = 60) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    # JSON notation (null, true, [1, 2]) rather than Python's repr: that is what people typed
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -78,6 +79,9 @@ def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
         return [(path + [name], f"Das Feld „{name}“ ist hier nicht vorgesehen; Tippfehler?") for name in extra]
     if kw == "type":
         wanted = expected if isinstance(expected, list) else [expected]
+        if wanted == ["object"] and isinstance(instance, str) and "de" in (error.schema.get("properties") or {}) and path:
+            name = path[-1]
+            return [(path, f"Der Text gehört unter „de:“ (Deutsch; Englisch optional unter „en:“): „{name}:“, darunter eingerückt „de: {_show(instance, 30)}“.")]
         names = " oder ".join(_TYPES.get(t, t) for t in wanted)
         tip = ""
         if "string" in wanted and isinstance(instance, (int, float)) and not isinstance(instance, bool):

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from hub.validate.parsererrors import yaml_message
+
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -63,12 +65,8 @@ def load_yaml(data: bytes) -> YamlDocument:
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise YamlError(f"YAML-Syntaxfehler: {exc.problem or exc.context}.", line) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML-Fehler: {exc}.", None) from None
+        raise YamlError(*yaml_message(exc)) from None
     finally:
         loader.dispose()
     return YamlDocument(value, node)
