@@ -15,19 +15,18 @@ from pathlib import Path
 
 
 from hub.cli import adopt as adopt_commands
+from hub.cli import package as package_commands
 from hub.cli.util import data_dir, open_catalog, open_services, print_json, print_problems, split_ref
 from hub.config import HubConfig
 from hub.cli import federation
 from hub.maturity import maturity
 from hub.maturity.reports import adoption_report, history_report, history_rows, maturity_report, to_csv
 from hub.errors import BadRequest, HubError, problem_details
-from hub.model import Problem
 from hub.settings import environment
 from hub.cli.terminal import EXIT_BROKEN_PIPE, safe_output, silence_stdout
 from hub.tokens import ROLES
 from hub.usecases import adoptions, catalogue, reviews, tokens
 from hub.usecases.publish import publish_folder
-from hub.validate import PackageFiles, validate_package
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 5
 
@@ -59,8 +58,7 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="Ausgabe als JSON")
         return p
 
-    p = command("validate", cmd_validate, "Pakete prüfen, ohne etwas zu schreiben; meldet alle Probleme.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="Paketordner")
+    package_commands.register(sub, command)  # validate and new: the package-folder commands
     command("init", cmd_init, "Datenrepository anlegen und aus dem eingebetteten Katalog befüllen.")
     p = command("publish", cmd_publish, "Eine Paketversion prüfen und veröffentlichen.")
     p.add_argument("path", metavar="PATH", help="Paketordner")
@@ -156,28 +154,6 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 # -- commands ------------------------------------------------------------------------------
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    reports = []
-    for path in args.paths:
-        folder = Path(path)
-        if not folder.is_dir():
-            problems = [Problem(code="manifest-missing", file=str(folder), message=f"„{folder}“ ist kein Ordner.")]
-        else:
-            problems = validate_package(PackageFiles.from_folder(folder)).problems
-        errors = [p for p in problems if not p.is_hint]
-        reports.append({"path": str(path), "valid": not errors, "problems": [{**p.to_dict(), "severity": p.severity} for p in problems]})
-        if not args.json:
-            hints = len(problems) - len(errors)
-            if errors:
-                print(f"✗ {path}: {len(errors)} Problem(e)" + (f", {hints} Hinweis(e)" if hints else ""))
-            else:
-                print(f"✓ {path}: gültig" + (f", {hints} Hinweis(e) zur Qualität" if hints else ""))
-            print_problems(problems, sys.stdout)
-    if args.json:
-        print_json(reports)
-    return EXIT_OK if all(r["valid"] for r in reports) else EXIT_INVALID
 
 
 def cmd_init(args: argparse.Namespace) -> int:

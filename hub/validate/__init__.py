@@ -21,6 +21,7 @@ from hub.validate.hints import package_hints
 from hub.validate.manifest import MANIFEST, check_manifest, parse_manifest
 from hub.validate.markdown import check_markdown_links
 from hub.validate.paths import safe_relpath
+from hub.validate.yamlsafe import YamlDocument
 
 __all__ = ["PackageFiles", "ValidationResult", "validate_package"]
 
@@ -59,6 +60,7 @@ def validate_package(package: PackageFiles, *, expected_id: str | None = None) -
     unreadable = {p.file for p in package.problems}  # too large, a link …: already reported
 
     manifest: Manifest | None = None
+    doc: YamlDocument | None = None
     data: dict[str, Any] = {}
     manifest_problems: list[Problem] = []
     if MANIFEST not in files:
@@ -84,7 +86,21 @@ def validate_package(package: PackageFiles, *, expected_id: str | None = None) -
     valid = not any(p.severity == "error" for p in problems)
     if manifest is not None:
         problems.extend(package_hints(manifest, files))
+    problems = _with_manifest_lines(problems, doc)
     return ValidationResult(manifest if valid else None, problems)
+
+
+def _with_manifest_lines(problems: list[Problem], doc: YamlDocument | None) -> list[Problem]:
+    """Give every problem placed in hub.yaml by pointer its line too: editors and merge requests show lines."""
+    if doc is None:
+        return problems
+    placed = []
+    for problem in problems:
+        if problem.file == MANIFEST and problem.line is None and problem.pointer:
+            parts = [int(p) if p.isdigit() else p.replace("~1", "/").replace("~0", "~") for p in problem.pointer.split("/")[1:]]
+            problem = msgspec.structs.replace(problem, line=doc.line_of(parts))
+        placed.append(problem)
+    return placed
 
 
 def _has_problem(faulty: set[str], where: str) -> bool:
