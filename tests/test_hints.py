@@ -153,5 +153,5 @@ def test_cli_shows_hints_as_hinweis_and_stays_valid(tmp_path, capsys):
     write_files(folder, package_files(files={"prozess/ablauf.bpmn": UNLABELLED}))
     assert main(["validate", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "gültig, 1 Hinweis(e) zur Qualität" in out
+    assert "gültig, 1 Hinweis zur Qualität" in out
     assert "Hinweis: prozess/ablauf.bpmn:" in out and "[bpmn-event-unlabelled]" in out
