@@ -10,10 +10,10 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from hub.cli import main
-from hub.validate.skeleton import themenfelder
 from hub.schemas import PACKAGE_SCHEMA_ID
 from hub.validate import PackageFiles, validate_package
 from hub.validate.bpmn import check_bpmn
+from hub.validate.skeleton import themenfelder
 from tests.factory import make_package
 
 GITLAB_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gitlab-code-quality.schema.json").read_text())

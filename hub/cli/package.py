@@ -16,9 +16,9 @@ from typing import Any
 from hub.cli.util import print_json, print_problems
 from hub.errors import BadRequest
 from hub.model import Problem
-from hub.validate.skeleton import CI_FILE, DEFAULT_LICENSE, PLACEHOLDER_EMAIL, NewPackage, default_publisher_name, skeleton, themenfelder
 from hub.validate import PackageFiles, validate_package
 from hub.validate.reportformats import gitlab_report, sarif_report
+from hub.validate.skeleton import CI_FILE, DEFAULT_LICENSE, PLACEHOLDER_EMAIL, NewPackage, default_publisher_name, skeleton, themenfelder
 
 EXIT_OK, EXIT_INVALID = 0, 1
 Command = Callable[..., argparse.ArgumentParser]
