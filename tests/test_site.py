@@ -208,7 +208,7 @@ def test_incremental_build_rewrites_only_what_a_publish_affects(tmp_path):
     again = build_site(catalog, out)
     written = set(again.written)
     assert "pakete/stadt-paderborn/neues-paket/index.html" in written
-    assert {"index.html", "suche/index.json", "pakete/index.html", "herausgeber/stadt-paderborn/index.html", "feed.atom"} <= written
+    assert {"index.html", "suche/index.json.gz", "pakete/index.html", "herausgeber/stadt-paderborn/index.html", "feed.atom"} <= written
     untouched = {p for p in first.written if p.count("/") >= 3 and p.startswith("pakete/stadt-") and "neues-paket" not in p}
     assert untouched and not (untouched & written), sorted(untouched & written)[:5]
 

@@ -16,6 +16,7 @@ from hub.api.controllers.git import git_file
 from hub.api.controllers.maturity import MaturityController, ReportController
 from hub.api.controllers.packages import PackageController
 from hub.api.problems import encoding_error_handler, hub_error_handler, http_error_handler, internal_error_handler
+from hub.api.rawquery import percent_encode_raw_bytes
 from hub.config import HubConfig
 from hub.errors import HubError
 from hub.api.controllers.federation import FederationController
@@ -46,6 +47,7 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
             Exception: internal_error_handler,
         },
         request_max_body_size=services.config.max_upload_bytes,
+        middleware=[percent_encode_raw_bytes],
         openapi_config=OpenAPIConfig(
             title="Transferhub API",
             version=__version__,

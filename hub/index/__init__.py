@@ -1,4 +1,4 @@
-"""Search and facets over one catalogue commit, in an embedded SQLite FTS5 file.
+"""Search and facets over one catalogue commit, in an embedded SQLite file.
 
     index = Index(data_dir / "index.sqlite")
     index.sync(catalog)                      # reused / updated n packages / rebuilt

@@ -11,7 +11,7 @@ import msgspec
 from hub.errors import BadRequest
 
 # the types of each order's key (after the sort's name): it ends with the package id, except for
-# relevance, whose key is the bm25 score and the rowid (scores change with every sync anyway)
+# relevance, whose key is the rank and the place in the tie order (both change with every sync anyway)
 KEY_TYPES: dict[str, tuple[type, ...]] = {
     "relevance": (float, int),
     "name": (str, str),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from hub.index.text import analyze, compound_parts, fold
+from hub.index.text import FIELD_BITS, analyze, fold
 from hub.model import Manifest
 
 # one-word German labels of the facets' coded values (the schema's descriptions, shortened)
@@ -33,7 +33,8 @@ _json = msgspec.json.Encoder()
 class Document:
     id: str
     columns: dict[str, object]
-    fts: dict[str, str]
+    terms: dict[str, int]
+    """Every index term of the package with the mask of the fields it occurs in (``text.FIELD_BITS``)."""
     facets: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -91,17 +92,13 @@ def document(manifest: Manifest, *, publisher_name: str, updated: str, updated_t
         *(a.title for a in m.artefacts),
         *(a.description for a in m.artefacts),
     )
-    fts = {
-        "pid": m.id,
-        "name": " ".join(name),
-        "keywords": " ".join(keywords),
-        "summary": " ".join(summary),
-        "body": " ".join(body),
-        "extra": " ".join(extra),
-        "parts": " ".join(compound_parts(dict.fromkeys(name + keywords + _terms(m.summary.de) + classification))),
-    }
+    terms: dict[str, int] = {}
+    for field_name, found in (("name", name), ("keywords", keywords), ("summary", summary), ("extra", extra), ("body", body)):
+        bit = FIELD_BITS[field_name]
+        for term in found:
+            terms[term] = terms.get(term, 0) | bit
     facets = [("themenfeld", c.themenfeld), ("publisher", m.publisher_id), ("license", m.license), ("status", m.status.development)]
     facets += [("leika", key) for key in dict.fromkeys(c.leika)]
     facets += [("artefact_kind", kind) for kind in kinds]
     facets.append(("maturity_level", maturity_value(maturity_level)))
-    return Document(id=m.id, columns=columns, fts=fts, facets=facets)
+    return Document(id=m.id, columns=columns, terms=terms, facets=facets)

@@ -1,4 +1,4 @@
-"""The search index: one SQLite file (FTS5) that reflects one catalogue commit.
+"""The search index: one SQLite file that reflects one catalogue commit.
 
 ``Index.sync(catalog)`` brings it to the catalogue's HEAD — reusing it when the commit is
 the same, updating only the packages whose ``packages/<publisher>/<slug>`` tree (or whose
@@ -20,7 +20,7 @@ import sqlite3
 import threading
 import time
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
@@ -34,8 +34,8 @@ from hub.index.cursor import decode_cursor, encode_cursor
 from hub.index.documents import Document, document, maturity_value
 from hub.index.facets import FACETS, ORDERED_FACETS, Snapshot, bits_of
 from hub.index.results import FacetValue, SearchHit, SearchResult, SyncReport
-from hub.index.schema import COLUMNS, DDL, FTS_COLUMNS, SCHEMA_VERSION, TABLES
-from hub.index.text import match_expression, query_terms
+from hub.index.schema import COLUMNS, DDL, SCHEMA_VERSION, TABLES
+from hub.index.text import EXACT, MASK_POINTS, PREFIX, PREFIX_MIN, TYPO, match_quality, query_terms, rank_key
 from hub.store.catalog import TAG_PREFIX, Catalog, iso, tag_name
 from hub.store.trees import subtree
 from hub.validate.manifest import manifest_from_bytes
@@ -63,8 +63,8 @@ class Index:
 
     def __init__(self, path: str | os.PathLike[str], *, text_cache_rows: int = 1_000_000) -> None:
         """Open (or create) the index file. ``text_cache_rows`` bounds the cache of text matches
-        (ranked rows over all cached queries, 16 bytes each; 0 turns it off): paging and refining
-        the filters of one query then skip FTS5 and bm25."""
+        (ranked rows over all cached queries, 32 bytes each; 0 turns it off): paging and refining
+        the filters of one query then skip matching and scoring."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
@@ -72,6 +72,7 @@ class Index:
         self._connections: list[sqlite3.Connection] = []
         self._snapshot: Snapshot | None = None
         self._matches = _MatchCache(text_cache_rows)
+        self._vocabulary: tuple[int, list[str]] | None = None
         self._ensure_schema(self._conn())
 
     # -- connections and schema ------------------------------------------------------------
@@ -219,9 +220,8 @@ class Index:
                 docs.append(doc)
         rowids = range(1, len(docs) + 1)
         conn.executemany(_INSERT_PACKAGE_ROWID, ([rowid, *d.columns.values()] for rowid, d in zip(rowids, docs)))
-        conn.executemany(_INSERT_FTS, ([rowid, *d.fts.values()] for rowid, d in zip(rowids, docs)))
+        conn.executemany(_INSERT_POSTING, ((term, rowid, mask) for rowid, d in zip(rowids, docs) for term, mask in d.terms.items()))
         conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs) for facet, value in d.facets))
-        conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
         return SyncReport(action="rebuilt", commit=str(head.id), indexed=[d.id for d in docs], skipped=skipped, reason=reason, maturity_error=problem)
 
     def _update(self, conn: sqlite3.Connection, generation: int, catalog: Catalog, old: pygit2.Commit, head: pygit2.Commit, maturity: MaturityProvider | None) -> SyncReport:
@@ -262,7 +262,7 @@ class Index:
                 else:
                     rowid = conn.execute(_INSERT_PACKAGE, list(doc.columns.values())).lastrowid
                     touched.append(rowid)
-                conn.execute(_INSERT_FTS, [rowid, *doc.fts.values()])
+                conn.executemany(_INSERT_POSTING, ((term, rowid, mask) for term, mask in doc.terms.items()))
                 conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for facet, value in doc.facets))
                 indexed.append(package_id)
             elif row is not None:
@@ -287,7 +287,7 @@ class Index:
         ``filters`` maps a facet (see :data:`hub.index.facets.FACETS`) to values: AND across
         facets, OR within one. Facet counts are disjunctive: each facet is counted under the
         query and the *other* facets' filters, so a selected value's siblings keep their counts.
-        ``sort``: ``relevance`` (bm25; without text: as ``maturity``), ``name``, ``updated``
+        ``sort``: ``relevance`` (the points of :mod:`hub.index.text`, typo hits last; without text: as ``maturity``), ``name``, ``updated``
         (newest first), ``maturity`` (highest first, unknown last, then newest).
         ``cursor``: ``next_cursor`` of the previous page. Raises :class:`BadRequest` for an
         unknown sort or facet, a limit outside 1..100 or a cursor that is not ours.
@@ -298,8 +298,7 @@ class Index:
             raise BadRequest(f"Die Seitengröße muss zwischen 1 und {MAX_LIMIT} liegen, nicht „{limit}“.")
         wanted = _filters(filters)
         terms = query_terms(query) if query else []
-        expression = match_expression(terms)
-        effective = sort if sort != "relevance" or expression else "maturity"
+        effective = sort if sort != "relevance" or terms else "maturity"
         after = decode_cursor(cursor, effective) if cursor else None
 
         conn = self._conn()
@@ -309,8 +308,8 @@ class Index:
             filter_bits = {facet: snap.value_bits(facet, values) for facet, values in wanted.items()}
             match: _Match | None = None
             text_bits: int | None = None
-            if expression is not None:
-                match = self._match(conn, snap, expression, ranked=effective == "relevance")
+            if terms:
+                match = self._match(conn, snap, terms)
                 text_bits = match.bits
             selected = text_bits
             for bits in filter_bits.values():
@@ -320,11 +319,11 @@ class Index:
 
             scores: dict[int, float] = {}
             if effective == "relevance":
-                assert match is not None and match.ranked
+                assert match is not None
                 page, more = _ranked_page(match, selected if filter_bits else None, after, limit, snap.nbytes)
-                keys = [(rank, rowid) for rowid, rank in page]
-                scores = {rowid: -rank for rowid, rank in page}
-                rowids = [rowid for rowid, _ in page]
+                keys = [(float(rank), tie) for _, rank, tie, _ in page]
+                scores = {rowid: float(points) for rowid, _, _, points in page}
+                rowids = [rowid for rowid, _, _, _ in page]
             else:
                 rows, more = snap.page(effective, selected, after, limit)
                 keys = [row[1:] for row in rows]
@@ -363,25 +362,63 @@ class Index:
             self._snapshot = fresh
         return fresh
 
-    def _match(self, conn: sqlite3.Connection, snap: Snapshot, expression: str, *, ranked: bool) -> _Match:
-        """The packages matching an FTS5 expression (as a bitset), and ranked by bm25 when asked."""
-        key = (snap.generation, expression)
+    def _match(self, conn: sqlite3.Connection, snap: Snapshot, terms: list[tuple[str, bool]]) -> _Match:
+        """The packages matching every query term, ranked as :mod:`hub.index.text` defines (search.js too)."""
+        key = (snap.generation, "\x00".join(f"{term}{'~' if typo else ''}" for term, typo in terms))
         match = self._matches.get(key)
-        if match is not None and (match.ranked or not ranked):
+        if match is not None:
             return match
-        if ranked:
-            # "ORDER BY rank, rowid" lets SQLite's sorter run bm25 once per row (FTS5's own
-            # "ORDER BY rank" evaluates it twice), and gives ties a fixed order for cursors
-            rows = conn.execute("SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rank, rowid", (expression,)).fetchall()
-            rowids = array("q", [row[0] for row in rows])
-            match = _Match(bits_of(rowids, snap.nbytes), rowids, array("d", [row[1] for row in rows]))
-            size = len(rows)
-        else:
-            found = [row[0] for row in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))]
-            match = _Match(bits_of(found, snap.nbytes))
-            size = 1 + len(found) // 16  # a bitset of the match: small next to ranked rows
-        self._matches.put(key, match, size)
+        vocabulary = self._terms(conn, snap.generation)
+        found: dict[int, tuple[int, int]] | None = None  # rowid -> (points, typo-only terms)
+        for term, typo in terms:
+            exact: dict[int, int] = {}  # rowid -> best points of exact, prefix and part matches
+            near: dict[int, int] = {}  # rowid -> best points of typo matches
+            for candidate, quality in _matching_terms(vocabulary, term, typo):
+                best = near if quality == TYPO else exact
+                for pkg, mask in conn.execute("SELECT pkg, mask FROM postings WHERE term = ?", (candidate,)):
+                    points = MASK_POINTS[mask] * quality
+                    if points > best.get(pkg, 0):
+                        best[pkg] = points
+            step: dict[int, tuple[int, int]] = {}
+            for pkg in exact.keys() | near.keys():
+                if found is not None and pkg not in found:
+                    continue
+                points, typos = found[pkg] if found is not None else (0, 0)
+                step[pkg] = (points + exact[pkg], typos) if pkg in exact else (points + near[pkg], typos + 1)
+            found = step
+            if not found:
+                break
+        position = snap.position("maturity")
+        ranked = sorted((rank_key(typos, points), position.get(pkg, len(position)), pkg, points) for pkg, (points, typos) in (found or {}).items())
+        match = _Match(
+            bits_of((row[2] for row in ranked), snap.nbytes),
+            array("q", [row[2] for row in ranked]),
+            array("q", [row[0] for row in ranked]),
+            array("q", [row[1] for row in ranked]),
+            array("q", [row[3] for row in ranked]),
+        )
+        self._matches.put(key, match, len(ranked))
         return match
+
+    def _terms(self, conn: sqlite3.Connection, generation: int) -> list[str]:
+        """Every indexed term, sorted; kept per generation and patched with the terms of changed rows
+        (a term whose last package went stays listed: its postings are simply empty)."""
+        with self._lock:
+            cached = self._vocabulary
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+            terms: list[str] | None = None
+            if cached is not None and cached[0] < generation and cached[0] >= int(_meta(conn, "log_from") or generation):
+                changed = "SELECT DISTINCT pkg FROM changes WHERE generation > ? AND generation <= ?"
+                rowids = sorted({r for (r,) in conn.execute(changed, (cached[0], generation))})
+                if len(rowids) <= PATCH_LIMIT:
+                    marks = ",".join("?" * len(rowids))
+                    fresh = {t for (t,) in conn.execute(f"SELECT DISTINCT term FROM postings WHERE pkg IN ({marks})", rowids)} if rowids else set()
+                    terms = sorted(fresh.union(cached[1])) if fresh - set(cached[1]) else cached[1]
+            if terms is None:
+                terms = [t for (t,) in conn.execute("SELECT DISTINCT term FROM postings ORDER BY term")]
+            self._vocabulary = (generation, terms)
+            return terms
 
     def _hits(self, conn: sqlite3.Connection, rowids: list[int], scores: dict[int, float]) -> list[SearchHit]:
         if not rowids:
@@ -402,18 +439,17 @@ class Index:
 
 
 class _Match:
-    """A text match: its packages as a bitset; ranked: rowids and bm25 in (bm25, rowid) order."""
+    """A text match: its packages as a bitset, and in rank order each one's rowid, rank
+    (:func:`hub.index.text.rank_key`), place in the tie order and points."""
 
-    __slots__ = ("bits", "rowids", "ranks")
+    __slots__ = ("bits", "rowids", "ranks", "ties", "points")
 
-    def __init__(self, bits: int, rowids: array | None = None, ranks: array | None = None) -> None:
+    def __init__(self, bits: int, rowids: array, ranks: array, ties: array, points: array) -> None:
         self.bits = bits
         self.rowids = rowids
         self.ranks = ranks
-
-    @property
-    def ranked(self) -> bool:
-        return self.ranks is not None
+        self.ties = ties
+        self.points = points
 
 
 class _MatchCache:
@@ -587,7 +623,7 @@ def _commit_or_none(repo: pygit2.Repository, commit_id: str | None) -> pygit2.Co
 _INSERT_PACKAGE_ROWID = f"INSERT INTO packages (rowid, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
 _INSERT_PACKAGE = f"INSERT INTO packages ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 _UPDATE_PACKAGE = f"UPDATE packages SET {', '.join(f'{c} = ?' for c in COLUMNS)} WHERE rowid = ?"
-_INSERT_FTS = f"INSERT INTO fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES ({', '.join('?' * (len(FTS_COLUMNS) + 1))})"
+_INSERT_POSTING = "INSERT INTO postings (term, pkg, mask) VALUES (?, ?, ?)"
 _INSERT_VALUE = "INSERT OR IGNORE INTO package_values (facet, value, pkg) VALUES (?, ?, ?)"
 
 
@@ -631,7 +667,7 @@ def _recreate(conn: sqlite3.Connection, generation: int) -> None:
 
 
 def _delete(conn: sqlite3.Connection, rowid: int, *, keep_package: bool) -> None:
-    conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+    conn.execute("DELETE FROM postings WHERE pkg = ?", (rowid,))
     conn.execute("DELETE FROM package_values WHERE pkg = ?", (rowid,))
     if not keep_package:
         conn.execute("DELETE FROM packages WHERE rowid = ?", (rowid,))
@@ -669,24 +705,40 @@ def _filters(filters: Mapping[str, Iterable[str] | str] | None) -> dict[str, lis
     return wanted
 
 
-def _ranked_page(match: _Match, selected: int | None, after: tuple | None, limit: int, nbytes: int) -> tuple[list[tuple[int, float]], bool]:
-    """Rows (rowid, bm25) after the key (bm25, rowid) ``after``, within ``selected`` (None: all)."""
-    rowids, ranks = match.rowids, match.ranks
-    assert rowids is not None and ranks is not None
+def _ranked_page(match: _Match, selected: int | None, after: tuple | None, limit: int, nbytes: int) -> tuple[list[tuple[int, int, int, int]], bool]:
+    """Rows (rowid, rank, tie, points) after the key (rank, tie) ``after``, within ``selected`` (None: all)."""
+    rowids, ranks, ties, points = match.rowids, match.ranks, match.ties, match.points
     n = len(rowids)
-    start = 0 if after is None else bisect_right(range(n), after, key=lambda i: (ranks[i], rowids[i]))
-    chosen: list[tuple[int, float]] = []
+    start = 0 if after is None else bisect_right(range(n), after, key=lambda i: (ranks[i], ties[i]))
+    chosen: list[tuple[int, int, int, int]] = []
     if selected is None:
-        chosen = [(rowids[i], ranks[i]) for i in range(start, min(n, start + limit + 1))]
+        chosen = [(rowids[i], ranks[i], ties[i], points[i]) for i in range(start, min(n, start + limit + 1))]
     else:
         flags = selected.to_bytes(nbytes, "little")
         for i in range(start, n):
             r = rowids[i]
             if flags[r >> 3] >> (r & 7) & 1:
-                chosen.append((r, ranks[i]))
+                chosen.append((r, ranks[i], ties[i], points[i]))
                 if len(chosen) > limit:
                     break
     return chosen[:limit], len(chosen) > limit
+
+
+def _matching_terms(vocabulary: list[str], term: str, typo: bool) -> list[tuple[str, int]]:
+    """The indexed terms ``term`` matches and how (:func:`hub.index.text.match_quality`): the prefix
+    range by bisection, parts and typos by one pass over the vocabulary."""
+    lo = bisect_left(vocabulary, term)
+    if len(term) < PREFIX_MIN:
+        return [(term, EXACT)] if lo < len(vocabulary) and vocabulary[lo] == term else []
+    hi = bisect_left(vocabulary, term + "\uffff", lo)
+    found = [(v, EXACT if v == term else PREFIX) for v in vocabulary[lo:hi]]
+    for i, v in enumerate(vocabulary):
+        if lo <= i < hi:
+            continue
+        quality = match_quality(term, v, typo)
+        if quality:
+            found.append((v, quality))
+    return found
 
 
 def _facet_lists(snap: Snapshot, counts: dict[str, dict[str, int]], wanted: dict[str, list[str]]) -> dict[str, list[FacetValue]]:

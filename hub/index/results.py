@@ -24,7 +24,8 @@ class SearchHit(msgspec.Struct, kw_only=True, omit_defaults=False):
     maturity_level: int | None = None
     updated: str | None = None
     score: float | None = None
-    """Relevance (higher is better; bm25 with field weights); None when the search had no text."""
+    """Relevance points (higher is better; see :mod:`hub.index.text`; typo-only hits come after the others whatever
+    their points); None when the search had no text."""
 
 
 class FacetValue(msgspec.Struct, kw_only=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 COLUMNS = [
     "id", "publisher_id", "publisher_name", "name", "name_sort", "version", "summary_de", "summary_en",
@@ -10,11 +10,8 @@ COLUMNS = [
     "license", "status", "artefact_kinds", "production_since", "cases_per_year", "release_date",
     "updated", "updated_ts", "maturity_level",
 ]
-FTS_COLUMNS = ["pid", "name", "keywords", "summary", "body", "extra", "parts"]
-# bm25 weights per FTS column: name above keywords above summary above the rest; compound tails lowest
-FTS_WEIGHTS = {"pid": 0.0, "name": 10.0, "keywords": 6.0, "summary": 3.0, "body": 1.0, "extra": 2.0, "parts": 0.5}
 
-TABLES = ["meta", "packages", "package_values", "fts", "changes"]
+TABLES = ["meta", "packages", "package_values", "postings", "changes", "fts"]  # fts: schema 1, dropped
 
 DDL = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID",
@@ -63,11 +60,13 @@ DDL = [
     # which rows each generation touched: lets every process patch its facet picture instead of reloading it
     "CREATE TABLE changes (generation INTEGER NOT NULL, pkg INTEGER NOT NULL)",
     "CREATE INDEX changes_generation ON changes (generation)",
-    # the analysed text (see hub.index.text); FTS5 only splits it on spaces
-    f"""CREATE VIRTUAL TABLE fts USING fts5(
-        pid UNINDEXED, {", ".join(FTS_COLUMNS[1:])},
-        tokenize = 'unicode61 remove_diacritics 2',
-        prefix = '2 3'
-    )""",
-    "INSERT INTO fts (fts, rank) VALUES ('rank', 'bm25({})')".format(", ".join(str(FTS_WEIGHTS[c]) for c in FTS_COLUMNS)),
+    # the analysed text (see hub.index.text): each term of each package with the mask of its fields;
+    # the key's order lets a prefix be one range, and the vocabulary one pass over the key
+    """CREATE TABLE postings (
+        term TEXT NOT NULL,
+        pkg INTEGER NOT NULL,
+        mask INTEGER NOT NULL,
+        PRIMARY KEY (term, pkg)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX postings_pkg ON postings (pkg)",
 ]

@@ -42,7 +42,7 @@ from hub.render.form_preview import render_form_preview
 from hub.render.markdown import render_markdown
 from hub.resources import site_dir
 from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
-from hub.site.searchindex import STATUS_LABELS, fold, search_index
+from hub.site.searchindex import STATUS_LABELS, fold, search_index_bytes
 from hub.slugs import slug
 from hub.store import Catalog
 from hub.store.catalog import package_path
@@ -310,8 +310,9 @@ class SiteBuilder:
 
     def search(self) -> None:
         self.page("suche/index.html", _key("search", self.data.commit[:0]), lambda: self.html("suche/index.html", "search.html", title="Suche", section="suche"))
-        index_key = _key([(i.id, i.tree, i.maturity.level) for i in self.data.packages.values()], sorted(p.name for p in self.data.publishers.values()))
-        self.page("suche/index.json", index_key, lambda: msgspec.json.encode(search_index(self.data)))
+        index_key = _key("search-v2", [(i.id, i.tree, i.maturity.level, [v.published_at for v in i.versions]) for i in self.data.packages.values()],
+                         sorted(p.name for p in self.data.publishers.values()))
+        self.page("suche/index.json.gz", index_key, lambda: search_index_bytes(self.data))
 
     def dashboard(self) -> None:
         key = _key(self.data.commit)

@@ -1,4 +1,5 @@
-// Client-side search over suche/index.json: folded, lightly stemmed German, disjunctive facets.
+// Client-side search over suche/index.json.gz: the same analysis, matching and ranking as the
+// API's index, line for line (hub/index/text.py; a test compares both on a corpus of queries).
 // Works on any static host; no server involved.
 (function () {
   "use strict";
@@ -10,75 +11,134 @@
   const count = document.getElementById("anzahl");
   const base = root.dataset.root;
   const PAGE = 50;
-  let index = null, selected = {}, shown = PAGE;
+  const EXACT = 4, PREFIX = 3, PART = 2, TYPO = 1;
+  let index = null, cfg = null, WORD = null, UMLAUT = null, STOP = null, selected = {}, shown = PAGE;
 
-  // Must match hub/site/searchindex.py fold(): lower case, umlauts and their ae/oe/ue spellings folded.
+  // -- hub/index/text.py, in the same order ------------------------------------------------------
+
   function fold(text) {
-    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-      .replace(/ß/g, "ss").replace(/ae/g, "a").replace(/oe/g, "o").replace(/ue/g, "u");
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ß/g, "ss");
   }
-  const SUFFIXES = ["ungen", "innen", "ern", "en", "em", "er", "es", "e", "n", "s"];
+  function words(text) {
+    return (fold(text).match(WORD) || []).map((w) => w.replace(UMLAUT, "$1"));
+  }
+  function replaceAll(text, from, to) { return text.split(from).join(to); }
   function stem(word) {
-    for (const s of SUFFIXES) {
-      if (word.endsWith(s) && word.length - s.length >= 4) return s === "ungen" ? word.slice(0, -5) + "ung" : word.slice(0, -s.length);
+    if (word.length < 4 || /[0-9]/.test(word)) return word;
+    let w = replaceAll(replaceAll(replaceAll(word, "sch", "$"), "ei", "%"), "ie", "&");
+    w = w.replace(/(.)\1/g, "$1*");
+    while (w.length > 3) {
+      if (w.endsWith("nis")) break;
+      const two = w.slice(-2);
+      if (w.length > 5 && (two === "em" || two === "er" || two === "nd")) w = w.slice(0, -2);
+      else if ("esn".includes(w[w.length - 1])) w = w.slice(0, -1);
+      else break;
     }
-    return word;
+    w = w.replace(/(.)\*/g, "$1$1");
+    if (w.endsWith("niss")) w = w.slice(0, -1);
+    return replaceAll(replaceAll(replaceAll(w, "&", "ie"), "%", "ei"), "$", "sch");
   }
-  function terms(query) {
-    return fold(query).split(/[^a-z0-9]+/).filter((w) => w.length > 1).map(stem);
+  function queryTerms(query) {
+    const found = words(Array.from(query).slice(0, cfg.max_query_chars).join(""));
+    let kept = found.filter((w) => !STOP.has(w));
+    if (!kept.length) kept = found;
+    const terms = new Map();
+    for (const w of kept) {
+      const t = stem(w);
+      const typo = w.length >= cfg.typo_min_word && !/[0-9]/.test(w);
+      terms.set(t, (terms.get(t) || false) || typo);
+    }
+    return [...terms.entries()].slice(0, cfg.max_query_terms);
+  }
+  function oneEdit(a, b) {
+    const la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1 || a === b) return false;
+    let i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la === lb) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;
+      return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    }
+    if (la < lb) return a.slice(i) === b.slice(i + 1);
+    return a.slice(i + 1) === b.slice(i);
+  }
+  function matchQuality(t, v, typo) {
+    if (v === t) return EXACT;
+    const n = t.length;
+    if (n < cfg.prefix_min) return 0;
+    if (v.startsWith(t)) return PREFIX;
+    if (n >= cfg.part_min && v.indexOf(t, cfg.part_min_head) !== -1) return PART;
+    if (typo && n >= 4) {
+      if (oneEdit(t, v)) return TYPO;
+      if (n >= cfg.typo_min_word && v.length > n && (oneEdit(t, v.slice(0, n)) || oneEdit(t, v.slice(0, n + 1)) || oneEdit(t, v.slice(0, n - 1)))) return TYPO;
+    }
+    return 0;
+  }
+  // every query term must match; per term the best field weight × quality, typo matches only when
+  // nothing else matched; order: typo-only terms, points, then the tie order (the docs' order)
+  function rank(terms) {
+    const vocab = index.terms, postings = index.postings, points = cfg.mask_points;
+    let found = null;
+    for (const [t, typo] of terms) {
+      const exact = new Map(), near = new Map();
+      for (let i = 0; i < vocab.length; i++) {
+        const q = matchQuality(t, vocab[i], typo);
+        if (!q) continue;
+        const best = q === TYPO ? near : exact;
+        let doc = 0;
+        for (const packed of postings[i]) {
+          doc += Math.floor(packed / 32);
+          const p = points[packed % 32] * q;
+          if (p > (best.get(doc) || 0)) best.set(doc, p);
+        }
+      }
+      const step = new Map();
+      for (const doc of new Set([...exact.keys(), ...near.keys()])) {
+        if (found !== null && !found.has(doc)) continue;
+        const [p, typos] = found !== null ? found.get(doc) : [0, 0];
+        step.set(doc, exact.has(doc) ? [p + exact.get(doc), typos] : [p + near.get(doc), typos + 1]);
+      }
+      found = step;
+      if (!found.size) break;
+    }
+    const ranked = [...(found || new Map()).entries()].map(([doc, [p, typos]]) => [typos * cfg.typo_key - p, doc]);
+    ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    return ranked.map(([, doc]) => index.docs[doc]);
   }
 
-  function matches(doc, words) {
-    let score = 0;
-    for (const w of words) {
-      if (doc.fn.includes(w)) score += 6;
-      else if (doc.fk.includes(w)) score += 3;
-      else if (doc.fx.includes(w)) score += 1;
-      else return 0;
-    }
-    return score;
-  }
-
-  function facetValue(doc, key) { return doc.f[key]; }
+  // -- the page ----------------------------------------------------------------------------------
 
   function passes(doc, skip) {
     for (const key of Object.keys(selected)) {
       if (key === skip || selected[key].size === 0) continue;
-      const v = facetValue(doc, key);
-      const values = Array.isArray(v) ? v : [v];
-      if (!values.some((x) => selected[key].has(String(x)))) return false;
+      if (!doc.f[key].some((x) => selected[key].has(x))) return false;
     }
     return true;
   }
 
   function search() {
     const started = performance.now();
-    const words = terms(input.value);
-    const scored = [];
-    for (const doc of index.docs) {
-      const s = words.length ? matches(doc, words) : 1;
-      if (s) scored.push([s, doc]);
-    }
-    const hits = scored.filter(([, d]) => passes(d, null));
-    hits.sort((a, b) => b[0] - a[0] || (b[1].m ?? -1) - (a[1].m ?? -1) || a[1].n.localeCompare(b[1].n, "de"));
-    renderFacets(scored);
+    const terms = queryTerms(input.value);
+    const matched = terms.length ? rank(terms) : index.docs;
+    const hits = matched.filter((d) => passes(d, null));
+    renderFacets(matched);
     renderHits(hits);
     const params = new URLSearchParams();
     if (input.value) params.set("q", input.value);
     for (const [k, set] of Object.entries(selected)) for (const v of set) params.append(k, v);
     history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
     window.__lastSearchMs = performance.now() - started;
+    list.dataset.ids = JSON.stringify(hits.map((d) => d.id));
     list.dataset.query = input.value;
   }
 
-  function renderFacets(scored) {
+  function renderFacets(matched) {
     facetBox.textContent = "";
     for (const facet of index.facets) {
       const counts = new Map();
-      for (const [, doc] of scored) {
+      for (const doc of matched) {
         if (!passes(doc, facet.key)) continue;
-        const v = facetValue(doc, facet.key);
-        for (const x of Array.isArray(v) ? v : [v]) counts.set(String(x), (counts.get(String(x)) || 0) + 1);
+        for (const x of doc.f[facet.key]) counts.set(x, (counts.get(x) || 0) + 1);
       }
       for (const v of selected[facet.key] || []) if (!counts.has(v)) counts.set(v, 0);
       if (!counts.size) continue;
@@ -112,7 +172,7 @@
   function renderHits(hits) {
     list.textContent = "";
     count.textContent = hits.length === 1 ? "1 Paket gefunden" : hits.length + " Pakete gefunden";
-    for (const [, doc] of hits.slice(0, shown)) {
+    for (const doc of hits.slice(0, shown)) {
       const li = document.createElement("li");
       li.className = "card";
       const h = document.createElement("h3");
@@ -122,7 +182,7 @@
       h.appendChild(a);
       const meta = document.createElement("p");
       meta.className = "meta";
-      meta.textContent = doc.p + " · Version " + doc.v + " · " + doc.f.themenfeld;
+      meta.textContent = doc.p + " · Version " + doc.v + " · " + doc.f.themenfeld[0];
       const summary = document.createElement("p");
       summary.textContent = doc.s;
       const level = document.createElement("p");
@@ -142,9 +202,36 @@
     }
   }
 
-  fetch(root.dataset.index).then((r) => r.json()).then((data) => {
-    index = data;
-    for (const doc of index.docs) { doc.fn = fold(doc.n); doc.fk = fold(doc.k.join(" ")); doc.fx = fold(doc.x); }
+  // The index is stored gzip-compressed (small on any host); a host that already sends it with
+  // Content-Encoding: gzip hands over plain JSON, which the first two bytes tell apart.
+  async function load(url) {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return JSON.parse(await new Response(stream).text());
+  }
+
+  // docs carry facet values as indices into each facet's value list: turn them back into strings
+  function unpack(data) {
+    cfg = data.search;
+    WORD = new RegExp(cfg.word, "g");
+    UMLAUT = new RegExp(cfg.umlaut_spelling, "g");
+    STOP = new Set(cfg.stopwords);
+    const publishers = data.facets.find((f) => f.key === "publisher");
+    for (const doc of data.docs) {
+      const f = {};
+      data.facets.forEach((facet, i) => {
+        const v = doc.f[i];
+        f[facet.key] = (Array.isArray(v) ? v : [v]).map((j) => facet.values[j]);
+      });
+      doc.f = f;
+      doc.p = publishers.labels[f.publisher[0]] || f.publisher[0];
+    }
+    return data;
+  }
+
+  load(root.dataset.index).then((data) => {
+    index = unpack(data);
     const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     for (const facet of index.facets) {
