@@ -169,6 +169,29 @@ def test_openapi_31_documents_every_route(client):
     assert client.get("/api/v1/docs").status_code == 200
 
 
+def test_openapi_is_complete(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    defaults = {"Request fulfilled, document follows", "Document created, URL follows", "No Content", ""}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if status.startswith("2"):
+                    assert response["description"] not in defaults, (method, path)
+            if method in ("post", "put", "patch", "delete"):  # every write shows an example of what to send
+                bodies = operation.get("requestBody", {}).get("content", {})
+                examples = [c["example"] for c in bodies.values() if "example" in c] + [p["example"] for p in operation.get("parameters", []) if "example" in p]
+                assert examples, (method, path)
+    sources = spec["paths"]["/api/v1/sources"]["put"]["requestBody"]
+    assert sources["required"] and {"application/yaml", "application/json"} <= set(sources["content"])
+    assert spec["components"]["schemas"]["SourcesFile"]["properties"]["sources"]["items"]["$ref"] == "#/components/schemas/SourcesFile/$defs/source"
+    assert "publiccodeYmlVersion" in spec["paths"]["/api/v1/publiccode/import"]["post"]["requestBody"]["content"]["application/yaml"]["example"]
+    search = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/packages"]["get"]["parameters"]}
+    enums = {name: next(s["items"]["enum"] for s in schema["oneOf"] if s.get("type") == "array") for name, schema in search.items()
+             if name in ("themenfeld", "status", "artefact_kind", "maturity_level")}
+    assert "Steuern & Zoll" in enums["themenfeld"] and enums["maturity_level"] == ["0", "1", "2", "3", "4", "none"]
+    assert enums["status"] == ["concept", "development", "beta", "stable", "obsolete"] and "process-model" in enums["artefact_kind"]
+
+
 def test_unknown_method_is_405_problem(client):
     assert_problem(client.delete("/api/v1/packages/stadt-test/testpaket"), 405, "method-not-allowed")
 

@@ -11,12 +11,14 @@ without internet, nothing is loaded from a CDN. Swagger UI's online validator ba
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from litestar import Request, Response, get
+from litestar import Litestar, Request, Response, get
 from litestar.params import PathParameter
 
+from hub.api.openapi_details import complete
 from hub.errors import NotFound
 from hub.resources import vendor_dir
 
@@ -47,9 +49,14 @@ DOCS_PAGE = """<!doctype html>
 DOCS_INIT = """window.ui = SwaggerUIBundle({url: "openapi.json", dom_id: "#api", deepLinking: true, validatorUrl: null});\n"""
 
 
+@cache
+def _description(app: Litestar) -> dict[str, Any]:
+    return complete(app.openapi_schema.to_schema())
+
+
 @get("/api/v1/openapi.json", include_in_schema=False, sync_to_thread=False, media_type="application/vnd.oai.openapi+json")
 def openapi_json(request: Request) -> Response[dict[str, Any]]:
-    return Response(request.app.openapi_schema.to_schema(), media_type="application/vnd.oai.openapi+json")
+    return Response(_description(request.app), media_type="application/vnd.oai.openapi+json")
 
 
 @get("/api/v1/docs", include_in_schema=False, sync_to_thread=False, media_type="text/html")
