@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from hub.errors import BadRequest
 from hub.index import FACETS, Index, SearchResult
-from hub.index.text import fold
+from hub.index.index import _matching_terms
+from hub.index.text import fold, match_quality
 from hub.store import Catalog, publish
 from hub.store.catalog import BRANCH
 from hub.store.trees import replace_path
@@ -170,6 +171,22 @@ def test_search_by_leika_key_and_publisher_name(index):
     assert ids(index.search("99050012104000")) == ["stadt-paderborn/gewerbeanmeldung"]
     assert set(ids(index.search("Delbrueck"))) == {"stadt-delbrueck/wohnsitz"}
 
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_candidates_find_exactly_what_the_definition_matches(shared, data):
+    # the index tests only candidates (bisection, text search); the result must be the definition's on every term
+    catalog, index = shared
+    vocabulary = index._terms(index._conn(), index._current(index._conn()).generation)
+    word = data.draw(st.sampled_from(vocabulary.terms))
+    i = data.draw(st.integers(0, len(word)))
+    edit = data.draw(st.sampled_from(["drop", "add", "swap", "cut", "same"]))
+    letter = data.draw(st.sampled_from("abehilnorstuz"))
+    term = {"drop": word[:i] + word[i + 1:], "add": word[:i] + letter + word[i:], "swap": word[:i] + word[i + 1:i + 2] + word[i:i + 1] + word[i + 2:],
+            "cut": word[:max(i, 2)], "same": word}[edit]
+    for typo in (True, False):
+        expected = sorted((v, q) for v in vocabulary.terms if (q := match_quality(term, v, typo)))
+        assert sorted(_matching_terms(vocabulary, term, typo)) == expected
 
 HOSTILE = [
     '"', '""', "*", "**", "NEAR(", "NEAR(a b, 2)", "a:b", "name:Kita", "{name}: Kita", "-", "- Kita", "Kita -Hund", "+", "^Kita",

@@ -24,6 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
+from itertools import accumulate
 from pathlib import Path
 
 import msgspec
@@ -35,7 +36,7 @@ from hub.index.documents import Document, document, maturity_value
 from hub.index.facets import FACETS, ORDERED_FACETS, Snapshot, bits_of
 from hub.index.results import FacetValue, SearchHit, SearchResult, SyncReport
 from hub.index.schema import COLUMNS, DDL, SCHEMA_VERSION, TABLES
-from hub.index.text import EXACT, MASK_POINTS, PREFIX, PREFIX_MIN, TYPO, match_quality, query_terms, rank_key
+from hub.index.text import EXACT, MASK_POINTS, PART_MIN, PREFIX, PREFIX_MIN, TYPO, match_quality, query_terms, rank_key
 from hub.store.catalog import TAG_PREFIX, Catalog, iso, tag_name
 from hub.store.trees import subtree
 from hub.validate.manifest import manifest_from_bytes
@@ -72,7 +73,7 @@ class Index:
         self._connections: list[sqlite3.Connection] = []
         self._snapshot: Snapshot | None = None
         self._matches = _MatchCache(text_cache_rows)
-        self._vocabulary: tuple[int, list[str]] | None = None
+        self._vocabulary: tuple[int, _Vocabulary] | None = None
         self._ensure_schema(self._conn())
 
     # -- connections and schema ------------------------------------------------------------
@@ -400,7 +401,7 @@ class Index:
         self._matches.put(key, match, len(ranked))
         return match
 
-    def _terms(self, conn: sqlite3.Connection, generation: int) -> list[str]:
+    def _terms(self, conn: sqlite3.Connection, generation: int) -> _Vocabulary:
         """Every indexed term, sorted; kept per generation and patched with the terms of changed rows
         (a term whose last package went stays listed: its postings are simply empty)."""
         with self._lock:
@@ -414,11 +415,13 @@ class Index:
                 if len(rowids) <= PATCH_LIMIT:
                     marks = ",".join("?" * len(rowids))
                     fresh = {t for (t,) in conn.execute(f"SELECT DISTINCT term FROM postings WHERE pkg IN ({marks})", rowids)} if rowids else set()
-                    terms = sorted(fresh.union(cached[1])) if fresh - set(cached[1]) else cached[1]
+                    old = cached[1].terms
+                    terms = sorted(fresh.union(old)) if fresh - set(old) else old
             if terms is None:
                 terms = [t for (t,) in conn.execute("SELECT DISTINCT term FROM postings ORDER BY term")]
-            self._vocabulary = (generation, terms)
-            return terms
+            vocabulary = cached[1] if cached is not None and terms is cached[1].terms else _Vocabulary(terms)
+            self._vocabulary = (generation, vocabulary)
+            return vocabulary
 
     def _hits(self, conn: sqlite3.Connection, rowids: list[int], scores: dict[int, float]) -> list[SearchHit]:
         if not rowids:
@@ -724,20 +727,63 @@ def _ranked_page(match: _Match, selected: int | None, after: tuple | None, limit
     return chosen[:limit], len(chosen) > limit
 
 
-def _matching_terms(vocabulary: list[str], term: str, typo: bool) -> list[tuple[str, int]]:
-    """The indexed terms ``term`` matches and how (:func:`hub.index.text.match_quality`): the prefix
-    range by bisection, parts and typos by one pass over the vocabulary."""
-    lo = bisect_left(vocabulary, term)
-    if len(term) < PREFIX_MIN:
-        return [(term, EXACT)] if lo < len(vocabulary) and vocabulary[lo] == term else []
-    hi = bisect_left(vocabulary, term + "\uffff", lo)
-    found = [(v, EXACT if v == term else PREFIX) for v in vocabulary[lo:hi]]
-    for i, v in enumerate(vocabulary):
-        if lo <= i < hi:
+class _Vocabulary:
+    """Every indexed term, sorted, and the same terms as one text (one per line), so that the
+    vocabulary is searched by C loops (bisection, regular expressions) rather than term by term."""
+
+    __slots__ = ("terms", "text", "starts")
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = terms
+        self.text = "".join(t + "\n" for t in terms)
+        self.starts = list(accumulate((len(t) + 1 for t in terms[:-1]), initial=0)) if terms else []
+
+    def prefixed(self, prefix: str) -> range:
+        """Indexes of the terms starting with ``prefix``."""
+        lo = bisect_left(self.terms, prefix)
+        return range(lo, bisect_left(self.terms, prefix + "\uffff", lo))
+
+    def containing(self, part: str, offsets: range | None = None) -> set[int]:
+        """Indexes of the terms containing ``part`` at a place in ``offsets`` (None: anywhere); overlapping places too."""
+        found = set()
+        text, starts = self.text, self.starts
+        at = text.find(part)
+        while at != -1:
+            i = bisect_right(starts, at) - 1
+            if offsets is None or at - starts[i] in offsets:
+                found.add(i)
+            at = text.find(part, at + 1)
+        return found
+
+
+def _matching_terms(vocabulary: _Vocabulary, term: str, typo: bool) -> list[tuple[str, int]]:
+    """The indexed terms ``term`` matches and how, exactly as :func:`hub.index.text.match_quality` says.
+
+    Only candidates are tested: the prefix range (exact and prefix matches) by bisection, parts
+    (``term`` after a term's first letters) and typos by a search of the vocabulary's text. One
+    edit at place *i* of a term of *n* letters leaves either its first ``n//2 - 1`` letters or its
+    last ``n - n//2`` letters in place (shifted by at most one), so those two searches find every
+    term one edit away, and every prefix one edit away, without testing the whole vocabulary.
+    """
+    terms = vocabulary.terms
+    n = len(term)
+    near = vocabulary.prefixed(term)
+    if n < PREFIX_MIN:
+        return [(term, EXACT)] if near and terms[near[0]] == term else []
+    found = [(terms[i], EXACT if terms[i] == term else PREFIX) for i in near]
+    candidates: set[int] = set()
+    if n >= PART_MIN:
+        candidates |= vocabulary.containing(term)
+    if typo and n >= 4:
+        half = n // 2
+        candidates.update(vocabulary.prefixed(term[: half - 1]))
+        candidates |= vocabulary.containing(term[half:], range(half - 1, half + 2))
+    for i in sorted(candidates):
+        if i in near:
             continue
-        quality = match_quality(term, v, typo)
+        quality = match_quality(term, terms[i], typo)
         if quality:
-            found.append((v, quality))
+            found.append((terms[i], quality))
     return found
 
 
