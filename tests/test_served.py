@@ -4,13 +4,19 @@ the API docs offline, one search for the site and the API, every URL of its expo
 from __future__ import annotations
 
 import json
+import re
 import socket
+from pathlib import Path
 from urllib.parse import quote_plus, urlencode, urlsplit
 
 import httpx
 import pytest
 from playwright.sync_api import sync_playwright
+from pyshacl import validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from hub.federation.dcat import SHAPES
 from tests.browser import launch, serve_directory
 from tests.server import start_server
 
@@ -128,7 +134,7 @@ def static_site(server, tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
     server.hub("site", "build", "--out", str(out))
     http, url = serve_directory(out)
-    yield url
+    yield {"url": url, "out": out}
     http.shutdown()
 
 
@@ -159,7 +165,7 @@ def test_site_and_api_give_the_same_hits_in_the_same_order(server, static_site, 
     page = browser.new_page()
     for query, filters, expected in CORPUS:
         api = api_ids(server, query, filters)
-        site = site_ids(page, static_site, query, filters)
+        site = site_ids(page, static_site["url"], query, filters)
         assert site == api, (query, filters)
         if expected:
             assert expected in api, (query, filters, api)
@@ -187,3 +193,56 @@ def test_raw_utf8_in_the_query_string_is_understood(server):
     assert head.split(b" ")[1] == b"200", head
     ids = [item["id"] for item in json.loads(body)["items"]]
     assert ids == api_ids(server, "Bürgerbüro", {}) and "stadt-paderborn/online-terminvergabe" in ids
+
+
+# -- every URL an export names resolves on the hub that exported it -------------------------------
+
+SERVED_BY_THE_API = ("/api/", "/git/", "/schemas/")
+
+
+def _hub_urls(text: str, base: str) -> set[str]:
+    return {u.rstrip(".,;)") for u in re.findall(re.escape(base) + r"[^\s\"'<>`\])]*", text)}
+
+
+def _resolves(url: str, base: str, site: Path) -> bool:
+    url = url.split("#", 1)[0]
+    if url.endswith(".git"):  # a clone URL: git's dumb protocol starts at info/refs
+        url += "/info/refs"
+    if httpx.get(url, timeout=30).status_code == 200:
+        return True
+    path = url.removeprefix(base)
+    if path.startswith(SERVED_BY_THE_API):
+        return False
+    # a page of the site: the one `hub site build` writes for this catalogue, which `hub serve` serves at `/` (issue 10, part 3)
+    page = site / path.lstrip("/")
+    return (page / "index.html").is_file() if path.endswith("/") else page.is_file()
+
+
+def test_every_url_in_the_exports_resolves_on_the_hub(server, static_site):
+    base = server.url
+    graph = Graph().parse(data=httpx.get(base + "/api/v1/export/dcat.ttl").text, format="turtle")
+    urls = {str(n) for triple in graph for n in triple if isinstance(n, URIRef) and str(n).startswith(base)}
+    assert any("/pakete/" in u for u in urls) and any("/themen/" in u for u in urls) and any("/api/v1/packages/" in u for u in urls)
+    ids = [item["id"] for item in httpx.get(base + "/api/v1/packages", params={"limit": 100}).json()["items"]]
+    for package_id in ids:
+        found = _hub_urls(httpx.get(f"{base}/api/v1/packages/{package_id}/publiccode.yml").text, base)
+        assert f"{base}/pakete/{package_id}/" in found  # the clone URL too, unless the package names its own repository
+        urls |= found
+    assert any(u.endswith(".git") for u in urls)
+    assert sorted(u for u in urls if not _resolves(u, base, static_site["out"])) == []
+
+
+def test_dcat_conforms_to_the_dcat_ap_3_shapes(server):
+    shapes = Graph().parse(SHAPES, format="turtle")
+    for fmt, path in (("turtle", "dcat.ttl"), ("json-ld", "dcat.jsonld")):
+        data = Graph().parse(data=httpx.get(f"{server.url}/api/v1/export/{path}").text, format=fmt)
+        conforms, _, report = validate(data, shacl_graph=shapes, inference="none")
+        assert conforms, report
+    # the shapes catch what the profile forbids: a dataset without a title, a theme that is no concept, a solution without status
+    dataset = next(data.subjects(RDF.type, DCAT.Dataset))
+    data.remove((dataset, DCTERMS.title, None))
+    data.add((dataset, DCAT.theme, URIRef(server.url + "/nirgends")))
+    data.add((dataset, URIRef("http://www.w3.org/ns/adms#status"), URIRef("http://example.org/fertig")))
+    conforms, results, _ = validate(data, shacl_graph=shapes, inference="none")
+    paths = {str(o) for o in results.objects(None, URIRef("http://www.w3.org/ns/shacl#resultPath"))}
+    assert not conforms and {str(DCTERMS.title), str(DCAT.theme), "http://www.w3.org/ns/adms#status"} <= paths

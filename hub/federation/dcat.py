@@ -1,38 +1,48 @@
-"""DCAT-AP export of the catalogue for data portals (GovData, data.europa.eu), built with rdflib.
+"""DCAT-AP 3.0 export of the catalogue for data portals (GovData, data.europa.eu) and Joinup, built with rdflib.
 
-One ``dcat:Catalog``; a ``dcat:Dataset`` per package (its latest version's
-metadata); a ``dcat:Distribution`` per published version, reachable through the
-hub's API. Themes are the EU data themes DCAT-AP asks for, plus the OZG
-Themenfeld as a concept of the hub's own scheme under ``base_url``.
+One ``dcat:Catalog``; per package a ``dcat:Dataset`` that is also an ADMS-AP ``adms:Asset`` (the
+interoperability solution Joinup federates; its latest version's metadata, with ``adms:status``);
+a ``dcat:Distribution`` (also ``adms:AssetDistribution``) per published version, reachable through
+the hub's API. Every value is of the class the profile expects (agents, documents, linguistic
+systems, media types, licence documents, concepts and concept schemes), and is typed so in the
+graph. Themes are the EU data themes DCAT-AP asks for, plus the OZG Themenfeld as a concept of the
+hub's own scheme. Every IRI under ``base_url`` resolves on the hub that exported it: the API, or a
+page of the site the hub serves (package and publisher pages, Themenfelder, the home page).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
-from rdflib import BNode, Graph, Literal as RDFLiteral, Namespace, URIRef
+from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 
-
 from hub.errors import BadRequest
-from hub.federation.text import slugify
-from hub.federation.vocab import EU_DATA_THEME, EU_THEMES
+from hub.federation.vocab import ADMS_STATUS, ADMS_STATUSES, EU_DATA_THEME, EU_THEME_LABELS, EU_THEMES
 from hub.model import Manifest
+from hub.slugs import slug
 from hub.store.catalog import Catalog
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
 SPDX = "https://spdx.org/licenses/"
 
+# our SHACL shapes for DCAT-AP 3.0 and ADMS-AP (the official ones ship in no package; see docs/federation.md)
+SHAPES = Path(__file__).with_name("dcat-ap-3.shacl.ttl")
+
 Format = Literal["turtle", "json-ld"]
 FORMATS: dict[str, str] = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
 
 _CONTEXT = {
     "dcat": str(DCAT), "dct": str(DCTERMS), "foaf": str(FOAF), "vcard": str(VCARD), "skos": str(SKOS), "owl": str(OWL), "xsd": str(XSD),
+    "adms": str(ADMS),
 }
 
 
@@ -52,20 +62,27 @@ def build_graph(catalog: Catalog, base_url: str, *, title: str = "Transferhub", 
     for prefix, uri in _CONTEXT.items():
         g.bind(prefix, uri)
     g.bind("dcatap", DCATAP)
+    g.bind("adms", ADMS)
 
     cat = URIRef(f"{base}/api/v1/packages")
     g.add((cat, RDF.type, DCAT.Catalog))
     g.add((cat, DCTERMS.title, RDFLiteral(title, lang="de")))
     g.add((cat, DCTERMS.description, RDFLiteral(
         "Bewährte kommunale Lösungspakete: Prozessmodelle, Formulare, Konfigurationen und Erfahrungen zum Nachnutzen.", lang="de")))
-    operator = URIRef(f"{base}/")
+    home = URIRef(f"{base}/")
+    operator = URIRef(f"{base}/#betreiber")
     g.add((cat, DCTERMS.publisher, operator))
     g.add((operator, RDF.type, FOAF.Agent))
     g.add((operator, FOAF.name, RDFLiteral(publisher_name, lang="de")))
-    g.add((cat, FOAF.homepage, URIRef(f"{base}/")))
-    g.add((cat, DCTERMS.language, URIRef(EU_LANGUAGE + "DEU")))
-    g.add((cat, DCAT.themeTaxonomy, URIRef(EU_DATA_THEME.rstrip("/"))))
-    scheme = URIRef(f"{base}/themenfeld/")
+    g.add((operator, FOAF.homepage, home))
+    g.add((cat, FOAF.homepage, home))
+    g.add((home, RDF.type, FOAF.Document))
+    g.add((cat, DCTERMS.language, _language(g)))
+    eu_scheme = URIRef(EU_DATA_THEME.rstrip("/"))
+    g.add((cat, DCAT.themeTaxonomy, eu_scheme))
+    g.add((eu_scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((eu_scheme, DCTERMS.title, RDFLiteral("Datenthemen (EU)", lang="de")))
+    scheme = URIRef(f"{base}/themen/")
     g.add((cat, DCAT.themeTaxonomy, scheme))
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
     g.add((scheme, DCTERMS.title, RDFLiteral("OZG-Themenfelder", lang="de")))
@@ -84,24 +101,34 @@ def _dataset(g: Graph, cat: URIRef, base: str, scheme: URIRef, m: Manifest, vers
     ds = URIRef(f"{base}/api/v1/packages/{m.id}")
     g.add((cat, DCAT.dataset, ds))
     g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, RDF.type, ADMS.Asset))  # a reusable solution: what Joinup federates (ADMS-AP)
+    code, label = ADMS_STATUSES[m.status.development]
+    status = URIRef(ADMS_STATUS + code)
+    g.add((ds, ADMS.status, status))
+    g.add((status, RDF.type, SKOS.Concept))
+    g.add((status, SKOS.prefLabel, RDFLiteral(label, lang="de")))
     g.add((ds, DCTERMS.identifier, RDFLiteral(m.id)))
     g.add((ds, DCTERMS.title, RDFLiteral(m.name, lang="de")))
     g.add((ds, DCTERMS.description, RDFLiteral(m.description.de, lang="de")))
     if m.description.en:
         g.add((ds, DCTERMS.description, RDFLiteral(m.description.en, lang="en")))
-    g.add((ds, DCAT.landingPage, URIRef(f"{base}/pakete/{m.id}/")))
-    g.add((ds, DCTERMS.language, URIRef(EU_LANGUAGE + "DEU")))
+    landing = URIRef(f"{base}/pakete/{m.id}/")
+    g.add((ds, DCAT.landingPage, landing))
+    g.add((landing, RDF.type, FOAF.Document))
+    g.add((ds, DCTERMS.language, _language(g)))
     g.add((ds, OWL.versionInfo, RDFLiteral(m.version)))
     for keyword in m.keywords:
         g.add((ds, DCAT.keyword, RDFLiteral(keyword, lang="de")))
 
-    agent = URIRef(f"{base}/api/v1/publishers/{m.publisher.id}")
+    # the publisher's page on the hub's site exists for every publisher with a package (registered or not)
+    agent = URIRef(f"{base}/herausgeber/{m.publisher.id}/#organisation")
     g.add((ds, DCTERMS.publisher, agent))
     g.add((agent, RDF.type, FOAF.Agent))
     g.add((agent, FOAF.name, RDFLiteral(m.publisher.name, lang="de")))
     homepage = m.publisher.url or (publishers[m.publisher.id].url if m.publisher.id in publishers else None)
     if homepage:
         g.add((agent, FOAF.homepage, URIRef(homepage)))
+        g.add((URIRef(homepage), RDF.type, FOAF.Document))
 
     for contact in m.contacts:
         kind = BNode()
@@ -113,8 +140,12 @@ def _dataset(g: Graph, cat: URIRef, base: str, scheme: URIRef, m: Manifest, vers
             g.add((kind, VCARD.hasTelephone, URIRef("tel:" + contact.phone.replace(" ", "").replace("/", "-"))))
 
     themenfeld = m.classification.themenfeld
-    g.add((ds, DCAT.theme, URIRef(EU_DATA_THEME + EU_THEMES[themenfeld])))
-    concept = URIRef(f"{base}/themenfeld/{slugify(themenfeld)}")
+    eu_theme = URIRef(EU_DATA_THEME + EU_THEMES[themenfeld])
+    g.add((ds, DCAT.theme, eu_theme))
+    g.add((eu_theme, RDF.type, SKOS.Concept))
+    g.add((eu_theme, SKOS.prefLabel, RDFLiteral(EU_THEME_LABELS[EU_THEMES[themenfeld]], lang="de")))
+    g.add((eu_theme, SKOS.inScheme, URIRef(EU_DATA_THEME.rstrip("/"))))
+    concept = URIRef(f"{base}/themen/{slug(themenfeld)}/")
     g.add((ds, DCAT.theme, concept))
     g.add((concept, RDF.type, SKOS.Concept))
     g.add((concept, SKOS.prefLabel, RDFLiteral(themenfeld, lang="de")))
@@ -128,11 +159,12 @@ def _dataset(g: Graph, cat: URIRef, base: str, scheme: URIRef, m: Manifest, vers
         dist = URIRef(f"{base}/api/v1/packages/{m.id}/versions/{info.version}#distribution")
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, RDF.type, ADMS.AssetDistribution))
         g.add((dist, DCTERMS.title, RDFLiteral(f"{m.name} {info.version}", lang="de")))
         g.add((dist, DCTERMS.description, RDFLiteral(f"Version {info.version} des Lösungspakets als JSON über die API des Transferhubs.", lang="de")))
         g.add((dist, DCAT.accessURL, URIRef(f"{base}/api/v1/packages/{m.id}/versions/{info.version}")))
-        g.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + "JSON")))
-        g.add((dist, DCAT.mediaType, URIRef(IANA_MEDIA + "application/json")))
+        g.add((dist, DCTERMS.format, _typed(g, EU_FILE_TYPE + "JSON", DCTERMS.MediaTypeOrExtent)))
+        g.add((dist, DCAT.mediaType, _typed(g, IANA_MEDIA + "application/json", DCTERMS.MediaType)))
         g.add((dist, DCTERMS.issued, _time(info.published_at)))
         g.add((dist, OWL.versionInfo, RDFLiteral(info.version)))
         if licence is not None:
@@ -143,6 +175,16 @@ def _dataset(g: Graph, cat: URIRef, base: str, scheme: URIRef, m: Manifest, vers
             g.add((dist, DCTERMS.license, document))
             g.add((document, RDF.type, DCTERMS.LicenseDocument))
             g.add((document, DCTERMS.title, RDFLiteral(m.license)))
+
+
+def _typed(g: Graph, iri: str, cls: URIRef) -> URIRef:
+    node = URIRef(iri)
+    g.add((node, RDF.type, cls))
+    return node
+
+
+def _language(g: Graph) -> URIRef:
+    return _typed(g, EU_LANGUAGE + "DEU", DCTERMS.LinguisticSystem)
 
 
 def export_dcat(catalog: Catalog, base_url: str, format: Format = "turtle", **options: str) -> str:

@@ -102,3 +102,27 @@ ARTEFACT_LABELS_EN = {
     "config": "Configuration",
     "document": "Document",
 }
+
+# German labels of the EU data themes used above (the Publications Office's authority table)
+EU_THEME_LABELS: dict[str, str] = {
+    "ECON": "Wirtschaft und Finanzen",
+    "EDUC": "Bildung, Kultur und Sport",
+    "ENVI": "Umwelt",
+    "GOVE": "Regierung und öffentlicher Sektor",
+    "HEAL": "Gesundheit",
+    "JUST": "Justiz, Rechtssystem und öffentliche Sicherheit",
+    "REGI": "Regionen und Städte",
+    "SOCI": "Bevölkerung und Gesellschaft",
+    "TECH": "Wissenschaft und Technologie",
+    "TRAN": "Verkehr",
+}
+
+# development status -> ADMS status (the ADMS status vocabulary: Completed, UnderDevelopment, Deprecated, Withdrawn)
+ADMS_STATUS = "http://purl.org/adms/status/"
+ADMS_STATUSES: dict[str, tuple[str, str]] = {
+    "concept": ("UnderDevelopment", "In Entwicklung"),
+    "development": ("UnderDevelopment", "In Entwicklung"),
+    "beta": ("UnderDevelopment", "In Entwicklung"),
+    "stable": ("Completed", "Abgeschlossen"),
+    "obsolete": ("Deprecated", "Veraltet"),
+}
