@@ -142,6 +142,59 @@ class AdoptionStatusBackward(Conflict):
     title = "Stand kann nicht zurückgesetzt werden"
 
 
+class Implausible(HubError):
+    """A claim about an adoption or review that cannot be true; ``problems`` says which rule it breaks."""
+
+    code = "record-implausible"
+    status = 422
+    exit_code = 1
+    title = "Angabe nicht plausibel"
+
+
+class OrganisationUnknown(Implausible):
+    """Adoptions, confirmations, reviews and tokens belong to organisations registered in the catalogue."""
+
+    code = "organisation-unknown"
+    title = "Organisation nicht registriert"
+
+
+class DateInFuture(Implausible):
+    """An adoption or review dated after today."""
+
+    code = "date-in-future"
+    title = "Datum liegt in der Zukunft"
+
+
+class DateBeforeRelease(Implausible):
+    """An adoption dated before the adopted version was released."""
+
+    code = "date-before-release"
+    title = "Datum vor der Veröffentlichung der Version"
+
+
+class DateOutOfOrder(Implausible):
+    """A new step of an adoption dated before its previous step."""
+
+    code = "date-out-of-order"
+    title = "Datum vor dem letzten Stand"
+
+
+class ConfirmationRefused(HubError):
+    """Only the package's publisher or a reviewer confirms an adoption, never the adopter itself."""
+
+    code = "confirmation-refused"
+    status = 403
+    exit_code = 2
+    title = "Bestätigung nicht zulässig"
+
+
+class ConfirmationExists(Conflict):
+    """This organisation already confirmed the adoption in its current state."""
+
+    code = "confirmation-exists"
+    title = "Nachnutzung bereits bestätigt"
+
+
 class Unauthorized(HubError):
     """No valid token was sent."""
 

@@ -172,8 +172,18 @@ class Manifest(Base):
         return self.id.split("/", 1)[1]
 
 
+class Coordinates(Base, frozen=True):
+    """WGS84 position of an organisation's town hall or seat (for maps)."""
+
+    lat: float
+    lon: float
+
+
 class Publisher(Base):
-    """An organisation in ``publishers/<id>.yaml``."""
+    """An organisation in ``publishers/<id>.yaml``: publishers and adopting organisations alike.
+
+    Only registered organisations publish, adopt, confirm, review or hold tokens.
+    """
 
     id: str
     name: str
@@ -183,6 +193,13 @@ class Publisher(Base):
     url: str | None = None
     description: str | None = None
     contacts: list[Contact] = []
+    ags: str | None = None  # Amtlicher Gemeindeschlüssel (or Kreis/Regierungsbezirk/Land key), only where verified
+    kreisfrei: bool | None = None
+    kreis: str | None = None  # the Kreis a kreisangehörige Gemeinde belongs to
+    coordinates: Coordinates | None = None
+
+
+Organisation = Publisher
 
 
 class FileEntry(Base, frozen=True):
@@ -250,6 +267,30 @@ class Actor(Base, frozen=True):
 
 
 AdoptionStatus = Literal["planned", "pilot", "production", "ended"]
+ConfirmationKind = Literal["publisher", "reviewer", "provenance"]
+
+
+class RecordOrigin(Base, frozen=True):
+    """Where a harvested adoption, confirmation or review was made: the other hub (source), its commit, the acting organisation."""
+
+    hub: str
+    url: str
+    commit: str
+    organisation: str | None = None
+
+
+class Confirmation(Base, frozen=True):
+    """Someone other than the adopter confirmed an adoption: its publisher, a reviewer, or the hub from the adopter's repository."""
+
+    kind: ConfirmationKind
+    by: str
+    date: str
+    status: AdoptionStatus
+    version: str
+    by_name: str | None = None
+    evidence: str | None = None
+    note: str | None = None
+    origin: RecordOrigin | None = None
 
 
 class AdoptionEvent(Base, frozen=True):
@@ -269,6 +310,8 @@ class Adoption(Base):
     history: list[AdoptionEvent]
     adopter_name: str | None = None
     note: str | None = None
+    confirmations: list[Confirmation] = []
+    origin: RecordOrigin | None = None
 
 
 class ReviewEntry(Base, frozen=True):
@@ -278,6 +321,7 @@ class ReviewEntry(Base, frozen=True):
     rationale: str
     reviewer_name: str | None = None
     computed_level: int | None = None
+    origin: RecordOrigin | None = None
 
 
 class Review(Base):

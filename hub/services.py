@@ -60,7 +60,7 @@ class Services:
 
     @cached_property
     def tokens(self) -> TokenStore:
-        return TokenStore(self.config.tokens_path)
+        return TokenStore(self.config.tokens_path, self.catalog.publisher)  # tokens only for registered organisations
 
     @classmethod
     def open(cls, config: HubConfig) -> Services:

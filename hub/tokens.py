@@ -10,12 +10,13 @@ import hashlib
 import re
 import secrets
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from hub.errors import BadRequest
-from hub.model import ORG_ID, Base
+from hub.errors import BadRequest, OrganisationUnknown
+from hub.model import ORG_ID, Base, Problem
 
 Role = Literal["publisher", "adopter", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("publisher", "adopter", "reviewer", "admin")
@@ -36,8 +37,11 @@ def token_hash(token: str) -> str:
 
 
 class TokenStore:
-    def __init__(self, path: str | Path) -> None:
+    """Tokens of registered organisations: ``registry(org)`` answers the organisation's record or None."""
+
+    def __init__(self, path: str | Path, registry: Callable[[str], object | None]) -> None:
         self.path = Path(path)
+        self.registry = registry
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute(
@@ -56,6 +60,10 @@ class TokenStore:
             raise BadRequest(f"„{org}“ ist keine gültige Organisationskennung (Kleinbuchstaben, Ziffern, Bindestriche).")
         if role not in ROLES:
             raise BadRequest(f"Die Rolle „{role}“ gibt es nicht; möglich sind: {', '.join(ROLES)}.")
+        if self.registry(org) is None:
+            message = (f"Die Organisation „{org}“ ist im Katalog nicht registriert; Tokens gibt es nur für registrierte Organisationen "
+                       "(zuerst „hub organisation add <datei.yaml>“).")
+            raise OrganisationUnknown(message, problems=[Problem(code="organisation-unknown", file=f"publishers/{org}.yaml", message=message)])
         token = PREFIX + secrets.token_urlsafe(32)
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._connect() as db:

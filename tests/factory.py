@@ -164,6 +164,7 @@ def make_catalog(tmp_path: Path, packages: Iterable[tuple[str, str] | dict[str, 
         kwargs = dict(spec) if isinstance(spec, dict) else {"package_id": spec[0], "version": spec[1]}
         files = package_files(**copy.deepcopy(kwargs))
         publish(catalog, PackageFiles(files, folder_name=kwargs.get("package_id", "stadt-test/testpaket").split("/")[1]))
+    register_test_organisations(catalog)
     return catalog
 
 
@@ -199,3 +200,28 @@ def make_services(tmp_path: Path, packages: Iterable[tuple[str, str] | dict[str,
 
     make_catalog(tmp_path, packages)
     return Services.open(HubConfig(data_dir=tmp_path, seed=False, **config))
+
+
+# organisations the tests act as; a test catalogue registers them, as an admin would (hub organisation add)
+TEST_ORGANISATIONS = {
+    "stadt-soest": ("Stadt Soest", "stadt"),
+    "stadt-aachen": ("Stadt Aachen", "stadt"),
+    "stadt-andere": ("Stadt Andere", "stadt"),
+    "stadt-anders": ("Stadt Anders", "stadt"),
+    "ministerium-nrw": ("Ministerium NRW", "land"),
+    "ministerium": ("Ministerium", "land"),
+}
+
+
+def register(catalog: Catalog, org: str, name: str | None = None, kind: str = "stadt", **extra: Any) -> None:
+    """Register ``org`` in the catalogue's organisation registry (one commit)."""
+    from hub.store.organisations import register_organisation
+
+    record = {"id": org, "name": name or org.replace("-", " ").title(), "type": kind, **extra}
+    register_organisation(catalog, yaml.safe_dump(record, allow_unicode=True).encode())
+
+
+def register_test_organisations(catalog: Catalog) -> None:
+    for org, (name, kind) in TEST_ORGANISATIONS.items():
+        if catalog.publisher(org) is None:
+            register(catalog, org, name, kind)

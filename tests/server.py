@@ -32,6 +32,12 @@ class Server:
         env = {**os.environ, "HUB_DATA": str(self.data)}
         return subprocess.run([sys.executable, "-m", "hub", *args], env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
+    def register(self, org: str, name: str, kind: str = "stadt") -> None:
+        """Register an organisation in the served catalogue with ``hub organisation add``."""
+        record = self.data / f"{org}.organisation.yaml"
+        record.write_text(f"id: {org}\nname: {name}\ntype: {kind}\n", encoding="utf-8")
+        self.hub("organisation", "add", str(record))
+
     def token(self, org: str, role: str) -> str:
         return json.loads(self.hub("token", "create", "--org", org, "--role", role, "--json"))["token"]
 

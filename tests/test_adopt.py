@@ -44,7 +44,7 @@ from hub.store.export import export_dir, export_package
 from hub.store.records import adoptions
 from hub.validate import PackageFiles
 from tests.gitcli import git_runner
-from tests.factory import BPMN, CONFIG_SCHEMA, FORM, README, make_catalog, package_files
+from tests.factory import BPMN, CONFIG_SCHEMA, FORM, README, make_catalog, package_files, register
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command line")
 
@@ -82,7 +82,7 @@ VERSIONS = [V1, V2, V3]
 def seeded_data(tmp_path_factory) -> Path:
     """A hub data directory with the three versions, built once; tests work on copies."""
     data = tmp_path_factory.mktemp("seed") / "data"
-    make_catalog(data, VERSIONS)
+    register(make_catalog(data, VERSIONS), ORG, "Stadt Lemgo")
     return data
 
 
@@ -207,7 +207,7 @@ def test_adopt_defaults_to_the_latest_version_and_records_the_adoption(tmp_path,
     assert result.adoption is not None and result.adoption.status == "planned" and result.adoption.version == "2.0.0"
     (record,) = adoptions(catalog, PID)
     assert (record.adopter, record.status, record.version) == (ORG, "planned", "2.0.0")
-    assert catalog.head().author.name == ORG  # authored by the adopting organisation
+    assert catalog.head().author.name == "Stadt Lemgo"  # authored by the adopting organisation
 
     # recording twice is refused before anything is written
     again = tmp_path / "again"

@@ -36,7 +36,7 @@ from hub.store.catalog import parse_trailers
 from hub.store.records import record_adoption
 from hub.model import Actor
 from hub.validate import PackageFiles, validate_package
-from tests.factory import make_catalog, make_services, package_files, write_files
+from tests.factory import make_catalog, make_services, package_files, register, write_files
 from tests.schema_fields import field_paths
 
 # rdflib's own JSON-LD parser still builds a ConjunctiveGraph
@@ -734,7 +734,8 @@ def test_api_sources_harvest_feedback(api, tmp_path):
     client, services = api
     src = source_repo(tmp_path / "src", {"gut": package_files("stadt-quelle/gut", "1.0.0"), "kaputt": package_files("stadt-quelle/kaputt", "1.0.0", license="NOPE")})
     sources = yaml.safe_dump({"sources": [{"name": "quelle", "url": str(src), "publisher": "stadt-quelle"}]})
-    admin = bearer(services, "transferhub", "admin")
+    admin = bearer(services, "ministerium", "admin")
+    register(services.catalog, "stadt-quelle", "Stadt Quelle")
 
     assert client.get("/api/v1/sources").json() == []
     assert client.put("/api/v1/sources", content=sources).status_code == 401

@@ -9,8 +9,8 @@ import pytest
 
 from hub.maturity import evaluate, maturity, maturity_all, maturity_model
 from hub.maturity.rules import Subject, months_between, number
-from hub.model import Actor, Adoption, AdoptionEvent, Manifest, ReviewEntry
-from hub.store.records import add_review, advance_adoption, record_adoption, reviews
+from hub.model import Actor, Adoption, AdoptionEvent, Confirmation, Manifest, ReviewEntry
+from hub.store.records import actor_for, add_review, advance_adoption, confirm_adoption, record_adoption, reviews
 from tests.factory import make_catalog, manifest
 
 TODAY = date(2025, 6, 30)
@@ -26,9 +26,11 @@ def subject(files=("README.md", "CHANGELOG.md"), adoptions=(), review=None, **ov
     return Subject(manifest=msgspec.convert(data, Manifest), files=set(files), today=TODAY, adoptions=list(adoptions), review=review)
 
 
-def adoption(adopter: str, status: str, package: str = "stadt-test/testpaket") -> Adoption:
+def adoption(adopter: str, status: str, package: str = "stadt-test/testpaket", *, confirmed: bool = True) -> Adoption:
+    """An adoption record; ``confirmed``: its publisher confirmed it as it stands."""
+    confirmations = [Confirmation(kind="publisher", by=package.split("/")[0], date="2024-02-01", status=status, version="1.0.0")] if confirmed else []
     return Adoption(package=package, adopter=adopter, adopter_name=adopter.replace("stadt-", "Stadt ").title(), version="1.0.0", status=status,
-                    history=[AdoptionEvent(status=status, date="2024-01-01")])
+                    history=[AdoptionEvent(status=status, date="2024-01-01")], confirmations=confirmations)
 
 
 def results(s: Subject) -> tuple[int, dict[str, tuple[bool, str]]]:
@@ -77,7 +79,7 @@ def test_level_3_needs_guide_changelog_open_licence_and_another_adopter():
     base = dict(LEVEL_2, adoption=FULL_GUIDE, changelog="CHANGELOG.md")
     level, c = results(subject(adoptions=[adoption("stadt-soest", "pilot")], **base))
     assert level == 3
-    assert c["adopted"] == (True, "1 nachnutzende Organisation in Pilotbetrieb oder Produktion: Stadt Soest (nötig: 1)")
+    assert c["adopted"] == (True, "1 bestätigte nachnutzende Organisation in Pilotbetrieb oder Produktion: Stadt Soest (nötig: 1)")
     assert results(subject(adoptions=[adoption("stadt-soest", "planned")], **base))[0] == 2
     assert results(subject(adoptions=[adoption("stadt-soest", "pilot")], **{**base, "license": "LicenseRef-Proprietaer"}))[0] == 2
     partial = {**base, "adoption": {"steps": FULL_GUIDE["steps"]}}
@@ -113,7 +115,7 @@ def catalog(tmp_path):
 def test_review_overrides_computed_level_for_its_version_only(catalog):
     before = maturity(catalog, "stadt-test/testpaket")
     assert (before.computed_level, before.level, before.reviewed) == (2, 2, False)
-    ministry = Actor(id="land", name="Land NRW", email="land@nrw.example")
+    ministry = Actor(id="ministerium", name="Ministerium", email="land@nrw.example")
     add_review(catalog, ministry, "stadt-test/testpaket", "1.0.0", 1, "Kennzahlen nicht belegt, daher nur Stufe 1.", computed_level=2)
     after = maturity(catalog, "stadt-test/testpaket")
     assert (after.computed_level, after.level, after.name, after.reviewed) == (2, 1, "Erprobt", True)
@@ -133,8 +135,12 @@ def test_adoptions_move_levels_at_their_commit(catalog):
     planned = str(catalog.head().id)
     assert criterion(maturity(catalog, "stadt-test/testpaket"), "adopted").met is False
     advance_adoption(catalog, soest, "stadt-test/testpaket", "pilot")
+    claimed = str(catalog.head().id)
+    assert criterion(maturity(catalog, "stadt-test/testpaket"), "adopted").met is False  # a claim alone counts for nothing
+    confirm_adoption(catalog, actor_for(catalog, "stadt-test"), "stadt-test/testpaket", "stadt-soest", "publisher")
     now = maturity_all(catalog)["stadt-test/testpaket"]
-    assert criterion(now, "adopted").met is True and criterion(now, "adopted").evidence.startswith("1 nachnutzende Organisation")
+    assert criterion(now, "adopted").met is True and criterion(now, "adopted").evidence.startswith("1 bestätigte nachnutzende Organisation")
     assert now.computed_level == 2  # the factory package has no changelog
     # evaluated at an earlier commit, the earlier state counts
     assert criterion(maturity(catalog, "stadt-test/testpaket", ref=planned), "adopted").met is False
+    assert criterion(maturity(catalog, "stadt-test/testpaket", ref=claimed), "adopted").met is False

@@ -36,6 +36,7 @@ def test_problem_details_over_http(server):
 
 
 def test_publish_over_http_with_cli_token(server):
+    server.register("stadt-e2e", "Stadt E2E")
     secret = server.token("stadt-e2e", "publisher")
     files = {"archive": ("p.tar.gz", archive(package_files("stadt-e2e/ende-zu-ende", "1.0.0"), "tar.gz"), "application/gzip")}
     response = httpx.post(server.url + "/api/v1/packages", files=files, headers={"Authorization": f"Bearer {secret}"})
@@ -49,7 +50,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
     # a server of its own: schemathesis writes with an admin token and must not disturb the others
     server = start_server(tmp_path / "fuzzed")
     try:
-        admin = server.token("ministerium", "admin")
+        admin = server.token("land-nrw-ministerium", "admin")
         result = subprocess.run(
             [
                 str(ROOT / ".venv" / "bin" / "schemathesis") if (ROOT / ".venv" / "bin" / "schemathesis").exists() else "schemathesis",

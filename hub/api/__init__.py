@@ -12,6 +12,7 @@ from hub import __version__
 from hub.api.controllers.openapi import openapi_docs, openapi_docs_file, openapi_json
 from hub.api.cache import ResponseCache
 from hub.api.controllers.catalog import AdoptionController, HealthController, PublisherController, ReviewController, SchemaController
+from hub.api.controllers.evidence import AuditController, ConfirmationController, OrganisationController
 from hub.api.controllers.git import git_file
 from hub.api.controllers.maturity import MaturityController, ReportController
 from hub.api.controllers.packages import PackageController
@@ -37,7 +38,7 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
     return Litestar(
         route_handlers=[
             PackageController, MaturityController, ReportController, PublisherController, AdoptionController, ReviewController, SchemaController, HealthController,
-            FederationController, openapi_json, openapi_docs, openapi_docs_file, git_file,
+            FederationController, ConfirmationController, OrganisationController, AuditController, openapi_json, openapi_docs, openapi_docs_file, git_file,
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
         exception_handlers={

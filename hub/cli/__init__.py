@@ -25,7 +25,8 @@ from hub.errors import BadRequest, HubError, problem_details
 from hub.settings import environment
 from hub.cli.terminal import EXIT_BROKEN_PIPE, safe_output, silence_stdout
 from hub.tokens import ROLES
-from hub.usecases import adoptions, catalogue, reviews, tokens
+from hub.store.audit import record_history
+from hub.usecases import adoptions, catalogue, organisations, reviews, tokens
 from hub.usecases.publish import publish_folder
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 5
@@ -79,12 +80,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=["maturity", "adoption", "history"], help="maturity, adoption oder history")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="Ausgabeformat (Standard: table)")
     p = command("adoption", cmd_adoption, "Nachnutzung erfassen oder fortschreiben (als nachnutzende Organisation).")
-    p.add_argument("action", choices=["create", "advance"], help="create: neu erfassen; advance: Stand fortschreiben")
+    p.add_argument("action", choices=["create", "advance", "confirm"],
+                   help="create: neu erfassen; advance: Stand oder Version fortschreiben; confirm: als Herausgeber oder begutachtende Stelle bestätigen")
     p.add_argument("ref", metavar="ID[@VERSION]")
-    p.add_argument("--as", dest="org", required=True, metavar="ORG", help="Kennung der nachnutzenden Organisation")
+    p.add_argument("--as", dest="org", required=True, metavar="ORG", help="Kennung der handelnden Organisation (nachnutzend; bei confirm: bestätigend)")
+    p.add_argument("--adopter", metavar="ORG", help="confirm: Kennung der nachnutzenden Organisation")
+    p.add_argument("--kind", choices=["publisher", "reviewer"], default="publisher", help="confirm: als Herausgeber (publisher) oder begutachtende Stelle (reviewer)")
     p.add_argument("--status", choices=["planned", "pilot", "production", "ended"], help="Stand (create: Standard planned)")
     p.add_argument("--date", help="Datum JJJJ-MM-TT (Standard: heute)")
     p.add_argument("--note", help="Anmerkung")
+    p = command("organisation", cmd_organisation, "Organisationen registrieren und auflisten (Herausgeber und Nachnutzende).", json_flag=False)
+    org_sub = p.add_subparsers(dest="organisation_command", required=True, metavar="AKTION")
+    t = org_sub.add_parser("add", help="Organisation aus einer YAML-Datei registrieren oder ändern (Schema publisher.schema.json)")
+    t.add_argument("file", type=Path, metavar="DATEI")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    t = org_sub.add_parser("list", help="registrierte Organisationen auflisten")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    p = command("audit", cmd_audit, "Verlauf aller Nachnutzungen und Begutachtungen eines Pakets: wer angab, wer bestätigte, wann (aus Git).")
+    p.add_argument("id", metavar="ID")
     p = command("review", cmd_review, "Reifegrad einer Version begutachten (als Ministerium).")
     p.add_argument("ref", metavar="ID@VERSION")
     p.add_argument("--as", dest="org", required=True, metavar="ORG", help="Kennung der begutachtenden Organisation")
@@ -298,18 +311,55 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_adoption(args: argparse.Namespace) -> int:
     package_id, version = split_ref(args.ref)
-    if args.action == "advance" and args.status is None:
-        raise BadRequest("Zum Fortschreiben bitte den neuen Stand mit --status angeben.")
     with open_services(args) as services:
         actor = catalogue.actor(services, args.org)
         if args.action == "create":
             record = adoptions.record(services, actor, package_id, version, args.status or "planned", on=args.date, text=args.note)
-        else:
+        elif args.action == "advance":
             record = adoptions.advance(services, actor, package_id, args.status, version=version, on=args.date, text=args.note)
+        else:
+            record = adoptions.confirm(services, actor, package_id, args.adopter, args.kind, on=args.date, text=args.note)
+            if args.json:
+                print_json(record)
+            else:
+                print(f"{actor.name} bestätigt: {record.adopter_name or record.adopter} nutzt {record.package} {record.version} nach ({record.status}).")
+            return EXIT_OK
     if args.json:
         print_json(record)
     else:
-        print(f"{actor.name} nutzt {record.package} {record.version} nach: {record.status} (seit {record.history[-1].date})")
+        state = "bestätigt" if record.confirmations else "angegeben, noch nicht bestätigt"
+        print(f"{actor.name} nutzt {record.package} {record.version} nach: {record.status} (seit {record.history[-1].date}; {state})")
+    return EXIT_OK
+
+
+def cmd_organisation(args: argparse.Namespace) -> int:
+    if args.organisation_command == "add":
+        if not args.file.is_file():
+            raise BadRequest(f"„{args.file}“ ist keine Datei.")
+        with open_services(args) as services:
+            record = organisations.register(services, args.file.read_bytes())
+        if args.json:
+            print_json(record)
+        else:
+            print(f"Organisation registriert: {record.id} ({record.name})")
+        return EXIT_OK
+    records = sorted(open_catalog(args).publishers(), key=lambda r: r.id)
+    if args.json:
+        print_json(records)
+    else:
+        for r in records:
+            print(f"{r.id:<32} {r.type:<16} {r.ags or '':<9} {r.name}")
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    package_id, _ = split_ref(args.id)
+    entries = record_history(open_catalog(args), package_id)
+    if args.json:
+        print_json(entries)
+    else:
+        for e in entries:
+            print(f"{e.time[:10]}  {e.commit[:12]}  {e.author}: {e.summary}")
     return EXIT_OK
 
 

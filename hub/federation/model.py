@@ -24,6 +24,7 @@ class Source(Base):
     hub: bool = False
     publishers: list[str] = []
     timeout_seconds: float | None = None
+    trust: list[str] = []  # a hub source: "reviews" lets its reviews and reviewer confirmations count here
     enabled: bool = True
     description: str | None = None
 

@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 import pygit2
 
 from hub.maturity.model import MaturityModel, maturity_model
-from hub.maturity.rules import RULES, Subject
+from hub.maturity.rules import RULES, Subject, counting_review
+from hub.maturity.trust import trusted_hubs
 from hub.model import CriterionResult, Manifest, Maturity
 from hub.store import Catalog
 from hub.store.catalog import iso, package_path
@@ -71,13 +72,15 @@ def maturity(catalog: Catalog, package_id: str, version: str | None = None, *, r
     commit = catalog.resolve(ref)
     package = catalog.get(package_id, version, ref=ref if version is None else None)
     version_reviews = [r for r in reviews(catalog, package_id, ref=ref) if r.version == package.manifest.version]
+    trusted = trusted_hubs(catalog, ref=ref)
     subject = Subject(
         manifest=package.manifest,
         files={f.path for f in package.files},
         today=_today(commit),
         adoptions=adoptions(catalog, package_id, ref=ref),
-        review=version_reviews[0].reviews[-1] if version_reviews else None,
+        review=counting_review(version_reviews[0].reviews, trusted) if version_reviews else None,
         hints=version_hints(catalog, package_id, catalog.repo[package.commit], package.manifest),
+        trusted=trusted,
     )
     return _result(subject, commit)
 
@@ -95,7 +98,8 @@ def maturity_all(
     by_package_adoptions = defaultdict(list)
     for record in adoptions(catalog, ref=ref):
         by_package_adoptions[record.package].append(record)
-    latest_review = {(r.package, r.version): r.reviews[-1] for r in reviews(catalog, ref=ref)}
+    trusted = trusted_hubs(catalog, ref=ref)
+    latest_review = {(r.package, r.version): counting_review(r.reviews, trusted) for r in reviews(catalog, ref=ref)}
     results = {}
     ids = package_ids if package_ids is not None else (list(manifests) if manifests is not None else catalog.package_ids(ref))
     all_versions = catalog.all_versions(ids[0] if len(ids) == 1 else None)  # one pass over the tags
@@ -112,6 +116,7 @@ def maturity_all(
             adoptions=by_package_adoptions.get(package_id, []),
             review=latest_review.get((package_id, manifest.version)),
             hints=version_hints(catalog, package_id, commit, manifest, versions=all_versions.get(package_id, []), sizes=sizes),
+            trusted=trusted,
         )
         results[package_id] = _result(subject, commit)
     return results

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from hub.model import Adoption, Manifest, Problem, ReviewEntry
+from hub.model import Adoption, Confirmation, Manifest, Problem, ReviewEntry
 
 KIND_LABELS = {"process-model": "Prozessmodell", "form-schema": "Formularschema", "config": "Konfiguration", "document": "Dokument"}
 STATUS_LABELS = {"planned": "geplant", "pilot": "Pilotbetrieb", "production": "Produktion", "ended": "beendet"}
@@ -27,6 +27,24 @@ class Subject:
     adoptions: list[Adoption] = field(default_factory=list)
     review: ReviewEntry | None = None
     hints: list[Problem] = field(default_factory=list)  # quality hints (Hinweise) of this version
+    trusted: frozenset[str] = frozenset()  # other hubs (source names) whose reviews and reviewer confirmations count here
+
+
+def counting_confirmations(adoption: Adoption, kinds: list[str], trusted: frozenset[str] = frozenset()) -> list[Confirmation]:
+    """The confirmations of ``adoption`` that count: of a kind the model names; a foreign reviewer's only from a trusted hub."""
+    return [c for c in adoption.confirmations
+            if c.kind in kinds and (c.origin is None or c.kind != "reviewer" or c.origin.hub in trusted)]
+
+
+def confirmed_for(adoption: Adoption, statuses: list[str], kinds: list[str], trusted: frozenset[str] = frozenset()) -> bool:
+    """The adoption stands in one of ``statuses`` and a counting confirmation confirmed one of them."""
+    return adoption.status in statuses and any(c.status in statuses for c in counting_confirmations(adoption, kinds, trusted))
+
+
+def counting_review(entries: list[ReviewEntry], trusted: frozenset[str] = frozenset()) -> ReviewEntry | None:
+    """The review that sets the level: the newest one made here or at a hub trusted for reviews."""
+    counting = [e for e in entries if e.origin is None or e.origin.hub in trusted]
+    return sorted(counting, key=lambda e: e.date)[-1] if counting else None  # stable: the later entry of one day wins
 
 
 Rule = Callable[[Subject, dict[str, Any]], tuple[bool, str]]
@@ -172,12 +190,17 @@ def open_license(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
 
 @rule
 def adoptions(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
-    # adoptions by the publisher itself don't count: reuse means someone else took it over
+    # adoptions by the publisher itself don't count: reuse means someone else took it over;
+    # and only confirmed ones count: a self-declared claim is shown, never counted
+    kinds = p.get("confirmations", ["publisher", "reviewer", "provenance"])
     others = [a for a in s.adoptions if a.adopter != s.manifest.publisher_id and a.status in p["statuses"]]
+    confirmed = [a for a in others if confirmed_for(a, p["statuses"], kinds, s.trusted)]
+    claimed = len(others) - len(confirmed)
     wanted = " oder ".join(STATUS_LABELS[x] for x in p["statuses"])
-    names = ", ".join(a.adopter_name or a.adopter for a in others)
-    count = f"{len(others)} nachnutzende Organisation{'en' if len(others) != 1 else ''} in {wanted}"
-    return len(others) >= p["min"], count + (f": {names}" if names else "") + f" (nötig: {p['min']})"
+    names = ", ".join(a.adopter_name or a.adopter for a in confirmed)
+    count = f"{len(confirmed)} bestätigte nachnutzende Organisation{'en' if len(confirmed) != 1 else ''} in {wanted}"
+    rest = f"; {claimed} weitere nur angegeben, nicht bestätigt" if claimed else ""
+    return len(confirmed) >= p["min"], count + (f": {names}" if names else "") + rest + f" (nötig: {p['min']})"
 
 
 @rule

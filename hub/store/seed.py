@@ -25,7 +25,7 @@ from hub.resources import catalog_dir
 from hub.store.catalog import BRANCH, COMMITTER, Catalog, version_key
 from hub.store.commit import signature
 from hub.store.publish import publish
-from hub.store.records import put_record
+from hub.store.records import KIND_DE, put_record, trailers
 from hub.store.trees import replace_path
 from hub.validate import PackageFiles
 from hub.validate.manifest import raw_manifest
@@ -113,18 +113,34 @@ def _actor(names: dict[str, str], org: str, source: Path) -> Actor:
 
 
 def _adoption_actions(source: Path, names: dict[str, str]) -> list[SeedAction]:
+    """Each step and each confirmation of a seed adoption record becomes its own commit at its date, by whoever acted."""
     actions = []
     for path in sorted((source / "adoptions").glob("*/*/*.yaml")):
         record = msgspec.convert(load_yaml(path.read_bytes()).data, Adoption)
-        actor = _actor(names, record.adopter, source)
-        for step, event in enumerate(record.history):
+        adopter = _actor(names, record.adopter, source)
+        # claims and confirmations in date order; on the same day the claim comes first
+        record.confirmations.sort(key=lambda c: c.date)
+        timeline = sorted([(e.date, 0, i) for i, e in enumerate(record.history)] + [(c.date, 1, i) for i, c in enumerate(record.confirmations)])
+        made = {0: 0, 1: 0}  # history steps and confirmations written so far
+        for step, (day, what, i) in enumerate(timeline):
+            made[what] = i + 1
+            steps, confirmations = record.history[: made[0]], record.confirmations[: made[1]]
+            last = steps[-1]
             so_far = msgspec.structs.replace(
-                record, status=event.status, version=event.version or record.version,
-                history=record.history[: step + 1], note=record.note if step == len(record.history) - 1 else None,
+                record, status=last.status, version=last.version or record.version, history=steps, confirmations=confirmations,
+                note=record.note if step == len(timeline) - 1 else None,
             )
-            message = f"{actor.name}: Nachnutzung von {record.package} {so_far.version} – {event.status}\n\nHub-Action: adoption\nHub-Package: {record.package}\nHub-Actor: {actor.id}\n"
-            actions.append(SeedAction(event.date, 1, f"{record.package}/{record.adopter}/{step}",
-                                      lambda c, r=so_far, a=actor, m=message, d=event.date: put_record(c, a, r, message=m, when=at(d))))
+            if what == 0:
+                actor = adopter
+                message = (f"{actor.name}: Nachnutzung von {record.package} {so_far.version} – {last.status}\n\n"
+                           + trailers("adoption", record.package, actor, adopter=record.adopter, version=so_far.version, status=last.status))
+            else:
+                confirmation = record.confirmations[i]
+                actor = adopter if confirmation.kind == "provenance" else _actor(names, confirmation.by, source)
+                message = (f"{actor.name} bestätigt die Nachnutzung von {record.package} durch {adopter.name} ({KIND_DE[confirmation.kind]})\n\n"
+                           + trailers("adoption-confirm", record.package, actor, adopter=record.adopter, confirmation=confirmation.kind))
+            actions.append(SeedAction(day, 1, f"{record.package}/{record.adopter}/{step:03d}",
+                                      lambda c, r=so_far, a=actor, m=message, d=day: put_record(c, a, r, message=m, when=at(d))))
     return actions
 
 
@@ -136,7 +152,7 @@ def _review_actions(source: Path, names: dict[str, str]) -> list[SeedAction]:
             actor = _actor(names, entry.reviewer, source)
             so_far = msgspec.structs.replace(review, reviews=review.reviews[: step + 1])
             message = (f"Begutachtung {review.package} {review.version}: Reifegrad {entry.level}\n\n{entry.rationale}\n\n"
-                       f"Hub-Action: review\nHub-Package: {review.package}\nHub-Version: {review.version}\nHub-Actor: {actor.id}\n")
+                       + trailers("review", review.package, actor, version=review.version, level=str(entry.level)))
             actions.append(SeedAction(entry.date, 2, f"{review.package}@{review.version}/{step}",
                                       lambda c, r=so_far, a=actor, m=message, d=entry.date: put_record(c, a, r, message=m, when=at(d))))
     return actions

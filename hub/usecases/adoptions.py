@@ -9,7 +9,7 @@ from hub.errors import BadRequest
 from hub.model import Actor, Adoption, AdoptionStatus
 from hub.services import Services
 from hub.store import Catalog
-from hub.store.records import STATUS_ORDER, actor_for, advance_adoption, record_adoption
+from hub.store.records import STATUS_ORDER, actor_for, advance_adoption, confirm_adoption, record_adoption
 
 Day = str | date | None
 
@@ -48,11 +48,24 @@ def record(services: Services, actor: Actor, package_id: str, version: str | Non
 
 def advance(services: Services, actor: Actor, package_id: str, status: str | None, *, version: str | None = None,
             on: Day = None, text: str | None = None) -> Adoption:
-    """Move ``actor``'s adoption forward (planned → pilot → production → ended), optionally to a newer version."""
-    if status is None:
-        raise BadRequest("Zum Fortschreiben bitte den neuen Stand angeben.")
-    adoption = advance_adoption(services.catalog, actor, package_id, _status(status), version=version, on=day(on), note=note(text))
+    """Move ``actor``'s adoption forward (planned → pilot → production → ended) and/or to a newer version."""
+    if status is None and version is None:
+        raise BadRequest("Zum Fortschreiben bitte den neuen Stand oder eine neue Version angeben.")
+    adoption = advance_adoption(services.catalog, actor, package_id, _status(status) if status is not None else None, version=version,
+                                on=day(on), note=note(text))
     services.catch_up()
+    return adoption
+
+
+def confirm(services: Services, actor: Actor, package_id: str, adopter: str | None, kind: str = "publisher", *, on: Day = None,
+            text: str | None = None) -> Adoption:
+    """``actor`` confirms ``adopter``'s adoption as it stands: as the package's publisher or as a reviewer."""
+    if not adopter or not adopter.strip():
+        raise BadRequest("Zum Bestätigen bitte die nachnutzende Organisation angeben.")
+    if kind not in ("publisher", "reviewer"):
+        raise BadRequest(f"Die Art der Bestätigung „{kind}“ gibt es nicht; möglich sind publisher und reviewer.")
+    adoption = confirm_adoption(services.catalog, actor, package_id, adopter.strip(), kind, on=day(on), note=note(text))  # type: ignore[arg-type]
+    services.catch_up()  # confirmations move maturity levels
     return adoption
 
 

@@ -98,6 +98,14 @@ WORKFLOW_CODES: dict[str, str] = {
     "request-body-syntax": "Der Rumpf einer API-Anfrage ist kein lesbares JSON (mit Zeile und Spalte) oder kein gültiges multipart/form-data.",
     "request-body-invalid": "Ein Feld im Rumpf einer API-Anfrage fehlt, ist nicht vorgesehen oder verletzt seine Regel (Art, Wertebereich, Länge, Muster, erlaubte Werte).",
     "invalid-parameter": "Ein Parameter der Adresse einer API-Anfrage (Abfrage oder Pfad) verletzt seine Regel.",
+    # adoptions, confirmations, reviews and tokens (docs/nachnutzung-und-reifegrad.md)
+    "organisation-unknown": "Die Organisation ist im Katalog nicht registriert; nur registrierte Organisationen erfassen Nachnutzungen, bestätigen, begutachten oder erhalten Tokens.",
+    "date-in-future": "Das Datum einer Nachnutzung, Bestätigung oder Begutachtung liegt in der Zukunft.",
+    "date-before-release": "Das Datum einer Nachnutzung liegt vor der Veröffentlichung der nachgenutzten Version.",
+    "date-out-of-order": "Ein neuer Stand ist früher datiert als der vorige.",
+    "adoption-status-backward": "Der Stand einer Nachnutzung geht zurück (erlaubt ist nur geplant → Pilot → Produktion → beendet).",
+    "version-not-found": "Die genannte Version des Pakets gibt es nicht.",
+    "confirmation-refused": "Die Bestätigung ist nicht zulässig (nur Herausgeber oder begutachtende Stelle, nie die nachnutzende Organisation selbst).",
 }
 
 CODES: dict[str, str] = {**PACKAGE_CODES, **WORKFLOW_CODES}

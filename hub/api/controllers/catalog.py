@@ -55,7 +55,7 @@ class NewAdoption(Base):
 
 
 class AdoptionUpdate(Base):
-    status: AdoptionStatus
+    status: AdoptionStatus | None = None  # None: same status, e.g. only a newer version after „hub upstream merge“
     version: str | None = None
     date: datetime.date | None = None
     note: str | None = None
@@ -71,15 +71,15 @@ class AdoptionController(Controller):
     ) -> list[Adoption]:
         return adoptions(services.catalog, package)
 
-    @post("/", summary="Nachnutzung erfassen (Token der nachnutzenden Organisation)", security=SECURITY, status_code=201, sync_to_thread=True,
-          responses=problem_responses(400, 401, 403, 404, 409))
+    @post("/", summary="Nachnutzung erfassen (Token der nachnutzenden Organisation); gilt als angegeben, bis sie bestätigt ist", security=SECURITY,
+          status_code=201, sync_to_thread=True, responses=problem_responses(400, 401, 403, 404, 409, 422))
     def create(self, request: Request, services: NamedDependency[Services], data: JSONBody[NewAdoption]) -> Adoption:
         token = caller(request, services)
         authorize(token, "adopter")
         return adopting.record(services, services.actor(token), data.package, data.version, data.status, on=data.date, text=data.note)
 
-    @patch("/{adopter:str}/{publisher:str}/{slug:str}", summary="Stand einer Nachnutzung fortschreiben", security=SECURITY, sync_to_thread=True,
-           responses=problem_responses(400, 401, 403, 404, 409))
+    @patch("/{adopter:str}/{publisher:str}/{slug:str}", summary="Stand oder Version einer Nachnutzung fortschreiben", security=SECURITY, sync_to_thread=True,
+           responses=problem_responses(400, 401, 403, 404, 409, 422))
     def advance(self, request: Request, services: NamedDependency[Services], adopter: FromPath[str], publisher: FromPath[str], slug: FromPath[str], data: JSONBody[AdoptionUpdate]) -> Adoption:
         token = caller(request, services)
         authorize(token, "adopter", org=adopter)
@@ -107,7 +107,7 @@ class ReviewController(Controller):
         return reviews(services.catalog, package)
 
     @post("/", summary="Reifegrad einer Version begutachten (Token eines Ministeriums)", security=SECURITY, status_code=201, sync_to_thread=True,
-          responses=problem_responses(400, 401, 403, 404))
+          responses=problem_responses(400, 401, 403, 404, 422))
     def create(self, request: Request, services: NamedDependency[Services], data: JSONBody[NewReview]) -> Review:
         token = caller(request, services)
         authorize(token, "reviewer")
