@@ -126,7 +126,7 @@ def test_repository_passes_git_fsck(tmp_path):
 
 def test_publisher_record_from_manifest_is_valid_yaml(tmp_path):
     catalog = make_catalog(tmp_path, [("stadt-test/a", "1.0.0")])
-    [publisher] = catalog.publishers()
-    assert publisher.id == "stadt-test" and publisher.type == "sonstige"
+    publisher = catalog.publisher("stadt-test")
+    assert publisher is not None and publisher.type == "sonstige"
     raw = catalog.repo[catalog.head().tree["publishers/stadt-test.yaml"].id].data
     assert yaml.safe_load(raw)["name"] == "Stadt Stadt-Test"
