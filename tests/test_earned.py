@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from litestar.testing import TestClient
 
@@ -16,7 +17,8 @@ from hub.maturity import maturity
 from hub.model import Actor
 from hub.validate.codes import WORKFLOW_CODES
 from hub.store.records import actor_for, add_review, adoptions, advance_adoption, confirm_adoption, record_adoption
-from tests.factory import make_services, register
+from tests.factory import make_catalog, make_services, register
+from tests.server import start_server
 from tests.snapshot import snapshot
 
 PID = "stadt-test/testpaket"
@@ -192,3 +194,27 @@ def test_registered_organisation_record_with_coordinates(services):
     register(services.catalog, "stadt-lippstadt", "Stadt Lippstadt", kreisfrei=False, kreis="Kreis Soest", coordinates={"lat": 51.67, "lon": 8.34})
     record = services.catalog.publisher("stadt-lippstadt")
     assert record.coordinates is not None and record.coordinates.lat == 51.67 and record.kreis == "Kreis Soest"
+
+
+# -- records follow the work --------------------------------------------------------------------
+
+
+def test_adopt_and_upstream_merge_keep_the_record_on_a_served_hub_current(tmp_path):
+    make_catalog(tmp_path / "hub", [(PID, "1.0.0"), (PID, "2.0.0")])
+    server = start_server(tmp_path / "hub")
+    try:
+        token = server.token("stadt-soest", "adopter")
+        city = tmp_path / "soest"
+        args = ["--data", str(tmp_path / "local"), "adopt", f"{PID}@1.0.0", str(city), "--as", "stadt-soest", "--from", server.url, "--record", "--token", token]
+        assert hub_main(args) == 0
+        (claimed,) = httpx.get(server.url + "/api/v1/adoptions", params={"package": PID}).json()
+        assert (claimed["adopter"], claimed["version"], claimed["status"]) == ("stadt-soest", "1.0.0", "planned")
+
+        assert hub_main(["upstream", "merge", "--dir", str(city)]) == 0
+        (record,) = httpx.get(server.url + "/api/v1/adoptions", params={"package": PID}).json()
+        assert record["version"] == "2.0.0" and [e["version"] for e in record["history"]] == ["1.0.0", "2.0.0"]
+        assert record["status"] == "planned"  # the merge moves the version, not the status
+        audit = httpx.get(server.url + "/api/v1/packages/stadt-test/testpaket/audit").json()
+        assert [e["author"] for e in audit] == ["Stadt Soest", "Stadt Soest"]
+    finally:
+        server.stop()

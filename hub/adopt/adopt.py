@@ -14,6 +14,7 @@ from pygit2.enums import CheckoutStrategy
 
 from hub.adopt.errors import BadSource, TargetNotEmpty
 from hub.adopt.model import AdoptResult
+from hub.adopt.remote import api_base, configure, record_remote
 from hub.adopt.repo import BRANCH, Recorded, manifest_id, upstream_versions, version_commit, write_recorded
 from hub.adopt.transport import REMOTE, UPSTREAM_HEADS, UpstreamMissing, fetch, is_http, local_path
 from hub.config import HubConfig
@@ -105,6 +106,7 @@ def adopt(
     record: bool = False,
     catalog: Catalog | None = None,
     recorder: Callable[[Catalog, str, str, str], Adoption] | None = None,
+    token: str | None = None,
 ) -> AdoptResult:
     """Clone the package into a new repository at ``target_dir``, ``main`` and work tree at ``version`` (default: latest).
 
@@ -113,7 +115,9 @@ def adopt(
     On any refusal or failure nothing is left behind. ``record`` also writes a planned
     adoption authored by ``as_org`` into the catalogue (``catalog``, or the source's own),
     through ``recorder(catalogue, package id, organisation, version)`` when given (the CLI
-    passes the use case, which also brings index and exports up to date).
+    passes the use case, which also brings index and exports up to date). From a hub on the
+    network, ``record`` goes through its API with the organisation's ``token``, which is kept in
+    the repository's ``.git/config`` so that ``hub upstream merge`` can keep the record current.
     """
     check_package_id(package_id)
     if not as_org or not as_org.strip() or any(c.isspace() for c in as_org):
@@ -123,8 +127,12 @@ def adopt(
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise TargetNotEmpty(f"„{target}“ gibt es schon und ist kein leerer Ordner; „hub adopt“ legt ein neues Repository nur in einem neuen oder leeren Ordner an.")
     src = resolve_source(source, package_id, version)
+    api = api_base(src.url) if catalog is None and src.catalog is None else None
     record_catalog = catalog or src.catalog
-    if record:
+    if record and api is not None:
+        if not token:
+            raise BadRequest("Zum Erfassen der Nachnutzung im Hub (--record) braucht es das Token der nachnutzenden Organisation: --token oder HUB_TOKEN.")
+    elif record:
         if record_catalog is None:
             raise BadRequest("Zum Erfassen der Nachnutzung (--record) braucht es den Katalog des Hubs: als Quelle ein Datenverzeichnis angeben.")
         if _has_adoption(record_catalog, package_id, as_org):
@@ -155,8 +163,12 @@ def adopt(
             repo.config["branch.main.remote"] = REMOTE
             repo.config["branch.main.merge"] = "refs/heads/main"
         write_recorded(repo, Recorded(package=package_id, version=chosen, source=src.given, org=as_org))
+        configure(repo, api=api, token=token)
         adoption = None
-        if record:
+        if record and api is not None:
+            assert token is not None
+            adoption = record_remote(api, token, package_id, chosen)
+        elif record:
             assert record_catalog is not None
             if recorder is not None:
                 adoption = recorder(record_catalog, package_id, as_org, chosen)

@@ -123,3 +123,5 @@ class MergeResult(Base, frozen=True):
     upstream_files: list[str]  # files upstream changed between the two versions (empty without a merge)
     local_files: list[str]  # files changed locally since the adopted version, kept (empty without a merge)
     message: str  # German one-line summary
+    adoption: Adoption | None = None  # the adoption record on the hub, now naming ``to_version``
+    notes: list[str] = []  # German remarks, e.g. why the record on the hub was not updated

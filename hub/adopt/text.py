@@ -128,4 +128,7 @@ def render_merge(result: MergeResult) -> str:
             lines.append(f"  Aus dem Hub ({len(result.upstream_files)}): {', '.join(result.upstream_files)}")
         if result.local_files:
             lines.append(f"  Lokal geändert und behalten ({len(result.local_files)}): {', '.join(result.local_files)}")
+    if result.adoption is not None:
+        lines.append(f"  Nachnutzungsnachweis im Hub fortgeschrieben: Version {result.adoption.version} ({result.adoption.status}).")
+    lines.extend(f"  Hinweis: {note}" for note in result.notes)
     return "\n".join(lines) + "\n"

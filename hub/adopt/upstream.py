@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 import pygit2
 import semver
 from pygit2.enums import CheckoutStrategy, RepositoryState, ResetMode
@@ -12,6 +14,7 @@ from pygit2.enums import CheckoutStrategy, RepositoryState, ResetMode
 from hub.adopt.adopt import is_data_dir, refresh_export
 from hub.adopt.errors import DirtyWorkTree, MergeConflict
 from hub.adopt.model import MergeResult, SemanticDiff, UpstreamStatus
+from hub.adopt.remote import advance_remote, configured
 from hub.adopt.repo import (
     BRANCH,
     Recorded,
@@ -25,9 +28,10 @@ from hub.adopt.repo import (
 )
 from hub.adopt.semantic import semantic_diff
 from hub.adopt.transport import REMOTE, FetchReport, fetch, local_path
-from hub.errors import BadRequest, Conflict, PackageNotFound
-from hub.model import Problem
+from hub.errors import BadRequest, Conflict, HubError, PackageNotFound
+from hub.model import Adoption, Problem
 from hub.store.catalog import Catalog
+from hub.store.records import adoptions
 
 MERGE_MESSAGE = "Übernahme von {package} {version} aus dem Hub"
 
@@ -91,7 +95,11 @@ def upstream_diff(repo_dir: str | os.PathLike[str] = ".", version: str | None = 
     return semantic_diff(repo, recorded.package, old, new, recorded.version, target)
 
 
-def upstream_merge(repo_dir: str | os.PathLike[str] = ".", version: str | None = None, *, fetch_first: bool = True) -> MergeResult:
+Advancer = Callable[[Catalog, str, str, str], Adoption]
+
+
+def upstream_merge(repo_dir: str | os.PathLike[str] = ".", version: str | None = None, *, fetch_first: bool = True,
+                   advancer: Advancer | None = None) -> MergeResult:
     """Merge upstream ``version`` (default: latest) into ``main``, keeping local changes.
 
     Three-way merge with the adopted version as base. Refuses a dirty work tree or index and
@@ -99,6 +107,9 @@ def upstream_merge(repo_dir: str | os.PathLike[str] = ".", version: str | None =
     :class:`MergeConflict` lists the files. Otherwise: merge commit (parents: ``main``, the
     upstream version), then the work tree is checked out to it, then ``main`` moves and the
     adopted version in ``[transferhub]`` is updated; a failure on the way restores the old state.
+    Then the adoption record follows: on a hub on the network through its API with the token in
+    ``transferhub.token``, in a hub data directory through ``advancer``; a refusal there is a note,
+    the merge stays.
     """
     repo, recorded = open_adopted(repo_dir)
     _require_clean(repo)
@@ -122,7 +133,8 @@ def upstream_merge(repo_dir: str | os.PathLike[str] = ".", version: str | None =
         return result(False, ours.id, f"{recorded.package} ist bereits auf Version {target}.")
     if ours.id == theirs.id or repo.descendant_of(ours.id, theirs.id):  # merged before, e.g. with git itself
         write_recorded(repo, _with_version(recorded, target))
-        return result(False, ours.id, f"main enthält {recorded.package} {target} bereits; die übernommene Version ist jetzt {target}.")
+        return _follow(repo, recorded, target, advancer,
+                       result(False, ours.id, f"main enthält {recorded.package} {target} bereits; die übernommene Version ist jetzt {target}."))
 
     base = _base(repo, adopted, ours, theirs)
     upstream_files = _changed_paths(repo, base.tree, theirs.tree)
@@ -153,7 +165,25 @@ def upstream_merge(repo_dir: str | os.PathLike[str] = ".", version: str | None =
     except BaseException:
         _restore(repo, ours.id if moved else None, recorded)
         raise
-    return result(True, commit, f"{recorded.package} {target} übernommen; lokale Änderungen bleiben erhalten.", tuple(upstream_files), tuple(local_files))
+    return _follow(repo, recorded, target, advancer,
+                   result(True, commit, f"{recorded.package} {target} übernommen; lokale Änderungen bleiben erhalten.", tuple(upstream_files), tuple(local_files)))
+
+
+def _follow(repo: pygit2.Repository, recorded: Recorded, version: str, advancer: Advancer | None, merged: MergeResult) -> MergeResult:
+    """The adoption record on the hub now names ``version`` (where one is kept); why not, as a note."""
+    api, token = configured(repo)
+    try:
+        if api and token:
+            adoption = advance_remote(api, token, recorded.org, recorded.package, version)
+            return msgspec.structs.replace(merged, adoption=adoption)
+        source = local_path(recorded.source)
+        if advancer is not None and source is not None and is_data_dir(source):
+            catalog = Catalog.open(source / "catalog.git")
+            if any(a.adopter == recorded.org for a in adoptions(catalog, recorded.package)):
+                return msgspec.structs.replace(merged, adoption=advancer(catalog, recorded.package, recorded.org, version))
+    except HubError as exc:
+        return msgspec.structs.replace(merged, notes=[f"Der Nachnutzungsnachweis im Hub nennt weiter die vorige Version: {exc.detail}"])
+    return merged
 
 
 def _base(repo: pygit2.Repository, adopted: pygit2.Commit, ours: pygit2.Commit, theirs: pygit2.Commit) -> pygit2.Commit:

@@ -38,6 +38,8 @@ def register(sub: Any, command: Command) -> None:
     p.add_argument("--from", dest="source", metavar="QUELLE",
                    help="Datenverzeichnis eines Hubs, Adresse (http/https) oder Pfad eines Paket-Repositorys (Standard: das Datenverzeichnis)")
     p.add_argument("--record", action="store_true", help="die Nachnutzung zugleich im Katalog erfassen (Stand planned)")
+    p.add_argument("--token", metavar="TOKEN",
+                   help="Token der nachnutzenden Organisation für einen Hub im Netz; wird in .git/config gemerkt, damit „hub upstream merge“ den Nachweis fortschreibt")
 
     p = command("upstream", cmd_upstream, "Übernommenes Paket mit dem Hub abgleichen: Stand, Unterschiede, Übernahme neuer Versionen.",
                 json_flag=False)
@@ -69,12 +71,12 @@ def cmd_adopt(args: argparse.Namespace) -> int:
         open_catalog(args)  # like every command reading the catalogue: created and seeded on first use
     catalog = None
     source_path = local_path(source)
-    if args.record and not (source_path is not None and is_data_dir(source_path)):
+    if args.record and args.token is None and not (source_path is not None and is_data_dir(source_path)):
         if not is_data_dir(data_dir):
             raise BadRequest(f"Zum Erfassen der Nachnutzung (--record) fehlt ein Katalog: unter „{data_dir}“ liegt keiner (--data angeben).")
         catalog = open_catalog(args)
     result = adopt(source, package_id, version, args.dir, as_org=args.org, record=args.record, catalog=catalog,
-                   recorder=adoptions.record_for_clone)
+                   recorder=adoptions.record_for_clone, token=args.token)
     _out(args, result, render_adopt)
     return EXIT_OK
 
@@ -85,7 +87,7 @@ def cmd_upstream(args: argparse.Namespace) -> int:
     elif args.upstream_command == "diff":
         _out(args, upstream_diff(args.dir, args.version), render_diff)
     else:
-        _out(args, upstream_merge(args.dir, args.version), render_merge)
+        _out(args, upstream_merge(args.dir, args.version, advancer=adoptions.advance_for_clone), render_merge)
     return EXIT_OK
 
 

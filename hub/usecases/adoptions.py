@@ -73,3 +73,9 @@ def record_for_clone(catalog: Catalog, package_id: str, org: str, version: str) 
     """``hub adopt --record``: the planned adoption of a package just cloned, in the data folder of ``catalog``."""
     services = Services.attach(HubConfig(data_dir=catalog.path.parent))
     return record(services, actor_for(services.catalog, org), package_id, version, "planned")
+
+
+def advance_for_clone(catalog: Catalog, package_id: str, org: str, version: str) -> Adoption:
+    """``hub upstream merge``: the adoption record in the data folder of ``catalog`` now names the merged ``version``."""
+    services = Services.attach(HubConfig(data_dir=catalog.path.parent))
+    return advance(services, actor_for(services.catalog, org), package_id, None, version=version)
