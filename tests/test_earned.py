@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import yaml
 import pytest
 from litestar.testing import TestClient
 
@@ -218,3 +219,69 @@ def test_adopt_and_upstream_merge_keep_the_record_on_a_served_hub_current(tmp_pa
         assert [e["author"] for e in audit] == ["Stadt Soest", "Stadt Soest"]
     finally:
         server.stop()
+
+
+# -- provenance and federation ------------------------------------------------------------------
+
+
+def _sources(catalog, *sources: dict) -> None:
+    from hub.federation.sources import save_sources
+
+    save_sources(catalog, yaml.safe_dump({"sources": list(sources)}).encode())
+
+
+def test_harvested_adopter_repository_confirms_the_claim_by_provenance(services, tmp_path):
+    from hub.federation.harvest import harvest
+
+    record_adoption(services.catalog, soest(services), PID, "1.0.0", "pilot", on="2024-06-01")
+    city = tmp_path / "soest-repo"
+    assert hub_main(["--data", str(tmp_path), "adopt", PID, str(city), "--as", "stadt-soest"]) == 0
+    assert level(services) == 2
+    _sources(services.catalog, {"name": "soest", "url": str(city), "publisher": "stadt-soest"})
+    (report,) = harvest(services.catalog, "soest", cache_dir=tmp_path / "cache")
+    assert report.refused == [] and [(r.kind, r.outcome) for r in report.records] == [("provenance", "taken")]
+    (confirmation,) = adoptions(services.catalog, PID)[0].confirmations
+    assert (confirmation.kind, confirmation.by, confirmation.status) == ("provenance", "stadt-soest", "pilot")
+    assert "Commit" in confirmation.evidence and level(services) == 3
+    (again,) = harvest(services.catalog, "soest", cache_dir=tmp_path / "cache")
+    assert [r.outcome for r in again.records] == ["unchanged"]
+
+
+def test_two_served_hubs_one_harvesting_the_other_show_the_same_levels_and_adoptions(tmp_path):
+    one = make_catalog(tmp_path / "eins", [{"package_id": PID, "version": "1.0.0", **LEVEL_3_READY,
+                                            "files": {"CHANGELOG.md": "# Änderungen\n\n## 1.0.0\nErste Version.\n"}}])
+    register(one, "stadt-lemgo", "Stadt Lemgo")
+    record_adoption(one, actor_for(one, "stadt-soest"), PID, "1.0.0", "production", on="2024-06-01")
+    confirm_adoption(one, actor_for(one, "stadt-test"), PID, "stadt-soest", "publisher")
+    record_adoption(one, actor_for(one, "stadt-lemgo"), PID, "1.0.0", "pilot", on="2024-07-01")  # only claimed
+    add_review(one, actor_for(one, "ministerium"), PID, "1.0.0", 2, "Kennzahlen noch nicht belegt, daher Stufe 2.")
+    make_catalog(tmp_path / "zwei")
+    first, second = start_server(tmp_path / "eins"), start_server(tmp_path / "zwei")
+    try:
+        admin = {"Authorization": f"Bearer {second.token('ministerium', 'admin')}"}
+        source = {"name": "hub-eins", "url": str(one.path), "hub": True}
+        assert httpx.put(second.url + "/api/v1/sources", content=yaml.safe_dump({"sources": [source]}), headers=admin).status_code == 200
+        (report,) = httpx.post(second.url + "/api/v1/harvest", headers=admin, timeout=120).json()
+        assert sorted((r["kind"], r["outcome"]) for r in report["records"]) == [("adoption", "taken"), ("adoption", "taken"), ("review", "taken")]
+
+        def seen(server):
+            listed = httpx.get(server.url + "/api/v1/adoptions", params={"package": PID}).json()
+            return [(a["adopter"], a["status"], a["version"], [c["kind"] for c in a.get("confirmations", [])]) for a in listed]
+
+        assert seen(first) == seen(second) == [("stadt-lemgo", "pilot", "1.0.0", []), ("stadt-soest", "production", "1.0.0", ["publisher"])]
+        carried = httpx.get(second.url + "/api/v1/adoptions", params={"package": PID}).json()[1]
+        assert carried["origin"]["hub"] == "hub-eins" and carried["origin"]["commit"] == report["commit"]
+        levels = [httpx.get(s.url + f"/api/v1/packages/{PID}/maturity").json() for s in (first, second)]
+        assert (levels[0]["level"], levels[0]["computed_level"]) == (2, 3)
+        assert (levels[1]["level"], levels[1]["reviewed"]) == (3, False)  # the foreign review is shown, not counted: untrusted
+
+        source["trust"] = ["reviews"]
+        assert httpx.put(second.url + "/api/v1/sources", content=yaml.safe_dump({"sources": [source]}), headers=admin).status_code == 200
+        trusted = httpx.get(second.url + f"/api/v1/packages/{PID}/maturity").json()
+        assert (trusted["level"], trusted["computed_level"], trusted["reviewed"]) == (levels[0]["level"], levels[0]["computed_level"], True)
+        assert trusted["review"]["origin"]["hub"] == "hub-eins"
+        audit = httpx.get(second.url + f"/api/v1/packages/{PID}/audit").json()
+        assert {e["action"] for e in audit} == {"harvest-records"} and audit[0]["source"] == "hub-eins"
+    finally:
+        first.stop()
+        second.stop()

@@ -30,6 +30,7 @@ from hub.federation.publiccode import PUBLICCODE_FILES, import_publiccode
 from hub.federation.reports import read_report, write_report
 from hub.federation.sources import load_sources
 from hub.federation.errors import SourceNotFound
+from hub.federation.evidence import adopted_package, carry_records, confirm_by_provenance
 from hub.federation.text import slugify
 from hub.model import Actor, Manifest, Problem, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path
@@ -148,6 +149,9 @@ def harvest_source(catalog: Catalog, source: Source, say: Progress, *, cache_dir
     repo = pygit2.Repository(str(fetched.path))
     commit = repo[pygit2.Oid(hex=fetched.commit)].peel(pygit2.Commit)
     candidates = list(_hub_candidates(repo, source, commit) if source.hub else _source_candidates(repo, source, commit))
+    adopted = None if source.hub else adopted_package(catalog, repo, commit, source)
+    if adopted is not None:  # an adopter's repository: its copy of the package is evidence, not a package of its own
+        candidates = [c for c in candidates if not (c.folder == "" and c.raw_id == adopted)]
     say(f"Quelle „{source.name}“: Stand {fetched.commit[:12]}, {len(candidates)} Paketversion(en) gefunden")
 
     run = _Run(report=HarvestReport(status="ok", commit=fetched.commit, **common), now=now, say=say,
@@ -167,6 +171,13 @@ def harvest_source(catalog: Catalog, source: Source, say: Progress, *, cache_dir
 
     report = run.report
     report.stopped = _stopped(run, valid, catalog.all_versions())
+    if source.hub:
+        report.records = carry_records(catalog, repo, commit, source, when=when)
+    elif adopted is not None:
+        report.records = [confirm_by_provenance(catalog, repo, commit, source, adopted, when=when)]
+    for carried in report.records:
+        mark = {"taken": "✓", "unchanged": "=", "refused": "✗"}[carried.outcome]
+        say(f"  {mark} {carried.path}" + (f": {carried.message}" if carried.message else ""))
     write_report(catalog, report, when=when)
     say(f"Quelle „{source.name}“ fertig: {len(report.accepted)} übernommen, {len(report.unchanged)} unverändert, {len(report.refused)} abgelehnt")
     return report

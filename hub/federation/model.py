@@ -70,6 +70,15 @@ class Stopped(Base, frozen=True):
     refused: str | None
 
 
+class CarriedRecord(Base, frozen=True):
+    """An adoption or review record carried from another hub, or an adoption confirmed by an adopter's repository (provenance)."""
+
+    kind: Literal["adoption", "review", "provenance"]
+    path: str  # the record's file in the catalogue
+    outcome: Literal["taken", "unchanged", "refused"]
+    message: str | None = None  # German: why refused, or the evidence
+
+
 HarvestStatus = Literal["ok", "unreachable"]
 
 
@@ -90,6 +99,7 @@ class HarvestReport(Base):
     unchanged: list[Unchanged] = []
     refused: list[Refused] = []
     stopped: list[Stopped] = []
+    records: list[CarriedRecord] = []  # adoptions and reviews carried from a hub source; provenance of an adopter's repository
 
 
 class SourceStatus(Base):

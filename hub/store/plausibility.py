@@ -78,9 +78,14 @@ def check_step(catalog: Catalog, record_path: str, package_id: str, previous: Ad
         raise DateOutOfOrder(message, problems=_problem("date-out-of-order", record_path, message, "/date"))
 
 
-def check_adoption_record(catalog: Catalog, record: Adoption, record_path: str, today: date | None = None) -> None:
-    """A whole record (seeding, harvesting): registered adopter and confirmers, and every step plausible in order."""
-    require_organisation(catalog, record.adopter, acting_as="nachnutzen")
+def check_adoption_record(catalog: Catalog, record: Adoption, record_path: str, today: date | None = None, *,
+                          registered: set[str] | None = None) -> None:
+    """A whole record (seeding, harvesting): registered adopter and confirmers, and every step plausible in order.
+
+    ``registered`` names organisations registered in the same commit (a harvest carries them along).
+    """
+    if record.adopter not in (registered or set()):
+        require_organisation(catalog, record.adopter, acting_as="nachnutzen")
     previous: AdoptionEvent | None = None
     for event in record.history:
         day = parse_day(event.date, today)

@@ -52,6 +52,11 @@ def _encode(record: msgspec.Struct, schema: str) -> bytes:
     return msgspec.yaml.encode(record)
 
 
+def encode_record(record: Adoption | Review) -> bytes:
+    """A record as the YAML file it is stored as, checked against its schema."""
+    return _encode(record, "adoption.schema.json" if isinstance(record, Adoption) else "review.schema.json")
+
+
 def _write(catalog: Catalog, actor: Actor, path: str, build, message: str, when: datetime | None = None) -> None:
     """Commit the record ``build(current or None)`` returns at ``path``, authored by ``actor``."""
     repo = catalog.repo
