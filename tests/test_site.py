@@ -237,3 +237,15 @@ def test_harvest_reports_are_shown(tmp_path, browser):
         page.close()
     finally:
         server.shutdown()
+
+
+def test_package_page_lists_confirmed_adoptions_apart_from_claims_and_the_audit_history(site, page):
+    page.goto(site["url"] + "/pakete/stadt-paderborn/gewerbeanmeldung/index.html")
+    confirmed = page.locator("#nachnutzung ul.adoptions-confirmed").inner_text()
+    assert "Stadt Soest" in confirmed and "bestätigt vom Herausgeber Stadt Paderborn" in confirmed
+    claimed = page.locator("#nachnutzung ul.adoptions-claimed").inner_text()
+    assert "Stadt Lippstadt" in claimed and "Stadt Bottrop" in claimed and "Stadt Soest" not in claimed
+    page.locator("#verlauf-nachnutzung summary").click()
+    rows = page.locator("#verlauf-nachnutzung tbody tr")
+    assert rows.count() >= 6  # three steps of Soest, its confirmation, Lippstadt, Bottrop, the review
+    assert "Stadt Paderborn bestätigt die Nachnutzung" in page.locator("#verlauf-nachnutzung").inner_text()

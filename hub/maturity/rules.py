@@ -41,6 +41,12 @@ def confirmed_for(adoption: Adoption, statuses: list[str], kinds: list[str], tru
     return adoption.status in statuses and any(c.status in statuses for c in counting_confirmations(adoption, kinds, trusted))
 
 
+def current_confirmation(adoption: Adoption, trusted: frozenset[str] = frozenset()) -> Confirmation | None:
+    """The newest counting confirmation of the adoption's current status (None: the current status is only claimed)."""
+    found = [c for c in counting_confirmations(adoption, ["publisher", "reviewer", "provenance"], trusted) if c.status == adoption.status]
+    return found[-1] if found else None
+
+
 def counting_review(entries: list[ReviewEntry], trusted: frozenset[str] = frozenset()) -> ReviewEntry | None:
     """The review that sets the level: the newest one made here or at a hub trusted for reviews."""
     counting = [e for e in entries if e.origin is None or e.origin.hub in trusted]

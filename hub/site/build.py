@@ -53,6 +53,7 @@ from hub.validate.paths import resolve_link
 STATE = ".build/state.json"
 PER_PAGE = 100
 ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
+CONFIRMATION_LABELS = {"publisher": "vom Herausgeber", "reviewer": "durch die begutachtende Stelle", "provenance": "durch Herkunftsnachweis (vom Hub geprüft)"}
 CHANGE_LABELS = {"added": "neu", "removed": "entfernt", "modified": "geändert", "renamed": "umbenannt"}
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so a version's zip is the same bytes in every build
 # package files are untrusted: only types a static host serves inertly are copied (no HTML, SVG,
@@ -82,7 +83,8 @@ class SiteBuilder:
         self.clone_base = clone_base
         self.templates = site_dir() / "templates"
         self.env = Environment(loader=FileSystemLoader(self.templates), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(number=number, value=_value, status_labels=STATUS_LABELS, adoption_labels=ADOPTION_LABELS, change_labels=CHANGE_LABELS)
+        self.env.globals.update(number=number, value=_value, status_labels=STATUS_LABELS, adoption_labels=ADOPTION_LABELS, change_labels=CHANGE_LABELS,
+                                confirmation_labels=CONFIRMATION_LABELS)
         state_file = out / STATE
         state = msgspec.json.decode(state_file.read_bytes()) if state_file.is_file() else {}
         self.old: dict[str, str] = state.get("pages", {})
@@ -168,7 +170,7 @@ class SiteBuilder:
         folder = f"pakete/{info.id}"
         # not evaluated_at: it is the commit's time, new with every publish; what it changes shows in the criteria
         maturity = {k: v for k, v in msgspec.to_builtins(info.maturity).items() if k != "evaluated_at"}
-        key = _key(info.tree, maturity, msgspec.to_builtins(info.versions), msgspec.to_builtins(info.adoptions), self.clone_base)
+        key = _key(info.tree, maturity, msgspec.to_builtins(info.versions), msgspec.to_builtins(info.adoptions), msgspec.to_builtins(info.audit), msgspec.to_builtins(info.confirmed), self.clone_base)
         index = f"{folder}/index.html"
         if self.old.get(index) == _key(self.design, key) and (self.out / index).is_file():
             # an unchanged package: its page, ZIPs and files all stay; keep their entries as they are

@@ -14,9 +14,12 @@ import msgspec
 import pygit2
 
 from hub.maturity import maturity_all
-from hub.model import Adoption, Manifest, Maturity, Publisher, Review, VersionInfo
+from hub.model import Adoption, Confirmation, Manifest, Maturity, Publisher, Review, VersionInfo
 from hub.store import Catalog
 from hub.store.catalog import iso
+from hub.maturity.rules import current_confirmation
+from hub.maturity.trust import trusted_hubs
+from hub.store.audit import AuditEntry, record_histories
 from hub.store.records import adoptions, reviews
 from hub.validate.manifest import manifest_from_bytes
 
@@ -58,6 +61,8 @@ class PackageInfo:
     maturity: Maturity
     versions: list[VersionInfo] = field(default_factory=list)
     adoptions: list[Adoption] = field(default_factory=list)
+    confirmed: dict[str, Confirmation] = field(default_factory=dict)  # adopter -> the confirmation its current status counts by
+    audit: list[AuditEntry] = field(default_factory=list)  # who claimed, confirmed, reviewed: newest first
 
     @property
     def publisher(self) -> str:
@@ -108,10 +113,14 @@ def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) ->
     by_package: dict[str, list[Adoption]] = defaultdict(list)
     for record in adoptions(catalog, ref=str(commit.id)):
         by_package[record.package].append(record)
+    trusted = trusted_hubs(catalog, ref=str(commit.id))
+    audits = record_histories(catalog, ref=str(commit.id))
     head = catalog.head()
     versions, releases = _versions_and_releases(catalog, commit, manifests, on_main=head is not None and head.id == commit.id)
     packages = {
-        pid: PackageInfo(id=pid, tree=tree, manifest=manifests[pid], maturity=levels[pid], versions=versions.get(pid, []), adoptions=by_package.get(pid, []))
+        pid: PackageInfo(id=pid, tree=tree, manifest=manifests[pid], maturity=levels[pid], versions=versions.get(pid, []), adoptions=by_package.get(pid, []),
+                         confirmed={a.adopter: c for a in by_package.get(pid, []) if (c := current_confirmation(a, trusted)) is not None},
+                         audit=audits.get(pid, []))
         for pid, (tree, _) in sorted(trees.items())
     }
     return SiteData(

@@ -90,3 +90,60 @@ def record_history(catalog: Catalog, package_id: str, *, limit: int | None = Non
         if limit is not None and len(found) >= limit:
             break
     return found
+
+
+def _changed(repo: pygit2.Repository, old: pygit2.Oid | None, new: pygit2.Oid | None, prefix: str, depth: int) -> list[str]:
+    """Paths of the files that differ between two trees ``depth`` levels down (only differing subtrees are entered)."""
+    if old == new:
+        return []
+    if depth == 0:
+        return [prefix]
+    before = {e.name: e.id for e in repo[old]} if old is not None else {}
+    after = {e.name: e.id for e in repo[new]} if new is not None else {}
+    found: list[str] = []
+    for name in sorted(set(before) | set(after)):
+        if before.get(name) != after.get(name):
+            found.extend(_changed(repo, before.get(name), after.get(name), f"{prefix}/{name}", depth - 1))
+    return found
+
+
+def _folder_id(tree: pygit2.Tree | None, name: str) -> pygit2.Oid | None:
+    try:
+        return tree[name].id if tree is not None else None
+    except KeyError:
+        return None
+
+
+def record_histories(catalog: Catalog, *, ref: str | None = None, per_package: int = 100) -> dict[str, list[AuditEntry]]:
+    """:func:`record_history` of every package at once, in one walk of ``main`` (the site builds every page from it)."""
+    head = catalog.resolve(ref)
+    found: dict[str, list[AuditEntry]] = {}
+    if head is None:
+        return found
+    repo = catalog.repo
+    walker = repo.walk(head.id, SortMode.TOPOLOGICAL)
+    walker.simplify_first_parent()
+    for commit in walker:
+        parent = commit.parents[0].tree if commit.parents else None
+        trailers = None
+        for kind, folder in (("adoption", "adoptions"), ("review", "reviews")):
+            paths = _changed(repo, _folder_id(parent, folder), _folder_id(commit.tree, folder), folder, 3)
+            for path in paths:
+                parts = path.split("/")
+                if len(parts) != 4 or not parts[3].endswith(".yaml"):
+                    continue
+                package_id = f"{parts[1]}/{parts[2]}"
+                entries = found.setdefault(package_id, [])
+                if len(entries) >= per_package:
+                    continue
+                trailers = trailers if trailers is not None else parse_trailers(commit.message)
+                action = trailers.get("Hub-Action", "")
+                stem = parts[3].removesuffix(".yaml")
+                entries.append(AuditEntry(
+                    commit=str(commit.id), time=iso(commit.author.time, commit.author.offset), author=commit.author.name,
+                    record=path, kind=kind, action=action, action_de=ACTIONS_DE.get(action, action or "Änderung"),
+                    summary=commit.message.split("\n", 1)[0], actor=trailers.get("Hub-Actor"),
+                    adopter=stem if kind == "adoption" else None, version=stem if kind == "review" else trailers.get("Hub-Version"),
+                    confirmation=trailers.get("Hub-Confirmation"), source=trailers.get("Hub-Source"),
+                ))
+    return found
