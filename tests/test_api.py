@@ -370,7 +370,7 @@ def test_reports_json_and_csv(client, services):
     assert csv_response.headers["content-type"].startswith("text/csv")
     lines = csv_response.text.strip().splitlines()
     assert lines[0] == "package,adopter,adopter_name,status,version,since,counts_for_maturity"
-    assert lines[1].startswith("stadt-test/testpaket,stadt-soest,") and ",pilot,1.0.0,2024-05-02,True" in lines[1]
+    assert lines[1].startswith("stadt-test/testpaket,stadt-soest,") and ",pilot,1.0.0,2024-05-02,False" in lines[1]  # claimed, not confirmed
     history = client.get("/api/v1/reports/history").json()["points"]
     assert history[-1]["adoptions"] == {"pilot": 1}
     assert client.get("/api/v1/reports/maturity-model").json()["levels"][4]["name"] == "Etabliert"

@@ -169,6 +169,8 @@ def test_publisher_confirmation_over_the_api_lifts_the_level(client, services):
     (confirmation,) = confirmed.json()["confirmations"]
     assert (confirmation["kind"], confirmation["by"], confirmation["status"], confirmation["version"]) == ("publisher", "stadt-test", "pilot", "1.0.0")
     assert level(services) == 3
+    (row,) = client.get("/api/v1/reports/adoption").json()["adoptions"]
+    assert row["counts_for_maturity"] is True
     again = client.post(url, json={}, headers=bearer(services, "stadt-test", "publisher"))
     assert again.status_code == 409 and again.json()["code"] == "confirmation-exists"
 

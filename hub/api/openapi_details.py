@@ -50,6 +50,15 @@ localisation:
   availableLanguages: [de]
 """
 
+ORGANISATION_YAML = """id: stadt-lippstadt
+name: Stadt Lippstadt
+type: stadt
+state: Nordrhein-Westfalen
+kreisfrei: false
+kreis: Kreis Soest
+coordinates: {lat: 51.6741, lon: 8.3447}
+"""
+
 # (method, path) -> the German description of the success answer
 SUCCESS = {
     ("get", "/api/v1/packages"): "Eine Seite Treffer mit Gesamtzahl, Facetten (Anzahl je Wert) und der Marke für die nächste Seite",
@@ -65,6 +74,8 @@ SUCCESS = {
     ("post", "/api/v1/adoptions"): "Erfasst: die Nachnutzung, wie sie im Katalog steht",
     ("patch", "/api/v1/adoptions/{adopter}/{publisher}/{slug}"): "Fortgeschrieben: die Nachnutzung mit ihrem neuen Stand",
     ("post", "/api/v1/reviews"): "Erfasst: die Begutachtung, wie sie im Katalog steht",
+    ("post", "/api/v1/adoptions/{adopter}/{publisher}/{slug}/confirmations"): "Bestätigt: die Nachnutzung mit ihrer neuen Bestätigung",
+    ("put", "/api/v1/publishers/{org}"): "Registriert: der Organisationseintrag, wie er im Katalog steht",
     ("put", "/api/v1/sources"): "Gespeichert: die neue Quellenliste",
     ("post", "/api/v1/harvest"): "Ein Erntebericht je geernteter Quelle: übernommene, abgelehnte und unveränderte Pakete",
     ("post", "/api/v1/publiccode/import"): "Das Paketgerüst (Dateien) und was ihm zu einem gültigen Paket noch fehlt",
@@ -83,6 +94,9 @@ EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
         "package": "stadt-paderborn/gewerbeanmeldung", "version": "2.0.0", "level": 3,
         "rationale": "Nachgewiesener Produktivbetrieb seit 2021, vollständige Nachnutzungsanleitung, zwei Nachnutzungen im Pilotbetrieb."}},
     ("put", "/api/v1/sources"): {"application/yaml": SOURCES_YAML},
+    ("post", "/api/v1/adoptions/{adopter}/{publisher}/{slug}/confirmations"): {"application/json": {
+        "date": "2025-06-15", "note": "Produktivbetrieb bei einem Termin vor Ort gesehen"}},
+    ("put", "/api/v1/publishers/{org}"): {"application/yaml": ORGANISATION_YAML},
     ("post", "/api/v1/publiccode/import"): {"application/yaml": PUBLICCODE_YAML},
 }
 # writes without a body: an example of their parameters
@@ -129,6 +143,12 @@ def _request_bodies() -> dict[tuple[str, str], dict[str, Any]]:
                 "application/yaml": {"schema": sources_schema},
                 "application/json": {"schema": sources_schema},
             },
+        },
+        ("put", "/api/v1/publishers/{org}"): {
+            "required": True,
+            "description": "Der Organisationseintrag als YAML oder JSON nach publisher.schema.json; höchstens 64 KB. Ein Commit.",
+            "content": {"application/yaml": {"schema": {"type": "string", "description": "publishers/<kennung>.yaml"}},
+                        "application/json": {"schema": {"type": "object"}}},
         },
         ("post", "/api/v1/publiccode/import"): {
             "required": True,

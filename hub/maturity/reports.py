@@ -14,6 +14,8 @@ from pygit2.enums import SortMode
 from hub.maturity import maturity_all
 from hub.model import Base, Manifest, Maturity
 from hub.store import Catalog
+from hub.maturity.rules import current_confirmation
+from hub.maturity.trust import trusted_hubs
 from hub.store.records import adoptions
 
 
@@ -36,7 +38,7 @@ class AdoptionRow(Base, frozen=True):
     status: str
     version: str
     since: str
-    counts_for_maturity: bool
+    counts_for_maturity: bool  # another organisation's adoption whose current status is confirmed
 
 
 class PeriodPoint(Base, frozen=True):
@@ -93,11 +95,12 @@ def adoption_report(catalog: Catalog, *, ref: str | None = None) -> AdoptionRepo
     commit = catalog.resolve(ref)
     rows = []
     by_package: dict[str, Counter] = defaultdict(Counter)
+    trusted = trusted_hubs(catalog, ref=ref)
     for record in adoptions(catalog, ref=ref):
         publisher = record.package.split("/")[0]
         rows.append(AdoptionRow(package=record.package, adopter=record.adopter, adopter_name=record.adopter_name or record.adopter,
                                 status=record.status, version=record.version, since=record.history[-1].date,
-                                counts_for_maturity=record.adopter != publisher))
+                                counts_for_maturity=record.adopter != publisher and current_confirmation(record, trusted) is not None))
         by_package[record.package][record.status] += 1
     return AdoptionReport(commit=str(commit.id) if commit else None, adoptions=rows,
                           by_package={k: dict(sorted(v.items())) for k, v in sorted(by_package.items())})
