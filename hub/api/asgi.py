@@ -5,11 +5,11 @@
 """
 
 import logging
-import os
 
 from hub.api import create_app
+from hub.settings import environment
 
-if os.environ.get("HUB_LOG_FOLLOW"):
+if environment().log_follow:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s: %(message)s")
 
 app = create_app(live=True)

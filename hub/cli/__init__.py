@@ -359,6 +359,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     services = Services.open(HubConfig(data_dir=data))  # seed, index, exports and site here, so the workers start at once
     os.environ["HUB_DATA"] = str(data)  # the workers build their app from hub.api.asgi with this
     os.environ["HUB_SERVE_URL"] = f"http://{args.host}:{args.port}/"  # for the git clone commands on the pages
+    environment.cache_clear()  # read again with the two above, here and in forked workers
     site.build(services, services.head(), site.clone_base())
     print(f"Transferhub: http://{args.host}:{args.port}/  (API: /api/v1, Doku: /api/v1/docs, Katalog: {services.catalog.path}; "
           f"bereit nach {time.perf_counter() - started:.1f} s, {workers} Prozess(e))", flush=True)

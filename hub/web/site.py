@@ -8,13 +8,13 @@ not copied: a running hub serves ``/git`` from ``<data>/git``.
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 import msgspec
 
 from hub.resources import site_dir
 from hub.services import Services, data_lock
+from hub.settings import environment
 from hub.site.build import STATE, SiteBuilder, _environment
 
 SITE_LOCK = ".site.lock"
@@ -23,8 +23,9 @@ SERVED = ".build/served"  # commit and clone address the served site was built f
 
 def clone_base() -> str:
     """The hub's address for the ``git clone`` commands on the pages: ``$HUB_BASE_URL``, else the address ``hub serve`` listens on."""
-    base = os.environ.get("HUB_BASE_URL") or os.environ.get("HUB_SERVE_URL") or ""
-    return base if not base or base.endswith("/") else base + "/"
+    settings = environment()
+    base = settings.base_url or settings.serve_url or ""
+    return base + "/" if base else ""
 
 
 def site_folder(services: Services) -> Path:
