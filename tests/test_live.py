@@ -35,6 +35,10 @@ def seeded(tmp_path_factory) -> Path:
     """A data folder seeded once, with index, exports and the served site; each server gets a copy."""
     data = tmp_path_factory.mktemp("seeded")
     subprocess.run([sys.executable, "-m", "hub", "--data", str(data), "init"], cwd=ROOT, check=True, capture_output=True)
+    # one commit of today first, as on a hub in use: the seed's history is dated in the past, and the first commit
+    # of a new month changes the "months in production" evidence on every package page (a full re-render, once)
+    folder = make_package(tmp_path_factory.mktemp("vorlauf"), "stadt-vorlauf/vorlauf", "1.0.0")
+    subprocess.run([sys.executable, "-m", "hub", "--data", str(data), "publish", str(folder)], cwd=ROOT, check=True, capture_output=True)
     with Services.attach(HubConfig(data_dir=data)) as services:
         site.build(services, services.head(), BASE)
     return data
@@ -145,6 +149,8 @@ def test_the_served_site_in_chromium(server):
         browser = launch(playwright)
         try:
             page = browser.new_page()
+            refused: list[str] = []
+            page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
             page.goto(server.url + "/")
             page.fill("#schnellsuche", "Gewerbeanmeldung")
             page.press("#schnellsuche", "Enter")
@@ -154,6 +160,7 @@ def test_the_served_site_in_chromium(server):
             expect(page.locator("#prozess svg.bpmn-diagram").first).to_be_visible()
             # the page writes the clone command for the address it was loaded from
             assert f"git clone {server.url}/git/stadt-paderborn/gewerbeanmeldung.git" in page.locator("main").inner_text()
+            assert refused == []  # the CSP on the pages blocks nothing the pages need
         finally:
             browser.close()
 

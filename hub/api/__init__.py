@@ -38,7 +38,7 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
     services = services or Services.open(config or HubConfig())
 
     cache = ResponseCache(services.catalog)
-    follower = Follower(services, site=(lambda commit: build_site(services, commit, clone_base())) if live else None, interval=interval, warm=warm_site)
+    follower = Follower(services, site=(lambda commit: build_site(services, commit, clone_base())) if live else None, interval=interval, warm=lambda: warm_site(services))
     follower.listeners.append(lambda commit: cache.clear())
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
 

@@ -50,11 +50,15 @@ class Follower:
             if head == self.commit and (self.site is None or self.site_commit == head):
                 return False
             started = time.perf_counter()
-            commit = self.services.catch_up()
-            caught = time.perf_counter()
+            # the site first: it needs neither index nor exports, and a writer's use case is usually
+            # still bringing those along (holding their lock) when the follower sees the new HEAD
             if self.site is not None:
+                self.site_commit = self.site(head)
+            built = time.perf_counter()
+            commit = self.services.catch_up()
+            if self.site is not None and commit != self.site_commit:  # HEAD moved again meanwhile
                 self.site_commit = self.site(commit)
-            log.info("followed HEAD to %s: index and exports %.3f s, site %.3f s", commit, caught - started, time.perf_counter() - caught)
+            log.info("followed HEAD to %s: site %.3f s, index and exports %.3f s", commit, built - started, time.perf_counter() - built)
             self.commit = commit
             self.caught_up_at = time.time()
         for listener in self.listeners:
@@ -64,7 +68,7 @@ class Follower:
     def start(self) -> None:
         self.step()
         if self.site is not None and self.warm is not None:
-            threading.Thread(target=self.warm, name="hub-warm", daemon=True).start()
+            self.warm()  # before the first request: a server process starts ready for the first new commit
         self._thread = threading.Thread(target=self._run, name="hub-follow", daemon=True)
         self._thread.start()
 

@@ -16,6 +16,7 @@ from hub.resources import site_dir
 from hub.services import Services, data_lock
 from hub.settings import environment
 from hub.site.build import STATE, SiteBuilder, _environment
+from hub.site.data import ManifestCache, gather
 
 SITE_LOCK = ".site.lock"
 SERVED = ".build/served"  # commit and clone address the served site was built for
@@ -45,11 +46,19 @@ def _built_for(folder: Path) -> str | None:
     return None
 
 
-def warm() -> None:
-    """Compile the templates once, ahead of the first new commit (a cold build spends most of its time there)."""
+def warm(services: Services | None = None) -> None:
+    """Get a new process ready for the first new commit: compile the templates, and render one package page
+    in memory (loading the diagram, form and highlighting code). A cold build spends most of its time there."""
     env = _environment(site_dir() / "templates")
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)
+    if services is None:
+        return
+    folder = site_folder(services)
+    builder = SiteBuilder(services.catalog, folder, clones=False)
+    builder.data = gather(services.catalog, ManifestCache(folder / ".build" / "manifests.json"))
+    for info in list(builder.data.packages.values())[:1]:
+        builder.package_html(info, f"pakete/{info.id}")
 
 
 def build(services: Services, commit: str | None, clone_base: str = "") -> str | None:
