@@ -13,6 +13,7 @@ import fcntl
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cached_property
@@ -28,6 +29,7 @@ from hub.index.index import changed_packages
 from hub.maturity import index_levels
 from hub.model import Actor
 from hub.store import Catalog, ensure_seeded, repair_tags
+from hub.store.catalog import TAG_PREFIX, parse_trailers, tag_name
 from hub.store.export import export_all, export_dir, export_package, staging
 from hub.store.records import actor_for
 from hub.tokens import TokenRecord, TokenStore
@@ -98,6 +100,7 @@ class Services:
         """Bring index and clone exports to HEAD; return the commit they now reflect."""
         with data_lock(self.config.data_dir / ".sync.lock"):
             head = self.catalog.head()
+            self._await_tag(head)
             self.index.sync(self.catalog, maturity=index_levels)
             self._sync_exports(head)
             return None if head is None else str(head.id)
@@ -108,6 +111,22 @@ class Services:
     def sync_index(self):
         with data_lock(self.config.data_dir / ".sync.lock"):
             return self.index.sync(self.catalog, maturity=index_levels)
+
+    def _await_tag(self, head: pygit2.Commit | None, patience: float = 5.0) -> None:
+        """A publish moves ``main`` first and tags right after; the exports are built from the tags, so wait for it.
+
+        Seen from another process (a server following HEAD), the tag may be a moment behind the
+        branch. A writer that died in between leaves no tag; ``repair_tags`` restores it at the next start.
+        """
+        if head is None:
+            return
+        trailers = parse_trailers(head.message)
+        if trailers.get("Hub-Action") != "publish" or "Hub-Package" not in trailers or "Hub-Version" not in trailers:
+            return
+        ref = TAG_PREFIX + tag_name(trailers["Hub-Package"], trailers["Hub-Version"])
+        deadline = time.monotonic() + patience
+        while self.catalog.repo.references.get(ref) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def _sync_exports(self, head: pygit2.Commit | None) -> None:
         """Export only the packages whose folder changed since the commit the exports reflect."""

@@ -81,6 +81,10 @@ class Environment:
     base_url: str | None = field(default=None, metadata=_meta("HUB_BASE_URL", _url,
         "Öffentliche Adresse des Hubs für Links und Kennungen in Exporten (DCAT, publiccode.yml, Atom). "
         "Standard: die Adresse der Anfrage; für die CLI https://transferhub.de."))
+    serve_url: str | None = field(default=None, metadata=_meta("HUB_SERVE_URL", _url,
+        "Adresse, unter der `hub serve` lauscht; `hub serve` setzt sie selbst für seine Arbeitsprozesse (für die git-clone-Befehle der Seiten, wenn `HUB_BASE_URL` fehlt)."))
+    log_follow: bool = field(default=False, metadata=_meta("HUB_LOG_FOLLOW", _flag,
+        "Jedes Nachziehen des laufenden Hubs auf einen neuen Katalogstand mit seiner Dauer auf stderr protokollieren (Standard: aus)."))
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Environment:

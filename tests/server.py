@@ -49,11 +49,11 @@ class Server:
             self.process.kill()
 
 
-def start_server(data: Path, timeout: float = 60) -> Server:
+def start_server(data: Path, timeout: float = 120, workers: int = 1, env: dict[str, str] | None = None) -> Server:
     port = free_port()
-    env = {**os.environ, "HUB_DATA": str(data)}
+    env = {**os.environ, "HUB_DATA": str(data), **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "hub", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "hub", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 
 from hub import __version__
-from hub.api.controllers.openapi import openapi_docs, openapi_docs_file, openapi_json
 from hub.api.cache import ResponseCache
 from hub.api.controllers.catalog import AdoptionController, HealthController, PublisherController, ReviewController, SchemaController
 from hub.api.controllers.evidence import AuditController, ConfirmationController, OrganisationController
 from hub.api.controllers.git import git_file
 from hub.api.controllers.maturity import MaturityController, ReportController
+from hub.api.controllers.openapi import openapi_docs, openapi_docs_file, openapi_json
 from hub.api.controllers.packages import PackageController
 from hub.api.problems import encoding_error_handler, hub_error_handler, http_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
@@ -22,12 +23,25 @@ from hub.config import HubConfig
 from hub.errors import HubError
 from hub.api.controllers.federation import FederationController
 from hub.services import Services
+from hub.web.follow import INTERVAL, Follower
+from hub.web.pages import site_routes
+from hub.web.site import build as build_site
+from hub.web.site import clone_base, site_folder
+from hub.web.site import warm as warm_site
 
-def create_app(services: Services | None = None, *, config: HubConfig | None = None) -> Litestar:
-    """The API over ``services`` (opened from ``config`` when not given)."""
+
+def create_app(services: Services | None = None, *, config: HubConfig | None = None, live: bool = False, interval: float = INTERVAL) -> Litestar:
+    """The API over ``services`` (opened from ``config`` when not given).
+
+    ``live`` (``hub serve``): the process follows the catalogue's HEAD (``hub.web.follow``) and
+    serves the site at ``/``, rebuilt at each new HEAD.
+    """
     services = services or Services.open(config or HubConfig())
 
     cache = ResponseCache(services.catalog)
+    follower = Follower(services, site=(lambda commit: build_site(services, commit, clone_base())) if live else None, interval=interval, warm=lambda: warm_site(services))
+    follower.listeners.append(lambda commit: cache.clear())
+    site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
 
     def provide_services() -> Services:
         return services
@@ -38,8 +52,11 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
     return Litestar(
         route_handlers=[
             PackageController, MaturityController, ReportController, PublisherController, AdoptionController, ReviewController, SchemaController, HealthController,
-            FederationController, ConfirmationController, OrganisationController, AuditController, openapi_json, openapi_docs, openapi_docs_file, git_file,
+            FederationController, ConfirmationController, OrganisationController, AuditController, openapi_json, openapi_docs, openapi_docs_file, git_file, *site,
         ],
+        on_startup=[follower.start] if live else [],
+        on_shutdown=[follower.stop] if live else [],
+        state=State({"follower": follower}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
         exception_handlers={
             HubError: hub_error_handler,

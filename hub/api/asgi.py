@@ -1,5 +1,15 @@
-"""ASGI entry point for servers that import an app by name: ``hub.api.asgi:app`` (uses ``$HUB_DATA``)."""
+"""ASGI entry point for servers that import an app by name: ``hub.api.asgi:app`` (uses ``$HUB_DATA``).
+
+``hub serve`` runs it in each worker process: the app follows the catalogue's HEAD and serves the site.
+``HUB_LOG_FOLLOW=1`` logs each catch-up of the follower with its durations to stderr.
+"""
+
+import logging
 
 from hub.api import create_app
+from hub.settings import environment
 
-app = create_app()
+if environment().log_follow:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s: %(message)s")
+
+app = create_app(live=True)

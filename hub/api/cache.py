@@ -8,6 +8,7 @@ publish by another process (the CLI) is seen on the next request.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -35,6 +36,11 @@ class ResponseCache:
         ref = self.catalog.repo.references.get(BRANCH)
         return str(ref.target) if ref is not None else "empty"
 
+    def clear(self) -> None:
+        """Drop every answer (HEAD moved: they are keyed by an old commit)."""
+        with self._lock:
+            self._entries.clear()
+
     async def json(self, request: Request, key: Hashable, produce: Callable[[], Any]) -> ASGIResponse:
         """The cached answer for ``key`` at the current HEAD, produced (in a thread) on a miss.
 
@@ -42,7 +48,8 @@ class ResponseCache:
         request costs more than the rest of a cache hit.
         """
         head = self.head()
-        etag = f'"{head[:16]}-{abs(hash(key)):x}"'
+        # stable across processes and restarts (Python's hash() of a str is not): the commit and the key, hashed
+        etag = '"' + hashlib.sha256(head.encode() + b"\x00" + msgspec.json.encode(key)).hexdigest()[:32] + '"'
         if request.headers.get("if-none-match") == etag:
             return ASGIResponse(status_code=304, headers=[("etag", etag)])
         full_key = (head, key)

@@ -10,6 +10,7 @@ import argparse
 import gettext
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -112,9 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     federation.register(sub, command)
     adopt_commands.register(sub, command)
-    p = command("serve", cmd_serve, "Den Hub starten: API unter /api/v1, Schemas unter /schemas/v1.", json_flag=False)
+    p = command("serve", cmd_serve, "Den Hub starten: Website unter /, API unter /api/v1, Schemas unter /schemas/v1, Klone unter /git.", json_flag=False)
     p.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="Port (Standard: 8000)")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="Prozesse über demselben Datenverzeichnis (Standard: einer je Prozessorkern)")
     p = command("token", cmd_token, "API-Tokens verwalten (gespeichert wird nur ein Hash).", json_flag=False)
     token_sub = p.add_subparsers(dest="token_command", required=True, metavar="AKTION")
     t = token_sub.add_parser("create", help="Token anlegen und einmalig anzeigen")
@@ -397,11 +399,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from hub.services import Services
 
+    from hub.web import site
+
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    if workers < 1:
+        raise BadRequest("--workers muss mindestens 1 sein.")
     data = data_dir(args)
-    services = Services.open(HubConfig(data_dir=data))  # seed and index here, so the worker starts at once
-    os.environ["HUB_DATA"] = str(data)  # the worker builds its app from hub.api.asgi with this
-    print(f"Transferhub: http://{args.host}:{args.port}/api/v1/packages  (Doku: /api/v1/docs, Katalog: {services.catalog.path})", flush=True)
-    Granian("hub.api.asgi:app", address=args.host, port=args.port, interface=Interfaces.ASGI, workers=1, websockets=False,
+    started = time.perf_counter()
+    services = Services.open(HubConfig(data_dir=data))  # seed, index, exports and site here, so the workers start at once
+    os.environ["HUB_DATA"] = str(data)  # the workers build their app from hub.api.asgi with this
+    os.environ["HUB_SERVE_URL"] = f"http://{args.host}:{args.port}/"  # for the git clone commands on the pages
+    environment.cache_clear()  # read again with the two above, here and in forked workers
+    site.build(services, services.head(), site.clone_base())
+    print(f"Transferhub: http://{args.host}:{args.port}/  (API: /api/v1, Doku: /api/v1/docs, Katalog: {services.catalog.path}; "
+          f"bereit nach {time.perf_counter() - started:.1f} s, {workers} Prozess(e))", flush=True)
+    Granian("hub.api.asgi:app", address=args.host, port=args.port, interface=Interfaces.ASGI, workers=workers, websockets=False,
             log_access=False).serve()
     return EXIT_OK
 

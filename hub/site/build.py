@@ -10,9 +10,11 @@ Links are relative, so the folder works on any static host under any path prefix
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import time
@@ -76,15 +78,14 @@ def _key(*parts: Any) -> str:
 
 
 class SiteBuilder:
-    def __init__(self, catalog: Catalog, out: Path, *, ref: str | None = None, clone_base: str = "") -> None:
+    def __init__(self, catalog: Catalog, out: Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True) -> None:
         self.catalog = catalog
+        self.with_clones = clones  # a running hub serves /git from its own exports; a static build carries them
         self.out = out
         self.ref = ref
         self.clone_base = clone_base
         self.templates = site_dir() / "templates"
-        self.env = Environment(loader=FileSystemLoader(self.templates), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(number=number, value=_value, status_labels=STATUS_LABELS, adoption_labels=ADOPTION_LABELS, change_labels=CHANGE_LABELS,
-                                confirmation_labels=CONFIRMATION_LABELS)
+        self.env = _environment(self.templates)
         state_file = out / STATE
         state = msgspec.json.decode(state_file.read_bytes()) if state_file.is_file() else {}
         self.old: dict[str, str] = state.get("pages", {})
@@ -128,7 +129,10 @@ class SiteBuilder:
             return
         content = render()
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        # write beside, then rename: a server reading the folder meanwhile sees the old page or the new, never half
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        os.replace(partial, target)
         self.report.written.append(rel)
 
     def html(self, rel: str, template: str, **context: Any) -> str:
@@ -152,7 +156,10 @@ class SiteBuilder:
         self.dashboard()
         self.harvest()
         self.feed()
-        self.clones()
+        if self.with_clones:
+            self.clones()
+        else:
+            self.exports = self.old_exports
         self.prune()
         (self.out / STATE).parent.mkdir(parents=True, exist_ok=True)
         (self.out / STATE).write_bytes(msgspec.json.encode({"commit": self.data.commit, "pages": self.new, "exports": self.exports}))
@@ -397,6 +404,15 @@ class SiteBuilder:
                 folder = folder.parent
 
 
+@functools.cache
+def _environment(templates: Path) -> Environment:
+    """One per process: compiling the templates costs more than an incremental build (a running hub builds often)."""
+    env = Environment(loader=FileSystemLoader(templates), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(number=number, value=_value, status_labels=STATUS_LABELS, adoption_labels=ADOPTION_LABELS, change_labels=CHANGE_LABELS,
+                       confirmation_labels=CONFIRMATION_LABELS)
+    return env
+
+
 def _value(value: Any) -> str:
     if value is None:
         return "–"
@@ -423,6 +439,6 @@ def atom(data: SiteData, releases: list[Release]) -> bytes:
     ).encode("utf-8")
 
 
-def build_site(catalog: Catalog, out: str | Path, *, ref: str | None = None, clone_base: str = "") -> BuildReport:
-    return SiteBuilder(catalog, Path(out), ref=ref, clone_base=clone_base).build()
+def build_site(catalog: Catalog, out: str | Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True) -> BuildReport:
+    return SiteBuilder(catalog, Path(out), ref=ref, clone_base=clone_base, clones=clones).build()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from typing import Annotated, Any
 
 import msgspec
@@ -28,6 +29,8 @@ class Health(Base):
     commit: str | None
     packages: int
     index_commit: str | None
+    site_commit: str | None = None  # the commit the served site shows (hub serve only)
+    process: int | None = None  # the server process that answered (hub serve --workers N runs several)
 
 
 class PublisherController(Controller):
@@ -139,6 +142,8 @@ class HealthController(Controller):
     tags = ["Betrieb"]
 
     @get("/", summary="Zustand des Hubs", sync_to_thread=True)
-    def health(self, services: NamedDependency[Services]) -> Health:
+    def health(self, request: Request, services: NamedDependency[Services]) -> Health:
         head = services.catalog.head()
-        return Health(status="ok", commit=str(head.id) if head else None, packages=len(services.catalog.package_ids()), index_commit=services.index.commit)
+        follower = request.app.state.get("follower")
+        return Health(status="ok", commit=str(head.id) if head else None, packages=len(services.catalog.package_ids()), index_commit=services.index.commit,
+                      site_commit=follower.site_commit if follower is not None else None, process=os.getpid())

@@ -1,0 +1,177 @@
+"""A running hub follows the catalogue's HEAD: delay from a CLI commit to search and clone, and workers' throughput (issue 10).
+
+    .venv/bin/python bench/live.py delay [--runs 50]
+    .venv/bin/python bench/live.py workers [--packages 2000] [--seconds 10] [--rounds 3]
+
+``delay``: ``hub serve`` on the seeded catalogue; ``runs`` times ``hub publish`` (the CLI, a process of its
+own) of a new version. A thread polls ``refs/heads/main`` every millisecond and notes when the commit
+landed; the script then polls the API search (until the new version is the hit's version) and
+``git ls-remote`` of ``/git/<id>.git`` (until the new tag is listed) and notes when both show it.
+Reports median and max of the delay from the commit, and from the CLI's end.
+
+``workers``: a generated catalogue of ``packages`` packages; ``hub serve --workers 1`` and ``--workers 2``
+alternately, ``rounds`` times; wrk (Debian package ``wrk``) requests ``GET /api/v1/packages/<id>`` of a
+random package each time (a Lua script picks from all ids), 16 connections. Reports median req/s and
+the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import generate_catalog, machine, package_id, write_results
+from tests.factory import make_package
+from tests.server import start_server
+
+BIN = Path(sys.executable).parent
+
+
+def ref(data: Path) -> str:
+    """``refs/heads/main`` as git stores it (loose, else packed)."""
+    loose = data / "catalog.git" / "refs" / "heads" / "main"
+    try:
+        return loose.read_text().strip()
+    except OSError:
+        packed = (data / "catalog.git" / "packed-refs").read_text()
+        return re.search(r"^([0-9a-f]{40}) refs/heads/main$", packed, re.MULTILINE).group(1)
+
+
+def delay(runs: int) -> dict:
+    data = Path(tempfile.mkdtemp()) / "data"
+    subprocess.run([str(BIN / "hub"), "--data", str(data), "init"], check=True, capture_output=True)
+    server = start_server(data, workers=1)
+    source = Path(tempfile.mkdtemp())
+    pid = "stadt-messung/verzoegerung"
+    from_commit, from_exit = [], []
+    try:
+        for n in range(runs):
+            version = f"1.{n}.0"
+            folder = make_package(source / str(n), pid, version, name="Verzögerungsmessung")
+            before = ref(data)
+            landed: list[float] = []
+
+            def watch(before: str = before, landed: list[float] = landed) -> None:
+                while ref(data) == before:
+                    time.sleep(0.001)
+                landed.append(time.monotonic())
+
+            watcher = threading.Thread(target=watch)
+            watcher.start()
+            subprocess.run([str(BIN / "hub"), "--data", str(data), "publish", str(folder)], check=True, capture_output=True)
+            exited = time.monotonic()
+            watcher.join()
+            searched = cloned = None
+            while searched is None or cloned is None:
+                now = time.monotonic()
+                if searched is None:
+                    with urllib.request.urlopen(f"{server.url}/api/v1/packages?q=Verz%C3%B6gerungsmessung") as response:
+                        if f'"version":"{version}"' in response.read().decode():
+                            searched = now
+                if cloned is None:
+                    refs = subprocess.run(["git", "ls-remote", f"{server.url}/git/{pid}.git"], capture_output=True, text=True, check=False).stdout
+                    if f"refs/tags/v{version}" in refs:
+                        cloned = now
+                if searched is None or cloned is None:
+                    time.sleep(0.01)
+            visible = max(searched, cloned)
+            from_commit.append(visible - landed[0])
+            from_exit.append(max(0.0, visible - exited))
+            print(f"run {n + 1}/{runs}: {from_commit[-1] * 1000:.0f} ms after the commit, {from_exit[-1] * 1000:.0f} ms after the CLI ended", flush=True)
+    finally:
+        server.stop()
+        shutil.rmtree(data.parent, ignore_errors=True)
+        shutil.rmtree(source, ignore_errors=True)
+    return {
+        "runs": runs,
+        "from_commit_median_ms": statistics.median(from_commit) * 1000, "from_commit_max_ms": max(from_commit) * 1000,
+        "from_cli_end_median_ms": statistics.median(from_exit) * 1000, "from_cli_end_max_ms": max(from_exit) * 1000,
+    }
+
+
+LUA = """
+local ids = {}
+for line in io.lines("%s") do ids[#ids + 1] = line end
+math.randomseed(%d)
+request = function()
+  return wrk.format("GET", "/api/v1/packages/" .. ids[math.random(#ids)])
+end
+"""
+
+
+def wrk(url: str, script: Path, seconds: int) -> float:
+    out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", str(script), url], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{errors.group(1)} failed requests:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def workers(packages: int, seconds: int, rounds: int) -> dict:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk fehlt: apt-get install wrk")
+    base = Path(tempfile.mkdtemp())
+    data = base / "data"
+    data.mkdir()
+    generate_catalog(data / "catalog.git", packages)
+    subprocess.run([str(BIN / "hub"), "--data", str(data), "init"], check=True, capture_output=True)
+    ids = base / "ids.txt"
+    ids.write_text("\n".join(package_id(i) for i in range(packages)) + "\n")
+    script = base / "random.lua"
+    script.write_text(LUA % (ids, 1))
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    try:
+        for _ in range(rounds):
+            for n in (1, 2):
+                server = start_server(data, workers=n, timeout=600)
+                try:
+                    wrk(server.url, script, 2)  # warm-up: every worker's caches and imports
+                    rates[n].append(wrk(server.url, script, seconds))
+                finally:
+                    server.stop()
+                print(f"--workers {n}: {rates[n][-1]:.0f} req/s", flush=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    one, two = statistics.median(rates[1]), statistics.median(rates[2])
+    return {"packages": packages, "seconds": seconds, "rounds": rounds, "workers_1_rps": one, "workers_2_rps": two, "ratio": two / one,
+            "cores": os.cpu_count()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="what", required=True)
+    p = sub.add_parser("delay")
+    p.add_argument("--runs", type=int, default=50)
+    p = sub.add_parser("workers")
+    p.add_argument("--packages", type=int, default=2000)
+    p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    results = {"machine": machine()}
+    if args.what == "delay":
+        results |= delay(args.runs)
+        print(f"delay from the commit: median {results['from_commit_median_ms']:.0f} ms, max {results['from_commit_max_ms']:.0f} ms; "
+              f"from the CLI's end: median {results['from_cli_end_median_ms']:.0f} ms, max {results['from_cli_end_max_ms']:.0f} ms")
+    else:
+        results |= workers(args.packages, args.seconds, args.rounds)
+        print(f"GET package, random of {args.packages}: --workers 1 {results['workers_1_rps']:.0f} req/s, "
+              f"--workers 2 {results['workers_2_rps']:.0f} req/s, ratio {results['ratio']:.2f}")
+    print(f"machine: {results['machine']}")
+    print(f"results: {write_results('live_' + args.what, results)}")
+
+
+if __name__ == "__main__":
+    main()

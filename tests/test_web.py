@@ -1,0 +1,74 @@
+"""The served site in-process: types, CSP, no escapes from the folder, stable ETags, and a commit from elsewhere followed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from litestar.testing import TestClient
+
+from hub.api import create_app
+from hub.usecases.publish import publish
+from hub.validate import PackageFiles
+from tests.factory import make_services, package_files
+
+
+@pytest.fixture
+def services(tmp_path):
+    return make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+
+
+@pytest.fixture
+def client(services):
+    with TestClient(create_app(services, live=True, interval=0.05)) as client:
+        yield client
+
+
+def test_pages_have_types_and_a_csp(client):
+    home = client.get("/")
+    assert home.status_code == 200 and home.headers["content-type"] == "text/html; charset=utf-8"
+    assert "script-src 'self'" in home.headers["content-security-policy"] and home.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/assets/site.css").headers["content-type"].startswith("text/css")
+    assert client.get("/feed.atom").headers["content-type"].startswith("application/atom+xml")
+    moved = client.get("/pakete/stadt-test/testpaket", follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == "/pakete/stadt-test/testpaket/"
+    page = client.get("/pakete/stadt-test/testpaket/")
+    assert page.status_code == 200 and "Testpaket" in page.text
+
+
+def test_package_files_never_run_as_pages(client):
+    response = client.get("/pakete/stadt-test/testpaket/dateien/README.md")
+    assert response.status_code == 200 and response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert "sandbox" in response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/.build/state.json", "/%2e%2e/catalog.git/HEAD", "/pakete/%2e%2e/%2e%2e/tokens.sqlite", "/gibt-es-nicht.html"])
+def test_nothing_outside_the_site_and_nothing_hidden(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_api_paths_stay_api_problems(client):
+    response = client.get("/api/v1/gibt-es-nicht")
+    assert response.status_code == 404 and response.json()["status"] == 404
+
+
+def test_etags_are_stable_across_processes(services, client):
+    page, package = client.get("/"), client.get("/api/v1/packages/stadt-test/testpaket")
+    assert client.get("/", headers={"If-None-Match": page.headers["etag"]}).status_code == 304
+    with TestClient(create_app(services, live=True)) as other:  # another process's app over the same folder
+        assert other.get("/").headers["etag"] == page.headers["etag"]
+        assert other.get("/api/v1/packages/stadt-test/testpaket").headers["etag"] == package.headers["etag"]
+
+
+def test_a_commit_from_elsewhere_reaches_search_site_and_cache(services, client):
+    before = client.get("/api/v1/packages/stadt-test/testpaket").headers["etag"]
+    # another process would do the same: a use case on the same data folder, not through this app
+    result = publish(services, PackageFiles(files=package_files("stadt-test/testpaket", "1.1.0")))
+    deadline = time.monotonic() + 2
+    while client.get("/api/v1/health").json()["site_commit"] != result.commit:
+        assert time.monotonic() < deadline, "the served site did not follow within 2 s"
+        time.sleep(0.02)
+    assert "1.1.0" in client.get("/pakete/stadt-test/testpaket/").text
+    assert client.get("/api/v1/packages/stadt-test/testpaket").headers["etag"] != before
+    assert [h["version"] for h in client.get("/api/v1/packages", params={"q": "Testpaket"}).json()["items"]] == ["1.1.0"]
