@@ -161,7 +161,7 @@ def test_cli_shows_hints_as_hinweis_and_stays_valid(tmp_path, capsys):
     Catalog.create(data / "catalog.git")  # an existing empty repository is not seeded
     assert main(["--data", str(data), "publish", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "Veröffentlicht: stadt-test/testpaket 1.0.0" in out and "1 Hinweis(e) zur Qualität" in out
+    assert "Veröffentlicht: stadt-test/testpaket 1.0.0" in out and "1 Hinweis zur Qualität" in out
     assert "Hinweis: prozess/ablauf.bpmn:" in out
 
 
