@@ -9,7 +9,8 @@ import yaml
 
 from hub.cli import main
 from hub.maturity import maturity
-from hub.store import publish
+from hub.site import build_site
+from hub.store import Catalog, publish
 from hub.validate import PackageFiles, validate_package
 from hub.validate.codes import CODES
 from hub.validate.hints import HINT_CODES, bpmn_hints, catalogue_hints, evidence_hints, period_end
@@ -155,3 +156,18 @@ def test_cli_shows_hints_as_hinweis_and_stays_valid(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "gültig, 1 Hinweis zur Qualität" in out
     assert "Hinweis: prozess/ablauf.bpmn:" in out and "[bpmn-event-unlabelled]" in out
+
+    data = tmp_path / "daten"
+    Catalog.create(data / "catalog.git")  # an existing empty repository is not seeded
+    assert main(["--data", str(data), "publish", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "Veröffentlicht: stadt-test/testpaket 1.0.0" in out and "1 Hinweis zur Qualität" in out
+    assert "Hinweis: prozess/ablauf.bpmn:" in out
+
+
+def test_the_package_page_lists_the_hints(tmp_path):
+    catalog = make_catalog(tmp_path)
+    publish(catalog, PackageFiles(package_files(files={"prozess/ablauf.bpmn": UNLABELLED}), folder_name="testpaket"))
+    build_site(catalog, tmp_path / "site")
+    html = (tmp_path / "site" / "pakete" / "stadt-test" / "testpaket" / "index.html").read_text(encoding="utf-8")
+    assert "Hinweise zur Qualität (1)" in html and "<code>bpmn-event-unlabelled</code>" in html

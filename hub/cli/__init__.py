@@ -191,7 +191,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     else:
         print(f"Veröffentlicht: {result.id} {result.version} (Commit {result.commit[:12]}, Tag {result.tag})")
         if result.hints:
-            print(f"{len(result.hints)} Hinweis(e) zur Qualität (veröffentlicht, zählen aber gegen den Reifegrad):")
+            count = len(result.hints)
+            print(f"{count} Hinweis{'e' if count != 1 else ''} zur Qualität (veröffentlicht, zählen aber gegen den Reifegrad):")
             print_problems(result.hints, sys.stdout)
     return EXIT_OK
 
