@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from hub.cli import main
-from hub.store import Catalog
 from hub.cli.terminal import EXIT_BROKEN_PIPE, escape_controls
+from hub.store import Catalog
 from tests.factory import make_package
 
 EVIL_NAME = "Böse\x1b[2J\x1b]0;gekapert\x07 Paket\u202egnudlemna\r"

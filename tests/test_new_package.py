@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,7 @@ from hub.validate import PackageFiles, validate_package
 from hub.validate.bpmn import check_bpmn
 from hub.validate.skeleton import themenfelder
 from tests.factory import make_package
+from tests.test_seed_bpmnjs import IMPORT, page  # noqa: F401  (the bpmn-js page fixture)
 
 GITLAB_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gitlab-code-quality.schema.json").read_text())
 NEW = ["new", "--publisher", "stadt-musterhausen", "--slug", "wohngeld", "--name", "Wohngeld digital", "--themenfeld", "2", "--license", "Apache-2.0"]
@@ -54,6 +59,12 @@ def test_skeleton_bpmn_is_complete_and_drawable(tmp_path):
     assert b"Wohngeld &lt;digital&gt; &amp; schnell" in data
 
 
+def test_skeleton_bpmn_imports_in_bpmn_js_without_error_or_warning(tmp_path, page):  # noqa: F811
+    main([*NEW, "--name", "Wohngeld <digital> & schnell", str(tmp_path)])
+    result = page.evaluate(IMPORT, (tmp_path / "wohngeld" / "prozess" / "ablauf.bpmn").read_text(encoding="utf-8"))
+    assert result["error"] is None and result["warnings"] == []
+
+
 def test_skeleton_ci_runs_validate_on_merge_requests_with_a_code_quality_report(tmp_path):
     main([*NEW, str(tmp_path)])
     ci = yaml.safe_load((tmp_path / "wohngeld" / ".gitlab-ci.yml").read_text())
@@ -90,6 +101,31 @@ def test_new_without_terminal_names_the_missing_flag_and_never_overwrites(tmp_pa
     assert main([*NEW, str(tmp_path)]) == 0
     assert main([*NEW, str(tmp_path)]) == 2
     assert "nicht leer" in capsys.readouterr().err
+
+
+def test_new_asks_in_a_terminal(tmp_path):
+    """In a terminal without flags, `hub new` asks each question; the Themenfeld comes from the numbered list."""
+    master, slave = pty.openpty()
+    answers = "stadt-musterhausen\n\nwohngeld\nWohngeld digital\n2\n\nwohngeld@musterhausen.de\n"
+    process = subprocess.Popen([sys.executable, "-m", "hub", "new", str(tmp_path)], stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    os.write(master, answers.encode())
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    assert process.wait(timeout=60) == 0, output.decode(errors="replace")
+    text = output.decode()
+    assert "Kennung des Herausgebers" in text and "14  Unternehmensführung & -entwicklung" in text
+    manifest = validate_package(PackageFiles.from_folder(tmp_path / "wohngeld")).manifest
+    assert manifest is not None and manifest.classification.themenfeld == "Bauen & Wohnen"
+    assert manifest.publisher.name == "Stadt Musterhausen" and manifest.contacts[0].email == "wohngeld@musterhausen.de"
 
 
 def test_themenfeld_by_number_or_name_from_the_fourteen():

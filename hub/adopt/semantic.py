@@ -28,6 +28,7 @@ from hub.adopt.model import ConfigDelta, FieldDelta, FieldInfo, FileDelta, NodeD
 from hub.validate.bpmn import BPMN_NS, FLOW_NODES, parse_bpmn
 from hub.validate.jsondoc import SyntaxProblem, load_document, load_json
 from hub.validate.messages import pointer
+from hub.validate.parsererrors import xml_message
 from hub.validate.yamlsafe import YamlError, load_yaml
 
 MAX_DEPTH = 32
@@ -300,7 +301,8 @@ def _read(repo: pygit2.Repository, commit: pygit2.Commit, path: str, version: st
     try:
         return parse(blob.data)
     except (SyntaxProblem, YamlError, etree.XMLSyntaxError, ValueError) as exc:
-        notes.append(f"{path} (Version {version}) ist nicht lesbar und wird nicht verglichen: {exc}")
+        reason = xml_message(exc) if isinstance(exc, etree.XMLSyntaxError) else str(exc)  # libxml2 speaks English
+        notes.append(f"{path} (Version {version}) ist nicht lesbar und wird nicht verglichen: {reason}")
         return None
 
 
