@@ -16,6 +16,7 @@ from hub.validate.codes import PACKAGE_CODES
 from hub.validate.archive import from_archive
 from hub.validate.publisher import check_publisher
 from tests.factory import BPMN, FORM, README, archive, manifest, package_files, write_files
+from tests.test_hostile_names import encrypted_zip
 
 
 @dataclass
@@ -64,6 +65,11 @@ def _fifo(folder: Path) -> None:
     os.mkfifo(folder / "rohr")
 
 
+def _git_folder(folder: Path) -> None:
+    (folder / ".GIT").mkdir()
+    (folder / ".GIT" / "config").write_text("[core]\n")
+
+
 def _huge(folder: Path) -> None:
     with open(folder / "daten.bin", "wb") as handle:
         handle.truncate(21 * 1024 * 1024)  # sparse: big by size, cheap on disk
@@ -93,6 +99,7 @@ CASES = [
     Case("file-symlink", "verweis.md", on_disk=_symlink),
     Case("file-special", "rohr", on_disk=_fifo),
     Case("file-too-large", "daten.bin", on_disk=_huge),
+    Case("file-git-path", ".GIT", on_disk=_git_folder),
     Case("manifest-missing", "hub.yaml", files={"hub.yaml": None}),
     Case("manifest-syntax", "hub.yaml", line=3, files={"hub.yaml": "id: stadt-test/testpaket\nname: Test\nversion: 1.0.0: x\n"}),
     Case("manifest-schema", "hub.yaml", "/name", manifest=_set_manifest(name=None)),
@@ -102,6 +109,7 @@ CASES = [
     Case("manifest-id-folder", "hub.yaml", "/id", folder_name="anderer-ordner"),
     Case("manifest-publisher-mismatch", "hub.yaml", "/publisher/id", manifest=_set_manifest(publisher={"id": "stadt-andere", "name": "Stadt Andere"})),
     Case("manifest-license-unknown", "hub.yaml", "/license", manifest=_set_manifest(license="Freeware-42")),
+    Case("text-unsafe-character", "hub.yaml", "/publisher/name", manifest=_set_manifest(publisher={"id": "stadt-test", "name": "Stadt <Test>"})),
     Case("changelog-missing", "hub.yaml", "/changelog", manifest=_set_manifest(changelog="CHANGELOG.md")),
     Case("artefact-missing", "hub.yaml", "/artefacts/0/path", files={"prozess/ablauf.bpmn": None}),
     Case("artefact-duplicate", "hub.yaml", "/artefacts/3/path", manifest=_set_manifest(artefacts=_artefacts(manifest()["artefacts"][0]))),
@@ -138,6 +146,7 @@ ARCHIVE_CASES = [
     ("archive-invalid", b"weder zip noch tar"),
     ("archive-invalid", b"\x1f\x8b kaputtes gzip"),
     ("archive-too-large", None),  # built in the test: more unpacked bytes than allowed
+    ("archive-encrypted", encrypted_zip()),
 ]
 
 PUBLISHER_OK = "id: stadt-test\nname: Stadt Test\ntype: stadt\n"
@@ -190,7 +199,7 @@ def test_invalid_archive(code, data):
     if data is None:
         data, limit = archive(package_files(), "zip"), 1000
     package = from_archive(data, max_unpacked=limit) if limit else from_archive(data)
-    assert [(p.code, p.file) for p in package.problems] == [(code, "(Archiv)")]
+    assert [(p.code, p.file) for p in package.problems] == [(code, "README.md" if code == "archive-encrypted" else "(Archiv)")]
     result = validate_package(package)
     assert code in {p.code for p in result.problems} and not result.ok
 

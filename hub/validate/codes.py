@@ -14,6 +14,8 @@ PACKAGE_CODES: dict[str, str] = {
     "file-special": "Das Paket enthält eine Sonderdatei (Gerät, FIFO, Socket); nur normale Dateien sind erlaubt.",
     "file-too-large": "Eine Datei überschreitet die zulässige Größe.",
     "archive-invalid": "Das hochgeladene Archiv ist kein lesbares ZIP- oder tar.gz-Archiv.",
+    "archive-encrypted": "Ein Eintrag des Archivs ist verschlüsselt; der Hub liest nur unverschlüsselte Archive.",
+    "file-git-path": "Ein Pfad liegt in einem Ordner „.git“ (in jeder Schreibweise) oder heißt so; ein Git-Repository kann ihn nicht aufnehmen.",
     "archive-too-large": "Das Archiv würde entpackt zu groß oder hat zu viele Einträge.",
     # manifest
     "manifest-missing": "Das Paket hat kein Manifest „hub.yaml“.",
@@ -23,6 +25,7 @@ PACKAGE_CODES: dict[str, str] = {
     "manifest-id-folder": "Die Kennung passt nicht zum Ordner des Pakets.",
     "manifest-publisher-mismatch": "Die Herausgeberkennung passt nicht zum ersten Teil der Paketkennung.",
     "manifest-license-unknown": "Die Lizenz ist keine bekannte SPDX-Kennung.",
+    "text-unsafe-character": "Ein Text enthält ein Steuerzeichen, ein nicht kodierbares Zeichen oder (in Namen und E-Mail-Adressen) spitze Klammern.",
     "changelog-missing": "Die angegebene Änderungshistorie fehlt im Paket.",
     # publisher records
     "publisher-syntax": "Ein Herausgeber-Eintrag ist kein gültiges YAML.",

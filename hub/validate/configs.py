@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from jsonschema import Draft202012Validator
-
 from hub.model import Artefact, Problem
-from hub.schemas import all_schemas, registry
+from hub.schemas import HubValidator, all_schemas, registry
 from hub.validate.forms import metaschema_validator
 from hub.validate.jsondoc import SyntaxProblem, load_document
 from hub.validate.messages import schema_problems
@@ -34,5 +32,5 @@ def check_config(artefact: Artefact, data: bytes, files: dict[str, bytes], *, ma
             return [Problem(code="config-schema-unknown", file=target, line=exc.line, message=f"Das Schema ist nicht lesbar: {exc}")]
         if not isinstance(schema, dict) or next(metaschema_validator().iter_errors(schema), None) is not None:
             return [Problem(code="config-schema-unknown", file=target, message="Die Datei ist kein gültiges JSON Schema (Draft 2020-12).")]
-    validator = Draft202012Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = HubValidator(schema, registry=registry(), format_checker=HubValidator.FORMAT_CHECKER)
     return list(schema_problems(validator, document, file=path, code="config-invalid"))

@@ -12,6 +12,7 @@ from license_expression import ExpressionError, get_spdx_licensing
 from hub.model import Manifest, Problem
 from hub.schemas import PACKAGE_SCHEMA_ID, validator
 from hub.validate.messages import explain, pointer
+from hub.validate.text import text_problems
 from hub.validate.yamlsafe import YamlDocument, YamlError, load_yaml
 
 MANIFEST = "hub.yaml"
@@ -52,6 +53,7 @@ def check_manifest(
             continue  # reported by the SemVer rule below, with a better sentence
         for parts, message in explain(error):
             add("manifest-schema", parts, message)
+    text_problems(data, add)
     if not isinstance(data, dict):
         return None, problems
 
