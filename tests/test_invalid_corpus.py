@@ -13,9 +13,10 @@ import yaml
 
 from hub.validate import PackageFiles, validate_package
 from hub.validate.codes import PACKAGE_CODES
-from hub.validate.archive import from_archive
+from hub.budget import Pool
+from hub.validate.archive import from_archive, validate_archive_bounded
 from hub.validate.publisher import check_publisher
-from tests.factory import BPMN, FORM, README, archive, manifest, package_files, write_files
+from tests.factory import BPMN, CONFIG_SCHEMA, FORM, README, archive, manifest, package_files, write_files
 from tests.test_hostile_names import encrypted_zip
 
 
@@ -92,6 +93,7 @@ OTHER_NS = BPMN.replace("http://www.omg.org/spec/BPMN/20100524/MODEL", "http://e
 TRUNCATED = BPMN[: BPMN.index("<bpmn:endEvent")] + "<bpmn:endEvent id=\"End_1\"\n"
 PADDED = BPMN.replace("</bpmn:definitions>", "<!--" + "x" * (5 * 1024 * 1024) + "-->\n</bpmn:definitions>")
 ROOT_LINE = _line_of(BPMN, "targetNamespace=")  # libxml2 reports the line where a start tag ends
+ALIAS_BOMB = "a0: &a0 [" + ", ".join(['"x"'] * 9) + "]\n" + "".join(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9))
 PDF_DOC = {"path": "docs/handbuch.pdf", "kind": "document", "format": "pdf", "title": "Handbuch"}
 
 CASES = [
@@ -140,6 +142,12 @@ CASES = [
     Case("config-schema-unknown", "hub.yaml", "/artefacts/2/schema", manifest=_set_manifest(artefacts=_artefacts(replace={2: {"schema": "https://transferhub.de/schemas/v1/configs/gibt-es-nicht.schema.json"}}))),
     Case("config-schema-unknown", "hub.yaml", "/artefacts/2/schema", files={"schemas/termine.schema.json": None}),
     Case("config-invalid", "konfiguration/termine.yaml", "/dauer_minuten", files={"konfiguration/termine.yaml": "dauer_minuten: 2\n"}),
+    Case("document-too-large", "konfiguration/termine.yaml", files={"konfiguration/termine.yaml": ALIAS_BOMB}),
+    Case("document-too-deep", "formulare/antrag.schema.json", files={"formulare/antrag.schema.json": "[" * 5000 + "]" * 5000}),
+    Case("schema-too-complex", "formulare/antrag.schema.json", files={"formulare/antrag.schema.json": _form(lambda f: f.update({"$defs": {"a": {"title": "A", "$ref": "#/$defs/a"}}}))}),
+    Case("schema-pattern-unsupported", "schemas/termine.schema.json", "/properties/dauer_minuten/pattern",
+         files={"schemas/termine.schema.json": json.dumps({**CONFIG_SCHEMA, "properties": {"dauer_minuten": {"type": "integer", "pattern": "(a)\\1"}}})}),
+    Case("markdown-too-large", "README.md", files={"README.md": README + "![" * 140_000}),
 ]
 
 ARCHIVE_CASES = [
@@ -204,8 +212,18 @@ def test_invalid_archive(code, data):
     assert code in {p.code for p in result.problems} and not result.ok
 
 
+def test_validation_past_its_budget_is_a_problem():
+    pool = Pool(workers=1, seconds=0.001)
+    try:
+        package, result = validate_archive_bounded(archive(package_files(), "zip"), pool=pool)
+    finally:
+        pool.close()
+    assert [(p.code, p.file) for p in result.problems] == [("validation-budget-exceeded", "(Archiv)")] and not result.ok
+
+
 def test_every_problem_code_has_a_case():
     covered = {case.code for case in CASES} | {code for code, *_ in PUBLISHER_CASES} | {code for code, _ in ARCHIVE_CASES}
+    covered.add("validation-budget-exceeded")  # test_validation_past_its_budget_is_a_problem
     assert covered == set(PACKAGE_CODES)
 
 

@@ -18,7 +18,9 @@ import tarfile
 import zipfile
 import zlib
 
+from hub.budget import BudgetExceeded, Pool, shared_pool
 from hub.model import Problem
+from hub.validate import ValidationResult, validate_package
 from hub.validate.files import MAX_FILE_BYTES, PackageFiles, git_path, too_large
 from hub.validate.paths import git_refuses, safe_relpath
 
@@ -137,6 +139,10 @@ def _tar_entries(data: bytes, max_unpacked: int):
     stream = io.BufferedReader(_CountingGzip(data, max_unpacked + MAX_ENTRIES * 1024 + (1 << 20)))
     archive = tarfile.open(fileobj=stream, mode="r|")
     for member in archive:
+        if member.size > max_unpacked:
+            # tarfile would skip the claimed bytes block by block even when the stream has ended
+            raise ArchiveProblem(Problem(code="archive-too-large", file=ARCHIVE,
+                                         message=f"Der Eintrag „{member.name}“ gibt an, {member.size / 1073741824:.1f} GB groß zu sein; entpackt sind höchstens {max_unpacked // 1048576} MB erlaubt."))
         if member.isdir():
             kind = "dir"
         elif member.issym() or member.islnk():
@@ -207,3 +213,18 @@ def _strip_common_folder(files: dict[str, bytes], problems: list[Problem]) -> Pa
         top = tops.pop()
         return PackageFiles({path.split("/", 1)[1]: data for path, data in files.items()}, folder_name=top, problems=problems)
     return PackageFiles(files, problems=problems)
+
+
+def validate_archive(data: bytes) -> tuple[PackageFiles, ValidationResult]:
+    """Unpack and validate an upload: the unit of work a budget worker runs (hub/budget.py)."""
+    package = from_archive(data)
+    return package, validate_package(package)
+
+
+def validate_archive_bounded(data: bytes, *, pool: Pool | None = None) -> tuple[PackageFiles, ValidationResult]:
+    """:func:`validate_archive` in a budget worker; running past the budget is a problem, not an error."""
+    try:
+        return (pool or shared_pool()).run(validate_archive, data)
+    except BudgetExceeded as exc:
+        problem = Problem(code="validation-budget-exceeded", file=ARCHIVE, message=f"{exc} Das Paket ist zu aufwendig zu prüfen; bitte verkleinern oder vereinfachen.")
+        return PackageFiles({}, problems=[problem]), ValidationResult(None, [problem])

@@ -63,6 +63,13 @@ PACKAGE_CODES: dict[str, str] = {
     "config-syntax": "Die Konfiguration ist kein gültiges YAML oder JSON.",
     "config-schema-unknown": "Das für die Konfiguration genannte Schema gibt es nicht.",
     "config-invalid": "Die Konfiguration verletzt ihr Schema.",
+    # limits: the work one package may cause
+    "document-too-large": "Ein YAML- oder JSON-Dokument hat mit allen Aliasen aufgelöst mehr als 200 000 Knoten oder enthält sich selbst.",
+    "document-too-deep": "Ein YAML- oder JSON-Dokument ist tiefer als 64 Ebenen verschachtelt.",
+    "schema-too-complex": "Ein Schema des Pakets verweist auf sich selbst oder auf nichts Bekanntes, oder es hat mit allen Verweisen aufgelöst mehr als 20 000 Teilschemata.",
+    "schema-pattern-unsupported": "Ein regulärer Ausdruck in einem Schema des Pakets ist ungültig oder nicht in linearer Zeit prüfbar (RE2: keine Rückverweise, kein Lookaround).",
+    "markdown-too-large": "Die Markdown-Dateien des Pakets sind zusammen größer als 256 KB, mehr prüft der Hub nicht auf Links.",
+    "validation-budget-exceeded": "Entpacken und Prüfen des Pakets haben ihr Zeit- oder Speicherbudget überschritten.",
 }
 
 # what the other checks report in the same list format: harvest, sources list, publiccode.yml import, merges

@@ -35,7 +35,7 @@ def parse_manifest(data: bytes) -> tuple[YamlDocument | None, list[Problem]]:
     try:
         return load_yaml(data), []
     except YamlError as exc:
-        return None, [Problem(code="manifest-syntax", file=MANIFEST, line=exc.line, message=f"„hub.yaml“ ist kein gültiges YAML: {exc}")]
+        return None, [Problem(code=exc.code or "manifest-syntax", file=MANIFEST, line=exc.line, message=f"„hub.yaml“ ist kein gültiges YAML: {exc}")]
 
 
 def check_manifest(

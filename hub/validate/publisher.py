@@ -15,7 +15,7 @@ def check_publisher(path: str, data: bytes, *, expected_id: str | None = None) -
     try:
         doc = load_yaml(data)
     except YamlError as exc:
-        return None, [Problem(code="publisher-syntax", file=path, line=exc.line, message=f"Kein gültiges YAML: {exc}")]
+        return None, [Problem(code=exc.code or "publisher-syntax", file=path, line=exc.line, message=f"Kein gültiges YAML: {exc}")]
     problems = [
         Problem(code="publisher-schema", file=path, pointer=pointer(parts), line=doc.line_of(parts), message=message)
         for error in validator(PUBLISHER_SCHEMA_ID).iter_errors(doc.data)
