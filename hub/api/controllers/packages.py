@@ -49,6 +49,11 @@ CONTENT_TYPES = {
 }
 # package files are untrusted: nothing they contain may run on the hub's origin
 FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox"}
+# the README as HTML: rendered without raw HTML, and should anything slip through, nothing runs, loads or submits
+README_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox",
+}
 
 
 @dataclass
@@ -151,7 +156,7 @@ class PackageController(Controller):
         version: Annotated[str | None, QueryParameter(description="Version (Standard: neueste)")] = None,
     ) -> Response[str]:
         text = services.catalog.read_file(f"{publisher}/{slug}", "README.md", version).decode("utf-8", errors="replace")
-        return Response(render_markdown(text), media_type="text/html; charset=utf-8", headers={"X-Content-Type-Options": "nosniff"})
+        return Response(render_markdown(text), media_type="text/html; charset=utf-8", headers=README_HEADERS)
 
     @post("/", summary="Eine Paketversion veröffentlichen (Archiv-Upload)", security=SECURITY, status_code=201,
           responses=problem_responses(400, 401, 403, 409, 413, 422))
