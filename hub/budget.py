@@ -120,6 +120,12 @@ class Pool:
                 worker.kill()
         return _Worker(self._context, self.memory)
 
+    def warm(self) -> None:
+        """Start the forkserver and one idle worker ahead of the first call."""
+        worker = _Worker(self._context, self.memory)
+        with self._lock:
+            self._idle.append(worker)
+
     def close(self) -> None:
         with self._lock:
             for worker in self._idle:
@@ -138,3 +144,8 @@ def shared_pool() -> Pool:
         if _shared is None:
             _shared = Pool()
         return _shared
+
+
+def warm_shared_pool() -> None:
+    """Warm the shared pool in a background thread (a server calls this once at start)."""
+    threading.Thread(target=lambda: shared_pool().warm(), name="hub-budget-warm", daemon=True).start()
