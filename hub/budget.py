@@ -15,7 +15,6 @@ server process full of threads.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import resource
 import threading
 from collections.abc import Callable
@@ -26,9 +25,10 @@ from hub.errors import HubError
 
 T = TypeVar("T")
 
-DEFAULT_SECONDS = float(os.environ.get("HUB_BUDGET_SECONDS", "20"))
-DEFAULT_MEMORY = int(float(os.environ.get("HUB_BUDGET_MEMORY_MB", "1024")) * 1024 * 1024)
-DEFAULT_WORKERS = int(os.environ.get("HUB_BUDGET_WORKERS", "2"))
+# a real package validates in well under a second; these leave room for a busy machine
+DEFAULT_SECONDS = 20.0
+DEFAULT_MEMORY = 1024 * 1024 * 1024
+DEFAULT_WORKERS = 2
 PRELOAD = ["hub.validate", "hub.validate.archive"]
 
 

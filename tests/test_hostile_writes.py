@@ -88,3 +88,22 @@ def test_archive_with_git_folder_through_the_api_is_a_problem_and_changes_nothin
         assert published.status_code == 422, published.text
         assert "file-git-path" in published.text
     assert _objects(repo) == objects and _refs(repo) == refs
+
+
+def test_an_error_after_the_commit_is_not_reported_as_a_failed_publish(tmp_path):
+    """Old behaviour: the index/export catch-up raised after main moved, and the caller saw an error for a published version."""
+    from hub.usecases.publish import publish as publish_package
+    from tests.factory import make_services
+
+    services = make_services(tmp_path)
+    services.config.git_path.mkdir(parents=True, exist_ok=True)
+    blocker = services.config.git_path / "stadt-test"
+    blocker.write_text("kein Ordner\n")  # the clone export of stadt-test/testpaket cannot be written below a file
+
+    result = publish_package(services, PackageFiles(package_files(), folder_name="testpaket"))
+
+    assert str(services.catalog.repo.references[BRANCH].target) == result.commit
+    assert [v.version for v in services.catalog.versions("stadt-test/testpaket")] == ["1.0.0"]
+    blocker.unlink()
+    assert services.catch_up() == result.commit  # the next catch-up brings index and exports along
+    assert (services.config.git_path / "stadt-test" / "testpaket.git" / "info" / "refs").is_file()
