@@ -6,13 +6,57 @@ input, these Structs are what the rest of the code works with once it is valid.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 import msgspec
 
-# identifiers as the schemas define them (schemas/package.schema.json, publisher.schema.json)
-ORG_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-PACKAGE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"
+# Identifiers: lower-case ASCII words joined by single hyphens, the one definition of what an id may be.
+# They become git ref names, file names, URLs, XML and feed text, so nothing else is allowed.
+# ``*_PATTERN`` is the text the JSON Schemas carry (ECMA-262 semantics, where ``$`` is the end of input;
+# hub validators run schema patterns on RE2, which agrees). Python's ``re`` lets ``$`` match before a
+# trailing line break, so ORG_ID and PACKAGE_ID (for msgspec, Litestar and ``re``) add ``(?!\n)``,
+# which means the same in ECMA-262 and Python.
+ORG_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+PACKAGE_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"
+ORG_ID = ORG_ID_PATTERN[:-1] + r"(?!\n)$"
+PACKAGE_ID = PACKAGE_ID_PATTERN[:-1] + r"(?!\n)$"
+_ORG_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PACKAGE_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_org_id(value: object) -> bool:
+    return isinstance(value, str) and _ORG_ID_RE.fullmatch(value) is not None
+
+
+def is_package_id(value: object) -> bool:
+    return isinstance(value, str) and _PACKAGE_ID_RE.fullmatch(value) is not None
+
+
+# Text: what git (signatures), XML 1.0 (BPMN, Atom, DCAT), feeds and terminals all accept.
+# No C0/C1 control character (a terminal obeys ESC and CSI; XML 1.0 forbids most of C0), no
+# surrogate or non-character (not encodable or not XML); one-line fields (names, e-mails, titles)
+# also no line or paragraph separator and no bidirectional override (text that reads differently
+# from what it is), and names used in git signatures no angle brackets (git delimits the e-mail with them).
+_MULTILINE_ALLOWED = frozenset("\t\n\r")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_LINE_BREAKS = frozenset("\u2028\u2029\x85")
+
+
+def unsafe_character(text: str, *, one_line: bool = False, signature: bool = False) -> str | None:
+    """The first character of ``text`` that some consumer of catalogue text refuses, or None."""
+    for ch in text:
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            if one_line or ch not in _MULTILINE_ALLOWED:
+                return ch
+        elif 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+            return ch
+        elif one_line and (ch in _BIDI_CONTROLS or ch in _LINE_BREAKS):
+            return ch
+        elif signature and ch in "<>":
+            return ch
+    return None
 
 
 class Base(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=False, kw_only=True):

@@ -7,9 +7,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 
+from hub.patterns import UnsupportedPattern, pattern_search
 from hub.resources import schemas_dir
 
 SCHEMA_BASE = "https://transferhub.de/schemas/v1/"
@@ -43,6 +44,48 @@ def schema_path(schema_id: str) -> str | None:
     return None
 
 
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return pattern_search(pattern, text)
+    except UnsupportedPattern:
+        return False  # a pattern the hub does not run matches nothing: refused, never backtracked
+
+
+def _pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not _matches(pattern, instance):
+        # the message names the pattern only: an instance may be large (German sentences come from messages.py)
+        yield ValidationError(f"does not match {pattern!r}")
+
+
+def _pattern_properties(validator, patterns, instance, schema):
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if _matches(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _additional_properties(validator, additional, instance, schema):
+    if not validator.is_type(instance, "object"):
+        return
+    known = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    extras = [key for key in instance if key not in known and not any(_matches(p, key) for p in patterns)]
+    if validator.is_type(additional, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], additional, path=extra)
+    elif not additional and extras:
+        yield ValidationError(f"Additional properties are not allowed ({len(extras)} unexpected)")
+
+
+# Draft 2020-12 with every schema pattern on RE2 (hub/patterns.py): linear time, ``$`` = end of text.
+HubValidator = validators.extend(
+    Draft202012Validator,
+    validators={"pattern": _pattern, "patternProperties": _pattern_properties, "additionalProperties": _additional_properties},
+)
+
+
 @cache
 def registry() -> Registry:
     return Registry().with_resources((sid, Resource.from_contents(s)) for sid, s in all_schemas().items())
@@ -51,7 +94,7 @@ def registry() -> Registry:
 @cache
 def validator(schema_id: str) -> Draft202012Validator:
     """A compiled validator for one hub schema, with format checks on."""
-    return Draft202012Validator(
+    return HubValidator(
         all_schemas()[schema_id],
         registry=registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,

@@ -13,9 +13,11 @@ import yaml
 
 from hub.validate import PackageFiles, validate_package
 from hub.validate.codes import PACKAGE_CODES
-from hub.validate.archive import from_archive
+from hub.budget import Pool
+from hub.validate.archive import from_archive, validate_archive_bounded
 from hub.validate.publisher import check_publisher
-from tests.factory import BPMN, FORM, README, archive, manifest, package_files, write_files
+from tests.factory import BPMN, CONFIG_SCHEMA, FORM, README, archive, manifest, package_files, write_files
+from tests.test_hostile_names import encrypted_zip
 
 
 @dataclass
@@ -64,6 +66,11 @@ def _fifo(folder: Path) -> None:
     os.mkfifo(folder / "rohr")
 
 
+def _git_folder(folder: Path) -> None:
+    (folder / ".GIT").mkdir()
+    (folder / ".GIT" / "config").write_text("[core]\n")
+
+
 def _huge(folder: Path) -> None:
     with open(folder / "daten.bin", "wb") as handle:
         handle.truncate(21 * 1024 * 1024)  # sparse: big by size, cheap on disk
@@ -86,6 +93,7 @@ OTHER_NS = BPMN.replace("http://www.omg.org/spec/BPMN/20100524/MODEL", "http://e
 TRUNCATED = BPMN[: BPMN.index("<bpmn:endEvent")] + "<bpmn:endEvent id=\"End_1\"\n"
 PADDED = BPMN.replace("</bpmn:definitions>", "<!--" + "x" * (5 * 1024 * 1024) + "-->\n</bpmn:definitions>")
 ROOT_LINE = _line_of(BPMN, "targetNamespace=")  # libxml2 reports the line where a start tag ends
+ALIAS_BOMB = "a0: &a0 [" + ", ".join(['"x"'] * 9) + "]\n" + "".join(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9))
 PDF_DOC = {"path": "docs/handbuch.pdf", "kind": "document", "format": "pdf", "title": "Handbuch"}
 
 CASES = [
@@ -93,6 +101,7 @@ CASES = [
     Case("file-symlink", "verweis.md", on_disk=_symlink),
     Case("file-special", "rohr", on_disk=_fifo),
     Case("file-too-large", "daten.bin", on_disk=_huge),
+    Case("file-git-path", ".GIT", on_disk=_git_folder),
     Case("manifest-missing", "hub.yaml", files={"hub.yaml": None}),
     Case("manifest-syntax", "hub.yaml", line=3, files={"hub.yaml": "id: stadt-test/testpaket\nname: Test\nversion: 1.0.0: x\n"}),
     Case("manifest-schema", "hub.yaml", "/name", manifest=_set_manifest(name=None)),
@@ -102,6 +111,7 @@ CASES = [
     Case("manifest-id-folder", "hub.yaml", "/id", folder_name="anderer-ordner"),
     Case("manifest-publisher-mismatch", "hub.yaml", "/publisher/id", manifest=_set_manifest(publisher={"id": "stadt-andere", "name": "Stadt Andere"})),
     Case("manifest-license-unknown", "hub.yaml", "/license", manifest=_set_manifest(license="Freeware-42")),
+    Case("text-unsafe-character", "hub.yaml", "/publisher/name", manifest=_set_manifest(publisher={"id": "stadt-test", "name": "Stadt <Test>"})),
     Case("changelog-missing", "hub.yaml", "/changelog", manifest=_set_manifest(changelog="CHANGELOG.md")),
     Case("artefact-missing", "hub.yaml", "/artefacts/0/path", files={"prozess/ablauf.bpmn": None}),
     Case("artefact-duplicate", "hub.yaml", "/artefacts/3/path", manifest=_set_manifest(artefacts=_artefacts(manifest()["artefacts"][0]))),
@@ -132,12 +142,19 @@ CASES = [
     Case("config-schema-unknown", "hub.yaml", "/artefacts/2/schema", manifest=_set_manifest(artefacts=_artefacts(replace={2: {"schema": "https://transferhub.de/schemas/v1/configs/gibt-es-nicht.schema.json"}}))),
     Case("config-schema-unknown", "hub.yaml", "/artefacts/2/schema", files={"schemas/termine.schema.json": None}),
     Case("config-invalid", "konfiguration/termine.yaml", "/dauer_minuten", files={"konfiguration/termine.yaml": "dauer_minuten: 2\n"}),
+    Case("document-too-large", "konfiguration/termine.yaml", files={"konfiguration/termine.yaml": ALIAS_BOMB}),
+    Case("document-too-deep", "formulare/antrag.schema.json", files={"formulare/antrag.schema.json": "[" * 5000 + "]" * 5000}),
+    Case("schema-too-complex", "formulare/antrag.schema.json", files={"formulare/antrag.schema.json": _form(lambda f: f.update({"$defs": {"a": {"title": "A", "$ref": "#/$defs/a"}}}))}),
+    Case("schema-pattern-unsupported", "schemas/termine.schema.json", "/properties/dauer_minuten/pattern",
+         files={"schemas/termine.schema.json": json.dumps({**CONFIG_SCHEMA, "properties": {"dauer_minuten": {"type": "integer", "pattern": "(a)\\1"}}})}),
+    Case("markdown-too-large", "README.md", files={"README.md": README + "![" * 140_000}),
 ]
 
 ARCHIVE_CASES = [
     ("archive-invalid", b"weder zip noch tar"),
     ("archive-invalid", b"\x1f\x8b kaputtes gzip"),
     ("archive-too-large", None),  # built in the test: more unpacked bytes than allowed
+    ("archive-encrypted", encrypted_zip()),
 ]
 
 PUBLISHER_OK = "id: stadt-test\nname: Stadt Test\ntype: stadt\n"
@@ -190,13 +207,23 @@ def test_invalid_archive(code, data):
     if data is None:
         data, limit = archive(package_files(), "zip"), 1000
     package = from_archive(data, max_unpacked=limit) if limit else from_archive(data)
-    assert [(p.code, p.file) for p in package.problems] == [(code, "(Archiv)")]
+    assert [(p.code, p.file) for p in package.problems] == [(code, "README.md" if code == "archive-encrypted" else "(Archiv)")]
     result = validate_package(package)
     assert code in {p.code for p in result.problems} and not result.ok
 
 
+def test_validation_past_its_budget_is_a_problem():
+    pool = Pool(workers=1, seconds=0.001)
+    try:
+        package, result = validate_archive_bounded(archive(package_files(), "zip"), pool=pool)
+    finally:
+        pool.close()
+    assert [(p.code, p.file) for p in result.problems] == [("validation-budget-exceeded", "(Archiv)")] and not result.ok
+
+
 def test_every_problem_code_has_a_case():
     covered = {case.code for case in CASES} | {code for code, *_ in PUBLISHER_CASES} | {code for code, _ in ARCHIVE_CASES}
+    covered.add("validation-budget-exceeded")  # test_validation_past_its_budget_is_a_problem
     assert covered == set(PACKAGE_CODES)
 
 

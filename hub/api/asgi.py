@@ -7,9 +7,12 @@
 import logging
 
 from hub.api import create_app
+from hub.budget import warm_shared_pool
 from hub.settings import environment
 
 if environment().log_follow:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s: %(message)s")
 
 app = create_app(live=True)
+# the upload validation workers start in the background now, not on the first upload's clock
+warm_shared_pool()

@@ -27,6 +27,8 @@ _PATTERNS = {
     PACKAGE_ID: "eine Paketkennung der Form <herausgeber>/<kurzname> (Kleinbuchstaben, Ziffern, Bindestriche)",
     ORG_ID: "eine Kennung aus Kleinbuchstaben, Ziffern und Bindestrichen",
 }
+# msgspec quotes a pattern in its message with each backslash doubled (the ids end in "(?!\n)$")
+_PATTERNS |= {pattern.replace("\\", "\\\\"): text for pattern, text in list(_PATTERNS.items())}
 _AT = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 

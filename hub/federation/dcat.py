@@ -12,6 +12,8 @@ page of the site the hub serves (package and publisher pages, Themenfelder, the 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -135,7 +137,7 @@ def _dataset(g: Graph, cat: URIRef, base: str, scheme: URIRef, m: Manifest, vers
         g.add((ds, DCAT.contactPoint, kind))
         g.add((kind, RDF.type, VCARD.Kind))
         g.add((kind, VCARD.fn, RDFLiteral(contact.name)))
-        g.add((kind, VCARD.hasEmail, URIRef(f"mailto:{contact.email}")))
+        g.add((kind, VCARD.hasEmail, URIRef("mailto:" + quote(contact.email, safe="@.+-_~"))))
         if contact.phone:
             g.add((kind, VCARD.hasTelephone, URIRef("tel:" + contact.phone.replace(" ", "").replace("/", "-"))))
 

@@ -58,10 +58,23 @@ ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production
 CONFIRMATION_LABELS = {"publisher": "vom Herausgeber", "reviewer": "durch die begutachtende Stelle", "provenance": "durch Herkunftsnachweis (vom Hub geprüft)"}
 CHANGE_LABELS = {"added": "neu", "removed": "entfernt", "modified": "geändert", "renamed": "umbenannt"}
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so a version's zip is the same bytes in every build
-# package files are untrusted: only types a static host serves inertly are copied (no HTML, SVG,
-# XML, JavaScript: a browser would run scripts in them on the site's origin); links to others
-# lead to the version's ZIP
-SAFE_SUFFIXES = (".md", ".markdown", ".txt", ".json", ".yaml", ".yml", ".bpmn", ".csv", ".pdf", ".png", ".jpg", ".jpeg")
+# Package files are untrusted. A static host that sends no content type for .bpmn or .yaml lets the
+# browser sniff them, and an XHTML <script> inside a BPMN documentation element then runs on the
+# site's origin. So text files are copied only under an added ".txt" suffix, which every host serves
+# as text/plain (never sniffed into HTML); images and PDFs keep their suffix, which every host knows;
+# everything else (HTML, SVG, XML, JavaScript …) is only inside the version's ZIP, where links lead.
+TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".json", ".yaml", ".yml", ".bpmn", ".csv")
+INERT_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
+
+
+def site_file(path: str) -> str | None:
+    """Where a package file is copied below the package's ``dateien/`` folder, or None if it is not."""
+    lower = path.lower()
+    if lower.endswith(TEXT_SUFFIXES):
+        return path + ".txt"
+    if lower.endswith(INERT_SUFFIXES):
+        return path
+    return None
 
 
 @dataclass
@@ -189,8 +202,8 @@ class SiteBuilder:
         commit = self.catalog.resolve(self.data.commit)
         tree = subtree(self.catalog.repo, commit.tree, package_path(info.id))
         for path, entry in tree_files(self.catalog.repo, tree).items():
-            if path.lower().endswith(SAFE_SUFFIXES):
-                self.page(f"{folder}/dateien/{path}", str(entry.id), lambda oid=entry.id: self.catalog.repo[oid].data)
+            if (name := site_file(path)) is not None:
+                self.page(f"{folder}/dateien/{name}", str(entry.id), lambda oid=entry.id: self.catalog.repo[oid].data)
         for version in info.versions:
             name = f"{folder}/{info.slug}-{version.version}.zip"
             self.page(name, _key(version.commit), lambda v=version: self.version_zip(info, v.commit))
@@ -207,8 +220,8 @@ class SiteBuilder:
                 if parts.scheme or parts.netloc or not parts.path:
                     return None
                 resolved = resolve_link(base, unquote(parts.path))
-                if resolved in files and resolved.lower().endswith(SAFE_SUFFIXES):
-                    return "dateien/" + quote(resolved) + (f"#{parts.fragment}" if parts.fragment else "")
+                if resolved in files and (name := site_file(resolved)) is not None:
+                    return "dateien/" + quote(name) + (f"#{parts.fragment}" if parts.fragment else "")
                 return f"{info.slug}-{m.version}.zip"
 
             return render_markdown(data.decode("utf-8", "replace"), link=link)

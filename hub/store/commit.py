@@ -33,9 +33,14 @@ def signature(name: str, email: str, when: datetime | None = None) -> pygit2.Sig
 
 
 def commit_change(
-    catalog: Catalog, change: TreeChange, *, author: pygit2.Signature, committer: pygit2.Signature, message: str
+    catalog: Catalog, change: TreeChange, *, author: pygit2.Signature, committer: pygit2.Signature, message: str,
+    prepare: Callable[[pygit2.Oid], None] | None = None,
 ) -> pygit2.Oid:
-    """Commit ``change(head tree)`` on ``main``; ``change`` runs again after a lost race and may raise to refuse."""
+    """Commit ``change(head tree)`` on ``main``; ``change`` runs again after a lost race and may raise to refuse.
+
+    ``prepare(commit)`` runs before the branch moves (a publish writes its tag object there), so
+    everything that can fail happens before the one step that makes the write visible.
+    """
     repo = catalog.repo
     deadline = time.monotonic() + RETRY_SECONDS
     attempt = 0
@@ -45,6 +50,8 @@ def commit_change(
         head = repo[ref.target] if ref is not None else None
         new_root = change(head.tree if head is not None else None)
         commit = repo.create_commit(None, author, committer, message, new_root, [head.id] if head else [])
+        if prepare is not None:
+            prepare(commit)
         if _move_branch(repo, ref, commit):
             return commit
         if time.monotonic() > deadline:

@@ -2,13 +2,22 @@
 
 The branch is the truth. A publish that loses the race to another writer rebuilds
 its commit on the new head, checks again that its version is still new, and
-retries; nothing is ever written over. The tag comes after the branch moved, so a
-crash can at worst leave a published version untagged, which
-:func:`repair_tags` restores from the commit's trailers.
+retries; nothing is ever written over.
+
+Branch and tag move together or not at all, by design rather than by a reference
+transaction (libgit2's transactions do not roll back a ref written before a later one
+fails, so they would not make two refs atomic either). Everything that can fail happens
+before the branch moves: the tag name is checked, the paths are checked, and the tag
+*object* is written. Moving ``main`` is the one commit point. What follows — pointing
+``refs/tags/…`` at the prepared tag object — cannot make the publish fail: if it does not
+happen (a crash, a full disk), the version is published all the same, still immutable (its
+manifest is on ``main``), and :func:`repair_tags` (run whenever a hub opens the catalogue)
+derives the tag from the commit's trailers.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -19,13 +28,17 @@ import semver
 from pygit2.enums import FileMode, ObjectType, SortMode
 
 from hub.errors import InvalidPackage, VersionExists, VersionNotNewer
-from hub.model import Actor, Manifest, PublishResult, Publisher
+from hub.model import Actor, Manifest, Problem, PublishResult, Publisher, is_package_id
 from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, parse_trailers, tag_name
 from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints
 from hub.store.trees import replace_path, write_tree
 from hub.validate import PackageFiles, validate_package
+from hub.validate.files import git_path
 from hub.validate.manifest import manifest_from_bytes
+from hub.validate.paths import git_refuses
+
+log = logging.getLogger(__name__)
 
 
 
@@ -81,7 +94,9 @@ def commit_version(
     """
     repo = catalog.repo
     head = catalog.head()
+    tag = tag_name(manifest.id, manifest.version)
     # refuse before writing a single object, so a refused publish leaves no trace
+    _check_writable(manifest, files, tag)
     _check_new_version(catalog, head.tree if head is not None else None, manifest)
     package_tree = write_tree(repo, files)
     author = signature(actor.name, actor.email, when)
@@ -99,10 +114,53 @@ def commit_version(
         new_root = replace_path(repo, root, package_path(manifest.id).split("/"), package_tree)
         return _ensure_publisher(repo, new_root, manifest, record)
 
-    commit = commit_change(catalog, change, author=author, committer=committer, message=message)
-    tag = tag_name(manifest.id, manifest.version)
-    _create_tag(repo, tag, commit, author, f"{manifest.name} {manifest.version}\n")
+    prepared: dict[pygit2.Oid, pygit2.Oid] = {}
+
+    def prepare(commit: pygit2.Oid) -> None:
+        prepared[commit] = _write_tag_object(repo, tag, commit, author, f"{manifest.name} {manifest.version}\n")
+
+    commit = commit_change(catalog, change, author=author, committer=committer, message=message, prepare=prepare)
+    # main has moved: the version is published, whatever happens to the tag reference now
+    try:
+        _point_tag(repo, tag, prepared[commit])
+    except Exception:  # noqa: BLE001 - nothing after the commit point may turn a publish into a failure
+        log.warning("Tag %s nicht gesetzt; repair_tags stellt ihn aus dem Commit %s wieder her", tag, commit, exc_info=True)
     return PublishResult(id=manifest.id, version=manifest.version, commit=str(commit), tag=tag)
+
+
+def _check_writable(manifest: Manifest, files: Mapping[str, bytes], tag: str) -> None:
+    """What git would refuse later (a ref name, a path) is refused now, before any object exists."""
+    problems = []
+    if not is_package_id(manifest.id) or not pygit2.reference_is_valid_name(TAG_PREFIX + tag):
+        problems.append(Problem(code="manifest-schema", file="hub.yaml", pointer="/id", message=f"Die Kennung „{manifest.id}“ ergibt keinen gültigen Git-Tag."))
+    problems += [git_path(path) for path in files if git_refuses(path)]
+    if problems:
+        raise InvalidPackage(f"Das Paket ist ungültig: {len(problems)} Problem(e) gefunden; nichts wurde veröffentlicht.", problems=problems)
+
+
+def _write_tag_object(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: pygit2.Signature, message: str) -> pygit2.Oid:
+    """The annotated tag as an object only (no reference yet), byte for byte what ``git tag -a`` writes."""
+    offset = tagger.offset
+    sign = "-" if offset < 0 else "+"
+    raw = (
+        f"object {commit}\ntype commit\ntag {tag}\n"
+        f"tagger {tagger.name} <{tagger.email}> {tagger.time} {sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}\n\n{message}"
+    )
+    return repo.odb.write(ObjectType.TAG, raw.encode("utf-8"))
+
+
+def _point_tag(repo: pygit2.Repository, tag: str, target: pygit2.Oid) -> None:
+    for _ in range(50):
+        try:
+            repo.references.create(TAG_PREFIX + tag, target, force=False)
+            return
+        except pygit2.AlreadyExistsError:
+            return  # restored by repair_tags meanwhile: same commit, nothing to do
+        except (pygit2.GitError, OSError) as exc:
+            if "lock" not in str(exc):
+                raise
+            clear_stale_lock(repo, TAG_PREFIX + tag)
+            time.sleep(0.05)
 
 
 def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Manifest) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from hub.services import Services
 from hub.store import publish as store_publish
 from hub.validate import PackageFiles
 
+log = logging.getLogger(__name__)
+
 
 def publish(services: Services, package: PackageFiles, *, actor: Actor | None = None, check: Callable[[Manifest], None] | None = None) -> PublishResult:
     """Validate and publish one version (all or nothing), then bring index and exports up to date.
@@ -19,7 +22,10 @@ def publish(services: Services, package: PackageFiles, *, actor: Actor | None = 
     lets a token publish only for its own organisation).
     """
     result = store_publish(services.catalog, package, actor=actor, check=check)
-    services.catch_up()
+    try:
+        services.catch_up()
+    except Exception:  # noqa: BLE001 - the version is published (main moved): never report it as a failure
+        log.warning("Index und Klon-Exporte nach %s %s nicht nachgezogen; das nächste Nachziehen holt es nach", result.id, result.version, exc_info=True)
     return result
 
 

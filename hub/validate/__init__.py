@@ -19,7 +19,7 @@ from hub.validate.files import PackageFiles
 from hub.validate.forms import check_form
 from hub.validate.hints import package_hints
 from hub.validate.manifest import MANIFEST, check_manifest, parse_manifest
-from hub.validate.markdown import check_markdown_links
+from hub.validate.markdown import check_all_markdown_links
 from hub.validate.paths import safe_relpath
 from hub.validate.yamlsafe import YamlDocument
 
@@ -81,8 +81,7 @@ def validate_package(package: PackageFiles, *, expected_id: str | None = None) -
     problems.extend(_check_changelog(data.get("changelog"), faulty, files, markdown_files))
     problems.extend(_check_artefacts(_artefact_entries(data.get("artefacts"), faulty), files, unreadable, markdown_files))
     targets = files | dict.fromkeys(unreadable, b"")  # a link to a refused file is not broken as well
-    for path in dict.fromkeys(markdown_files):
-        problems.extend(check_markdown_links(path, files[path], targets))
+    problems.extend(check_all_markdown_links(list(dict.fromkeys(markdown_files)), files, targets))
     valid = not any(p.severity == "error" for p in problems)
     if manifest is not None:
         problems.extend(package_hints(manifest, files))

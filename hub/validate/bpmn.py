@@ -65,6 +65,11 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
         root = parse_bpmn(data)
     except etree.XMLSyntaxError as exc:
         return [problem("bpmn-syntax", xml_message(exc), exc.lineno)]
+    # the byte search above sees only ASCII-compatible encodings; the parser decoded whatever the
+    # declaration or BOM says (UTF-16, UTF-32, EBCDIC …), so ask it whether there was a DOCTYPE at all
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        return [problem("bpmn-dtd-forbidden", "DOCTYPE- und ENTITY-Deklarationen sind in Prozessmodellen nicht erlaubt (gleich in welcher Zeichenkodierung).")]
     if root.tag != _q(BPMN_NS, "definitions"):
         return [problem("bpmn-namespace", f"Das Wurzelelement muss „definitions“ im Namensraum {BPMN_NS} sein, gefunden: „{etree.QName(root).localname}“ ({etree.QName(root).namespace or 'ohne Namensraum'}).", root.sourceline)]
 

@@ -14,6 +14,8 @@ PACKAGE_CODES: dict[str, str] = {
     "file-special": "Das Paket enthält eine Sonderdatei (Gerät, FIFO, Socket); nur normale Dateien sind erlaubt.",
     "file-too-large": "Eine Datei überschreitet die zulässige Größe.",
     "archive-invalid": "Das hochgeladene Archiv ist kein lesbares ZIP- oder tar.gz-Archiv.",
+    "archive-encrypted": "Ein Eintrag des Archivs ist verschlüsselt; der Hub liest nur unverschlüsselte Archive.",
+    "file-git-path": "Ein Pfad liegt in einem Ordner „.git“ (in jeder Schreibweise) oder heißt so; ein Git-Repository kann ihn nicht aufnehmen.",
     "archive-too-large": "Das Archiv würde entpackt zu groß oder hat zu viele Einträge.",
     # manifest
     "manifest-missing": "Das Paket hat kein Manifest „hub.yaml“.",
@@ -23,6 +25,7 @@ PACKAGE_CODES: dict[str, str] = {
     "manifest-id-folder": "Die Kennung passt nicht zum Ordner des Pakets.",
     "manifest-publisher-mismatch": "Die Herausgeberkennung passt nicht zum ersten Teil der Paketkennung.",
     "manifest-license-unknown": "Die Lizenz ist keine bekannte SPDX-Kennung.",
+    "text-unsafe-character": "Ein Text enthält ein Steuerzeichen, ein nicht kodierbares Zeichen oder (in Namen und E-Mail-Adressen) spitze Klammern.",
     "changelog-missing": "Die angegebene Änderungshistorie fehlt im Paket.",
     # publisher records
     "publisher-syntax": "Ein Herausgeber-Eintrag ist kein gültiges YAML.",
@@ -60,6 +63,13 @@ PACKAGE_CODES: dict[str, str] = {
     "config-syntax": "Die Konfiguration ist kein gültiges YAML oder JSON.",
     "config-schema-unknown": "Das für die Konfiguration genannte Schema gibt es nicht.",
     "config-invalid": "Die Konfiguration verletzt ihr Schema.",
+    # limits: the work one package may cause
+    "document-too-large": "Ein YAML- oder JSON-Dokument hat mit allen Aliasen aufgelöst mehr als 200 000 Knoten oder enthält sich selbst.",
+    "document-too-deep": "Ein YAML- oder JSON-Dokument ist tiefer als 64 Ebenen verschachtelt.",
+    "schema-too-complex": "Ein Schema des Pakets verweist auf sich selbst oder auf nichts Bekanntes, oder es hat mit allen Verweisen aufgelöst mehr als 20 000 Teilschemata.",
+    "schema-pattern-unsupported": "Ein regulärer Ausdruck in einem Schema des Pakets ist ungültig oder nicht in linearer Zeit prüfbar (RE2: keine Rückverweise, kein Lookaround).",
+    "markdown-too-large": "Die Markdown-Dateien des Pakets sind zusammen größer als 256 KB, mehr prüft der Hub nicht auf Links.",
+    "validation-budget-exceeded": "Entpacken und Prüfen des Pakets haben ihr Zeit- oder Speicherbudget überschritten.",
 }
 
 # what the other checks report in the same list format: harvest, sources list, publiccode.yml import, merges

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from jsonschema import Draft202012Validator
+from itertools import islice
+
+from referencing.exceptions import Unresolvable
 
 from hub.model import Artefact, Problem
-from hub.schemas import all_schemas, registry
+from hub.schemas import HubValidator, all_schemas, registry
 from hub.validate.forms import metaschema_validator
 from hub.validate.jsondoc import SyntaxProblem, load_document
 from hub.validate.messages import schema_problems
 from hub.validate.paths import resolve_link
+from hub.validate.schemalimits import bounded_instance, schema_limit_problems
+
+MAX_PROBLEMS_PER_FILE = 200  # a file with more has one mistake repeated; more sentences help no one
 
 
 def check_config(artefact: Artefact, data: bytes, files: dict[str, bytes], *, manifest_pointer: str) -> list[Problem]:
@@ -17,7 +22,7 @@ def check_config(artefact: Artefact, data: bytes, files: dict[str, bytes], *, ma
     try:
         document = load_document(data, artefact.format)
     except SyntaxProblem as exc:
-        return [Problem(code="config-syntax", file=path, line=exc.line, message=str(exc))]
+        return [Problem(code=exc.code or "config-syntax", file=path, line=exc.line, message=str(exc))]
     ref = artefact.schema or ""
     schema_pointer = manifest_pointer + "/schema"
     if ref.startswith(("http://", "https://")):
@@ -31,8 +36,13 @@ def check_config(artefact: Artefact, data: bytes, files: dict[str, bytes], *, ma
         try:
             schema = load_document(files[target], "yaml" if target.endswith((".yaml", ".yml")) else "json")
         except SyntaxProblem as exc:
-            return [Problem(code="config-schema-unknown", file=target, line=exc.line, message=f"Das Schema ist nicht lesbar: {exc}")]
-        if not isinstance(schema, dict) or next(metaschema_validator().iter_errors(schema), None) is not None:
+            return [Problem(code=exc.code or "config-schema-unknown", file=target, line=exc.line, message=f"Das Schema ist nicht lesbar: {exc}")]
+        if not isinstance(schema, dict) or next(metaschema_validator().iter_errors(bounded_instance(schema)), None) is not None:
             return [Problem(code="config-schema-unknown", file=target, message="Die Datei ist kein gültiges JSON Schema (Draft 2020-12).")]
-    validator = Draft202012Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
-    return list(schema_problems(validator, document, file=path, code="config-invalid"))
+        if limits := schema_limit_problems(schema, target):
+            return limits
+    validator = HubValidator(schema, registry=registry(), format_checker=HubValidator.FORMAT_CHECKER)
+    try:
+        return list(islice(schema_problems(validator, bounded_instance(document), file=path, code="config-invalid"), MAX_PROBLEMS_PER_FILE))
+    except (RecursionError, Unresolvable):  # the limits above should make this unreachable; never a 500
+        return [Problem(code="schema-too-complex", file=path, message="Das Schema lässt sich auf diese Konfiguration nicht anwenden (zu tief oder unauflösbar).")]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hub.model import Problem
+from hub.validate.paths import git_refuses
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 IGNORED_DIRS = frozenset({".git"})
@@ -38,7 +39,11 @@ class PackageFiles:
                 full = base / name
                 rel = full.relative_to(root).as_posix()
                 info = full.lstat()
-                if stat.S_ISLNK(info.st_mode):
+                if git_refuses(rel):
+                    problems.append(git_path(rel))
+                    if name in dirnames:
+                        dirnames.remove(name)
+                elif stat.S_ISLNK(info.st_mode):
                     problems.append(Problem(code="file-symlink", file=rel, message=f"„{rel}“ ist ein symbolischer Link; Pakete dürfen nur normale Dateien enthalten."))
                     if name in dirnames:
                         dirnames.remove(name)
@@ -51,6 +56,10 @@ class PackageFiles:
                 else:
                     files[rel] = full.read_bytes()
         return cls(files=files, folder_name=root.resolve().name, problems=problems)
+
+
+def git_path(path: str) -> Problem:
+    return Problem(code="file-git-path", file=path, message=f"„{path}“ liegt in einem Ordner „.git“ oder heißt so; solche Pfade kann der Katalog (ein Git-Repository) nicht aufnehmen.")
 
 
 def too_large(path: str, size: int, limit: int) -> Problem:

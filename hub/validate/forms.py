@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from functools import cache
 from typing import Any
 
@@ -11,6 +12,7 @@ from jsonschema import Draft202012Validator
 from hub.model import Problem
 from hub.validate.jsondoc import SyntaxProblem, load_json
 from hub.validate.messages import pointer, schema_problems
+from hub.validate.schemalimits import bounded_instance, schema_limit_problems
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
@@ -26,15 +28,18 @@ def check_form(path: str, data: bytes) -> list[Problem]:
     try:
         schema = load_json(data)
     except SyntaxProblem as exc:
-        return [Problem(code="form-syntax", file=path, line=exc.line, message=str(exc))]
+        return [Problem(code=exc.code or "form-syntax", file=path, line=exc.line, message=str(exc))]
     problems: list[Problem] = []
     if not isinstance(schema, dict) or schema.get("$schema") != DIALECT:
         got = schema.get("$schema") if isinstance(schema, dict) else None
         problems.append(Problem(code="form-dialect", file=path, pointer="/$schema", message=f"„$schema“ muss „{DIALECT}“ sein, gefunden: „{got or 'nichts'}“."))
         if not isinstance(schema, dict):
             return problems
-    problems.extend(schema_problems(metaschema_validator(), schema, file=path, code="form-metaschema"))
-    problems.extend(_missing_titles(path, schema))  # also when the metaschema complains: both at once
+    problems.extend(islice(schema_problems(metaschema_validator(), bounded_instance(schema), file=path, code="form-metaschema"), 200))
+    limits = schema_limit_problems(schema, path)  # before anything follows its references
+    problems.extend(limits)
+    if not limits:
+        problems.extend(_missing_titles(path, schema))  # also when the metaschema complains: both at once
     return problems
 
 

@@ -6,22 +6,44 @@ import json
 from typing import Any
 
 from hub.validate.parsererrors import json_message
-from hub.validate.yamlsafe import YamlError, load_yaml
+from hub.validate.yamlsafe import MAX_DEPTH, MAX_NODES, YamlError, load_yaml
 
 
 class SyntaxProblem(ValueError):
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, code: str | None = None) -> None:
         super().__init__(message)
         self.line = line
+        self.code = code  # set when a limit refused the document, not its syntax
 
 
 def load_json(data: bytes) -> Any:
     try:
-        return json.loads(data.decode("utf-8"))
+        value = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise SyntaxProblem(f"Die Datei ist nicht UTF-8-kodiert (Byte {exc.start}).", None) from None
     except json.JSONDecodeError as exc:
         raise SyntaxProblem(json_message(exc.msg, exc.lineno, exc.colno), exc.lineno) from None
+    except RecursionError:
+        raise SyntaxProblem(f"Das Dokument ist zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen).", None, "document-too-deep") from None
+    check_value_limits(value)
+    return value
+
+
+def check_value_limits(value: Any, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
+    """The limits YAML documents have (hub/validate/yamlsafe.py), for parsed JSON: size and depth, iteratively."""
+    count = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > max_nodes:
+            raise SyntaxProblem(f"Das Dokument ist zu groß (mehr als {max_nodes} Knoten).", None, "document-too-large")
+        if depth > max_depth:
+            raise SyntaxProblem(f"Das Dokument ist zu tief verschachtelt (mehr als {max_depth} Ebenen).", None, "document-too-deep")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
 
 
 def load_document(data: bytes, fmt: str) -> Any:
@@ -31,4 +53,4 @@ def load_document(data: bytes, fmt: str) -> Any:
     try:
         return load_yaml(data).data
     except YamlError as exc:
-        raise SyntaxProblem(str(exc), exc.line) from None
+        raise SyntaxProblem(str(exc), exc.line, exc.code) from None

@@ -12,6 +12,7 @@ from license_expression import ExpressionError, get_spdx_licensing
 from hub.model import Manifest, Problem
 from hub.schemas import PACKAGE_SCHEMA_ID, validator
 from hub.validate.messages import explain, pointer
+from hub.validate.text import text_problems
 from hub.validate.yamlsafe import YamlDocument, YamlError, load_yaml
 
 MANIFEST = "hub.yaml"
@@ -34,7 +35,7 @@ def parse_manifest(data: bytes) -> tuple[YamlDocument | None, list[Problem]]:
     try:
         return load_yaml(data), []
     except YamlError as exc:
-        return None, [Problem(code="manifest-syntax", file=MANIFEST, line=exc.line, message=f"„hub.yaml“ ist kein gültiges YAML: {exc}")]
+        return None, [Problem(code=exc.code or "manifest-syntax", file=MANIFEST, line=exc.line, message=f"„hub.yaml“ ist kein gültiges YAML: {exc}")]
 
 
 def check_manifest(
@@ -52,6 +53,7 @@ def check_manifest(
             continue  # reported by the SemVer rule below, with a better sentence
         for parts, message in explain(error):
             add("manifest-schema", parts, message)
+    text_problems(data, add)
     if not isinstance(data, dict):
         return None, problems
 

@@ -26,6 +26,25 @@ def safe_relpath(path: str) -> str | None:
     return "/".join(parts)
 
 
+# characters HFS+ ignores in names, so ".g\u200cit" is ".git" there (git refuses such names too)
+_HFS_IGNORED = dict.fromkeys([*range(0x200C, 0x2010), *range(0x202A, 0x202F), *range(0x206A, 0x2070), 0xFEFF])
+
+
+def git_refuses(path: str) -> bool:
+    """True if git would refuse ``path`` in a tree (libgit2's ``.git`` rules for every file system).
+
+    A component that is ``.git`` in any case, with trailing dots or spaces (Windows drops them),
+    with HFS+-ignored characters, as an NTFS short name (``git~1``) or with an NTFS stream
+    (``.git::$INDEX_ALLOCATION``) would write into the repository itself on some file system.
+    """
+    for part in path.split("/"):
+        name = part.translate(_HFS_IGNORED).lower()
+        bare = name.split(":", 1)[0].rstrip(". ")
+        if bare in (".git", "git~1") or part in ("", ".", ".."):
+            return True
+    return False
+
+
 def resolve_link(base_file: str, target: str) -> str | None:
     """Resolve a relative link found in ``base_file``; None if it leaves the package."""
     if target.startswith("/") or "\\" in target:

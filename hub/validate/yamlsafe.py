@@ -23,10 +23,60 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     }
 
 
+# Bounds for documents from packages. Aliases do not copy in memory, but everything that walks the
+# data (schema validation, messages, exports) sees each use again, so ~1 KB of nested aliases is
+# gigabytes of work: what counts is the size with every alias expanded. Depth bounds recursion.
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+
 class YamlError(ValueError):
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, code: str | None = None) -> None:
         super().__init__(message)
         self.line = line
+        self.code = code  # set when a limit refused the document, not its syntax
+
+
+def check_node_limits(root: yaml.Node | None, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse a composed document whose expanded size or depth is past the limits, or that refers to itself.
+
+    One pass over the node graph (each node once, however often it is aliased), computing the
+    expanded size and depth bottom-up; no data is constructed for a refused document.
+    """
+    if root is None:
+        return
+    done: dict[int, tuple[int, int]] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            active.discard(key)
+            children = _children(node)
+            size = 1 + sum(done[id(c)][0] for c in children)
+            depth = 1 + max((done[id(c)][1] for c in children), default=0)
+            if size > max_nodes:
+                raise YamlError(f"Das Dokument ist mit allen Aliasen zu groß (mehr als {max_nodes} Knoten).", node.start_mark.line + 1, "document-too-large")
+            if depth > max_depth:
+                raise YamlError(f"Das Dokument ist zu tief verschachtelt (mehr als {max_depth} Ebenen).", node.start_mark.line + 1, "document-too-deep")
+            done[key] = (size, depth)
+            continue
+        if key in done:
+            continue
+        if key in active:
+            raise YamlError("Das Dokument enthält sich selbst (ein Alias verweist auf seinen eigenen Anker).", node.start_mark.line + 1, "document-too-large")
+        active.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in done)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 class YamlDocument:
@@ -64,6 +114,7 @@ def load_yaml(data: bytes) -> YamlDocument:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        check_node_limits(node)
         value = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise YamlError(*yaml_message(exc)) from None

@@ -18,15 +18,15 @@ from litestar.params import Body, PathParameter, QueryParameter
 from hub.api.auth import authorize, caller
 from hub.api.cache import ResponseCache
 from hub.api.problems import ok, problem_responses
-from hub.errors import BadRequest
+from hub.errors import BadRequest, InvalidPackage
 from hub.index import SearchResult
 from hub.model import Base, HistoryEntry, Manifest, PackageVersion, Problem, PublishResult, VersionDiff, VersionInfo
 from hub.render.markdown import render_markdown
 from hub.services import Services
 from hub.tokens import TokenRecord
 from hub.usecases.publish import publish as publish_package
-from hub.validate import PackageFiles, validate_package
-from hub.validate.archive import from_archive
+from hub.validate import PackageFiles
+from hub.validate.archive import validate_archive_bounded
 
 SECURITY = [{"bearer": []}]
 # examples let a client (and schemathesis) reach real packages of the seed catalogue
@@ -49,6 +49,11 @@ CONTENT_TYPES = {
 }
 # package files are untrusted: nothing they contain may run on the hub's origin
 FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox"}
+# the README as HTML: rendered without raw HTML, and should anything slip through, nothing runs, loads or submits
+README_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox",
+}
 
 
 @dataclass
@@ -151,7 +156,7 @@ class PackageController(Controller):
         version: Annotated[str | None, QueryParameter(description="Version (Standard: neueste)")] = None,
     ) -> Response[str]:
         text = services.catalog.read_file(f"{publisher}/{slug}", "README.md", version).decode("utf-8", errors="replace")
-        return Response(render_markdown(text), media_type="text/html; charset=utf-8", headers={"X-Content-Type-Options": "nosniff"})
+        return Response(render_markdown(text), media_type="text/html; charset=utf-8", headers=README_HEADERS)
 
     @post("/", summary="Eine Paketversion veröffentlichen (Archiv-Upload)", security=SECURITY, status_code=201,
           responses=problem_responses(400, 401, 403, 409, 413, 422))
@@ -161,7 +166,10 @@ class PackageController(Controller):
     ) -> PublishResult:
         token = caller(request, services)
         authorize(token, "publisher")
-        package = from_archive(await read_upload(data.archive))
+        # unpacking and validating untrusted bytes: in a budget worker, never on the event loop
+        package, checked = await run_sync(validate_archive_bounded, await read_upload(data.archive))
+        if not checked.ok:
+            raise InvalidPackage(f"Das Paket ist ungültig: {len(checked.problems)} Problem(e) gefunden; nichts wurde veröffentlicht.", problems=checked.problems)
         return await run_sync(_publish, services, token, package)
 
     @post("/validate", summary="Prüflauf: alle Probleme eines Archivs, ohne etwas zu schreiben", status_code=200,
@@ -170,8 +178,8 @@ class PackageController(Controller):
         self, request: Request,
         data: Annotated[ArchiveUpload, Body(media_type=RequestEncodingType.MULTI_PART, description="Feld „archive“: ZIP oder tar.gz des Paketordners")],
     ) -> ValidationReport:
-        package = from_archive(await read_upload(data.archive))
-        result = await run_sync(validate_package, package)
+        # no token needed here: the work runs in a budget worker (time and memory bounded), not on the event loop
+        _, result = await run_sync(validate_archive_bounded, await read_upload(data.archive))
         manifest = result.manifest
         return ValidationReport(valid=result.ok, problems=result.problems, id=manifest.id if manifest else None, version=manifest.version if manifest else None)
 
