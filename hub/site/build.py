@@ -20,6 +20,7 @@ import zipfile
 from urllib.parse import quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -35,12 +36,17 @@ from hub.errors import HubError
 from hub.federation.reports import read_reports
 from hub.federation.sources import load_sources
 from hub.maturity import maturity_model
-from hub.maturity.reports import HistoryReport, PeriodPoint, adoption_report, history_report, history_rows, maturity_report, to_csv
+from hub.maturity.reports import (
+    AdoptionReport, HistoryReport, MaturityReport, PeriodPoint, adoption_report, history_report, history_rows, maturity_report, report_sheets,
+    to_csv,
+)
 from hub.maturity.rules import number
+from hub.maturity.spreadsheets import to_xlsx
 from hub.render.bpmn_svg import render_bpmn_svg
 from hub.render.form_preview import render_form_preview
 from hub.render.markdown import render_markdown
 from hub.resources import site_dir
+from hub.site.charts import dashboard_charts, kpis
 from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
 from hub.site.searchindex import STATUS_LABELS, fold, search_index
 from hub.slugs import slug
@@ -318,18 +324,38 @@ class SiteBuilder:
         maturity = maturity_report(self.catalog, ref=self.data.commit, results={pid: i.maturity for pid, i in self.data.packages.items()},
                                    manifests={pid: i.manifest for pid, i in self.data.packages.items()})
         adoption = adoption_report(self.catalog, ref=self.data.commit)
-        names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
         history = self._history()
-        self.page("dashboard/index.html", key, lambda: self.html(
-            "dashboard/index.html", "dashboard.html", title="Dashboard", section="dashboard", report=maturity, adoption=adoption, history=history,
-            levels=maturity_model().levels, statuses=list(ADOPTION_LABELS), names=names))
+        self.page("dashboard/index.html", key, lambda: self.dashboard_html("dashboard/index.html", maturity, adoption, history, None))
+        for themenfeld in maturity.by_themenfeld:
+            rel = f"dashboard/themen/{slug(themenfeld)}.html"
+            self.page(rel, key, lambda rel=rel, t=themenfeld: self.dashboard_html(rel, *self.themen_reports(maturity, adoption, t), None, t))
         self.page("dashboard/reifegrade.csv", key, lambda: to_csv(maturity.packages))
         self.page("dashboard/reifegrade.json", key, lambda: msgspec.json.format(msgspec.json.encode(maturity)))
         self.page("dashboard/nachnutzungen.csv", key, lambda: to_csv(adoption.adoptions))
         self.page("dashboard/nachnutzungen.json", key, lambda: msgspec.json.format(msgspec.json.encode(adoption)))
         self.page("dashboard/verlauf.csv", key, lambda: to_csv(history_rows(history)))
         self.page("dashboard/verlauf.json", key, lambda: msgspec.json.format(msgspec.json.encode(history)))
+        self.page("dashboard/berichte.xlsx", key, lambda: to_xlsx(report_sheets(maturity, adoption, history), when=_commit_datetime(self.data.commit_time)))
         self.page("dashboard/reifegradmodell.json", _key("model"), lambda: msgspec.json.format(msgspec.json.encode(maturity_model())))
+
+    def themen_reports(self, maturity: MaturityReport, adoption: AdoptionReport, themenfeld: str) -> tuple[MaturityReport, AdoptionReport]:
+        """The reports restricted to one Themenfeld's packages (the dashboard's filter)."""
+        ids = {pid for pid, i in self.data.packages.items() if i.manifest.classification.themenfeld == themenfeld}
+        subset = maturity_report(self.catalog, ref=self.data.commit, results={pid: self.data.packages[pid].maturity for pid in ids},
+                                 manifests={pid: self.data.packages[pid].manifest for pid in ids})
+        return subset, AdoptionReport(commit=adoption.commit, adoptions=[a for a in adoption.adoptions if a.package in ids],
+                                      by_package={k: v for k, v in adoption.by_package.items() if k in ids})
+
+    def dashboard_html(self, rel: str, maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport | None, themenfeld: str | None) -> str:
+        root = "../" * rel.count("/")
+        names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
+        charts = dashboard_charts(maturity, adoption, history, maturity_model().levels, names=names,
+                                  package_href=lambda pid: f"{root}pakete/{pid}/index.html",
+                                  themen_href=lambda t: f"{root}dashboard/themen/{slug(t)}.html",
+                                  publisher_href=lambda pid: f"{root}herausgeber/{pid}/index.html")
+        themen = [{"name": t, "slug": slug(t)} for t in sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})]
+        return self.html(rel, "dashboard.html", title="Dashboard", section="dashboard", charts=charts, kpi=kpis(maturity, adoption),
+                         themen=themen, themenfeld=themenfeld, has_savings=False)
 
     def _history(self) -> HistoryReport:
         # every month's state is re-evaluated from git history; months already computed are kept
@@ -392,6 +418,10 @@ class SiteBuilder:
             while folder != self.out and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent
+
+
+def _commit_datetime(iso_time: str) -> datetime | None:
+    return datetime.fromisoformat(iso_time) if iso_time else None
 
 
 def _value(value: Any) -> str:
