@@ -17,6 +17,7 @@ from hub.maturity.reports import adoption_report, history_report, maturity_repor
 from hub.site import build_site
 from hub.site.build import slug
 from hub.store import Catalog, seed
+from hub.store.records import adoptions
 from tests.browser import launch, serve_directory
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "picture"
@@ -141,4 +142,56 @@ def test_chart_values_on_hover_and_filter_in_place(site, browser):
     page.wait_for_url("**/dashboard/themen/*.html")
     assert "Querschnittsleistungen" in page.locator("h1").inner_text()
     assert page.locator('[data-filter=themenfeld] a[aria-current=page]').inner_text() == "Querschnittsleistungen"
+    page.context.close()
+
+
+def test_every_organisation_with_a_record_has_a_page(site):
+    catalog = site["catalog"]
+    records = {p.id for p in catalog.publishers()}
+    named = {a.adopter for a in adoptions(catalog)} | {m.id.split("/")[0] for m in catalog.manifests()}
+    for oid in records | named:
+        page = site["out"] / "organisationen" / oid / "index.html"
+        assert page.is_file(), oid
+    index = lxml_html.fromstring((site["out"] / "organisationen" / "index.html").read_bytes())
+    assert {a.get("href").split("/")[0] for a in index.xpath("//tbody//a")} == records | named
+    # Soest runs Online-Terminvergabe 1.1.0 while 2.0.0 is out: its page says it is behind
+    soest = lxml_html.fromstring((site["out"] / "organisationen" / "stadt-soest" / "index.html").read_bytes())
+    row = next(tr for tr in soest.xpath("//tr") if "Online-Terminvergabe" in tr.text_content())
+    assert "1.1.0" in row.text_content() and "nein: Version 2.0.0 ist erschienen" in row.text_content()
+    # the publisher's page lists its packages and who adopted them
+    paderborn = (site["out"] / "organisationen" / "stadt-paderborn" / "index.html").read_text(encoding="utf-8")
+    assert "Digitale Gewerbeanmeldung" in paderborn and "Stadt Soest" in paderborn
+
+
+def test_transfer_map_edges_are_the_adoption_records(site):
+    catalog = site["catalog"]
+    expected = sorted((a.package, a.package.split("/")[0], a.adopter, a.status) for a in adoptions(catalog) if a.adopter != a.package.split("/")[0])
+    doc = lxml_html.fromstring((site["out"] / "karte" / "index.html").read_bytes())
+    for view in ("netz",):
+        edges = doc.xpath(f'//svg[@data-view="{view}"]//*[contains(concat(" ", @class, " "), " edge ")]')
+        assert sorted((e.get("data-package"), e.get("data-from"), e.get("data-to"), e.get("data-status")) for e in edges) == expected
+    # every node links to the organisation's page, and that page exists
+    for node in doc.xpath('//svg[@data-view="netz"]//a[@class="node"]'):
+        assert (site["out"] / "karte" / node.get("href")).resolve().is_file()
+    rows = doc.xpath("//table[contains(@class, 'map-edges')]/tbody/tr[@data-package]")
+    assert sorted((r.get("data-package"), r.get("data-from"), r.get("data-to")) for r in rows) == [e[:3] for e in expected]
+
+
+def test_transfer_map_filters_by_themenfeld_and_time(site, browser):
+    page = open_page(browser, site["url"] + "/karte/index.html")
+    edges = page.locator('svg[data-view="netz"] .edge')
+    total = edges.count()
+    assert total > 0 and page.locator("[data-map-count]").inner_text() == f"{total} Nachnutzungen sichtbar"
+    page.screenshot(path=str(ARTIFACTS / "transferkarte.png"), full_page=True)
+    page.select_option("select[name=themenfeld]", "Querschnittsleistungen")
+    visible = [e for e in edges.all() if e.is_visible()]
+    assert 0 < len(visible) < total and all(e.get_attribute("data-themenfeld") == "Querschnittsleistungen" for e in visible)
+    page.select_option("select[name=themenfeld]", "")
+    page.locator("input[name=monat]").fill("0")  # the first month: only what had started by then
+    first = page.locator("output").inner_text()
+    visible = [e for e in edges.all() if e.is_visible()]
+    assert len(visible) < total
+    assert all(min(h.split(":")[0] for h in e.get_attribute("data-history").split(","))[:7] <= first for e in visible)
+    page.locator('svg[data-view="netz"] a.node').first.click()
+    page.wait_for_url("**/organisationen/*/index.html")
     page.context.close()

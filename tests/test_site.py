@@ -132,7 +132,7 @@ def task_names(catalog: Catalog, package_id: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["/index.html", "/suche/index.html", "/pakete/stadt-paderborn/gewerbeanmeldung/index.html", "/dashboard/index.html",
-                                  "/quellen/index.html"])
+                                  "/quellen/index.html", "/karte/index.html", "/organisationen/stadt-paderborn/index.html"])
 def test_no_serious_accessibility_violations(site, page, path):
     page.goto(site["url"] + path)
     if "suche" in path:

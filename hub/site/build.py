@@ -47,6 +47,7 @@ from hub.render.form_preview import render_form_preview
 from hub.render.markdown import render_markdown
 from hub.resources import site_dir
 from hub.site.charts import dashboard_charts, kpis
+from hub.site.orgs import write_organisations, write_transfer_map
 from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
 from hub.site.searchindex import STATUS_LABELS, fold, search_index
 from hub.slugs import slug
@@ -154,6 +155,7 @@ class SiteBuilder:
         self.start()
         self.search()
         self.dashboard()
+        write_transfer_map(self, write_organisations(self))
         self.harvest()
         self.feed()
         self.clones()
@@ -352,7 +354,7 @@ class SiteBuilder:
         charts = dashboard_charts(maturity, adoption, history, maturity_model().levels, names=names,
                                   package_href=lambda pid: f"{root}pakete/{pid}/index.html",
                                   themen_href=lambda t: f"{root}dashboard/themen/{slug(t)}.html",
-                                  publisher_href=lambda pid: f"{root}herausgeber/{pid}/index.html")
+                                  publisher_href=lambda pid: f"{root}organisationen/{pid}/index.html")
         themen = [{"name": t, "slug": slug(t)} for t in sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})]
         return self.html(rel, "dashboard.html", title="Dashboard", section="dashboard", charts=charts, kpi=kpis(maturity, adoption),
                          themen=themen, themenfeld=themenfeld, has_savings=False)
