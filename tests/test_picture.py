@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import semver
 from lxml import html as lxml_html
 from playwright.sync_api import sync_playwright
 
@@ -195,3 +196,130 @@ def test_transfer_map_filters_by_themenfeld_and_time(site, browser):
     page.locator('svg[data-view="netz"] a.node').first.click()
     page.wait_for_url("**/organisationen/*/index.html")
     page.context.close()
+
+
+FLOW_NODE_KINDS = ("task", "userTask", "serviceTask", "sendTask", "receiveTask", "manualTask", "businessRuleTask", "scriptTask", "callActivity",
+                   "subProcess", "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+                   "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway")
+
+FITS = """() => {
+  const out = [];
+  for (const fig of document.querySelectorAll('figure.bpmn-figure')) {
+    const f = fig.getBoundingClientRect(), s = fig.querySelector('svg.bpmn-diagram').getBoundingClientRect();
+    out.push([s.left >= f.left - 1, s.right <= f.right + 1, f.right <= document.documentElement.clientWidth + 1]);
+  }
+  return {figures: out, overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+}"""
+
+LABEL_PX = """(svg) => {
+  // the smallest label on screen: its font size times the scale it is drawn at
+  let smallest = 1e9;
+  for (const text of svg.querySelectorAll('.bpmn-activity text')) {
+    const box = text.getBBox(), rect = text.getBoundingClientRect();
+    if (box.height > 0) smallest = Math.min(smallest, parseFloat(getComputedStyle(text).fontSize) * rect.height / box.height);
+  }
+  return smallest;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_diagrams_fit_zoom_and_read(site, browser, width):
+    page = open_page(browser, site["url"] + "/pakete/stadt-paderborn/gewerbeanmeldung/index.html", width)
+    page.wait_for_selector(".bpmn-toolbar")
+    fits = page.evaluate(FITS)
+    assert fits["overflow"] <= 0 and all(all(f) for f in fits["figures"]), fits  # nothing cut off, no sideways scrolling
+    figure = page.locator("figure.bpmn-figure").first
+    svg = figure.locator("svg.bpmn-diagram")
+    fitted = svg.bounding_box()["width"]
+    figure.get_by_role("button", name="Vergrößern").click()
+    page.wait_for_timeout(700)
+    assert svg.bounding_box()["width"] > fitted * 1.05  # zoom changes the scale
+    figure.focus()
+    page.keyboard.press("0")
+    page.wait_for_timeout(700)
+    assert abs(svg.bounding_box()["width"] - fitted) < 2
+    page.keyboard.press("+")
+    page.wait_for_timeout(700)
+    assert svg.bounding_box()["width"] > fitted * 1.05  # by keyboard too
+    page.keyboard.press("0")
+    page.wait_for_timeout(700)
+    box = svg.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -300)
+    page.keyboard.up("Control")
+    page.wait_for_timeout(700)
+    assert svg.bounding_box()["width"] > fitted * 1.05  # and by mouse wheel
+    # labels: at least 11 px at the default zoom, or after one click on the large view
+    page.keyboard.press("0")
+    page.wait_for_timeout(300)
+    if page.evaluate(LABEL_PX, svg.element_handle()) < 11:
+        figure.get_by_role("button", name="Großansicht über die ganze Fensterbreite").click()
+        page.wait_for_timeout(700)
+        assert page.evaluate(LABEL_PX, svg.element_handle()) >= 11
+    if width == 1280:
+        page.screenshot(path=str(ARTIFACTS / "diagramm-grossansicht.png"))
+    page.context.close()
+
+
+def test_diagram_without_javascript_is_complete(site, browser):
+    from hub.validate.bpmn import BPMN_NS, parse_bpmn
+
+    catalog = site["catalog"]
+    manifest = catalog.get("stadt-paderborn/gewerbeanmeldung").manifest
+    path = next(a.path for a in manifest.artefacts if a.kind == "process-model")
+    ids = {el.get("id") for kind in FLOW_NODE_KINDS for el in parse_bpmn(catalog.read_file(manifest.id, path)).iter(f"{{{BPMN_NS}}}{kind}")}
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(site["url"] + "/pakete/stadt-paderborn/gewerbeanmeldung/index.html")
+    drawn = set(page.eval_on_selector_all("figure.bpmn-figure svg [data-element-id]", "els => els.map(e => e.getAttribute('data-element-id'))"))
+    assert ids <= drawn
+    fits = page.evaluate(FITS)
+    assert fits["overflow"] <= 0 and all(all(f) for f in fits["figures"]), fits
+    context.close()
+
+
+def test_visual_diff_marks_exactly_what_the_semantic_diff_names(site):
+    from types import SimpleNamespace
+
+    from hub.adopt.semantic import semantic_diff
+    from hub.store.catalog import package_path
+    from hub.store.trees import subtree
+
+    catalog = site["catalog"]
+    package = "stadt-paderborn/gewerbeanmeldung"
+    commits = {v.version: v.commit for v in catalog.versions(package)}
+    checked = 0
+    for older, newer in (("1.0.0", "1.1.0"), ("1.1.0", "2.0.0"), ("1.0.0", "2.0.0")):
+        trees = [SimpleNamespace(tree=subtree(catalog.repo, catalog.repo[commits[v]].tree, package_path(package))) for v in (older, newer)]
+        semantic = semantic_diff(catalog.repo, package, trees[0], trees[1], older, newer)
+        doc = lxml_html.fromstring((site["out"] / "pakete" / package / "vergleich" / f"{older}...{newer}.html").read_bytes())
+        marked = {(g.get("data-element-id"), g.get("data-diff")) for g in doc.xpath("//figure//svg//*[@data-diff]")}
+        assert marked == {(d.id, d.status) for d in semantic.process_nodes}
+        listed = {(tr.get("data-element-id"), tr.get("data-diff")) for tr in doc.xpath("//table//tr[@data-diff]")}
+        assert listed == marked
+        # form fields and config keys of the semantic comparison are listed too
+        text = doc.text_content()
+        assert all(f.field in text for f in semantic.form_fields) and all(c.key in text for c in semantic.config_keys)
+        checked += len(marked)
+    assert checked > 0
+    legend = doc.xpath("//ul[contains(@class, 'diff-legend')]")[0].text_content()
+    assert "neu" in legend and "geändert" in legend and "entfernt" in legend
+
+
+def test_package_page_order_and_one_contact_list(site):
+    text = lxml_html.fromstring((site["out"] / "pakete" / "stadt-paderborn" / "gewerbeanmeldung" / "index.html").read_bytes())
+    ids = [s.get("id") for s in text.xpath("//article/section")]
+    assert ids[:4] == ["reifegrad", "nachweise", "nutzer", "prozess"] and ids[-1] == "kontakt"
+    manifest = site["catalog"].get("stadt-paderborn/gewerbeanmeldung").manifest
+    # contacts once: the manifest's list at the end; the README's own contact section gives way to it
+    assert len(text.xpath("//article//*[self::h2 or self::h3][normalize-space()='Kontakt']")) == 1
+    for contact in manifest.contacts:
+        assert len(text.xpath(f"//article//a[@href='mailto:{contact.email}']")) == 1
+        assert contact.email not in text.xpath("//section[@id='beschreibung']")[0].text_content()
+    header = text.xpath("//article/header")[0].text_content()
+    assert manifest.description.de.split(".")[0] in header  # what it does comes first
+    links = text.xpath("//section[@id='versionen']//ul[@class='comparisons']//a/@href")
+    versions = [v.version for v in site["catalog"].versions("stadt-paderborn/gewerbeanmeldung")]  # every pair of versions
+    expected = {f"vergleich/{a}...{b}.html" for a in versions for b in versions if semver.Version.parse(a) < semver.Version.parse(b)}
+    assert len(versions) >= 3 and set(links) == expected

@@ -29,7 +29,7 @@ import msgspec
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import DiffLexer, JsonLexer, YamlLexer
+from pygments.lexers import JsonLexer, YamlLexer
 
 from hub import __version__
 from hub.errors import HubError
@@ -47,7 +47,8 @@ from hub.render.form_preview import render_form_preview
 from hub.render.markdown import render_markdown
 from hub.resources import site_dir
 from hub.site.charts import dashboard_charts, kpis
-from hub.site.orgs import write_organisations, write_transfer_map
+from hub.site.compare import pairs, write_comparisons, write_vendor
+from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
 from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
 from hub.site.searchindex import STATUS_LABELS, fold, search_index
 from hub.slugs import slug
@@ -171,6 +172,7 @@ class SiteBuilder:
             self.page(f"assets/{path.name}", hashlib.sha1(data).hexdigest(), lambda data=data: data)
         css = HtmlFormatter(style="default").get_style_defs(".highlight")
         self.page("assets/pygments.css", hashlib.sha1(css.encode()).hexdigest(), lambda: css)
+        write_vendor(self)
 
     def package(self, info: PackageInfo) -> None:
         folder = f"pakete/{info.id}"
@@ -185,6 +187,7 @@ class SiteBuilder:
                 self.report.skipped += 1
             return
         self.page(index, key, lambda: self.package_html(info, folder))
+        write_comparisons(self, info, folder, key)
         commit = self.catalog.resolve(self.data.commit)
         tree = subtree(self.catalog.repo, commit.tree, package_path(info.id))
         for path, entry in tree_files(self.catalog.repo, tree).items():
@@ -232,17 +235,12 @@ class SiteBuilder:
                 documents.append({"path": artefact.path, "title": title, "html": None, "data": data})
         for document in documents:
             document["html"] = markdown(document.pop("data"), document["path"])
-        diffs = []
-        versions = [v.version for v in info.versions]
-        for newer, older in zip(versions, versions[1:]):
-            diff = self.catalog.diff(info.id, older, newer)
-            diffs.append({"from_version": older, "to_version": newer, "files": diff.files, "html": highlight(diff.patch, DiffLexer(), self._formatter)})
 
         return self.html(
             f"{folder}/index.html", "package.html", title=m.name, section="pakete", p=info,
             themen_slug=slug(m.classification.themenfeld),
-            diagrams=diagrams, forms=forms, configs=configs, documents=documents, diffs=diffs,
-            readme=markdown(files.get("README.md", b""), "README.md"),
+            diagrams=diagrams, forms=forms, configs=configs, documents=documents, comparisons=pairs(info),
+            readme=without_contact_section(markdown(files.get("README.md", b""), "README.md")),
             changelog=markdown(changelog, m.changelog or "") if changelog else None,
             clone_base=self.clone_base or "<Adresse dieser Seite>/",
             zip_name=lambda version: f"{info.slug}-{version}.zip",

@@ -9,6 +9,7 @@ rewritten only when what it shows changed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -157,3 +158,18 @@ def _key(*parts: Any) -> str:
     from hub.site.build import _key as build_key
 
     return build_key(*parts)
+
+
+_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.DOTALL)
+_CONTACT_TITLES = ("kontakt", "kontakte", "ansprechpartner", "ansprechpartnerinnen und ansprechpartner")
+
+
+def without_contact_section(readme_html: str) -> str:
+    """The README without its own contact section: the package page shows the manifest's contacts once, at its end."""
+    for match in _HEADING.finditer(readme_html):
+        if re.sub(r"<[^>]+>", "", match.group(2)).strip().lower() in _CONTACT_TITLES:
+            level = int(match.group(1))
+            end = next((m.start() for m in _HEADING.finditer(readme_html, match.end()) if int(m.group(1)) <= level), len(readme_html))
+            note = '<p class="meta">Kontakt: siehe <a href="#kontakt">Kontakt</a> am Ende der Seite.</p>\n'
+            return readme_html[: match.start()] + note + readme_html[end:]
+    return readme_html
