@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from hub.store import Catalog, seed
 from hub.store.records import adoptions
 from tests.browser import launch, serve_directory
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "picture"
+ARTIFACTS = Path(tempfile.mkdtemp(prefix="transferhub-picture-shots-"))  # screenshots to look at; never into the repository
 
 
 @pytest.fixture(scope="module")
@@ -323,3 +324,56 @@ def test_package_page_order_and_one_contact_list(site):
     versions = [v.version for v in site["catalog"].versions("stadt-paderborn/gewerbeanmeldung")]  # every pair of versions
     expected = {f"vergleich/{a}...{b}.html" for a in versions for b in versions if semver.Version.parse(a) < semver.Version.parse(b)}
     assert len(versions) >= 3 and set(links) == expected
+
+
+def test_savings_recomputed_from_the_seed_records(site):
+    """The savings page against an independent recount from the seed catalogue's YAML files."""
+    import yaml
+
+    from hub.model import Adoption
+
+    seed_dir = Path(__file__).resolve().parent.parent / "catalog"
+    latest: dict[str, tuple[semver.Version, dict]] = {}
+    for manifest in seed_dir.glob("packages/*/*@*/hub.yaml"):
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        version = semver.Version.parse(data["version"])
+        if data["id"] not in latest or version > latest[data["id"]][0]:
+            latest[data["id"]] = (version, data)
+    needs_confirmation = "confirmations" in Adoption.__struct_fields__
+    expected_days: dict[str, float] = defaultdict(float)
+    expected_eur: dict[str, float] = defaultdict(float)
+    count = 0
+    for path in seed_dir.glob("adoptions/*/*/*.yaml"):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        publisher = record["package"].split("/")[0]
+        counting = record["status"] in ("pilot", "production") and record["adopter"] != publisher
+        if needs_confirmation:
+            counting = counting and any(c["status"] in ("pilot", "production") for c in record.get("confirmations", []))
+        if not counting:
+            continue
+        manifest = latest[record["package"]][1]
+        build = manifest.get("effort", {}).get("build")
+        if not build:
+            continue
+        spent = record.get("effort") or manifest["effort"].get("adopt") or {}
+        themenfeld = manifest["classification"]["themenfeld"]
+        expected_days[themenfeld] += build.get("person_days", 0) - spent.get("person_days", 0)
+        expected_eur[themenfeld] += build.get("costs_eur", 0) - spent.get("costs_eur", 0)
+        count += 1
+    assert count >= 3  # the seed has confirmed adoptions with effort figures
+
+    def german(text: str) -> float:
+        return float(text.strip().replace(".", "").replace(",", "."))
+
+    doc = lxml_html.fromstring((site["out"] / "einsparungen" / "index.html").read_bytes())
+    shown = {tr.xpath("./th")[0].text_content().strip(): [german(td.text_content()) for td in tr.xpath("./td")]
+             for tr in doc.xpath("//table[@data-savings='themenfeld']/tbody/tr")}
+    total = shown.pop("Region gesamt")
+    assert {t: (v[0], v[1]) for t, v in shown.items()} == {t: (expected_days[t], expected_eur[t]) for t in expected_days}
+    assert (total[0], total[1]) == (sum(expected_days.values()), sum(expected_eur.values()))
+    assert "Annahmen" in doc.text_content()
+    # the same rows open in Excel
+    with open(site["out"] / "einsparungen" / "einsparungen.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert sum(float(r["eingesparte Personentage"].replace(",", ".")) for r in rows if r["eingesparte Personentage"]) == sum(expected_days.values())
+    assert "Einsparungen" in openpyxl.load_workbook(site["out"] / "dashboard" / "berichte.xlsx").sheetnames

@@ -142,7 +142,10 @@ def to_csv(rows: list[Base] | list[dict[str, object]]) -> str:
     return spreadsheets.to_csv(rows)
 
 
-def report_sheets(maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport) -> list[spreadsheets.Sheet]:
-    """The XLSX workbook's sheets: one per report, the same rows as the CSV files."""
-    return [spreadsheets.Sheet("Reifegrade", maturity.packages), spreadsheets.Sheet("Nachnutzungen", adoption.adoptions),
-            spreadsheets.Sheet("Verlauf", history_rows(history))]
+def report_sheets(maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport, savings: list | None = None) -> list[spreadsheets.Sheet]:
+    """The XLSX workbook's sheets: one per report, the same rows as the CSV files (savings: ``hub.maturity.savings`` rows)."""
+    sheets = [spreadsheets.Sheet("Reifegrade", maturity.packages), spreadsheets.Sheet("Nachnutzungen", adoption.adoptions),
+              spreadsheets.Sheet("Verlauf", history_rows(history))]
+    if savings is not None:
+        sheets.append(spreadsheets.Sheet("Einsparungen", savings))
+    return sheets

@@ -51,7 +51,7 @@ HEADERS: dict[str, str] = {
     "adopt_costs_eur": "Kosten Nachnutzung (Euro)",
     "saved_person_days": "eingesparte Personentage",
     "saved_costs_eur": "eingesparte Kosten (Euro)",
-    "source": "Quelle",
+    "source": "Quelle des Nachnutzungsaufwands",
 }
 STATUS_VALUES = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
 

@@ -48,8 +48,9 @@ from hub.render.markdown import render_markdown
 from hub.resources import site_dir
 from hub.site.charts import dashboard_charts, kpis
 from hub.site.compare import pairs, write_comparisons, write_vendor
-from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
 from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
+from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
+from hub.site.savings import write_savings
 from hub.site.searchindex import STATUS_LABELS, fold, search_index
 from hub.slugs import slug
 from hub.store import Catalog
@@ -325,6 +326,8 @@ class SiteBuilder:
                                    manifests={pid: i.manifest for pid, i in self.data.packages.items()})
         adoption = adoption_report(self.catalog, ref=self.data.commit)
         history = self._history()
+        savings = write_savings(self)
+        self.saved = savings.total
         self.page("dashboard/index.html", key, lambda: self.dashboard_html("dashboard/index.html", maturity, adoption, history, None))
         for themenfeld in maturity.by_themenfeld:
             rel = f"dashboard/themen/{slug(themenfeld)}.html"
@@ -335,7 +338,8 @@ class SiteBuilder:
         self.page("dashboard/nachnutzungen.json", key, lambda: msgspec.json.format(msgspec.json.encode(adoption)))
         self.page("dashboard/verlauf.csv", key, lambda: to_csv(history_rows(history)))
         self.page("dashboard/verlauf.json", key, lambda: msgspec.json.format(msgspec.json.encode(history)))
-        self.page("dashboard/berichte.xlsx", key, lambda: to_xlsx(report_sheets(maturity, adoption, history), when=_commit_datetime(self.data.commit_time)))
+        self.page("dashboard/berichte.xlsx", key, lambda: to_xlsx(report_sheets(maturity, adoption, history, savings.rows),
+                                                                  when=_commit_datetime(self.data.commit_time)))
         self.page("dashboard/reifegradmodell.json", _key("model"), lambda: msgspec.json.format(msgspec.json.encode(maturity_model())))
 
     def themen_reports(self, maturity: MaturityReport, adoption: AdoptionReport, themenfeld: str) -> tuple[MaturityReport, AdoptionReport]:
@@ -355,7 +359,7 @@ class SiteBuilder:
                                   publisher_href=lambda pid: f"{root}organisationen/{pid}/index.html")
         themen = [{"name": t, "slug": slug(t)} for t in sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})]
         return self.html(rel, "dashboard.html", title="Dashboard", section="dashboard", charts=charts, kpi=kpis(maturity, adoption),
-                         themen=themen, themenfeld=themenfeld, has_savings=False)
+                         themen=themen, themenfeld=themenfeld, has_savings=True, saved=None if themenfeld else self.saved)
 
     def _history(self) -> HistoryReport:
         # every month's state is re-evaluated from git history; months already computed are kept
