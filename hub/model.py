@@ -161,6 +161,23 @@ class Effort(Base):
     note: str | None = None
 
 
+class EffortFigure(Base, frozen=True):
+    """An effort in person-days and euros, with the period and the source of the figure."""
+
+    person_days: float | None = None
+    costs_eur: float | None = None
+    period: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class PackageEffort(Base, frozen=True):
+    """The manifest's ``effort``: what building the solution cost, and what adopting it costs (the savings view)."""
+
+    build: EffortFigure | None = None
+    adopt: EffortFigure | None = None
+
+
 class Step(Base):
     title: str
     description: str | None = None
@@ -205,6 +222,7 @@ class Manifest(Base):
     keywords: list[str] = []
     url: str | None = None
     adoption: AdoptionGuide | None = None
+    effort: PackageEffort | None = None
     changelog: str | None = None
 
     @property
@@ -356,6 +374,7 @@ class Adoption(Base):
     note: str | None = None
     confirmations: list[Confirmation] = []
     origin: RecordOrigin | None = None
+    effort: EffortFigure | None = None  # what the adopter really spent (the savings view)
 
 
 class ReviewEntry(Base, frozen=True):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import random
 import tarfile
 import zipfile
 
+import openpyxl
 import pytest
 from litestar.testing import TestClient
 
@@ -368,14 +370,18 @@ def test_reports_json_and_csv(client, services):
     assert sum(maturity["levels"].values()) == 2 and "Querschnittsleistungen" in maturity["by_themenfeld"]
     csv_response = client.get("/api/v1/reports/adoption.csv")
     assert csv_response.headers["content-type"].startswith("text/csv")
-    lines = csv_response.text.strip().splitlines()
-    assert lines[0] == "package,adopter,adopter_name,status,version,since,counts_for_maturity"
-    assert lines[1].startswith("stadt-test/testpaket,stadt-soest,") and ",pilot,1.0.0,2024-05-02,False" in lines[1]  # claimed, not confirmed
+    lines = csv_response.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0] == "Paket (Kennung);Nachnutzer (Kennung);Nachnutzer;Stand;Version;seit;zählt für den Reifegrad"
+    assert lines[1].startswith("stadt-test/testpaket;stadt-soest;") and ";im Pilotbetrieb;1.0.0;2024-05-02;nein" in lines[1]  # claimed, not confirmed
     history = client.get("/api/v1/reports/history").json()["points"]
     assert history[-1]["adoptions"] == {"pilot": 1}
     assert client.get("/api/v1/reports/maturity-model").json()["levels"][4]["name"] == "Etabliert"
-    assert client.get("/api/v1/reports/maturity.csv").text.startswith("package,name,publisher,themenfeld,version,computed_level,level")
-    assert client.get("/api/v1/reports/history.csv").text.startswith("period,level_0,")
+    assert client.get("/api/v1/reports/maturity.csv").text.startswith("\ufeffPaket (Kennung);Paket;Herausgeber;Themenfeld;Version;Reifegrad berechnet;Reifegrad")
+    assert client.get("/api/v1/reports/history.csv").text.startswith("\ufeffMonat;Reifegrad 0;")
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/api/v1/reports/all.xlsx").content))
+    assert workbook.sheetnames == ["Reifegrade", "Nachnutzungen", "Verlauf"]
+    row = [c.value for c in workbook["Nachnutzungen"][2]]
+    assert row[:2] == ["stadt-test/testpaket", "stadt-soest"] and row[3] == "im Pilotbetrieb" and row[6] == "ja"
 
 
 def test_adoption_with_invalid_date_is_400(client, services):

@@ -132,7 +132,7 @@ def task_names(catalog: Catalog, package_id: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["/index.html", "/suche/index.html", "/pakete/stadt-paderborn/gewerbeanmeldung/index.html", "/dashboard/index.html",
-                                  "/quellen/index.html"])
+                                  "/quellen/index.html", "/karte/index.html", "/organisationen/stadt-paderborn/index.html"])
 def test_no_serious_accessibility_violations(site, page, path):
     page.goto(site["url"] + path)
     if "suche" in path:
@@ -146,8 +146,8 @@ def test_dashboard_and_downloads(site, page):
     page.goto(site["url"] + "/dashboard/index.html")
     body = page.locator("main").inner_text()
     assert "Stadt Paderborn" in body and "Unternehmensführung & -entwicklung" in body and "Stadt Soest" not in body
-    csv = (site["out"] / "dashboard" / "reifegrade.csv").read_text()
-    assert csv.splitlines()[0].startswith("package,name,publisher")
+    csv = (site["out"] / "dashboard" / "reifegrade.csv").read_text(encoding="utf-8-sig")
+    assert csv.splitlines()[0].startswith("Paket (Kennung);Paket;Herausgeber")
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
 

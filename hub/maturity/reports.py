@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -11,7 +9,7 @@ from datetime import datetime, timezone
 import pygit2
 from pygit2.enums import SortMode
 
-from hub.maturity import maturity_all
+from hub.maturity import maturity_all, spreadsheets
 from hub.model import Base, Manifest, Maturity
 from hub.store import Catalog
 from hub.maturity.rules import current_confirmation
@@ -143,11 +141,14 @@ def history_rows(report: HistoryReport) -> list[dict[str, object]]:
 
 
 def to_csv(rows: list[Base] | list[dict[str, object]]) -> str:
-    """RFC 4180 CSV with the rows' field names as header."""
-    buffer = io.StringIO()
-    dicts = [row if isinstance(row, dict) else row.to_dict() for row in rows]
-    if dicts:
-        writer = csv.DictWriter(buffer, fieldnames=list(dicts[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(dicts)
-    return buffer.getvalue()
+    """CSV for German Excel (``;``, UTF-8 with BOM, German headers, ja/nein): see ``hub.maturity.spreadsheets``."""
+    return spreadsheets.to_csv(rows)
+
+
+def report_sheets(maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport, savings: list | None = None) -> list[spreadsheets.Sheet]:
+    """The XLSX workbook's sheets: one per report, the same rows as the CSV files (savings: ``hub.maturity.savings`` rows)."""
+    sheets = [spreadsheets.Sheet("Reifegrade", maturity.packages), spreadsheets.Sheet("Nachnutzungen", adoption.adoptions),
+              spreadsheets.Sheet("Verlauf", history_rows(history))]
+    if savings is not None:
+        sheets.append(spreadsheets.Sheet("Einsparungen", savings))
+    return sheets

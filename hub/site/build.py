@@ -22,6 +22,7 @@ import zipfile
 from urllib.parse import quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -30,21 +31,29 @@ import msgspec
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import DiffLexer, JsonLexer, YamlLexer
+from pygments.lexers import JsonLexer, YamlLexer
 
 from hub import __version__
 from hub.errors import HubError
 from hub.federation.reports import read_reports
 from hub.federation.sources import load_sources
 from hub.maturity import maturity_model
-from hub.maturity.reports import HistoryReport, PeriodPoint, adoption_report, history_report, history_rows, maturity_report, to_csv
+from hub.maturity.reports import (
+    AdoptionReport, HistoryReport, MaturityReport, PeriodPoint, adoption_report, history_report, history_rows, maturity_report, report_sheets,
+    to_csv,
+)
 from hub.maturity.rules import number
+from hub.maturity.spreadsheets import to_xlsx
 from hub.render.bpmn_svg import render_bpmn_svg
 from hub.render.form_preview import render_form_preview
 from hub.render.markdown import render_markdown
 from hub.resources import site_dir
+from hub.site.charts import dashboard_charts, kpis
+from hub.site.compare import pairs, write_comparisons, write_vendor
 from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
 from hub.site.searchindex import STATUS_LABELS, fold, search_index_bytes
+from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
+from hub.site.savings import write_savings
 from hub.slugs import slug
 from hub.store import Catalog
 from hub.store.catalog import package_path
@@ -167,6 +176,7 @@ class SiteBuilder:
         self.start()
         self.search()
         self.dashboard()
+        write_transfer_map(self, write_organisations(self))
         self.harvest()
         self.feed()
         if self.with_clones:
@@ -185,6 +195,7 @@ class SiteBuilder:
             self.page(f"assets/{path.name}", hashlib.sha1(data).hexdigest(), lambda data=data: data)
         css = HtmlFormatter(style="default").get_style_defs(".highlight")
         self.page("assets/pygments.css", hashlib.sha1(css.encode()).hexdigest(), lambda: css)
+        write_vendor(self)
 
     def package(self, info: PackageInfo) -> None:
         folder = f"pakete/{info.id}"
@@ -199,6 +210,7 @@ class SiteBuilder:
                 self.report.skipped += 1
             return
         self.page(index, key, lambda: self.package_html(info, folder))
+        write_comparisons(self, info, folder, key)
         commit = self.catalog.resolve(self.data.commit)
         tree = subtree(self.catalog.repo, commit.tree, package_path(info.id))
         for path, entry in tree_files(self.catalog.repo, tree).items():
@@ -246,17 +258,12 @@ class SiteBuilder:
                 documents.append({"path": artefact.path, "title": title, "html": None, "data": data})
         for document in documents:
             document["html"] = markdown(document.pop("data"), document["path"])
-        diffs = []
-        versions = [v.version for v in info.versions]
-        for newer, older in zip(versions, versions[1:]):
-            diff = self.catalog.diff(info.id, older, newer)
-            diffs.append({"from_version": older, "to_version": newer, "files": diff.files, "html": highlight(diff.patch, DiffLexer(), self._formatter)})
 
         return self.html(
             f"{folder}/index.html", "package.html", title=m.name, section="pakete", p=info,
             themen_slug=slug(m.classification.themenfeld),
-            diagrams=diagrams, forms=forms, configs=configs, documents=documents, diffs=diffs,
-            readme=markdown(files.get("README.md", b""), "README.md"),
+            diagrams=diagrams, forms=forms, configs=configs, documents=documents, comparisons=pairs(info),
+            readme=without_contact_section(markdown(files.get("README.md", b""), "README.md")),
             changelog=markdown(changelog, m.changelog or "") if changelog else None,
             clone_base=self.clone_base or "<Adresse dieser Seite>/",
             zip_name=lambda version: f"{info.slug}-{version}.zip",
@@ -341,18 +348,41 @@ class SiteBuilder:
         maturity = maturity_report(self.catalog, ref=self.data.commit, results={pid: i.maturity for pid, i in self.data.packages.items()},
                                    manifests={pid: i.manifest for pid, i in self.data.packages.items()})
         adoption = adoption_report(self.catalog, ref=self.data.commit)
-        names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
         history = self._history()
-        self.page("dashboard/index.html", key, lambda: self.html(
-            "dashboard/index.html", "dashboard.html", title="Dashboard", section="dashboard", report=maturity, adoption=adoption, history=history,
-            levels=maturity_model().levels, statuses=list(ADOPTION_LABELS), names=names))
+        savings = write_savings(self)
+        self.saved = savings.total
+        self.page("dashboard/index.html", key, lambda: self.dashboard_html("dashboard/index.html", maturity, adoption, history, None))
+        for themenfeld in maturity.by_themenfeld:
+            rel = f"dashboard/themen/{slug(themenfeld)}.html"
+            self.page(rel, key, lambda rel=rel, t=themenfeld: self.dashboard_html(rel, *self.themen_reports(maturity, adoption, t), None, t))
         self.page("dashboard/reifegrade.csv", key, lambda: to_csv(maturity.packages))
         self.page("dashboard/reifegrade.json", key, lambda: msgspec.json.format(msgspec.json.encode(maturity)))
         self.page("dashboard/nachnutzungen.csv", key, lambda: to_csv(adoption.adoptions))
         self.page("dashboard/nachnutzungen.json", key, lambda: msgspec.json.format(msgspec.json.encode(adoption)))
         self.page("dashboard/verlauf.csv", key, lambda: to_csv(history_rows(history)))
         self.page("dashboard/verlauf.json", key, lambda: msgspec.json.format(msgspec.json.encode(history)))
+        self.page("dashboard/berichte.xlsx", key, lambda: to_xlsx(report_sheets(maturity, adoption, history, savings.rows),
+                                                                  when=_commit_datetime(self.data.commit_time)))
         self.page("dashboard/reifegradmodell.json", _key("model"), lambda: msgspec.json.format(msgspec.json.encode(maturity_model())))
+
+    def themen_reports(self, maturity: MaturityReport, adoption: AdoptionReport, themenfeld: str) -> tuple[MaturityReport, AdoptionReport]:
+        """The reports restricted to one Themenfeld's packages (the dashboard's filter)."""
+        ids = {pid for pid, i in self.data.packages.items() if i.manifest.classification.themenfeld == themenfeld}
+        subset = maturity_report(self.catalog, ref=self.data.commit, results={pid: self.data.packages[pid].maturity for pid in ids},
+                                 manifests={pid: self.data.packages[pid].manifest for pid in ids})
+        return subset, AdoptionReport(commit=adoption.commit, adoptions=[a for a in adoption.adoptions if a.package in ids],
+                                      by_package={k: v for k, v in adoption.by_package.items() if k in ids})
+
+    def dashboard_html(self, rel: str, maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport | None, themenfeld: str | None) -> str:
+        root = "../" * rel.count("/")
+        names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
+        charts = dashboard_charts(maturity, adoption, history, maturity_model().levels, names=names,
+                                  package_href=lambda pid: f"{root}pakete/{pid}/index.html",
+                                  themen_href=lambda t: f"{root}dashboard/themen/{slug(t)}.html",
+                                  publisher_href=lambda pid: f"{root}organisationen/{pid}/index.html")
+        themen = [{"name": t, "slug": slug(t)} for t in sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})]
+        return self.html(rel, "dashboard.html", title="Dashboard", section="dashboard", charts=charts, kpi=kpis(maturity, adoption),
+                         themen=themen, themenfeld=themenfeld, has_savings=True, saved=None if themenfeld else self.saved)
 
     def _history(self) -> HistoryReport:
         # every month's state is re-evaluated from git history; months already computed are kept
@@ -424,6 +454,8 @@ def _environment(templates: Path) -> Environment:
     env.globals.update(number=number, value=_value, status_labels=STATUS_LABELS, adoption_labels=ADOPTION_LABELS, change_labels=CHANGE_LABELS,
                        confirmation_labels=CONFIRMATION_LABELS)
     return env
+def _commit_datetime(iso_time: str) -> datetime | None:
+    return datetime.fromisoformat(iso_time) if iso_time else None
 
 
 def _value(value: Any) -> str:

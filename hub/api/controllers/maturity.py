@@ -12,8 +12,10 @@ from hub.api.controllers.packages import Publisher, Slug, Version
 from hub.api.problems import problem_responses
 from hub.maturity import maturity, maturity_model
 from hub.maturity.reports import (
-    AdoptionReport, HistoryReport, MaturityReport, adoption_report, history_report, history_rows, maturity_report, to_csv,
+    AdoptionReport, HistoryReport, MaturityReport, adoption_report, history_report, history_rows, maturity_report, report_sheets,
+    to_csv,
 )
+from hub.maturity.spreadsheets import to_xlsx
 from hub.model import Maturity
 from hub.services import Services
 
@@ -33,7 +35,7 @@ class MaturityController(Controller):
 
 
 def _csv(text: str, name: str) -> Response[str]:
-    return Response(text, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return Response(text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 class ReportController(Controller):
@@ -67,3 +69,11 @@ class ReportController(Controller):
     @get("/history.csv", summary="Verlauf je Monat als CSV", sync_to_thread=True, media_type="text/csv")
     def history_csv(self, services: NamedDependency[Services]) -> Response[str]:
         return _csv(to_csv(history_rows(history_report(services.catalog))), "verlauf")
+
+    @get("/all.xlsx", summary="Alle Berichte als Excel-Arbeitsmappe (ein Blatt je Bericht)", sync_to_thread=True,
+         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    def workbook(self, services: NamedDependency[Services]) -> Response[bytes]:
+        catalog = services.catalog
+        data = to_xlsx(report_sheets(maturity_report(catalog), adoption_report(catalog), history_report(catalog)))
+        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": 'attachment; filename="berichte.xlsx"'})

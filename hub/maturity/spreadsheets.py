@@ -1,0 +1,129 @@
+"""The ministry's reports as files German Excel opens as they are.
+
+CSV: semicolon-separated (German Excel's list separator), UTF-8 with a byte order mark (without
+it Excel reads the file as Windows-1252 and breaks the umlauts), German column headers and values
+(``ja``/``nein``, ``in Produktion``), decimal commas. XLSX (openpyxl): one sheet per report, with
+typed cells, so nobody has to import anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+BOM = "\ufeff"
+
+# column headers: field name -> German header (fields not listed keep their name)
+HEADERS: dict[str, str] = {
+    "package": "Paket (Kennung)",
+    "name": "Paket",
+    "publisher": "Herausgeber",
+    "themenfeld": "Themenfeld",
+    "version": "Version",
+    "computed_level": "Reifegrad berechnet",
+    "level": "Reifegrad",
+    "level_name": "Reifegrad (Bezeichnung)",
+    "reviewed": "begutachtet",
+    "adopter": "Nachnutzer (Kennung)",
+    "adopter_name": "Nachnutzer",
+    "status": "Stand",
+    "since": "seit",
+    "counts_for_maturity": "zählt für den Reifegrad",
+    "confirmed": "bestätigt",
+    "period": "Monat",
+    **{f"level_{n}": f"Reifegrad {n}" for n in range(5)},
+    "planned": "geplant",
+    "pilot": "im Pilotbetrieb",
+    "production": "in Produktion",
+    "ended": "beendet",
+    "adoptions": "bestätigte Nachnutzungen",
+    "build_person_days": "Aufwand Neuentwicklung (Personentage)",
+    "build_costs_eur": "Kosten Neuentwicklung (Euro)",
+    "adopt_person_days": "Aufwand Nachnutzung (Personentage)",
+    "adopt_costs_eur": "Kosten Nachnutzung (Euro)",
+    "saved_person_days": "eingesparte Personentage",
+    "saved_costs_eur": "eingesparte Kosten (Euro)",
+    "source": "Quelle des Nachnutzungsaufwands",
+}
+STATUS_VALUES = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
+
+
+@dataclass
+class Sheet:
+    """One report as a table: the sheet's title (at most 31 characters, Excel's limit) and its rows."""
+
+    title: str
+    rows: Sequence[Mapping[str, Any]]
+
+
+def german_value(key: str, value: Any) -> Any:
+    """A cell's value as German Excel shows it; numbers stay numbers (the CSV writer formats them)."""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if value is None:
+        return ""
+    if key == "status" and value in STATUS_VALUES:
+        return STATUS_VALUES[value]
+    return value
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, float):
+        text = f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+        return text.replace(".", ",")  # German decimal comma
+    return str(value)
+
+
+def _dicts(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    return [dict(row) if isinstance(row, Mapping) else row.to_dict() for row in rows]
+
+
+def to_csv(rows: Sequence[Any]) -> str:
+    """German Excel CSV (``;``, BOM, German headers and values); the rows' field names give the columns."""
+    dicts = _dicts(rows)
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    if dicts:
+        keys = list(dicts[0])
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow([HEADERS.get(k, k) for k in keys])
+        for row in dicts:
+            writer.writerow([_csv_cell(german_value(k, row.get(k))) for k in keys])
+    return buffer.getvalue()
+
+
+def to_xlsx(sheets: Sequence[Sheet], *, when: datetime | None = None) -> bytes:
+    """One workbook, one sheet per report; ``when`` sets the document's dates (the catalogue commit's time)."""
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.title[:31])
+        dicts = _dicts(sheet.rows)
+        if not dicts:
+            ws.append(["keine Einträge"])
+            continue
+        keys = list(dicts[0])
+        ws.append([HEADERS.get(k, k) for k in keys])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in dicts:
+            ws.append([german_value(k, row.get(k)) for k in keys])
+        ws.freeze_panes = "A2"
+        for index, key in enumerate(keys, start=1):
+            width = max(len(str(HEADERS.get(key, key))), *(len(str(german_value(key, r.get(key)))) for r in dicts))
+            ws.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
+    if when is not None:
+        stamp = when.replace(tzinfo=None)
+        book.properties.created = stamp
+        book.properties.modified = stamp
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
