@@ -381,7 +381,7 @@ def test_reports_json_and_csv(client, services):
     workbook = openpyxl.load_workbook(io.BytesIO(client.get("/api/v1/reports/all.xlsx").content))
     assert workbook.sheetnames == ["Reifegrade", "Nachnutzungen", "Verlauf"]
     row = [c.value for c in workbook["Nachnutzungen"][2]]
-    assert row[:2] == ["stadt-test/testpaket", "stadt-soest"] and row[3] == "im Pilotbetrieb" and row[6] == "ja"
+    assert row[:2] == ["stadt-test/testpaket", "stadt-soest"] and row[3] == "im Pilotbetrieb" and row[6] == "nein"  # claimed, not confirmed
 
 
 def test_adoption_with_invalid_date_is_400(client, services):

@@ -99,5 +99,5 @@ def test_every_accepted_package_is_exported_everywhere(data):
         site_feed = etree.fromstring(site_atom(site, site.releases))
         assert site_feed.findtext("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title") == f"{accepted.name} {accepted.version}"
 
-        rows = list(csv.reader(io.StringIO(to_csv(maturity_report(catalog).packages))))
+        rows = list(csv.reader(io.StringIO(to_csv(maturity_report(catalog).packages).removeprefix("\ufeff")), delimiter=";"))  # German Excel
         assert len(rows) == 2 and accepted.name in rows[1]

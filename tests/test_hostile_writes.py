@@ -73,9 +73,10 @@ def test_archive_with_git_folder_through_the_api_is_a_problem_and_changes_nothin
     from litestar.testing import TestClient
 
     from hub.api import create_app
-    from tests.factory import make_services
+    from tests.factory import make_services, register
 
     services = make_services(tmp_path)
+    register(services.catalog, "stadt-test", "Stadt Test")
     token, _ = services.tokens.create("stadt-test", "publisher")
     repo = services.catalog.repo
     objects, refs = _objects(repo), _refs(repo)

@@ -106,7 +106,7 @@ def test_cli_writes_and_a_harvest_reach_the_running_hub(server, tmp_path):
     adopters = [a["adopter"] for a in httpx.get(server.url + "/api/v1/adoptions", params={"package": package_id}).json()]
     assert adopters == ["stadt-paderborn"]
 
-    server.hub("review", f"{package_id}@1.0.0", "--as", "ministerium-nrw", "--level", "4", "--rationale", "Im Livetest begutachtet, Belege liegen vor.")
+    server.hub("review", f"{package_id}@1.0.0", "--as", "land-nrw-ministerium", "--level", "4", "--rationale", "Im Livetest begutachtet, Belege liegen vor.")
     commit = head(server)
     within(lambda: finds(server, {"maturity_level": "4", "publisher": "stadt-live"}, package_id) and current(server, commit))
 

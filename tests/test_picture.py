@@ -19,7 +19,6 @@ from hub.maturity.reports import adoption_report, history_report, maturity_repor
 from hub.site import build_site
 from hub.site.build import slug
 from hub.store import Catalog, seed
-from hub.store.records import adoptions
 from tests.browser import launch, serve_directory
 
 ARTIFACTS = Path(tempfile.mkdtemp(prefix="transferhub-picture-shots-"))  # screenshots to look at; never into the repository
@@ -80,10 +79,11 @@ def test_dashboard_charts_show_the_report_numbers(site):
     assert chart_table(doc, "reifegrade-verlauf") == {p.period: [p.levels.get(str(n), 0) for n in levels] for p in history.points}
     statuses = ["planned", "pilot", "production", "ended"]
     assert chart_table(doc, "nachnutzungen-verlauf") == {p.period: [p.adoptions.get(s, 0) for s in statuses] for p in history.points}
-    # most reused: recounted here from the adoption records (other organisations only)
+    # most reused: recounted here from the adoption report's rows, by the report's rule of what counts (confirmed
+    # adoptions of other organisations; claims count for nothing)
     counts: dict[str, Counter] = defaultdict(Counter)
     for row in adoption_report(catalog).adoptions:
-        if row.adopter != row.package.split("/")[0]:
+        if row.counts_for_maturity and row.adopter != row.package.split("/")[0]:
             counts[row.package][row.status] += 1
     names = {m.id: m.name for m in catalog.manifests()}
     assert chart_table(doc, "meistgenutzt") == {names[p]: [c[s] for s in statuses] for p, c in counts.items()}

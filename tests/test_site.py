@@ -241,9 +241,9 @@ def test_harvest_reports_are_shown(tmp_path, browser):
 
 def test_package_page_lists_confirmed_adoptions_apart_from_claims_and_the_audit_history(site, page):
     page.goto(site["url"] + "/pakete/stadt-paderborn/gewerbeanmeldung/index.html")
-    confirmed = page.locator("#nachnutzung ul.adoptions-confirmed").inner_text()
+    confirmed = page.locator("#nutzer ul.adoptions-confirmed").inner_text()
     assert "Stadt Soest" in confirmed and "bestätigt vom Herausgeber Stadt Paderborn" in confirmed
-    claimed = page.locator("#nachnutzung ul.adoptions-claimed").inner_text()
+    claimed = page.locator("#nutzer ul.adoptions-claimed").inner_text()
     assert "Stadt Lippstadt" in claimed and "Stadt Bottrop" in claimed and "Stadt Soest" not in claimed
     page.locator("#verlauf-nachnutzung summary").click()
     rows = page.locator("#verlauf-nachnutzung tbody tr")

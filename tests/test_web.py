@@ -37,7 +37,7 @@ def test_pages_have_types_and_a_csp(client):
 
 
 def test_package_files_never_run_as_pages(client):
-    response = client.get("/pakete/stadt-test/testpaket/dateien/README.md")
+    response = client.get("/pakete/stadt-test/testpaket/dateien/README.md.txt")
     assert response.status_code == 200 and response.headers["content-type"] == "text/plain; charset=utf-8"
     assert "sandbox" in response.headers["content-security-policy"]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -126,4 +128,25 @@ def to_xlsx(sheets: Sequence[Sheet], *, when: datetime | None = None) -> bytes:
         book.properties.modified = stamp
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _fixed_member_times(buffer.getvalue(), (when.timetuple()[:6] if when is not None else (1980, 1, 1, 0, 0, 0)))
+
+
+def _created(core: bytes) -> bytes:
+    found = re.search(rb"<dcterms:created[^>]*>([^<]*)", core)
+    return found.group(1) if found else b"1980-01-01T00:00:00Z"
+
+
+def _fixed_member_times(data: bytes, date_time: tuple[int, ...]) -> bytes:
+    """The same workbook with every zip member dated ``date_time``: openpyxl stamps them with the clock, and the
+    served and the static site must give the same bytes for the same catalogue."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=tuple(max(v, 1980) if i == 0 else v for i, v in enumerate(date_time)))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = member.external_attr
+            content = source.read(member)
+            if member.filename == "docProps/core.xml":  # openpyxl sets "modified" to the clock when saving
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + _created(content), content)
+            target.writestr(info, content)
+    return out.getvalue()
