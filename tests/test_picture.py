@@ -19,6 +19,7 @@ from hub.maturity.reports import adoption_report, history_report, maturity_repor
 from hub.site import build_site
 from hub.site.build import slug
 from hub.store import Catalog, seed
+from hub.store.records import adoptions
 from tests.browser import launch, serve_directory
 
 ARTIFACTS = Path(tempfile.mkdtemp(prefix="transferhub-picture-shots-"))  # screenshots to look at; never into the repository
