@@ -2,8 +2,8 @@
 
 Assumptions (shown on the savings page as they are here):
 
-* a confirmed adoption (by another organisation, in pilot or production, confirmed where the
-  record carries confirmations) saves the effort its publisher spent to build the solution
+* a confirmed adoption (by another organisation, in pilot or production, that current status
+  confirmed by the publisher, a reviewer or harvested provenance: the rule of the adoption report) saves the effort its publisher spent to build the solution
   (``effort.build`` in the manifest of the package's newest version);
 * minus what the adoption cost: the effort the adopter really spent (``effort`` in its adoption
   record) where stated, else the package's estimate (``effort.adopt``, else the adoption guide's
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from hub.maturity.rules import current_confirmation
 from hub.model import Adoption, Base, Manifest
 
 COUNTING = ("pilot", "production")
@@ -52,14 +53,15 @@ class SavingsReport(Base):
     total: SavingsTotal
 
 
-def confirmed(record: Adoption, publisher: str) -> bool:
-    """Another organisation runs it (pilot or production), confirmed where the record model has confirmations."""
+def confirmed(record: Adoption, publisher: str, trusted: frozenset[str] = frozenset()) -> bool:
+    """Another organisation runs it (pilot or production) and that current status is confirmed.
+
+    The same rule as the adoption report's ``counts_for_maturity`` (hub.maturity.rules.current_confirmation):
+    a confirmation of an earlier status, or one from an untrusted hub's reviewer, does not count.
+    """
     if record.adopter == publisher or record.status not in COUNTING:
         return False
-    confirmations = getattr(record, "confirmations", None)
-    if confirmations is None:  # records without the confirmation field: the state is the claim
-        return True
-    return any(getattr(c, "status", None) in COUNTING for c in confirmations)
+    return current_confirmation(record, trusted) is not None
 
 
 def _figure(effort, name: str) -> tuple[float | None, float | None]:
@@ -73,11 +75,11 @@ def _minus(a: float | None, b: float | None) -> float | None:
     return None if a is None else a - (b or 0)
 
 
-def savings_report(manifests: Mapping[str, Manifest], adoptions: Iterable[Adoption]) -> SavingsReport:
+def savings_report(manifests: Mapping[str, Manifest], adoptions: Iterable[Adoption], trusted: frozenset[str] = frozenset()) -> SavingsReport:
     rows = []
     for record in adoptions:
         manifest = manifests.get(record.package)
-        if manifest is None or not confirmed(record, record.package.split("/")[0]):
+        if manifest is None or not confirmed(record, record.package.split("/")[0], trusted):
             continue
         effort = getattr(manifest, "effort", None)
         build_days, build_costs = _figure(effort, "build")

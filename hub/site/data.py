@@ -91,6 +91,7 @@ class SiteData:
     publishers: dict[str, Publisher]
     reviews: list[Review]
     releases: list[Release]  # newest first
+    trusted: frozenset[str] = frozenset()  # hubs trusted for reviews: their reviewers' confirmations count
 
 
 def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) -> SiteData:
@@ -130,6 +131,7 @@ def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) ->
         publishers={p.id: p for p in catalog.publishers(str(commit.id))},
         reviews=reviews(catalog, ref=str(commit.id)),
         releases=releases,
+        trusted=trusted,
     )
 
 

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from hub.site.build import SiteBuilder
 
 ASSUMPTIONS = [
-    "Gezählt wird jede bestätigte Nachnutzung durch eine andere Organisation im Pilot- oder Produktivbetrieb.",
+    ("Gezählt wird jede Nachnutzung durch eine andere Organisation im Pilot- oder Produktivbetrieb, deren aktueller Stand bestätigt ist "
+     "(vom Herausgeber, von einer Prüfstelle oder durch die Herkunft aus einem anderen Hub) – dieselbe Regel wie beim Reifegrad."),
     "Eine Nachnutzung spart den Aufwand, den der Herausgeber für die Entwicklung angegeben hat (effort.build im Manifest der neuesten Version).",
     ("Davon abgezogen wird der Aufwand der Nachnutzung: der tatsächliche Aufwand laut Nachnutzungseintrag, sonst die Schätzung im Paket "
      "(effort.adopt, sonst der Aufwand im Nachnutzungsleitfaden)."),
@@ -26,7 +27,7 @@ ASSUMPTIONS = [
 
 def report(builder: SiteBuilder) -> SavingsReport:
     data = builder.data
-    return savings_report({pid: i.manifest for pid, i in data.packages.items()}, [a for i in data.packages.values() for a in i.adoptions])
+    return savings_report({pid: i.manifest for pid, i in data.packages.items()}, [a for i in data.packages.values() for a in i.adoptions], data.trusted)
 
 
 def savings_chart(savings: SavingsReport, names: dict[str, str], root: str) -> Chart:
