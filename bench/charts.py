@@ -28,16 +28,24 @@ def installed_mb(module: str) -> float:
 def pygal_chart() -> str:
     from hub.render.charts import LEVEL_COLOURS, ChartTable, stacked_bars
 
-    return stacked_bars("bench", "Reifegrade", "Pakete je Reifegrad und Monat", MONTHS, DATA, LEVEL_COLOURS,
-                        table=ChartTable("Reifegrade", "Monat", LEVELS)).svg
+    return stacked_bars(
+        "bench", "Reifegrade", "Pakete je Reifegrad und Monat", MONTHS, DATA, LEVEL_COLOURS, table=ChartTable("Reifegrade", "Monat", LEVELS)
+    ).svg
 
 
 def vega_chart() -> str:
     import vl_convert
 
-    spec = {"data": {"values": [{"m": m, "l": level, "n": values[i]} for level, values in DATA.items() for i, m in enumerate(MONTHS)]},
-            "mark": "bar", "description": "Pakete je Reifegrad und Monat",
-            "encoding": {"x": {"field": "m", "type": "ordinal"}, "y": {"field": "n", "type": "quantitative", "aggregate": "sum"}, "color": {"field": "l"}}}
+    spec = {
+        "data": {"values": [{"m": m, "l": level, "n": values[i]} for level, values in DATA.items() for i, m in enumerate(MONTHS)]},
+        "mark": "bar",
+        "description": "Pakete je Reifegrad und Monat",
+        "encoding": {
+            "x": {"field": "m", "type": "ordinal"},
+            "y": {"field": "n", "type": "quantitative", "aggregate": "sum"},
+            "color": {"field": "l"},
+        },
+    }
     return vl_convert.vegalite_to_svg(spec)
 
 
@@ -50,8 +58,10 @@ def measure(name: str, render, runs: int, module: str) -> None:
         started = time.perf_counter()
         svg = render()
         times.append(time.perf_counter() - started)
-    print(f"| {name} | {first * 1000:.0f} ms | {statistics.median(times) * 1000:.0f} ms | {len(svg) / 1000:.1f} kB | "
-          f"{'ja' if '<title' in svg and '<desc' in svg else 'nein'} | {'ja' if '<script' in svg else 'nein'} | {installed_mb(module):.1f} MB |")
+    print(
+        f"| {name} | {first * 1000:.0f} ms | {statistics.median(times) * 1000:.0f} ms | {len(svg) / 1000:.1f} kB | "
+        f"{'ja' if '<title' in svg and '<desc' in svg else 'nein'} | {'ja' if '<script' in svg else 'nein'} | {installed_mb(module):.1f} MB |"
+    )
 
 
 def main() -> None:

@@ -64,10 +64,21 @@ def main() -> None:
             port = free_port()
             ours.append(started([str(BIN / "hub"), "serve", "--port", str(port)], f"http://127.0.0.1:{port}/api/v1/health", env))
             port = free_port()
-            bare.append(started([str(BIN / "granian"), "--interface", "asgi", "--port", str(port), "--workers", "1", "bench.bare_app:app"],
-                                f"http://127.0.0.1:{port}/const", env))
-    results = {"machine": machine(), "packages": args.packages, "first_start_s": first,
-               "cold_start_s": statistics.median(ours), "bare_start_s": statistics.median(bare), "runs": ours}
+            bare.append(
+                started(
+                    [str(BIN / "granian"), "--interface", "asgi", "--port", str(port), "--workers", "1", "bench.bare_app:app"],
+                    f"http://127.0.0.1:{port}/const",
+                    env,
+                )
+            )
+    results = {
+        "machine": machine(),
+        "packages": args.packages,
+        "first_start_s": first,
+        "cold_start_s": statistics.median(ours),
+        "bare_start_s": statistics.median(bare),
+        "runs": ours,
+    }
     print(f"machine: {results['machine']}")
     print("| figure | median | goal |\n|---|---|---|")
     print(f"| first start (builds index and exports) | {first:.1f} s | |")

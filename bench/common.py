@@ -24,7 +24,14 @@ sys.path.insert(0, str(ROOT))
 
 from tests.factory import package_files  # noqa: E402  (bench reuses the test factory's valid package)
 
-THEMEN = ["Bauen & Wohnen", "Familie & Kind", "Mobilität & Reisen", "Querschnittsleistungen", "Recht & Ordnung", "Unternehmensführung & -entwicklung"]
+THEMEN = [
+    "Bauen & Wohnen",
+    "Familie & Kind",
+    "Mobilität & Reisen",
+    "Querschnittsleistungen",
+    "Recht & Ordnung",
+    "Unternehmensführung & -entwicklung",
+]
 
 
 def timed(fn: Callable[[], object], runs: int, warmup: int = 5) -> list[float]:
@@ -51,7 +58,9 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 def machine() -> str:
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         cpu = platform.processor() or "unknown CPU"
     cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()

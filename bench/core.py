@@ -17,17 +17,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pygit2  # noqa: E402
-from pygit2.enums import FileMode  # noqa: E402
+import pygit2
+from pygit2.enums import FileMode
 
-from bench.common import generate_catalog, generated_files, machine, package_id, summary, timed, write_results  # noqa: E402
-from hub.resources import catalog_dir  # noqa: E402
-from hub.schemas import PACKAGE_SCHEMA_ID, validator  # noqa: E402
-from hub.store import Catalog, publish  # noqa: E402
-from hub.store.catalog import BRANCH, COMMITTER  # noqa: E402
-from hub.store.trees import replace_path  # noqa: E402
-from hub.validate import PackageFiles, validate_package  # noqa: E402
-from hub.validate.yamlsafe import load_yaml  # noqa: E402
+from bench.common import generate_catalog, generated_files, machine, package_id, summary, timed, write_results
+from hub.resources import catalog_dir
+from hub.schemas import PACKAGE_SCHEMA_ID, validator
+from hub.store import Catalog, publish
+from hub.store.catalog import BRANCH, COMMITTER
+from hub.store.trees import replace_path
+from hub.validate import PackageFiles, validate_package
+from hub.validate.yamlsafe import load_yaml
 
 
 def typical_package() -> PackageFiles:
@@ -99,7 +99,9 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for label, key, base, goal in rows:
         r, b = results[key], results[base]
-        print(f"| {label} | {r['median_ms']:.2f} ms | {r['p99_ms']:.2f} ms | ≤ {goal} ms | {b['median_ms']:.2f} ms ({base}) | {r['median_ms'] / b['median_ms']:.1f}× |")
+        print(
+            f"| {label} | {r['median_ms']:.2f} ms | {r['p99_ms']:.2f} ms | ≤ {goal} ms | {b['median_ms']:.2f} ms ({base}) | {r['median_ms'] / b['median_ms']:.1f}× |"
+        )
     print(f"results: {write_results('core', results)}")
 
 

@@ -82,7 +82,9 @@ def delay(runs: int) -> dict:
                         if f'"version":"{version}"' in response.read().decode():
                             searched = now
                 if cloned is None:
-                    refs = subprocess.run(["git", "ls-remote", f"{server.url}/git/{pid}.git"], capture_output=True, text=True, check=False).stdout
+                    refs = subprocess.run(
+                        ["git", "ls-remote", f"{server.url}/git/{pid}.git"], capture_output=True, text=True, check=False
+                    ).stdout
                     if f"refs/tags/v{version}" in refs:
                         cloned = now
                 if searched is None or cloned is None:
@@ -90,15 +92,20 @@ def delay(runs: int) -> dict:
             visible = max(searched, cloned)
             from_commit.append(visible - landed[0])
             from_exit.append(max(0.0, visible - exited))
-            print(f"run {n + 1}/{runs}: {from_commit[-1] * 1000:.0f} ms after the commit, {from_exit[-1] * 1000:.0f} ms after the CLI ended", flush=True)
+            print(
+                f"run {n + 1}/{runs}: {from_commit[-1] * 1000:.0f} ms after the commit, {from_exit[-1] * 1000:.0f} ms after the CLI ended",
+                flush=True,
+            )
     finally:
         server.stop()
         shutil.rmtree(data.parent, ignore_errors=True)
         shutil.rmtree(source, ignore_errors=True)
     return {
         "runs": runs,
-        "from_commit_median_ms": statistics.median(from_commit) * 1000, "from_commit_max_ms": max(from_commit) * 1000,
-        "from_cli_end_median_ms": statistics.median(from_exit) * 1000, "from_cli_end_max_ms": max(from_exit) * 1000,
+        "from_commit_median_ms": statistics.median(from_commit) * 1000,
+        "from_commit_max_ms": max(from_commit) * 1000,
+        "from_cli_end_median_ms": statistics.median(from_exit) * 1000,
+        "from_cli_end_max_ms": max(from_exit) * 1000,
     }
 
 
@@ -146,8 +153,15 @@ def workers(packages: int, seconds: int, rounds: int) -> dict:
     finally:
         shutil.rmtree(base, ignore_errors=True)
     one, two = statistics.median(rates[1]), statistics.median(rates[2])
-    return {"packages": packages, "seconds": seconds, "rounds": rounds, "workers_1_rps": one, "workers_2_rps": two, "ratio": two / one,
-            "cores": os.cpu_count()}
+    return {
+        "packages": packages,
+        "seconds": seconds,
+        "rounds": rounds,
+        "workers_1_rps": one,
+        "workers_2_rps": two,
+        "ratio": two / one,
+        "cores": os.cpu_count(),
+    }
 
 
 def main() -> None:
@@ -163,12 +177,16 @@ def main() -> None:
     results = {"machine": machine()}
     if args.what == "delay":
         results |= delay(args.runs)
-        print(f"delay from the commit: median {results['from_commit_median_ms']:.0f} ms, max {results['from_commit_max_ms']:.0f} ms; "
-              f"from the CLI's end: median {results['from_cli_end_median_ms']:.0f} ms, max {results['from_cli_end_max_ms']:.0f} ms")
+        print(
+            f"delay from the commit: median {results['from_commit_median_ms']:.0f} ms, max {results['from_commit_max_ms']:.0f} ms; "
+            f"from the CLI's end: median {results['from_cli_end_median_ms']:.0f} ms, max {results['from_cli_end_max_ms']:.0f} ms"
+        )
     else:
         results |= workers(args.packages, args.seconds, args.rounds)
-        print(f"GET package, random of {args.packages}: --workers 1 {results['workers_1_rps']:.0f} req/s, "
-              f"--workers 2 {results['workers_2_rps']:.0f} req/s, ratio {results['ratio']:.2f}")
+        print(
+            f"GET package, random of {args.packages}: --workers 1 {results['workers_1_rps']:.0f} req/s, "
+            f"--workers 2 {results['workers_2_rps']:.0f} req/s, ratio {results['ratio']:.2f}"
+        )
     print(f"machine: {results['machine']}")
     print(f"results: {write_results('live_' + args.what, results)}")
 

@@ -22,21 +22,26 @@ from pathlib import Path
 os.environ.setdefault("HUB_FSYNC", "0")  # the publishes only set the scene; the index is what is measured
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pygit2  # noqa: E402
-import yaml  # noqa: E402
-from pygit2.enums import FileMode  # noqa: E402
+import pygit2
+import yaml
+from pygit2.enums import FileMode
 
-from bench.common import generate_catalog, machine, package_id, summary, write_results  # noqa: E402
-from hub.index import Index  # noqa: E402
-from hub.index.text import query_terms  # noqa: E402
-from hub.store import Catalog, publish  # noqa: E402
-from hub.store.catalog import BRANCH, COMMITTER  # noqa: E402
-from hub.validate import PackageFiles  # noqa: E402
-from tests.factory import manifest, package_files  # noqa: E402
+from bench.common import generate_catalog, machine, package_id, summary, write_results
+from hub.index import Index
+from hub.index.text import query_terms
+from hub.store import Catalog, publish
+from hub.store.catalog import BRANCH, COMMITTER
+from hub.validate import PackageFiles
+from tests.factory import manifest, package_files
 
 # (service, Themenfeld, Lebenslage, keywords): the kinds of things municipalities publish
 SERVICES = [
-    ("Gewerbeanmeldung", "Unternehmensführung & -entwicklung", "Unternehmensstart und Gewerbezulassung", ["Gewerbe", "GewA 1", "XGewerbeanzeige"]),
+    (
+        "Gewerbeanmeldung",
+        "Unternehmensführung & -entwicklung",
+        "Unternehmensstart und Gewerbezulassung",
+        ["Gewerbe", "GewA 1", "XGewerbeanzeige"],
+    ),
     ("Gewerbeabmeldung", "Unternehmensführung & -entwicklung", "Unternehmensaufgabe", ["Gewerbe", "GewA 3"]),
     ("Gaststättenerlaubnis", "Unternehmensführung & -entwicklung", "Unternehmensstart und Gewerbezulassung", ["Gastronomie", "Konzession"]),
     ("Terminvergabe im Bürgerbüro", "Querschnittsleistungen", "Umzug", ["Termine", "Bürgerbüro", "Warteschlange"]),
@@ -80,12 +85,48 @@ SERVICES = [
 PREFIXES = ["Digitale", "Online-", "Vollständig digitale", "Automatisierte", "Medienbruchfreie", ""]
 SUFFIXES = ["", " mit Servicekonto", " mit E-Payment", " per Chatbot", " für kleine Kommunen", " im Serviceportal"]
 TOWNS = [
-    "Paderborn", "Bielefeld", "Delbrück", "Detmold", "Gütersloh", "Herford", "Minden", "Lemgo", "Bad Salzuflen", "Höxter",
-    "Warburg", "Lippstadt", "Soest", "Münster", "Dortmund", "Bochum", "Essen", "Köln", "Bonn", "Düsseldorf",
-    "Aachen", "Krefeld", "Wuppertal", "Hagen", "Siegen", "Arnsberg", "Hamm", "Unna", "Iserlohn", "Lüdenscheid",
+    "Paderborn",
+    "Bielefeld",
+    "Delbrück",
+    "Detmold",
+    "Gütersloh",
+    "Herford",
+    "Minden",
+    "Lemgo",
+    "Bad Salzuflen",
+    "Höxter",
+    "Warburg",
+    "Lippstadt",
+    "Soest",
+    "Münster",
+    "Dortmund",
+    "Bochum",
+    "Essen",
+    "Köln",
+    "Bonn",
+    "Düsseldorf",
+    "Aachen",
+    "Krefeld",
+    "Wuppertal",
+    "Hagen",
+    "Siegen",
+    "Arnsberg",
+    "Hamm",
+    "Unna",
+    "Iserlohn",
+    "Lüdenscheid",
 ]
 KINDS_OF_PUBLISHER = ["Stadt", "Gemeinde", "Kreis", "Stadtwerke", "Zweckverband"]
-LICENCES = ["EUPL-1.2"] * 6 + ["Apache-2.0", "Apache-2.0", "MIT", "CC-BY-4.0", "DL-DE-BY-2.0", "GPL-3.0-or-later", "AGPL-3.0-or-later", "MPL-2.0"]
+LICENCES = ["EUPL-1.2"] * 6 + [
+    "Apache-2.0",
+    "Apache-2.0",
+    "MIT",
+    "CC-BY-4.0",
+    "DL-DE-BY-2.0",
+    "GPL-3.0-or-later",
+    "AGPL-3.0-or-later",
+    "MPL-2.0",
+]
 STATUSES = ["stable"] * 10 + ["beta"] * 4 + ["development"] * 3 + ["concept"] * 2 + ["obsolete"]
 ARTEFACTS = [
     {"path": "prozess/ablauf.bpmn", "kind": "process-model", "format": "bpmn", "title": "Ablauf"},
@@ -117,7 +158,9 @@ SENTENCES = [
 
 def publisher_name(pub: str) -> str:
     n = int(pub.rsplit("-", 1)[1])
-    return f"{KINDS_OF_PUBLISHER[n % len(KINDS_OF_PUBLISHER)]} {TOWNS[n % len(TOWNS)]}" + (f" {n // len(TOWNS) + 1}" if n >= len(TOWNS) else "")
+    return f"{KINDS_OF_PUBLISHER[n % len(KINDS_OF_PUBLISHER)]} {TOWNS[n % len(TOWNS)]}" + (
+        f" {n // len(TOWNS) + 1}" if n >= len(TOWNS) else ""
+    )
 
 
 def varied_manifest(i: int, version: str | None = None) -> dict:
@@ -143,7 +186,10 @@ def varied_manifest(i: int, version: str | None = None) -> dict:
         publisher={"id": pid.split("/")[0], "name": publisher_name(pid.split("/")[0])},
         license=rng.choice(LICENCES),
         classification={"themenfeld": themenfeld, "lebenslagen": [lebenslage], "leika": leika, "categories": ["online-antrag"]},
-        status={"development": rng.choice(STATUSES), "production": {"since": f"{rng.randint(2015, 2024)}-0{rng.randint(1, 9)}", "cases_per_year": rng.randint(10, 50000)}},
+        status={
+            "development": rng.choice(STATUSES),
+            "production": {"since": f"{rng.randint(2015, 2024)}-0{rng.randint(1, 9)}", "cases_per_year": rng.randint(10, 50000)},
+        },
         artefacts=artefacts,
     )
 
@@ -176,14 +222,79 @@ def vary_catalog(repo: pygit2.Repository, count: int) -> None:
 
 
 QUERY_WORDS = [
-    "Gewerbe", "Anmeldung", "anmeldungen", "Bürgerbüro", "Buergerbuero", "Termin", "Termine", "Wohngeld", "Kita", "Standesamt",
-    "Bauantrag", "Baugenehmigung", "Hundesteuer", "Parkausweis", "Bewohnerparken", "E-Payment", "XRechnung", "Rechnung", "Ausweis",
-    "Führungszeugnis", "Fundsachen", "Sperrmüll", "Mängelmelder", "Elterngeld", "Urkunde", "Schule", "Einbürgerung", "Förderung",
-    "Ehrenamt", "Impfung", "Rente", "Akte", "Beteiligung", "Veranstaltung", "Paderborn", "Bielefeld", "Chatbot", "Servicekonto",
-    "Formular", "Prozessmodell", "Schnittstelle", "Datenschutz", "Barrierefreiheit", "online", "digitale", "Antrag", "OZG", "FIM",
-    "Zulassung", "Genehmigung", "Meldewesen", "Gastronomie", "Wartezeiten", "Postfach", "Kommunen", "Statistik", "gebühr",
+    "Gewerbe",
+    "Anmeldung",
+    "anmeldungen",
+    "Bürgerbüro",
+    "Buergerbuero",
+    "Termin",
+    "Termine",
+    "Wohngeld",
+    "Kita",
+    "Standesamt",
+    "Bauantrag",
+    "Baugenehmigung",
+    "Hundesteuer",
+    "Parkausweis",
+    "Bewohnerparken",
+    "E-Payment",
+    "XRechnung",
+    "Rechnung",
+    "Ausweis",
+    "Führungszeugnis",
+    "Fundsachen",
+    "Sperrmüll",
+    "Mängelmelder",
+    "Elterngeld",
+    "Urkunde",
+    "Schule",
+    "Einbürgerung",
+    "Förderung",
+    "Ehrenamt",
+    "Impfung",
+    "Rente",
+    "Akte",
+    "Beteiligung",
+    "Veranstaltung",
+    "Paderborn",
+    "Bielefeld",
+    "Chatbot",
+    "Servicekonto",
+    "Formular",
+    "Prozessmodell",
+    "Schnittstelle",
+    "Datenschutz",
+    "Barrierefreiheit",
+    "online",
+    "digitale",
+    "Antrag",
+    "OZG",
+    "FIM",
+    "Zulassung",
+    "Genehmigung",
+    "Meldewesen",
+    "Gastronomie",
+    "Wartezeiten",
+    "Postfach",
+    "Kommunen",
+    "Statistik",
+    "gebühr",
 ]
-HOSTILE = ['"', "*", "NEAR(", "a:b", "-", "Gewerbe OR", '"Termin*" AND (', "^Kita", "ärger ümlaut", "🙂 Wohngeld", "name:Kita", "\x00", "'; DROP TABLE packages; --"]
+HOSTILE = [
+    '"',
+    "*",
+    "NEAR(",
+    "a:b",
+    "-",
+    "Gewerbe OR",
+    '"Termin*" AND (',
+    "^Kita",
+    "ärger ümlaut",
+    "🙂 Wohngeld",
+    "name:Kita",
+    "\x00",
+    "'; DROP TABLE packages; --",
+]
 FILTERABLE = ["themenfeld", "license", "status", "artefact_kind", "maturity_level", "publisher", "leika"]
 
 
@@ -315,7 +426,9 @@ def main() -> None:
         updates, reloads, reindexed = [], [], []
         for n in range(args.updates):
             i = rng.randrange(args.packages)
-            files = package_files(package_id(i), f"2.0.{n}", **{k: v for k, v in varied_manifest(i).items() if k not in ("id", "version", "artefacts")})
+            files = package_files(
+                package_id(i), f"2.0.{n}", **{k: v for k, v in varied_manifest(i).items() if k not in ("id", "version", "artefacts")}
+            )
             publish(catalog, PackageFiles(files, folder_name=package_id(i).split("/")[1]))
             report = index.sync(catalog)
             updates.append(report.seconds * 1000)
@@ -328,21 +441,26 @@ def main() -> None:
         results["search_after_update"] = summary(reloads)
         index.close()
 
-
     s, f, u = results["search"], results["baseline_postings_top20"], results["update_after_publish"]
     print(f"machine: {results['machine']}")
     print(f"catalogue: {args.packages} packages (generated and varied in {results['generate_s']:.1f} s)")
-    print(f"index build: {results['build_s']:.2f} s, {results['index_mb']:.1f} MB; set maturity of all: {results['set_maturity_s']:.2f} s; "
-          f"first search after that: {results['first_search_after_write_ms']:.1f} ms (facet bitsets loaded)")
+    print(
+        f"index build: {results['build_s']:.2f} s, {results['index_mb']:.1f} MB; set maturity of all: {results['set_maturity_s']:.2f} s; "
+        f"first search after that: {results['first_search_after_write_ms']:.1f} ms (facet bitsets loaded)"
+    )
     print("| figure | median | p99 | goal | baseline median | ratio to baseline |")
     print("|---|---|---|---|---|---|")
-    print(f"| search, {s['runs']} mixed queries, no text-match cache | {s['median_ms']:.2f} ms | {s['p99_ms']:.2f} ms | p50 ≤ 5 ms, p99 ≤ 20 ms | "
-          f"{f['median_ms']:.2f} ms (bare postings lookup, 20 rows) | {s['median_ms'] / f['median_ms']:.1f}× |")
+    print(
+        f"| search, {s['runs']} mixed queries, no text-match cache | {s['median_ms']:.2f} ms | {s['p99_ms']:.2f} ms | p50 ≤ 5 ms, p99 ≤ 20 ms | "
+        f"{f['median_ms']:.2f} ms (bare postings lookup, 20 rows) | {s['median_ms'] / f['median_ms']:.1f}× |"
+    )
     for label, key in (("text only", "search_text_only"), ("text and filters", "search_with_filters"), ("no text", "search_no_text")):
         r = results[key]
         print(f"| … of which {label} ({r['runs']}) | {r['median_ms']:.2f} ms | {r['p99_ms']:.2f} ms | | | |")
     r = results["search_cached"]
-    print(f"| search, same queries, text-match cache on (default) | {r['median_ms']:.2f} ms | {r['p99_ms']:.2f} ms | | | {r['median_ms'] / f['median_ms']:.1f}× |")
+    print(
+        f"| search, same queries, text-match cache on (default) | {r['median_ms']:.2f} ms | {r['p99_ms']:.2f} ms | | | {r['median_ms'] / f['median_ms']:.1f}× |"
+    )
     print(f"| index update after one publish (`sync`) | {u['median_ms']:.2f} ms | {u['p99_ms']:.2f} ms | ≤ 50 ms | | |")
     r = results["search_after_update"]
     print(f"| first search after that update | {r['median_ms']:.2f} ms | {r['p99_ms']:.2f} ms | | | |")

@@ -41,7 +41,21 @@ def free_port() -> int:
 def command(server: str, target: str, port: int) -> list[str]:
     if server == "uvicorn":
         return [str(BIN / "uvicorn"), target, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    return [str(BIN / "granian"), "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning", "--no-ws", target]
+    return [
+        str(BIN / "granian"),
+        "--interface",
+        "asgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-ws",
+        target,
+    ]
 
 
 def wait(url: str, timeout: float = 60) -> None:
@@ -98,8 +112,10 @@ def main() -> None:
             ours.append(rps)
             ours_p50.append(p50)
         results[server] = {
-            "bare_rps": statistics.median(bare), "package_rps": statistics.median(ours),
-            "bare_p50_ms": statistics.median(bare_p50), "package_p50_ms": statistics.median(ours_p50),
+            "bare_rps": statistics.median(bare),
+            "package_rps": statistics.median(ours),
+            "bare_p50_ms": statistics.median(bare_p50),
+            "package_p50_ms": statistics.median(ours_p50),
             "ratio": statistics.median(ours) / statistics.median(bare),
         }
     shutil.rmtree(data, ignore_errors=True)
@@ -108,7 +124,9 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for server in args.servers.split(","):
         r = results[server]
-        print(f"| {server} | {r['bare_rps']:.0f} | {r['package_rps']:.0f} | {r['ratio']:.2f} | {r['bare_p50_ms']:.2f} ms | {r['package_p50_ms']:.2f} ms |")
+        print(
+            f"| {server} | {r['bare_rps']:.0f} | {r['package_rps']:.0f} | {r['ratio']:.2f} | {r['bare_p50_ms']:.2f} ms | {r['package_p50_ms']:.2f} ms |"
+        )
     print(f"results: {write_results('server', results)}")
 
 

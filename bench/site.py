@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import generate_catalog, generated_files, machine, package_id, write_results  # noqa: E402
-from hub.site import build_site  # noqa: E402
-from hub.store import Catalog, publish  # noqa: E402
-from hub.validate import PackageFiles  # noqa: E402
+from bench.common import generate_catalog, generated_files, machine, package_id, write_results
+from hub.site import build_site
+from hub.store import Catalog, publish
+from hub.validate import PackageFiles
 
 
 def main() -> None:
@@ -59,7 +59,9 @@ def main() -> None:
     print(f"| full build, {args.packages} packages | {results['full_build_s']:.1f} s ({results['full_build_files']} files) | ≤ 60 s |")
     print(f"| baseline: copying the built site | {results['baseline_copy_s']:.1f} s | |")
     print(f"| rebuild, nothing changed | {results['unchanged_build_s']:.2f} s ({results['unchanged_written']} files written) | |")
-    print(f"| incremental build after one publish (median of {args.incremental_runs}) | {results['incremental_s']:.2f} s ({results['incremental_written']} files) | ≤ 2 s |")
+    print(
+        f"| incremental build after one publish (median of {args.incremental_runs}) | {results['incremental_s']:.2f} s ({results['incremental_written']} files) | ≤ 2 s |"
+    )
     print(f"results: {write_results('site', results)}")
 
 

@@ -29,25 +29,85 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pygit2  # noqa: E402
-import yaml  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from pygit2.enums import FileMode, ObjectType  # noqa: E402
+import pygit2
+import yaml
+from playwright.sync_api import sync_playwright
+from pygit2.enums import FileMode, ObjectType
 
-from bench.common import ROOT, machine, write_results  # noqa: E402
-from hub.site import build_site  # noqa: E402
-from hub.store import Catalog  # noqa: E402
-from hub.store.catalog import BRANCH, COMMITTER  # noqa: E402
-from hub.store.trees import write_tree  # noqa: E402
-from tests.browser import launch, serve_directory  # noqa: E402
+from bench.common import ROOT, machine, write_results
+from hub.site import build_site
+from hub.store import Catalog
+from hub.store.catalog import BRANCH, COMMITTER
+from hub.store.trees import write_tree
+from tests.browser import launch, serve_directory
 
-QUERIES = ["Gewerbe", "Anmeldung", "Hundsteuer", "Bürgerbüro", "Führungszeugnis beantragen", "Termine", "Parkausweis", "E-Akte", "Zuwendung", "Signatur"]
+QUERIES = [
+    "Gewerbe",
+    "Anmeldung",
+    "Hundsteuer",
+    "Bürgerbüro",
+    "Führungszeugnis beantragen",
+    "Termine",
+    "Parkausweis",
+    "E-Akte",
+    "Zuwendung",
+    "Signatur",
+]
 TOWNS = [
-    "Ahlen", "Altena", "Arnsberg", "Bad Driburg", "Beckum", "Bergkamen", "Bielefeld", "Bocholt", "Borken", "Brakel", "Bünde", "Coesfeld",
-    "Detmold", "Dorsten", "Emsdetten", "Enger", "Geseke", "Gütersloh", "Hamm", "Herford", "Höxter", "Ibbenbüren", "Iserlohn", "Kalletal",
-    "Lage", "Lemgo", "Lippstadt", "Löhne", "Lübbecke", "Marsberg", "Meschede", "Minden", "Münster", "Nieheim", "Oelde", "Olpe",
-    "Petershagen", "Porta Westfalica", "Rheda-Wiedenbrück", "Rheine", "Salzkotten", "Schloß Holte-Stukenbrock", "Siegen", "Soest",
-    "Steinfurt", "Telgte", "Unna", "Verl", "Vlotho", "Warburg", "Warendorf", "Werl", "Willebadessen", "Winterberg",
+    "Ahlen",
+    "Altena",
+    "Arnsberg",
+    "Bad Driburg",
+    "Beckum",
+    "Bergkamen",
+    "Bielefeld",
+    "Bocholt",
+    "Borken",
+    "Brakel",
+    "Bünde",
+    "Coesfeld",
+    "Detmold",
+    "Dorsten",
+    "Emsdetten",
+    "Enger",
+    "Geseke",
+    "Gütersloh",
+    "Hamm",
+    "Herford",
+    "Höxter",
+    "Ibbenbüren",
+    "Iserlohn",
+    "Kalletal",
+    "Lage",
+    "Lemgo",
+    "Lippstadt",
+    "Löhne",
+    "Lübbecke",
+    "Marsberg",
+    "Meschede",
+    "Minden",
+    "Münster",
+    "Nieheim",
+    "Oelde",
+    "Olpe",
+    "Petershagen",
+    "Porta Westfalica",
+    "Rheda-Wiedenbrück",
+    "Rheine",
+    "Salzkotten",
+    "Schloß Holte-Stukenbrock",
+    "Siegen",
+    "Soest",
+    "Steinfurt",
+    "Telgte",
+    "Unna",
+    "Verl",
+    "Vlotho",
+    "Warburg",
+    "Warendorf",
+    "Werl",
+    "Willebadessen",
+    "Winterberg",
 ]
 WORDINGS = [
     "Die Lösung läuft seit Jahren im Produktivbetrieb und wurde von mehreren Kommunen übernommen.",
@@ -156,7 +216,9 @@ def main() -> None:
         results["site_build_s"] = time.perf_counter() - start
         results["own_index_bytes"] = size(out / "suche" / "index.json.gz")
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pagefind", "--site", str(out), "--glob", "pakete/**/index.html"], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", "pakete/**/index.html"], check=True, capture_output=True
+        )
         results["pagefind_index_s"] = time.perf_counter() - start
         results["pagefind_bytes"] = size(out / "pagefind")
         (out / "pagefind-suche.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
@@ -167,23 +229,32 @@ def main() -> None:
             first = QUERIES[0]
             results["own_first_result"] = bytes_until(browser, f"{url}/suche/index.html?q={first}", lambda page: None, "#treffer .card")
             results["pagefind_first_result"] = bytes_until(
-                browser, f"{url}/pagefind-suche.html", lambda page: page.fill(".pagefind-ui__search-input", first), ".pagefind-ui__result")
+                browser, f"{url}/pagefind-suche.html", lambda page: page.fill(".pagefind-ui__search-input", first), ".pagefind-ui__result"
+            )
             page = browser.new_page()
             page.goto(url + "/suche/index.html")
             page.wait_for_selector("#suche[data-ready=true]", timeout=120_000)
             for _ in range(args.rounds):
                 for query in QUERIES:
-                    own.append(page.evaluate(
-                        """(q) => { const input = document.getElementById('q'); const t = performance.now();
+                    own.append(
+                        page.evaluate(
+                            """(q) => { const input = document.getElementById('q'); const t = performance.now();
                            input.value = q; input.dispatchEvent(new Event('input'));
-                           return new Promise(r => requestAnimationFrame(() => r(performance.now() - t))); }""", query))
+                           return new Promise(r => requestAnimationFrame(() => r(performance.now() - t))); }""",
+                            query,
+                        )
+                    )
             page.goto(url + "/index.html")
             page.evaluate("async () => { window.pf = await import('./pagefind/pagefind.js'); await window.pf.init(); }")
             for _ in range(args.rounds):
                 for query in QUERIES:
-                    pagefind.append(page.evaluate(
-                        """async (q) => { const t = performance.now(); const s = await window.pf.search(q);
-                           await Promise.all(s.results.slice(0, 20).map(r => r.data())); return performance.now() - t; }""", query))
+                    pagefind.append(
+                        page.evaluate(
+                            """async (q) => { const t = performance.now(); const s = await window.pf.search(q);
+                           await Promise.all(s.results.slice(0, 20).map(r => r.data())); return performance.now() - t; }""",
+                            query,
+                        )
+                    )
             browser.close()
         server.shutdown()
     results["own_ms"] = {"median": statistics.median(own), "p95": percentile(own, 0.95)}
@@ -191,11 +262,17 @@ def main() -> None:
     own_bytes, own_requests, _ = results["own_first_result"]
     pf_bytes, pf_requests, _ = results["pagefind_first_result"]
     print(f"machine: {results['machine']}; {args.packages} packages; site build {results['site_build_s']:.1f} s")
-    print("| search | index on disk | bytes before the first result (requests) | keystroke → results, median | p95 |\n|---|---|---|---|---|")
-    print(f"| own index (suche/index.json.gz) | {results['own_index_bytes'] / 1e6:.2f} MB | {own_bytes / 1e6:.2f} MB ({own_requests}) | "
-          f"{results['own_ms']['median']:.1f} ms | {results['own_ms']['p95']:.1f} ms |")
-    print(f"| Pagefind ({results['pagefind_index_s']:.1f} s to index) | {results['pagefind_bytes'] / 1e6:.2f} MB | {pf_bytes / 1e6:.2f} MB ({pf_requests}) | "
-          f"{results['pagefind_ms']['median']:.1f} ms | {results['pagefind_ms']['p95']:.1f} ms |")
+    print(
+        "| search | index on disk | bytes before the first result (requests) | keystroke → results, median | p95 |\n|---|---|---|---|---|"
+    )
+    print(
+        f"| own index (suche/index.json.gz) | {results['own_index_bytes'] / 1e6:.2f} MB | {own_bytes / 1e6:.2f} MB ({own_requests}) | "
+        f"{results['own_ms']['median']:.1f} ms | {results['own_ms']['p95']:.1f} ms |"
+    )
+    print(
+        f"| Pagefind ({results['pagefind_index_s']:.1f} s to index) | {results['pagefind_bytes'] / 1e6:.2f} MB | {pf_bytes / 1e6:.2f} MB ({pf_requests}) | "
+        f"{results['pagefind_ms']['median']:.1f} ms | {results['pagefind_ms']['p95']:.1f} ms |"
+    )
     print(f"results: {write_results('site_search', results)}")
 
 

@@ -101,7 +101,9 @@ class Pool:
                 raise
             except (EOFError, OSError):
                 worker.kill()
-                raise BudgetExceeded(f"Die Verarbeitung hat mehr als {self.memory // 1048576} MB Speicher gebraucht und wurde abgebrochen.") from None
+                raise BudgetExceeded(
+                    f"Die Verarbeitung hat mehr als {self.memory // 1048576} MB Speicher gebraucht und wurde abgebrochen."
+                ) from None
             if status == "memory":
                 worker.kill()
                 raise BudgetExceeded(f"Die Verarbeitung hat mehr als {self.memory // 1048576} MB Speicher gebraucht und wurde abgebrochen.")

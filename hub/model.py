@@ -50,11 +50,13 @@ def unsafe_character(text: str, *, one_line: bool = False, signature: bool = Fal
         if code < 0x20 or 0x7F <= code <= 0x9F:
             if one_line or ch not in _MULTILINE_ALLOWED:
                 return ch
-        elif 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
-            return ch
-        elif one_line and (ch in _BIDI_CONTROLS or ch in _LINE_BREAKS):
-            return ch
-        elif signature and ch in "<>":
+        elif (
+            0xD800 <= code <= 0xDFFF
+            or 0xFDD0 <= code <= 0xFDEF
+            or (code & 0xFFFE) == 0xFFFE
+            or (one_line and (ch in _BIDI_CONTROLS or ch in _LINE_BREAKS))
+            or (signature and ch in "<>")
+        ):
             return ch
     return None
 

@@ -70,27 +70,66 @@ def _meta(env: str, parse: Callable[[str, str], Any], doc: str) -> dict[str, Any
 class Environment:
     """The hub's environment variables, parsed. Field metadata: variable name, parser, German description."""
 
-    data: Path | None = field(default=None, metadata=_meta("HUB_DATA", _path,
-        "Datenverzeichnis des Hubs (Katalog, Suchindex, Exporte). Standard: `$XDG_DATA_HOME/transferhub`, sonst `~/.local/share/transferhub`."))
-    xdg_data_home: Path | None = field(default=None, metadata=_meta("XDG_DATA_HOME", _path, "Basis des Standard-Datenverzeichnisses, wenn `HUB_DATA` fehlt."))
-    fsync: bool = field(default=True, metadata=_meta("HUB_FSYNC", _flag,
-        "Objekte und Refs vor dem Ende einer Veröffentlichung auf die Platte schreiben (Standard: an). "
-        "Aus nur für Wegwerf-Kataloge und Messungen."))
-    debug: bool = field(default=False, metadata=_meta("HUB_DEBUG", _flag, "Bei internen Fehlern der CLI den vollständigen Python-Traceback zeigen (Standard: aus)."))
-    max_upload_bytes: int = field(default=20 * 1024 * 1024, metadata=_meta("HUB_MAX_UPLOAD_MB", _megabytes, "Größte Paketdatei, die die API annimmt, in Megabyte (Standard: 20)."))
-    base_url: str | None = field(default=None, metadata=_meta("HUB_BASE_URL", _url,
-        "Öffentliche Adresse des Hubs für Links und Kennungen in Exporten (DCAT, publiccode.yml, Atom). "
-        "Standard: die Adresse der Anfrage; für die CLI https://transferhub.de."))
-    serve_url: str | None = field(default=None, metadata=_meta("HUB_SERVE_URL", _url,
-        "Adresse, unter der `hub serve` lauscht; `hub serve` setzt sie selbst für seine Arbeitsprozesse (für die git-clone-Befehle der Seiten, wenn `HUB_BASE_URL` fehlt)."))
-    log_follow: bool = field(default=False, metadata=_meta("HUB_LOG_FOLLOW", _flag,
-        "Jedes Nachziehen des laufenden Hubs auf einen neuen Katalogstand mit seiner Dauer auf stderr protokollieren (Standard: aus)."))
+    data: Path | None = field(
+        default=None,
+        metadata=_meta(
+            "HUB_DATA",
+            _path,
+            "Datenverzeichnis des Hubs (Katalog, Suchindex, Exporte). Standard: `$XDG_DATA_HOME/transferhub`, sonst `~/.local/share/transferhub`.",
+        ),
+    )
+    xdg_data_home: Path | None = field(
+        default=None, metadata=_meta("XDG_DATA_HOME", _path, "Basis des Standard-Datenverzeichnisses, wenn `HUB_DATA` fehlt.")
+    )
+    fsync: bool = field(
+        default=True,
+        metadata=_meta(
+            "HUB_FSYNC",
+            _flag,
+            "Objekte und Refs vor dem Ende einer Veröffentlichung auf die Platte schreiben (Standard: an). "
+            "Aus nur für Wegwerf-Kataloge und Messungen.",
+        ),
+    )
+    debug: bool = field(
+        default=False,
+        metadata=_meta("HUB_DEBUG", _flag, "Bei internen Fehlern der CLI den vollständigen Python-Traceback zeigen (Standard: aus)."),
+    )
+    max_upload_bytes: int = field(
+        default=20 * 1024 * 1024,
+        metadata=_meta("HUB_MAX_UPLOAD_MB", _megabytes, "Größte Paketdatei, die die API annimmt, in Megabyte (Standard: 20)."),
+    )
+    base_url: str | None = field(
+        default=None,
+        metadata=_meta(
+            "HUB_BASE_URL",
+            _url,
+            "Öffentliche Adresse des Hubs für Links und Kennungen in Exporten (DCAT, publiccode.yml, Atom). "
+            "Standard: die Adresse der Anfrage; für die CLI https://transferhub.de.",
+        ),
+    )
+    serve_url: str | None = field(
+        default=None,
+        metadata=_meta(
+            "HUB_SERVE_URL",
+            _url,
+            "Adresse, unter der `hub serve` lauscht; `hub serve` setzt sie selbst für seine Arbeitsprozesse (für die git-clone-Befehle der Seiten, wenn `HUB_BASE_URL` fehlt).",
+        ),
+    )
+    log_follow: bool = field(
+        default=False,
+        metadata=_meta(
+            "HUB_LOG_FOLLOW",
+            _flag,
+            "Jedes Nachziehen des laufenden Hubs auf einen neuen Katalogstand mit seiner Dauer auf stderr protokollieren (Standard: aus).",
+        ),
+    )
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Environment:
         """Parse every variable; a bad value raises :class:`SettingsInvalid` naming it."""
-        values = {f.name: f.metadata["parse"](f.metadata["env"], environ[f.metadata["env"]])
-                  for f in fields(cls) if f.metadata["env"] in environ}
+        values = {
+            f.name: f.metadata["parse"](f.metadata["env"], environ[f.metadata["env"]]) for f in fields(cls) if f.metadata["env"] in environ
+        }
         return cls(**{k: v for k, v in values.items() if v is not None})
 
     @property

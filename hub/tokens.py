@@ -11,7 +11,7 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -61,18 +61,26 @@ class TokenStore:
         if role not in ROLES:
             raise BadRequest(f"Die Rolle „{role}“ gibt es nicht; möglich sind: {', '.join(ROLES)}.")
         if self.registry(org) is None:
-            message = (f"Die Organisation „{org}“ ist im Katalog nicht registriert; Tokens gibt es nur für registrierte Organisationen "
-                       "(zuerst „hub organisation add <datei.yaml>“).")
-            raise OrganisationUnknown(message, problems=[Problem(code="organisation-unknown", file=f"publishers/{org}.yaml", message=message)])
+            message = (
+                f"Die Organisation „{org}“ ist im Katalog nicht registriert; Tokens gibt es nur für registrierte Organisationen "
+                "(zuerst „hub organisation add <datei.yaml>“)."
+            )
+            raise OrganisationUnknown(
+                message, problems=[Problem(code="organisation-unknown", file=f"publishers/{org}.yaml", message=message)]
+            )
         token = PREFIX + secrets.token_urlsafe(32)
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = datetime.now(UTC).isoformat(timespec="seconds")
         with self._connect() as db:
-            cursor = db.execute("INSERT INTO tokens (hash, org, role, created, note) VALUES (?, ?, ?, ?, ?)", (token_hash(token), org, role, created, note))
+            cursor = db.execute(
+                "INSERT INTO tokens (hash, org, role, created, note) VALUES (?, ?, ?, ?, ?)", (token_hash(token), org, role, created, note)
+            )
         return token, TokenRecord(id=int(cursor.lastrowid or 0), org=org, role=role, created=created, note=note)  # type: ignore[arg-type]
 
     def lookup(self, token: str) -> TokenRecord | None:
         with self._connect() as db:
-            row = db.execute("SELECT id, org, role, created, note FROM tokens WHERE hash = ? AND revoked = 0", (token_hash(token),)).fetchone()
+            row = db.execute(
+                "SELECT id, org, role, created, note FROM tokens WHERE hash = ? AND revoked = 0", (token_hash(token),)
+            ).fetchone()
         return None if row is None else TokenRecord(id=row[0], org=row[1], role=row[2], created=row[3], note=row[4])
 
     def list(self) -> list[TokenRecord]:

@@ -10,8 +10,14 @@ from pathlib import Path
 CHROMIUM = "/usr/bin/chromium"
 # as root, without these Chromium's background connections are refused by the closed network
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -29,5 +35,7 @@ def serve_directory(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 def launch(playwright):
     if not Path(CHROMIUM).exists():
-        raise RuntimeError("Debian's chromium fehlt (/usr/bin/chromium): apt-get install -y chromium (./dev test und .ci/run tun das als root selbst).")
+        raise RuntimeError(
+            "Debian's chromium fehlt (/usr/bin/chromium): apt-get install -y chromium (./dev test und .ci/run tun das als root selbst)."
+        )
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

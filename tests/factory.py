@@ -114,7 +114,13 @@ def manifest(package_id: str = "stadt-test/testpaket", version: str = "1.0.0", *
         "artefacts": [
             {"path": "prozess/ablauf.bpmn", "kind": "process-model", "format": "bpmn", "title": "Ablauf"},
             {"path": "formulare/antrag.schema.json", "kind": "form-schema", "format": "json-schema", "title": "Antrag"},
-            {"path": "konfiguration/termine.yaml", "kind": "config", "format": "yaml", "title": "Termine", "schema": "schemas/termine.schema.json"},
+            {
+                "path": "konfiguration/termine.yaml",
+                "kind": "config",
+                "format": "yaml",
+                "title": "Termine",
+                "schema": "schemas/termine.schema.json",
+            },
         ],
     }
     for key, value in overrides.items():
@@ -125,7 +131,13 @@ def manifest(package_id: str = "stadt-test/testpaket", version: str = "1.0.0", *
     return data
 
 
-def package_files(package_id: str = "stadt-test/testpaket", version: str = "1.0.0", *, files: Mapping[str, bytes | str | None] | None = None, **overrides: Any) -> dict[str, bytes]:
+def package_files(
+    package_id: str = "stadt-test/testpaket",
+    version: str = "1.0.0",
+    *,
+    files: Mapping[str, bytes | str | None] | None = None,
+    **overrides: Any,
+) -> dict[str, bytes]:
     """The files of a valid package; ``files`` adds, replaces (or with None removes) files."""
     content: dict[str, bytes | str] = {
         "hub.yaml": yaml.safe_dump(manifest(package_id, version, **overrides), allow_unicode=True, sort_keys=False),
@@ -168,7 +180,9 @@ def make_catalog(tmp_path: Path, packages: Iterable[tuple[str, str] | dict[str, 
     return catalog
 
 
-def archive(files: Mapping[str, bytes], fmt: str = "zip", *, folder: str | None = None, extra: Callable[[Any], None] | None = None) -> bytes:
+def archive(
+    files: Mapping[str, bytes], fmt: str = "zip", *, folder: str | None = None, extra: Callable[[Any], None] | None = None
+) -> bytes:
     """A zip or tar.gz of ``files`` (below ``folder`` if given); ``extra`` may add raw entries."""
     import io
     import tarfile

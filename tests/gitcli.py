@@ -17,8 +17,10 @@ def git_runner(home: Path, name: str = "Test", email: str = "test@example.invali
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_CONFIG_GLOBAL": os.devnull,
         "HOME": str(home),
-        "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-        "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
     }
     for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
         env.pop(key, None)
@@ -26,7 +28,11 @@ def git_runner(home: Path, name: str = "Test", email: str = "test@example.invali
     def run(*args: str, cwd: Path | None = None, check: bool = True) -> str:
         done = subprocess.run(
             ["git", "-c", "advice.detachedHead=false", "-c", "init.defaultBranch=main", *args],
-            cwd=cwd, env=env, capture_output=True, text=True, timeout=60,
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         if check:
             assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stderr}"

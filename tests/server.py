@@ -54,7 +54,11 @@ def start_server(data: Path, timeout: float = 120, workers: int = 1, env: dict[s
     env = {**os.environ, "HUB_DATA": str(data), **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "hub", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout

@@ -35,16 +35,16 @@ from hub.adopt import (
     upstream_merge,
     upstream_status,
 )
-from hub.cli import main as run
 from hub.adopt.model import ConfigDelta, FieldDelta, FieldInfo, NodeDelta
 from hub.adopt.transport import parse_pack_index
+from hub.cli import main as run
 from hub.errors import AdoptionExists, BadRequest, PackageNotFound, VersionNotFound
 from hub.store import Catalog, publish
 from hub.store.export import export_dir, export_package
 from hub.store.records import adoptions
 from hub.validate import PackageFiles
-from tests.gitcli import git_runner
 from tests.factory import BPMN, CONFIG_SCHEMA, FORM, README, make_catalog, package_files, register
+from tests.gitcli import git_runner
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command line")
 
@@ -64,14 +64,22 @@ def _json(value) -> str:
 
 
 V1 = {"package_id": PID, "version": "1.0.0"}
-V2 = {"package_id": PID, "version": "1.1.0", "files": {"formulare/antrag.schema.json": _json(FORM_2), "CHANGELOG.md": "# 1.1.0\n\nFeld Telefon.\n"}}
-V3 = {"package_id": PID, "version": "2.0.0", "files": {
-    "formulare/antrag.schema.json": _json(FORM_2),
-    "CHANGELOG.md": "# 2.0.0\n\nErinnerung, Aufgabe umbenannt.\n\n# 1.1.0\n\nFeld Telefon.\n",
-    "prozess/ablauf.bpmn": BPMN_3,
-    "konfiguration/termine.yaml": CONFIG_3,
-    "schemas/termine.schema.json": _json(CONFIG_SCHEMA_3),
-}}
+V2 = {
+    "package_id": PID,
+    "version": "1.1.0",
+    "files": {"formulare/antrag.schema.json": _json(FORM_2), "CHANGELOG.md": "# 1.1.0\n\nFeld Telefon.\n"},
+}
+V3 = {
+    "package_id": PID,
+    "version": "2.0.0",
+    "files": {
+        "formulare/antrag.schema.json": _json(FORM_2),
+        "CHANGELOG.md": "# 2.0.0\n\nErinnerung, Aufgabe umbenannt.\n\n# 1.1.0\n\nFeld Telefon.\n",
+        "prozess/ablauf.bpmn": BPMN_3,
+        "konfiguration/termine.yaml": CONFIG_3,
+        "schemas/termine.schema.json": _json(CONFIG_SCHEMA_3),
+    },
+}
 VERSIONS = [V1, V2, V3]
 
 
@@ -115,7 +123,7 @@ def http_root(tmp_path):
         def log_message(self, *args):
             pass
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             requests.append(self.path)
             super().do_GET()
 
@@ -135,8 +143,11 @@ def version_files(catalog: Catalog, version: str) -> dict[str, bytes]:
 
 
 def work_tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(folder).parts}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(folder).parts
+    }
 
 
 def snapshot(git, repo: Path) -> dict:
@@ -181,7 +192,9 @@ def test_adopt_from_the_catalogue_at_an_older_version(tmp_path, data, catalog, g
     assert git("tag", "--list", cwd=city).split() == ["v1.0.0", "v1.1.0", "v2.0.0"]
     assert git("rev-parse", "main", cwd=city).strip() == git("rev-parse", "v1.0.0^{commit}", cwd=city).strip() == result.commit
     assert git("log", "--format=%s", "main", cwd=city).splitlines() == [f"{PID} 1.0.0 veröffentlicht"]
-    assert git("log", "--format=%s", "hub/main", cwd=city).splitlines() == [f"{PID} {v} veröffentlicht" for v in ("2.0.0", "1.1.0", "1.0.0")]
+    assert git("log", "--format=%s", "hub/main", cwd=city).splitlines() == [
+        f"{PID} {v} veröffentlicht" for v in ("2.0.0", "1.1.0", "1.0.0")
+    ]
     assert git("log", "-1", "--format=%(trailers:key=Hub-Version,valueonly)", "v1.1.0", cwd=city).strip() == "1.1.0"
     assert git("cat-file", "-t", "v2.0.0", cwd=city).strip() == "tag"  # annotated, as exported
     git("checkout", "-q", "v1.1.0", cwd=city)
@@ -192,7 +205,10 @@ def test_adopt_from_the_catalogue_at_an_older_version(tmp_path, data, catalog, g
     # where it came from, for hub upstream (and for people reading .git/config)
     assert git("remote", "get-url", "hub", cwd=city).strip() == result.remote
     assert git("config", "--get-regexp", "^transferhub\\.", cwd=city).splitlines() == [
-        f"transferhub.package {PID}", "transferhub.version 1.0.0", f"transferhub.source {data.resolve()}", f"transferhub.org {ORG}",
+        f"transferhub.package {PID}",
+        "transferhub.version 1.0.0",
+        f"transferhub.source {data.resolve()}",
+        f"transferhub.org {ORG}",
     ]
     assert git("rev-parse", "--abbrev-ref", "main@{upstream}", cwd=city).strip() == "hub/main"
     assert adoptions(catalog, PID) == []  # not recorded unless asked
@@ -291,10 +307,13 @@ def test_adopting_into_a_non_empty_folder_is_refused_and_leaves_it_unchanged(tmp
     assert a_file.read_text() == "x"
 
 
-@pytest.mark.parametrize(("package_id", "version", "error"), [
-    ("stadt-test/gibtsnicht", None, PackageNotFound),
-    (PID, "9.9.9", VersionNotFound),
-])
+@pytest.mark.parametrize(
+    ("package_id", "version", "error"),
+    [
+        ("stadt-test/gibtsnicht", None, PackageNotFound),
+        (PID, "9.9.9", VersionNotFound),
+    ],
+)
 def test_unknown_package_or_version_is_refused_from_the_catalogue(tmp_path, data, package_id, version, error):
     with pytest.raises(error) as info:
         adopt(data, package_id, version, tmp_path / "city", as_org=ORG)
@@ -302,10 +321,13 @@ def test_unknown_package_or_version_is_refused_from_the_catalogue(tmp_path, data
     assert not (tmp_path / "city").exists()
 
 
-@pytest.mark.parametrize(("package_id", "version", "error"), [
-    ("stadt-test/gibtsnicht", None, PackageNotFound),
-    (PID, "9.9.9", VersionNotFound),
-])
+@pytest.mark.parametrize(
+    ("package_id", "version", "error"),
+    [
+        ("stadt-test/gibtsnicht", None, PackageNotFound),
+        (PID, "9.9.9", VersionNotFound),
+    ],
+)
 def test_unknown_package_or_version_is_refused_over_http(tmp_path, catalog, http_root, package_id, version, error):
     root, base, _ = http_root
     export_package(catalog, PID, export_dir(root / "git", PID))
@@ -374,13 +396,32 @@ def test_diff_names_the_form_field_the_task_and_the_config_key(city):
     diff = upstream_diff(city)
     assert (diff.package, diff.from_version, diff.to_version) == (PID, "1.0.0", "2.0.0")
     assert {(f.path, f.status) for f in diff.files} == {
-        ("CHANGELOG.md", "added"), ("formulare/antrag.schema.json", "changed"), ("hub.yaml", "changed"),
-        ("konfiguration/termine.yaml", "changed"), ("prozess/ablauf.bpmn", "changed"), ("schemas/termine.schema.json", "changed"),
+        ("CHANGELOG.md", "added"),
+        ("formulare/antrag.schema.json", "changed"),
+        ("hub.yaml", "changed"),
+        ("konfiguration/termine.yaml", "changed"),
+        ("prozess/ablauf.bpmn", "changed"),
+        ("schemas/termine.schema.json", "changed"),
     }
-    assert diff.form_fields == [FieldDelta(form="formulare/antrag.schema.json", field="/telefon", status="added",
-                                           after=FieldInfo(type="string", required=False, title="Telefonnummer", format="phone"))]
-    assert diff.process_nodes == [NodeDelta(process="prozess/ablauf.bpmn", id="Task_1", category="task", status="renamed",
-                                            kind="userTask", name="Antrag fachlich prüfen", old_name="Antrag prüfen")]
+    assert diff.form_fields == [
+        FieldDelta(
+            form="formulare/antrag.schema.json",
+            field="/telefon",
+            status="added",
+            after=FieldInfo(type="string", required=False, title="Telefonnummer", format="phone"),
+        )
+    ]
+    assert diff.process_nodes == [
+        NodeDelta(
+            process="prozess/ablauf.bpmn",
+            id="Task_1",
+            category="task",
+            status="renamed",
+            kind="userTask",
+            name="Antrag fachlich prüfen",
+            old_name="Antrag prüfen",
+        )
+    ]
     assert diff.config_keys == [ConfigDelta(config="konfiguration/termine.yaml", key="/erinnerung_stunden", status="added", after=24)]
     assert diff.notes == []
 
@@ -603,7 +644,14 @@ def test_commands_are_registered_in_the_hub_cli():
 
     parser = _parser()
     args = parser.parse_args(["adopt", f"{PID}@1.0.0", "ziel", "--as", ORG, "--from", "https://hub.example/", "--record"])
-    assert (args.ref, args.dir, args.org, args.source, args.record, args.json) == (f"{PID}@1.0.0", Path("ziel"), ORG, "https://hub.example/", True, False)
+    assert (args.ref, args.dir, args.org, args.source, args.record, args.json) == (
+        f"{PID}@1.0.0",
+        Path("ziel"),
+        ORG,
+        "https://hub.example/",
+        True,
+        False,
+    )
     args = parser.parse_args(["upstream", "merge", "2.0.0", "--dir", "x", "--json"])
     assert (args.upstream_command, args.version, args.dir, args.json) == ("merge", "2.0.0", Path("x"), True)
     assert parser.parse_args(["upstream", "status"]).dir == Path(".")
@@ -618,18 +666,37 @@ def test_form_fields_follow_refs_allof_arrays_and_branches():
         "title": "Antrag",
         "type": "object",
         "required": ["person"],
-        "$defs": {"adresse": {"title": "Adresse", "type": "object", "required": ["ort"],
-                              "properties": {"ort": {"title": "Ort", "type": "string"}, "plz": {"title": "PLZ", "type": "string", "pattern": "^[0-9]{5}$"}}}},
+        "$defs": {
+            "adresse": {
+                "title": "Adresse",
+                "type": "object",
+                "required": ["ort"],
+                "properties": {
+                    "ort": {"title": "Ort", "type": "string"},
+                    "plz": {"title": "PLZ", "type": "string", "pattern": "^[0-9]{5}$"},
+                },
+            }
+        },
         "properties": {
-            "person": {"title": "Person", "allOf": [{"type": "object", "properties": {"name": {"title": "Name", "type": "string"}}, "required": ["name"]}]},
+            "person": {
+                "title": "Person",
+                "allOf": [{"type": "object", "properties": {"name": {"title": "Name", "type": "string"}}, "required": ["name"]}],
+            },
             "anschrift": {"$ref": "#/$defs/adresse", "title": "Anschrift"},
-            "kinder": {"title": "Kinder", "type": "array", "items": {"title": "Kind", "type": "object", "properties": {"vorname": {"title": "Vorname", "type": "string"}}}},
+            "kinder": {
+                "title": "Kinder",
+                "type": "array",
+                "items": {"title": "Kind", "type": "object", "properties": {"vorname": {"title": "Vorname", "type": "string"}}},
+            },
             "art": {"title": "Art", "type": "string", "oneOf": [{"const": "neu", "title": "Neu"}, {"const": "ab", "title": "Abmeldung"}]},
             "sprachen": {"title": "Sprachen", "type": "array", "items": {"enum": ["de", "en"]}},
             "a/b": {"title": "Schräg", "type": ["string", "null"]},
         },
         "if": {"properties": {"art": {"const": "ab"}}},
-        "then": {"properties": {"abmeldedatum": {"title": "Abmeldedatum", "type": "string", "format": "date"}}, "required": ["abmeldedatum"]},
+        "then": {
+            "properties": {"abmeldedatum": {"title": "Abmeldedatum", "type": "string", "format": "date"}},
+            "required": ["abmeldedatum"],
+        },
     }
     fields = form_fields(schema)
     assert fields["/person"] == FieldInfo(type="object", required=True, title="Person")
@@ -667,9 +734,12 @@ def test_config_keys_flatten_with_ids_and_positions():
     assert config_keys(document) == {
         "/dauer": 15,
         "/schliesstage": ["2024-12-24", "2024-12-31"],
-        "/arbeitsplaetze[id=platz-1]/id": "platz-1", "/arbeitsplaetze[id=platz-1]/barrierefrei": True,
-        "/arbeitsplaetze[id=platz-2]/id": "platz-2", "/arbeitsplaetze[id=platz-2]/barrierefrei": False,
-        "/stufen/0/ab": 1, "/stufen/1/ab": 5,
+        "/arbeitsplaetze[id=platz-1]/id": "platz-1",
+        "/arbeitsplaetze[id=platz-1]/barrierefrei": True,
+        "/arbeitsplaetze[id=platz-2]/id": "platz-2",
+        "/arbeitsplaetze[id=platz-2]/barrierefrei": False,
+        "/stufen/0/ab": 1,
+        "/stufen/1/ab": 5,
         "/leer": {},
     }
 
@@ -678,8 +748,14 @@ def test_flow_nodes_and_their_changes():
     from hub.adopt.semantic import compare_processes
 
     old = flow_nodes(BPMN.encode())
-    assert old == {"Start_1": ("startEvent", "Antrag eingegangen"), "Task_1": ("userTask", "Antrag prüfen"), "End_1": ("endEvent", "Bescheid versandt")}
-    new = flow_nodes(BPMN.replace("bpmn:userTask", "bpmn:serviceTask").replace('id="End_1" name="Bescheid versandt"', 'id="End_1"').encode())
+    assert old == {
+        "Start_1": ("startEvent", "Antrag eingegangen"),
+        "Task_1": ("userTask", "Antrag prüfen"),
+        "End_1": ("endEvent", "Bescheid versandt"),
+    }
+    new = flow_nodes(
+        BPMN.replace("bpmn:userTask", "bpmn:serviceTask").replace('id="End_1" name="Bescheid versandt"', 'id="End_1"').encode()
+    )
     deltas = {d.id: d for d in compare_processes("p.bpmn", old, new)}
     assert deltas["Task_1"].status == "changed" and (deltas["Task_1"].old_kind, deltas["Task_1"].kind) == ("userTask", "serviceTask")
     assert deltas["End_1"].status == "renamed" and deltas["End_1"].category == "event" and deltas["End_1"].name is None
@@ -725,7 +801,9 @@ def test_dumb_http_with_loose_objects_from_a_plain_git_server_folder(tmp_path, c
     result = adopt(f"{base}/repos/terminpaket.git", PID, None, tmp_path / "city", as_org=ORG)
     assert result.version == "2.1.0" and result.versions == ["1.0.0", "1.1.0", "2.0.0", "2.1.0"]
     assert (tmp_path / "city" / "hub.yaml").read_text() == manifest
-    assert any("/objects/pack/" in p for p in requests) and any(p.count("/") == 5 and "/objects/" in p and "pack" not in p for p in requests)
+    assert any("/objects/pack/" in p for p in requests) and any(
+        p.count("/") == 5 and "/objects/" in p and "pack" not in p for p in requests
+    )
     git("fsck", "--strict", cwd=tmp_path / "city")
 
     # a damaged object on the server is refused, and nothing is left behind

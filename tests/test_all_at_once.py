@@ -78,8 +78,9 @@ def test_one_malformed_artefact_entry_does_not_hide_the_others():
 
 def test_semantic_manifest_problems_do_not_hide_document_links():
     artefacts = manifest()["artefacts"] + [{"path": "docs/handbuch.md", "kind": "document", "format": "markdown", "title": "Handbuch"}]
-    found = _problems(package_files(license="Freeware-42", version="1.0", artefacts=artefacts,
-                                    files={"docs/handbuch.md": "Siehe [Anhang](anhang.md).\n"}))
+    found = _problems(
+        package_files(license="Freeware-42", version="1.0", artefacts=artefacts, files={"docs/handbuch.md": "Siehe [Anhang](anhang.md).\n"})
+    )
     assert {"manifest-license-unknown", "manifest-version-invalid", "markdown-link-broken"} <= {code for code, _, _ in found}
 
 

@@ -24,9 +24,18 @@ def services(tmp_path):
         tmp_path,
         [
             ("stadt-test/testpaket", "1.0.0"),
-            {"package_id": "stadt-test/testpaket", "version": "1.1.0", "files": {"README.md": README + "\nNeu <script>alert(1)</script>\n"}},
-            {"package_id": "kreis-muster/gewerbeanmeldung", "version": "2.0.0", "name": "Digitale Gewerbeanmeldung",
-             "classification": {"themenfeld": "Unternehmensführung & -entwicklung", "leika": ["99050012104000"]}, "license": "Apache-2.0"},
+            {
+                "package_id": "stadt-test/testpaket",
+                "version": "1.1.0",
+                "files": {"README.md": README + "\nNeu <script>alert(1)</script>\n"},
+            },
+            {
+                "package_id": "kreis-muster/gewerbeanmeldung",
+                "version": "2.0.0",
+                "name": "Digitale Gewerbeanmeldung",
+                "classification": {"themenfeld": "Unternehmensführung & -entwicklung", "leika": ["99050012104000"]},
+                "license": "Apache-2.0",
+            },
         ],
         max_upload_bytes=200_000,
     )
@@ -81,7 +90,12 @@ def test_search_pages_with_cursor(client):
 
 @pytest.mark.parametrize(
     ("params", "code"),
-    [({"cursor": "kaputt!"}, "bad-request"), ({"limit": 0}, "invalid-parameters"), ({"limit": 1000}, "invalid-parameters"), ({"sort": "zufall"}, "invalid-parameters")],
+    [
+        ({"cursor": "kaputt!"}, "bad-request"),
+        ({"limit": 0}, "invalid-parameters"),
+        ({"limit": 1000}, "invalid-parameters"),
+        ({"sort": "zufall"}, "invalid-parameters"),
+    ],
 )
 def test_search_bad_parameters_are_400_problems(client, params, code):
     assert_problem(client.get("/api/v1/packages", params=params), 400, code)
@@ -181,15 +195,26 @@ def test_openapi_is_complete(client):
                     assert response["description"] not in defaults, (method, path)
             if method in ("post", "put", "patch", "delete"):  # every write shows an example of what to send
                 bodies = operation.get("requestBody", {}).get("content", {})
-                examples = [c["example"] for c in bodies.values() if "example" in c] + [p["example"] for p in operation.get("parameters", []) if "example" in p]
+                examples = [c["example"] for c in bodies.values() if "example" in c] + [
+                    p["example"] for p in operation.get("parameters", []) if "example" in p
+                ]
                 assert examples, (method, path)
     sources = spec["paths"]["/api/v1/sources"]["put"]["requestBody"]
     assert sources["required"] and {"application/yaml", "application/json"} <= set(sources["content"])
-    assert spec["components"]["schemas"]["SourcesFile"]["properties"]["sources"]["items"]["$ref"] == "#/components/schemas/SourcesFile/$defs/source"
-    assert "publiccodeYmlVersion" in spec["paths"]["/api/v1/publiccode/import"]["post"]["requestBody"]["content"]["application/yaml"]["example"]
+    assert (
+        spec["components"]["schemas"]["SourcesFile"]["properties"]["sources"]["items"]["$ref"]
+        == "#/components/schemas/SourcesFile/$defs/source"
+    )
+    assert (
+        "publiccodeYmlVersion"
+        in spec["paths"]["/api/v1/publiccode/import"]["post"]["requestBody"]["content"]["application/yaml"]["example"]
+    )
     search = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/packages"]["get"]["parameters"]}
-    enums = {name: next(s["items"]["enum"] for s in schema["oneOf"] if s.get("type") == "array") for name, schema in search.items()
-             if name in ("themenfeld", "status", "artefact_kind", "maturity_level")}
+    enums = {
+        name: next(s["items"]["enum"] for s in schema["oneOf"] if s.get("type") == "array")
+        for name, schema in search.items()
+        if name in ("themenfeld", "status", "artefact_kind", "maturity_level")
+    }
     assert "Steuern & Zoll" in enums["themenfeld"] and enums["maturity_level"] == ["0", "1", "2", "3", "4", "none"]
     assert enums["status"] == ["concept", "development", "beta", "stable", "obsolete"] and "process-model" in enums["artefact_kind"]
 
@@ -208,7 +233,9 @@ def test_publish_requires_token_and_role(client, services):
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert_problem(client.post("/api/v1/packages", files=files, headers={"Authorization": "Bearer falsch"}), 401, "unauthorized")
     assert_problem(client.post("/api/v1/packages", files=files, headers=token(services, "stadt-test", "adopter")), 403, "forbidden")
-    body = assert_problem(client.post("/api/v1/packages", files=files, headers=token(services, "stadt-andere", "publisher")), 403, "forbidden")
+    body = assert_problem(
+        client.post("/api/v1/packages", files=files, headers=token(services, "stadt-andere", "publisher")), 403, "forbidden"
+    )
     assert "stadt-andere" in body["detail"]
 
 
@@ -217,14 +244,21 @@ def test_publish_archive_updates_catalogue_and_index(client, services, fmt):
     files = upload(package_files(version="2.0.0", name="Ganz neuer Paketname"), fmt, folder="testpaket")
     response = client.post("/api/v1/packages", files=files, headers=token(services, "stadt-test", "publisher"))
     assert response.status_code == 201, response.text
-    assert response.json() == {"id": "stadt-test/testpaket", "version": "2.0.0", "commit": str(services.catalog.head().id), "tag": "stadt-test/testpaket/v2.0.0"}
+    assert response.json() == {
+        "id": "stadt-test/testpaket",
+        "version": "2.0.0",
+        "commit": str(services.catalog.head().id),
+        "tag": "stadt-test/testpaket/v2.0.0",
+    }
     assert services.catalog.head().author.name == "Stadt Stadt-Test"
     hits = client.get("/api/v1/packages", params={"q": "Paketname"}).json()["items"]
     assert [(h["id"], h["version"]) for h in hits] == [("stadt-test/testpaket", "2.0.0")]
 
 
 def test_admin_may_publish_for_any_organisation(client, services):
-    response = client.post("/api/v1/packages", files=upload(package_files(version="3.0.0")), headers=token(services, "ministerium", "admin"))
+    response = client.post(
+        "/api/v1/packages", files=upload(package_files(version="3.0.0")), headers=token(services, "ministerium", "admin")
+    )
     assert response.status_code == 201
     assert services.catalog.head().author.name == "Ministerium"
 
@@ -264,12 +298,22 @@ def test_refused_publish_is_a_problem_and_changes_nothing(client, services, file
 
 def test_upload_over_limit_is_413(client, services):
     big = package_files(version="2.0.0", files={"docs/gross.bin": random.Random(1).randbytes(300_000)})  # incompressible
-    response = client.post("/api/v1/packages", files={"archive": ("p.zip", archive(big, "zip"), "application/zip")}, headers=token(services, "stadt-test", "publisher"))
+    response = client.post(
+        "/api/v1/packages",
+        files={"archive": ("p.zip", archive(big, "zip"), "application/zip")},
+        headers=token(services, "stadt-test", "publisher"),
+    )
     assert_problem(response, 413, "payload-too-large")
 
 
 def test_upload_without_archive_field_is_400(client, services):
-    assert_problem(client.post("/api/v1/packages", files={"anderes": ("p.zip", b"x", "application/zip")}, headers=token(services, "stadt-test", "publisher")), 400, "invalid-parameters")
+    assert_problem(
+        client.post(
+            "/api/v1/packages", files={"anderes": ("p.zip", b"x", "application/zip")}, headers=token(services, "stadt-test", "publisher")
+        ),
+        400,
+        "invalid-parameters",
+    )
 
 
 def test_validate_dry_run_lists_all_problems_and_writes_nothing(client, services):
@@ -305,12 +349,30 @@ def test_adoption_lifecycle(client, services):
     created = client.post("/api/v1/adoptions", json={"package": "stadt-test/testpaket", "version": "1.0.0"}, headers=soest)
     assert created.status_code == 201 and created.json()["status"] == "planned"
     assert services.catalog.head().author.name == "Stadt Soest"
-    assert_problem(client.post("/api/v1/adoptions", json={"package": "stadt-test/testpaket", "version": "1.0.0"}, headers=soest), 409, "adoption-exists")
-    advanced = client.patch("/api/v1/adoptions/stadt-soest/stadt-test/testpaket", json={"status": "production", "version": "1.1.0"}, headers=soest)
+    assert_problem(
+        client.post("/api/v1/adoptions", json={"package": "stadt-test/testpaket", "version": "1.0.0"}, headers=soest),
+        409,
+        "adoption-exists",
+    )
+    advanced = client.patch(
+        "/api/v1/adoptions/stadt-soest/stadt-test/testpaket", json={"status": "production", "version": "1.1.0"}, headers=soest
+    )
     assert advanced.status_code == 200
     assert [e["status"] for e in advanced.json()["history"]] == ["planned", "production"] and advanced.json()["version"] == "1.1.0"
-    assert_problem(client.patch("/api/v1/adoptions/stadt-soest/stadt-test/testpaket", json={"status": "pilot"}, headers=soest), 409, "adoption-status-backward")
-    assert_problem(client.patch("/api/v1/adoptions/stadt-soest/stadt-test/testpaket", json={"status": "ended"}, headers=token(services, "stadt-anders", "adopter")), 403, "forbidden")
+    assert_problem(
+        client.patch("/api/v1/adoptions/stadt-soest/stadt-test/testpaket", json={"status": "pilot"}, headers=soest),
+        409,
+        "adoption-status-backward",
+    )
+    assert_problem(
+        client.patch(
+            "/api/v1/adoptions/stadt-soest/stadt-test/testpaket",
+            json={"status": "ended"},
+            headers=token(services, "stadt-anders", "adopter"),
+        ),
+        403,
+        "forbidden",
+    )
     listed = client.get("/api/v1/adoptions", params={"package": "stadt-test/testpaket"}).json()
     assert [(a["adopter"], a["status"]) for a in listed] == [("stadt-soest", "production")]
 
@@ -328,17 +390,32 @@ def test_bad_adoptions_are_problems(client, services, body, status, code):
 
 
 def test_reviews_only_by_reviewers(client, services):
-    body = {"package": "stadt-test/testpaket", "version": "1.1.0", "level": 2, "rationale": "Produktivbetrieb seit 2021 belegt, Prozessmodell vollständig."}
+    body = {
+        "package": "stadt-test/testpaket",
+        "version": "1.1.0",
+        "level": 2,
+        "rationale": "Produktivbetrieb seit 2021 belegt, Prozessmodell vollständig.",
+    }
     assert_problem(client.post("/api/v1/reviews", json=body, headers=token(services, "stadt-test", "publisher")), 403, "forbidden")
     created = client.post("/api/v1/reviews", json=body, headers=token(services, "ministerium-nrw", "reviewer"))
     assert created.status_code == 201 and created.json()["reviews"][0]["level"] == 2
-    assert_problem(client.post("/api/v1/reviews", json={**body, "level": 7}, headers=token(services, "ministerium-nrw", "reviewer")), 400, "invalid-parameters")
-    assert_problem(client.post("/api/v1/reviews", json={**body, "rationale": "kurz"}, headers=token(services, "ministerium-nrw", "reviewer")), 400, "invalid-parameters")
+    assert_problem(
+        client.post("/api/v1/reviews", json={**body, "level": 7}, headers=token(services, "ministerium-nrw", "reviewer")),
+        400,
+        "invalid-parameters",
+    )
+    assert_problem(
+        client.post("/api/v1/reviews", json={**body, "rationale": "kurz"}, headers=token(services, "ministerium-nrw", "reviewer")),
+        400,
+        "invalid-parameters",
+    )
     assert [r["version"] for r in client.get("/api/v1/reviews", params={"package": "stadt-test/testpaket"}).json()] == ["1.1.0"]
 
 
 def test_malformed_json_body_is_400_problem(client, services):
-    response = client.post("/api/v1/reviews", content=b"{kaputt", headers={**token(services, "ministerium", "reviewer"), "content-type": "application/json"})
+    response = client.post(
+        "/api/v1/reviews", content=b"{kaputt", headers={**token(services, "ministerium", "reviewer"), "content-type": "application/json"}
+    )
     assert_problem(response, 400, "bad-request")
 
 
@@ -350,7 +427,12 @@ def test_maturity_with_criteria_and_review_override(client, services):
     assert before["reviewed"] is False and before["level"] == before["computed_level"]
     assert {c["id"] for c in before["criteria"]} >= {"manifest", "in-production", "adopted", "review-confirmed"}
     assert all(isinstance(c["evidence"], str) and c["evidence"] for c in before["criteria"])
-    body = {"package": "stadt-test/testpaket", "version": "1.1.0", "level": 0, "rationale": "Nachweise nicht prüfbar, daher vorerst Stufe 0."}
+    body = {
+        "package": "stadt-test/testpaket",
+        "version": "1.1.0",
+        "level": 0,
+        "rationale": "Nachweise nicht prüfbar, daher vorerst Stufe 0.",
+    }
     assert client.post("/api/v1/reviews", json=body, headers=token(services, "ministerium-nrw", "reviewer")).status_code == 201
     after = client.get("/api/v1/packages/stadt-test/testpaket/maturity").json()
     assert after["reviewed"] is True and after["level"] == 0 and after["computed_level"] == before["computed_level"]
@@ -363,8 +445,11 @@ def test_maturity_with_criteria_and_review_override(client, services):
 
 
 def test_reports_json_and_csv(client, services):
-    client.post("/api/v1/adoptions", json={"package": "stadt-test/testpaket", "version": "1.0.0", "status": "pilot", "date": "2024-05-02"},
-                headers=token(services, "stadt-soest", "adopter"))
+    client.post(
+        "/api/v1/adoptions",
+        json={"package": "stadt-test/testpaket", "version": "1.0.0", "status": "pilot", "date": "2024-05-02"},
+        headers=token(services, "stadt-soest", "adopter"),
+    )
     maturity = client.get("/api/v1/reports/maturity").json()
     assert {r["package"] for r in maturity["packages"]} == {"stadt-test/testpaket", "kreis-muster/gewerbeanmeldung"}
     assert sum(maturity["levels"].values()) == 2 and "Querschnittsleistungen" in maturity["by_themenfeld"]
@@ -372,11 +457,15 @@ def test_reports_json_and_csv(client, services):
     assert csv_response.headers["content-type"].startswith("text/csv")
     lines = csv_response.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0] == "Paket (Kennung);Nachnutzer (Kennung);Nachnutzer;Stand;Version;seit;zählt für den Reifegrad"
-    assert lines[1].startswith("stadt-test/testpaket;stadt-soest;") and ";im Pilotbetrieb;1.0.0;2024-05-02;nein" in lines[1]  # claimed, not confirmed
+    assert (
+        lines[1].startswith("stadt-test/testpaket;stadt-soest;") and ";im Pilotbetrieb;1.0.0;2024-05-02;nein" in lines[1]
+    )  # claimed, not confirmed
     history = client.get("/api/v1/reports/history").json()["points"]
     assert history[-1]["adoptions"] == {"pilot": 1}
     assert client.get("/api/v1/reports/maturity-model").json()["levels"][4]["name"] == "Etabliert"
-    assert client.get("/api/v1/reports/maturity.csv").text.startswith("\ufeffPaket (Kennung);Paket;Herausgeber;Themenfeld;Version;Reifegrad berechnet;Reifegrad")
+    assert client.get("/api/v1/reports/maturity.csv").text.startswith(
+        "\ufeffPaket (Kennung);Paket;Herausgeber;Themenfeld;Version;Reifegrad berechnet;Reifegrad"
+    )
     assert client.get("/api/v1/reports/history.csv").text.startswith("\ufeffMonat;Reifegrad 0;")
     workbook = openpyxl.load_workbook(io.BytesIO(client.get("/api/v1/reports/all.xlsx").content))
     assert workbook.sheetnames == ["Reifegrade", "Nachnutzungen", "Verlauf"]
@@ -385,8 +474,11 @@ def test_reports_json_and_csv(client, services):
 
 
 def test_adoption_with_invalid_date_is_400(client, services):
-    response = client.post("/api/v1/adoptions", json={"package": "stadt-test/testpaket", "version": "1.0.0", "date": "gestern"},
-                           headers=token(services, "stadt-soest", "adopter"))
+    response = client.post(
+        "/api/v1/adoptions",
+        json={"package": "stadt-test/testpaket", "version": "1.0.0", "date": "gestern"},
+        headers=token(services, "stadt-soest", "adopter"),
+    )
     assert_problem(response, 400, "invalid-parameters")
 
 
@@ -394,6 +486,10 @@ def test_git_exports_served_and_confined(client):
     refs = client.get("/git/stadt-test/testpaket.git/info/refs", params={"service": "git-upload-pack"})
     assert refs.status_code == 200 and "refs/tags/v1.1.0" in refs.text
     assert client.get("/git/stadt-test/testpaket.git/HEAD").text == "ref: refs/heads/main\n"
-    for path in ("/git/stadt-test/testpaket.git/..%2F..%2F..%2Fcatalog.git%2FHEAD", "/git/stadt-test/testpaket.git/%2E%2E/%2E%2E/tokens.sqlite",
-                 "/git/stadt-test/testpaket/HEAD", "/git/stadt-test/gibt-es-nicht.git/HEAD"):
+    for path in (
+        "/git/stadt-test/testpaket.git/..%2F..%2F..%2Fcatalog.git%2FHEAD",
+        "/git/stadt-test/testpaket.git/%2E%2E/%2E%2E/tokens.sqlite",
+        "/git/stadt-test/testpaket/HEAD",
+        "/git/stadt-test/gibt-es-nicht.git/HEAD",
+    ):
         assert_problem(client.get(path), 404, "not-found")

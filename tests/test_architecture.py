@@ -21,8 +21,15 @@ FORBIDDEN_EXTERNAL = next(c for c in CONFIG["contracts"] if c["id"] == "domain-f
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     """import-linter on the ``hub`` package found under ``root`` (the project, or a copy with a violation)."""
     script = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(config_filename='pyproject.toml'))"
-    return subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False, timeout=300,
-                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def layer_of(module: str) -> int | None:
@@ -84,7 +91,11 @@ def test_no_dynamic_import_breaks_the_layers():
 def test_every_module_of_hub_is_in_a_layer():
     # exhaustive = true makes import-linter refuse an unplaced top-level module; this names it earlier
     for path in (ROOT / "hub").iterdir():
-        if path.name.startswith(("_", ".")) and path.name != "__main__.py" or path.suffix not in (".py", "") or path.name == "__pycache__":
+        if (
+            (path.name.startswith(("_", ".")) and path.name != "__main__.py")
+            or path.suffix not in (".py", "")
+            or path.name == "__pycache__"
+        ):
             continue
         assert layer_of(f"hub.{path.stem}") is not None
 

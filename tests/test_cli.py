@@ -13,6 +13,7 @@ from hub.store import Catalog
 from tests.factory import README, make_package
 from tests.snapshot import snapshot
 
+
 @pytest.fixture
 def data(tmp_path, monkeypatch) -> Path:
     """A data directory holding a catalogue with one package, published through the CLI."""

@@ -9,12 +9,12 @@ import sys
 import msgspec
 
 from hub.cli import main
+from hub.cli.terminal import EXIT_BROKEN_PIPE, escape_controls
 from hub.model import Manifest
+from hub.store import Catalog
 from hub.store.publish import actor_for, commit_version
 from hub.validate import PackageFiles
 from hub.validate.manifest import raw_manifest
-from hub.cli.terminal import EXIT_BROKEN_PIPE, escape_controls
-from hub.store import Catalog
 from tests.factory import make_package
 
 EVIL_NAME = "Böse\x1b[2J\x1b]0;gekapert\x07 Paket\u202egnudlemna\r"
@@ -25,8 +25,11 @@ def test_closed_pipe_ends_quietly_with_the_sigpipe_status(tmp_path):
     Catalog.create(data / "catalog.git")
     folder = make_package(tmp_path / "src")
     assert main(["--data", str(data), "publish", str(folder)]) == 0
-    process = subprocess.Popen([sys.executable, "-m", "hub", "--data", str(data), "maturity", "stadt-test/testpaket"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub", "--data", str(data), "maturity", "stadt-test/testpaket"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()  # like `| head` that has already gone: the first write hits a closed pipe
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == EXIT_BROKEN_PIPE

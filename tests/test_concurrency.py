@@ -44,7 +44,12 @@ def _fsck(path: Path) -> None:
 def test_16_threads_and_4_processes_lose_no_commit(tmp_path):
     catalog = Catalog.create(tmp_path / "c.git")
     procs = [
-        subprocess.Popen(_worker_cmd("count", str(catalog.path), f"stadt-prozess/paket-{i}", str(VERSIONS_EACH)), cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            _worker_cmd("count", str(catalog.path), f"stadt-prozess/paket-{i}", str(VERSIONS_EACH)),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for i in range(4)
     ]
     reported: dict[str, list[tuple[str, str]]] = {}

@@ -60,4 +60,6 @@ def test_every_api_route_documented(tmp_path):
         for method in operations:
             if method in ("get", "post", "patch", "put", "delete"):
                 documented = path.rstrip("/") or "/"
-                assert re.search(rf"^\| {method.upper()} \| `{re.escape(documented)}(\?[^`]*)?` \|", text, re.MULTILINE), f"{method.upper()} {path}"
+                assert re.search(rf"^\| {method.upper()} \| `{re.escape(documented)}(\?[^`]*)?` \|", text, re.MULTILINE), (
+                    f"{method.upper()} {path}"
+                )

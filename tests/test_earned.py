@@ -6,24 +6,36 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
-import yaml
 import pytest
+import yaml
 from litestar.testing import TestClient
 
 from hub.cli import main as hub_main
 from hub.errors import (
-    AdoptionStatusBackward, ConfirmationRefused, DateBeforeRelease, DateInFuture, DateOutOfOrder, OrganisationUnknown, VersionNotFound,
+    AdoptionStatusBackward,
+    ConfirmationRefused,
+    DateBeforeRelease,
+    DateInFuture,
+    DateOutOfOrder,
+    OrganisationUnknown,
+    VersionNotFound,
 )
 from hub.maturity import maturity
 from hub.model import Actor
-from hub.validate.codes import WORKFLOW_CODES
 from hub.store.records import actor_for, add_review, adoptions, advance_adoption, confirm_adoption, record_adoption
+from hub.validate.codes import WORKFLOW_CODES
 from tests.factory import make_catalog, make_services, register
 from tests.server import start_server
 from tests.snapshot import snapshot
 
 PID = "stadt-test/testpaket"
-LEVEL_2 = {"status": {"development": "stable", "production": {"since": "2019-03", "cases_per_year": 100}, "outcomes": [{"indicator": "Dauer", "value": 2}]}}
+LEVEL_2 = {
+    "status": {
+        "development": "stable",
+        "production": {"since": "2019-03", "cases_per_year": 100},
+        "outcomes": [{"indicator": "Dauer", "value": 2}],
+    }
+}
 GUIDE = {
     "requirements": {"software": ["Fachverfahren"], "roles": ["Prozessverantwortung"]},
     "effort": {"person_days": 25},
@@ -37,8 +49,10 @@ TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 def services(tmp_path):
     from tests.factory import package_files  # noqa: F401  (the factory builds the package)
 
-    services = make_services(tmp_path, [{"package_id": PID, "version": "1.0.0", **LEVEL_3_READY,
-                                         "files": {"CHANGELOG.md": "# Änderungen\n\n## 1.0.0\nErste Version.\n"}}])
+    services = make_services(
+        tmp_path,
+        [{"package_id": PID, "version": "1.0.0", **LEVEL_3_READY, "files": {"CHANGELOG.md": "# Änderungen\n\n## 1.0.0\nErste Version.\n"}}],
+    )
     return services
 
 
@@ -79,8 +93,11 @@ def test_unknown_organisation_gets_no_token(services, client):
     with pytest.raises(OrganisationUnknown):
         services.tokens.create("stadt-hoexter", "adopter")
     assert services.tokens.list() == []
-    body = client.put("/api/v1/publishers/stadt-hoexter", content=b"id: stadt-hoexter\nname: Stadt Hoexter\ntype: stadt\n",
-                      headers=bearer(services, "ministerium", "admin"))
+    body = client.put(
+        "/api/v1/publishers/stadt-hoexter",
+        content=b"id: stadt-hoexter\nname: Stadt Hoexter\ntype: stadt\n",
+        headers=bearer(services, "ministerium", "admin"),
+    )
     assert body.status_code == 200
     assert services.tokens.create("stadt-hoexter", "adopter")[1].org == "stadt-hoexter"  # registered, then it may
 
@@ -135,14 +152,20 @@ def test_adopter_cannot_confirm_itself_and_a_stranger_not_as_publisher(services)
 def test_refusals_over_the_api_are_problem_details(client, services):
     adopter = bearer(services, "stadt-soest", "adopter")
     future = client.post("/api/v1/adoptions", json={"package": PID, "version": "1.0.0", "date": TOMORROW}, headers=adopter)
-    assert future.status_code == 422 and future.json()["code"] == "date-in-future" and future.json()["problems"][0]["code"] == "date-in-future"
+    assert (
+        future.status_code == 422 and future.json()["code"] == "date-in-future" and future.json()["problems"][0]["code"] == "date-in-future"
+    )
     early = client.post("/api/v1/adoptions", json={"package": PID, "version": "1.0.0", "date": "2020-01-01"}, headers=adopter)
     assert early.status_code == 422 and early.json()["title"] == "Datum vor der Veröffentlichung der Version"
 
 
 def test_every_refusal_code_is_documented():
     text = (Path(__file__).resolve().parent.parent / "docs" / "problem-codes.md").read_text(encoding="utf-8")
-    assert [code for code in ("organisation-unknown", "date-in-future", "date-before-release", "date-out-of-order", "confirmation-refused") if code not in WORKFLOW_CODES or f"`{code}`" not in text] == []
+    assert [
+        code
+        for code in ("organisation-unknown", "date-in-future", "date-before-release", "date-out-of-order", "confirmation-refused")
+        if code not in WORKFLOW_CODES or f"`{code}`" not in text
+    ] == []
 
 
 # -- claimed versus confirmed -------------------------------------------------------------------
@@ -158,8 +181,11 @@ def test_a_claim_from_a_registered_organisation_does_not_change_the_level(servic
 
 
 def test_publisher_confirmation_over_the_api_lifts_the_level(client, services):
-    client.post("/api/v1/adoptions", json={"package": PID, "version": "1.0.0", "status": "pilot", "date": "2024-06-01"},
-                headers=bearer(services, "stadt-soest", "adopter"))
+    client.post(
+        "/api/v1/adoptions",
+        json={"package": PID, "version": "1.0.0", "status": "pilot", "date": "2024-06-01"},
+        headers=bearer(services, "stadt-soest", "adopter"),
+    )
     assert level(services) == 2
     url = "/api/v1/adoptions/stadt-soest/stadt-test/testpaket/confirmations"
     other = client.post(url, json={}, headers=bearer(services, "stadt-aachen", "publisher"))
@@ -167,7 +193,12 @@ def test_publisher_confirmation_over_the_api_lifts_the_level(client, services):
     confirmed = client.post(url, json={"note": "Pilot in Soest gesehen."}, headers=bearer(services, "stadt-test", "publisher"))
     assert confirmed.status_code == 201, confirmed.text
     (confirmation,) = confirmed.json()["confirmations"]
-    assert (confirmation["kind"], confirmation["by"], confirmation["status"], confirmation["version"]) == ("publisher", "stadt-test", "pilot", "1.0.0")
+    assert (confirmation["kind"], confirmation["by"], confirmation["status"], confirmation["version"]) == (
+        "publisher",
+        "stadt-test",
+        "pilot",
+        "1.0.0",
+    )
     assert level(services) == 3
     (row,) = client.get("/api/v1/reports/adoption").json()["adoptions"]
     assert row["counts_for_maturity"] is True
@@ -188,13 +219,24 @@ def test_audit_lists_who_claimed_confirmed_and_reviewed(client, services):
     confirm_adoption(services.catalog, actor_for(services.catalog, "stadt-test"), PID, "stadt-soest", "publisher")
     add_review(services.catalog, actor_for(services.catalog, "ministerium"), PID, "1.0.0", 3, "Nachnutzung in Soest geprüft und bestätigt.")
     entries = client.get("/api/v1/packages/stadt-test/testpaket/audit").json()
-    assert [(e["action"], e["author"]) for e in entries] == [("review", "Ministerium"), ("adoption-confirm", "Stadt Stadt-Test"), ("adoption", "Stadt Soest")]
+    assert [(e["action"], e["author"]) for e in entries] == [
+        ("review", "Ministerium"),
+        ("adoption-confirm", "Stadt Stadt-Test"),
+        ("adoption", "Stadt Soest"),
+    ]
     assert entries[1]["confirmation"] == "publisher" and entries[1]["adopter"] == "stadt-soest" and entries[0]["version"] == "1.0.0"
     assert client.get("/api/v1/packages/stadt-test/gibt-es-nicht/audit").status_code == 404
 
 
 def test_registered_organisation_record_with_coordinates(services):
-    register(services.catalog, "stadt-lippstadt", "Stadt Lippstadt", kreisfrei=False, kreis="Kreis Soest", coordinates={"lat": 51.67, "lon": 8.34})
+    register(
+        services.catalog,
+        "stadt-lippstadt",
+        "Stadt Lippstadt",
+        kreisfrei=False,
+        kreis="Kreis Soest",
+        coordinates={"lat": 51.67, "lon": 8.34},
+    )
     record = services.catalog.publisher("stadt-lippstadt")
     assert record.coordinates is not None and record.coordinates.lat == 51.67 and record.kreis == "Kreis Soest"
 
@@ -208,7 +250,20 @@ def test_adopt_and_upstream_merge_keep_the_record_on_a_served_hub_current(tmp_pa
     try:
         token = server.token("stadt-soest", "adopter")
         city = tmp_path / "soest"
-        args = ["--data", str(tmp_path / "local"), "adopt", f"{PID}@1.0.0", str(city), "--as", "stadt-soest", "--from", server.url, "--record", "--token", token]
+        args = [
+            "--data",
+            str(tmp_path / "local"),
+            "adopt",
+            f"{PID}@1.0.0",
+            str(city),
+            "--as",
+            "stadt-soest",
+            "--from",
+            server.url,
+            "--record",
+            "--token",
+            token,
+        ]
         assert hub_main(args) == 0
         (claimed,) = httpx.get(server.url + "/api/v1/adoptions", params={"package": PID}).json()
         assert (claimed["adopter"], claimed["version"], claimed["status"]) == ("stadt-soest", "1.0.0", "planned")
@@ -250,8 +305,10 @@ def test_harvested_adopter_repository_confirms_the_claim_by_provenance(services,
 
 
 def test_two_served_hubs_one_harvesting_the_other_show_the_same_levels_and_adoptions(tmp_path):
-    one = make_catalog(tmp_path / "eins", [{"package_id": PID, "version": "1.0.0", **LEVEL_3_READY,
-                                            "files": {"CHANGELOG.md": "# Änderungen\n\n## 1.0.0\nErste Version.\n"}}])
+    one = make_catalog(
+        tmp_path / "eins",
+        [{"package_id": PID, "version": "1.0.0", **LEVEL_3_READY, "files": {"CHANGELOG.md": "# Änderungen\n\n## 1.0.0\nErste Version.\n"}}],
+    )
     register(one, "stadt-lemgo", "Stadt Lemgo")
     record_adoption(one, actor_for(one, "stadt-soest"), PID, "1.0.0", "production", on="2024-06-01")
     confirm_adoption(one, actor_for(one, "stadt-test"), PID, "stadt-soest", "publisher")
@@ -264,7 +321,11 @@ def test_two_served_hubs_one_harvesting_the_other_show_the_same_levels_and_adopt
         source = {"name": "hub-eins", "url": str(one.path), "hub": True}
         assert httpx.put(second.url + "/api/v1/sources", content=yaml.safe_dump({"sources": [source]}), headers=admin).status_code == 200
         (report,) = httpx.post(second.url + "/api/v1/harvest", headers=admin, timeout=120).json()
-        assert sorted((r["kind"], r["outcome"]) for r in report["records"]) == [("adoption", "taken"), ("adoption", "taken"), ("review", "taken")]
+        assert sorted((r["kind"], r["outcome"]) for r in report["records"]) == [
+            ("adoption", "taken"),
+            ("adoption", "taken"),
+            ("review", "taken"),
+        ]
 
         def seen(server):
             listed = httpx.get(server.url + "/api/v1/adoptions", params={"package": PID}).json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -18,8 +18,8 @@ from hub.store.catalog import package_path
 from hub.store.export import export_all, export_dir, export_package, plan_export
 from hub.store.trees import subtree
 from hub.validate import PackageFiles
-from tests.gitcli import git_runner
 from tests.factory import README, make_catalog, package_files
+from tests.gitcli import git_runner
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command line")
 
@@ -137,8 +137,15 @@ def test_export_is_a_bare_repository_with_one_commit_per_version(tmp_path, catal
     assert sorted(p.name for p in (target / "objects" / "pack").iterdir()) == sorted([result.pack, result.pack.replace(".pack", ".idx")])
     assert not [p for p in (target / "objects").iterdir() if p.name not in ("pack", "info")]
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == sorted(
-        ["HEAD", "config", "packed-refs", "info/refs", "objects/info/packs", f"objects/pack/{result.pack}",
-         f"objects/pack/{result.pack.replace('.pack', '.idx')}"]
+        [
+            "HEAD",
+            "config",
+            "packed-refs",
+            "info/refs",
+            "objects/info/packs",
+            f"objects/pack/{result.pack}",
+            f"objects/pack/{result.pack.replace('.pack', '.idx')}",
+        ]
     )
     git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
 
@@ -189,7 +196,7 @@ def test_catalogues_built_separately_with_the_same_dates_export_the_same_ids(tmp
         catalog = Catalog.create(tmp_path / name / "catalog.git")
         for day, spec in enumerate(VERSIONS, start=1):
             files = package_files(**spec)
-            publish(catalog, PackageFiles(files, folder_name="testpaket"), when=datetime(2024, 3, day, 9, 30, tzinfo=timezone.utc))
+            publish(catalog, PackageFiles(files, folder_name="testpaket"), when=datetime(2024, 3, day, 9, 30, tzinfo=UTC))
         heads.append(export_package(catalog, PID, tmp_path / name / "export.git").head)
     assert heads[0] == heads[1]
     # an unrelated package in the catalogue does not change this package's export

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import re
@@ -13,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pygit2
@@ -26,15 +25,23 @@ from rdflib import namespace as ns
 
 from hub.errors import HubError, problem_details
 from hub.federation import (
-    atom_feed, export_dcat, export_publiccode, feedback_feed, harvest, import_publiccode, load_sources, publisher_feedback, read_report,
+    atom_feed,
+    export_dcat,
+    export_publiccode,
+    feedback_feed,
+    harvest,
+    import_publiccode,
+    load_sources,
+    publisher_feedback,
+    read_report,
     save_sources,
 )
 from hub.federation.errors import SourceNotFound, SourcesInvalid
 from hub.federation.publiccode import PUBLICCODE_FILES
+from hub.model import Actor
 from hub.store import publish
 from hub.store.catalog import parse_trailers
 from hub.store.records import record_adoption
-from hub.model import Actor
 from hub.validate import PackageFiles, validate_package
 from tests.factory import make_catalog, make_services, package_files, register, write_files
 from tests.schema_fields import field_paths
@@ -46,8 +53,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
 VCARD_HAS_EMAIL = URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")
 GIT_ENV = {
-    **os.environ, "GIT_AUTHOR_NAME": "Quelle", "GIT_AUTHOR_EMAIL": "quelle@test.example", "GIT_COMMITTER_NAME": "Quelle",
-    "GIT_COMMITTER_EMAIL": "quelle@test.example", "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent",
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Quelle",
+    "GIT_AUTHOR_EMAIL": "quelle@test.example",
+    "GIT_COMMITTER_NAME": "Quelle",
+    "GIT_COMMITTER_EMAIL": "quelle@test.example",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "HOME": "/nonexistent",
 }
 
 
@@ -55,7 +67,9 @@ GIT_ENV = {
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), "-c", "commit.gpgsign=false", *args], env=GIT_ENV, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(repo), "-c", "commit.gpgsign=false", *args], env=GIT_ENV, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def source_repo(path: Path, packages: dict[str, dict[str, bytes]]) -> Path:
@@ -108,7 +122,15 @@ def test_sources_schema_is_draft_2020_12_with_german_descriptions():
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == "https://transferhub.de/schemas/v1/sources.schema.json"
     paths = field_paths(schema)
-    assert {"sources", "sources[].name", "sources[].url", "sources[].branch", "sources[].publisher", "sources[].folders", "sources[].hub"} <= {p for p, _ in paths}
+    assert {
+        "sources",
+        "sources[].name",
+        "sources[].url",
+        "sources[].branch",
+        "sources[].publisher",
+        "sources[].folders",
+        "sources[].hub",
+    } <= {p for p, _ in paths}
     assert all(description.strip() for _, description in paths)
     german = re.compile(r"\b(der|die|das|ein|eine|und|oder|wird|nicht)\b")
     assert all(german.search(description) for _, description in paths), [p for p, d in paths if not german.search(d)]
@@ -175,7 +197,9 @@ def test_valid_source_accepted_then_unchanged_then_new_version(catalog, tmp_path
     assert [(u.id, u.version) for u in again.unchanged] == [("stadt-quelle/antrag", "1.0.0")] and again.accepted == []
     assert package_tree(catalog) == before and any("unverändert" in m for m in messages)
 
-    newer = package_files("stadt-quelle/antrag", "1.1.0", files={"README.md": "# Antrag\n\n## Problem\nLangsam.\n\n## Lösung\nSchneller.\n"})
+    newer = package_files(
+        "stadt-quelle/antrag", "1.1.0", files={"README.md": "# Antrag\n\n## Problem\nLangsam.\n\n## Lösung\nSchneller.\n"}
+    )
     commit_packages(src, {"pakete/antrag": newer}, "Version 1.1.0")
     [third] = harvest(catalog)
     assert [(a.id, a.version) for a in third.accepted] == [("stadt-quelle/antrag", "1.1.0")]
@@ -184,11 +208,14 @@ def test_valid_source_accepted_then_unchanged_then_new_version(catalog, tmp_path
 
 
 def test_versions_side_by_side_are_taken_in_order(catalog, tmp_path):
-    src = source_repo(tmp_path / "src", {
-        "termin@1.1.0": package_files("stadt-quelle/termin", "1.1.0"),
-        "termin@1.0.0": package_files("stadt-quelle/termin", "1.0.0"),
-        "termin@2.0.0": package_files("stadt-quelle/termin", "2.1.0"),  # folder and manifest disagree
-    })
+    src = source_repo(
+        tmp_path / "src",
+        {
+            "termin@1.1.0": package_files("stadt-quelle/termin", "1.1.0"),
+            "termin@1.0.0": package_files("stadt-quelle/termin", "1.0.0"),
+            "termin@2.0.0": package_files("stadt-quelle/termin", "2.1.0"),  # folder and manifest disagree
+        },
+    )
     set_sources(catalog, {"name": "quelle", "url": f"file://{src}", "publisher": "stadt-quelle", "branch": "main"})
     [report] = harvest(catalog)
     assert [(a.id, a.version) for a in report.accepted] == [("stadt-quelle/termin", "1.0.0"), ("stadt-quelle/termin", "1.1.0")]
@@ -198,12 +225,15 @@ def test_versions_side_by_side_are_taken_in_order(catalog, tmp_path):
 
 
 def test_invalid_package_is_refused_with_every_problem_and_others_accepted(catalog, tmp_path):
-    src = source_repo(tmp_path / "src", {
-        "pakete/gut": package_files("stadt-quelle/gut", "1.0.0"),
-        "pakete/kaputt": package_files("stadt-quelle/kaputt", "1.0.0", license="NOPE", files={"prozess/ablauf.bpmn": None}),
-        "pakete/fremd": package_files("stadt-andere/fremd", "1.0.0"),
-        "pakete/leer": {"hub.yaml": b"id: [kein yaml\n", "README.md": b"# x\n"},
-    })
+    src = source_repo(
+        tmp_path / "src",
+        {
+            "pakete/gut": package_files("stadt-quelle/gut", "1.0.0"),
+            "pakete/kaputt": package_files("stadt-quelle/kaputt", "1.0.0", license="NOPE", files={"prozess/ablauf.bpmn": None}),
+            "pakete/fremd": package_files("stadt-andere/fremd", "1.0.0"),
+            "pakete/leer": {"hub.yaml": b"id: [kein yaml\n", "README.md": b"# x\n"},
+        },
+    )
     set_sources(catalog, {"name": "quelle", "url": str(src), "publisher": "stadt-quelle", "folders": ["pakete/*"]})
     [report] = harvest(catalog)
 
@@ -229,7 +259,7 @@ def test_invalid_package_is_refused_with_every_problem_and_others_accepted(catal
 
     # a refusal keeps the time it was first seen, so feed readers see it once
     first_since = refused["pakete/kaputt"].since
-    [again] = harvest(catalog, when=datetime.now(timezone.utc) + timedelta(hours=1))
+    [again] = harvest(catalog, when=datetime.now(UTC) + timedelta(hours=1))
     assert {r.folder: r.since for r in again.refused}["pakete/kaputt"] == first_since and again.time != report.time
 
 
@@ -239,7 +269,9 @@ def test_package_that_stops_validating_and_older_or_modified_versions(catalog, t
     harvest(catalog)
     assert catalog.get("stadt-quelle/antrag").manifest.version == "1.0.0"
 
-    commit_packages(src, {"antrag": package_files("stadt-quelle/antrag", "1.1.0", contacts=[{"name": "X", "email": "keine-adresse"}])}, "kaputt")
+    commit_packages(
+        src, {"antrag": package_files("stadt-quelle/antrag", "1.1.0", contacts=[{"name": "X", "email": "keine-adresse"}])}, "kaputt"
+    )
     before = package_tree(catalog)
     [report] = harvest(catalog)
     assert report.accepted == [] and [r.version for r in report.refused] == ["1.1.0"]
@@ -279,7 +311,7 @@ def test_source_that_disappears_leaves_the_catalogue_untouched(catalog, tmp_path
     assert read_report(catalog, "quelle").status == "unreachable"
     assert any("nicht erreichbar" in m for m in messages)
 
-    [later] = harvest(catalog, when=datetime.now(timezone.utc) + timedelta(days=1))
+    [later] = harvest(catalog, when=datetime.now(UTC) + timedelta(days=1))
     assert later.since == report.since and later.time != report.time  # unreachable since the first failure
     feedback = publisher_feedback(catalog, "stadt-quelle")
     assert [u.source for u in feedback.unreachable] == ["quelle"]
@@ -321,7 +353,10 @@ def silent_server():
 
 
 def test_slow_source_times_out_and_is_reported_unreachable(catalog, silent_server):
-    set_sources(catalog, {"name": "langsam", "url": f"http://127.0.0.1:{silent_server}/pakete.git", "publisher": "stadt-quelle", "timeout_seconds": 1.5})
+    set_sources(
+        catalog,
+        {"name": "langsam", "url": f"http://127.0.0.1:{silent_server}/pakete.git", "publisher": "stadt-quelle", "timeout_seconds": 1.5},
+    )
     before, before_tags = package_tree(catalog), tags(catalog)
     started = time.monotonic()
     [report] = harvest(catalog)
@@ -332,14 +367,26 @@ def test_slow_source_times_out_and_is_reported_unreachable(catalog, silent_serve
 
 
 def test_hub_to_hub_keeps_publishers_and_origin(catalog, tmp_path):
-    other = make_catalog(tmp_path / "anderer-hub", [
-        ("stadt-a/termin", "1.0.0"), ("stadt-a/termin", "1.1.0"), ("kreis-b/akte", "2.0.0"),
-    ])
+    other = make_catalog(
+        tmp_path / "anderer-hub",
+        [
+            ("stadt-a/termin", "1.0.0"),
+            ("stadt-a/termin", "1.1.0"),
+            ("kreis-b/akte", "2.0.0"),
+        ],
+    )
     set_sources(catalog, {"name": "hub-nrw", "url": str(other.path), "hub": True})
     [report] = harvest(catalog)
     assert report.status == "ok" and report.hub
-    assert sorted((a.id, a.version) for a in report.accepted) == [("kreis-b/akte", "2.0.0"), ("stadt-a/termin", "1.0.0"), ("stadt-a/termin", "1.1.0")]
-    assert {a.origin.source for a in report.accepted} == {"hub-nrw"} and {a.origin.path for a in report.accepted} == {"packages/stadt-a/termin", "packages/kreis-b/akte"}
+    assert sorted((a.id, a.version) for a in report.accepted) == [
+        ("kreis-b/akte", "2.0.0"),
+        ("stadt-a/termin", "1.0.0"),
+        ("stadt-a/termin", "1.1.0"),
+    ]
+    assert {a.origin.source for a in report.accepted} == {"hub-nrw"} and {a.origin.path for a in report.accepted} == {
+        "packages/stadt-a/termin",
+        "packages/kreis-b/akte",
+    }
     tagged = {a.version: a.origin.commit for a in report.accepted if a.id == "stadt-a/termin"}
     assert tagged["1.0.0"] == other.get("stadt-a/termin", "1.0.0").commit  # each version from the commit the other hub published it in
 
@@ -379,33 +426,170 @@ def test_unknown_source_and_no_sources(catalog):
 # -- publiccode.yml ---------------------------------------------------------------------------
 
 # publiccode.yml 0.4: the controlled vocabularies and rules the export must keep
-PC_CATEGORIES = set("""accounting agile-project-management applicant-tracking application-development appointment-scheduling backup
-billing-and-invoicing blog budgeting business-intelligence business-process-management cad call-center-management cloud-management
-communications compliance-management contact-management content-management crm customer-service-and-support data-analytics
-data-collection data-visualization digital-asset-management digital-citizenship document-management donor-management e-commerce
-e-signature email-management email-marketing employee-management enterprise-project-management enterprise-social-networking erp
-event-management facility-management feedback-and-reviews-management financial-reporting fleet-management fundraising gamification
-geographic-information-systems grant-management graphic-design help-desk hr ide instant-messaging inventory-management
-it-asset-management it-development it-management it-security it-service-management knowledge-management learning-management-system
-marketing mind-mapping mobile-marketing mobile-payment network-management office online-booking online-community payment-gateway
-payroll predictive-analysis procurement productivity-suite project-collaboration project-management property-management
-real-estate-management remote-support resource-management sales-management seo service-desk-management social-media-management
-survey talent-management task-management taxes-management test-management time-management time-tracking translation
-video-conferencing video-editing visitor-management voip warehouse-management web-collaboration web-conferencing website-builder
-whistleblowing workflow-management""".split())
-PC_SCOPES = set("""agriculture culture defence education emergency-services employment energy environment finance-and-economic-development
-foreign-affairs government healthcare infrastructures justice local-authorities manufacturing research science-and-technology security
-society sport tourism transportation welfare""".split())
-PC_THEMENFELDER = {"Arbeit & Ruhestand", "Bauen & Wohnen", "Bildung", "Ein- & Auswanderung", "Engagement & Hobby", "Familie & Kind",
-                   "Forschung & Förderung", "Gesundheit", "Mobilität & Reisen", "Querschnitt", "Recht & Ordnung", "Steuern & Zoll", "Umwelt",
-                   "Unternehmensführung & -entwicklung"}
+PC_CATEGORIES = set(
+    [
+        "accounting",
+        "agile-project-management",
+        "applicant-tracking",
+        "application-development",
+        "appointment-scheduling",
+        "backup",
+        "billing-and-invoicing",
+        "blog",
+        "budgeting",
+        "business-intelligence",
+        "business-process-management",
+        "cad",
+        "call-center-management",
+        "cloud-management",
+        "communications",
+        "compliance-management",
+        "contact-management",
+        "content-management",
+        "crm",
+        "customer-service-and-support",
+        "data-analytics",
+        "data-collection",
+        "data-visualization",
+        "digital-asset-management",
+        "digital-citizenship",
+        "document-management",
+        "donor-management",
+        "e-commerce",
+        "e-signature",
+        "email-management",
+        "email-marketing",
+        "employee-management",
+        "enterprise-project-management",
+        "enterprise-social-networking",
+        "erp",
+        "event-management",
+        "facility-management",
+        "feedback-and-reviews-management",
+        "financial-reporting",
+        "fleet-management",
+        "fundraising",
+        "gamification",
+        "geographic-information-systems",
+        "grant-management",
+        "graphic-design",
+        "help-desk",
+        "hr",
+        "ide",
+        "instant-messaging",
+        "inventory-management",
+        "it-asset-management",
+        "it-development",
+        "it-management",
+        "it-security",
+        "it-service-management",
+        "knowledge-management",
+        "learning-management-system",
+        "marketing",
+        "mind-mapping",
+        "mobile-marketing",
+        "mobile-payment",
+        "network-management",
+        "office",
+        "online-booking",
+        "online-community",
+        "payment-gateway",
+        "payroll",
+        "predictive-analysis",
+        "procurement",
+        "productivity-suite",
+        "project-collaboration",
+        "project-management",
+        "property-management",
+        "real-estate-management",
+        "remote-support",
+        "resource-management",
+        "sales-management",
+        "seo",
+        "service-desk-management",
+        "social-media-management",
+        "survey",
+        "talent-management",
+        "task-management",
+        "taxes-management",
+        "test-management",
+        "time-management",
+        "time-tracking",
+        "translation",
+        "video-conferencing",
+        "video-editing",
+        "visitor-management",
+        "voip",
+        "warehouse-management",
+        "web-collaboration",
+        "web-conferencing",
+        "website-builder",
+        "whistleblowing",
+        "workflow-management",
+    ]
+)
+PC_SCOPES = set(
+    [
+        "agriculture",
+        "culture",
+        "defence",
+        "education",
+        "emergency-services",
+        "employment",
+        "energy",
+        "environment",
+        "finance-and-economic-development",
+        "foreign-affairs",
+        "government",
+        "healthcare",
+        "infrastructures",
+        "justice",
+        "local-authorities",
+        "manufacturing",
+        "research",
+        "science-and-technology",
+        "security",
+        "society",
+        "sport",
+        "tourism",
+        "transportation",
+        "welfare",
+    ]
+)
+PC_THEMENFELDER = {
+    "Arbeit & Ruhestand",
+    "Bauen & Wohnen",
+    "Bildung",
+    "Ein- & Auswanderung",
+    "Engagement & Hobby",
+    "Familie & Kind",
+    "Forschung & Förderung",
+    "Gesundheit",
+    "Mobilität & Reisen",
+    "Querschnitt",
+    "Recht & Ordnung",
+    "Steuern & Zoll",
+    "Umwelt",
+    "Unternehmensführung & -entwicklung",
+}
 
 
 def check_publiccode(doc: dict) -> list[str]:
     """Violations of publiccode.yml 0.4's required keys and limits (from the standard's core schema)."""
     errors = []
-    for key in ("publiccodeYmlVersion", "name", "url", "platforms", "categories", "developmentStatus", "softwareType", "description", "legal",
-                "maintenance", "localisation"):
+    for key in (
+        "publiccodeYmlVersion",
+        "name",
+        "url",
+        "platforms",
+        "categories",
+        "developmentStatus",
+        "softwareType",
+        "description",
+        "legal",
+        "maintenance",
+        "localisation",
+    ):
         if key not in doc:
             errors.append(f"missing {key}")
     if doc.get("publiccodeYmlVersion") != "0.4":
@@ -418,8 +602,17 @@ def check_publiccode(doc: dict) -> list[str]:
         errors.append(f"categories {doc.get('categories')}")
     if doc.get("developmentStatus") not in {"concept", "development", "beta", "stable", "obsolete"}:
         errors.append("developmentStatus")
-    if doc.get("softwareType") not in {"standalone/mobile", "standalone/iot", "standalone/desktop", "standalone/web", "standalone/backend",
-                                       "standalone/other", "addon", "library", "configurationFiles"}:
+    if doc.get("softwareType") not in {
+        "standalone/mobile",
+        "standalone/iot",
+        "standalone/desktop",
+        "standalone/web",
+        "standalone/backend",
+        "standalone/other",
+        "addon",
+        "library",
+        "configurationFiles",
+    }:
         errors.append("softwareType")
     for key in ("releaseDate",):
         if key in doc and not (isinstance(doc[key], str) and re.match(r"^\d{4}-\d{2}-\d{2}$", doc[key])):
@@ -479,25 +672,42 @@ def check_publiccode(doc: dict) -> list[str]:
     return errors
 
 
-LONG_SUMMARY = ("Bürgerinnen und Bürger melden ihr Gewerbe vollständig online an, das Gewerbeamt prüft den Antrag im Fachverfahren "
-                "und leitet die Daten automatisch an alle Empfänger weiter")
+LONG_SUMMARY = (
+    "Bürgerinnen und Bürger melden ihr Gewerbe vollständig online an, das Gewerbeamt prüft den Antrag im Fachverfahren "
+    "und leitet die Daten automatisch an alle Empfänger weiter"
+)
 
 
 @pytest.fixture
 def rich_catalog(tmp_path):
-    catalog = make_catalog(tmp_path / "hub", [
-        ("stadt-test/testpaket", "1.0.0"),
-        {"package_id": "stadt-paderborn/gewerbe", "version": "2.0.0", "name": "Digitale Gewerbeanmeldung",
-         "summary": {"de": LONG_SUMMARY, "en": "Register a trade online; the office checks and forwards the data automatically."},
-         "description": {"de": "Kurze Beschreibung des Pakets.", "en": "Short English description of the package."},
-         "publisher": {"id": "stadt-paderborn", "name": "Stadt Paderborn", "url": "https://www.paderborn.de"},
-         "contacts": [{"name": "Gewerbeamt", "email": "gewerbe@paderborn.example", "phone": "+49 5251 88-0"}],
-         "classification": {"themenfeld": "Unternehmensführung & -entwicklung", "lebenslagen": ["Unternehmensstart und Gewerbezulassung"],
-                            "leika": ["99050012104000"], "categories": ["gewerbeamt", "online-antrag"]},
-         "license": "Apache-2.0"},
-    ])
-    record_adoption(catalog, Actor(id="stadt-soest", name="Stadt Soest", email="it@soest.example"), "stadt-paderborn/gewerbe", "2.0.0", "production")
-    record_adoption(catalog, Actor(id="stadt-aachen", name="Stadt Aachen", email="it@aachen.example"), "stadt-paderborn/gewerbe", "2.0.0", "planned")
+    catalog = make_catalog(
+        tmp_path / "hub",
+        [
+            ("stadt-test/testpaket", "1.0.0"),
+            {
+                "package_id": "stadt-paderborn/gewerbe",
+                "version": "2.0.0",
+                "name": "Digitale Gewerbeanmeldung",
+                "summary": {"de": LONG_SUMMARY, "en": "Register a trade online; the office checks and forwards the data automatically."},
+                "description": {"de": "Kurze Beschreibung des Pakets.", "en": "Short English description of the package."},
+                "publisher": {"id": "stadt-paderborn", "name": "Stadt Paderborn", "url": "https://www.paderborn.de"},
+                "contacts": [{"name": "Gewerbeamt", "email": "gewerbe@paderborn.example", "phone": "+49 5251 88-0"}],
+                "classification": {
+                    "themenfeld": "Unternehmensführung & -entwicklung",
+                    "lebenslagen": ["Unternehmensstart und Gewerbezulassung"],
+                    "leika": ["99050012104000"],
+                    "categories": ["gewerbeamt", "online-antrag"],
+                },
+                "license": "Apache-2.0",
+            },
+        ],
+    )
+    record_adoption(
+        catalog, Actor(id="stadt-soest", name="Stadt Soest", email="it@soest.example"), "stadt-paderborn/gewerbe", "2.0.0", "production"
+    )
+    record_adoption(
+        catalog, Actor(id="stadt-aachen", name="Stadt Aachen", email="it@aachen.example"), "stadt-paderborn/gewerbe", "2.0.0", "planned"
+    )
     return catalog
 
 
@@ -510,18 +720,30 @@ def test_export_publiccode_keeps_the_standard(rich_catalog):
     assert doc["softwareType"] == "configurationFiles" and doc["developmentStatus"] == "stable"
     assert {"digital-citizenship", "data-collection", "workflow-management"} <= set(doc["categories"])
     short = doc["description"]["de"]["shortDescription"]
-    assert len(short) <= 150 and short.endswith("…") and LONG_SUMMARY.startswith(short[:-1].rstrip()) and LONG_SUMMARY[len(short) - 1] == " "
+    assert (
+        len(short) <= 150 and short.endswith("…") and LONG_SUMMARY.startswith(short[:-1].rstrip()) and LONG_SUMMARY[len(short) - 1] == " "
+    )
     long = doc["description"]["de"]["longDescription"]
-    assert long.startswith("Kurze Beschreibung des Pakets.") and "**Problem:**" in long and 150 <= len(long)  # padded from the README
+    assert long.startswith("Kurze Beschreibung des Pakets.") and "**Problem:**" in long and len(long) >= 150  # padded from the README
     assert "https://hub.example/api/v1/packages/stadt-paderborn/gewerbe/files/prozess/ablauf.bpmn" in long  # README links made absolute
     assert doc["description"]["en"]["features"] and doc["localisation"] == {"localisationReady": True, "availableLanguages": ["de", "en"]}
     assert doc["legal"]["license"] == "Apache-2.0"
     assert doc["maintenance"]["type"] == "internal"
-    assert doc["maintenance"]["contacts"] == [{"name": "Gewerbeamt", "email": "gewerbe@paderborn.example", "phone": "+49 5251 88-0", "affiliation": "Stadt Paderborn"}]
+    assert doc["maintenance"]["contacts"] == [
+        {"name": "Gewerbeamt", "email": "gewerbe@paderborn.example", "phone": "+49 5251 88-0", "affiliation": "Stadt Paderborn"}
+    ]
     assert doc["usedBy"] == ["Stadt Soest"]  # production adopters; a planned adoption is no use yet
     assert doc["organisation"] == {"name": "Stadt Paderborn", "uri": "https://www.paderborn.de"}
-    assert doc["de"] == {"countryExtensionVersion": "1.0", "leika": [
-        {"themenfeld": "Unternehmensführung & -entwicklung", "lebenslage": "Unternehmensstart und Gewerbezulassung", "leika-id": "99050012104000"}]}
+    assert doc["de"] == {
+        "countryExtensionVersion": "1.0",
+        "leika": [
+            {
+                "themenfeld": "Unternehmensführung & -entwicklung",
+                "lebenslage": "Unternehmensstart und Gewerbezulassung",
+                "leika-id": "99050012104000",
+            }
+        ],
+    }
 
     plain = yaml.safe_load(export_publiccode(rich_catalog, "stadt-test/testpaket"))
     assert check_publiccode(plain) == [] and "de" not in plain and "usedBy" not in plain
@@ -530,8 +752,18 @@ def test_export_publiccode_keeps_the_standard(rich_catalog):
 
 def test_export_publiccode_limits_and_obsolete(tmp_path):
     huge = "Sehr ausführlich. " * 800  # 14400 characters
-    catalog = make_catalog(tmp_path, [{"package_id": "stadt-test/alt", "version": "1.0.0", "description": {"de": huge},
-                                       "status": {"development": "obsolete"}, "classification": {"themenfeld": "Querschnittsleistungen", "leika": ["99102013104000"]}}])
+    catalog = make_catalog(
+        tmp_path,
+        [
+            {
+                "package_id": "stadt-test/alt",
+                "version": "1.0.0",
+                "description": {"de": huge},
+                "status": {"development": "obsolete"},
+                "classification": {"themenfeld": "Querschnittsleistungen", "leika": ["99102013104000"]},
+            }
+        ],
+    )
     doc = yaml.safe_load(export_publiccode(catalog, "stadt-test/alt"))
     assert check_publiccode(doc) == []
     assert len(doc["description"]["de"]["longDescription"]) <= 10000 and doc["description"]["de"]["longDescription"].endswith("…")
@@ -586,8 +818,14 @@ def test_import_publiccode_gives_a_skeleton_and_what_is_missing():
     manifest = yaml.safe_load(skeleton.files["hub.yaml"])
     assert manifest["id"] == "stadt-musterstadt/terminvergabe" and manifest["version"] == "1.2.0" and manifest["license"] == "EUPL-1.2"
     assert manifest["publisher"] == {"id": "stadt-musterstadt", "name": "Stadt Musterstadt"}
-    assert manifest["classification"] == {"themenfeld": "Querschnittsleistungen", "leika": ["99008001012000"], "categories": ["terminvergabe"]}
-    assert manifest["contacts"] == [{"name": "Erika Mustermann", "email": "erika.mustermann@musterstadt.example", "role": "Stadt Musterstadt"}]
+    assert manifest["classification"] == {
+        "themenfeld": "Querschnittsleistungen",
+        "leika": ["99008001012000"],
+        "categories": ["terminvergabe"],
+    }
+    assert manifest["contacts"] == [
+        {"name": "Erika Mustermann", "email": "erika.mustermann@musterstadt.example", "role": "Stadt Musterstadt"}
+    ]
     assert manifest["url"] == "https://gitlab.example/stadt-musterstadt/terminvergabe" and manifest["release_date"] == "2023-05-02"
     readme = skeleton.files["README.md"].decode()
     assert "## Problem" in readme and "## Nachnutzung" in readme and "- Erinnerung per E-Mail" in readme
@@ -598,7 +836,9 @@ def test_import_publiccode_gives_a_skeleton_and_what_is_missing():
     assert "Max Mustermann" in codes["publiccode-contact-email"].message and codes["publiccode-process-model"].pointer == "/artefacts"
 
     # without the German extension the Themenfeld is missing too; a broken file says so
-    bare = re.sub(r"de:\n  countryExtensionVersion.*", "", PUBLICCODE, flags=re.DOTALL).replace("softwareVersion: \"1.2.0\"", "softwareVersion: v1.2")
+    bare = re.sub(r"de:\n  countryExtensionVersion.*", "", PUBLICCODE, flags=re.DOTALL).replace(
+        'softwareVersion: "1.2.0"', "softwareVersion: v1.2"
+    )
     _, problems = import_publiccode(bare)
     assert {"publiccode-themenfeld", "publiccode-version"} <= {p.code for p in problems}
     files, problems = import_publiccode("name: [")
@@ -645,14 +885,24 @@ def test_dcat_has_the_mandatory_dcat_ap_properties(rich_catalog, fmt):
     datasets = set(graph.subjects(ns.RDF.type, ns.DCAT.Dataset))
     assert datasets == set(graph.objects(catalog_node, ns.DCAT.dataset)) and len(datasets) == 2
     for dataset in datasets:
-        for prop in (ns.DCTERMS.title, ns.DCTERMS.description, ns.DCTERMS.identifier, ns.DCTERMS.publisher, ns.DCTERMS.modified, ns.DCAT.contactPoint, ns.DCAT.theme):
+        for prop in (
+            ns.DCTERMS.title,
+            ns.DCTERMS.description,
+            ns.DCTERMS.identifier,
+            ns.DCTERMS.publisher,
+            ns.DCTERMS.modified,
+            ns.DCAT.contactPoint,
+            ns.DCAT.theme,
+        ):
             assert graph.value(dataset, prop) is not None, (dataset, prop)
         assert any(isinstance(d, Literal) and d.language == "de" for d in graph.objects(dataset, ns.DCTERMS.description))
         agent = graph.value(dataset, ns.DCTERMS.publisher)
         assert (agent, ns.RDF.type, ns.FOAF.Agent) in graph and graph.value(agent, ns.FOAF.name)
         contact = graph.value(dataset, ns.DCAT.contactPoint)
         assert str(graph.value(contact, VCARD_HAS_EMAIL)).startswith("mailto:")
-        assert any(str(t).startswith("http://publications.europa.eu/resource/authority/data-theme/") for t in graph.objects(dataset, ns.DCAT.theme))
+        assert any(
+            str(t).startswith("http://publications.europa.eu/resource/authority/data-theme/") for t in graph.objects(dataset, ns.DCAT.theme)
+        )
         for distribution in graph.objects(dataset, ns.DCAT.distribution):
             assert (distribution, ns.RDF.type, ns.DCAT.Distribution) in graph
             assert graph.value(distribution, ns.DCAT.accessURL) is not None
@@ -675,7 +925,11 @@ def test_atom_feed_newest_first_with_unique_ids(tmp_path):
     start = datetime(2024, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=1)))
     order = [("stadt-a/eins", "1.0.0"), ("kreis-b/zwei", "1.0.0"), ("stadt-a/eins", "1.1.0"), ("stadt-a/drei", "0.1.0")]
     for day, (package_id, version) in enumerate(order):
-        publish(catalog, PackageFiles(package_files(package_id, version), folder_name=package_id.split("/")[1]), when=start + timedelta(days=day))
+        publish(
+            catalog,
+            PackageFiles(package_files(package_id, version), folder_name=package_id.split("/")[1]),
+            when=start + timedelta(days=day),
+        )
 
     feed = etree.fromstring(atom_feed(catalog, "https://hub.example"))
     assert feed.tag == f"{ATOM}feed" and feed.findtext(f"{ATOM}id") and feed.findtext(f"{ATOM}title")
@@ -694,7 +948,10 @@ def test_atom_feed_newest_first_with_unique_ids(tmp_path):
     assert summaries[1].startswith("Neue Version 1.1.0 (vorher 1.0.0)") and summaries[3].startswith("Neues Lösungspaket")
 
     mine = etree.fromstring(atom_feed(catalog, "https://hub.example", publisher="stadt-a", limit=2))
-    assert [e.findtext(f"{ATOM}id").split(":", 2)[2] for e in mine.findall(f"{ATOM}entry")] == ["stadt-a/drei/v0.1.0", "stadt-a/eins/v1.1.0"]
+    assert [e.findtext(f"{ATOM}id").split(":", 2)[2] for e in mine.findall(f"{ATOM}entry")] == [
+        "stadt-a/drei/v0.1.0",
+        "stadt-a/eins/v1.1.0",
+    ]
     assert mine.findtext(f"{ATOM}id") != feed.findtext(f"{ATOM}id")
 
 
@@ -703,12 +960,14 @@ def test_feedback_feed_per_publisher(catalog, tmp_path):
     set_sources(catalog, {"name": "quelle", "url": str(src), "publisher": "stadt-quelle"})
     harvest(catalog)
     first = etree.fromstring(feedback_feed(catalog, "https://hub.example", "stadt-quelle"))
-    harvest(catalog, when=datetime.now(timezone.utc) + timedelta(hours=2))
+    harvest(catalog, when=datetime.now(UTC) + timedelta(hours=2))
     second = etree.fromstring(feedback_feed(catalog, "https://hub.example", "stadt-quelle"))
     ids = [e.findtext(f"{ATOM}id") for e in second.findall(f"{ATOM}entry")]
     assert len(ids) == 1 and ids == [e.findtext(f"{ATOM}id") for e in first.findall(f"{ATOM}entry")]  # same refusal, same entry
     entry = second.find(f"{ATOM}entry")
-    assert entry.findtext(f"{ATOM}title") == "Abgelehnt: stadt-quelle/kaputt 1.0.0" and "manifest-license-unknown" in entry.findtext(f"{ATOM}content")
+    assert entry.findtext(f"{ATOM}title") == "Abgelehnt: stadt-quelle/kaputt 1.0.0" and "manifest-license-unknown" in entry.findtext(
+        f"{ATOM}content"
+    )
     empty = etree.fromstring(feedback_feed(catalog, "https://hub.example", "stadt-test"))
     assert empty.findall(f"{ATOM}entry") == [] and empty.findtext(f"{ATOM}updated")
 
@@ -732,7 +991,10 @@ def bearer(services, org: str, role: str) -> dict[str, str]:
 
 def test_api_sources_harvest_feedback(api, tmp_path):
     client, services = api
-    src = source_repo(tmp_path / "src", {"gut": package_files("stadt-quelle/gut", "1.0.0"), "kaputt": package_files("stadt-quelle/kaputt", "1.0.0", license="NOPE")})
+    src = source_repo(
+        tmp_path / "src",
+        {"gut": package_files("stadt-quelle/gut", "1.0.0"), "kaputt": package_files("stadt-quelle/kaputt", "1.0.0", license="NOPE")},
+    )
     sources = yaml.safe_dump({"sources": [{"name": "quelle", "url": str(src), "publisher": "stadt-quelle"}]})
     admin = bearer(services, "ministerium", "admin")
     register(services.catalog, "stadt-quelle", "Stadt Quelle")
@@ -748,7 +1010,9 @@ def test_api_sources_harvest_feedback(api, tmp_path):
     response = client.post("/api/v1/harvest", headers=admin)
     assert response.status_code == 200
     [report] = response.json()
-    assert [a["id"] for a in report["accepted"]] == ["stadt-quelle/gut"] and report["refused"][0]["problems"][0]["code"] == "manifest-license-unknown"
+    assert [a["id"] for a in report["accepted"]] == ["stadt-quelle/gut"] and report["refused"][0]["problems"][0][
+        "code"
+    ] == "manifest-license-unknown"
     assert client.get("/api/v1/packages/stadt-quelle/gut").status_code == 200  # the index and exports were brought up to date
     assert client.post("/api/v1/harvest?source=nope", headers=admin).json()["code"] == "source-not-found"
 
@@ -769,7 +1033,10 @@ def test_api_exports(api):
     response = client.get("/api/v1/packages/stadt-test/testpaket/publiccode.yml")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/yaml")
     assert check_publiccode(yaml.safe_load(response.text)) == []
-    assert client.get("/api/v1/packages/stadt-test/testpaket/publiccode.yml", headers={"If-None-Match": response.headers["etag"]}).status_code == 304
+    assert (
+        client.get("/api/v1/packages/stadt-test/testpaket/publiccode.yml", headers={"If-None-Match": response.headers["etag"]}).status_code
+        == 304
+    )
     assert client.get("/api/v1/packages/stadt-test/nope/publiccode.yml").json()["code"] == "package-not-found"
     assert client.get("/api/v1/packages/stadt-test/testpaket/publiccode.yml?version=9.9.9").status_code == 404
 
@@ -786,7 +1053,9 @@ def test_api_exports(api):
     imported = client.post("/api/v1/publiccode/import?publisher=stadt-muster", content=PUBLICCODE.encode())
     body = imported.json()
     assert imported.status_code == 200 and body["id"] == "stadt-muster/terminvergabe"
-    assert set(body["files"]) == {"hub.yaml", "README.md", "publiccode.yml"} and "publiccode-process-model" in {p["code"] for p in body["problems"]}
+    assert set(body["files"]) == {"hub.yaml", "README.md", "publiccode.yml"} and "publiccode-process-model" in {
+        p["code"] for p in body["problems"]
+    }
     assert client.post("/api/v1/publiccode/import", content=b"").status_code == 400
 
     paths = client.get("/api/v1/openapi.json").json()["paths"]

@@ -13,15 +13,22 @@ from hub.validate import PackageFiles, validate_package
 from tests.factory import BPMN, make_services, package_files
 
 # words of the parsers' and decoders' English messages that must never reach a publisher
-ENGLISH = re.compile(r"\b(expected|expecting|found|allowed|invalid|mapping|delimiter|premature|couldn't|mismatch|unterminated|"
-                     r"extra data|not defined|construct|malformed|missing|required|validation failed)\b")
+ENGLISH = re.compile(
+    r"\b(expected|expecting|found|allowed|invalid|mapping|delimiter|premature|couldn't|mismatch|unterminated|"
+    r"extra data|not defined|construct|malformed|missing|required|validation failed)\b"
+)
 PLACE = re.compile(r"Zeile \d+, Spalte \d+: ")
 
 SYNTAX_CASES = [
     # (file, content, code, line)
-    ("prozess/ablauf.bpmn", BPMN.replace("</bpmn:process>", "</bpmn:prozess>"), "bpmn-syntax", BPMN.count("\n", 0, BPMN.index("</bpmn:process>")) + 1),
+    (
+        "prozess/ablauf.bpmn",
+        BPMN.replace("</bpmn:process>", "</bpmn:prozess>"),
+        "bpmn-syntax",
+        BPMN.count("\n", 0, BPMN.index("</bpmn:process>")) + 1,
+    ),
     ("prozess/ablauf.bpmn", BPMN.replace('name="Antrag prüfen"', 'name="Antrag & Prüfung"'), "bpmn-syntax", None),
-    ("prozess/ablauf.bpmn", BPMN.replace('id="Task_1" name', 'id=Task_1 name'), "bpmn-syntax", None),
+    ("prozess/ablauf.bpmn", BPMN.replace('id="Task_1" name', "id=Task_1 name"), "bpmn-syntax", None),
     ("prozess/ablauf.bpmn", BPMN.replace("<bpmn:definitions xmlns:bpmn", "<bpmn:definitions xmlns:bpmnx"), "bpmn-syntax", 6),
     ("prozess/ablauf.bpmn", BPMN[: BPMN.index("<bpmn:endEvent")], "bpmn-syntax", None),
     ("formulare/antrag.schema.json", '{\n  "title": "Antrag"\n  "type": "object"\n}', "form-syntax", 3),
@@ -31,7 +38,7 @@ SYNTAX_CASES = [
     ("konfiguration/termine.yaml", "dauer_minuten: 15: 20\n", "config-syntax", 1),
     ("konfiguration/termine.yaml", "dauer_minuten:\n\t- 15\n", "config-syntax", 2),
     ("konfiguration/termine.yaml", "liste: [1, 2\n", "config-syntax", 2),
-    ("konfiguration/termine.yaml", "text: \"offen\n", "config-syntax", 2),
+    ("konfiguration/termine.yaml", 'text: "offen\n', "config-syntax", 2),
     ("hub.yaml", "id: stadt-test/testpaket\n  name: Test\n", "manifest-syntax", 2),
     ("hub.yaml", "id: stadt-test/testpaket\nname: @Test\n", "manifest-syntax", 2),
 ]
@@ -50,8 +57,11 @@ def test_parser_errors_are_german_sentences_with_line_and_column(file, content, 
 def test_waypoint_count_reads_as_german():
     one = BPMN.replace('<di:waypoint x="340" y="120" />\n', "")
     none = BPMN.replace('<di:waypoint x="188" y="120" />\n', "").replace('<di:waypoint x="240" y="120" />\n', "")
-    messages = [p.message for content in (one, none) for p in validate_package(
-        PackageFiles(package_files(files={"prozess/ablauf.bpmn": content}), folder_name="testpaket")).problems]
+    messages = [
+        p.message
+        for content in (one, none)
+        for p in validate_package(PackageFiles(package_files(files={"prozess/ablauf.bpmn": content}), folder_name="testpaket")).problems
+    ]
     assert any("hat nur einen gültigen Wegpunkt; nötig sind mindestens zwei" in m for m in messages)
     assert any("hat keinen gültigen Wegpunkt" in m for m in messages)
     assert not any("1 gültige" in m or "0 gültige" in m for m in messages)
@@ -64,6 +74,7 @@ def test_localized_text_written_plainly_is_told_to_go_under_de():
 
 
 # -- API request bodies ----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def api(tmp_path):
@@ -99,20 +110,48 @@ def test_every_write_route_answers_a_malformed_body_with_placed_german_problems(
             assert not ENGLISH.search(problem["message"]), (method, path, problem)
 
 
-@pytest.mark.parametrize(("method", "url", "body", "pointer", "needles"), [
-    ("post", "/api/v1/reviews", {"package": "stadt-test/testpaket", "version": "1.0.0", "level": 7, "rationale": "x" * 30},
-     "/level", ["„level“", "eine ganze Zahl von 0 bis 4", "angegeben wurde 7 (Zahl)"]),
-    ("post", "/api/v1/reviews", {"package": "stadt-test/testpaket", "version": "1.0.0", "level": 2, "rationale": "kurz"},
-     "/rationale", ["„rationale“", "mit 20 bis 10000 Zeichen", "angegeben wurde „kurz“ (Text)"]),
-    ("post", "/api/v1/adoptions", {"package": "keine kennung", "version": "1.0.0"},
-     "/package", ["„package“", "Paketkennung der Form <herausgeber>/<kurzname>", "„keine kennung“"]),
-    ("post", "/api/v1/adoptions", {"package": "stadt-test/testpaket", "version": "1.0.0", "date": "gestern"},
-     "/date", ["„date“", "Datum der Form JJJJ-MM-TT", "„gestern“ (Text)"]),
-    ("post", "/api/v1/adoptions", {"version": "1.0.0"}, "/package", ["Pflichtfeld „package“ fehlt"]),
-    ("patch", "/api/v1/adoptions/stadt-test/stadt-test/testpaket", {"status": "fertig"},
-     "/status", ["„status“", "einer der Werte „ended“, „pilot“, „planned“, „production“", "„fertig“ (Text)"]),
-    ("post", "/api/v1/reviews", [1, 2], "", ["Pflichtfeldern „package“, „version“, „level“, „rationale“", "„[1, 2]“ (Liste)"]),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "body", "pointer", "needles"),
+    [
+        (
+            "post",
+            "/api/v1/reviews",
+            {"package": "stadt-test/testpaket", "version": "1.0.0", "level": 7, "rationale": "x" * 30},
+            "/level",
+            ["„level“", "eine ganze Zahl von 0 bis 4", "angegeben wurde 7 (Zahl)"],
+        ),
+        (
+            "post",
+            "/api/v1/reviews",
+            {"package": "stadt-test/testpaket", "version": "1.0.0", "level": 2, "rationale": "kurz"},
+            "/rationale",
+            ["„rationale“", "mit 20 bis 10000 Zeichen", "angegeben wurde „kurz“ (Text)"],
+        ),
+        (
+            "post",
+            "/api/v1/adoptions",
+            {"package": "keine kennung", "version": "1.0.0"},
+            "/package",
+            ["„package“", "Paketkennung der Form <herausgeber>/<kurzname>", "„keine kennung“"],
+        ),
+        (
+            "post",
+            "/api/v1/adoptions",
+            {"package": "stadt-test/testpaket", "version": "1.0.0", "date": "gestern"},
+            "/date",
+            ["„date“", "Datum der Form JJJJ-MM-TT", "„gestern“ (Text)"],
+        ),
+        ("post", "/api/v1/adoptions", {"version": "1.0.0"}, "/package", ["Pflichtfeld „package“ fehlt"]),
+        (
+            "patch",
+            "/api/v1/adoptions/stadt-test/stadt-test/testpaket",
+            {"status": "fertig"},
+            "/status",
+            ["„status“", "einer der Werte „ended“, „pilot“, „planned“, „production“", "„fertig“ (Text)"],
+        ),
+        ("post", "/api/v1/reviews", [1, 2], "", ["Pflichtfeldern „package“, „version“, „level“, „rationale“", "„[1, 2]“ (Liste)"]),
+    ],
+)
 def test_body_errors_name_field_rule_and_value(api, method, url, body, pointer, needles):
     response = api.request(method.upper(), url, content=json.dumps(body), headers={"content-type": "application/json"})
     assert response.status_code == 400

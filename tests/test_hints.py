@@ -18,8 +18,10 @@ from hub.validate.manifest import manifest_from_bytes
 from tests.factory import BPMN, make_catalog, manifest, package_files, write_files
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "problem-codes.md"
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-        'id="D" targetNamespace="https://transferhub.de/test">\n')
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'id="D" targetNamespace="https://transferhub.de/test">\n'
+)
 
 
 def model(body: str, collaboration: str = "") -> bytes:
@@ -34,29 +36,72 @@ def flow(fid: str, source: str, target: str, name: str = "") -> str:
 START = '<bpmn:startEvent id="S" name="Antrag eingegangen" />'
 END = '<bpmn:endEvent id="E" name="Bescheid erteilt" />'
 CLEAN = model(START + '<bpmn:userTask id="T" name="Antrag prüfen" />' + END + flow("F1", "S", "T") + flow("F2", "T", "E"))
-POOLS = ('<bpmn:collaboration id="C"><bpmn:participant id="Amt" name="Stadt" processRef="P" />'
-         '<bpmn:participant id="Antragsteller" name="Antragstellende" />{flows}</bpmn:collaboration>\n')
+POOLS = (
+    '<bpmn:collaboration id="C"><bpmn:participant id="Amt" name="Stadt" processRef="P" />'
+    '<bpmn:participant id="Antragsteller" name="Antragstellende" />{flows}</bpmn:collaboration>\n'
+)
 
 BPMN_CASES = {
-    "bpmn-disconnected": model(START + '<bpmn:userTask id="T" name="Antrag prüfen" /><bpmn:userTask id="X" name="Vergessene Aufgabe" />' + END
-                               + flow("F1", "S", "T") + flow("F2", "T", "E")),
-    "bpmn-implicit-split": model(START + '<bpmn:userTask id="T" name="Antrag prüfen" /><bpmn:endEvent id="E2" name="Abgelehnt" />' + END
-                                 + flow("F1", "S", "T") + flow("F2", "T", "E") + flow("F3", "T", "E2")),
-    "bpmn-implicit-join": model(START + '<bpmn:userTask id="T" name="Antrag prüfen" />'
-                                '<bpmn:exclusiveGateway id="G" name="Vollständig?" /><bpmn:userTask id="N" name="Nachfordern" />' + END
-                                + flow("F1", "S", "T") + flow("F2", "T", "G") + flow("F3", "G", "E", "ja") + flow("F4", "G", "N", "nein") + flow("F5", "N", "T")),
-    "bpmn-gateway-unlabelled": model(START + '<bpmn:exclusiveGateway id="G" /><bpmn:exclusiveGateway id="J" />' + END
-                                     + flow("F1", "S", "G") + flow("F2", "G", "J", "ja") + flow("F3", "G", "J", "nein") + flow("F4", "J", "E")),
-    "bpmn-event-unlabelled": model('<bpmn:startEvent id="S" /><bpmn:userTask id="T" name="Antrag prüfen" />' + END + flow("F1", "S", "T") + flow("F2", "T", "E")),
-    "bpmn-message-flow-missing": model(START + '<bpmn:sendTask id="T" name="Bescheid senden" />' + END + flow("F1", "S", "T") + flow("F2", "T", "E")),
-    "bpmn-external-lane": model('<bpmn:laneSet id="L"><bpmn:lane id="L1" name="Gewerbetreibende"><bpmn:flowNodeRef>S</bpmn:flowNodeRef></bpmn:lane>'
-                                '<bpmn:lane id="L2" name="Gewerbeamt"><bpmn:flowNodeRef>T</bpmn:flowNodeRef><bpmn:flowNodeRef>E</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
-                                + START + '<bpmn:userTask id="T" name="Antrag prüfen" />' + END + flow("F1", "S", "T") + flow("F2", "T", "E")),
-    "bpmn-working-days": model(START + '<bpmn:userTask id="T" name="Antrag prüfen" />'
-                               '<bpmn:boundaryEvent id="B" name="2 Arbeitstage ohne Bearbeitung" attachedToRef="T" cancelActivity="false">'
-                               '<bpmn:timerEventDefinition id="TD"><bpmn:timeDuration>P2D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>'
-                               '<bpmn:userTask id="R" name="Teamleitung informieren" /><bpmn:endEvent id="E2" name="Teamleitung informiert" />' + END
-                               + flow("F1", "S", "T") + flow("F2", "T", "E") + flow("F3", "B", "R") + flow("F4", "R", "E2")),
+    "bpmn-disconnected": model(
+        START
+        + '<bpmn:userTask id="T" name="Antrag prüfen" /><bpmn:userTask id="X" name="Vergessene Aufgabe" />'
+        + END
+        + flow("F1", "S", "T")
+        + flow("F2", "T", "E")
+    ),
+    "bpmn-implicit-split": model(
+        START
+        + '<bpmn:userTask id="T" name="Antrag prüfen" /><bpmn:endEvent id="E2" name="Abgelehnt" />'
+        + END
+        + flow("F1", "S", "T")
+        + flow("F2", "T", "E")
+        + flow("F3", "T", "E2")
+    ),
+    "bpmn-implicit-join": model(
+        START + '<bpmn:userTask id="T" name="Antrag prüfen" />'
+        '<bpmn:exclusiveGateway id="G" name="Vollständig?" /><bpmn:userTask id="N" name="Nachfordern" />'
+        + END
+        + flow("F1", "S", "T")
+        + flow("F2", "T", "G")
+        + flow("F3", "G", "E", "ja")
+        + flow("F4", "G", "N", "nein")
+        + flow("F5", "N", "T")
+    ),
+    "bpmn-gateway-unlabelled": model(
+        START
+        + '<bpmn:exclusiveGateway id="G" /><bpmn:exclusiveGateway id="J" />'
+        + END
+        + flow("F1", "S", "G")
+        + flow("F2", "G", "J", "ja")
+        + flow("F3", "G", "J", "nein")
+        + flow("F4", "J", "E")
+    ),
+    "bpmn-event-unlabelled": model(
+        '<bpmn:startEvent id="S" /><bpmn:userTask id="T" name="Antrag prüfen" />' + END + flow("F1", "S", "T") + flow("F2", "T", "E")
+    ),
+    "bpmn-message-flow-missing": model(
+        START + '<bpmn:sendTask id="T" name="Bescheid senden" />' + END + flow("F1", "S", "T") + flow("F2", "T", "E")
+    ),
+    "bpmn-external-lane": model(
+        '<bpmn:laneSet id="L"><bpmn:lane id="L1" name="Gewerbetreibende"><bpmn:flowNodeRef>S</bpmn:flowNodeRef></bpmn:lane>'
+        '<bpmn:lane id="L2" name="Gewerbeamt"><bpmn:flowNodeRef>T</bpmn:flowNodeRef><bpmn:flowNodeRef>E</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
+        + START
+        + '<bpmn:userTask id="T" name="Antrag prüfen" />'
+        + END
+        + flow("F1", "S", "T")
+        + flow("F2", "T", "E")
+    ),
+    "bpmn-working-days": model(
+        START + '<bpmn:userTask id="T" name="Antrag prüfen" />'
+        '<bpmn:boundaryEvent id="B" name="2 Arbeitstage ohne Bearbeitung" attachedToRef="T" cancelActivity="false">'
+        '<bpmn:timerEventDefinition id="TD"><bpmn:timeDuration>P2D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>'
+        '<bpmn:userTask id="R" name="Teamleitung informieren" /><bpmn:endEvent id="E2" name="Teamleitung informiert" />'
+        + END
+        + flow("F1", "S", "T")
+        + flow("F2", "T", "E")
+        + flow("F3", "B", "R")
+        + flow("F4", "R", "E2")
+    ),
 }
 
 
@@ -69,8 +114,10 @@ def test_each_bpmn_rule_has_a_case_that_reports_only_it(code):
 
 def test_a_clean_model_with_message_flows_to_a_collapsed_pool_has_no_hint():
     assert bpmn_hints("a.bpmn", CLEAN) == []
-    with_pool = model(START + '<bpmn:sendTask id="T" name="Bescheid senden" />' + END + flow("F1", "S", "T") + flow("F2", "T", "E"),
-                      POOLS.format(flows='<bpmn:messageFlow id="M" sourceRef="T" targetRef="Antragsteller" />'))
+    with_pool = model(
+        START + '<bpmn:sendTask id="T" name="Bescheid senden" />' + END + flow("F1", "S", "T") + flow("F2", "T", "E"),
+        POOLS.format(flows='<bpmn:messageFlow id="M" sourceRef="T" targetRef="Antragsteller" />'),
+    )
     assert bpmn_hints("a.bpmn", with_pool) == []
     merged = BPMN_CASES["bpmn-gateway-unlabelled"].replace(b'id="G" />', b'id="G" name="Vollst\xc3\xa4ndig?" />')
     assert bpmn_hints("a.bpmn", merged) == []  # a joining gateway needs no name
@@ -83,17 +130,22 @@ def _manifest(**status):
 
 
 def test_outcome_measured_before_production_is_a_hint():
-    m = _manifest(production={"since": "2020-01", "cases_per_year": 900}, outcomes=[
-        {"indicator": "Durchlaufzeit", "value": 3, "period": "4. Quartal 2019"},
-        {"indicator": "Onlinequote", "value": 60, "period": "Januar und Februar 2020"},
-    ])
+    m = _manifest(
+        production={"since": "2020-01", "cases_per_year": 900},
+        outcomes=[
+            {"indicator": "Durchlaufzeit", "value": 3, "period": "4. Quartal 2019"},
+            {"indicator": "Onlinequote", "value": 60, "period": "Januar und Februar 2020"},
+        ],
+    )
     hints = evidence_hints(m)
     assert [(h.code, h.pointer) for h in hints] == [("evidence-outcome-before-production", "/status/outcomes/0/period")]
 
 
 def test_since_differing_between_versions_is_a_hint():
     old = _manifest(production={"since": "2020-08"})
-    new = manifest_from_bytes(yaml.safe_dump(manifest(version="2.0.0", status={"development": "stable", "production": {"since": "2020-10"}})).encode())
+    new = manifest_from_bytes(
+        yaml.safe_dump(manifest(version="2.0.0", status={"development": "stable", "production": {"since": "2020-10"}})).encode()
+    )
     hints = catalogue_hints(new, [old])
     assert [(h.code, h.pointer) for h in hints] == [("evidence-since-differs", "/status/production/since")]
     assert "1.0.0: 2020-08" in hints[0].message
@@ -101,19 +153,33 @@ def test_since_differing_between_versions_is_a_hint():
 
 
 def test_volume_implausible_for_the_publishers_size():
-    m = manifest_from_bytes(yaml.safe_dump(manifest(
-        classification={"themenfeld": "Unternehmensführung & -entwicklung", "leika": ["99050012104000"]},
-        status={"development": "stable", "production": {"since": "2019-09", "cases_per_year": 2700}})).encode())
+    m = manifest_from_bytes(
+        yaml.safe_dump(
+            manifest(
+                classification={"themenfeld": "Unternehmensführung & -entwicklung", "leika": ["99050012104000"]},
+                status={"development": "stable", "production": {"since": "2019-09", "cases_per_year": 2700}},
+            )
+        ).encode()
+    )
     hints = catalogue_hints(m, population=155_000)
     assert [h.code for h in hints] == ["evidence-volume-implausible"]
     assert "17,4 je 1.000" in hints[0].message
     assert catalogue_hints(m, population=None) == [] and catalogue_hints(m, population=400_000) == []
 
 
-@pytest.mark.parametrize(("text", "end"), [
-    ("2021", (2021, 12)), ("4. Quartal 2019", (2019, 12)), ("2. Halbjahr 2023", (2023, 12)), ("1. Halbjahr 2021", (2021, 6)),
-    ("Februar bis April 2024", (2024, 4)), ("2. Halbjahr 2020 gegenüber 2019", (2020, 12)), ("2020-03", (2020, 3)), ("laufend", None),
-])
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("2021", (2021, 12)),
+        ("4. Quartal 2019", (2019, 12)),
+        ("2. Halbjahr 2023", (2023, 12)),
+        ("1. Halbjahr 2021", (2021, 6)),
+        ("Februar bis April 2024", (2024, 4)),
+        ("2. Halbjahr 2020 gegenüber 2019", (2020, 12)),
+        ("2020-03", (2020, 3)),
+        ("laufend", None),
+    ],
+)
 def test_period_end(text, end):
     assert period_end(text) == end
 

@@ -40,11 +40,18 @@ CATEGORIES = SCHEMA["$defs"]["category"]["enum"] if "enum" in SCHEMA["$defs"].ge
 
 # mostly what validation accepts (so the property is about exports, not refusals), with everything Unicode allows in text
 text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"], include_characters="\n\t"), min_size=20, max_size=60)
-line = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp", "Cf"]), min_size=10, max_size=40).filter(lambda s: s.strip() == s)
-urls = st.one_of(st.none(), st.sampled_from(["https://example.org/a?b=c&d=ü", "http://xn--mnchen-3ya.de/", "https://example.org/%20x", "https://h.example/#frag"]),
-                 st.builds(lambda host, path: f"https://{host}.de/{path}", st.from_regex(r"[a-z]{1,10}", fullmatch=True), st.text(max_size=10)))
+line = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp", "Cf"]), min_size=10, max_size=40).filter(
+    lambda s: s.strip() == s
+)
+urls = st.one_of(
+    st.none(),
+    st.sampled_from(["https://example.org/a?b=c&d=ü", "http://xn--mnchen-3ya.de/", "https://example.org/%20x", "https://h.example/#frag"]),
+    st.builds(lambda host, path: f"https://{host}.de/{path}", st.from_regex(r"[a-z]{1,10}", fullmatch=True), st.text(max_size=10)),
+)
 numbers = st.one_of(st.none(), st.integers(0, 10**9), st.floats(0, 1e9, allow_nan=False))
-versions = st.from_regex(r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})(-[0-9A-Za-z-]{1,8})?(\+[0-9A-Za-z-]{1,8})?", fullmatch=True)
+versions = st.from_regex(
+    r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})(-[0-9A-Za-z-]{1,8})?(\+[0-9A-Za-z-]{1,8})?", fullmatch=True
+)
 
 
 @st.composite
@@ -57,19 +64,26 @@ def manifests(draw):
     data["publisher"] = {"id": "stadt-test", "name": draw(line), **({"url": u} if (u := draw(urls)) else {})}
     data["contacts"] = [{"name": draw(line), "email": draw(st.emails())}]
     data["license"] = draw(st.sampled_from(["EUPL-1.2", "Apache-2.0", "CC-BY-4.0", "DL-DE-BY-2.0", "MIT OR EUPL-1.2", "CC0-1.0"]))
-    data["classification"] = {"themenfeld": draw(st.sampled_from(THEMEN)), "categories": draw(st.lists(st.sampled_from(CATEGORIES), max_size=2, unique=True)),
-                              "leika": draw(st.lists(st.from_regex(r"[0-9]{14}", fullmatch=True), max_size=2, unique=True))}
+    data["classification"] = {
+        "themenfeld": draw(st.sampled_from(THEMEN)),
+        "categories": draw(st.lists(st.sampled_from(CATEGORIES), max_size=2, unique=True)),
+        "leika": draw(st.lists(st.from_regex(r"[0-9]{14}", fullmatch=True), max_size=2, unique=True)),
+    }
     if url := draw(urls):
         data["url"] = url
     production = {"since": draw(st.sampled_from(["2019-03", "2020-01-15", "2024-12"]))}
     if (cases := draw(numbers)) is not None:
         production["cases_per_year"] = int(cases)
-    data["status"] = {"development": draw(st.sampled_from(["concept", "development", "beta", "stable", "obsolete"])),
-                      **({"production": production} if draw(st.booleans()) else {})}
+    data["status"] = {
+        "development": draw(st.sampled_from(["concept", "development", "beta", "stable", "obsolete"])),
+        **({"production": production} if draw(st.booleans()) else {}),
+    }
     return data
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+)
 @given(manifests())
 def test_every_accepted_package_is_exported_everywhere(data):
     try:
@@ -90,14 +104,21 @@ def test_every_accepted_package_is_exported_everywhere(data):
         assert json.loads(export_dcat(catalog, base, "json-ld"))
 
         feed = etree.fromstring(atom_feed(catalog, base))
-        assert feed.findtext("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title") == f"{accepted.name} {accepted.version}"
+        assert (
+            feed.findtext("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title") == f"{accepted.name} {accepted.version}"
+        )
 
         publiccode = yaml.safe_load(export_publiccode(catalog, accepted.id, base_url=base))
         assert publiccode["name"] and publiccode["softwareVersion"] == accepted.version
 
         site = gather(catalog, ManifestCache(Path(folder) / "manifests.json"))
         site_feed = etree.fromstring(site_atom(site, site.releases))
-        assert site_feed.findtext("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title") == f"{accepted.name} {accepted.version}"
+        assert (
+            site_feed.findtext("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title")
+            == f"{accepted.name} {accepted.version}"
+        )
 
-        rows = list(csv.reader(io.StringIO(to_csv(maturity_report(catalog).packages).removeprefix("\ufeff")), delimiter=";"))  # German Excel
+        rows = list(
+            csv.reader(io.StringIO(to_csv(maturity_report(catalog).packages).removeprefix("\ufeff")), delimiter=";")
+        )  # German Excel
         assert len(rows) == 2 and accepted.name in rows[1]

@@ -35,7 +35,9 @@ HEALTH_LIMIT = 0.1
 def server(tmp_path_factory):
     server = start_server(tmp_path_factory.mktemp("hostile"))
     # the first upload starts the worker pool (a forkserver); not what the limits are about
-    httpx.post(server.url + "/api/v1/packages/validate", files={"archive": ("p.zip", archive(package_files()), "application/zip")}, timeout=60)
+    httpx.post(
+        server.url + "/api/v1/packages/validate", files={"archive": ("p.zip", archive(package_files()), "application/zip")}, timeout=60
+    )
     yield server
     server.stop()
 
@@ -47,7 +49,9 @@ def _validate_while_probing_health(server, data: bytes) -> tuple[dict, list[floa
 
     def send() -> None:
         try:
-            response = httpx.post(server.url + "/api/v1/packages/validate", files={"archive": ("paket.bin", data, "application/octet-stream")}, timeout=120)
+            response = httpx.post(
+                server.url + "/api/v1/packages/validate", files={"archive": ("paket.bin", data, "application/octet-stream")}, timeout=120
+            )
             result["status"], result["body"] = response.status_code, response.json()
         finally:
             done.set()
@@ -89,6 +93,7 @@ def _tar_gz(members: list[tuple[tarfile.TarInfo, bytes | None]], *, tail: bytes 
 
 # --- YAML: ~1 KB of aliases must not expand ----------------------------------------------------
 
+
 def _alias_bomb(levels: int = 9) -> str:
     lines = ["a0: &a0 [" + ", ".join(['"lol"'] * 9) + "]"]
     for i in range(1, levels):
@@ -109,6 +114,7 @@ def test_yaml_alias_chain_in_the_manifest_is_refused(server):
 
 # --- nesting -------------------------------------------------------------------------------------
 
+
 def test_deeply_nested_json_form_is_refused(server):
     _assert_refused(server, _package_with(**{"formulare/antrag.schema.json": "[" * 5000 + "]" * 5000}), "document-too-deep")
 
@@ -119,13 +125,18 @@ def test_deeply_nested_yaml_config_is_refused(server):
 
 # --- $ref ------------------------------------------------------------------------------------------
 
+
 def _form(**changes) -> str:
     return json.dumps({**FORM, **changes})
 
 
 def test_self_referencing_form_schema_is_refused(server):
-    form = _form(**{"$defs": {"a": {"$ref": "#/$defs/b", "title": "A"}, "b": {"$ref": "#/$defs/a", "title": "B"}},
-                    "properties": {**FORM["properties"], "x": {"$ref": "#/$defs/a", "title": "X"}}})
+    form = _form(
+        **{
+            "$defs": {"a": {"$ref": "#/$defs/b", "title": "A"}, "b": {"$ref": "#/$defs/a", "title": "B"}},
+            "properties": {**FORM["properties"], "x": {"$ref": "#/$defs/a", "title": "X"}},
+        }
+    )
     _assert_refused(server, _package_with(**{"formulare/antrag.schema.json": form}), "schema-too-complex")
 
 
@@ -139,10 +150,13 @@ def test_exponential_reference_chain_in_config_schema_is_refused(server):
 
 # --- regular expressions from packages ---------------------------------------------------------------
 
+
 def test_backtracking_pattern_runs_in_linear_time(server):
     schema = {**CONFIG_SCHEMA, "properties": {"dauer_minuten": {"type": "integer"}, "name": {"type": "string", "pattern": "^(a+)+$"}}}
     config = yaml.safe_dump({"dauer_minuten": 15, "name": "a" * 5000 + "!"})
-    result, timings = _validate_while_probing_health(server, _package_with(**{"schemas/termine.schema.json": json.dumps(schema), "konfiguration/termine.yaml": config}))
+    result, timings = _validate_while_probing_health(
+        server, _package_with(**{"schemas/termine.schema.json": json.dumps(schema), "konfiguration/termine.yaml": config})
+    )
     assert [(p["code"], p.get("pointer")) for p in result["body"]["problems"]] == [("config-invalid", "/name")]
     assert statistics.median(timings) < HEALTH_LIMIT
 
@@ -153,6 +167,7 @@ def test_pattern_re2_cannot_run_is_refused(server):
 
 
 # --- archives ---------------------------------------------------------------------------------------
+
 
 def test_tar_member_claiming_gigabytes_is_refused_quickly(server):
     claim = tarfile.TarInfo("paket/daten.bin")
@@ -197,7 +212,7 @@ def test_zip_entry_inflating_past_its_header_is_refused():
     data = bytearray(buffer.getvalue())
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("README.md")
     for offset in (info.header_offset + 22, data.rfind(b"PK\x01\x02") + 24):  # uncompressed size: claim 10 bytes
-        data[offset:offset + 4] = (10).to_bytes(4, "little")
+        data[offset : offset + 4] = (10).to_bytes(4, "little")
     start = time.process_time()
     package = from_archive(bytes(data))
     assert {p.code for p in package.problems} & {"archive-invalid"}
@@ -205,6 +220,7 @@ def test_zip_entry_inflating_past_its_header_is_refused():
 
 
 # --- Markdown -----------------------------------------------------------------------------------------
+
 
 def test_markdown_link_checking_is_bounded(server):
     hostile = README + "![" * (MAX_MARKDOWN_BYTES // 2 + 1)
@@ -214,6 +230,7 @@ def test_markdown_link_checking_is_bounded(server):
 
 
 # --- the budget itself ------------------------------------------------------------------------------------
+
 
 def _spin() -> None:
     while True:

@@ -45,6 +45,7 @@ def _problems(files: dict[str, bytes], folder: str = "testpaket") -> list[tuple[
 
 # --- 1. identifiers and names ------------------------------------------------------------------
 
+
 def test_schemas_carry_the_one_definition_of_ids():
     """Every id pattern in the published schemas is the model's (no second, drifting definition)."""
     found = set()
@@ -66,7 +67,7 @@ def test_schemas_carry_the_one_definition_of_ids():
 
 @pytest.mark.parametrize("suffix", ["\n", "\r\n", " ", "\t"])
 def test_package_id_with_trailing_break_is_refused(suffix):
-    data = package_files(files={MANIFEST: yaml.safe_dump(manifest(**{"id": "stadt-test/testpaket" + suffix}), allow_unicode=True)})
+    data = package_files(files={MANIFEST: yaml.safe_dump(manifest(id="stadt-test/testpaket" + suffix), allow_unicode=True)})
     assert ("manifest-schema", "/id") in _problems(data)
     assert not re.search(PACKAGE_ID, "stadt-test/testpaket" + suffix) and not re.search(ORG_ID, "stadt-test" + suffix)
     assert not is_package_id("stadt-test/testpaket" + suffix)
@@ -92,15 +93,20 @@ def test_text_that_git_xml_or_a_terminal_refuses_is_refused(field, value, pointe
 
 
 def test_multiline_text_keeps_its_line_breaks():
-    data = package_files(files={MANIFEST: yaml.safe_dump(manifest(description={"de": "Erste Zeile.\n\n\tZweite Zeile."}), allow_unicode=True)})
+    data = package_files(
+        files={MANIFEST: yaml.safe_dump(manifest(description={"de": "Erste Zeile.\n\n\tZweite Zeile."}), allow_unicode=True)}
+    )
     assert _problems(data) == []
 
 
-@pytest.mark.parametrize(("field", "value", "pointer"), [
-    ("url", "https://exa mple.de/paket", "/url"),
-    ("url", "https://[kaputt/paket", "/url"),
-    ("publisher", {"id": "stadt-test", "name": "Stadt Test", "url": "http://bei spiel.de"}, "/publisher/url"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "pointer"),
+    [
+        ("url", "https://exa mple.de/paket", "/url"),
+        ("url", "https://[kaputt/paket", "/url"),
+        ("publisher", {"id": "stadt-test", "name": "Stadt Test", "url": "http://bei spiel.de"}, "/publisher/url"),
+    ],
+)
 def test_uri_format_is_enforced(field, value, pointer):
     data = package_files(files={MANIFEST: yaml.safe_dump(manifest(**{field: value}), allow_unicode=True)})
     assert ("manifest-schema", pointer) in _problems(data)
@@ -133,9 +139,12 @@ def test_every_accepted_manifest_is_accepted_by_git_lxml_and_the_feed(package_id
     """The property: whatever validation accepts, git (ref, signature), lxml and the Atom writer accept too."""
     package_id += suffix
     publisher_id = package_id.split("/", 1)[0]
-    data = manifest(package_id if "/" in package_id else "stadt-test/testpaket",
-                    publisher={"id": publisher_id, "name": publisher_name},
-                    contacts=[{"name": publisher_name, "email": email}], name=package_name)
+    data = manifest(
+        package_id if "/" in package_id else "stadt-test/testpaket",
+        publisher={"id": publisher_id, "name": publisher_name},
+        contacts=[{"name": publisher_name, "email": email}],
+        name=package_name,
+    )
     try:
         text = yaml.safe_dump(data, allow_unicode=True)
     except yaml.YAMLError:
@@ -166,8 +175,15 @@ def _scratch_repo() -> tuple[pygit2.Repository, pygit2.Oid]:
     return repo, repo.create_blob(b"x")
 
 
-@given(st.lists(st.sampled_from([".git", ".GIT", ".git.", ".git ", "git~1", "GIT~1", ".g\u200cit", ".git::$INDEX_ALLOCATION", "a", ".gitignore", "git", "b.md"]),
-                min_size=1, max_size=3).map("/".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [".git", ".GIT", ".git.", ".git ", "git~1", "GIT~1", ".g\u200cit", ".git::$INDEX_ALLOCATION", "a", ".gitignore", "git", "b.md"]
+        ),
+        min_size=1,
+        max_size=3,
+    ).map("/".join)
+)
 @settings(max_examples=80, deadline=None)
 def test_every_path_we_accept_git_accepts(path):
     """Whatever ``git_refuses`` lets through, libgit2's tree builder takes (we also refuse HFS+ spellings of .git)."""
@@ -184,6 +200,7 @@ def test_every_path_we_accept_git_accepts(path):
 
 # --- 2 (validation side). paths git refuses -----------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", ["zip", "tar.gz"])
 @pytest.mark.parametrize("path", [".git/config", "docs/.GIT/HEAD", "git~1/x", ".git"])
 def test_archive_with_git_folder_is_refused_with_a_problem(fmt, path):
@@ -199,6 +216,7 @@ def test_archive_with_file_and_folder_of_the_same_name_is_a_problem():
 
 # --- 4. archives --------------------------------------------------------------------------------
 
+
 def encrypted_zip() -> bytes:
     """A zip whose README entry carries the 'encrypted' flag (zipfile cannot write real encryption)."""
     data = bytearray(archive(package_files()))
@@ -206,7 +224,7 @@ def encrypted_zip() -> bytes:
     for signature, flag_offset, name_offset in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
         start = 0
         while (start := data.find(signature, start)) != -1:
-            if data[start + name_offset: start + name_offset + len(name)] == name:
+            if data[start + name_offset : start + name_offset + len(name)] == name:
                 data[start + flag_offset] |= 0x1
             start += 4
     return bytes(data)

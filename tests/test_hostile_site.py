@@ -21,8 +21,17 @@ from hub.validate import PackageFiles
 from tests.browser import launch
 from tests.factory import BPMN, README, package_files
 
-KNOWN_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".txt": "text/plain",
-               ".png": "image/png", ".pdf": "application/pdf", ".zip": "application/zip", ".svg": "image/svg+xml"}
+KNOWN_TYPES = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+    ".zip": "application/zip",
+    ".svg": "image/svg+xml",
+}
 
 SCRIPT_BPMN = BPMN.replace(
     '<bpmn:startEvent id="Start_1" name="Antrag eingegangen">',
@@ -53,8 +62,15 @@ class NoTypeHandler(http.server.SimpleHTTPRequestHandler):
 def hostile_site(tmp_path_factory):
     catalog = Catalog.create(tmp_path_factory.mktemp("katalog") / "catalog.git")
     readme = README + "\nSiehe [Ablauf](prozess/ablauf.bpmn), [Beispiel](beispiele/demo.yaml) und [Notiz](notiz.md).\n"
-    files = package_files(files={"prozess/ablauf.bpmn": SCRIPT_BPMN, "beispiele/demo.yaml": SCRIPT_YAML, "notiz.md": SCRIPT_MD,
-                                 "seite.html": SCRIPT_MD, "README.md": readme})
+    files = package_files(
+        files={
+            "prozess/ablauf.bpmn": SCRIPT_BPMN,
+            "beispiele/demo.yaml": SCRIPT_YAML,
+            "notiz.md": SCRIPT_MD,
+            "seite.html": SCRIPT_MD,
+            "README.md": readme,
+        }
+    )
     publish(catalog, PackageFiles(files, folder_name="testpaket"))
     out = tmp_path_factory.mktemp("web")
     build_site(catalog, out)

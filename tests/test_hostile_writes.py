@@ -51,11 +51,14 @@ def test_the_tag_object_exists_before_the_branch_moves(tmp_path):
     assert str(catalog.repo.revparse_single(f"{result.tag}^{{commit}}").id) == result.commit
 
 
-@pytest.mark.parametrize(("change", "files"), [
-    ({"id": "stadt-test/testpaket\n"}, {}),
-    ({}, {".git/config": b"[core]\n"}),
-    ({}, {"docs/.GIT/hooks/post-checkout": b"#!/bin/sh\n"}),
-])
+@pytest.mark.parametrize(
+    ("change", "files"),
+    [
+        ({"id": "stadt-test/testpaket\n"}, {}),
+        ({}, {".git/config": b"[core]\n"}),
+        ({}, {"docs/.GIT/hooks/post-checkout": b"#!/bin/sh\n"}),
+    ],
+)
 def test_what_git_would_refuse_is_refused_before_any_object_is_written(tmp_path, change, files):
     """Even past validation (a caller that skipped it), no branch move, no tag, no loose object."""
     catalog = make_catalog(tmp_path, [("stadt-test/anderes", "1.0.0")])
@@ -84,8 +87,9 @@ def test_archive_with_git_folder_through_the_api_is_a_problem_and_changes_nothin
     with TestClient(create_app(services)) as client:
         checked = client.post("/api/v1/packages/validate", files={"archive": ("paket.zip", data, "application/zip")})
         assert checked.status_code == 200 and "file-git-path" in {p["code"] for p in checked.json()["problems"]}
-        published = client.post("/api/v1/packages", files={"archive": ("paket.zip", data, "application/zip")},
-                                headers={"Authorization": f"Bearer {token}"})
+        published = client.post(
+            "/api/v1/packages", files={"archive": ("paket.zip", data, "application/zip")}, headers={"Authorization": f"Bearer {token}"}
+        )
         assert published.status_code == 422, published.text
         assert "file-git-path" in published.text
     assert _objects(repo) == objects and _refs(repo) == refs

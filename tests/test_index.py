@@ -26,14 +26,31 @@ from tests.factory import make_catalog, package_files
 
 BPMN = {"path": "prozess/ablauf.bpmn", "kind": "process-model", "format": "bpmn", "title": "Ablauf"}
 FORM = {"path": "formulare/antrag.schema.json", "kind": "form-schema", "format": "json-schema", "title": "Antrag"}
-CONFIG = {"path": "konfiguration/termine.yaml", "kind": "config", "format": "yaml", "title": "Termine", "schema": "schemas/termine.schema.json"}
+CONFIG = {
+    "path": "konfiguration/termine.yaml",
+    "kind": "config",
+    "format": "yaml",
+    "title": "Termine",
+    "schema": "schemas/termine.schema.json",
+}
 README = {"path": "README.md", "kind": "document", "format": "markdown", "title": "Beschreibung"}
 START = datetime(2024, 1, 1, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 
 
-def spec(package_id: str, name: str, *, version: str = "1.0.0", summary: str = "Eine bewährte Lösung.", description: str = "Im Betrieb erprobt und bewährt.",
-         keywords: list[str] | None = None, themenfeld: str = "Querschnittsleistungen", leika: list[str] | None = None,
-         license: str = "EUPL-1.2", status: str = "stable", artefacts: list[dict] | None = None) -> dict:
+def spec(
+    package_id: str,
+    name: str,
+    *,
+    version: str = "1.0.0",
+    summary: str = "Eine bewährte Lösung.",
+    description: str = "Im Betrieb erprobt und bewährt.",
+    keywords: list[str] | None = None,
+    themenfeld: str = "Querschnittsleistungen",
+    leika: list[str] | None = None,
+    license: str = "EUPL-1.2",
+    status: str = "stable",
+    artefacts: list[dict] | None = None,
+) -> dict:
     return {
         "package_id": package_id,
         "version": version,
@@ -49,24 +66,81 @@ def spec(package_id: str, name: str, *, version: str = "1.0.0", summary: str = "
 
 
 SPECS = [
-    spec("stadt-paderborn/gewerbeanmeldung", "Digitale Gewerbeanmeldung", keywords=["GewA 1", "XGewerbeanzeige"],
-         summary="Gewerbeanmeldung vollständig online mit Weiterleitung.", themenfeld="Unternehmensführung & -entwicklung",
-         leika=["99050012104000"], artefacts=[BPMN, FORM, CONFIG, README]),
-    spec("stadt-bielefeld/buergerbuero", "Terminvergabe im Bürgerbüro", keywords=["Termine", "Warteschlange"],
-         summary="Termine für das Bürgerbüro online buchen.", leika=["99115001000000"], license="Apache-2.0", status="beta", artefacts=[BPMN, CONFIG]),
-    spec("kreis-paderborn/hundesteuer", "Hundesteuer online", keywords=["Steuermarke"], summary="Hunde online anmelden und abmelden.",
-         description="Die Anmeldung des Hundes erfolgt ohne Papier; das Gewerbe spielt keine Rolle.", themenfeld="Steuern & Zoll",
-         license="MIT", status="development", artefacts=[FORM]),
-    spec("stadt-delbrueck/wohnsitz", "Anmeldung der Wohnung", keywords=["Meldewesen", "Umzug"], summary="Wohnsitz nach einem Umzug anmelden.",
-         leika=["99115001000000", "99115002000000"], artefacts=[BPMN, FORM]),
-    spec("stadt-bielefeld/bewohnerparken", "Bewohnerparkausweis", keywords=["Parken"], summary="Parkausweise für Anwohner beantragen.",
-         themenfeld="Mobilität & Reisen", status="obsolete", artefacts=[README]),
-    spec("stadt-paderborn/kita", "Kita-Platzvergabe", keywords=["Kindertagesstätte"], summary="Kitaplätze zentral vergeben.",
-         themenfeld="Familie & Kind", license="Apache-2.0", artefacts=[BPMN, FORM, CONFIG]),
-    spec("stadt-paderborn/e-akte", "Einführung der E-Akte", keywords=["Dokumentenmanagement"], summary="Die elektronische Akte für alle Ämter.",
-         license="CC-BY-4.0", status="beta", artefacts=[README]),
-    spec("bezirksregierung-detmold/foerderung", "Förderanträge digital", keywords=["Zuwendung"], summary="Förderanträge der Kommunen digital prüfen.",
-         themenfeld="Forschung & Förderung", license="DL-DE-BY-2.0", status="concept", artefacts=[FORM, README]),
+    spec(
+        "stadt-paderborn/gewerbeanmeldung",
+        "Digitale Gewerbeanmeldung",
+        keywords=["GewA 1", "XGewerbeanzeige"],
+        summary="Gewerbeanmeldung vollständig online mit Weiterleitung.",
+        themenfeld="Unternehmensführung & -entwicklung",
+        leika=["99050012104000"],
+        artefacts=[BPMN, FORM, CONFIG, README],
+    ),
+    spec(
+        "stadt-bielefeld/buergerbuero",
+        "Terminvergabe im Bürgerbüro",
+        keywords=["Termine", "Warteschlange"],
+        summary="Termine für das Bürgerbüro online buchen.",
+        leika=["99115001000000"],
+        license="Apache-2.0",
+        status="beta",
+        artefacts=[BPMN, CONFIG],
+    ),
+    spec(
+        "kreis-paderborn/hundesteuer",
+        "Hundesteuer online",
+        keywords=["Steuermarke"],
+        summary="Hunde online anmelden und abmelden.",
+        description="Die Anmeldung des Hundes erfolgt ohne Papier; das Gewerbe spielt keine Rolle.",
+        themenfeld="Steuern & Zoll",
+        license="MIT",
+        status="development",
+        artefacts=[FORM],
+    ),
+    spec(
+        "stadt-delbrueck/wohnsitz",
+        "Anmeldung der Wohnung",
+        keywords=["Meldewesen", "Umzug"],
+        summary="Wohnsitz nach einem Umzug anmelden.",
+        leika=["99115001000000", "99115002000000"],
+        artefacts=[BPMN, FORM],
+    ),
+    spec(
+        "stadt-bielefeld/bewohnerparken",
+        "Bewohnerparkausweis",
+        keywords=["Parken"],
+        summary="Parkausweise für Anwohner beantragen.",
+        themenfeld="Mobilität & Reisen",
+        status="obsolete",
+        artefacts=[README],
+    ),
+    spec(
+        "stadt-paderborn/kita",
+        "Kita-Platzvergabe",
+        keywords=["Kindertagesstätte"],
+        summary="Kitaplätze zentral vergeben.",
+        themenfeld="Familie & Kind",
+        license="Apache-2.0",
+        artefacts=[BPMN, FORM, CONFIG],
+    ),
+    spec(
+        "stadt-paderborn/e-akte",
+        "Einführung der E-Akte",
+        keywords=["Dokumentenmanagement"],
+        summary="Die elektronische Akte für alle Ämter.",
+        license="CC-BY-4.0",
+        status="beta",
+        artefacts=[README],
+    ),
+    spec(
+        "bezirksregierung-detmold/foerderung",
+        "Förderanträge digital",
+        keywords=["Zuwendung"],
+        summary="Förderanträge der Kommunen digital prüfen.",
+        themenfeld="Forschung & Förderung",
+        license="DL-DE-BY-2.0",
+        status="concept",
+        artefacts=[FORM, README],
+    ),
 ]
 IDS = [s["package_id"] for s in SPECS]
 
@@ -182,17 +256,73 @@ def test_candidates_find_exactly_what_the_definition_matches(shared, data):
     i = data.draw(st.integers(0, len(word)))
     edit = data.draw(st.sampled_from(["drop", "add", "swap", "cut", "same"]))
     letter = data.draw(st.sampled_from("abehilnorstuz"))
-    term = {"drop": word[:i] + word[i + 1:], "add": word[:i] + letter + word[i:], "swap": word[:i] + word[i + 1:i + 2] + word[i:i + 1] + word[i + 2:],
-            "cut": word[:max(i, 2)], "same": word}[edit]
+    term = {
+        "drop": word[:i] + word[i + 1 :],
+        "add": word[:i] + letter + word[i:],
+        "swap": word[:i] + word[i + 1 : i + 2] + word[i : i + 1] + word[i + 2 :],
+        "cut": word[: max(i, 2)],
+        "same": word,
+    }[edit]
     for typo in (True, False):
         expected = sorted((v, q) for v in vocabulary.terms if (q := match_quality(term, v, typo)))
         assert sorted(_matching_terms(vocabulary, term, typo)) == expected
 
+
 HOSTILE = [
-    '"', '""', "*", "**", "NEAR(", "NEAR(a b, 2)", "a:b", "name:Kita", "{name}: Kita", "-", "- Kita", "Kita -Hund", "+", "^Kita",
-    "AND", "OR", "NOT", "Kita AND", "OR Kita", "(", ")", "((Kita", "Kita)", "'", "';--", "'; DROP TABLE packages; --",
-    "\x00", "Kita\x00Hund", "🙂", "🙂 Kita", "ℌ𝔲𝔫𝔡", "\u0301", "a\u0308", "ß", "İ", "Ǆ", "\ufeff", "\u200b", " ", "\t\n",
-    "x" * 5000, "Kita " * 300, "%", "_", "\\", "/", "[Kita]", "Kita*", "*Kita", "K*ta", '"Kita', 'Kita"', "rank:1", "rowid=1",
+    '"',
+    '""',
+    "*",
+    "**",
+    "NEAR(",
+    "NEAR(a b, 2)",
+    "a:b",
+    "name:Kita",
+    "{name}: Kita",
+    "-",
+    "- Kita",
+    "Kita -Hund",
+    "+",
+    "^Kita",
+    "AND",
+    "OR",
+    "NOT",
+    "Kita AND",
+    "OR Kita",
+    "(",
+    ")",
+    "((Kita",
+    "Kita)",
+    "'",
+    "';--",
+    "'; DROP TABLE packages; --",
+    "\x00",
+    "Kita\x00Hund",
+    "🙂",
+    "🙂 Kita",
+    "ℌ𝔲𝔫𝔡",
+    "\u0301",
+    "a\u0308",
+    "ß",
+    "İ",
+    "Ǆ",
+    "\ufeff",
+    "\u200b",
+    " ",
+    "\t\n",
+    "x" * 5000,
+    "Kita " * 300,
+    "%",
+    "_",
+    "\\",
+    "/",
+    "[Kita]",
+    "Kita*",
+    "*Kita",
+    "K*ta",
+    '"Kita',
+    'Kita"',
+    "rank:1",
+    "rowid=1",
 ]
 
 
@@ -226,7 +356,13 @@ def test_facets_and_counts(index):
     assert counts(result, "license") == {"EUPL-1.2": 3, "Apache-2.0": 2, "MIT": 1, "CC-BY-4.0": 1, "DL-DE-BY-2.0": 1}
     assert counts(result, "themenfeld")["Querschnittsleistungen"] == 3
     assert counts(result, "leika") == {"99115001000000": 2, "99115002000000": 1, "99050012104000": 1}
-    assert counts(result, "publisher") == {"stadt-paderborn": 3, "stadt-bielefeld": 2, "kreis-paderborn": 1, "stadt-delbrueck": 1, "bezirksregierung-detmold": 1}
+    assert counts(result, "publisher") == {
+        "stadt-paderborn": 3,
+        "stadt-bielefeld": 2,
+        "kreis-paderborn": 1,
+        "stadt-delbrueck": 1,
+        "bezirksregierung-detmold": 1,
+    }
     assert counts(result, "artefact_kind") == {"process-model": 4, "form-schema": 5, "config": 3, "document": 4}
     assert counts(result, "maturity_level") == {"none": len(SPECS)}
     # status in its natural order, with German labels
@@ -301,7 +437,9 @@ def test_sort_by_relevance_without_text_is_by_maturity(index):
 
 
 @pytest.mark.parametrize("sort", ["relevance", "name", "updated", "maturity"])
-@pytest.mark.parametrize("query,filters", [(None, {}), ("online", {}), ("anmelden", {"license": ["EUPL-1.2", "MIT"]}), (None, {"status": ["stable", "beta"]})])
+@pytest.mark.parametrize(
+    "query,filters", [(None, {}), ("online", {}), ("anmelden", {"license": ["EUPL-1.2", "MIT"]}), (None, {"status": ["stable", "beta"]})]
+)
 def test_cursor_pagination_returns_every_item_once(index, sort, query, filters):
     everything = index.search(query, filters, sort=sort, limit=100)
     seen: list[str] = []
@@ -317,9 +455,19 @@ def test_cursor_pagination_returns_every_item_once(index, sort, query, filters):
     assert len(seen) == len(set(seen)) == everything.total
 
 
-@pytest.mark.parametrize("cursor", ["kaputt", "!!!", "", "W10", base64.urlsafe_b64encode(b'["name", 1, 2]').decode(),
-                                    base64.urlsafe_b64encode(b'{"a": 1}').decode(), base64.urlsafe_b64encode(b"\xff\xfe").decode(),
-                                    base64.urlsafe_b64encode(b'["name", "a"]').decode()])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "kaputt",
+        "!!!",
+        "",
+        "W10",
+        base64.urlsafe_b64encode(b'["name", 1, 2]').decode(),
+        base64.urlsafe_b64encode(b'{"a": 1}').decode(),
+        base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+        base64.urlsafe_b64encode(b'["name", "a"]').decode(),
+    ],
+)
 def test_invalid_cursor_is_a_bad_request(index, cursor):
     if cursor == "":
         assert index.search(None, sort="name", cursor=cursor).total == len(SPECS)  # empty: first page
@@ -399,7 +547,12 @@ def test_incremental_update_after_publish(tmp_path):
 def assert_same_as_fresh(index: Index, tmp_path) -> None:
     """The facet picture patched along the way equals one read from scratch."""
     fresh = Index(tmp_path / "index.sqlite")
-    for query, filters, sort in [(None, {}, "name"), ("online", {}, "relevance"), (None, {"license": ["EUPL-1.2"]}, "updated"), (None, {}, "maturity")]:
+    for query, filters, sort in [
+        (None, {}, "name"),
+        ("online", {}, "relevance"),
+        (None, {"license": ["EUPL-1.2"]}, "updated"),
+        (None, {}, "maturity"),
+    ]:
         a, b = index.search(query, filters, sort, limit=100), fresh.search(query, filters, sort, limit=100)
         assert msgspec.to_builtins(a) == msgspec.to_builtins(b)
     fresh.close()

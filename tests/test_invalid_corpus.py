@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hub.validate import PackageFiles, validate_package
-from hub.validate.codes import PACKAGE_CODES
 from hub.budget import Pool
+from hub.validate import PackageFiles, validate_package
 from hub.validate.archive import from_archive, validate_archive_bounded
+from hub.validate.codes import PACKAGE_CODES
 from hub.validate.publisher import check_publisher
 from tests.factory import BPMN, CONFIG_SCHEMA, FORM, README, archive, manifest, package_files, write_files
 from tests.test_hostile_names import encrypted_zip
@@ -78,26 +78,41 @@ def _huge(folder: Path) -> None:
 
 README_BROKEN = README + "\nMehr im [Handbuch](docs/handbuch.md).\n"
 README_OUTSIDE = README + "\nSiehe [andere Datei](../nachbar/README.md).\n"
-NO_START = _bpmn('<bpmn:startEvent id="Start_1" name="Antrag eingegangen">\n      <bpmn:outgoing>Flow_1</bpmn:outgoing>\n    </bpmn:startEvent>', "")
+NO_START = _bpmn(
+    '<bpmn:startEvent id="Start_1" name="Antrag eingegangen">\n      <bpmn:outgoing>Flow_1</bpmn:outgoing>\n    </bpmn:startEvent>', ""
+)
 NO_END = _bpmn('<bpmn:endEvent id="End_1" name="Bescheid versandt">\n      <bpmn:incoming>Flow_2</bpmn:incoming>\n    </bpmn:endEvent>', "")
 BAD_REF = _bpmn('sourceRef="Task_1" targetRef="End_1"', 'sourceRef="Task_1" targetRef="Nirgendwo"')
 DUP_ID = _bpmn('<bpmn:endEvent id="End_1"', '<bpmn:endEvent id="Task_1"')
-NO_SHAPE = _bpmn('<bpmndi:BPMNShape id="Task_1_di" bpmnElement="Task_1">\n        <dc:Bounds x="240" y="80" width="100" height="80" />\n      </bpmndi:BPMNShape>', "")
-NO_EDGE = _bpmn('<bpmndi:BPMNEdge id="Flow_2_di" bpmnElement="Flow_2">\n        <di:waypoint x="340" y="120" />\n        <di:waypoint x="392" y="120" />\n      </bpmndi:BPMNEdge>', "")
+NO_SHAPE = _bpmn(
+    '<bpmndi:BPMNShape id="Task_1_di" bpmnElement="Task_1">\n        <dc:Bounds x="240" y="80" width="100" height="80" />\n      </bpmndi:BPMNShape>',
+    "",
+)
+NO_EDGE = _bpmn(
+    '<bpmndi:BPMNEdge id="Flow_2_di" bpmnElement="Flow_2">\n        <di:waypoint x="340" y="120" />\n        <di:waypoint x="392" y="120" />\n      </bpmndi:BPMNEdge>',
+    "",
+)
 NO_BOUNDS = _bpmn('<dc:Bounds x="240" y="80" width="100" height="80" />', "")
 ONE_POINT = _bpmn('<di:waypoint x="340" y="120" />\n', "")
 NO_DIAGRAM = BPMN[: BPMN.index("  <bpmndi:BPMNDiagram")] + "</bpmn:definitions>\n"
 NO_PROCESS = BPMN[: BPMN.index("  <bpmn:process")] + "</bpmn:definitions>\n"
 DTD = '<?xml version="1.0"?>\n<!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&lol2;</bpmn:definitions>\n'
 OTHER_NS = BPMN.replace("http://www.omg.org/spec/BPMN/20100524/MODEL", "http://example.org/kein-bpmn")
-TRUNCATED = BPMN[: BPMN.index("<bpmn:endEvent")] + "<bpmn:endEvent id=\"End_1\"\n"
+TRUNCATED = BPMN[: BPMN.index("<bpmn:endEvent")] + '<bpmn:endEvent id="End_1"\n'
 PADDED = BPMN.replace("</bpmn:definitions>", "<!--" + "x" * (5 * 1024 * 1024) + "-->\n</bpmn:definitions>")
 ROOT_LINE = _line_of(BPMN, "targetNamespace=")  # libxml2 reports the line where a start tag ends
-ALIAS_BOMB = "a0: &a0 [" + ", ".join(['"x"'] * 9) + "]\n" + "".join(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9))
+ALIAS_BOMB = (
+    "a0: &a0 [" + ", ".join(['"x"'] * 9) + "]\n" + "".join(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9))
+)
 PDF_DOC = {"path": "docs/handbuch.pdf", "kind": "document", "format": "pdf", "title": "Handbuch"}
 
 CASES = [
-    Case("file-unsafe-path", "hub.yaml", "/artefacts/0/path", manifest=_set_manifest(artefacts=_artefacts(replace={0: {"path": "../nachbar/ablauf.bpmn"}}))),
+    Case(
+        "file-unsafe-path",
+        "hub.yaml",
+        "/artefacts/0/path",
+        manifest=_set_manifest(artefacts=_artefacts(replace={0: {"path": "../nachbar/ablauf.bpmn"}})),
+    ),
     Case("file-symlink", "verweis.md", on_disk=_symlink),
     Case("file-special", "rohr", on_disk=_fifo),
     Case("file-too-large", "daten.bin", on_disk=_huge),
@@ -105,18 +120,48 @@ CASES = [
     Case("manifest-missing", "hub.yaml", files={"hub.yaml": None}),
     Case("manifest-syntax", "hub.yaml", line=3, files={"hub.yaml": "id: stadt-test/testpaket\nname: Test\nversion: 1.0.0: x\n"}),
     Case("manifest-schema", "hub.yaml", "/name", manifest=_set_manifest(name=None)),
-    Case("manifest-schema", "hub.yaml", "/classification/themenfeld", manifest=_set_manifest(classification={"themenfeld": "Verwaltung allgemein"})),
-    Case("manifest-schema", "hub.yaml", "/status/produktion", manifest=_set_manifest(status={"development": "stable", "produktion": {"since": "2020-01"}})),
+    Case(
+        "manifest-schema",
+        "hub.yaml",
+        "/classification/themenfeld",
+        manifest=_set_manifest(classification={"themenfeld": "Verwaltung allgemein"}),
+    ),
+    Case(
+        "manifest-schema",
+        "hub.yaml",
+        "/status/produktion",
+        manifest=_set_manifest(status={"development": "stable", "produktion": {"since": "2020-01"}}),
+    ),
     Case("manifest-version-invalid", "hub.yaml", "/version", manifest=_set_manifest(version="1.0")),
     Case("manifest-id-folder", "hub.yaml", "/id", folder_name="anderer-ordner"),
-    Case("manifest-publisher-mismatch", "hub.yaml", "/publisher/id", manifest=_set_manifest(publisher={"id": "stadt-andere", "name": "Stadt Andere"})),
+    Case(
+        "manifest-publisher-mismatch",
+        "hub.yaml",
+        "/publisher/id",
+        manifest=_set_manifest(publisher={"id": "stadt-andere", "name": "Stadt Andere"}),
+    ),
     Case("manifest-license-unknown", "hub.yaml", "/license", manifest=_set_manifest(license="Freeware-42")),
-    Case("text-unsafe-character", "hub.yaml", "/publisher/name", manifest=_set_manifest(publisher={"id": "stadt-test", "name": "Stadt <Test>"})),
+    Case(
+        "text-unsafe-character",
+        "hub.yaml",
+        "/publisher/name",
+        manifest=_set_manifest(publisher={"id": "stadt-test", "name": "Stadt <Test>"}),
+    ),
     Case("changelog-missing", "hub.yaml", "/changelog", manifest=_set_manifest(changelog="CHANGELOG.md")),
     Case("artefact-missing", "hub.yaml", "/artefacts/0/path", files={"prozess/ablauf.bpmn": None}),
     Case("artefact-duplicate", "hub.yaml", "/artefacts/3/path", manifest=_set_manifest(artefacts=_artefacts(manifest()["artefacts"][0]))),
-    Case("artefact-format-mismatch", "docs/handbuch.pdf", files={"docs/handbuch.pdf": "kein PDF"}, manifest=_set_manifest(artefacts=_artefacts(PDF_DOC))),
-    Case("artefact-format-mismatch", "hub.yaml", "/artefacts/0/format", manifest=_set_manifest(artefacts=_artefacts(replace={0: {"path": "formulare/antrag.schema.json"}}))),
+    Case(
+        "artefact-format-mismatch",
+        "docs/handbuch.pdf",
+        files={"docs/handbuch.pdf": "kein PDF"},
+        manifest=_set_manifest(artefacts=_artefacts(PDF_DOC)),
+    ),
+    Case(
+        "artefact-format-mismatch",
+        "hub.yaml",
+        "/artefacts/0/format",
+        manifest=_set_manifest(artefacts=_artefacts(replace={0: {"path": "formulare/antrag.schema.json"}})),
+    ),
     Case("readme-missing", "README.md", files={"README.md": None}),
     Case("markdown-link-broken", "README.md", line=_line_of(README_BROKEN, "Mehr im"), files={"README.md": README_BROKEN}),
     Case("markdown-link-outside", "README.md", line=_line_of(README_OUTSIDE, "Siehe [andere"), files={"README.md": README_OUTSIDE}),
@@ -124,29 +169,88 @@ CASES = [
     Case("bpmn-dtd-forbidden", "prozess/ablauf.bpmn", line=2, files={"prozess/ablauf.bpmn": DTD}),
     Case("bpmn-syntax", "prozess/ablauf.bpmn", line=_line_of(TRUNCATED, "<bpmn:endEvent") + 1, files={"prozess/ablauf.bpmn": TRUNCATED}),
     Case("bpmn-namespace", "prozess/ablauf.bpmn", line=ROOT_LINE, files={"prozess/ablauf.bpmn": OTHER_NS}),
-    Case("bpmn-duplicate-id", "prozess/ablauf.bpmn", line=_line_of(DUP_ID, '<bpmn:endEvent id="Task_1"'), files={"prozess/ablauf.bpmn": DUP_ID}),
+    Case(
+        "bpmn-duplicate-id",
+        "prozess/ablauf.bpmn",
+        line=_line_of(DUP_ID, '<bpmn:endEvent id="Task_1"'),
+        files={"prozess/ablauf.bpmn": DUP_ID},
+    ),
     Case("bpmn-no-process", "prozess/ablauf.bpmn", line=ROOT_LINE, files={"prozess/ablauf.bpmn": NO_PROCESS}),
     Case("bpmn-no-start-event", "prozess/ablauf.bpmn", line=_line_of(NO_START, "<bpmn:process"), files={"prozess/ablauf.bpmn": NO_START}),
     Case("bpmn-no-end-event", "prozess/ablauf.bpmn", line=_line_of(NO_END, "<bpmn:process"), files={"prozess/ablauf.bpmn": NO_END}),
     Case("bpmn-flow-ref", "prozess/ablauf.bpmn", line=_line_of(BAD_REF, 'targetRef="Nirgendwo"'), files={"prozess/ablauf.bpmn": BAD_REF}),
     Case("bpmn-no-diagram", "prozess/ablauf.bpmn", line=ROOT_LINE, files={"prozess/ablauf.bpmn": NO_DIAGRAM}),
-    Case("bpmn-missing-shape", "prozess/ablauf.bpmn", line=_line_of(NO_SHAPE, '<bpmn:userTask id="Task_1"'), files={"prozess/ablauf.bpmn": NO_SHAPE}),
-    Case("bpmn-missing-edge", "prozess/ablauf.bpmn", line=_line_of(NO_EDGE, '<bpmn:sequenceFlow id="Flow_2"'), files={"prozess/ablauf.bpmn": NO_EDGE}),
-    Case("bpmn-shape-bounds", "prozess/ablauf.bpmn", line=_line_of(NO_BOUNDS, 'bpmnElement="Task_1">'), files={"prozess/ablauf.bpmn": NO_BOUNDS}),
-    Case("bpmn-edge-waypoints", "prozess/ablauf.bpmn", line=_line_of(ONE_POINT, 'bpmnElement="Flow_2">'), files={"prozess/ablauf.bpmn": ONE_POINT}),
+    Case(
+        "bpmn-missing-shape",
+        "prozess/ablauf.bpmn",
+        line=_line_of(NO_SHAPE, '<bpmn:userTask id="Task_1"'),
+        files={"prozess/ablauf.bpmn": NO_SHAPE},
+    ),
+    Case(
+        "bpmn-missing-edge",
+        "prozess/ablauf.bpmn",
+        line=_line_of(NO_EDGE, '<bpmn:sequenceFlow id="Flow_2"'),
+        files={"prozess/ablauf.bpmn": NO_EDGE},
+    ),
+    Case(
+        "bpmn-shape-bounds",
+        "prozess/ablauf.bpmn",
+        line=_line_of(NO_BOUNDS, 'bpmnElement="Task_1">'),
+        files={"prozess/ablauf.bpmn": NO_BOUNDS},
+    ),
+    Case(
+        "bpmn-edge-waypoints",
+        "prozess/ablauf.bpmn",
+        line=_line_of(ONE_POINT, 'bpmnElement="Flow_2">'),
+        files={"prozess/ablauf.bpmn": ONE_POINT},
+    ),
     Case("form-syntax", "formulare/antrag.schema.json", line=2, files={"formulare/antrag.schema.json": '{\n  "title": "Antrag",,\n}'}),
-    Case("form-dialect", "formulare/antrag.schema.json", "/$schema", files={"formulare/antrag.schema.json": _form(lambda f: f.update({"$schema": "http://json-schema.org/draft-07/schema#"}))}),
-    Case("form-metaschema", "formulare/antrag.schema.json", "/properties/name/type", files={"formulare/antrag.schema.json": _form(lambda f: f["properties"]["name"].update(type="text"))}),
-    Case("form-title-missing", "formulare/antrag.schema.json", "/properties/anschrift/properties/ort", files={"formulare/antrag.schema.json": _form(lambda f: f["properties"]["anschrift"]["properties"]["ort"].pop("title"))}),
+    Case(
+        "form-dialect",
+        "formulare/antrag.schema.json",
+        "/$schema",
+        files={"formulare/antrag.schema.json": _form(lambda f: f.update({"$schema": "http://json-schema.org/draft-07/schema#"}))},
+    ),
+    Case(
+        "form-metaschema",
+        "formulare/antrag.schema.json",
+        "/properties/name/type",
+        files={"formulare/antrag.schema.json": _form(lambda f: f["properties"]["name"].update(type="text"))},
+    ),
+    Case(
+        "form-title-missing",
+        "formulare/antrag.schema.json",
+        "/properties/anschrift/properties/ort",
+        files={"formulare/antrag.schema.json": _form(lambda f: f["properties"]["anschrift"]["properties"]["ort"].pop("title"))},
+    ),
     Case("config-syntax", "konfiguration/termine.yaml", line=2, files={"konfiguration/termine.yaml": "dauer_minuten: 15\n  - kaputt: [\n"}),
-    Case("config-schema-unknown", "hub.yaml", "/artefacts/2/schema", manifest=_set_manifest(artefacts=_artefacts(replace={2: {"schema": "https://transferhub.de/schemas/v1/configs/gibt-es-nicht.schema.json"}}))),
+    Case(
+        "config-schema-unknown",
+        "hub.yaml",
+        "/artefacts/2/schema",
+        manifest=_set_manifest(
+            artefacts=_artefacts(replace={2: {"schema": "https://transferhub.de/schemas/v1/configs/gibt-es-nicht.schema.json"}})
+        ),
+    ),
     Case("config-schema-unknown", "hub.yaml", "/artefacts/2/schema", files={"schemas/termine.schema.json": None}),
     Case("config-invalid", "konfiguration/termine.yaml", "/dauer_minuten", files={"konfiguration/termine.yaml": "dauer_minuten: 2\n"}),
     Case("document-too-large", "konfiguration/termine.yaml", files={"konfiguration/termine.yaml": ALIAS_BOMB}),
     Case("document-too-deep", "formulare/antrag.schema.json", files={"formulare/antrag.schema.json": "[" * 5000 + "]" * 5000}),
-    Case("schema-too-complex", "formulare/antrag.schema.json", files={"formulare/antrag.schema.json": _form(lambda f: f.update({"$defs": {"a": {"title": "A", "$ref": "#/$defs/a"}}}))}),
-    Case("schema-pattern-unsupported", "schemas/termine.schema.json", "/properties/dauer_minuten/pattern",
-         files={"schemas/termine.schema.json": json.dumps({**CONFIG_SCHEMA, "properties": {"dauer_minuten": {"type": "integer", "pattern": "(a)\\1"}}})}),
+    Case(
+        "schema-too-complex",
+        "formulare/antrag.schema.json",
+        files={"formulare/antrag.schema.json": _form(lambda f: f.update({"$defs": {"a": {"title": "A", "$ref": "#/$defs/a"}}}))},
+    ),
+    Case(
+        "schema-pattern-unsupported",
+        "schemas/termine.schema.json",
+        "/properties/dauer_minuten/pattern",
+        files={
+            "schemas/termine.schema.json": json.dumps(
+                {**CONFIG_SCHEMA, "properties": {"dauer_minuten": {"type": "integer", "pattern": "(a)\\1"}}}
+            )
+        },
+    ),
     Case("markdown-too-large", "README.md", files={"README.md": README + "![" * 140_000}),
 ]
 

@@ -63,12 +63,18 @@ def within(check: Callable[[], bool], limit: float = LIMIT) -> float:
             later = time.monotonic()
             while not check() and time.monotonic() - later < 30:
                 time.sleep(0.05)
-            pytest.fail(f"not visible within {limit} s (visible after {time.monotonic() - started:.2f} s)" if check() else f"not visible within {limit + 30} s")
+            pytest.fail(
+                f"not visible within {limit} s (visible after {time.monotonic() - started:.2f} s)"
+                if check()
+                else f"not visible within {limit + 30} s"
+            )
         time.sleep(0.05)
 
 
 def head(server: Server) -> str:
-    return subprocess.run(["git", "--git-dir", str(server.data / "catalog.git"), "rev-parse", "main"], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "--git-dir", str(server.data / "catalog.git"), "rev-parse", "main"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def current(server: Server, commit: str) -> bool:
@@ -84,8 +90,14 @@ def finds(server: Server, params: dict, package_id: str) -> bool:
 
 def clones(server: Server, package_id: str, version: str, target: Path) -> None:
     shutil.rmtree(target, ignore_errors=True)
-    result = subprocess.run(["git", "clone", "-q", f"{server.url}/git/{package_id}.git", str(target)],
-                            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"}, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        ["git", "clone", "-q", f"{server.url}/git/{package_id}.git", str(target)],
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert f"version: {version}" in (target / "hub.yaml").read_text(encoding="utf-8")
 
@@ -106,17 +118,32 @@ def test_cli_writes_and_a_harvest_reach_the_running_hub(server, tmp_path):
     adopters = [a["adopter"] for a in httpx.get(server.url + "/api/v1/adoptions", params={"package": package_id}).json()]
     assert adopters == ["stadt-paderborn"]
 
-    server.hub("review", f"{package_id}@1.0.0", "--as", "land-nrw-ministerium", "--level", "4", "--rationale", "Im Livetest begutachtet, Belege liegen vor.")
+    server.hub(
+        "review",
+        f"{package_id}@1.0.0",
+        "--as",
+        "land-nrw-ministerium",
+        "--level",
+        "4",
+        "--rationale",
+        "Im Livetest begutachtet, Belege liegen vor.",
+    )
     commit = head(server)
     within(lambda: finds(server, {"maturity_level": "4", "publisher": "stadt-live"}, package_id) and current(server, commit))
 
     source = tmp_path / "quelle"
     shutil.copytree(ROOT / "examples" / "quelle", source)
-    for step in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=Musterstadt", "-c", "user.email=it@musterstadt.example", "commit", "-q", "-m", "Pakete"]):
+    for step in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "user.name=Musterstadt", "-c", "user.email=it@musterstadt.example", "commit", "-q", "-m", "Pakete"],
+    ):
         subprocess.run(["git", "-C", str(source), *step], check=True, capture_output=True)
     sources = tmp_path / "sources.yaml"
-    sources.write_text(f"sources:\n  - name: musterstadt\n    url: {source}\n    branch: main\n    publisher: stadt-musterstadt\n    folders:\n      - \"pakete/*\"\n",
-                       encoding="utf-8")
+    sources.write_text(
+        f'sources:\n  - name: musterstadt\n    url: {source}\n    branch: main\n    publisher: stadt-musterstadt\n    folders:\n      - "pakete/*"\n',
+        encoding="utf-8",
+    )
     server.hub("sources", "set", str(sources))
     server.hub("harvest", "musterstadt")
     commit = head(server)
@@ -127,7 +154,9 @@ def test_cli_writes_and_a_harvest_reach_the_running_hub(server, tmp_path):
 
 def test_an_api_write_reaches_every_worker(server):
     secret = server.token("stadt-live", "publisher")
-    files = {"archive": ("p.zip", archive(package_files("stadt-live/laternenumzug", "1.0.0", name="Laternenumzuganmeldung")), "application/zip")}
+    files = {
+        "archive": ("p.zip", archive(package_files("stadt-live/laternenumzug", "1.0.0", name="Laternenumzuganmeldung")), "application/zip")
+    }
     response = httpx.post(server.url + "/api/v1/packages", files=files, headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 201, response.text
     commit = response.json()["commit"]
@@ -135,7 +164,9 @@ def test_an_api_write_reaches_every_worker(server):
 
     def everywhere() -> bool:
         health = httpx.get(server.url + "/api/v1/health", headers={"Connection": "close"}).json()
-        if health["commit"] == health["index_commit"] == health["site_commit"] == commit and finds(server, {"q": "Laternenumzuganmeldung"}, "stadt-live/laternenumzug"):
+        if health["commit"] == health["index_commit"] == health["site_commit"] == commit and finds(
+            server, {"q": "Laternenumzuganmeldung"}, "stadt-live/laternenumzug"
+        ):
             seen.add(health["process"])
         return len(seen) >= int(server.process.args[-1])  # every worker answered with the new commit
 
@@ -168,13 +199,20 @@ def test_the_served_site_in_chromium(server):
 def test_hub_site_build_makes_the_same_pages(seeded, tmp_path):
     """The served site is what ``hub site build`` writes (without its copy of the clone exports)."""
     out = tmp_path / "statisch"
-    subprocess.run([sys.executable, "-m", "hub", "--data", str(seeded), "site", "build", "--out", str(out), "--clone-base", BASE],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "hub", "--data", str(seeded), "site", "build", "--out", str(out), "--clone-base", BASE],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     served = seeded / "site"
 
     def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-                if p.is_file() and not p.relative_to(root).as_posix().startswith((".build/", "git/"))}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in root.rglob("*")
+            if p.is_file() and not p.relative_to(root).as_posix().startswith((".build/", "git/"))
+        }
 
     static, live = files(out), files(served)
     assert static.keys() == live.keys() and len(static) > 100

@@ -28,9 +28,18 @@ def subject(files=("README.md", "CHANGELOG.md"), adoptions=(), review=None, **ov
 
 def adoption(adopter: str, status: str, package: str = "stadt-test/testpaket", *, confirmed: bool = True) -> Adoption:
     """An adoption record; ``confirmed``: its publisher confirmed it as it stands."""
-    confirmations = [Confirmation(kind="publisher", by=package.split("/")[0], date="2024-02-01", status=status, version="1.0.0")] if confirmed else []
-    return Adoption(package=package, adopter=adopter, adopter_name=adopter.replace("stadt-", "Stadt ").title(), version="1.0.0", status=status,
-                    history=[AdoptionEvent(status=status, date="2024-01-01")], confirmations=confirmations)
+    confirmations = (
+        [Confirmation(kind="publisher", by=package.split("/")[0], date="2024-02-01", status=status, version="1.0.0")] if confirmed else []
+    )
+    return Adoption(
+        package=package,
+        adopter=adopter,
+        adopter_name=adopter.replace("stadt-", "Stadt ").title(),
+        version="1.0.0",
+        status=status,
+        history=[AdoptionEvent(status=status, date="2024-01-01")],
+        confirmations=confirmations,
+    )
 
 
 def results(s: Subject) -> tuple[int, dict[str, tuple[bool, str]]]:
@@ -51,7 +60,13 @@ def test_concept_is_level_0():
 
 
 def test_in_production_with_evidence_is_level_1_until_12_months():
-    s = subject(status={"development": "stable", "production": {"since": "2025-01", "cases_per_year": 12400}, "outcomes": [{"indicator": "Dauer", "value": 2, "unit": "Tage"}]})
+    s = subject(
+        status={
+            "development": "stable",
+            "production": {"since": "2025-01", "cases_per_year": 12400},
+            "outcomes": [{"indicator": "Dauer", "value": 2, "unit": "Tage"}],
+        }
+    )
     level, c = results(s)
     assert level == 1
     assert c["volume"] == (True, "12.400 Fälle/Jahr")
@@ -59,7 +74,13 @@ def test_in_production_with_evidence_is_level_1_until_12_months():
 
 
 def test_twelve_months_outcomes_and_artefacts_make_level_2():
-    s = subject(status={"development": "stable", "production": {"since": "2019-03", "cases_per_year": 100}, "outcomes": [{"indicator": "Dauer", "value": 2, "unit": "Tage", "before": 14}]})
+    s = subject(
+        status={
+            "development": "stable",
+            "production": {"since": "2019-03", "cases_per_year": 100},
+            "outcomes": [{"indicator": "Dauer", "value": 2, "unit": "Tage", "before": 14}],
+        }
+    )
     level, c = results(s)
     assert level == 2
     assert c["outcomes"] == (True, "1 Kennzahl(en), z. B. Dauer: 2 Tage (vorher 14)")
@@ -68,11 +89,26 @@ def test_twelve_months_outcomes_and_artefacts_make_level_2():
 
 def test_level_2_needs_a_process_model():
     arts = [a for a in manifest()["artefacts"] if a["kind"] != "process-model"]
-    level, c = results(subject(artefacts=arts, status={"development": "stable", "production": {"since": "2019-03", "cases_per_year": 5}, "outcomes": [{"indicator": "x y", "value": 1}]}))
+    level, c = results(
+        subject(
+            artefacts=arts,
+            status={
+                "development": "stable",
+                "production": {"since": "2019-03", "cases_per_year": 5},
+                "outcomes": [{"indicator": "x y", "value": 1}],
+            },
+        )
+    )
     assert level == 1 and c["process-model"] == (False, "kein Prozessmodell")
 
 
-LEVEL_2 = {"status": {"development": "stable", "production": {"since": "2019-03", "cases_per_year": 100}, "outcomes": [{"indicator": "Dauer", "value": 2}]}}
+LEVEL_2 = {
+    "status": {
+        "development": "stable",
+        "production": {"since": "2019-03", "cases_per_year": 100},
+        "outcomes": [{"indicator": "Dauer", "value": 2}],
+    }
+}
 
 
 def test_level_3_needs_guide_changelog_open_licence_and_another_adopter():

@@ -22,7 +22,19 @@ from tests.factory import make_package
 from tests.test_seed_bpmnjs import IMPORT, page  # noqa: F401  (the bpmn-js page fixture)
 
 GITLAB_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gitlab-code-quality.schema.json").read_text())
-NEW = ["new", "--publisher", "stadt-musterhausen", "--slug", "wohngeld", "--name", "Wohngeld digital", "--themenfeld", "2", "--license", "Apache-2.0"]
+NEW = [
+    "new",
+    "--publisher",
+    "stadt-musterhausen",
+    "--slug",
+    "wohngeld",
+    "--name",
+    "Wohngeld digital",
+    "--themenfeld",
+    "2",
+    "--license",
+    "Apache-2.0",
+]
 
 
 def test_new_skeleton_validates_unchanged(tmp_path, capsys):
@@ -31,11 +43,20 @@ def test_new_skeleton_validates_unchanged(tmp_path, capsys):
     folder = tmp_path / "wohngeld"
     assert "Paketgerüst angelegt" in out and "stadt-musterhausen/wohngeld" in out
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
-        ".gitlab-ci.yml", "README.md", "hub.yaml", "prozess/ablauf.bpmn"]
+        ".gitlab-ci.yml",
+        "README.md",
+        "hub.yaml",
+        "prozess/ablauf.bpmn",
+    ]
     result = validate_package(PackageFiles.from_folder(folder))
     assert result.problems == [] and result.manifest is not None
     m = result.manifest
-    assert (m.id, m.name, m.license, m.classification.themenfeld) == ("stadt-musterhausen/wohngeld", "Wohngeld digital", "Apache-2.0", "Bauen & Wohnen")
+    assert (m.id, m.name, m.license, m.classification.themenfeld) == (
+        "stadt-musterhausen/wohngeld",
+        "Wohngeld digital",
+        "Apache-2.0",
+        "Bauen & Wohnen",
+    )
     assert m.publisher.name == "Stadt Musterhausen"
     assert main(["validate", str(folder)]) == 0
 
@@ -84,11 +105,14 @@ def test_ci_validation_ignores_the_repository_folder_name_but_checks_the_id(tmp_
     assert "[manifest-id-folder]" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("args", "needle"), [
-    (["--publisher", "Stadt Muster"], "Herausgeberkennung „Stadt Muster“"),
-    (["--themenfeld", "Verwaltung"], "kein OZG-Themenfeld"),
-    (["--slug", "Wohn_geld"], "Kurzname „Wohn_geld“"),
-])
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--publisher", "Stadt Muster"], "Herausgeberkennung „Stadt Muster“"),
+        (["--themenfeld", "Verwaltung"], "kein OZG-Themenfeld"),
+        (["--slug", "Wohn_geld"], "Kurzname „Wohn_geld“"),
+    ],
+)
 def test_new_refuses_bad_answers_in_german(tmp_path, capsys, args, needle):
     assert main([*NEW, *args, str(tmp_path)]) == 2
     assert needle in capsys.readouterr().err
@@ -140,8 +164,11 @@ def test_themenfeld_by_number_or_name_from_the_fourteen():
 
 
 def _broken(tmp_path: Path) -> Path:
-    return make_package(tmp_path, license="Freeware-42", files={"README.md": None, "prozess/ablauf.bpmn": "<bpmn:definitions",
-                                                                "formulare/antrag.schema.json": None})
+    return make_package(
+        tmp_path,
+        license="Freeware-42",
+        files={"README.md": None, "prozess/ablauf.bpmn": "<bpmn:definitions", "formulare/antrag.schema.json": None},
+    )
 
 
 def test_gitlab_report_follows_gitlabs_code_quality_format(tmp_path, capsys, monkeypatch):

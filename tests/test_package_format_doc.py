@@ -20,18 +20,23 @@ def _section(heading: str) -> str:
 
 
 def _rows(heading: str) -> list[list[str]]:
-    return [[c.strip().strip("`") for c in line.strip("|").split("|")] for line in _section(heading).splitlines()
-            if line.startswith("| ") and not line.startswith("| Nr.") and not line.startswith("| Wert")]
+    return [
+        [c.strip().strip("`") for c in line.strip("|").split("|")]
+        for line in _section(heading).splitlines()
+        if line.startswith("| ") and not line.startswith("| Nr.") and not line.startswith("| Wert")
+    ]
 
 
 def test_complete_example_is_a_valid_package():
     example = re.search(r"```yaml\n(.*?)```", _section("Vollständiges Beispiel"), re.DOTALL).group(1)
     assert example.startswith("# yaml-language-server: $schema=https://transferhub.de/schemas/v1/package.schema.json\n")
-    files = package_files(files={
-        "hub.yaml": example,
-        "CHANGELOG.md": "# Änderungen\n\n## 1.2.0\n\nBuchung für Reisepässe.\n",
-        "docs/handbuch.md": "# Handbuch\n\nSiehe [Konfiguration](../konfiguration/termine.yaml).\n",
-    })
+    files = package_files(
+        files={
+            "hub.yaml": example,
+            "CHANGELOG.md": "# Änderungen\n\n## 1.2.0\n\nBuchung für Reisepässe.\n",
+            "docs/handbuch.md": "# Handbuch\n\nSiehe [Konfiguration](../konfiguration/termine.yaml).\n",
+        }
+    )
     result = validate_package(PackageFiles(files, folder_name="online-terminvergabe"))
     assert result.problems == []
     manifest = result.manifest

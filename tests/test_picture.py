@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -110,8 +109,17 @@ def test_csv_opens_in_german_excel(site):
     with open(site["out"] / "dashboard" / "reifegrade.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert (site["out"] / "dashboard" / "reifegrade.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert rows[0] == ["Paket (Kennung)", "Paket", "Herausgeber", "Themenfeld", "Version", "Reifegrad berechnet", "Reifegrad",
-                       "Reifegrad (Bezeichnung)", "begutachtet"]
+    assert rows[0] == [
+        "Paket (Kennung)",
+        "Paket",
+        "Herausgeber",
+        "Themenfeld",
+        "Version",
+        "Reifegrad berechnet",
+        "Reifegrad",
+        "Reifegrad (Bezeichnung)",
+        "begutachtet",
+    ]
     report = maturity_report(catalog)
     assert [r[0] for r in rows[1:]] == [p.package for p in report.packages]
     assert [r[8] for r in rows[1:]] == ["ja" if p.reviewed else "nein" for p in report.packages]
@@ -141,10 +149,10 @@ def test_chart_values_on_hover_and_filter_in_place(site, browser):
     tip = page.locator(".chart-tip")
     assert tip.is_visible() and ":" in tip.inner_text()
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
-    page.locator('[data-filter=themenfeld] a', has_text="Querschnittsleistungen").click()
+    page.locator("[data-filter=themenfeld] a", has_text="Querschnittsleistungen").click()
     page.wait_for_url("**/dashboard/themen/*.html")
     assert "Querschnittsleistungen" in page.locator("h1").inner_text()
-    assert page.locator('[data-filter=themenfeld] a[aria-current=page]').inner_text() == "Querschnittsleistungen"
+    assert page.locator("[data-filter=themenfeld] a[aria-current=page]").inner_text() == "Querschnittsleistungen"
     page.context.close()
 
 
@@ -168,7 +176,9 @@ def test_every_organisation_with_a_record_has_a_page(site):
 
 def test_transfer_map_edges_are_the_adoption_records(site):
     catalog = site["catalog"]
-    expected = sorted((a.package, a.package.split("/")[0], a.adopter, a.status) for a in adoptions(catalog) if a.adopter != a.package.split("/")[0])
+    expected = sorted(
+        (a.package, a.package.split("/")[0], a.adopter, a.status) for a in adoptions(catalog) if a.adopter != a.package.split("/")[0]
+    )
     doc = lxml_html.fromstring((site["out"] / "karte" / "index.html").read_bytes())
     for view in ("netz",):
         edges = doc.xpath(f'//svg[@data-view="{view}"]//*[contains(concat(" ", @class, " "), " edge ")]')
@@ -200,9 +210,28 @@ def test_transfer_map_filters_by_themenfeld_and_time(site, browser):
     page.context.close()
 
 
-FLOW_NODE_KINDS = ("task", "userTask", "serviceTask", "sendTask", "receiveTask", "manualTask", "businessRuleTask", "scriptTask", "callActivity",
-                   "subProcess", "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
-                   "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway")
+FLOW_NODE_KINDS = (
+    "task",
+    "userTask",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
+    "manualTask",
+    "businessRuleTask",
+    "scriptTask",
+    "callActivity",
+    "subProcess",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "exclusiveGateway",
+    "inclusiveGateway",
+    "parallelGateway",
+    "eventBasedGateway",
+    "complexGateway",
+)
 
 FITS = """() => {
   const out = [];
@@ -274,7 +303,9 @@ def test_diagram_without_javascript_is_complete(site, browser):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
     page = context.new_page()
     page.goto(site["url"] + "/pakete/stadt-paderborn/gewerbeanmeldung/index.html")
-    drawn = set(page.eval_on_selector_all("figure.bpmn-figure svg [data-element-id]", "els => els.map(e => e.getAttribute('data-element-id'))"))
+    drawn = set(
+        page.eval_on_selector_all("figure.bpmn-figure svg [data-element-id]", "els => els.map(e => e.getAttribute('data-element-id'))")
+    )
     assert ids <= drawn
     fits = page.evaluate(FITS)
     assert fits["overflow"] <= 0 and all(all(f) for f in fits["figures"]), fits
@@ -346,8 +377,10 @@ def test_savings_recomputed_from_the_seed_records(site):
         publisher = record["package"].split("/")[0]
         counting = record["status"] in ("pilot", "production") and record["adopter"] != publisher
         # the current status must be confirmed (by the publisher, a reviewer or provenance), as for maturity
-        counting = counting and any(c["status"] == record["status"] and c["kind"] in ("publisher", "reviewer", "provenance")
-                                    for c in record.get("confirmations", []))
+        counting = counting and any(
+            c["status"] == record["status"] and c["kind"] in ("publisher", "reviewer", "provenance")
+            for c in record.get("confirmations", [])
+        )
         if not counting:
             continue
         manifest = latest[record["package"]][1]
@@ -365,8 +398,10 @@ def test_savings_recomputed_from_the_seed_records(site):
         return float(text.strip().replace(".", "").replace(",", "."))
 
     doc = lxml_html.fromstring((site["out"] / "einsparungen" / "index.html").read_bytes())
-    shown = {tr.xpath("./th")[0].text_content().strip(): [german(td.text_content()) for td in tr.xpath("./td")]
-             for tr in doc.xpath("//table[@data-savings='themenfeld']/tbody/tr")}
+    shown = {
+        tr.xpath("./th")[0].text_content().strip(): [german(td.text_content()) for td in tr.xpath("./td")]
+        for tr in doc.xpath("//table[@data-savings='themenfeld']/tbody/tr")
+    }
     total = shown.pop("Region gesamt")
     assert {t: (v[0], v[1]) for t, v in shown.items()} == {t: (expected_days[t], expected_eur[t]) for t in expected_days}
     assert (total[0], total[1]) == (sum(expected_days.values()), sum(expected_eur.values()))
@@ -374,5 +409,7 @@ def test_savings_recomputed_from_the_seed_records(site):
     # the same rows open in Excel
     with open(site["out"] / "einsparungen" / "einsparungen.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
-    assert sum(float(r["eingesparte Personentage"].replace(",", ".")) for r in rows if r["eingesparte Personentage"]) == sum(expected_days.values())
+    assert sum(float(r["eingesparte Personentage"].replace(",", ".")) for r in rows if r["eingesparte Personentage"]) == sum(
+        expected_days.values()
+    )
     assert "Einsparungen" in openpyxl.load_workbook(site["out"] / "dashboard" / "berichte.xlsx").sheetnames

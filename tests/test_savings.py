@@ -18,8 +18,17 @@ def _adoption(status: str, confirmations: list[dict], adopter: str = "stadt-nach
     history = [{"status": "planned", "date": "2024-01-01"}, {"status": "pilot", "date": "2024-03-01"}]
     if status == "production":
         history.append({"status": "production", "date": "2024-06-01"})
-    return msgspec.convert({"package": "stadt-test/testpaket", "adopter": adopter, "version": "1.0.0", "status": status,
-                            "history": history, "confirmations": confirmations}, Adoption)
+    return msgspec.convert(
+        {
+            "package": "stadt-test/testpaket",
+            "adopter": adopter,
+            "version": "1.0.0",
+            "status": status,
+            "history": history,
+            "confirmations": confirmations,
+        },
+        Adoption,
+    )
 
 
 def _confirmation(status: str, kind: str = "publisher", hub: str | None = None) -> dict:
@@ -44,8 +53,11 @@ def test_a_confirmation_of_an_earlier_status_does_not_count():
 
 
 def test_unconfirmed_planned_and_own_adoptions_do_not_count():
-    assert _saved(_adoption("pilot", []), _adoption("planned", [_confirmation("planned")]),
-                  _adoption("production", [_confirmation("production")], adopter="stadt-test")) == (0, 0)
+    assert _saved(
+        _adoption("pilot", []),
+        _adoption("planned", [_confirmation("planned")]),
+        _adoption("production", [_confirmation("production")], adopter="stadt-test"),
+    ) == (0, 0)
 
 
 def test_a_foreign_reviewer_counts_only_from_a_trusted_hub():

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from hub.resources import catalog_dir
 from hub.maturity import maturity_all
+from hub.resources import catalog_dir
 from hub.store import Catalog, seed
 from hub.store.catalog import parse_trailers
 from hub.store.records import adoptions, reviews

@@ -54,12 +54,25 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
         result = subprocess.run(
             [
                 str(ROOT / ".venv" / "bin" / "schemathesis") if (ROOT / ".venv" / "bin" / "schemathesis").exists() else "schemathesis",
-                "run", server.url + "/api/v1/openapi.json",
-                "--checks", "not_a_server_error,response_schema_conformance,content_type_conformance,status_code_conformance",
-                "--max-examples", "25", "--header", f"Authorization: Bearer {admin}",
-                "--suppress-health-check", "all", "--request-timeout", "20", "--seed", "1",
+                "run",
+                server.url + "/api/v1/openapi.json",
+                "--checks",
+                "not_a_server_error,response_schema_conformance,content_type_conformance,status_code_conformance",
+                "--max-examples",
+                "25",
+                "--header",
+                f"Authorization: Bearer {admin}",
+                "--suppress-health-check",
+                "all",
+                "--request-timeout",
+                "20",
+                "--seed",
+                "1",
             ],
-            capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            stdin=subprocess.DEVNULL,
         )
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     finally:
@@ -69,8 +82,13 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
 def test_git_clone_from_hub_serve(server, tmp_path):
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     target = tmp_path / "klon"
-    result = subprocess.run(["git", "clone", "-q", server.url + "/git/stadt-paderborn/gewerbeanmeldung.git", str(target)],
-                            env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["git", "clone", "-q", server.url + "/git/stadt-paderborn/gewerbeanmeldung.git", str(target)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert (target / "hub.yaml").read_text(encoding="utf-8").count("version: 2.1.0") == 1
     tags = subprocess.run(["git", "-C", str(target), "tag"], capture_output=True, text=True, check=True).stdout.split()

@@ -131,14 +131,28 @@ def task_names(catalog: Catalog, package_id: str) -> list[str]:
     return [el.get("name") for el in parse_bpmn(data).iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}serviceTask") if el.get("name")]
 
 
-@pytest.mark.parametrize("path", ["/index.html", "/suche/index.html", "/pakete/stadt-paderborn/gewerbeanmeldung/index.html", "/dashboard/index.html",
-                                  "/quellen/index.html", "/karte/index.html", "/organisationen/stadt-paderborn/index.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/index.html",
+        "/suche/index.html",
+        "/pakete/stadt-paderborn/gewerbeanmeldung/index.html",
+        "/dashboard/index.html",
+        "/quellen/index.html",
+        "/karte/index.html",
+        "/organisationen/stadt-paderborn/index.html",
+    ],
+)
 def test_no_serious_accessibility_violations(site, page, path):
     page.goto(site["url"] + path)
     if "suche" in path:
         page.wait_for_selector("#suche[data-ready=true]")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
@@ -181,17 +195,28 @@ def test_every_relative_link_resolves_and_none_is_absolute(site):
 
 def test_theme_urls_are_spelled_as_german_without_umlauts(site):
     themen = sorted(p.name for p in (site["out"] / "themen").iterdir() if p.is_dir())
-    assert {"steuern-zoll", "bauen-wohnen", "querschnittsleistungen", "unternehmensfuehrung-entwicklung", "mobilitaet-reisen"} <= set(themen)
+    assert {"steuern-zoll", "bauen-wohnen", "querschnittsleistungen", "unternehmensfuehrung-entwicklung", "mobilitaet-reisen"} <= set(
+        themen
+    )
     assert not {"steurn-zoll", "baun-wohnen", "qurschnittsleistungen"} & set(themen)  # the old misspellings are gone
 
 
 def test_git_clone_from_the_static_site(site, tmp_path):
     target = tmp_path / "klon"
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    result = subprocess.run(["git", "clone", "-q", site["url"] + "/git/stadt-delbrueck/hundesteuer-anmeldung.git", str(target)],
-                            env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["git", "clone", "-q", site["url"] + "/git/stadt-delbrueck/hundesteuer-anmeldung.git", str(target)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
-    assert subprocess.run(["git", "-C", str(target), "tag"], capture_output=True, text=True).stdout.split() == ["v1.0.0", "v1.0.1", "v1.1.0"]
+    assert subprocess.run(["git", "-C", str(target), "tag"], capture_output=True, text=True).stdout.split() == [
+        "v1.0.0",
+        "v1.0.1",
+        "v1.1.0",
+    ]
     assert (target / "hub.yaml").is_file()
 
 
@@ -220,10 +245,22 @@ def test_harvest_reports_are_shown(tmp_path, browser):
 
     catalog = Catalog.create(tmp_path / "c.git")
     seed(catalog)
-    problem = Problem(code="manifest-license-unknown", file="hub.yaml", pointer="/license", message="„Freeware“ ist keine bekannte SPDX-Lizenzkennung.")
-    write_report(catalog, HarvestReport(source="musterstadt", url="/srv/quellen/musterstadt", time="2025-03-01T10:00:00+01:00", status="ok",
-                                        publisher="stadt-musterstadt", refused=[Refused(folder="pakete/kaputt", problems=[problem], since="2025-03-01",
-                                                                                        id="stadt-musterstadt/kaputt", version="1.0.0")]))
+    problem = Problem(
+        code="manifest-license-unknown", file="hub.yaml", pointer="/license", message="„Freeware“ ist keine bekannte SPDX-Lizenzkennung."
+    )
+    write_report(
+        catalog,
+        HarvestReport(
+            source="musterstadt",
+            url="/srv/quellen/musterstadt",
+            time="2025-03-01T10:00:00+01:00",
+            status="ok",
+            publisher="stadt-musterstadt",
+            refused=[
+                Refused(folder="pakete/kaputt", problems=[problem], since="2025-03-01", id="stadt-musterstadt/kaputt", version="1.0.0")
+            ],
+        ),
+    )
     out = tmp_path / "site"
     build_site(catalog, out)
     server, url = serve_directory(out)

@@ -25,7 +25,12 @@ def test_publish_writes_commit_tag_and_tree(tmp_path):
     head = repo[repo.references[BRANCH].target]
     assert str(head.id) == result.commit
     assert head.author.name == "Stadt Stadt-Test" and head.author.email == "digital@test.example"
-    assert parse_trailers(head.message) == {"Hub-Action": "publish", "Hub-Package": "stadt-test/testpaket", "Hub-Version": "1.0.0", "Hub-Actor": "stadt-test"}
+    assert parse_trailers(head.message) == {
+        "Hub-Action": "publish",
+        "Hub-Package": "stadt-test/testpaket",
+        "Hub-Version": "1.0.0",
+        "Hub-Actor": "stadt-test",
+    }
     tag = repo.references[TAG_PREFIX + "stadt-test/testpaket/v1.0.0"]
     assert isinstance(repo[tag.target], pygit2.Tag)  # annotated
     assert repo[tag.target].peel(pygit2.Commit).id == head.id
@@ -62,8 +67,14 @@ def test_history_lists_commits_of_the_package_only(tmp_path):
 
 def test_diff_between_versions(tmp_path):
     catalog = make_catalog(tmp_path, [("stadt-test/testpaket", "1.0.0")])
-    publish(catalog, _package(version="1.1.0", files={"README.md": README + "\nNeu.\n", "docs/neu.md": "# Neu\n", "konfiguration/termine.yaml": None},
-                              artefacts=manifest()["artefacts"][:2]))
+    publish(
+        catalog,
+        _package(
+            version="1.1.0",
+            files={"README.md": README + "\nNeu.\n", "docs/neu.md": "# Neu\n", "konfiguration/termine.yaml": None},
+            artefacts=manifest()["artefacts"][:2],
+        ),
+    )
     diff = catalog.diff("stadt-test/testpaket", "1.0.0", "1.1.0")
     changes = {f.path: f.status for f in diff.files}
     assert changes == {"README.md": "modified", "docs/neu.md": "added", "hub.yaml": "modified", "konfiguration/termine.yaml": "removed"}

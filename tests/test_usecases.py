@@ -58,7 +58,7 @@ def write_uses(path: Path, source: str | None = None) -> list[str]:
         if isinstance(node, ast.ImportFrom):
             module = absolute(path, node)
             for alias in node.names:
-                if alias.name in WRITES.get(module, ()) or alias.name == "*" and module in WRITES:
+                if alias.name in WRITES.get(module, ()) or (alias.name == "*" and module in WRITES):
                     found.append(f"from {module} import {alias.name}")
                 if f"{module}.{alias.name}" in WRITES:
                     module_aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
@@ -131,15 +131,40 @@ def test_blank_padded_rationale_is_refused_by_api_and_cli(services):
     with TestClient(create_app(services)) as client:
         response = client.post("/api/v1/reviews", json=body, headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 400 and "20 Zeichen" in response.json()["detail"]
-    cli = subprocess.run([sys.executable, "-m", "hub", "--data", str(services.config.data_dir), "review", "stadt-test/testpaket@1.0.0",
-                          "--as", "ministerium-nrw", "--level", "1", "--rationale", BLANK, "--json"], check=False, capture_output=True, text=True, cwd=ROOT)
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hub",
+            "--data",
+            str(services.config.data_dir),
+            "review",
+            "stadt-test/testpaket@1.0.0",
+            "--as",
+            "ministerium-nrw",
+            "--level",
+            "1",
+            "--rationale",
+            BLANK,
+            "--json",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert cli.returncode == 2 and "20 Zeichen" in json.loads(cli.stdout)["detail"]
     assert str(services.catalog.head().id) == head  # nothing written by either
 
 
 def test_review_rationale_is_stored_stripped(services):
     secret, _ = services.tokens.create("ministerium-nrw", "reviewer")
-    body = {"package": "stadt-test/testpaket", "version": "1.0.0", "level": 1, "rationale": "   Im Betrieb seit 2022, Belege liegen vor.   "}
+    body = {
+        "package": "stadt-test/testpaket",
+        "version": "1.0.0",
+        "level": 1,
+        "rationale": "   Im Betrieb seit 2022, Belege liegen vor.   ",
+    }
     with TestClient(create_app(services)) as client:
         response = client.post("/api/v1/reviews", json=body, headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 201
@@ -149,8 +174,13 @@ def test_review_rationale_is_stored_stripped(services):
 def test_a_cli_write_brings_index_and_exports_along(services):
     """The after-write work runs in the use case: the index and the clone export reflect the CLI's commit when it returns."""
     data = services.config.data_dir
-    cli = subprocess.run([sys.executable, "-m", "hub", "--data", str(data), "adoption", "create", "stadt-test/testpaket", "--as", "stadt-soest", "--json"],
-                         check=False, capture_output=True, text=True, cwd=ROOT)
+    cli = subprocess.run(
+        [sys.executable, "-m", "hub", "--data", str(data), "adoption", "create", "stadt-test/testpaket", "--as", "stadt-soest", "--json"],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert cli.returncode == 0, cli.stderr
     head = str(services.catalog.head().id)
     assert services.index.commit == head

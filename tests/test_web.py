@@ -42,7 +42,9 @@ def test_package_files_never_run_as_pages(client):
     assert "sandbox" in response.headers["content-security-policy"]
 
 
-@pytest.mark.parametrize("path", ["/.build/state.json", "/%2e%2e/catalog.git/HEAD", "/pakete/%2e%2e/%2e%2e/tokens.sqlite", "/gibt-es-nicht.html"])
+@pytest.mark.parametrize(
+    "path", ["/.build/state.json", "/%2e%2e/catalog.git/HEAD", "/pakete/%2e%2e/%2e%2e/tokens.sqlite", "/gibt-es-nicht.html"]
+)
 def test_nothing_outside_the_site_and_nothing_hidden(client, path):
     response = client.get(path)
     assert response.status_code == 404 and response.headers["content-type"].startswith("application/problem+json")

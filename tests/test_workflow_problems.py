@@ -27,6 +27,7 @@ def _drop(*path: str):
         for key in path[:-1]:
             doc = doc[key]
         del doc[path[-1]]
+
     return change
 
 
@@ -64,10 +65,13 @@ def test_sources_list_that_is_no_yaml_is_refused_with_its_line():
 
 def test_one_version_twice_with_different_content_is_refused(tmp_path):
     catalog = make_catalog(tmp_path / "hub")
-    src = source_repo(tmp_path / "src", {
-        "a/termin": package_files("stadt-quelle/termin", "1.0.0"),
-        "b/termin": package_files("stadt-quelle/termin", "1.0.0", files={"README.md": "# Termin\n\n## Problem\nAnders.\n"}),
-    })
+    src = source_repo(
+        tmp_path / "src",
+        {
+            "a/termin": package_files("stadt-quelle/termin", "1.0.0"),
+            "b/termin": package_files("stadt-quelle/termin", "1.0.0", files={"README.md": "# Termin\n\n## Problem\nAnders.\n"}),
+        },
+    )
     set_sources(catalog, {"name": "quelle", "url": str(src), "publisher": "stadt-quelle"})
     [report] = harvest(catalog)
     assert report.accepted == []

@@ -125,18 +125,26 @@ def adopt(
     version = version.removeprefix("v") if version else None
     target = Path(target_dir)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise TargetNotEmpty(f"„{target}“ gibt es schon und ist kein leerer Ordner; „hub adopt“ legt ein neues Repository nur in einem neuen oder leeren Ordner an.")
+        raise TargetNotEmpty(
+            f"„{target}“ gibt es schon und ist kein leerer Ordner; „hub adopt“ legt ein neues Repository nur in einem neuen oder leeren Ordner an."
+        )
     src = resolve_source(source, package_id, version)
     api = api_base(src.url) if catalog is None and src.catalog is None else None
     record_catalog = catalog or src.catalog
     if record and api is not None:
         if not token:
-            raise BadRequest("Zum Erfassen der Nachnutzung im Hub (--record) braucht es das Token der nachnutzenden Organisation: --token oder HUB_TOKEN.")
+            raise BadRequest(
+                "Zum Erfassen der Nachnutzung im Hub (--record) braucht es das Token der nachnutzenden Organisation: --token oder HUB_TOKEN."
+            )
     elif record:
         if record_catalog is None:
-            raise BadRequest("Zum Erfassen der Nachnutzung (--record) braucht es den Katalog des Hubs: als Quelle ein Datenverzeichnis angeben.")
+            raise BadRequest(
+                "Zum Erfassen der Nachnutzung (--record) braucht es den Katalog des Hubs: als Quelle ein Datenverzeichnis angeben."
+            )
         if _has_adoption(record_catalog, package_id, as_org):
-            raise AdoptionExists(f"{as_org} hat die Nachnutzung von {package_id} bereits erfasst; ohne --record übernehmen oder den Stand mit „hub adoption advance“ fortschreiben.")
+            raise AdoptionExists(
+                f"{as_org} hat die Nachnutzung von {package_id} bereits erfasst; ohne --record übernehmen oder den Stand mit „hub adoption advance“ fortschreiben."
+            )
 
     created = not target.exists()
     try:
@@ -155,7 +163,9 @@ def adopt(
         if found_id != package_id:
             raise PackageNotFound(f"Unter „{src.given}“ liegt nicht das Paket „{package_id}“, sondern „{found_id or 'keins'}“.")
         if found_version is not None and found_version != chosen:
-            raise CatalogError(f"Das Tag v{chosen} zeigt auf einen Stand mit hub.yaml-Version {found_version}; das Paket-Repository ist beschädigt.")
+            raise CatalogError(
+                f"Das Tag v{chosen} zeigt auf einen Stand mit hub.yaml-Version {found_version}; das Paket-Repository ist beschädigt."
+            )
         repo.create_reference_direct(BRANCH, commit.id, False, message=f"hub adopt: {package_id} {chosen}")
         repo.set_head(BRANCH)
         repo.checkout_head(strategy=CheckoutStrategy.FORCE)  # the folder is new or empty: nothing to overwrite
@@ -203,4 +213,3 @@ def _remove(target: Path, created: bool) -> None:
                 shutil.rmtree(child, ignore_errors=True)
             else:
                 child.unlink(missing_ok=True)
-

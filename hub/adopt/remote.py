@@ -64,10 +64,14 @@ class RemoteRefused(HubError):
 
 
 def _call(method: str, url: str, token: str, body: dict) -> Adoption:
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode("utf-8"),
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"})
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=json.dumps(body).encode("utf-8"),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"},
+    )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (the hub's own configured address)
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             return msgspec.json.decode(response.read(), type=Adoption)
     except urllib.error.HTTPError as exc:
         try:
@@ -84,7 +88,12 @@ def _call(method: str, url: str, token: str, body: dict) -> Adoption:
 
 def record_remote(api: str, token: str, package_id: str, version: str, status: str = "planned") -> Adoption:
     """Record a new adoption on the hub at ``api`` (POST /api/v1/adoptions)."""
-    return _call("POST", f"{api}/api/v1/adoptions", token, {"package": package_id, "version": version, "status": status, "date": date.today().isoformat()})
+    return _call(
+        "POST",
+        f"{api}/api/v1/adoptions",
+        token,
+        {"package": package_id, "version": version, "status": status, "date": date.today().isoformat()},
+    )
 
 
 def advance_remote(api: str, token: str, org: str, package_id: str, version: str) -> Adoption:

@@ -37,7 +37,9 @@ def open_adopted(repo_dir: str | os.PathLike[str]) -> tuple[pygit2.Repository, R
         raise NotAnAdoption(f"„{folder}“ ist kein Git-Repository; ein übernommenes Paket legt „hub adopt“ an.")
     repo = pygit2.Repository(found)
     if repo.is_bare:
-        raise NotAnAdoption(f"„{folder}“ ist ein Repository ohne Arbeitsverzeichnis („bare“); „hub upstream“ arbeitet in einem übernommenen Paket.")
+        raise NotAnAdoption(
+            f"„{folder}“ ist ein Repository ohne Arbeitsverzeichnis („bare“); „hub upstream“ arbeitet in einem übernommenen Paket."
+        )
     values = {}
     for key in ("package", "version", "source", "org"):
         try:

@@ -177,13 +177,34 @@ def compare_processes(process: str, old: dict[str, tuple[str, str | None]], new:
         if before is None:
             deltas.append(NodeDelta(process=process, id=node_id, category=category(after[0]), status="added", kind=after[0], name=after[1]))
         elif after is None:
-            deltas.append(NodeDelta(process=process, id=node_id, category=category(before[0]), status="removed", kind=before[0], name=before[1]))
+            deltas.append(
+                NodeDelta(process=process, id=node_id, category=category(before[0]), status="removed", kind=before[0], name=before[1])
+            )
         elif before[0] != after[0]:
-            deltas.append(NodeDelta(process=process, id=node_id, category=category(after[0]), status="changed", kind=after[0], name=after[1],
-                                    old_kind=before[0], old_name=before[1]))
+            deltas.append(
+                NodeDelta(
+                    process=process,
+                    id=node_id,
+                    category=category(after[0]),
+                    status="changed",
+                    kind=after[0],
+                    name=after[1],
+                    old_kind=before[0],
+                    old_name=before[1],
+                )
+            )
         elif before[1] != after[1]:
-            deltas.append(NodeDelta(process=process, id=node_id, category=category(after[0]), status="renamed", kind=after[0], name=after[1],
-                                    old_name=before[1]))
+            deltas.append(
+                NodeDelta(
+                    process=process,
+                    id=node_id,
+                    category=category(after[0]),
+                    status="renamed",
+                    kind=after[0],
+                    name=after[1],
+                    old_name=before[1],
+                )
+            )
     return deltas
 
 
@@ -232,7 +253,9 @@ def compare_configs(config: str, old: dict[str, Any], new: dict[str, Any]) -> li
 # -- two versions ---------------------------------------------------------------------------
 
 
-def semantic_diff(repo: pygit2.Repository, package: str, old: pygit2.Commit, new: pygit2.Commit, from_version: str, to_version: str) -> SemanticDiff:
+def semantic_diff(
+    repo: pygit2.Repository, package: str, old: pygit2.Commit, new: pygit2.Commit, from_version: str, to_version: str
+) -> SemanticDiff:
     """Files, form fields, process nodes and config keys that differ between two package commits."""
     notes: list[str] = []
     files = []
@@ -272,8 +295,16 @@ def semantic_diff(repo: pygit2.Repository, package: str, old: pygit2.Commit, new
             after = _read(repo, new, path, to_version, notes, parse) if path in new_artefacts else {}
             if before is not None and after is not None:
                 configs.extend(compare_configs(path, before, after))
-    return SemanticDiff(package=package, from_version=from_version, to_version=to_version, files=files,
-                        form_fields=forms, process_nodes=processes, config_keys=configs, notes=notes)
+    return SemanticDiff(
+        package=package,
+        from_version=from_version,
+        to_version=to_version,
+        files=files,
+        form_fields=forms,
+        process_nodes=processes,
+        config_keys=configs,
+        notes=notes,
+    )
 
 
 def _artefacts(repo: pygit2.Repository, commit: pygit2.Commit, version: str, notes: list[str]) -> dict[str, tuple[str, str]]:
@@ -288,7 +319,11 @@ def _artefacts(repo: pygit2.Repository, commit: pygit2.Commit, version: str, not
         return {}
     found = {}
     for artefact in (data.get("artefacts") if isinstance(data, dict) else None) or []:
-        if isinstance(artefact, dict) and isinstance(artefact.get("path"), str) and artefact.get("kind") in ("form-schema", "process-model", "config"):
+        if (
+            isinstance(artefact, dict)
+            and isinstance(artefact.get("path"), str)
+            and artefact.get("kind") in ("form-schema", "process-model", "config")
+        ):
             found[artefact["path"]] = (artefact["kind"], str(artefact.get("format", "")))
     return found
 

@@ -59,7 +59,9 @@ def render_adopt(result: AdoptResult) -> str:
 def render_status(status: UpstreamStatus) -> str:
     lines = [f"{status.package}: übernommen ist Version {status.adopted}, neueste im Hub: {status.latest}."]
     if status.newer:
-        lines.append(f"  Neuere Versionen: {', '.join(status.newer)} – ansehen mit „hub upstream diff“, übernehmen mit „hub upstream merge“.")
+        lines.append(
+            f"  Neuere Versionen: {', '.join(status.newer)} – ansehen mit „hub upstream diff“, übernehmen mit „hub upstream merge“."
+        )
     else:
         lines.append("  Auf dem neuesten Stand.")
     if status.branch is None:
@@ -105,8 +107,10 @@ def render_diff(diff: SemanticDiff) -> str:
             elif n.status == "renamed":
                 lines.append(f"  > {label} umbenannt: {_value(n.old_name)} → {_value(n.name)}")
             else:
-                lines.append(f"  ~ {_CATEGORY[n.category]} {n.id}: Typ {n.old_kind} → {n.kind}"
-                             + (f", Name {_value(n.old_name)} → {_value(n.name)}" if n.old_name != n.name else ""))
+                lines.append(
+                    f"  ~ {_CATEGORY[n.category]} {n.id}: Typ {n.old_kind} → {n.kind}"
+                    + (f", Name {_value(n.old_name)} → {_value(n.name)}" if n.old_name != n.name else "")
+                )
     for config in dict.fromkeys(c.config for c in diff.config_keys):
         lines.append(f"Konfiguration {config}:")
         for c in (c for c in diff.config_keys if c.config == config):

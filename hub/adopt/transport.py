@@ -99,7 +99,9 @@ def fetch(repo: pygit2.Repository, url: str) -> FetchReport:
     else:
         report = FetchReport("libgit2")
         _libgit2_fetch(repo, url, url)
-    report.refs = {ref.removeprefix(UPSTREAM_TAGS): str(repo.references[ref].target) for ref in repo.references if ref.startswith(UPSTREAM_TAGS)}
+    report.refs = {
+        ref.removeprefix(UPSTREAM_TAGS): str(repo.references[ref].target) for ref in repo.references if ref.startswith(UPSTREAM_TAGS)
+    }
     report.notes = _adopt_tags(repo)
     return report
 
@@ -254,8 +256,13 @@ def _inflate_loose(compressed: bytes, oid: str, url: str) -> tuple[int, bytes]:
         raw = b""
     header, _, content = raw.partition(b"\0")
     kind_name, _, size = header.partition(b" ")
-    if (kind_name not in _LOOSE_TYPES or not size.isdigit() or int(size) != len(content) or inflater.unconsumed_tail
-            or hashlib.sha1(raw).hexdigest() != oid):
+    if (
+        kind_name not in _LOOSE_TYPES
+        or not size.isdigit()
+        or int(size) != len(content)
+        or inflater.unconsumed_tail
+        or hashlib.sha1(raw).hexdigest() != oid
+    ):
         raise UpstreamUnreachable(f"Das Objekt {oid} aus „{url}“ ist beschädigt.")
     return _LOOSE_TYPES[kind_name], content
 

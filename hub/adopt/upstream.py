@@ -98,8 +98,9 @@ def upstream_diff(repo_dir: str | os.PathLike[str] = ".", version: str | None = 
 Advancer = Callable[[Catalog, str, str, str], Adoption]
 
 
-def upstream_merge(repo_dir: str | os.PathLike[str] = ".", version: str | None = None, *, fetch_first: bool = True,
-                   advancer: Advancer | None = None) -> MergeResult:
+def upstream_merge(
+    repo_dir: str | os.PathLike[str] = ".", version: str | None = None, *, fetch_first: bool = True, advancer: Advancer | None = None
+) -> MergeResult:
     """Merge upstream ``version`` (default: latest) into ``main``, keeping local changes.
 
     Three-way merge with the adopted version as base. Refuses a dirty work tree or index and
@@ -123,8 +124,18 @@ def upstream_merge(repo_dir: str | os.PathLike[str] = ".", version: str | None =
     workdir = str(Path(repo.workdir).resolve())
 
     def result(merged: bool, commit: pygit2.Oid, message: str, upstream: tuple[str, ...] = (), local: tuple[str, ...] = ()) -> MergeResult:
-        return MergeResult(path=workdir, package=recorded.package, from_version=recorded.version, to_version=target, merged=merged,
-                           commit=str(commit), previous=str(ours.id), upstream_files=list(upstream), local_files=list(local), message=message)
+        return MergeResult(
+            path=workdir,
+            package=recorded.package,
+            from_version=recorded.version,
+            to_version=target,
+            merged=merged,
+            commit=str(commit),
+            previous=str(ours.id),
+            upstream_files=list(upstream),
+            local_files=list(local),
+            message=message,
+        )
 
     order = semver.Version.parse(target).compare(recorded.version)
     if order < 0:
@@ -133,8 +144,13 @@ def upstream_merge(repo_dir: str | os.PathLike[str] = ".", version: str | None =
         return result(False, ours.id, f"{recorded.package} ist bereits auf Version {target}.")
     if ours.id == theirs.id or repo.descendant_of(ours.id, theirs.id):  # merged before, e.g. with git itself
         write_recorded(repo, _with_version(recorded, target))
-        return _follow(repo, recorded, target, advancer,
-                       result(False, ours.id, f"main enthält {recorded.package} {target} bereits; die übernommene Version ist jetzt {target}."))
+        return _follow(
+            repo,
+            recorded,
+            target,
+            advancer,
+            result(False, ours.id, f"main enthält {recorded.package} {target} bereits; die übernommene Version ist jetzt {target}."),
+        )
 
     base = _base(repo, adopted, ours, theirs)
     upstream_files = _changed_paths(repo, base.tree, theirs.tree)
@@ -165,8 +181,19 @@ def upstream_merge(repo_dir: str | os.PathLike[str] = ".", version: str | None =
     except BaseException:
         _restore(repo, ours.id if moved else None, recorded)
         raise
-    return _follow(repo, recorded, target, advancer,
-                   result(True, commit, f"{recorded.package} {target} übernommen; lokale Änderungen bleiben erhalten.", tuple(upstream_files), tuple(local_files)))
+    return _follow(
+        repo,
+        recorded,
+        target,
+        advancer,
+        result(
+            True,
+            commit,
+            f"{recorded.package} {target} übernommen; lokale Änderungen bleiben erhalten.",
+            tuple(upstream_files),
+            tuple(local_files),
+        ),
+    )
 
 
 def _follow(repo: pygit2.Repository, recorded: Recorded, version: str, advancer: Advancer | None, merged: MergeResult) -> MergeResult:
@@ -198,7 +225,9 @@ def _require_clean(repo: pygit2.Repository) -> None:
     if current_branch(repo) != BRANCH:
         raise BadRequest("Übernommen wird in den Zweig main; bitte zuerst „git switch main“.")
     if repo.state() != RepositoryState.NONE:
-        raise DirtyWorkTree("Im Repository läuft noch ein anderer Vorgang (Merge, Rebase, Cherry-Pick); bitte zuerst abschließen oder abbrechen.")
+        raise DirtyWorkTree(
+            "Im Repository läuft noch ein anderer Vorgang (Merge, Rebase, Cherry-Pick); bitte zuerst abschließen oder abbrechen."
+        )
     changed = local_changes(repo)
     if changed:
         shown = ", ".join(changed[:10]) + (f" und {len(changed) - 10} weitere" if len(changed) > 10 else "")

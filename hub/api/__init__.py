@@ -13,15 +13,15 @@ from hub import __version__
 from hub.api.cache import ResponseCache
 from hub.api.controllers.catalog import AdoptionController, HealthController, PublisherController, ReviewController, SchemaController
 from hub.api.controllers.evidence import AuditController, ConfirmationController, OrganisationController
+from hub.api.controllers.federation import FederationController
 from hub.api.controllers.git import git_file
 from hub.api.controllers.maturity import MaturityController, ReportController
 from hub.api.controllers.openapi import openapi_docs, openapi_docs_file, openapi_json
 from hub.api.controllers.packages import PackageController
-from hub.api.problems import encoding_error_handler, hub_error_handler, http_error_handler, internal_error_handler
+from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
 from hub.config import HubConfig
 from hub.errors import HubError
-from hub.api.controllers.federation import FederationController
 from hub.services import Services
 from hub.web.follow import INTERVAL, Follower
 from hub.web.pages import site_routes
@@ -30,7 +30,9 @@ from hub.web.site import clone_base, site_folder
 from hub.web.site import warm as warm_site
 
 
-def create_app(services: Services | None = None, *, config: HubConfig | None = None, live: bool = False, interval: float = INTERVAL) -> Litestar:
+def create_app(
+    services: Services | None = None, *, config: HubConfig | None = None, live: bool = False, interval: float = INTERVAL
+) -> Litestar:
     """The API over ``services`` (opened from ``config`` when not given).
 
     ``live`` (``hub serve``): the process follows the catalogue's HEAD (``hub.web.follow``) and
@@ -39,7 +41,12 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
     services = services or Services.open(config or HubConfig())
 
     cache = ResponseCache(services.catalog)
-    follower = Follower(services, site=(lambda commit: build_site(services, commit, clone_base())) if live else None, interval=interval, warm=lambda: warm_site(services))
+    follower = Follower(
+        services,
+        site=(lambda commit: build_site(services, commit, clone_base())) if live else None,
+        interval=interval,
+        warm=lambda: warm_site(services),
+    )
     follower.listeners.append(lambda commit: cache.clear())
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
 
@@ -51,8 +58,23 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
 
     return Litestar(
         route_handlers=[
-            PackageController, MaturityController, ReportController, PublisherController, AdoptionController, ReviewController, SchemaController, HealthController,
-            FederationController, ConfirmationController, OrganisationController, AuditController, openapi_json, openapi_docs, openapi_docs_file, git_file, *site,
+            PackageController,
+            MaturityController,
+            ReportController,
+            PublisherController,
+            AdoptionController,
+            ReviewController,
+            SchemaController,
+            HealthController,
+            FederationController,
+            ConfirmationController,
+            OrganisationController,
+            AuditController,
+            openapi_json,
+            openapi_docs,
+            openapi_docs_file,
+            git_file,
+            *site,
         ],
         on_startup=[follower.start] if live else [],
         on_shutdown=[follower.stop] if live else [],
@@ -74,8 +96,23 @@ def create_app(services: Services | None = None, *, config: HubConfig | None = N
             # Litestar's own OpenAPI router lives out of the way; openapi_json and openapi_docs serve the spec
             path="/api/v1/_openapi",
             render_plugins=[],
-            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="Token aus „hub token create“")}),
-            tags=[Tag(name=name) for name in ("Pakete", "Reifegrad", "Berichte", "Herausgeber", "Nachnutzung", "Begutachtung", "Föderation", "Schemas", "Betrieb")],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="Token aus „hub token create“")}
+            ),
+            tags=[
+                Tag(name=name)
+                for name in (
+                    "Pakete",
+                    "Reifegrad",
+                    "Berichte",
+                    "Herausgeber",
+                    "Nachnutzung",
+                    "Begutachtung",
+                    "Föderation",
+                    "Schemas",
+                    "Betrieb",
+                )
+            ],
         ),
         debug=False,
     )

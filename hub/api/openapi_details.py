@@ -85,17 +85,30 @@ FILES_EXAMPLE = {"archive": "(ZIP- oder tar.gz-Datei des Paketordners mit hub.ya
 EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/packages"): {"multipart/form-data": FILES_EXAMPLE},
     ("post", "/api/v1/packages/validate"): {"multipart/form-data": FILES_EXAMPLE},
-    ("post", "/api/v1/adoptions"): {"application/json": {
-        "package": "stadt-paderborn/gewerbeanmeldung", "version": "2.0.0", "status": "pilot", "date": "2025-02-01",
-        "note": "Pilot im Bürgerbüro Nord"}},
-    ("patch", "/api/v1/adoptions/{adopter}/{publisher}/{slug}"): {"application/json": {
-        "status": "production", "version": "2.0.0", "date": "2025-06-01", "note": "Seit Juni im Regelbetrieb"}},
-    ("post", "/api/v1/reviews"): {"application/json": {
-        "package": "stadt-paderborn/gewerbeanmeldung", "version": "2.0.0", "level": 3,
-        "rationale": "Nachgewiesener Produktivbetrieb seit 2021, vollständige Nachnutzungsanleitung, zwei Nachnutzungen im Pilotbetrieb."}},
+    ("post", "/api/v1/adoptions"): {
+        "application/json": {
+            "package": "stadt-paderborn/gewerbeanmeldung",
+            "version": "2.0.0",
+            "status": "pilot",
+            "date": "2025-02-01",
+            "note": "Pilot im Bürgerbüro Nord",
+        }
+    },
+    ("patch", "/api/v1/adoptions/{adopter}/{publisher}/{slug}"): {
+        "application/json": {"status": "production", "version": "2.0.0", "date": "2025-06-01", "note": "Seit Juni im Regelbetrieb"}
+    },
+    ("post", "/api/v1/reviews"): {
+        "application/json": {
+            "package": "stadt-paderborn/gewerbeanmeldung",
+            "version": "2.0.0",
+            "level": 3,
+            "rationale": "Nachgewiesener Produktivbetrieb seit 2021, vollständige Nachnutzungsanleitung, zwei Nachnutzungen im Pilotbetrieb.",
+        }
+    },
     ("put", "/api/v1/sources"): {"application/yaml": SOURCES_YAML},
-    ("post", "/api/v1/adoptions/{adopter}/{publisher}/{slug}/confirmations"): {"application/json": {
-        "date": "2025-06-15", "note": "Produktivbetrieb bei einem Termin vor Ort gesehen"}},
+    ("post", "/api/v1/adoptions/{adopter}/{publisher}/{slug}/confirmations"): {
+        "application/json": {"date": "2025-06-15", "note": "Produktivbetrieb bei einem Termin vor Ort gesehen"}
+    },
     ("put", "/api/v1/publishers/{org}"): {"application/yaml": ORGANISATION_YAML},
     ("post", "/api/v1/publiccode/import"): {"application/yaml": PUBLICCODE_YAML},
 }
@@ -109,7 +122,10 @@ def _filter_values() -> dict[str, tuple[list[str], str]]:
     return {
         "themenfeld": (themen, "OZG-Themenfeld"),
         "status": (list(STATUS_LABELS), "Entwicklungsstand: " + ", ".join(f"{k} ({v})" for k, v in STATUS_LABELS.items())),
-        "artefact_kind": (list(ARTEFACT_LABELS), "Art eines enthaltenen Artefakts: " + ", ".join(f"{k} ({v})" for k, v in ARTEFACT_LABELS.items())),
+        "artefact_kind": (
+            list(ARTEFACT_LABELS),
+            "Art eines enthaltenen Artefakts: " + ", ".join(f"{k} ({v})" for k, v in ARTEFACT_LABELS.items()),
+        ),
         "maturity_level": (list(MATURITY_LABELS), "Reifegrad: " + ", ".join(f"{k} ({v})" for k, v in MATURITY_LABELS.items())),
     }
 
@@ -123,8 +139,15 @@ def _sources_schema() -> dict[str, Any]:
 
     def move(node: Any) -> Any:
         if isinstance(node, dict):
-            return {k: (v.replace("#/$defs/", f"#/components/schemas/{SOURCES_COMPONENT}/$defs/") if k == "$ref" and isinstance(v, str) else move(v))
-                    for k, v in node.items() if k not in ("$schema", "$id")}
+            return {
+                k: (
+                    v.replace("#/$defs/", f"#/components/schemas/{SOURCES_COMPONENT}/$defs/")
+                    if k == "$ref" and isinstance(v, str)
+                    else move(v)
+                )
+                for k, v in node.items()
+                if k not in ("$schema", "$id")
+            }
         if isinstance(node, list):
             return [move(v) for v in node]
         return node
@@ -147,8 +170,10 @@ def _request_bodies() -> dict[tuple[str, str], dict[str, Any]]:
         ("put", "/api/v1/publishers/{org}"): {
             "required": True,
             "description": "Der Organisationseintrag als YAML oder JSON nach publisher.schema.json; höchstens 64 KB. Ein Commit.",
-            "content": {"application/yaml": {"schema": {"type": "string", "description": "publishers/<kennung>.yaml"}},
-                        "application/json": {"schema": {"type": "object"}}},
+            "content": {
+                "application/yaml": {"schema": {"type": "string", "description": "publishers/<kennung>.yaml"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
         },
         ("post", "/api/v1/publiccode/import"): {
             "required": True,
@@ -190,6 +215,7 @@ def complete(spec: dict[str, Any]) -> dict[str, Any]:
 
 def _enumerated(schema: dict[str, Any], values: list[str]) -> dict[str, Any]:
     """The parameter's schema (a list of strings, optional) with its items limited to ``values``."""
+
     def limit(node: dict[str, Any]) -> dict[str, Any]:
         if node.get("type") == "array":
             return {**node, "items": {"type": "string", "enum": values}}
@@ -199,4 +225,5 @@ def _enumerated(schema: dict[str, Any], values: list[str]) -> dict[str, Any]:
         if node.get("type") == "string":
             return {**node, "enum": values}
         return node
+
     return limit(schema)

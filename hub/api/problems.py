@@ -55,7 +55,9 @@ _DESCRIPTIONS = {
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the problem-details answers a route can give."""
     return {
-        status: ResponseSpec(data_container=ProblemDetails, description=_DESCRIPTIONS[status], media_type=PROBLEM_JSON, generate_examples=False)
+        status: ResponseSpec(
+            data_container=ProblemDetails, description=_DESCRIPTIONS[status], media_type=PROBLEM_JSON, generate_examples=False
+        )
         for status in statuses
     }
 
@@ -77,13 +79,22 @@ def hub_error_handler(request: Request, exc: HubError) -> Response[dict[str, Any
 def http_error_handler(request: Request, exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
     code, title, detail = _HTTP.get(status, ("http-error", "Fehler", "Die Anfrage konnte nicht bearbeitet werden."))
-    body: dict[str, Any] = {"type": PROBLEM_TYPE_BASE + code, "title": title, "status": status, "detail": detail, "code": code, "instance": request.url.path}
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.url.path,
+    }
     problems = request_problems(request, exc) if status == 400 else []
     if isinstance(exc, ValidationException):
         body["code"] = "invalid-parameters"
         body["type"] = PROBLEM_TYPE_BASE + "invalid-parameters"
         body["title"] = "Ungültige Angaben"
-        body["detail"] = "Mindestens eine Angabe der Anfrage (Feld im Rumpf oder Parameter) hat keinen gültigen Wert; „problems“ nennt Feld, Regel und Wert."
+        body["detail"] = (
+            "Mindestens eine Angabe der Anfrage (Feld im Rumpf oder Parameter) hat keinen gültigen Wert; „problems“ nennt Feld, Regel und Wert."
+        )
     elif problems:
         body["detail"] = "Der Rumpf der Anfrage ist nicht lesbar; „problems“ nennt die Stelle."
     if problems:
@@ -95,23 +106,27 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response[dict[st
 
 def encoding_error_handler(request: Request, exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
     # Litestar decodes multipart parts without a filename as UTF-8 text and lets the error escape
-    return problem_response({
-        "type": PROBLEM_TYPE_BASE + "bad-request",
-        "title": "Ungültige Anfrage",
-        "status": 400,
-        "detail": "Die Anfrage enthält Text, der nicht UTF-8-kodiert ist. Archive bitte als Datei-Teil (mit Dateinamen) senden.",
-        "code": "bad-request",
-        "instance": request.url.path,
-    })
+    return problem_response(
+        {
+            "type": PROBLEM_TYPE_BASE + "bad-request",
+            "title": "Ungültige Anfrage",
+            "status": 400,
+            "detail": "Die Anfrage enthält Text, der nicht UTF-8-kodiert ist. Archive bitte als Datei-Teil (mit Dateinamen) senden.",
+            "code": "bad-request",
+            "instance": request.url.path,
+        }
+    )
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unexpected error on %s", request.url.path)
-    return problem_response({
-        "type": PROBLEM_TYPE_BASE + "internal-error",
-        "title": "Interner Fehler",
-        "status": 500,
-        "detail": "Ein unerwarteter Fehler ist aufgetreten; er wurde protokolliert.",
-        "code": "internal-error",
-        "instance": request.url.path,
-    })
+    return problem_response(
+        {
+            "type": PROBLEM_TYPE_BASE + "internal-error",
+            "title": "Interner Fehler",
+            "status": 500,
+            "detail": "Ein unerwarteter Fehler ist aufgetreten; er wurde protokolliert.",
+            "code": "internal-error",
+            "instance": request.url.path,
+        }
+    )

@@ -43,8 +43,14 @@ def request_problems(request: Request, exc: HTTPException) -> list[dict[str, Any
         message, line = msgspec_json_message(detail, _raw_body(request))
         return [_problem("request-body-syntax", "", message, line=line)]
     if "multipart" in detail:
-        return [_problem("request-body-syntax", "/archive", "Der Rumpf ist kein gültiges multipart/form-data; erwartet wird ein Feld „archive“ "
-                         "mit der ZIP- oder tar.gz-Datei des Paketordners (z. B. curl -F archive=@paket.zip).")]
+        return [
+            _problem(
+                "request-body-syntax",
+                "/archive",
+                "Der Rumpf ist kein gültiges multipart/form-data; erwartet wird ein Feld „archive“ "
+                "mit der ZIP- oder tar.gz-Datei des Paketordners (z. B. curl -F archive=@paket.zip).",
+            )
+        ]
     return []
 
 
@@ -212,8 +218,15 @@ _RULES = [  # msgspec's messages, for parameters whose type is not introspected
     (re.compile(r"RFC3339 encoded date\b"), lambda m: "ein Datum der Form JJJJ-MM-TT"),
     (re.compile(r"RFC3339 encoded datetime"), lambda m: "ein Zeitpunkt nach RFC 3339"),
 ]
-_TYPE_WORDS = {"int": "eine ganze Zahl", "float": "eine Zahl", "str": "ein Text", "bool": "true oder false",
-               "array": "eine Liste", "object": "ein JSON-Objekt", "null": "leer (null)"}
+_TYPE_WORDS = {
+    "int": "eine ganze Zahl",
+    "float": "eine Zahl",
+    "str": "ein Text",
+    "bool": "true oder false",
+    "array": "eine Liste",
+    "object": "ein JSON-Objekt",
+    "null": "leer (null)",
+}
 
 
 def _rule_from_message(text: str) -> str:

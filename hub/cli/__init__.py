@@ -14,19 +14,18 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-
 from hub.cli import adopt as adopt_commands
+from hub.cli import federation
 from hub.cli import package as package_commands
+from hub.cli.terminal import EXIT_BROKEN_PIPE, safe_output, silence_stdout
 from hub.cli.util import data_dir, open_catalog, open_services, print_json, print_problems, split_ref
 from hub.config import HubConfig
-from hub.cli import federation
+from hub.errors import BadRequest, HubError, problem_details
 from hub.maturity import maturity
 from hub.maturity.reports import adoption_report, history_report, history_rows, maturity_report, to_csv
-from hub.errors import BadRequest, HubError, problem_details
 from hub.settings import environment
-from hub.cli.terminal import EXIT_BROKEN_PIPE, safe_output, silence_stdout
-from hub.tokens import ROLES
 from hub.store.audit import record_history
+from hub.tokens import ROLES
 from hub.usecases import adoptions, catalogue, organisations, reviews, tokens
 from hub.usecases.publish import publish_folder
 
@@ -81,23 +80,37 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=["maturity", "adoption", "history"], help="maturity, adoption oder history")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="Ausgabeformat (Standard: table)")
     p = command("adoption", cmd_adoption, "Nachnutzung erfassen oder fortschreiben (als nachnutzende Organisation).")
-    p.add_argument("action", choices=["create", "advance", "confirm"],
-                   help="create: neu erfassen; advance: Stand oder Version fortschreiben; confirm: als Herausgeber oder begutachtende Stelle bestätigen")
+    p.add_argument(
+        "action",
+        choices=["create", "advance", "confirm"],
+        help="create: neu erfassen; advance: Stand oder Version fortschreiben; confirm: als Herausgeber oder begutachtende Stelle bestätigen",
+    )
     p.add_argument("ref", metavar="ID[@VERSION]")
-    p.add_argument("--as", dest="org", required=True, metavar="ORG", help="Kennung der handelnden Organisation (nachnutzend; bei confirm: bestätigend)")
+    p.add_argument(
+        "--as", dest="org", required=True, metavar="ORG", help="Kennung der handelnden Organisation (nachnutzend; bei confirm: bestätigend)"
+    )
     p.add_argument("--adopter", metavar="ORG", help="confirm: Kennung der nachnutzenden Organisation")
-    p.add_argument("--kind", choices=["publisher", "reviewer"], default="publisher", help="confirm: als Herausgeber (publisher) oder begutachtende Stelle (reviewer)")
+    p.add_argument(
+        "--kind",
+        choices=["publisher", "reviewer"],
+        default="publisher",
+        help="confirm: als Herausgeber (publisher) oder begutachtende Stelle (reviewer)",
+    )
     p.add_argument("--status", choices=["planned", "pilot", "production", "ended"], help="Stand (create: Standard planned)")
     p.add_argument("--date", help="Datum JJJJ-MM-TT (Standard: heute)")
     p.add_argument("--note", help="Anmerkung")
-    p = command("organisation", cmd_organisation, "Organisationen registrieren und auflisten (Herausgeber und Nachnutzende).", json_flag=False)
+    p = command(
+        "organisation", cmd_organisation, "Organisationen registrieren und auflisten (Herausgeber und Nachnutzende).", json_flag=False
+    )
     org_sub = p.add_subparsers(dest="organisation_command", required=True, metavar="AKTION")
     t = org_sub.add_parser("add", help="Organisation aus einer YAML-Datei registrieren oder ändern (Schema publisher.schema.json)")
     t.add_argument("file", type=Path, metavar="DATEI")
     t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     t = org_sub.add_parser("list", help="registrierte Organisationen auflisten")
     t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
-    p = command("audit", cmd_audit, "Verlauf aller Nachnutzungen und Begutachtungen eines Pakets: wer angab, wer bestätigte, wann (aus Git).")
+    p = command(
+        "audit", cmd_audit, "Verlauf aller Nachnutzungen und Begutachtungen eines Pakets: wer angab, wer bestätigte, wann (aus Git)."
+    )
     p.add_argument("id", metavar="ID")
     p = command("review", cmd_review, "Reifegrad einer Version begutachten (als Ministerium).")
     p.add_argument("ref", metavar="ID@VERSION")
@@ -113,10 +126,17 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     federation.register(sub, command)
     adopt_commands.register(sub, command)
-    p = command("serve", cmd_serve, "Den Hub starten: Website unter /, API unter /api/v1, Schemas unter /schemas/v1, Klone unter /git.", json_flag=False)
+    p = command(
+        "serve",
+        cmd_serve,
+        "Den Hub starten: Website unter /, API unter /api/v1, Schemas unter /schemas/v1, Klone unter /git.",
+        json_flag=False,
+    )
     p.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="Port (Standard: 8000)")
-    p.add_argument("--workers", type=int, default=None, metavar="N", help="Prozesse über demselben Datenverzeichnis (Standard: einer je Prozessorkern)")
+    p.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="Prozesse über demselben Datenverzeichnis (Standard: einer je Prozessorkern)"
+    )
     p = command("token", cmd_token, "API-Tokens verwalten (gespeichert wird nur ein Hash).", json_flag=False)
     token_sub = p.add_subparsers(dest="token_command", required=True, metavar="AKTION")
     t = token_sub.add_parser("create", help="Token anlegen und einmalig anzeigen")
@@ -200,7 +220,19 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     manifests = open_catalog(args).manifests()
     if args.json:
-        print_json([{"id": m.id, "name": m.name, "version": m.version, "publisher": m.publisher.name, "themenfeld": m.classification.themenfeld, "status": m.status.development} for m in manifests])
+        print_json(
+            [
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "version": m.version,
+                    "publisher": m.publisher.name,
+                    "themenfeld": m.classification.themenfeld,
+                    "status": m.status.development,
+                }
+                for m in manifests
+            ]
+        )
         return EXIT_OK
     width = max((len(m.id) for m in manifests), default=10)
     for m in manifests:
@@ -279,7 +311,9 @@ def cmd_maturity(args: argparse.Namespace) -> int:
         print_json(result)
         return EXIT_OK
     review = f", begutachtet am {result.review.date}" if result.review else ", nicht begutachtet"
-    print(f"{result.package} {result.version}: Reifegrad {result.level} „{result.name}“{review} (berechnet: {result.computed_level} „{result.computed_name}“)")
+    print(
+        f"{result.package} {result.version}: Reifegrad {result.level} „{result.name}“{review} (berechnet: {result.computed_level} „{result.computed_name}“)"
+    )
     for c in result.criteria:
         print(f"  {'✓' if c.met else '✗'} [{c.level}] {c.label}: {c.evidence}")
     if result.review:
@@ -325,7 +359,9 @@ def cmd_adoption(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(record)
             else:
-                print(f"{actor.name} bestätigt: {record.adopter_name or record.adopter} nutzt {record.package} {record.version} nach ({record.status}).")
+                print(
+                    f"{actor.name} bestätigt: {record.adopter_name or record.adopter} nutzt {record.package} {record.version} nach ({record.status})."
+                )
             return EXIT_OK
     if args.json:
         print_json(record)
@@ -386,9 +422,19 @@ def cmd_site(args: argparse.Namespace) -> int:
     clone_base = args.clone_base if not args.clone_base or args.clone_base.endswith("/") else args.clone_base + "/"
     report = build_site(open_catalog(args), args.out, ref=args.ref, clone_base=clone_base)
     if args.json:
-        print_json({"out": report.out, "commit": report.commit, "written": len(report.written), "skipped": report.skipped, "seconds": round(report.seconds, 3)})
+        print_json(
+            {
+                "out": report.out,
+                "commit": report.commit,
+                "written": len(report.written),
+                "skipped": report.skipped,
+                "seconds": round(report.seconds, 3),
+            }
+        )
     else:
-        print(f"Website gebaut: {report.out} (Stand {report.commit[:12]}): {len(report.written)} Dateien geschrieben, {report.skipped} unverändert, {report.seconds:.1f} s")
+        print(
+            f"Website gebaut: {report.out} (Stand {report.commit[:12]}): {len(report.written)} Dateien geschrieben, {report.skipped} unverändert, {report.seconds:.1f} s"
+        )
         print(f"Ansehen: python3 -m http.server --directory {report.out} 8080  →  http://127.0.0.1:8080/")
     return EXIT_OK
 
@@ -399,7 +445,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from granian.constants import Interfaces
 
     from hub.services import Services
-
     from hub.web import site
 
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
@@ -412,10 +457,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["HUB_SERVE_URL"] = f"http://{args.host}:{args.port}/"  # for the git clone commands on the pages
     environment.cache_clear()  # read again with the two above, here and in forked workers
     site.build(services, services.head(), site.clone_base())
-    print(f"Transferhub: http://{args.host}:{args.port}/  (API: /api/v1, Doku: /api/v1/docs, Katalog: {services.catalog.path}; "
-          f"bereit nach {time.perf_counter() - started:.1f} s, {workers} Prozess(e))", flush=True)
-    Granian("hub.api.asgi:app", address=args.host, port=args.port, interface=Interfaces.ASGI, workers=workers, websockets=False,
-            log_access=False).serve()
+    print(
+        f"Transferhub: http://{args.host}:{args.port}/  (API: /api/v1, Doku: /api/v1/docs, Katalog: {services.catalog.path}; "
+        f"bereit nach {time.perf_counter() - started:.1f} s, {workers} Prozess(e))",
+        flush=True,
+    )
+    Granian(
+        "hub.api.asgi:app",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        websockets=False,
+        log_access=False,
+    ).serve()
     return EXIT_OK
 
 

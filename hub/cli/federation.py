@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-
+from hub.cli.util import open_catalog, open_services, print_json, print_problems, split_ref
 from hub.errors import BadRequest, Conflict, NotFound
 from hub.federation.atom import atom_feed, feedback_feed
 from hub.federation.dcat import FORMATS, export_dcat
@@ -25,17 +25,16 @@ from hub.federation.model import FeedbackItem, HarvestReport, Refused, SourceSta
 from hub.federation.publiccode import DEFAULT_BASE_URL, PUBLICCODE_FILES, export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report
 from hub.federation.sources import SOURCES_FILE, get_source, load_sources
-from hub.cli.util import open_catalog, open_services, print_json, print_problems, split_ref
+from hub.settings import environment
 from hub.usecases import harvest as harvesting
 from hub.usecases import sources as source_list
-from hub.settings import environment
 
 EXIT_OK, EXIT_INCOMPLETE = 0, 1
 
 Command = Callable[..., argparse.ArgumentParser]
 
 
-def register(sub: argparse._SubParsersAction, command: Command) -> None:  # noqa: ARG001 - sub kept for the lead's wiring
+def register(sub: argparse._SubParsersAction, command: Command) -> None:
     """Add the federation commands through ``command(name, handler, text, json_flag=...)``."""
     p = command("sources", cmd_sources, "Quellen verwalten, aus denen der Hub Pakete erntet (sources.yaml im Katalog).", json_flag=False)
     actions = p.add_subparsers(dest="sources_command", required=True, metavar="AKTION")
@@ -53,7 +52,11 @@ def register(sub: argparse._SubParsersAction, command: Command) -> None:  # noqa
     p.add_argument("source", nargs="?", metavar="QUELLE", help="nur diese Quelle (Standard: alle aktiven)")
     p.add_argument("--timeout", type=float, metavar="SEKUNDEN", help="Höchstdauer des Abholens je Quelle (Standard: 60)")
 
-    p = command("feedback", cmd_feedback, "Rückmeldungen an einen Herausgeber: abgelehnte Versionen, nicht mehr gültige Pakete, unerreichbare Quellen.")
+    p = command(
+        "feedback",
+        cmd_feedback,
+        "Rückmeldungen an einen Herausgeber: abgelehnte Versionen, nicht mehr gültige Pakete, unerreichbare Quellen.",
+    )
     p.add_argument("publisher", metavar="HERAUSGEBER")
     p.add_argument("--atom", action="store_true", help="als Atom-Feed ausgeben")
     p.add_argument("--base-url", default=None, metavar="URL", help="Adresse des Hubs für Links (Standard: $HUB_BASE_URL)")
@@ -82,7 +85,12 @@ def register(sub: argparse._SubParsersAction, command: Command) -> None:  # noqa
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--base-url", default=None, metavar="URL", help="Adresse des Hubs für Links und Kennungen (Standard: $HUB_BASE_URL oder https://transferhub.de)")
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="Adresse des Hubs für Links und Kennungen (Standard: $HUB_BASE_URL oder https://transferhub.de)",
+    )
     parser.add_argument("--out", type=Path, metavar="DATEI", help="in eine Datei schreiben statt auf die Standardausgabe")
 
 
@@ -172,7 +180,9 @@ def _print_report(report: HarvestReport) -> None:
 def cmd_harvest(args: argparse.Namespace) -> int:
     stream = sys.stderr if args.json else sys.stdout
     with open_services(args) as services:
-        reports = harvesting.harvest(services, args.source, progress=lambda message: print(message, file=stream, flush=True), timeout=args.timeout)
+        reports = harvesting.harvest(
+            services, args.source, progress=lambda message: print(message, file=stream, flush=True), timeout=args.timeout
+        )
     if args.json:
         print_json(reports)
     complete = all(r.status == "ok" and not r.refused for r in reports)
@@ -195,7 +205,9 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     for source in feedback.unreachable:
         print(f"Quelle „{source.source}“ nicht erreichbar (seit {source.since}): {source.reason}")
     for stopped in feedback.stopped:
-        print(f"{stopped.id} validiert nicht mehr: Version {stopped.refused or '(unbekannt)'} in „{stopped.source}“ abgelehnt, im Katalog bleibt {stopped.published}")
+        print(
+            f"{stopped.id} validiert nicht mehr: Version {stopped.refused or '(unbekannt)'} in „{stopped.source}“ abgelehnt, im Katalog bleibt {stopped.published}"
+        )
     for item in feedback.refused:
         print(f"Abgelehnt: {_label(item)} aus „{item.source}“ (Ordner {item.folder}, seit {item.since})")
         print_problems(item.problems, sys.stdout)

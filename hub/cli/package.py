@@ -27,13 +27,23 @@ Command = Callable[..., argparse.ArgumentParser]
 def register(sub: Any, command: Command) -> None:
     p = command("validate", cmd_validate, "Pakete prüfen, ohne etwas zu schreiben; meldet alle Probleme.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="Paketordner")
-    p.add_argument("--format", choices=["text", "json", "gitlab", "sarif"], default=None,
-                   help="Ausgabe: text (Standard), json, gitlab (GitLab Code Quality für Merge Requests) oder sarif (SARIF 2.1.0)")
-    p.add_argument("--id", dest="expected_id", metavar="ID",
-                   help="Kennung, die das Paket haben muss; ersetzt den Abgleich mit dem Ordnernamen (für CI, wo der Ordner wie das Repository heißt)")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "gitlab", "sarif"],
+        default=None,
+        help="Ausgabe: text (Standard), json, gitlab (GitLab Code Quality für Merge Requests) oder sarif (SARIF 2.1.0)",
+    )
+    p.add_argument(
+        "--id",
+        dest="expected_id",
+        metavar="ID",
+        help="Kennung, die das Paket haben muss; ersetzt den Abgleich mit dem Ordnernamen (für CI, wo der Ordner wie das Repository heißt)",
+    )
 
     p = command("new", cmd_new, "Ein neues, gültiges Paketgerüst anlegen: hub.yaml, README, BPMN-Modell, GitLab-CI.", json_flag=False)
-    p.add_argument("parent", nargs="?", default=".", metavar="ORDNER", help="Darin entsteht der Paketordner <kurzname>/ (Standard: aktueller Ordner)")
+    p.add_argument(
+        "parent", nargs="?", default=".", metavar="ORDNER", help="Darin entsteht der Paketordner <kurzname>/ (Standard: aktueller Ordner)"
+    )
     p.add_argument("--publisher", metavar="ID", help="Kennung des Herausgebers, z. B. stadt-paderborn")
     p.add_argument("--publisher-name", metavar="NAME", help="Name des Herausgebers (Standard: aus der Kennung, z. B. „Stadt Paderborn“)")
     p.add_argument("--slug", metavar="KURZNAME", help="Kurzname des Pakets, z. B. gewerbeanmeldung (zugleich Ordnername)")
@@ -60,13 +70,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
             errors = _errors(problems)
             hints = len(problems) - len(errors)
             if errors:
-                print(f"✗ {path}: {_count(len(errors), 'Problem', 'Probleme')}" + (f", {_count(hints, 'Hinweis', 'Hinweise')}" if hints else ""))
+                print(
+                    f"✗ {path}: {_count(len(errors), 'Problem', 'Probleme')}"
+                    + (f", {_count(hints, 'Hinweis', 'Hinweise')}" if hints else "")
+                )
             else:
                 print(f"✓ {path}: gültig" + (f", {_count(hints, 'Hinweis', 'Hinweise')} zur Qualität" if hints else ""))
             print_problems(problems, sys.stdout)
     if output == "json":
-        print_json([{"path": path, "valid": not _errors(problems), "problems": [{**p.to_dict(), "severity": p.severity} for p in problems]}
-                    for path, problems in reports])
+        print_json(
+            [
+                {"path": path, "valid": not _errors(problems), "problems": [{**p.to_dict(), "severity": p.severity} for p in problems]}
+                for path, problems in reports
+            ]
+        )
     elif output == "gitlab":
         sys.stdout.write(json.dumps(gitlab_report(reports), ensure_ascii=False, indent=2) + "\n")
     elif output == "sarif":
@@ -88,15 +105,23 @@ def _count(n: int, one: str, many: str) -> str:
 def cmd_new(args: argparse.Namespace) -> int:
     ask = _asker()
     publisher = args.publisher or ask("Kennung des Herausgebers (z. B. stadt-paderborn)", "--publisher")
-    publisher_name = args.publisher_name or (ask("Name des Herausgebers", "--publisher-name", default_publisher_name(publisher))
-                                             if sys.stdin.isatty() else None)
+    publisher_name = args.publisher_name or (
+        ask("Name des Herausgebers", "--publisher-name", default_publisher_name(publisher)) if sys.stdin.isatty() else None
+    )
     slug = args.slug or ask("Kurzname des Pakets (z. B. gewerbeanmeldung)", "--slug")
     name = args.name or ask("Anzeigename (z. B. Digitale Gewerbeanmeldung)", "--name")
     themenfeld = _themenfeld(args.themenfeld) if args.themenfeld else _choose_themenfeld(ask)
     licence = args.license or (ask("Lizenz (SPDX)", "--license", DEFAULT_LICENSE) if sys.stdin.isatty() else DEFAULT_LICENSE)
     email = args.email or (ask("E-Mail der Ansprechperson", "--email", PLACEHOLDER_EMAIL) if sys.stdin.isatty() else PLACEHOLDER_EMAIL)
-    answers = NewPackage(publisher=publisher.strip(), slug=slug.strip(), name=name.strip(), themenfeld=themenfeld, license=licence.strip(),
-                         publisher_name=publisher_name, email=email.strip())
+    answers = NewPackage(
+        publisher=publisher.strip(),
+        slug=slug.strip(),
+        name=name.strip(),
+        themenfeld=themenfeld,
+        license=licence.strip(),
+        publisher_name=publisher_name,
+        email=email.strip(),
+    )
     if errors := answers.errors():
         raise BadRequest(" ".join(errors))
     target = Path(args.parent) / answers.slug
@@ -143,8 +168,9 @@ def _themenfeld(value: str) -> str:
     match = [f for f in fields if f.casefold() == folded] or [f for f in fields if f.casefold().startswith(folded)]
     if len(match) == 1:
         return match[0]
-    raise BadRequest(f"„{value}“ ist kein OZG-Themenfeld. Möglich (Name oder Nummer): "
-                     + ", ".join(f"{i} {f}" for i, f in enumerate(fields, 1)) + ".")
+    raise BadRequest(
+        f"„{value}“ ist kein OZG-Themenfeld. Möglich (Name oder Nummer): " + ", ".join(f"{i} {f}" for i, f in enumerate(fields, 1)) + "."
+    )
 
 
 def _choose_themenfeld(ask: Callable[..., str]) -> str:

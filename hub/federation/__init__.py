@@ -14,7 +14,20 @@ from hub.federation.reports import publisher_feedback, read_report, read_reports
 from hub.federation.sources import load_sources, parse_sources, save_sources
 
 __all__ = [
-    "HarvestReport", "PublisherFeedback", "Source", "SourceStatus",
-    "atom_feed", "export_dcat", "export_publiccode", "feedback_feed", "harvest", "import_publiccode",
-    "load_sources", "parse_sources", "publisher_feedback", "read_report", "read_reports", "save_sources",
+    "HarvestReport",
+    "PublisherFeedback",
+    "Source",
+    "SourceStatus",
+    "atom_feed",
+    "export_dcat",
+    "export_publiccode",
+    "feedback_feed",
+    "harvest",
+    "import_publiccode",
+    "load_sources",
+    "parse_sources",
+    "publisher_feedback",
+    "read_report",
+    "read_reports",
+    "save_sources",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from lxml import etree
@@ -56,7 +56,7 @@ def _rfc3339(value: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,16 @@ def releases(catalog: Catalog, publisher: str | None = None) -> list[_Release]:
             continue
         by_time = sorted(versions, key=lambda v: datetime.fromisoformat(v.published_at))
         for index, info in enumerate(by_time):
-            found.append(_Release(package_id, info.version, datetime.fromisoformat(info.published_at), info.published_at,
-                                  index == 0, by_time[index - 1].version if index else None))
+            found.append(
+                _Release(
+                    package_id,
+                    info.version,
+                    datetime.fromisoformat(info.published_at),
+                    info.published_at,
+                    index == 0,
+                    by_time[index - 1].version if index else None,
+                )
+            )
     found.sort(key=lambda r: (r.time, r.package, r.version), reverse=True)
     return found
 
@@ -88,7 +96,7 @@ def atom_feed(catalog: Catalog, base_url: str, publisher: str | None = None, *, 
     base = base_url.rstrip("/")
     items = releases(catalog, publisher)[:limit]
     head = catalog.head()
-    updated = _rfc3339(items[0].stamp) if items else (datetime.fromtimestamp(head.commit_time, timezone.utc).isoformat() if head else _now())
+    updated = _rfc3339(items[0].stamp) if items else (datetime.fromtimestamp(head.commit_time, UTC).isoformat() if head else _now())
     record = catalog.publisher(publisher) if publisher else None
     owner = record.name if record is not None else publisher
     feed = _feed(
@@ -124,8 +132,9 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:20]
 
 
-def feedback_feed(catalog: Catalog, base_url: str, publisher: str, *, self_url: str | None = None,
-                  feedback: PublisherFeedback | None = None) -> bytes:
+def feedback_feed(
+    catalog: Catalog, base_url: str, publisher: str, *, self_url: str | None = None, feedback: PublisherFeedback | None = None
+) -> bytes:
     """Atom feed for one publisher: refused versions, packages that stopped validating, unreachable sources.
 
     An entry's id stays the same while the finding stays the same, so a feed
@@ -142,14 +151,28 @@ def feedback_feed(catalog: Catalog, base_url: str, publisher: str, *, self_url: 
         entries.append((item.since, f"{TAG}rueckmeldung/{publisher}/{key}", f"Abgelehnt: {what}", "\n".join(lines)))
     for stopped in feedback.stopped:
         since = next((i.since for i in feedback.refused if i.id == stopped.id and i.version == stopped.refused), stopped.time)
-        text = (f"Die neueste Version von {stopped.id} in der Quelle „{stopped.source}“ ({stopped.refused or 'unbekannte Version'}) ist ungültig; "
-                f"im Katalog bleibt {stopped.published}. Das Paket validiert nicht mehr.")
-        entries.append((since, f"{TAG}rueckmeldung/{publisher}/{_digest('stopped', stopped.source, stopped.id, stopped.refused)}",
-                         f"Validiert nicht mehr: {stopped.id}", text))
+        text = (
+            f"Die neueste Version von {stopped.id} in der Quelle „{stopped.source}“ ({stopped.refused or 'unbekannte Version'}) ist ungültig; "
+            f"im Katalog bleibt {stopped.published}. Das Paket validiert nicht mehr."
+        )
+        entries.append(
+            (
+                since,
+                f"{TAG}rueckmeldung/{publisher}/{_digest('stopped', stopped.source, stopped.id, stopped.refused)}",
+                f"Validiert nicht mehr: {stopped.id}",
+                text,
+            )
+        )
     for source in feedback.unreachable:
         since = source.since or source.time
-        entries.append((since, f"{TAG}rueckmeldung/{publisher}/{_digest('unreachable', source.source, since)}",
-                        f"Quelle nicht erreichbar: {source.source}", f"{source.url}: {source.reason or 'unbekannter Grund'} (seit {since})"))
+        entries.append(
+            (
+                since,
+                f"{TAG}rueckmeldung/{publisher}/{_digest('unreachable', source.source, since)}",
+                f"Quelle nicht erreichbar: {source.source}",
+                f"{source.url}: {source.reason or 'unbekannter Grund'} (seit {since})",
+            )
+        )
     entries.sort(key=lambda e: (datetime.fromisoformat(e[0]), e[1]), reverse=True)
     record = catalog.publisher(publisher)
     owner = record.name if record is not None else publisher

@@ -12,11 +12,10 @@ page of the site the hub serves (package and publisher pages, Themenfelder, the 
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib import Literal as RDFLiteral
@@ -43,7 +42,13 @@ Format = Literal["turtle", "json-ld"]
 FORMATS: dict[str, str] = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
 
 _CONTEXT = {
-    "dcat": str(DCAT), "dct": str(DCTERMS), "foaf": str(FOAF), "vcard": str(VCARD), "skos": str(SKOS), "owl": str(OWL), "xsd": str(XSD),
+    "dcat": str(DCAT),
+    "dct": str(DCTERMS),
+    "foaf": str(FOAF),
+    "vcard": str(VCARD),
+    "skos": str(SKOS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
     "adms": str(ADMS),
 }
 
@@ -69,8 +74,15 @@ def build_graph(catalog: Catalog, base_url: str, *, title: str = "Transferhub", 
     cat = URIRef(f"{base}/api/v1/packages")
     g.add((cat, RDF.type, DCAT.Catalog))
     g.add((cat, DCTERMS.title, RDFLiteral(title, lang="de")))
-    g.add((cat, DCTERMS.description, RDFLiteral(
-        "Bewährte kommunale Lösungspakete: Prozessmodelle, Formulare, Konfigurationen und Erfahrungen zum Nachnutzen.", lang="de")))
+    g.add(
+        (
+            cat,
+            DCTERMS.description,
+            RDFLiteral(
+                "Bewährte kommunale Lösungspakete: Prozessmodelle, Formulare, Konfigurationen und Erfahrungen zum Nachnutzen.", lang="de"
+            ),
+        )
+    )
     home = URIRef(f"{base}/")
     operator = URIRef(f"{base}/#betreiber")
     g.add((cat, DCTERMS.publisher, operator))
@@ -163,7 +175,13 @@ def _dataset(g: Graph, cat: URIRef, base: str, scheme: URIRef, m: Manifest, vers
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, RDF.type, ADMS.AssetDistribution))
         g.add((dist, DCTERMS.title, RDFLiteral(f"{m.name} {info.version}", lang="de")))
-        g.add((dist, DCTERMS.description, RDFLiteral(f"Version {info.version} des Lösungspakets als JSON über die API des Transferhubs.", lang="de")))
+        g.add(
+            (
+                dist,
+                DCTERMS.description,
+                RDFLiteral(f"Version {info.version} des Lösungspakets als JSON über die API des Transferhubs.", lang="de"),
+            )
+        )
         g.add((dist, DCAT.accessURL, URIRef(f"{base}/api/v1/packages/{m.id}/versions/{info.version}")))
         g.add((dist, DCTERMS.format, _typed(g, EU_FILE_TYPE + "JSON", DCTERMS.MediaTypeOrExtent)))
         g.add((dist, DCAT.mediaType, _typed(g, IANA_MEDIA + "application/json", DCTERMS.MediaType)))

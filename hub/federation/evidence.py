@@ -14,7 +14,7 @@ claimed adoption of that version is confirmed by provenance.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import msgspec
 import pygit2
@@ -55,9 +55,11 @@ def _ours(catalog: Catalog, path: str) -> bytes | None:
         return None
 
 
-def carry_records(catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Commit, source: Source, *, when: datetime | None = None) -> list[CarriedRecord]:
+def carry_records(
+    catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Commit, source: Source, *, when: datetime | None = None
+) -> list[CarriedRecord]:
     """Take the other hub's adoption and review records of packages this hub has; one commit for all changes."""
-    today = (when or datetime.now(timezone.utc)).date()
+    today = (when or datetime.now(UTC)).date()
     packages = set(catalog.package_ids())
     results: list[CarriedRecord] = []
     changes: dict[str, tuple[bytes | None, bytes]] = {}  # path -> (content read before, new content)
@@ -80,7 +82,9 @@ def carry_records(catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Comm
             continue
         before = _ours(catalog, path)
         if before is not None and _decode(catalog.repo, catalog.head().tree[path].id, Adoption).origin is None:  # type: ignore[union-attr]
-            results.append(CarriedRecord(kind="adoption", path=path, outcome="unchanged", message="hier erfasste Nachnutzung bleibt maßgeblich"))
+            results.append(
+                CarriedRecord(kind="adoption", path=path, outcome="unchanged", message="hier erfasste Nachnutzung bleibt maßgeblich")
+            )
             continue
         record.origin = origin(record.adopter)
         record.confirmations = [msgspec.structs.replace(c, origin=origin(c.by)) for c in record.confirmations]
@@ -90,8 +94,14 @@ def carry_records(catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Comm
             except KeyError:
                 data = None
             if data is None or check_publisher(organisation_path(record.adopter), data, expected_id=record.adopter)[0] is None:
-                results.append(CarriedRecord(kind="adoption", path=path, outcome="refused",
-                                             message=f"die Organisation „{record.adopter}“ ist weder hier noch im anderen Hub gültig registriert"))
+                results.append(
+                    CarriedRecord(
+                        kind="adoption",
+                        path=path,
+                        outcome="refused",
+                        message=f"die Organisation „{record.adopter}“ ist weder hier noch im anderen Hub gültig registriert",
+                    )
+                )
                 continue
             changes[organisation_path(record.adopter)] = (None, data)
         try:
@@ -124,7 +134,11 @@ def carry_records(catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Comm
             results.append(CarriedRecord(kind="review", path=path, outcome="refused", message=exc.detail))
             continue
         before = _ours(catalog, path)
-        ours = msgspec.convert(load_yaml(before).data, Review) if before is not None else Review(package=theirs.package, version=theirs.version, reviews=[])
+        ours = (
+            msgspec.convert(load_yaml(before).data, Review)
+            if before is not None
+            else Review(package=theirs.package, version=theirs.version, reviews=[])
+        )
         kept = [e for e in ours.reviews if e.origin is None or e.origin.hub != source.name]
         carried = [msgspec.structs.replace(e, origin=origin(e.reviewer)) for e in theirs.reviews]
         merged = msgspec.structs.replace(ours, reviews=sorted(kept + carried, key=lambda e: e.date))  # stable: same-day order kept
@@ -140,7 +154,9 @@ def carry_records(catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Comm
     return results
 
 
-def _commit(catalog: Catalog, changes: dict[str, tuple[bytes | None, bytes]], source: Source, commit: pygit2.Commit, when: datetime | None) -> None:
+def _commit(
+    catalog: Catalog, changes: dict[str, tuple[bytes | None, bytes]], source: Source, commit: pygit2.Commit, when: datetime | None
+) -> None:
     repo = catalog.repo
     blobs = {path: repo.create_blob(data) for path, (_, data) in changes.items()}
 
@@ -162,9 +178,11 @@ def _commit(catalog: Catalog, changes: dict[str, tuple[bytes | None, bytes]], so
 
     adoptions = sum(1 for p in changes if p.startswith("adoptions/"))
     reviews = sum(1 for p in changes if p.startswith("reviews/"))
-    message = (f"Aus Quelle „{source.name}“ übernommen: {adoptions} Nachnutzung(en), {reviews} Begutachtung(en)\n\n"
-               f"Hub-Action: harvest-records\nHub-Actor: {HUB_ACTOR.id}\nHub-Source: {source.name}\nHub-Source-Url: {source.url}\n"
-               f"Hub-Source-Commit: {commit.id}\n")
+    message = (
+        f"Aus Quelle „{source.name}“ übernommen: {adoptions} Nachnutzung(en), {reviews} Begutachtung(en)\n\n"
+        f"Hub-Action: harvest-records\nHub-Actor: {HUB_ACTOR.id}\nHub-Source: {source.name}\nHub-Source-Url: {source.url}\n"
+        f"Hub-Source-Commit: {commit.id}\n"
+    )
     sig = signature(*COMMITTER, when)
     commit_change(catalog, change, author=sig, committer=sig, message=message)
 
@@ -184,8 +202,9 @@ def adopted_package(catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Co
     return package_id if catalog.all_versions(package_id).get(package_id) else None
 
 
-def confirm_by_provenance(catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Commit, source: Source, package_id: str, *,
-                          when: datetime | None = None) -> CarriedRecord:
+def confirm_by_provenance(
+    catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Commit, source: Source, package_id: str, *, when: datetime | None = None
+) -> CarriedRecord:
     """Confirm ``source.publisher``'s adoption of ``package_id`` when the source's history holds the adopted version."""
     path = adoption_path(package_id, source.publisher or "")
     trees: dict[pygit2.Oid, str] = {}
@@ -201,16 +220,28 @@ def confirm_by_provenance(catalog: Catalog, repo: pygit2.Repository, commit: pyg
         if version is not None:
             found.setdefault(version, str(past.id))
     if not found:
-        return CarriedRecord(kind="provenance", path=path, outcome="refused",
-                             message=f"die Historie der Quelle enthält keine veröffentlichte Version von {package_id}")
+        return CarriedRecord(
+            kind="provenance",
+            path=path,
+            outcome="refused",
+            message=f"die Historie der Quelle enthält keine veröffentlichte Version von {package_id}",
+        )
     records = [a for a in adoptions(catalog, package_id) if a.adopter == source.publisher and a.origin is None]
     if not records:
-        return CarriedRecord(kind="provenance", path=path, outcome="unchanged",
-                             message=f"{source.publisher} nutzt {package_id} nachweislich, hat die Nachnutzung aber nicht erfasst")
+        return CarriedRecord(
+            kind="provenance",
+            path=path,
+            outcome="unchanged",
+            message=f"{source.publisher} nutzt {package_id} nachweislich, hat die Nachnutzung aber nicht erfasst",
+        )
     record = records[0]
     if record.version not in found:
-        return CarriedRecord(kind="provenance", path=path, outcome="refused",
-                             message=f"angegeben ist Version {record.version}, die Historie der Quelle enthält nur {', '.join(sorted(found))}")
+        return CarriedRecord(
+            kind="provenance",
+            path=path,
+            outcome="refused",
+            message=f"angegeben ist Version {record.version}, die Historie der Quelle enthält nur {', '.join(sorted(found))}",
+        )
     evidence = f"Quelle „{source.name}“ ({source.url}), Commit {found[record.version]} enthält {package_id} {record.version}"
     try:
         confirm_adoption(catalog, HUB_ACTOR, package_id, record.adopter, "provenance", evidence=evidence, when=when)
@@ -219,4 +250,3 @@ def confirm_by_provenance(catalog: Catalog, repo: pygit2.Repository, commit: pyg
     except HubError as exc:
         return CarriedRecord(kind="provenance", path=path, outcome="refused", message=exc.detail)
     return CarriedRecord(kind="provenance", path=path, outcome="taken", message=evidence)
-

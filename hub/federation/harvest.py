@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -24,13 +24,13 @@ import semver
 from pygit2.enums import FileMode
 
 from hub.errors import Conflict
+from hub.federation.errors import SourceNotFound
+from hub.federation.evidence import adopted_package, carry_records, confirm_by_provenance
 from hub.federation.fetch import DEFAULT_TIMEOUT, SourceUnreachable, describe, fetch
 from hub.federation.model import Accepted, HarvestReport, Origin, Refused, Source, Stopped, Unchanged
 from hub.federation.publiccode import PUBLICCODE_FILES, import_publiccode
 from hub.federation.reports import read_report, write_report
 from hub.federation.sources import load_sources
-from hub.federation.errors import SourceNotFound
-from hub.federation.evidence import adopted_package, carry_records, confirm_by_provenance
 from hub.federation.text import slugify
 from hub.model import Actor, Manifest, Problem, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path
@@ -82,7 +82,11 @@ def harvest(
     reports = []
     for source in chosen:
         with _lock(source.name):
-            reports.append(harvest_source(catalog, source, say, cache_dir=cache, timeout=source.timeout_seconds or timeout or DEFAULT_TIMEOUT, when=when))
+            reports.append(
+                harvest_source(
+                    catalog, source, say, cache_dir=cache, timeout=source.timeout_seconds or timeout or DEFAULT_TIMEOUT, when=when
+                )
+            )
     return reports
 
 
@@ -92,7 +96,7 @@ def _lock(name: str) -> threading.Lock:
 
 
 def _iso(when: datetime | None) -> str:
-    return (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+    return (when or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
 
 
 # -- one source -------------------------------------------------------------------------------
@@ -132,10 +136,19 @@ class Valid:
         return semver.Version.parse(self.manifest.version)
 
 
-def harvest_source(catalog: Catalog, source: Source, say: Progress, *, cache_dir: Path, timeout: float, when: datetime | None = None) -> HarvestReport:
+def harvest_source(
+    catalog: Catalog, source: Source, say: Progress, *, cache_dir: Path, timeout: float, when: datetime | None = None
+) -> HarvestReport:
     now = _iso(when)
     previous = read_report(catalog, source.name)
-    common = {"source": source.name, "url": source.url, "time": now, "hub": source.hub, "publisher": source.publisher, "branch": source.branch}
+    common = {
+        "source": source.name,
+        "url": source.url,
+        "time": now,
+        "hub": source.hub,
+        "publisher": source.publisher,
+        "branch": source.branch,
+    }
     say(f"Quelle „{source.name}“: hole {describe(source)} …")
     try:
         fetched = fetch(source, cache_dir, timeout=timeout)
@@ -154,8 +167,12 @@ def harvest_source(catalog: Catalog, source: Source, say: Progress, *, cache_dir
         candidates = [c for c in candidates if not (c.folder == "" and c.raw_id == adopted)]
     say(f"Quelle „{source.name}“: Stand {fetched.commit[:12]}, {len(candidates)} Paketversion(en) gefunden")
 
-    run = _Run(report=HarvestReport(status="ok", commit=fetched.commit, **common), now=now, say=say,
-               known_since={_refusal_key(r): r.since for r in (previous.refused if previous is not None else [])})
+    run = _Run(
+        report=HarvestReport(status="ok", commit=fetched.commit, **common),
+        now=now,
+        say=say,
+        known_since={_refusal_key(r): r.since for r in (previous.refused if previous is not None else [])},
+    )
     valid: list[Valid] = []
     for candidate in candidates:
         manifest, problems = _check(candidate, source)
@@ -179,7 +196,9 @@ def harvest_source(catalog: Catalog, source: Source, say: Progress, *, cache_dir
         mark = {"taken": "✓", "unchanged": "=", "refused": "✗"}[carried.outcome]
         say(f"  {mark} {carried.path}" + (f": {carried.message}" if carried.message else ""))
     write_report(catalog, report, when=when)
-    say(f"Quelle „{source.name}“ fertig: {len(report.accepted)} übernommen, {len(report.unchanged)} unverändert, {len(report.refused)} abgelehnt")
+    say(
+        f"Quelle „{source.name}“ fertig: {len(report.accepted)} übernommen, {len(report.unchanged)} unverändert, {len(report.refused)} abgelehnt"
+    )
     return report
 
 
@@ -199,8 +218,14 @@ class _Run:
     refused_at: list[tuple[str, str | None]] = field(default_factory=list)
 
     def refuse(self, candidate: Candidate, problems: list[Problem]) -> None:
-        refused = Refused(folder=candidate.folder or ".", problems=problems, since=self.now, id=candidate.raw_id or candidate.expected_id,
-                          version=candidate.raw_version, origin=candidate.origin)
+        refused = Refused(
+            folder=candidate.folder or ".",
+            problems=problems,
+            since=self.now,
+            id=candidate.raw_id or candidate.expected_id,
+            version=candidate.raw_version,
+            origin=candidate.origin,
+        )
         refused.since = self.known_since.get(_refusal_key(refused), self.now)
         self.report.refused.append(refused)
         self.refused_at.append((candidate.expected_id, candidate.raw_version))
@@ -268,20 +293,39 @@ def _load_files(repo: pygit2.Repository, tree: pygit2.Tree, folder_name: str) ->
                 return
             path = prefix + entry.name
             if len(files) >= MAX_ENTRIES:
-                problems.append(Problem(code="archive-too-large", file=folder_name, message=f"Der Paketordner enthält mehr als {MAX_ENTRIES} Dateien."))
+                problems.append(
+                    Problem(code="archive-too-large", file=folder_name, message=f"Der Paketordner enthält mehr als {MAX_ENTRIES} Dateien.")
+                )
                 return
             if entry.filemode == FileMode.TREE:
                 walk(repo[entry.id], path + "/")
             elif entry.filemode == FileMode.LINK:
-                problems.append(Problem(code="file-symlink", file=path, message=f"„{path}“ ist ein symbolischer Link; Pakete dürfen nur normale Dateien enthalten."))
+                problems.append(
+                    Problem(
+                        code="file-symlink",
+                        file=path,
+                        message=f"„{path}“ ist ein symbolischer Link; Pakete dürfen nur normale Dateien enthalten.",
+                    )
+                )
             elif entry.filemode == FileMode.COMMIT:
-                problems.append(Problem(code="file-special", file=path, message=f"„{path}“ ist ein Git-Submodul, keine Datei; Pakete dürfen nur normale Dateien enthalten."))
+                problems.append(
+                    Problem(
+                        code="file-special",
+                        file=path,
+                        message=f"„{path}“ ist ein Git-Submodul, keine Datei; Pakete dürfen nur normale Dateien enthalten.",
+                    )
+                )
             else:
                 blob = repo[entry.id]
                 total += blob.size
                 if total > MAX_UNPACKED_BYTES:
-                    problems.append(Problem(code="archive-too-large", file=folder_name,
-                                            message=f"Der Paketordner ist größer als {MAX_UNPACKED_BYTES // 1048576} MB."))
+                    problems.append(
+                        Problem(
+                            code="archive-too-large",
+                            file=folder_name,
+                            message=f"Der Paketordner ist größer als {MAX_UNPACKED_BYTES // 1048576} MB.",
+                        )
+                    )
                     return
                 if blob.size > MAX_FILE_BYTES:
                     problems.append(too_large(path, blob.size, MAX_FILE_BYTES))
@@ -317,7 +361,9 @@ def _source_candidates(repo: pygit2.Repository, source: Source, commit: pygit2.C
         slug, _, folder_version = name.partition("@")
         origin = Origin(source=source.name, url=source.url, path=folder or ".", commit=str(commit.id))
         files = _load_files(repo, tree, name)
-        candidate = Candidate(folder=folder, expected_id=f"{source.publisher}/{slug}", files=files, origin=origin, folder_version=folder_version or None)
+        candidate = Candidate(
+            folder=folder, expected_id=f"{source.publisher}/{slug}", files=files, origin=origin, folder_version=folder_version or None
+        )
         if kind == "publiccode":
             candidate.publiccode = next(files.files[n] for n in PUBLICCODE_FILES if n in files.files)
         else:
@@ -333,7 +379,7 @@ def _hub_candidates(repo: pygit2.Repository, source: Source, commit: pygit2.Comm
     tags: dict[str, dict[str, pygit2.Commit]] = {}
     for name in repo.references:
         if name.startswith(TAG_PREFIX):
-            package_id, sep, version = name[len(TAG_PREFIX):].rpartition("/v")
+            package_id, sep, version = name[len(TAG_PREFIX) :].rpartition("/v")
             if sep and package_id.count("/") == 1 and semver.Version.is_valid(version):
                 tags.setdefault(package_id, {})[version] = repo[repo.references[name].target].peel(pygit2.Commit)
     for publisher in sorted(packages, key=lambda e: e.name):
@@ -353,8 +399,13 @@ def _hub_candidates(repo: pygit2.Repository, source: Source, commit: pygit2.Comm
             head_files = _load_files(repo, repo[slug.id], slug.name)
             head_version = _raw_manifest(head_files).get("version")
             if not isinstance(head_version, str) or head_version not in versions:
-                candidate = Candidate(folder=folder, expected_id=package_id, files=head_files,
-                                      origin=Origin(source=source.name, url=source.url, path=folder, commit=str(commit.id)), publisher_record=record)
+                candidate = Candidate(
+                    folder=folder,
+                    expected_id=package_id,
+                    files=head_files,
+                    origin=Origin(source=source.name, url=source.url, path=folder, commit=str(commit.id)),
+                    publisher_record=record,
+                )
                 candidate.raw = _raw_manifest(head_files)
                 yield candidate
             for version, tagged in sorted(versions.items(), key=lambda item: semver.Version.parse(item[0])):
@@ -362,8 +413,14 @@ def _hub_candidates(repo: pygit2.Repository, source: Source, commit: pygit2.Comm
                 if tree is None:
                     continue
                 files = _load_files(repo, tree, slug.name)
-                candidate = Candidate(folder=folder, expected_id=package_id, files=files, folder_version=version,
-                                      origin=Origin(source=source.name, url=source.url, path=folder, commit=str(tagged.id)), publisher_record=record)
+                candidate = Candidate(
+                    folder=folder,
+                    expected_id=package_id,
+                    files=files,
+                    folder_version=version,
+                    origin=Origin(source=source.name, url=source.url, path=folder, commit=str(tagged.id)),
+                    publisher_record=record,
+                )
                 candidate.raw = _raw_manifest(files)
                 yield candidate
 
@@ -374,9 +431,12 @@ def _hub_candidates(repo: pygit2.Repository, source: Source, commit: pygit2.Comm
 def _check(candidate: Candidate, source: Source) -> tuple[Manifest | None, list[Problem]]:
     if candidate.publiccode is not None:
         _, problems = import_publiccode(candidate.publiccode, publisher_id=None if source.hub else source.publisher)
-        missing = Problem(code="harvest-manifest-missing", file=MANIFEST,
-                          message="Der Ordner hat nur eine publiccode.yml und kein Manifest „hub.yaml“. Mit „hub publiccode import“ entsteht ein Gerüst; "
-                                  "die folgenden Punkte fehlen einem Lösungspaket noch.")
+        missing = Problem(
+            code="harvest-manifest-missing",
+            file=MANIFEST,
+            message="Der Ordner hat nur eine publiccode.yml und kein Manifest „hub.yaml“. Mit „hub publiccode import“ entsteht ein Gerüst; "
+            "die folgenden Punkte fehlen einem Lösungspaket noch.",
+        )
         return None, [missing, *problems]
     result = validate_package(candidate.files, expected_id=candidate.expected_id)
     problems = list(result.problems)
@@ -386,13 +446,25 @@ def _check(candidate: Candidate, source: Source) -> tuple[Manifest | None, list[
     raw_owner = candidate.raw_id.split("/", 1)[0] if candidate.raw_id and "/" in candidate.raw_id else None
     if not source.hub and ((raw_owner is not None and raw_owner != owner) or (isinstance(raw_publisher, str) and raw_publisher != owner)):
         other = raw_owner if raw_owner not in (None, owner) else raw_publisher
-        problems.append(Problem(code="harvest-publisher-mismatch", file=MANIFEST, pointer="/publisher/id",
-                                message=f"Die Quelle „{source.name}“ gehört dem Herausgeber „{owner}“; ein Paket von „{other}“ wird aus ihr nicht übernommen."))
+        problems.append(
+            Problem(
+                code="harvest-publisher-mismatch",
+                file=MANIFEST,
+                pointer="/publisher/id",
+                message=f"Die Quelle „{source.name}“ gehört dem Herausgeber „{owner}“; ein Paket von „{other}“ wird aus ihr nicht übernommen.",
+            )
+        )
     version = raw.get("version")
     if candidate.folder_version is not None and isinstance(version, str) and version != candidate.folder_version:
         what = "Tag" if source.hub else "Ordnername"
-        problems.append(Problem(code="harvest-version-folder", file=MANIFEST, pointer="/version",
-                                message=f"Der {what} nennt die Version {candidate.folder_version}, das Manifest aber {version}."))
+        problems.append(
+            Problem(
+                code="harvest-version-folder",
+                file=MANIFEST,
+                pointer="/version",
+                message=f"Der {what} nennt die Version {candidate.folder_version}, das Manifest aber {version}.",
+            )
+        )
     if any(not p.is_hint for p in problems):
         return None, problems
     return result.manifest, []
@@ -414,9 +486,17 @@ def _by_package(valid: list[Valid], run: _Run) -> list[list[Valid]]:
             if len({tuple(sorted(_digest(i.candidate.files.files).items())) for i in items}) > 1:
                 folders = ", ".join(i.candidate.folder or "." for i in items)
                 for item in items:
-                    run.refuse(item.candidate, [Problem(
-                        code="harvest-version-duplicate", file=MANIFEST, pointer="/version",
-                        message=f"{package_id} {version} liegt mehrfach mit verschiedenem Inhalt in der Quelle ({folders}); unklar, welche gilt.")])
+                    run.refuse(
+                        item.candidate,
+                        [
+                            Problem(
+                                code="harvest-version-duplicate",
+                                file=MANIFEST,
+                                pointer="/version",
+                                message=f"{package_id} {version} liegt mehrfach mit verschiedenem Inhalt in der Quelle ({folders}); unklar, welche gilt.",
+                            )
+                        ],
+                    )
             else:
                 versions.append(items[0])
         ordered.append(versions)
@@ -435,26 +515,52 @@ def _take(catalog: Catalog, item: Valid, run: _Run, published: dict[str, list[Ve
             report.unchanged.append(Unchanged(id=manifest.id, version=manifest.version, origin=candidate.origin))
             say(f"  = {manifest.id} {manifest.version} unverändert")
         else:
-            run.refuse(candidate, [Problem(
-                code="harvest-version-modified", file=MANIFEST, pointer="/version",
-                message=f"{manifest.id} {manifest.version} ist bereits mit anderem Inhalt veröffentlicht; veröffentlichte Versionen sind "
-                        "unveränderlich. Bitte die Versionsnummer erhöhen.")])
+            run.refuse(
+                candidate,
+                [
+                    Problem(
+                        code="harvest-version-modified",
+                        file=MANIFEST,
+                        pointer="/version",
+                        message=f"{manifest.id} {manifest.version} ist bereits mit anderem Inhalt veröffentlicht; veröffentlichte Versionen sind "
+                        "unveränderlich. Bitte die Versionsnummer erhöhen.",
+                    )
+                ],
+            )
         return
     latest = versions[0].version if versions else None
     if latest is not None and item.key.compare(latest) < 0:
-        run.refuse(candidate, [Problem(
-            code="harvest-version-not-newer", file=MANIFEST, pointer="/version",
-            message=f"Die neueste veröffentlichte Version von {manifest.id} ist {latest}; {manifest.version} ist älter und wird nicht "
-                    "mehr übernommen. Eine neue Version muss höher sein.")])
+        run.refuse(
+            candidate,
+            [
+                Problem(
+                    code="harvest-version-not-newer",
+                    file=MANIFEST,
+                    pointer="/version",
+                    message=f"Die neueste veröffentlichte Version von {manifest.id} ist {latest}; {manifest.version} ist älter und wird nicht "
+                    "mehr übernommen. Eine neue Version muss höher sein.",
+                )
+            ],
+        )
         return
     try:
-        commit = publish_harvested(catalog, manifest, candidate.files.files, actor=_actor(catalog, manifest), origin=candidate.origin,
-                                   publisher_record=candidate.publisher_record, when=when)
+        commit = publish_harvested(
+            catalog,
+            manifest,
+            candidate.files.files,
+            actor=_actor(catalog, manifest),
+            origin=candidate.origin,
+            publisher_record=candidate.publisher_record,
+            when=when,
+        )
     except Conflict as exc:  # lost a race against another publish of the same package
         run.refuse(candidate, [Problem(code="harvest-version-not-newer", file=MANIFEST, pointer="/version", message=exc.detail)])
         return
     report.accepted.append(Accepted(id=manifest.id, version=manifest.version, commit=commit, origin=candidate.origin))
-    published[manifest.id] = [VersionInfo(version=manifest.version, commit=commit, published_at=run.now, published_by=manifest.publisher.name), *versions]
+    published[manifest.id] = [
+        VersionInfo(version=manifest.version, commit=commit, published_at=run.now, published_by=manifest.publisher.name),
+        *versions,
+    ]
     say(f"  ✓ {manifest.id} {manifest.version} übernommen")
 
 
@@ -467,8 +573,14 @@ def _actor(catalog: Catalog, manifest: Manifest) -> Actor:
 
 
 def publish_harvested(
-    catalog: Catalog, manifest: Manifest, files: dict[str, bytes], *, actor: Actor, origin: Origin,
-    publisher_record: bytes | None = None, when: datetime | None = None,
+    catalog: Catalog,
+    manifest: Manifest,
+    files: dict[str, bytes],
+    *,
+    actor: Actor,
+    origin: Origin,
+    publisher_record: bytes | None = None,
+    when: datetime | None = None,
 ) -> str:
     """Publish an already validated version like :func:`hub.store.publish`, with the source in the trailers.
 
@@ -480,9 +592,18 @@ def publish_harvested(
     if record is not None and check_publisher("publisher.yaml", record, expected_id=manifest.publisher.id)[0] is None:
         record = None  # an invalid record from the other hub: the hub makes one from the manifest instead
     result = commit_version(
-        catalog, manifest, files, actor=actor, when=when,
+        catalog,
+        manifest,
+        files,
+        actor=actor,
+        when=when,
         subject=f"{manifest.id} {manifest.version} aus Quelle „{origin.source}“ übernommen",
-        trailers={"Hub-Source": origin.source, "Hub-Source-Url": origin.url, "Hub-Source-Path": origin.path, "Hub-Source-Commit": origin.commit},
+        trailers={
+            "Hub-Source": origin.source,
+            "Hub-Source-Url": origin.url,
+            "Hub-Source-Path": origin.path,
+            "Hub-Source-Commit": origin.commit,
+        },
         publisher_record=record,
     )
     return result.commit

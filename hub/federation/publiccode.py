@@ -20,8 +20,16 @@ import yaml
 from hub.errors import FileNotFound
 from hub.federation.text import cap, markdown_sections, one_line, shorten, slugify
 from hub.federation.vocab import (
-    ARTEFACT_LABELS_DE, ARTEFACT_LABELS_EN, CATEGORY_FROM_PUBLICCODE, FALLBACK_CATEGORY, PROCESS_CATEGORY, PUBLICCODE_CATEGORIES,
-    PUBLICCODE_SCOPES, PUBLICCODE_THEMENFELD, THEMENFELD_FROM_PUBLICCODE, THEMENFELDER,
+    ARTEFACT_LABELS_DE,
+    ARTEFACT_LABELS_EN,
+    CATEGORY_FROM_PUBLICCODE,
+    FALLBACK_CATEGORY,
+    PROCESS_CATEGORY,
+    PUBLICCODE_CATEGORIES,
+    PUBLICCODE_SCOPES,
+    PUBLICCODE_THEMENFELD,
+    THEMENFELD_FROM_PUBLICCODE,
+    THEMENFELDER,
 )
 from hub.model import Manifest, Problem
 from hub.store.catalog import Catalog
@@ -156,6 +164,7 @@ def _long(parts: list[str], fallbacks: list[str]) -> str:
 
 def absolute_links(markdown: str, base: str, package_id: str) -> str:
     """Relative Markdown links of a package file made absolute (to the file in the hub's API): they leave the package here."""
+
     def repl(match: re.Match[str]) -> str:
         target = match.group(2)
         if re.match(r"^([a-z][a-z0-9+.-]*:|#|/)", target, re.IGNORECASE):
@@ -238,9 +247,13 @@ def import_publiccode(text: str | bytes, *, publisher_id: str | None = None) -> 
     try:
         doc = load_yaml(data_bytes).data
     except YamlError as exc:
-        return PackageFiles(files={}), [Problem(code="publiccode-syntax", file="publiccode.yml", line=exc.line, message=f"publiccode.yml ist kein gültiges YAML: {exc}")]
+        return PackageFiles(files={}), [
+            Problem(code="publiccode-syntax", file="publiccode.yml", line=exc.line, message=f"publiccode.yml ist kein gültiges YAML: {exc}")
+        ]
     if not isinstance(doc, dict):
-        return PackageFiles(files={}), [_problem("publiccode-syntax", "publiccode.yml enthält kein YAML-Objekt mit Schlüsseln.", file="publiccode.yml")]
+        return PackageFiles(files={}), [
+            _problem("publiccode-syntax", "publiccode.yml enthält kein YAML-Objekt mit Schlüsseln.", file="publiccode.yml")
+        ]
     problems: list[Problem] = []
     de, en = _lang_section(doc.get("description"))
 
@@ -256,8 +269,14 @@ def import_publiccode(text: str | bytes, *, publisher_id: str | None = None) -> 
     publisher_name = _text(organisation.get("name")) or _text(legal.get("repoOwner")) or _text(legal.get("mainCopyrightOwner"))
     publisher = publisher_id or (slugify(publisher_name) if publisher_name else "")
     if not publisher:
-        problems.append(_problem("publiccode-publisher", "Der Herausgeber ist nicht bekannt (weder „organisation/name“ noch „legal/repoOwner“); "
-                                 "bitte Kennung und Namen des Herausgebers eintragen.", "/publisher"))
+        problems.append(
+            _problem(
+                "publiccode-publisher",
+                "Der Herausgeber ist nicht bekannt (weder „organisation/name“ noch „legal/repoOwner“); "
+                "bitte Kennung und Namen des Herausgebers eintragen.",
+                "/publisher",
+            )
+        )
         publisher = "herausgeber"
     publisher_ref: dict[str, Any] = {"id": publisher, "name": publisher_name or publisher}
     uri = _text(organisation.get("uri"))
@@ -267,18 +286,37 @@ def import_publiccode(text: str | bytes, *, publisher_id: str | None = None) -> 
     version = _text(doc.get("softwareVersion"))
     if version is None or not semver.Version.is_valid(version):
         shown = f"„{version}“ ist keine SemVer-Version" if version else "publiccode.yml nennt keine Version"
-        problems.append(_problem("publiccode-version", f"{shown}; das Gerüst verwendet 0.1.0. Bitte die Version des Pakets (MAJOR.MINOR.PATCH) eintragen.", "/version"))
+        problems.append(
+            _problem(
+                "publiccode-version",
+                f"{shown}; das Gerüst verwendet 0.1.0. Bitte die Version des Pakets (MAJOR.MINOR.PATCH) eintragen.",
+                "/version",
+            )
+        )
         version = "0.1.0"
 
     short = _text(de.get("shortDescription"))
     long_text = de.get("longDescription") if isinstance(de.get("longDescription"), str) else None
     if not short or len(short) < 10:
-        problems.append(_problem("publiccode-description", "Es fehlt eine Kurzbeschreibung („shortDescription“, mindestens 10 Zeichen).", "/summary/de"))
+        problems.append(
+            _problem("publiccode-description", "Es fehlt eine Kurzbeschreibung („shortDescription“, mindestens 10 Zeichen).", "/summary/de")
+        )
     if not long_text or len(long_text.strip()) < 20:
-        problems.append(_problem("publiccode-description", "Es fehlt eine ausführliche Beschreibung („longDescription“, mindestens 20 Zeichen).", "/description/de"))
+        problems.append(
+            _problem(
+                "publiccode-description",
+                "Es fehlt eine ausführliche Beschreibung („longDescription“, mindestens 20 Zeichen).",
+                "/description/de",
+            )
+        )
     summary: dict[str, str] = {"de": shorten(short or name or slug, 200)}
     description: dict[str, str] = {"de": (long_text or short or name or slug).strip()}
-    if _text(en.get("shortDescription")) and isinstance(en.get("longDescription"), str) and len(en["shortDescription"]) >= 10 and len(en["longDescription"].strip()) >= 20:
+    if (
+        _text(en.get("shortDescription"))
+        and isinstance(en.get("longDescription"), str)
+        and len(en["shortDescription"]) >= 10
+        and len(en["longDescription"].strip()) >= 20
+    ):
         summary["en"] = shorten(en["shortDescription"], 200)
         description["en"] = en["longDescription"].strip()
 
@@ -287,22 +325,48 @@ def import_publiccode(text: str | bytes, *, publisher_id: str | None = None) -> 
 
     licence = _text(legal.get("license"))
     if not licence:
-        problems.append(_problem("publiccode-license", "publiccode.yml nennt keine Lizenz („legal/license“); bitte eine SPDX-Kennung eintragen.", "/license"))
+        problems.append(
+            _problem(
+                "publiccode-license", "publiccode.yml nennt keine Lizenz („legal/license“); bitte eine SPDX-Kennung eintragen.", "/license"
+            )
+        )
         licence = "NOASSERTION"
     elif not license_known(licence):
-        problems.append(_problem("publiccode-license", f"„{licence}“ ist keine bekannte SPDX-Lizenz oder -Ausdruck; bitte prüfen.", "/license"))
+        problems.append(
+            _problem("publiccode-license", f"„{licence}“ ist keine bekannte SPDX-Lizenz oder -Ausdruck; bitte prüfen.", "/license")
+        )
 
     classification, class_problems = _classification(doc)
     problems.extend(class_problems)
 
-    status = doc.get("developmentStatus") if doc.get("developmentStatus") in ("concept", "development", "beta", "stable", "obsolete") else None
+    status = (
+        doc.get("developmentStatus") if doc.get("developmentStatus") in ("concept", "development", "beta", "stable", "obsolete") else None
+    )
     if status is None:
-        problems.append(_problem("publiccode-status", "publiccode.yml nennt keinen gültigen Entwicklungsstand („developmentStatus“); das Gerüst verwendet „development“.", "/status/development"))
+        problems.append(
+            _problem(
+                "publiccode-status",
+                "publiccode.yml nennt keinen gültigen Entwicklungsstand („developmentStatus“); das Gerüst verwendet „development“.",
+                "/status/development",
+            )
+        )
     if status in ("stable", "obsolete"):
-        problems.append(_problem("publiccode-production", "Ein Nachweis des Produktivbetriebs fehlt: seit wann (status.production.since), wo und mit welcher "
-                                 "Fallzahl die Lösung läuft. publiccode.yml kennt diese Angaben nicht.", "/status/production"))
-    problems.append(_problem("publiccode-process-model", "Das Paket enthält noch kein Artefakt. Ein Lösungspaket braucht mindestens eines, "
-                             "in der Regel ein Prozessmodell (BPMN 2.0 mit Diagramm) und ein Formularschema oder eine Konfiguration.", "/artefacts"))
+        problems.append(
+            _problem(
+                "publiccode-production",
+                "Ein Nachweis des Produktivbetriebs fehlt: seit wann (status.production.since), wo und mit welcher "
+                "Fallzahl die Lösung läuft. publiccode.yml kennt diese Angaben nicht.",
+                "/status/production",
+            )
+        )
+    problems.append(
+        _problem(
+            "publiccode-process-model",
+            "Das Paket enthält noch kein Artefakt. Ein Lösungspaket braucht mindestens eines, "
+            "in der Regel ein Prozessmodell (BPMN 2.0 mit Diagramm) und ein Formularschema oder eine Konfiguration.",
+            "/artefacts",
+        )
+    )
 
     manifest: dict[str, Any] = {
         "id": f"{publisher}/{slug}",
@@ -327,10 +391,18 @@ def import_publiccode(text: str | bytes, *, publisher_id: str | None = None) -> 
         manifest["adoption"] = {"requirements": {"software": software}}
     manifest["artefacts"] = []
 
-    features = [one_line(f) for f in de.get("features", []) if isinstance(f, str) and f.strip()] if isinstance(de.get("features"), list) else []
+    features = (
+        [one_line(f) for f in de.get("features", []) if isinstance(f, str) and f.strip()] if isinstance(de.get("features"), list) else []
+    )
     readme = _readme(name or slug, short, long_text, features, repo_url)
-    problems.append(_problem("publiccode-readme", "Die README.md ist nur ein Gerüst: bitte „Problem“, „Lösung“, „Nachnutzung“ und „Erfahrungen“ "
-                             "mit den eigenen Erfahrungen füllen.", file="README.md"))
+    problems.append(
+        _problem(
+            "publiccode-readme",
+            "Die README.md ist nur ein Gerüst: bitte „Problem“, „Lösung“, „Nachnutzung“ und „Erfahrungen“ "
+            "mit den eigenen Erfahrungen füllen.",
+            file="README.md",
+        )
+    )
     files = {
         MANIFEST: yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, width=100).encode("utf-8"),
         "README.md": readme.encode("utf-8"),
@@ -348,8 +420,13 @@ def _contacts(maintenance: Any) -> tuple[list[dict[str, str]], list[Problem]]:
             continue
         email = _text(contact.get("email"))
         if not email or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
-            problems.append(_problem("publiccode-contact-email", f"Für „{contact['name']}“ fehlt eine E-Mail-Adresse; ein Lösungspaket braucht "
-                                     "für jede Ansprechperson eine.", f"/contacts/{len(contacts)}/email"))
+            problems.append(
+                _problem(
+                    "publiccode-contact-email",
+                    f"Für „{contact['name']}“ fehlt eine E-Mail-Adresse; ein Lösungspaket braucht für jede Ansprechperson eine.",
+                    f"/contacts/{len(contacts)}/email",
+                )
+            )
             continue
         entry = {"name": one_line(contact["name"]), "email": email}
         if _text(contact.get("affiliation")):
@@ -359,8 +436,13 @@ def _contacts(maintenance: Any) -> tuple[list[dict[str, str]], list[Problem]]:
             entry["phone"] = phone
         contacts.append(entry)
     if not contacts:
-        problems.append(_problem("publiccode-contacts", "Es gibt keine Ansprechperson mit E-Mail-Adresse („maintenance/contacts“); "
-                                 "ein Lösungspaket braucht mindestens eine.", "/contacts"))
+        problems.append(
+            _problem(
+                "publiccode-contacts",
+                "Es gibt keine Ansprechperson mit E-Mail-Adresse („maintenance/contacts“); ein Lösungspaket braucht mindestens eine.",
+                "/contacts",
+            )
+        )
     return contacts, problems
 
 
@@ -375,24 +457,47 @@ def _classification(doc: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]
     if known:
         classification["themenfeld"] = known[0]
         if len(known) > 1:
-            problems.append(_problem("publiccode-themenfeld", f"publiccode.yml nennt mehrere Themenfelder ({', '.join(known)}); ein Paket hat genau eines. "
-                                     f"Das Gerüst verwendet „{known[0]}“.", "/classification/themenfeld"))
+            problems.append(
+                _problem(
+                    "publiccode-themenfeld",
+                    f"publiccode.yml nennt mehrere Themenfelder ({', '.join(known)}); ein Paket hat genau eines. "
+                    f"Das Gerüst verwendet „{known[0]}“.",
+                    "/classification/themenfeld",
+                )
+            )
     else:
         shown = f" („{themen[0]}“ ist keines der 14 OZG-Themenfelder)" if themen else ""
-        problems.append(_problem("publiccode-themenfeld", f"Das OZG-Themenfeld fehlt{shown}; bitte eines der 14 Themenfelder eintragen "
-                                 "(publiccode.yml: de/leika/themenfeld).", "/classification/themenfeld"))
+        problems.append(
+            _problem(
+                "publiccode-themenfeld",
+                f"Das OZG-Themenfeld fehlt{shown}; bitte eines der 14 Themenfelder eintragen (publiccode.yml: de/leika/themenfeld).",
+                "/classification/themenfeld",
+            )
+        )
         classification["themenfeld"] = "Querschnittsleistungen"
-    lebenslagen = [one_line(str(e["lebenslage"])) for e in entries if isinstance(e.get("lebenslage"), str) and len(e["lebenslage"].strip()) >= 3]
+    lebenslagen = [
+        one_line(str(e["lebenslage"])) for e in entries if isinstance(e.get("lebenslage"), str) and len(e["lebenslage"].strip()) >= 3
+    ]
     if lebenslagen:
         classification["lebenslagen"] = list(dict.fromkeys(lebenslagen))
     keys = [str(e.get("leika-id", "")).strip() for e in entries]
     valid_keys = [k for k in dict.fromkeys(keys) if re.match(r"^[0-9]{14}$", k)]
     for key in keys:
         if key and not re.match(r"^[0-9]{14}$", key):
-            problems.append(_problem("publiccode-leika", f"„{key}“ ist kein LeiKa-Schlüssel (14 Ziffern) und wurde nicht übernommen.", "/classification/leika"))
+            problems.append(
+                _problem(
+                    "publiccode-leika",
+                    f"„{key}“ ist kein LeiKa-Schlüssel (14 Ziffern) und wurde nicht übernommen.",
+                    "/classification/leika",
+                )
+            )
     if valid_keys:
         classification["leika"] = valid_keys
-    cats = [CATEGORY_FROM_PUBLICCODE[c] for c in doc.get("categories", []) if isinstance(c, str) and c in CATEGORY_FROM_PUBLICCODE] if isinstance(doc.get("categories"), list) else []
+    cats = (
+        [CATEGORY_FROM_PUBLICCODE[c] for c in doc.get("categories", []) if isinstance(c, str) and c in CATEGORY_FROM_PUBLICCODE]
+        if isinstance(doc.get("categories"), list)
+        else []
+    )
     if cats:
         classification["categories"] = list(dict.fromkeys(cats))
     return classification, problems
@@ -436,5 +541,7 @@ def _complete(problems: list[Problem], skeleton: PackageFiles) -> list[Problem]:
             continue
         if any(pointer == c or pointer.startswith(c + "/") for c in covered):
             continue
-        extra.append(Problem(code="publiccode-incomplete", file=problem.file, pointer=problem.pointer, line=problem.line, message=problem.message))
+        extra.append(
+            Problem(code="publiccode-incomplete", file=problem.file, pointer=problem.pointer, line=problem.line, message=problem.message)
+        )
     return problems + extra

@@ -54,8 +54,10 @@ def write_report(catalog: Catalog, report: HarvestReport, *, when: datetime | No
         return replace_path(repo, root, report_path(report.source).split("/"), blob, FileMode.BLOB)
 
     if report.status == "ok":
-        title = (f"Ernte „{report.source}“: {len(report.accepted)} übernommen, {len(report.unchanged)} unverändert, "
-                 f"{len(report.refused)} abgelehnt")
+        title = (
+            f"Ernte „{report.source}“: {len(report.accepted)} übernommen, {len(report.unchanged)} unverändert, "
+            f"{len(report.refused)} abgelehnt"
+        )
     else:
         title = f"Ernte „{report.source}“: Quelle nicht erreichbar"
     body = f"{report.reason}\n\n" if report.reason else ""
@@ -78,13 +80,29 @@ def publisher_feedback(catalog: Catalog, publisher_id: str, *, ref: str | None =
     for report in read_reports(catalog, ref=ref):
         own_source = not report.hub and report.publisher == publisher_id
         if report.status == "unreachable" and own_source:
-            feedback.unreachable.append(SourceProblem(source=report.source, url=report.url, time=report.time, since=report.since, reason=report.reason))
+            feedback.unreachable.append(
+                SourceProblem(source=report.source, url=report.url, time=report.time, since=report.since, reason=report.reason)
+            )
         for item in report.refused:
             if own_source or (report.hub and _owner(item.id) == publisher_id):
-                feedback.refused.append(FeedbackItem(source=report.source, time=report.time, since=item.since, folder=item.folder,
-                                                     problems=item.problems, id=item.id, version=item.version, origin=item.origin))
+                feedback.refused.append(
+                    FeedbackItem(
+                        source=report.source,
+                        time=report.time,
+                        since=item.since,
+                        folder=item.folder,
+                        problems=item.problems,
+                        id=item.id,
+                        version=item.version,
+                        origin=item.origin,
+                    )
+                )
         for stopped in report.stopped:
             if _owner(stopped.id) == publisher_id:
-                feedback.stopped.append(StoppedPackage(source=report.source, time=report.time, id=stopped.id, published=stopped.published, refused=stopped.refused))
+                feedback.stopped.append(
+                    StoppedPackage(
+                        source=report.source, time=report.time, id=stopped.id, published=stopped.published, refused=stopped.refused
+                    )
+                )
     feedback.refused.sort(key=lambda i: (i.since, i.source, i.id or "", i.version or ""), reverse=True)
     return feedback

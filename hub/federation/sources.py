@@ -28,7 +28,9 @@ def parse_sources(data: bytes) -> tuple[list[Source], list[Problem]]:
     try:
         doc = load_yaml(data)
     except YamlError as exc:
-        return [], [Problem(code="sources-syntax", file=SOURCES_FILE, line=exc.line, message=f"„{SOURCES_FILE}“ ist kein gültiges YAML: {exc}")]
+        return [], [
+            Problem(code="sources-syntax", file=SOURCES_FILE, line=exc.line, message=f"„{SOURCES_FILE}“ ist kein gültiges YAML: {exc}")
+        ]
     problems = [
         Problem(code="sources-schema", file=SOURCES_FILE, pointer=pointer(parts), line=doc.line_of(parts), message=message)
         for error in validator(SOURCES_SCHEMA_ID).iter_errors(doc.data)
@@ -41,8 +43,15 @@ def parse_sources(data: bytes) -> tuple[list[Source], list[Problem]]:
     for index, source in enumerate(sources):
         if source.name in seen:
             parts: list[str | int] = ["sources", index, "name"]
-            problems.append(Problem(code="sources-duplicate-name", file=SOURCES_FILE, pointer=pointer(parts), line=doc.line_of(parts),
-                                    message=f"Der Name „{source.name}“ ist schon an Quelle {seen[source.name] + 1} vergeben; Namen müssen eindeutig sein."))
+            problems.append(
+                Problem(
+                    code="sources-duplicate-name",
+                    file=SOURCES_FILE,
+                    pointer=pointer(parts),
+                    line=doc.line_of(parts),
+                    message=f"Der Name „{source.name}“ ist schon an Quelle {seen[source.name] + 1} vergeben; Namen müssen eindeutig sein.",
+                )
+            )
         seen.setdefault(source.name, index)
     return ([], problems) if problems else (sources, [])
 
@@ -84,6 +93,11 @@ def save_sources(catalog: Catalog, data: bytes, *, actor: Actor | None = None, w
 
     who = actor or Actor(id="transferhub", name=COMMITTER[0], email=COMMITTER[1])
     names = ", ".join(s.name for s in sources) or "keine"
-    commit_change(catalog, change, author=signature(who.name, who.email, when), committer=signature(*COMMITTER, when),
-                  message=f"Quellenliste geändert ({len(sources)} Quelle(n))\n\nQuellen: {names}\n\nHub-Action: sources\nHub-Actor: {who.id}\n")
+    commit_change(
+        catalog,
+        change,
+        author=signature(who.name, who.email, when),
+        committer=signature(*COMMITTER, when),
+        message=f"Quellenliste geändert ({len(sources)} Quelle(n))\n\nQuellen: {names}\n\nHub-Action: sources\nHub-Actor: {who.id}\n",
+    )
     return sources

@@ -8,9 +8,20 @@ Values come from the standards' lists (publiccode.yml ``categories-list`` and
 from __future__ import annotations
 
 THEMENFELDER = [
-    "Arbeit & Ruhestand", "Bauen & Wohnen", "Bildung", "Ein- & Auswanderung", "Engagement & Hobby",
-    "Familie & Kind", "Forschung & Förderung", "Gesundheit", "Mobilität & Reisen", "Querschnittsleistungen",
-    "Recht & Ordnung", "Steuern & Zoll", "Umwelt", "Unternehmensführung & -entwicklung",
+    "Arbeit & Ruhestand",
+    "Bauen & Wohnen",
+    "Bildung",
+    "Ein- & Auswanderung",
+    "Engagement & Hobby",
+    "Familie & Kind",
+    "Forschung & Förderung",
+    "Gesundheit",
+    "Mobilität & Reisen",
+    "Querschnittsleistungen",
+    "Recht & Ordnung",
+    "Steuern & Zoll",
+    "Umwelt",
+    "Unternehmensführung & -entwicklung",
 ]
 
 # publiccode.yml's German extension spells one Themenfeld differently (its docs write „Querschnitt“)

@@ -26,7 +26,9 @@ def encode_cursor(sort: str, key: tuple[Any, ...]) -> str:
 
 def _invalid(cursor: str) -> BadRequest:
     shown = cursor if len(cursor) <= 40 else cursor[:40] + "…"
-    return BadRequest(f"Der Cursor „{shown}“ ist ungültig oder gehört zu einer anderen Sortierung; bitte die Suche ohne Cursor neu beginnen.")
+    return BadRequest(
+        f"Der Cursor „{shown}“ ist ungültig oder gehört zu einer anderen Sortierung; bitte die Suche ohne Cursor neu beginnen."
+    )
 
 
 def decode_cursor(cursor: str, sort: str) -> tuple[Any, ...]:

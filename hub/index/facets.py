@@ -37,6 +37,7 @@ ORDER_SQL = {
     ),
 }
 
+
 def _sort_key(row: tuple) -> tuple:
     return row[1:]
 

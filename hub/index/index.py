@@ -23,7 +23,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from itertools import accumulate
 from pathlib import Path
 
@@ -159,7 +159,9 @@ class Index:
             elif old is None:
                 report = self._rebuild(conn, generation, catalog, head, maturity, f"Der indexierte Stand {stored[:12]} fehlt im Katalog.")
             elif not catalog.repo.descendant_of(head.id, old.id):
-                report = self._rebuild(conn, generation, catalog, head, maturity, f"Der indexierte Stand {stored[:12]} ist kein Vorgänger des aktuellen.")
+                report = self._rebuild(
+                    conn, generation, catalog, head, maturity, f"Der indexierte Stand {stored[:12]} ist kein Vorgänger des aktuellen."
+                )
             else:
                 report = self._update(conn, generation, catalog, old, head, maturity)
             report.previous = stored
@@ -197,7 +199,15 @@ class Index:
         ids = [row[0] for row in self._conn().execute("SELECT id FROM packages ORDER BY id")]
         return self.set_maturity(maturity(catalog, commit, ids))
 
-    def _rebuild(self, conn: sqlite3.Connection, generation: int, catalog: Catalog, head: pygit2.Commit | None, maturity: MaturityProvider | None, reason: str) -> SyncReport:
+    def _rebuild(
+        self,
+        conn: sqlite3.Connection,
+        generation: int,
+        catalog: Catalog,
+        head: pygit2.Commit | None,
+        maturity: MaturityProvider | None,
+        reason: str,
+    ) -> SyncReport:
         try:  # levels set from outside survive a rebuild when no provider gives them anew
             kept = dict(conn.execute("SELECT id, maturity_level FROM packages WHERE maturity_level IS NOT NULL"))
         except sqlite3.Error:
@@ -223,9 +233,19 @@ class Index:
         conn.executemany(_INSERT_PACKAGE_ROWID, ([rowid, *d.columns.values()] for rowid, d in zip(rowids, docs)))
         conn.executemany(_INSERT_POSTING, ((term, rowid, mask) for rowid, d in zip(rowids, docs) for term, mask in d.terms.items()))
         conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs) for facet, value in d.facets))
-        return SyncReport(action="rebuilt", commit=str(head.id), indexed=[d.id for d in docs], skipped=skipped, reason=reason, maturity_error=problem)
+        return SyncReport(
+            action="rebuilt", commit=str(head.id), indexed=[d.id for d in docs], skipped=skipped, reason=reason, maturity_error=problem
+        )
 
-    def _update(self, conn: sqlite3.Connection, generation: int, catalog: Catalog, old: pygit2.Commit, head: pygit2.Commit, maturity: MaturityProvider | None) -> SyncReport:
+    def _update(
+        self,
+        conn: sqlite3.Connection,
+        generation: int,
+        catalog: Catalog,
+        old: pygit2.Commit,
+        head: pygit2.Commit,
+        maturity: MaturityProvider | None,
+    ) -> SyncReport:
         repo = catalog.repo
         reader = _Reader(repo, head)
         ids = set(changed_packages(repo, old.tree, head.tree))
@@ -240,7 +260,9 @@ class Index:
         problem = None
         if maturity is not None:
             # adoptions and reviews move levels too: ask again for the packages they concern
-            concerned = set(changed_packages(repo, old.tree, head.tree, "adoptions")) | set(changed_packages(repo, old.tree, head.tree, "reviews"))
+            concerned = set(changed_packages(repo, old.tree, head.tree, "adoptions")) | set(
+                changed_packages(repo, old.tree, head.tree, "reviews")
+            )
             reassessed = sorted(pid for pid in concerned - ids if reader.has(pid))
             levels, problem = _ask(maturity, catalog, head, present + reassessed)
         indexed, removed, skipped = [], [], []
@@ -355,7 +377,12 @@ class Index:
             commit = _meta(conn, "commit")
             fresh = None
             if snap is not None and snap.generation < generation and snap.generation >= int(_meta(conn, "log_from") or generation):
-                rowids = {r for (r,) in conn.execute("SELECT DISTINCT pkg FROM changes WHERE generation > ? AND generation <= ?", (snap.generation, generation))}
+                rowids = {
+                    r
+                    for (r,) in conn.execute(
+                        "SELECT DISTINCT pkg FROM changes WHERE generation > ? AND generation <= ?", (snap.generation, generation)
+                    )
+                }
                 if len(rowids) <= PATCH_LIMIT:
                     fresh = snap.patched(conn, generation, commit, rowids)
             if fresh is None:
@@ -390,7 +417,9 @@ class Index:
             if not found:
                 break
         position = snap.position("maturity")
-        ranked = sorted((rank_key(typos, points), position.get(pkg, len(position)), pkg, points) for pkg, (points, typos) in (found or {}).items())
+        ranked = sorted(
+            (rank_key(typos, points), position.get(pkg, len(position)), pkg, points) for pkg, (points, typos) in (found or {}).items()
+        )
         match = _Match(
             bits_of((row[2] for row in ranked), snap.nbytes),
             array("q", [row[2] for row in ranked]),
@@ -414,7 +443,11 @@ class Index:
                 rowids = sorted({r for (r,) in conn.execute(changed, (cached[0], generation))})
                 if len(rowids) <= PATCH_LIMIT:
                     marks = ",".join("?" * len(rowids))
-                    fresh = {t for (t,) in conn.execute(f"SELECT DISTINCT term FROM postings WHERE pkg IN ({marks})", rowids)} if rowids else set()
+                    fresh = (
+                        {t for (t,) in conn.execute(f"SELECT DISTINCT term FROM postings WHERE pkg IN ({marks})", rowids)}
+                        if rowids
+                        else set()
+                    )
                     old = cached[1].terms
                     terms = sorted(fresh.union(old)) if fresh - set(old) else old
             if terms is None:
@@ -431,9 +464,20 @@ class Index:
         for row in conn.execute(f"SELECT {_HIT_COLUMNS} FROM packages WHERE rowid IN ({marks})", rowids):
             rowid, pid, name, version, summary, pub, pub_name, themenfeld, licence, status, kinds, keywords, level, updated = row
             found[rowid] = SearchHit(
-                id=pid, name=name, version=version, summary=summary, publisher=pub, publisher_name=pub_name,
-                themenfeld=themenfeld, license=licence, status=status, artefact_kinds=_strings.decode(kinds),
-                keywords=_strings.decode(keywords), maturity_level=level, updated=updated, score=scores.get(rowid),
+                id=pid,
+                name=name,
+                version=version,
+                summary=summary,
+                publisher=pub,
+                publisher_name=pub_name,
+                themenfeld=themenfeld,
+                license=licence,
+                status=status,
+                artefact_kinds=_strings.decode(kinds),
+                keywords=_strings.decode(keywords),
+                maturity_level=level,
+                updated=updated,
+                score=scores.get(rowid),
             )
         return [found[r] for r in rowids if r in found]
 
@@ -445,7 +489,7 @@ class _Match:
     """A text match: its packages as a bitset, and in rank order each one's rowid, rank
     (:func:`hub.index.text.rank_key`), place in the tie order and points."""
 
-    __slots__ = ("bits", "rowids", "ranks", "ties", "points")
+    __slots__ = ("bits", "points", "ranks", "rowids", "ties")
 
     def __init__(self, bits: int, rowids: array, ranks: array, ties: array, points: array) -> None:
         self.bits = bits
@@ -541,7 +585,7 @@ class _Reader:
         if release_date:
             try:
                 day = date.fromisoformat(release_date)
-                stamp = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+                stamp = datetime(day.year, day.month, day.day, tzinfo=UTC)
                 return stamp.isoformat(), int(stamp.timestamp())
             except ValueError:
                 pass
@@ -590,7 +634,11 @@ def changed_packages(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree
             continue
         slugs_before = _children(repo, old, f"{folder}/{publisher}", "tree")
         slugs_after = _children(repo, new, f"{folder}/{publisher}", "tree")
-        found.extend(f"{publisher}/{slug}" for slug in sorted(slugs_before.keys() | slugs_after.keys()) if slugs_before.get(slug) != slugs_after.get(slug))
+        found.extend(
+            f"{publisher}/{slug}"
+            for slug in sorted(slugs_before.keys() | slugs_after.keys())
+            if slugs_before.get(slug) != slugs_after.get(slug)
+        )
     return found
 
 
@@ -598,16 +646,22 @@ def changed_publishers(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tr
     """Ids of the publishers whose ``publishers/<id>.yaml`` differs between two root trees."""
     before = _children(repo, old, "publishers", "blob")
     after = _children(repo, new, "publishers", "blob")
-    return {name.removesuffix(".yaml") for name in before.keys() | after.keys() if name.endswith(".yaml") and before.get(name) != after.get(name)}
+    return {
+        name.removesuffix(".yaml")
+        for name in before.keys() | after.keys()
+        if name.endswith(".yaml") and before.get(name) != after.get(name)
+    }
 
 
-def _ask(maturity: MaturityProvider | None, catalog: Catalog, head: pygit2.Commit, ids: list[str]) -> tuple[dict[str, int | None], str | None]:
+def _ask(
+    maturity: MaturityProvider | None, catalog: Catalog, head: pygit2.Commit, ids: list[str]
+) -> tuple[dict[str, int | None], str | None]:
     """The provider's levels; a failing provider must not stop the index from following the catalogue."""
     if maturity is None:
         return {}, None
     try:
         return dict(maturity(catalog, head, ids)), None
-    except Exception as exc:  # noqa: BLE001 - reported in the SyncReport and the log, the levels stay as they were
+    except Exception as exc:
         log.exception("maturity provider failed for %d package(s) at %s", len(ids), head.id)
         return {}, f"{type(exc).__name__}: {exc}"
 
@@ -708,7 +762,9 @@ def _filters(filters: Mapping[str, Iterable[str] | str] | None) -> dict[str, lis
     return wanted
 
 
-def _ranked_page(match: _Match, selected: int | None, after: tuple | None, limit: int, nbytes: int) -> tuple[list[tuple[int, int, int, int]], bool]:
+def _ranked_page(
+    match: _Match, selected: int | None, after: tuple | None, limit: int, nbytes: int
+) -> tuple[list[tuple[int, int, int, int]], bool]:
     """Rows (rowid, rank, tie, points) after the key (rank, tie) ``after``, within ``selected`` (None: all)."""
     rowids, ranks, ties, points = match.rowids, match.ranks, match.ties, match.points
     n = len(rowids)
@@ -731,7 +787,7 @@ class _Vocabulary:
     """Every indexed term, sorted, and the same terms as one text (one per line), so that the
     vocabulary is searched by C loops (bisection, regular expressions) rather than term by term."""
 
-    __slots__ = ("terms", "text", "starts")
+    __slots__ = ("starts", "terms", "text")
 
     def __init__(self, terms: list[str]) -> None:
         self.terms = terms
@@ -804,4 +860,4 @@ def _facet_lists(snap: Snapshot, counts: dict[str, dict[str, int]], wanted: dict
     return lists
 
 
-__all__ = ["Index", "MaturityProvider", "SORTS", "changed_packages", "changed_publishers"]
+__all__ = ["SORTS", "Index", "MaturityProvider", "changed_packages", "changed_publishers"]

@@ -5,10 +5,30 @@ from __future__ import annotations
 SCHEMA_VERSION = 2
 
 COLUMNS = [
-    "id", "publisher_id", "publisher_name", "name", "name_sort", "version", "summary_de", "summary_en",
-    "description_de", "description_en", "keywords", "themenfeld", "lebenslagen", "leika", "categories",
-    "license", "status", "artefact_kinds", "production_since", "cases_per_year", "release_date",
-    "updated", "updated_ts", "maturity_level",
+    "id",
+    "publisher_id",
+    "publisher_name",
+    "name",
+    "name_sort",
+    "version",
+    "summary_de",
+    "summary_en",
+    "description_de",
+    "description_en",
+    "keywords",
+    "themenfeld",
+    "lebenslagen",
+    "leika",
+    "categories",
+    "license",
+    "status",
+    "artefact_kinds",
+    "production_since",
+    "cases_per_year",
+    "release_date",
+    "updated",
+    "updated_ts",
+    "maturity_level",
 ]
 
 TABLES = ["meta", "packages", "package_values", "postings", "changes", "fts"]  # fts: schema 1, dropped

@@ -72,8 +72,11 @@ def _fold_word(word: str) -> str:
 STOPWORDS = frozenset(
     _fold_word(w)
     for w in _WORD.findall(
-        _MARKS.sub("", unicodedata.normalize("NFD",
-            """
+        _MARKS.sub(
+            "",
+            unicodedata.normalize(
+                "NFD",
+                """
             aber als am an auch auf aus bei beim bin bis bist da dadurch daher damit dann das dass dein deine dem den der des
             dessen deshalb die dies diese diesem diesen dieser dieses doch dort du durch ein eine einem einen einer eines er es
             euer eure für gegen hat hatte hatten hier hin hinter ich ihr ihre im in ist ja jede jedem jeden jeder jedes
@@ -81,7 +84,10 @@ STOPWORDS = frozenset(
             sowie über um und uns unser unter vom von vor war waren was weil welche welcher wenn wer wie wir wird wo
             zu zum zur zwischen
             a an and are as at be by for from in into is it of on or that the this to with
-            """)))
+            """,
+            ),
+        )
+    )
 )
 
 
@@ -143,12 +149,12 @@ def one_edit(a: str, b: str) -> bool:
     while i < la and i < lb and a[i] == b[i]:
         i += 1
     if la == lb:
-        if a[i + 1:] == b[i + 1:]:
+        if a[i + 1 :] == b[i + 1 :]:
             return True
-        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
     if la < lb:
-        return a[i:] == b[i + 1:]
-    return a[i + 1:] == b[i:]
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i:]
 
 
 def match_quality(t: str, v: str, typo: bool) -> int:

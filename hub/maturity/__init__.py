@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pygit2
 
@@ -22,7 +22,7 @@ from hub.store.hints import populations, version_hints
 from hub.store.records import adoptions, reviews
 from hub.store.trees import subtree, tree_files
 
-__all__ = ["MaturityModel", "evaluate", "maturity", "maturity_all", "maturity_model", "index_levels"]
+__all__ = ["MaturityModel", "evaluate", "index_levels", "maturity", "maturity_all", "maturity_model"]
 
 
 def evaluate(subject: Subject, model: MaturityModel | None = None) -> tuple[int, list[CriterionResult]]:
@@ -64,7 +64,7 @@ def _result(subject: Subject, commit: pygit2.Commit) -> Maturity:
 
 
 def _today(commit: pygit2.Commit):
-    return datetime.fromtimestamp(commit.commit_time, timezone.utc).date()
+    return datetime.fromtimestamp(commit.commit_time, UTC).date()
 
 
 def maturity(catalog: Catalog, package_id: str, version: str | None = None, *, ref: str | None = None) -> Maturity:
@@ -108,7 +108,9 @@ def maturity_all(
         tree = subtree(catalog.repo, commit.tree, package_path(package_id))
         if tree is None:
             continue
-        manifest = manifests[package_id] if manifests is not None and package_id in manifests else catalog._manifest_at(commit.tree, package_id)
+        manifest = (
+            manifests[package_id] if manifests is not None and package_id in manifests else catalog._manifest_at(commit.tree, package_id)
+        )
         subject = Subject(
             manifest=manifest,
             files=set(tree_files(catalog.repo, tree)),

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pygit2
 from pygit2.enums import SortMode
 
 from hub.maturity import maturity_all, spreadsheets
-from hub.model import Base, Manifest, Maturity
-from hub.store import Catalog
 from hub.maturity.rules import current_confirmation
 from hub.maturity.trust import trusted_hubs
+from hub.model import Base, Manifest, Maturity
+from hub.store import Catalog
 from hub.store.records import adoptions
 
 
@@ -65,7 +65,11 @@ class HistoryReport(Base):
 
 
 def maturity_report(
-    catalog: Catalog, *, ref: str | None = None, results: Mapping[str, Maturity] | None = None, manifests: Mapping[str, Manifest] | None = None
+    catalog: Catalog,
+    *,
+    ref: str | None = None,
+    results: Mapping[str, Maturity] | None = None,
+    manifests: Mapping[str, Manifest] | None = None,
 ) -> MaturityReport:
     """Levels of every package; ``results`` and ``manifests`` may come from a caller that has them already."""
     commit = catalog.resolve(ref)
@@ -76,8 +80,19 @@ def maturity_report(
     by_themenfeld: dict[str, Counter] = defaultdict(Counter)
     for package_id, m in sorted(results.items()):
         manifest = manifests[package_id]
-        rows.append(MaturityRow(package=package_id, name=manifest.name, publisher=manifest.publisher.name, themenfeld=manifest.classification.themenfeld,
-                                version=m.version, computed_level=m.computed_level, level=m.level, level_name=m.name, reviewed=m.reviewed))
+        rows.append(
+            MaturityRow(
+                package=package_id,
+                name=manifest.name,
+                publisher=manifest.publisher.name,
+                themenfeld=manifest.classification.themenfeld,
+                version=m.version,
+                computed_level=m.computed_level,
+                level=m.level,
+                level_name=m.name,
+                reviewed=m.reviewed,
+            )
+        )
         by_publisher[manifest.publisher.name][str(m.level)] += 1
         by_themenfeld[manifest.classification.themenfeld][str(m.level)] += 1
     return MaturityReport(
@@ -96,12 +111,23 @@ def adoption_report(catalog: Catalog, *, ref: str | None = None) -> AdoptionRepo
     trusted = trusted_hubs(catalog, ref=ref)
     for record in adoptions(catalog, ref=ref):
         publisher = record.package.split("/")[0]
-        rows.append(AdoptionRow(package=record.package, adopter=record.adopter, adopter_name=record.adopter_name or record.adopter,
-                                status=record.status, version=record.version, since=record.history[-1].date,
-                                counts_for_maturity=record.adopter != publisher and current_confirmation(record, trusted) is not None))
+        rows.append(
+            AdoptionRow(
+                package=record.package,
+                adopter=record.adopter,
+                adopter_name=record.adopter_name or record.adopter,
+                status=record.status,
+                version=record.version,
+                since=record.history[-1].date,
+                counts_for_maturity=record.adopter != publisher and current_confirmation(record, trusted) is not None,
+            )
+        )
         by_package[record.package][record.status] += 1
-    return AdoptionReport(commit=str(commit.id) if commit else None, adoptions=rows,
-                          by_package={k: dict(sorted(v.items())) for k, v in sorted(by_package.items())})
+    return AdoptionReport(
+        commit=str(commit.id) if commit else None,
+        adoptions=rows,
+        by_package={k: dict(sorted(v.items())) for k, v in sorted(by_package.items())},
+    )
 
 
 def history_report(catalog: Catalog, *, ref: str | None = None, known: Mapping[str, PeriodPoint] | None = None) -> HistoryReport:
@@ -117,7 +143,7 @@ def history_report(catalog: Catalog, *, ref: str | None = None, known: Mapping[s
     walker = catalog.repo.walk(head.id, SortMode.TOPOLOGICAL | SortMode.REVERSE)
     walker.simplify_first_parent()
     for commit in walker:
-        month = datetime.fromtimestamp(commit.author.time, timezone.utc).strftime("%Y-%m")
+        month = datetime.fromtimestamp(commit.author.time, UTC).strftime("%Y-%m")
         last_of_month[month] = commit  # history is in order: the last one seen is the month's state
     points = []
     for month, commit in sorted(last_of_month.items()):
@@ -134,8 +160,11 @@ def history_report(catalog: Catalog, *, ref: str | None = None, known: Mapping[s
 def history_rows(report: HistoryReport) -> list[dict[str, object]]:
     """One flat row per month: counts per level and per adoption status."""
     return [
-        {"period": p.period, **{f"level_{n}": p.levels.get(str(n), 0) for n in range(5)},
-         **{status: p.adoptions.get(status, 0) for status in ("planned", "pilot", "production", "ended")}}
+        {
+            "period": p.period,
+            **{f"level_{n}": p.levels.get(str(n), 0) for n in range(5)},
+            **{status: p.adoptions.get(status, 0) for status in ("planned", "pilot", "production", "ended")},
+        }
         for p in report.points
     ]
 
@@ -145,10 +174,15 @@ def to_csv(rows: list[Base] | list[dict[str, object]]) -> str:
     return spreadsheets.to_csv(rows)
 
 
-def report_sheets(maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport, savings: list | None = None) -> list[spreadsheets.Sheet]:
+def report_sheets(
+    maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport, savings: list | None = None
+) -> list[spreadsheets.Sheet]:
     """The XLSX workbook's sheets: one per report, the same rows as the CSV files (savings: ``hub.maturity.savings`` rows)."""
-    sheets = [spreadsheets.Sheet("Reifegrade", maturity.packages), spreadsheets.Sheet("Nachnutzungen", adoption.adoptions),
-              spreadsheets.Sheet("Verlauf", history_rows(history))]
+    sheets = [
+        spreadsheets.Sheet("Reifegrade", maturity.packages),
+        spreadsheets.Sheet("Nachnutzungen", adoption.adoptions),
+        spreadsheets.Sheet("Verlauf", history_rows(history)),
+    ]
     if savings is not None:
         sheets.append(spreadsheets.Sheet("Einsparungen", savings))
     return sheets

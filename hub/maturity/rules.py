@@ -32,8 +32,7 @@ class Subject:
 
 def counting_confirmations(adoption: Adoption, kinds: list[str], trusted: frozenset[str] = frozenset()) -> list[Confirmation]:
     """The confirmations of ``adoption`` that count: of a kind the model names; a foreign reviewer's only from a trusted hub."""
-    return [c for c in adoption.confirmations
-            if c.kind in kinds and (c.origin is None or c.kind != "reviewer" or c.origin.hub in trusted)]
+    return [c for c in adoption.confirmations if c.kind in kinds and (c.origin is None or c.kind != "reviewer" or c.origin.hub in trusted)]
 
 
 def confirmed_for(adoption: Adoption, statuses: list[str], kinds: list[str], trusted: frozenset[str] = frozenset()) -> bool:
@@ -64,7 +63,11 @@ def rule(fn: Rule) -> Rule:
 
 def number(value: float) -> str:
     """German thousands separator: 12400 -> 12.400."""
-    return f"{value:,.0f}".replace(",", ".") if float(value).is_integer() else f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return (
+        f"{value:,.0f}".replace(",", ".")
+        if float(value).is_integer()
+        else f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    )
 
 
 def months_between(since: str, today: date) -> int:
@@ -137,7 +140,9 @@ def outcomes(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
         return False, "keine Wirkungskennzahlen angegeben"
     first = items[0]
     value = number(first.value) if isinstance(first.value, (int, float)) else first.value
-    before = f" (vorher {number(first.before) if isinstance(first.before, (int, float)) else first.before})" if first.before is not None else ""
+    before = (
+        f" (vorher {number(first.before) if isinstance(first.before, (int, float)) else first.before})" if first.before is not None else ""
+    )
     unit = f" {first.unit}" if first.unit else ""
     return True, f"{len(items)} Kennzahl(en), z. B. {first.indicator}: {value}{unit}{before}"
 
@@ -175,7 +180,9 @@ def adoption_guide(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
     if missing:
         return False, f"es fehlen: {', '.join(missing)}"
     assert guide is not None and effort is not None
-    effort_text = f"{number(effort.person_days)} Personentage" if effort.person_days is not None else f"{number(effort.duration_weeks or 0)} Wochen"
+    effort_text = (
+        f"{number(effort.person_days)} Personentage" if effort.person_days is not None else f"{number(effort.duration_weeks or 0)} Wochen"
+    )
     return True, f"Voraussetzungen, Aufwand ({effort_text}) und {len(guide.steps)} Schritte"
 
 
@@ -191,7 +198,9 @@ def changelog(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
 def open_license(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
     licence = s.manifest.license
     allowed = {name.lower() for name in p["licenses"]}
-    return (licence.lower() in allowed), (f"{licence} ist eine offene Lizenz" if licence.lower() in allowed else f"{licence} steht nicht auf der Liste offener Lizenzen")
+    return (licence.lower() in allowed), (
+        f"{licence} ist eine offene Lizenz" if licence.lower() in allowed else f"{licence} steht nicht auf der Liste offener Lizenzen"
+    )
 
 
 @rule

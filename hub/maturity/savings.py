@@ -75,7 +75,9 @@ def _minus(a: float | None, b: float | None) -> float | None:
     return None if a is None else a - (b or 0)
 
 
-def savings_report(manifests: Mapping[str, Manifest], adoptions: Iterable[Adoption], trusted: frozenset[str] = frozenset()) -> SavingsReport:
+def savings_report(
+    manifests: Mapping[str, Manifest], adoptions: Iterable[Adoption], trusted: frozenset[str] = frozenset()
+) -> SavingsReport:
     rows = []
     for record in adoptions:
         manifest = manifests.get(record.package)
@@ -94,19 +96,36 @@ def savings_report(manifests: Mapping[str, Manifest], adoptions: Iterable[Adopti
                 source = "Schätzung im Leitfaden (adoption.effort)"
             elif adopt_days is None and adopt_costs is None:
                 source = "kein Aufwand angegeben"
-        rows.append(SavingsRow(
-            package=record.package, name=manifest.name, themenfeld=manifest.classification.themenfeld, adopter=record.adopter,
-            adopter_name=record.adopter_name or record.adopter, status=record.status, build_person_days=build_days, build_costs_eur=build_costs,
-            adopt_person_days=adopt_days, adopt_costs_eur=adopt_costs,
-            saved_person_days=_minus(build_days, adopt_days), saved_costs_eur=_minus(build_costs, adopt_costs), source=source))
+        rows.append(
+            SavingsRow(
+                package=record.package,
+                name=manifest.name,
+                themenfeld=manifest.classification.themenfeld,
+                adopter=record.adopter,
+                adopter_name=record.adopter_name or record.adopter,
+                status=record.status,
+                build_person_days=build_days,
+                build_costs_eur=build_costs,
+                adopt_person_days=adopt_days,
+                adopt_costs_eur=adopt_costs,
+                saved_person_days=_minus(build_days, adopt_days),
+                saved_costs_eur=_minus(build_costs, adopt_costs),
+                source=source,
+            )
+        )
     rows.sort(key=lambda r: (r.themenfeld, r.name, r.adopter_name))
-    return SavingsReport(rows=rows, by_package=_totals(rows, lambda r: r.package), by_themenfeld=_totals(rows, lambda r: r.themenfeld),
-                         total=_total(rows))
+    return SavingsReport(
+        rows=rows, by_package=_totals(rows, lambda r: r.package), by_themenfeld=_totals(rows, lambda r: r.themenfeld), total=_total(rows)
+    )
 
 
 def _total(rows: list[SavingsRow]) -> SavingsTotal:
-    return SavingsTotal(adoptions=len(rows), valued=sum(1 for r in rows if r.saved_person_days is not None or r.saved_costs_eur is not None),
-                        saved_person_days=sum(r.saved_person_days or 0 for r in rows), saved_costs_eur=sum(r.saved_costs_eur or 0 for r in rows))
+    return SavingsTotal(
+        adoptions=len(rows),
+        valued=sum(1 for r in rows if r.saved_person_days is not None or r.saved_costs_eur is not None),
+        saved_person_days=sum(r.saved_person_days or 0 for r in rows),
+        saved_costs_eur=sum(r.saved_costs_eur or 0 for r in rows),
+    )
 
 
 def _totals(rows: list[SavingsRow], key) -> dict[str, SavingsTotal]:

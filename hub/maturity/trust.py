@@ -23,6 +23,11 @@ def trusted_hubs(catalog: Catalog, *, ref: str | None = None) -> frozenset[str]:
         return frozenset()
     sources = data.get("sources") if isinstance(data, dict) else None
     return frozenset(
-        s["name"] for s in sources or [] if isinstance(s, dict) and isinstance(s.get("name"), str) and s.get("hub") is True
-        and isinstance(s.get("trust"), list) and "reviews" in s["trust"]
+        s["name"]
+        for s in sources or []
+        if isinstance(s, dict)
+        and isinstance(s.get("name"), str)
+        and s.get("hub") is True
+        and isinstance(s.get("trust"), list)
+        and "reviews" in s["trust"]
     )

@@ -106,17 +106,109 @@ _XML_INVALID = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U00
 
 # Advance widths of Helvetica/Arial (metric-compatible: Liberation Sans) in 1/1000 em.
 _WIDTHS: dict[str, int] = {
-    " ": 278, "!": 278, '"': 355, "#": 556, "$": 556, "%": 889, "&": 667, "'": 191, "(": 333, ")": 333, "*": 389, "+": 584,
-    ",": 278, "-": 333, ".": 278, "/": 278, ":": 278, ";": 278, "<": 584, "=": 584, ">": 584, "?": 556, "@": 1015,
-    "[": 278, "\\": 278, "]": 278, "^": 469, "_": 556, "`": 333, "{": 334, "|": 260, "}": 334, "~": 584,
-    "A": 667, "B": 667, "C": 722, "D": 722, "E": 667, "F": 611, "G": 778, "H": 722, "I": 278, "J": 500, "K": 667, "L": 556,
-    "M": 833, "N": 722, "O": 778, "P": 667, "Q": 778, "R": 722, "S": 667, "T": 611, "U": 722, "V": 667, "W": 944, "X": 667,
-    "Y": 667, "Z": 611,
-    "a": 556, "b": 556, "c": 500, "d": 556, "e": 556, "f": 278, "g": 556, "h": 556, "i": 222, "j": 222, "k": 500, "l": 222,
-    "m": 833, "n": 556, "o": 556, "p": 556, "q": 556, "r": 333, "s": 500, "t": 278, "u": 556, "v": 500, "w": 722, "x": 500,
-    "y": 500, "z": 500,
-    "ß": 611, "–": 556, "—": 1000, "„": 333, "“": 333, "”": 333, "‚": 222, "‘": 222, "’": 222, "…": 1000, "€": 556, "§": 556,
-    "°": 400, "«": 556, "»": 556, "·": 278, "\u00a0": 278, "\u2010": 333,
+    " ": 278,
+    "!": 278,
+    '"': 355,
+    "#": 556,
+    "$": 556,
+    "%": 889,
+    "&": 667,
+    "'": 191,
+    "(": 333,
+    ")": 333,
+    "*": 389,
+    "+": 584,
+    ",": 278,
+    "-": 333,
+    ".": 278,
+    "/": 278,
+    ":": 278,
+    ";": 278,
+    "<": 584,
+    "=": 584,
+    ">": 584,
+    "?": 556,
+    "@": 1015,
+    "[": 278,
+    "\\": 278,
+    "]": 278,
+    "^": 469,
+    "_": 556,
+    "`": 333,
+    "{": 334,
+    "|": 260,
+    "}": 334,
+    "~": 584,
+    "A": 667,
+    "B": 667,
+    "C": 722,
+    "D": 722,
+    "E": 667,
+    "F": 611,
+    "G": 778,
+    "H": 722,
+    "I": 278,
+    "J": 500,
+    "K": 667,
+    "L": 556,
+    "M": 833,
+    "N": 722,
+    "O": 778,
+    "P": 667,
+    "Q": 778,
+    "R": 722,
+    "S": 667,
+    "T": 611,
+    "U": 722,
+    "V": 667,
+    "W": 944,
+    "X": 667,
+    "Y": 667,
+    "Z": 611,
+    "a": 556,
+    "b": 556,
+    "c": 500,
+    "d": 556,
+    "e": 556,
+    "f": 278,
+    "g": 556,
+    "h": 556,
+    "i": 222,
+    "j": 222,
+    "k": 500,
+    "l": 222,
+    "m": 833,
+    "n": 556,
+    "o": 556,
+    "p": 556,
+    "q": 556,
+    "r": 333,
+    "s": 500,
+    "t": 278,
+    "u": 556,
+    "v": 500,
+    "w": 722,
+    "x": 500,
+    "y": 500,
+    "z": 500,
+    "ß": 611,
+    "–": 556,
+    "—": 1000,
+    "„": 333,
+    "“": 333,
+    "”": 333,
+    "‚": 222,
+    "‘": 222,
+    "’": 222,
+    "…": 1000,
+    "€": 556,
+    "§": 556,
+    "°": 400,
+    "«": 556,
+    "»": 556,
+    "·": 278,
+    "\u00a0": 278,
+    "\u2010": 333,
 }
 _WIDTHS.update({str(d): 556 for d in range(10)})
 # A little wider than Arial, so that labels still fit where a broader sans-serif is the fallback.
@@ -480,8 +572,13 @@ class _Renderer:
         _el(svg, "desc", {"id": desc_id}, self._description())
         self._defs(_el(svg, "defs"))
         background = _el(svg, "rect", {"class": "bpmn-background", "fill": PAPER})
-        canvas = _el(svg, "g", {"class": "bpmn-canvas", "font-family": FONT_FAMILY, "fill": "none", "stroke": INK, "stroke-linejoin": "round"})
-        layers = {name: _el(canvas, "g", {"class": f"bpmn-layer-{name}"}) for name in ("pools", "containers", "flows", "nodes", "attached", "messages", "labels")}
+        canvas = _el(
+            svg, "g", {"class": "bpmn-canvas", "font-family": FONT_FAMILY, "fill": "none", "stroke": INK, "stroke-linejoin": "round"}
+        )
+        layers = {
+            name: _el(canvas, "g", {"class": f"bpmn-layer-{name}"})
+            for name in ("pools", "containers", "flows", "nodes", "attached", "messages", "labels")
+        }
         self.labels = layers["labels"]
 
         shapes = self.model.shapes
@@ -558,9 +655,12 @@ class _Renderer:
         else:
             parts.append("Das Modell enthält keine Aufgaben.")
         outgoing = Counter(f.get("sourceRef") for f in model.root.iter(f"{{{BPMN_NS}}}sequenceFlow"))
-        decisions = [_one_line(s.element.get("name")) for s in model.shapes
-                     if s.kind in ("exclusiveGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway")
-                     and outgoing.get(s.element.get("id"), 0) > 1]
+        decisions = [
+            _one_line(s.element.get("name"))
+            for s in model.shapes
+            if s.kind in ("exclusiveGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway")
+            and outgoing.get(s.element.get("id"), 0) > 1
+        ]
         if decisions := [d for d in decisions if d]:
             parts.append(_sentence("Entscheidungen: " + "; ".join(decisions)))
         ends = [_one_line(s.element.get("name")) for s in model.shapes if s.kind == "endEvent"]
@@ -570,16 +670,38 @@ class _Renderer:
 
     def _defs(self, defs: etree._Element) -> None:
         def marker(name: str, width: float, height: float, ref_x: float, ref_y: float) -> etree._Element:
-            return _el(defs, "marker", {
-                "id": f"{self.prefix}-{name}", "viewBox": f"0 0 {_fmt(width)} {_fmt(height)}", "refX": ref_x, "refY": ref_y,
-                "markerWidth": width, "markerHeight": height, "markerUnits": "userSpaceOnUse", "orient": "auto",
-            })
+            return _el(
+                defs,
+                "marker",
+                {
+                    "id": f"{self.prefix}-{name}",
+                    "viewBox": f"0 0 {_fmt(width)} {_fmt(height)}",
+                    "refX": ref_x,
+                    "refY": ref_y,
+                    "markerWidth": width,
+                    "markerHeight": height,
+                    "markerUnits": "userSpaceOnUse",
+                    "orient": "auto",
+                },
+            )
 
-        _el(marker("sequence-end", 12, 10, 11.5, 5), "path", {"d": "M0.5,0.5 L11.5,5 L0.5,9.5 Z", "fill": INK, "stroke": INK, "stroke-width": 1})
-        _el(marker("message-end", 12, 10, 11.5, 5), "path", {"d": "M0.5,0.5 L11.5,5 L0.5,9.5 Z", "fill": PAPER, "stroke": INK, "stroke-width": 1})
+        _el(
+            marker("sequence-end", 12, 10, 11.5, 5),
+            "path",
+            {"d": "M0.5,0.5 L11.5,5 L0.5,9.5 Z", "fill": INK, "stroke": INK, "stroke-width": 1},
+        )
+        _el(
+            marker("message-end", 12, 10, 11.5, 5),
+            "path",
+            {"d": "M0.5,0.5 L11.5,5 L0.5,9.5 Z", "fill": PAPER, "stroke": INK, "stroke-width": 1},
+        )
         _el(marker("message-start", 10, 10, 5, 5), "circle", {"cx": 5, "cy": 5, "r": 4, "fill": PAPER, "stroke": INK, "stroke-width": 1})
         _el(marker("association-end", 12, 12, 11, 6), "path", {"d": "M1,1 L11,6 L1,11", "fill": "none", "stroke": INK, "stroke-width": 1.5})
-        _el(marker("conditional-start", 16, 10, 0.5, 5), "path", {"d": "M0.5,5 L8,0.5 L15.5,5 L8,9.5 Z", "fill": PAPER, "stroke": INK, "stroke-width": 1})
+        _el(
+            marker("conditional-start", 16, 10, 0.5, 5),
+            "path",
+            {"d": "M0.5,5 L8,0.5 L15.5,5 L8,9.5 Z", "fill": PAPER, "stroke": INK, "stroke-width": 1},
+        )
 
     # -- containers
 
@@ -639,13 +761,34 @@ class _Renderer:
         category = "bpmn-task" if kind in TASKS else "bpmn-subprocess" if kind in SUBPROCESSES else "bpmn-call-activity"
         group = self._group_for(parent, shape, "bpmn-activity", category)
         width = {"callActivity": 4.0}.get(kind, 2.5 if kind in SUBPROCESSES else 2.0)
-        rect = {"x": box.x, "y": box.y, "width": box.w, "height": box.h, "rx": 10, "ry": 10, "fill": "none" if expanded else PAPER, "stroke-width": width}
+        rect = {
+            "x": box.x,
+            "y": box.y,
+            "width": box.w,
+            "height": box.h,
+            "rx": 10,
+            "ry": 10,
+            "fill": "none" if expanded else PAPER,
+            "stroke-width": width,
+        }
         if element.get("triggeredByEvent") == "true":
             rect["stroke-dasharray"] = "2,3"
             rect["stroke-width"] = 1.5
         _el(group, "rect", rect)
         if kind == "transaction":
-            _el(group, "rect", {"x": box.x + 3, "y": box.y + 3, "width": max(box.w - 6, 0), "height": max(box.h - 6, 0), "rx": 8, "ry": 8, "stroke-width": 1.5})
+            _el(
+                group,
+                "rect",
+                {
+                    "x": box.x + 3,
+                    "y": box.y + 3,
+                    "width": max(box.w - 6, 0),
+                    "height": max(box.h - 6, 0),
+                    "rx": 8,
+                    "ry": 8,
+                    "stroke-width": 1.5,
+                },
+            )
         name = self.model.name(element)
         if expanded:
             self._text(group, name, Box(box.x + 10, box.y + 5, max(box.w - 20, 20), 20), size=12, align="start", valign="top")
@@ -653,7 +796,7 @@ class _Renderer:
             self._task_text(group, name, box, icon=kind in TASKS and kind != "task", element_id=element.get("id") or "")
             self._task_icon(group, kind, box.x + 6, box.y + 6)
         markers: list[str] = []
-        if kind in SUBPROCESSES and not expanded or kind == "callActivity":
+        if (kind in SUBPROCESSES and not expanded) or kind == "callActivity":
             markers.append("collapsed")
         for child in element:
             local = _local(child)
@@ -715,9 +858,15 @@ class _Renderer:
             _el(icon, "rect", {"x": 0.5, "y": 3, "width": 15, "height": 10.5, "fill": fill})
             _el(icon, "path", {"d": "M0.5,3 L8,8.8 L15.5,3", "fill": "none", "stroke": flap})
         elif kind == "manualTask":
-            _el(icon, "path", {"d": "M0.5,7.5 L4,4.5 L10,4.5 C11.2,4.5 11.2,6.3 10,6.3 L7,6.3 L15,6.3 C16.3,6.3 16.3,8.3 15,8.3 L9.5,8.3 "
-                                    "L14.5,8.3 C15.8,8.3 15.8,10.3 14.5,10.3 L9.5,10.3 L13.5,10.3 C14.8,10.3 14.8,12.3 13.5,12.3 "
-                                    "L9.5,12.3 L12,12.3 C13.2,12.3 13.2,14.2 12,14.2 L3,14.2 L0.5,12 Z"})
+            _el(
+                icon,
+                "path",
+                {
+                    "d": "M0.5,7.5 L4,4.5 L10,4.5 C11.2,4.5 11.2,6.3 10,6.3 L7,6.3 L15,6.3 C16.3,6.3 16.3,8.3 15,8.3 L9.5,8.3 "
+                    "L14.5,8.3 C15.8,8.3 15.8,10.3 14.5,10.3 L9.5,10.3 L13.5,10.3 C14.8,10.3 14.8,12.3 13.5,12.3 "
+                    "L9.5,12.3 L12,12.3 C13.2,12.3 13.2,14.2 12,14.2 L3,14.2 L0.5,12 Z"
+                },
+            )
         elif kind == "businessRuleTask":
             _el(icon, "rect", {"x": 0.5, "y": 2.5, "width": 15, "height": 11})
             _el(icon, "rect", {"x": 0.5, "y": 2.5, "width": 15, "height": 3.5, "fill": INK})
@@ -734,7 +883,11 @@ class _Renderer:
         x = box.cx - total / 2
         y = box.bottom - size - 4
         for marker in markers:
-            g = _el(group, "g", {"class": f"bpmn-marker bpmn-marker-{marker}", "transform": f"translate({_fmt(x)} {_fmt(y)})", "stroke-width": 1.5})
+            g = _el(
+                group,
+                "g",
+                {"class": f"bpmn-marker bpmn-marker-{marker}", "transform": f"translate({_fmt(x)} {_fmt(y)})", "stroke-width": 1.5},
+            )
             if marker == "collapsed":
                 _el(g, "rect", {"x": 0.5, "y": 0.5, "width": 11, "height": 11, "fill": PAPER, "stroke-width": 1})
                 _el(g, "path", {"d": "M6,2.5 V9.5 M2.5,6 H9.5"})
@@ -776,7 +929,15 @@ class _Renderer:
 
     def _event_marker(self, group: etree._Element, kind: str, cx: float, cy: float, r: float, throwing: bool) -> None:
         scale = r / 18
-        g = _el(group, "g", {"class": f"bpmn-marker bpmn-marker-{kind}", "transform": f"translate({_fmt(cx)} {_fmt(cy)}) scale({_fmt(scale)})", "stroke-width": 1.5})
+        g = _el(
+            group,
+            "g",
+            {
+                "class": f"bpmn-marker bpmn-marker-{kind}",
+                "transform": f"translate({_fmt(cx)} {_fmt(cy)}) scale({_fmt(scale)})",
+                "stroke-width": 1.5,
+            },
+        )
         fill = INK if throwing else PAPER
         if kind == "message":
             _el(g, "rect", {"x": -8, "y": -5.5, "width": 16, "height": 11, "fill": fill})
@@ -819,7 +980,11 @@ class _Renderer:
         diamond = [(cx, box.y), (box.right, cy), (cx, box.bottom), (box.x, cy)]
         _el(group, "polygon", {"points": _points(diamond), "fill": PAPER, "stroke-width": 2})
         s = min(box.w, box.h) / 50
-        g = _el(group, "g", {"class": "bpmn-marker", "transform": f"translate({_fmt(cx)} {_fmt(cy)}) scale({_fmt(s)})", "stroke-linecap": "butt"})
+        g = _el(
+            group,
+            "g",
+            {"class": "bpmn-marker", "transform": f"translate({_fmt(cx)} {_fmt(cy)}) scale({_fmt(s)})", "stroke-linecap": "butt"},
+        )
         if kind == "exclusiveGateway":
             if shape.di.get("isMarkerVisible") == "true":  # bpmn.io draws the × only when the modeller asked for it
                 _el(g, "path", {"d": "M-8,-10 L8,10 M8,-10 L-8,10", "stroke-width": 4.5})
@@ -844,44 +1009,95 @@ class _Renderer:
         group = self._group_for(parent, shape, "bpmn-data")
         if kind == "dataStoreReference":
             e = min(box.h * 0.12, 10.0)
-            d = (f"M{_fmt(box.x)},{_fmt(box.y + e)} A{_fmt(box.w / 2)},{_fmt(e)} 0 0 1 {_fmt(box.right)},{_fmt(box.y + e)} "
-                 f"V{_fmt(box.bottom - e)} A{_fmt(box.w / 2)},{_fmt(e)} 0 0 1 {_fmt(box.x)},{_fmt(box.bottom - e)} Z")
+            d = (
+                f"M{_fmt(box.x)},{_fmt(box.y + e)} A{_fmt(box.w / 2)},{_fmt(e)} 0 0 1 {_fmt(box.right)},{_fmt(box.y + e)} "
+                f"V{_fmt(box.bottom - e)} A{_fmt(box.w / 2)},{_fmt(e)} 0 0 1 {_fmt(box.x)},{_fmt(box.bottom - e)} Z"
+            )
             _el(group, "path", {"d": d, "fill": PAPER, "stroke-width": 2})
             for offset in (e, 2 * e, 3 * e):
-                _el(group, "path", {"d": f"M{_fmt(box.x)},{_fmt(box.y + offset)} A{_fmt(box.w / 2)},{_fmt(e)} 0 0 0 {_fmt(box.right)},{_fmt(box.y + offset)}",
-                                    "stroke-width": 1.5 if offset == e else 1})
+                _el(
+                    group,
+                    "path",
+                    {
+                        "d": f"M{_fmt(box.x)},{_fmt(box.y + offset)} A{_fmt(box.w / 2)},{_fmt(e)} 0 0 0 {_fmt(box.right)},{_fmt(box.y + offset)}",
+                        "stroke-width": 1.5 if offset == e else 1,
+                    },
+                )
         else:
             fold = min(box.w, box.h) * 0.3
             outline = [(box.x, box.y), (box.right - fold, box.y), (box.right, box.y + fold), (box.right, box.bottom), (box.x, box.bottom)]
             _el(group, "polygon", {"points": _points(outline), "fill": PAPER, "stroke-width": 1.5})
-            _el(group, "path", {"d": f"M{_fmt(box.right - fold)},{_fmt(box.y)} V{_fmt(box.y + fold)} H{_fmt(box.right)}", "stroke-width": 1.5})
+            _el(
+                group,
+                "path",
+                {"d": f"M{_fmt(box.right - fold)},{_fmt(box.y)} V{_fmt(box.y + fold)} H{_fmt(box.right)}", "stroke-width": 1.5},
+            )
             referenced = self.model.by_id.get(shape.element.get("dataObjectRef") or "")
             if shape.element.get("isCollection") == "true" or (referenced is not None and referenced.get("isCollection") == "true"):
                 x, y = box.cx - 5, box.bottom - 12
-                _el(group, "path", {"d": f"M{_fmt(x + 1)},{_fmt(y)} v10 M{_fmt(x + 5)},{_fmt(y)} v10 M{_fmt(x + 9)},{_fmt(y)} v10", "stroke-width": 2})
+                _el(
+                    group,
+                    "path",
+                    {"d": f"M{_fmt(x + 1)},{_fmt(y)} v10 M{_fmt(x + 5)},{_fmt(y)} v10 M{_fmt(x + 9)},{_fmt(y)} v10", "stroke-width": 2},
+                )
             if kind in ("dataInput", "dataOutput"):
                 arrow = "M4,2 H9 V0 L13,4 L9,8 V6 H4 Z"
-                _el(group, "path", {"d": arrow, "transform": f"translate({_fmt(box.x + 3)} {_fmt(box.y + 3)})", "fill": INK if kind == "dataOutput" else PAPER, "stroke-width": 1})
+                _el(
+                    group,
+                    "path",
+                    {
+                        "d": arrow,
+                        "transform": f"translate({_fmt(box.x + 3)} {_fmt(box.y + 3)})",
+                        "fill": INK if kind == "dataOutput" else PAPER,
+                        "stroke-width": 1,
+                    },
+                )
         self._external_label(shape)
 
     def _annotation(self, parent: etree._Element, shape: _Shape) -> None:
         box = shape.box
         group = self._group_for(parent, shape, "bpmn-artifact")
         _el(group, "rect", {"x": box.x, "y": box.y, "width": box.w, "height": box.h, "fill": PAPER, "fill-opacity": 0.9, "stroke": "none"})
-        _el(group, "path", {"d": f"M{_fmt(box.x + 10)},{_fmt(box.y)} H{_fmt(box.x)} V{_fmt(box.bottom)} H{_fmt(box.x + 10)}", "stroke-width": 1.5})
+        _el(
+            group,
+            "path",
+            {"d": f"M{_fmt(box.x + 10)},{_fmt(box.y)} H{_fmt(box.x)} V{_fmt(box.bottom)} H{_fmt(box.x + 10)}", "stroke-width": 1.5},
+        )
         text = next((child.text for child in shape.element if _local(child) == "text"), None) or ""
-        self._text(group, _clean(text), Box(box.x + 5, box.y + 5, max(box.w - 10, 10), max(box.h - 10, 10)), size=12, align="start", valign="top")
+        self._text(
+            group, _clean(text), Box(box.x + 5, box.y + 5, max(box.w - 10, 10), max(box.h - 10, 10)), size=12, align="start", valign="top"
+        )
 
     def _group(self, parent: etree._Element, shape: _Shape) -> None:
         box = shape.box
         group = self._group_for(parent, shape, "bpmn-artifact")
-        _el(group, "rect", {"x": box.x, "y": box.y, "width": box.w, "height": box.h, "rx": 10, "ry": 10, "stroke-width": 1.5, "stroke-dasharray": "10,5,2,5"})
+        _el(
+            group,
+            "rect",
+            {
+                "x": box.x,
+                "y": box.y,
+                "width": box.w,
+                "height": box.h,
+                "rx": 10,
+                "ry": 10,
+                "stroke-width": 1.5,
+                "stroke-dasharray": "10,5,2,5",
+            },
+        )
         value = self.model.by_id.get(shape.element.get("categoryValueRef") or "")
         name = _one_line(value.get("value")) if value is not None else ""
         if name:
             label = shape.label or Box(box.x, box.y + 5, box.w, 20)
-            self._text(self.labels, name, Box(label.x, label.y, max(label.w, EXTERNAL_LABEL_WIDTH), label.h), size=11,
-                       valign="top", label_for=shape.element.get("id"), halo=True)
+            self._text(
+                self.labels,
+                name,
+                Box(label.x, label.y, max(label.w, EXTERNAL_LABEL_WIDTH), label.h),
+                size=11,
+                valign="top",
+                label_for=shape.element.get("id"),
+                halo=True,
+            )
 
     # -- edges
 
@@ -897,11 +1113,22 @@ class _Renderer:
             source = self.model.by_id.get(element.get("sourceRef") or "")
             if source is not None and _local(source) in ACTIVITIES and any(_local(c) == "conditionExpression" for c in element):
                 attrs["marker-start"] = self._marker("conditional-start")
-            if source is not None and source.get("default") == element_id and _local(source) not in ("parallelGateway", "eventBasedGateway"):
+            if (
+                source is not None
+                and source.get("default") == element_id
+                and _local(source) not in ("parallelGateway", "eventBasedGateway")
+            ):
                 group.set("class", group.get("class", "") + " bpmn-default-flow")
                 self._default_slash(group, points)
         elif kind == "messageFlow":
-            attrs.update({"stroke-width": 1.5, "stroke-dasharray": "10,6", "marker-start": self._marker("message-start"), "marker-end": self._marker("message-end")})
+            attrs.update(
+                {
+                    "stroke-width": 1.5,
+                    "stroke-dasharray": "10,6",
+                    "marker-start": self._marker("message-start"),
+                    "marker-end": self._marker("message-end"),
+                }
+            )
         elif kind == "association":
             attrs.update({"stroke-width": 1.5, "stroke-dasharray": "0.5,5", "stroke-linecap": "round"})
             direction = element.get("associationDirection")
@@ -910,7 +1137,9 @@ class _Renderer:
             if direction == "Both":
                 attrs["marker-start"] = self._marker("association-end")
         else:  # data associations
-            attrs.update({"stroke-width": 1.5, "stroke-dasharray": "0.5,5", "stroke-linecap": "round", "marker-end": self._marker("association-end")})
+            attrs.update(
+                {"stroke-width": 1.5, "stroke-dasharray": "0.5,5", "stroke-linecap": "round", "marker-end": self._marker("association-end")}
+            )
         _el(group, "polyline", attrs)
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         self._grow(min(xs) - 6, min(ys) - 6, max(xs) + 6, max(ys) + 6)
@@ -920,13 +1149,30 @@ class _Renderer:
             label = edge.label
             width = max(label.w, EXTERNAL_LABEL_WIDTH)
             lines = wrap_label(name, width, 11)
-            self._lines(self.labels, lines, Box(label.cx - width / 2, label.y, width, label.h), size=11, align="middle", valign="top",
-                        label_for=element_id, halo=True)
+            self._lines(
+                self.labels,
+                lines,
+                Box(label.cx - width / 2, label.y, width, label.h),
+                size=11,
+                align="middle",
+                valign="top",
+                label_for=element_id,
+                halo=True,
+            )
             return
         mx, my = _midpoint(points)  # no label bounds: above and right of the middle of the line
         lines = wrap_label(name, EXTERNAL_LABEL_WIDTH, 11)
         top = my - 4 - len(lines) * 11 * LINE_HEIGHT
-        self._lines(self.labels, lines, Box(mx + 4, top, EXTERNAL_LABEL_WIDTH, 0), size=11, align="start", valign="top", label_for=element_id, halo=True)
+        self._lines(
+            self.labels,
+            lines,
+            Box(mx + 4, top, EXTERNAL_LABEL_WIDTH, 0),
+            size=11,
+            align="start",
+            valign="top",
+            label_for=element_id,
+            halo=True,
+        )
 
     def _default_slash(self, group: etree._Element, points: list[tuple[float, float]]) -> None:
         (x1, y1), (x2, y2) = points[0], points[1]
@@ -937,7 +1183,15 @@ class _Renderer:
         px, py = x1 + ux * min(10, length / 2), y1 + uy * min(10, length / 2)
         # a short stroke across the line, tilted 45°
         ax, ay = (ux - uy) * 5 / math.sqrt(2) * 1, (uy + ux) * 5 / math.sqrt(2)
-        _el(group, "path", {"d": f"M{_fmt(px - ax)},{_fmt(py - ay)} L{_fmt(px + ax)},{_fmt(py + ay)}", "stroke-width": 1.5, "class": "bpmn-default-marker"})
+        _el(
+            group,
+            "path",
+            {
+                "d": f"M{_fmt(px - ax)},{_fmt(py - ay)} L{_fmt(px + ax)},{_fmt(py + ay)}",
+                "stroke-width": 1.5,
+                "class": "bpmn-default-marker",
+            },
+        )
 
     # -- labels
 
@@ -957,26 +1211,66 @@ class _Renderer:
         height = len(lines) * 11 * LINE_HEIGHT
         # a label above the shape grows upwards, away from the shape; else it hangs from its top
         top = label.bottom - height if label.bottom <= shape.box.cy and height > label.h else label.y
-        self._lines(self.labels, lines, Box(label.cx - width / 2, top, width, height), size=11, align="middle", valign="top",
-                    label_for=label_for, halo=True)
+        self._lines(
+            self.labels,
+            lines,
+            Box(label.cx - width / 2, top, width, height),
+            size=11,
+            align="middle",
+            valign="top",
+            label_for=label_for,
+            halo=True,
+        )
 
-    def _text(self, parent: etree._Element, text: str, box: Box, *, size: float, align: str = "middle", valign: str = "middle",
-              transform: str | None = None, label_for: str | None = None, halo: bool = False, grow: bool = True) -> None:
+    def _text(
+        self,
+        parent: etree._Element,
+        text: str,
+        box: Box,
+        *,
+        size: float,
+        align: str = "middle",
+        valign: str = "middle",
+        transform: str | None = None,
+        label_for: str | None = None,
+        halo: bool = False,
+        grow: bool = True,
+    ) -> None:
         if not text.strip():
             return
         lines = wrap_text(text, box.w, size)
-        self._lines(parent, lines, box, size=size, align=align, valign=valign, transform=transform, label_for=label_for, halo=halo, grow=grow)
+        self._lines(
+            parent, lines, box, size=size, align=align, valign=valign, transform=transform, label_for=label_for, halo=halo, grow=grow
+        )
 
-    def _lines(self, parent: etree._Element, lines: list[str], box: Box, *, size: float, align: str, valign: str,
-               transform: str | None = None, label_for: str | None = None, halo: bool = False, grow: bool = True) -> None:
+    def _lines(
+        self,
+        parent: etree._Element,
+        lines: list[str],
+        box: Box,
+        *,
+        size: float,
+        align: str,
+        valign: str,
+        transform: str | None = None,
+        label_for: str | None = None,
+        halo: bool = False,
+        grow: bool = True,
+    ) -> None:
         if not lines:
             return
         line_height = size * LINE_HEIGHT
         height = len(lines) * line_height
         top = box.y if valign == "top" else box.cy - height / 2
         x = box.x if align == "start" else box.cx
-        attrs: dict[str, object] = {"class": "bpmn-label" if label_for else "bpmn-text", "font-size": size, "text-anchor": align,
-                                    "fill": INK, "stroke": "none", "transform": transform}
+        attrs: dict[str, object] = {
+            "class": "bpmn-label" if label_for else "bpmn-text",
+            "font-size": size,
+            "text-anchor": align,
+            "fill": INK,
+            "stroke": "none",
+            "transform": transform,
+        }
         if label_for:
             attrs["data-label-for"] = label_for
         if halo:
@@ -1040,7 +1334,9 @@ def _load(data: bytes | str) -> etree._Element:
         raise ValueError(f"Kein BPMN-Prozessmodell: kein wohlgeformtes XML ({exc.msg}).") from exc
     if root is None or root.tag != f"{{{BPMN_NS}}}definitions":
         found = etree.QName(root).localname if root is not None and isinstance(root.tag, str) else "nichts"
-        raise ValueError(f"Kein BPMN-Prozessmodell: das Wurzelelement muss „definitions“ im Namensraum {BPMN_NS} sein, gefunden: „{found}“.")
+        raise ValueError(
+            f"Kein BPMN-Prozessmodell: das Wurzelelement muss „definitions“ im Namensraum {BPMN_NS} sein, gefunden: „{found}“."
+        )
     return root
 
 
@@ -1055,4 +1351,3 @@ def render_bpmn_svg(data: bytes, *, title: str | None = None) -> str:
     model = _Model(root)
     prefix = "bpmn-" + hashlib.sha256(bytes(data) if not isinstance(data, str) else data.encode()).hexdigest()[:10]
     return _Renderer(model, title, prefix).render()
-

@@ -56,9 +56,21 @@ class Chart:
 
 def _style(colours: tuple[str, ...]) -> Style:
     return Style(
-        font_family=FONT, background="transparent", plot_background="#ffffff", foreground="#1a1a1a", foreground_strong="#1a1a1a",
-        foreground_subtle="#6b6b6b", colors=colours, opacity="1", opacity_hover=".8", title_font_size=18, label_font_size=14,
-        major_label_font_size=14, legend_font_size=14, value_font_size=13, tooltip_font_size=14,
+        font_family=FONT,
+        background="transparent",
+        plot_background="#ffffff",
+        foreground="#1a1a1a",
+        foreground_strong="#1a1a1a",
+        foreground_subtle="#6b6b6b",
+        colors=colours,
+        opacity="1",
+        opacity_hover=".8",
+        title_font_size=18,
+        label_font_size=14,
+        major_label_font_size=14,
+        legend_font_size=14,
+        value_font_size=13,
+        tooltip_font_size=14,
     )
 
 
@@ -68,26 +80,55 @@ def _finish(svg: str, chart_id: str, title: str, description: str) -> str:
     svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.DOTALL)
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.DOTALL)  # replaced by ours, with an id
-    head = (f'<title id="{chart_id}-title">{escape(title)}</title>'
-            f'<desc id="{chart_id}-desc">{escape(description)}</desc>')
-    return re.sub(r"<svg ([^>]*)>", lambda m: f'<svg {m.group(1)} role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-                  f'data-chart="{chart_id}">{head}', svg, count=1)
+    head = f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
+    return re.sub(
+        r"<svg ([^>]*)>",
+        lambda m: f'<svg {m.group(1)} role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" data-chart="{chart_id}">{head}',
+        svg,
+        count=1,
+    )
 
 
 def stacked_bars(
-    chart_id: str, title: str, description: str, labels: list[str], series: dict[str, list[float]], colours: tuple[str, ...], *,
-    horizontal: bool = False, table: ChartTable, unit: str = "", label_every: int = 1,
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: list[str],
+    series: dict[str, list[float]],
+    colours: tuple[str, ...],
+    *,
+    horizontal: bool = False,
+    table: ChartTable,
+    unit: str = "",
+    label_every: int = 1,
 ) -> Chart:
     """A stacked bar chart: one bar per label, one stack part per series (e.g. one per maturity level)."""
     cls = pygal.HorizontalStackedBar if horizontal else pygal.StackedBar
     rows = max(1, len(labels))
     height = max(260, 70 + 34 * rows) if horizontal else 420
     chart = cls(
-        style=_style(colours), width=860, height=height, js=[], disable_xml_declaration=True, explicit_size=False,
-        legend_at_bottom=True, legend_at_bottom_columns=min(3, max(1, len(series))), show_y_guides=not horizontal, show_x_guides=horizontal,
-        x_label_rotation=0 if horizontal else 40, truncate_label=48, truncate_legend=40, margin=8, spacing=10,
-        show_minor_x_labels=label_every == 1, x_labels_major_every=label_every if label_every > 1 else None,
-        value_formatter=lambda v: f"{v:g}{unit}", no_data_text="keine Daten", print_values=False, min_scale=2, max_scale=8,
+        style=_style(colours),
+        width=860,
+        height=height,
+        js=[],
+        disable_xml_declaration=True,
+        explicit_size=False,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=min(3, max(1, len(series))),
+        show_y_guides=not horizontal,
+        show_x_guides=horizontal,
+        x_label_rotation=0 if horizontal else 40,
+        truncate_label=48,
+        truncate_legend=40,
+        margin=8,
+        spacing=10,
+        show_minor_x_labels=label_every == 1,
+        x_labels_major_every=label_every if label_every > 1 else None,
+        value_formatter=lambda v: f"{v:g}{unit}",
+        no_data_text="keine Daten",
+        print_values=False,
+        min_scale=2,
+        max_scale=8,
     )
     chart.uuid = chart_id  # pygal's element ids and CSS selectors: deterministic, and unique on the page
     chart.x_labels = labels

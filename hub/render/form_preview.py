@@ -30,12 +30,19 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
 
-
 __all__ = ["render_form_preview"]
 
 TEXTAREA_MIN_LENGTH = 200  # maxLength above this: a multi-line field
 MAX_DEPTH = 32
-_INPUT_TYPES = {"date": "date", "date-time": "datetime-local", "time": "time", "email": "email", "idn-email": "email", "uri": "url", "iri": "url"}
+_INPUT_TYPES = {
+    "date": "date",
+    "date-time": "datetime-local",
+    "time": "time",
+    "email": "email",
+    "idn-email": "email",
+    "uri": "url",
+    "iri": "url",
+}
 
 
 class Html(str):
@@ -241,15 +248,19 @@ class _Form:
         if not isinstance(properties, dict):
             return []
         required = {r for r in _list(schema.get("required")) if isinstance(r, str)}
-        return [self.field(sub, [*path, str(name)], name=str(name), required=name in required, refs=refs, depth=depth + 1)
-                for name, sub in properties.items()]
+        return [
+            self.field(sub, [*path, str(name)], name=str(name), required=name in required, refs=refs, depth=depth + 1)
+            for name, sub in properties.items()
+        ]
 
     def field(self, raw: Any, path: list[str], *, name: str, required: bool, refs: tuple[str, ...], depth: int) -> Html:
         schema, refs, recursive = self.resolve(raw, refs)
         label = _text(schema.get("title")) or name
         pointer = "".join(f"/{p.replace('~', '~0').replace('/', '~1')}" for p in path)
         if recursive or depth > MAX_DEPTH:
-            return Html('<p class="form-note" data-pointer="{}">„{}“ enthält sich selbst und wird hier nicht weiter aufgefächert.</p>').format(pointer, label)
+            return Html(
+                '<p class="form-note" data-pointer="{}">„{}“ enthält sich selbst und wird hier nicht weiter aufgefächert.</p>'
+            ).format(pointer, label)
         kind = self.kind(schema)
         if kind == "object":
             return self.group(schema, path, pointer, label, required, refs, depth)
@@ -282,53 +293,94 @@ class _Form:
         help_id = self.unique_id(f"{control_id}-hilfe")
         return Html('<p class="form-help" id="{}">{}</p>').format(help_id, text), help_id
 
-    def group(self, schema: dict[str, Any], path: list[str], pointer: str, label: str, required: bool, refs: tuple[str, ...], depth: int,
-              *, cls: str = "form-group") -> Html:
+    def group(
+        self,
+        schema: dict[str, Any],
+        path: list[str],
+        pointer: str,
+        label: str,
+        required: bool,
+        refs: tuple[str, ...],
+        depth: int,
+        *,
+        cls: str = "form-group",
+    ) -> Html:
         group_id = self.new_id(path, "gruppe")
         help_html, help_id = self._help(schema, group_id)
         children = self.properties(schema, path, refs, depth)
         if not children:
             children = [Html('<p class="form-note">Keine Felder.</p>')]
         return Html('<fieldset class="{}"{}>\n<legend>{}{}</legend>\n{}\n</fieldset>').format(
-            cls, _attrs(id=group_id, data_pointer=pointer, aria_describedby=help_id), label, self._star(required),
-            _lines(help_html, *children))
+            cls,
+            _attrs(id=group_id, data_pointer=pointer, aria_describedby=help_id),
+            label,
+            self._star(required),
+            _lines(help_html, *children),
+        )
 
-    def array(self, schema: dict[str, Any], path: list[str], pointer: str, label: str, required: bool, refs: tuple[str, ...], depth: int) -> Html:
+    def array(
+        self, schema: dict[str, Any], path: list[str], pointer: str, label: str, required: bool, refs: tuple[str, ...], depth: int
+    ) -> Html:
         items, item_refs, recursive = self.resolve(schema.get("items", {}), refs)
         count = _count_hint(schema)
         if recursive:
             group_id = self.new_id(path, "liste")
-            note = Html('<p class="form-note">Jeder Eintrag ist wieder „{}“; die Struktur wiederholt sich und wird hier nicht weiter aufgefächert.</p>').format(
-                _text(items.get("title")) or label)
+            note = Html(
+                '<p class="form-note">Jeder Eintrag ist wieder „{}“; die Struktur wiederholt sich und wird hier nicht weiter aufgefächert.</p>'
+            ).format(_text(items.get("title")) or label)
             return Html('<fieldset class="form-group form-array"{}>\n<legend>{}{}</legend>\n{}\n</fieldset>').format(
-                _attrs(id=group_id, data_pointer=pointer), label, self._star(required), note)
+                _attrs(id=group_id, data_pointer=pointer), label, self._star(required), note
+            )
         options = self.options(items, item_refs)
         if options is not None:
             return self.choice_group(schema, path, pointer, label, required, options, kind="checkbox", extra=count)
         if self.kind(items) == "object":
             group_id = self.new_id(path, "liste")
-            help_html, help_id = self._help(schema, group_id, " ".join(t for t in (count, "Weitere Einträge können hinzugefügt werden.") if t))
+            help_html, help_id = self._help(
+                schema, group_id, " ".join(t for t in (count, "Weitere Einträge können hinzugefügt werden.") if t)
+            )
             entry = self.group(items, [*path, "0"], f"{pointer}/0", "Eintrag 1", False, item_refs, depth, cls="form-group form-array-item")
             return Html('<fieldset class="form-group form-array"{}>\n<legend>{}{}</legend>\n{}\n</fieldset>').format(
-                _attrs(id=group_id, data_pointer=pointer, aria_describedby=help_id), label, self._star(required), _lines(help_html, entry))
+                _attrs(id=group_id, data_pointer=pointer, aria_describedby=help_id), label, self._star(required), _lines(help_html, entry)
+            )
         # a list of plain values: the control for its first entry
         item_label = _text(items.get("title"))
-        hint = " ".join(t for t in (f"Eintrag 1{f' ({item_label})' if item_label and item_label != label else ''}; weitere Einträge möglich.", count) if t)
+        hint = " ".join(
+            t
+            for t in (f"Eintrag 1{f' ({item_label})' if item_label and item_label != label else ''}; weitere Einträge möglich.", count)
+            if t
+        )
         merged = {**items, "description": " ".join(t for t in (_text(schema.get("description")), hint) if t)}
         return self.input(merged, path, pointer, label, required, name_path=[*path, "0"], cls="form-field form-array-value")
 
-    def input(self, schema: dict[str, Any], path: list[str], pointer: str, label: str, required: bool, *,
-              name_path: list[str] | None = None, cls: str = "form-field") -> Html:
+    def input(
+        self,
+        schema: dict[str, Any],
+        path: list[str],
+        pointer: str,
+        label: str,
+        required: bool,
+        *,
+        name_path: list[str] | None = None,
+        cls: str = "form-field",
+    ) -> Html:
         control_id = self.new_id(path)
         kind = self.kind(schema)
         help_html, help_id = self._help(schema, control_id)
         value = schema["const"] if "const" in schema else schema.get("default")
         value_text = None if value is None or isinstance(value, dict | list) else _value(value)
         examples = schema.get("examples")
-        placeholder = f"z. B. {_value(examples[0])}" if isinstance(examples, list) and examples and not isinstance(examples[0], dict | list) else None
+        placeholder = (
+            f"z. B. {_value(examples[0])}" if isinstance(examples, list) and examples and not isinstance(examples[0], dict | list) else None
+        )
         common = {
-            "id": control_id, "name": self.new_name(name_path or path), "disabled": True, "readonly": True,
-            "required": required, "aria_required": "true" if required else None, "aria_describedby": help_id,
+            "id": control_id,
+            "name": self.new_name(name_path or path),
+            "disabled": True,
+            "readonly": True,
+            "required": required,
+            "aria_required": "true" if required else None,
+            "aria_describedby": help_id,
         }
         ui = schema.get("x-ui") if isinstance(schema.get("x-ui"), dict) else {}
         max_length = schema.get("maxLength") if isinstance(schema.get("maxLength"), int) else None
@@ -336,54 +388,106 @@ class _Form:
         if kind == "string" and (self.widget(schema) == "textarea" or (max_length or 0) > TEXTAREA_MIN_LENGTH):
             rows = ui.get("rows") if isinstance(ui.get("rows"), int) and 1 <= ui.get("rows") <= 40 else 4
             control = Html("<textarea{}>{}</textarea>").format(
-                _attrs(**common, rows=str(rows), maxlength=max_length, minlength=min_length, placeholder=placeholder), value_text or "")
+                _attrs(**common, rows=str(rows), maxlength=max_length, minlength=min_length, placeholder=placeholder), value_text or ""
+            )
             field_class = "form-field-textarea"
         elif kind in ("integer", "number"):
             lower, upper = _bound(schema, "minimum", "exclusiveMinimum", kind, +1), _bound(schema, "maximum", "exclusiveMaximum", kind, -1)
-            step = schema.get("multipleOf") if isinstance(schema.get("multipleOf"), int | float) and not isinstance(schema.get("multipleOf"), bool) else None
+            step = (
+                schema.get("multipleOf")
+                if isinstance(schema.get("multipleOf"), int | float) and not isinstance(schema.get("multipleOf"), bool)
+                else None
+            )
             step_text = _value(step) if step is not None else "1" if kind == "integer" else "any"
-            control = Html("<input{}>").format(_attrs(type="number", **common, min=lower, max=upper, step=step_text, value=value_text,
-                                                        placeholder=placeholder, inputmode="numeric" if kind == "integer" else "decimal"))
+            control = Html("<input{}>").format(
+                _attrs(
+                    type="number",
+                    **common,
+                    min=lower,
+                    max=upper,
+                    step=step_text,
+                    value=value_text,
+                    placeholder=placeholder,
+                    inputmode="numeric" if kind == "integer" else "decimal",
+                )
+            )
             field_class = "form-field-number"
         else:
             fmt = schema.get("format") if isinstance(schema.get("format"), str) else ""
             input_type = _INPUT_TYPES.get(fmt, "text")
-            control = Html("<input{}>").format(_attrs(type=input_type, **common, maxlength=max_length, minlength=min_length,
-                                                        value=value_text, placeholder=placeholder))
+            control = Html("<input{}>").format(
+                _attrs(type=input_type, **common, maxlength=max_length, minlength=min_length, value=value_text, placeholder=placeholder)
+            )
             field_class = f"form-field-{input_type}"
         return Html('<div class="{} {}"{}>\n{}\n</div>').format(
-            cls, field_class, _attrs(data_pointer=pointer), _lines(self._label(control_id, label, required), control, help_html))
+            cls, field_class, _attrs(data_pointer=pointer), _lines(self._label(control_id, label, required), control, help_html)
+        )
 
     def checkbox(self, schema: dict[str, Any], path: list[str], pointer: str, label: str, required: bool) -> Html:
         control_id = self.new_id(path)
         help_html, help_id = self._help(schema, control_id)
         checked = schema.get("default") is True
-        control = Html("<input{}>").format(_attrs(
-            type="checkbox", id=control_id, name=self.new_name(path), value="true", checked=checked, disabled=True,
-            required=required, aria_required="true" if required else None, aria_describedby=help_id))
+        control = Html("<input{}>").format(
+            _attrs(
+                type="checkbox",
+                id=control_id,
+                name=self.new_name(path),
+                value="true",
+                checked=checked,
+                disabled=True,
+                required=required,
+                aria_required="true" if required else None,
+                aria_describedby=help_id,
+            )
+        )
         return Html('<div class="form-field form-field-checkbox"{}>\n{}\n</div>').format(
-            _attrs(data_pointer=pointer), _lines(Html("{} {}").format(control, self._label(control_id, label, required)), help_html))
+            _attrs(data_pointer=pointer), _lines(Html("{} {}").format(control, self._label(control_id, label, required)), help_html)
+        )
 
-    def select(self, schema: dict[str, Any], path: list[str], pointer: str, label: str, required: bool, options: list[tuple[str, str]]) -> Html:
+    def select(
+        self, schema: dict[str, Any], path: list[str], pointer: str, label: str, required: bool, options: list[tuple[str, str]]
+    ) -> Html:
         control_id = self.new_id(path)
         help_html, help_id = self._help(schema, control_id)
         default = schema.get("default")
         default_text = None if default is None else _value(default)
         rows = []
         if required:  # a placeholder, not a preselected answer
-            rows.append(Html('<option value="" disabled{}>– bitte wählen –</option>').format(Html(" selected") if default_text is None else ""))
+            rows.append(
+                Html('<option value="" disabled{}>– bitte wählen –</option>').format(Html(" selected") if default_text is None else "")
+            )
         else:
             rows.append(Html('<option value="">– keine Angabe –</option>'))
-        rows.extend(Html("<option{}>{}</option>").format(_attrs(value=value, selected=value == default_text), text) for value, text in options)
+        rows.extend(
+            Html("<option{}>{}</option>").format(_attrs(value=value, selected=value == default_text), text) for value, text in options
+        )
         control = Html("<select{}>\n{}\n</select>").format(
-            _attrs(id=control_id, name=self.new_name(path), disabled=True, required=required,
-                   aria_required="true" if required else None, aria_describedby=help_id),
-            Html("\n").join(rows))
+            _attrs(
+                id=control_id,
+                name=self.new_name(path),
+                disabled=True,
+                required=required,
+                aria_required="true" if required else None,
+                aria_describedby=help_id,
+            ),
+            Html("\n").join(rows),
+        )
         return Html('<div class="form-field form-field-select"{}>\n{}\n</div>').format(
-            _attrs(data_pointer=pointer), _lines(self._label(control_id, label, required), control, help_html))
+            _attrs(data_pointer=pointer), _lines(self._label(control_id, label, required), control, help_html)
+        )
 
-    def choice_group(self, schema: dict[str, Any], path: list[str], pointer: str, label: str, required: bool,
-                     options: list[tuple[str, str]], *, kind: str, extra: str = "") -> Html:
+    def choice_group(
+        self,
+        schema: dict[str, Any],
+        path: list[str],
+        pointer: str,
+        label: str,
+        required: bool,
+        options: list[tuple[str, str]],
+        *,
+        kind: str,
+        extra: str = "",
+    ) -> Html:
         group_id = self.new_id(path, "auswahl")
         help_html, help_id = self._help(schema, group_id, extra)
         name = self.new_name(path)
@@ -392,15 +496,36 @@ class _Form:
         rows = []
         for index, (value, text) in enumerate(options, 1):
             option_id = self.new_id(path, str(index))
-            rows.append(Html('<div class="form-option">{} {}</div>').format(
-                Html("<input{}>").format(_attrs(type=kind, id=option_id, name=name, value=value, checked=value in defaults, disabled=True,
-                                                  required=required and kind == "radio")),
-                Html('<label for="{}">{}</label>').format(option_id, text)))
+            rows.append(
+                Html('<div class="form-option">{} {}</div>').format(
+                    Html("<input{}>").format(
+                        _attrs(
+                            type=kind,
+                            id=option_id,
+                            name=name,
+                            value=value,
+                            checked=value in defaults,
+                            disabled=True,
+                            required=required and kind == "radio",
+                        )
+                    ),
+                    Html('<label for="{}">{}</label>').format(option_id, text),
+                )
+            )
         role_required = "true" if required else None
         return Html('<fieldset class="form-field form-choice form-choice-{}"{}>\n<legend>{}{}</legend>\n{}\n</fieldset>').format(
-            kind, _attrs(id=group_id, data_pointer=pointer, aria_describedby=help_id, aria_required=role_required if kind == "radio" else None,
-                         role="radiogroup" if kind == "radio" else None),
-            label, self._star(required), _lines(help_html, *rows))
+            kind,
+            _attrs(
+                id=group_id,
+                data_pointer=pointer,
+                aria_describedby=help_id,
+                aria_required=role_required if kind == "radio" else None,
+                role="radiogroup" if kind == "radio" else None,
+            ),
+            label,
+            self._star(required),
+            _lines(help_html, *rows),
+        )
 
 
 def _bound(schema: dict[str, Any], inclusive: str, exclusive: str, kind: str, direction: int) -> str | None:

@@ -56,15 +56,19 @@ class MapEdge:
         return self.history[0][0] if self.history else ""
 
     def title(self, names: dict[str, str]) -> str:
-        return (f"{self.package_name}: {names.get(self.source, self.source)} → {names.get(self.target, self.target)}, "
-                f"{STATUS_NAMES.get(self.status, self.status)} (Version {self.version}, seit {self.history[-1][0] if self.history else '–'})")
+        return (
+            f"{self.package_name}: {names.get(self.source, self.source)} → {names.get(self.target, self.target)}, "
+            f"{STATUS_NAMES.get(self.status, self.status)} (Version {self.version}, seit {self.history[-1][0] if self.history else '–'})"
+        )
 
 
 def _edge_attrs(edge: MapEdge) -> str:
     history = ",".join(f"{d}:{s}" for d, s in edge.history)
-    return (f' class="edge status-{edge.status}" data-package={quoteattr(edge.package)} data-from={quoteattr(edge.source)}'
-            f' data-to={quoteattr(edge.target)} data-status={quoteattr(edge.status)} data-themenfeld={quoteattr(edge.themenfeld)}'
-            f' data-history={quoteattr(history)}')
+    return (
+        f' class="edge status-{edge.status}" data-package={quoteattr(edge.package)} data-from={quoteattr(edge.source)}'
+        f" data-to={quoteattr(edge.target)} data-status={quoteattr(edge.status)} data-themenfeld={quoteattr(edge.themenfeld)}"
+        f" data-history={quoteattr(history)}"
+    )
 
 
 def _stroke(status: str) -> str:
@@ -74,9 +78,11 @@ def _stroke(status: str) -> str:
 
 def _node(x: float, y: float, height: float, node: MapNode, anchor: str) -> str:
     text_x = x + 12 if anchor == "start" else x + NODE_W - 12
-    return (f'<a href={quoteattr(node.href)} class="node" data-org={quoteattr(node.id)}><title>{escape(node.name)}: Seite der Organisation</title>'
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_W}" height="{height:.0f}" rx="6" fill="#e6f0f5" stroke="#00507a" stroke-width="1.5"/>'
-            f'<text x="{text_x:.1f}" y="{y + height / 2 + 5:.1f}" text-anchor="{anchor}" font-size="15" fill="#1a1a1a">{escape(_short(node.name, 28))}</text></a>')
+    return (
+        f'<a href={quoteattr(node.href)} class="node" data-org={quoteattr(node.id)}><title>{escape(node.name)}: Seite der Organisation</title>'
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_W}" height="{height:.0f}" rx="6" fill="#e6f0f5" stroke="#00507a" stroke-width="1.5"/>'
+        f'<text x="{text_x:.1f}" y="{y + height / 2 + 5:.1f}" text-anchor="{anchor}" font-size="15" fill="#1a1a1a">{escape(_short(node.name, 28))}</text></a>'
+    )
 
 
 def _short(text: str, limit: int) -> str:
@@ -84,9 +90,11 @@ def _short(text: str, limit: int) -> str:
 
 
 def _wrap(width: float, height: float, title: str, description: str, body: str, view: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" class="transfer-map" data-view="{view}"'
-            f' role="group" aria-labelledby="{view}-title {view}-desc" font-family="{FONT}" style="max-width:100%;height:auto">'
-            f'<title id="{view}-title">{escape(title)}</title><desc id="{view}-desc">{escape(description)}</desc>{body}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" class="transfer-map" data-view="{view}"'
+        f' role="group" aria-labelledby="{view}-title {view}-desc" font-family="{FONT}" style="max-width:100%;height:auto">'
+        f'<title id="{view}-title">{escape(title)}</title><desc id="{view}-desc">{escape(description)}</desc>{body}</svg>'
+    )
 
 
 def network_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> str:
@@ -100,10 +108,13 @@ def network_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> str:
     right = sorted(in_count, key=lambda n: (-in_count[n], nodes[n].name))
     width, top, gap = 960, 56, 960 - 2 * NODE_W - 20
     rows = max(len(left), len(right), 1)
+
     # a node's height grows with its lines so that parallel lines stay apart
     def heights(column: list[str], counts: dict[str, int]) -> dict[str, float]:
         return {n: max(NODE_H, 10 * counts[n] + 8) for n in column}
+
     left_h, right_h = heights(left, out_count), heights(right, in_count)
+
     def positions(column: list[str], hs: dict[str, float]) -> dict[str, float]:
         y, found = top, {}
         total = sum(hs.values()) + (len(column) - 1) * (ROW - NODE_H)
@@ -113,13 +124,16 @@ def network_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> str:
             found[n] = y
             y += hs[n] + ROW - NODE_H
         return found
+
     left_y, right_y = positions(left, left_h), positions(right, right_h)
     bottom = max([left_y[n] + left_h[n] for n in left] + [right_y[n] + right_h[n] for n in right], default=top)
     height = max(bottom + 20, top + rows * 10 + 40)
     x_left, x_right = 10, 10 + NODE_W + gap
     names = {n.id: n.name for n in nodes.values()}
-    parts = [f'<text x="{x_left}" y="30" font-size="16" font-weight="700" fill="#1a1a1a">Herausgeber</text>',
-             f'<text x="{x_right + NODE_W}" y="30" font-size="16" font-weight="700" fill="#1a1a1a" text-anchor="end">Nachnutzer</text>']
+    parts = [
+        f'<text x="{x_left}" y="30" font-size="16" font-weight="700" fill="#1a1a1a">Herausgeber</text>',
+        f'<text x="{x_right + NODE_W}" y="30" font-size="16" font-weight="700" fill="#1a1a1a" text-anchor="end">Nachnutzer</text>',
+    ]
     out_slot: dict[str, int] = defaultdict(int)
     in_slot: dict[str, int] = defaultdict(int)
     ordered = sorted(edges, key=lambda e: (left.index(e.source), right.index(e.target), e.package))
@@ -132,13 +146,17 @@ def network_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> str:
         y2 = right_y[e.target] + (j + 1) * right_h[e.target] / (in_count[e.target] + 1)
         x1, x2 = x_left + NODE_W, x_right
         mid = (x1 + x2) / 2
-        lines.append(f'<a href={quoteattr(e.package_href)}{_edge_attrs(e)}><title>{escape(e.title(names))}</title>'
-                     f'<path d="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}" {_stroke(e.status)}/></a>')
+        lines.append(
+            f"<a href={quoteattr(e.package_href)}{_edge_attrs(e)}><title>{escape(e.title(names))}</title>"
+            f'<path d="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}" {_stroke(e.status)}/></a>'
+        )
     parts.append('<g class="edges">' + "".join(lines) + "</g>")
     parts.extend(_node(x_left, left_y[n], left_h[n], nodes[n], "start") for n in left)
     parts.extend(_node(x_right, right_y[n], right_h[n], nodes[n], "end") for n in right)
-    description = (f"{len(edges)} Nachnutzungen: links {len(left)} herausgebende Organisationen, rechts {len(right)} nachnutzende; "
-                   "jede Linie ist eine Nachnutzung eines Pakets, Farbe und Strichart zeigen den Stand.")
+    description = (
+        f"{len(edges)} Nachnutzungen: links {len(left)} herausgebende Organisationen, rechts {len(right)} nachnutzende; "
+        "jede Linie ist eine Nachnutzung eines Pakets, Farbe und Strichart zeigen den Stand."
+    )
     if not edges:
         parts.append(f'<text x="{width / 2}" y="{top + 20}" text-anchor="middle" font-size="15">Noch keine Nachnutzungen erfasst.</text>')
     return _wrap(width, height, "Transferkarte: wer nutzt was von wem", description, "".join(parts), "netz")
@@ -151,8 +169,14 @@ def geo_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> tuple[str, list[
     missing = sorted((nodes[n] for n in involved if n in nodes and not nodes[n].coordinates), key=lambda n: n.name)
     width = 960
     if not placed:
-        return _wrap(width, 80, "Geografische Ansicht", "Keine Organisation mit Koordinaten.",
-                     '<text x="20" y="45" font-size="15">Keine der Organisationen hat Koordinaten in ihrem Organisationseintrag.</text>', "geo"), missing
+        return _wrap(
+            width,
+            80,
+            "Geografische Ansicht",
+            "Keine Organisation mit Koordinaten.",
+            '<text x="20" y="45" font-size="15">Keine der Organisationen hat Koordinaten in ihrem Organisationseintrag.</text>',
+            "geo",
+        ), missing
     lats = [n.coordinates[0] for n in placed.values()]
     lons = [n.coordinates[1] for n in placed.values()]
     lat_mid = (max(lats) + min(lats)) / 2
@@ -176,13 +200,17 @@ def geo_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> tuple[str, list[
     while lat <= max(lats) + step:
         y = xy(lat, cx)[1]
         if 0 <= y <= height:
-            parts.append(f'<line x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/><text x="4" y="{y - 3:.1f}" font-size="11" fill="#6b6b6b">{lat:.1f}° N</text>')
+            parts.append(
+                f'<line x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/><text x="4" y="{y - 3:.1f}" font-size="11" fill="#6b6b6b">{lat:.1f}° N</text>'
+            )
         lat += step
     lon = math.floor(min(lons) / step) * step
     while lon <= max(lons) + step:
         x = xy(cy, lon)[0]
         if 0 <= x <= width:
-            parts.append(f'<line y1="0" y2="{height:.0f}" x1="{x:.1f}" x2="{x:.1f}" stroke="#e3e3e3"/><text x="{x + 3:.1f}" y="{height - 4:.0f}" font-size="11" fill="#6b6b6b">{lon:.1f}° O</text>')
+            parts.append(
+                f'<line y1="0" y2="{height:.0f}" x1="{x:.1f}" x2="{x:.1f}" stroke="#e3e3e3"/><text x="{x + 3:.1f}" y="{height - 4:.0f}" font-size="11" fill="#6b6b6b">{lon:.1f}° O</text>'
+            )
         lon += step
     pair_count: dict[tuple[str, str], int] = defaultdict(int)
     lines = []
@@ -196,15 +224,19 @@ def geo_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> tuple[str, list[
         length = math.hypot(dx, dy) or 1
         bend = 0.18 + 0.12 * k  # parallel adoptions between the same two bend further apart
         qx, qy = (x1 + x2) / 2 - dy / length * length * bend, (y1 + y2) / 2 + dx / length * length * bend
-        lines.append(f'<a href={quoteattr(e.package_href)}{_edge_attrs(e)}><title>{escape(e.title(names))}</title>'
-                     f'<path d="M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {x2:.1f},{y2:.1f}" {_stroke(e.status)}/></a>')
+        lines.append(
+            f"<a href={quoteattr(e.package_href)}{_edge_attrs(e)}><title>{escape(e.title(names))}</title>"
+            f'<path d="M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {x2:.1f},{y2:.1f}" {_stroke(e.status)}/></a>'
+        )
     parts.append('<g class="edges">' + "".join(lines) + "</g>")
     for n in sorted(placed.values(), key=lambda n: n.name):
         x, y = xy(*n.coordinates)
         anchor, tx = ("end", x - 11) if x > width - margin_x else ("start", x + 11)
-        parts.append(f'<a href={quoteattr(n.href)} class="node" data-org={quoteattr(n.id)}><title>{escape(n.name)}: Seite der Organisation</title>'
-                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#00507a" stroke="#fff" stroke-width="2"/>'
-                     f'<text x="{tx:.1f}" y="{y + 5:.1f}" text-anchor="{anchor}" font-size="14" fill="#1a1a1a" paint-order="stroke" stroke="#fff" '
-                     f'stroke-width="4">{escape(n.name)}</text></a>')
+        parts.append(
+            f'<a href={quoteattr(n.href)} class="node" data-org={quoteattr(n.id)}><title>{escape(n.name)}: Seite der Organisation</title>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#00507a" stroke="#fff" stroke-width="2"/>'
+            f'<text x="{tx:.1f}" y="{y + 5:.1f}" text-anchor="{anchor}" font-size="14" fill="#1a1a1a" paint-order="stroke" stroke="#fff" '
+            f'stroke-width="4">{escape(n.name)}</text></a>'
+        )
     description = f"{len(placed)} Organisationen an ihrer Lage (Koordinaten aus dem Organisationseintrag), Nachnutzungen als Bögen vom Herausgeber zum Nachnutzer."
     return _wrap(width, height, "Transferkarte: geografische Ansicht", description, "".join(parts), "geo"), missing

@@ -19,13 +19,13 @@ import re
 import shutil
 import time
 import zipfile
-from urllib.parse import quote, unquote, urlsplit
-from xml.sax.saxutils import escape
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+from xml.sax.saxutils import escape
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -39,7 +39,15 @@ from hub.federation.reports import read_reports
 from hub.federation.sources import load_sources
 from hub.maturity import maturity_model
 from hub.maturity.reports import (
-    AdoptionReport, HistoryReport, MaturityReport, PeriodPoint, adoption_report, history_report, history_rows, maturity_report, report_sheets,
+    AdoptionReport,
+    HistoryReport,
+    MaturityReport,
+    PeriodPoint,
+    adoption_report,
+    history_report,
+    history_rows,
+    maturity_report,
+    report_sheets,
     to_csv,
 )
 from hub.maturity.rules import number
@@ -51,9 +59,9 @@ from hub.resources import site_dir
 from hub.site.charts import dashboard_charts, kpis
 from hub.site.compare import pairs, write_comparisons, write_vendor
 from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
-from hub.site.searchindex import STATUS_LABELS, fold, search_index_bytes
 from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
 from hub.site.savings import write_savings
+from hub.site.searchindex import STATUS_LABELS, fold, search_index_bytes
 from hub.slugs import slug
 from hub.store import Catalog
 from hub.store.catalog import package_path
@@ -64,7 +72,11 @@ from hub.validate.paths import resolve_link
 STATE = ".build/state.json"
 PER_PAGE = 100
 ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
-CONFIRMATION_LABELS = {"publisher": "vom Herausgeber", "reviewer": "durch die begutachtende Stelle", "provenance": "durch Herkunftsnachweis (vom Hub geprüft)"}
+CONFIRMATION_LABELS = {
+    "publisher": "vom Herausgeber",
+    "reviewer": "durch die begutachtende Stelle",
+    "provenance": "durch Herkunftsnachweis (vom Hub geprüft)",
+}
 CHANGE_LABELS = {"added": "neu", "removed": "entfernt", "modified": "geändert", "renamed": "umbenannt"}
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so a version's zip is the same bytes in every build
 # Package files are untrusted. A static host that sends no content type for .bpmn or .yaml lets the
@@ -160,7 +172,9 @@ class SiteBuilder:
     def html(self, rel: str, template: str, **context: Any) -> str:
         depth = rel.count("/")
         context.setdefault("title", "Transferhub")
-        return self.env.get_template(template).render(root="../" * depth, commit=self.data.commit, commit_time=self.data.commit_time, **context)
+        return self.env.get_template(template).render(
+            root="../" * depth, commit=self.data.commit, commit_time=self.data.commit_time, **context
+        )
 
     # -- the build ------------------------------------------------------------------------
 
@@ -201,7 +215,15 @@ class SiteBuilder:
         folder = f"pakete/{info.id}"
         # not evaluated_at: it is the commit's time, new with every publish; what it changes shows in the criteria
         maturity = {k: v for k, v in msgspec.to_builtins(info.maturity).items() if k != "evaluated_at"}
-        key = _key(info.tree, maturity, msgspec.to_builtins(info.versions), msgspec.to_builtins(info.adoptions), msgspec.to_builtins(info.audit), msgspec.to_builtins(info.confirmed), self.clone_base)
+        key = _key(
+            info.tree,
+            maturity,
+            msgspec.to_builtins(info.versions),
+            msgspec.to_builtins(info.adoptions),
+            msgspec.to_builtins(info.audit),
+            msgspec.to_builtins(info.confirmed),
+            self.clone_base,
+        )
         index = f"{folder}/index.html"
         if self.old.get(index) == _key(self.design, key) and (self.out / index).is_file():
             # an unchanged package: its page, ZIPs and files all stay; keep their entries as they are
@@ -223,7 +245,10 @@ class SiteBuilder:
     def package_html(self, info: PackageInfo, folder: str) -> str:
         m = info.manifest
         commit = self.catalog.resolve(self.data.commit)
-        files = {path: self.catalog.repo[entry.id].data for path, entry in tree_files(self.catalog.repo, subtree(self.catalog.repo, commit.tree, package_path(info.id))).items()}
+        files = {
+            path: self.catalog.repo[entry.id].data
+            for path, entry in tree_files(self.catalog.repo, subtree(self.catalog.repo, commit.tree, package_path(info.id))).items()
+        }
         changelog = files.get(m.changelog or "")
 
         def markdown(data: bytes, base: str) -> str:
@@ -248,8 +273,15 @@ class SiteBuilder:
                 diagrams.append({"path": artefact.path, "title": title, "svg": svg, "wide": bool(width and float(width.group(1)) > 1000)})
             elif artefact.kind == "form-schema":
                 form_id = slug(artefact.path)
-                forms.append({"path": artefact.path, "title": title,
-                              "html": self.rendered("form", data + form_id.encode(), lambda: render_form_preview(json.loads(data), form_id=form_id))})
+                forms.append(
+                    {
+                        "path": artefact.path,
+                        "title": title,
+                        "html": self.rendered(
+                            "form", data + form_id.encode(), lambda: render_form_preview(json.loads(data), form_id=form_id)
+                        ),
+                    }
+                )
             elif artefact.kind == "config":
                 lexer = JsonLexer() if artefact.format == "json" else YamlLexer()
                 html = self.rendered(artefact.format, data, lambda: highlight(data.decode("utf-8", "replace"), lexer, self._formatter))
@@ -260,9 +292,17 @@ class SiteBuilder:
             document["html"] = markdown(document.pop("data"), document["path"])
 
         return self.html(
-            f"{folder}/index.html", "package.html", title=m.name, section="pakete", p=info,
+            f"{folder}/index.html",
+            "package.html",
+            title=m.name,
+            section="pakete",
+            p=info,
             themen_slug=slug(m.classification.themenfeld),
-            diagrams=diagrams, forms=forms, configs=configs, documents=documents, comparisons=pairs(info),
+            diagrams=diagrams,
+            forms=forms,
+            configs=configs,
+            documents=documents,
+            comparisons=pairs(info),
             readme=without_contact_section(markdown(files.get("README.md", b""), "README.md")),
             changelog=markdown(changelog, m.changelog or "") if changelog else None,
             clone_base=self.clone_base or "<Adresse dieser Seite>/",
@@ -299,8 +339,19 @@ class SiteBuilder:
         for name, items in themen.items():
             self.paged(f"themen/{slug(name)}", items, f"Themenfeld {name}", None)
         tiles = [{"name": n, "href": f"{slug(n)}/index.html", "count": len(items)} for n, items in sorted(themen.items())]
-        self.page("themen/index.html", _key(tiles), lambda: self.html("themen/index.html", "tiles.html", title="Themenfelder", section="themen",
-                                                                          heading="Pakete nach OZG-Themenfeld", intro=None, tiles=tiles))
+        self.page(
+            "themen/index.html",
+            _key(tiles),
+            lambda: self.html(
+                "themen/index.html",
+                "tiles.html",
+                title="Themenfelder",
+                section="themen",
+                heading="Pakete nach OZG-Themenfeld",
+                intro=None,
+                tiles=tiles,
+            ),
+        )
         by_publisher: dict[str, list[PackageInfo]] = {}
         for info in infos:
             by_publisher.setdefault(info.publisher, []).append(info)
@@ -309,20 +360,56 @@ class SiteBuilder:
             name = publisher.name if publisher else pid
             intro = publisher.description if publisher else None
             self.paged(f"herausgeber/{pid}", items, name, intro)
-        tiles = [{"name": (self.data.publishers[pid].name if pid in self.data.publishers else pid), "href": f"{pid}/index.html", "count": len(items)}
-                 for pid, items in sorted(by_publisher.items())]
-        self.page("herausgeber/index.html", _key(tiles), lambda: self.html("herausgeber/index.html", "tiles.html", title="Herausgeber", section="herausgeber",
-                                                                               heading="Herausgeber", intro="Organisationen, die Lösungspakete veröffentlichen.", tiles=tiles))
+        tiles = [
+            {
+                "name": (self.data.publishers[pid].name if pid in self.data.publishers else pid),
+                "href": f"{pid}/index.html",
+                "count": len(items),
+            }
+            for pid, items in sorted(by_publisher.items())
+        ]
+        self.page(
+            "herausgeber/index.html",
+            _key(tiles),
+            lambda: self.html(
+                "herausgeber/index.html",
+                "tiles.html",
+                title="Herausgeber",
+                section="herausgeber",
+                heading="Herausgeber",
+                intro="Organisationen, die Lösungspakete veröffentlichen.",
+                tiles=tiles,
+            ),
+        )
 
     def paged(self, folder: str, items: list[PackageInfo], heading: str, intro: str | None) -> None:
         pages = max(1, -(-len(items) // PER_PAGE))
         for n in range(1, pages + 1):
             chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
             rel = f"{folder}/index.html" if n == 1 else f"{folder}/seite-{n}.html"
-            key = (heading, intro, pages, [(i.id, i.manifest.version, i.manifest.summary.de, i.maturity.level, i.maturity.reviewed) for i in chunk])
-            self.page(rel, _key(*key), lambda rel=rel, chunk=chunk, n=n: self.html(
-                rel, "list.html", title=heading, section="pakete" if folder == "pakete" else folder.split("/")[0], heading=heading, intro=intro,
-                items=chunk, total=len(items), page=n, pages=pages, page_href=lambda k: "index.html" if k == 1 else f"seite-{k}.html"))
+            key = (
+                heading,
+                intro,
+                pages,
+                [(i.id, i.manifest.version, i.manifest.summary.de, i.maturity.level, i.maturity.reviewed) for i in chunk],
+            )
+            self.page(
+                rel,
+                _key(*key),
+                lambda rel=rel, chunk=chunk, n=n: self.html(
+                    rel,
+                    "list.html",
+                    title=heading,
+                    section="pakete" if folder == "pakete" else folder.split("/")[0],
+                    heading=heading,
+                    intro=intro,
+                    items=chunk,
+                    total=len(items),
+                    page=n,
+                    pages=pages,
+                    page_href=lambda k: "index.html" if k == 1 else f"seite-{k}.html",
+                ),
+            )
 
     def start(self) -> None:
         themen: dict[str, int] = {}
@@ -332,21 +419,48 @@ class SiteBuilder:
             publishers[info.publisher] = publishers.get(info.publisher, 0) + 1
         releases = self.data.releases[:12]
         theme_tiles = [{"name": n, "slug": slug(n), "count": c} for n, c in sorted(themen.items())]
-        publisher_tiles = [{"id": pid, "name": self.data.publishers[pid].name if pid in self.data.publishers else pid, "count": c} for pid, c in sorted(publishers.items())]
+        publisher_tiles = [
+            {"id": pid, "name": self.data.publishers[pid].name if pid in self.data.publishers else pid, "count": c}
+            for pid, c in sorted(publishers.items())
+        ]
         key = ([msgspec.to_builtins(r.__dict__) for r in releases], theme_tiles, publisher_tiles, self.data.commit)
-        self.page("index.html", _key(*key), lambda: self.html("index.html", "index.html", title="Start", section="start", packages=self.data.packages,
-                                                                publisher_count=len(publishers), releases=releases, themen=theme_tiles, publishers=publisher_tiles))
+        self.page(
+            "index.html",
+            _key(*key),
+            lambda: self.html(
+                "index.html",
+                "index.html",
+                title="Start",
+                section="start",
+                packages=self.data.packages,
+                publisher_count=len(publishers),
+                releases=releases,
+                themen=theme_tiles,
+                publishers=publisher_tiles,
+            ),
+        )
 
     def search(self) -> None:
-        self.page("suche/index.html", _key("search", self.data.commit[:0]), lambda: self.html("suche/index.html", "search.html", title="Suche", section="suche"))
-        index_key = _key("search-v2", [(i.id, i.tree, i.maturity.level, [v.published_at for v in i.versions]) for i in self.data.packages.values()],
-                         sorted(p.name for p in self.data.publishers.values()))
+        self.page(
+            "suche/index.html",
+            _key("search", self.data.commit[:0]),
+            lambda: self.html("suche/index.html", "search.html", title="Suche", section="suche"),
+        )
+        index_key = _key(
+            "search-v2",
+            [(i.id, i.tree, i.maturity.level, [v.published_at for v in i.versions]) for i in self.data.packages.values()],
+            sorted(p.name for p in self.data.publishers.values()),
+        )
         self.page("suche/index.json.gz", index_key, lambda: search_index_bytes(self.data))
 
     def dashboard(self) -> None:
         key = _key(self.data.commit)
-        maturity = maturity_report(self.catalog, ref=self.data.commit, results={pid: i.maturity for pid, i in self.data.packages.items()},
-                                   manifests={pid: i.manifest for pid, i in self.data.packages.items()})
+        maturity = maturity_report(
+            self.catalog,
+            ref=self.data.commit,
+            results={pid: i.maturity for pid, i in self.data.packages.items()},
+            manifests={pid: i.manifest for pid, i in self.data.packages.items()},
+        )
         adoption = adoption_report(self.catalog, ref=self.data.commit)
         history = self._history()
         savings = write_savings(self)
@@ -354,35 +468,65 @@ class SiteBuilder:
         self.page("dashboard/index.html", key, lambda: self.dashboard_html("dashboard/index.html", maturity, adoption, history, None))
         for themenfeld in maturity.by_themenfeld:
             rel = f"dashboard/themen/{slug(themenfeld)}.html"
-            self.page(rel, key, lambda rel=rel, t=themenfeld: self.dashboard_html(rel, *self.themen_reports(maturity, adoption, t), None, t))
+            self.page(
+                rel, key, lambda rel=rel, t=themenfeld: self.dashboard_html(rel, *self.themen_reports(maturity, adoption, t), None, t)
+            )
         self.page("dashboard/reifegrade.csv", key, lambda: to_csv(maturity.packages))
         self.page("dashboard/reifegrade.json", key, lambda: msgspec.json.format(msgspec.json.encode(maturity)))
         self.page("dashboard/nachnutzungen.csv", key, lambda: to_csv(adoption.adoptions))
         self.page("dashboard/nachnutzungen.json", key, lambda: msgspec.json.format(msgspec.json.encode(adoption)))
         self.page("dashboard/verlauf.csv", key, lambda: to_csv(history_rows(history)))
         self.page("dashboard/verlauf.json", key, lambda: msgspec.json.format(msgspec.json.encode(history)))
-        self.page("dashboard/berichte.xlsx", key, lambda: to_xlsx(report_sheets(maturity, adoption, history, savings.rows),
-                                                                  when=_commit_datetime(self.data.commit_time)))
+        self.page(
+            "dashboard/berichte.xlsx",
+            key,
+            lambda: to_xlsx(report_sheets(maturity, adoption, history, savings.rows), when=_commit_datetime(self.data.commit_time)),
+        )
         self.page("dashboard/reifegradmodell.json", _key("model"), lambda: msgspec.json.format(msgspec.json.encode(maturity_model())))
 
     def themen_reports(self, maturity: MaturityReport, adoption: AdoptionReport, themenfeld: str) -> tuple[MaturityReport, AdoptionReport]:
         """The reports restricted to one Themenfeld's packages (the dashboard's filter)."""
         ids = {pid for pid, i in self.data.packages.items() if i.manifest.classification.themenfeld == themenfeld}
-        subset = maturity_report(self.catalog, ref=self.data.commit, results={pid: self.data.packages[pid].maturity for pid in ids},
-                                 manifests={pid: self.data.packages[pid].manifest for pid in ids})
-        return subset, AdoptionReport(commit=adoption.commit, adoptions=[a for a in adoption.adoptions if a.package in ids],
-                                      by_package={k: v for k, v in adoption.by_package.items() if k in ids})
+        subset = maturity_report(
+            self.catalog,
+            ref=self.data.commit,
+            results={pid: self.data.packages[pid].maturity for pid in ids},
+            manifests={pid: self.data.packages[pid].manifest for pid in ids},
+        )
+        return subset, AdoptionReport(
+            commit=adoption.commit,
+            adoptions=[a for a in adoption.adoptions if a.package in ids],
+            by_package={k: v for k, v in adoption.by_package.items() if k in ids},
+        )
 
-    def dashboard_html(self, rel: str, maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport | None, themenfeld: str | None) -> str:
+    def dashboard_html(
+        self, rel: str, maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport | None, themenfeld: str | None
+    ) -> str:
         root = "../" * rel.count("/")
         names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
-        charts = dashboard_charts(maturity, adoption, history, maturity_model().levels, names=names,
-                                  package_href=lambda pid: f"{root}pakete/{pid}/index.html",
-                                  themen_href=lambda t: f"{root}dashboard/themen/{slug(t)}.html",
-                                  publisher_href=lambda pid: f"{root}organisationen/{pid}/index.html")
+        charts = dashboard_charts(
+            maturity,
+            adoption,
+            history,
+            maturity_model().levels,
+            names=names,
+            package_href=lambda pid: f"{root}pakete/{pid}/index.html",
+            themen_href=lambda t: f"{root}dashboard/themen/{slug(t)}.html",
+            publisher_href=lambda pid: f"{root}organisationen/{pid}/index.html",
+        )
         themen = [{"name": t, "slug": slug(t)} for t in sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})]
-        return self.html(rel, "dashboard.html", title="Dashboard", section="dashboard", charts=charts, kpi=kpis(maturity, adoption),
-                         themen=themen, themenfeld=themenfeld, has_savings=True, saved=None if themenfeld else self.saved)
+        return self.html(
+            rel,
+            "dashboard.html",
+            title="Dashboard",
+            section="dashboard",
+            charts=charts,
+            kpi=kpis(maturity, adoption),
+            themen=themen,
+            themenfeld=themenfeld,
+            has_savings=True,
+            saved=None if themenfeld else self.saved,
+        )
 
     def _history(self) -> HistoryReport:
         # every month's state is re-evaluated from git history; months already computed are kept
@@ -401,8 +545,12 @@ class SiteBuilder:
                 for a in info.adoptions:
                     if a.adopter != info.publisher:
                         states[a.status] = states.get(a.status, 0) + 1
-            known.setdefault(self.data.commit, PeriodPoint(period=head_month, commit=self.data.commit, levels=dict(sorted(levels.items())),
-                                                          adoptions=dict(sorted(states.items()))))
+            known.setdefault(
+                self.data.commit,
+                PeriodPoint(
+                    period=head_month, commit=self.data.commit, levels=dict(sorted(levels.items())), adoptions=dict(sorted(states.items()))
+                ),
+            )
         report = history_report(self.catalog, ref=self.ref, known=known)
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(msgspec.json.encode(report))
@@ -416,8 +564,11 @@ class SiteBuilder:
         except HubError:
             sources = []  # an invalid sources.yaml never got in; the API and hub sources say why
         key = _key(msgspec.to_builtins(reports), msgspec.to_builtins(sources))
-        self.page("quellen/index.html", key, lambda: self.html("quellen/index.html", "sources.html", title="Quellen", section="quellen",
-                                                                 reports=reports, sources=sources))
+        self.page(
+            "quellen/index.html",
+            key,
+            lambda: self.html("quellen/index.html", "sources.html", title="Quellen", section="quellen", reports=reports, sources=sources),
+        )
 
     def feed(self) -> None:
         releases = self.data.releases[:50]
@@ -451,9 +602,17 @@ class SiteBuilder:
 def _environment(templates: Path) -> Environment:
     """One per process: compiling the templates costs more than an incremental build (a running hub builds often)."""
     env = Environment(loader=FileSystemLoader(templates), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(number=number, value=_value, status_labels=STATUS_LABELS, adoption_labels=ADOPTION_LABELS, change_labels=CHANGE_LABELS,
-                       confirmation_labels=CONFIRMATION_LABELS)
+    env.globals.update(
+        number=number,
+        value=_value,
+        status_labels=STATUS_LABELS,
+        adoption_labels=ADOPTION_LABELS,
+        change_labels=CHANGE_LABELS,
+        confirmation_labels=CONFIRMATION_LABELS,
+    )
     return env
+
+
 def _commit_datetime(iso_time: str) -> datetime | None:
     return datetime.fromisoformat(iso_time) if iso_time else None
 
@@ -486,4 +645,3 @@ def atom(data: SiteData, releases: list[Release]) -> bytes:
 
 def build_site(catalog: Catalog, out: str | Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True) -> BuildReport:
     return SiteBuilder(catalog, Path(out), ref=ref, clone_base=clone_base, clones=clones).build()
-

@@ -26,12 +26,23 @@ def _per_level_chart(chart_id: str, title: str, what: str, table: dict[str, dict
     # the bars: the largest groups (a catalogue of all Germany has thousands of publishers); the table has every group
     labels = sorted(sorted(table, key=lambda k: -sum(table[k].values()))[:TOP_GROUPS], key=list(table).index)
     series = {name: [table[label].get(str(level.level), 0) for label in labels] for name, level in zip(names, levels)}
-    rows = [TableRow(label=label, values=[counts.get(str(level.level), 0) for level in levels], href=hrefs.get(label)) for label, counts in table.items()]
+    rows = [
+        TableRow(label=label, values=[counts.get(str(level.level), 0) for level in levels], href=hrefs.get(label))
+        for label, counts in table.items()
+    ]
     total = sum(sum(counts.values()) for counts in table.values())
     shown = f"; gezeigt die {len(labels)} größten" if len(labels) < len(table) else ""
     description = f"Gestapelte Balken: Anzahl der Pakete je Reifegrad {what}; {total} Pakete in {len(table)} Gruppen{shown}."
-    return stacked_bars(chart_id, title, description, labels, series, LEVEL_COLOURS, horizontal=True,
-                        table=ChartTable(caption=f"{title} (Anzahl Pakete)", row_header=what.removeprefix("je ").capitalize(), columns=names, rows=rows))
+    return stacked_bars(
+        chart_id,
+        title,
+        description,
+        labels,
+        series,
+        LEVEL_COLOURS,
+        horizontal=True,
+        table=ChartTable(caption=f"{title} (Anzahl Pakete)", row_header=what.removeprefix("je ").capitalize(), columns=names, rows=rows),
+    )
 
 
 def levels_over_time(history: HistoryReport, levels) -> Chart:
@@ -42,8 +53,16 @@ def levels_over_time(history: HistoryReport, levels) -> Chart:
     last = history.points[-1] if history.points else None
     now = ", ".join(f"{n}: {last.levels.get(str(level.level), 0)}" for n, level in zip(names, levels)) if last else "keine Daten"
     description = f"Gestapelte Säulen je Monat von {months[0] if months else '–'} bis {months[-1] if months else '–'}: Pakete je Reifegrad. Stand zuletzt: {now}."
-    return stacked_bars("reifegrade-verlauf", "Reifegrade im Zeitverlauf", description, months, series, LEVEL_COLOURS, label_every=_every(months),
-                        table=ChartTable(caption="Pakete je Reifegrad am Ende jedes Monats mit Änderungen", row_header="Monat", columns=names, rows=rows))
+    return stacked_bars(
+        "reifegrade-verlauf",
+        "Reifegrade im Zeitverlauf",
+        description,
+        months,
+        series,
+        LEVEL_COLOURS,
+        label_every=_every(months),
+        table=ChartTable(caption="Pakete je Reifegrad am Ende jedes Monats mit Änderungen", row_header="Monat", columns=names, rows=rows),
+    )
 
 
 def adoptions_over_time(history: HistoryReport) -> Chart:
@@ -54,9 +73,18 @@ def adoptions_over_time(history: HistoryReport) -> Chart:
     last = history.points[-1] if history.points else None
     now = ", ".join(f"{STATUS_NAMES[s]}: {last.adoptions.get(s, 0)}" for s in STATUSES) if last else "keine Daten"
     description = f"Gestapelte Säulen je Monat: Nachnutzungen durch andere Organisationen nach Stand. Stand zuletzt: {now}."
-    return stacked_bars("nachnutzungen-verlauf", "Nachnutzungen im Zeitverlauf nach Stand", description, months, series,
-                        tuple(STATUS_COLOURS[s] for s in STATUSES), label_every=_every(months),
-                        table=ChartTable(caption="Nachnutzungen je Stand am Ende jedes Monats mit Änderungen", row_header="Monat", columns=names, rows=rows))
+    return stacked_bars(
+        "nachnutzungen-verlauf",
+        "Nachnutzungen im Zeitverlauf nach Stand",
+        description,
+        months,
+        series,
+        tuple(STATUS_COLOURS[s] for s in STATUSES),
+        label_every=_every(months),
+        table=ChartTable(
+            caption="Nachnutzungen je Stand am Ende jedes Monats mit Änderungen", row_header="Monat", columns=names, rows=rows
+        ),
+    )
 
 
 def levels_by_themenfeld(report: MaturityReport, levels, hrefs: dict[str, str]) -> Chart:
@@ -79,9 +107,21 @@ def reused_packages(adoption: AdoptionReport, names: dict[str, str], hrefs: dict
     rows = [TableRow(label=names.get(p, p), values=[counts[p][s] for s in STATUSES], href=hrefs.get(p)) for p in ranked]
     top = f"am häufigsten: {labels[0]} ({sum(counts[ranked[0]].values())} Nachnutzungen)" if ranked else "noch keine Nachnutzungen"
     description = f"Gestapelte Balken: die {len(ranked)} am häufigsten nachgenutzten Pakete, Nachnutzungen durch andere Organisationen nach Stand; {top}."
-    return stacked_bars("meistgenutzt", "Die am häufigsten nachgenutzten Pakete", description, labels, series, tuple(STATUS_COLOURS[s] for s in STATUSES),
-                        horizontal=True, table=ChartTable(caption="Nachnutzungen je Paket und Stand (nur andere Organisationen)", row_header="Paket",
-                                                          columns=[STATUS_NAMES[s] for s in STATUSES], rows=rows))
+    return stacked_bars(
+        "meistgenutzt",
+        "Die am häufigsten nachgenutzten Pakete",
+        description,
+        labels,
+        series,
+        tuple(STATUS_COLOURS[s] for s in STATUSES),
+        horizontal=True,
+        table=ChartTable(
+            caption="Nachnutzungen je Paket und Stand (nur andere Organisationen)",
+            row_header="Paket",
+            columns=[STATUS_NAMES[s] for s in STATUSES],
+            rows=rows,
+        ),
+    )
 
 
 def _every(months: list[str]) -> int:
@@ -100,8 +140,17 @@ def kpis(maturity: MaturityReport, adoption: AdoptionReport) -> dict[str, int]:
     }
 
 
-def dashboard_charts(maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport | None, levels, *, names: dict[str, str],
-                     package_href, themen_href, publisher_href) -> list[Chart]:
+def dashboard_charts(
+    maturity: MaturityReport,
+    adoption: AdoptionReport,
+    history: HistoryReport | None,
+    levels,
+    *,
+    names: dict[str, str],
+    package_href,
+    themen_href,
+    publisher_href,
+) -> list[Chart]:
     """The dashboard's charts, in the order a reviewer asks: reused where, how mature, how it developed."""
     charts = [reused_packages(adoption, names, {p: package_href(p) for p in names})]
     if history is not None:  # the whole catalogue (a Themenfeld's page would show a single bar)
@@ -112,4 +161,3 @@ def dashboard_charts(maturity: MaturityReport, adoption: AdoptionReport, history
         charts.append(levels_over_time(history, levels))
         charts.append(adoptions_over_time(history))
     return charts
-

@@ -62,7 +62,13 @@ def compare(builder: SiteBuilder, info: PackageInfo, older: str, newer: str) -> 
             continue  # the model was removed: the table says so
         changes = {d.id: d.status for d in semantic.process_nodes if d.process == process}
         svg = diff_svg(_blob(repo, trees[0], process), new_data, changes, title=f"{info.manifest.name}: {process} ({older} → {newer})")
-        diagrams.append({"path": process, "svg": svg, "counts": {s: sum(1 for v in changes.values() if v == s) for s in ("added", "changed", "renamed", "removed")}})
+        diagrams.append(
+            {
+                "path": process,
+                "svg": svg,
+                "counts": {s: sum(1 for v in changes.values() if v == s) for s in ("added", "changed", "renamed", "removed")},
+            }
+        )
     patch = builder.catalog.diff(info.id, older, newer)
     return semantic, diagrams, highlight(patch.patch, DiffLexer(), builder._formatter), patch
 
@@ -84,10 +90,22 @@ def write_comparisons(builder: SiteBuilder, info: PackageInfo, folder: str, key:
 def render(builder: SiteBuilder, info: PackageInfo, rel: str, pair: Pair, every: list[Pair]) -> str:
     semantic, diagrams, patch_html, patch = compare(builder, info, pair.older, pair.newer)
     versions = [v.version for v in info.versions]
-    return builder.html(rel, "compare.html", title=f"{info.manifest.name}: {pair.older} → {pair.newer}", section="pakete", p=info, pair=pair,
-                        semantic=semantic, diagrams=diagrams, patch_html=patch_html, files=patch.files, versions=versions,
-                        pairs=[x.href.removeprefix("vergleich/") for x in every], legend=LEGEND,
-                        diff_names={"added": "neu", "removed": "entfernt", "changed": "geändert", "renamed": "umbenannt"})
+    return builder.html(
+        rel,
+        "compare.html",
+        title=f"{info.manifest.name}: {pair.older} → {pair.newer}",
+        section="pakete",
+        p=info,
+        pair=pair,
+        semantic=semantic,
+        diagrams=diagrams,
+        patch_html=patch_html,
+        files=patch.files,
+        versions=versions,
+        pairs=[x.href.removeprefix("vergleich/") for x in every],
+        legend=LEGEND,
+        diff_names={"added": "neu", "removed": "entfernt", "changed": "geändert", "renamed": "umbenannt"},
+    )
 
 
 SITE_VENDOR = ("@panzoom/panzoom",)  # the npm packages the static site ships (site/vendor/<package>/, from ./dev)
@@ -100,4 +118,6 @@ def write_vendor(builder: SiteBuilder) -> None:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():
                 data = path.read_bytes()
-                builder.page(f"vendor/{package}/{path.relative_to(folder).as_posix()}", hashlib.sha1(data).hexdigest(), lambda data=data: data)
+                builder.page(
+                    f"vendor/{package}/{path.relative_to(folder).as_posix()}", hashlib.sha1(data).hexdigest(), lambda data=data: data
+                )

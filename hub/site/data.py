@@ -14,12 +14,12 @@ import msgspec
 import pygit2
 
 from hub.maturity import maturity_all
-from hub.model import Adoption, Confirmation, Manifest, Maturity, Publisher, Review, VersionInfo
-from hub.store import Catalog
-from hub.store.catalog import iso
 from hub.maturity.rules import current_confirmation
 from hub.maturity.trust import trusted_hubs
+from hub.model import Adoption, Confirmation, Manifest, Maturity, Publisher, Review, VersionInfo
+from hub.store import Catalog
 from hub.store.audit import AuditEntry, record_histories
+from hub.store.catalog import iso
 from hub.store.records import adoptions, reviews
 from hub.validate.manifest import manifest_from_bytes
 
@@ -119,9 +119,16 @@ def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) ->
     head = catalog.head()
     versions, releases = _versions_and_releases(catalog, commit, manifests, on_main=head is not None and head.id == commit.id)
     packages = {
-        pid: PackageInfo(id=pid, tree=tree, manifest=manifests[pid], maturity=levels[pid], versions=versions.get(pid, []), adoptions=by_package.get(pid, []),
-                         confirmed={a.adopter: c for a in by_package.get(pid, []) if (c := current_confirmation(a, trusted)) is not None},
-                         audit=audits.get(pid, []))
+        pid: PackageInfo(
+            id=pid,
+            tree=tree,
+            manifest=manifests[pid],
+            maturity=levels[pid],
+            versions=versions.get(pid, []),
+            adoptions=by_package.get(pid, []),
+            confirmed={a.adopter: c for a in by_package.get(pid, []) if (c := current_confirmation(a, trusted)) is not None},
+            audit=audits.get(pid, []),
+        )
         for pid, (tree, _) in sorted(trees.items())
     }
     return SiteData(
@@ -152,7 +159,14 @@ def _versions_and_releases(
             infos = [v for v in infos if v.commit == str(commit.id) or repo.descendant_of(commit.id, pygit2.Oid(hex=v.commit))]
         found[package_id] = infos
     releases = [
-        Release(package=pid, name=manifests[pid].name, version=v.version, time=v.published_at, publisher=v.published_by, first=i == len(infos) - 1)
+        Release(
+            package=pid,
+            name=manifests[pid].name,
+            version=v.version,
+            time=v.published_at,
+            publisher=v.published_by,
+            first=i == len(infos) - 1,
+        )
         for pid, infos in found.items()
         for i, v in enumerate(infos)
     ]

@@ -23,8 +23,16 @@ from hub.site.data import PackageInfo, SiteData
 if TYPE_CHECKING:
     from hub.site.build import SiteBuilder
 
-KIND_NAMES = {"stadt": "Stadt", "gemeinde": "Gemeinde", "kreis": "Kreis", "bezirksregierung": "Bezirksregierung", "land": "Land",
-              "zweckverband": "Zweckverband", "it-dienstleister": "IT-Dienstleister", "sonstige": "sonstige Organisation"}
+KIND_NAMES = {
+    "stadt": "Stadt",
+    "gemeinde": "Gemeinde",
+    "kreis": "Kreis",
+    "bezirksregierung": "Bezirksregierung",
+    "land": "Land",
+    "zweckverband": "Zweckverband",
+    "it-dienstleister": "IT-Dienstleister",
+    "sonstige": "sonstige Organisation",
+}
 
 
 @dataclass
@@ -65,9 +73,13 @@ class Organisation:
         return KIND_NAMES.get(self.record.type, self.record.type) if self.record else None
 
     def key(self) -> Any:
-        return [msgspec.to_builtins(self.record), [(p.id, p.manifest.version, p.manifest.name, p.maturity.level, p.maturity.reviewed) for p in self.published],
-                [(msgspec.to_builtins(a.record), a.latest) for a in self.adopted], [msgspec.to_builtins(a) for a, _ in self.adopters],
-                [(r.package.id, r.version, r.date, r.level, r.rationale) for r in self.reviews]]
+        return [
+            msgspec.to_builtins(self.record),
+            [(p.id, p.manifest.version, p.manifest.name, p.maturity.level, p.maturity.reviewed) for p in self.published],
+            [(msgspec.to_builtins(a.record), a.latest) for a in self.adopted],
+            [msgspec.to_builtins(a) for a, _ in self.adopters],
+            [(r.package.id, r.version, r.date, r.level, r.rationale) for r in self.reviews],
+        ]
 
 
 def is_behind(version: str, latest: str | None) -> bool:
@@ -89,7 +101,10 @@ def organisations(data: SiteData) -> dict[str, Organisation]:
         org(info.publisher, info.manifest.publisher.name).published.append(info)
         for record in info.adoptions:
             org(record.adopter, record.adopter_name).adopted.append(
-                AdoptedPackage(record=record, package=info, latest=info.manifest.version, behind=is_behind(record.version, info.manifest.version)))
+                AdoptedPackage(
+                    record=record, package=info, latest=info.manifest.version, behind=is_behind(record.version, info.manifest.version)
+                )
+            )
             if record.adopter != info.publisher:
                 org(info.publisher).adopters.append((record, info))
     for review in data.reviews:
@@ -106,8 +121,14 @@ def organisations(data: SiteData) -> dict[str, Organisation]:
 
 
 def _review(review: Review, info: PackageInfo, entry) -> ReviewOf:
-    return ReviewOf(package=info, version=review.version, date=entry.date, level=entry.level,
-                    reviewer=entry.reviewer_name or entry.reviewer, rationale=entry.rationale)
+    return ReviewOf(
+        package=info,
+        version=review.version,
+        date=entry.date,
+        level=entry.level,
+        reviewer=entry.reviewer_name or entry.reviewer,
+        rationale=entry.rationale,
+    )
 
 
 def map_edges(data: SiteData, root: str) -> list[MapEdge]:
@@ -117,9 +138,19 @@ def map_edges(data: SiteData, root: str) -> list[MapEdge]:
         for record in info.adoptions:
             if record.adopter == info.publisher:
                 continue  # a publisher running its own package is no transfer
-            edges.append(MapEdge(package=info.id, package_name=info.manifest.name, package_href=f"{root}pakete/{info.id}/index.html",
-                                 source=info.publisher, target=record.adopter, status=record.status, version=record.version,
-                                 themenfeld=info.manifest.classification.themenfeld, history=[(h.date, h.status) for h in record.history]))
+            edges.append(
+                MapEdge(
+                    package=info.id,
+                    package_name=info.manifest.name,
+                    package_href=f"{root}pakete/{info.id}/index.html",
+                    source=info.publisher,
+                    target=record.adopter,
+                    status=record.status,
+                    version=record.version,
+                    themenfeld=info.manifest.classification.themenfeld,
+                    history=[(h.date, h.status) for h in record.history],
+                )
+            )
     return edges
 
 
@@ -127,17 +158,27 @@ def write_organisations(builder: SiteBuilder) -> dict[str, Organisation]:
     orgs = organisations(builder.data)
     for o in orgs.values():
         rel = f"organisationen/{o.id}/index.html"
-        builder.page(rel, _key(o.key()), lambda rel=rel, o=o: builder.html(rel, "organisation.html", title=o.name, section="organisationen", o=o))
+        builder.page(
+            rel, _key(o.key()), lambda rel=rel, o=o: builder.html(rel, "organisation.html", title=o.name, section="organisationen", o=o)
+        )
     tiles = [{"id": o.id, "name": o.name, "kind": o.kind, "published": len(o.published), "adopted": len(o.adopted)} for o in orgs.values()]
-    builder.page("organisationen/index.html", _key(tiles), lambda: builder.html("organisationen/index.html", "organisations.html",
-                                                                              title="Organisationen", section="organisationen", orgs=tiles))
+    builder.page(
+        "organisationen/index.html",
+        _key(tiles),
+        lambda: builder.html(
+            "organisationen/index.html", "organisations.html", title="Organisationen", section="organisationen", orgs=tiles
+        ),
+    )
     return orgs
 
 
 def write_transfer_map(builder: SiteBuilder, orgs: dict[str, Organisation]) -> None:
     rel = "karte/index.html"
     root = "../"
-    nodes = {o.id: MapNode(id=o.id, name=o.name, href=f"{root}organisationen/{o.id}/index.html", coordinates=o.coordinates) for o in orgs.values()}
+    nodes = {
+        o.id: MapNode(id=o.id, name=o.name, href=f"{root}organisationen/{o.id}/index.html", coordinates=o.coordinates)
+        for o in orgs.values()
+    }
     edges = map_edges(builder.data, root)
     key = [[(n.id, n.name, n.coordinates) for n in nodes.values()], [msgspec.to_builtins(e.__dict__) for e in edges]]
 
@@ -146,10 +187,21 @@ def write_transfer_map(builder: SiteBuilder, orgs: dict[str, Organisation]) -> N
         themen = sorted({e.themenfeld for e in edges})
         dates = sorted(d for e in edges for d, _ in e.history)
         months = sorted({d[:7] for d in dates} | ({builder.data.commit_time[:7]} if builder.data.commit_time else set()))
-        return builder.html(rel, "transfer_map.html", title="Transferkarte", section="karte", network=network_svg(nodes, edges), geo=geo,
-                            missing=missing, edges=sorted(edges, key=lambda e: (nodes[e.source].name, e.package_name, nodes[e.target].name)),
-                            names={n.id: n.name for n in nodes.values()}, themen=themen, months=months, status_names=STATUS_NAMES,
-                            status_style=STATUS_STYLE)
+        return builder.html(
+            rel,
+            "transfer_map.html",
+            title="Transferkarte",
+            section="karte",
+            network=network_svg(nodes, edges),
+            geo=geo,
+            missing=missing,
+            edges=sorted(edges, key=lambda e: (nodes[e.source].name, e.package_name, nodes[e.target].name)),
+            names={n.id: n.name for n in nodes.values()},
+            themen=themen,
+            months=months,
+            status_names=STATUS_NAMES,
+            status_style=STATUS_STYLE,
+        )
 
     builder.page(rel, _key(key), render)
 

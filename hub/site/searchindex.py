@@ -15,7 +15,7 @@ unchanged catalogue gives the same bytes.
 from __future__ import annotations
 
 import gzip
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
@@ -25,7 +25,13 @@ from hub.index.documents import document, maturity_value
 from hub.maturity import maturity_model
 from hub.site.data import PackageInfo, SiteData
 
-STATUS_LABELS = {"concept": "Konzept", "development": "in Entwicklung", "beta": "Pilotbetrieb", "stable": "im Produktivbetrieb", "obsolete": "eingestellt"}
+STATUS_LABELS = {
+    "concept": "Konzept",
+    "development": "in Entwicklung",
+    "beta": "Pilotbetrieb",
+    "stable": "im Produktivbetrieb",
+    "obsolete": "eingestellt",
+}
 KIND_LABELS = {"process-model": "Prozessmodell", "form-schema": "Formularschema", "config": "Konfiguration", "document": "Dokument"}
 FACETS = ["themenfeld", "publisher", "license", "maturity_level", "artefact_kind", "status"]
 MULTI = {"artefact_kind"}
@@ -43,7 +49,7 @@ def _published(info: PackageInfo, data: SiteData) -> tuple[str, int]:
     if m.release_date:
         try:
             day = date.fromisoformat(m.release_date)
-            stamp = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+            stamp = datetime(day.year, day.month, day.day, tzinfo=UTC)
             return stamp.isoformat(), int(stamp.timestamp())
         except ValueError:
             pass
@@ -57,8 +63,13 @@ def search_index(data: SiteData) -> dict[str, Any]:
         m = info.manifest
         publisher = data.publishers.get(info.publisher)
         updated, updated_ts = _published(info, data)
-        doc = document(m, publisher_name=publisher.name if publisher else m.publisher.name, updated=updated, updated_ts=updated_ts,
-                       maturity_level=info.maturity.level)
+        doc = document(
+            m,
+            publisher_name=publisher.name if publisher else m.publisher.name,
+            updated=updated,
+            updated_ts=updated_ts,
+            maturity_level=info.maturity.level,
+        )
         rows.append((info, doc, updated_ts))
     # the API's tie order (hub.index.facets ORDER_SQL["maturity"])
     rows.sort(key=lambda r: (r[0].maturity.level is None, -(r[0].maturity.level or 0), -r[2], r[0].id))
@@ -80,14 +91,16 @@ def search_index(data: SiteData) -> dict[str, Any]:
             "artefact_kind": sorted({a.kind for a in m.artefacts}),
             "status": m.status.development,
         }
-        docs.append({
-            "id": info.id,
-            "n": m.name,
-            "s": m.summary.de,
-            "v": m.version,
-            "m": info.maturity.level,
-            "f": [[ref(k, v) for v in facet_values[k]] if k in MULTI else ref(k, facet_values[k]) for k in FACETS],
-        })
+        docs.append(
+            {
+                "id": info.id,
+                "n": m.name,
+                "s": m.summary.de,
+                "v": m.version,
+                "m": info.maturity.level,
+                "f": [[ref(k, v) for v in facet_values[k]] if k in MULTI else ref(k, facet_values[k]) for k in FACETS],
+            }
+        )
         for term, mask in doc.terms.items():
             postings.setdefault(term, []).append((place, mask))
     vocabulary = sorted(postings)
@@ -104,8 +117,14 @@ def search_index(data: SiteData) -> dict[str, Any]:
         "artefact_kind": KIND_LABELS,
         "status": STATUS_LABELS,
     }
-    titles = {"themenfeld": "Themenfeld", "publisher": "Herausgeber", "license": "Lizenz", "maturity_level": "Reifegrad",
-              "artefact_kind": "Enthaltene Artefakte", "status": "Entwicklungsstand"}
+    titles = {
+        "themenfeld": "Themenfeld",
+        "publisher": "Herausgeber",
+        "license": "Lizenz",
+        "maturity_level": "Reifegrad",
+        "artefact_kind": "Enthaltene Artefakte",
+        "status": "Entwicklungsstand",
+    }
     for info, _, _ in rows:  # a publisher without a record under publishers/ is named by its packages
         labels["publisher"].setdefault(info.publisher, info.manifest.publisher.name)
     return {
@@ -124,7 +143,9 @@ def search_index(data: SiteData) -> dict[str, Any]:
             "max_query_chars": text.MAX_QUERY_CHARS,
             "max_query_terms": text.MAX_QUERY_TERMS,
         },
-        "facets": [{"key": k, "label": titles[k], "values": list(values[k]), **({"labels": labels[k]} if k in labels else {})} for k in FACETS],
+        "facets": [
+            {"key": k, "label": titles[k], "values": list(values[k]), **({"labels": labels[k]} if k in labels else {})} for k in FACETS
+        ],
         "terms": vocabulary,
         "postings": packed,
         "docs": docs,

@@ -80,13 +80,23 @@ def record_history(catalog: Catalog, package_id: str, *, limit: int | None = Non
                 if now.get(name) == then.get(name):
                     continue
                 stem = name.removesuffix(".yaml")
-                found.append(AuditEntry(
-                    commit=str(commit.id), time=iso(commit.author.time, commit.author.offset), author=commit.author.name,
-                    record=f"{folder}/{name}", kind=kind, action=action, action_de=ACTIONS_DE.get(action, action or "Änderung"),
-                    summary=commit.message.split("\n", 1)[0], actor=trailers.get("Hub-Actor"),
-                    adopter=stem if kind == "adoption" else None, version=stem if kind == "review" else trailers.get("Hub-Version"),
-                    confirmation=trailers.get("Hub-Confirmation"), source=trailers.get("Hub-Source"),
-                ))
+                found.append(
+                    AuditEntry(
+                        commit=str(commit.id),
+                        time=iso(commit.author.time, commit.author.offset),
+                        author=commit.author.name,
+                        record=f"{folder}/{name}",
+                        kind=kind,
+                        action=action,
+                        action_de=ACTIONS_DE.get(action, action or "Änderung"),
+                        summary=commit.message.split("\n", 1)[0],
+                        actor=trailers.get("Hub-Actor"),
+                        adopter=stem if kind == "adoption" else None,
+                        version=stem if kind == "review" else trailers.get("Hub-Version"),
+                        confirmation=trailers.get("Hub-Confirmation"),
+                        source=trailers.get("Hub-Source"),
+                    )
+                )
         if limit is not None and len(found) >= limit:
             break
     return found
@@ -139,11 +149,21 @@ def record_histories(catalog: Catalog, *, ref: str | None = None, per_package: i
                 trailers = trailers if trailers is not None else parse_trailers(commit.message)
                 action = trailers.get("Hub-Action", "")
                 stem = parts[3].removesuffix(".yaml")
-                entries.append(AuditEntry(
-                    commit=str(commit.id), time=iso(commit.author.time, commit.author.offset), author=commit.author.name,
-                    record=path, kind=kind, action=action, action_de=ACTIONS_DE.get(action, action or "Änderung"),
-                    summary=commit.message.split("\n", 1)[0], actor=trailers.get("Hub-Actor"),
-                    adopter=stem if kind == "adoption" else None, version=stem if kind == "review" else trailers.get("Hub-Version"),
-                    confirmation=trailers.get("Hub-Confirmation"), source=trailers.get("Hub-Source"),
-                ))
+                entries.append(
+                    AuditEntry(
+                        commit=str(commit.id),
+                        time=iso(commit.author.time, commit.author.offset),
+                        author=commit.author.name,
+                        record=path,
+                        kind=kind,
+                        action=action,
+                        action_de=ACTIONS_DE.get(action, action or "Änderung"),
+                        summary=commit.message.split("\n", 1)[0],
+                        actor=trailers.get("Hub-Actor"),
+                        adopter=stem if kind == "adoption" else None,
+                        version=stem if kind == "review" else trailers.get("Hub-Version"),
+                        confirmation=trailers.get("Hub-Confirmation"),
+                        source=trailers.get("Hub-Source"),
+                    )
+                )
     return found

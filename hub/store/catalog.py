@@ -156,10 +156,14 @@ class Catalog:
                 raise VersionNotFound(f"Das Paket „{package_id}“ hat keine Version „{version}“.")
             manifest = self._manifest_at(published.tree, package_id)
         package_tree = subtree(self.repo, published.tree, package_path(package_id))
-        files = [
-            FileEntry(path=path, size=self.repo[entry.id].size, oid=str(entry.id))
-            for path, entry in sorted(tree_files(self.repo, package_tree).items())
-        ] if package_tree is not None else []
+        files = (
+            [
+                FileEntry(path=path, size=self.repo[entry.id].size, oid=str(entry.id))
+                for path, entry in sorted(tree_files(self.repo, package_tree).items())
+            ]
+            if package_tree is not None
+            else []
+        )
         return PackageVersion(
             manifest=manifest,
             commit=str(published.id),
@@ -207,12 +211,17 @@ class Catalog:
         for name in self.repo.references:
             if not name.startswith(prefix):
                 continue
-            package_id, sep, version = name[len(TAG_PREFIX):].rpartition("/v")
+            package_id, sep, version = name[len(TAG_PREFIX) :].rpartition("/v")
             if not sep or not semver.Version.is_valid(version):
                 continue
             commit = self.repo[self.repo.references[name].target].peel(pygit2.Commit)
             found.setdefault(package_id, []).append(
-                VersionInfo(version=version, commit=str(commit.id), published_at=iso(commit.author.time, commit.author.offset), published_by=commit.author.name)
+                VersionInfo(
+                    version=version,
+                    commit=str(commit.id),
+                    published_at=iso(commit.author.time, commit.author.offset),
+                    published_by=commit.author.name,
+                )
             )
         for infos in found.values():
             infos.sort(key=lambda v: version_key(v.version), reverse=True)
@@ -232,14 +241,16 @@ class Catalog:
             before = _entry_id(commit.parents[0].tree, path) if commit.parents else None
             if here != before:
                 trailers = parse_trailers(commit.message)
-                entries.append(HistoryEntry(
-                    commit=str(commit.id),
-                    time=iso(commit.author.time, commit.author.offset),
-                    author=commit.author.name,
-                    email=commit.author.email,
-                    summary=commit.message.split("\n", 1)[0],
-                    version=trailers.get("Hub-Version") if trailers.get("Hub-Package") == package_id else None,
-                ))
+                entries.append(
+                    HistoryEntry(
+                        commit=str(commit.id),
+                        time=iso(commit.author.time, commit.author.offset),
+                        author=commit.author.name,
+                        email=commit.author.email,
+                        summary=commit.message.split("\n", 1)[0],
+                        version=trailers.get("Hub-Version") if trailers.get("Hub-Package") == package_id else None,
+                    )
+                )
         if not entries:
             raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht.")
         return entries
@@ -261,13 +272,15 @@ class Catalog:
             delta = patch.delta
             _, additions, deletions = patch.line_stats
             status = statuses.get(delta.status_char(), "modified")
-            files.append(FileChange(
-                path=delta.new_file.path if status != "deleted" else delta.old_file.path,
-                status="removed" if status == "deleted" else status,
-                additions=additions,
-                deletions=deletions,
-                old_path=delta.old_file.path if status == "renamed" else None,
-            ))
+            files.append(
+                FileChange(
+                    path=delta.new_file.path if status != "deleted" else delta.old_file.path,
+                    status="removed" if status == "deleted" else status,
+                    additions=additions,
+                    deletions=deletions,
+                    old_path=delta.old_file.path if status == "renamed" else None,
+                )
+            )
         return VersionDiff(id=package_id, from_version=old, to_version=new, files=files, patch=diff.patch or "")
 
     def publishers(self, ref: str | None = None) -> list[Publisher]:

@@ -33,7 +33,12 @@ def signature(name: str, email: str, when: datetime | None = None) -> pygit2.Sig
 
 
 def commit_change(
-    catalog: Catalog, change: TreeChange, *, author: pygit2.Signature, committer: pygit2.Signature, message: str,
+    catalog: Catalog,
+    change: TreeChange,
+    *,
+    author: pygit2.Signature,
+    committer: pygit2.Signature,
+    message: str,
     prepare: Callable[[pygit2.Oid], None] | None = None,
 ) -> pygit2.Oid:
     """Commit ``change(head tree)`` on ``main``; ``change`` runs again after a lost race and may raise to refuse.
@@ -55,7 +60,9 @@ def commit_change(
         if _move_branch(repo, ref, commit):
             return commit
         if time.monotonic() > deadline:
-            raise PublishContention(f"Der Katalog wurde während des Schreibens {attempt}-mal gleichzeitig geändert; bitte erneut versuchen.")
+            raise PublishContention(
+                f"Der Katalog wurde während des Schreibens {attempt}-mal gleichzeitig geändert; bitte erneut versuchen."
+            )
         time.sleep(random.uniform(0.0005, 0.002 * min(attempt, 10)))
 
 

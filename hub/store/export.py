@@ -158,9 +158,7 @@ def plan_export(catalog: Catalog, package_id: str, versions: list[VersionInfo] |
     repo = catalog.repo
     infos = versions or catalog.versions(package_id)  # highest first; raises PackageNotFound
     if not infos:
-        raise CatalogError(
-            f"Das Paket „{package_id}“ hat keine Versions-Tags im Katalog; „hub init“ stellt fehlende Tags wieder her."
-        )
+        raise CatalogError(f"Das Paket „{package_id}“ hat keine Versions-Tags im Katalog; „hub init“ stellt fehlende Tags wieder her.")
     plan: list[ExportedVersion] = []
     parent: str | None = None
     for info in reversed(infos):  # publishing only ever raises the version: semver order is history order
@@ -182,8 +180,14 @@ def plan_export(catalog: Catalog, package_id: str, versions: list[VersionInfo] |
         commit_raw = b"\n".join(headers) + b"\n\n" + message
         commit = _object_id("commit", commit_raw)
         tag_raw = (
-            b"object " + commit.encode() + b"\ntype commit\ntag v" + info.version.encode()
-            + b"\ntagger " + _signature(source.author) + b"\n\n" + message
+            b"object "
+            + commit.encode()
+            + b"\ntype commit\ntag v"
+            + info.version.encode()
+            + b"\ntagger "
+            + _signature(source.author)
+            + b"\n\n"
+            + message
         )
         plan.append(ExportedVersion(info.version, str(source.id), tree.id, commit, commit_raw, _object_id("tag", tag_raw), tag_raw))
         parent = commit

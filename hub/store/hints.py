@@ -56,7 +56,11 @@ def other_versions(catalog: Catalog, manifest: Manifest, versions: list[VersionI
     """
     infos = versions if versions is not None else catalog.all_versions(manifest.id).get(manifest.id, [])
     current = semver.Version.parse(manifest.version)
-    found = [_manifest_of(catalog, manifest.id, info) for info in infos if semver.Version.is_valid(info.version) and semver.Version.parse(info.version) < current]
+    found = [
+        _manifest_of(catalog, manifest.id, info)
+        for info in infos
+        if semver.Version.is_valid(info.version) and semver.Version.parse(info.version) < current
+    ]
     return [m for m in found if m is not None]
 
 
@@ -81,8 +85,13 @@ def publish_hints(catalog: Catalog, manifest: Manifest) -> list[Problem]:
 
 
 def version_hints(
-    catalog: Catalog, package_id: str, commit: pygit2.Commit, manifest: Manifest, *,
-    versions: list[VersionInfo] | None = None, sizes: dict[str, int | None] | None = None,
+    catalog: Catalog,
+    package_id: str,
+    commit: pygit2.Commit,
+    manifest: Manifest,
+    *,
+    versions: list[VersionInfo] | None = None,
+    sizes: dict[str, int | None] | None = None,
 ) -> list[Problem]:
     """Every hint of the version of ``package_id`` in ``commit``'s tree (files and catalogue).
 

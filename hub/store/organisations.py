@@ -29,9 +29,13 @@ def require_organisation(catalog: Catalog, org: str, *, acting_as: str = "handel
     """The registered organisation ``org``; :class:`OrganisationUnknown` with a problem when the catalogue does not know it."""
     record = catalog.publisher(org) if isinstance(org, str) and org else None
     if record is None:
-        message = (f"Die Organisation „{org}“ ist im Katalog nicht registriert und darf nicht {acting_as}. "
-                   f"Registrieren mit „hub organisation add <datei.yaml>“ (Schema publisher.schema.json).")
-        raise OrganisationUnknown(message, problems=[Problem(code="organisation-unknown", file=organisation_path(str(org)), message=message)])
+        message = (
+            f"Die Organisation „{org}“ ist im Katalog nicht registriert und darf nicht {acting_as}. "
+            f"Registrieren mit „hub organisation add <datei.yaml>“ (Schema publisher.schema.json)."
+        )
+        raise OrganisationUnknown(
+            message, problems=[Problem(code="organisation-unknown", file=organisation_path(str(org)), message=message)]
+        )
     return record
 
 
@@ -41,12 +45,15 @@ def actor_of(record: Publisher) -> Actor:
     return Actor(id=record.id, name=record.name, email=email)
 
 
-def register_organisation(catalog: Catalog, data: bytes, *, actor: Actor | None = None, when: datetime | None = None,
-                          expected_id: str | None = None) -> Publisher:
+def register_organisation(
+    catalog: Catalog, data: bytes, *, actor: Actor | None = None, when: datetime | None = None, expected_id: str | None = None
+) -> Publisher:
     """Add or update ``publishers/<id>.yaml`` from ``data`` (YAML checked against publisher.schema.json); one commit."""
     record, problems = check_publisher(f"{REGISTRY}/{expected_id or 'organisation'}.yaml", data, expected_id=expected_id)
     if record is None:
-        raise InvalidPackage(f"Der Organisationseintrag ist ungültig: {len(problems)} Problem(e); nichts wurde gespeichert.", problems=problems)
+        raise InvalidPackage(
+            f"Der Organisationseintrag ist ungültig: {len(problems)} Problem(e); nichts wurde gespeichert.", problems=problems
+        )
     repo = catalog.repo
     blob = repo.create_blob(data)
     existed = catalog.publisher(record.id) is not None
@@ -56,6 +63,11 @@ def register_organisation(catalog: Catalog, data: bytes, *, actor: Actor | None 
 
     who = actor or Actor(id="transferhub", name=COMMITTER[0], email=COMMITTER[1])
     verb = "geändert" if existed else "registriert"
-    commit_change(catalog, change, author=signature(who.name, who.email, when), committer=signature(*COMMITTER, when),
-                  message=f"Organisation {record.name} {verb}\n\nHub-Action: organisation\nHub-Organisation: {record.id}\nHub-Actor: {who.id}\n")
+    commit_change(
+        catalog,
+        change,
+        author=signature(who.name, who.email, when),
+        committer=signature(*COMMITTER, when),
+        message=f"Organisation {record.name} {verb}\n\nHub-Action: organisation\nHub-Organisation: {record.id}\nHub-Actor: {who.id}\n",
+    )
     return record

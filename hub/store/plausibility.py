@@ -19,7 +19,6 @@ STATUS_ORDER: dict[str, int] = {"planned": 0, "pilot": 1, "production": 2, "ende
 STATUS_DE = {"planned": "geplant", "pilot": "Pilotbetrieb", "production": "Produktion", "ended": "beendet"}
 
 
-
 def _problem(code: str, file: str, message: str, pointer: str | None = None) -> list[Problem]:
     return [Problem(code=code, file=file, message=message, pointer=pointer)]
 
@@ -37,7 +36,9 @@ def parse_day(value: str | date | None, today: date | None = None) -> date:
         except ValueError:
             raise BadRequest(f"„{value}“ ist kein Datum der Form JJJJ-MM-TT.") from None
     if day > today:
-        message = f"Das Datum {day.isoformat()} liegt in der Zukunft (heute ist {today.isoformat()}); erfasst wird nur, was schon geschehen ist."
+        message = (
+            f"Das Datum {day.isoformat()} liegt in der Zukunft (heute ist {today.isoformat()}); erfasst wird nur, was schon geschehen ist."
+        )
         raise DateInFuture(message, problems=_problem("date-in-future", "", message, "/date"))
     return day
 
@@ -60,26 +61,33 @@ def release_day(catalog: Catalog, package_id: str, version: str) -> date:
     return published
 
 
-def check_step(catalog: Catalog, record_path: str, package_id: str, previous: AdoptionEvent | None, status: str, version: str, day: date) -> None:
+def check_step(
+    catalog: Catalog, record_path: str, package_id: str, previous: AdoptionEvent | None, status: str, version: str, day: date
+) -> None:
     """One step of an adoption (the first, or one after ``previous``) is plausible; raises otherwise."""
     released = release_day(catalog, package_id, version)
     if day < released:
-        message = (f"Das Datum {day.isoformat()} liegt vor der Veröffentlichung von {package_id} {version} am {released.isoformat()}; "
-                   "eine Version kann nicht vor ihrer Veröffentlichung nachgenutzt werden.")
+        message = (
+            f"Das Datum {day.isoformat()} liegt vor der Veröffentlichung von {package_id} {version} am {released.isoformat()}; "
+            "eine Version kann nicht vor ihrer Veröffentlichung nachgenutzt werden."
+        )
         raise DateBeforeRelease(message, problems=_problem("date-before-release", record_path, message, "/date"))
     if previous is None:
         return
     if STATUS_ORDER[status] < STATUS_ORDER[previous.status] or (status == previous.status and version == (previous.version or version)):
-        message = (f"Der Stand „{STATUS_DE[previous.status]}“ kann nicht zu „{STATUS_DE[status]}“ wechseln; "
-                   "erlaubt ist nur der Weg geplant → Pilot → Produktion → beendet (oder eine neue Version im selben Stand).")
+        message = (
+            f"Der Stand „{STATUS_DE[previous.status]}“ kann nicht zu „{STATUS_DE[status]}“ wechseln; "
+            "erlaubt ist nur der Weg geplant → Pilot → Produktion → beendet (oder eine neue Version im selben Stand)."
+        )
         raise AdoptionStatusBackward(message, problems=_problem("adoption-status-backward", record_path, message, "/status"))
     if day < date.fromisoformat(previous.date):
         message = f"Das Datum {day.isoformat()} liegt vor dem letzten Stand vom {previous.date}; der Verlauf geht nur vorwärts."
         raise DateOutOfOrder(message, problems=_problem("date-out-of-order", record_path, message, "/date"))
 
 
-def check_adoption_record(catalog: Catalog, record: Adoption, record_path: str, today: date | None = None, *,
-                          registered: set[str] | None = None) -> None:
+def check_adoption_record(
+    catalog: Catalog, record: Adoption, record_path: str, today: date | None = None, *, registered: set[str] | None = None
+) -> None:
     """A whole record (seeding, harvesting): registered adopter and confirmers, and every step plausible in order.
 
     ``registered`` names organisations registered in the same commit (a harvest carries them along).

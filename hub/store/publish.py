@@ -28,7 +28,7 @@ import semver
 from pygit2.enums import FileMode, ObjectType, SortMode
 
 from hub.errors import InvalidPackage, VersionExists, VersionNotNewer
-from hub.model import Actor, Manifest, Problem, PublishResult, Publisher, is_package_id
+from hub.model import Actor, Manifest, Problem, Publisher, PublishResult, is_package_id
 from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, parse_trailers, tag_name
 from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints
@@ -39,7 +39,6 @@ from hub.validate.manifest import manifest_from_bytes
 from hub.validate.paths import git_refuses
 
 log = logging.getLogger(__name__)
-
 
 
 def actor_for(manifest: Manifest) -> Actor:
@@ -123,7 +122,7 @@ def commit_version(
     # main has moved: the version is published, whatever happens to the tag reference now
     try:
         _point_tag(repo, tag, prepared[commit])
-    except Exception:  # noqa: BLE001 - nothing after the commit point may turn a publish into a failure
+    except Exception:
         log.warning("Tag %s nicht gesetzt; repair_tags stellt ihn aus dem Commit %s wieder her", tag, commit, exc_info=True)
     return PublishResult(id=manifest.id, version=manifest.version, commit=str(commit), tag=tag)
 
@@ -132,10 +131,19 @@ def _check_writable(manifest: Manifest, files: Mapping[str, bytes], tag: str) ->
     """What git would refuse later (a ref name, a path) is refused now, before any object exists."""
     problems = []
     if not is_package_id(manifest.id) or not pygit2.reference_is_valid_name(TAG_PREFIX + tag):
-        problems.append(Problem(code="manifest-schema", file="hub.yaml", pointer="/id", message=f"Die Kennung „{manifest.id}“ ergibt keinen gültigen Git-Tag."))
+        problems.append(
+            Problem(
+                code="manifest-schema",
+                file="hub.yaml",
+                pointer="/id",
+                message=f"Die Kennung „{manifest.id}“ ergibt keinen gültigen Git-Tag.",
+            )
+        )
     problems += [git_path(path) for path in files if git_refuses(path)]
     if problems:
-        raise InvalidPackage(f"Das Paket ist ungültig: {len(problems)} Problem(e) gefunden; nichts wurde veröffentlicht.", problems=problems)
+        raise InvalidPackage(
+            f"Das Paket ist ungültig: {len(problems)} Problem(e) gefunden; nichts wurde veröffentlicht.", problems=problems
+        )
 
 
 def _write_tag_object(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: pygit2.Signature, message: str) -> pygit2.Oid:
@@ -165,7 +173,9 @@ def _point_tag(repo: pygit2.Repository, tag: str, target: pygit2.Oid) -> None:
 
 def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Manifest) -> None:
     if catalog.repo.references.get(TAG_PREFIX + tag_name(manifest.id, manifest.version)) is not None:
-        raise VersionExists(f"{manifest.id} {manifest.version} ist bereits veröffentlicht; veröffentlichte Versionen sind unveränderlich. Bitte die Versionsnummer erhöhen.")
+        raise VersionExists(
+            f"{manifest.id} {manifest.version} ist bereits veröffentlicht; veröffentlichte Versionen sind unveränderlich. Bitte die Versionsnummer erhöhen."
+        )
     if root is None:
         return
     try:
@@ -174,9 +184,13 @@ def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Man
         return
     order = semver.Version.parse(manifest.version).compare(current)
     if order == 0:
-        raise VersionExists(f"{manifest.id} {manifest.version} ist bereits veröffentlicht; veröffentlichte Versionen sind unveränderlich. Bitte die Versionsnummer erhöhen.")
+        raise VersionExists(
+            f"{manifest.id} {manifest.version} ist bereits veröffentlicht; veröffentlichte Versionen sind unveränderlich. Bitte die Versionsnummer erhöhen."
+        )
     if order < 0:
-        raise VersionNotNewer(f"Die neueste Version von {manifest.id} ist {current}; eine neue Version muss höher sein als {current}, nicht {manifest.version}.")
+        raise VersionNotNewer(
+            f"Die neueste Version von {manifest.id} ist {current}; eine neue Version muss höher sein als {current}, nicht {manifest.version}."
+        )
 
 
 def _ensure_publisher(repo: pygit2.Repository, root_oid: pygit2.Oid, manifest: Manifest, record: pygit2.Oid | None = None) -> pygit2.Oid:

@@ -96,7 +96,14 @@ def _adopter(catalog: Catalog, actor: Actor) -> Actor:
 
 
 def record_adoption(
-    catalog: Catalog, actor: Actor, package_id: str, version: str, status: AdoptionStatus = "planned", *, on: str | None = None, note: str | None = None
+    catalog: Catalog,
+    actor: Actor,
+    package_id: str,
+    version: str,
+    status: AdoptionStatus = "planned",
+    *,
+    on: str | None = None,
+    note: str | None = None,
 ) -> Adoption:
     """A new adoption by ``actor`` (the adopting organisation): a claim, shown as „angegeben“ until confirmed."""
     _adopter(catalog, actor)
@@ -108,18 +115,37 @@ def record_adoption(
     def build(current: dict | None) -> bytes:
         if current is not None:
             raise AdoptionExists(f"{actor.name} hat die Nachnutzung von {package_id} bereits erfasst; bitte den Stand fortschreiben.")
-        record = Adoption(package=package_id, adopter=actor.id, adopter_name=actor.name, version=version, status=status, note=note,
-                          history=[AdoptionEvent(status=status, date=day.isoformat(), version=version, note=note)])
+        record = Adoption(
+            package=package_id,
+            adopter=actor.id,
+            adopter_name=actor.name,
+            version=version,
+            status=status,
+            note=note,
+            history=[AdoptionEvent(status=status, date=day.isoformat(), version=version, note=note)],
+        )
         result[:] = [record]
         return _encode(record, "adoption.schema.json")
 
-    _write(catalog, actor, path, build,
-           f"{actor.name} nutzt {package_id} {version} nach ({status})\n\n" + trailers("adoption", package_id, actor, adopter=actor.id, version=version, status=status))
+    _write(
+        catalog,
+        actor,
+        path,
+        build,
+        f"{actor.name} nutzt {package_id} {version} nach ({status})\n\n"
+        + trailers("adoption", package_id, actor, adopter=actor.id, version=version, status=status),
+    )
     return result[0]
 
 
 def advance_adoption(
-    catalog: Catalog, actor: Actor, package_id: str, status: AdoptionStatus | None = None, *, version: str | None = None, on: str | None = None,
+    catalog: Catalog,
+    actor: Actor,
+    package_id: str,
+    status: AdoptionStatus | None = None,
+    *,
+    version: str | None = None,
+    on: str | None = None,
     note: str | None = None,
 ) -> Adoption:
     """Move ``actor``'s adoption forward (planned → pilot → production → ended) and/or to a newer version."""
@@ -133,7 +159,9 @@ def advance_adoption(
             raise NotFound(f"{actor.name} hat für {package_id} keine Nachnutzung erfasst.")
         record = msgspec.convert(current, Adoption)
         if record.origin is not None:
-            raise Conflict(f"Die Nachnutzung von {package_id} durch {actor.name} stammt aus dem Hub „{record.origin.hub}“ und wird dort fortgeschrieben.")
+            raise Conflict(
+                f"Die Nachnutzung von {package_id} durch {actor.name} stammt aus dem Hub „{record.origin.hub}“ und wird dort fortgeschrieben."
+            )
         new_status = status or record.status
         new_version = version or record.version
         check_step(catalog, path, package_id, record.history[-1], new_status, new_version, day)
@@ -145,15 +173,35 @@ def advance_adoption(
         result[:] = [record]
         return _encode(record, "adoption.schema.json")
 
-    _write(catalog, actor, path, build,
-           f"{actor.name}: Nachnutzung von {package_id} jetzt {status or 'unverändert'}{f' (Version {version})' if version else ''}\n\n"
-           + trailers("adoption", package_id, actor, adopter=actor.id, **({"version": version} if version else {}), **({"status": status} if status else {})))
+    _write(
+        catalog,
+        actor,
+        path,
+        build,
+        f"{actor.name}: Nachnutzung von {package_id} jetzt {status or 'unverändert'}{f' (Version {version})' if version else ''}\n\n"
+        + trailers(
+            "adoption",
+            package_id,
+            actor,
+            adopter=actor.id,
+            **({"version": version} if version else {}),
+            **({"status": status} if status else {}),
+        ),
+    )
     return result[0]
 
 
 def confirm_adoption(
-    catalog: Catalog, actor: Actor, package_id: str, adopter: str, kind: ConfirmationKind, *, on: str | None = None, note: str | None = None,
-    evidence: str | None = None, when: datetime | None = None,
+    catalog: Catalog,
+    actor: Actor,
+    package_id: str,
+    adopter: str,
+    kind: ConfirmationKind,
+    *,
+    on: str | None = None,
+    note: str | None = None,
+    evidence: str | None = None,
+    when: datetime | None = None,
 ) -> Adoption:
     """``actor`` confirms ``adopter``'s adoption as it stands now: as the package's publisher, as a reviewer, or (the hub) by provenance.
 
@@ -164,7 +212,11 @@ def confirm_adoption(
     if kind != "provenance":
         require_organisation(catalog, actor.id, acting_as="bestätigen")
         if actor.id == adopter:
-            _refuse(f"{actor.name} kann die eigene Nachnutzung nicht bestätigen; das tun der Herausgeber des Pakets oder eine begutachtende Stelle.", package_id, adopter)
+            _refuse(
+                f"{actor.name} kann die eigene Nachnutzung nicht bestätigen; das tun der Herausgeber des Pakets oder eine begutachtende Stelle.",
+                package_id,
+                adopter,
+            )
         if kind == "publisher" and actor.id != publisher:
             _refuse(f"Als Herausgeber bestätigt nur „{publisher}“ Nachnutzungen von {package_id}, nicht „{actor.id}“.", package_id, adopter)
     day = parse_day(on, when.date() if when else None)
@@ -177,18 +229,41 @@ def confirm_adoption(
         record = msgspec.convert(current, Adoption)
         if day < date_of(record.history[-1].date):
             message = f"Die Bestätigung vom {day.isoformat()} liegt vor dem bestätigten Stand vom {record.history[-1].date}."
-            raise DateOutOfOrder(message, problems=[Problem(code="date-out-of-order", file=path, message=message, pointer="/confirmations")])
+            raise DateOutOfOrder(
+                message, problems=[Problem(code="date-out-of-order", file=path, message=message, pointer="/confirmations")]
+            )
         by = adopter if kind == "provenance" else actor.id
-        if any(c.kind == kind and c.by == by and c.status == record.status and c.version == record.version and c.origin is None for c in record.confirmations):
-            raise ConfirmationExists(f"{actor.name} hat die Nachnutzung von {package_id} durch {record.adopter_name or adopter} in diesem Stand bereits bestätigt.")
-        record.confirmations.append(Confirmation(kind=kind, by=by, by_name=actor.name if kind != "provenance" else record.adopter_name,
-                                                 date=day.isoformat(), status=record.status, version=record.version, evidence=evidence, note=note))
+        if any(
+            c.kind == kind and c.by == by and c.status == record.status and c.version == record.version and c.origin is None
+            for c in record.confirmations
+        ):
+            raise ConfirmationExists(
+                f"{actor.name} hat die Nachnutzung von {package_id} durch {record.adopter_name or adopter} in diesem Stand bereits bestätigt."
+            )
+        record.confirmations.append(
+            Confirmation(
+                kind=kind,
+                by=by,
+                by_name=actor.name if kind != "provenance" else record.adopter_name,
+                date=day.isoformat(),
+                status=record.status,
+                version=record.version,
+                evidence=evidence,
+                note=note,
+            )
+        )
         result[:] = [record]
         return _encode(record, "adoption.schema.json")
 
-    _write(catalog, actor, path, build,
-           f"{actor.name} bestätigt die Nachnutzung von {package_id} durch {adopter} ({KIND_DE[kind]})\n\n"
-           + trailers("adoption-confirm", package_id, actor, adopter=adopter, confirmation=kind), when)
+    _write(
+        catalog,
+        actor,
+        path,
+        build,
+        f"{actor.name} bestätigt die Nachnutzung von {package_id} durch {adopter} ({KIND_DE[kind]})\n\n"
+        + trailers("adoption-confirm", package_id, actor, adopter=adopter, confirmation=kind),
+        when,
+    )
     return result[0]
 
 
@@ -200,16 +275,33 @@ def date_of(value: str) -> date:
 
 
 def _refuse(message: str, package_id: str, adopter: str) -> None:
-    raise ConfirmationRefused(message, problems=[Problem(code="confirmation-refused", file=adoption_path(package_id, adopter), message=message)])
+    raise ConfirmationRefused(
+        message, problems=[Problem(code="confirmation-refused", file=adoption_path(package_id, adopter), message=message)]
+    )
 
 
 def add_review(
-    catalog: Catalog, actor: Actor, package_id: str, version: str, level: int, rationale: str, *, computed_level: int | None = None, on: str | None = None
+    catalog: Catalog,
+    actor: Actor,
+    package_id: str,
+    version: str,
+    level: int,
+    rationale: str,
+    *,
+    computed_level: int | None = None,
+    on: str | None = None,
 ) -> Review:
     """Append a reviewer's level and rationale for one package version; earlier reviews stay."""
     require_organisation(catalog, actor.id, acting_as="begutachten")
     release_day(catalog, package_id, version)
-    entry = ReviewEntry(reviewer=actor.id, reviewer_name=actor.name, date=parse_day(on).isoformat(), level=level, rationale=rationale, computed_level=computed_level)
+    entry = ReviewEntry(
+        reviewer=actor.id,
+        reviewer_name=actor.name,
+        date=parse_day(on).isoformat(),
+        level=level,
+        rationale=rationale,
+        computed_level=computed_level,
+    )
     result: list[Review] = []
 
     def build(current: dict | None) -> bytes:
@@ -218,8 +310,14 @@ def add_review(
         result[:] = [review]
         return _encode(review, "review.schema.json")
 
-    _write(catalog, actor, review_path(package_id, version), build,
-           f"Begutachtung {package_id} {version}: Reifegrad {level}\n\n{rationale}\n\n" + trailers("review", package_id, actor, version=version, level=str(level)))
+    _write(
+        catalog,
+        actor,
+        review_path(package_id, version),
+        build,
+        f"Begutachtung {package_id} {version}: Reifegrad {level}\n\n{rationale}\n\n"
+        + trailers("review", package_id, actor, version=version, level=str(level)),
+    )
     return result[0]
 
 
@@ -230,7 +328,11 @@ def _records(catalog: Catalog, folder: str, package_id: str | None, ref: str | N
     base = subtree(catalog.repo, commit.tree, f"{folder}/{package_id}" if package_id else folder)
     if base is None:
         return []
-    return [msgspec.convert(load_yaml(catalog.repo[entry.id].data).data, kind) for path, entry in sorted(tree_files(catalog.repo, base).items()) if path.endswith(".yaml")]
+    return [
+        msgspec.convert(load_yaml(catalog.repo[entry.id].data).data, kind)
+        for path, entry in sorted(tree_files(catalog.repo, base).items())
+        if path.endswith(".yaml")
+    ]
 
 
 def adoptions(catalog: Catalog, package_id: str | None = None, *, ref: str | None = None) -> list[Adoption]:

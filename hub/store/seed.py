@@ -103,7 +103,9 @@ def _version_actions(source: Path) -> list[SeedAction]:
 
         return run
 
-    return [SeedAction(item.release_date or "", 0, f"{item.package_id}@{item.version}", publish_version(item)) for item in seed_versions(source)]
+    return [
+        SeedAction(item.release_date or "", 0, f"{item.package_id}@{item.version}", publish_version(item)) for item in seed_versions(source)
+    ]
 
 
 def _actor(names: dict[str, str], org: str, source: Path) -> Actor:
@@ -120,27 +122,42 @@ def _adoption_actions(source: Path, names: dict[str, str]) -> list[SeedAction]:
         adopter = _actor(names, record.adopter, source)
         # claims and confirmations in date order; on the same day the claim comes first
         record.confirmations.sort(key=lambda c: c.date)
-        timeline = sorted([(e.date, 0, i) for i, e in enumerate(record.history)] + [(c.date, 1, i) for i, c in enumerate(record.confirmations)])
+        timeline = sorted(
+            [(e.date, 0, i) for i, e in enumerate(record.history)] + [(c.date, 1, i) for i, c in enumerate(record.confirmations)]
+        )
         made = {0: 0, 1: 0}  # history steps and confirmations written so far
         for step, (day, what, i) in enumerate(timeline):
             made[what] = i + 1
             steps, confirmations = record.history[: made[0]], record.confirmations[: made[1]]
             last = steps[-1]
             so_far = msgspec.structs.replace(
-                record, status=last.status, version=last.version or record.version, history=steps, confirmations=confirmations,
+                record,
+                status=last.status,
+                version=last.version or record.version,
+                history=steps,
+                confirmations=confirmations,
                 note=record.note if step == len(timeline) - 1 else None,
             )
             if what == 0:
                 actor = adopter
-                message = (f"{actor.name}: Nachnutzung von {record.package} {so_far.version} – {last.status}\n\n"
-                           + trailers("adoption", record.package, actor, adopter=record.adopter, version=so_far.version, status=last.status))
+                message = f"{actor.name}: Nachnutzung von {record.package} {so_far.version} – {last.status}\n\n" + trailers(
+                    "adoption", record.package, actor, adopter=record.adopter, version=so_far.version, status=last.status
+                )
             else:
                 confirmation = record.confirmations[i]
                 actor = adopter if confirmation.kind == "provenance" else _actor(names, confirmation.by, source)
-                message = (f"{actor.name} bestätigt die Nachnutzung von {record.package} durch {adopter.name} ({KIND_DE[confirmation.kind]})\n\n"
-                           + trailers("adoption-confirm", record.package, actor, adopter=record.adopter, confirmation=confirmation.kind))
-            actions.append(SeedAction(day, 1, f"{record.package}/{record.adopter}/{step:03d}",
-                                      lambda c, r=so_far, a=actor, m=message, d=day: put_record(c, a, r, message=m, when=at(d))))
+                message = (
+                    f"{actor.name} bestätigt die Nachnutzung von {record.package} durch {adopter.name} ({KIND_DE[confirmation.kind]})\n\n"
+                    + trailers("adoption-confirm", record.package, actor, adopter=record.adopter, confirmation=confirmation.kind)
+                )
+            actions.append(
+                SeedAction(
+                    day,
+                    1,
+                    f"{record.package}/{record.adopter}/{step:03d}",
+                    lambda c, r=so_far, a=actor, m=message, d=day: put_record(c, a, r, message=m, when=at(d)),
+                )
+            )
     return actions
 
 
@@ -151,10 +168,17 @@ def _review_actions(source: Path, names: dict[str, str]) -> list[SeedAction]:
         for step, entry in enumerate(review.reviews):
             actor = _actor(names, entry.reviewer, source)
             so_far = msgspec.structs.replace(review, reviews=review.reviews[: step + 1])
-            message = (f"Begutachtung {review.package} {review.version}: Reifegrad {entry.level}\n\n{entry.rationale}\n\n"
-                       + trailers("review", review.package, actor, version=review.version, level=str(entry.level)))
-            actions.append(SeedAction(entry.date, 2, f"{review.package}@{review.version}/{step}",
-                                      lambda c, r=so_far, a=actor, m=message, d=entry.date: put_record(c, a, r, message=m, when=at(d))))
+            message = f"Begutachtung {review.package} {review.version}: Reifegrad {entry.level}\n\n{entry.rationale}\n\n" + trailers(
+                "review", review.package, actor, version=review.version, level=str(entry.level)
+            )
+            actions.append(
+                SeedAction(
+                    entry.date,
+                    2,
+                    f"{review.package}@{review.version}/{step}",
+                    lambda c, r=so_far, a=actor, m=message, d=entry.date: put_record(c, a, r, message=m, when=at(d)),
+                )
+            )
     return actions
 
 

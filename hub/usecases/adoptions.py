@@ -36,8 +36,16 @@ def _status(value: str) -> AdoptionStatus:
     return value  # type: ignore[return-value]
 
 
-def record(services: Services, actor: Actor, package_id: str, version: str | None = None, status: str = "planned", *,
-           on: Day = None, text: str | None = None) -> Adoption:
+def record(
+    services: Services,
+    actor: Actor,
+    package_id: str,
+    version: str | None = None,
+    status: str = "planned",
+    *,
+    on: Day = None,
+    text: str | None = None,
+) -> Adoption:
     """A new adoption of ``package_id`` (``version`` default: the latest) by ``actor``."""
     if version is None:
         version = services.catalog.get(package_id).manifest.version
@@ -46,19 +54,36 @@ def record(services: Services, actor: Actor, package_id: str, version: str | Non
     return adoption
 
 
-def advance(services: Services, actor: Actor, package_id: str, status: str | None, *, version: str | None = None,
-            on: Day = None, text: str | None = None) -> Adoption:
+def advance(
+    services: Services,
+    actor: Actor,
+    package_id: str,
+    status: str | None,
+    *,
+    version: str | None = None,
+    on: Day = None,
+    text: str | None = None,
+) -> Adoption:
     """Move ``actor``'s adoption forward (planned → pilot → production → ended) and/or to a newer version."""
     if status is None and version is None:
         raise BadRequest("Zum Fortschreiben bitte den neuen Stand oder eine neue Version angeben.")
-    adoption = advance_adoption(services.catalog, actor, package_id, _status(status) if status is not None else None, version=version,
-                                on=day(on), note=note(text))
+    adoption = advance_adoption(
+        services.catalog, actor, package_id, _status(status) if status is not None else None, version=version, on=day(on), note=note(text)
+    )
     services.catch_up()
     return adoption
 
 
-def confirm(services: Services, actor: Actor, package_id: str, adopter: str | None, kind: str = "publisher", *, on: Day = None,
-            text: str | None = None) -> Adoption:
+def confirm(
+    services: Services,
+    actor: Actor,
+    package_id: str,
+    adopter: str | None,
+    kind: str = "publisher",
+    *,
+    on: Day = None,
+    text: str | None = None,
+) -> Adoption:
     """``actor`` confirms ``adopter``'s adoption as it stands: as the package's publisher or as a reviewer."""
     if not adopter or not adopter.strip():
         raise BadRequest("Zum Bestätigen bitte die nachnutzende Organisation angeben.")

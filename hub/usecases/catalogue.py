@@ -37,8 +37,12 @@ def initialise(data_dir: Path) -> Initialised:
     services = Services.attach(config)
     repaired = repair_tags(services.catalog)
     services.catch_up()
-    return Initialised(path=str(config.catalog_path), seeded=fresh and config.seed and not services.catalog.is_empty(),
-                       packages=len(services.catalog.package_ids()), repaired_tags=repaired)
+    return Initialised(
+        path=str(config.catalog_path),
+        seeded=fresh and config.seed and not services.catalog.is_empty(),
+        packages=len(services.catalog.package_ids()),
+        repaired_tags=repaired,
+    )
 
 
 def actor(services: Services, org: str) -> Actor:

@@ -10,8 +10,9 @@ from hub.federation.model import HarvestReport
 from hub.services import Services
 
 
-def harvest(services: Services, source: str | None = None, *, progress: Callable[[str], None] | None = None,
-            timeout: float | None = None) -> list[HarvestReport]:
+def harvest(
+    services: Services, source: str | None = None, *, progress: Callable[[str], None] | None = None, timeout: float | None = None
+) -> list[HarvestReport]:
     """Harvest every enabled source (or only ``source``); the reports say what was taken and what refused."""
     if timeout is not None and timeout <= 0:
         raise BadRequest("--timeout muss größer als 0 sein.")

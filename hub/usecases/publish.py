@@ -15,7 +15,9 @@ from hub.validate import PackageFiles
 log = logging.getLogger(__name__)
 
 
-def publish(services: Services, package: PackageFiles, *, actor: Actor | None = None, check: Callable[[Manifest], None] | None = None) -> PublishResult:
+def publish(
+    services: Services, package: PackageFiles, *, actor: Actor | None = None, check: Callable[[Manifest], None] | None = None
+) -> PublishResult:
     """Validate and publish one version (all or nothing), then bring index and exports up to date.
 
     ``check`` sees the valid manifest before anything is written and may refuse (the API
@@ -24,8 +26,13 @@ def publish(services: Services, package: PackageFiles, *, actor: Actor | None = 
     result = store_publish(services.catalog, package, actor=actor, check=check)
     try:
         services.catch_up()
-    except Exception:  # noqa: BLE001 - the version is published (main moved): never report it as a failure
-        log.warning("Index und Klon-Exporte nach %s %s nicht nachgezogen; das nächste Nachziehen holt es nach", result.id, result.version, exc_info=True)
+    except Exception:
+        log.warning(
+            "Index und Klon-Exporte nach %s %s nicht nachgezogen; das nächste Nachziehen holt es nach",
+            result.id,
+            result.version,
+            exc_info=True,
+        )
     return result
 
 

@@ -16,7 +16,9 @@ def rationale_text(rationale: str) -> str:
     """The rationale as stored: without surrounding blanks, and long enough without them."""
     text = rationale.strip()
     if len(text) < MIN_RATIONALE:
-        raise BadRequest(f"Die Begründung braucht mindestens {MIN_RATIONALE} Zeichen (ohne Leerraum am Anfang und Ende); sie hat {len(text)}.")
+        raise BadRequest(
+            f"Die Begründung braucht mindestens {MIN_RATIONALE} Zeichen (ohne Leerraum am Anfang und Ende); sie hat {len(text)}."
+        )
     if len(text) > MAX_RATIONALE:
         raise BadRequest(f"Die Begründung darf höchstens {MAX_RATIONALE} Zeichen haben.")
     return text

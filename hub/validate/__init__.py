@@ -64,7 +64,9 @@ def validate_package(package: PackageFiles, *, expected_id: str | None = None) -
     data: dict[str, Any] = {}
     manifest_problems: list[Problem] = []
     if MANIFEST not in files:
-        manifest_problems.append(Problem(code="manifest-missing", file=MANIFEST, message="Das Paket hat kein Manifest „hub.yaml“ in seinem Wurzelordner."))
+        manifest_problems.append(
+            Problem(code="manifest-missing", file=MANIFEST, message="Das Paket hat kein Manifest „hub.yaml“ in seinem Wurzelordner.")
+        )
     else:
         doc, manifest_problems = parse_manifest(files[MANIFEST])
         if doc is not None:
@@ -77,7 +79,13 @@ def validate_package(package: PackageFiles, *, expected_id: str | None = None) -
     if README in files:
         markdown_files.append(README)
     else:
-        problems.append(Problem(code="readme-missing", file=README, message="Das Paket braucht eine README.md mit Problem, Lösung, Nachnutzung und Erfahrungen."))
+        problems.append(
+            Problem(
+                code="readme-missing",
+                file=README,
+                message="Das Paket braucht eine README.md mit Problem, Lösung, Nachnutzung und Erfahrungen.",
+            )
+        )
     problems.extend(_check_changelog(data.get("changelog"), faulty, files, markdown_files))
     problems.extend(_check_artefacts(_artefact_entries(data.get("artefacts"), faulty), files, unreadable, markdown_files))
     targets = files | dict.fromkeys(unreadable, b"")  # a link to a refused file is not broken as well
@@ -123,34 +131,75 @@ def _check_changelog(value: Any, faulty: set[str], files: dict[str, bytes], mark
         return []
     changelog = safe_relpath(value)
     if changelog is None:
-        return [Problem(code="file-unsafe-path", file=MANIFEST, pointer="/changelog", message=f"Der Pfad „{value}“ verlässt das Paket oder ist unzulässig.")]
+        return [
+            Problem(
+                code="file-unsafe-path",
+                file=MANIFEST,
+                pointer="/changelog",
+                message=f"Der Pfad „{value}“ verlässt das Paket oder ist unzulässig.",
+            )
+        ]
     if changelog not in files:
-        return [Problem(code="changelog-missing", file=MANIFEST, pointer="/changelog", message=f"Die Änderungshistorie „{changelog}“ gibt es im Paket nicht.")]
+        return [
+            Problem(
+                code="changelog-missing",
+                file=MANIFEST,
+                pointer="/changelog",
+                message=f"Die Änderungshistorie „{changelog}“ gibt es im Paket nicht.",
+            )
+        ]
     if changelog.endswith((".md", ".markdown")):
         markdown_files.append(changelog)
     return []
 
 
-def _check_artefacts(entries: Iterable[tuple[int, Artefact]], files: dict[str, bytes], unreadable: set[str], markdown_files: list[str]) -> list[Problem]:
+def _check_artefacts(
+    entries: Iterable[tuple[int, Artefact]], files: dict[str, bytes], unreadable: set[str], markdown_files: list[str]
+) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, artefact in entries:
         where = f"/artefacts/{index}"
         path = safe_relpath(artefact.path)
         if path is None:
-            problems.append(Problem(code="file-unsafe-path", file=MANIFEST, pointer=where + "/path", message=f"Der Pfad „{artefact.path}“ ist absolut, enthält „..“ oder unzulässige Zeichen; Artefakte müssen im Paket liegen."))
+            problems.append(
+                Problem(
+                    code="file-unsafe-path",
+                    file=MANIFEST,
+                    pointer=where + "/path",
+                    message=f"Der Pfad „{artefact.path}“ ist absolut, enthält „..“ oder unzulässige Zeichen; Artefakte müssen im Paket liegen.",
+                )
+            )
             continue
         if path in seen:
-            problems.append(Problem(code="artefact-duplicate", file=MANIFEST, pointer=where + "/path", message=f"„{path}“ ist bereits als Artefakt {seen[path] + 1} eingetragen."))
+            problems.append(
+                Problem(
+                    code="artefact-duplicate",
+                    file=MANIFEST,
+                    pointer=where + "/path",
+                    message=f"„{path}“ ist bereits als Artefakt {seen[path] + 1} eingetragen.",
+                )
+            )
             continue
         seen[path] = index
         if path in unreadable:
             continue
         if path not in files:
-            problems.append(Problem(code="artefact-missing", file=MANIFEST, pointer=where + "/path", message=f"Die Datei „{path}“ gibt es im Paket nicht."))
+            problems.append(
+                Problem(
+                    code="artefact-missing", file=MANIFEST, pointer=where + "/path", message=f"Die Datei „{path}“ gibt es im Paket nicht."
+                )
+            )
             continue
         if not path.lower().endswith(EXTENSIONS[artefact.format]):
-            problems.append(Problem(code="artefact-format-mismatch", file=MANIFEST, pointer=where + "/format", message=f"„{path}“ ist als {artefact.format} angegeben, endet aber nicht auf {' oder '.join(EXTENSIONS[artefact.format])}."))
+            problems.append(
+                Problem(
+                    code="artefact-format-mismatch",
+                    file=MANIFEST,
+                    pointer=where + "/format",
+                    message=f"„{path}“ ist als {artefact.format} angegeben, endet aber nicht auf {' oder '.join(EXTENSIONS[artefact.format])}.",
+                )
+            )
             continue
         data = files[path]
         if artefact.kind == "process-model":
@@ -160,12 +209,22 @@ def _check_artefacts(entries: Iterable[tuple[int, Artefact]], files: dict[str, b
         elif artefact.kind == "config":
             problems.extend(check_config(artefact, data, files, manifest_pointer=where))
         elif artefact.format == "pdf" and not data.startswith(b"%PDF-"):
-            problems.append(Problem(code="artefact-format-mismatch", file=path, message=f"„{path}“ ist als PDF angegeben, beginnt aber nicht mit „%PDF-“."))
+            problems.append(
+                Problem(
+                    code="artefact-format-mismatch", file=path, message=f"„{path}“ ist als PDF angegeben, beginnt aber nicht mit „%PDF-“."
+                )
+            )
         elif artefact.format == "markdown":
             try:
                 data.decode("utf-8")
             except UnicodeDecodeError as exc:
-                problems.append(Problem(code="artefact-format-mismatch", file=path, message=f"„{path}“ ist als Markdown angegeben, ist aber kein UTF-8-Text (Byte {exc.start})."))
+                problems.append(
+                    Problem(
+                        code="artefact-format-mismatch",
+                        file=path,
+                        message=f"„{path}“ ist als Markdown angegeben, ist aber kein UTF-8-Text (Byte {exc.start}).",
+                    )
+                )
             else:
                 markdown_files.append(path)
     return problems

@@ -39,7 +39,9 @@ class ArchiveProblem(Exception):
 
 
 def _too_large(limit: int) -> ArchiveProblem:
-    return ArchiveProblem(Problem(code="archive-too-large", file=ARCHIVE, message=f"Entpackt wäre das Archiv größer als {limit // 1048576} MB."))
+    return ArchiveProblem(
+        Problem(code="archive-too-large", file=ARCHIVE, message=f"Entpackt wäre das Archiv größer als {limit // 1048576} MB.")
+    )
 
 
 def from_archive(data: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES, max_file: int = MAX_FILE_BYTES) -> PackageFiles:
@@ -103,7 +105,9 @@ def _zip_entries(data: bytes, max_unpacked: int):
 
 def _read_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
     if info.flag_bits & 0x1:
-        raise _Damaged("archive-encrypted", f"„{info.filename}“ ist im Archiv verschlüsselt; der Hub kann verschlüsselte Einträge nicht lesen.")
+        raise _Damaged(
+            "archive-encrypted", f"„{info.filename}“ ist im Archiv verschlüsselt; der Hub kann verschlüsselte Einträge nicht lesen."
+        )
     try:
         with archive.open(info) as stream:
             return _read_bounded(stream, info.file_size, budget)
@@ -141,8 +145,13 @@ def _tar_entries(data: bytes, max_unpacked: int):
     for member in archive:
         if member.size > max_unpacked:
             # tarfile would skip the claimed bytes block by block even when the stream has ended
-            raise ArchiveProblem(Problem(code="archive-too-large", file=ARCHIVE,
-                                         message=f"Der Eintrag „{member.name}“ gibt an, {member.size / 1073741824:.1f} GB groß zu sein; entpackt sind höchstens {max_unpacked // 1048576} MB erlaubt."))
+            raise ArchiveProblem(
+                Problem(
+                    code="archive-too-large",
+                    file=ARCHIVE,
+                    message=f"Der Eintrag „{member.name}“ gibt an, {member.size / 1073741824:.1f} GB groß zu sein; entpackt sind höchstens {max_unpacked // 1048576} MB erlaubt.",
+                )
+            )
         if member.isdir():
             kind = "dir"
         elif member.issym() or member.islnk():
@@ -151,7 +160,12 @@ def _tar_entries(data: bytes, max_unpacked: int):
             kind = "special"
         else:
             kind = "file"
-        yield member.name, kind, member.size, (lambda budget, member=member: _read_bounded(archive.extractfile(member), member.size, budget))
+        yield (
+            member.name,
+            kind,
+            member.size,
+            (lambda budget, member=member: _read_bounded(archive.extractfile(member), member.size, budget)),
+        )
 
 
 def _collect(entries, *, max_unpacked: int, max_file: int) -> PackageFiles:
@@ -160,10 +174,18 @@ def _collect(entries, *, max_unpacked: int, max_file: int) -> PackageFiles:
     total = 0
     for count, (name, kind, size, read) in enumerate(entries, start=1):
         if count > MAX_ENTRIES:
-            raise ArchiveProblem(Problem(code="archive-too-large", file=ARCHIVE, message=f"Das Archiv enthält mehr als {MAX_ENTRIES} Einträge."))
+            raise ArchiveProblem(
+                Problem(code="archive-too-large", file=ARCHIVE, message=f"Das Archiv enthält mehr als {MAX_ENTRIES} Einträge.")
+            )
         path = safe_relpath(name.rstrip("/")) if name.rstrip("/") else None
         if path is None:
-            problems.append(Problem(code="file-unsafe-path", file=name, message=f"Der Eintrag „{name}“ ist absolut oder enthält „..“ und würde das Paket verlassen."))
+            problems.append(
+                Problem(
+                    code="file-unsafe-path",
+                    file=name,
+                    message=f"Der Eintrag „{name}“ ist absolut oder enthält „..“ und würde das Paket verlassen.",
+                )
+            )
             continue
         if git_refuses(path):
             problems.append(git_path(path))
@@ -171,7 +193,9 @@ def _collect(entries, *, max_unpacked: int, max_file: int) -> PackageFiles:
         if kind == "dir":
             continue
         if kind == "link":
-            problems.append(Problem(code="file-symlink", file=path, message=f"„{path}“ ist ein Link; Pakete dürfen nur normale Dateien enthalten."))
+            problems.append(
+                Problem(code="file-symlink", file=path, message=f"„{path}“ ist ein Link; Pakete dürfen nur normale Dateien enthalten.")
+            )
             continue
         if kind == "special":
             problems.append(Problem(code="file-special", file=path, message=f"„{path}“ ist keine normale Datei (Gerät, FIFO oder Socket)."))
@@ -187,7 +211,9 @@ def _collect(entries, *, max_unpacked: int, max_file: int) -> PackageFiles:
             problems.append(Problem(code=exc.code, file=path, message=str(exc)))
             continue
         if len(content) != size:  # a header that lies about the size
-            raise ArchiveProblem(Problem(code="archive-invalid", file=path, message=f"Die Größe von „{path}“ im Archiv stimmt nicht mit dem Inhalt überein."))
+            raise ArchiveProblem(
+                Problem(code="archive-invalid", file=path, message=f"Die Größe von „{path}“ im Archiv stimmt nicht mit dem Inhalt überein.")
+            )
         total += size
         files[path] = content
     problems.extend(_collisions(files))
@@ -226,5 +252,9 @@ def validate_archive_bounded(data: bytes, *, pool: Pool | None = None) -> tuple[
     try:
         return (pool or shared_pool()).run(validate_archive, data)
     except BudgetExceeded as exc:
-        problem = Problem(code="validation-budget-exceeded", file=ARCHIVE, message=f"{exc} Das Paket ist zu aufwendig zu prüfen; bitte verkleinern oder vereinfachen.")
+        problem = Problem(
+            code="validation-budget-exceeded",
+            file=ARCHIVE,
+            message=f"{exc} Das Paket ist zu aufwendig zu prüfen; bitte verkleinern oder vereinfachen.",
+        )
         return PackageFiles({}, problems=[problem]), ValidationResult(None, [problem])

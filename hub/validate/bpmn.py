@@ -23,10 +23,28 @@ DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
 
 FLOW_NODES = frozenset(
     {
-        "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
-        "task", "userTask", "serviceTask", "sendTask", "receiveTask", "manualTask", "businessRuleTask",
-        "scriptTask", "callActivity", "subProcess", "transaction", "adHocSubProcess",
-        "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
+        "startEvent",
+        "endEvent",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+        "boundaryEvent",
+        "task",
+        "userTask",
+        "serviceTask",
+        "sendTask",
+        "receiveTask",
+        "manualTask",
+        "businessRuleTask",
+        "scriptTask",
+        "callActivity",
+        "subProcess",
+        "transaction",
+        "adHocSubProcess",
+        "exclusiveGateway",
+        "inclusiveGateway",
+        "parallelGateway",
+        "eventBasedGateway",
+        "complexGateway",
     }
 )
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
@@ -69,9 +87,20 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
     # declaration or BOM says (UTF-16, UTF-32, EBCDIC …), so ask it whether there was a DOCTYPE at all
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        return [problem("bpmn-dtd-forbidden", "DOCTYPE- und ENTITY-Deklarationen sind in Prozessmodellen nicht erlaubt (gleich in welcher Zeichenkodierung).")]
+        return [
+            problem(
+                "bpmn-dtd-forbidden",
+                "DOCTYPE- und ENTITY-Deklarationen sind in Prozessmodellen nicht erlaubt (gleich in welcher Zeichenkodierung).",
+            )
+        ]
     if root.tag != _q(BPMN_NS, "definitions"):
-        return [problem("bpmn-namespace", f"Das Wurzelelement muss „definitions“ im Namensraum {BPMN_NS} sein, gefunden: „{etree.QName(root).localname}“ ({etree.QName(root).namespace or 'ohne Namensraum'}).", root.sourceline)]
+        return [
+            problem(
+                "bpmn-namespace",
+                f"Das Wurzelelement muss „definitions“ im Namensraum {BPMN_NS} sein, gefunden: „{etree.QName(root).localname}“ ({etree.QName(root).namespace or 'ohne Namensraum'}).",
+                root.sourceline,
+            )
+        ]
 
     problems: list[Problem] = []
     ids: dict[str, etree._Element] = {}
@@ -82,7 +111,13 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
         if element_id is None:
             continue
         if element_id in ids:
-            problems.append(problem("bpmn-duplicate-id", f"Die ID „{element_id}“ kommt mehrfach vor (zuerst in Zeile {ids[element_id].sourceline}).", element.sourceline))
+            problems.append(
+                problem(
+                    "bpmn-duplicate-id",
+                    f"Die ID „{element_id}“ kommt mehrfach vor (zuerst in Zeile {ids[element_id].sourceline}).",
+                    element.sourceline,
+                )
+            )
         else:
             ids[element_id] = element
 
@@ -94,11 +129,17 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
     flows: list[etree._Element] = []  # elements that need an edge
     for process in processes:
         label = process.get("name") or process.get("id") or "?"
-        nodes = {el.get("id"): el for el in process.iter() if isinstance(el.tag, str) and etree.QName(el).namespace == BPMN_NS and etree.QName(el).localname in FLOW_NODES}
+        nodes = {
+            el.get("id"): el
+            for el in process.iter()
+            if isinstance(el.tag, str) and etree.QName(el).namespace == BPMN_NS and etree.QName(el).localname in FLOW_NODES
+        }
         drawn.extend(nodes.values())
         top_level = {etree.QName(el).localname for el in process}
         if nodes and "startEvent" not in top_level:
-            problems.append(problem("bpmn-no-start-event", f"Der Prozess „{label}“ hat kein Startereignis (startEvent).", process.sourceline))
+            problems.append(
+                problem("bpmn-no-start-event", f"Der Prozess „{label}“ hat kein Startereignis (startEvent).", process.sourceline)
+            )
         if nodes and "endEvent" not in top_level:
             problems.append(problem("bpmn-no-end-event", f"Der Prozess „{label}“ hat kein Endereignis (endEvent).", process.sourceline))
         for flow in process.iter(_q(BPMN_NS, "sequenceFlow")):
@@ -106,18 +147,36 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
             for attr, role in (("sourceRef", "Quelle"), ("targetRef", "Ziel")):
                 ref = flow.get(attr)
                 if ref not in nodes:
-                    problems.append(problem("bpmn-flow-ref", f"Der Sequenzfluss „{flow.get('id')}“ nennt als {role} „{ref or ''}“; ein solches Element gibt es in diesem Prozess nicht.", flow.sourceline))
+                    problems.append(
+                        problem(
+                            "bpmn-flow-ref",
+                            f"Der Sequenzfluss „{flow.get('id')}“ nennt als {role} „{ref or ''}“; ein solches Element gibt es in diesem Prozess nicht.",
+                            flow.sourceline,
+                        )
+                    )
     for flow in root.iter(_q(BPMN_NS, "messageFlow")):
         flows.append(flow)
         for attr, role in (("sourceRef", "Quelle"), ("targetRef", "Ziel")):
             ref = flow.get(attr)
             if ref not in ids:
-                problems.append(problem("bpmn-flow-ref", f"Der Nachrichtenfluss „{flow.get('id')}“ nennt als {role} „{ref or ''}“; ein solches Element gibt es nicht.", flow.sourceline))
+                problems.append(
+                    problem(
+                        "bpmn-flow-ref",
+                        f"Der Nachrichtenfluss „{flow.get('id')}“ nennt als {role} „{ref or ''}“; ein solches Element gibt es nicht.",
+                        flow.sourceline,
+                    )
+                )
 
     diagrams = root.findall(_q(BPMNDI_NS, "BPMNDiagram"))
     if not diagrams:
         if drawn or flows:
-            problems.append(problem("bpmn-no-diagram", "Das Modell enthält kein Diagramm (bpmndi:BPMNDiagram); ohne Diagrammdaten kann es nicht gezeichnet werden.", root.sourceline))
+            problems.append(
+                problem(
+                    "bpmn-no-diagram",
+                    "Das Modell enthält kein Diagramm (bpmndi:BPMNDiagram); ohne Diagrammdaten kann es nicht gezeichnet werden.",
+                    root.sourceline,
+                )
+            )
         return problems
 
     shapes: set[str] = set()
@@ -126,19 +185,41 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
         shapes.add(shape.get("bpmnElement", ""))
         bounds = shape.find(_q(DC_NS, "Bounds"))
         if bounds is None or not all(_is_number(bounds.get(a)) for a in ("x", "y", "width", "height")):
-            problems.append(problem("bpmn-shape-bounds", f"Die Form für „{shape.get('bpmnElement')}“ hat kein vollständiges dc:Bounds (x, y, width, height).", shape.sourceline))
+            problems.append(
+                problem(
+                    "bpmn-shape-bounds",
+                    f"Die Form für „{shape.get('bpmnElement')}“ hat kein vollständiges dc:Bounds (x, y, width, height).",
+                    shape.sourceline,
+                )
+            )
     for edge in root.iter(_q(BPMNDI_NS, "BPMNEdge")):
         edges.add(edge.get("bpmnElement", ""))
         points = [p for p in edge.findall(_q(DI_NS, "waypoint")) if _is_number(p.get("x")) and _is_number(p.get("y"))]
         if len(points) < 2:
             found = "keinen gültigen Wegpunkt" if not points else "nur einen gültigen Wegpunkt"
-            problems.append(problem("bpmn-edge-waypoints", f"Die Kante für „{edge.get('bpmnElement')}“ hat {found}; nötig sind mindestens zwei.", edge.sourceline))
+            problems.append(
+                problem(
+                    "bpmn-edge-waypoints",
+                    f"Die Kante für „{edge.get('bpmnElement')}“ hat {found}; nötig sind mindestens zwei.",
+                    edge.sourceline,
+                )
+            )
     for node in drawn:
         if node.get("id") not in shapes:
-            problems.append(problem("bpmn-missing-shape", f"„{_label(node)}“ ({etree.QName(node).localname}) hat keine Form im Diagramm (bpmndi:BPMNShape).", node.sourceline))
+            problems.append(
+                problem(
+                    "bpmn-missing-shape",
+                    f"„{_label(node)}“ ({etree.QName(node).localname}) hat keine Form im Diagramm (bpmndi:BPMNShape).",
+                    node.sourceline,
+                )
+            )
     for flow in flows:
         if flow.get("id") not in edges:
-            problems.append(problem("bpmn-missing-edge", f"Der Fluss „{flow.get('id')}“ hat keine Kante im Diagramm (bpmndi:BPMNEdge).", flow.sourceline))
+            problems.append(
+                problem(
+                    "bpmn-missing-edge", f"Der Fluss „{flow.get('id')}“ hat keine Kante im Diagramm (bpmndi:BPMNEdge).", flow.sourceline
+                )
+            )
     return problems
 
 

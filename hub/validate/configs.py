@@ -28,15 +28,31 @@ def check_config(artefact: Artefact, data: bytes, files: dict[str, bytes], *, ma
     if ref.startswith(("http://", "https://")):
         schema = all_schemas().get(ref)
         if schema is None:
-            return [Problem(code="config-schema-unknown", file="hub.yaml", pointer=schema_pointer, message=f"Das Schema „{ref}“ ist dem Hub nicht bekannt.")]
+            return [
+                Problem(
+                    code="config-schema-unknown",
+                    file="hub.yaml",
+                    pointer=schema_pointer,
+                    message=f"Das Schema „{ref}“ ist dem Hub nicht bekannt.",
+                )
+            ]
     else:
         target = resolve_link("hub.yaml", ref)
         if target is None or target not in files:
-            return [Problem(code="config-schema-unknown", file="hub.yaml", pointer=schema_pointer, message=f"Das Schema „{ref}“ gibt es im Paket nicht.")]
+            return [
+                Problem(
+                    code="config-schema-unknown",
+                    file="hub.yaml",
+                    pointer=schema_pointer,
+                    message=f"Das Schema „{ref}“ gibt es im Paket nicht.",
+                )
+            ]
         try:
             schema = load_document(files[target], "yaml" if target.endswith((".yaml", ".yml")) else "json")
         except SyntaxProblem as exc:
-            return [Problem(code=exc.code or "config-schema-unknown", file=target, line=exc.line, message=f"Das Schema ist nicht lesbar: {exc}")]
+            return [
+                Problem(code=exc.code or "config-schema-unknown", file=target, line=exc.line, message=f"Das Schema ist nicht lesbar: {exc}")
+            ]
         if not isinstance(schema, dict) or next(metaschema_validator().iter_errors(bounded_instance(schema)), None) is not None:
             return [Problem(code="config-schema-unknown", file=target, message="Die Datei ist kein gültiges JSON Schema (Draft 2020-12).")]
         if limits := schema_limit_problems(schema, target):
@@ -45,4 +61,10 @@ def check_config(artefact: Artefact, data: bytes, files: dict[str, bytes], *, ma
     try:
         return list(islice(schema_problems(validator, bounded_instance(document), file=path, code="config-invalid"), MAX_PROBLEMS_PER_FILE))
     except (RecursionError, Unresolvable):  # the limits above should make this unreachable; never a 500
-        return [Problem(code="schema-too-complex", file=path, message="Das Schema lässt sich auf diese Konfiguration nicht anwenden (zu tief oder unauflösbar).")]
+        return [
+            Problem(
+                code="schema-too-complex",
+                file=path,
+                message="Das Schema lässt sich auf diese Konfiguration nicht anwenden (zu tief oder unauflösbar).",
+            )
+        ]

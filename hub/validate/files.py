@@ -44,13 +44,21 @@ class PackageFiles:
                     if name in dirnames:
                         dirnames.remove(name)
                 elif stat.S_ISLNK(info.st_mode):
-                    problems.append(Problem(code="file-symlink", file=rel, message=f"„{rel}“ ist ein symbolischer Link; Pakete dürfen nur normale Dateien enthalten."))
+                    problems.append(
+                        Problem(
+                            code="file-symlink",
+                            file=rel,
+                            message=f"„{rel}“ ist ein symbolischer Link; Pakete dürfen nur normale Dateien enthalten.",
+                        )
+                    )
                     if name in dirnames:
                         dirnames.remove(name)
                 elif stat.S_ISDIR(info.st_mode):
                     continue
                 elif not stat.S_ISREG(info.st_mode):
-                    problems.append(Problem(code="file-special", file=rel, message=f"„{rel}“ ist keine normale Datei (Gerät, FIFO oder Socket)."))
+                    problems.append(
+                        Problem(code="file-special", file=rel, message=f"„{rel}“ ist keine normale Datei (Gerät, FIFO oder Socket).")
+                    )
                 elif info.st_size > max_file_bytes:
                     problems.append(too_large(rel, info.st_size, max_file_bytes))
                 else:
@@ -59,7 +67,11 @@ class PackageFiles:
 
 
 def git_path(path: str) -> Problem:
-    return Problem(code="file-git-path", file=path, message=f"„{path}“ liegt in einem Ordner „.git“ oder heißt so; solche Pfade kann der Katalog (ein Git-Repository) nicht aufnehmen.")
+    return Problem(
+        code="file-git-path",
+        file=path,
+        message=f"„{path}“ liegt in einem Ordner „.git“ oder heißt so; solche Pfade kann der Katalog (ein Git-Repository) nicht aufnehmen.",
+    )
 
 
 def too_large(path: str, size: int, limit: int) -> Problem:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 from functools import cache
+from itertools import islice
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -32,7 +32,14 @@ def check_form(path: str, data: bytes) -> list[Problem]:
     problems: list[Problem] = []
     if not isinstance(schema, dict) or schema.get("$schema") != DIALECT:
         got = schema.get("$schema") if isinstance(schema, dict) else None
-        problems.append(Problem(code="form-dialect", file=path, pointer="/$schema", message=f"„$schema“ muss „{DIALECT}“ sein, gefunden: „{got or 'nichts'}“."))
+        problems.append(
+            Problem(
+                code="form-dialect",
+                file=path,
+                pointer="/$schema",
+                message=f"„$schema“ muss „{DIALECT}“ sein, gefunden: „{got or 'nichts'}“.",
+            )
+        )
         if not isinstance(schema, dict):
             return problems
     problems.extend(islice(schema_problems(metaschema_validator(), bounded_instance(schema), file=path, code="form-metaschema"), 200))
@@ -58,7 +65,9 @@ def _missing_titles(path: str, schema: dict[str, Any]) -> Iterator[Problem]:
         return False
 
     if not titled(schema):
-        yield Problem(code="form-title-missing", file=path, pointer="/title", message="Das Formular braucht einen Titel („title“) auf oberster Ebene.")
+        yield Problem(
+            code="form-title-missing", file=path, pointer="/title", message="Das Formular braucht einen Titel („title“) auf oberster Ebene."
+        )
 
     def walk(sub: Any, parts: list[str | int]) -> Iterator[Problem]:
         if not isinstance(sub, dict):
@@ -66,7 +75,12 @@ def _missing_titles(path: str, schema: dict[str, Any]) -> Iterator[Problem]:
         for name, prop in _mapping(sub.get("properties")).items():
             where = parts + ["properties", name]
             if not titled(prop):
-                yield Problem(code="form-title-missing", file=path, pointer=pointer(where), message=f"Das Feld „{name}“ hat keinen Titel; jedes Feld braucht eine deutsche Beschriftung („title“).")
+                yield Problem(
+                    code="form-title-missing",
+                    file=path,
+                    pointer=pointer(where),
+                    message=f"Das Feld „{name}“ hat keinen Titel; jedes Feld braucht eine deutsche Beschriftung („title“).",
+                )
             yield from walk(prop, where)
         for key in _SUBSCHEMAS:
             yield from walk(sub.get(key), parts + [key])

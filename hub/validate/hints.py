@@ -123,14 +123,39 @@ def bpmn_hints(path: str, data: bytes) -> list[Problem]:
             continue
         kind = _local(element)
         if kind in EVENTS and not _name(element):
-            hints.append(hint("bpmn-event-unlabelled", path, f"Das Ereignis „{element.get('id')}“ ({kind}) hat keinen Namen; Ereignisse beschreiben einen Zustand, z. B. „Antrag eingegangen“.", line=element.sourceline))
-        sends = kind == "sendTask" or (kind in {"intermediateThrowEvent", "endEvent"} and _has_definition(element, "messageEventDefinition"))
-        receives = kind == "receiveTask" or (kind in {"intermediateCatchEvent", "startEvent"} and _has_definition(element, "messageEventDefinition"))
+            hints.append(
+                hint(
+                    "bpmn-event-unlabelled",
+                    path,
+                    f"Das Ereignis „{element.get('id')}“ ({kind}) hat keinen Namen; Ereignisse beschreiben einen Zustand, z. B. „Antrag eingegangen“.",
+                    line=element.sourceline,
+                )
+            )
+        sends = kind == "sendTask" or (
+            kind in {"intermediateThrowEvent", "endEvent"} and _has_definition(element, "messageEventDefinition")
+        )
+        receives = kind == "receiveTask" or (
+            kind in {"intermediateCatchEvent", "startEvent"} and _has_definition(element, "messageEventDefinition")
+        )
         if (sends or receives) and element.get("id") not in message_ends:
             what = "sendet" if sends else "empfängt"
-            hints.append(hint("bpmn-message-flow-missing", path, f"„{_label(element)}“ ({kind}) {what} eine Nachricht, hat aber keinen Nachrichtenfluss; die Gegenseite gehört als eigener Pool ins Modell.", line=element.sourceline))
+            hints.append(
+                hint(
+                    "bpmn-message-flow-missing",
+                    path,
+                    f"„{_label(element)}“ ({kind}) {what} eine Nachricht, hat aber keinen Nachrichtenfluss; die Gegenseite gehört als eigener Pool ins Modell.",
+                    line=element.sourceline,
+                )
+            )
         if kind == "lane" and EXTERNAL_PARTIES.search(_name(element)):
-            hints.append(hint("bpmn-external-lane", path, f"Die Lane „{_name(element)}“ steht für eine externe Partei; sie gehört als eigener (zugeklappter) Pool mit Nachrichtenflüssen ins Modell, nicht in den Pool der Behörde.", line=element.sourceline))
+            hints.append(
+                hint(
+                    "bpmn-external-lane",
+                    path,
+                    f"Die Lane „{_name(element)}“ steht für eine externe Partei; sie gehört als eigener (zugeklappter) Pool mit Nachrichtenflüssen ins Modell, nicht in den Pool der Behörde.",
+                    line=element.sourceline,
+                )
+            )
         if kind == "timerEventDefinition":
             hints.extend(_working_days(path, element))
     return hints
@@ -150,21 +175,63 @@ def _container_hints(path: str, container: etree._Element) -> list[Problem]:
         ins, outs = incoming.get(node_id, []), outgoing.get(node_id, [])
         if len(nodes) > 1 and node.get("isForCompensation") != "true" and not event_subprocess:
             if not ins and kind not in {"startEvent", "boundaryEvent"}:
-                hints.append(hint("bpmn-disconnected", path, f"„{_label(node)}“ ({kind}) hat keinen eingehenden Sequenzfluss und wird nie erreicht.", line=node.sourceline))
+                hints.append(
+                    hint(
+                        "bpmn-disconnected",
+                        path,
+                        f"„{_label(node)}“ ({kind}) hat keinen eingehenden Sequenzfluss und wird nie erreicht.",
+                        line=node.sourceline,
+                    )
+                )
             if not outs and kind != "endEvent":
-                hints.append(hint("bpmn-disconnected", path, f"„{_label(node)}“ ({kind}) hat keinen ausgehenden Sequenzfluss; der Ablauf endet dort ohne Endereignis.", line=node.sourceline))
+                hints.append(
+                    hint(
+                        "bpmn-disconnected",
+                        path,
+                        f"„{_label(node)}“ ({kind}) hat keinen ausgehenden Sequenzfluss; der Ablauf endet dort ohne Endereignis.",
+                        line=node.sourceline,
+                    )
+                )
         if kind in ACTIVITIES_AND_EVENTS:
             if len(outs) > 1:
-                hints.append(hint("bpmn-implicit-split", path, f"„{_label(node)}“ ({kind}) hat {len(outs)} ausgehende Sequenzflüsse; die Verzweigung gehört in ein Gateway.", line=node.sourceline))
+                hints.append(
+                    hint(
+                        "bpmn-implicit-split",
+                        path,
+                        f"„{_label(node)}“ ({kind}) hat {len(outs)} ausgehende Sequenzflüsse; die Verzweigung gehört in ein Gateway.",
+                        line=node.sourceline,
+                    )
+                )
             if len(ins) > 1:
-                hints.append(hint("bpmn-implicit-join", path, f"„{_label(node)}“ ({kind}) hat {len(ins)} eingehende Sequenzflüsse; die Zusammenführung gehört in ein Gateway.", line=node.sourceline))
+                hints.append(
+                    hint(
+                        "bpmn-implicit-join",
+                        path,
+                        f"„{_label(node)}“ ({kind}) hat {len(ins)} eingehende Sequenzflüsse; die Zusammenführung gehört in ein Gateway.",
+                        line=node.sourceline,
+                    )
+                )
         if kind in SPLITTING_GATEWAYS and len(outs) > 1:
             if not _name(node):
-                hints.append(hint("bpmn-gateway-unlabelled", path, f"Das verzweigende Gateway „{node_id}“ ({kind}) hat keinen Namen; es sollte die Frage nennen, nach der verzweigt wird.", line=node.sourceline))
+                hints.append(
+                    hint(
+                        "bpmn-gateway-unlabelled",
+                        path,
+                        f"Das verzweigende Gateway „{node_id}“ ({kind}) hat keinen Namen; es sollte die Frage nennen, nach der verzweigt wird.",
+                        line=node.sourceline,
+                    )
+                )
             default = node.get("default")
             for flow in outs:
                 if not _name(flow) and flow.get("id") != default:
-                    hints.append(hint("bpmn-gateway-unlabelled", path, f"Der Fluss „{flow.get('id')}“ aus dem Gateway „{_label(node)}“ hat keine Bedingung als Namen (z. B. „ja“/„nein“).", line=flow.sourceline))
+                    hints.append(
+                        hint(
+                            "bpmn-gateway-unlabelled",
+                            path,
+                            f"Der Fluss „{flow.get('id')}“ aus dem Gateway „{_label(node)}“ hat keine Bedingung als Namen (z. B. „ja“/„nein“).",
+                            line=flow.sourceline,
+                        )
+                    )
     return hints
 
 
@@ -177,16 +244,33 @@ def _working_days(path: str, definition: etree._Element) -> list[Problem]:
     for child in definition:
         value = "".join(child.itertext()) if _bpmn(child) and _local(child) in {"timeDuration", "timeCycle"} else ""
         if CALENDAR_DURATION.match(value):
-            hints.append(hint("bpmn-working-days", path, f"„{_label(event)}“ nennt Arbeitstage, die Dauer „{value.strip()}“ zählt aber Kalendertage (Wochenenden und Feiertage eingeschlossen); "
-                              "die Frist nach dem Arbeitszeitkalender berechnen oder als Kalendertage benennen.", line=child.sourceline))
+            hints.append(
+                hint(
+                    "bpmn-working-days",
+                    path,
+                    f"„{_label(event)}“ nennt Arbeitstage, die Dauer „{value.strip()}“ zählt aber Kalendertage (Wochenenden und Feiertage eingeschlossen); "
+                    "die Frist nach dem Arbeitszeitkalender berechnen oder als Kalendertage benennen.",
+                    line=child.sourceline,
+                )
+            )
     return hints
 
 
 # -- evidence in the manifest -------------------------------------------------------------------
 
 MONTHS = {
-    "januar": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7, "august": 8,
-    "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+    "januar": 1,
+    "februar": 2,
+    "märz": 3,
+    "april": 4,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "dezember": 12,
 }
 _PERIOD = re.compile(
     r"(?P<q>[1-4])\.\s*Quartal\s+(?P<qy>\d{4})|Q(?P<q2>[1-4])[\s/]*(?P<qy2>\d{4})|(?P<h>[12])\.\s*Halbjahr\s+(?P<hy>\d{4})"
@@ -228,8 +312,15 @@ def evidence_hints(manifest: Manifest) -> list[Problem]:
     for index, outcome in enumerate(manifest.status.outcomes):
         end = period_end(outcome.period or "")
         if end is not None and end < since:
-            hints.append(hint("evidence-outcome-before-production", MANIFEST, f"Die Kennzahl „{outcome.indicator}“ stammt aus „{outcome.period}“, der Produktivbetrieb begann aber erst {production.since}; "
-                              "vor dem Start gemessene Werte belegen keine Wirkung.", pointer=f"/status/outcomes/{index}/period"))
+            hints.append(
+                hint(
+                    "evidence-outcome-before-production",
+                    MANIFEST,
+                    f"Die Kennzahl „{outcome.indicator}“ stammt aus „{outcome.period}“, der Produktivbetrieb begann aber erst {production.since}; "
+                    "vor dem Start gemessene Werte belegen keine Wirkung.",
+                    pointer=f"/status/outcomes/{index}/period",
+                )
+            )
     return hints
 
 
@@ -241,12 +332,21 @@ def catalogue_hints(manifest: Manifest, earlier: Iterable[Manifest] = (), *, pop
     hints: list[Problem] = []
     production = manifest.status.production
     if production is not None:
-        others = sorted({(m.status.production.since, m.version) for m in earlier if m.version != manifest.version and m.status.production is not None})
+        others = sorted(
+            {(m.status.production.since, m.version) for m in earlier if m.version != manifest.version and m.status.production is not None}
+        )
         differing = [(since, version) for since, version in others if since[:7] != production.since[:7]]
         if differing:
             listed = ", ".join(f"{version}: {since}" for since, version in differing)
-            hints.append(hint("evidence-since-differs", MANIFEST, f"Der Produktivbetrieb begann laut dieser Version {production.since}, laut früheren Versionen anders ({listed}); "
-                              "ein Verfahren geht nur einmal in Produktion.", pointer="/status/production/since"))
+            hints.append(
+                hint(
+                    "evidence-since-differs",
+                    MANIFEST,
+                    f"Der Produktivbetrieb begann laut dieser Version {production.since}, laut früheren Versionen anders ({listed}); "
+                    "ein Verfahren geht nur einmal in Produktion.",
+                    pointer="/status/production/since",
+                )
+            )
         if population and production.cases_per_year:
             for key in manifest.classification.leika:
                 if key in CASES_PER_1000:
@@ -254,10 +354,15 @@ def catalogue_hints(manifest: Manifest, earlier: Iterable[Manifest] = (), *, pop
                     rate = production.cases_per_year * 1000 / population
                     if rate > limit:
                         rate_text = f"{rate:.1f}".replace(".", ",")
-                        hints.append(hint("evidence-volume-implausible", MANIFEST,
-                                          f"{_n(production.cases_per_year)} {what} im Jahr sind {rate_text} je 1.000 Einwohner ({_n(population)} Einwohner); "
-                                          f"plausibel sind höchstens etwa {limit:.0f} je 1.000, also etwa {_n(int(limit * population / 1000))}.",
-                                          pointer="/status/production/cases_per_year"))
+                        hints.append(
+                            hint(
+                                "evidence-volume-implausible",
+                                MANIFEST,
+                                f"{_n(production.cases_per_year)} {what} im Jahr sind {rate_text} je 1.000 Einwohner ({_n(population)} Einwohner); "
+                                f"plausibel sind höchstens etwa {limit:.0f} je 1.000, also etwa {_n(int(limit * population / 1000))}.",
+                                pointer="/status/production/cases_per_year",
+                            )
+                        )
     return hints
 
 

@@ -35,7 +35,9 @@ def parse_manifest(data: bytes) -> tuple[YamlDocument | None, list[Problem]]:
     try:
         return load_yaml(data), []
     except YamlError as exc:
-        return None, [Problem(code=exc.code or "manifest-syntax", file=MANIFEST, line=exc.line, message=f"„hub.yaml“ ist kein gültiges YAML: {exc}")]
+        return None, [
+            Problem(code=exc.code or "manifest-syntax", file=MANIFEST, line=exc.line, message=f"„hub.yaml“ ist kein gültiges YAML: {exc}")
+        ]
 
 
 def check_manifest(
@@ -67,14 +69,26 @@ def check_manifest(
         if expected_id is not None and package_id != expected_id:
             add("manifest-id-folder", ["id"], f"Die Kennung „{package_id}“ passt nicht zum Ort im Katalog („{expected_id}“).")
         elif expected_id is None and folder_name is not None and folder_name not in (slug, f"{slug}@{version}"):
-            add("manifest-id-folder", ["id"], f"Der Ordner heißt „{folder_name}“; zur Kennung „{package_id}“ passt nur „{slug}“ oder „{slug}@{version}“.")
+            add(
+                "manifest-id-folder",
+                ["id"],
+                f"Der Ordner heißt „{folder_name}“; zur Kennung „{package_id}“ passt nur „{slug}“ oder „{slug}@{version}“.",
+            )
         publisher = data.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("id"), str) and publisher["id"] != publisher_part:
-            add("manifest-publisher-mismatch", ["publisher", "id"], f"Der Herausgeber „{publisher['id']}“ passt nicht zur Paketkennung „{package_id}“, die mit „{publisher_part}/“ beginnt.")
+            add(
+                "manifest-publisher-mismatch",
+                ["publisher", "id"],
+                f"Der Herausgeber „{publisher['id']}“ passt nicht zur Paketkennung „{package_id}“, die mit „{publisher_part}/“ beginnt.",
+            )
 
     licence = data.get("license")
     if isinstance(licence, str) and licence and not license_known(licence):
-        add("manifest-license-unknown", ["license"], f"„{licence}“ ist keine bekannte SPDX-Lizenzkennung (z. B. EUPL-1.2, Apache-2.0, CC-BY-4.0, DL-DE-BY-2.0).")
+        add(
+            "manifest-license-unknown",
+            ["license"],
+            f"„{licence}“ ist keine bekannte SPDX-Lizenzkennung (z. B. EUPL-1.2, Apache-2.0, CC-BY-4.0, DL-DE-BY-2.0).",
+        )
 
     if problems:
         return None, problems

@@ -40,9 +40,23 @@ def check_markdown_links(path: str, data: bytes, files: dict[str, bytes]) -> lis
             continue  # external link, mail address or in-page anchor
         resolved = resolve_link(path, unquote(parts.path))
         if resolved is None:
-            problems.append(Problem(code="markdown-link-outside", file=path, line=line, message=f"Der Link „{target}“ führt aus dem Paket hinaus; Links dürfen nur auf Dateien im Paket zeigen."))
+            problems.append(
+                Problem(
+                    code="markdown-link-outside",
+                    file=path,
+                    line=line,
+                    message=f"Der Link „{target}“ führt aus dem Paket hinaus; Links dürfen nur auf Dateien im Paket zeigen.",
+                )
+            )
         elif resolved not in files and resolved.rstrip("/") not in folders and resolved != "":
-            problems.append(Problem(code="markdown-link-broken", file=path, line=line, message=f"Der Link „{target}“ zeigt auf „{resolved}“; diese Datei gibt es im Paket nicht."))
+            problems.append(
+                Problem(
+                    code="markdown-link-broken",
+                    file=path,
+                    line=line,
+                    message=f"Der Link „{target}“ zeigt auf „{resolved}“; diese Datei gibt es im Paket nicht.",
+                )
+            )
     return problems
 
 
@@ -52,13 +66,20 @@ def check_markdown_links(path: str, data: bytes, files: dict[str, bytes]) -> lis
 MAX_MARKDOWN_BYTES = 256 * 1024
 
 
-def check_all_markdown_links(paths: list[str], files: dict[str, bytes], targets: dict[str, bytes], *, budget: int = MAX_MARKDOWN_BYTES) -> list[Problem]:
+def check_all_markdown_links(
+    paths: list[str], files: dict[str, bytes], targets: dict[str, bytes], *, budget: int = MAX_MARKDOWN_BYTES
+) -> list[Problem]:
     """Links of every Markdown file in ``paths``, or one problem when together they are past the budget."""
     total = sum(len(files[path]) for path in paths)
     if total > budget:
         largest = max(paths, key=lambda path: len(files[path]))
-        return [Problem(code="markdown-too-large", file=largest,
-                        message=f"Die Markdown-Dateien des Pakets sind zusammen {total // 1024} KB groß; geprüft werden höchstens {budget // 1024} KB. Lange Dokumente bitte als PDF beilegen.")]
+        return [
+            Problem(
+                code="markdown-too-large",
+                file=largest,
+                message=f"Die Markdown-Dateien des Pakets sind zusammen {total // 1024} KB groß; geprüft werden höchstens {budget // 1024} KB. Lange Dokumente bitte als PDF beilegen.",
+            )
+        ]
     problems: list[Problem] = []
     for path in paths:
         problems.extend(check_markdown_links(path, files[path], targets))

@@ -81,11 +81,16 @@ def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
         wanted = expected if isinstance(expected, list) else [expected]
         if wanted == ["object"] and isinstance(instance, str) and "de" in (error.schema.get("properties") or {}) and path:
             name = path[-1]
-            return [(path, f"Der Text gehört unter „de:“ (Deutsch; Englisch optional unter „en:“): „{name}:“, darunter eingerückt „de: {_show(instance, 30)}“.")]
+            return [
+                (
+                    path,
+                    f"Der Text gehört unter „de:“ (Deutsch; Englisch optional unter „en:“): „{name}:“, darunter eingerückt „de: {_show(instance, 30)}“.",
+                )
+            ]
         names = " oder ".join(_TYPES.get(t, t) for t in wanted)
         tip = ""
         if "string" in wanted and isinstance(instance, (int, float)) and not isinstance(instance, bool):
-            tip = " Als Text gemeinte Zahlen in Anführungszeichen setzen, z. B. \"1.0\"."
+            tip = ' Als Text gemeinte Zahlen in Anführungszeichen setzen, z. B. "1.0".'
         return [(path, f"Erwartet wird {names}, gefunden wurde {_type_name(instance)}.{tip}")]
     if kw == "enum":
         allowed = ", ".join(f"„{v}“" for v in expected[:16]) + (" …" if len(expected) > 16 else "")
@@ -118,9 +123,7 @@ def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
     return [(path, f"Der Wert ist ungültig (Regel „{kw}“ verletzt).")]
 
 
-def schema_problems(
-    validator: Validator, instance: Any, *, file: str, code: str, base: Iterable[str | int] = ()
-) -> Iterator[Problem]:
+def schema_problems(validator: Validator, instance: Any, *, file: str, code: str, base: Iterable[str | int] = ()) -> Iterator[Problem]:
     """Every violation of ``instance`` against ``validator``'s schema as Problems."""
     base = list(base)
     for error in validator.iter_errors(instance):

@@ -26,8 +26,10 @@ _JSON_STDLIB = [  # json.JSONDecodeError.msg (the standard library's decoder)
     ("Expecting value", "Hier wird ein Wert erwartet: Text in doppelten Anführungszeichen, Zahl, true, false, null, Objekt oder Liste"),
     ("Expecting ',' delimiter", "Hier fehlt ein Komma zwischen zwei Einträgen (oder eine schließende Klammer)"),
     ("Expecting ':' delimiter", "Hier fehlt der Doppelpunkt zwischen Schlüssel und Wert"),
-    ("Expecting property name enclosed in double quotes",
-     "Hier wird ein Schlüssel in doppelten Anführungszeichen erwartet (oder vor „}“ steht ein Komma zu viel)"),
+    (
+        "Expecting property name enclosed in double quotes",
+        "Hier wird ein Schlüssel in doppelten Anführungszeichen erwartet (oder vor „}“ steht ein Komma zu viel)",
+    ),
     ("Unterminated string", "Ein Text in Anführungszeichen wird nicht geschlossen"),
     ("Extra data", "Nach dem Ende des JSON-Dokuments folgt weiterer Inhalt"),
     ("Invalid control character", "Ein Zeilenumbruch oder Tabulator steht roh in einem Text; innerhalb von Texten \\n bzw. \\t schreiben"),
@@ -75,7 +77,10 @@ def msgspec_json_message(msg: str, data: bytes | None) -> tuple[str, int | None]
 # -- YAML ------------------------------------------------------------------------------------
 
 _YAML = [  # PyYAML's problem (or context) texts
-    ("mapping values are not allowed", "Ein Doppelpunkt steht, wo kein Schlüssel beginnen kann: Einrückung prüfen oder einen Text mit „: “ in Anführungszeichen setzen"),
+    (
+        "mapping values are not allowed",
+        "Ein Doppelpunkt steht, wo kein Schlüssel beginnen kann: Einrückung prüfen oder einen Text mit „: “ in Anführungszeichen setzen",
+    ),
     ("could not find expected ':'", "Hier fehlt der Doppelpunkt nach einem Schlüssel (oder ein mehrzeiliger Text ist falsch eingerückt)"),
     ("found character '\\t'", "Tabulatoren sind in YAML zur Einrückung nicht erlaubt; Leerzeichen verwenden"),
     ("tab character", "Tabulatoren sind in YAML zur Einrückung nicht erlaubt; Leerzeichen verwenden"),
@@ -92,7 +97,10 @@ _YAML = [  # PyYAML's problem (or context) texts
     ("found undefined alias", "Ein Verweis „*name“ nennt einen Anker „&name“, den es nicht gibt"),
     ("found duplicate anchor", "Derselbe Anker „&name“ ist zweimal vergeben"),
     ("expected a single document", "Die Datei enthält mehrere YAML-Dokumente (getrennt durch „---“); erlaubt ist eines"),
-    ("unknown escape character", "Ein „\\“ in einem Text in doppelten Anführungszeichen leitet eine unbekannte Maskierung ein; einfache Anführungszeichen verwenden"),
+    (
+        "unknown escape character",
+        "Ein „\\“ in einem Text in doppelten Anführungszeichen leitet eine unbekannte Maskierung ein; einfache Anführungszeichen verwenden",
+    ),
     ("found unexpected ':'", "Ein Doppelpunkt steht hier unerwartet; den Text in Anführungszeichen setzen"),
     ("expected alphabetic or numeric character", "Nach „&“ oder „*“ muss ein Ankername folgen; sonst den Text in Anführungszeichen setzen"),
     ("found unhashable key", "Ein Schlüssel darf keine Liste und kein Objekt sein"),
@@ -136,19 +144,22 @@ def _xml_sentence(code: int, msg: str) -> str:
         tag = group(r"Start Tag (\S+)")
         return f"Das Start-Tag „<{tag}“ wird nicht mit „>“ geschlossen"
     if code in (_E.ERR_ATTRIBUTE_NOT_STARTED, _E.ERR_ATTRIBUTE_WITHOUT_VALUE):
-        return "Ein Attributwert muss in Anführungszeichen stehen, z. B. name=\"Antrag prüfen\""
+        return 'Ein Attributwert muss in Anführungszeichen stehen, z. B. name="Antrag prüfen"'
     if code == _E.ERR_ATTRIBUTE_REDEFINED:
         name = group(r"Attribute (\S+) redefined")
         return f"Das Attribut „{name}“ steht in diesem Element doppelt"
     if code == _E.ERR_LT_IN_ATTRIBUTE:
         return "Ein „<“ steht roh in einem Attributwert; als „&lt;“ schreiben"
-    if code in (_E.ERR_ENTITYREF_SEMICOL_MISSING, _E.ERR_UNDECLARED_ENTITY, _E.WAR_UNDECLARED_ENTITY, _E.ERR_NAME_REQUIRED) and "Entity" in msg:
+    if (
+        code in (_E.ERR_ENTITYREF_SEMICOL_MISSING, _E.ERR_UNDECLARED_ENTITY, _E.WAR_UNDECLARED_ENTITY, _E.ERR_NAME_REQUIRED)
+        and "Entity" in msg
+    ):
         return "Ein „&“ beginnt hier einen Entitätsverweis; ein kaufmännisches Und als „&amp;“ schreiben"
     if code == _E.ERR_NAME_REQUIRED or code == _E.ERR_LT_REQUIRED:
         return "Nach „<“ fehlt ein gültiger Elementname; ein Kleiner-als-Zeichen im Text als „&lt;“ schreiben"
     if code == _E.NS_ERR_UNDEFINED_NAMESPACE:
         prefix = group(r"prefix (\S+)")
-        return f"Das Namensraum-Präfix „{prefix}“ ist nicht deklariert (xmlns:{prefix}=\"…\" fehlt im Wurzelelement)"
+        return f'Das Namensraum-Präfix „{prefix}“ ist nicht deklariert (xmlns:{prefix}="…" fehlt im Wurzelelement)'
     if code == _E.ERR_INVALID_CHAR or code == _E.ERR_INVALID_CHARREF:
         return "Die Datei enthält ein Zeichen, das in XML nicht erlaubt ist (z. B. ein Steuerzeichen)"
     if code in (_E.ERR_INVALID_ENCODING, _E.ERR_UNKNOWN_ENCODING, _E.ERR_UNSUPPORTED_ENCODING):

@@ -26,7 +26,15 @@ def check_publisher(path: str, data: bytes, *, expected_id: str | None = None) -
         for parts, message in unsafe_text(doc.data)
     ]
     if not problems and expected_id is not None and doc.data["id"] != expected_id:
-        problems.append(Problem(code="publisher-id-file", file=path, pointer="/id", line=doc.line_of(["id"]), message=f"Die Kennung „{doc.data['id']}“ passt nicht zum Dateinamen („{expected_id}.yaml“)."))
+        problems.append(
+            Problem(
+                code="publisher-id-file",
+                file=path,
+                pointer="/id",
+                line=doc.line_of(["id"]),
+                message=f"Die Kennung „{doc.data['id']}“ passt nicht zum Dateinamen („{expected_id}.yaml“).",
+            )
+        )
     if problems:
         return None, problems
     return msgspec.convert(doc.data, Publisher), []

@@ -53,13 +53,15 @@ def gitlab_report(reports: Iterable[Report]) -> list[dict[str, Any]]:
                 continue
             seen.add(fingerprint)
             where = f" ({problem.pointer})" if problem.pointer else ""
-            issues.append({
-                "description": f"[{problem.code}]{where} {problem.message}",
-                "check_name": problem.code,
-                "fingerprint": fingerprint,
-                "severity": _GITLAB_SEVERITY.get(_severity(problem), "major"),
-                "location": {"path": path, "lines": {"begin": problem.line or 1}},
-            })
+            issues.append(
+                {
+                    "description": f"[{problem.code}]{where} {problem.message}",
+                    "check_name": problem.code,
+                    "fingerprint": fingerprint,
+                    "severity": _GITLAB_SEVERITY.get(_severity(problem), "major"),
+                    "location": {"path": path, "lines": {"begin": problem.line or 1}},
+                }
+            )
     return issues
 
 
@@ -83,9 +85,17 @@ def sarif_report(reports: Iterable[Report]) -> dict[str, Any]:
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "Transferhub", "version": __version__, "informationUri": "https://transferhub.de/",
-                                "rules": sorted(rules.values(), key=lambda r: r["id"])}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "Transferhub",
+                        "version": __version__,
+                        "informationUri": "https://transferhub.de/",
+                        "rules": sorted(rules.values(), key=lambda r: r["id"]),
+                    }
+                },
+                "results": results,
+            }
+        ],
     }

@@ -55,8 +55,14 @@ def _pattern_problems(schema: Any, file: str) -> list[Problem]:
             try:
                 compile_pattern(pattern)
             except UnsupportedPattern as exc:
-                problems.append(Problem(code="schema-pattern-unsupported", file=file, pointer=pointer(place),
-                                        message=f"Der reguläre Ausdruck ist nicht erlaubt ({exc}); erlaubt ist, was RE2 in linearer Zeit prüft (keine Rückverweise, kein Lookaround)."))
+                problems.append(
+                    Problem(
+                        code="schema-pattern-unsupported",
+                        file=file,
+                        pointer=pointer(place),
+                        message=f"Der reguläre Ausdruck ist nicht erlaubt ({exc}); erlaubt ist, was RE2 in linearer Zeit prüft (keine Rückverweise, kein Lookaround).",
+                    )
+                )
     return problems
 
 
@@ -98,8 +104,14 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
     for node, where in _walk(schema, []):
         for key in _REF_KEYS:
             if isinstance(node.get(key), str) and not _resolve(schema, node[key])[0]:
-                problems.append(Problem(code="schema-too-complex", file=file, pointer=pointer(where + [key]),
-                                        message=f"Der Verweis „{node[key]}“ zeigt auf nichts im Schema und auf kein Schema des Hubs."))
+                problems.append(
+                    Problem(
+                        code="schema-too-complex",
+                        file=file,
+                        pointer=pointer(where + [key]),
+                        message=f"Der Verweis „{node[key]}“ zeigt auf nichts im Schema und auf kein Schema des Hubs.",
+                    )
+                )
     if problems:
         return problems
 
@@ -111,14 +123,24 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
             active.discard(key)
             sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children(node))
             if sizes[key] > MAX_EXPANDED:
-                return [Problem(code="schema-too-complex", file=file,
-                                message=f"Das Schema ist mit allen Verweisen aufgelöst zu groß (mehr als {MAX_EXPANDED} Teilschemata).")]
+                return [
+                    Problem(
+                        code="schema-too-complex",
+                        file=file,
+                        message=f"Das Schema ist mit allen Verweisen aufgelöst zu groß (mehr als {MAX_EXPANDED} Teilschemata).",
+                    )
+                ]
             continue
         if key in sizes or not isinstance(node, (dict, list)):
             continue
         if key in active:
-            return [Problem(code="schema-too-complex", file=file,
-                            message="Das Schema verweist über „$ref“ auf sich selbst; rekursive Schemata sind in Paketen nicht erlaubt.")]
+            return [
+                Problem(
+                    code="schema-too-complex",
+                    file=file,
+                    message="Das Schema verweist über „$ref“ auf sich selbst; rekursive Schemata sind in Paketen nicht erlaubt.",
+                )
+            ]
         active.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in children(node) if id(child) not in sizes)

@@ -47,9 +47,13 @@ class NewPackage:
         """What is wrong with the answers, as German sentences (empty when a skeleton can be made)."""
         found = []
         if not re.fullmatch(ORG_ID, self.publisher):
-            found.append(f"Die Herausgeberkennung „{self.publisher}“ darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten, z. B. stadt-paderborn.")
+            found.append(
+                f"Die Herausgeberkennung „{self.publisher}“ darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten, z. B. stadt-paderborn."
+            )
         if not re.fullmatch(SLUG, self.slug):
-            found.append(f"Der Kurzname „{self.slug}“ darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten, z. B. gewerbeanmeldung.")
+            found.append(
+                f"Der Kurzname „{self.slug}“ darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten, z. B. gewerbeanmeldung."
+            )
         if not 3 <= len(self.name.strip()) <= 120:
             found.append("Der Name braucht 3 bis 120 Zeichen.")
         if self.themenfeld not in themenfelder():
@@ -80,7 +84,9 @@ def _manifest(a: NewPackage) -> str:
         "name": a.name.strip(),
         "version": "0.1.0",
         "summary": {"de": f"{a.name.strip()}: bitte in einem Satz beschreiben, was die Lösung leistet."},
-        "description": {"de": "Bitte ausführlich beschreiben: welches Problem die Lösung löst, wie sie funktioniert und für wen sie gedacht ist."},
+        "description": {
+            "de": "Bitte ausführlich beschreiben: welches Problem die Lösung löst, wie sie funktioniert und für wen sie gedacht ist."
+        },
         "keywords": [],
         "publisher": {"id": a.publisher, "name": a.publisher_name or default_publisher_name(a.publisher)},
         "contacts": [{"name": "Ansprechperson (bitte eintragen)", "email": a.email}],

@@ -13,7 +13,9 @@ from typing import Any
 from hub.model import unsafe_character
 
 # fields shown on one line (lists, titles, feed titles, git signatures); any other string may have lines
-ONE_LINE = frozenset({"id", "name", "email", "title", "version", "license", "url", "phone", "role", "path", "schema", "themenfeld", "keywords"})
+ONE_LINE = frozenset(
+    {"id", "name", "email", "title", "version", "license", "url", "phone", "role", "path", "schema", "themenfeld", "keywords"}
+)
 # fields that become a git signature's name or e-mail (the publishing organisation, its first contact)
 SIGNATURE = frozenset({"name", "email"})
 

@@ -57,15 +57,25 @@ def check_node_limits(root: yaml.Node | None, *, max_nodes: int = MAX_NODES, max
             size = 1 + sum(done[id(c)][0] for c in children)
             depth = 1 + max((done[id(c)][1] for c in children), default=0)
             if size > max_nodes:
-                raise YamlError(f"Das Dokument ist mit allen Aliasen zu groß (mehr als {max_nodes} Knoten).", node.start_mark.line + 1, "document-too-large")
+                raise YamlError(
+                    f"Das Dokument ist mit allen Aliasen zu groß (mehr als {max_nodes} Knoten).",
+                    node.start_mark.line + 1,
+                    "document-too-large",
+                )
             if depth > max_depth:
-                raise YamlError(f"Das Dokument ist zu tief verschachtelt (mehr als {max_depth} Ebenen).", node.start_mark.line + 1, "document-too-deep")
+                raise YamlError(
+                    f"Das Dokument ist zu tief verschachtelt (mehr als {max_depth} Ebenen).", node.start_mark.line + 1, "document-too-deep"
+                )
             done[key] = (size, depth)
             continue
         if key in done:
             continue
         if key in active:
-            raise YamlError("Das Dokument enthält sich selbst (ein Alias verweist auf seinen eigenen Anker).", node.start_mark.line + 1, "document-too-large")
+            raise YamlError(
+                "Das Dokument enthält sich selbst (ein Alias verweist auf seinen eigenen Anker).",
+                node.start_mark.line + 1,
+                "document-too-large",
+            )
         active.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in done)

@@ -25,8 +25,14 @@ INTERVAL = 0.15
 
 
 class Follower:
-    def __init__(self, services: Services, *, site: Callable[[str | None], str | None] | None = None, interval: float = INTERVAL,
-                 warm: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        site: Callable[[str | None], str | None] | None = None,
+        interval: float = INTERVAL,
+        warm: Callable[[], None] | None = None,
+    ) -> None:
         self.services = services
         self.site = site  # builds the served site at a commit, returns the commit it shows
         self.warm = warm  # prepares the site builder ahead of the first new commit

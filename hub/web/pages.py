@@ -36,11 +36,19 @@ TYPES = {
     ".map": "application/json",
 }
 # what a package file may be sent as; everything else is plain text
-PACKAGE_FILE_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".json": "application/json"}
+PACKAGE_FILE_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".json": "application/json",
+}
 # the pages load scripts and styles only from the hub itself; inline SVG diagrams carry style attributes
 # ('unsafe-hashes' admits exactly the search form's onsubmit="return false", nothing else inline)
-PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-hashes' 'sha256-GZIcz60Uwd6wT3vaYke/atSr53TehbYAPepOa3d03Vw='; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-hashes' 'sha256-GZIcz60Uwd6wT3vaYke/atSr53TehbYAPepOa3d03Vw='; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
@@ -82,8 +90,12 @@ def serve(request: Request, root: Path, commit: str | None, path: str) -> ASGIRe
         rel = PurePosixPath(rel)
     if file is None:
         if not (root / "index.html").is_file():
-            return ASGIResponse(body="Die Website wird gerade gebaut; bitte gleich noch einmal laden.", status_code=503,
-                                media_type="text/plain", headers=[("retry-after", "2")])
+            return ASGIResponse(
+                body="Die Website wird gerade gebaut; bitte gleich noch einmal laden.",
+                status_code=503,
+                media_type="text/plain",
+                headers=[("retry-after", "2")],
+            )
         raise NotFound(f"Die Seite „/{path}“ gibt es nicht.")
     tag = etag(commit, rel.as_posix())
     suffix = file.suffix.lower()

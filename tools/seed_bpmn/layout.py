@@ -201,9 +201,11 @@ def write(p: Process) -> str:
         if node.timer:
             kind, value = node.timer
             if value:
-                out.append(f'      <bpmn:timerEventDefinition id="TimerEventDefinition_{node.id}">\n'
-                           f'        <bpmn:{kind} xsi:type="bpmn:tFormalExpression" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{escape(value)}</bpmn:{kind}>\n'
-                           "      </bpmn:timerEventDefinition>\n")
+                out.append(
+                    f'      <bpmn:timerEventDefinition id="TimerEventDefinition_{node.id}">\n'
+                    f'        <bpmn:{kind} xsi:type="bpmn:tFormalExpression" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{escape(value)}</bpmn:{kind}>\n'
+                    "      </bpmn:timerEventDefinition>\n"
+                )
             else:
                 out.append(f'      <bpmn:timerEventDefinition id="TimerEventDefinition_{node.id}" />\n')
         out.append(f"    </bpmn:{node.kind}>\n")
@@ -215,21 +217,31 @@ def write(p: Process) -> str:
     # -- diagram -----------------------------------------------------------------------------
     out.append(f'  <bpmndi:BPMNDiagram id="Diagram_{p.key}">\n')
     out.append(f'    <bpmndi:BPMNPlane id="Plane_{p.key}" bpmnElement="Collaboration_{p.key}">\n')
-    out.append(f'      <bpmndi:BPMNShape id="Participant_{p.key}_di" bpmnElement="Participant_{p.key}" isHorizontal="true">\n'
-               f"        {_bounds(POOL_X, pool_y, pool_w, pool_h)}\n      </bpmndi:BPMNShape>\n")
+    out.append(
+        f'      <bpmndi:BPMNShape id="Participant_{p.key}_di" bpmnElement="Participant_{p.key}" isHorizontal="true">\n'
+        f"        {_bounds(POOL_X, pool_y, pool_w, pool_h)}\n      </bpmndi:BPMNShape>\n"
+    )
     for lane_id, _ in p.lanes:
-        out.append(f'      <bpmndi:BPMNShape id="{lane_id}_di" bpmnElement="{lane_id}" isHorizontal="true">\n'
-                   f"        {_bounds(*lane_box[lane_id])}\n      </bpmndi:BPMNShape>\n")
+        out.append(
+            f'      <bpmndi:BPMNShape id="{lane_id}_di" bpmnElement="{lane_id}" isHorizontal="true">\n'
+            f"        {_bounds(*lane_box[lane_id])}\n      </bpmndi:BPMNShape>\n"
+        )
     for ext_id, *_ in p.externals:
-        out.append(f'      <bpmndi:BPMNShape id="{ext_id}_di" bpmnElement="{ext_id}" isHorizontal="true">\n'
-                   f"        {_bounds(*ext_box[ext_id])}\n      </bpmndi:BPMNShape>\n")
+        out.append(
+            f'      <bpmndi:BPMNShape id="{ext_id}_di" bpmnElement="{ext_id}" isHorizontal="true">\n'
+            f"        {_bounds(*ext_box[ext_id])}\n      </bpmndi:BPMNShape>\n"
+        )
     ordered = [n for n in p.nodes.values() if n.kind != "boundaryEvent"] + [n for n in p.nodes.values() if n.kind == "boundaryEvent"]
     for node in ordered:
         marker = ' isMarkerVisible="true"' if node.kind == "exclusiveGateway" else ""
-        out.append(f'      <bpmndi:BPMNShape id="{node.id}_di" bpmnElement="{node.id}"{marker}>\n'
-                   f"        {_bounds(node.x, node.y, node.w, node.h)}\n      </bpmndi:BPMNShape>\n")
+        out.append(
+            f'      <bpmndi:BPMNShape id="{node.id}_di" bpmnElement="{node.id}"{marker}>\n'
+            f"        {_bounds(node.x, node.y, node.w, node.h)}\n      </bpmndi:BPMNShape>\n"
+        )
     for flow_id, source, target, _ in p.flows:
-        out.append(f'      <bpmndi:BPMNEdge id="{flow_id}_di" bpmnElement="{flow_id}">{_points(_route(p.nodes[source], p.nodes[target]))}\n      </bpmndi:BPMNEdge>\n')
+        out.append(
+            f'      <bpmndi:BPMNEdge id="{flow_id}_di" bpmnElement="{flow_id}">{_points(_route(p.nodes[source], p.nodes[target]))}\n      </bpmndi:BPMNEdge>\n'
+        )
     offsets: dict[str, int] = {}
     for msg_id, source, target, _ in p.messages:
         node, ext_id = (p.nodes[source], target) if source in p.nodes else (p.nodes[target], source)
@@ -257,7 +269,11 @@ def _route(s: Node, t: Node) -> list[tuple[float, float]]:
         start = (s.cx, s.cy + s.h / 2)
         if abs(t.cy - start[1]) < 1:
             return [start, (t.x, t.cy)]
-        return [start, (s.cx, t.cy), (t.x, t.cy)] if t.x > s.cx else [start, (s.cx, t.cy - t.h / 2 - 20), (t.cx, t.cy - t.h / 2 - 20), (t.cx, t.y)]
+        return (
+            [start, (s.cx, t.cy), (t.x, t.cy)]
+            if t.x > s.cx
+            else [start, (s.cx, t.cy - t.h / 2 - 20), (t.cx, t.cy - t.h / 2 - 20), (t.cx, t.y)]
+        )
     if t.x > s.x + s.w - 1:  # forward
         if abs(s.cy - t.cy) < 1:
             return [(s.x + s.w, s.cy), (t.x, t.cy)]

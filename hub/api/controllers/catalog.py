@@ -70,20 +70,41 @@ class AdoptionController(Controller):
 
     @get("/", summary="Nachnutzungen, optional eines Pakets", sync_to_thread=True, responses=problem_responses(400))
     def list_adoptions(
-        self, services: NamedDependency[Services], package: Annotated[str | None, QueryParameter(description="Paketkennung", pattern=PACKAGE_ID)] = None
+        self,
+        services: NamedDependency[Services],
+        package: Annotated[str | None, QueryParameter(description="Paketkennung", pattern=PACKAGE_ID)] = None,
     ) -> list[Adoption]:
         return adoptions(services.catalog, package)
 
-    @post("/", summary="Nachnutzung erfassen (Token der nachnutzenden Organisation); gilt als angegeben, bis sie bestätigt ist", security=SECURITY,
-          status_code=201, sync_to_thread=True, responses=problem_responses(400, 401, 403, 404, 409, 422))
+    @post(
+        "/",
+        summary="Nachnutzung erfassen (Token der nachnutzenden Organisation); gilt als angegeben, bis sie bestätigt ist",
+        security=SECURITY,
+        status_code=201,
+        sync_to_thread=True,
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
+    )
     def create(self, request: Request, services: NamedDependency[Services], data: JSONBody[NewAdoption]) -> Adoption:
         token = caller(request, services)
         authorize(token, "adopter")
         return adopting.record(services, services.actor(token), data.package, data.version, data.status, on=data.date, text=data.note)
 
-    @patch("/{adopter:str}/{publisher:str}/{slug:str}", summary="Stand oder Version einer Nachnutzung fortschreiben", security=SECURITY, sync_to_thread=True,
-           responses=problem_responses(400, 401, 403, 404, 409, 422))
-    def advance(self, request: Request, services: NamedDependency[Services], adopter: FromPath[str], publisher: FromPath[str], slug: FromPath[str], data: JSONBody[AdoptionUpdate]) -> Adoption:
+    @patch(
+        "/{adopter:str}/{publisher:str}/{slug:str}",
+        summary="Stand oder Version einer Nachnutzung fortschreiben",
+        security=SECURITY,
+        sync_to_thread=True,
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
+    )
+    def advance(
+        self,
+        request: Request,
+        services: NamedDependency[Services],
+        adopter: FromPath[str],
+        publisher: FromPath[str],
+        slug: FromPath[str],
+        data: JSONBody[AdoptionUpdate],
+    ) -> Adoption:
         token = caller(request, services)
         authorize(token, "adopter", org=adopter)
         actor = services.actor(token)
@@ -105,12 +126,20 @@ class ReviewController(Controller):
 
     @get("/", summary="Begutachtungen, optional eines Pakets", sync_to_thread=True, responses=problem_responses(400))
     def list_reviews(
-        self, services: NamedDependency[Services], package: Annotated[str | None, QueryParameter(description="Paketkennung", pattern=PACKAGE_ID)] = None
+        self,
+        services: NamedDependency[Services],
+        package: Annotated[str | None, QueryParameter(description="Paketkennung", pattern=PACKAGE_ID)] = None,
     ) -> list[Review]:
         return reviews(services.catalog, package)
 
-    @post("/", summary="Reifegrad einer Version begutachten (Token eines Ministeriums)", security=SECURITY, status_code=201, sync_to_thread=True,
-          responses=problem_responses(400, 401, 403, 404, 422))
+    @post(
+        "/",
+        summary="Reifegrad einer Version begutachten (Token eines Ministeriums)",
+        security=SECURITY,
+        status_code=201,
+        sync_to_thread=True,
+        responses=problem_responses(400, 401, 403, 404, 422),
+    )
     def create(self, request: Request, services: NamedDependency[Services], data: JSONBody[NewReview]) -> Review:
         token = caller(request, services)
         authorize(token, "reviewer")
@@ -127,7 +156,13 @@ class SchemaController(Controller):
     def index(self) -> list[str]:
         return sorted(published_documents())
 
-    @get("/{schema_path:path}", summary="Ein JSON Schema", sync_to_thread=False, media_type="application/schema+json", responses=problem_responses(404))
+    @get(
+        "/{schema_path:path}",
+        summary="Ein JSON Schema",
+        sync_to_thread=False,
+        media_type="application/schema+json",
+        responses=problem_responses(404),
+    )
     def schema(self, schema_path: FromPath[str]) -> Response[dict[str, Any]]:
         schema = published_documents().get(SCHEMA_BASE + schema_path.lstrip("/"))
         if schema is None:
@@ -145,5 +180,11 @@ class HealthController(Controller):
     def health(self, request: Request, services: NamedDependency[Services]) -> Health:
         head = services.catalog.head()
         follower = request.app.state.get("follower")
-        return Health(status="ok", commit=str(head.id) if head else None, packages=len(services.catalog.package_ids()), index_commit=services.index.commit,
-                      site_commit=follower.site_commit if follower is not None else None, process=os.getpid())
+        return Health(
+            status="ok",
+            commit=str(head.id) if head else None,
+            packages=len(services.catalog.package_ids()),
+            index_commit=services.index.commit,
+            site_commit=follower.site_commit if follower is not None else None,
+            process=os.getpid(),
+        )

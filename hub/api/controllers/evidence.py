@@ -6,8 +6,8 @@ import datetime
 from typing import Literal
 
 from litestar import Controller, Request, get, post, put
-from litestar.di import NamedDependency
 from litestar.concurrency import sync_to_thread
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from hub.api.auth import authorize, caller
@@ -33,11 +33,23 @@ class ConfirmationController(Controller):
     path = "/api/v1/adoptions"
     tags = ["Nachnutzung"]
 
-    @post("/{adopter:str}/{publisher:str}/{slug:str}/confirmations", status_code=201, sync_to_thread=True, security=SECURITY,
-          summary="Nachnutzung bestätigen: als Herausgeber des Pakets (Token publisher) oder begutachtende Stelle (Token reviewer)",
-          responses=problem_responses(400, 401, 403, 404, 409, 422))
-    def confirm(self, request: Request, services: NamedDependency[Services], adopter: FromPath[str], publisher: FromPath[str], slug: FromPath[str],
-                data: JSONBody[NewConfirmation]) -> Adoption:
+    @post(
+        "/{adopter:str}/{publisher:str}/{slug:str}/confirmations",
+        status_code=201,
+        sync_to_thread=True,
+        security=SECURITY,
+        summary="Nachnutzung bestätigen: als Herausgeber des Pakets (Token publisher) oder begutachtende Stelle (Token reviewer)",
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
+    )
+    def confirm(
+        self,
+        request: Request,
+        services: NamedDependency[Services],
+        adopter: FromPath[str],
+        publisher: FromPath[str],
+        slug: FromPath[str],
+        data: JSONBody[NewConfirmation],
+    ) -> Adoption:
         token = caller(request, services)
         authorize(token, "publisher", "reviewer")
         own = token.role == "publisher" or (token.role == "admin" and token.org == publisher)
@@ -49,8 +61,12 @@ class OrganisationController(Controller):
     path = "/api/v1/publishers"
     tags = ["Herausgeber"]
 
-    @put("/{org:str}", summary="Organisation registrieren oder ändern (Token admin); Inhalt: YAML oder JSON nach publisher.schema.json",
-         security=SECURITY, responses=problem_responses(400, 401, 403, 413, 422))
+    @put(
+        "/{org:str}",
+        summary="Organisation registrieren oder ändern (Token admin); Inhalt: YAML oder JSON nach publisher.schema.json",
+        security=SECURITY,
+        responses=problem_responses(400, 401, 403, 413, 422),
+    )
     async def register(self, request: Request, services: NamedDependency[Services], org: FromPath[str]) -> Publisher:
         token = caller(request, services)
         authorize(token, "admin")
@@ -64,8 +80,12 @@ class AuditController(Controller):
     path = "/api/v1/packages"
     tags = ["Reifegrad"]
 
-    @get("/{publisher:str}/{slug:str}/audit", summary="Verlauf aller Nachnutzungen und Begutachtungen des Pakets (wer angab, wer bestätigte, wann), aus Git",
-         sync_to_thread=True, responses=problem_responses(404))
+    @get(
+        "/{publisher:str}/{slug:str}/audit",
+        summary="Verlauf aller Nachnutzungen und Begutachtungen des Pakets (wer angab, wer bestätigte, wann), aus Git",
+        sync_to_thread=True,
+        responses=problem_responses(404),
+    )
     def audit(self, services: NamedDependency[Services], publisher: PublisherPath, slug: Slug) -> list[AuditEntry]:
         package_id = f"{publisher}/{slug}"
         services.catalog.versions(package_id)  # 404 for an unknown package

@@ -74,22 +74,39 @@ class FederationController(Controller):
     def sources(self, services: NamedDependency[Services]) -> list[SourceStatus]:
         return [SourceStatus(source=s, report=read_report(services.catalog, s.name)) for s in load_sources(services.catalog)]
 
-    @put("/sources", summary="Quellenliste ersetzen (YAML oder JSON nach sources.schema.json)", security=SECURITY,
-         responses=problem_responses(400, 401, 403, 413, 422))
+    @put(
+        "/sources",
+        summary="Quellenliste ersetzen (YAML oder JSON nach sources.schema.json)",
+        security=SECURITY,
+        responses=problem_responses(400, 401, 403, 413, 422),
+    )
     async def replace_sources(self, request: Request, services: NamedDependency[Services]) -> list[Source]:
         token = caller(request, services)
         authorize(token, "admin")
         body = await request.body()
         return await run_sync(lambda: source_list.replace(services, body, actor=services.actor(token)))
 
-    @get("/sources/{name:str}", summary="Eine Quelle und der Bericht ihrer letzten Ernte", sync_to_thread=True, responses=problem_responses(404))
+    @get(
+        "/sources/{name:str}",
+        summary="Eine Quelle und der Bericht ihrer letzten Ernte",
+        sync_to_thread=True,
+        responses=problem_responses(404),
+    )
     def source(self, services: NamedDependency[Services], name: SourceName) -> SourceStatus:
         return SourceStatus(source=get_source(services.catalog, name), report=read_report(services.catalog, name))
 
-    @post("/harvest", summary="Quellen jetzt ernten (alle aktiven oder eine); antwortet mit den Berichten", security=SECURITY, status_code=200,
-          sync_to_thread=True, responses=problem_responses(400, 401, 403, 404))
+    @post(
+        "/harvest",
+        summary="Quellen jetzt ernten (alle aktiven oder eine); antwortet mit den Berichten",
+        security=SECURITY,
+        status_code=200,
+        sync_to_thread=True,
+        responses=problem_responses(400, 401, 403, 404),
+    )
     def run_harvest(
-        self, request: Request, services: NamedDependency[Services],
+        self,
+        request: Request,
+        services: NamedDependency[Services],
         source: Annotated[str | None, QueryParameter(description="nur diese Quelle", pattern=ORG_ID)] = None,
     ) -> list[HarvestReport]:
         authorize(caller(request, services), "admin")
@@ -103,35 +120,67 @@ class FederationController(Controller):
             raise NotFound(f"Den Herausgeber „{publisher_id}“ gibt es im Katalog nicht.")
         return publisher_feedback(catalog, publisher_id)
 
-    @get("/publishers/{publisher_id:str}/feedback", summary="Rückmeldungen an einen Herausgeber: abgelehnte Versionen, nicht mehr gültige Pakete, "
-         "unerreichbare Quellen", sync_to_thread=True, responses=problem_responses(404))
+    @get(
+        "/publishers/{publisher_id:str}/feedback",
+        summary="Rückmeldungen an einen Herausgeber: abgelehnte Versionen, nicht mehr gültige Pakete, unerreichbare Quellen",
+        sync_to_thread=True,
+        responses=problem_responses(404),
+    )
     def feedback(self, services: NamedDependency[Services], publisher_id: PublisherId) -> PublisherFeedback:
         return self._feedback(services, publisher_id)
 
-    @get("/publishers/{publisher_id:str}/feedback.atom", summary="Rückmeldungen an einen Herausgeber als Atom-Feed", sync_to_thread=True,
-         media_type=ATOM, responses=problem_responses(404))
+    @get(
+        "/publishers/{publisher_id:str}/feedback.atom",
+        summary="Rückmeldungen an einen Herausgeber als Atom-Feed",
+        sync_to_thread=True,
+        media_type=ATOM,
+        responses=problem_responses(404),
+    )
     def feedback_atom(self, request: Request, services: NamedDependency[Services], publisher_id: PublisherId) -> Response:
         feedback = self._feedback(services, publisher_id)
-        return _conditional(request, services, f"feedback:{publisher_id}", ATOM,
-                            lambda: feedback_feed(services.catalog, base_url(request), publisher_id, feedback=feedback, self_url=str(request.url)))
+        return _conditional(
+            request,
+            services,
+            f"feedback:{publisher_id}",
+            ATOM,
+            lambda: feedback_feed(services.catalog, base_url(request), publisher_id, feedback=feedback, self_url=str(request.url)),
+        )
 
     # -- standards ------------------------------------------------------------------------
 
-    @get("/packages/{publisher:str}/{slug:str}/publiccode.yml", summary="publiccode.yml eines Pakets (publiccode.yml 0.4, mit de.leika)",
-         sync_to_thread=True, media_type="application/yaml", responses=problem_responses(404))
+    @get(
+        "/packages/{publisher:str}/{slug:str}/publiccode.yml",
+        summary="publiccode.yml eines Pakets (publiccode.yml 0.4, mit de.leika)",
+        sync_to_thread=True,
+        media_type="application/yaml",
+        responses=problem_responses(404),
+    )
     def publiccode(
-        self, request: Request, services: NamedDependency[Services], publisher: Annotated[str, PathParameter(description="Herausgeberkennung")],
+        self,
+        request: Request,
+        services: NamedDependency[Services],
+        publisher: Annotated[str, PathParameter(description="Herausgeberkennung")],
         slug: Annotated[str, PathParameter(description="Kurzname des Pakets")],
         version: Annotated[str | None, QueryParameter(description="Version (Standard: neueste)")] = None,
     ) -> Response:
         package_id = f"{publisher}/{slug}"
-        return _conditional(request, services, f"publiccode:{package_id}@{version}", "application/yaml; charset=utf-8",
-                            lambda: export_publiccode(services.catalog, package_id, version=version, base_url=base_url(request)))
+        return _conditional(
+            request,
+            services,
+            f"publiccode:{package_id}@{version}",
+            "application/yaml; charset=utf-8",
+            lambda: export_publiccode(services.catalog, package_id, version=version, base_url=base_url(request)),
+        )
 
-    @post("/publiccode/import", summary="Paketgerüst aus einer publiccode.yml (Rumpf: die Datei) mit allem, was noch fehlt", status_code=200,
-          responses=problem_responses(400, 413))
+    @post(
+        "/publiccode/import",
+        summary="Paketgerüst aus einer publiccode.yml (Rumpf: die Datei) mit allem, was noch fehlt",
+        status_code=200,
+        responses=problem_responses(400, 413),
+    )
     async def publiccode_import(
-        self, request: Request,
+        self,
+        request: Request,
         publisher: Annotated[str | None, QueryParameter(description="Kennung des Herausgebers", pattern=ORG_ID)] = None,
     ) -> PubliccodeImport:
         body = await request.body()
@@ -146,19 +195,38 @@ class FederationController(Controller):
 
     @get("/export/dcat.ttl", summary="Der Katalog als DCAT-AP (Turtle)", sync_to_thread=True, media_type="text/turtle")
     def dcat_turtle(self, request: Request, services: NamedDependency[Services]) -> Response:
-        return _conditional(request, services, "dcat:turtle", FORMATS["turtle"] + "; charset=utf-8",
-                            lambda: export_dcat(services.catalog, base_url(request), "turtle"))
+        return _conditional(
+            request,
+            services,
+            "dcat:turtle",
+            FORMATS["turtle"] + "; charset=utf-8",
+            lambda: export_dcat(services.catalog, base_url(request), "turtle"),
+        )
 
     @get("/export/dcat.jsonld", summary="Der Katalog als DCAT-AP (JSON-LD)", sync_to_thread=True, media_type="application/ld+json")
     def dcat_jsonld(self, request: Request, services: NamedDependency[Services]) -> Response:
-        return _conditional(request, services, "dcat:json-ld", FORMATS["json-ld"], lambda: export_dcat(services.catalog, base_url(request), "json-ld"))
+        return _conditional(
+            request, services, "dcat:json-ld", FORMATS["json-ld"], lambda: export_dcat(services.catalog, base_url(request), "json-ld")
+        )
 
-    @get("/feeds/packages.atom", summary="Atom-Feed neuer Pakete und Versionen, neueste zuerst", sync_to_thread=True, media_type=ATOM,
-         responses=problem_responses(400))
+    @get(
+        "/feeds/packages.atom",
+        summary="Atom-Feed neuer Pakete und Versionen, neueste zuerst",
+        sync_to_thread=True,
+        media_type=ATOM,
+        responses=problem_responses(400),
+    )
     def packages_feed(
-        self, request: Request, services: NamedDependency[Services],
+        self,
+        request: Request,
+        services: NamedDependency[Services],
         publisher: Annotated[str | None, QueryParameter(description="nur Pakete dieses Herausgebers", pattern=ORG_ID)] = None,
         limit: Annotated[int, QueryParameter(description="höchstens so viele Einträge", ge=1, le=500)] = 50,
     ) -> Response:
-        return _conditional(request, services, f"atom:{publisher}:{limit}", ATOM,
-                            lambda: atom_feed(services.catalog, base_url(request), publisher, limit=limit, self_url=str(request.url)))
+        return _conditional(
+            request,
+            services,
+            f"atom:{publisher}:{limit}",
+            ATOM,
+            lambda: atom_feed(services.catalog, base_url(request), publisher, limit=limit, self_url=str(request.url)),
+        )

@@ -12,24 +12,40 @@ from hub.api.controllers.packages import Publisher, Slug, Version
 from hub.api.problems import problem_responses
 from hub.maturity import maturity, maturity_model
 from hub.maturity.reports import (
-    AdoptionReport, HistoryReport, MaturityReport, adoption_report, history_report, history_rows, maturity_report, report_sheets,
+    AdoptionReport,
+    HistoryReport,
+    MaturityReport,
+    adoption_report,
+    history_report,
+    history_rows,
+    maturity_report,
+    report_sheets,
     to_csv,
 )
 from hub.maturity.spreadsheets import to_xlsx
 from hub.model import Maturity
 from hub.services import Services
 
+
 class MaturityController(Controller):
     path = "/api/v1/packages"
     tags = ["Reifegrad"]
 
-    @get("/{publisher:str}/{slug:str}/maturity", summary="Reifegrad der neuesten Version mit allen Kriterien und Belegen", sync_to_thread=True,
-         responses=problem_responses(404))
+    @get(
+        "/{publisher:str}/{slug:str}/maturity",
+        summary="Reifegrad der neuesten Version mit allen Kriterien und Belegen",
+        sync_to_thread=True,
+        responses=problem_responses(404),
+    )
     def latest(self, services: NamedDependency[Services], publisher: Publisher, slug: Slug) -> Maturity:
         return maturity(services.catalog, f"{publisher}/{slug}")
 
-    @get("/{publisher:str}/{slug:str}/versions/{version:str}/maturity", summary="Reifegrad einer Version", sync_to_thread=True,
-         responses=problem_responses(404))
+    @get(
+        "/{publisher:str}/{slug:str}/versions/{version:str}/maturity",
+        summary="Reifegrad einer Version",
+        sync_to_thread=True,
+        responses=problem_responses(404),
+    )
     def of_version(self, services: NamedDependency[Services], publisher: Publisher, slug: Slug, version: Version) -> Maturity:
         return maturity(services.catalog, f"{publisher}/{slug}", version)
 
@@ -70,10 +86,17 @@ class ReportController(Controller):
     def history_csv(self, services: NamedDependency[Services]) -> Response[str]:
         return _csv(to_csv(history_rows(history_report(services.catalog))), "verlauf")
 
-    @get("/all.xlsx", summary="Alle Berichte als Excel-Arbeitsmappe (ein Blatt je Bericht)", sync_to_thread=True,
-         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    @get(
+        "/all.xlsx",
+        summary="Alle Berichte als Excel-Arbeitsmappe (ein Blatt je Bericht)",
+        sync_to_thread=True,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     def workbook(self, services: NamedDependency[Services]) -> Response[bytes]:
         catalog = services.catalog
         data = to_xlsx(report_sheets(maturity_report(catalog), adoption_report(catalog), history_report(catalog)))
-        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": 'attachment; filename="berichte.xlsx"'})
+        return Response(
+            data,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": 'attachment; filename="berichte.xlsx"'},
+        )

@@ -9,11 +9,11 @@ from typing import Annotated, Literal
 from anyio.to_thread import run_sync
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
 from litestar.openapi.spec import Example
-from litestar.response.base import ASGIResponse
 from litestar.params import Body, PathParameter, QueryParameter
+from litestar.response.base import ASGIResponse
 
 from hub.api.auth import authorize, caller
 from hub.api.cache import ResponseCache
@@ -72,7 +72,11 @@ class ValidationReport(Base):
 
 def content_type(path: str) -> str:
     suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
-    return CONTENT_TYPES.get(suffix) or (mimetypes.guess_type(path)[0] if suffix not in (".html", ".htm", ".js") else None) or "application/octet-stream"
+    return (
+        CONTENT_TYPES.get(suffix)
+        or (mimetypes.guess_type(path)[0] if suffix not in (".html", ".htm", ".js") else None)
+        or "application/octet-stream"
+    )
 
 
 class PackageController(Controller):
@@ -83,7 +87,9 @@ class PackageController(Controller):
     def search(
         self,
         services: NamedDependency[Services],
-        q: Annotated[str | None, QueryParameter(description="Suchbegriffe (Deutsch, Wortstamm und Umlaute werden berücksichtigt)", max_length=500)] = None,
+        q: Annotated[
+            str | None, QueryParameter(description="Suchbegriffe (Deutsch, Wortstamm und Umlaute werden berücksichtigt)", max_length=500)
+        ] = None,
         themenfeld: Annotated[list[str] | None, QueryParameter(description="OZG-Themenfeld (mehrfach: oder)")] = None,
         leika: Annotated[list[str] | None, QueryParameter(description="LeiKa-Schlüssel")] = None,
         publisher: Annotated[list[str] | None, QueryParameter(description="Herausgeberkennung")] = None,
@@ -98,8 +104,13 @@ class PackageController(Controller):
         filters = {
             name: values
             for name, values in {
-                "themenfeld": themenfeld, "leika": leika, "publisher": publisher, "license": license,
-                "status": status, "artefact_kind": artefact_kind, "maturity_level": maturity_level,
+                "themenfeld": themenfeld,
+                "leika": leika,
+                "publisher": publisher,
+                "license": license,
+                "status": status,
+                "artefact_kind": artefact_kind,
+                "maturity_level": maturity_level,
             }.items()
             if values
         }
@@ -114,21 +125,41 @@ class PackageController(Controller):
         package_id = f"{publisher}/{slug}"
         return await cache.json(request, ("package", package_id), lambda: cache.catalog.get(package_id))
 
-    @get("/{publisher:str}/{slug:str}/versions", summary="Veröffentlichte Versionen, höchste zuerst", responses=ok(list[VersionInfo]) | problem_responses(404))
+    @get(
+        "/{publisher:str}/{slug:str}/versions",
+        summary="Veröffentlichte Versionen, höchste zuerst",
+        responses=ok(list[VersionInfo]) | problem_responses(404),
+    )
     async def versions(self, request: Request, cache: NamedDependency[ResponseCache], publisher: Publisher, slug: Slug) -> ASGIResponse:
         package_id = f"{publisher}/{slug}"
         return await cache.json(request, ("versions", package_id), lambda: cache.catalog.versions(package_id))
 
-    @get("/{publisher:str}/{slug:str}/versions/{version:str}", summary="Eine bestimmte Version", responses=ok(PackageVersion) | problem_responses(404))
-    async def version(self, request: Request, cache: NamedDependency[ResponseCache], publisher: Publisher, slug: Slug, version: Version) -> ASGIResponse:
+    @get(
+        "/{publisher:str}/{slug:str}/versions/{version:str}",
+        summary="Eine bestimmte Version",
+        responses=ok(PackageVersion) | problem_responses(404),
+    )
+    async def version(
+        self, request: Request, cache: NamedDependency[ResponseCache], publisher: Publisher, slug: Slug, version: Version
+    ) -> ASGIResponse:
         package_id = f"{publisher}/{slug}"
         return await cache.json(request, ("version", package_id, version), lambda: cache.catalog.get(package_id, version))
 
-    @get("/{publisher:str}/{slug:str}/history", summary="Commits, die das Paket verändert haben", sync_to_thread=True, responses=problem_responses(404))
+    @get(
+        "/{publisher:str}/{slug:str}/history",
+        summary="Commits, die das Paket verändert haben",
+        sync_to_thread=True,
+        responses=problem_responses(404),
+    )
     def history(self, services: NamedDependency[Services], publisher: Publisher, slug: Slug) -> list[HistoryEntry]:
         return services.catalog.history(f"{publisher}/{slug}")
 
-    @get("/{publisher:str}/{slug:str}/diff", summary="Unterschiede zwischen zwei Versionen", sync_to_thread=True, responses=problem_responses(400, 404))
+    @get(
+        "/{publisher:str}/{slug:str}/diff",
+        summary="Unterschiede zwischen zwei Versionen",
+        sync_to_thread=True,
+        responses=problem_responses(400, 404),
+    )
     def diff(
         self,
         services: NamedDependency[Services],
@@ -139,49 +170,87 @@ class PackageController(Controller):
     ) -> VersionDiff:
         return services.catalog.diff(f"{publisher}/{slug}", from_version, to_version)
 
-    @get("/{publisher:str}/{slug:str}/files/{file_path:path}", summary="Eine Datei des Pakets, unverändert", sync_to_thread=True,
-         media_type="*/*", responses=problem_responses(400, 404))
+    @get(
+        "/{publisher:str}/{slug:str}/files/{file_path:path}",
+        summary="Eine Datei des Pakets, unverändert",
+        sync_to_thread=True,
+        media_type="*/*",
+        responses=problem_responses(400, 404),
+    )
     def file(
-        self, services: NamedDependency[Services], publisher: Publisher, slug: Slug, file_path: FilePath,
+        self,
+        services: NamedDependency[Services],
+        publisher: Publisher,
+        slug: Slug,
+        file_path: FilePath,
         version: Annotated[str | None, QueryParameter(description="Version (Standard: neueste)")] = None,
     ) -> Response[bytes]:
         path = file_path.lstrip("/")
         data = services.catalog.read_file(f"{publisher}/{slug}", path, version)
         return Response(data, media_type=content_type(path), headers=FILE_HEADERS)
 
-    @get("/{publisher:str}/{slug:str}/readme", summary="README als HTML (ohne eingebettetes HTML)", sync_to_thread=True,
-         media_type="text/html", responses=problem_responses(400, 404))
+    @get(
+        "/{publisher:str}/{slug:str}/readme",
+        summary="README als HTML (ohne eingebettetes HTML)",
+        sync_to_thread=True,
+        media_type="text/html",
+        responses=problem_responses(400, 404),
+    )
     def readme(
-        self, services: NamedDependency[Services], publisher: Publisher, slug: Slug,
+        self,
+        services: NamedDependency[Services],
+        publisher: Publisher,
+        slug: Slug,
         version: Annotated[str | None, QueryParameter(description="Version (Standard: neueste)")] = None,
     ) -> Response[str]:
         text = services.catalog.read_file(f"{publisher}/{slug}", "README.md", version).decode("utf-8", errors="replace")
         return Response(render_markdown(text), media_type="text/html; charset=utf-8", headers=README_HEADERS)
 
-    @post("/", summary="Eine Paketversion veröffentlichen (Archiv-Upload)", security=SECURITY, status_code=201,
-          responses=problem_responses(400, 401, 403, 409, 413, 422))
+    @post(
+        "/",
+        summary="Eine Paketversion veröffentlichen (Archiv-Upload)",
+        security=SECURITY,
+        status_code=201,
+        responses=problem_responses(400, 401, 403, 409, 413, 422),
+    )
     async def publish(
-        self, request: Request, services: NamedDependency[Services],
-        data: Annotated[ArchiveUpload, Body(media_type=RequestEncodingType.MULTI_PART, description="Feld „archive“: ZIP oder tar.gz des Paketordners")],
+        self,
+        request: Request,
+        services: NamedDependency[Services],
+        data: Annotated[
+            ArchiveUpload, Body(media_type=RequestEncodingType.MULTI_PART, description="Feld „archive“: ZIP oder tar.gz des Paketordners")
+        ],
     ) -> PublishResult:
         token = caller(request, services)
         authorize(token, "publisher")
         # unpacking and validating untrusted bytes: in a budget worker, never on the event loop
         package, checked = await run_sync(validate_archive_bounded, await read_upload(data.archive))
         if not checked.ok:
-            raise InvalidPackage(f"Das Paket ist ungültig: {len(checked.problems)} Problem(e) gefunden; nichts wurde veröffentlicht.", problems=checked.problems)
+            raise InvalidPackage(
+                f"Das Paket ist ungültig: {len(checked.problems)} Problem(e) gefunden; nichts wurde veröffentlicht.",
+                problems=checked.problems,
+            )
         return await run_sync(_publish, services, token, package)
 
-    @post("/validate", summary="Prüflauf: alle Probleme eines Archivs, ohne etwas zu schreiben", status_code=200,
-          responses=problem_responses(400, 413))
+    @post(
+        "/validate",
+        summary="Prüflauf: alle Probleme eines Archivs, ohne etwas zu schreiben",
+        status_code=200,
+        responses=problem_responses(400, 413),
+    )
     async def validate(
-        self, request: Request,
-        data: Annotated[ArchiveUpload, Body(media_type=RequestEncodingType.MULTI_PART, description="Feld „archive“: ZIP oder tar.gz des Paketordners")],
+        self,
+        request: Request,
+        data: Annotated[
+            ArchiveUpload, Body(media_type=RequestEncodingType.MULTI_PART, description="Feld „archive“: ZIP oder tar.gz des Paketordners")
+        ],
     ) -> ValidationReport:
         # no token needed here: the work runs in a budget worker (time and memory bounded), not on the event loop
         _, result = await run_sync(validate_archive_bounded, await read_upload(data.archive))
         manifest = result.manifest
-        return ValidationReport(valid=result.ok, problems=result.problems, id=manifest.id if manifest else None, version=manifest.version if manifest else None)
+        return ValidationReport(
+            valid=result.ok, problems=result.problems, id=manifest.id if manifest else None, version=manifest.version if manifest else None
+        )
 
 
 async def read_upload(upload: object) -> bytes:
