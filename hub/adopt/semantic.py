@@ -2,10 +2,11 @@
 
 Besides the files, each artefact named in ``hub.yaml`` is compared by meaning:
 
-* **form schemas** are flattened to their fields: the JSON pointer of the field in the form's
-  data (as the site's form preview names them, ``0`` for an array's entries) with type,
-  required, title, enum and format. Local ``$ref``, ``allOf`` and conditional branches
-  (``if``/``then``/``else``, ``oneOf``/``anyOf``, ``dependentSchemas``) are followed;
+* **form schemas** are flattened to their fields (``hub.formschema``, the fields the site's
+  form preview shows and validation checks): the JSON pointer of the field in the form's data
+  (``0`` for an array's entries) with type, required, title, enum and format. Local ``$ref``,
+  ``allOf`` and conditional branches (``if``/``then``/``else``, ``oneOf``/``anyOf``,
+  ``dependentSchemas``) are followed;
 * **process models** (BPMN) are compared by flow node id: a node whose name differs is
   *renamed*, one whose element type differs (``task`` → ``userTask``) is *changed*;
 * **configs** (YAML or JSON) are flattened to their keys; lists of scalars are one value,
@@ -25,6 +26,7 @@ from lxml import etree
 from pygit2.enums import DeltaStatus
 
 from hub.adopt.model import ConfigDelta, FieldDelta, FieldInfo, FileDelta, NodeDelta, SemanticDiff
+from hub.formschema import FormSchema
 from hub.validate.bpmn import BPMN_NS, FLOW_NODES, parse_bpmn
 from hub.validate.jsondoc import SyntaxProblem, load_document, load_json
 from hub.validate.messages import pointer
@@ -32,8 +34,6 @@ from hub.validate.parsererrors import xml_message
 from hub.validate.yamlsafe import YamlError, load_yaml
 
 MAX_DEPTH = 32
-_BRANCH_LISTS = ("oneOf", "anyOf")
-_BRANCHES = ("then", "else")
 FIELD_ATTRIBUTES = ("type", "required", "title", "enum", "format")
 
 
@@ -41,94 +41,24 @@ FIELD_ATTRIBUTES = ("type", "required", "title", "enum", "format")
 
 
 def form_fields(schema: Any) -> dict[str, FieldInfo]:
-    """Every field of a form schema: JSON pointer in the form's data → what it is."""
+    """Every field of a form schema (``hub.formschema``, as the preview shows it): JSON pointer in the form's data → what it is."""
     fields: dict[str, FieldInfo] = {}
     if not isinstance(schema, dict):
         return fields
-
-    def resolve(sub: Any, depth: int = 0) -> dict[str, Any]:
-        """``sub`` with a local ``$ref`` and ``allOf`` folded in (siblings of ``$ref`` win, as in 2020-12)."""
-        if not isinstance(sub, dict) or depth > MAX_DEPTH:
-            return {}
-        result = dict(sub)
-        ref = result.pop("$ref", None)
-        if isinstance(ref, str) and ref.startswith("#"):
-            target = _resolve_pointer(schema, ref[1:])
-            result = {**resolve(target, depth + 1), **result}
-        for part in result.pop("allOf", None) or []:
-            part = resolve(part, depth + 1)
-            props = {**(part.get("properties") or {}), **(result.get("properties") or {})}
-            required = list(dict.fromkeys([*(result.get("required") or []), *(part.get("required") or [])]))
-            result = {**part, **result}
-            if props:
-                result["properties"] = props
-            if required:
-                result["required"] = required
-        return result
-
-    def info(sub: dict[str, Any], required: bool) -> FieldInfo:
-        kind = sub.get("type")
-        if isinstance(kind, list):
-            kind = "|".join(str(k) for k in kind)
-        enum = sub.get("enum")
-        choices = sub.get("oneOf") or sub.get("anyOf")
-        if enum is None and isinstance(choices, list) and choices and all(isinstance(c, dict) and "const" in c for c in choices):
-            enum = [c["const"] for c in choices]
-        if enum is None and "const" in sub:
-            enum = [sub["const"]]
-        items = resolve(sub.get("items"))
-        if enum is None and kind == "array" and isinstance(items.get("enum"), list):
-            enum = items["enum"]  # a group of checkboxes
-        title = sub.get("title")
-        fmt = sub.get("format")
-        return FieldInfo(
-            type=str(kind) if kind is not None else None,
-            required=required,
-            title=str(title) if title is not None else None,
-            enum=list(enum) if isinstance(enum, list) else None,
-            format=str(fmt) if fmt is not None else None,
+    for found in FormSchema(schema).fields():
+        title = found.title
+        fmt = found.format
+        fields.setdefault(
+            found.pointer,
+            FieldInfo(
+                type=found.type,
+                required=found.required,
+                title=str(title) if title is not None else None,
+                enum=found.allowed,
+                format=str(fmt) if fmt is not None else None,
+            ),
         )
-
-    def walk(sub: dict[str, Any], path: str, depth: int) -> None:
-        if depth > MAX_DEPTH:
-            return
-        required = set(sub.get("required") or [])
-        for name, prop in (sub.get("properties") or {}).items():
-            prop = resolve(prop)
-            where = f"{path}{pointer([name])}"
-            if where not in fields:
-                fields[where] = info(prop, name in required)
-            descend(prop, where, depth + 1)
-        branches = [sub.get(key) for key in _BRANCHES] + [b for key in _BRANCH_LISTS for b in (sub.get(key) or [])]
-        branches += list((sub.get("dependentSchemas") or {}).values())
-        for branch in branches:
-            branch = resolve(branch)
-            if branch.get("properties"):
-                walk(branch, path, depth + 1)
-
-    def descend(prop: dict[str, Any], where: str, depth: int) -> None:
-        if prop.get("properties") or any(prop.get(k) for k in (*_BRANCHES, *_BRANCH_LISTS)):
-            walk(prop, where, depth)
-        items = resolve(prop.get("items"))
-        if items:
-            if items.get("properties"):
-                walk(items, f"{where}/0", depth)
-
-    walk(resolve(schema), "", 0)
     return fields
-
-
-def _resolve_pointer(document: Any, ref: str) -> Any:
-    node = document
-    for raw in ref.split("/")[1:] if ref else []:
-        key = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            node = node.get(key)
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
-        else:
-            return None
-    return node
 
 
 def compare_forms(form: str, old: dict[str, FieldInfo], new: dict[str, FieldInfo]) -> list[FieldDelta]:
@@ -290,7 +220,7 @@ def semantic_diff(
             if before is not None and after is not None:
                 processes.extend(compare_processes(path, before, after))
         elif "config" in kinds:
-            parse = lambda d: config_keys(load_document(d, "json" if fmt == "json" else "yaml"))  # noqa: E731
+            parse = lambda d, fmt=fmt: config_keys(load_document(d, "json" if fmt == "json" else "yaml"))  # noqa: E731
             before = _read(repo, old, path, from_version, notes, parse) if path in old_artefacts else {}
             after = _read(repo, new, path, to_version, notes, parse) if path in new_artefacts else {}
             if before is not None and after is not None:

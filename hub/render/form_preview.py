@@ -13,8 +13,10 @@ Mapping: object → ``<fieldset>`` with ``<legend>`` (any depth); string → ``<
 min/max/step; boolean → checkbox (widget ``radio`` → Ja/Nein); ``enum`` or ``oneOf`` of
 ``const`` → ``<select>`` (widget ``radio`` → a radio group); array of such choices →
 checkbox group; array of objects → one fieldset „Eintrag 1“ as a template; array of other
-values → one control for the first entry. Local ``$ref`` (``#/$defs/…``) and ``allOf`` are
-resolved, recursion is cut off with a note.
+values → one control for the first entry. The fields are those of ``hub.formschema`` (local
+``$ref`` and ``allOf`` resolved, recursion cut off with a note), the same the semantic diff
+compares and validation checks; a field that only a branch (``then``/``else``, ``oneOf``,
+``anyOf``, ``dependentSchemas``) adds is shown with a note that it is asked only sometimes.
 
 Every field's wrapper carries ``data-pointer`` (the JSON pointer of the property in the
 form's data; ``0`` stands for an array's entries) so tests and scripts can find it.
@@ -28,12 +30,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote
+
+from hub.formschema import Field, FormSchema
+from hub.formschema import kind as schema_kind
 
 __all__ = ["render_form_preview"]
 
 TEXTAREA_MIN_LENGTH = 200  # maxLength above this: a multi-line field
-MAX_DEPTH = 32
+CONDITIONAL = "Wird nur unter bestimmten Bedingungen abgefragt."
 _INPUT_TYPES = {
     "date": "date",
     "date-time": "datetime-local",
@@ -63,10 +67,6 @@ def _escape(value: Any) -> Html:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _text(value: Any) -> str:
@@ -107,7 +107,7 @@ def _attrs(**attributes: Any) -> Html:
 
 class _Form:
     def __init__(self, schema: dict[str, Any], form_id: str) -> None:
-        self.root = schema
+        self.model = FormSchema(schema)
         self.form_id = _slug(form_id) or "form"
         self.ids: set[str] = {self.form_id}
         self.names: set[str] = set()
@@ -133,88 +133,14 @@ class _Form:
         self.names.add(candidate)
         return candidate
 
-    # -- schema handling
-
-    def resolve(self, schema: Any, refs: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...], bool]:
-        """The subschema with local ``$ref`` and ``allOf`` merged in; ``True`` when a reference recurses."""
-        if not isinstance(schema, dict):
-            return ({} if schema is not False else {"not": {}}), refs, False
-        merged: dict[str, Any] = {}
-        recursive = False
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            if ref in refs or len(refs) >= MAX_DEPTH:
-                recursive = True
-            else:
-                target = self._pointer(ref)
-                if target is not None:
-                    resolved, refs, recursive = self.resolve(target, (*refs, ref))
-                    merged.update(resolved)
-        for part in _list(schema.get("allOf")):
-            resolved, _, inner = self.resolve(part, refs)
-            recursive = recursive or inner
-            for key, value in resolved.items():
-                if key == "properties" and isinstance(value, dict):
-                    merged["properties"] = {**_dict(merged.get("properties")), **value}
-                elif key == "required" and isinstance(value, list):
-                    merged["required"] = [*_list(merged.get("required")), *value]
-                else:
-                    merged.setdefault(key, value)
-        for key, value in schema.items():  # the schema's own keywords win over referenced ones
-            if key in ("$ref", "allOf"):
-                continue
-            if key == "properties" and isinstance(value, dict):
-                merged["properties"] = {**_dict(merged.get("properties")), **value}
-            elif key == "required" and isinstance(value, list):
-                merged["required"] = [*_list(merged.get("required")), *value]
-            else:
-                merged[key] = value
-        return merged, refs, recursive
-
-    def _pointer(self, ref: str) -> Any:
-        if not ref.startswith("#"):
-            return None  # only references inside the schema: never fetched
-        node: Any = self.root
-        for raw in unquote(ref[1:]).split("/")[1:]:
-            part = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        return node
+    # -- schema handling (hub/formschema.py: the one reading of a form schema)
 
     @staticmethod
-    def kind(schema: dict[str, Any]) -> str:
-        declared = schema.get("type")
-        if isinstance(declared, list):
-            declared = next((t for t in declared if t != "null"), declared[0] if declared else None)
-        if isinstance(declared, str) and declared in ("object", "array", "string", "integer", "number", "boolean", "null"):
-            return declared
-        if isinstance(schema.get("properties"), dict):
-            return "object"
-        if "items" in schema or "prefixItems" in schema:
-            return "array"
-        values = schema["enum"] if isinstance(schema.get("enum"), list) else [schema["const"]] if "const" in schema else []
-        if values and all(isinstance(v, bool) for v in values):
-            return "boolean"
-        if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            return "number"
-        return "string"
-
-    def options(self, schema: dict[str, Any], refs: tuple[str, ...]) -> list[tuple[str, str]] | None:
-        """The choices of an ``enum`` or of a ``oneOf``/``anyOf`` whose branches are all ``const``: (value, label)."""
-        enum = schema.get("enum")
-        if isinstance(enum, list) and enum:
-            return [(_value(v), _value(v)) for v in enum if v is not None]
-        for key in ("oneOf", "anyOf"):
-            branches = schema.get(key)
-            if isinstance(branches, list) and branches:
-                resolved = [self.resolve(b, refs)[0] for b in branches]
-                if all("const" in b for b in resolved):
-                    return [(_value(b["const"]), _text(b.get("title")) or _value(b["const"])) for b in resolved if b["const"] is not None]
-        return None
+    def options(f: Field) -> list[tuple[str, str]] | None:
+        """The field's choices as (value, label); ``null`` is no choice in a form."""
+        if f.options is None:
+            return None
+        return [(_value(o.value), _text(o.title) or _value(o.value)) for o in f.options if o.value is not None]
 
     @staticmethod
     def widget(schema: dict[str, Any]) -> str:
@@ -224,7 +150,8 @@ class _Form:
     # -- output
 
     def render(self) -> Html:
-        schema, refs, _ = self.resolve(self.root, ())
+        root = self.model.root
+        schema = root.schema
         title_id, note_id = self.unique_id(f"{self.form_id}-titel"), self.unique_id(f"{self.form_id}-hinweis")
         title = _text(schema.get("title")) or "Formular"
         head = [
@@ -234,39 +161,28 @@ class _Form:
         if description := _text(schema.get("description")):
             head.append(Html('<p class="form-preview-description">{}</p>').format(description))
         head.append(Html('<p class="form-required-legend"><span class="form-required" aria-hidden="true">*</span> Pflichtfeld</p>'))
-        if self.kind(schema) == "object":
-            body = self.properties(schema, [], refs, depth=0)
-        else:
-            body = [self.field(self.root, [], name="wert", required=False, refs=(), depth=0)]
+        body = [self.field(child) for child in root.children] if root.kind == "object" else [self.field(root)]
         return Html('<form class="form-preview"{}>\n{}\n</form>').format(
             _attrs(id=self.form_id, aria_labelledby=title_id, aria_describedby=note_id, novalidate=True),
             Html("\n").join([*head, *body]),
         )
 
-    def properties(self, schema: dict[str, Any], path: list[str], refs: tuple[str, ...], depth: int) -> list[Html]:
-        properties = schema.get("properties")
-        if not isinstance(properties, dict):
-            return []
-        required = {r for r in _list(schema.get("required")) if isinstance(r, str)}
-        return [
-            self.field(sub, [*path, str(name)], name=str(name), required=name in required, refs=refs, depth=depth + 1)
-            for name, sub in properties.items()
-        ]
-
-    def field(self, raw: Any, path: list[str], *, name: str, required: bool, refs: tuple[str, ...], depth: int) -> Html:
-        schema, refs, recursive = self.resolve(raw, refs)
-        label = _text(schema.get("title")) or name
-        pointer = "".join(f"/{p.replace('~', '~0').replace('/', '~1')}" for p in path)
-        if recursive or depth > MAX_DEPTH:
+    def field(self, f: Field) -> Html:
+        schema = f.schema
+        if f.conditional:  # shown like any field, with a word that the form asks it only sometimes
+            schema = {**schema, "description": " ".join(t for t in (_text(schema.get("description")), CONDITIONAL) if t)}
+        path, pointer, required = list(f.path), f.pointer, f.required
+        label = _text(schema.get("title")) or f.name
+        if f.recursive:
             return Html(
                 '<p class="form-note" data-pointer="{}">„{}“ enthält sich selbst und wird hier nicht weiter aufgefächert.</p>'
             ).format(pointer, label)
-        kind = self.kind(schema)
+        kind = f.kind
         if kind == "object":
-            return self.group(schema, path, pointer, label, required, refs, depth)
-        if kind == "array":
-            return self.array(schema, path, pointer, label, required, refs, depth)
-        options = self.options(schema, refs)
+            return self.group(schema, f.children, path, pointer, label, required)
+        if kind == "array" and f.items is not None:
+            return self.array(schema, f.items, path, pointer, label, required)
+        options = self.options(f)
         if options is not None:
             if self.widget(schema) in ("radio", "radios"):
                 return self.choice_group(schema, path, pointer, label, required, options, kind="radio")
@@ -296,18 +212,17 @@ class _Form:
     def group(
         self,
         schema: dict[str, Any],
+        fields: list[Field],
         path: list[str],
         pointer: str,
         label: str,
         required: bool,
-        refs: tuple[str, ...],
-        depth: int,
         *,
         cls: str = "form-group",
     ) -> Html:
         group_id = self.new_id(path, "gruppe")
         help_html, help_id = self._help(schema, group_id)
-        children = self.properties(schema, path, refs, depth)
+        children = [self.field(child) for child in fields]
         if not children:
             children = [Html('<p class="form-note">Keine Felder.</p>')]
         return Html('<fieldset class="{}"{}>\n<legend>{}{}</legend>\n{}\n</fieldset>').format(
@@ -318,12 +233,10 @@ class _Form:
             _lines(help_html, *children),
         )
 
-    def array(
-        self, schema: dict[str, Any], path: list[str], pointer: str, label: str, required: bool, refs: tuple[str, ...], depth: int
-    ) -> Html:
-        items, item_refs, recursive = self.resolve(schema.get("items", {}), refs)
+    def array(self, schema: dict[str, Any], entry: Field, path: list[str], pointer: str, label: str, required: bool) -> Html:
+        items = entry.schema
         count = _count_hint(schema)
-        if recursive:
+        if entry.recursive:
             group_id = self.new_id(path, "liste")
             note = Html(
                 '<p class="form-note">Jeder Eintrag ist wieder „{}“; die Struktur wiederholt sich und wird hier nicht weiter aufgefächert.</p>'
@@ -331,17 +244,17 @@ class _Form:
             return Html('<fieldset class="form-group form-array"{}>\n<legend>{}{}</legend>\n{}\n</fieldset>').format(
                 _attrs(id=group_id, data_pointer=pointer), label, self._star(required), note
             )
-        options = self.options(items, item_refs)
+        options = self.options(entry)
         if options is not None:
             return self.choice_group(schema, path, pointer, label, required, options, kind="checkbox", extra=count)
-        if self.kind(items) == "object":
+        if entry.kind == "object":
             group_id = self.new_id(path, "liste")
             help_html, help_id = self._help(
                 schema, group_id, " ".join(t for t in (count, "Weitere Einträge können hinzugefügt werden.") if t)
             )
-            entry = self.group(items, [*path, "0"], f"{pointer}/0", "Eintrag 1", False, item_refs, depth, cls="form-group form-array-item")
+            first = self.group(items, entry.children, [*path, "0"], f"{pointer}/0", "Eintrag 1", False, cls="form-group form-array-item")
             return Html('<fieldset class="form-group form-array"{}>\n<legend>{}{}</legend>\n{}\n</fieldset>').format(
-                _attrs(id=group_id, data_pointer=pointer, aria_describedby=help_id), label, self._star(required), _lines(help_html, entry)
+                _attrs(id=group_id, data_pointer=pointer, aria_describedby=help_id), label, self._star(required), _lines(help_html, first)
             )
         # a list of plain values: the control for its first entry
         item_label = _text(items.get("title"))
@@ -365,7 +278,7 @@ class _Form:
         cls: str = "form-field",
     ) -> Html:
         control_id = self.new_id(path)
-        kind = self.kind(schema)
+        kind = schema_kind(schema)
         help_html, help_id = self._help(schema, control_id)
         value = schema["const"] if "const" in schema else schema.get("default")
         value_text = None if value is None or isinstance(value, dict | list) else _value(value)
@@ -382,11 +295,12 @@ class _Form:
             "aria_required": "true" if required else None,
             "aria_describedby": help_id,
         }
-        ui = schema.get("x-ui") if isinstance(schema.get("x-ui"), dict) else {}
+        ui = _dict(schema.get("x-ui"))
         max_length = schema.get("maxLength") if isinstance(schema.get("maxLength"), int) else None
         min_length = schema.get("minLength") if isinstance(schema.get("minLength"), int) else None
         if kind == "string" and (self.widget(schema) == "textarea" or (max_length or 0) > TEXTAREA_MIN_LENGTH):
-            rows = ui.get("rows") if isinstance(ui.get("rows"), int) and 1 <= ui.get("rows") <= 40 else 4
+            wanted = ui.get("rows")
+            rows = wanted if isinstance(wanted, int) and 1 <= wanted <= 40 else 4
             control = Html("<textarea{}>{}</textarea>").format(
                 _attrs(**common, rows=str(rows), maxlength=max_length, minlength=min_length, placeholder=placeholder), value_text or ""
             )
@@ -413,8 +327,8 @@ class _Form:
             )
             field_class = "form-field-number"
         else:
-            fmt = schema.get("format") if isinstance(schema.get("format"), str) else ""
-            input_type = _INPUT_TYPES.get(fmt, "text")
+            fmt = schema.get("format")
+            input_type = _INPUT_TYPES.get(fmt, "text") if isinstance(fmt, str) else "text"
             control = Html("<input{}>").format(
                 _attrs(type=input_type, **common, maxlength=max_length, minlength=min_length, value=value_text, placeholder=placeholder)
             )
@@ -558,5 +472,5 @@ def render_form_preview(schema: dict, *, form_id: str = "form") -> str:
     Raises ``ValueError`` (German message) when ``schema`` is not a JSON object.
     """
     if not isinstance(schema, dict):
-        raise ValueError("Das Formularschema muss ein JSON-Objekt sein.")
+        raise ValueError("Das Formularschema muss ein JSON-Objekt sein.")  # noqa: TRY004 - the documented contract: callers catch ValueError
     return str(_Form(schema, form_id).render())

@@ -9,14 +9,13 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from hub.formschema import Field, FormSchema
 from hub.model import Problem
 from hub.validate.jsondoc import SyntaxProblem, load_json
 from hub.validate.messages import pointer, schema_problems
 from hub.validate.schemalimits import bounded_instance, schema_limit_problems
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SUBSCHEMAS = ("items", "additionalProperties", "if", "then", "else", "not", "contains")
 
 
 @cache
@@ -51,49 +50,24 @@ def check_form(path: str, data: bytes) -> list[Problem]:
 
 
 def _missing_titles(path: str, schema: dict[str, Any]) -> Iterator[Problem]:
-    defs = schema.get("$defs")
-    defs = defs if isinstance(defs, dict) else {}
-
-    def titled(sub: Any) -> bool:
-        if not isinstance(sub, dict):
-            return False
-        if isinstance(sub.get("title"), str) and sub["title"].strip():
-            return True
-        ref = sub.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            return titled(defs.get(ref.removeprefix("#/$defs/")))
-        return False
-
-    if not titled(schema):
+    """Every field of the form (``hub.formschema``, as the preview shows it) needs a title; each declaration is named once."""
+    form = FormSchema(schema)
+    if not _titled(form.root):
         yield Problem(
             code="form-title-missing", file=path, pointer="/title", message="Das Formular braucht einen Titel („title“) auf oberster Ebene."
         )
-
-    def walk(sub: Any, parts: list[str | int]) -> Iterator[Problem]:
-        if not isinstance(sub, dict):
-            return
-        for name, prop in _mapping(sub.get("properties")).items():
-            where = parts + ["properties", name]
-            if not titled(prop):
-                yield Problem(
-                    code="form-title-missing",
-                    file=path,
-                    pointer=pointer(where),
-                    message=f"Das Feld „{name}“ hat keinen Titel; jedes Feld braucht eine deutsche Beschriftung („title“).",
-                )
-            yield from walk(prop, where)
-        for key in _SUBSCHEMAS:
-            yield from walk(sub.get(key), parts + [key])
-        for key in _SUBSCHEMA_LISTS:
-            items = sub.get(key)
-            for i, item in enumerate(items if isinstance(items, list) else []):
-                yield from walk(item, parts + [key, i])
-        for name, item in _mapping(sub.get("$defs")).items():
-            yield from walk(item, parts + ["$defs", name])
-
-    yield from walk(schema, [])
+    reported: set[tuple[str | int, ...]] = set()
+    for found in form.fields():
+        if _titled(found) or found.source in reported:
+            continue
+        reported.add(found.source)
+        yield Problem(
+            code="form-title-missing",
+            file=path,
+            pointer=pointer(found.source),
+            message=f"Das Feld „{found.name}“ hat keinen Titel; jedes Feld braucht eine deutsche Beschriftung („title“).",
+        )
 
 
-def _mapping(value: Any) -> dict[str, Any]:
-    # a schema the metaschema refused may hold anything where a mapping belongs
-    return value if isinstance(value, dict) else {}
+def _titled(found: Field) -> bool:
+    return isinstance(found.title, str) and bool(found.title.strip())
