@@ -31,3 +31,8 @@ class HubConfig:
     @property
     def tokens_path(self) -> Path:
         return self.data_dir / "tokens.sqlite"
+
+    @property
+    def accounts_path(self) -> Path:
+        """People, sessions and failed sign-ins of the workspace (hashes only)."""
+        return self.data_dir / "accounts.sqlite"

@@ -22,12 +22,15 @@ from typing import Self
 
 import pygit2
 
+from hub.accounts import AccountStore, SignInThrottle
 from hub.config import HubConfig
 from hub.errors import PackageNotFound
 from hub.index import Index
 from hub.index.index import changed_packages
 from hub.maturity import index_levels
 from hub.model import Actor
+from hub.sessions import SessionStore
+from hub.settings import environment
 from hub.store import Catalog, ensure_seeded, repair_tags
 from hub.store.catalog import TAG_PREFIX, parse_trailers, tag_name
 from hub.store.export import export_all, export_dir, export_package, staging
@@ -63,6 +66,25 @@ class Services:
     @cached_property
     def tokens(self) -> TokenStore:
         return TokenStore(self.config.tokens_path, self.catalog.publisher)  # tokens only for registered organisations
+
+    @cached_property
+    def accounts(self) -> AccountStore:
+        return AccountStore(self.config.accounts_path, self.catalog.publisher)  # accounts only for registered organisations
+
+    @cached_property
+    def sessions(self) -> SessionStore:
+        settings = environment()
+        return SessionStore(self.config.accounts_path, idle=settings.session_idle_minutes * 60, absolute=settings.session_max_hours * 3600)
+
+    @cached_property
+    def account_throttle(self) -> SignInThrottle:
+        """Failed sign-ins per e-mail address: three free, then 1 s, 2 s, 4 s … up to 15 minutes."""
+        return SignInThrottle(self.config.accounts_path, free=3)
+
+    @cached_property
+    def address_throttle(self) -> SignInThrottle:
+        """Failed sign-ins per client address: more free (a town hall shares one address), then the same growth."""
+        return SignInThrottle(self.config.accounts_path, free=20)
 
     @classmethod
     def open(cls, config: HubConfig) -> Services:

@@ -49,6 +49,16 @@ def _megabytes(name: str, raw: str) -> int:
     return int(value * 1024 * 1024)
 
 
+def _positive(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise SettingsInvalid(f"{name}={raw!r} ist keine positive Zahl.")
+    return value
+
+
 def _url(name: str, raw: str) -> str | None:
     value = raw.strip().rstrip("/")
     if not value:
@@ -104,7 +114,8 @@ class Environment:
             "HUB_BASE_URL",
             _url,
             "Öffentliche Adresse des Hubs für Links und Kennungen in Exporten (DCAT, publiccode.yml, Atom). "
-            "Standard: die Adresse der Anfrage; für die CLI https://transferhub.de.",
+            "Standard: die Adresse der Anfrage; für die CLI https://transferhub.de. Beginnt sie mit `https://`, bekommt das "
+            "Sitzungs-Cookie des Arbeitsbereichs das Attribut `Secure` (hinter einem Proxy, der TLS beendet, deshalb setzen).",
         ),
     )
     serve_url: str | None = field(
@@ -121,6 +132,23 @@ class Environment:
             "HUB_LOG_FOLLOW",
             _flag,
             "Jedes Nachziehen des laufenden Hubs auf einen neuen Katalogstand mit seiner Dauer auf stderr protokollieren (Standard: aus).",
+        ),
+    )
+
+    session_idle_minutes: float = field(
+        default=60.0,
+        metadata=_meta(
+            "HUB_SESSION_IDLE_MINUTES",
+            _positive,
+            "Nach so vielen Minuten ohne Anfrage endet eine Sitzung im Arbeitsbereich (Standard: 60).",
+        ),
+    )
+    session_max_hours: float = field(
+        default=10.0,
+        metadata=_meta(
+            "HUB_SESSION_MAX_HOURS",
+            _positive,
+            "So viele Stunden nach der Anmeldung endet eine Sitzung in jedem Fall; danach ist eine neue Anmeldung nötig (Standard: 10).",
         ),
     )
 

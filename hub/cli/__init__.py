@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 package invalid, 2 wrong usage, 3 not found,
 from __future__ import annotations
 
 import argparse
+import getpass
 import gettext
 import os
 import sys
@@ -26,7 +27,7 @@ from hub.maturity.reports import adoption_report, history_report, history_rows, 
 from hub.settings import environment
 from hub.store.audit import record_history
 from hub.tokens import ROLES
-from hub.usecases import adoptions, catalogue, organisations, reviews, tokens
+from hub.usecases import accounts, adoptions, catalogue, organisations, reviews, tokens
 from hub.usecases.publish import publish_folder
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 5
@@ -148,6 +149,20 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     t = token_sub.add_parser("revoke", help="Token widerrufen")
     t.add_argument("token_id", type=int, metavar="ID")
+    p = command("user", cmd_user, "Konten für den Arbeitsbereich der Website verwalten (Passwort nur als Argon2-Hash).", json_flag=False)
+    user_sub = p.add_subparsers(dest="user_command", required=True, metavar="AKTION")
+    t = user_sub.add_parser("create", help="Konto anlegen; das Passwort wird verdeckt abgefragt")
+    t.add_argument("email", metavar="EMAIL", help="E-Mail-Adresse der Person (zugleich ihr Anmeldename)")
+    t.add_argument("--org", required=True, help="Kennung der registrierten Organisation, für die die Person handelt")
+    t.add_argument(
+        "--role", dest="roles", action="append", required=True, choices=list(ROLES), help="Rolle (mehrfach möglich): " + ", ".join(ROLES)
+    )
+    t.add_argument("--password-stdin", action="store_true", help="Passwort aus der ersten Zeile der Standardeingabe lesen")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    t = user_sub.add_parser("list", help="Konten auflisten (ohne Passwort-Hash)")
+    t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
+    t = user_sub.add_parser("disable", help="Konto sperren und seine Sitzungen beenden")
+    t.add_argument("email", metavar="EMAIL")
     return parser
 
 
@@ -493,6 +508,39 @@ def cmd_token(args: argparse.Namespace) -> int:
     else:
         tokens.revoke(services, args.token_id)
         print(f"Token {args.token_id} widerrufen.")
+    return EXIT_OK
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    """From stdin's first line (``--password-stdin``) or typed twice at a hidden prompt; never a default."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise BadRequest("Kein Terminal für die verdeckte Passwortabfrage: das Passwort mit --password-stdin übergeben.")
+    password = getpass.getpass("Passwort (wird nicht angezeigt): ")
+    if getpass.getpass("Passwort wiederholen: ") != password:
+        raise BadRequest("Die beiden Eingaben des Passworts stimmen nicht überein; es wurde kein Konto angelegt.")
+    return password
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    if args.user_command == "create":
+        account = accounts.create(services, args.email, args.org, args.roles, _new_password(args))
+        if args.json:
+            print_json(account)
+        else:
+            print(f"Konto {account.email} für {account.org} angelegt, Rollen: {', '.join(account.roles)}.")
+    elif args.user_command == "list":
+        people = accounts.listed(services)
+        if args.json:
+            print_json(people)
+        else:
+            for a in people:
+                print(f"{a.email:<40} {a.org:<30} {','.join(a.roles):<30} {a.created}{'  gesperrt' if a.disabled else ''}")
+    else:
+        accounts.disable(services, args.email)
+        print(f"Konto {args.email.strip()} gesperrt; seine Sitzungen sind beendet.")
     return EXIT_OK
 
 

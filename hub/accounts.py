@@ -1,0 +1,253 @@
+"""Local accounts of the served hub: people of registered organisations with roles and an Argon2 password hash.
+
+The embedded default, so ``hub serve`` needs no identity provider: ``hub user create`` makes an
+account (there is no default or demo password, ever). A person acts for one organisation in one
+or more roles, the same roles an API token has. Passwords are hashed with Argon2id at the
+parameters of OWASP's Password Storage Cheat Sheet (19 MiB, 2 passes, 1 lane: strong against
+guessing, and a server can afford several at once, unlike 64 MiB per sign-in); an unknown account costs the same hashing work as a known
+one, so the answer's timing does not tell which e-mail addresses have accounts.
+
+Failed sign-ins are counted per account and per client address (:class:`SignInThrottle`):
+after a few free attempts each further failure locks the key for a growing window, during
+which sign-ins are refused without looking at the password. Everything lives in SQLite beside
+the tokens, so every server process over one data folder sees the same counts.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from hub.errors import BadRequest, Conflict, HubError, NotFound, OrganisationUnknown, Unauthorized
+from hub.model import ORG_ID, Base, Problem, unsafe_character
+from hub.tokens import ROLES, Role
+
+MIN_PASSWORD = 12  # characters; a passphrase of a few words passes, a short word does not
+MAX_PASSWORD = 1024  # bounds the hashing work one request can ask for
+MAX_EMAIL = 254
+_EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>.]+")
+_ORG = re.compile(ORG_ID)
+
+# hashing costs 19 MiB and tens of milliseconds: at most two at a time per process
+_HASHING = threading.BoundedSemaphore(2)
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# verified against when the account is unknown or disabled, so that case takes as long as a wrong password
+_DUMMY_HASH = _HASHER.hash("kein Konto – nur für gleiche Laufzeit")
+
+SIGN_IN_FAILED = "E-Mail-Adresse oder Passwort ist falsch."
+
+
+class SignInFailed(Unauthorized):
+    """Unknown account, disabled account or wrong password: one answer for all three."""
+
+    code = "sign-in-failed"
+    title = "Anmeldung fehlgeschlagen"
+
+
+class SignInThrottled(HubError):
+    """Too many failed sign-ins for this account or from this address; try again after ``retry_after`` seconds."""
+
+    code = "sign-in-throttled"
+    status = 429
+    exit_code = 2
+    title = "Zu viele Anmeldeversuche"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class AccountExists(Conflict):
+    """An account with this e-mail address exists already."""
+
+    code = "account-exists"
+    title = "Konto besteht bereits"
+
+
+class Account(Base, frozen=True):
+    email: str
+    org: str
+    roles: list[Role]
+    created: str
+    disabled: bool = False
+
+    def has(self, *roles: Role) -> bool:
+        """Holds one of ``roles``; admin holds every role."""
+        return "admin" in self.roles or any(role in self.roles for role in roles)
+
+
+def normal_email(value: str) -> str:
+    """An e-mail address as accounts are keyed: stripped, lower case; refused when it is not one."""
+    email = value.strip().lower()
+    if len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email) or unsafe_character(email, one_line=True, signature=True):
+        raise BadRequest(f"„{value.strip()[:80]}“ ist keine gültige E-Mail-Adresse.")
+    return email
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise BadRequest(f"Das Passwort ist zu kurz: mindestens {MIN_PASSWORD} Zeichen.")
+    if len(password) > MAX_PASSWORD:
+        raise BadRequest(f"Das Passwort ist zu lang: höchstens {MAX_PASSWORD} Zeichen.")
+
+
+def _roles(roles: Iterable[str]) -> list[Role]:
+    chosen: list[Role] = []
+    for role in roles:
+        if role not in ROLES:
+            raise BadRequest(f"Die Rolle „{role}“ gibt es nicht; möglich sind: {', '.join(ROLES)}.")
+        if role not in chosen:
+            chosen.append(role)  # type: ignore[arg-type]
+    if not chosen:
+        raise BadRequest(f"Ein Konto braucht mindestens eine Rolle: {', '.join(ROLES)}.")
+    return chosen
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=10)
+    db.execute("PRAGMA journal_mode=WAL")
+    return db
+
+
+class AccountStore:
+    """Accounts of registered organisations: ``registry(org)`` answers the organisation's record or None."""
+
+    def __init__(self, path: str | Path, registry: Callable[[str], object | None]) -> None:
+        self.path = Path(path)
+        self.registry = registry
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with connect(self.path) as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS accounts (email TEXT PRIMARY KEY, org TEXT NOT NULL, roles TEXT NOT NULL,"
+                " hash TEXT NOT NULL, created TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0)"
+            )
+
+    def create(self, email: str, org: str, roles: Iterable[str], password: str) -> Account:
+        email = normal_email(email)
+        org = org.strip()
+        chosen = _roles(roles)
+        check_password(password)
+        if not _ORG.match(org):
+            raise BadRequest(f"„{org}“ ist keine gültige Organisationskennung (Kleinbuchstaben, Ziffern, Bindestriche).")
+        if self.registry(org) is None:
+            message = (
+                f"Die Organisation „{org}“ ist im Katalog nicht registriert; Konten gibt es nur für registrierte Organisationen "
+                "(zuerst „hub organisation add <datei.yaml>“)."
+            )
+            raise OrganisationUnknown(
+                message, problems=[Problem(code="organisation-unknown", file=f"publishers/{org}.yaml", message=message)]
+            )
+        if self.get(email) is not None:
+            raise AccountExists(f"Für {email} gibt es bereits ein Konto.")
+        with _HASHING:
+            hashed = _HASHER.hash(password)
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            with connect(self.path) as db:
+                db.execute(
+                    "INSERT INTO accounts (email, org, roles, hash, created) VALUES (?, ?, ?, ?, ?)",
+                    (email, org, " ".join(chosen), hashed, created),
+                )
+        except sqlite3.IntegrityError:  # created in between by another process
+            raise AccountExists(f"Für {email} gibt es bereits ein Konto.") from None
+        return Account(email=email, org=org, roles=chosen, created=created)
+
+    def _row(self, email: str) -> tuple | None:
+        with connect(self.path) as db:
+            return db.execute("SELECT email, org, roles, created, disabled, hash FROM accounts WHERE email = ?", (email,)).fetchone()
+
+    @staticmethod
+    def _account(row: tuple) -> Account:
+        return Account(email=row[0], org=row[1], roles=row[2].split(), created=row[3], disabled=bool(row[4]))
+
+    def get(self, email: str) -> Account | None:
+        row = self._row(email.strip().lower())
+        return None if row is None else self._account(row)
+
+    def list(self) -> list[Account]:
+        with connect(self.path) as db:
+            rows = db.execute("SELECT email, org, roles, created, disabled FROM accounts ORDER BY org, email").fetchall()
+        return [self._account(row) for row in rows]
+
+    def disable(self, email: str) -> None:
+        with connect(self.path) as db:
+            changed = db.execute("UPDATE accounts SET disabled = 1 WHERE email = ?", (email.strip().lower(),)).rowcount
+        if not changed:
+            raise NotFound(f"Ein Konto {email.strip()} gibt es nicht.")
+
+    def verify(self, email: str, password: str) -> Account | None:
+        """The enabled account whose password this is, or None; the same hashing work either way."""
+        row = None
+        if 0 < len(password) <= MAX_PASSWORD and len(email) <= MAX_EMAIL:
+            row = self._row(email.strip().lower())
+        stored = row[5] if row is not None and not row[4] else _DUMMY_HASH
+        with _HASHING:
+            try:
+                _HASHER.verify(stored, password[:MAX_PASSWORD] or "-")
+                ok = stored is not _DUMMY_HASH
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                ok = False
+            if ok and _HASHER.check_needs_rehash(stored):  # parameters grew since: store the stronger hash
+                with connect(self.path) as db:
+                    db.execute("UPDATE accounts SET hash = ? WHERE email = ?", (_HASHER.hash(password), row[0]))  # type: ignore[index]
+        return self._account(row) if ok and row is not None else None
+
+
+class SignInThrottle:
+    """Failed sign-ins per key (``account:<e-mail>``, ``address:<ip>``): ``free`` failures, then a growing lockout.
+
+    The n-th failure beyond ``free`` locks the key for ``base * 2**(n-1)`` seconds, at most
+    ``ceiling``; a key without failures for ``forget`` seconds starts again from zero. A lockout
+    refuses every attempt (the right password too), so guessing gets no faster by trying in
+    parallel. The account key is cleared by a successful sign-in, the address key is not (one
+    valid account must not reset an address that is guessing others).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        free: int,
+        base: float = 1.0,
+        ceiling: float = 900.0,
+        forget: float = 3600.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path)
+        self.free, self.base, self.ceiling, self.forget, self.clock = free, base, ceiling, forget, clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with connect(self.path) as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS sign_in_failures (key TEXT PRIMARY KEY, count INTEGER NOT NULL,"
+                " last REAL NOT NULL, locked_until REAL NOT NULL)"
+            )
+
+    def wait(self, key: str) -> float:
+        """Seconds until ``key`` may try again (0: now)."""
+        with connect(self.path) as db:
+            row = db.execute("SELECT locked_until FROM sign_in_failures WHERE key = ?", (key,)).fetchone()
+        return 0.0 if row is None else max(0.0, row[0] - self.clock())
+
+    def failed(self, key: str) -> None:
+        now = self.clock()
+        with connect(self.path) as db:
+            db.execute("BEGIN IMMEDIATE")  # read and write as one step: parallel failures all count
+            row = db.execute("SELECT count, last FROM sign_in_failures WHERE key = ?", (key,)).fetchone()
+            count = 1 if row is None or now - row[1] > self.forget else row[0] + 1
+            over = count - self.free
+            until = now + min(self.ceiling, self.base * 2 ** (over - 1)) if over > 0 else 0.0
+            db.execute(
+                "INSERT OR REPLACE INTO sign_in_failures (key, count, last, locked_until) VALUES (?, ?, ?, ?)", (key, count, now, until)
+            )
+
+    def clear(self, key: str) -> None:
+        with connect(self.path) as db:
+            db.execute("DELETE FROM sign_in_failures WHERE key = ?", (key,))

@@ -1,0 +1,115 @@
+"""Server-side sessions of the served hub's workspace, with a CSRF token bound to each.
+
+The cookie carries only a random id (256 bits from ``secrets``); the server stores its SHA-256
+hash, so a copy of the database holds no usable session. A session ends when it has been idle
+too long, when it is too old, or when its person signs out (the row is deleted: the old cookie
+no longer works anywhere). Signing in always starts a new session, so an id planted before
+sign-in is worth nothing after it.
+
+The sign-in form needs a CSRF token before anyone is signed in: the form gets an anonymous
+session (``email`` None), which signing in replaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from hub.errors import HubError
+from hub.model import Base
+
+# how often a session's "last seen" is written at most: reading a page need not write every time
+TOUCH_EVERY = 60.0
+
+
+class CsrfRefused(HubError):
+    """A form was sent without the CSRF token of the sender's session, or with another one."""
+
+    code = "csrf-refused"
+    status = 403
+    exit_code = 2
+    title = "Formular nicht angenommen"
+
+
+class Session(Base, frozen=True):
+    id: str  # the secret from the cookie (never stored)
+    csrf: str
+    created: float
+    seen: float
+    email: str | None = None  # None: anonymous (the sign-in form's session)
+
+    def check_csrf(self, token: str | None) -> None:
+        if not token or not hmac.compare_digest(token.encode(), self.csrf.encode()):
+            raise CsrfRefused(
+                "Das Formular wurde ohne gültiges Sicherheitsmerkmal gesendet und nicht angenommen; es wurde nichts geändert. "
+                "Bitte die Seite neu laden und noch einmal senden."
+            )
+
+
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+class SessionStore:
+    """Sessions in SQLite (``idle`` and ``absolute`` lifetimes in seconds)."""
+
+    def __init__(self, path: str | Path, *, idle: float, absolute: float, clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self.idle, self.absolute, self.clock = idle, absolute, clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS sessions (hash TEXT PRIMARY KEY, email TEXT, csrf TEXT NOT NULL,"
+                " created REAL NOT NULL, seen REAL NOT NULL)"
+            )
+            db.execute("CREATE INDEX IF NOT EXISTS sessions_email ON sessions (email)")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def start(self, email: str | None = None) -> Session:
+        """A new session (a fresh id and CSRF token); expired sessions are removed on the way."""
+        now = self.clock()
+        session = Session(id=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), created=now, seen=now, email=email)
+        with self._connect() as db:
+            db.execute("DELETE FROM sessions WHERE seen < ? OR created < ?", (now - self.idle, now - self.absolute))
+            db.execute(
+                "INSERT INTO sessions (hash, email, csrf, created, seen) VALUES (?, ?, ?, ?, ?)",
+                (_hash(session.id), email, session.csrf, now, now),
+            )
+        return session
+
+    def get(self, session_id: str | None) -> Session | None:
+        """The live session of this id, or None (unknown, ended or expired; an expired one is deleted)."""
+        if not session_id or len(session_id) > 128:
+            return None
+        key = _hash(session_id)
+        now = self.clock()
+        with self._connect() as db:
+            row = db.execute("SELECT email, csrf, created, seen FROM sessions WHERE hash = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            email, csrf, created, seen = row
+            if now - seen > self.idle or now - created > self.absolute:
+                db.execute("DELETE FROM sessions WHERE hash = ?", (key,))
+                return None
+            if now - seen > TOUCH_EVERY:
+                db.execute("UPDATE sessions SET seen = ? WHERE hash = ?", (now, key))
+                seen = now
+        return Session(id=session_id, csrf=csrf, created=created, seen=seen, email=email)
+
+    def end(self, session_id: str) -> None:
+        with self._connect() as db:
+            db.execute("DELETE FROM sessions WHERE hash = ?", (_hash(session_id),))
+
+    def end_all(self, email: str) -> int:
+        """End every session of a person (their account was disabled)."""
+        with self._connect() as db:
+            return db.execute("DELETE FROM sessions WHERE email = ?", (email,)).rowcount

@@ -1,0 +1,188 @@
+"""Local accounts of the workspace: created by the CLI with an Argon2 hash, sessions and the sign-in throttle."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from hub.accounts import SignInFailed, SignInThrottle, SignInThrottled
+from hub.cli import main
+from hub.sessions import CsrfRefused, SessionStore
+from hub.usecases import accounts
+from tests.factory import make_services
+
+PASSWORD = "Fahrradkette-Rathaus-42"
+
+
+@pytest.fixture
+def hub(capsys, monkeypatch):
+    """The ``hub`` command in this process (a new interpreter per call costs seconds), ``stdin`` as its input."""
+
+    def run(data: Path, *args: str, stdin: str = "") -> SimpleNamespace:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(["--data", str(data), *args])
+        out, err = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out, stderr=err)
+
+    return run
+
+
+def stored_bytes(data: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in data.glob("accounts.sqlite*"))
+
+
+@pytest.fixture
+def services(tmp_path):
+    with make_services(tmp_path) as services:
+        yield services
+
+
+def test_cli_creates_lists_and_disables_accounts_storing_only_an_argon2_hash(services, hub):
+    data = services.config.data_dir
+    created = hub(
+        data,
+        "user",
+        "create",
+        "--org",
+        "stadt-soest",
+        "--role",
+        "adopter",
+        "--role",
+        "publisher",
+        "Anna@Soest.example",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "anna@soest.example" in created.stdout and "adopter, publisher" in created.stdout
+    with sqlite3.connect(data / "accounts.sqlite") as db:
+        (hashed,) = db.execute("SELECT hash FROM accounts WHERE email = 'anna@soest.example'").fetchone()
+    assert hashed.startswith("$argon2id$")
+    assert PASSWORD.encode() not in stored_bytes(data)
+    listed = json.loads(hub(data, "user", "list", "--json").stdout)
+    assert listed == [
+        {"email": "anna@soest.example", "org": "stadt-soest", "roles": ["adopter", "publisher"], "created": listed[0]["created"]}
+    ]
+    assert "argon2" not in hub(data, "user", "list").stdout
+    again = hub(
+        data, "user", "create", "--org", "stadt-soest", "--role", "adopter", "anna@soest.example", "--password-stdin", stdin=PASSWORD
+    )
+    assert (again.returncode, again.stderr.strip()) == (4, "Fehler: Für anna@soest.example gibt es bereits ein Konto.")
+    disabled = hub(data, "user", "disable", "anna@soest.example")
+    assert disabled.returncode == 0 and "gesperrt" in disabled.stdout
+    assert json.loads(hub(data, "user", "list", "--json").stdout)[0]["disabled"] is True
+    assert hub(data, "user", "disable", "niemand@soest.example").returncode == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "message"),
+    [
+        (["--org", "stadt-soest", "--role", "adopter"], "kurz\n", 2, "mindestens 12 Zeichen"),
+        (["--org", "stadt-unbekannt", "--role", "adopter"], PASSWORD, 1, "nicht registriert"),
+    ],
+)
+def test_cli_refuses_bad_accounts_and_creates_nothing(services, hub, args, stdin, code, message):
+    data = services.config.data_dir
+    result = hub(data, "user", "create", *args, "bernd@soest.example", "--password-stdin", stdin=stdin)
+    assert result.returncode == code and message in result.stderr
+    assert accounts.listed(services) == []
+
+
+def test_without_a_terminal_the_password_must_come_from_stdin(services, hub):
+    result = hub(services.config.data_dir, "user", "create", "--org", "stadt-soest", "--role", "adopter", "c@soest.example")
+    assert result.returncode == 2 and "--password-stdin" in result.stderr
+    assert accounts.listed(services) == []
+
+
+def test_not_an_email_address_is_refused(services):
+    with pytest.raises(Exception, match="keine gültige E-Mail-Adresse"):
+        accounts.create(services, "anna <anna@soest.example>", "stadt-soest", ["adopter"], PASSWORD)
+
+
+def test_sign_in_gives_the_same_answer_for_unknown_account_disabled_account_and_wrong_password(services):
+    accounts.create(services, "anna@soest.example", "stadt-soest", ["adopter"], PASSWORD)
+    accounts.create(services, "gesperrt@soest.example", "stadt-soest", ["adopter"], PASSWORD)
+    accounts.disable(services, "gesperrt@soest.example")
+    messages = set()
+    for email, password in [
+        ("anna@soest.example", "falsch-falsch-falsch"),
+        ("niemand@soest.example", PASSWORD),
+        ("gesperrt@soest.example", PASSWORD),
+    ]:
+        with pytest.raises(SignInFailed) as refused:
+            accounts.sign_in(services, accounts.begin(services), email, password, "192.0.2.1")
+        messages.add(refused.value.detail)
+    assert messages == {"E-Mail-Adresse oder Passwort ist falsch."}
+    form = accounts.begin(services)
+    session, account = accounts.sign_in(services, form, " Anna@Soest.example ", PASSWORD, "192.0.2.1")
+    assert (account.email, account.org, session.email) == ("anna@soest.example", "stadt-soest", "anna@soest.example")
+    assert session.id != form.id and services.sessions.get(form.id) is None  # a fresh id at sign-in
+    assert accounts.current(services, session.id) == (session, account)
+    accounts.disable(services, "anna@soest.example")  # ends the sessions at once
+    assert accounts.current(services, session.id) is None
+
+
+def test_throttle_locks_a_key_for_a_growing_window_after_the_free_attempts(tmp_path):
+    now = [1000.0]
+    throttle = SignInThrottle(tmp_path / "a.sqlite", free=2, base=1.0, ceiling=8.0, forget=100.0, clock=lambda: now[0])
+    waits = []
+    for _ in range(7):
+        throttle.failed("account:x")
+        waits.append(throttle.wait("account:x"))
+    assert waits == [0.0, 0.0, 1.0, 2.0, 4.0, 8.0, 8.0]
+    assert throttle.wait("address:y") == 0.0  # keys are separate
+    now[0] += 200.0  # long quiet: counting starts again
+    throttle.failed("account:x")
+    assert throttle.wait("account:x") == 0.0
+    throttle.clear("account:x")
+    assert throttle.wait("account:x") == 0.0
+
+
+def test_a_locked_account_is_refused_even_with_the_right_password(services):
+    accounts.create(services, "anna@soest.example", "stadt-soest", ["adopter"], PASSWORD)
+    for _ in range(4):  # three free, the fourth locks
+        with pytest.raises(SignInFailed):
+            accounts.sign_in(services, accounts.begin(services), "anna@soest.example", "falsch-falsch-falsch", "192.0.2.7")
+    with pytest.raises(SignInThrottled) as throttled:
+        accounts.sign_in(services, accounts.begin(services), "anna@soest.example", PASSWORD, "192.0.2.8")
+    assert throttled.value.retry_after >= 1 and "erneut versuchen" in throttled.value.detail
+
+
+def test_sessions_expire_when_idle_or_too_old_and_end_on_sign_out(tmp_path):
+    now = [0.0]
+    store = SessionStore(tmp_path / "s.sqlite", idle=600, absolute=3600, clock=lambda: now[0])
+    session = store.start("anna@soest.example")
+    assert store.get(session.id) == session
+    now[0] = 599
+    assert store.get(session.id) is not None
+    now[0] = 1100  # idle 501 s since the last touch at 599
+    assert store.get(session.id) is not None
+    now[0] = 1800  # idle 700 s
+    assert store.get(session.id) is None
+    old = store.start("anna@soest.example")
+    for step in range(1, 9):  # active all the time, but the absolute lifetime ends it
+        now[0] = 1800 + step * 500
+        alive = store.get(old.id)
+    assert alive is None
+    ended = store.start("anna@soest.example")
+    store.end(ended.id)
+    assert store.get(ended.id) is None
+    assert store.get("erfunden") is None and store.get(None) is None
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+        ids = [row[0] for row in db.execute("SELECT hash FROM sessions")]
+    assert ended.id not in ids and old.id not in ids  # only hashes are stored
+
+
+def test_csrf_token_must_match_the_session(tmp_path):
+    store = SessionStore(tmp_path / "s.sqlite", idle=600, absolute=3600)
+    one, other = store.start(), store.start()
+    one.check_csrf(one.csrf)
+    for wrong in (None, "", other.csrf, one.csrf + "x"):
+        with pytest.raises(CsrfRefused):
+            one.check_csrf(wrong)
