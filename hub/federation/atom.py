@@ -10,9 +10,10 @@ static site's feed, newest-first order, ``xml:lang="de"`` — with no extra pack
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
@@ -26,29 +27,95 @@ TAG = "tag:transferhub.de,2018:"  # the same entry ids as the static site's feed
 MEDIA_TYPE = "application/atom+xml"
 
 
-def _el(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}", {k: v for k, v in attrs.items() if v is not None})
-    if text is not None:
-        element.text = text
-    return element
+@dataclass(frozen=True)
+class Link:
+    href: str  # relative (the static site) or absolute; a relative one is joined to the writer's base
+    rel: str = "alternate"
+    type: str | None = None
 
 
-def _feed(feed_id: str, title: str, updated: str, self_url: str, alternate: str, alternate_type: str = "text/html") -> etree._Element:
-    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
-    feed.set(XML_LANG, "de")
-    _el(feed, "id", feed_id)
-    _el(feed, "title", title)
-    _el(feed, "updated", updated)
-    _el(feed, "link", rel="self", type=MEDIA_TYPE, href=self_url)
-    _el(feed, "link", rel="alternate", type=alternate_type, href=alternate)
-    author = _el(feed, "author")
-    _el(author, "name", "Transferhub")
-    _el(feed, "generator", "Transferhub")
-    return feed
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    updated: str  # RFC 3339
+    author: str
+    author_uri: str | None = None
+    published: str | None = None
+    links: tuple[Link, ...] = ()
+    category: str | None = None
+    summary: str | None = None
+    content: str | None = None
 
 
-def _bytes(feed: etree._Element) -> bytes:
-    return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
+@dataclass(frozen=True)
+class Feed:
+    id: str
+    title: str
+    updated: str  # RFC 3339
+    links: tuple[Link, ...]
+    entries: list[Entry]
+
+
+# XML 1.0 cannot hold these at all (escaping does not help); accepted package data never has them,
+# harvest findings quote what others sent, so the writer replaces them rather than fail
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", value)
+
+
+def _href(base: str, href: str) -> str:
+    if not base or urlsplit(href).scheme:
+        return href
+    return f"{base.rstrip('/')}/{href.lstrip('/')}"
+
+
+def write_atom(feed: Feed, base: str = "") -> bytes:
+    """The one Atom writer (RFC 4287, ``xml:lang="de"``) for the API's feeds and the static site's ``feed.atom``.
+
+    ``base`` empty: links stay as given (relative for a site on any host and path prefix);
+    otherwise relative links are joined to it. Text is escaped by lxml.
+    """
+
+    def el(parent: etree._Element, name: str, text: str | None = None, **attrs: str | None) -> etree._Element:
+        element = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}", {k: _text(v) for k, v in attrs.items() if v is not None})
+        if text is not None:
+            element.text = _text(text)
+        return element
+
+    def links(parent: etree._Element, items: tuple[Link, ...]) -> None:
+        for link in items:
+            el(parent, "link", rel=link.rel, type=link.type, href=_href(base, link.href))
+
+    root = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})  # type: ignore[dict-item]  # None: the default namespace, which lxml-stubs do not allow
+    root.set(XML_LANG, "de")
+    el(root, "id", feed.id)
+    el(root, "title", feed.title)
+    el(root, "updated", feed.updated)
+    links(root, feed.links)
+    el(el(root, "author"), "name", "Transferhub")
+    el(root, "generator", "Transferhub")
+    for item in feed.entries:
+        entry = el(root, "entry")
+        el(entry, "id", item.id)
+        el(entry, "title", item.title)
+        el(entry, "updated", item.updated)
+        if item.published is not None:
+            el(entry, "published", item.published)
+        author = el(entry, "author")
+        el(author, "name", item.author)
+        if item.author_uri:
+            el(author, "uri", item.author_uri)
+        links(entry, item.links)
+        if item.category is not None:
+            el(entry, "category", term=item.category, label=item.category)
+        if item.summary is not None:
+            el(entry, "summary", item.summary, type="text")
+        if item.content is not None:
+            el(entry, "content", item.content, type="text")
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
 def _rfc3339(value: str) -> str:
@@ -99,33 +166,44 @@ def atom_feed(catalog: Catalog, base_url: str, publisher: str | None = None, *, 
     updated = _rfc3339(items[0].stamp) if items else (datetime.fromtimestamp(head.commit_time, UTC).isoformat() if head else _now())
     record = catalog.publisher(publisher) if publisher else None
     owner = record.name if record is not None else publisher
-    feed = _feed(
-        TAG + ("katalog" if publisher is None else f"katalog/herausgeber/{publisher}"),
-        "Transferhub: neue Pakete und Versionen" + (f" von {owner}" if publisher else ""),
-        updated,
-        self_url or f"{base}/api/v1/feeds/packages.atom" + (f"?publisher={quote(publisher)}" if publisher else ""),
-        f"{base}/" if publisher is None else f"{base}/herausgeber/{publisher}/",
-    )
+    entries = []
     for item in items:
         m = catalog.get(item.package, item.version).manifest
-        entry = _el(feed, "entry")
-        _el(entry, "id", f"{TAG}{item.package}/v{item.version}")
-        _el(entry, "title", f"{m.name} {item.version}")
-        _el(entry, "updated", _rfc3339(item.stamp))
-        _el(entry, "published", _rfc3339(item.stamp))
-        author = _el(entry, "author")
-        _el(author, "name", m.publisher.name)
-        if m.publisher.url:
-            _el(author, "uri", m.publisher.url)
-        _el(entry, "link", rel="alternate", type="text/html", href=f"{base}/pakete/{item.package}/")
-        _el(entry, "link", rel="related", type="application/json", href=f"{base}/api/v1/packages/{item.package}/versions/{item.version}")
-        _el(entry, "category", term=m.classification.themenfeld, label=m.classification.themenfeld)
         if item.first:
             summary = f"Neues Lösungspaket von {m.publisher.name}: {m.summary.de}"
         else:
             summary = f"Neue Version {item.version} (vorher {item.previous}) von {m.publisher.name}: {m.summary.de}"
-        _el(entry, "summary", summary, type="text")
-    return _bytes(feed)
+        entries.append(
+            Entry(
+                id=f"{TAG}{item.package}/v{item.version}",
+                title=f"{m.name} {item.version}",
+                updated=_rfc3339(item.stamp),
+                published=_rfc3339(item.stamp),
+                author=m.publisher.name,
+                author_uri=m.publisher.url or None,
+                links=(
+                    Link(f"pakete/{item.package}/", type="text/html"),
+                    Link(f"api/v1/packages/{item.package}/versions/{item.version}", rel="related", type="application/json"),
+                ),
+                category=m.classification.themenfeld,
+                summary=summary,
+            )
+        )
+    feed = Feed(
+        id=TAG + ("katalog" if publisher is None else f"katalog/herausgeber/{publisher}"),
+        title="Transferhub: neue Pakete und Versionen" + (f" von {owner}" if publisher else ""),
+        updated=updated,
+        links=(
+            Link(
+                self_url or "api/v1/feeds/packages.atom" + (f"?publisher={quote(publisher)}" if publisher else ""),
+                rel="self",
+                type=MEDIA_TYPE,
+            ),
+            Link("" if publisher is None else f"herausgeber/{publisher}/", type="text/html"),
+        ),
+        entries=entries,
+    )
+    return write_atom(feed, base)
 
 
 def _digest(*parts: object) -> str:
@@ -176,21 +254,25 @@ def feedback_feed(
     entries.sort(key=lambda e: (datetime.fromisoformat(e[0]), e[1]), reverse=True)
     record = catalog.publisher(publisher)
     owner = record.name if record is not None else publisher
-    feed = _feed(
-        f"{TAG}rueckmeldung/{publisher}",
-        f"Transferhub: Rückmeldungen an {owner}",
-        _rfc3339(entries[0][0]) if entries else _now(),
-        self_url or f"{base}/api/v1/publishers/{publisher}/feedback.atom",
-        f"{base}/api/v1/publishers/{publisher}/feedback",
-        "application/json",
+    alternate = f"api/v1/publishers/{publisher}/feedback"
+    feed = Feed(
+        id=f"{TAG}rueckmeldung/{publisher}",
+        title=f"Transferhub: Rückmeldungen an {owner}",
+        updated=_rfc3339(entries[0][0]) if entries else _now(),
+        links=(
+            Link(self_url or f"api/v1/publishers/{publisher}/feedback.atom", rel="self", type=MEDIA_TYPE),
+            Link(alternate, type="application/json"),
+        ),
+        entries=[
+            Entry(
+                id=entry_id,
+                title=title,
+                updated=_rfc3339(updated),
+                author="Transferhub",
+                links=(Link(alternate, type="application/json"),),
+                content=text,
+            )
+            for updated, entry_id, title, text in entries
+        ],
     )
-    for updated, entry_id, title, text in entries:
-        entry = _el(feed, "entry")
-        _el(entry, "id", entry_id)
-        _el(entry, "title", title)
-        _el(entry, "updated", _rfc3339(updated))
-        author = _el(entry, "author")
-        _el(author, "name", "Transferhub")
-        _el(entry, "link", rel="alternate", type="application/json", href=f"{base}/api/v1/publishers/{publisher}/feedback")
-        _el(entry, "content", text, type="text")
-    return _bytes(feed)
+    return write_atom(feed, base)

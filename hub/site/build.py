@@ -25,7 +25,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
-from xml.sax.saxutils import escape
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -35,6 +34,7 @@ from pygments.lexers import JsonLexer, YamlLexer
 
 from hub import __version__
 from hub.errors import HubError
+from hub.federation.atom import MEDIA_TYPE, TAG, Entry, Feed, Link, write_atom
 from hub.federation.reports import read_reports
 from hub.federation.sources import load_sources
 from hub.maturity import maturity_model
@@ -268,7 +268,9 @@ class SiteBuilder:
             data = files.get(artefact.path, b"")
             title = artefact.title or artefact.path
             if artefact.kind == "process-model":
-                svg = self.rendered("svg", data + title.encode(), lambda: render_bpmn_svg(data, title=f"{m.name}: {title}"))
+                svg = self.rendered(
+                    "svg", data + title.encode(), lambda data=data, title=title: render_bpmn_svg(data, title=f"{m.name}: {title}")
+                )
                 width = re.search(r'data-width="([\d.]+)"', svg)
                 diagrams.append({"path": artefact.path, "title": title, "svg": svg, "wide": bool(width and float(width.group(1)) > 1000)})
             elif artefact.kind == "form-schema":
@@ -278,13 +280,17 @@ class SiteBuilder:
                         "path": artefact.path,
                         "title": title,
                         "html": self.rendered(
-                            "form", data + form_id.encode(), lambda: render_form_preview(json.loads(data), form_id=form_id)
+                            "form",
+                            data + form_id.encode(),
+                            lambda data=data, form_id=form_id: render_form_preview(json.loads(data), form_id=form_id),
                         ),
                     }
                 )
             elif artefact.kind == "config":
                 lexer = JsonLexer() if artefact.format == "json" else YamlLexer()
-                html = self.rendered(artefact.format, data, lambda: highlight(data.decode("utf-8", "replace"), lexer, self._formatter))
+                html = self.rendered(
+                    artefact.format, data, lambda data=data, lexer=lexer: highlight(data.decode("utf-8", "replace"), lexer, self._formatter)
+                )
                 configs.append({"path": artefact.path, "title": title, "schema": artefact.schema, "html": html})
             elif artefact.format == "markdown":
                 documents.append({"path": artefact.path, "title": title, "html": None, "data": data})
@@ -624,23 +630,26 @@ def _value(value: Any) -> str:
 
 
 def atom(data: SiteData, releases: list[Release]) -> bytes:
-    """An Atom feed (RFC 4287) of new packages and versions, with relative links."""
-    updated = releases[0].time if releases else data.commit_time
-    entries = []
-    for r in releases:
-        kind = "Neues Paket" if r.first else "Neue Version"
-        entries.append(
-            f"<entry><id>tag:transferhub.de,2018:{escape(r.package)}/v{escape(r.version)}</id>"
-            f"<title>{escape(r.name)} {escape(r.version)}</title><updated>{r.time}</updated>"
-            f"<author><name>{escape(r.publisher)}</name></author>"
-            f'<link rel="alternate" type="text/html" href="pakete/{escape(r.package)}/index.html"/>'
-            f"<summary>{kind} {escape(r.version)} von {escape(r.publisher)}</summary></entry>"
+    """The site's Atom feed of new packages and versions, with relative links (the site works under any path)."""
+    entries = [
+        Entry(
+            id=f"{TAG}{r.package}/v{r.version}",
+            title=f"{r.name} {r.version}",
+            updated=r.time,
+            author=r.publisher,
+            links=(Link(f"pakete/{r.package}/index.html", type="text/html"),),
+            summary=f"{'Neues Paket' if r.first else 'Neue Version'} {r.version} von {r.publisher}",
         )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">'
-        "<id>tag:transferhub.de,2018:katalog</id><title>Transferhub: neue Pakete und Versionen</title>"
-        f'<updated>{updated}</updated><link rel="self" href="feed.atom"/>' + "".join(entries) + "</feed>\n"
-    ).encode("utf-8")
+        for r in releases
+    ]
+    feed = Feed(
+        id=f"{TAG}katalog",
+        title="Transferhub: neue Pakete und Versionen",
+        updated=releases[0].time if releases else data.commit_time,
+        links=(Link("feed.atom", rel="self", type=MEDIA_TYPE),),
+        entries=entries,
+    )
+    return write_atom(feed)
 
 
 def build_site(catalog: Catalog, out: str | Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True) -> BuildReport:
