@@ -8,7 +8,7 @@ import posixpath
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from hub.store.catalog import version_key
+from hub.store.versions import version_key
 from hub.validate.paths import resolve_link, safe_relpath
 
 segment = st.one_of(

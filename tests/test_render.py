@@ -23,7 +23,7 @@ from lxml import etree
 from hub.render.bpmn_svg import render_bpmn_svg
 from hub.render.form_preview import render_form_preview
 from hub.resources import catalog_dir
-from hub.store.catalog import version_key
+from hub.store.versions import version_key
 from hub.validate.bpmn import BPMN_NS, DC_NS, DI_NS, FLOW_NODES, check_bpmn, parse_bpmn
 from tests.factory import BPMN, FORM
 

@@ -10,7 +10,7 @@ import sys
 
 from hub.errors import VersionExists
 from hub.store import Catalog, publish
-from hub.store.catalog import version_key
+from hub.store.versions import version_key
 from hub.validate import PackageFiles
 from tests.factory import package_files
 

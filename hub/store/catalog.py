@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import msgspec
 import pygit2
-import semver
 from pygit2.enums import SortMode
 
 from hub.errors import CatalogError, FileNotFound, PackageNotFound, RefNotFound, VersionNotFound
 from hub.model import FileChange, FileEntry, HistoryEntry, Manifest, PackageVersion, Publisher, VersionDiff, VersionInfo
 from hub.settings import environment
 from hub.store.trees import subtree, tree_files
+from hub.store.versions import TAG_PREFIX, VersionTable, iso, parse_trailers
 from hub.validate.manifest import manifest_from_bytes
 from hub.validate.yamlsafe import load_yaml
 
 BRANCH = "refs/heads/main"
-TAG_PREFIX = "refs/tags/"
 COMMITTER = ("Transferhub", "hub@transferhub.invalid")
 
 
@@ -43,20 +41,13 @@ def package_path(package_id: str) -> str:
     return f"packages/{package_id}"
 
 
-def iso(seconds: int, offset_minutes: int) -> str:
-    return datetime.fromtimestamp(seconds, timezone(timedelta(minutes=offset_minutes))).isoformat()
-
-
-def version_key(version: str) -> semver.Version:
-    return semver.Version.parse(version)
-
-
 class Catalog:
     """A catalogue repository. Safe to share between threads: each thread gets its own handle."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        self._versions = VersionTable()
         # Durable by default: objects and refs reach the disk before a publish returns.
         # HUB_FSYNC=0 trades that for speed (throwaway catalogues, benchmarks of the rest).
         pygit2.settings.enable_fsync_gitdir(environment().fsync)
@@ -201,31 +192,15 @@ class Catalog:
         return found
 
     def all_versions(self, only: str | None = None) -> dict[str, list[VersionInfo]]:
-        """Published versions of every package (or of ``only``), highest first, from one pass over the tags.
+        """Published versions of every package (or of ``only``), highest first.
 
-        Listing refs costs the same for one package as for all (libgit2 has no prefix
-        listing in pygit2), so callers that need many packages' versions ask once.
+        From the version table, advanced by the commits since the head last seen: reading one
+        package's versions does not grow with the catalogue (hub.store.versions).
         """
-        prefix = f"{TAG_PREFIX}{only}/v" if only else TAG_PREFIX
-        found: dict[str, list[VersionInfo]] = {}
-        for name in self.repo.references:
-            if not name.startswith(prefix):
-                continue
-            package_id, sep, version = name[len(TAG_PREFIX) :].rpartition("/v")
-            if not sep or not semver.Version.is_valid(version):
-                continue
-            commit = self.repo[self.repo.references[name].target].peel(pygit2.Commit)
-            found.setdefault(package_id, []).append(
-                VersionInfo(
-                    version=version,
-                    commit=str(commit.id),
-                    published_at=iso(commit.author.time, commit.author.offset),
-                    published_by=commit.author.name,
-                )
-            )
-        for infos in found.values():
-            infos.sort(key=lambda v: version_key(v.version), reverse=True)
-        return found
+        table = self._versions.at(self.repo, self.head())
+        if only is not None:
+            return {only: list(table[only])} if only in table else {}
+        return {package_id: list(infos) for package_id, infos in table.items()}
 
     def history(self, package_id: str) -> list[HistoryEntry]:
         """Every commit on ``main`` that changed the package, newest first."""
@@ -306,14 +281,3 @@ def _entry_id(tree: pygit2.Tree, path: str) -> pygit2.Oid | None:
         return tree[path].id
     except KeyError:
         return None
-
-
-def parse_trailers(message: str) -> dict[str, str]:
-    """``Key: value`` trailers of a commit message's last paragraph."""
-    last = message.strip().rsplit("\n\n", 1)[-1]
-    trailers = {}
-    for line in last.splitlines():
-        key, sep, value = line.partition(": ")
-        if sep and key.startswith("Hub-"):
-            trailers[key] = value.strip()
-    return trailers

@@ -22,7 +22,8 @@ from pygit2.enums import FileMode
 from hub.errors import CatalogError, InvalidPackage
 from hub.model import Actor, Adoption, Problem, PublishResult, Review
 from hub.resources import catalog_dir
-from hub.store.catalog import BRANCH, COMMITTER, Catalog, version_key
+from hub.store.catalog import BRANCH, COMMITTER, Catalog
+from hub.store.versions import version_key
 from hub.store.commit import signature
 from hub.store.publish import publish
 from hub.store.records import KIND_DE, put_record, trailers
