@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -119,12 +120,24 @@ end
 """
 
 
-def wrk(url: str, script: Path, seconds: int) -> float:
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def wrk(url: str, script: Path, seconds: int) -> tuple[float, float, float]:
+    """req/s, the machine's busy share during the run, and the share of the machine wrk itself used."""
+    before, rusage = cpu_ticks(), resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", str(script), url], capture_output=True, text=True, check=True).stdout
+    after, used = cpu_ticks(), resource.getrusage(resource.RUSAGE_CHILDREN)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise RuntimeError(f"{errors.group(1)} failed requests:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    busy = (after[0] - before[0]) / max(1, after[1] - before[1])
+    wrk_share = (used.ru_utime + used.ru_stime - rusage.ru_utime - rusage.ru_stime) / (seconds * (os.cpu_count() or 1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), busy, wrk_share
 
 
 def workers(packages: int, seconds: int, rounds: int) -> dict:
@@ -140,16 +153,21 @@ def workers(packages: int, seconds: int, rounds: int) -> dict:
     script = base / "random.lua"
     script.write_text(LUA % (ids, 1))
     rates: dict[int, list[float]] = {1: [], 2: []}
+    busy: dict[int, list[float]] = {1: [], 2: []}
+    wrk_share: list[float] = []
     try:
         for _ in range(rounds):
             for n in (1, 2):
                 server = start_server(data, workers=n, timeout=600)
                 try:
                     wrk(server.url, script, 2)  # warm-up: every worker's caches and imports
-                    rates[n].append(wrk(server.url, script, seconds))
+                    rate, load, share = wrk(server.url, script, seconds)
                 finally:
                     server.stop()
-                print(f"--workers {n}: {rates[n][-1]:.0f} req/s", flush=True)
+                rates[n].append(rate)
+                busy[n].append(load)
+                wrk_share.append(share)
+                print(f"--workers {n}: {rate:.0f} req/s, machine busy {load:.0%}, wrk {share:.0%} of the machine", flush=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     one, two = statistics.median(rates[1]), statistics.median(rates[2])
@@ -160,6 +178,9 @@ def workers(packages: int, seconds: int, rounds: int) -> dict:
         "workers_1_rps": one,
         "workers_2_rps": two,
         "ratio": two / one,
+        "workers_1_busy": statistics.median(busy[1]),
+        "workers_2_busy": statistics.median(busy[2]),
+        "wrk_share": statistics.median(wrk_share),
         "cores": os.cpu_count(),
     }
 
@@ -185,7 +206,8 @@ def main() -> None:
         results |= workers(args.packages, args.seconds, args.rounds)
         print(
             f"GET package, random of {args.packages}: --workers 1 {results['workers_1_rps']:.0f} req/s, "
-            f"--workers 2 {results['workers_2_rps']:.0f} req/s, ratio {results['ratio']:.2f}"
+            f"--workers 2 {results['workers_2_rps']:.0f} req/s, ratio {results['ratio']:.2f}; machine busy with 1 worker "
+            f"{results['workers_1_busy']:.0%}, with 2 {results['workers_2_busy']:.0%}; wrk used {results['wrk_share']:.0%} of the machine"
         )
     print(f"machine: {results['machine']}")
     print(f"results: {write_results('live_' + args.what, results)}")
