@@ -63,7 +63,7 @@ def machine() -> str:
         )
     except (OSError, StopIteration):
         cpu = platform.processor() or "unknown CPU"
-    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    cores = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
     return f"{cpu}, {cores} cores, Python {platform.python_version()}, libgit2 {pygit2.LIBGIT2_VERSION}, {platform.system()} {platform.release()}"
 
 

@@ -189,7 +189,7 @@ def bytes_until(browser, url: str, act, ready: str) -> tuple[int, int, list[str]
     context = browser.new_context()
     page = context.new_page()
     finished = []
-    page.on("requestfinished", lambda request: finished.append(request))
+    page.on("requestfinished", finished.append)
     page.goto(url)
     act(page)
     page.wait_for_selector(ready, timeout=120_000)

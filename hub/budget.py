@@ -14,6 +14,7 @@ server process full of threads.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import resource
 import threading
@@ -135,17 +136,18 @@ class Pool:
             self._idle.clear()
 
 
-_shared: Pool | None = None
 _shared_lock = threading.Lock()
+
+
+@functools.cache
+def _create_shared() -> Pool:
+    return Pool()
 
 
 def shared_pool() -> Pool:
     """The process's pool (created on first use, so a CLI run that never validates an upload starts none)."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = Pool()
-        return _shared
+    with _shared_lock:  # the cache alone would let two threads each create a pool
+        return _create_shared()
 
 
 def warm_shared_pool() -> None:

@@ -33,6 +33,7 @@ def git_runner(home: Path, name: str = "Test", email: str = "test@example.invali
             capture_output=True,
             text=True,
             timeout=60,
+            check=False,
         )
         if check:
             assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stderr}"

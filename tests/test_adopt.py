@@ -271,7 +271,7 @@ def test_adopt_over_plain_http_from_an_exported_folder(tmp_path, catalog, git, h
 
 
 def test_a_new_version_over_http_is_fetched_and_merged(tmp_path, catalog, git, http_root):
-    root, base, requests = http_root
+    root, base, _requests = http_root
     target = export_dir(root / "git", PID)
     export_package(catalog, PID, target)
     city = tmp_path / "city"

@@ -90,7 +90,7 @@ def test_publish_show_versions_history_diff(tmp_path, data, capsys):
     ],
 )
 def test_errors_have_german_message_and_documented_exit_code(data, capsys, args, exit_code, needle):
-    code, out, err = run(capsys, "--data", str(data), *args)
+    code, _out, err = run(capsys, "--data", str(data), *args)
     assert code == exit_code
     assert needle in err and "Traceback" not in err
 

@@ -846,7 +846,7 @@ def test_import_publiccode_gives_a_skeleton_and_what_is_missing():
 
 
 def test_imported_skeleton_validates_once_the_problems_are_dealt_with():
-    skeleton, problems = import_publiccode(PUBLICCODE)
+    skeleton, _problems = import_publiccode(PUBLICCODE)
     manifest = yaml.safe_load(skeleton.files["hub.yaml"])
     complete = package_files("stadt-musterstadt/terminvergabe", "1.2.0")
     factory = yaml.safe_load(complete["hub.yaml"])
@@ -1029,7 +1029,7 @@ def test_api_sources_harvest_feedback(api, tmp_path):
 
 
 def test_api_exports(api):
-    client, services = api
+    client, _services = api
     response = client.get("/api/v1/packages/stadt-test/testpaket/publiccode.yml")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/yaml")
     assert check_publiccode(yaml.safe_load(response.text)) == []
@@ -1099,33 +1099,33 @@ def test_cli(tmp_path, capsys):
     (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": [{"name": "quelle", "url": str(src), "publisher": "stadt-quelle"}]}))
     run = ["--data", str(data)]
 
-    assert cli(run + ["sources", "set", str(tmp_path / "sources.yaml")]) == 0
+    assert cli([*run, "sources", "set", str(tmp_path / "sources.yaml")]) == 0
     assert "Quellenliste gespeichert" in capsys.readouterr().out
-    assert cli(run + ["harvest"]) == 0
+    assert cli([*run, "harvest"]) == 0
     out = capsys.readouterr().out
     assert "✓ stadt-quelle/gut 1.0.0 übernommen" in out and "fertig: 1 übernommen" in out
-    assert cli(run + ["sources", "list", "--json"]) == 0
+    assert cli([*run, "sources", "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["report"]["accepted"][0]["id"] == "stadt-quelle/gut"
-    assert cli(run + ["sources", "report", "quelle"]) == 0 and "✓ stadt-quelle/gut 1.0.0" in capsys.readouterr().out
-    assert cli(run + ["sources", "report", "nope", "--json"]) == 3 and json.loads(capsys.readouterr().out)["code"] == "source-not-found"
+    assert cli([*run, "sources", "report", "quelle"]) == 0 and "✓ stadt-quelle/gut 1.0.0" in capsys.readouterr().out
+    assert cli([*run, "sources", "report", "nope", "--json"]) == 3 and json.loads(capsys.readouterr().out)["code"] == "source-not-found"
 
     commit_packages(src, {"gut": package_files("stadt-quelle/gut", "1.1.0", license="NOPE")}, "kaputt")
-    assert cli(run + ["harvest", "--json"]) == 1  # something was refused
+    assert cli([*run, "harvest", "--json"]) == 1  # something was refused
     captured = capsys.readouterr()
     assert json.loads(captured.out)[0]["refused"][0]["version"] == "1.1.0" and "abgelehnt" in captured.err
-    assert cli(run + ["feedback", "stadt-quelle"]) == 0
+    assert cli([*run, "feedback", "stadt-quelle"]) == 0
     out = capsys.readouterr().out
     assert "validiert nicht mehr" in out and "[manifest-license-unknown]" in out
-    assert cli(run + ["feedback", "stadt-quelle", "--atom", "--base-url", "https://hub.example"]) == 0
+    assert cli([*run, "feedback", "stadt-quelle", "--atom", "--base-url", "https://hub.example"]) == 0
     assert etree.fromstring(capsys.readouterr().out.encode()).findtext(f"{ATOM}id").endswith("rueckmeldung/stadt-quelle")
 
-    assert cli(run + ["export", "publiccode", "stadt-quelle/gut@1.0.0", "--base-url", "https://hub.example"]) == 0
+    assert cli([*run, "export", "publiccode", "stadt-quelle/gut@1.0.0", "--base-url", "https://hub.example"]) == 0
     assert check_publiccode(yaml.safe_load(capsys.readouterr().out)) == []
-    assert cli(run + ["export", "dcat", "--format", "json-ld", "--out", str(tmp_path / "dcat.jsonld")]) == 0
+    assert cli([*run, "export", "dcat", "--format", "json-ld", "--out", str(tmp_path / "dcat.jsonld")]) == 0
     assert len(list(Graph().parse(tmp_path / "dcat.jsonld", format="json-ld").subjects(ns.RDF.type, ns.DCAT.Dataset))) == 2
-    assert cli(run + ["export", "atom", "--publisher", "stadt-quelle"]) == 0
+    assert cli([*run, "export", "atom", "--publisher", "stadt-quelle"]) == 0
     assert len(etree.fromstring(capsys.readouterr().out.encode()).findall(f"{ATOM}entry")) == 1
-    assert cli(run + ["export", "publiccode", "kaputt"]) == 2
+    assert cli([*run, "export", "publiccode", "kaputt"]) == 2
 
     (tmp_path / "pc").mkdir()
     (tmp_path / "pc" / PUBLICCODE_FILES[0]).write_text(PUBLICCODE)

@@ -150,7 +150,7 @@ def test_every_accepted_manifest_is_accepted_by_git_lxml_and_the_feed(package_id
     except yaml.YAMLError:
         return
     doc = load_yaml(text.encode("utf-8", "surrogatepass"))
-    accepted, problems = check_manifest(doc)
+    accepted, _problems = check_manifest(doc)
     if accepted is None:
         return
     signature = pygit2.Signature(accepted.publisher.name, accepted.contacts[0].email)

@@ -250,7 +250,7 @@ def test_search_by_leika_key_and_publisher_name(index):
 @given(st.data())
 def test_candidates_find_exactly_what_the_definition_matches(shared, data):
     # the index tests only candidates (bisection, text search); the result must be the definition's on every term
-    catalog, index = shared
+    _catalog, index = shared
     vocabulary = index._terms(index._conn(), index._current(index._conn()).generation)
     word = data.draw(st.sampled_from(vocabulary.terms))
     i = data.draw(st.integers(0, len(word)))

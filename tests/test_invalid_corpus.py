@@ -319,7 +319,7 @@ def test_invalid_archive(code, data):
 def test_validation_past_its_budget_is_a_problem():
     pool = Pool(workers=1, seconds=0.001)
     try:
-        package, result = validate_archive_bounded(archive(package_files(), "zip"), pool=pool)
+        _package, result = validate_archive_bounded(archive(package_files(), "zip"), pool=pool)
     finally:
         pool.close()
     assert [(p.code, p.file) for p in result.problems] == [("validation-budget-exceeded", "(Archiv)")] and not result.ok

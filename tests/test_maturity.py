@@ -49,7 +49,7 @@ def results(s: Subject) -> tuple[int, dict[str, tuple[bool, str]]]:
 
 def test_model_is_data_with_five_levels():
     model = maturity_model()
-    assert [l.name for l in model.levels] == ["Idee", "Erprobt", "Bewährt", "Nachnutzbar", "Etabliert"]
+    assert [level.name for level in model.levels] == ["Idee", "Erprobt", "Bewährt", "Nachnutzbar", "Etabliert"]
     assert all(level.criteria for level in model.levels)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import posixpath
 
 from hypothesis import example, given, settings
@@ -66,7 +67,7 @@ def spec_compare(a, b) -> int:
     pa, pb = a[3], b[3]
     if not pa or not pb:
         return (not pa) - (not pb) if pa or pb else 0
-    for x, y in zip(pa, pb):
+    for x, y in zip(pa, pb, strict=False):  # pre-release parts of different lengths: the longer one is greater
         if x == y:
             continue
         if x.isdigit() and y.isdigit():
@@ -83,7 +84,7 @@ def test_version_order_follows_semver_precedence(items):
     ours = sorted((render(v) for v in items), key=version_key)
     spec = [render(v) for v in sorted(items, key=functools.cmp_to_key(spec_compare))]
     assert [version_key(v) for v in ours] == [version_key(v) for v in spec]
-    for a, b in zip(items, items[1:]):
+    for a, b in itertools.pairwise(items):
         assert (version_key(render(a)) > version_key(render(b))) == (spec_compare(a, b) > 0)
 
 

@@ -376,7 +376,7 @@ def test_unusual_models_render_without_crashing():
 
 
 def x_less(svg: etree._Element, limit: float) -> bool:
-    x1, y1, x2, y2 = _viewbox(svg)
+    x1, _y1, x2, y2 = _viewbox(svg)
     return x2 < limit and y2 < limit and x1 > -800
 
 
@@ -458,8 +458,8 @@ def _walk(root: dict[str, Any]) -> tuple[dict[str, tuple[dict, bool, str]], dict
 
     def visit(schema: dict[str, Any], pointer: str) -> None:
         required = set(schema.get("required", []))
-        for name, sub in schema.get("properties", {}).items():
-            sub = _resolve(root, sub)
+        for name, declared in schema.get("properties", {}).items():
+            sub = _resolve(root, declared)
             here = f"{pointer}/{name.replace('~', '~0').replace('/', '~1')}"
             items = _resolve(root, sub.get("items", {}))
             if _is_object(sub):
@@ -547,7 +547,7 @@ def test_every_seed_form_is_previewed_completely(path):
             (select,) = controls
             assert select.tag == "select"
             values = [o.get("value") for o in select.iter("option")]
-            assert values == [""] + _values(sub["enum"])
+            assert values == ["", *_values(sub["enum"])]
         elif sub.get("type") == "array" and "enum" in items:
             assert [c.get("value") for c in controls] == _values(items["enum"]) and {c.get("type") for c in controls} == {"checkbox"}
         elif sub.get("type") == "boolean":

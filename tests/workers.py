@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from hub.errors import VersionExists
+from hub.errors import HubError, VersionExists
 from hub.store import Catalog, publish
 from hub.store.versions import version_key
 from hub.validate import PackageFiles
@@ -18,7 +18,7 @@ from tests.factory import package_files
 def next_version(catalog: Catalog, package_id: str) -> str:
     try:
         latest = catalog.versions(package_id)[0].version
-    except Exception:
+    except (HubError, IndexError):  # no version yet (an empty catalogue, an unknown package)
         return "1.0.0"
     v = version_key(latest)
     return f"{v.major}.{v.minor}.{v.patch + 1}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import msgspec
+
 from hub.model import Adoption, Base
 
 Change = Literal["added", "removed", "changed"]
@@ -67,7 +69,7 @@ class FieldDelta(Base, frozen=True):
     status: Change
     before: FieldInfo | None = None
     after: FieldInfo | None = None
-    changes: list[str] = []  # with status "changed": which of type, required, title, enum, format
+    changes: list[str] = msgspec.field(default_factory=list)  # with status "changed": which of type, required, title, enum, format
 
 
 class NodeDelta(Base, frozen=True):
@@ -124,4 +126,4 @@ class MergeResult(Base, frozen=True):
     local_files: list[str]  # files changed locally since the adopted version, kept (empty without a merge)
     message: str  # German one-line summary
     adoption: Adoption | None = None  # the adoption record on the hub, now naming ``to_version``
-    notes: list[str] = []  # German remarks, e.g. why the record on the hub was not updated
+    notes: list[str] = msgspec.field(default_factory=list)  # German remarks, e.g. why the record on the hub was not updated

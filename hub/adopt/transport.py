@@ -175,7 +175,7 @@ def parse_info_refs(body: bytes, url: str) -> dict[str, str]:
         oid, _, name = line.partition("\t")
         if not _OID.match(oid) or not name.startswith("refs/"):
             raise UpstreamUnreachable(f"„{url}/info/refs“ ist keine Ref-Liste eines Git-Repositorys.")
-        if not name.endswith("^{}") and (name.startswith("refs/heads/") or name.startswith("refs/tags/")):
+        if not name.endswith("^{}") and (name.startswith(("refs/heads/", "refs/tags/"))):
             refs[name] = oid
     return refs
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
@@ -38,7 +39,7 @@ class ProblemDetails(Base):
     detail: str
     code: str
     instance: str | None = None
-    problems: list[Problem] = []
+    problems: list[Problem] = msgspec.field(default_factory=list)
 
 
 _DESCRIPTIONS = {

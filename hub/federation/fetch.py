@@ -60,7 +60,7 @@ def fetch(source: Source, cache_dir: Path, *, timeout: float = DEFAULT_TIMEOUT) 
     def work() -> None:
         try:
             outcome["commit"] = _fetch(source, path)
-        except BaseException as exc:  # handed to the waiting thread
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread, which raises it
             outcome["error"] = exc
 
     worker = threading.Thread(target=work, name=f"hub-fetch-{source.name}", daemon=True)
@@ -73,8 +73,8 @@ def fetch(source: Source, cache_dir: Path, *, timeout: float = DEFAULT_TIMEOUT) 
         raise error
     if isinstance(error, (pygit2.GitError, OSError, ValueError, KeyError)):
         raise SourceUnreachable(f"Abholen fehlgeschlagen: {error}") from None
-    if error is not None:
-        raise error  # type: ignore[misc]
+    if isinstance(error, BaseException):
+        raise error
     return Fetched(path=path, commit=str(outcome["commit"]))
 
 

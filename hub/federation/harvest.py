@@ -11,6 +11,7 @@ gone, slow or broken changes nothing but that report.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -386,10 +387,8 @@ def _hub_candidates(repo: pygit2.Repository, source: Source, commit: pygit2.Comm
         if publisher.type_str != "tree" or (source.publishers and publisher.name not in source.publishers):
             continue
         record = None
-        try:
+        with contextlib.suppress(KeyError):
             record = repo[commit.tree[f"publishers/{publisher.name}.yaml"].id].data
-        except KeyError:
-            pass
         for slug in sorted(repo[publisher.id], key=lambda e: e.name):
             if slug.type_str != "tree":
                 continue

@@ -22,9 +22,9 @@ class Source(Base):
     branch: str | None = None
     folders: list[str] = msgspec.field(default_factory=lambda: ["**"])
     hub: bool = False
-    publishers: list[str] = []
+    publishers: list[str] = msgspec.field(default_factory=list)
     timeout_seconds: float | None = None
-    trust: list[str] = []  # a hub source: "reviews" lets its reviews and reviewer confirmations count here
+    trust: list[str] = msgspec.field(default_factory=list)  # a hub source: "reviews" lets its reviews and reviewer confirmations count here
     enabled: bool = True
     description: str | None = None
 
@@ -95,11 +95,13 @@ class HarvestReport(Base):
     commit: str | None = None  # the source's commit that was harvested
     reason: str | None = None  # why the source was unreachable
     since: str | None = None  # unreachable since (first failed harvest in a row)
-    accepted: list[Accepted] = []
-    unchanged: list[Unchanged] = []
-    refused: list[Refused] = []
-    stopped: list[Stopped] = []
-    records: list[CarriedRecord] = []  # adoptions and reviews carried from a hub source; provenance of an adopter's repository
+    accepted: list[Accepted] = msgspec.field(default_factory=list)
+    unchanged: list[Unchanged] = msgspec.field(default_factory=list)
+    refused: list[Refused] = msgspec.field(default_factory=list)
+    stopped: list[Stopped] = msgspec.field(default_factory=list)
+    records: list[CarriedRecord] = msgspec.field(
+        default_factory=list
+    )  # adoptions and reviews carried from a hub source; provenance of an adopter's repository
 
 
 class SourceStatus(Base):
@@ -144,6 +146,6 @@ class PublisherFeedback(Base):
     """What a publisher needs to know: refused versions, packages that stopped validating, unreachable sources."""
 
     publisher: str
-    refused: list[FeedbackItem] = []
-    stopped: list[StoppedPackage] = []
-    unreachable: list[SourceProblem] = []
+    refused: list[FeedbackItem] = msgspec.field(default_factory=list)
+    stopped: list[StoppedPackage] = msgspec.field(default_factory=list)
+    unreachable: list[SourceProblem] = msgspec.field(default_factory=list)

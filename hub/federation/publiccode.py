@@ -414,8 +414,9 @@ def import_publiccode(text: str | bytes, *, publisher_id: str | None = None) -> 
 
 def _contacts(maintenance: Any) -> tuple[list[dict[str, str]], list[Problem]]:
     raw = maintenance.get("contacts") if isinstance(maintenance, dict) else None
-    contacts, problems = [], []
-    for index, contact in enumerate(raw if isinstance(raw, list) else []):
+    contacts: list[dict[str, str]] = []
+    problems: list[Problem] = []
+    for contact in raw if isinstance(raw, list) else []:
         if not isinstance(contact, dict) or not _text(contact.get("name")):
             continue
         email = _text(contact.get("email"))

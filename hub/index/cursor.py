@@ -42,9 +42,8 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, ...]:
     if not isinstance(data, list) or not data or data[0] != sort or types is None or len(data) != len(types) + 1:
         raise _invalid(cursor)
     key = []
-    for value, kind in zip(data[1:], types):
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+    for stored, kind in zip(data[1:], types, strict=True):
+        value = float(stored) if kind is float and isinstance(stored, int) and not isinstance(stored, bool) else stored
         if type(value) is not kind:
             raise _invalid(cursor)
         key.append(value)

@@ -105,7 +105,9 @@ def to_csv(rows: Sequence[Any]) -> str:
 def to_xlsx(sheets: Sequence[Sheet], *, when: datetime | None = None) -> bytes:
     """One workbook, one sheet per report; ``when`` sets the document's dates (the catalogue commit's time)."""
     book = Workbook()
-    book.remove(book.active)
+    first = book.active  # a new workbook starts with one empty sheet
+    if first is not None:
+        book.remove(first)
     for sheet in sheets:
         ws = book.create_sheet(sheet.title[:31])
         dicts = _dicts(sheet.rows)
@@ -128,7 +130,10 @@ def to_xlsx(sheets: Sequence[Sheet], *, when: datetime | None = None) -> bytes:
         book.properties.modified = stamp
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_member_times(buffer.getvalue(), (when.timetuple()[:6] if when is not None else (1980, 1, 1, 0, 0, 0)))
+    return _fixed_member_times(
+        buffer.getvalue(),
+        (when.year, when.month, when.day, when.hour, when.minute, when.second) if when is not None else (1980, 1, 1, 0, 0, 0),
+    )
 
 
 def _created(core: bytes) -> bytes:
@@ -136,17 +141,21 @@ def _created(core: bytes) -> bytes:
     return found.group(1) if found else b"1980-01-01T00:00:00Z"
 
 
-def _fixed_member_times(data: bytes, date_time: tuple[int, ...]) -> bytes:
+def _modified_as_created(core: bytes) -> bytes:
+    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + _created(core), core)
+
+
+def _fixed_member_times(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
     """The same workbook with every zip member dated ``date_time``: openpyxl stamps them with the clock, and the
     served and the static site must give the same bytes for the same catalogue."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=tuple(max(v, 1980) if i == 0 else v for i, v in enumerate(date_time)))
+            info = zipfile.ZipInfo(member.filename, date_time=(max(date_time[0], 1980), *date_time[1:]))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = member.external_attr
             content = source.read(member)
             if member.filename == "docProps/core.xml":  # openpyxl sets "modified" to the clock when saving
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + _created(content), content)
+                content = _modified_as_created(content)
             target.writestr(info, content)
     return out.getvalue()

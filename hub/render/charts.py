@@ -15,6 +15,7 @@ vega-embed needs the Vega runtime in the browser for interaction.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -94,7 +95,7 @@ def stacked_bars(
     title: str,
     description: str,
     labels: list[str],
-    series: dict[str, list[float]],
+    series: Mapping[str, Sequence[float]],
     colours: tuple[str, ...],
     *,
     horizontal: bool = False,

@@ -7,7 +7,9 @@ so the picture and the export cannot disagree.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
+from hub.maturity.model import Level
 from hub.maturity.reports import AdoptionReport, HistoryReport, MaturityReport
 from hub.render.charts import LEVEL_COLOURS, STATUS_COLOURS, Chart, ChartTable, TableRow, stacked_bars
 
@@ -17,7 +19,7 @@ TOP_PACKAGES = 10
 TOP_GROUPS = 15
 
 
-def _level_names(levels) -> list[str]:
+def _level_names(levels: Sequence[Level]) -> list[str]:
     return [f"{level.level} {level.name}" for level in levels]
 
 
@@ -25,7 +27,7 @@ def _per_level_chart(chart_id: str, title: str, what: str, table: dict[str, dict
     names = _level_names(levels)
     # the bars: the largest groups (a catalogue of all Germany has thousands of publishers); the table has every group
     labels = sorted(sorted(table, key=lambda k: -sum(table[k].values()))[:TOP_GROUPS], key=list(table).index)
-    series = {name: [table[label].get(str(level.level), 0) for label in labels] for name, level in zip(names, levels)}
+    series = {name: [table[label].get(str(level.level), 0) for label in labels] for name, level in zip(names, levels, strict=True)}
     rows = [
         TableRow(label=label, values=[counts.get(str(level.level), 0) for level in levels], href=hrefs.get(label))
         for label, counts in table.items()
@@ -48,10 +50,12 @@ def _per_level_chart(chart_id: str, title: str, what: str, table: dict[str, dict
 def levels_over_time(history: HistoryReport, levels) -> Chart:
     names = _level_names(levels)
     months = [p.period for p in history.points]
-    series = {name: [p.levels.get(str(level.level), 0) for p in history.points] for name, level in zip(names, levels)}
+    series = {name: [p.levels.get(str(level.level), 0) for p in history.points] for name, level in zip(names, levels, strict=True)}
     rows = [TableRow(label=p.period, values=[p.levels.get(str(level.level), 0) for level in levels]) for p in reversed(history.points)]
     last = history.points[-1] if history.points else None
-    now = ", ".join(f"{n}: {last.levels.get(str(level.level), 0)}" for n, level in zip(names, levels)) if last else "keine Daten"
+    now = (
+        ", ".join(f"{n}: {last.levels.get(str(level.level), 0)}" for n, level in zip(names, levels, strict=True)) if last else "keine Daten"
+    )
     description = f"Gestapelte Säulen je Monat von {months[0] if months else '–'} bis {months[-1] if months else '–'}: Pakete je Reifegrad. Stand zuletzt: {now}."
     return stacked_bars(
         "reifegrade-verlauf",

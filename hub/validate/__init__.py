@@ -105,8 +105,9 @@ def _with_manifest_lines(problems: list[Problem], doc: YamlDocument | None) -> l
     for problem in problems:
         if problem.file == MANIFEST and problem.line is None and problem.pointer:
             parts = [int(p) if p.isdigit() else p.replace("~1", "/").replace("~0", "~") for p in problem.pointer.split("/")[1:]]
-            problem = msgspec.structs.replace(problem, line=doc.line_of(parts))
-        placed.append(problem)
+            placed.append(msgspec.structs.replace(problem, line=doc.line_of(parts)))
+        else:
+            placed.append(problem)
     return placed
 
 

@@ -47,7 +47,7 @@ def _too_large(limit: int) -> ArchiveProblem:
 def from_archive(data: bytes, *, max_unpacked: int = MAX_UNPACKED_BYTES, max_file: int = MAX_FILE_BYTES) -> PackageFiles:
     """Unpack a zip or tar.gz archive; problems with entries are collected, a broken archive is one problem."""
     try:
-        if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
             entries = _zip_entries(data, max_unpacked)
         elif data.startswith(b"\x1f\x8b"):
             entries = _tar_entries(data, max_unpacked)
@@ -141,31 +141,31 @@ def _tar_entries(data: bytes, max_unpacked: int):
     # stream mode ("r|"): members are read in order, nothing is seeked, every inflated byte is counted;
     # tar headers and padding count towards the limit too, hence the small allowance
     stream = io.BufferedReader(_CountingGzip(data, max_unpacked + MAX_ENTRIES * 1024 + (1 << 20)))
-    archive = tarfile.open(fileobj=stream, mode="r|")
-    for member in archive:
-        if member.size > max_unpacked:
-            # tarfile would skip the claimed bytes block by block even when the stream has ended
-            raise ArchiveProblem(
-                Problem(
-                    code="archive-too-large",
-                    file=ARCHIVE,
-                    message=f"Der Eintrag „{member.name}“ gibt an, {member.size / 1073741824:.1f} GB groß zu sein; entpackt sind höchstens {max_unpacked // 1048576} MB erlaubt.",
+    with tarfile.open(fileobj=stream, mode="r|") as archive:
+        for member in archive:
+            if member.size > max_unpacked:
+                # tarfile would skip the claimed bytes block by block even when the stream has ended
+                raise ArchiveProblem(
+                    Problem(
+                        code="archive-too-large",
+                        file=ARCHIVE,
+                        message=f"Der Eintrag „{member.name}“ gibt an, {member.size / 1073741824:.1f} GB groß zu sein; entpackt sind höchstens {max_unpacked // 1048576} MB erlaubt.",
+                    )
                 )
+            if member.isdir():
+                kind = "dir"
+            elif member.issym() or member.islnk():
+                kind = "link"
+            elif not member.isfile():
+                kind = "special"
+            else:
+                kind = "file"
+            yield (
+                member.name,
+                kind,
+                member.size,
+                (lambda budget, member=member: _read_bounded(archive.extractfile(member), member.size, budget)),
             )
-        if member.isdir():
-            kind = "dir"
-        elif member.issym() or member.islnk():
-            kind = "link"
-        elif not member.isfile():
-            kind = "special"
-        else:
-            kind = "file"
-        yield (
-            member.name,
-            kind,
-            member.size,
-            (lambda budget, member=member: _read_bounded(archive.extractfile(member), member.size, budget)),
-        )
 
 
 def _collect(entries, *, max_unpacked: int, max_file: int) -> PackageFiles:

@@ -72,11 +72,11 @@ def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
         name = error.message.removesuffix(" is a required property")
         with contextlib.suppress(ValueError, SyntaxError):
             name = ast.literal_eval(name)
-        return [(path + [name], f"Das Pflichtfeld „{name}“ fehlt.")]
+        return [([*path, name], f"Das Pflichtfeld „{name}“ fehlt.")]
     if kw == "additionalProperties" and isinstance(instance, dict):
         known = set(error.schema.get("properties", {}))
         extra = sorted(str(k) for k in instance if k not in known)
-        return [(path + [name], f"Das Feld „{name}“ ist hier nicht vorgesehen; Tippfehler?") for name in extra]
+        return [([*path, name], f"Das Feld „{name}“ ist hier nicht vorgesehen; Tippfehler?") for name in extra]
     if kw == "type":
         wanted = expected if isinstance(expected, list) else [expected]
         if wanted == ["object"] and isinstance(instance, str) and "de" in (error.schema.get("properties") or {}) and path:
@@ -117,7 +117,7 @@ def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
         return [(path, f"Der Wert {instance} ist zu groß (Maximum {expected}).")]
     if kw == "not" and isinstance(expected, dict) and "required" in expected:
         name = expected["required"][0]
-        return [(path + [name], f"Das Feld „{name}“ ist hier nicht erlaubt.")]
+        return [([*path, name], f"Das Feld „{name}“ ist hier nicht erlaubt.")]
     if kw in ("oneOf", "anyOf"):
         return [(path, "Der Wert passt zu keiner der erlaubten Formen.")]
     return [(path, f"Der Wert ist ungültig (Regel „{kw}“ verletzt).")]

@@ -52,6 +52,6 @@ def resolve_link(base_file: str, target: str) -> str | None:
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(base_file), target))
     if joined == ".":
         return ""
-    if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+    if joined.startswith(("../", "/")) or joined == "..":
         return None
     return joined

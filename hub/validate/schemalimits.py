@@ -38,9 +38,9 @@ def _walk(node: Any, parts: list[str | int]):
         item, where = stack.pop()
         if isinstance(item, dict):
             yield item, where
-            stack.extend((v, where + [k]) for k, v in item.items())
+            stack.extend((v, [*where, k]) for k, v in item.items())
         elif isinstance(item, list):
-            stack.extend((v, where + [i]) for i, v in enumerate(item))
+            stack.extend((v, [*where, i]) for i, v in enumerate(item))
 
 
 def _pattern_problems(schema: Any, file: str) -> list[Problem]:
@@ -48,9 +48,9 @@ def _pattern_problems(schema: Any, file: str) -> list[Problem]:
     for node, where in _walk(schema, []):
         candidates = []
         if isinstance(node.get("pattern"), str):
-            candidates.append((node["pattern"], where + ["pattern"]))
+            candidates.append((node["pattern"], [*where, "pattern"]))
         if isinstance(node.get("patternProperties"), dict):
-            candidates += [(key, where + ["patternProperties", key]) for key in node["patternProperties"]]
+            candidates += [(key, [*where, "patternProperties", key]) for key in node["patternProperties"]]
         for pattern, place in candidates:
             try:
                 compile_pattern(pattern)
@@ -108,7 +108,7 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
                     Problem(
                         code="schema-too-complex",
                         file=file,
-                        pointer=pointer(where + [key]),
+                        pointer=pointer([*where, key]),
                         message=f"Der Verweis „{node[key]}“ zeigt auf nichts im Schema und auf kein Schema des Hubs.",
                     )
                 )

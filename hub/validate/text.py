@@ -32,10 +32,10 @@ def unsafe_text(data: Any) -> Iterator[tuple[list[str | int], str]]:
         if isinstance(value, dict):
             for k, v in value.items():
                 if isinstance(k, str) and (bad := unsafe_character(k, one_line=True)) is not None:
-                    yield path + [k], f"Der Feldname enthält das unzulässige Zeichen {_describe(bad)}."
-                stack.append((path + [k], v, k if isinstance(k, str) else None))
+                    yield [*path, k], f"Der Feldname enthält das unzulässige Zeichen {_describe(bad)}."
+                stack.append(([*path, k], v, k if isinstance(k, str) else None))
         elif isinstance(value, list):
-            stack.extend((path + [i], v, key) for i, v in enumerate(value))
+            stack.extend(([*path, i], v, key) for i, v in enumerate(value))
         elif isinstance(value, str):
             one_line = key in ONE_LINE
             bad = unsafe_character(value, one_line=one_line, signature=key in SIGNATURE)

@@ -7,7 +7,8 @@ pointer back into a line number for problems.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 import yaml
 
@@ -16,8 +17,8 @@ from hub.validate.parsererrors import yaml_message
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    yaml_implicit_resolvers = {
+class _Loader(_Base):  # type: ignore[misc, valid-type]  # a base chosen at run time (the C loader where PyYAML has it)
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
         key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for key, resolvers in _Base.yaml_implicit_resolvers.items()
     }

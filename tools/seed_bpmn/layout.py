@@ -249,10 +249,7 @@ def write(p: Process) -> str:
         offsets[node.id] = shift + 1
         x = node.cx + (-20 if shift == 0 and _two_messages(p, node.id) else (10 if shift else 0))
         _, ey, _, eh = ext_box[ext_id]
-        if ey < node.cy:
-            points = [(x, node.y), (x, ey + eh)]
-        else:
-            points = [(x, node.y + node.h), (x, ey)]
+        points = [(x, node.y), (x, ey + eh)] if ey < node.cy else [(x, node.y + node.h), (x, ey)]
         if source not in p.nodes:
             points.reverse()
         out.append(f'      <bpmndi:BPMNEdge id="{msg_id}_di" bpmnElement="{msg_id}">{_points(points)}\n      </bpmndi:BPMNEdge>\n')

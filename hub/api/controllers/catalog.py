@@ -35,7 +35,7 @@ class Health(Base):
 
 class PublisherController(Controller):
     path = "/api/v1/publishers"
-    tags = ["Herausgeber"]
+    tags = ("Herausgeber",)
 
     @get("/", summary="Alle Herausgeber", sync_to_thread=True)
     def list_publishers(self, services: NamedDependency[Services]) -> list[Publisher]:
@@ -66,7 +66,7 @@ class AdoptionUpdate(Base):
 
 class AdoptionController(Controller):
     path = "/api/v1/adoptions"
-    tags = ["Nachnutzung"]
+    tags = ("Nachnutzung",)
 
     @get("/", summary="Nachnutzungen, optional eines Pakets", sync_to_thread=True, responses=problem_responses(400))
     def list_adoptions(
@@ -122,7 +122,7 @@ class NewReview(Base):
 
 class ReviewController(Controller):
     path = "/api/v1/reviews"
-    tags = ["Begutachtung"]
+    tags = ("Begutachtung",)
 
     @get("/", summary="Begutachtungen, optional eines Pakets", sync_to_thread=True, responses=problem_responses(400))
     def list_reviews(
@@ -150,7 +150,7 @@ class SchemaController(Controller):
     """The JSON Schemas, served at the URL path of their ``$id`` so that editors can fetch them."""
 
     path = "/schemas/v1"
-    tags = ["Schemas"]
+    tags = ("Schemas",)
 
     @get("/", summary="Alle Schemas mit ihren $id", sync_to_thread=False)
     def index(self) -> list[str]:
@@ -174,7 +174,7 @@ class SchemaController(Controller):
 
 class HealthController(Controller):
     path = "/api/v1/health"
-    tags = ["Betrieb"]
+    tags = ("Betrieb",)
 
     @get("/", summary="Zustand des Hubs", sync_to_thread=True)
     def health(self, request: Request, services: NamedDependency[Services]) -> Health:

@@ -31,7 +31,7 @@ class NewConfirmation(Base):
 
 class ConfirmationController(Controller):
     path = "/api/v1/adoptions"
-    tags = ["Nachnutzung"]
+    tags = ("Nachnutzung",)
 
     @post(
         "/{adopter:str}/{publisher:str}/{slug:str}/confirmations",
@@ -59,7 +59,7 @@ class ConfirmationController(Controller):
 
 class OrganisationController(Controller):
     path = "/api/v1/publishers"
-    tags = ["Herausgeber"]
+    tags = ("Herausgeber",)
 
     @put(
         "/{org:str}",
@@ -78,7 +78,7 @@ class OrganisationController(Controller):
 
 class AuditController(Controller):
     path = "/api/v1/packages"
-    tags = ["Reifegrad"]
+    tags = ("Reifegrad",)
 
     @get(
         "/{publisher:str}/{slug:str}/audit",

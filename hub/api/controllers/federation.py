@@ -66,7 +66,7 @@ def _conditional(request: Request, services: Services, key: str, media_type: str
 
 class FederationController(Controller):
     path = "/api/v1"
-    tags = ["Föderation"]
+    tags = ("Föderation",)
 
     # -- sources and harvest --------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from hub.services import Services
 
 class MaturityController(Controller):
     path = "/api/v1/packages"
-    tags = ["Reifegrad"]
+    tags = ("Reifegrad",)
 
     @get(
         "/{publisher:str}/{slug:str}/maturity",
@@ -56,7 +56,7 @@ def _csv(text: str, name: str) -> Response[str]:
 
 class ReportController(Controller):
     path = "/api/v1/reports"
-    tags = ["Berichte"]
+    tags = ("Berichte",)
 
     @get("/maturity-model", summary="Das Reifegradmodell (Stufen und Kriterien)", sync_to_thread=False)
     def model(self) -> dict[str, Any]:

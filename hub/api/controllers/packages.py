@@ -81,7 +81,7 @@ def content_type(path: str) -> str:
 
 class PackageController(Controller):
     path = "/api/v1/packages"
-    tags = ["Pakete"]
+    tags = ("Pakete",)
 
     @get("/", summary="Pakete suchen und filtern", sync_to_thread=True, responses=problem_responses(400))
     def search(
