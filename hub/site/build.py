@@ -268,9 +268,9 @@ class SiteBuilder:
             data = files.get(artefact.path, b"")
             title = artefact.title or artefact.path
             if artefact.kind == "process-model":
-                svg = self.rendered(
-                    "svg", data + title.encode(), lambda data=data, title=title: render_bpmn_svg(data, title=f"{m.name}: {title}")
-                )
+                # the key holds everything the drawing shows: packages sharing a BPMN file keep their own names
+                label = f"{m.name}: {title}"
+                svg = self.rendered("svg", label.encode() + b"\0" + data, lambda data=data, label=label: render_bpmn_svg(data, title=label))
                 width = re.search(r'data-width="([\d.]+)"', svg)
                 diagrams.append({"path": artefact.path, "title": title, "svg": svg, "wide": bool(width and float(width.group(1)) > 1000)})
             elif artefact.kind == "form-schema":
