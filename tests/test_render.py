@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from hub.render.bpmn.measure import HYPHEN, text_width, wrap_text
+from hub.render.bpmn.model import Box, Model, load
 from hub.render.bpmn_svg import render_bpmn_svg
 from hub.render.form_preview import render_form_preview
 from hub.resources import catalog_dir
@@ -406,6 +408,62 @@ def test_long_names_wrap_inside_the_task_and_long_words_are_hyphenated():
     task = next(e for e in svg.iter() if e.get("data-element-id") == "Task_1")
     assert task.findall(".//s:tspan[@class='bpmn-hyphen']", S)
     assert "".join(t.text for t in task.find("s:text", S).findall("s:tspan", S)) == word
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("abcäöüßABC- /–\n\u0301日MW"), max_size=120),
+    st.floats(min_value=1, max_value=300),
+    st.sampled_from([9.0, 11.0, 12.0]),
+)
+def test_wrapping_keeps_every_character_and_each_line_fits(text, max_width, size):
+    lines = wrap_text(text, max_width, size)
+    # nothing is lost or added: per paragraph, the lines without drawn hyphens are the words
+    words = "".join("".join(paragraph.split()) for paragraph in text.splitlines())
+    assert "".join(_squash(line.removesuffix(HYPHEN)) for line in lines) == words
+    # every line fits, unless it is a single character (with its hyphen), which cannot be split further
+    limit = max(max_width, 2 * size)
+    for line in lines:
+        assert text_width(line, size) <= limit or len(line.removesuffix(HYPHEN)) == 1, (line, limit)
+    assert all(line.strip() for line in lines)
+
+
+def test_text_width_follows_arial_metrics():
+    assert text_width("W", 1000) == pytest.approx(944 * 1.06)
+    assert text_width("i", 1000) == pytest.approx(222 * 1.06)
+    assert text_width("ä", 1000) == text_width("a", 1000)  # an accented letter is as wide as its base
+    assert text_width("e\u0301", 1000) == text_width("e", 1000)  # a combining accent takes no room
+    assert text_width("日", 10) == pytest.approx(10.6)  # wide East Asian characters: one em
+
+
+@pytest.mark.parametrize("path", BPMN_FILES, ids=_rel)
+def test_the_model_reads_every_shape_and_edge_of_the_diagram_interchange(path):
+    data = path.read_bytes()
+    model = Model(load(data))
+    root = parse_bpmn(data)
+    ns = {"di": "http://www.omg.org/spec/BPMN/20100524/DI"}
+    expected_shapes = {}
+    for di in root.iterfind(".//di:BPMNShape", ns):
+        b = di.find(f"{{{DC_NS}}}Bounds")
+        expected_shapes[di.get("bpmnElement")] = Box(*(float(b.get(a)) for a in ("x", "y", "width", "height")))
+    assert {s.element.get("id"): s.box for s in model.shapes} == expected_shapes
+    expected_edges = {
+        di.get("bpmnElement"): [(float(w.get("x")), float(w.get("y"))) for w in di.iterfind(f"{{{DI_NS}}}waypoint")]
+        for di in root.iterfind(".//di:BPMNEdge", ns)
+    }
+    assert {e.element.get("id"): e.points for e in model.edges} == expected_edges
+    # every text the diagram draws (not the rotated name bands) lies inside the viewBox
+    svg = _parse_svg(render_bpmn_svg(data))
+    x1, y1, x2, y2 = _viewbox(svg)
+    for text in svg.iter(f"{{{SVG}}}text"):
+        if text.get("transform"):
+            continue
+        size = float(text.get("font-size"))
+        for tspan in text.findall("s:tspan", S):
+            width = text_width((tspan.text or "") + ("-" if len(tspan) else ""), size)
+            x, y = float(tspan.get("x")), float(tspan.get("y"))
+            left = x if text.get("text-anchor") == "start" else x - width / 2
+            assert x1 <= left and left + width <= x2 + 0.5 and y1 <= y - size and y <= y2, (tspan.text, x1, x2)
 
 
 GEWERBE_BPMN = PACKAGES / "stadt-paderborn" / "gewerbeanmeldung@2.0.0" / "prozess" / "gewerbeanmeldung.bpmn"
