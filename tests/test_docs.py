@@ -1,4 +1,5 @@
-"""The docs name every CLI command, every schema field and every problem code."""
+"""The docs follow the code: every CLI command and option (from the parser), every API route (from the served
+OpenAPI, both ways), every schema field and every problem code."""
 
 from __future__ import annotations
 
@@ -47,19 +48,158 @@ def test_every_property_has_a_german_description():
         assert undocumented == [], path.name
 
 
-def test_every_api_route_documented(tmp_path):
+_METHODS = ("get", "post", "patch", "put", "delete")
+_ROUTE_ROW = re.compile(r"^\| (GET|POST|PATCH|PUT|DELETE) \| `([^`?]+)(?:\?[^`]*)?` \|", re.MULTILINE)
+
+
+def api_doc_problems(paths: dict[str, dict[str, object]], text: str) -> list[str]:
+    """What docs/api.md's route table and the served OpenAPI ``paths`` disagree on, both ways."""
+    served = {
+        (method.upper(), path.rstrip("/") or "/") for path, operations in paths.items() for method in operations if method in _METHODS
+    }
+    documented = {(method, path.rstrip("/") or "/") for method, path in _ROUTE_ROW.findall(text)}
+    return [f"{method} {path}: served, not in docs/api.md" for method, path in sorted(served - documented)] + [
+        f"{method} {path}: in docs/api.md, not served" for method, path in sorted(documented - served)
+    ]
+
+
+@pytest.fixture(scope="module")
+def openapi_paths(tmp_path_factory) -> dict[str, dict[str, object]]:
     from litestar.testing import TestClient
 
     from hub.api import create_app
     from tests.factory import make_services
 
+    with TestClient(create_app(make_services(tmp_path_factory.mktemp("api")))) as client:
+        return client.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_every_api_route_is_documented_and_every_documented_route_served(openapi_paths):
+    assert api_doc_problems(openapi_paths, (DOCS / "api.md").read_text()) == []
+
+
+def test_the_api_route_check_fails_on_a_doctored_text(openapi_paths):
     text = (DOCS / "api.md").read_text()
-    with TestClient(create_app(make_services(tmp_path))) as client:
-        paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path, operations in paths.items():
-        for method in operations:
-            if method in ("get", "post", "patch", "put", "delete"):
-                documented = path.rstrip("/") or "/"
-                assert re.search(rf"^\| {method.upper()} \| `{re.escape(documented)}(\?[^`]*)?` \|", text, re.MULTILINE), (
-                    f"{method.upper()} {path}"
-                )
+    row = "| GET | `/api/v1/publishers/{publisher_id}` |"
+    assert row in text
+    assert api_doc_problems(openapi_paths, text.replace(row, "| GET | `/api/v1/publisher/{publisher_id}` |")) == [
+        "GET /api/v1/publishers/{publisher_id}: served, not in docs/api.md",
+        "GET /api/v1/publisher/{publisher_id}: in docs/api.md, not served",
+    ]
+    extra = text + "\n| DELETE | `/api/v1/packages/{publisher}/{slug}` | withdraw | admin |\n"
+    assert api_doc_problems(openapi_paths, extra) == ["DELETE /api/v1/packages/{publisher}/{slug}: in docs/api.md, not served"]
+
+
+# --------------------------------------------------------------------------- CLI options from the parser
+
+_OPTION = re.compile(r"(?<![\w-])(--?[a-z][a-z0-9-]*)(?![\w-])")
+_CODE_SPAN = re.compile(r"`([^`]+)`")  # a code span may run over a line break
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    """The long option strings (or the short one, when there is no long) of a parser, without --help."""
+    options = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction) or not action.option_strings:
+            continue
+        longs = [o for o in action.option_strings if o.startswith("--")]
+        options.add(longs[0] if longs else action.option_strings[0])
+    return options
+
+
+def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], set[str]]:
+    """Every command path that runs something (``('token', 'create')``) with its options, the parents' included."""
+    children = _subparsers(parser)
+    if path and not children:
+        return {path: _options(parser)}
+    leaves = {}
+    for name, child in children.items():
+        for leaf, options in _leaves(child, (*path, name)).items():
+            leaves[leaf] = options | (_options(parser) if path else set())
+    return leaves
+
+
+def _resolve(parser: argparse.ArgumentParser, words: list[str]) -> set[tuple[str, ...]]:
+    """The command paths a documented call names: ``hub token create …`` → {('token', 'create')};
+    ``hub adoption create|advance|confirm`` → the one path ('adoption',); ``hub token`` → every token command."""
+    commands = _subparsers(parser)
+    if not words or words[0] not in commands:
+        return set()
+    head, sub = words[0], _subparsers(commands[words[0]])
+    named = {w for word in words[1:] for w in word.split("|") if w in sub}
+    if not sub:
+        return {(head,)}
+    return {(head, name) for name in (named or sub)}
+
+
+def cli_doc_problems(parser: argparse.ArgumentParser, text: str) -> list[str]:
+    """What docs/cli.md and the parser disagree on: an option missing under its command's heading
+    (``### `hub …` ``), or an option the docs name that the command (or ``hub`` itself) does not have."""
+    leaves = _leaves(parser)
+    global_options = _options(parser)
+    every_option = global_options.union(*leaves.values())
+    sections: list[tuple[set[tuple[str, ...]], str]] = []  # (commands of the heading, text under it)
+    for block in re.split(r"^(?=##)", text, flags=re.MULTILINE):
+        heading = block.partition("\n")[0]
+        commands: set[tuple[str, ...]] = set()
+        if heading.startswith("### "):
+            for span in _CODE_SPAN.findall(heading):
+                if span.startswith("hub "):
+                    commands |= _resolve(parser, span.split()[1:])
+        sections.append((commands, block))
+    problems = []
+    for leaf, options in sorted(leaves.items()):
+        documented = "".join(block for commands, block in sections if leaf in commands)
+        if not documented:
+            problems.append(f"hub {' '.join(leaf)}: no heading")
+        for option in sorted(options - set(_OPTION.findall(documented))):
+            problems.append(f"hub {' '.join(leaf)} {option}: not documented under its heading")
+    for commands, block in sections:
+        allowed = global_options.union(*(leaves[c] for c in commands)) if commands else every_option
+        for span in _CODE_SPAN.findall(block):
+            if span.startswith("hub "):  # a call of a command: that command's options
+                named = _resolve(parser, span.split()[1:])
+                span_allowed = global_options.union(*(leaves[c] for c in named)) if named else every_option
+            elif span.startswith("-"):  # an option of the command under whose heading it stands
+                span_allowed = allowed
+            else:  # another program's call (`python3 -m http.server`)
+                continue
+            problems += [f"{option} in `{span}`: no such option" for option in _OPTION.findall(span) if option not in span_allowed]
+        prose = _CODE_SPAN.sub(" ", block)
+        problems += [f"{option} under {sorted(commands)}: no such option" for option in _OPTION.findall(prose) if option not in allowed]
+    return problems
+
+
+def test_every_cli_option_is_documented_under_its_command_and_no_other():
+    assert cli_doc_problems(_parser(), (DOCS / "cli.md").read_text()) == []
+
+
+def test_the_cli_option_check_fails_on_a_doctored_text():
+    text = (DOCS / "cli.md").read_text()
+    heading = "### `hub review ID@VERSION --as ORG --level 0-4 --rationale TEXT [--json]`"
+    assert heading in text
+    # an option left out of its command's heading and text
+    assert cli_doc_problems(_parser(), text.replace(heading, heading.replace(" [--json]", ""))) == [
+        "hub review --json: not documented under its heading"
+    ]
+    # an option the command does not have, in a heading, in a call of the command and in prose
+    assert cli_doc_problems(_parser(), text.replace(heading, heading.replace("--rationale", "--reason"))) == [
+        "hub review --rationale: not documented under its heading",
+        "--reason in `hub review ID@VERSION --as ORG --level 0-4 --reason TEXT [--json]`: no such option",
+    ]
+    called = text.replace("gitlab` prüft.", "gitlab --strict` prüft.")
+    assert called != text
+    assert cli_doc_problems(_parser(), called) == ["--strict in `hub validate --format\ngitlab --strict`: no such option"]
+    prose = text.replace("Beenden mit Strg+C.", "Mit --daemon im Hintergrund. Beenden mit Strg+C.")
+    assert prose != text
+    assert cli_doc_problems(_parser(), prose) == ["--daemon under [('serve',)]: no such option"]
+    # a command path without any heading
+    site = "### `hub site build"
+    assert cli_doc_problems(_parser(), text.replace(site, "### `hub website build"))[0] == "hub site build: no heading"
