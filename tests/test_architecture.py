@@ -20,7 +20,10 @@ FORBIDDEN_EXTERNAL = next(c for c in CONFIG["contracts"] if c["id"] == "domain-f
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     """import-linter on the ``hub`` package found under ``root`` (the project, or a copy with a violation)."""
-    script = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(config_filename='pyproject.toml'))"
+    # no_cache: import-linter would otherwise write .import_linter_cache/ into the project
+    script = (
+        "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True))"
+    )
     return subprocess.run(
         [sys.executable, "-c", script],
         cwd=root,

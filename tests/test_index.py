@@ -238,7 +238,9 @@ def test_name_outranks_description(index):
 
 def test_function_words_are_ignored_unless_alone(index):
     assert ids(index.search("die Anmeldung der Wohnung")) == ids(index.search("Anmeldung Wohnung"))
-    assert index.search("zu").total >= 1  # only function words: searched as they are („zu“ → Zuwendung)
+    assert ids(index.search("zu")) == [
+        "bezirksregierung-detmold/foerderung"
+    ]  # only function words: searched as they are („zu“ → Zuwendung)
 
 
 def test_search_by_leika_key_and_publisher_name(index):
@@ -652,7 +654,7 @@ def test_maturity_levels_facet_filter_and_sort(tmp_path):
         return {pid: levels[pid] for pid in package_ids}
 
     assert index.sync(catalog, maturity=maturity).action == "rebuilt"
-    assert calls == [IDS[:5]] or sorted(calls[0]) == sorted(IDS[:5])
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(IDS[:5])  # one call for every package, in any order
     result = index.search(None)
     assert counts(result, "maturity_level") == {"3": 2, "1": 1, "0": 1, "none": 1}
     assert [v.value for v in result.facets["maturity_level"]] == ["3", "1", "0", "none"]

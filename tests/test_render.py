@@ -2,7 +2,6 @@
 
 The outputs are parsed back (SVG as XML, HTML with lxml.html) and checked against the
 models they were drawn from: every seed BPMN and every seed form schema, plus hostile input.
-The Gewerbeanmeldung 2.0.0 renderings are written to test-artifacts/render/ to be looked at.
 """
 
 from __future__ import annotations

@@ -74,6 +74,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
             timeout=600,
             stdin=subprocess.DEVNULL,
             check=False,
+            cwd=tmp_path,  # schemathesis keeps its state in ./.schemathesis: not in the project
         )
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     finally:
