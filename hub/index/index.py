@@ -38,7 +38,7 @@ from hub.index.results import FacetValue, SearchHit, SearchResult, SyncReport
 from hub.index.schema import COLUMNS, DDL, SCHEMA_VERSION, TABLES
 from hub.index.text import EXACT, MASK_POINTS, PART_MIN, PREFIX, PREFIX_MIN, TYPO, match_quality, query_terms, rank_key
 from hub.store.catalog import TAG_PREFIX, Catalog, iso, tag_name
-from hub.store.trees import subtree
+from hub.store.snapshot import CatalogSnapshot, changed_packages, changed_publishers
 from hub.validate.manifest import manifest_from_bytes
 from hub.validate.yamlsafe import load_yaml
 
@@ -230,9 +230,11 @@ class Index:
             else:
                 docs.append(doc)
         rowids = range(1, len(docs) + 1)
-        conn.executemany(_INSERT_PACKAGE_ROWID, ([rowid, *d.columns.values()] for rowid, d in zip(rowids, docs)))
-        conn.executemany(_INSERT_POSTING, ((term, rowid, mask) for rowid, d in zip(rowids, docs) for term, mask in d.terms.items()))
-        conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs) for facet, value in d.facets))
+        conn.executemany(_INSERT_PACKAGE_ROWID, ([rowid, *d.columns.values()] for rowid, d in zip(rowids, docs, strict=True)))
+        conn.executemany(
+            _INSERT_POSTING, ((term, rowid, mask) for rowid, d in zip(rowids, docs, strict=True) for term, mask in d.terms.items())
+        )
+        conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs, strict=True) for facet, value in d.facets))
         return SyncReport(
             action="rebuilt", commit=str(head.id), indexed=[d.id for d in docs], skipped=skipped, reason=reason, maturity_error=problem
         )
@@ -539,31 +541,24 @@ class _MatchCache:
 
 
 class _Reader:
-    """Manifests, publisher names and publishing times at one commit."""
+    """Manifests, publisher names and publishing times at one commit (its packages: ``CatalogSnapshot``)."""
 
     def __init__(self, repo: pygit2.Repository, commit: pygit2.Commit) -> None:
         self.repo = repo
         self.commit = commit
-        self.root = commit.tree
+        self.snapshot = CatalogSnapshot(repo, commit)
         self._publishers: dict[str, str | None] = {}
 
     def package_ids(self) -> list[str]:
-        packages = subtree(self.repo, self.root, "packages")
-        ids: list[str] = []
-        if packages is None:
-            return ids
-        for publisher in packages:
-            if publisher.type_str == "tree":
-                ids.extend(f"{publisher.name}/{slug.name}" for slug in self.repo[publisher.id] if slug.type_str == "tree")
-        return sorted(ids)
+        return self.snapshot.package_ids()
 
     def has(self, package_id: str) -> bool:
-        return _entry_oid(self.root, f"packages/{package_id}/hub.yaml") is not None
+        return self.snapshot.manifest_blob(package_id) is not None
 
     def publisher_name(self, publisher_id: str) -> str | None:
         if publisher_id not in self._publishers:
             name = None
-            oid = _entry_oid(self.root, f"publishers/{publisher_id}.yaml")
+            oid = self.snapshot.publisher_blob(publisher_id)
             if oid is not None:
                 try:
                     data = load_yaml(self.repo[oid].data).data
@@ -593,7 +588,7 @@ class _Reader:
         return iso(author.time, author.offset), author.time
 
     def document(self, package_id: str, maturity_level: int | None) -> Document | None:
-        oid = _entry_oid(self.root, f"packages/{package_id}/hub.yaml")
+        oid = self.snapshot.manifest_blob(package_id)
         if oid is None:
             return None
         try:
@@ -605,52 +600,6 @@ class _Reader:
         updated, updated_ts = self.published(package_id, manifest.version, manifest.release_date)
         publisher_name = self.publisher_name(manifest.publisher_id) or manifest.publisher.name
         return document(manifest, publisher_name=publisher_name, updated=updated, updated_ts=updated_ts, maturity_level=maturity_level)
-
-
-def _entry_oid(root: pygit2.Tree, path: str) -> pygit2.Oid | None:
-    try:
-        return root[path].id
-    except KeyError:
-        return None
-
-
-def _children(repo: pygit2.Repository, root: pygit2.Tree, path: str, kind: str) -> dict[str, pygit2.Oid]:
-    tree = subtree(repo, root, path)
-    return {} if tree is None else {e.name: e.id for e in tree if e.type_str == kind}
-
-
-def changed_packages(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree, folder: str = "packages") -> list[str]:
-    """Ids of the packages whose ``<folder>/<publisher>/<slug>`` tree differs between two root trees.
-
-    ``packages/`` (added, changed, removed packages), and ``adoptions/`` and ``reviews/``, which
-    are laid out the same way. Compares tree ids level by level, so unchanged publishers are
-    skipped at once: the cost is the number of publishers plus the packages of the changed ones.
-    """
-    before = _children(repo, old, folder, "tree")
-    after = _children(repo, new, folder, "tree")
-    found = []
-    for publisher in sorted(before.keys() | after.keys()):
-        if before.get(publisher) == after.get(publisher):
-            continue
-        slugs_before = _children(repo, old, f"{folder}/{publisher}", "tree")
-        slugs_after = _children(repo, new, f"{folder}/{publisher}", "tree")
-        found.extend(
-            f"{publisher}/{slug}"
-            for slug in sorted(slugs_before.keys() | slugs_after.keys())
-            if slugs_before.get(slug) != slugs_after.get(slug)
-        )
-    return found
-
-
-def changed_publishers(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree) -> set[str]:
-    """Ids of the publishers whose ``publishers/<id>.yaml`` differs between two root trees."""
-    before = _children(repo, old, "publishers", "blob")
-    after = _children(repo, new, "publishers", "blob")
-    return {
-        name.removesuffix(".yaml")
-        for name in before.keys() | after.keys()
-        if name.endswith(".yaml") and before.get(name) != after.get(name)
-    }
 
 
 def _ask(
@@ -754,9 +703,8 @@ def _filters(filters: Mapping[str, Iterable[str] | str] | None) -> dict[str, lis
     for facet, values in (filters or {}).items():
         if facet not in FACETS:
             raise BadRequest(f"Nach „{facet}“ lässt sich nicht filtern; möglich sind: {', '.join(FACETS)}.")
-        if isinstance(values, (str, int)):
-            values = [values]
-        chosen = list(dict.fromkeys(str(v) for v in values))
+        listed = [values] if isinstance(values, (str, int)) else values
+        chosen = list(dict.fromkeys(str(v) for v in listed))
         if chosen:
             wanted[facet] = chosen
     return wanted

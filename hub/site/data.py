@@ -21,6 +21,7 @@ from hub.store import Catalog
 from hub.store.audit import AuditEntry, record_histories
 from hub.store.catalog import iso
 from hub.store.records import adoptions, reviews
+from hub.store.snapshot import CatalogSnapshot
 from hub.validate.manifest import manifest_from_bytes
 
 
@@ -98,16 +99,8 @@ def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) ->
     commit = catalog.resolve(ref)
     if commit is None:
         return SiteData(commit="", commit_time="", packages={}, publishers={}, reviews=[], releases=[])
-    repo = catalog.repo
-    trees: dict[str, tuple[str, pygit2.Oid]] = {}
-    try:
-        packages_tree = repo[commit.tree["packages"].id]
-    except KeyError:
-        packages_tree = None
-    for publisher in packages_tree or []:
-        for slug in repo[publisher.id]:
-            package_tree = repo[slug.id]
-            trees[f"{publisher.name}/{slug.name}"] = (str(slug.id), package_tree["hub.yaml"].id)
+    # a package folder without hub.yaml (a damaged catalogue) has nothing to show
+    trees = {e.id: (str(e.tree), e.manifest) for e in CatalogSnapshot(catalog.repo, commit).packages.values() if e.manifest is not None}
     manifests = {pid: cache.get(catalog, blob) for pid, (_, blob) in trees.items()}
     cache.save({str(blob) for _, blob in trees.values()})
     levels = maturity_all(catalog, ref=str(commit.id), manifests=manifests)
@@ -155,9 +148,11 @@ def _versions_and_releases(
     for package_id, infos in catalog.all_versions().items():
         if package_id not in manifests:
             continue
-        if not on_main:
-            infos = [v for v in infos if v.commit == str(commit.id) or repo.descendant_of(commit.id, pygit2.Oid(hex=v.commit))]
-        found[package_id] = infos
+        found[package_id] = (
+            infos
+            if on_main
+            else [v for v in infos if v.commit == str(commit.id) or repo.descendant_of(commit.id, pygit2.Oid(hex=v.commit))]
+        )
     releases = [
         Release(
             package=pid,

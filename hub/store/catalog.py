@@ -19,6 +19,7 @@ from pygit2.enums import SortMode
 from hub.errors import CatalogError, FileNotFound, PackageNotFound, RefNotFound, VersionNotFound
 from hub.model import FileChange, FileEntry, HistoryEntry, Manifest, PackageVersion, Publisher, VersionDiff, VersionInfo
 from hub.settings import environment
+from hub.store.snapshot import CatalogSnapshot
 from hub.store.trees import subtree, tree_files
 from hub.store.versions import TAG_PREFIX, VersionTable, iso, parse_trailers
 from hub.validate.manifest import manifest_from_bytes
@@ -101,21 +102,14 @@ class Catalog:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def package_ids(self, ref: str | None = None) -> list[str]:
+    def snapshot(self, ref: str | None = None) -> CatalogSnapshot | None:
+        """The packages and publishers at ``ref`` (default: HEAD); None for an empty catalogue."""
         commit = self.resolve(ref)
-        if commit is None:
-            return []
-        packages = subtree(self.repo, commit.tree, "packages")
-        if packages is None:
-            return []
-        ids = []
-        for publisher in packages:
-            if publisher.type_str != "tree":
-                continue
-            for slug in self.repo[publisher.id]:
-                if slug.type_str == "tree":
-                    ids.append(f"{publisher.name}/{slug.name}")
-        return sorted(ids)
+        return None if commit is None else CatalogSnapshot(self.repo, commit)
+
+    def package_ids(self, ref: str | None = None) -> list[str]:
+        snapshot = self.snapshot(ref)
+        return [] if snapshot is None else snapshot.package_ids()
 
     def manifests(self, ref: str | None = None) -> list[Manifest]:
         commit = self.resolve(ref)
@@ -259,11 +253,10 @@ class Catalog:
         return VersionDiff(id=package_id, from_version=old, to_version=new, files=files, patch=diff.patch or "")
 
     def publishers(self, ref: str | None = None) -> list[Publisher]:
-        commit = self.resolve(ref)
-        folder = subtree(self.repo, commit.tree, "publishers") if commit is not None else None
-        if folder is None:
+        snapshot = self.snapshot(ref)
+        if snapshot is None:
             return []
-        return [msgspec.convert(load_yaml(self.repo[e.id].data).data, Publisher) for e in folder if e.name.endswith(".yaml")]
+        return [msgspec.convert(load_yaml(self.repo[oid].data).data, Publisher) for oid in snapshot.publishers.values()]
 
     def publisher(self, publisher_id: str) -> Publisher | None:
         commit = self.head()
