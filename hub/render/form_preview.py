@@ -54,10 +54,10 @@ class Html(str):
 
     __slots__ = ()
 
-    def format(self, *args: Any, **kwargs: Any) -> Html:  # type: ignore[override]
+    def format(self, *args: Any, **kwargs: Any) -> Html:
         return Html(super().format(*(_escape(a) for a in args), **{k: _escape(v) for k, v in kwargs.items()}))
 
-    def join(self, parts: Iterable[Any]) -> Html:  # type: ignore[override]
+    def join(self, parts: Iterable[Any]) -> Html:
         return Html(super().join(_escape(p) for p in parts))
 
 
