@@ -451,8 +451,11 @@ def test_the_model_reads_every_shape_and_edge_of_the_diagram_interchange(path):
         for di in root.iterfind(".//di:BPMNEdge", ns)
     }
     assert {e.element.get("id"): e.points for e in model.edges} == expected_edges
-    # every text the diagram draws (not the rotated name bands) lies inside the viewBox
-    svg = _parse_svg(render_bpmn_svg(data))
+    _assert_text_inside(_parse_svg(render_bpmn_svg(data)))
+
+
+def _assert_text_inside(svg: etree._Element) -> None:
+    """Every text the diagram draws (not the rotated name bands) lies inside the viewBox."""
     x1, y1, x2, y2 = _viewbox(svg)
     for text in svg.iter(f"{{{SVG}}}text"):
         if text.get("transform"):
@@ -463,6 +466,14 @@ def test_the_model_reads_every_shape_and_edge_of_the_diagram_interchange(path):
             x, y = float(tspan.get("x")), float(tspan.get("y"))
             left = x if text.get("text-anchor") == "start" else x - width / 2
             assert x1 <= left and left + width <= x2 + 0.5 and y1 <= y - size and y <= y2, (tspan.text, x1, x2)
+
+
+def test_labels_reaching_beyond_the_shapes_widen_the_diagram():
+    long = "Bescheid versandt, Gebühr erhoben, Akte an das Archiv übergeben und die Antragstellerin informiert"
+    svg = _parse_svg(render_bpmn_svg(BPMN.replace("Bescheid versandt", long).encode()))
+    label = svg.find(".//s:text[@data-label-for='End_1']", S)
+    assert len(label.findall("s:tspan", S)) >= 5  # wrapped at 90 px: far below the end event
+    _assert_text_inside(svg)
 
 
 GEWERBE_BPMN = PACKAGES / "stadt-paderborn" / "gewerbeanmeldung@2.0.0" / "prozess" / "gewerbeanmeldung.bpmn"
