@@ -1,4 +1,4 @@
-"""The docs follow the code: every CLI command and option (from the parser), every API route (from the served
+"""The docs follow the code: every CLI command, option and choice (from the parser), every API route (from the served
 OpenAPI, both ways), every schema field and every problem code."""
 
 from __future__ import annotations
@@ -126,6 +126,23 @@ def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> dict
     return leaves
 
 
+def _choices(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], dict[str, list[str]]]:
+    """Per command path, the values an option or argument may take (``--status``: planned, pilot, …); numbers left out."""
+    children = _subparsers(parser)
+    own = {
+        (action.option_strings or [action.metavar or action.dest])[0]: [str(c) for c in action.choices]
+        for action in parser._actions
+        if action.choices and not isinstance(action, argparse._SubParsersAction) and all(isinstance(c, str) for c in action.choices)
+    }
+    if path and not children:
+        return {path: own}
+    found = {}
+    for name, child in children.items():
+        for leaf, choices in _choices(child, (*path, name)).items():
+            found[leaf] = {**(own if path else {}), **choices}
+    return found
+
+
 def _resolve(parser: argparse.ArgumentParser, words: list[str]) -> set[tuple[str, ...]]:
     """The command paths a documented call names: ``hub token create …`` → {('token', 'create')};
     ``hub adoption create|advance|confirm`` → the one path ('adoption',); ``hub token`` → every token command."""
@@ -155,12 +172,17 @@ def cli_doc_problems(parser: argparse.ArgumentParser, text: str) -> list[str]:
                     commands |= _resolve(parser, span.split()[1:])
         sections.append((commands, block))
     problems = []
+    choices = _choices(parser)
     for leaf, options in sorted(leaves.items()):
         documented = "".join(block for commands, block in sections if leaf in commands)
         if not documented:
             problems.append(f"hub {' '.join(leaf)}: no heading")
         for option in sorted(options - set(_OPTION.findall(documented))):
             problems.append(f"hub {' '.join(leaf)} {option}: not documented under its heading")
+        for name, values in sorted(choices[leaf].items()):
+            for value in values:
+                if not re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", documented):
+                    problems.append(f"hub {' '.join(leaf)} {name} {value}: value not documented under its heading")
     for commands, block in sections:
         allowed = global_options.union(*(leaves[c] for c in commands)) if commands else every_option
         for span in _CODE_SPAN.findall(block):
@@ -200,6 +222,10 @@ def test_the_cli_option_check_fails_on_a_doctored_text():
     prose = text.replace("Beenden mit Strg+C.", "Mit --daemon im Hintergrund. Beenden mit Strg+C.")
     assert prose != text
     assert cli_doc_problems(_parser(), prose) == ["--daemon under [('serve',)]: no such option"]
+    # a value an option takes, missing under its command's heading
+    assert cli_doc_problems(_parser(), text.replace("planned|pilot|production|ended", "planned|pilot|production")) == [
+        "hub adoption --status ended: value not documented under its heading"
+    ]
     # a command path without any heading
     site = "### `hub site build"
     assert cli_doc_problems(_parser(), text.replace(site, "### `hub website build"))[0] == "hub site build: no heading"
