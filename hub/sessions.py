@@ -36,6 +36,15 @@ class CsrfRefused(HubError):
     title = "Formular nicht angenommen"
 
 
+class SignInRequired(HubError):
+    """A workspace page needs a signed-in person (a page asked for by GET leads to the sign-in form instead)."""
+
+    code = "sign-in-required"
+    status = 401
+    exit_code = 2
+    title = "Bitte anmelden"
+
+
 class Session(Base, frozen=True):
     id: str  # the secret from the cookie (never stored)
     csrf: str

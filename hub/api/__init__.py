@@ -18,6 +18,7 @@ from hub.api.controllers.git import git_file
 from hub.api.controllers.maturity import MaturityController, ReportController
 from hub.api.controllers.openapi import openapi_docs, openapi_docs_file, openapi_json
 from hub.api.controllers.packages import PackageController
+from hub.api.controllers.workspace import AdoptionWorkspaceController, SignInController, WorkspaceController
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
 from hub.config import HubConfig
@@ -49,6 +50,8 @@ def create_app(
     )
     follower.listeners.append(lambda commit: cache.clear())
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
+    # the workspace (sign-in, the adopter's pages) belongs to the served site
+    workspace = [SignInController, WorkspaceController, AdoptionWorkspaceController] if live else []
 
     def provide_services() -> Services:
         return services
@@ -74,11 +77,12 @@ def create_app(
             openapi_docs,
             openapi_docs_file,
             git_file,
+            *workspace,
             *site,
         ],
         on_startup=[follower.start] if live else [],
         on_shutdown=[follower.stop] if live else [],
-        state=State({"follower": follower}),
+        state=State({"follower": follower, "services": services}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
         exception_handlers={
             HubError: hub_error_handler,

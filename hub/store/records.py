@@ -8,8 +8,19 @@ import msgspec
 import pygit2
 from pygit2.enums import FileMode
 
-from hub.errors import AdoptionExists, CatalogError, ConfirmationExists, ConfirmationRefused, Conflict, DateOutOfOrder, NotFound
-from hub.model import Actor, Adoption, AdoptionEvent, AdoptionStatus, Confirmation, ConfirmationKind, Problem, Review, ReviewEntry
+from hub.errors import AdoptionExists, BadRequest, CatalogError, ConfirmationExists, ConfirmationRefused, Conflict, DateOutOfOrder, NotFound
+from hub.model import (
+    Actor,
+    Adoption,
+    AdoptionEvent,
+    AdoptionStatus,
+    Confirmation,
+    ConfirmationKind,
+    Problem,
+    Review,
+    ReviewEntry,
+    unsafe_character,
+)
 from hub.schemas import SCHEMA_BASE, validator
 from hub.store.catalog import COMMITTER, Catalog
 from hub.store.commit import commit_change, signature
@@ -90,6 +101,15 @@ def put_record(catalog: Catalog, actor: Actor, record: Adoption | Review, *, mes
     _write(catalog, actor, path, lambda current: data, message, when)
 
 
+def _person(person: str | None) -> dict[str, str]:
+    """The trailer naming the person who acted (``Hub-Person``); one line, as every accepted e-mail address is."""
+    if person is None:
+        return {}
+    if unsafe_character(person, one_line=True):
+        raise BadRequest("Die handelnde Person ist keine einzeilige Angabe.")
+    return {"person": person}
+
+
 def _adopter(catalog: Catalog, actor: Actor) -> Actor:
     require_organisation(catalog, actor.id, acting_as="nachnutzen")
     return actor
@@ -104,8 +124,12 @@ def record_adoption(
     *,
     on: str | None = None,
     note: str | None = None,
+    person: str | None = None,
 ) -> Adoption:
-    """A new adoption by ``actor`` (the adopting organisation): a claim, shown as „angegeben“ until confirmed."""
+    """A new adoption by ``actor`` (the adopting organisation): a claim, shown as „angegeben“ until confirmed.
+
+    ``person``: who acted for the organisation (a workspace account), named in the commit message.
+    """
     _adopter(catalog, actor)
     day = parse_day(on)
     path = adoption_path(package_id, actor.id)
@@ -133,7 +157,7 @@ def record_adoption(
         path,
         build,
         f"{actor.name} nutzt {package_id} {version} nach ({status})\n\n"
-        + trailers("adoption", package_id, actor, adopter=actor.id, version=version, status=status),
+        + trailers("adoption", package_id, actor, adopter=actor.id, version=version, status=status, **_person(person)),
     )
     return result[0]
 
@@ -147,6 +171,7 @@ def advance_adoption(
     version: str | None = None,
     on: str | None = None,
     note: str | None = None,
+    person: str | None = None,
 ) -> Adoption:
     """Move ``actor``'s adoption forward (planned → pilot → production → ended) and/or to a newer version."""
     _adopter(catalog, actor)
@@ -186,6 +211,7 @@ def advance_adoption(
             adopter=actor.id,
             **({"version": version} if version else {}),
             **({"status": status} if status else {}),
+            **_person(person),
         ),
     )
     return result[0]

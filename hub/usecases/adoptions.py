@@ -9,7 +9,7 @@ from hub.errors import BadRequest
 from hub.model import Actor, Adoption, AdoptionStatus
 from hub.services import Services
 from hub.store import Catalog
-from hub.store.records import STATUS_ORDER, actor_for, advance_adoption, confirm_adoption, record_adoption
+from hub.store.records import STATUS_ORDER, actor_for, adoptions, advance_adoption, confirm_adoption, record_adoption
 
 Day = str | date | None
 
@@ -45,11 +45,12 @@ def record(
     *,
     on: Day = None,
     text: str | None = None,
+    person: str | None = None,
 ) -> Adoption:
-    """A new adoption of ``package_id`` (``version`` default: the latest) by ``actor``."""
+    """A new adoption of ``package_id`` (``version`` default: the latest) by ``actor``; ``person`` (who acted) is named in the commit."""
     if version is None:
         version = services.catalog.get(package_id).manifest.version
-    adoption = record_adoption(services.catalog, actor, package_id, version, _status(status), on=day(on), note=note(text))
+    adoption = record_adoption(services.catalog, actor, package_id, version, _status(status), on=day(on), note=note(text), person=person)
     services.catch_up()  # adoptions move maturity levels
     return adoption
 
@@ -63,15 +64,46 @@ def advance(
     version: str | None = None,
     on: Day = None,
     text: str | None = None,
+    person: str | None = None,
 ) -> Adoption:
     """Move ``actor``'s adoption forward (planned → pilot → production → ended) and/or to a newer version."""
     if status is None and version is None:
         raise BadRequest("Zum Fortschreiben bitte den neuen Stand oder eine neue Version angeben.")
     adoption = advance_adoption(
-        services.catalog, actor, package_id, _status(status) if status is not None else None, version=version, on=day(on), note=note(text)
+        services.catalog,
+        actor,
+        package_id,
+        _status(status) if status is not None else None,
+        version=version,
+        on=day(on),
+        note=note(text),
+        person=person,
     )
     services.catch_up()
     return adoption
+
+
+def save(
+    services: Services, actor: Actor, package_id: str, status: str, version: str, *, on: Day = None, text: str | None = None, person: str
+) -> Adoption:
+    """The workspace form: record ``actor``'s adoption, or advance the one it has (only what differs from it).
+
+    The same rules as the API and the CLI: the domain refuses a step backwards, a date before the
+    version's release or the last step, and a step that changes nothing.
+    """
+    current = next((a for a in adoptions(services.catalog, package_id) if a.adopter == actor.id), None)
+    if current is None:
+        return record(services, actor, package_id, version, status, on=on, text=text, person=person)
+    return advance(
+        services,
+        actor,
+        package_id,
+        status if status != current.status else None,
+        version=version if version != current.version else None,
+        on=on,
+        text=text,
+        person=person,
+    )
 
 
 def confirm(
