@@ -27,7 +27,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from hub.errors import BadRequest, Conflict, HubError, NotFound, OrganisationUnknown, Unauthorized
-from hub.model import ORG_ID, Base, Problem, unsafe_character
+from hub.model import ORG_ID, FrozenBase, Problem, unsafe_character
 from hub.tokens import ROLES, Role
 
 MIN_PASSWORD = 12  # characters; a passphrase of a few words passes, a short word does not
@@ -72,7 +72,7 @@ class AccountExists(Conflict):
     title = "Konto besteht bereits"
 
 
-class Account(Base, frozen=True):
+class Account(FrozenBase, frozen=True):
     email: str
     org: str
     roles: list[Role]
@@ -105,7 +105,7 @@ def _roles(roles: Iterable[str]) -> list[Role]:
         if role not in ROLES:
             raise BadRequest(f"Die Rolle „{role}“ gibt es nicht; möglich sind: {', '.join(ROLES)}.")
         if role not in chosen:
-            chosen.append(role)  # type: ignore[arg-type]
+            chosen.append(role)
     if not chosen:
         raise BadRequest(f"Ein Konto braucht mindestens eine Rolle: {', '.join(ROLES)}.")
     return chosen

@@ -66,11 +66,19 @@ class Base(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=False, kw_o
         return msgspec.to_builtins(self)
 
 
+# Frozen records have a base of their own rather than ``Base, frozen=True``: type checkers treat a Struct
+# like a dataclass, and a frozen dataclass may not inherit from a mutable one (msgspec issue 657). They
+# do not infer frozenness from the base either, hence ``class X(FrozenBase, frozen=True)``.
+class FrozenBase(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=False, kw_only=True, frozen=True):
+    def to_dict(self) -> dict[str, Any]:
+        return msgspec.to_builtins(self)
+
+
 Severity = Literal["error", "hint"]
 SEVERITY_LABELS: dict[str, str] = {"error": "Fehler", "hint": "Hinweis"}
 
 
-class Problem(Base, frozen=True):
+class Problem(FrozenBase, frozen=True):
     """One finding of validation: where it is and what is wrong, in German.
 
     An ``error`` refuses the package; a ``hint`` (Hinweis) is a quality finding that
@@ -163,7 +171,7 @@ class Effort(Base):
     note: str | None = None
 
 
-class EffortFigure(Base, frozen=True):
+class EffortFigure(FrozenBase, frozen=True):
     """An effort in person-days and euros, with the period and the source of the figure."""
 
     person_days: float | None = None
@@ -173,7 +181,7 @@ class EffortFigure(Base, frozen=True):
     note: str | None = None
 
 
-class PackageEffort(Base, frozen=True):
+class PackageEffort(FrozenBase, frozen=True):
     """The manifest's ``effort``: what building the solution cost, and what adopting it costs (the savings view)."""
 
     build: EffortFigure | None = None
@@ -236,7 +244,7 @@ class Manifest(Base):
         return self.id.split("/", 1)[1]
 
 
-class Coordinates(Base, frozen=True):
+class Coordinates(FrozenBase, frozen=True):
     """WGS84 position of an organisation's town hall or seat (for maps)."""
 
     lat: float
@@ -266,7 +274,7 @@ class Publisher(Base):
 Organisation = Publisher
 
 
-class FileEntry(Base, frozen=True):
+class FileEntry(FrozenBase, frozen=True):
     path: str
     size: int
     oid: str
@@ -282,14 +290,14 @@ class PackageVersion(Base):
     files: list[FileEntry] = []
 
 
-class VersionInfo(Base, frozen=True):
+class VersionInfo(FrozenBase, frozen=True):
     version: str
     commit: str
     published_at: str
     published_by: str
 
 
-class HistoryEntry(Base, frozen=True):
+class HistoryEntry(FrozenBase, frozen=True):
     commit: str
     time: str
     author: str
@@ -298,7 +306,7 @@ class HistoryEntry(Base, frozen=True):
     version: str | None = None
 
 
-class FileChange(Base, frozen=True):
+class FileChange(FrozenBase, frozen=True):
     path: str
     status: Literal["added", "removed", "modified", "renamed"]
     additions: int = 0
@@ -314,7 +322,7 @@ class VersionDiff(Base):
     patch: str
 
 
-class PublishResult(Base, frozen=True):
+class PublishResult(FrozenBase, frozen=True):
     id: str
     version: str
     commit: str
@@ -322,7 +330,7 @@ class PublishResult(Base, frozen=True):
     hints: list[Problem] = []  # quality hints (Hinweise): published anyway, shown to the publisher
 
 
-class Actor(Base, frozen=True):
+class Actor(FrozenBase, frozen=True):
     """Who acts on the catalogue: becomes the author of the commit."""
 
     id: str
@@ -334,7 +342,7 @@ AdoptionStatus = Literal["planned", "pilot", "production", "ended"]
 ConfirmationKind = Literal["publisher", "reviewer", "provenance"]
 
 
-class RecordOrigin(Base, frozen=True):
+class RecordOrigin(FrozenBase, frozen=True):
     """Where a harvested adoption, confirmation or review was made: the other hub (source), its commit, the acting organisation."""
 
     hub: str
@@ -343,7 +351,7 @@ class RecordOrigin(Base, frozen=True):
     organisation: str | None = None
 
 
-class Confirmation(Base, frozen=True):
+class Confirmation(FrozenBase, frozen=True):
     """Someone other than the adopter confirmed an adoption: its publisher, a reviewer, or the hub from the adopter's repository."""
 
     kind: ConfirmationKind
@@ -357,7 +365,7 @@ class Confirmation(Base, frozen=True):
     origin: RecordOrigin | None = None
 
 
-class AdoptionEvent(Base, frozen=True):
+class AdoptionEvent(FrozenBase, frozen=True):
     status: AdoptionStatus
     date: str
     version: str | None = None
@@ -379,7 +387,7 @@ class Adoption(Base):
     effort: EffortFigure | None = None  # what the adopter really spent (the savings view)
 
 
-class ReviewEntry(Base, frozen=True):
+class ReviewEntry(FrozenBase, frozen=True):
     reviewer: str
     date: str
     level: int
@@ -397,7 +405,7 @@ class Review(Base):
     reviews: list[ReviewEntry]
 
 
-class CriterionResult(Base, frozen=True):
+class CriterionResult(FrozenBase, frozen=True):
     """One criterion of the maturity model, evaluated for one package version."""
 
     id: str

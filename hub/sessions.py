@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hub.errors import HubError
-from hub.model import Base
+from hub.model import FrozenBase
 
 # how often a session's "last seen" is written at most: reading a page need not write every time
 TOUCH_EVERY = 60.0
@@ -45,7 +45,7 @@ class SignInRequired(HubError):
     title = "Bitte anmelden"
 
 
-class Session(Base, frozen=True):
+class Session(FrozenBase, frozen=True):
     id: str  # the secret from the cookie (never stored)
     csrf: str
     created: float

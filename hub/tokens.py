@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from hub.errors import BadRequest, OrganisationUnknown
-from hub.model import ORG_ID, Base, Problem
+from hub.model import ORG_ID, FrozenBase, Problem
 
 Role = Literal["publisher", "adopter", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("publisher", "adopter", "reviewer", "admin")
@@ -24,7 +24,7 @@ PREFIX = "th_"
 _ORG = re.compile(ORG_ID)
 
 
-class TokenRecord(Base, frozen=True):
+class TokenRecord(FrozenBase, frozen=True):
     id: int
     org: str
     role: Role
@@ -74,7 +74,7 @@ class TokenStore:
             cursor = db.execute(
                 "INSERT INTO tokens (hash, org, role, created, note) VALUES (?, ?, ?, ?, ?)", (token_hash(token), org, role, created, note)
             )
-        return token, TokenRecord(id=int(cursor.lastrowid or 0), org=org, role=role, created=created, note=note)  # type: ignore[arg-type]
+        return token, TokenRecord(id=int(cursor.lastrowid or 0), org=org, role=role, created=created, note=note)
 
     def lookup(self, token: str) -> TokenRecord | None:
         with self._connect() as db:

@@ -6,12 +6,12 @@ from typing import Any, Literal
 
 import msgspec
 
-from hub.model import Adoption, Base
+from hub.model import Adoption, FrozenBase
 
 Change = Literal["added", "removed", "changed"]
 
 
-class AdoptResult(Base, frozen=True):
+class AdoptResult(FrozenBase, frozen=True):
     """What ``hub adopt`` created."""
 
     package: str
@@ -27,7 +27,7 @@ class AdoptResult(Base, frozen=True):
     adoption: Adoption | None = None  # the record written with ``record=True``
 
 
-class UpstreamStatus(Base, frozen=True):
+class UpstreamStatus(FrozenBase, frozen=True):
     """Where an adopted repository stands compared with its package upstream."""
 
     path: str
@@ -46,12 +46,12 @@ class UpstreamStatus(Base, frozen=True):
     notes: list[str]  # German remarks, e.g. a local tag that differs from upstream's
 
 
-class FileDelta(Base, frozen=True):
+class FileDelta(FrozenBase, frozen=True):
     path: str
     status: Change
 
 
-class FieldInfo(Base, frozen=True):
+class FieldInfo(FrozenBase, frozen=True):
     """A form field as far as an adopter's form service cares."""
 
     required: bool
@@ -61,7 +61,7 @@ class FieldInfo(Base, frozen=True):
     format: str | None = None
 
 
-class FieldDelta(Base, frozen=True):
+class FieldDelta(FrozenBase, frozen=True):
     """One form field (a JSON pointer into the form's data; ``0`` stands for an array's entries)."""
 
     form: str  # the form-schema file
@@ -72,7 +72,7 @@ class FieldDelta(Base, frozen=True):
     changes: list[str] = msgspec.field(default_factory=list)  # with status "changed": which of type, required, title, enum, format
 
 
-class NodeDelta(Base, frozen=True):
+class NodeDelta(FrozenBase, frozen=True):
     """One flow node of a process model (task, event, gateway), matched by its BPMN id."""
 
     process: str  # the BPMN file
@@ -85,7 +85,7 @@ class NodeDelta(Base, frozen=True):
     old_kind: str | None = None  # changed: the element type before
 
 
-class ConfigDelta(Base, frozen=True):
+class ConfigDelta(FrozenBase, frozen=True):
     """One configuration key (JSON pointer; list entries with an ``id`` appear as ``[id=…]``)."""
 
     config: str  # the config file
@@ -95,7 +95,7 @@ class ConfigDelta(Base, frozen=True):
     after: Any = None
 
 
-class SemanticDiff(Base, frozen=True):
+class SemanticDiff(FrozenBase, frozen=True):
     """What changed upstream between two versions, in the terms of the package's artefacts."""
 
     package: str
@@ -112,7 +112,7 @@ class SemanticDiff(Base, frozen=True):
         return not (self.files or self.form_fields or self.process_nodes or self.config_keys)
 
 
-class MergeResult(Base, frozen=True):
+class MergeResult(FrozenBase, frozen=True):
     """What ``hub upstream merge`` did."""
 
     path: str

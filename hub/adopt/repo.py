@@ -13,6 +13,7 @@ from pygit2.enums import FileStatus
 from hub.adopt.errors import NotAnAdoption
 from hub.adopt.transport import REMOTE, UPSTREAM_TAGS
 from hub.errors import VersionNotFound
+from hub.store.trees import blob_at
 from hub.validate.yamlsafe import YamlError, load_yaml
 
 SECTION = "transferhub"
@@ -40,10 +41,13 @@ def open_adopted(repo_dir: str | os.PathLike[str]) -> tuple[pygit2.Repository, R
         raise NotAnAdoption(
             f"„{folder}“ ist ein Repository ohne Arbeitsverzeichnis („bare“); „hub upstream“ arbeitet in einem übernommenen Paket."
         )
-    values = {}
+    values: dict[str, str] = {}
     for key in ("package", "version", "source", "org"):
         try:
-            values[key] = repo.config[f"{SECTION}.{key}"]
+            value = repo.config[f"{SECTION}.{key}"]
+            if value is None:  # a key without "=" (git's valueless flag) says no more than a missing one
+                raise KeyError(key)
+            values[key] = value
         except KeyError:
             raise NotAnAdoption(
                 f"Im Repository „{repo.workdir}“ fehlt der Eintrag „{SECTION}.{key}“; es wurde nicht mit „hub adopt“ angelegt."
@@ -51,6 +55,14 @@ def open_adopted(repo_dir: str | os.PathLike[str]) -> tuple[pygit2.Repository, R
     if REMOTE not in repo.remotes.names():
         raise NotAnAdoption(f"Im Repository „{repo.workdir}“ fehlt das Remote „{REMOTE}“, das auf das Paket im Hub zeigt.")
     return repo, Recorded(**values)
+
+
+def remote_url(repo: pygit2.Repository) -> str:
+    """The address of the remote ``hub`` (:func:`open_adopted` has checked it exists)."""
+    url = repo.remotes[REMOTE].url
+    if url is None:
+        raise NotAnAdoption(f"Im Repository „{repo.workdir}“ hat das Remote „{REMOTE}“ keine Adresse.")
+    return url
 
 
 def write_recorded(repo: pygit2.Repository, recorded: Recorded) -> None:
@@ -90,7 +102,7 @@ def version_commit(repo: pygit2.Repository, versions: dict[str, pygit2.Commit], 
 def manifest_id(repo: pygit2.Repository, commit: pygit2.Commit) -> tuple[str | None, str | None]:
     """``id`` and ``version`` of the ``hub.yaml`` at ``commit`` (None where there is none)."""
     try:
-        data = load_yaml(repo[commit.tree["hub.yaml"].id].data).data
+        data = load_yaml(blob_at(repo, commit.tree["hub.yaml"].id).data).data
     except (KeyError, YamlError):
         return None, None
     if not isinstance(data, dict):

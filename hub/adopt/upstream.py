@@ -22,12 +22,13 @@ from hub.adopt.repo import (
     local_changes,
     newer_than,
     open_adopted,
+    remote_url,
     upstream_versions,
     version_commit,
     write_recorded,
 )
 from hub.adopt.semantic import semantic_diff
-from hub.adopt.transport import REMOTE, FetchReport, fetch, local_path
+from hub.adopt.transport import FetchReport, fetch, local_path
 from hub.errors import BadRequest, Conflict, HubError, PackageNotFound
 from hub.model import Adoption, Problem
 from hub.store.catalog import Catalog
@@ -41,7 +42,7 @@ def sync(repo: pygit2.Repository, recorded: Recorded) -> FetchReport:
     source = local_path(recorded.source)
     if source is not None and is_data_dir(source):
         refresh_export(Catalog.open(source / "catalog.git"), source, recorded.package)
-    return fetch(repo, repo.remotes[REMOTE].url)  # the remote as it is now: someone may have pointed it elsewhere
+    return fetch(repo, remote_url(repo))  # the remote as it is now: someone may have pointed it elsewhere
 
 
 def _versions(repo: pygit2.Repository, recorded: Recorded) -> dict[str, pygit2.Commit]:
@@ -70,7 +71,7 @@ def upstream_status(repo_dir: str | os.PathLike[str] = ".", *, fetch_first: bool
         package=recorded.package,
         org=recorded.org,
         source=recorded.source,
-        remote=repo.remotes[REMOTE].url,
+        remote=remote_url(repo),
         adopted=recorded.version,
         latest=names[-1],
         newer=newer,
@@ -262,7 +263,7 @@ def _signature(repo: pygit2.Repository, org: str) -> pygit2.Signature:
 
 
 def _changed_paths(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree) -> list[str]:
-    deltas = repo.diff(old, new).deltas
+    deltas = old.diff_to_tree(new, interhunk_lines=0).deltas  # what repo.diff does with two trees
     return sorted({d.new_file.path for d in deltas} | {d.old_file.path for d in deltas})
 
 

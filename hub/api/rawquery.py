@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import re
 
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
 
 _RAW = re.compile(rb"[\x80-\xff]")
 
 
 def percent_encode_raw_bytes(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:  # a str enum: the same test as == "http"
             query = scope.get("query_string", b"")
             if _RAW.search(query):
-                scope = {**scope, "query_string": _RAW.sub(lambda m: b"%%%02X" % m[0][0], query)}  # type: ignore[typeddict-item]
+                encoded: HTTPScope = {**scope, "query_string": _RAW.sub(lambda m: b"%%%02X" % m[0][0], query)}
+                scope = encoded
         await app(scope, receive, send)
 
     return middleware

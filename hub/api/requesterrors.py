@@ -68,7 +68,7 @@ def _field_problem(request: Request, exc: ValidationException, item: dict[str, A
     if source == "body":
         # msgspec stops at the first error; its own message has the full path ($.data.a[0].b)
         match = _AT.search(cause) if only else None
-        parts = _path(match.group("path")) if match else ([] if key == "data" else [key])
+        parts: list[str | int] = _path(match.group("path")) if match else ([] if key == "data" else [key])
         if parts[:1] == ["data"]:
             parts = parts[1:]
         missing = re.search(r"missing required field `([^`]+)`", text)
@@ -114,13 +114,19 @@ def _value(request: Request, parts: list[str | int]) -> Any:
     except ValueError:
         return _NOTHING
     for part in parts:
-        if (isinstance(value, dict) and isinstance(part, str) and part in value) or (
-            isinstance(value, list) and isinstance(part, int) and part < len(value)
-        ):
-            value = value[part]
-        else:
-            return _NOTHING
+        value = _member(value, part)
+        if value is _NOTHING:
+            break
     return value
+
+
+def _member(value: Any, part: str | int) -> Any:
+    """The member ``part`` of a JSON value, or ``_NOTHING``."""
+    if isinstance(value, dict) and isinstance(part, str):
+        return value.get(part, _NOTHING)
+    if isinstance(value, list) and isinstance(part, int) and part < len(value):
+        return value[part]
+    return _NOTHING
 
 
 def _given(value: Any) -> str:
@@ -205,6 +211,15 @@ def describe(info: Any) -> str:
     return "ein gültiger Wert"
 
 
+_TYPE_WORDS = {
+    "int": "eine ganze Zahl",
+    "float": "eine Zahl",
+    "str": "ein Text",
+    "bool": "true oder false",
+    "array": "eine Liste",
+    "object": "ein JSON-Objekt",
+    "null": "leer (null)",
+}
 _RULES = [  # msgspec's messages, for parameters whose type is not introspected
     (re.compile(r"Expected `(\w+)` matching regex '(.*)'"), lambda m: _PATTERNS.get(m.group(2), f"ein Text nach dem Muster {m.group(2)}")),
     (re.compile(r"Expected `(\w+)` of length >= (\d+)"), lambda m: f"mindestens {m.group(2)} Zeichen"),
@@ -218,15 +233,6 @@ _RULES = [  # msgspec's messages, for parameters whose type is not introspected
     (re.compile(r"RFC3339 encoded date\b"), lambda m: "ein Datum der Form JJJJ-MM-TT"),
     (re.compile(r"RFC3339 encoded datetime"), lambda m: "ein Zeitpunkt nach RFC 3339"),
 ]
-_TYPE_WORDS = {
-    "int": "eine ganze Zahl",
-    "float": "eine Zahl",
-    "str": "ein Text",
-    "bool": "true oder false",
-    "array": "eine Liste",
-    "object": "ein JSON-Objekt",
-    "null": "leer (null)",
-}
 
 
 def _rule_from_message(text: str) -> str:

@@ -23,7 +23,17 @@ from hub.cli.util import data_dir, open_catalog, open_services, print_json, prin
 from hub.config import HubConfig
 from hub.errors import BadRequest, HubError, problem_details
 from hub.maturity import maturity
-from hub.maturity.reports import adoption_report, history_report, history_rows, maturity_report, to_csv
+from hub.maturity.reports import (
+    AdoptionReport,
+    HistoryReport,
+    MaturityReport,
+    adoption_report,
+    history_report,
+    history_rows,
+    maturity_report,
+    to_csv,
+)
+from hub.maturity.spreadsheets import Row
 from hub.settings import environment
 from hub.store.audit import record_history
 from hub.tokens import ROLES
@@ -338,9 +348,11 @@ def cmd_maturity(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     catalog = open_catalog(args)
+    report: MaturityReport | AdoptionReport | HistoryReport
+    rows: Sequence[Row]
     if args.kind == "maturity":
         report = maturity_report(catalog)
-        rows: list = report.packages
+        rows = report.packages
     elif args.kind == "adoption":
         report = adoption_report(catalog)
         rows = report.adoptions

@@ -166,15 +166,17 @@ def _print_report(report: HarvestReport) -> None:
     print(f"Quelle „{report.source}“ ({report.url}), Ernte {report.time}: {_summary(report)}")
     if report.commit:
         print(f"  Stand der Quelle: {report.commit}")
-    for item in report.accepted:
-        print(f"  ✓ {item.id} {item.version} übernommen (Commit {item.commit[:12]}, aus {item.origin.path})")
-    for item in report.unchanged:
-        print(f"  = {item.id} {item.version} unverändert")
-    for item in report.refused:
-        print(f"  ✗ {_label(item)} abgelehnt (Ordner {item.folder}, seit {item.since}):")
-        print_problems(item.problems, sys.stdout, "      ")
-    for item in report.stopped:
-        print(f"  ! {item.id}: neueste Version der Quelle ({item.refused or 'unbekannt'}) ungültig; im Katalog bleibt {item.published}")
+    for accepted in report.accepted:
+        print(f"  ✓ {accepted.id} {accepted.version} übernommen (Commit {accepted.commit[:12]}, aus {accepted.origin.path})")
+    for unchanged in report.unchanged:
+        print(f"  = {unchanged.id} {unchanged.version} unverändert")
+    for refused in report.refused:
+        print(f"  ✗ {_label(refused)} abgelehnt (Ordner {refused.folder}, seit {refused.since}):")
+        print_problems(refused.problems, sys.stdout, "      ")
+    for stopped in report.stopped:
+        print(
+            f"  ! {stopped.id}: neueste Version der Quelle ({stopped.refused or 'unbekannt'}) ungültig; im Katalog bleibt {stopped.published}"
+        )
 
 
 def cmd_harvest(args: argparse.Namespace) -> int:

@@ -52,7 +52,7 @@ class EscapingStream:
 def safe_output() -> Iterator[None]:
     """Escape control characters in everything written to stdout and stderr meanwhile."""
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = EscapingStream(out), EscapingStream(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = EscapingStream(out), EscapingStream(err)
     try:
         yield
     finally:

@@ -15,6 +15,7 @@ claimed adoption of that version is confirmed by provenance.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import msgspec
 import pygit2
@@ -28,9 +29,11 @@ from hub.store.commit import commit_change, signature
 from hub.store.organisations import organisation_path
 from hub.store.plausibility import check_adoption_record, parse_day, release_day
 from hub.store.records import adoption_path, adoptions, confirm_adoption, encode_record, review_path
-from hub.store.trees import replace_path, subtree, tree_files
+from hub.store.trees import blob_at, replace_path, subtree, tree_at, tree_files
 from hub.validate.publisher import check_publisher
 from hub.validate.yamlsafe import YamlError, load_yaml
+
+_Record = TypeVar("_Record", Adoption, Review)
 
 HUB_ACTOR = Actor(id="transferhub", name=COMMITTER[0], email=COMMITTER[1])
 MAX_HISTORY = 5000  # commits of an adopter's repository searched for a published version
@@ -43,14 +46,14 @@ def _files(repo: pygit2.Repository, tree: pygit2.Tree, folder: str) -> dict[str,
     return {f"{folder}/{path}": entry.id for path, entry in sorted(tree_files(repo, base).items()) if path.endswith(".yaml")}
 
 
-def _decode(repo: pygit2.Repository, oid: pygit2.Oid, kind: type) -> object:
-    return msgspec.convert(load_yaml(repo[oid].data).data, kind)
+def _decode(repo: pygit2.Repository, oid: pygit2.Oid, kind: type[_Record]) -> _Record:
+    return msgspec.convert(load_yaml(blob_at(repo, oid).data).data, kind)
 
 
 def _ours(catalog: Catalog, path: str) -> bytes | None:
     head = catalog.head()
     try:
-        return catalog.repo[head.tree[path].id].data if head is not None else None
+        return blob_at(catalog.repo, head.tree[path].id).data if head is not None else None
     except KeyError:
         return None
 
@@ -81,7 +84,8 @@ def carry_records(
         if path != adoption_path(record.package, record.adopter) or not wanted(record.package):
             continue
         before = _ours(catalog, path)
-        if before is not None and _decode(catalog.repo, catalog.head().tree[path].id, Adoption).origin is None:  # type: ignore[union-attr]
+        head = catalog.head()  # not None when ``before`` is not
+        if before is not None and head is not None and _decode(catalog.repo, head.tree[path].id, Adoption).origin is None:
             results.append(
                 CarriedRecord(kind="adoption", path=path, outcome="unchanged", message="hier erfasste Nachnutzung bleibt maßgeblich")
             )
@@ -90,7 +94,7 @@ def carry_records(
         record.confirmations = [msgspec.structs.replace(c, origin=origin(c.by)) for c in record.confirmations]
         if catalog.publisher(record.adopter) is None:
             try:
-                data = repo[commit.tree[organisation_path(record.adopter)].id].data
+                data = blob_at(repo, commit.tree[organisation_path(record.adopter)].id).data
             except KeyError:
                 data = None
             if data is None or check_publisher(organisation_path(record.adopter), data, expected_id=record.adopter)[0] is None:
@@ -163,9 +167,9 @@ def _commit(
     def change(root: pygit2.Tree | None) -> pygit2.Oid:
         oid = root.id if root is not None else None
         for path, blob in blobs.items():
-            current = repo[oid] if oid is not None else None
+            current = tree_at(repo, oid) if oid is not None else None
             try:
-                now = repo[current[path].id].data if current is not None else None
+                now = blob_at(repo, current[path].id).data if current is not None else None
             except KeyError:
                 now = None
             if now != changes[path][0] and not path.startswith("publishers/"):
@@ -193,7 +197,7 @@ def _commit(
 def adopted_package(catalog: Catalog, repo: pygit2.Repository, commit: pygit2.Commit, source: Source) -> str | None:
     """The package of this hub that a source's root holds, when the source is another organisation's adoption of it."""
     try:
-        data = load_yaml(repo[commit.tree["hub.yaml"].id].data).data
+        data = load_yaml(blob_at(repo, commit.tree["hub.yaml"].id).data).data
     except (KeyError, YamlError):
         return None
     package_id = data.get("id") if isinstance(data, dict) else None

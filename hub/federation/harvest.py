@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+import msgspec
 import pygit2
 import semver
 from pygit2.enums import FileMode
@@ -36,7 +37,7 @@ from hub.federation.text import slugify
 from hub.model import Actor, Manifest, Problem, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path
 from hub.store.publish import commit_version
-from hub.store.trees import subtree
+from hub.store.trees import blob_at, entry_name, subtree, tree_at
 from hub.validate import PackageFiles, validate_package
 from hub.validate.archive import MAX_ENTRIES, MAX_UNPACKED_BYTES
 from hub.validate.files import MAX_FILE_BYTES, too_large
@@ -142,20 +143,15 @@ def harvest_source(
 ) -> HarvestReport:
     now = _iso(when)
     previous = read_report(catalog, source.name)
-    common = {
-        "source": source.name,
-        "url": source.url,
-        "time": now,
-        "hub": source.hub,
-        "publisher": source.publisher,
-        "branch": source.branch,
-    }
+    common = HarvestReport(
+        source=source.name, url=source.url, time=now, status="ok", hub=source.hub, publisher=source.publisher, branch=source.branch
+    )
     say(f"Quelle „{source.name}“: hole {describe(source)} …")
     try:
         fetched = fetch(source, cache_dir, timeout=timeout)
     except SourceUnreachable as exc:
         since = previous.since if previous is not None and previous.status == "unreachable" and previous.since else now
-        report = HarvestReport(status="unreachable", reason=str(exc), since=since, **common)
+        report = msgspec.structs.replace(common, status="unreachable", reason=str(exc), since=since)
         say(f"Quelle „{source.name}“ nicht erreichbar: {exc} Der Katalog bleibt unverändert.")
         write_report(catalog, report, when=when)
         return report
@@ -169,7 +165,7 @@ def harvest_source(
     say(f"Quelle „{source.name}“: Stand {fetched.commit[:12]}, {len(candidates)} Paketversion(en) gefunden")
 
     run = _Run(
-        report=HarvestReport(status="ok", commit=fetched.commit, **common),
+        report=msgspec.structs.replace(common, commit=fetched.commit),
         now=now,
         say=say,
         known_since={_refusal_key(r): r.since for r in (previous.refused if previous is not None else [])},
@@ -266,15 +262,16 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 def _folders(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str = "") -> Iterator[tuple[str, pygit2.Tree, str]]:
     """Package folders below ``tree``: (path, tree, "hub" | "publiccode"); hidden folders skipped, packages not entered."""
-    names = {entry.name: entry for entry in tree}
+    names = {entry_name(entry): entry for entry in tree}
     manifest = names.get(MANIFEST)
     if manifest is not None and manifest.type_str == "blob":
         yield prefix, tree, "hub"
         return
     found = False
     for entry in tree:
-        if entry.type_str == "tree" and not entry.name.startswith("."):
-            for item in _folders(repo, repo[entry.id], f"{prefix}{entry.name}/" if prefix else f"{entry.name}/"):
+        name = entry_name(entry)
+        if entry.type_str == "tree" and not name.startswith("."):
+            for item in _folders(repo, tree_at(repo, entry.id), f"{prefix}{name}/"):
                 found = True
                 yield item
     if not found and any(name in names and names[name].type_str == "blob" for name in PUBLICCODE_FILES):
@@ -292,14 +289,14 @@ def _load_files(repo: pygit2.Repository, tree: pygit2.Tree, folder_name: str) ->
         for entry in node:
             if problems and problems[-1].code == "archive-too-large":
                 return
-            path = prefix + entry.name
+            path = prefix + entry_name(entry)
             if len(files) >= MAX_ENTRIES:
                 problems.append(
                     Problem(code="archive-too-large", file=folder_name, message=f"Der Paketordner enthält mehr als {MAX_ENTRIES} Dateien.")
                 )
                 return
             if entry.filemode == FileMode.TREE:
-                walk(repo[entry.id], path + "/")
+                walk(tree_at(repo, entry.id), path + "/")
             elif entry.filemode == FileMode.LINK:
                 problems.append(
                     Problem(
@@ -317,7 +314,7 @@ def _load_files(repo: pygit2.Repository, tree: pygit2.Tree, folder_name: str) ->
                     )
                 )
             else:
-                blob = repo[entry.id]
+                blob = blob_at(repo, entry.id)
                 total += blob.size
                 if total > MAX_UNPACKED_BYTES:
                     problems.append(
@@ -383,19 +380,19 @@ def _hub_candidates(repo: pygit2.Repository, source: Source, commit: pygit2.Comm
             package_id, sep, version = name[len(TAG_PREFIX) :].rpartition("/v")
             if sep and package_id.count("/") == 1 and semver.Version.is_valid(version):
                 tags.setdefault(package_id, {})[version] = repo[repo.references[name].target].peel(pygit2.Commit)
-    for publisher in sorted(packages, key=lambda e: e.name):
+    for publisher in sorted(packages, key=entry_name):
         if publisher.type_str != "tree" or (source.publishers and publisher.name not in source.publishers):
             continue
         record = None
         with contextlib.suppress(KeyError):
-            record = repo[commit.tree[f"publishers/{publisher.name}.yaml"].id].data
-        for slug in sorted(repo[publisher.id], key=lambda e: e.name):
+            record = blob_at(repo, commit.tree[f"publishers/{publisher.name}.yaml"].id).data
+        for slug in sorted(tree_at(repo, publisher.id), key=entry_name):
             if slug.type_str != "tree":
                 continue
             package_id = f"{publisher.name}/{slug.name}"
             folder = package_path(package_id)
             versions = dict(tags.get(package_id, {}))
-            head_files = _load_files(repo, repo[slug.id], slug.name)
+            head_files = _load_files(repo, tree_at(repo, slug.id), entry_name(slug))
             head_version = _raw_manifest(head_files).get("version")
             if not isinstance(head_version, str) or head_version not in versions:
                 candidate = Candidate(
@@ -411,7 +408,7 @@ def _hub_candidates(repo: pygit2.Repository, source: Source, commit: pygit2.Comm
                 tree = subtree(repo, tagged.tree, folder)
                 if tree is None:
                     continue
-                files = _load_files(repo, tree, slug.name)
+                files = _load_files(repo, tree, entry_name(slug))
                 candidate = Candidate(
                     folder=folder,
                     expected_id=package_id,
@@ -626,8 +623,13 @@ def _stopped(run: _Run, valid: list[Valid], published: dict[str, list[VersionInf
         if package_id not in published:
             continue
         unknown = [v for v in versions if v is None or not semver.Version.is_valid(v)]
-        newest_refused = unknown[0] if unknown else max(versions, key=semver.Version.parse)  # type: ignore[arg-type]
         newest_good = max(good.get(package_id, []), key=semver.Version.parse, default=None)
-        if unknown or newest_good is None or semver.Version.parse(newest_refused).compare(newest_good) > 0:
-            stopped.append(Stopped(id=package_id, published=published[package_id][0].version, refused=newest_refused))
+        if unknown:
+            newest_refused = unknown[0]
+        else:  # every refused version is a valid one: stopped only if the newest is above the newest good one
+            newest = max((v for v in versions if v is not None), key=semver.Version.parse)
+            if newest_good is not None and semver.Version.parse(newest).compare(newest_good) <= 0:
+                continue
+            newest_refused = newest
+        stopped.append(Stopped(id=package_id, published=published[package_id][0].version, refused=newest_refused))
     return stopped

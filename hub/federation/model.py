@@ -10,7 +10,7 @@ from typing import Literal
 
 import msgspec
 
-from hub.model import Base, Problem
+from hub.model import Base, FrozenBase, Problem
 
 
 class Source(Base):
@@ -29,7 +29,7 @@ class Source(Base):
     description: str | None = None
 
 
-class Origin(Base, frozen=True):
+class Origin(FrozenBase, frozen=True):
     """Where a package version was found: source, repository, folder, commit."""
 
     source: str
@@ -38,14 +38,14 @@ class Origin(Base, frozen=True):
     commit: str
 
 
-class Accepted(Base, frozen=True):
+class Accepted(FrozenBase, frozen=True):
     id: str
     version: str
     commit: str  # the catalogue commit that published it
     origin: Origin
 
 
-class Unchanged(Base, frozen=True):
+class Unchanged(FrozenBase, frozen=True):
     id: str
     version: str
     origin: Origin
@@ -62,7 +62,7 @@ class Refused(Base):
     origin: Origin | None = None
 
 
-class Stopped(Base, frozen=True):
+class Stopped(FrozenBase, frozen=True):
     """A published package whose newest version in the source is refused: it stopped validating."""
 
     id: str
@@ -70,7 +70,7 @@ class Stopped(Base, frozen=True):
     refused: str | None
 
 
-class CarriedRecord(Base, frozen=True):
+class CarriedRecord(FrozenBase, frozen=True):
     """An adoption or review record carried from another hub, or an adoption confirmed by an adopter's repository (provenance)."""
 
     kind: Literal["adoption", "review", "provenance"]
@@ -99,9 +99,8 @@ class HarvestReport(Base):
     unchanged: list[Unchanged] = msgspec.field(default_factory=list)
     refused: list[Refused] = msgspec.field(default_factory=list)
     stopped: list[Stopped] = msgspec.field(default_factory=list)
-    records: list[CarriedRecord] = msgspec.field(
-        default_factory=list
-    )  # adoptions and reviews carried from a hub source; provenance of an adopter's repository
+    # adoptions and reviews carried from a hub source; provenance of an adopter's repository
+    records: list[CarriedRecord] = msgspec.field(default_factory=list)
 
 
 class SourceStatus(Base):
@@ -124,7 +123,7 @@ class FeedbackItem(Base):
     origin: Origin | None = None
 
 
-class StoppedPackage(Base, frozen=True):
+class StoppedPackage(FrozenBase, frozen=True):
     source: str
     time: str
     id: str
@@ -132,7 +131,7 @@ class StoppedPackage(Base, frozen=True):
     refused: str | None
 
 
-class SourceProblem(Base, frozen=True):
+class SourceProblem(FrozenBase, frozen=True):
     """A source of the publisher that could not be read at the last harvest."""
 
     source: str

@@ -264,8 +264,8 @@ def import_publiccode(text: str | bytes, *, publisher_id: str | None = None) -> 
     slug = slugify(repo_url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")) if repo_url else ""
     slug = slug or slugify(name or "") or "paket"
 
-    organisation = doc.get("organisation") if isinstance(doc.get("organisation"), dict) else {}
-    legal = doc.get("legal") if isinstance(doc.get("legal"), dict) else {}
+    organisation = _section(doc.get("organisation"))
+    legal = _section(doc.get("legal"))
     publisher_name = _text(organisation.get("name")) or _text(legal.get("repoOwner")) or _text(legal.get("mainCopyrightOwner"))
     publisher = publisher_id or (slugify(publisher_name) if publisher_name else "")
     if not publisher:
@@ -447,9 +447,15 @@ def _contacts(maintenance: Any) -> tuple[list[dict[str, str]], list[Problem]]:
     return contacts, problems
 
 
+def _section(value: Any) -> dict[str, Any]:
+    """A mapping of the document, or an empty one where the document has something else."""
+    return value if isinstance(value, dict) else {}
+
+
 def _classification(doc: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     problems: list[Problem] = []
-    country = doc.get("de") if isinstance(doc.get("de"), dict) else (doc.get("DE") if isinstance(doc.get("DE"), dict) else {})
+    lower = doc.get("de")
+    country = lower if isinstance(lower, dict) else _section(doc.get("DE"))
     entries = [e for e in country.get("leika", []) if isinstance(e, dict)] if isinstance(country.get("leika"), list) else []
     themen = [THEMENFELD_FROM_PUBLICCODE.get(str(e.get("themenfeld", "")).strip(), str(e.get("themenfeld", "")).strip()) for e in entries]
     themen = [t for t in dict.fromkeys(themen) if t]

@@ -11,7 +11,7 @@ from pygit2.enums import FileMode
 from hub.federation.model import FeedbackItem, HarvestReport, PublisherFeedback, SourceProblem, StoppedPackage
 from hub.store.catalog import COMMITTER, Catalog
 from hub.store.commit import commit_change, signature
-from hub.store.trees import replace_path, subtree
+from hub.store.trees import blob_at, entry_name, replace_path, subtree
 from hub.validate.yamlsafe import load_yaml
 
 REPORTS = "harvest"
@@ -33,7 +33,7 @@ def read_report(catalog: Catalog, source_name: str, *, ref: str | None = None) -
         entry = commit.tree[report_path(source_name)]
     except KeyError:
         return None
-    return decode_report(catalog.repo[entry.id].data)
+    return decode_report(blob_at(catalog.repo, entry.id).data)
 
 
 def read_reports(catalog: Catalog, *, ref: str | None = None) -> list[HarvestReport]:
@@ -42,7 +42,7 @@ def read_reports(catalog: Catalog, *, ref: str | None = None) -> list[HarvestRep
     folder = subtree(catalog.repo, commit.tree, REPORTS) if commit is not None else None
     if folder is None:
         return []
-    return [decode_report(catalog.repo[e.id].data) for e in sorted(folder, key=lambda e: e.name) if e.name.endswith(".yaml")]
+    return [decode_report(blob_at(catalog.repo, e.id).data) for e in sorted(folder, key=entry_name) if entry_name(e).endswith(".yaml")]
 
 
 def write_report(catalog: Catalog, report: HarvestReport, *, when: datetime | None = None) -> str:

@@ -15,7 +15,7 @@ from hub.model import Actor, Problem
 from hub.schemas import SCHEMA_BASE, validator
 from hub.store.catalog import COMMITTER, Catalog
 from hub.store.commit import commit_change, signature
-from hub.store.trees import replace_path
+from hub.store.trees import blob_at, replace_path
 from hub.validate.messages import explain, pointer
 from hub.validate.yamlsafe import YamlError, load_yaml
 
@@ -65,7 +65,7 @@ def load_sources(catalog: Catalog, *, ref: str | None = None) -> list[Source]:
         entry = commit.tree[SOURCES_FILE]
     except KeyError:
         return []
-    sources, problems = parse_sources(catalog.repo[entry.id].data)
+    sources, problems = parse_sources(blob_at(catalog.repo, entry.id).data)
     if problems:
         raise SourcesInvalid(f"„{SOURCES_FILE}“ im Katalog ist ungültig: {len(problems)} Problem(e).", problems=problems)
     return sources

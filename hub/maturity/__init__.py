@@ -20,7 +20,7 @@ from hub.store import Catalog
 from hub.store.catalog import iso, package_path
 from hub.store.hints import populations, version_hints
 from hub.store.records import adoptions, reviews
-from hub.store.trees import subtree, tree_files
+from hub.store.trees import commit_at, subtree, tree_files
 
 __all__ = ["MaturityModel", "evaluate", "index_levels", "maturity", "maturity_all", "maturity_model"]
 
@@ -71,6 +71,7 @@ def maturity(catalog: Catalog, package_id: str, version: str | None = None, *, r
     """Maturity of one package version (default: the latest) as of catalogue ``ref`` (default HEAD)."""
     commit = catalog.resolve(ref)
     package = catalog.get(package_id, version, ref=ref if version is None else None)
+    assert commit is not None  # get() has refused an empty catalogue
     version_reviews = [r for r in reviews(catalog, package_id, ref=ref) if r.version == package.manifest.version]
     trusted = trusted_hubs(catalog, ref=ref)
     subject = Subject(
@@ -79,7 +80,7 @@ def maturity(catalog: Catalog, package_id: str, version: str | None = None, *, r
         today=_today(commit),
         adoptions=adoptions(catalog, package_id, ref=ref),
         review=counting_review(version_reviews[0].reviews, trusted) if version_reviews else None,
-        hints=version_hints(catalog, package_id, catalog.repo[package.commit], package.manifest),
+        hints=version_hints(catalog, package_id, commit_at(catalog.repo, package.commit), package.manifest),
         trusted=trusted,
     )
     return _result(subject, commit)

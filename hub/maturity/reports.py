@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import pygit2
@@ -12,12 +12,12 @@ from pygit2.enums import SortMode
 from hub.maturity import maturity_all, spreadsheets
 from hub.maturity.rules import current_confirmation
 from hub.maturity.trust import trusted_hubs
-from hub.model import Base, Manifest, Maturity
+from hub.model import Base, FrozenBase, Manifest, Maturity
 from hub.store import Catalog
 from hub.store.records import adoptions
 
 
-class MaturityRow(Base, frozen=True):
+class MaturityRow(FrozenBase, frozen=True):
     package: str
     name: str
     publisher: str
@@ -29,7 +29,7 @@ class MaturityRow(Base, frozen=True):
     reviewed: bool
 
 
-class AdoptionRow(Base, frozen=True):
+class AdoptionRow(FrozenBase, frozen=True):
     package: str
     adopter: str
     adopter_name: str
@@ -39,7 +39,7 @@ class AdoptionRow(Base, frozen=True):
     counts_for_maturity: bool  # another organisation's adoption whose current status is confirmed
 
 
-class PeriodPoint(Base, frozen=True):
+class PeriodPoint(FrozenBase, frozen=True):
     period: str
     commit: str
     levels: dict[str, int]
@@ -169,7 +169,7 @@ def history_rows(report: HistoryReport) -> list[dict[str, object]]:
     ]
 
 
-def to_csv(rows: list[Base] | list[dict[str, object]]) -> str:
+def to_csv(rows: Sequence[spreadsheets.Row]) -> str:
     """CSV for German Excel (``;``, UTF-8 with BOM, German headers, ja/nein): see ``hub.maturity.spreadsheets``."""
     return spreadsheets.to_csv(rows)
 

@@ -18,12 +18,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from hub.maturity.rules import current_confirmation
-from hub.model import Adoption, Base, Manifest
+from hub.model import Adoption, Base, FrozenBase, Manifest
 
 COUNTING = ("pilot", "production")
 
 
-class SavingsRow(Base, frozen=True):
+class SavingsRow(FrozenBase, frozen=True):
     package: str
     name: str
     themenfeld: str
@@ -39,7 +39,7 @@ class SavingsRow(Base, frozen=True):
     source: str  # where the adoption's effort came from
 
 
-class SavingsTotal(Base, frozen=True):
+class SavingsTotal(FrozenBase, frozen=True):
     adoptions: int
     valued: int  # adoptions with a build effort to compare against
     saved_person_days: float

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -58,12 +58,21 @@ HEADERS: dict[str, str] = {
 STATUS_VALUES = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
 
 
+class Record(Protocol):
+    """A report row as a Struct (``hub.model.Base``): its fields by name."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+Row = Mapping[str, Any] | Record
+
+
 @dataclass
 class Sheet:
     """One report as a table: the sheet's title (at most 31 characters, Excel's limit) and its rows."""
 
     title: str
-    rows: Sequence[Mapping[str, Any]]
+    rows: Sequence[Row]
 
 
 def german_value(key: str, value: Any) -> Any:
@@ -84,11 +93,11 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _dicts(rows: Sequence[Any]) -> list[dict[str, Any]]:
+def _dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
     return [dict(row) if isinstance(row, Mapping) else row.to_dict() for row in rows]
 
 
-def to_csv(rows: Sequence[Any]) -> str:
+def to_csv(rows: Sequence[Row]) -> str:
     """German Excel CSV (``;``, BOM, German headers and values); the rows' field names give the columns."""
     dicts = _dicts(rows)
     buffer = io.StringIO()

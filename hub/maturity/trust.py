@@ -8,6 +8,7 @@ saved (hub.federation.sources); here only the trusted names are picked out of it
 from __future__ import annotations
 
 from hub.store.catalog import Catalog
+from hub.store.trees import blob_at
 from hub.validate.yamlsafe import YamlError, load_yaml
 
 SOURCES_FILE = "sources.yaml"
@@ -18,7 +19,7 @@ def trusted_hubs(catalog: Catalog, *, ref: str | None = None) -> frozenset[str]:
     if commit is None:
         return frozenset()
     try:
-        data = load_yaml(catalog.repo[commit.tree[SOURCES_FILE].id].data).data
+        data = load_yaml(blob_at(catalog.repo, commit.tree[SOURCES_FILE].id).data).data
     except (KeyError, YamlError):
         return frozenset()
     sources = data.get("sources") if isinstance(data, dict) else None

@@ -24,8 +24,9 @@ def render_markdown(text: str, *, link: Callable[[str], str | None] | None = Non
         for token in tokens:
             for child in token.children or []:
                 attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
-                if attr and isinstance(child.attrs.get(attr), str):
-                    new = link(child.attrs[attr])
+                target = child.attrs.get(attr) if attr else None
+                if attr and isinstance(target, str):
+                    new = link(target)
                     if new is not None:
                         child.attrs[attr] = new
     return md.renderer.render(tokens, md.options, {})

@@ -108,11 +108,11 @@ def organisations(data: SiteData) -> dict[str, Organisation]:
             if record.adopter != info.publisher:
                 org(info.publisher).adopters.append((record, info))
     for review in data.reviews:
-        info = data.packages.get(review.package)
-        if info is None or not review.reviews:
+        reviewed = data.packages.get(review.package)
+        if reviewed is None or not review.reviews:
             continue
         last = review.reviews[-1]
-        org(info.publisher).reviews.append(_review(review, info, last))
+        org(reviewed.publisher).reviews.append(_review(review, reviewed, last))
     for o in orgs.values():
         o.published.sort(key=lambda p: p.manifest.name)
         o.adopted.sort(key=lambda a: a.package.manifest.name if a.package else a.record.package)

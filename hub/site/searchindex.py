@@ -83,14 +83,14 @@ def search_index(data: SiteData) -> dict[str, Any]:
     docs = []
     for place, (info, doc, _) in enumerate(rows):
         m = info.manifest
-        facet_values = {
+        single = {
             "themenfeld": m.classification.themenfeld,
             "publisher": info.publisher,
             "license": m.license,
             "maturity_level": maturity_value(info.maturity.level),
-            "artefact_kind": sorted({a.kind for a in m.artefacts}),
             "status": m.status.development,
         }
+        multi = {"artefact_kind": sorted({a.kind for a in m.artefacts})}  # the MULTI facets
         docs.append(
             {
                 "id": info.id,
@@ -98,7 +98,7 @@ def search_index(data: SiteData) -> dict[str, Any]:
                 "s": m.summary.de,
                 "v": m.version,
                 "m": info.maturity.level,
-                "f": [[ref(k, v) for v in facet_values[k]] if k in MULTI else ref(k, facet_values[k]) for k in FACETS],
+                "f": [[ref(k, v) for v in multi[k]] if k in MULTI else ref(k, single[k]) for k in FACETS],
             }
         )
         for term, mask in doc.terms.items():

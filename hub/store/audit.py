@@ -11,8 +11,9 @@ from __future__ import annotations
 import pygit2
 from pygit2.enums import SortMode
 
-from hub.model import Base
+from hub.model import FrozenBase
 from hub.store.catalog import Catalog, iso, parse_trailers
+from hub.store.trees import entry_name, tree_at
 
 ACTIONS_DE = {
     "adoption": "Nachnutzung angegeben oder fortgeschrieben",
@@ -23,7 +24,7 @@ ACTIONS_DE = {
 }
 
 
-class AuditEntry(Base, frozen=True):
+class AuditEntry(FrozenBase, frozen=True):
     commit: str
     time: str
     author: str  # the acting organisation's name (commit author)
@@ -46,7 +47,7 @@ def _entries(repo: pygit2.Repository, tree: pygit2.Tree | None, path: str) -> di
         return {}
     if folder is None or folder.type_str != "tree":
         return {}
-    return {entry.name: entry.id for entry in repo[folder.id] if entry.type_str == "blob"}
+    return {entry_name(entry): entry.id for entry in tree_at(repo, folder.id) if entry.type_str == "blob"}
 
 
 def record_history(catalog: Catalog, package_id: str, *, limit: int | None = None) -> list[AuditEntry]:
@@ -108,8 +109,8 @@ def _changed(repo: pygit2.Repository, old: pygit2.Oid | None, new: pygit2.Oid | 
         return []
     if depth == 0:
         return [prefix]
-    before = {e.name: e.id for e in repo[old]} if old is not None else {}
-    after = {e.name: e.id for e in repo[new]} if new is not None else {}
+    before = {entry_name(e): e.id for e in tree_at(repo, old)} if old is not None else {}
+    after = {entry_name(e): e.id for e in tree_at(repo, new)} if new is not None else {}
     found: list[str] = []
     for name in sorted(set(before) | set(after)):
         if before.get(name) != after.get(name):

@@ -13,7 +13,7 @@ import semver
 
 from hub.model import Manifest, Problem, VersionInfo
 from hub.store.catalog import Catalog, package_path
-from hub.store.trees import subtree, tree_files
+from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.hints import catalogue_hints, package_hints
 from hub.validate.manifest import manifest_from_bytes
 
@@ -33,7 +33,7 @@ def files_hints(repo: pygit2.Repository, tree: pygit2.Tree, manifest: Manifest) 
     key = str(tree.id)
     if key in _file_hints:
         return _file_hints[key]
-    files = {path: repo[entry.id].data for path, entry in tree_files(repo, tree).items()}
+    files = {path: blob_at(repo, entry.id).data for path, entry in tree_files(repo, tree).items()}
     return _remember(_file_hints, key, package_hints(manifest, files))
 
 
@@ -43,7 +43,7 @@ def _manifest_of(catalog: Catalog, package_id: str, info: VersionInfo) -> Manife
         return _manifests[key]
     commit = catalog.repo[info.commit]
     try:
-        blob = catalog.repo[commit.tree[f"{package_path(package_id)}/hub.yaml"].id]
+        blob = blob_at(catalog.repo, commit.tree[f"{package_path(package_id)}/hub.yaml"].id)
     except KeyError:
         return None
     return _remember(_manifests, key, manifest_from_bytes(blob.data))

@@ -32,7 +32,7 @@ from hub.model import Actor, Manifest, Problem, Publisher, PublishResult, is_pac
 from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, parse_trailers, tag_name
 from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints
-from hub.store.trees import replace_path, write_tree
+from hub.store.trees import blob_at, replace_path, tree_at, write_tree
 from hub.validate import PackageFiles, validate_package
 from hub.validate.files import git_path
 from hub.validate.manifest import manifest_from_bytes
@@ -179,7 +179,7 @@ def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Man
     if root is None:
         return
     try:
-        current = manifest_from_bytes(catalog.repo[root[f"{package_path(manifest.id)}/hub.yaml"].id].data).version
+        current = manifest_from_bytes(blob_at(catalog.repo, root[f"{package_path(manifest.id)}/hub.yaml"].id).data).version
     except KeyError:
         return
     order = semver.Version.parse(manifest.version).compare(current)
@@ -195,7 +195,7 @@ def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Man
 
 def _ensure_publisher(repo: pygit2.Repository, root_oid: pygit2.Oid, manifest: Manifest, record: pygit2.Oid | None = None) -> pygit2.Oid:
     """Register an unknown publisher (from ``record``, else from the manifest), so every package has its organisation."""
-    root = repo[root_oid]
+    root = tree_at(repo, root_oid)
     path = f"publishers/{manifest.publisher.id}.yaml"
     if path in root:
         return root_oid

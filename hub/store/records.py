@@ -26,7 +26,7 @@ from hub.store.catalog import COMMITTER, Catalog
 from hub.store.commit import commit_change, signature
 from hub.store.organisations import actor_of, require_organisation
 from hub.store.plausibility import STATUS_ORDER, check_adoption_record, check_step, parse_day, release_day
-from hub.store.trees import replace_path, subtree, tree_files
+from hub.store.trees import blob_at, replace_path, subtree, tree_files
 from hub.validate.yamlsafe import load_yaml
 
 __all__ = ["STATUS_ORDER", "actor_for", "add_review", "adoptions", "advance_adoption", "confirm_adoption", "record_adoption", "reviews"]
@@ -49,7 +49,7 @@ def _read(catalog: Catalog, root: pygit2.Tree | None, path: str) -> dict | None:
     if root is None:
         return None
     try:
-        return load_yaml(catalog.repo[root[path].id].data).data
+        return load_yaml(blob_at(catalog.repo, root[path].id).data).data
     except KeyError:
         return None
 
@@ -355,7 +355,7 @@ def _records(catalog: Catalog, folder: str, package_id: str | None, ref: str | N
     if base is None:
         return []
     return [
-        msgspec.convert(load_yaml(catalog.repo[entry.id].data).data, kind)
+        msgspec.convert(load_yaml(blob_at(catalog.repo, entry.id).data).data, kind)
         for path, entry in sorted(tree_files(catalog.repo, base).items())
         if path.endswith(".yaml")
     ]

@@ -23,11 +23,11 @@ from hub.errors import CatalogError, InvalidPackage
 from hub.model import Actor, Adoption, Problem, PublishResult, Review
 from hub.resources import catalog_dir
 from hub.store.catalog import BRANCH, COMMITTER, Catalog
-from hub.store.versions import version_key
 from hub.store.commit import signature
 from hub.store.publish import publish
 from hub.store.records import KIND_DE, put_record, trailers
-from hub.store.trees import replace_path
+from hub.store.trees import replace_path, tree_at
+from hub.store.versions import version_key
 from hub.validate import PackageFiles
 from hub.validate.manifest import raw_manifest
 from hub.validate.publisher import check_publisher
@@ -156,10 +156,14 @@ def _adoption_actions(source: Path, names: dict[str, str]) -> list[SeedAction]:
                     day,
                     1,
                     f"{record.package}/{record.adopter}/{step:03d}",
-                    lambda c, r=so_far, a=actor, m=message, d=day: put_record(c, a, r, message=m, when=at(d)),
+                    _put_record(actor, so_far, message, day),
                 )
             )
     return actions
+
+
+def _put_record(actor: Actor, record: Adoption | Review, message: str, day: str | None) -> Callable[[Catalog], object]:
+    return lambda catalog: put_record(catalog, actor, record, message=message, when=at(day))
 
 
 def _review_actions(source: Path, names: dict[str, str]) -> list[SeedAction]:
@@ -177,7 +181,7 @@ def _review_actions(source: Path, names: dict[str, str]) -> list[SeedAction]:
                     entry.date,
                     2,
                     f"{review.package}@{review.version}/{step}",
-                    lambda c, r=so_far, a=actor, m=message, d=entry.date: put_record(c, a, r, message=m, when=at(d)),
+                    _put_record(actor, so_far, message, entry.date),
                 )
             )
     return actions
@@ -195,7 +199,7 @@ def _seed_publishers(catalog: Catalog, source: Path) -> dict[str, str]:
         if publisher is not None:
             names[publisher.id] = publisher.name
             blob = repo.create_blob(path.read_bytes())
-            root = repo[replace_path(repo, root, ["publishers", path.name], blob, FileMode.BLOB)]
+            root = tree_at(repo, replace_path(repo, root, ["publishers", path.name], blob, FileMode.BLOB))
     if problems:
         raise InvalidPackage("Die Herausgeber des Seed-Katalogs sind ungültig.", problems=problems)
     if root is not None:

@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import pygit2
 from pygit2.enums import FileMode
+
+
+# pygit2's stubs type ``repo[oid]`` and a tree's entries as the general ``Object`` (they cannot know what
+# an id names) and an entry's ``name`` as optional (an object read by id has none). These say what the
+# caller knows: the id of a blob, of a tree, of a commit, an entry of a tree. They check nothing at run
+# time, just like the attribute access they stand before.
+def blob_at(repo: pygit2.Repository, oid: pygit2.Oid | str) -> pygit2.Blob:
+    return cast(pygit2.Blob, repo[oid])
+
+
+def tree_at(repo: pygit2.Repository, oid: pygit2.Oid | str) -> pygit2.Tree:
+    return cast(pygit2.Tree, repo[oid])
+
+
+def commit_at(repo: pygit2.Repository, oid: pygit2.Oid | str) -> pygit2.Commit:
+    return cast(pygit2.Commit, repo[oid])
+
+
+def entry_name(entry: pygit2.Object) -> str:
+    return cast(str, entry.name)
 
 
 def write_tree(repo: pygit2.Repository, files: Mapping[str, bytes]) -> pygit2.Oid:
@@ -51,9 +72,9 @@ def replace_path(
     if root is not None and name in root:
         entry = root[name]
         if entry.type_str == "tree":
-            child = repo[entry.id]
+            child = tree_at(repo, entry.id)
     new_child = replace_path(repo, child, parts[1:], oid, mode)
-    if len(repo[new_child]) == 0:
+    if len(tree_at(repo, new_child)) == 0:
         if builder.get(name) is not None:
             builder.remove(name)
     else:
@@ -65,9 +86,9 @@ def tree_files(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str = "") -> 
     """Every blob below ``tree`` by its POSIX path."""
     found: dict[str, pygit2.Object] = {}
     for entry in tree:
-        path = prefix + entry.name
+        path = prefix + entry_name(entry)
         if entry.type_str == "tree":
-            found.update(tree_files(repo, repo[entry.id], path + "/"))
+            found.update(tree_files(repo, tree_at(repo, entry.id), path + "/"))
         else:
             found[path] = entry
     return found
@@ -78,4 +99,4 @@ def subtree(repo: pygit2.Repository, root: pygit2.Tree, path: str) -> pygit2.Tre
         entry = root[path]
     except KeyError:
         return None
-    return repo[entry.id] if entry.type_str == "tree" else None
+    return tree_at(repo, entry.id) if entry.type_str == "tree" else None

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
+from litestar.openapi.spec import SecurityRequirement
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from hub.api.auth import authorize, caller
@@ -21,7 +22,7 @@ from hub.store.records import adoptions, reviews
 from hub.usecases import adoptions as adopting
 from hub.usecases import reviews as reviewing
 
-SECURITY = [{"bearer": []}]
+SECURITY: list[SecurityRequirement] = [{"bearer": []}]
 
 
 class Health(Base):

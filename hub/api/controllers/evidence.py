@@ -8,6 +8,7 @@ from typing import Literal
 from litestar import Controller, Request, get, post, put
 from litestar.concurrency import sync_to_thread
 from litestar.di import NamedDependency
+from litestar.openapi.spec import SecurityRequirement
 from litestar.params import FromPath, JSONBody
 
 from hub.api.auth import authorize, caller
@@ -20,7 +21,7 @@ from hub.services import Services
 from hub.store.audit import AuditEntry, record_history
 from hub.usecases import adoptions, organisations
 
-SECURITY = [{"bearer": []}]
+SECURITY: list[SecurityRequirement] = [{"bearer": []}]
 MAX_RECORD_BYTES = 64 * 1024
 
 

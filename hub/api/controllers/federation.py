@@ -14,6 +14,7 @@ from typing import Annotated
 from anyio.to_thread import run_sync
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
+from litestar.openapi.spec import SecurityRequirement
 from litestar.params import PathParameter, QueryParameter
 
 from hub.api.auth import authorize, caller
@@ -34,7 +35,7 @@ from hub.usecases import harvest as harvesting
 from hub.usecases import sources as source_list
 from hub.validate.yamlsafe import load_yaml
 
-SECURITY = [{"bearer": []}]
+SECURITY: list[SecurityRequirement] = [{"bearer": []}]
 MAX_IMPORT_BYTES = 1024 * 1024
 PublisherId = Annotated[str, PathParameter(description="Herausgeberkennung")]
 SourceName = Annotated[str, PathParameter(description="Name der Quelle aus sources.yaml")]

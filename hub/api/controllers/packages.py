@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.openapi.spec import Example
+from litestar.openapi.spec import Example, SecurityRequirement
 from litestar.params import Body, PathParameter, QueryParameter
 from litestar.response.base import ASGIResponse
 
@@ -28,7 +28,7 @@ from hub.usecases.publish import publish as publish_package
 from hub.validate import PackageFiles
 from hub.validate.archive import validate_archive_bounded
 
-SECURITY = [{"bearer": []}]
+SECURITY: list[SecurityRequirement] = [{"bearer": []}]
 # examples let a client (and schemathesis) reach real packages of the seed catalogue
 Publisher = Annotated[str, PathParameter(description="Herausgeberkennung", examples=[Example(value="stadt-paderborn")])]
 Slug = Annotated[str, PathParameter(description="Kurzname des Pakets", examples=[Example(value="gewerbeanmeldung")])]
