@@ -78,6 +78,7 @@ class Snapshot:
     counts: dict[str, dict[str, int]]
     labels: dict[str, dict[str, str]]
     orders: dict[str, list[tuple]]
+    _positions: dict[str, dict[int, int]]  # rowid → place, per sort order, filled by position()
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, generation: int, commit: str | None) -> Snapshot:

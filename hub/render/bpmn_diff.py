@@ -53,7 +53,7 @@ def _mark(group: etree._Element, status: str) -> None:
 
 
 def _box(svg: etree._Element) -> tuple[float, float, float, float]:
-    x, y, w, h = (float(v) for v in svg.get("viewBox").split())
+    x, y, w, h = (float(v) for v in svg.attrib["viewBox"].split())  # render_bpmn_svg always sets it
     return x, y, x + w, y + h
 
 
@@ -69,6 +69,7 @@ def diff_svg(old: bytes | None, new: bytes, changes: Mapping[str, str], *, title
         old_svg = etree.fromstring(render_bpmn_svg(old, title=title).encode())
         old_by_id = {g.get("data-element-id"): g for g in old_svg.iter(_q("g")) if g.get("data-element-id")}
         canvas = svg.find(f".//{_q('g')}[@class='bpmn-canvas']")
+        assert canvas is not None  # render_bpmn_svg always draws one
         layer = etree.SubElement(canvas, _q("g"), {"class": "bpmn-layer-removed"})
         for element_id in removed:
             ghost = old_by_id.get(element_id)

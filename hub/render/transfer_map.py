@@ -116,7 +116,8 @@ def network_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> str:
     left_h, right_h = heights(left, out_count), heights(right, in_count)
 
     def positions(column: list[str], hs: dict[str, float]) -> dict[str, float]:
-        y, found = top, {}
+        y: float = top
+        found: dict[str, float] = {}
         total = sum(hs.values()) + (len(column) - 1) * (ROW - NODE_H)
         span = max(sum(left_h.values()) + (len(left) - 1) * (ROW - NODE_H), sum(right_h.values()) + (len(right) - 1) * (ROW - NODE_H))
         y += (span - total) / 2  # centre the shorter column
@@ -177,8 +178,9 @@ def geo_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> tuple[str, list[
             '<text x="20" y="45" font-size="15">Keine der Organisationen hat Koordinaten in ihrem Organisationseintrag.</text>',
             "geo",
         ), missing
-    lats = [n.coordinates[0] for n in placed.values()]
-    lons = [n.coordinates[1] for n in placed.values()]
+    at = {n.id: n.coordinates for n in placed.values() if n.coordinates}  # every placed node has them
+    lats = [lat for lat, _ in at.values()]
+    lons = [lon for _, lon in at.values()]
     lat_mid = (max(lats) + min(lats)) / 2
     kx = math.cos(math.radians(lat_mid))
     span_x = max((max(lons) - min(lons)) * kx, 0.2)
@@ -217,7 +219,7 @@ def geo_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> tuple[str, list[
     for e in sorted(edges, key=lambda e: (e.source, e.target, e.package)):
         if e.source not in placed or e.target not in placed:
             continue
-        (x1, y1), (x2, y2) = xy(*placed[e.source].coordinates), xy(*placed[e.target].coordinates)
+        (x1, y1), (x2, y2) = xy(*at[e.source]), xy(*at[e.target])
         k = pair_count[(e.source, e.target)]
         pair_count[(e.source, e.target)] += 1
         dx, dy = x2 - x1, y2 - y1
@@ -230,7 +232,7 @@ def geo_svg(nodes: dict[str, MapNode], edges: list[MapEdge]) -> tuple[str, list[
         )
     parts.append('<g class="edges">' + "".join(lines) + "</g>")
     for n in sorted(placed.values(), key=lambda n: n.name):
-        x, y = xy(*n.coordinates)
+        x, y = xy(*at[n.id])
         anchor, tx = ("end", x - 11) if x > width - margin_x else ("start", x + 11)
         parts.append(
             f'<a href={quoteattr(n.href)} class="node" data-org={quoteattr(n.id)}><title>{escape(n.name)}: Seite der Organisation</title>'

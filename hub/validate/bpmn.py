@@ -86,8 +86,7 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
     # the byte search above sees only ASCII-compatible encodings; the parser decoded whatever the
     # declaration or BOM says (UTF-16, UTF-32, EBCDIC …), so ask it whether there was a DOCTYPE at all
     docinfo = root.getroottree().docinfo
-    doctype = docinfo.doctype  # type: ignore[attr-defined]  # lxml has it; lxml-stubs 0.5 lack DocInfo.doctype
-    if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         return [
             problem(
                 "bpmn-dtd-forbidden",

@@ -237,6 +237,8 @@ def _container_hints(path: str, container: etree._Element) -> list[Problem]:
 
 def _working_days(path: str, definition: etree._Element) -> list[Problem]:
     event = definition.getparent()
+    if event is None:  # a definition is inside its event (parse_bpmn's root is <definitions>)
+        return []
     text = f"{_name(event)} {_documentation(event)}"
     if not WORKING_DAYS.search(text):
         return []

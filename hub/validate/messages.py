@@ -66,7 +66,11 @@ def _hint(error: ValidationError) -> str:
 def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
     """Where the error is (path parts) and a German sentence saying what is wrong, per finding."""
     path = list(error.absolute_path)
-    kw, expected, instance = error.validator, error.validator_value, error.instance
+    # the keyword, its value in the schema and the instance: JSON of any kind (typed with jsonschema's "unset")
+    kw: Any = error.validator
+    expected: Any = error.validator_value
+    instance: Any = error.instance
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}  # a keyword's error: its schema object
     if kw == "required":
         # jsonschema yields one error per missing name but keeps the name only in its message
         name = error.message.removesuffix(" is a required property")
@@ -74,17 +78,17 @@ def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
             name = ast.literal_eval(name)
         return [([*path, name], f"Das Pflichtfeld „{name}“ fehlt.")]
     if kw == "additionalProperties" and isinstance(instance, dict):
-        known = set(error.schema.get("properties", {}))
+        known = set(schema.get("properties", {}))
         extra = sorted(str(k) for k in instance if k not in known)
         return [([*path, name], f"Das Feld „{name}“ ist hier nicht vorgesehen; Tippfehler?") for name in extra]
     if kw == "type":
-        wanted = expected if isinstance(expected, list) else [expected]
-        if wanted == ["object"] and isinstance(instance, str) and "de" in (error.schema.get("properties") or {}) and path:
-            name = path[-1]
+        wanted: list[str] = expected if isinstance(expected, list) else [expected]
+        if wanted == ["object"] and isinstance(instance, str) and "de" in (schema.get("properties") or {}) and path:
+            field = path[-1]
             return [
                 (
                     path,
-                    f"Der Text gehört unter „de:“ (Deutsch; Englisch optional unter „en:“): „{name}:“, darunter eingerückt „de: {_show(instance, 30)}“.",
+                    f"Der Text gehört unter „de:“ (Deutsch; Englisch optional unter „en:“): „{field}:“, darunter eingerückt „de: {_show(instance, 30)}“.",
                 )
             ]
         names = " oder ".join(_TYPES.get(t, t) for t in wanted)

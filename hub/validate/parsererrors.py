@@ -180,5 +180,4 @@ def _xml_sentence(code: int, msg: str) -> str:
 def xml_message(exc: etree.XMLSyntaxError) -> str:
     """A sentence for libxml2's syntax error with line and column."""
     line, column = getattr(exc, "position", None) or (exc.lineno, None)
-    code = exc.code  # type: ignore[attr-defined]  # lxml has it (libxml2's error number); lxml-stubs 0.5 lack it
-    return f"Kein wohlgeformtes XML. {place(line, column)}{_xml_sentence(code, exc.msg or '')}."
+    return f"Kein wohlgeformtes XML. {place(line, column)}{_xml_sentence(exc.code, exc.msg or '')}."

@@ -118,11 +118,11 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
     stack: list[tuple[Any, bool]] = [(schema, False)]
     while stack:
         node, finished = stack.pop()
-        key = id(node)
+        node_id = id(node)
         if finished:
-            active.discard(key)
-            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children(node))
-            if sizes[key] > MAX_EXPANDED:
+            active.discard(node_id)
+            sizes[node_id] = 1 + sum(sizes.get(id(c), 1) for c in children(node))
+            if sizes[node_id] > MAX_EXPANDED:
                 return [
                     Problem(
                         code="schema-too-complex",
@@ -131,9 +131,9 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
                     )
                 ]
             continue
-        if key in sizes or not isinstance(node, (dict, list)):
+        if node_id in sizes or not isinstance(node, (dict, list)):
             continue
-        if key in active:
+        if node_id in active:
             return [
                 Problem(
                     code="schema-too-complex",
@@ -141,7 +141,7 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
                     message="Das Schema verweist über „$ref“ auf sich selbst; rekursive Schemata sind in Paketen nicht erlaubt.",
                 )
             ]
-        active.add(key)
+        active.add(node_id)
         stack.append((node, True))
         stack.extend((child, False) for child in children(node) if id(child) not in sizes)
     return []
