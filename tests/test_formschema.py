@@ -83,6 +83,9 @@ def test_preview_semantic_diff_and_validation_agree_on_the_fields_of_a_tricky_sc
     assert fields["/datum"].title == "Schräg" and fields["/datum"].format == "date"
     assert fields["/art"].enum == ["neu", "ab"]
     assert fields["/grund"].required and fields["/grund"].title == "Grund"
+    form = lxml.html.fragment_fromstring(render_form_preview(TRICKY))
+    notes = {e.get("data-pointer"): "nur unter bestimmten Bedingungen" in e.text_content() for e in form.iter() if e.get("data-pointer")}
+    assert [p for p, conditional in notes.items() if conditional] == ["/grund"]  # the preview says which field is asked only sometimes
 
 
 def test_validation_names_each_declaration_of_an_untitled_field_once():
