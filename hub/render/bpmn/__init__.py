@@ -6,5 +6,6 @@
 - ``describe``: the German text alternative of a diagram (participants, lanes, steps, decisions, ends).
 - ``svg``: writing SVG elements with numbers formatted once.
 - ``icons``: the fixed symbols (task type icons, activity, event and gateway markers, arrow heads).
+- ``canvas``: placing text (labels, task names fitted into their box) and the extent everything drawn grows.
 - ``draw``: laying the model out as an SVG document (layers, shapes, edges, labels).
 """

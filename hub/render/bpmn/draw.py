@@ -14,15 +14,15 @@ import math
 
 from lxml import etree
 
+from hub.render.bpmn.canvas import Canvas, fit_task_name
 from hub.render.bpmn.describe import describe
 from hub.render.bpmn.icons import activity_markers, event_marker, gateway_marker, marker_defs, task_icon
 from hub.render.bpmn.kinds import ACTIVITIES, DATA, EVENTS, GATEWAYS, SUBPROCESSES, TASKS, TYPE_NAMES
-from hub.render.bpmn.measure import HYPHEN, LINE_HEIGHT, text_width, wrap_label, wrap_text
+from hub.render.bpmn.measure import LINE_HEIGHT, wrap_label
 from hub.render.bpmn.model import Box, Edge, Model, Shape, bpmn_kind, clean, one_line
 from hub.render.bpmn.svg import FONT_FAMILY, INK, PAPER, SVG_NS, el, fmt, point_list
 
 MARGIN = 20.0
-TASK_PADDING = 5.0
 EXTERNAL_LABEL_WIDTH = 90.0  # bpmn-js wraps external labels at 90 px
 
 
@@ -31,13 +31,7 @@ class Renderer:
         self.model = model
         self.prefix = prefix
         self.title = one_line(title) or model.process_title()
-        self.extent: list[float] = [math.inf, math.inf, -math.inf, -math.inf]
-
-    # -- bookkeeping
-
-    def _grow(self, x1: float, y1: float, x2: float, y2: float) -> None:
-        e = self.extent
-        e[0], e[1], e[2], e[3] = min(e[0], x1), min(e[1], y1), max(e[2], x2), max(e[3], y2)
+        self.canvas = Canvas()
 
     def _marker(self, name: str) -> str:
         return f"url(#{self.prefix}-{name})"
@@ -91,10 +85,10 @@ class Renderer:
             elif shape.kind == "group":
                 self._group(layers["attached"], shape)
 
-        if math.isinf(self.extent[0]):
-            self._grow(0, 0, 300, 60)
-            self._lines(canvas, ["Das Modell enthält kein Diagramm."], Box(0, 0, 300, 60), size=12, align="middle", valign="middle")
-        x1, y1, x2, y2 = self.extent
+        if self.canvas.empty():
+            self.canvas.grow(0, 0, 300, 60)
+            self.canvas.lines(canvas, ["Das Modell enthält kein Diagramm."], Box(0, 0, 300, 60), size=12, align="middle", valign="middle")
+        x1, y1, x2, y2 = self.canvas.extent
         x1, y1, x2, y2 = math.floor(x1 - MARGIN), math.floor(y1 - MARGIN), math.ceil(x2 + MARGIN), math.ceil(y2 + MARGIN)
         width, height = x2 - x1, y2 - y1
         for key, value in (("x", x1), ("y", y1), ("width", width), ("height", height)):
@@ -122,7 +116,7 @@ class Renderer:
         name = one_line(shape.element.get("name"))
         tooltip = TYPE_NAMES.get(kind, kind) + (f" ({detail})" if detail else "")
         el(group, "title", None, f"{tooltip}: {name}" if name else tooltip)
-        self._grow(shape.box.x, shape.box.y, shape.box.right, shape.box.bottom)
+        self.canvas.grow(shape.box.x, shape.box.y, shape.box.right, shape.box.bottom)
         return group
 
     def _participant(self, parent: etree._Element, shape: Shape) -> None:
@@ -132,7 +126,7 @@ class Renderer:
         name = self.model.name(shape.element)
         horizontal = shape.di.get("isHorizontal") != "false"
         if not self.model.participant_expanded(shape):  # a black-box pool: the name in the middle
-            self._text(group, name, Box(box.x + 5, box.y, box.w - 10, box.h), size=12, valign="middle")
+            self.canvas.text(group, name, Box(box.x + 5, box.y, box.w - 10, box.h), size=12, valign="middle")
             return
         if horizontal:
             band = min(30.0, box.w)
@@ -157,12 +151,12 @@ class Renderer:
         if not name:
             return
         if not vertical:
-            self._text(group, name, Box(band.x + 5, band.y, band.w - 10, band.h), size=12, valign="middle")
+            self.canvas.text(group, name, Box(band.x + 5, band.y, band.w - 10, band.h), size=12, valign="middle")
             return
         # rotate -90° about the band's centre: the band's height becomes the line length
         cx, cy = band.cx, band.cy
         rotated = Box(cx - band.h / 2 + 5, cy - band.w / 2, band.h - 10, band.w)
-        self._text(group, name, rotated, size=12, valign="middle", transform=f"rotate(-90 {fmt(cx)} {fmt(cy)})", grow=False)
+        self.canvas.text(group, name, rotated, size=12, valign="middle", transform=f"rotate(-90 {fmt(cx)} {fmt(cy)})", grow=False)
 
     # -- activities
 
@@ -201,7 +195,7 @@ class Renderer:
             )
         name = self.model.name(element)
         if expanded:
-            self._text(group, name, Box(box.x + 10, box.y + 5, max(box.w - 20, 20), 20), size=12, align="start", valign="top")
+            self.canvas.text(group, name, Box(box.x + 10, box.y + 5, max(box.w - 20, 20), 20), size=12, align="start", valign="top")
         else:
             self._task_text(group, name, box, icon=kind in TASKS and kind != "task", element_id=element.get("id") or "")
             task_icon(group, kind, box.x + 6, box.y + 6)
@@ -221,36 +215,14 @@ class Renderer:
         activity_markers(group, markers, box)
 
     def _task_text(self, group: etree._Element, name: str, box: Box, *, icon: bool, element_id: str) -> None:
-        """Centred and wrapped. Rather than split a word, the font shrinks (12 to 10 px) and a long
-        word may use the box's full width; only then are words split (at 12 or 11 px), and 9 px is the last resort."""
         if not name:
             return
-        normal, tight = max(box.w - 2 * TASK_PADDING, 10), max(box.w - 4, 10)
-        icon_bottom, icon_right = box.y + 23, box.x + 24
         limit = box.bottom - 3
         for attached in self.model.attached.get(element_id, []):  # keep clear of events on the bottom edge
             if abs(attached.box.cy - box.bottom) < 2 and abs(attached.box.cx - box.cx) < box.w / 2 - 10:
                 limit = min(limit, attached.box.y - 1)
-
-        def layout(size: float, width: float) -> tuple[list[str], float, float, bool, bool]:
-            lines = wrap_text(name, width, size)
-            height = len(lines) * size * LINE_HEIGHT
-            top = box.cy - height / 2
-            if icon and top < icon_bottom and box.cx - text_width(lines[0], size) / 2 < icon_right:
-                top = icon_bottom  # the first line would run into the type icon: start below it
-            fits = top + height <= limit
-            return lines, top, height, fits, any(line.endswith(HYPHEN) for line in lines)
-
-        attempts = [(12.0, normal), (11.0, normal), (10.0, normal), (12.0, tight), (11.0, tight), (10.0, tight)]
-        chosen = next(((s, r) for s, w in attempts if (r := layout(s, w))[3] and not r[4]), None)
-        if chosen is None:
-            chosen = next(((s, r) for s, w in ((12.0, normal), (11.0, normal), (9.0, normal)) if (r := layout(s, w))[3]), None)
-        if chosen is None:
-            chosen = (9.0, layout(9.0, tight))
-        size, (lines, top, height, fits, _) = chosen
-        if not fits:
-            top = box.cy - height / 2  # too long for the box: centred, overflowing evenly
-        self._lines(group, lines, Box(box.x, top, box.w, height), size=size, align="middle", valign="top")
+        size, lines, top, height = fit_task_name(name, box, icon=icon, limit=limit)
+        self.canvas.lines(group, lines, Box(box.x, top, box.w, height), size=size, align="middle", valign="top")
 
     # -- events
 
@@ -355,7 +327,7 @@ class Renderer:
             {"d": f"M{fmt(box.x + 10)},{fmt(box.y)} H{fmt(box.x)} V{fmt(box.bottom)} H{fmt(box.x + 10)}", "stroke-width": 1.5},
         )
         text = next((child.text for child in shape.element if bpmn_kind(child) == "text"), None) or ""
-        self._text(
+        self.canvas.text(
             group, clean(text), Box(box.x + 5, box.y + 5, max(box.w - 10, 10), max(box.h - 10, 10)), size=12, align="start", valign="top"
         )
 
@@ -380,7 +352,7 @@ class Renderer:
         name = one_line(value.get("value")) if value is not None else ""
         if name:
             label = shape.label or Box(box.x, box.y + 5, box.w, 20)
-            self._text(
+            self.canvas.text(
                 self.labels,
                 name,
                 Box(label.x, label.y, max(label.w, EXTERNAL_LABEL_WIDTH), label.h),
@@ -433,14 +405,14 @@ class Renderer:
             )
         el(group, "polyline", attrs)
         xs, ys = [p[0] for p in points], [p[1] for p in points]
-        self._grow(min(xs) - 6, min(ys) - 6, max(xs) + 6, max(ys) + 6)
+        self.canvas.grow(min(xs) - 6, min(ys) - 6, max(xs) + 6, max(ys) + 6)
         if not name:
             return
         if edge.label is not None:  # the modeller's place, wrapped like bpmn-js does (90 px)
             label = edge.label
             width = max(label.w, EXTERNAL_LABEL_WIDTH)
             lines = wrap_label(name, width, 11)
-            self._lines(
+            self.canvas.lines(
                 self.labels,
                 lines,
                 Box(label.cx - width / 2, label.y, width, label.h),
@@ -454,7 +426,7 @@ class Renderer:
         mx, my = _midpoint(points)  # no label bounds: above and right of the middle of the line
         lines = wrap_label(name, EXTERNAL_LABEL_WIDTH, 11)
         top = my - 4 - len(lines) * 11 * LINE_HEIGHT
-        self._lines(
+        self.canvas.lines(
             self.labels,
             lines,
             Box(mx + 4, top, EXTERNAL_LABEL_WIDTH, 0),
@@ -494,7 +466,7 @@ class Renderer:
         if shape.label is None:  # bpmn-js's default place: centred below the shape
             lines = wrap_label(name, EXTERNAL_LABEL_WIDTH, 11)
             box = Box(shape.box.cx - EXTERNAL_LABEL_WIDTH / 2, shape.box.bottom + 5, EXTERNAL_LABEL_WIDTH, 0)
-            self._lines(self.labels, lines, box, size=11, align="middle", valign="top", label_for=label_for, halo=True)
+            self.canvas.lines(self.labels, lines, box, size=11, align="middle", valign="top", label_for=label_for, halo=True)
             return
         label = shape.label
         width = max(label.w, EXTERNAL_LABEL_WIDTH)  # bpmn-js wraps at 90 px and stores the measured size
@@ -502,7 +474,7 @@ class Renderer:
         height = len(lines) * 11 * LINE_HEIGHT
         # a label above the shape grows upwards, away from the shape; else it hangs from its top
         top = label.bottom - height if label.bottom <= shape.box.cy and height > label.h else label.y
-        self._lines(
+        self.canvas.lines(
             self.labels,
             lines,
             Box(label.cx - width / 2, top, width, height),
@@ -512,71 +484,6 @@ class Renderer:
             label_for=label_for,
             halo=True,
         )
-
-    def _text(
-        self,
-        parent: etree._Element,
-        text: str,
-        box: Box,
-        *,
-        size: float,
-        align: str = "middle",
-        valign: str = "middle",
-        transform: str | None = None,
-        label_for: str | None = None,
-        halo: bool = False,
-        grow: bool = True,
-    ) -> None:
-        if not text.strip():
-            return
-        lines = wrap_text(text, box.w, size)
-        self._lines(
-            parent, lines, box, size=size, align=align, valign=valign, transform=transform, label_for=label_for, halo=halo, grow=grow
-        )
-
-    def _lines(
-        self,
-        parent: etree._Element,
-        lines: list[str],
-        box: Box,
-        *,
-        size: float,
-        align: str,
-        valign: str,
-        transform: str | None = None,
-        label_for: str | None = None,
-        halo: bool = False,
-        grow: bool = True,
-    ) -> None:
-        if not lines:
-            return
-        line_height = size * LINE_HEIGHT
-        height = len(lines) * line_height
-        top = box.y if valign == "top" else box.cy - height / 2
-        x = box.x if align == "start" else box.cx
-        attrs: dict[str, object] = {
-            "class": "bpmn-label" if label_for else "bpmn-text",
-            "font-size": size,
-            "text-anchor": align,
-            "fill": INK,
-            "stroke": "none",
-            "transform": transform,
-        }
-        if label_for:
-            attrs["data-label-for"] = label_for
-        if halo:
-            attrs.update({"stroke": PAPER, "stroke-width": 3, "stroke-linejoin": "round", "paint-order": "stroke"})
-        text = el(parent, "text", attrs)
-        widest = 0.0
-        for i, line in enumerate(lines):
-            baseline = top + i * line_height + line_height / 2 + size * 0.35
-            tspan = el(text, "tspan", {"x": x, "y": baseline}, line.removesuffix(HYPHEN))
-            if line.endswith(HYPHEN):
-                el(tspan, "tspan", {"class": "bpmn-hyphen", "aria-hidden": "true"}, "-")
-            widest = max(widest, text_width(line, size))
-        if grow:
-            left = x if align == "start" else x - widest / 2
-            self._grow(left, top, left + widest, top + height)
 
 
 def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
