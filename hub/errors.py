@@ -46,6 +46,10 @@ class HubError(Exception):
         self.detail = detail
         self.problems = problems or []
 
+    def members(self) -> dict[str, Any]:
+        """Extension members of the problem details (RFC 9457 § 3.2) beyond the standard ones."""
+        return {}
+
 
 ERRORS[HubError.code] = HubError
 
@@ -229,6 +233,28 @@ class PublishContention(Conflict):
     title = "Katalog ausgelastet"
 
 
+class ReadOnlyReplica(HubError):
+    """This hub is a read replica (``hub serve --follow``): writes go to its primary, named in the detail.
+
+    421 Misdirected Request, not 409: nothing about the request or the catalogue's state is wrong,
+    it was only sent to a server that does not take writes; the same request to the primary succeeds.
+    """
+
+    code = "replica-read-only"
+    status = 421
+    exit_code = 4
+    title = "Nur-Lese-Replikat"
+
+    def __init__(self, primary: str) -> None:
+        super().__init__(
+            f"Dieser Hub ist ein Nur-Lese-Replikat und nimmt keine Änderungen an. Schreibzugriffe gehen an den Primär-Hub: {primary}"
+        )
+        self.primary = primary
+
+    def members(self) -> dict[str, Any]:
+        return {"primary": self.primary}
+
+
 class CatalogError(HubError):
     """The data repository is missing, unreadable or inconsistent."""
 
@@ -251,4 +277,5 @@ def problem_details(error: HubError, *, instance: str | None = None) -> dict[str
         body["instance"] = instance
     if error.problems:
         body["problems"] = [p.to_dict() for p in error.problems]
+    body.update(error.members())
     return body

@@ -10,6 +10,7 @@ finds everything current and does nothing.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import threading
@@ -24,7 +25,7 @@ import pygit2
 
 from hub.accounts import AccountStore, SignInThrottle
 from hub.config import HubConfig
-from hub.errors import PackageNotFound
+from hub.errors import CatalogError, PackageNotFound, ReadOnlyReplica
 from hub.index import Index
 from hub.index.index import changed_packages
 from hub.maturity import index_levels
@@ -38,6 +39,32 @@ from hub.store.records import actor_for
 from hub.tokens import TokenRecord, TokenStore
 
 EXPORTS_STATE = ".synced"  # in the exports folder: the catalogue commit the exports reflect
+REPLICA = "replica.json"  # in the data folder of a read replica (hub serve --follow): {"primary": url}
+
+
+def replica_primary(data_dir: Path) -> str | None:
+    """The primary's address if the data folder belongs to a read replica, else None."""
+    try:
+        value = json.loads((data_dir / REPLICA).read_text(encoding="utf-8")).get("primary")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, AttributeError):
+        raise CatalogError(f"„{data_dir / REPLICA}“ ist unlesbar; es sollte die Adresse des Primär-Hubs nennen.") from None
+    if not isinstance(value, str) or not value:
+        raise CatalogError(f"„{data_dir / REPLICA}“ nennt keine Adresse des Primär-Hubs.")
+    return value
+
+
+def mark_replica(data_dir: Path, primary: str | None) -> None:
+    """Make the data folder a read replica of ``primary`` (None: a hub that takes writes again)."""
+    path = data_dir / REPLICA
+    if primary is None:
+        path.unlink(missing_ok=True)
+        return
+    data_dir.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{REPLICA}.{os.getpid()}")
+    temporary.write_text(json.dumps({"primary": primary}) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
 
 
 @contextmanager
@@ -58,6 +85,16 @@ class Services:
     def __init__(self, config: HubConfig, catalog: Catalog) -> None:
         self.config = config
         self.catalog = catalog
+
+    @cached_property
+    def primary(self) -> str | None:
+        """The primary hub's address when this data folder is a read replica (``hub serve --follow``)."""
+        return replica_primary(self.config.data_dir)
+
+    def writable(self) -> None:
+        """Every write use case asks first: a read replica refuses (its catalogue only follows the primary's)."""
+        if self.primary is not None:
+            raise ReadOnlyReplica(self.primary)
 
     @cached_property
     def index(self) -> Index:
@@ -99,7 +136,7 @@ class Services:
         """For one command: the data folder as it is (a fresh one is created and seeded)."""
         fresh = not (config.catalog_path / "HEAD").exists()
         catalog = Catalog.create(config.catalog_path)
-        if fresh and config.seed:
+        if fresh and config.seed and replica_primary(config.data_dir) is None:  # a replica's catalogue comes from its primary
             ensure_seeded(catalog)
         return cls(config, catalog)
 

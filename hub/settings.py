@@ -59,6 +59,16 @@ def _positive(name: str, raw: str) -> float:
     return value
 
 
+def _seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise SettingsInvalid(f"{name}={raw!r} ist keine Zahl von Sekunden zwischen 0 und 3600.")
+    return value
+
+
 def _url(name: str, raw: str) -> str | None:
     value = raw.strip().rstrip("/")
     if not value:
@@ -149,6 +159,14 @@ class Environment:
             "HUB_SESSION_MAX_HOURS",
             _positive,
             "So viele Stunden nach der Anmeldung endet eine Sitzung in jedem Fall; danach ist eine neue Anmeldung nötig (Standard: 10).",
+        ),
+    )
+    replica_interval: float = field(
+        default=1.0,
+        metadata=_meta(
+            "HUB_REPLICA_INTERVAL",
+            _seconds,
+            "Wie oft ein Nur-Lese-Replikat (`hub serve --follow`) den Primär-Hub nach neuen Ständen fragt, in Sekunden (Standard: 1).",
         ),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +42,11 @@ class Server:
     def token(self, org: str, role: str) -> str:
         return json.loads(self.hub("token", "create", "--org", org, "--role", role, "--json"))["token"]
 
+    def kill(self) -> None:
+        """A crash of the whole hub: SIGKILL to ``hub serve`` and its worker processes at once (its own process group)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -49,16 +55,24 @@ class Server:
             self.process.kill()
 
 
-def start_server(data: Path, timeout: float = 120, workers: int = 1, env: dict[str, str] | None = None) -> Server:
-    port = free_port()
+def start_server(
+    data: Path,
+    timeout: float = 120,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    port: int | None = None,
+) -> Server:
+    port = port or free_port()
     env = {**os.environ, "HUB_DATA": str(data), **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "hub", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        [sys.executable, "-m", "hub", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), *args],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # a process group of its own, so kill() reaches the workers too
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout

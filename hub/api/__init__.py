@@ -12,6 +12,7 @@ from litestar.openapi.spec import Components, SecurityScheme, Tag
 from hub import __version__
 from hub.api.cache import ResponseCache
 from hub.api.controllers.catalog import AdoptionController, HealthController, PublisherController, ReviewController, SchemaController
+from hub.api.controllers.catalogue_git import catalogue_file
 from hub.api.controllers.evidence import AuditController, ConfirmationController, OrganisationController
 from hub.api.controllers.federation import FederationController
 from hub.api.controllers.git import git_file
@@ -21,11 +22,14 @@ from hub.api.controllers.packages import PackageController
 from hub.api.controllers.workspace import AdoptionWorkspaceController, SignInController, WorkspaceController
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
+from hub.api.replica import replica_guard
 from hub.config import HubConfig
 from hub.errors import HubError
 from hub.services import Services
+from hub.settings import environment
 from hub.web.follow import INTERVAL, Follower
 from hub.web.pages import site_routes
+from hub.web.replica import Replica
 from hub.web.site import build as build_site
 from hub.web.site import clone_base, site_folder
 from hub.web.site import warm as warm_site
@@ -52,6 +56,10 @@ def create_app(
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
     # the workspace (sign-in, the adopter's pages) belongs to the served site
     workspace = [SignInController, WorkspaceController, AdoptionWorkspaceController] if live else []
+    # a read replica (hub serve --follow) pulls its primary's catalogue; the follower takes it from there
+    replica = Replica(services, services.primary, environment().replica_interval) if live and services.primary else None
+    starting = [follower.start, *([replica.start] if replica else [])] if live else []
+    stopping = [*([replica.stop] if replica else []), follower.stop] if live else []
 
     def provide_services() -> Services:
         return services
@@ -76,12 +84,14 @@ def create_app(
             openapi_json,
             openapi_docs,
             openapi_docs_file,
+            catalogue_file,
             git_file,
             *workspace,
             *site,
         ],
-        on_startup=[follower.start] if live else [],
-        on_shutdown=[follower.stop] if live else [],
+        on_startup=starting,
+        on_shutdown=stopping,
+        guards=[replica_guard(services)],
         state=State({"follower": follower, "services": services}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
         exception_handlers={

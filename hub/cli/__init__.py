@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from hub.adopt.errors import UpstreamUnreachable
 from hub.cli import adopt as adopt_commands
 from hub.cli import federation
 from hub.cli import package as package_commands
@@ -148,6 +149,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers", type=int, default=None, metavar="N", help="Prozesse über demselben Datenverzeichnis (Standard: einer je Prozessorkern)"
     )
+    p.add_argument(
+        "--follow",
+        metavar="PRIMÄR-URL",
+        help="als Nur-Lese-Replikat dem Hub unter dieser Adresse folgen: Lesen, Website, Suche und Klone von hier, Schreiben dort",
+    )
+    p.add_argument("--promote", action="store_true", help="ein bisheriges Replikat nimmt wieder Schreibzugriffe an (wird Primär-Hub)")
     p = command("token", cmd_token, "API-Tokens verwalten (gespeichert wird nur ein Hash).", json_flag=False)
     token_sub = p.add_subparsers(dest="token_command", required=True, metavar="AKTION")
     t = token_sub.add_parser("create", help="Token anlegen und einmalig anzeigen")
@@ -479,6 +486,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise BadRequest("--workers muss mindestens 1 sein.")
     data = data_dir(args)
     started = time.perf_counter()
+    _replica_role(args, data)
     services = Services.open(HubConfig(data_dir=data))  # seed, index, exports and site here, so the workers start at once
     os.environ["HUB_DATA"] = str(data)  # the workers build their app from hub.api.asgi with this
     os.environ["HUB_SERVE_URL"] = f"http://{args.host}:{args.port}/"  # for the git clone commands on the pages
@@ -499,6 +507,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_access=False,
     ).serve()
     return EXIT_OK
+
+
+def _replica_role(args: argparse.Namespace, data: Path) -> None:
+    """``--follow``: make the data folder a read replica and take the primary's catalogue once before serving;
+    ``--promote``: a former replica takes writes again. Without either, a replica's folder is not served by mistake as a primary."""
+    from hub.services import Services, mark_replica, replica_primary
+    from hub.web.replica import Replica, read_state
+
+    following = replica_primary(data)
+    if args.follow and args.promote:
+        raise BadRequest("--follow und --promote schließen einander aus.")
+    if args.follow is None:
+        if following is not None and not args.promote:
+            raise BadRequest(
+                f"Dieses Datenverzeichnis gehört zu einem Nur-Lese-Replikat von {following}. Weiter folgen: hub serve --follow {following}; "
+                "zum Primär-Hub machen (nimmt dann Schreibzugriffe an): hub serve --promote."
+            )
+        if following is not None:
+            mark_replica(data, None)
+            print(f"Das bisherige Replikat von {following} nimmt ab jetzt Schreibzugriffe an.", flush=True)
+        return
+    primary = args.follow.strip().rstrip("/")
+    if not primary.startswith(("http://", "https://")):
+        raise BadRequest(f"--follow {args.follow!r} ist keine http(s)-Adresse eines Hubs.")
+    mark_replica(data, primary)
+    services = Services.attach(HubConfig(data_dir=data))
+    Replica(services, primary, environment().replica_interval).step(force=True)
+    state = read_state(data)
+    if services.catalog.is_empty():
+        raise UpstreamUnreachable(f"Das Replikat hat noch keinen Katalog und konnte ihn nicht vom Primär-Hub holen: {state.error}")
+    if state.error:
+        print(
+            f"Warnung: {state.error} Das Replikat liefert seinen bisherigen Stand aus und versucht es weiter.", file=sys.stderr, flush=True
+        )
 
 
 def cmd_token(args: argparse.Namespace) -> int:

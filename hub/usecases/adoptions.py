@@ -48,6 +48,7 @@ def record(
     person: str | None = None,
 ) -> Adoption:
     """A new adoption of ``package_id`` (``version`` default: the latest) by ``actor``; ``person`` (who acted) is named in the commit."""
+    services.writable()
     if version is None:
         version = services.catalog.get(package_id).manifest.version
     adoption = record_adoption(services.catalog, actor, package_id, version, _status(status), on=day(on), note=note(text), person=person)
@@ -67,6 +68,7 @@ def advance(
     person: str | None = None,
 ) -> Adoption:
     """Move ``actor``'s adoption forward (planned → pilot → production → ended) and/or to a newer version."""
+    services.writable()
     if status is None and version is None:
         raise BadRequest("Zum Fortschreiben bitte den neuen Stand oder eine neue Version angeben.")
     adoption = advance_adoption(
@@ -117,6 +119,7 @@ def confirm(
     text: str | None = None,
 ) -> Adoption:
     """``actor`` confirms ``adopter``'s adoption as it stands: as the package's publisher or as a reviewer."""
+    services.writable()
     if not adopter or not adopter.strip():
         raise BadRequest("Zum Bestätigen bitte die nachnutzende Organisation angeben.")
     if kind not in ("publisher", "reviewer"):

@@ -14,6 +14,7 @@ def harvest(
     services: Services, source: str | None = None, *, progress: Callable[[str], None] | None = None, timeout: float | None = None
 ) -> list[HarvestReport]:
     """Harvest every enabled source (or only ``source``); the reports say what was taken and what refused."""
+    services.writable()
     if timeout is not None and timeout <= 0:
         raise BadRequest("--timeout muss größer als 0 sein.")
     reports = harvest_sources(services.catalog, source, progress, timeout=timeout)

@@ -23,6 +23,7 @@ def publish(
     ``check`` sees the valid manifest before anything is written and may refuse (the API
     lets a token publish only for its own organisation).
     """
+    services.writable()
     result = store_publish(services.catalog, package, actor=actor, check=check)
     try:
         services.catch_up()

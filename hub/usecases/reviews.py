@@ -26,6 +26,7 @@ def rationale_text(rationale: str) -> str:
 
 def review(services: Services, actor: Actor, package_id: str, version: str | None, level: int, rationale: str) -> Review:
     """Append a review of ``package_id`` ``version``; earlier reviews stay. The computed level is recorded with it."""
+    services.writable()
     if version is None:
         raise BadRequest("Begutachtet wird eine bestimmte Version: ID@VERSION.")
     if not 0 <= level <= 4:

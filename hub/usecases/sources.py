@@ -23,6 +23,7 @@ def responsible(services: Services, org: str | None) -> Actor | None:
 
 def replace(services: Services, data: bytes, *, actor: Actor | None = None) -> list[Source]:
     """Check the new list (YAML or JSON after schemas/sources.schema.json) and commit it."""
+    services.writable()
     if len(data) > MAX_SOURCES_BYTES:
         raise BadRequest("Die Quellenliste ist größer als 1 MB.")
     sources = save_sources(services.catalog, data, actor=actor)

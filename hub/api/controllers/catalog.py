@@ -21,6 +21,8 @@ from hub.services import Services
 from hub.store.records import adoptions, reviews
 from hub.usecases import adoptions as adopting
 from hub.usecases import reviews as reviewing
+from hub.web.replica import ReplicaHealth
+from hub.web.replica import health as replica_health
 
 SECURITY: list[SecurityRequirement] = [{"bearer": []}]
 
@@ -32,6 +34,7 @@ class Health(Base):
     index_commit: str | None
     site_commit: str | None = None  # the commit the served site shows (hub serve only)
     process: int | None = None  # the server process that answered (hub serve --workers N runs several)
+    replica: ReplicaHealth | None = None  # set on a read replica (hub serve --follow): its primary and the last sync
 
 
 class PublisherController(Controller):
@@ -188,4 +191,5 @@ class HealthController(Controller):
             index_commit=services.index.commit,
             site_commit=follower.site_commit if follower is not None else None,
             process=os.getpid(),
+            replica=replica_health(services),
         )

@@ -19,6 +19,7 @@ from litestar.params import PathParameter, QueryParameter
 
 from hub.api.auth import authorize, caller
 from hub.api.problems import problem_responses
+from hub.api.replica import WRITES_NOTHING
 from hub.errors import BadRequest, NotFound
 from hub.federation.atom import MEDIA_TYPE as ATOM
 from hub.federation.atom import atom_feed, feedback_feed
@@ -177,6 +178,7 @@ class FederationController(Controller):
         "/publiccode/import",
         summary="Paketgerüst aus einer publiccode.yml (Rumpf: die Datei) mit allem, was noch fehlt",
         status_code=200,
+        opt={WRITES_NOTHING: True},
         responses=problem_responses(400, 413),
     )
     async def publiccode_import(

@@ -18,6 +18,7 @@ from litestar.response.base import ASGIResponse
 from hub.api.auth import authorize, caller
 from hub.api.cache import ResponseCache
 from hub.api.problems import ok, problem_responses
+from hub.api.replica import WRITES_NOTHING
 from hub.errors import BadRequest, InvalidPackage
 from hub.index import SearchResult
 from hub.model import Base, HistoryEntry, Manifest, PackageVersion, Problem, PublishResult, VersionDiff, VersionInfo
@@ -236,6 +237,7 @@ class PackageController(Controller):
         "/validate",
         summary="Prüflauf: alle Probleme eines Archivs, ohne etwas zu schreiben",
         status_code=200,
+        opt={WRITES_NOTHING: True},
         responses=problem_responses(400, 413),
     )
     async def validate(

@@ -1,0 +1,217 @@
+"""A read replica follows its primary's catalogue (``hub serve --follow <primary>``): the one write a replica makes.
+
+The primary serves its catalogue repository read-only over git's dumb HTTP protocol at
+``<primary>/git/catalog.git`` (``hub.api.controllers.catalogue_git``). One ``sync`` reads the
+primary's ``info/refs``; when ``main`` or a tag differs from the replica's, it
+
+1. downloads every object the new refs reach that the replica lacks (``hub.adopt.transport``'s
+   walker: each loose object checked against its id) into a temporary repository,
+2. checks, before anything in the catalogue changes, that the primary's ``main`` continues the
+   replica's (a fast-forward), that no tag the replica has points elsewhere, and that every new
+   publish commit's tag is there (the primary moves ``main`` a moment before the tag),
+3. copies the objects into the catalogue (each one hashed again as it is written),
+4. moves the refs: new tags first, then ``main`` by compare-and-swap. A reader keys everything off
+   ``main``, so it sees the old catalogue or the new one with all its tags, never half of it.
+
+Then index and clone exports catch up (``Services.catch_up``); the served site follows through
+``hub.web.follow``. A refusal changes nothing and raises :class:`ReplicaDiverged`; the replica
+keeps serving what it has.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pygit2
+from pygit2.enums import ObjectType
+
+from hub.adopt.errors import UpstreamUnreachable
+from hub.adopt.transport import dumb_mirror, parse_info_refs
+from hub.errors import Conflict
+from hub.services import Services
+from hub.store.catalog import BRANCH, TAG_PREFIX, parse_trailers, tag_name
+
+log = logging.getLogger("hub.replica")
+
+CATALOGUE = "/git/catalog.git"  # where a hub serves its catalogue repository
+TIMEOUT = 10.0  # a primary that hangs must not hold the replica's sync for long
+TAG_PATIENCE = 5.0  # how long a publish commit may wait for its tag on the primary before main moves without it
+USER_AGENT = "transferhub-replica/1"
+_waiting_since: dict[str, float] = {}  # primary main commit -> when a missing tag first held it back
+
+
+class ReplicaDiverged(Conflict):
+    """The primary's catalogue does not continue the replica's (not a fast-forward): nothing is taken over."""
+
+    code = "replica-diverged"
+    title = "Primär-Hub nicht fortgesetzt"
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    state: str  # "current": nothing new; "advanced": main and/or tags moved; "waiting": a tag is still missing on the primary
+    commit: str | None  # the replica's main after the sync
+    tags: int = 0  # tags created or moved
+    etag: str | None = None  # of the primary's info/refs, for the next conditional request
+
+
+def catalogue_url(primary: str) -> str:
+    return primary.rstrip("/") + CATALOGUE
+
+
+def read_refs(primary: str, etag: str | None = None) -> tuple[dict[str, str] | None, str | None]:
+    """The primary's branches and tags (None when unchanged since ``etag``) and the answer's ETag."""
+    url = catalogue_url(primary) + "/info/refs"
+    headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+    if etag:
+        headers["If-None-Match"] = etag
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=TIMEOUT) as response:
+            body = response.read()
+            return parse_info_refs(body, url.removesuffix("/info/refs")), response.headers.get("ETag")
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return None, etag
+        raise UpstreamUnreachable(f"Der Primär-Hub antwortet auf „{url}“ mit HTTP {exc.code} ({exc.reason}).") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise UpstreamUnreachable(f"Der Primär-Hub „{primary}“ ist nicht erreichbar: {reason}.") from None
+
+
+def sync(services: Services, primary: str, *, etag: str | None = None) -> SyncOutcome:
+    """Bring the replica's catalogue to the primary's (see the module text); :class:`ReplicaDiverged` when it cannot be."""
+    repo = services.catalog.repo
+    local_main = _target(repo, BRANCH)
+    advertised, etag = read_refs(primary, etag)
+    if advertised is None:
+        return SyncOutcome("current", local_main, etag=etag)
+    remote_main = advertised.get(BRANCH)
+    if remote_main is None:
+        raise UpstreamUnreachable(f"Der Primär-Hub „{primary}“ bietet keinen Katalog an (kein Zweig main).")
+    changed = {name: oid for name, oid in advertised.items() if name.startswith(TAG_PREFIX) and _target(repo, name) != oid}
+    if remote_main != local_main:
+        changed[BRANCH] = remote_main
+    if not changed:
+        return SyncOutcome("current", local_main, etag=etag)
+
+    url = catalogue_url(primary)
+    with dumb_mirror(repo, url, changed) as folder:
+        mirror = pygit2.Repository(str(folder))
+        _check_fast_forward(mirror, primary, local_main, remote_main)
+        moved_tags = _check_tags(repo, mirror, primary, changed)
+        missing = _missing_tags(mirror, local_main, remote_main, advertised)
+        if missing and not _patience_over(remote_main):
+            log.info("Primär-Hub: Stand %s wartet noch auf das Tag %s", remote_main[:12], missing[0])
+            return SyncOutcome("waiting", local_main, etag=None)  # no ETag: ask again in full next time
+        if missing:
+            log.warning(
+                "Primär-Hub %s: Stand %s ohne das Tag %s übernommen (es fehlt dort seit %.0f s)",
+                primary,
+                remote_main[:12],
+                missing[0],
+                TAG_PATIENCE,
+            )
+        _copy_objects(mirror, repo, changed.values())
+    for name in moved_tags:
+        repo.references.create(name, changed[name], force=True)
+    if remote_main != local_main:
+        if local_main is None:
+            repo.references.create(BRANCH, remote_main)
+        else:
+            # compare-and-swap: refused if main moved since it was read (nothing else writes a replica's catalogue)
+            repo.references[BRANCH].set_target(remote_main, f"replica: fast-forward from {primary}")
+    _waiting_since.pop(remote_main, None)
+    try:
+        services.catch_up()
+    except Exception:  # the follower repeats it when it sees main move
+        log.warning("Index und Klon-Exporte nach dem Abgleich nicht nachgezogen; das nächste Nachziehen holt es nach", exc_info=True)
+    return SyncOutcome("advanced", remote_main, tags=len(moved_tags), etag=etag)
+
+
+def _target(repo: pygit2.Repository, name: str) -> str | None:
+    ref = repo.references.get(name)
+    return None if ref is None else str(ref.target)
+
+
+def _check_fast_forward(mirror: pygit2.Repository, primary: str, local: str | None, remote: str) -> None:
+    if local is None or local == remote:
+        return
+    if not mirror.descendant_of(remote, local):
+        raise ReplicaDiverged(
+            f"Der Katalog des Primär-Hubs {primary} setzt den dieses Replikats nicht fort (main {local[:12]} → {remote[:12]} ist "
+            f"kein Vorspulen). Nichts wurde übernommen; das Replikat liefert weiter den Stand {local[:12]} aus."
+        )
+
+
+def _check_tags(repo: pygit2.Repository, mirror: pygit2.Repository, primary: str, changed: dict[str, str]) -> list[str]:
+    """The tags to create or move; a tag the replica has on another commit is a divergence."""
+    tags = []
+    for name, oid in changed.items():
+        if not name.startswith(TAG_PREFIX):
+            continue
+        own = _target(repo, name)
+        if own is not None and _commit_of(repo, own) != _commit_of(mirror, oid):
+            raise ReplicaDiverged(
+                f"Das Tag „{name.removeprefix(TAG_PREFIX)}“ zeigt beim Primär-Hub {primary} auf einen anderen Stand als in diesem "
+                "Replikat. Nichts wurde übernommen."
+            )
+        tags.append(name)  # new, or the same commit under another tag object (one the replica repaired itself)
+    return sorted(tags)
+
+
+def _commit_of(repo: pygit2.Repository, oid: str) -> str:
+    return str(repo[oid].peel(pygit2.Commit).id)
+
+
+def _missing_tags(mirror: pygit2.Repository, local: str | None, remote: str, advertised: dict[str, str]) -> list[str]:
+    """Tags of the publish commits between the replica's main and the primary's that the primary does not list yet."""
+    walker = mirror.walk(remote)
+    if local is not None:
+        walker.hide(local)
+    missing = []
+    for commit in walker:
+        trailers = parse_trailers(commit.message)
+        if trailers.get("Hub-Action") == "publish" and "Hub-Package" in trailers and "Hub-Version" in trailers:
+            name = TAG_PREFIX + tag_name(trailers["Hub-Package"], trailers["Hub-Version"])
+            if name not in advertised:
+                missing.append(name.removeprefix(TAG_PREFIX))
+    return missing
+
+
+def _patience_over(commit: str) -> bool:
+    first = _waiting_since.setdefault(commit, time.monotonic())
+    return time.monotonic() - first > TAG_PATIENCE
+
+
+def _copy_objects(mirror: pygit2.Repository, repo: pygit2.Repository, tips: Iterable[str]) -> None:
+    """Write every object the tips reach that ``repo`` lacks (read from the mirror, hashed again on writing)."""
+    own = repo.odb
+    seen: set[str] = set()
+    stack = list(tips)
+    while stack:
+        oid = stack.pop()
+        if oid in seen or own.exists(oid):
+            continue
+        seen.add(oid)
+        kind, data = mirror.odb.read(oid)
+        if str(own.write(kind, data)) != oid:
+            raise UpstreamUnreachable(f"Das Objekt {oid} aus dem Katalog des Primär-Hubs ist beschädigt.")
+        stack.extend(_children(mirror, oid, kind))
+
+
+def _children(repo: pygit2.Repository, oid: str, kind: int) -> list[str]:
+    if kind == ObjectType.BLOB:
+        return []
+    obj = repo[oid]
+    if isinstance(obj, pygit2.Commit):
+        return [str(obj.tree_id), *(str(p) for p in obj.parent_ids)]
+    if isinstance(obj, pygit2.Tree):
+        return [str(entry.id) for entry in obj if entry.filemode != pygit2.enums.FileMode.COMMIT]
+    if isinstance(obj, pygit2.Tag):
+        return [str(obj.target)]
+    return []
