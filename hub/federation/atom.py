@@ -89,7 +89,7 @@ def write_atom(feed: Feed, base: str = "") -> bytes:
         for link in items:
             el(parent, "link", rel=link.rel, type=link.type, href=_href(base, link.href))
 
-    root = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})  # type: ignore[dict-item]  # None: the default namespace, which lxml-stubs do not allow
+    root = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
     root.set(XML_LANG, "de")
     el(root, "id", feed.id)
     el(root, "title", feed.title)
