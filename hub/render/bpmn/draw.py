@@ -39,7 +39,7 @@ class Renderer:
     # -- document
 
     def render(self) -> str:
-        svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})  # type: ignore[dict-item]  # lxml-stubs lack the default namespace
+        svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
         title_id, desc_id = f"{self.prefix}-title", f"{self.prefix}-desc"
         el(svg, "title", {"id": title_id}, f"Prozessdiagramm: {self.title}" if self.title else "Prozessdiagramm")
         el(svg, "desc", {"id": desc_id}, describe(self.model))
