@@ -13,7 +13,7 @@ from pygit2.enums import SortMode
 
 from hub.model import FrozenBase
 from hub.store.catalog import Catalog, iso, parse_trailers
-from hub.store.trees import entry_name, tree_at
+from hub.store.trees import entry_name
 
 ACTIONS_DE = {
     "adoption": "Nachnutzung angegeben oder fortgeschrieben",
@@ -40,82 +40,48 @@ class AuditEntry(FrozenBase, frozen=True):
     source: str | None = None  # the other hub a harvest took it from
 
 
-def _entries(repo: pygit2.Repository, tree: pygit2.Tree | None, path: str) -> dict[str, pygit2.Oid]:
-    try:
-        folder = tree[path] if tree is not None else None
-    except KeyError:
-        return {}
-    if folder is None or folder.type_str != "tree":
-        return {}
-    return {entry_name(entry): entry.id for entry in tree_at(repo, folder.id) if entry.type_str == "blob"}
-
-
-def record_history(catalog: Catalog, package_id: str, *, limit: int | None = None) -> list[AuditEntry]:
-    """Every change to the adoption and review records of ``package_id`` on ``main``, newest first."""
-    head = catalog.head()
-    if head is None:
-        return []
-    repo = catalog.repo
-    found: list[AuditEntry] = []
-    walker = repo.walk(head.id, SortMode.TOPOLOGICAL)
-    walker.simplify_first_parent()
-    folders = {"adoption": f"adoptions/{package_id}", "review": f"reviews/{package_id}"}
-    for commit in walker:
-        parent = commit.parents[0].tree if commit.parents else None
-        trailers = None
-        for kind, folder in folders.items():
-            try:
-                here = commit.tree[folder].id
-            except KeyError:
-                here = None
-            try:
-                before = parent[folder].id if parent is not None else None
-            except KeyError:
-                before = None
-            if here == before:
-                continue
-            now, then = _entries(repo, commit.tree, folder), _entries(repo, parent, folder)
-            trailers = trailers or parse_trailers(commit.message)
-            action = trailers.get("Hub-Action", "")
-            for name in sorted(set(now) | set(then)):
-                if now.get(name) == then.get(name):
-                    continue
-                stem = name.removesuffix(".yaml")
-                found.append(
-                    AuditEntry(
-                        commit=str(commit.id),
-                        time=iso(commit.author.time, commit.author.offset),
-                        author=commit.author.name,
-                        record=f"{folder}/{name}",
-                        kind=kind,
-                        action=action,
-                        action_de=ACTIONS_DE.get(action, action or "Änderung"),
-                        summary=commit.message.split("\n", 1)[0],
-                        actor=trailers.get("Hub-Actor"),
-                        adopter=stem if kind == "adoption" else None,
-                        version=stem if kind == "review" else trailers.get("Hub-Version"),
-                        confirmation=trailers.get("Hub-Confirmation"),
-                        source=trailers.get("Hub-Source"),
-                    )
-                )
-        if limit is not None and len(found) >= limit:
-            break
-    return found
+def _entry(commit: pygit2.Commit, trailers: dict[str, str], path: str, kind: str) -> AuditEntry:
+    """One changed record file in ``commit``: ``adoptions/<pkg>/<org>.yaml`` or ``reviews/<pkg>/<version>.yaml``."""
+    action = trailers.get("Hub-Action", "")
+    stem = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    return AuditEntry(
+        commit=str(commit.id),
+        time=iso(commit.author.time, commit.author.offset),
+        author=commit.author.name,
+        record=path,
+        kind=kind,
+        action=action,
+        action_de=ACTIONS_DE.get(action, action or "Änderung"),
+        summary=commit.message.split("\n", 1)[0],
+        actor=trailers.get("Hub-Actor"),
+        adopter=stem if kind == "adoption" else None,
+        version=stem if kind == "review" else trailers.get("Hub-Version"),
+        confirmation=trailers.get("Hub-Confirmation"),
+        source=trailers.get("Hub-Source"),
+    )
 
 
 def _changed(repo: pygit2.Repository, old: pygit2.Oid | None, new: pygit2.Oid | None, prefix: str, depth: int) -> list[str]:
-    """Paths of the files that differ between two trees ``depth`` levels down (only differing subtrees are entered)."""
+    """Paths of the record files that differ between two trees ``depth`` levels down (only differing subtrees are entered)."""
     if old == new:
         return []
     if depth == 0:
-        return [prefix]
-    before = {entry_name(e): e.id for e in tree_at(repo, old)} if old is not None else {}
-    after = {entry_name(e): e.id for e in tree_at(repo, new)} if new is not None else {}
+        return [prefix] if prefix.endswith(".yaml") else []
+    before = _tree_entries(repo, old)
+    after = _tree_entries(repo, new)
     found: list[str] = []
     for name in sorted(set(before) | set(after)):
         if before.get(name) != after.get(name):
             found.extend(_changed(repo, before.get(name), after.get(name), f"{prefix}/{name}", depth - 1))
     return found
+
+
+def _tree_entries(repo: pygit2.Repository, oid: pygit2.Oid | None) -> dict[str, pygit2.Oid]:
+    """Name → id of a tree's entries; nothing for a missing object or one that is not a tree (a damaged catalogue)."""
+    if oid is None:
+        return {}
+    obj = repo.get(oid)
+    return {entry_name(e): e.id for e in obj} if isinstance(obj, pygit2.Tree) else {}
 
 
 def _folder_id(tree: pygit2.Tree | None, name: str) -> pygit2.Oid | None:
@@ -125,46 +91,51 @@ def _folder_id(tree: pygit2.Tree | None, name: str) -> pygit2.Oid | None:
         return None
 
 
+def _walk(catalog: Catalog, head: pygit2.Commit, folders: list[tuple[str, str, int]], keep) -> None:
+    """Walk ``main`` newest first; for each commit, every record file that changed under ``folders``
+    ((kind, folder, depth of the record files below it)) is passed to ``keep(commit, trailers, path, kind)``,
+    which returns False to stop the walk."""
+    repo = catalog.repo
+    walker = repo.walk(head.id, SortMode.TOPOLOGICAL)
+    walker.simplify_first_parent()
+    for commit in walker:
+        parent = commit.parents[0].tree if commit.parents else None
+        trailers: dict[str, str] | None = None
+        for kind, folder, depth in folders:
+            for path in _changed(repo, _folder_id(parent, folder), _folder_id(commit.tree, folder), folder, depth):
+                trailers = trailers if trailers is not None else parse_trailers(commit.message)
+                if not keep(commit, trailers, path, kind):
+                    return
+
+
+def record_history(catalog: Catalog, package_id: str, *, limit: int | None = None) -> list[AuditEntry]:
+    """Every change to the adoption and review records of ``package_id`` on ``main``, newest first."""
+    head = catalog.head()
+    found: list[AuditEntry] = []
+    if head is None:
+        return found
+
+    def keep(commit: pygit2.Commit, trailers: dict[str, str], path: str, kind: str) -> bool:
+        found.append(_entry(commit, trailers, path, kind))
+        return limit is None or len(found) < limit
+
+    _walk(catalog, head, [("adoption", f"adoptions/{package_id}", 1), ("review", f"reviews/{package_id}", 1)], keep)
+    return found
+
+
 def record_histories(catalog: Catalog, *, ref: str | None = None, per_package: int = 100) -> dict[str, list[AuditEntry]]:
     """:func:`record_history` of every package at once, in one walk of ``main`` (the site builds every page from it)."""
     head = catalog.resolve(ref)
     found: dict[str, list[AuditEntry]] = {}
     if head is None:
         return found
-    repo = catalog.repo
-    walker = repo.walk(head.id, SortMode.TOPOLOGICAL)
-    walker.simplify_first_parent()
-    for commit in walker:
-        parent = commit.parents[0].tree if commit.parents else None
-        trailers = None
-        for kind, folder in (("adoption", "adoptions"), ("review", "reviews")):
-            paths = _changed(repo, _folder_id(parent, folder), _folder_id(commit.tree, folder), folder, 3)
-            for path in paths:
-                parts = path.split("/")
-                if len(parts) != 4 or not parts[3].endswith(".yaml"):
-                    continue
-                package_id = f"{parts[1]}/{parts[2]}"
-                entries = found.setdefault(package_id, [])
-                if len(entries) >= per_package:
-                    continue
-                trailers = trailers if trailers is not None else parse_trailers(commit.message)
-                action = trailers.get("Hub-Action", "")
-                stem = parts[3].removesuffix(".yaml")
-                entries.append(
-                    AuditEntry(
-                        commit=str(commit.id),
-                        time=iso(commit.author.time, commit.author.offset),
-                        author=commit.author.name,
-                        record=path,
-                        kind=kind,
-                        action=action,
-                        action_de=ACTIONS_DE.get(action, action or "Änderung"),
-                        summary=commit.message.split("\n", 1)[0],
-                        actor=trailers.get("Hub-Actor"),
-                        adopter=stem if kind == "adoption" else None,
-                        version=stem if kind == "review" else trailers.get("Hub-Version"),
-                        confirmation=trailers.get("Hub-Confirmation"),
-                        source=trailers.get("Hub-Source"),
-                    )
-                )
+
+    def keep(commit: pygit2.Commit, trailers: dict[str, str], path: str, kind: str) -> bool:
+        parts = path.split("/")
+        entries = found.setdefault(f"{parts[1]}/{parts[2]}", [])
+        if len(entries) < per_package:
+            entries.append(_entry(commit, trailers, path, kind))
+        return True
+
+    _walk(catalog, head, [("adoption", "adoptions", 3), ("review", "reviews", 3)], keep)
     return found
