@@ -125,7 +125,7 @@ def sync(services: Services, primary: str, *, etag: str | None = None) -> SyncOu
         else:
             # compare-and-swap: refused if main moved since it was read (nothing else writes a replica's catalogue)
             repo.references[BRANCH].set_target(remote_main, f"replica: fast-forward from {primary}")
-    _waiting_since.pop(remote_main, None)
+    _waiting_since.clear()  # whatever waited is in now
     try:
         services.catch_up()
     except Exception:  # the follower repeats it when it sees main move
