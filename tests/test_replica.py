@@ -50,8 +50,11 @@ def seeded(tmp_path_factory) -> Path:
     return data
 
 
-def start_pair(seeded: Path, folder: Path) -> tuple[Server, Server]:
+def start_pair(seeded: Path, folder: Path, *, packed: bool = False) -> tuple[Server, Server]:
+    """``packed``: the primary's catalogue objects in one pack (as after ``git gc``), so the replica's first fetch reads packs."""
     shutil.copytree(seeded, folder / "primary")
+    if packed:
+        subprocess.run(["git", "--git-dir", str(folder / "primary" / "catalog.git"), "repack", "-a", "-d", "-q"], check=True)
     primary = start_server(folder / "primary", env=ENV)
     shutil.copytree(seeded, folder / "replica", ignore=shutil.ignore_patterns("catalog.git", "tokens.sqlite"))
     try:
@@ -64,7 +67,7 @@ def start_pair(seeded: Path, folder: Path) -> tuple[Server, Server]:
 
 @pytest.fixture(scope="module")
 def pair(seeded, tmp_path_factory):
-    primary, replica = start_pair(seeded, tmp_path_factory.mktemp("pair"))
+    primary, replica = start_pair(seeded, tmp_path_factory.mktemp("pair"), packed=True)
     yield primary, replica
     replica.stop()
     primary.stop()
@@ -133,6 +136,11 @@ def test_the_replica_starts_with_the_primarys_catalogue(pair):
     assert state["replica"]["primary"] == primary.url and state["replica"]["commit"] == state["commit"]
     assert state["replica"]["last_sync"] is not None and state["replica"]["failures"] == 0
     assert health(primary).get("replica") is None
+    assert list((primary.data / "catalog.git" / "objects" / "pack").glob("*.pack"))  # fetched from a pack, not loose objects
+    fsck = subprocess.run(
+        ["git", "--git-dir", str(replica.data / "catalog.git"), "fsck", "--strict"], capture_output=True, text=True, check=False
+    )
+    assert fsck.returncode == 0, fsck.stderr
 
 
 def test_a_publish_on_the_primary_is_served_by_the_replica_within_5_s(pair, tmp_path):
@@ -155,6 +163,11 @@ def test_a_publish_on_the_primary_is_served_by_the_replica_within_5_s(pair, tmp_
         pygit2.Repository(str(replica.data / "catalog.git")).references[tag].target
         == pygit2.Repository(str(primary.data / "catalog.git")).references[tag].target
     )
+    # new objects came loose (the primary writes loose objects); the replica's catalogue is whole
+    fsck = subprocess.run(
+        ["git", "--git-dir", str(replica.data / "catalog.git"), "fsck", "--strict"], capture_output=True, text=True, check=False
+    )
+    assert fsck.returncode == 0, fsck.stderr
     # and the whole catalogue clones from either with git's own client
     whole = subprocess.run(
         ["git", "clone", "-q", "--bare", f"{replica.url}/git/catalog.git", str(tmp_path / "katalog.git")],

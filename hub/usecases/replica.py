@@ -4,34 +4,38 @@ The primary serves its catalogue repository read-only over git's dumb HTTP proto
 ``<primary>/git/catalog.git`` (``hub.api.controllers.catalogue_git``). One ``sync`` reads the
 primary's ``info/refs``; when ``main`` or a tag differs from the replica's, it
 
-1. downloads every object the new refs reach that the replica lacks (``hub.adopt.transport``'s
-   walker: each loose object checked against its id) into a temporary repository,
-2. checks, before anything in the catalogue changes, that the primary's ``main`` continues the
-   replica's (a fast-forward), that no tag the replica has points elsewhere, and that every new
-   publish commit's tag is there (the primary moves ``main`` a moment before the tag),
-3. copies the objects into the catalogue (each one hashed again as it is written),
-4. moves the refs: new tags first, then ``main`` by compare-and-swap. A reader keys everything off
+1. writes every object the new refs reach that the replica lacks straight into the catalogue, fetched
+   loose over one kept-alive connection and checked against its id (unreferenced until step 3, so
+   harmless if the sync stops here); when the primary has packed some, ``hub.adopt.transport``'s
+   walker, which reads packs, fetches them into a temporary repository and they are copied over,
+2. checks, before any ref changes, that the primary's ``main`` continues the replica's (a
+   fast-forward), that no tag the replica has points elsewhere, and that every new publish commit's
+   tag is there (the primary moves ``main`` a moment before the tag),
+3. moves the refs: new tags first, then ``main`` by compare-and-swap. A reader keys everything off
    ``main``, so it sees the old catalogue or the new one with all its tags, never half of it.
 
 Then index and clone exports catch up (``Services.catch_up``); the served site follows through
-``hub.web.follow``. A refusal changes nothing and raises :class:`ReplicaDiverged`; the replica
-keeps serving what it has.
+``hub.web.follow``. A refusal moves no ref and raises :class:`ReplicaDiverged`; the replica keeps
+serving what it has.
 """
 
 from __future__ import annotations
 
+import http.client
 import logging
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pygit2
 from pygit2.enums import ObjectType
 
 from hub.adopt.errors import UpstreamUnreachable
-from hub.adopt.transport import dumb_mirror, parse_info_refs
+from hub.adopt.transport import MAX_DOWNLOAD, dumb_mirror, parse_info_refs
+from hub.adopt.transport import _inflate_loose as inflate_loose  # the same check of a loose object against its id
 from hub.errors import Conflict
 from hub.services import Services
 from hub.store.catalog import BRANCH, TAG_PREFIX, parse_trailers, tag_name
@@ -100,23 +104,24 @@ def sync(services: Services, primary: str, *, etag: str | None = None) -> SyncOu
         return SyncOutcome("current", local_main, etag=etag)
 
     url = catalogue_url(primary)
-    with dumb_mirror(repo, url, changed) as folder:
-        mirror = pygit2.Repository(str(folder))
-        _check_fast_forward(mirror, primary, local_main, remote_main)
-        moved_tags = _check_tags(repo, mirror, primary, changed)
-        missing = _missing_tags(mirror, local_main, remote_main, advertised)
-        if missing and not _patience_over(remote_main):
-            log.info("Primär-Hub: Stand %s wartet noch auf das Tag %s", remote_main[:12], missing[0])
-            return SyncOutcome("waiting", local_main, etag=None)  # no ETag: ask again in full next time
-        if missing:
-            log.warning(
-                "Primär-Hub %s: Stand %s ohne das Tag %s übernommen (es fehlt dort seit %.0f s)",
-                primary,
-                remote_main[:12],
-                missing[0],
-                TAG_PATIENCE,
-            )
-        _copy_objects(mirror, repo, changed.values())
+    # objects first: unreferenced until the refs move below, so a refusal leaves the catalogue's refs as they were
+    if not _fetch_loose(repo, url, changed.values()):
+        with dumb_mirror(repo, url, changed) as folder:  # the primary has packed some: the walker that reads packs
+            _copy_objects(pygit2.Repository(str(folder)), repo, changed.values())
+    _check_fast_forward(repo, primary, local_main, remote_main)
+    moved_tags = _check_tags(repo, primary, changed)
+    missing = _missing_tags(repo, local_main, remote_main, advertised)
+    if missing and not _patience_over(remote_main):
+        log.info("Primär-Hub: Stand %s wartet noch auf das Tag %s", remote_main[:12], missing[0])
+        return SyncOutcome("waiting", local_main, etag=None)  # no ETag: ask again in full next time
+    if missing:
+        log.warning(
+            "Primär-Hub %s: Stand %s ohne das Tag %s übernommen (es fehlt dort seit %.0f s)",
+            primary,
+            remote_main[:12],
+            missing[0],
+            TAG_PATIENCE,
+        )
     for name in moved_tags:
         repo.references.create(name, changed[name], force=True)
     if remote_main != local_main:
@@ -138,24 +143,24 @@ def _target(repo: pygit2.Repository, name: str) -> str | None:
     return None if ref is None else str(ref.target)
 
 
-def _check_fast_forward(mirror: pygit2.Repository, primary: str, local: str | None, remote: str) -> None:
+def _check_fast_forward(repo: pygit2.Repository, primary: str, local: str | None, remote: str) -> None:
     if local is None or local == remote:
         return
-    if not mirror.descendant_of(remote, local):
+    if not repo.descendant_of(remote, local):
         raise ReplicaDiverged(
             f"Der Katalog des Primär-Hubs {primary} setzt den dieses Replikats nicht fort (main {local[:12]} → {remote[:12]} ist "
             f"kein Vorspulen). Nichts wurde übernommen; das Replikat liefert weiter den Stand {local[:12]} aus."
         )
 
 
-def _check_tags(repo: pygit2.Repository, mirror: pygit2.Repository, primary: str, changed: dict[str, str]) -> list[str]:
+def _check_tags(repo: pygit2.Repository, primary: str, changed: dict[str, str]) -> list[str]:
     """The tags to create or move; a tag the replica has on another commit is a divergence."""
     tags = []
     for name, oid in changed.items():
         if not name.startswith(TAG_PREFIX):
             continue
         own = _target(repo, name)
-        if own is not None and _commit_of(repo, own) != _commit_of(mirror, oid):
+        if own is not None and _commit_of(repo, own) != _commit_of(repo, oid):
             raise ReplicaDiverged(
                 f"Das Tag „{name.removeprefix(TAG_PREFIX)}“ zeigt beim Primär-Hub {primary} auf einen anderen Stand als in diesem "
                 "Replikat. Nichts wurde übernommen."
@@ -168,9 +173,9 @@ def _commit_of(repo: pygit2.Repository, oid: str) -> str:
     return str(repo[oid].peel(pygit2.Commit).id)
 
 
-def _missing_tags(mirror: pygit2.Repository, local: str | None, remote: str, advertised: dict[str, str]) -> list[str]:
+def _missing_tags(repo: pygit2.Repository, local: str | None, remote: str, advertised: dict[str, str]) -> list[str]:
     """Tags of the publish commits between the replica's main and the primary's that the primary does not list yet."""
-    walker = mirror.walk(remote)
+    walker = repo.walk(remote)
     if local is not None:
         walker.hide(local)
     missing = []
@@ -186,6 +191,63 @@ def _missing_tags(mirror: pygit2.Repository, local: str | None, remote: str, adv
 def _patience_over(commit: str) -> bool:
     first = _waiting_since.setdefault(commit, time.monotonic())
     return time.monotonic() - first > TAG_PATIENCE
+
+
+class _LooseObjects:
+    """Loose objects of the primary's catalogue over one kept-alive HTTP connection (a request per object)."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.url = url
+        self.path = parts.path.rstrip("/")
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        self.connection = kind(parts.hostname or "", parts.port, timeout=TIMEOUT)
+
+    def get(self, oid: str) -> bytes | None:
+        """The compressed object, or None when the primary has no loose file for it (it may be in a pack)."""
+        for attempt in (1, 2):  # the server may close a kept-alive connection between two requests: once more on a fresh one
+            try:
+                self.connection.request("GET", f"{self.path}/objects/{oid[:2]}/{oid[2:]}", headers={"User-Agent": USER_AGENT})
+                response = self.connection.getresponse()
+                body = response.read(MAX_DOWNLOAD + 1)
+            except (http.client.HTTPException, OSError) as exc:
+                self.connection.close()
+                if attempt == 2:
+                    raise UpstreamUnreachable(f"Der Primär-Hub „{self.url}“ ist nicht erreichbar: {exc}.") from None
+                continue
+            if response.status == 404:
+                return None
+            if response.status != 200 or len(body) > MAX_DOWNLOAD:
+                raise UpstreamUnreachable(f"Der Primär-Hub antwortet auf das Objekt {oid} mit HTTP {response.status}.")
+            return body
+        return None
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _fetch_loose(repo: pygit2.Repository, url: str, tips: Iterable[str]) -> bool:
+    """Write every object the tips reach that ``repo`` lacks, fetched as loose objects straight into ``repo`` (each checked
+    against its id); False as soon as one is not loose on the primary (the caller then takes the walker that reads packs)."""
+    loose = _LooseObjects(url)
+    try:
+        own = repo.odb
+        seen: set[str] = set()
+        stack = list(tips)
+        while stack:
+            oid = stack.pop()
+            if oid in seen or own.exists(oid):  # the replica has it, and (as every git repository) all it reaches
+                continue
+            seen.add(oid)
+            compressed = loose.get(oid)
+            if compressed is None:
+                return False
+            kind, content = inflate_loose(compressed, oid, url)
+            own.write(kind, content)
+            stack.extend(_children(repo, oid, kind))
+        return True
+    finally:
+        loose.close()
 
 
 def _copy_objects(mirror: pygit2.Repository, repo: pygit2.Repository, tips: Iterable[str]) -> None:
