@@ -312,3 +312,26 @@ def test_every_write_use_case_asks_whether_it_may_write():
             ):
                 missing.append(f"{path.stem}.{node.name}")
     assert missing == []
+
+
+def test_a_publish_whose_tag_the_primary_has_not_written_yet_is_held_back(pair, tmp_path):
+    """The primary moves ``main`` a moment before the tag; a sync in that moment takes nothing and waits for the tag."""
+    from hub.usecases.replica import sync
+
+    primary, _ = pair
+    commit = publish_via_api(primary, "stadt-replik/zwischenstand", "1.0.0", "Zwischenstandsgenehmigung")
+    catalogue = pygit2.Repository(str(primary.data / "catalog.git"))
+    tag = "refs/tags/stadt-replik/zwischenstand/v1.0.0"
+    target = catalogue.references[tag].target
+    mark_replica(tmp_path, primary.url)
+    services = Services.attach(HubConfig(data_dir=tmp_path))
+    catalogue.references.delete(tag)  # as between the primary's two ref moves
+    try:
+        waiting = sync(services, primary.url)
+    finally:
+        catalogue.references.create(tag, target)
+    assert waiting.state == "waiting" and services.head() is None
+    done = sync(services, primary.url)
+    assert done.state == "advanced" and services.head() == commit
+    assert str(services.catalog.repo.references[tag].target) == str(target)
+    assert services.catalog.get("stadt-replik/zwischenstand").manifest.version == "1.0.0"

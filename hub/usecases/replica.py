@@ -26,7 +26,7 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -230,50 +230,62 @@ def _fetch_loose(repo: pygit2.Repository, url: str, tips: Iterable[str]) -> bool
     """Write every object the tips reach that ``repo`` lacks, fetched as loose objects straight into ``repo`` (each checked
     against its id); False as soon as one is not loose on the primary (the caller then takes the walker that reads packs)."""
     loose = _LooseObjects(url)
+
+    def load(oid: str) -> tuple[int, bytes] | None:
+        compressed = loose.get(oid)
+        return None if compressed is None else inflate_loose(compressed, oid, url)
+
     try:
-        own = repo.odb
-        seen: set[str] = set()
-        stack = list(tips)
-        while stack:
-            oid = stack.pop()
-            if oid in seen or own.exists(oid):  # the replica has it, and (as every git repository) all it reaches
-                continue
-            seen.add(oid)
-            compressed = loose.get(oid)
-            if compressed is None:
-                return False
-            kind, content = inflate_loose(compressed, oid, url)
-            own.write(kind, content)
-            stack.extend(_children(repo, oid, kind))
-        return True
+        return _write_reachable(repo, tips, load)
     finally:
         loose.close()
 
 
 def _copy_objects(mirror: pygit2.Repository, repo: pygit2.Repository, tips: Iterable[str]) -> None:
-    """Write every object the tips reach that ``repo`` lacks (read from the mirror, hashed again on writing)."""
+    """Write every object the tips reach that ``repo`` lacks, read from the mirror (hashed again on writing)."""
+    _write_reachable(repo, tips, mirror.odb.read)
+
+
+def _write_reachable(repo: pygit2.Repository, tips: Iterable[str], load: Callable[[str], tuple[int, bytes] | None]) -> bool:
+    """Write every object the tips reach that ``repo`` lacks, each only after everything it reaches.
+
+    So a sync that stops half-way (an object only in a pack, the primary gone, a crash) leaves git's rule
+    intact: whoever has an object has all it reaches. Every walk here and in ``hub.adopt.transport`` stops
+    at an object the catalogue has, relying on exactly that. False when ``load`` cannot provide an object.
+    """
     own = repo.odb
-    seen: set[str] = set()
-    stack = list(tips)
+    written: set[str] = set()
+    stack: list[tuple[str, tuple[int, bytes] | None]] = [(tip, None) for tip in tips]
     while stack:
-        oid = stack.pop()
-        if oid in seen or own.exists(oid):
+        oid, loaded = stack.pop()
+        if loaded is not None:  # everything it reaches is written: now the object itself
+            if str(own.write(*loaded)) != oid:
+                raise UpstreamUnreachable(f"Das Objekt {oid} aus dem Katalog des Primär-Hubs ist beschädigt.")
+            written.add(oid)
             continue
-        seen.add(oid)
-        kind, data = mirror.odb.read(oid)
-        if str(own.write(kind, data)) != oid:
-            raise UpstreamUnreachable(f"Das Objekt {oid} aus dem Katalog des Primär-Hubs ist beschädigt.")
-        stack.extend(_children(mirror, oid, kind))
+        if oid in written or own.exists(oid):
+            continue
+        found = load(oid)
+        if found is None:
+            return False
+        stack.append((oid, found))
+        stack.extend((child, None) for child in _children(*found))
+    return True
 
 
-def _children(repo: pygit2.Repository, oid: str, kind: int) -> list[str]:
-    if kind == ObjectType.BLOB:
-        return []
-    obj = repo[oid]
-    if isinstance(obj, pygit2.Commit):
-        return [str(obj.tree_id), *(str(p) for p in obj.parent_ids)]
-    if isinstance(obj, pygit2.Tree):
-        return [str(entry.id) for entry in obj if entry.filemode != pygit2.enums.FileMode.COMMIT]
-    if isinstance(obj, pygit2.Tag):
-        return [str(obj.target)]
+def _children(kind: int, data: bytes) -> list[str]:
+    """The ids a raw object names: a commit's tree and parents, a tree's entries (not submodule commits), a tag's target."""
+    if kind == ObjectType.TREE:
+        ids, i = [], 0
+        while i < len(data):
+            space = data.index(b" ", i)
+            nul = data.index(b"\0", space)
+            if data[i:space] != b"160000":
+                ids.append(data[nul + 1 : nul + 21].hex())
+            i = nul + 21
+        return ids
+    if kind in (ObjectType.COMMIT, ObjectType.TAG):
+        header = data.split(b"\n\n", 1)[0].decode("ascii", "replace").splitlines()
+        names = ("tree", "parent") if kind == ObjectType.COMMIT else ("object",)
+        return [value for key, _, value in (line.partition(" ") for line in header) if key in names]
     return []
