@@ -335,3 +335,23 @@ def test_a_publish_whose_tag_the_primary_has_not_written_yet_is_held_back(pair, 
     assert done.state == "advanced" and services.head() == commit
     assert str(services.catalog.repo.references[tag].target) == str(target)
     assert services.catalog.get("stadt-replik/zwischenstand").manifest.version == "1.0.0"
+
+
+def test_a_replicas_folder_is_not_served_as_a_primary_by_mistake(tmp_path):
+    mark_replica(tmp_path, "https://primaer.example")
+
+    def serve(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "hub", "--data", str(tmp_path), "serve", "--port", "1", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    plain = serve()
+    assert plain.returncode == 2 and "--follow https://primaer.example" in plain.stderr and "--promote" in plain.stderr
+    both = serve("--follow", "https://primaer.example", "--promote")
+    assert both.returncode == 2 and "schließen einander aus" in both.stderr
+    assert (tmp_path / "replica.json").exists() and not (tmp_path / "catalog.git").exists()  # nothing started, nothing changed

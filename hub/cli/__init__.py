@@ -494,7 +494,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     site.build(services, services.head(), site.clone_base())
     print(
         f"Transferhub: http://{args.host}:{args.port}/  (API: /api/v1, Doku: /api/v1/docs, Katalog: {services.catalog.path}; "
-        f"bereit nach {time.perf_counter() - started:.1f} s, {workers} Prozess(e))",
+        f"bereit nach {time.perf_counter() - started:.1f} s, {workers} Prozess(e))"
+        + (f"; Nur-Lese-Replikat von {services.primary}" if services.primary else ""),
         flush=True,
     )
     Granian(
