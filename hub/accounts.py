@@ -26,7 +26,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from hub.errors import BadRequest, Conflict, HubError, NotFound, OrganisationUnknown, Unauthorized
+from hub.errors import BadRequest, Conflict, Forbidden, HubError, NotFound, OrganisationUnknown, Unauthorized
 from hub.model import ORG_ID, FrozenBase, Problem, unsafe_character
 from hub.tokens import ROLES, Role
 
@@ -43,6 +43,7 @@ _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _DUMMY_HASH = _HASHER.hash("kein Konto – nur für gleiche Laufzeit")
 
 SIGN_IN_FAILED = "E-Mail-Adresse oder Passwort ist falsch."
+EXTERNAL = "!oidc"  # the hash column of an account from the identity provider: matches no password
 
 
 class SignInFailed(Unauthorized):
@@ -159,6 +160,36 @@ class AccountStore:
         except sqlite3.IntegrityError:  # created in between by another process
             raise AccountExists(f"Für {email} gibt es bereits ein Konto.") from None
         return Account(email=email, org=org, roles=chosen, created=created)
+
+    def from_provider(self, email: str, org: str, roles: Iterable[str]) -> Account:
+        """The account of a person the organisations' identity provider vouched for: created or brought to the claims.
+
+        Such an account has no password (it cannot sign in locally); organisation and roles follow
+        the provider at every sign-in. A disabled one stays disabled; a local account with a
+        password under the same address is not taken over.
+        """
+        email = normal_email(email)
+        chosen = _roles(roles)
+        if not _ORG.match(org) or self.registry(org) is None:
+            raise Forbidden(f"Die Organisation „{org}“ ist im Katalog nicht registriert; eine Anmeldung für sie ist nicht möglich.")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with connect(self.path) as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT hash, disabled FROM accounts WHERE email = ?", (email,)).fetchone()
+            if row is not None and row[0] != EXTERNAL:
+                raise Forbidden(f"Für {email} gibt es ein lokales Konto dieses Hubs; bitte mit dessen Passwort anmelden.")
+            if row is not None and row[1]:
+                raise Forbidden(f"Das Konto {email} ist auf diesem Hub gesperrt.")
+            if row is None:
+                db.execute(
+                    "INSERT INTO accounts (email, org, roles, hash, created) VALUES (?, ?, ?, ?, ?)",
+                    (email, org, " ".join(chosen), EXTERNAL, now),
+                )
+            else:
+                db.execute("UPDATE accounts SET org = ?, roles = ? WHERE email = ?", (org, " ".join(chosen), email))
+        account = self.get(email)
+        assert account is not None
+        return account
 
     def _row(self, email: str) -> tuple | None:
         with connect(self.path) as db:

@@ -77,6 +77,9 @@ class SessionStore:
                 " created REAL NOT NULL, seen REAL NOT NULL)"
             )
             db.execute("CREATE INDEX IF NOT EXISTS sessions_email ON sessions (email)")
+            if "pending" not in {row[1] for row in db.execute("PRAGMA table_info(sessions)")}:
+                # a sign-in under way at the identity provider: its state, nonce and PKCE verifier (JSON)
+                db.execute("ALTER TABLE sessions ADD COLUMN pending TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -113,6 +116,19 @@ class SessionStore:
                 db.execute("UPDATE sessions SET seen = ? WHERE hash = ?", (now, key))
                 seen = now
         return Session(id=session_id, csrf=csrf, created=created, seen=seen, email=email)
+
+    def hold(self, session_id: str, pending: str) -> None:
+        """Keep what a sign-in at the identity provider needs to be checked on return (one at a time per session)."""
+        with self._connect() as db:
+            db.execute("UPDATE sessions SET pending = ? WHERE hash = ?", (pending, _hash(session_id)))
+
+    def take(self, session_id: str) -> str | None:
+        """What :meth:`hold` kept, once: a second return with the same answer finds nothing."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT pending FROM sessions WHERE hash = ?", (_hash(session_id),)).fetchone()
+            db.execute("UPDATE sessions SET pending = NULL WHERE hash = ?", (_hash(session_id),))
+        return None if row is None else row[0]
 
     def end(self, session_id: str) -> None:
         with self._connect() as db:

@@ -78,6 +78,10 @@ def _url(name: str, raw: str) -> str | None:
     return value
 
 
+def _text(name: str, raw: str) -> str | None:
+    return raw.strip() or None
+
+
 def _path(name: str, raw: str) -> Path | None:
     return Path(raw) if raw.strip() else None
 
@@ -167,6 +171,43 @@ class Environment:
             "HUB_REPLICA_INTERVAL",
             _seconds,
             "Wie oft ein Nur-Lese-Replikat (`hub serve --follow`) den Primär-Hub nach neuen Ständen fragt, in Sekunden (Standard: 1).",
+        ),
+    )
+
+    oidc_issuer: str | None = field(
+        default=None,
+        metadata=_meta(
+            "HUB_OIDC_ISSUER",
+            _url,
+            "Adresse (Issuer) des OpenID-Connect-Anbieters der Organisationen; gesetzt bietet `/anmelden` die Anmeldung dort an "
+            "(Autorisierungscode mit PKCE). Standard: keine, nur lokale Konten.",
+        ),
+    )
+    oidc_client_id: str = field(
+        default="transferhub",
+        metadata=_meta("HUB_OIDC_CLIENT_ID", _text, "Client-ID des Hubs beim OpenID-Connect-Anbieter (Standard: transferhub)."),
+    )
+    oidc_client_secret: str | None = field(
+        default=None,
+        metadata=_meta(
+            "HUB_OIDC_CLIENT_SECRET", _text, "Client-Geheimnis des Hubs beim OpenID-Connect-Anbieter (nötig mit `HUB_OIDC_ISSUER`)."
+        ),
+    )
+    oidc_org_claim: str = field(
+        default="organisation",
+        metadata=_meta(
+            "HUB_OIDC_ORG_CLAIM",
+            _text,
+            "Claim des ID-Tokens mit der Kennung der Organisation (im Katalog registriert), für die die Person handelt (Standard: organisation).",
+        ),
+    )
+    oidc_roles_claim: str = field(
+        default="roles",
+        metadata=_meta(
+            "HUB_OIDC_ROLES_CLAIM",
+            _text,
+            "Claim des ID-Tokens mit den Rollen der Person (Liste oder durch Leerzeichen getrennt; publisher, adopter, reviewer, admin; "
+            "andere Werte werden ignoriert). Standard: roles.",
         ),
     )
 

@@ -6,13 +6,18 @@ import io
 import json
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet, OctKey, RSAKey
 
 from hub.accounts import SignInFailed, SignInThrottle, SignInThrottled
 from hub.cli import main
+from hub.errors import Forbidden
+from hub.oidc import OidcConfig, OidcRefused, check_id_token, claimed
 from hub.sessions import CsrfRefused, SessionStore
 from hub.usecases import accounts
 from tests.factory import make_services
@@ -186,3 +191,57 @@ def test_csrf_token_must_match_the_session(tmp_path):
     for wrong in (None, "", other.csrf, one.csrf + "x"):
         with pytest.raises(CsrfRefused):
             one.check_csrf(wrong)
+
+
+def test_the_providers_claims_map_to_a_person_by_the_documented_rule():
+    config = OidcConfig(issuer="https://id.example", client_id="transferhub", client_secret="x", org_claim="org", roles_claim="rollen")
+    person = claimed(config, {"email": "a@soest.example", "org": "stadt-soest", "rollen": "adopter gast reviewer"})
+    assert (person.email, person.org, person.roles) == ("a@soest.example", "stadt-soest", ["adopter", "reviewer"])
+    assert claimed(config, {"email": "a@soest.example", "org": "stadt-soest", "rollen": ["admin"]}).roles == ["admin"]
+    for claims, reason in [
+        ({"email": "a@soest.example", "email_verified": False, "org": "stadt-soest", "rollen": "adopter"}, "bestätigte E-Mail"),
+        ({"org": "stadt-soest", "rollen": "adopter"}, "bestätigte E-Mail"),
+        ({"email": "a@soest.example", "rollen": "adopter"}, "Claim „org“"),
+        ({"email": "a@soest.example", "org": "stadt-soest", "rollen": "gast"}, "keine Rolle"),
+    ]:
+        with pytest.raises(OidcRefused, match=reason):
+            claimed(config, claims)
+
+
+def test_a_provider_account_follows_the_claims_but_never_takes_over_a_local_or_disabled_one(services):
+    first = services.accounts.from_provider("Erika@Soest.example", "stadt-soest", ["adopter"])
+    again = services.accounts.from_provider("erika@soest.example", "stadt-aachen", ["publisher", "adopter"])
+    assert (first.org, again.org, again.roles) == ("stadt-soest", "stadt-aachen", ["publisher", "adopter"])
+    with pytest.raises(SignInFailed):  # no password signs in as a provider's person
+        accounts.sign_in(services, accounts.begin(services), "erika@soest.example", "!oidc", "192.0.2.9")
+    accounts.create(services, "anna@soest.example", "stadt-soest", ["adopter"], PASSWORD)
+    with pytest.raises(Forbidden, match="lokales Konto"):
+        services.accounts.from_provider("anna@soest.example", "stadt-soest", ["admin"])
+    accounts.disable(services, "erika@soest.example")
+    with pytest.raises(Forbidden, match="gesperrt"):
+        services.accounts.from_provider("erika@soest.example", "stadt-soest", ["adopter"])
+    with pytest.raises(Forbidden, match="nicht registriert"):
+        services.accounts.from_provider("neu@nirgendwo.example", "stadt-nirgendwo", ["adopter"])
+
+
+def test_an_id_token_must_be_signed_by_the_provider_for_this_hub_current_and_with_our_nonce():
+    key, stranger = RSAKey.generate_key(2048, parameters={"kid": "a"}), RSAKey.generate_key(2048, parameters={"kid": "a"})
+    keys = KeySet([key]).as_dict(private=False)
+    now = int(time.time())
+    good = {"iss": "https://id.example", "aud": "transferhub", "sub": "erika", "nonce": "n1", "iat": now, "exp": now + 300}
+
+    def token(claims: dict, signer=key, alg: str = "RS256") -> str:
+        return jwt.encode({"alg": alg, "kid": "a"}, claims, signer)
+
+    assert check_id_token(token(good), keys, "https://id.example", "transferhub", "n1")["sub"] == "erika"
+    for forged, reason in [
+        (token(good, stranger), "Signatur"),
+        (token(good | {"nonce": "n2"}), "nonce"),
+        (token(good | {"aud": "anderer-client"}), "aud"),
+        (token(good | {"iss": "https://boese.example"}), "iss"),
+        (token(good | {"exp": now - 3600, "iat": now - 7200}), "exp"),
+        (token({k: v for k, v in good.items() if k != "nonce"}), "nonce"),
+        (jwt.encode({"alg": "HS256"}, good, OctKey.import_key("x" * 32)), "Signatur"),
+    ]:
+        with pytest.raises(OidcRefused, match=reason):
+            check_id_token(forged, keys, "https://id.example", "transferhub", "n1")

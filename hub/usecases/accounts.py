@@ -6,9 +6,12 @@ the API tokens. Disabling an account ends its sessions at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 
+from hub import oidc
 from hub.accounts import SIGN_IN_FAILED, Account, SignInFailed, SignInThrottled
+from hub.oidc import OidcConfig
 from hub.services import Services
 from hub.sessions import Session
 
@@ -62,6 +65,28 @@ def sign_in(services: Services, form_session: Session, email: str, password: str
     services.account_throttle.clear(keys[0])
     services.sessions.end(form_session.id)
     return services.sessions.start(account.email), account
+
+
+def begin_oidc(services: Services, config: OidcConfig, session: Session, redirect_uri: str, target: str) -> str:
+    """The provider's sign-in address; state, nonce, PKCE verifier and the page to return to stay in ``session`` on the server."""
+    url, pending = oidc.begin(config, redirect_uri)
+    services.sessions.hold(session.id, json.dumps({**pending, "target": target}))
+    return url
+
+
+def finish_oidc(services: Services, config: OidcConfig, session: Session, answer: Mapping[str, str]) -> tuple[Session, Account, str]:
+    """Check the provider's answer against ``session``'s pending sign-in, map the claims, start a fresh session.
+
+    Returns the new session, the person's account and the page to go to.
+    """
+    held = services.sessions.take(session.id)
+    if not held:
+        raise oidc.OidcRefused("Die Rückmeldung des Anmeldedienstes gehört zu keiner laufenden Anmeldung; bitte noch einmal anmelden.")
+    pending = json.loads(held)
+    person = oidc.claimed(config, oidc.finish(config, pending, answer))
+    account = services.accounts.from_provider(person.email, person.org, person.roles)
+    services.sessions.end(session.id)
+    return services.sessions.start(account.email), account, pending["target"]
 
 
 def sign_out(services: Services, session: Session) -> None:

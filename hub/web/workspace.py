@@ -37,14 +37,24 @@ ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production
 ROLE_LABELS = {"publisher": "Veröffentlichen", "adopter": "Nachnutzen", "reviewer": "Begutachten", "admin": "Verwalten"}
 CHANGE_LABELS = {"added": "neu", "removed": "entfernt", "changed": "geändert", "renamed": "umbenannt"}
 NODE_LABELS = {"task": "Aufgabe", "event": "Ereignis", "gateway": "Verzweigung"}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'{extra}; frame-ancestors 'none'"
+)
 # no caching, no framing, scripts and styles only from the hub (the pages use none of their own)
 HEADERS = {
     "cache-control": "no-store",
-    "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "content-security-policy": CSP.format(extra=""),
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
 }
+
+
+def form_targets(*origins: str) -> dict[str, str]:
+    """The headers of a page whose form may lead to ``origins`` too (the sign-in form redirects to the identity provider:
+    browsers apply ``form-action`` to the redirect after a form's POST)."""
+    extra = "".join(f" {origin}" for origin in origins)
+    return {"content-security-policy": CSP.format(extra=extra)}
 
 
 def secure_cookies(request_scheme: str) -> bool:

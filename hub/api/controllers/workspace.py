@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from anyio.to_thread import run_sync
 from litestar import Controller, Request, Response, get, post
@@ -23,13 +23,26 @@ from litestar.params import Body
 from litestar.response import Redirect
 
 from hub.accounts import Account, SignInFailed, SignInThrottled
-from hub.errors import Forbidden, HubError, PackageNotFound
+from hub.errors import Forbidden, HubError, NotFound, PackageNotFound
+from hub.oidc import OidcConfig, OidcRefused
 from hub.services import Services
 from hub.sessions import CsrfRefused, Session, SignInRequired
+from hub.settings import environment
 from hub.store.records import actor_for
 from hub.tokens import Role
 from hub.usecases import accounts, adoptions
-from hub.web.workspace import HEADERS, ROLE_LABELS, adoption_form, cookie_name, flash, local_target, my_adoptions, render, secure_cookies
+from hub.web.workspace import (
+    HEADERS,
+    ROLE_LABELS,
+    adoption_form,
+    cookie_name,
+    flash,
+    form_targets,
+    local_target,
+    my_adoptions,
+    render,
+    secure_cookies,
+)
 
 log = logging.getLogger("hub.api")
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -55,6 +68,32 @@ def session_cookie(request: Request | ASGIConnection, value: str, *, delete: boo
 
 def session_id(connection: ASGIConnection) -> str | None:
     return connection.cookies.get(cookie_name(secure_cookies(connection.url.scheme)))
+
+
+def oidc_enabled() -> bool:
+    return OidcConfig.from_settings(environment()) is not None
+
+
+def sign_in_headers() -> dict[str, str]:
+    """The sign-in page's form may lead on to the identity provider's origin."""
+    config = OidcConfig.from_settings(environment())
+    if config is None:
+        return {}
+    parts = urlsplit(config.issuer)
+    return form_targets(f"{parts.scheme}://{parts.netloc}")
+
+
+def provider() -> OidcConfig:
+    config = OidcConfig.from_settings(environment())
+    if config is None:
+        raise NotFound("Auf diesem Hub ist keine Anmeldung über einen OpenID-Connect-Anbieter eingerichtet.")
+    return config
+
+
+def callback(request: Request) -> str:
+    """The address the provider sends the person back to: under the hub's public address when it has one."""
+    base = environment().base_url or str(request.base_url).rstrip("/")
+    return base + "/anmelden/oidc/rueckruf"
 
 
 def org_name(services: Services, org: str) -> str:
@@ -129,8 +168,16 @@ class SignInController(Controller):
         account = found[1] if found else None
         if account is not None and not hinweis:
             return Redirect(local_target(weiter), status_code=303)
-        html = render("anmelden.html", title="Anmelden", csrf=session.csrf, target=local_target(weiter), email="", notice=flash(hinweis))
-        return page(html, cookies=cookies)
+        html = render(
+            "anmelden.html",
+            title="Anmelden",
+            csrf=session.csrf,
+            target=local_target(weiter),
+            email="",
+            notice=flash(hinweis),
+            oidc=oidc_enabled(),
+        )
+        return page(html, cookies=cookies, headers=sign_in_headers())
 
     @post("/anmelden", sync_to_thread=True, status_code=303)
     def sign_in(self, request: Request, services: Services, data: Form) -> Response:
@@ -144,9 +191,34 @@ class SignInController(Controller):
         try:
             new, _ = accounts.sign_in(services, session, email, field(data, "passwort"), address)
         except (SignInFailed, SignInThrottled) as refused:
-            html = render("anmelden.html", title="Anmelden", csrf=session.csrf, target=target, email=email, error=refused)
+            html = render(
+                "anmelden.html", title="Anmelden", csrf=session.csrf, target=target, email=email, error=refused, oidc=oidc_enabled()
+            )
             retry = {"retry-after": str(refused.retry_after)} if isinstance(refused, SignInThrottled) else {}
-            return page(html, refused.status, headers=retry)
+            return page(html, refused.status, headers={**retry, **sign_in_headers()})
+        return Redirect(target, status_code=303, cookies=[session_cookie(request, new.id)], headers={"cache-control": "no-store"})
+
+    @post("/anmelden/oidc", sync_to_thread=True, status_code=303)
+    def sign_in_oidc(self, request: Request, services: Services, data: Form) -> Response:
+        """To the organisations' identity provider (authorization code with PKCE); its answer comes back to ``rueckruf``."""
+        config = provider()
+        found = accounts.current(services, session_id(request))
+        if found is None:
+            raise CsrfRefused("Das Anmeldeformular ist abgelaufen; bitte die Seite neu laden und noch einmal anmelden.")
+        found[0].check_csrf(field(data, "csrf"))
+        url = accounts.begin_oidc(services, config, found[0], callback(request), local_target(field(data, "weiter")))
+        return Redirect(url, status_code=303, headers={"cache-control": "no-store"})
+
+    @get("/anmelden/oidc/rueckruf", sync_to_thread=True)
+    def oidc_callback(self, request: Request, services: Services) -> Response:
+        config = provider()
+        found = accounts.current(services, session_id(request))
+        if found is None:
+            raise OidcRefused(
+                "Die Anmeldung hat zu lange gedauert oder wurde in einem anderen Browser begonnen; bitte noch einmal anmelden."
+            )
+        answer = {key: value for key, value in request.query_params.items() if isinstance(value, str)}
+        new, _, target = accounts.finish_oidc(services, config, found[0], answer)
         return Redirect(target, status_code=303, cookies=[session_cookie(request, new.id)], headers={"cache-control": "no-store"})
 
     @post("/abmelden", sync_to_thread=True, status_code=303)
