@@ -183,7 +183,7 @@ def check_id_token(id_token: str, keys: dict[str, Any], issuer: str, client_id: 
         iat={"essential": True},
     )
     try:
-        token = jwt.decode(id_token, KeySet.import_key_set(keys), algorithms=SIGNING)
+        token = jwt.decode(id_token, KeySet.import_key_set(keys), algorithms=SIGNING)  # type: ignore[arg-type]
     except (JoseError, ValueError):
         raise OidcRefused("Das ID-Token des Anmeldedienstes trägt keine gültige Signatur eines seiner Schlüssel.") from None
     try:
