@@ -316,6 +316,7 @@ def test_every_write_use_case_asks_whether_it_may_write():
 
 def test_a_publish_whose_tag_the_primary_has_not_written_yet_is_held_back(pair, tmp_path):
     """The primary moves ``main`` a moment before the tag; a sync in that moment takes nothing and waits for the tag."""
+    from hub.api.controllers.catalogue_git import FRESH
     from hub.usecases.replica import sync
 
     primary, _ = pair
@@ -327,10 +328,12 @@ def test_a_publish_whose_tag_the_primary_has_not_written_yet_is_held_back(pair, 
     services = Services.attach(HubConfig(data_dir=tmp_path))
     catalogue.references.delete(tag)  # as between the primary's two ref moves
     try:
+        time.sleep(FRESH + 0.2)  # the primary lists its refs anew at most every FRESH seconds while main stays
         waiting = sync(services, primary.url)
     finally:
         catalogue.references.create(tag, target)
     assert waiting.state == "waiting" and services.head() is None
+    time.sleep(FRESH + 0.2)
     done = sync(services, primary.url)
     assert done.state == "advanced" and services.head() == commit
     assert str(services.catalog.repo.references[tag].target) == str(target)
