@@ -20,12 +20,12 @@ import hmac
 import secrets
 import threading
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -33,6 +33,9 @@ from joserfc.jwk import KeySet
 from hub.errors import HubError
 from hub.settings import Environment
 from hub.tokens import ROLES, Role
+
+if TYPE_CHECKING:
+    from authlib.integrations.httpx_client import OAuth2Client
 
 SCOPE = "openid email profile"
 CACHE_SECONDS = 3600.0
@@ -122,6 +125,14 @@ def metadata(config: OidcConfig) -> dict[str, Any]:
 
 
 def _client(config: OidcConfig, redirect_uri: str) -> OAuth2Client:
+    # Imported here, not at the top: every hub command imports this module, and Authlib's httpx
+    # integration announces its own deprecation with warnings.simplefilter("always"), which printed
+    # an English warning before every German CLI answer. The client is the one Authlib documents.
+    from authlib.deprecate import AuthlibDeprecationWarning  # installs its "always" filter now, before ours
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+        from authlib.integrations.httpx_client import OAuth2Client
     return OAuth2Client(
         config.client_id,
         config.client_secret,
