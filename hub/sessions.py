@@ -25,6 +25,9 @@ from hub.model import FrozenBase
 
 # how often a session's "last seen" is written at most: reading a page need not write every time
 TOUCH_EVERY = 60.0
+# uploads kept between a dry run and its publish: a few per session, for at most a few hours
+KEEP_UPLOADS = 3
+UPLOAD_HOURS = 2
 
 
 class CsrfRefused(HubError):
@@ -80,6 +83,10 @@ class SessionStore:
             if "pending" not in {row[1] for row in db.execute("PRAGMA table_info(sessions)")}:
                 # a sign-in under way at the identity provider: its state, nonce and PKCE verifier (JSON)
                 db.execute("ALTER TABLE sessions ADD COLUMN pending TEXT")
+            # an archive that passed the workspace's dry run, kept until it is published (or its session ends)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, session TEXT NOT NULL, created REAL NOT NULL, data BLOB NOT NULL)"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -130,9 +137,42 @@ class SessionStore:
             db.execute("UPDATE sessions SET pending = NULL WHERE hash = ?", (_hash(session_id),))
         return None if row is None else row[0]
 
+    def keep_upload(self, session_id: str, data: bytes) -> str:
+        """Keep ``data`` for this session under a fresh random id; uploads of ended sessions and old ones are removed.
+
+        A session keeps at most ``KEEP_UPLOADS`` (the newest): enough for a few open dry runs, not a store.
+        """
+        now = self.clock()
+        upload_id = secrets.token_urlsafe(24)
+        key = _hash(session_id)
+        with self._connect() as db:
+            db.execute(
+                "DELETE FROM uploads WHERE created < ? OR session NOT IN (SELECT hash FROM sessions)",
+                (now - min(self.idle, UPLOAD_HOURS * 3600),),
+            )
+            db.execute("INSERT INTO uploads (id, session, created, data) VALUES (?, ?, ?, ?)", (upload_id, key, now, data))
+            db.execute(
+                "DELETE FROM uploads WHERE session = ? AND id NOT IN (SELECT id FROM uploads WHERE session = ? ORDER BY created DESC LIMIT ?)",
+                (key, key, KEEP_UPLOADS),
+            )
+        return upload_id
+
+    def take_upload(self, session_id: str, upload_id: str) -> bytes | None:
+        """The bytes kept under ``upload_id`` for this session, once (removed as they are taken); None for another session's."""
+        now = self.clock()
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute(
+                "SELECT data FROM uploads WHERE id = ? AND session = ? AND created >= ?",
+                (upload_id, _hash(session_id), now - min(self.idle, UPLOAD_HOURS * 3600)),
+            ).fetchone()
+            db.execute("DELETE FROM uploads WHERE id = ? AND session = ?", (upload_id, _hash(session_id)))
+        return None if row is None else bytes(row[0])
+
     def end(self, session_id: str) -> None:
         with self._connect() as db:
             db.execute("DELETE FROM sessions WHERE hash = ?", (_hash(session_id),))
+            db.execute("DELETE FROM uploads WHERE session = ?", (_hash(session_id),))
 
     def end_all(self, email: str) -> int:
         """End every session of a person (their account was disabled)."""

@@ -20,6 +20,7 @@ from hub.api.controllers.maturity import MaturityController, ReportController
 from hub.api.controllers.openapi import openapi_docs, openapi_docs_file, openapi_json
 from hub.api.controllers.packages import PackageController
 from hub.api.controllers.workspace import AdoptionWorkspaceController, SignInController, WorkspaceController
+from hub.api.controllers.workspace_publish import MyPackagesController, PublishWorkspaceController
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
 from hub.api.replica import replica_guard
@@ -55,7 +56,11 @@ def create_app(
     follower.listeners.append(lambda commit: cache.clear())
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
     # the workspace (sign-in, the adopter's pages) belongs to the served site
-    workspace = [SignInController, WorkspaceController, AdoptionWorkspaceController] if live else []
+    workspace = (
+        [SignInController, WorkspaceController, AdoptionWorkspaceController, PublishWorkspaceController, MyPackagesController]
+        if live
+        else []
+    )
     # a read replica (hub serve --follow) pulls its primary's catalogue; the follower takes it from there
     replica = Replica(services, services.primary, environment().replica_interval) if live and services.primary else None
     starting = [follower.start, *([replica.start] if replica else [])] if live else []

@@ -27,8 +27,8 @@ import pygit2
 import semver
 from pygit2.enums import FileMode, ObjectType, SortMode
 
-from hub.errors import InvalidPackage, VersionExists, VersionNotNewer
-from hub.model import Actor, Manifest, Problem, Publisher, PublishResult, is_package_id
+from hub.errors import BadRequest, InvalidPackage, VersionExists, VersionNotNewer
+from hub.model import Actor, Manifest, Problem, Publisher, PublishResult, is_package_id, unsafe_character
 from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, parse_trailers, tag_name
 from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints
@@ -53,12 +53,16 @@ def publish(
     when: datetime | None = None,
     expected_id: str | None = None,
     check: Callable[[Manifest], None] | None = None,
+    person: str | None = None,
 ) -> PublishResult:
     """Publish one package version; raise :class:`InvalidPackage` or a Conflict, changing nothing.
 
     ``check`` sees the valid manifest before anything is written and may raise
     (the API uses it to let a token publish only under its own organisation).
+    ``person``: who acted for the organisation (a workspace account), named in the commit message (``Hub-Person``).
     """
+    if person is not None and unsafe_character(person, one_line=True):
+        raise BadRequest("Die handelnde Person ist keine einzeilige Angabe.")
     result = validate_package(package, expected_id=expected_id)
     if not result.ok:
         raise InvalidPackage(
@@ -70,7 +74,9 @@ def publish(
     if check is not None:
         check(manifest)
     hints = [p for p in result.problems if p.is_hint] + publish_hints(catalog, manifest)
-    published = commit_version(catalog, manifest, package.files, actor=actor or actor_for(manifest), when=when)
+    published = commit_version(
+        catalog, manifest, package.files, actor=actor or actor_for(manifest), when=when, trailers={"Hub-Person": person} if person else None
+    )
     return msgspec.structs.replace(published, hints=hints) if hints else published
 
 

@@ -1,0 +1,243 @@
+"""The publisher's workspace on a real ``hub serve``: upload, dry run with every problem in its file, publish, "Meine Pakete"."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import httpx
+import pytest
+from playwright.sync_api import sync_playwright
+
+from hub.config import HubConfig
+from hub.services import Services
+from hub.usecases import accounts
+from tests.browser import launch
+from tests.factory import archive, package_files
+from tests.server import Server, start_server
+from tests.test_workspace import serious_violations
+
+ORG, ORG_NAME = "stadt-paderborn", "Stadt Paderborn"  # a publisher of the seed catalogue
+NEW = f"{ORG}/arbeitsbereich-probe"
+ADOPTED = f"{ORG}/online-terminvergabe"  # in the seed, adopted by Soest, Gelsenkirchen, Aachen, …
+PASSWORDS = {
+    "paula@paderborn.example": "Stadtbibliothek-Ausweis-31",  # publisher: the browser journey
+    "peter@paderborn.example": "Straßenlaterne-defekt-88",  # publisher: refusals over HTTP
+    "anna@musterhausen.example": "Fahrradkette-Rathaus-42",  # adopter only
+}
+# a script in a package file: the dry run must show it as text, never run it
+SCRIPT = "<script>document.title='ausgefuehrt'</script>"
+INVALID = package_files(
+    NEW,
+    license="KEINE-LIZENZ",
+    files={
+        "konfiguration/termine.yaml": f"# Termine {SCRIPT}\ndauer_minuten: lang\n",
+        "formulare/antrag.schema.json": '{\n  "type": "object",\n  "properties": {\n    "name": {"type": 5}\n  }\n}\n',
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory) -> Server:
+    server = start_server(tmp_path_factory.mktemp("workspace-publish"))
+    try:
+        server.register("stadt-musterhausen", "Stadt Musterhausen")
+        with Services.attach(HubConfig(data_dir=server.data)) as services:
+            for email, password in PASSWORDS.items():
+                org, roles = ("stadt-musterhausen", ["adopter"]) if email.startswith("anna") else (ORG, ["publisher"])
+                accounts.create(services, email, org, roles, password)
+        yield server
+    finally:
+        server.stop()
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def signed_in(hub: Server, email: str) -> httpx.Client:
+    client = httpx.Client(base_url=hub.url, timeout=60)
+    form = client.get("/anmelden")
+    answer = client.post("/anmelden", data={"csrf": csrf_of(form.text), "email": email, "passwort": PASSWORDS[email]})
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def git(hub: Server, *args: str) -> str:
+    return subprocess.run(["git", "--git-dir", str(hub.data / "catalog.git"), *args], capture_output=True, text=True, check=True).stdout
+
+
+def head(hub: Server) -> str:
+    return git(hub, "rev-parse", "HEAD").strip()
+
+
+def upload(client: httpx.Client, data: bytes, name: str = "paket.zip", **fields: str) -> httpx.Response:
+    token = csrf_of(client.get("/arbeitsbereich/veroeffentlichen/").text)
+    return client.post("/arbeitsbereich/veroeffentlichen/", data={"csrf": token, **fields}, files={"archive": (name, data)})
+
+
+def marked(section) -> list[tuple[str, str, str]]:
+    """The marked lines of a file view: (line number, the line's text, the problems named there)."""
+    return [
+        (row.locator("td.line-number").inner_text(), row.locator("pre").inner_text(), row.locator("td").nth(2).inner_text())
+        for row in section.locator("tr.marked").all()
+    ]
+
+
+def test_publisher_sees_every_problem_in_its_file_then_publishes_a_clean_package_and_finds_it_in_meine_pakete(hub):
+    before = head(hub)
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            page.goto(f"{hub.url}/arbeitsbereich/")
+            page.get_by_label("E-Mail-Adresse").fill("paula@paderborn.example")
+            page.get_by_label("Passwort").fill(PASSWORDS["paula@paderborn.example"])
+            page.get_by_role("button", name="Anmelden").click()
+            page.wait_for_url(re.compile(r"/arbeitsbereich/?$"))
+            page.get_by_role("link", name="Paket veröffentlichen").click()
+            page.wait_for_url("**/arbeitsbereich/veroeffentlichen/")
+            page.get_by_label("Archiv des Paketordners (ZIP oder tar.gz)").set_input_files(
+                files=[
+                    {
+                        "name": "probe.tar.gz",
+                        "mimeType": "application/gzip",
+                        "buffer": archive(INVALID, "tar.gz", folder="arbeitsbereich-probe"),
+                    }
+                ]
+            )
+            with page.expect_navigation():
+                page.get_by_role("button", name="Prüfen").click()
+            assert "6 Fehler gefunden" in page.locator("#ergebnis").inner_text()
+            assert page.get_by_role("button", name="Veröffentlichen").count() == 0
+            # every problem listed: code, file, place, German sentence
+            rows = [r.inner_text().split("\t") for r in page.locator("table.dry-run tbody tr").all()]
+            assert [(r[2], r[3], r[4]) for r in rows] == [
+                ("manifest-license-unknown", "hub.yaml", "Zeile 18, /license"),
+                ("form-dialect", "formulare/antrag.schema.json", "Zeile 1, /$schema"),
+                ("form-metaschema", "formulare/antrag.schema.json", "Zeile 4, /properties/name/type"),
+                ("form-title-missing", "formulare/antrag.schema.json", "Zeile 1, /title"),
+                ("form-title-missing", "formulare/antrag.schema.json", "Zeile 4, /properties/name"),
+                ("config-invalid", "konfiguration/termine.yaml", "Zeile 2, /dauer_minuten"),
+            ]
+            assert rows[5][5] == "Erwartet wird eine ganze Zahl, gefunden wurde ein Text."
+            # each marked at its line inside the file's text
+            config = page.locator("section.file-view", has=page.get_by_role("heading", name="konfiguration/termine.yaml"))
+            assert marked(config) == [("2", "dauer_minuten: lang", "Problem 6")]
+            form = page.locator("section.file-view", has=page.get_by_role("heading", name="formulare/antrag.schema.json"))
+            assert marked(form) == [("1", "{", "Problem 2 Problem 4"), ("4", '    "name": {"type": 5}', "Problem 3 Problem 5")]
+            manifest = page.locator("section.file-view", has=page.get_by_role("heading", name="hub.yaml"))
+            assert marked(manifest) == [("18", "license: KEINE-LIZENZ", "Problem 1")]
+            # the script in the package is text on the page, not an element, and never ran
+            assert config.locator("tr", has_text="# Termine").locator("pre").inner_text() == f"# Termine {SCRIPT}"
+            assert page.locator("section.file-view script").count() == 0
+            assert page.title() != "ausgefuehrt"
+            assert head(hub) == before  # a dry run changes nothing
+            assert serious_violations(page) == []
+
+            # the clean package: dry run, then publish exactly those bytes
+            page.goto(f"{hub.url}/arbeitsbereich/veroeffentlichen/")
+            page.get_by_label("Archiv des Paketordners (ZIP oder tar.gz)").set_input_files(
+                files=[{"name": "probe.zip", "mimeType": "application/zip", "buffer": archive(package_files(NEW))}]
+            )
+            with page.expect_navigation():
+                page.get_by_role("button", name="Prüfen").click()
+            assert page.locator("#ergebnis").inner_text().startswith("Der Prüflauf hat keine Fehler gefunden.")
+            page.get_by_role("button", name="Veröffentlichen").click()
+            page.wait_for_url("**/arbeitsbereich/pakete/?hinweis=veroeffentlicht*")
+            assert page.get_by_role("status").inner_text() == "Die neue Version ist veröffentlicht."
+            assert serious_violations(page) == []
+            mine = page.locator(f"#{NEW.replace('/', '--')}")
+            assert "Versionen\n1.0.0 (veröffentlicht " in mine.inner_text()
+            assert "Noch keine Nachnutzung erfasst." in mine.inner_text()
+            assert mine.get_by_role("link", name="Testpaket für Anträge").get_attribute("href") == f"/pakete/{NEW}/index.html"
+            # Meine Pakete: the seed package with its adoptions (who, status, version) and its computed level
+            adopted = page.locator(f"#{ADOPTED.replace('/', '--')}")
+            text = adopted.inner_text()
+            assert re.search(r"Berechneter Reifegrad\nStufe \d: \S", text)
+            assert re.search(r"Nachnutzungen \((\d+)\)", text).group(1) == str(adopted.locator("table.adoptions tbody tr").count())
+            assert re.search(r"Stadt Soest\t(geplant|im Pilotbetrieb|in Produktion|beendet)\t\d+\.\d+\.\d+\t", text)
+            assert page.locator("section.my-package h2 a").all_inner_texts()  # every package links to its page
+            assert all(
+                not a.startswith(("Stadt Delbrück",))
+                for a in page.locator("section.my-package h2").all_inner_texts()  # only Paderborn's own packages
+            )
+        finally:
+            browser.close()
+    # one commit, authored by the organisation, naming the person, through the publish use case
+    assert git(hub, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+    log = git(hub, "log", "-1", "--format=%an|%s%n%b")
+    assert log.startswith(f"{ORG_NAME}|{NEW} 1.0.0 veröffentlicht")
+    assert "Hub-Action: publish" in log and "Hub-Person: paula@paderborn.example" in log
+    assert git(hub, "show", f"HEAD:packages/{NEW}/konfiguration/termine.yaml") == "dauer_minuten: 15\n"
+    assert httpx.get(f"{hub.url}/api/v1/packages/{NEW}").json()["manifest"]["version"] == "1.0.0"
+    assert httpx.get(f"{hub.url}/pakete/{NEW}/index.html").status_code == 200
+
+
+def test_another_organisations_package_is_refused_in_german_and_nothing_changes(hub):
+    client = signed_in(hub, "peter@paderborn.example")
+    before = head(hub)
+    other = package_files("stadt-delbrueck/fremdes-paket")
+    answer = upload(client, archive(other))
+    assert answer.status_code == 200
+    assert "Nicht Ihr Paket" in answer.text
+    assert "Das Paket gehört laut hub.yaml zu „stadt-delbrueck“; Ihr Konto darf nur für „stadt-paderborn“ veröffentlichen." in answer.text
+    assert 'action="/arbeitsbereich/veroeffentlichen/' not in answer.text.split("<h1>", 1)[1]  # no publish form
+    # a made-up upload id publishes nothing either
+    token = csrf_of(answer.text)
+    guessed = client.post("/arbeitsbereich/veroeffentlichen/erfunden", data={"csrf": token})
+    assert guessed.status_code == 404 and "Der geprüfte Upload ist nicht mehr vorhanden" in guessed.text
+    assert head(hub) == before
+
+
+def test_the_publish_needs_the_forms_token_and_commits_only_the_checked_bytes_once(hub):
+    client = signed_in(hub, "peter@paderborn.example")
+    other = signed_in(hub, "paula@paderborn.example")
+    before = head(hub)
+    # an upload without the token is not even checked
+    refused = client.post("/arbeitsbereich/veroeffentlichen/", files={"archive": ("p.zip", archive(package_files(f"{ORG}/ohne-token")))})
+    assert refused.status_code == 403 and "<h1>Formular nicht angenommen</h1>" in refused.text
+    checked = upload(client, archive(package_files(f"{ORG}/token-probe")))
+    upload_id = re.search(r'action="/arbeitsbereich/veroeffentlichen/([^"]+)"', checked.text).group(1)
+    for token in (None, "erfunden", csrf_of(other.get("/arbeitsbereich/").text)):
+        sent = {} if token is None else {"csrf": token}
+        answer = client.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data=sent)
+        assert answer.status_code == 403 and "es wurde nichts geändert" in answer.text
+    # another session (even of the same organisation) cannot publish this session's upload
+    assert (
+        other.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data={"csrf": csrf_of(other.get("/arbeitsbereich/").text)}).status_code
+        == 404
+    )
+    assert head(hub) == before
+    published = client.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data={"csrf": csrf_of(checked.text)})
+    assert published.status_code == 303 and published.headers["location"].startswith("/arbeitsbereich/pakete/?hinweis=veroeffentlicht")
+    assert "Hub-Person: peter@paderborn.example" in git(hub, "log", "-1", "--format=%b")
+    # the kept bytes are gone after the publish: a second click publishes nothing
+    again = client.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data={"csrf": csrf_of(checked.text)})
+    assert again.status_code == 404
+    assert git(hub, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+
+
+def test_a_person_without_the_publisher_role_is_refused(hub):
+    client = signed_in(hub, "anna@musterhausen.example")
+    before = head(hub)
+    start = client.get("/arbeitsbereich/")
+    assert "Paket veröffentlichen" not in start.text and "Meine Pakete" not in start.text
+    for path in ("/arbeitsbereich/veroeffentlichen/", "/arbeitsbereich/pakete/"):
+        answer = client.get(path)
+        assert answer.status_code == 403 and "Dafür ist die Rolle „Veröffentlichen“ (publisher) nötig" in answer.text
+    posted = client.post(
+        "/arbeitsbereich/veroeffentlichen/",
+        data={"csrf": csrf_of(start.text)},
+        files={"archive": ("p.zip", archive(package_files("stadt-musterhausen/paket")))},
+    )
+    assert posted.status_code == 403 and head(hub) == before
+
+
+def test_a_broken_archive_is_one_problem_and_changes_nothing(hub):
+    client = signed_in(hub, "peter@paderborn.example")
+    before = head(hub)
+    answer = upload(client, b"kein Archiv", name="kaputt.zip")
+    assert answer.status_code == 200
+    assert "archive-invalid" in answer.text and "Die Daten sind weder ein ZIP- noch ein tar.gz-Archiv." in answer.text
+    assert head(hub) == before
