@@ -340,6 +340,37 @@ def test_a_publish_whose_tag_the_primary_has_not_written_yet_is_held_back(pair, 
     assert services.catalog.get("stadt-replik/zwischenstand").manifest.version == "1.0.0"
 
 
+def test_a_tag_that_stays_missing_on_the_primary_is_made_by_the_replica_and_replaced_by_the_primarys(pair, tmp_path):
+    """Past the patience (the primary's writer died between its two ref moves) the replica takes main and tags the
+    commit itself, as the primary's repair_tags will; the primary's tag object replaces it when it appears."""
+    from hub.api.controllers.catalogue_git import FRESH
+    from hub.usecases.replica import TAG_PATIENCE, sync
+
+    primary, _ = pair
+    commit = publish_via_api(primary, "stadt-replik/nachzuegler", "1.0.0", "Nachzüglergenehmigung")
+    catalogue = pygit2.Repository(str(primary.data / "catalog.git"))
+    tag = "refs/tags/stadt-replik/nachzuegler/v1.0.0"
+    target = catalogue.references[tag].target
+    mark_replica(tmp_path, primary.url)
+    services = Services.attach(HubConfig(data_dir=tmp_path))
+    catalogue.references.delete(tag)
+    try:
+        time.sleep(FRESH + 0.2)
+        assert sync(services, primary.url).state == "waiting"
+        time.sleep(TAG_PATIENCE + 0.2)
+        assert sync(services, primary.url).state == "advanced" and services.head() == commit
+    finally:
+        catalogue.references.create(tag, target)
+    own = services.catalog.repo.references[tag].target
+    assert own != target and services.catalog.repo[own].peel(pygit2.Commit).id == catalogue[target].peel(pygit2.Commit).id
+    assert [v.version for v in services.catalog.versions("stadt-replik/nachzuegler")] == ["1.0.0"]
+    exported = pygit2.Repository(str(tmp_path / "git" / "stadt-replik" / "nachzuegler.git"))
+    assert exported.references.get("refs/tags/v1.0.0") is not None  # the version is in the clone export too
+    time.sleep(FRESH + 0.2)
+    assert sync(services, primary.url).tags == 1
+    assert services.catalog.repo.references[tag].target == target
+
+
 def test_a_replicas_folder_is_not_served_as_a_primary_by_mistake(tmp_path):
     mark_replica(tmp_path, "https://primaer.example")
 

@@ -38,6 +38,7 @@ from hub.adopt.transport import MAX_DOWNLOAD, dumb_mirror, parse_info_refs
 from hub.adopt.transport import _inflate_loose as inflate_loose  # the same check of a loose object against its id
 from hub.errors import Conflict
 from hub.services import Services
+from hub.store import repair_tags
 from hub.store.catalog import BRANCH, TAG_PREFIX, parse_trailers, tag_name
 
 log = logging.getLogger("hub.replica")
@@ -131,6 +132,10 @@ def sync(services: Services, primary: str, *, etag: str | None = None) -> SyncOu
             # compare-and-swap: refused if main moved since it was read (nothing else writes a replica's catalogue)
             repo.references[BRANCH].set_target(remote_main, f"replica: fast-forward from {primary}")
     _waiting_since.clear()  # whatever waited is in now
+    if missing:
+        # tag them here as the primary does after a crash (its repair_tags): the version is served and exported now, and the
+        # primary's own tag object replaces this one when it arrives (same commit, _check_tags)
+        repair_tags(services.catalog)
     try:
         services.catch_up()
     except Exception:  # the follower repeats it when it sees main move
