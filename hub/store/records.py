@@ -316,9 +316,14 @@ def add_review(
     *,
     computed_level: int | None = None,
     on: str | None = None,
+    person: str | None = None,
 ) -> Review:
-    """Append a reviewer's level and rationale for one package version; earlier reviews stay."""
+    """Append a reviewer's level and rationale for one package version; earlier reviews stay.
+
+    ``person``: who acted for the organisation (a workspace account), named in the commit message.
+    """
     require_organisation(catalog, actor.id, acting_as="begutachten")
+    trailer = _person(person)  # checked before anything is written
     release_day(catalog, package_id, version)
     entry = ReviewEntry(
         reviewer=actor.id,
@@ -342,7 +347,7 @@ def add_review(
         review_path(package_id, version),
         build,
         f"Begutachtung {package_id} {version}: Reifegrad {level}\n\n{rationale}\n\n"
-        + trailers("review", package_id, actor, version=version, level=str(level)),
+        + trailers("review", package_id, actor, version=version, level=str(level), **trailer),
     )
     return result[0]
 

@@ -24,8 +24,13 @@ def rationale_text(rationale: str) -> str:
     return text
 
 
-def review(services: Services, actor: Actor, package_id: str, version: str | None, level: int, rationale: str) -> Review:
-    """Append a review of ``package_id`` ``version``; earlier reviews stay. The computed level is recorded with it."""
+def review(
+    services: Services, actor: Actor, package_id: str, version: str | None, level: int, rationale: str, *, person: str | None = None
+) -> Review:
+    """Append a review of ``package_id`` ``version``; earlier reviews stay. The computed level is recorded with it.
+
+    ``person`` (who acted for the organisation, from the workspace) is named in the commit.
+    """
     services.writable()
     if version is None:
         raise BadRequest("Begutachtet wird eine bestimmte Version: ID@VERSION.")
@@ -33,6 +38,6 @@ def review(services: Services, actor: Actor, package_id: str, version: str | Non
         raise BadRequest(f"Den Reifegrad {level} gibt es nicht; möglich sind 0 bis 4.")
     text = rationale_text(rationale)
     computed = maturity(services.catalog, package_id, version).computed_level
-    result = add_review(services.catalog, actor, package_id, version, level, text, computed_level=computed)
+    result = add_review(services.catalog, actor, package_id, version, level, text, computed_level=computed, person=person)
     services.catch_up()
     return result
