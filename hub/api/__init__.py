@@ -21,6 +21,7 @@ from hub.api.controllers.openapi import openapi_docs, openapi_docs_file, openapi
 from hub.api.controllers.packages import PackageController
 from hub.api.controllers.workspace import AdoptionWorkspaceController, SignInController, WorkspaceController
 from hub.api.controllers.workspace_publish import MyPackagesController, PublishWorkspaceController
+from hub.api.controllers.workspace_review import ReviewWorkspaceController
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
 from hub.api.replica import replica_guard
@@ -57,7 +58,14 @@ def create_app(
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
     # the workspace (sign-in, the adopter's pages) belongs to the served site
     workspace = (
-        [SignInController, WorkspaceController, AdoptionWorkspaceController, PublishWorkspaceController, MyPackagesController]
+        [
+            SignInController,
+            WorkspaceController,
+            AdoptionWorkspaceController,
+            PublishWorkspaceController,
+            MyPackagesController,
+            ReviewWorkspaceController,
+        ]
         if live
         else []
     )

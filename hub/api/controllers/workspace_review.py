@@ -1,0 +1,75 @@
+"""The reviewer's workspace pages: the review queue, the review form and a package's review history (HTML, no JavaScript needed).
+
+Built like the adopter's pages (``hub.api.controllers.workspace``): the ``reviewer`` role's guard,
+the CSRF token checked first on every POST, then the use case that API and CLI use
+(``hub.usecases.reviews``). A refused review shows the form again with the German message;
+nothing is written.
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect
+
+from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
+from hub.errors import BadRequest, HubError, NotFound
+from hub.services import Services
+from hub.store.records import actor_for
+from hub.usecases import reviews
+from hub.web.workspace import render
+from hub.web.workspace_review import flash, review_form, review_queue
+
+
+def _level(value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise BadRequest("Bitte einen Reifegrad von 0 bis 4 wählen.") from None
+
+
+class ReviewWorkspaceController(Controller):
+    """The reviewer's pages: "Prüfung" (the queue) and per package "Begutachten" with the history of its reviews."""
+
+    path = "/arbeitsbereich/pruefung"
+    include_in_schema = False
+    guards = (requires("reviewer"),)
+    exception_handlers = HANDLERS  # type: ignore[assignment]
+
+    @get("/", sync_to_thread=True)
+    def queue(self, request: Request, services: Services) -> Response:
+        items = review_queue(services)
+        return page(render("pruefung.html", title="Zu begutachten", items=items, **_context(services, request)))
+
+    @get("/{publisher:str}/{slug:str}", sync_to_thread=True)
+    def form(self, request: Request, services: Services, publisher: str, slug: str, hinweis: str | None = None) -> Response:
+        form = review_form(services, f"{publisher}/{slug}")
+        html = render(
+            "pruefung-formular.html", title=f"Begutachten: {form.name}", form=form, notice=flash(hinweis), **_context(services, request)
+        )
+        return page(html)
+
+    @post("/{publisher:str}/{slug:str}", sync_to_thread=True, status_code=303)
+    def save(self, request: Request, services: Services, publisher: str, slug: str, data: Form) -> Response:
+        session, account = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        package_id = f"{publisher}/{slug}"
+        values = {name: field(data, name) for name in ("version", "level", "rationale")}
+        try:
+            reviews.review(
+                services,
+                actor_for(services.catalog, account.org),
+                package_id,
+                values["version"] or None,
+                _level(values["level"]),
+                values["rationale"],
+                person=account.email,
+            )
+        except NotFound:
+            raise
+        except HubError as refused:  # the form again, with what was entered and why it was refused
+            form = review_form(services, package_id, values)
+            html = render(
+                "pruefung-formular.html", title=f"Begutachten: {form.name}", form=form, error=refused, **_context(services, request)
+            )
+            return page(html, refused.status)
+        return Redirect(f"/arbeitsbereich/pruefung/{package_id}/?hinweis=begutachtet#verlauf", status_code=303)

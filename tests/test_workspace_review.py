@@ -1,0 +1,190 @@
+"""The reviewer's workspace on a real ``hub serve``: the queue, the review form with every criterion, the history; in Chromium and over HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import sync_playwright
+
+from hub.config import HubConfig
+from hub.maturity import maturity
+from hub.model import Review, ReviewEntry
+from hub.services import Services
+from hub.store.records import actor_for, put_record
+from hub.usecases import accounts
+from tests.browser import launch
+from tests.server import Server, start_server
+from tests.test_workspace import csrf_of, git, head, serious_violations
+
+ORG, ORG_NAME = "land-nrw-ministerium", "Landesministerium NRW – Programm Digitale Modellregionen"  # in the seed
+PACKAGE = "stadt-delbrueck/hundesteuer-anmeldung"  # in the seed, never reviewed; latest version 1.1.0
+OTHER = "stadt-delbrueck/lorawan-netz"  # never reviewed either: for the refusals
+MOVED = "stadt-delbrueck/fuehrungszeugnis-beantragen"  # the fixture records a review made at another computed level
+REVIEWED = "stadt-paderborn/online-terminvergabe"  # 2.0.0 reviewed in the seed
+PASSWORDS = {
+    "rita@ministerium.example": "Gutachten-Stempel-Akte-31",  # reviewer: the browser journey
+    "sven@ministerium.example": "Prüfbericht-Ordner-Nord-8",  # reviewer: refusals over HTTP
+    "otto@ministerium.example": "Heftklammer-Locher-Amt-5",  # adopter only
+}
+RATIONALE = "Alle Kriterien der Stufe geprüft; Belege im Paket nachvollziehbar, Betrieb in Delbrück bestätigt."
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory) -> Server:
+    server = start_server(tmp_path_factory.mktemp("workspace-review"))
+    try:
+        with Services.attach(HubConfig(data_dir=server.data)) as services:
+            for email, password in PASSWORDS.items():
+                accounts.create(services, email, ORG, ["adopter"] if email.startswith("otto") else ["reviewer"], password)
+            # a review written (as an import would) when the package's computed level was another one than today
+            now = maturity(services.catalog, MOVED)
+            then = now.computed_level + 1 if now.computed_level < 4 else now.computed_level - 1
+            entry = ReviewEntry(
+                reviewer=ORG, reviewer_name=ORG_NAME, date="2026-01-05", level=then, computed_level=then, rationale=RATIONALE
+            )
+            record = Review(package=MOVED, version=now.version, reviews=[entry])
+            put_record(services.catalog, actor_for(services.catalog, ORG), record, message=f"Begutachtung {MOVED} (Test)")
+        yield server
+    finally:
+        server.stop()
+
+
+def signed_in(hub: Server, email: str) -> httpx.Client:
+    client = httpx.Client(base_url=hub.url)
+    answer = client.post("/anmelden", data={"csrf": csrf_of(client.get("/anmelden").text), "email": email, "passwort": PASSWORDS[email]})
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def queued(client: httpx.Client) -> set[str]:
+    page = client.get("/arbeitsbereich/pruefung/")
+    assert page.status_code == 200
+    return set(re.findall(r'<a href="/arbeitsbereich/pruefung/([^"]+)/">', page.text))
+
+
+def test_a_reviewer_reviews_a_package_from_the_queue_and_sees_it_in_the_history(hub):
+    maturity = httpx.get(f"{hub.url}/api/v1/packages/{PACKAGE}/maturity").json()  # what the API shows of the same version
+    assert maturity["reviewed"] is False
+    level, computed = maturity["computed_level"], f"{maturity['computed_level']} ({maturity['computed_name']})"
+    before = head(hub)
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            page.goto(f"{hub.url}/arbeitsbereich/")
+            page.get_by_label("E-Mail-Adresse").fill("rita@ministerium.example")
+            page.get_by_label("Passwort").fill(PASSWORDS["rita@ministerium.example"])
+            page.get_by_role("button", name="Anmelden").click()
+            page.wait_for_url(re.compile(r"/arbeitsbereich/?$"))
+            page.get_by_role("link", name="Zu begutachten").click()
+            page.wait_for_url("**/arbeitsbereich/pruefung/")
+            row = page.locator(f"#{PACKAGE.replace('/', '--')}")
+            cells = row.locator("th, td").all_inner_texts()
+            assert cells == ["Hundesteuer online anmelden", "Stadt Delbrück", "1.1.0", computed, "keine", "noch nie begutachtet"]
+            assert (
+                page.locator(f"#{REVIEWED.replace('/', '--')}").count() == 0
+                or "berechneter Reifegrad seit" in page.locator(f"#{REVIEWED.replace('/', '--')}").inner_text()
+            )  # reviewed at its computed level: only back in the queue if that level moved since
+            assert serious_violations(page) == []
+            row.get_by_role("link", name="Hundesteuer online anmelden").click()
+            page.wait_for_url(f"**/arbeitsbereich/pruefung/{PACKAGE}/")
+            assert page.get_by_role("heading", level=1).inner_text() == "Begutachten: Hundesteuer online anmelden"
+            # every criterion with its evidence, exactly as the API (and the package page) evaluate it
+            rows = page.locator("table.criteria tbody tr")
+            shown = [rows.nth(i).locator("th, td").all_inner_texts() for i in range(rows.count())]
+            assert shown == [[str(c["level"]), c["label"], "ja" if c["met"] else "nein", c["evidence"]] for c in maturity["criteria"]]
+            assert page.get_by_label("Bestätigter Reifegrad").input_value() == str(level)  # the computed level is proposed
+            assert page.get_by_text("Dieses Paket wurde noch nie begutachtet.").is_visible()
+            assert serious_violations(page) == []
+            page.get_by_label("Bestätigter Reifegrad").select_option(str(max(level - 1, 0)))
+            page.get_by_label(re.compile("^Begründung")).fill(f"  {RATIONALE}  ")
+            page.get_by_role("button", name="Begutachtung speichern").click()
+            page.wait_for_url(f"**/arbeitsbereich/pruefung/{PACKAGE}/?hinweis=begutachtet*")
+            assert page.get_by_role("status").inner_text() == "Die Begutachtung ist gespeichert."
+            history = page.locator("#verlauf li").all_inner_texts()
+            assert len(history) == 1
+            assert history[0].startswith(f"{git(hub, 'log', '-1', '--format=%ad', '--date=short').strip()}: Reifegrad {max(level - 1, 0)}")
+            assert f"für Version 1.1.0, begutachtet von {ORG_NAME} (berechnet: {level})" in history[0] and RATIONALE in history[0]
+            page.get_by_role("link", name="Zu begutachten").click()
+            page.wait_for_url("**/arbeitsbereich/pruefung/")
+            assert page.locator(f"#{PACKAGE.replace('/', '--')}").count() == 0  # reviewed at its computed level: out of the queue
+        finally:
+            browser.close()
+    # one commit, authored by the organisation, naming the person, written by the use case of API and CLI
+    assert git(hub, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+    log = git(hub, "log", "-1", "--format=%an|%s%n%b")
+    assert log.startswith(f"{ORG_NAME}|Begutachtung {PACKAGE} 1.1.0: Reifegrad {max(level - 1, 0)}")
+    assert "Hub-Action: review" in log and f"Hub-Actor: {ORG}" in log and "Hub-Person: rita@ministerium.example" in log
+    api = httpx.get(f"{hub.url}/api/v1/packages/{PACKAGE}/maturity").json()
+    assert (api["reviewed"], api["level"], api["review"]["rationale"]) == (True, max(level - 1, 0), RATIONALE)
+
+
+def test_a_too_short_rationale_is_refused_in_german_and_nothing_changes(hub):
+    client = signed_in(hub, "sven@ministerium.example")
+    form = client.get(f"/arbeitsbereich/pruefung/{OTHER}/")
+    assert form.status_code == 200
+    before = head(hub)
+    refused = client.post(
+        f"/arbeitsbereich/pruefung/{OTHER}/", data={"csrf": csrf_of(form.text), "version": "1.0.0", "level": "1", "rationale": " zu kurz "}
+    )
+    assert refused.status_code == 400
+    assert "Die Begründung braucht mindestens 20 Zeichen (ohne Leerraum am Anfang und Ende); sie hat 7." in refused.text
+    assert "<h1>Begutachten: LoRaWAN-Netz der Stadt Delbrück</h1>" in refused.text and "> zu kurz </textarea>" in refused.text
+    assert '<option value="1" selected>' in refused.text  # what was entered stays
+    unknown = client.post(
+        f"/arbeitsbereich/pruefung/{OTHER}/", data={"csrf": csrf_of(form.text), "version": "1.0.0", "level": "7", "rationale": RATIONALE}
+    )
+    assert unknown.status_code == 400 and "Den Reifegrad 7 gibt es nicht; möglich sind 0 bis 4." in unknown.text
+    assert head(hub) == before and OTHER in queued(client)
+
+
+def test_a_review_form_posted_without_or_with_a_wrong_csrf_token_is_refused(hub):
+    client = signed_in(hub, "sven@ministerium.example")
+    other = signed_in(hub, "rita@ministerium.example")
+    before = head(hub)
+    review = {"version": "1.0.0", "level": "1", "rationale": RATIONALE}
+    for token in (None, csrf_of(other.get("/arbeitsbereich/").text), "erfunden"):
+        refused = client.post(f"/arbeitsbereich/pruefung/{OTHER}/", data=review if token is None else {**review, "csrf": token})
+        assert refused.status_code == 403
+        assert "<h1>Formular nicht angenommen</h1>" in refused.text and "es wurde nichts geändert" in refused.text
+    assert head(hub) == before and OTHER in queued(client)
+
+
+def test_a_person_without_the_reviewer_role_is_refused_in_german(hub):
+    client = signed_in(hub, "otto@ministerium.example")
+    start = client.get("/arbeitsbereich/")
+    assert start.status_code == 200 and "/arbeitsbereich/pruefung/" not in start.text
+    before = head(hub)
+    for path in ("/arbeitsbereich/pruefung/", f"/arbeitsbereich/pruefung/{OTHER}/"):
+        page = client.get(path)
+        assert page.status_code == 403
+        assert "<h1>Keine Berechtigung</h1>" in page.text and "Dafür ist die Rolle „Begutachten“ (reviewer) nötig" in page.text
+    posted = client.post(
+        f"/arbeitsbereich/pruefung/{OTHER}/", data={"csrf": csrf_of(start.text), "version": "1.0.0", "level": "1", "rationale": RATIONALE}
+    )
+    assert posted.status_code == 403 and head(hub) == before
+    # not signed in at all: to the sign-in form, and back afterwards
+    anonymous = httpx.get(f"{hub.url}/arbeitsbereich/pruefung/")
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/anmelden?weiter=/arbeitsbereich/pruefung"
+
+
+def test_a_package_whose_computed_level_moved_since_its_last_review_is_back_in_the_queue(hub):
+    client = signed_in(hub, "sven@ministerium.example")
+    now = httpx.get(f"{hub.url}/api/v1/packages/{MOVED}/maturity").json()
+    then = now["computed_level"] + 1 if now["computed_level"] < 4 else now["computed_level"] - 1
+    page = client.get("/arbeitsbereich/pruefung/").text
+    row = re.search(rf'<tr id="{MOVED.replace("/", "--")}">(.*?)</tr>', page, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+    direction = "gestiegen" if now["computed_level"] > then else "gesunken"
+    assert cells[3:] == [
+        f"{now['computed_level']} ({now['computed_name']})",
+        f"Reifegrad {then} am 2026-01-05 (Version {now['version']})",
+        f"berechneter Reifegrad seit der letzten Begutachtung (Version {now['version']}) von {then} auf {now['computed_level']} {direction}",
+    ]
+    # the never reviewed come first; a package reviewed at its computed level is not listed
+    never = [">keine</td>" in r for r in re.findall(r'<tr id="[^"]+">(.*?)</tr>', page, re.S)]
+    assert never == sorted(never, reverse=True) and never.count(True) >= 2
+    form = client.get(f"/arbeitsbereich/pruefung/{MOVED}/").text
+    assert f"Reifegrad {then} für Version {now['version']}, begutachtet von {ORG_NAME} (berechnet: {then})" in form
