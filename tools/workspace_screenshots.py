@@ -2,7 +2,7 @@
 
 Starts a real ``hub serve`` over a throw-away data folder (the embedded catalogue), registers
 an example town, creates its account, signs in, records an adoption and photographs the form
-and "Meine Nachnutzungen" into docs/bilder/.
+and "Meine Nachnutzungen" into docs/bilder/; then a reviewer of the seed's ministry photographs the form "Begutachten".
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from tests.server import start_server
 OUT = Path(__file__).resolve().parent.parent / "docs" / "bilder"
 PACKAGE = "stadt-paderborn/online-terminvergabe"
 EMAIL = "anna.beispiel@musterhausen.example"
+REVIEWER = "rita.beispiel@ministerium.example"
+REVIEWED = "stadt-delbrueck/hundesteuer-anmeldung"  # never reviewed in the seed
 
 
 def main() -> int:
@@ -33,6 +35,7 @@ def main() -> int:
             server.register("stadt-musterhausen", "Stadt Musterhausen")
             with Services.attach(HubConfig(data_dir=server.data)) as services:
                 accounts.create(services, EMAIL, "stadt-musterhausen", ["adopter"], password)
+                accounts.create(services, REVIEWER, "land-nrw-ministerium", ["reviewer"], password)
             with sync_playwright() as p:
                 browser = launch(p)
                 page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="de-DE")
@@ -50,6 +53,14 @@ def main() -> int:
                 page.get_by_role("button", name="Speichern").click()
                 page.wait_for_url("**/arbeitsbereich/nachnutzungen/?hinweis=erfasst*")
                 page.screenshot(path=str(OUT / "arbeitsbereich-meine-nachnutzungen.png"), full_page=True)
+                page.get_by_role("button", name="Abmelden").click()
+                page.goto(f"{server.url}/arbeitsbereich/pruefung/{REVIEWED}/")
+                page.get_by_label("E-Mail-Adresse").fill(REVIEWER)
+                page.get_by_label("Passwort").fill(password)
+                page.get_by_role("button", name="Anmelden").click()
+                page.wait_for_url(f"**/arbeitsbereich/pruefung/{REVIEWED}*")
+                page.get_by_label("Begründung", exact=False).fill("Alle Kriterien der Stufe geprüft; Belege im Paket nachvollziehbar.")
+                page.screenshot(path=str(OUT / "arbeitsbereich-begutachten.png"), full_page=True)
                 browser.close()
         finally:
             server.stop()
