@@ -138,6 +138,8 @@ def test_a_too_short_rationale_is_refused_in_german_and_nothing_changes(hub):
     )
     assert unknown.status_code == 400 and "Den Reifegrad 7 gibt es nicht; möglich sind 0 bis 4." in unknown.text
     assert head(hub) == before and OTHER in queued(client)
+    missing = client.get("/arbeitsbereich/pruefung/stadt-delbrueck/gibt-es-nicht/")
+    assert missing.status_code == 404 and "<h1>Paket nicht gefunden</h1>" in missing.text
 
 
 def test_a_review_form_posted_without_or_with_a_wrong_csrf_token_is_refused(hub):

@@ -47,11 +47,11 @@ def _version_key(version: str) -> tuple[int, semver.Version | str]:
         return 0, version
 
 
-def last_reviews(services: Services, package_id: str | None = None) -> dict[str, LastReview]:
+def last_reviews(services: Services, package_id: str | None = None, *, ref: str | None = None) -> dict[str, LastReview]:
     """Per package, the newest review that counts here (made here or at a hub trusted for reviews), over all versions."""
-    trusted = trusted_hubs(services.catalog)
+    trusted = trusted_hubs(services.catalog, ref=ref)
     found: dict[str, LastReview] = {}
-    for record in reviews(services.catalog, package_id):
+    for record in reviews(services.catalog, package_id, ref=ref):
         entry = counting_review(record.reviews, trusted)
         if entry is None:
             continue
@@ -77,13 +77,18 @@ def queue_reason(current: Maturity, last: LastReview | None) -> str | None:
 def review_queue(services: Services) -> list[QueueEntry]:
     """Every package never reviewed at its current computed level, or whose computed level changed since its last review."""
     catalog = services.catalog
-    last = last_reviews(services)
+    head = catalog.head()
+    if head is None:
+        return []
+    ref = str(head.id)  # one catalogue commit for levels, manifests and reviews, even while others write
+    manifests = {m.id: m for m in catalog.manifests(ref)}
+    last = last_reviews(services, ref=ref)
     entries = []
-    for package_id, current in maturity_all(catalog).items():
+    for package_id, current in maturity_all(catalog, ref=ref, manifests=manifests).items():
         reason = queue_reason(current, last.get(package_id))
         if reason is None:
             continue
-        manifest = catalog.get(package_id).manifest
+        manifest = manifests[package_id]
         entries.append(
             QueueEntry(
                 package=package_id,
