@@ -137,6 +137,10 @@ def test_a_too_short_rationale_is_refused_in_german_and_nothing_changes(hub):
         f"/arbeitsbereich/pruefung/{OTHER}/", data={"csrf": csrf_of(form.text), "version": "1.0.0", "level": "7", "rationale": RATIONALE}
     )
     assert unknown.status_code == 400 and "Den Reifegrad 7 gibt es nicht; möglich sind 0 bis 4." in unknown.text
+    garbled = client.post(
+        f"/arbeitsbereich/pruefung/{OTHER}/", data={"csrf": csrf_of(form.text), "version": "1.0.0", "level": "vier", "rationale": RATIONALE}
+    )
+    assert garbled.status_code == 400 and "Bitte einen Reifegrad von 0 bis 4 wählen." in garbled.text
     assert head(hub) == before and OTHER in queued(client)
     missing = client.get("/arbeitsbereich/pruefung/stadt-delbrueck/gibt-es-nicht/")
     assert missing.status_code == 404 and "<h1>Paket nicht gefunden</h1>" in missing.text
