@@ -19,12 +19,17 @@ from collections.abc import Callable
 
 from hub.services import Services
 from hub.store.catalog import BRANCH
+from hub.web.ticker import Ticker
 
 log = logging.getLogger("hub.follow")
 INTERVAL = 0.15
 
 
-class Follower:
+class Follower(Ticker):
+    name = "hub-follow"
+    failure = "following the catalogue's HEAD failed"
+    log = logging.getLogger("hub.follow")
+
     def __init__(
         self,
         services: Services,
@@ -41,9 +46,8 @@ class Follower:
         self.site_commit: str | None = None
         self.caught_up_at = 0.0
         self.listeners: list[Callable[[str | None], None]] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        super().__init__()
 
     def head(self) -> str | None:
         ref = self.services.catalog.repo.references.get(BRANCH)
@@ -75,18 +79,4 @@ class Follower:
         self.step()
         if self.site is not None and self.warm is not None:
             self.warm()  # before the first request: a server process starts ready for the first new commit
-        self._thread = threading.Thread(target=self._run, name="hub-follow", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.step()
-            except Exception:  # a failed step is retried on the next tick; the server keeps answering
-                log.exception("following the catalogue's HEAD failed")
-                self._stop.wait(1.0)
+        super().start()

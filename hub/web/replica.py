@@ -29,6 +29,7 @@ import msgspec
 from hub.errors import HubError
 from hub.services import Services
 from hub.usecases.replica import sync
+from hub.web.ticker import Ticker
 
 log = logging.getLogger("hub.replica")
 STATUS = "replica-status.json"
@@ -100,14 +101,17 @@ def _try_lock(path: Path) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-class Replica:
+class Replica(Ticker):
+    name = "hub-replica"
+
     def __init__(self, services: Services, primary: str, interval: float) -> None:
+        super().__init__()
         self.services = services
         self.primary = primary
         self.interval = interval
+        self.failure = f"Abgleich mit dem Primär-Hub {primary}: unerwarteter Fehler"
+        self.log = log
         self._etag: str | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def step(self, *, force: bool = False) -> bool:
         """Sync once unless another process did within the interval (``force``: even then); True when this process tried."""
@@ -144,19 +148,3 @@ class Replica:
         state.failures += 1
         state.error = message
         self._etag = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="hub-replica", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.step()
-            except Exception:  # e.g. the status file's folder is unwritable: try again next time
-                log.exception("Abgleich mit dem Primär-Hub %s: unerwarteter Fehler", self.primary)

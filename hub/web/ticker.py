@@ -1,0 +1,39 @@
+"""A step run every ``interval`` seconds on a daemon thread of the server process (the follower, the replica sync)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+
+class Ticker:
+    """Subclasses set ``interval``, ``name`` and ``failure`` and implement :meth:`step`."""
+
+    name = "hub-ticker"
+    failure = "a periodic step failed"  # logged with the traceback; the step is tried again next time
+    log = logging.getLogger("hub")
+    interval: float
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def step(self) -> bool:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.step()
+            except Exception:  # the server keeps answering; the next tick tries again
+                self.log.exception(self.failure)
+                self._stop.wait(1.0)
