@@ -7,14 +7,17 @@ import subprocess
 
 import httpx
 import pytest
+import yaml
 from playwright.sync_api import sync_playwright
 
 from hub.config import HubConfig
 from hub.services import Services
+from hub.sessions import KEEP_UPLOADS, SessionStore
 from hub.usecases import accounts
 from tests.browser import launch
 from tests.factory import archive, package_files
 from tests.server import Server, start_server
+from tests.test_federation import source_repo
 from tests.test_workspace import serious_violations
 
 ORG, ORG_NAME = "stadt-paderborn", "Stadt Paderborn"  # a publisher of the seed catalogue
@@ -46,6 +49,14 @@ def hub(tmp_path_factory) -> Server:
             for email, password in PASSWORDS.items():
                 org, roles = ("stadt-musterhausen", ["adopter"]) if email.startswith("anna") else (ORG, ["publisher"])
                 accounts.create(services, email, org, roles, password)
+        # a harvest source of Paderborn's with a version the hub refuses: feedback for "Meine Pakete"
+        source = source_repo(
+            tmp_path_factory.mktemp("quelle") / "repo", {"kaputt": package_files(f"{ORG}/geerntet-kaputt", license="NOPE")}
+        )
+        admin = {"Authorization": f"Bearer {server.token('stadt-musterhausen', 'admin')}"}
+        sources = yaml.safe_dump({"sources": [{"name": "paderborn-git", "url": str(source), "publisher": ORG}]})
+        assert httpx.put(f"{server.url}/api/v1/sources", content=sources, headers=admin).status_code == 200
+        assert httpx.post(f"{server.url}/api/v1/harvest", headers=admin, timeout=120).status_code == 200
         yield server
     finally:
         server.stop()
@@ -158,6 +169,10 @@ def test_publisher_sees_every_problem_in_its_file_then_publishes_a_clean_package
             assert re.search(r"Nachnutzungen \((\d+)\)", text).group(1) == str(adopted.locator("table.adoptions tbody tr").count())
             assert re.search(r"Stadt Soest\t(geplant|im Pilotbetrieb|in Produktion|beendet)\t\d+\.\d+\.\d+\t", text)
             assert page.locator("section.my-package h2 a").all_inner_texts()  # every package links to its page
+            # the harvest's feedback: the refused version with its problems
+            refused = page.locator("section.feedback .refused").inner_text()
+            assert refused.startswith(f"{ORG}/geerntet-kaputt 1.0.0 aus der Quelle „paderborn-git“, Ordner kaputt, abgelehnt seit ")
+            assert "manifest-license-unknown in hub.yaml:18 /license: „NOPE“ ist keine bekannte SPDX-Lizenzkennung" in refused
             assert all(
                 not a.startswith(("Stadt Delbrück",))
                 for a in page.locator("section.my-package h2").all_inner_texts()  # only Paderborn's own packages
@@ -241,3 +256,27 @@ def test_a_broken_archive_is_one_problem_and_changes_nothing(hub):
     assert answer.status_code == 200
     assert "archive-invalid" in answer.text and "Die Daten sind weder ein ZIP- noch ein tar.gz-Archiv." in answer.text
     assert head(hub) == before
+
+
+def test_kept_uploads_belong_to_their_session_are_taken_once_and_expire(tmp_path):
+    now = [1000.0]
+    store = SessionStore(tmp_path / "accounts.sqlite", idle=3600, absolute=36000, clock=lambda: now[0])
+    mine, other = store.start("paula@paderborn.example"), store.start("peter@paderborn.example")
+    kept = store.keep_upload(mine.id, b"geprueft")
+    assert store.take_upload(other.id, kept) is None  # another session's id publishes nothing
+    assert store.take_upload(mine.id, kept) == b"geprueft"
+    assert store.take_upload(mine.id, kept) is None  # taken once
+    # at most KEEP_UPLOADS per session, the newest
+    ids = []
+    for n in range(KEEP_UPLOADS + 1):
+        now[0] += 1
+        ids.append(store.keep_upload(mine.id, f"archiv {n}".encode()))
+    assert store.take_upload(mine.id, ids[0]) is None and store.take_upload(mine.id, ids[-1]) == f"archiv {KEEP_UPLOADS}".encode()
+    # expired after UPLOAD_HOURS (here the idle time is shorter: an hour), and gone with the session
+    late = store.keep_upload(mine.id, b"spaet")
+    now[0] += 3601
+    assert store.take_upload(mine.id, late) is None
+    now[0] -= 3601
+    ended = store.keep_upload(other.id, b"abgemeldet")
+    store.end(other.id)
+    assert store.take_upload(other.id, ended) is None

@@ -1,4 +1,4 @@
-"""What the publisher's workspace pages show: a dry run's problems inside their files, and "Meine Pakete".
+"""What the publisher's workspace pages show: a dry run's problems inside their files, and "Meine Pakete" (with the harvest's feedback).
 
 Package files are data from an upload: they are only ever handed to the templates as text
 (autoescaped), line by line, never as markup. A problem placed only by a JSON pointer gets
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import msgspec
 
 from hub.errors import PackageNotFound
+from hub.federation.model import PublisherFeedback
+from hub.federation.reports import publisher_feedback
 from hub.maturity import maturity
 from hub.model import Adoption, Problem, VersionInfo
 from hub.services import Services
@@ -140,3 +142,8 @@ def my_packages(services: Services, org: str) -> list[MyPackage]:
             )
         )
     return found
+
+
+def my_feedback(services: Services, org: str) -> PublisherFeedback:
+    """What the harvest has to tell ``org``: refused versions, packages that stopped validating, unreachable sources."""
+    return publisher_feedback(services.catalog, org)

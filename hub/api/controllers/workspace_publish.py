@@ -25,7 +25,7 @@ from hub.services import Services
 from hub.sessions import Session
 from hub.usecases import publish as publishing
 from hub.web.workspace import render
-from hub.web.workspace_publish import dry_run_view, my_packages
+from hub.web.workspace_publish import dry_run_view, my_feedback, my_packages
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 NOTICES = {"veroeffentlicht": "Die neue Version ist veröffentlicht."}  # fixed texts chosen by a key, never text from the URL
@@ -99,4 +99,8 @@ class MyPackagesController(Controller):
         _, account = _signed_in(request)
         items = my_packages(services, account.org)
         notice = NOTICES.get(hinweis or "")
-        return page(render("meine-pakete.html", title="Meine Pakete", items=items, notice=notice, **_context(services, request)))
+        feedback = my_feedback(services, account.org)
+        html = render(
+            "meine-pakete.html", title="Meine Pakete", items=items, feedback=feedback, notice=notice, **_context(services, request)
+        )
+        return page(html)
