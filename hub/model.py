@@ -306,9 +306,12 @@ class HistoryEntry(FrozenBase, frozen=True):
     version: str | None = None
 
 
+FileChangeStatus = Literal["added", "removed", "modified", "renamed"]
+
+
 class FileChange(FrozenBase, frozen=True):
     path: str
-    status: Literal["added", "removed", "modified", "renamed"]
+    status: FileChangeStatus
     additions: int = 0
     deletions: int = 0
     old_path: str | None = None

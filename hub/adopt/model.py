@@ -72,12 +72,15 @@ class FieldDelta(FrozenBase, frozen=True):
     changes: list[str] = msgspec.field(default_factory=list)  # with status "changed": which of type, required, title, enum, format
 
 
+NodeCategory = Literal["task", "event", "gateway"]
+
+
 class NodeDelta(FrozenBase, frozen=True):
     """One flow node of a process model (task, event, gateway), matched by its BPMN id."""
 
     process: str  # the BPMN file
     id: str
-    category: Literal["task", "event", "gateway"]
+    category: NodeCategory
     status: Literal["added", "removed", "renamed", "changed"]  # renamed: only the name differs
     kind: str  # element type after the change (before, for removed nodes), e.g. userTask
     name: str | None = None  # name after the change (before, for removed nodes)

@@ -19,14 +19,15 @@ the diff is for people deciding whether to take an update.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import pygit2
 from lxml import etree
 from pygit2.enums import DeltaStatus
 
-from hub.adopt.model import ConfigDelta, FieldDelta, FieldInfo, FileDelta, NodeDelta, SemanticDiff
+from hub.adopt.model import ConfigDelta, FieldDelta, FieldInfo, FileDelta, NodeCategory, NodeDelta, SemanticDiff
 from hub.formschema import FormSchema
+from hub.store.trees import blob_at
 from hub.validate.bpmn import BPMN_NS, FLOW_NODES, parse_bpmn
 from hub.validate.jsondoc import SyntaxProblem, load_document, load_json
 from hub.validate.messages import pointer
@@ -87,12 +88,13 @@ def flow_nodes(data: bytes) -> dict[str, tuple[str, str | None]]:
         if not isinstance(element.tag, str):
             continue
         qname = etree.QName(element)
-        if qname.namespace == BPMN_NS and qname.localname in FLOW_NODES and element.get("id"):
-            nodes.setdefault(element.get("id"), (qname.localname, element.get("name")))
+        node_id = element.get("id")
+        if qname.namespace == BPMN_NS and qname.localname in FLOW_NODES and node_id:
+            nodes.setdefault(node_id, (qname.localname, element.get("name")))
     return nodes
 
 
-def category(kind: str) -> str:
+def category(kind: str) -> NodeCategory:
     if kind.endswith("Event"):
         return "event"
     if kind.endswith("Gateway"):
@@ -105,6 +107,7 @@ def compare_processes(process: str, old: dict[str, tuple[str, str | None]], new:
     for node_id in _union(old, new):
         before, after = old.get(node_id), new.get(node_id)
         if before is None:
+            assert after is not None  # node_id is in old or new
             deltas.append(NodeDelta(process=process, id=node_id, category=category(after[0]), status="added", kind=after[0], name=after[1]))
         elif after is None:
             deltas.append(
@@ -183,13 +186,18 @@ def compare_configs(config: str, old: dict[str, Any], new: dict[str, Any]) -> li
 # -- two versions ---------------------------------------------------------------------------
 
 
-def semantic_diff(
-    repo: pygit2.Repository, package: str, old: pygit2.Commit, new: pygit2.Commit, from_version: str, to_version: str
-) -> SemanticDiff:
+class Treeish(Protocol):
+    """What is compared: a commit of the package's repository, or anything holding a package folder as ``tree``."""
+
+    @property
+    def tree(self) -> pygit2.Tree: ...
+
+
+def semantic_diff(repo: pygit2.Repository, package: str, old: Treeish, new: Treeish, from_version: str, to_version: str) -> SemanticDiff:
     """Files, form fields, process nodes and config keys that differ between two package commits."""
     notes: list[str] = []
     files = []
-    for delta in repo.diff(old.tree, new.tree).deltas:
+    for delta in old.tree.diff_to_tree(new.tree, interhunk_lines=0).deltas:  # what repo.diff does with two trees
         if delta.status == DeltaStatus.ADDED:
             files.append(FileDelta(path=delta.new_file.path, status="added"))
         elif delta.status == DeltaStatus.DELETED:
@@ -237,10 +245,10 @@ def semantic_diff(
     )
 
 
-def _artefacts(repo: pygit2.Repository, commit: pygit2.Commit, version: str, notes: list[str]) -> dict[str, tuple[str, str]]:
+def _artefacts(repo: pygit2.Repository, commit: Treeish, version: str, notes: list[str]) -> dict[str, tuple[str, str]]:
     """``hub.yaml``'s artefacts at ``commit``: path → (kind, format)."""
     try:
-        data = load_yaml(repo[commit.tree["hub.yaml"].id].data).data
+        data = load_yaml(blob_at(repo, commit.tree["hub.yaml"].id).data).data
     except KeyError:
         notes.append(f"Version {version} hat kein hub.yaml; Formulare, Prozesse und Konfigurationen werden nicht verglichen.")
         return {}
@@ -258,9 +266,9 @@ def _artefacts(repo: pygit2.Repository, commit: pygit2.Commit, version: str, not
     return found
 
 
-def _read(repo: pygit2.Repository, commit: pygit2.Commit, path: str, version: str, notes: list[str], parse) -> Any:
+def _read(repo: pygit2.Repository, commit: Treeish, path: str, version: str, notes: list[str], parse) -> Any:
     try:
-        blob = repo[commit.tree[path].id]
+        blob = blob_at(repo, commit.tree[path].id)
     except KeyError:
         return {}  # listed but missing: nothing to compare on this side
     try:

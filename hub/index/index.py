@@ -39,6 +39,7 @@ from hub.index.schema import COLUMNS, DDL, SCHEMA_VERSION, TABLES
 from hub.index.text import EXACT, MASK_POINTS, PART_MIN, PREFIX, PREFIX_MIN, TYPO, match_quality, query_terms, rank_key
 from hub.store.catalog import TAG_PREFIX, Catalog, iso, tag_name
 from hub.store.snapshot import CatalogSnapshot, changed_packages, changed_publishers
+from hub.store.trees import blob_at
 from hub.validate.manifest import manifest_from_bytes
 from hub.validate.yamlsafe import load_yaml
 
@@ -285,7 +286,9 @@ class Index:
                     conn.execute(_UPDATE_PACKAGE, [*doc.columns.values(), row[0]])
                     rowid = row[0]
                 else:
-                    rowid = conn.execute(_INSERT_PACKAGE, list(doc.columns.values())).lastrowid
+                    inserted = conn.execute(_INSERT_PACKAGE, list(doc.columns.values())).lastrowid
+                    assert inserted is not None  # sqlite3 sets it on every INSERT (typed optional for other statements)
+                    rowid = inserted
                     touched.append(rowid)
                 conn.executemany(_INSERT_POSTING, ((term, rowid, mask) for term, mask in doc.terms.items()))
                 conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for facet, value in doc.facets))
@@ -561,7 +564,7 @@ class _Reader:
             oid = self.snapshot.publisher_blob(publisher_id)
             if oid is not None:
                 try:
-                    data = load_yaml(self.repo[oid].data).data
+                    data = load_yaml(blob_at(self.repo, oid).data).data
                     name = data.get("name") if isinstance(data, dict) and isinstance(data.get("name"), str) else None
                 except ValueError:
                     name = None
@@ -592,7 +595,7 @@ class _Reader:
         if oid is None:
             return None
         try:
-            manifest = manifest_from_bytes(self.repo[oid].data)
+            manifest = manifest_from_bytes(blob_at(self.repo, oid).data)
         except (ValueError, TypeError, msgspec.ValidationError):
             return None
         if manifest.id != package_id:

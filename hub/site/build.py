@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import msgspec
+import pygit2
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -66,7 +67,7 @@ from hub.slugs import slug
 from hub.store import Catalog
 from hub.store.catalog import package_path
 from hub.store.export import export_dir, export_package, staging
-from hub.store.trees import subtree, tree_files
+from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.paths import resolve_link
 
 STATE = ".build/state.json"
@@ -233,21 +234,19 @@ class SiteBuilder:
             return
         self.page(index, key, lambda: self.package_html(info, folder))
         write_comparisons(self, info, folder, key)
-        commit = self.catalog.resolve(self.data.commit)
-        tree = subtree(self.catalog.repo, commit.tree, package_path(info.id))
+        tree = self.package_tree(self.data.commit, info.id)
         for path, entry in tree_files(self.catalog.repo, tree).items():
             if (name := site_file(path)) is not None:
-                self.page(f"{folder}/dateien/{name}", str(entry.id), lambda oid=entry.id: self.catalog.repo[oid].data)
+                self.page(f"{folder}/dateien/{name}", str(entry.id), lambda oid=entry.id: blob_at(self.catalog.repo, oid).data)
         for version in info.versions:
             name = f"{folder}/{info.slug}-{version.version}.zip"
             self.page(name, _key(version.commit), lambda v=version: self.version_zip(info, v.commit))
 
     def package_html(self, info: PackageInfo, folder: str) -> str:
         m = info.manifest
-        commit = self.catalog.resolve(self.data.commit)
         files = {
-            path: self.catalog.repo[entry.id].data
-            for path, entry in tree_files(self.catalog.repo, subtree(self.catalog.repo, commit.tree, package_path(info.id))).items()
+            path: blob_at(self.catalog.repo, entry.id).data
+            for path, entry in tree_files(self.catalog.repo, self.package_tree(self.data.commit, info.id)).items()
         }
         changelog = files.get(m.changelog or "")
 
@@ -263,7 +262,10 @@ class SiteBuilder:
 
             return render_markdown(data.decode("utf-8", "replace"), link=link)
 
-        diagrams, forms, configs, documents = [], [], [], []
+        diagrams: list[dict[str, Any]] = []
+        forms: list[dict[str, Any]] = []
+        configs: list[dict[str, Any]] = []
+        documents: list[dict[str, Any]] = []
         for artefact in m.artefacts:
             data = files.get(artefact.path, b"")
             title = artefact.title or artefact.path
@@ -321,15 +323,21 @@ class SiteBuilder:
             self._rendered[key] = render()
         return self._rendered[key]
 
+    def package_tree(self, ref: str, package_id: str) -> pygit2.Tree:
+        """The package's folder at ``ref`` (the site's commit, a version's commit): the site data was read from there."""
+        commit = self.catalog.resolve(ref)
+        tree = subtree(self.catalog.repo, commit.tree, package_path(package_id)) if commit is not None else None
+        assert tree is not None, (ref, package_id)
+        return tree
+
     def version_zip(self, info: PackageInfo, commit_id: str) -> bytes:
-        commit = self.catalog.resolve(commit_id)
-        tree = subtree(self.catalog.repo, commit.tree, package_path(info.id))
+        tree = self.package_tree(commit_id, info.id)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path, entry in sorted(tree_files(self.catalog.repo, tree).items()):
                 item = zipfile.ZipInfo(f"{info.slug}/{path}", date_time=ZIP_TIME)
                 item.external_attr = 0o100644 << 16
-                archive.writestr(item, self.catalog.repo[entry.id].data, compress_type=zipfile.ZIP_DEFLATED)
+                archive.writestr(item, blob_at(self.catalog.repo, entry.id).data, compress_type=zipfile.ZIP_DEFLATED)
         return buffer.getvalue()
 
     def listing(self) -> list[tuple[str, str, int]]:

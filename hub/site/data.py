@@ -22,6 +22,7 @@ from hub.store.audit import AuditEntry, record_histories
 from hub.store.catalog import iso
 from hub.store.records import adoptions, reviews
 from hub.store.snapshot import CatalogSnapshot
+from hub.store.trees import blob_at
 from hub.validate.manifest import manifest_from_bytes
 
 
@@ -42,7 +43,7 @@ class ManifestCache:
         key = str(blob_id)
         manifest = self.entries.get(key)
         if manifest is None:
-            manifest = manifest_from_bytes(catalog.repo[blob_id].data)
+            manifest = manifest_from_bytes(blob_at(catalog.repo, blob_id).data)
             self.entries[key] = manifest
             self.dirty = True
         return manifest

@@ -17,10 +17,10 @@ import pygit2
 from pygit2.enums import SortMode
 
 from hub.errors import CatalogError, FileNotFound, PackageNotFound, RefNotFound, VersionNotFound
-from hub.model import FileChange, FileEntry, HistoryEntry, Manifest, PackageVersion, Publisher, VersionDiff, VersionInfo
+from hub.model import FileChange, FileChangeStatus, FileEntry, HistoryEntry, Manifest, PackageVersion, Publisher, VersionDiff, VersionInfo
 from hub.settings import environment
 from hub.store.snapshot import CatalogSnapshot
-from hub.store.trees import subtree, tree_files
+from hub.store.trees import blob_at, commit_at, subtree, tree_files
 from hub.store.versions import TAG_PREFIX, VersionTable, iso, parse_trailers
 from hub.validate.manifest import manifest_from_bytes
 from hub.validate.yamlsafe import load_yaml
@@ -85,7 +85,7 @@ class Catalog:
 
     def head(self) -> pygit2.Commit | None:
         ref = self.repo.references.get(BRANCH)
-        return None if ref is None else self.repo[ref.target]
+        return None if ref is None else commit_at(self.repo, ref.target)
 
     def resolve(self, ref: str | None = None) -> pygit2.Commit | None:
         """A commit by branch, tag, or commit id; None means HEAD of ``main``."""
@@ -117,7 +117,7 @@ class Catalog:
 
     def _manifest_at(self, root: pygit2.Tree, package_id: str) -> Manifest:
         try:
-            blob = self.repo[root[f"{package_path(package_id)}/hub.yaml"].id]
+            blob = blob_at(self.repo, root[f"{package_path(package_id)}/hub.yaml"].id)
         except KeyError:
             raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht.") from None
         return manifest_from_bytes(blob.data)
@@ -135,15 +135,16 @@ class Catalog:
             manifest = self._manifest_at(commit.tree, package_id)
             published = self._version_commit(package_id, manifest.version) or commit
         else:
-            published = self._version_commit(package_id, version)
-            if published is None:
+            tagged = self._version_commit(package_id, version)
+            if tagged is None:
                 self._manifest_at(self._head_tree_or_fail(package_id), package_id)
                 raise VersionNotFound(f"Das Paket „{package_id}“ hat keine Version „{version}“.")
+            published = tagged
             manifest = self._manifest_at(published.tree, package_id)
         package_tree = subtree(self.repo, published.tree, package_path(package_id))
         files = (
             [
-                FileEntry(path=path, size=self.repo[entry.id].size, oid=str(entry.id))
+                FileEntry(path=path, size=blob_at(self.repo, entry.id).size, oid=str(entry.id))
                 for path, entry in sorted(tree_files(self.repo, package_tree).items())
             ]
             if package_tree is not None
@@ -233,18 +234,21 @@ class Catalog:
                 self._manifest_at(self._head_tree_or_fail(package_id), package_id)
                 raise VersionNotFound(f"Das Paket „{package_id}“ hat keine Version „{version}“.")
             trees.append(subtree(self.repo, commit.tree, package_path(package_id)))
-        diff = self.repo.diff(trees[0], trees[1], context_lines=3)
+        # pygit2's stubs leave out the trees repo.diff takes (and documents)
+        diff = self.repo.diff(trees[0], trees[1], context_lines=3)  # type: ignore[arg-type]
         diff.find_similar()
-        statuses = {"A": "added", "D": "deleted", "M": "modified", "R": "renamed"}
+        statuses: dict[str, FileChangeStatus] = {"A": "added", "D": "removed", "M": "modified", "R": "renamed"}
         files = []
         for patch in diff:
+            if patch is None:  # libgit2 makes no patch for an unchanged file, which a diff of two trees does not list
+                continue
             delta = patch.delta
             _, additions, deletions = patch.line_stats
             status = statuses.get(delta.status_char(), "modified")
             files.append(
                 FileChange(
-                    path=delta.new_file.path if status != "deleted" else delta.old_file.path,
-                    status="removed" if status == "deleted" else status,
+                    path=delta.new_file.path if status != "removed" else delta.old_file.path,
+                    status=status,
                     additions=additions,
                     deletions=deletions,
                     old_path=delta.old_file.path if status == "renamed" else None,
@@ -256,14 +260,14 @@ class Catalog:
         snapshot = self.snapshot(ref)
         if snapshot is None:
             return []
-        return [msgspec.convert(load_yaml(self.repo[oid].data).data, Publisher) for oid in snapshot.publishers.values()]
+        return [msgspec.convert(load_yaml(blob_at(self.repo, oid).data).data, Publisher) for oid in snapshot.publishers.values()]
 
     def publisher(self, publisher_id: str) -> Publisher | None:
         commit = self.head()
         if commit is None:
             return None
         try:
-            blob = self.repo[commit.tree[f"publishers/{publisher_id}.yaml"].id]
+            blob = blob_at(self.repo, commit.tree[f"publishers/{publisher_id}.yaml"].id)
         except KeyError:
             return None
         return msgspec.convert(load_yaml(blob.data).data, Publisher)
