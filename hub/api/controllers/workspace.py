@@ -16,10 +16,11 @@ from anyio.to_thread import run_sync
 from litestar import Controller, Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.enums import MediaType, RequestEncodingType
 from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 
 from hub.accounts import Account, SignInFailed, SignInThrottled
@@ -161,7 +162,13 @@ class SignInController(Controller):
     exception_handlers = HANDLERS  # type: ignore[assignment]
 
     @get("/anmelden", sync_to_thread=True)
-    def form(self, request: Request, services: Services, weiter: str | None = None, hinweis: str | None = None) -> Response:
+    def form(
+        self,
+        request: Request,
+        services: NamedDependency[Services],
+        weiter: FromQuery[str | None] = None,
+        hinweis: FromQuery[str | None] = None,
+    ) -> Response:
         found = accounts.current(services, session_id(request))
         session = found[0] if found else accounts.begin(services)
         cookies = [] if found else [session_cookie(request, session.id)]
@@ -180,7 +187,7 @@ class SignInController(Controller):
         return page(html, cookies=cookies, headers=sign_in_headers())
 
     @post("/anmelden", sync_to_thread=True, status_code=303)
-    def sign_in(self, request: Request, services: Services, data: Form) -> Response:
+    def sign_in(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
         found = accounts.current(services, session_id(request))
         if found is None:  # no session: the form is from before an expiry, or from somewhere else
             raise CsrfRefused("Das Anmeldeformular ist abgelaufen; bitte die Seite neu laden und noch einmal anmelden.")
@@ -199,7 +206,7 @@ class SignInController(Controller):
         return Redirect(target, status_code=303, cookies=[session_cookie(request, new.id)], headers={"cache-control": "no-store"})
 
     @post("/anmelden/oidc", sync_to_thread=True, status_code=303)
-    def sign_in_oidc(self, request: Request, services: Services, data: Form) -> Response:
+    def sign_in_oidc(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
         """To the organisations' identity provider (authorization code with PKCE); its answer comes back to ``rueckruf``."""
         config = provider()
         found = accounts.current(services, session_id(request))
@@ -210,7 +217,7 @@ class SignInController(Controller):
         return Redirect(url, status_code=303, headers={"cache-control": "no-store"})
 
     @get("/anmelden/oidc/rueckruf", sync_to_thread=True)
-    def oidc_callback(self, request: Request, services: Services) -> Response:
+    def oidc_callback(self, request: Request, services: NamedDependency[Services]) -> Response:
         config = provider()
         found = accounts.current(services, session_id(request))
         if found is None:
@@ -222,7 +229,7 @@ class SignInController(Controller):
         return Redirect(target, status_code=303, cookies=[session_cookie(request, new.id)], headers={"cache-control": "no-store"})
 
     @post("/abmelden", sync_to_thread=True, status_code=303)
-    def sign_out(self, request: Request, services: Services, data: Form) -> Response:
+    def sign_out(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
         found = accounts.current(services, session_id(request))
         if found is None:
             return Redirect("/anmelden?hinweis=abgemeldet", status_code=303)
@@ -247,7 +254,7 @@ class WorkspaceController(Controller):
     exception_handlers = HANDLERS  # type: ignore[assignment]
 
     @get("/", sync_to_thread=True)
-    def start(self, request: Request, services: Services) -> Response:
+    def start(self, request: Request, services: NamedDependency[Services]) -> Response:
         return page(render("start.html", **_context(services, request)))
 
 
@@ -260,7 +267,7 @@ class AdoptionWorkspaceController(Controller):
     exception_handlers = HANDLERS  # type: ignore[assignment]
 
     @get("/", sync_to_thread=True)
-    def mine(self, request: Request, services: Services, hinweis: str | None = None) -> Response:
+    def mine(self, request: Request, services: NamedDependency[Services], hinweis: FromQuery[str | None] = None) -> Response:
         _, account = _signed_in(request)
         items = my_adoptions(services, account.org)
         return page(
@@ -268,13 +275,15 @@ class AdoptionWorkspaceController(Controller):
         )
 
     @get("/{publisher:str}/{slug:str}", sync_to_thread=True)
-    def form(self, request: Request, services: Services, publisher: str, slug: str) -> Response:
+    def form(self, request: Request, services: NamedDependency[Services], publisher: FromPath[str], slug: FromPath[str]) -> Response:
         _, account = _signed_in(request)
         form = adoption_form(services, f"{publisher}/{slug}", account.org)
         return page(render("erfassen.html", title=f"Nachnutzung erfassen: {form.name}", form=form, **_context(services, request)))
 
     @post("/{publisher:str}/{slug:str}", sync_to_thread=True, status_code=303)
-    def save(self, request: Request, services: Services, publisher: str, slug: str, data: Form) -> Response:
+    def save(
+        self, request: Request, services: NamedDependency[Services], publisher: FromPath[str], slug: FromPath[str], data: Form
+    ) -> Response:
         session, account = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
         package_id = f"{publisher}/{slug}"

@@ -14,8 +14,9 @@ from typing import Annotated, Any
 from anyio.to_thread import run_sync
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 
 from hub.accounts import Account
@@ -49,11 +50,11 @@ class PublishWorkspaceController(Controller):
     exception_handlers = HANDLERS  # type: ignore[assignment]
 
     @get("/", sync_to_thread=True)
-    def form(self, request: Request, services: Services) -> Response:
+    def form(self, request: Request, services: NamedDependency[Services]) -> Response:
         return page(render("veroeffentlichen.html", title="Paket veröffentlichen", **_context(services, request)))
 
     @post("/", status_code=200)
-    async def dry_run(self, request: Request, services: Services, data: Upload) -> Response:
+    async def dry_run(self, request: Request, services: NamedDependency[Services], data: Upload) -> Response:
         session, account = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
         upload = data.get("archive")
@@ -77,7 +78,7 @@ class PublishWorkspaceController(Controller):
         return page(html)
 
     @post("/{upload:str}", sync_to_thread=True, status_code=303)
-    def publish(self, request: Request, services: Services, upload: str, data: Form) -> Response:
+    def publish(self, request: Request, services: NamedDependency[Services], upload: FromPath[str], data: Form) -> Response:
         session, account = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
         # a refusal (another organisation, an upload gone or already published) becomes the German problem page
@@ -95,7 +96,7 @@ class MyPackagesController(Controller):
     exception_handlers = HANDLERS  # type: ignore[assignment]
 
     @get("/", sync_to_thread=True)
-    def mine(self, request: Request, services: Services, hinweis: str | None = None) -> Response:
+    def mine(self, request: Request, services: NamedDependency[Services], hinweis: FromQuery[str | None] = None) -> Response:
         _, account = _signed_in(request)
         items = my_packages(services, account.org)
         notice = NOTICES.get(hinweis or "")

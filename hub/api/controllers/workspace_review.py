@@ -9,6 +9,8 @@ nothing is written.
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
@@ -36,12 +38,19 @@ class ReviewWorkspaceController(Controller):
     exception_handlers = HANDLERS  # type: ignore[assignment]
 
     @get("/", sync_to_thread=True)
-    def queue(self, request: Request, services: Services) -> Response:
+    def queue(self, request: Request, services: NamedDependency[Services]) -> Response:
         items = review_queue(services)
         return page(render("pruefung.html", title="Zu begutachten", items=items, **_context(services, request)))
 
     @get("/{publisher:str}/{slug:str}", sync_to_thread=True)
-    def form(self, request: Request, services: Services, publisher: str, slug: str, hinweis: str | None = None) -> Response:
+    def form(
+        self,
+        request: Request,
+        services: NamedDependency[Services],
+        publisher: FromPath[str],
+        slug: FromPath[str],
+        hinweis: FromQuery[str | None] = None,
+    ) -> Response:
         form = review_form(services, f"{publisher}/{slug}")
         html = render(
             "pruefung-formular.html", title=f"Begutachten: {form.name}", form=form, notice=flash(hinweis), **_context(services, request)
@@ -49,7 +58,9 @@ class ReviewWorkspaceController(Controller):
         return page(html)
 
     @post("/{publisher:str}/{slug:str}", sync_to_thread=True, status_code=303)
-    def save(self, request: Request, services: Services, publisher: str, slug: str, data: Form) -> Response:
+    def save(
+        self, request: Request, services: NamedDependency[Services], publisher: FromPath[str], slug: FromPath[str], data: Form
+    ) -> Response:
         session, account = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
         package_id = f"{publisher}/{slug}"
