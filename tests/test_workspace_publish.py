@@ -15,7 +15,7 @@ from hub.services import Services
 from hub.sessions import KEEP_UPLOADS, SessionStore
 from hub.usecases import accounts
 from tests.browser import launch
-from tests.factory import archive, package_files
+from tests.factory import archive, package_files, write_files
 from tests.server import Server, start_server
 from tests.test_federation import source_repo
 from tests.test_workspace import serious_violations
@@ -95,7 +95,7 @@ def marked(section) -> list[tuple[str, str, str]]:
     ]
 
 
-def test_publisher_sees_every_problem_in_its_file_then_publishes_a_clean_package_and_finds_it_in_meine_pakete(hub):
+def test_publisher_sees_every_problem_in_its_file_then_publishes_a_clean_package_and_finds_it_in_meine_pakete(hub, tmp_path):
     before = head(hub)
     with sync_playwright() as p:
         browser = launch(p)
@@ -118,7 +118,7 @@ def test_publisher_sees_every_problem_in_its_file_then_publishes_a_clean_package
                 ]
             )
             with page.expect_navigation():
-                page.get_by_role("button", name="Prüfen").click()
+                page.get_by_role("button", name="Prüfen", exact=True).click()
             assert "6 Fehler gefunden" in page.locator("#ergebnis").inner_text()
             assert page.get_by_role("button", name="Veröffentlichen").count() == 0
             # every problem listed: code, file, place, German sentence
@@ -148,11 +148,11 @@ def test_publisher_sees_every_problem_in_its_file_then_publishes_a_clean_package
 
             # the clean package: dry run, then publish exactly those bytes
             page.goto(f"{hub.url}/arbeitsbereich/veroeffentlichen/")
-            page.get_by_label("Archiv des Paketordners (ZIP oder tar.gz)").set_input_files(
-                files=[{"name": "probe.zip", "mimeType": "application/zip", "buffer": archive(package_files(NEW))}]
-            )
+            folder = tmp_path / "arbeitsbereich-probe"
+            write_files(folder, package_files(NEW))
+            page.get_by_label("Paketordner", exact=True).set_input_files(folder)  # the folder itself, no archive
             with page.expect_navigation():
-                page.get_by_role("button", name="Prüfen").click()
+                page.get_by_role("button", name="Ordner prüfen").click()
             assert page.locator("#ergebnis").inner_text().startswith("Der Prüflauf hat keine Fehler gefunden.")
             page.get_by_role("button", name="Veröffentlichen").click()
             page.wait_for_url("**/arbeitsbereich/pakete/?hinweis=veroeffentlicht*")
@@ -280,3 +280,19 @@ def test_kept_uploads_belong_to_their_session_are_taken_once_and_expire(tmp_path
     ended = store.keep_upload(other.id, b"abgemeldet")
     store.end(other.id)
     assert store.take_upload(other.id, ended) is None
+
+
+def test_a_folder_sent_file_by_file_is_checked_like_an_archive_and_a_path_leaving_it_is_a_problem(hub):
+    client = signed_in(hub, "peter@paderborn.example")
+    before = head(hub)
+    token = csrf_of(client.get("/arbeitsbereich/veroeffentlichen/").text)
+    parts = [("folder", (f"ordner-probe/{path}", data)) for path, data in package_files(f"{ORG}/ordner-probe").items()]
+    answer = client.post(
+        "/arbeitsbereich/veroeffentlichen/", data={"csrf": token}, files=[*parts, ("folder", ("ordner-probe/../../boese.txt", b"x"))]
+    )
+    assert answer.status_code == 200
+    assert "Fehler gefunden" in answer.text and 'action="/arbeitsbereich/veroeffentlichen/' not in answer.text.split("<h1>", 1)[1]
+    assert "<code>file-unsafe-path</code>" in answer.text and "würde das Paket verlassen" in answer.text
+    clean = client.post("/arbeitsbereich/veroeffentlichen/", data={"csrf": token}, files=parts)
+    assert "Der Prüflauf hat keine Fehler gefunden." in clean.text
+    assert head(hub) == before

@@ -8,6 +8,8 @@ have their line already); otherwise the page shows the pointer.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, field
 
 import msgspec
@@ -50,6 +52,19 @@ class FileView:
 class DryRunView:
     problems: list[tuple[int, Problem, str | None]]  # number, problem, anchor of its place in a file view
     files: list[FileView]
+
+
+def zip_folder(files: list[tuple[str, bytes]]) -> bytes:
+    """A folder chosen in the browser (each file's path relative to it) as one ZIP archive, the form the dry run checks.
+
+    Stored, not compressed: the bytes are already in memory and only go to the validator and,
+    if published, to git. The paths are kept as sent; the archive check refuses unsafe ones.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for path, data in files:
+            archive.writestr(path, data)
+    return buffer.getvalue()
 
 
 def _pointer_parts(pointer: str) -> list[str | int]:

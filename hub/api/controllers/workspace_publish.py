@@ -26,7 +26,7 @@ from hub.services import Services
 from hub.sessions import Session
 from hub.usecases import publish as publishing
 from hub.web.workspace import render
-from hub.web.workspace_publish import dry_run_view, my_feedback, my_packages
+from hub.web.workspace_publish import dry_run_view, my_feedback, my_packages, zip_folder
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 NOTICES = {"veroeffentlicht": "Die neue Version ist veröffentlicht."}  # fixed texts chosen by a key, never text from the URL
@@ -58,17 +58,27 @@ class PublishWorkspaceController(Controller):
         session, account = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
         upload = data.get("archive")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise BadRequest("Bitte eine Datei wählen: ein ZIP- oder tar.gz-Archiv des Paketordners. Es wurde nichts geändert.")
-        archive = await upload.read()
+        chosen = data.get("folder")
+        folder = [f for f in (chosen if isinstance(chosen, list) else [chosen]) if isinstance(f, UploadFile) and f.filename]
+        if isinstance(upload, UploadFile) and upload.filename:
+            filename, archive = upload.filename, await upload.read()
+        elif folder:
+            # a folder chosen in the browser arrives as one part per file, named by its path in the folder
+            parts = [(f.filename, await f.read()) for f in folder]
+            filename = parts[0][0].split("/", 1)[0] + "/"
+            archive = await run_sync(zip_folder, parts)
+        else:
+            raise BadRequest(
+                "Bitte ein ZIP- oder tar.gz-Archiv des Paketordners oder den Paketordner selbst wählen. Es wurde nichts geändert."
+            )
         # unpacking and validating untrusted bytes: in a budget worker, waited on from a thread
         checked = await run_sync(publishing.dry_run, services, session, account.org, archive)
         view = await run_sync(dry_run_view, checked.package, checked.result.problems)
         manifest = checked.result.manifest
         html = render(
             "veroeffentlichen-pruefung.html",
-            title="Prüflauf: " + (f"{manifest.name} {manifest.version}" if manifest else upload.filename),
-            filename=upload.filename,
+            title="Prüflauf: " + (f"{manifest.name} {manifest.version}" if manifest else filename),
+            filename=filename,
             manifest=manifest,
             run=checked,
             view=view,
