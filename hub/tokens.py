@@ -83,6 +83,12 @@ class TokenStore:
             ).fetchone()
         return None if row is None else TokenRecord(id=row[0], org=row[1], role=row[2], created=row[3], note=row[4])
 
+    def history(self) -> list[tuple[TokenRecord, bool]]:
+        """Every token ever created, revoked ones too (for the admin's overview), each with whether it is revoked."""
+        with self._connect() as db:
+            rows = db.execute("SELECT id, org, role, created, note, revoked FROM tokens ORDER BY id").fetchall()
+        return [(TokenRecord(id=r[0], org=r[1], role=r[2], created=r[3], note=r[4]), bool(r[5])) for r in rows]
+
     def list(self) -> list[TokenRecord]:
         with self._connect() as db:
             rows = db.execute("SELECT id, org, role, created, note FROM tokens WHERE revoked = 0 ORDER BY id").fetchall()

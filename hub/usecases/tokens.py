@@ -15,6 +15,11 @@ def listed(services: Services) -> list[TokenRecord]:
     return services.tokens.list()
 
 
+def history(services: Services) -> list[tuple[TokenRecord, bool]]:
+    """Every token, revoked ones too, each with whether it is revoked; never a secret (only hashes are stored)."""
+    return services.tokens.history()
+
+
 def revoke(services: Services, token_id: int) -> None:
     if not services.tokens.revoke(token_id):
         raise NotFound(f"Ein aktives Token mit der Nummer {token_id} gibt es nicht.")

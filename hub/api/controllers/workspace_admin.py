@@ -1,0 +1,136 @@
+"""The admin's workspace pages: API tokens, people and their roles, the registered organisations (HTML, no JavaScript needed).
+
+Built like the other workspace pages (``hub.api.controllers.workspace``): the ``admin`` role's
+guard, the CSRF token checked first on every POST, then the use case the CLI uses
+(``hub.usecases.tokens``, ``hub.usecases.accounts``). A new token's secret is shown once, on
+the page answering its creation (never cached, never listed again). A refused form shows the
+page again with the German message; nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from hub.accounts import MIN_PASSWORD
+from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
+from hub.errors import HubError
+from hub.services import Services
+from hub.usecases import accounts, tokens
+from hub.web.workspace import render
+from hub.web.workspace_admin import flash, organisations, people, roles, token_rows
+
+BASE = "/arbeitsbereich/verwaltung"
+
+
+def _chosen(data: dict[str, Any], name: str) -> list[str]:
+    """The values of a group of checkboxes: none, one (a string) or several (a list)."""
+    value = data.get(name)
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+class AdminWorkspaceController(Controller):
+    """The admin's pages: "Verwaltung" with API tokens, people (accounts and roles) and organisations."""
+
+    path = BASE
+    include_in_schema = False
+    guards = (requires("admin"),)
+    exception_handlers = HANDLERS  # type: ignore[assignment]
+
+    @get("/", sync_to_thread=True)
+    def overview(self, request: Request, services: NamedDependency[Services]) -> Response:
+        return page(render("verwaltung.html", title="Verwaltung", **_context(services, request)))
+
+    # -- API tokens ------------------------------------------------------------------------
+
+    def _tokens_page(self, request: Request, services: Services, status: int = 200, **values: Any) -> Response:
+        html = render(
+            "verwaltung-tokens.html",
+            title="API-Tokens",
+            rows=token_rows(services),
+            orgs=organisations(services),
+            roles=roles(),
+            **_context(services, request, **values),
+        )
+        return page(html, status)
+
+    @get("/tokens", sync_to_thread=True)
+    def token_list(self, request: Request, services: NamedDependency[Services], hinweis: FromQuery[str | None] = None) -> Response:
+        return self._tokens_page(request, services, notice=flash(hinweis), values={})
+
+    @post("/tokens", sync_to_thread=True, status_code=200)
+    def token_create(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        session, _ = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        values = {name: field(data, name) for name in ("org", "role", "note")}
+        try:
+            secret, record = tokens.create(services, values["org"], values["role"], values["note"])
+        except HubError as refused:  # the form again, with what was entered and why it was refused
+            return self._tokens_page(request, services, refused.status, error=refused, values=values)
+        names = {o.id: o.name for o in organisations(services)}
+        html = render(
+            "verwaltung-token-neu.html",
+            title="Neues API-Token",
+            secret=secret,
+            record=record,
+            record_org_name=names.get(record.org, record.org),
+            **_context(services, request),
+        )
+        return page(html)
+
+    @post("/tokens/{token_id:int}/widerrufen", sync_to_thread=True, status_code=303)
+    def token_revoke(self, request: Request, services: NamedDependency[Services], token_id: FromPath[int], data: Form) -> Response:
+        session, _ = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        tokens.revoke(services, token_id)
+        return Redirect(f"{BASE}/tokens?hinweis=widerrufen", status_code=303)
+
+    # -- people and roles ------------------------------------------------------------------
+
+    def _people_page(self, request: Request, services: Services, status: int = 200, **values: Any) -> Response:
+        html = render(
+            "verwaltung-personen.html",
+            title="Personen und Rollen",
+            rows=people(services),
+            orgs=organisations(services),
+            roles=roles(),
+            min_password=MIN_PASSWORD,
+            **_context(services, request, **values),
+        )
+        return page(html, status)
+
+    @get("/personen", sync_to_thread=True)
+    def person_list(self, request: Request, services: NamedDependency[Services], hinweis: FromQuery[str | None] = None) -> Response:
+        return self._people_page(request, services, notice=flash(hinweis), values={}, chosen=[])
+
+    @post("/personen", sync_to_thread=True, status_code=303)
+    def person_create(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        session, _ = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        values = {name: field(data, name) for name in ("email", "org")}  # the password is never shown again
+        chosen = _chosen(data, "roles")
+        try:
+            accounts.create(services, values["email"], values["org"], chosen, field(data, "password"))
+        except HubError as refused:
+            return self._people_page(request, services, refused.status, error=refused, values=values, chosen=chosen)
+        return Redirect(f"{BASE}/personen?hinweis=angelegt", status_code=303)
+
+    @post("/personen/deaktivieren", sync_to_thread=True, status_code=303)
+    def person_disable(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        session, _ = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        accounts.disable(services, field(data, "email"))
+        return Redirect(f"{BASE}/personen?hinweis=deaktiviert", status_code=303)
+
+    # -- organisations ---------------------------------------------------------------------
+
+    @get("/organisationen", sync_to_thread=True)
+    def organisation_list(self, request: Request, services: NamedDependency[Services]) -> Response:
+        html = render("verwaltung-organisationen.html", title="Organisationen", orgs=organisations(services), **_context(services, request))
+        return page(html)

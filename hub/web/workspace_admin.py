@@ -1,0 +1,65 @@
+"""What the admin's workspace pages show: API tokens, people and their roles, the registered organisations.
+
+Read-only: tokens and accounts are written by ``hub.usecases.tokens`` and ``hub.usecases.accounts``
+(the same use cases as the CLI). A token's secret is never listed: only its hash is stored, and
+the page after creating one is the only place it is ever shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.accounts import Account
+from hub.model import Publisher
+from hub.services import Services
+from hub.tokens import ROLES, TokenRecord
+from hub.usecases import accounts, tokens
+
+
+@dataclass
+class TokenRow:
+    record: TokenRecord
+    org_name: str
+    revoked: bool
+
+
+def organisations(services: Services) -> list[Publisher]:
+    """Every organisation of the registry (publishers and adopters alike), by name."""
+    return sorted(services.catalog.publishers(), key=lambda o: (o.name.casefold(), o.id))
+
+
+def _names(services: Services) -> dict[str, str]:
+    return {o.id: o.name for o in services.catalog.publishers()}
+
+
+def token_rows(services: Services) -> list[TokenRow]:
+    """Every token, the active ones first, newest first within each."""
+    names = _names(services)
+    rows = [TokenRow(record=r, org_name=names.get(r.org, r.org), revoked=revoked) for r, revoked in tokens.history(services)]
+    return sorted(rows, key=lambda row: (row.revoked, -row.record.id))
+
+
+@dataclass
+class PersonRow:
+    account: Account
+    org_name: str
+
+
+def people(services: Services) -> list[PersonRow]:
+    """Every account, the enabled ones first, by organisation and e-mail address."""
+    names = _names(services)
+    rows = [PersonRow(account=a, org_name=names.get(a.org, a.org)) for a in accounts.listed(services)]
+    return sorted(rows, key=lambda row: (row.account.disabled, row.org_name.casefold(), row.account.email))
+
+
+def roles() -> tuple[str, ...]:
+    return ROLES
+
+
+def flash(kind: str | None) -> str | None:
+    """The message after a redirect (post/redirect/get), chosen by a fixed key, never text from the URL."""
+    return {
+        "widerrufen": "Das Token ist widerrufen; es wird ab sofort abgelehnt.",
+        "angelegt": "Das Konto ist angelegt; die Person kann sich mit dem vergebenen Passwort anmelden.",
+        "deaktiviert": "Das Konto ist deaktiviert; seine Sitzungen sind beendet.",
+    }.get(kind or "")

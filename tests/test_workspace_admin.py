@@ -1,0 +1,227 @@
+"""The admin's workspace on a real ``hub serve``: API tokens, people and roles, organisations; over HTTP and in Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import sync_playwright
+
+from hub.config import HubConfig
+from hub.services import Services
+from hub.usecases import accounts
+from tests.browser import launch
+from tests.server import Server, start_server
+from tests.test_workspace import csrf_of, head, serious_violations
+
+ORG, ORG_NAME = "land-nrw-ministerium", "Landesministerium NRW – Programm Digitale Modellregionen"  # in the seed
+ADOPTER = "stadt-delbrueck"  # in the seed: gets the tokens and accounts the admin hands out
+PACKAGE = "stadt-paderborn/online-terminvergabe"  # in the seed: versions 1.1.0 and 2.0.0
+PASSWORDS = {
+    "ada@ministerium.example": "Verwaltung-Schlüssel-Bund-17",  # admin: the browser journey
+    "max@ministerium.example": "Stempelkissen-Rot-Amt-23",  # admin: over HTTP
+    "otto@ministerium.example": "Heftklammer-Locher-Amt-5",  # adopter only
+}
+TOKENS = "/arbeitsbereich/verwaltung/tokens"
+PEOPLE = "/arbeitsbereich/verwaltung/personen"
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory) -> Server:
+    server = start_server(tmp_path_factory.mktemp("workspace-admin"))
+    try:
+        with Services.attach(HubConfig(data_dir=server.data)) as services:
+            for email, password in PASSWORDS.items():
+                accounts.create(services, email, ORG, ["adopter"] if email.startswith("otto") else ["admin"], password)
+        yield server
+    finally:
+        server.stop()
+
+
+def sign_in(hub: Server, email: str, password: str) -> httpx.Response:
+    client = httpx.Client(base_url=hub.url)
+    return client.post("/anmelden", data={"csrf": csrf_of(client.get("/anmelden").text), "email": email, "passwort": password})
+
+
+def signed_in(hub: Server, email: str) -> httpx.Client:
+    client = httpx.Client(base_url=hub.url)
+    answer = client.post("/anmelden", data={"csrf": csrf_of(client.get("/anmelden").text), "email": email, "passwort": PASSWORDS[email]})
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def adopt(hub: Server, token: str, version: str) -> httpx.Response:
+    """An authorised write through the API: the adopter's token records an adoption."""
+    return httpx.post(
+        f"{hub.url}/api/v1/adoptions",
+        json={"package": PACKAGE, "version": version, "status": "planned"},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+
+def token_rows(client: httpx.Client) -> dict[str, str]:
+    page = client.get(TOKENS)
+    assert page.status_code == 200
+    return {m.group(1): m.group(2) for m in re.finditer(r'<tr id="token-(\d+)">(.*?)</tr>', page.text, re.S)}
+
+
+def test_an_admin_creates_a_token_in_the_browser_sees_it_once_it_works_and_revoking_stops_it(hub):
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            page.goto(f"{hub.url}/arbeitsbereich/")
+            page.get_by_label("E-Mail-Adresse").fill("ada@ministerium.example")
+            page.get_by_label("Passwort").fill(PASSWORDS["ada@ministerium.example"])
+            page.get_by_role("button", name="Anmelden").click()
+            page.wait_for_url(re.compile(r"/arbeitsbereich/?$"))
+            page.get_by_role("link", name="Verwaltung").click()
+            page.get_by_role("link", name="API-Tokens").click()
+            page.wait_for_url(f"**{TOKENS}")
+            assert serious_violations(page) == []
+            page.get_by_label("Organisation").select_option(ADOPTER)
+            page.get_by_label("Rolle").select_option("adopter")
+            page.get_by_label(re.compile("^Notiz")).fill("Fachverfahren Bürgerbüro")
+            page.get_by_role("button", name="Token ausstellen").click()
+            page.wait_for_load_state()
+            assert page.get_by_role("heading", level=1).inner_text() == "Neues API-Token"
+            secret = page.get_by_label("Token").input_value()
+            assert secret.startswith("th_") and len(secret) > 40
+            assert "es wird nur dieses eine Mal angezeigt" in page.content()
+            assert serious_violations(page) == []
+            page.get_by_role("link", name="API-Tokens").last.click()
+            page.wait_for_url(f"**{TOKENS}")
+            listed = page.content()
+            assert secret not in listed  # never again
+            row = page.locator("tr", has_text="Fachverfahren Bürgerbüro")
+            token_id = row.locator("th").inner_text()
+            cells = row.locator("td").all_inner_texts()
+            assert cells[:2] == ["Stadt Delbrück (stadt-delbrueck)", "Nachnutzen (adopter)"] and cells[3] == "Fachverfahren Bürgerbüro"
+        finally:
+            browser.close()
+    # the secret works as a Bearer token: an authorised write, authored by the organisation
+    before = head(hub)
+    created = adopt(hub, secret, "1.1.0")
+    assert created.status_code == 201, created.text
+    assert created.json()["adopter"] == ADOPTER and head(hub) != before
+    # revoked (POST with CSRF): refused from now on, nothing written
+    client = signed_in(hub, "max@ministerium.example")
+    csrf = csrf_of(client.get(TOKENS).text)
+    revoked = client.post(f"{TOKENS}/{token_id}/widerrufen", data={"csrf": csrf})
+    assert revoked.status_code == 303 and revoked.headers["location"] == f"{TOKENS}?hinweis=widerrufen"
+    assert "Das Token ist widerrufen" in client.get(revoked.headers["location"]).text
+    assert re.sub(r"\s+", "", token_rows(client)[token_id]).endswith("<td>widerrufen</td>")  # listed on, as revoked
+    before = head(hub)
+    refused = adopt(hub, secret, "2.0.0")
+    assert refused.status_code == 401 and head(hub) == before
+    again = client.post(f"{TOKENS}/{token_id}/widerrufen", data={"csrf": csrf})
+    assert again.status_code == 404 and f"Ein aktives Token mit der Nummer {token_id} gibt es nicht." in again.text
+
+
+def test_a_token_for_an_unregistered_organisation_is_refused_in_german_and_nothing_is_created(hub):
+    client = signed_in(hub, "max@ministerium.example")
+    before = token_rows(client)
+    csrf = csrf_of(client.get(TOKENS).text)
+    refused = client.post(TOKENS, data={"csrf": csrf, "org": "stadt-gibt-es-nicht", "role": "adopter", "note": "Versuch"})
+    assert refused.status_code == 422
+    assert "Die Organisation „stadt-gibt-es-nicht“ ist im Katalog nicht registriert" in refused.text
+    assert 'value="Versuch"' in refused.text  # what was entered stays
+    wrong_role = client.post(TOKENS, data={"csrf": csrf, "org": ADOPTER, "role": "kaiser"})
+    assert wrong_role.status_code == 400 and "Die Rolle „kaiser“ gibt es nicht" in wrong_role.text
+    assert token_rows(client) == before
+
+
+def test_an_admin_creates_an_account_that_can_sign_in_and_disabling_it_stops_that(hub):
+    client = signed_in(hub, "max@ministerium.example")
+    form = client.get(PEOPLE)
+    assert form.status_code == 200
+    password = "Aktendeckel-Grün-Flur-4"
+    created = client.post(
+        PEOPLE,
+        data={
+            "csrf": csrf_of(form.text),
+            "email": " Lena@Delbrueck.example ",
+            "org": ADOPTER,
+            "roles": ["adopter", "reviewer"],
+            "password": password,
+        },
+    )
+    assert created.status_code == 303 and created.headers["location"] == f"{PEOPLE}?hinweis=angelegt"
+    listed = client.get(created.headers["location"]).text
+    assert "Das Konto ist angelegt" in listed and password not in listed
+    row = re.search(r"<tr>\s*<th scope=\"row\">lena@delbrueck.example</th>(.*?)</tr>", listed, re.S).group(1)
+    assert "Stadt Delbrück (stadt-delbrueck)" in row and "Nachnutzen (adopter), Begutachten (reviewer)" in row
+    lena = httpx.Client(base_url=hub.url)
+    answer = lena.post(
+        "/anmelden", data={"csrf": csrf_of(lena.get("/anmelden").text), "email": "lena@delbrueck.example", "passwort": password}
+    )
+    assert answer.status_code == 303
+    assert lena.get("/arbeitsbereich/pruefung/").status_code == 200  # the roles given hold
+    # disabled: the running session ends, and signing in is refused
+    disabled = client.post(f"{PEOPLE}/deaktivieren", data={"csrf": csrf_of(listed), "email": "lena@delbrueck.example"})
+    assert disabled.status_code == 303 and "Das Konto ist deaktiviert" in client.get(disabled.headers["location"]).text
+    assert lena.get("/arbeitsbereich/pruefung/").status_code == 303
+    again = sign_in(hub, "lena@delbrueck.example", password)
+    assert again.status_code == 401 and "E-Mail-Adresse oder Passwort ist falsch." in again.text
+
+
+def test_an_account_with_a_short_password_or_no_role_is_refused_in_german_and_not_created(hub):
+    client = signed_in(hub, "max@ministerium.example")
+    csrf = csrf_of(client.get(PEOPLE).text)
+    short = client.post(
+        PEOPLE, data={"csrf": csrf, "email": "kurt@delbrueck.example", "org": ADOPTER, "roles": "adopter", "password": "kurz"}
+    )
+    assert short.status_code == 400 and "Das Passwort ist zu kurz: mindestens 12 Zeichen." in short.text
+    assert 'value="kurt@delbrueck.example"' in short.text and "kurz" not in re.findall(r'name="password"[^>]*', short.text)[0]
+    none = client.post(PEOPLE, data={"csrf": csrf, "email": "kurt@delbrueck.example", "org": ADOPTER, "password": "Lange-genug-Passwort-1"})
+    assert none.status_code == 400 and "Ein Konto braucht mindestens eine Rolle" in none.text
+    assert "kurt@delbrueck.example</th>" not in client.get(PEOPLE).text
+    assert sign_in(hub, "kurt@delbrueck.example", "Lange-genug-Passwort-1").status_code == 401
+
+
+def test_admin_forms_posted_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing(hub):
+    client = signed_in(hub, "max@ministerium.example")
+    other = signed_in(hub, "ada@ministerium.example")
+    tokens_before, people_before = token_rows(client), client.get(PEOPLE).text.count("<tr>")
+    for token in (None, csrf_of(other.get("/arbeitsbereich/").text), "erfunden"):
+        extra = {} if token is None else {"csrf": token}
+        for path, data in (
+            (TOKENS, {"org": ADOPTER, "role": "admin"}),
+            (PEOPLE, {"email": "eva@delbrueck.example", "org": ADOPTER, "roles": "admin", "password": "Lange-genug-Passwort-1"}),
+            (f"{PEOPLE}/deaktivieren", {"email": "otto@ministerium.example"}),
+        ):
+            refused = client.post(path, data={**data, **extra})
+            assert refused.status_code == 403, path
+            assert "<h1>Formular nicht angenommen</h1>" in refused.text and "es wurde nichts geändert" in refused.text
+    assert token_rows(client) == tokens_before and client.get(PEOPLE).text.count("<tr>") == people_before
+    assert sign_in(hub, "otto@ministerium.example", PASSWORDS["otto@ministerium.example"]).status_code == 303
+
+
+def test_a_person_without_the_admin_role_is_refused_in_german(hub):
+    client = signed_in(hub, "otto@ministerium.example")
+    start = client.get("/arbeitsbereich/")
+    assert start.status_code == 200 and "/arbeitsbereich/verwaltung/" not in start.text
+    for path in ("/arbeitsbereich/verwaltung/", TOKENS, PEOPLE, "/arbeitsbereich/verwaltung/organisationen"):
+        page = client.get(path)
+        assert page.status_code == 403
+        assert "<h1>Keine Berechtigung</h1>" in page.text and "Dafür ist die Rolle „Verwalten“ (admin) nötig" in page.text
+    csrf = csrf_of(start.text)
+    admin = signed_in(hub, "max@ministerium.example")
+    tokens_before = token_rows(admin)
+    assert client.post(TOKENS, data={"csrf": csrf, "org": ORG, "role": "admin"}).status_code == 403
+    assert client.post(f"{PEOPLE}/deaktivieren", data={"csrf": csrf, "email": "max@ministerium.example"}).status_code == 403
+    assert token_rows(admin) == tokens_before and admin.get(TOKENS).status_code == 200  # max is still enabled
+    anonymous = httpx.get(f"{hub.url}{TOKENS}")
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == f"/anmelden?weiter={TOKENS}"
+
+
+def test_the_organisations_page_lists_every_registered_organisation_with_its_public_page(hub):
+    client = signed_in(hub, "max@ministerium.example")
+    page = client.get("/arbeitsbereich/verwaltung/organisationen")
+    assert page.status_code == 200
+    registered = httpx.get(f"{hub.url}/api/v1/publishers").json()
+    ids = set(re.findall(r'<tr id="org-([^"]+)">', page.text))
+    assert ids == {o["id"] for o in registered} and {ORG, ADOPTER} <= ids
+    assert f'<a href="/organisationen/{ADOPTER}/index.html">Stadt Delbrück</a>' in page.text
+    assert httpx.get(f"{hub.url}/organisationen/{ADOPTER}/index.html").status_code == 200
