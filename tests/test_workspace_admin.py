@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import httpx
 import pytest
@@ -12,7 +14,7 @@ from hub.config import HubConfig
 from hub.services import Services
 from hub.usecases import accounts
 from tests.browser import launch
-from tests.server import Server, start_server
+from tests.server import ROOT, Server, start_server
 from tests.test_workspace import csrf_of, head, serious_violations
 
 ORG, ORG_NAME = "land-nrw-ministerium", "Landesministerium NRW – Programm Digitale Modellregionen"  # in the seed
@@ -202,7 +204,13 @@ def test_a_person_without_the_admin_role_is_refused_in_german(hub):
     client = signed_in(hub, "otto@ministerium.example")
     start = client.get("/arbeitsbereich/")
     assert start.status_code == 200 and "/arbeitsbereich/verwaltung/" not in start.text
-    for path in ("/arbeitsbereich/verwaltung/", TOKENS, PEOPLE, "/arbeitsbereich/verwaltung/organisationen"):
+    for path in (
+        "/arbeitsbereich/verwaltung/",
+        TOKENS,
+        PEOPLE,
+        "/arbeitsbereich/verwaltung/organisationen",
+        "/arbeitsbereich/verwaltung/quellen",
+    ):
         page = client.get(path)
         assert page.status_code == 403
         assert "<h1>Keine Berechtigung</h1>" in page.text and "Dafür ist die Rolle „Verwalten“ (admin) nötig" in page.text
@@ -211,6 +219,7 @@ def test_a_person_without_the_admin_role_is_refused_in_german(hub):
     tokens_before = token_rows(admin)
     assert client.post(TOKENS, data={"csrf": csrf, "org": ORG, "role": "admin"}).status_code == 403
     assert client.post(f"{PEOPLE}/deaktivieren", data={"csrf": csrf, "email": "max@ministerium.example"}).status_code == 403
+    assert client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={"csrf": csrf}).status_code == 403
     assert token_rows(admin) == tokens_before and admin.get(TOKENS).status_code == 200  # max is still enabled
     anonymous = httpx.get(f"{hub.url}{TOKENS}")
     assert anonymous.status_code == 303 and anonymous.headers["location"] == f"/anmelden?weiter={TOKENS}"
@@ -225,3 +234,39 @@ def test_the_organisations_page_lists_every_registered_organisation_with_its_pub
     assert ids == {o["id"] for o in registered} and {ORG, ADOPTER} <= ids
     assert f'<a href="/organisationen/{ADOPTER}/index.html">Stadt Delbrück</a>' in page.text
     assert httpx.get(f"{hub.url}/organisationen/{ADOPTER}/index.html").status_code == 200
+
+
+def test_an_admin_sees_the_sources_and_harvests_them_now(hub, tmp_path):
+    source = tmp_path / "quelle"
+    shutil.copytree(ROOT / "examples" / "quelle", source)
+    for step in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "user.name=Musterstadt", "-c", "user.email=it@musterstadt.example", "commit", "-q", "-m", "Pakete"],
+    ):
+        subprocess.run(["git", "-C", str(source), *step], check=True, capture_output=True)
+    listing = tmp_path / "sources.yaml"
+    listing.write_text(
+        f'sources:\n  - name: musterstadt\n    url: {source}\n    branch: main\n    publisher: stadt-musterstadt\n    folders:\n      - "pakete/*"\n',
+        encoding="utf-8",
+    )
+    hub.hub("sources", "set", str(listing))
+    client = signed_in(hub, "max@ministerium.example")
+    page = client.get("/arbeitsbereich/verwaltung/quellen")
+    assert page.status_code == 200
+    row = re.search(r'<tr id="quelle-musterstadt">(.*?)</tr>', page.text, re.S).group(1)
+    assert str(source) in row and "noch nie" in row
+    # without the form's CSRF token: refused, nothing harvested
+    before = head(hub)
+    assert client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={}).status_code == 403 and head(hub) == before
+    harvested = client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={"csrf": csrf_of(page.text)}, timeout=120)
+    assert harvested.status_code == 200
+    assert "musterstadt: 1 übernommen, 0 unverändert, 0 abgelehnt" in harvested.text
+    assert (
+        '<a href="/pakete/stadt-musterstadt/sperrmuell-termin/index.html">stadt-musterstadt/sperrmuell-termin</a> 1.0.0' in harvested.text
+    )
+    assert head(hub) != before
+    api = httpx.get(f"{hub.url}/api/v1/packages/stadt-musterstadt/sperrmuell-termin")
+    assert api.status_code == 200
+    row = re.search(r'<tr id="quelle-musterstadt">(.*?)</tr>', client.get("/arbeitsbereich/verwaltung/quellen").text, re.S).group(1)
+    assert "1 übernommen" in row and "noch nie" not in row

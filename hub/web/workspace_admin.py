@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hub.accounts import Account
+from hub.federation.model import SourceStatus
+from hub.federation.reports import read_report
+from hub.federation.sources import load_sources
 from hub.model import Publisher
 from hub.services import Services
 from hub.tokens import ROLES, TokenRecord
@@ -50,6 +53,11 @@ def people(services: Services) -> list[PersonRow]:
     names = _names(services)
     rows = [PersonRow(account=a, org_name=names.get(a.org, a.org)) for a in accounts.listed(services)]
     return sorted(rows, key=lambda row: (row.account.disabled, row.org_name.casefold(), row.account.email))
+
+
+def sources(services: Services) -> list[SourceStatus]:
+    """Every configured harvest source with the outcome of its last harvest (what ``GET /api/v1/sources`` answers)."""
+    return [SourceStatus(source=s, report=read_report(services.catalog, s.name)) for s in load_sources(services.catalog)]
 
 
 def roles() -> tuple[str, ...]:

@@ -20,9 +20,9 @@ from hub.accounts import MIN_PASSWORD
 from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
 from hub.errors import HubError
 from hub.services import Services
-from hub.usecases import accounts, tokens
+from hub.usecases import accounts, harvest, tokens
 from hub.web.workspace import render
-from hub.web.workspace_admin import flash, organisations, people, roles, token_rows
+from hub.web.workspace_admin import flash, organisations, people, roles, sources, token_rows
 
 BASE = "/arbeitsbereich/verwaltung"
 
@@ -133,4 +133,20 @@ class AdminWorkspaceController(Controller):
     @get("/organisationen", sync_to_thread=True)
     def organisation_list(self, request: Request, services: NamedDependency[Services]) -> Response:
         html = render("verwaltung-organisationen.html", title="Organisationen", orgs=organisations(services), **_context(services, request))
+        return page(html)
+
+    # -- harvest sources -------------------------------------------------------------------
+
+    @get("/quellen", sync_to_thread=True)
+    def source_list(self, request: Request, services: NamedDependency[Services]) -> Response:
+        html = render("verwaltung-quellen.html", title="Quellen", items=sources(services), **_context(services, request))
+        return page(html)
+
+    @post("/quellen/ernten", sync_to_thread=True, status_code=200)
+    def harvest_now(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        """Harvest every enabled source now (as ``hub harvest``); the page answers with the reports once it is done."""
+        session, _ = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        reports = harvest.harvest(services)
+        html = render("verwaltung-quellen.html", title="Quellen", items=sources(services), reports=reports, **_context(services, request))
         return page(html)
