@@ -126,17 +126,34 @@ def cpu_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def wrk(url: str, script: Path, seconds: int) -> tuple[float, float, float]:
-    """req/s, the machine's busy share during the run, and the share of the machine wrk itself used."""
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by the live processes of a process group (``hub serve`` and its workers)."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[2]) == pgid:
+            total += int(stat[11]) + int(stat[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, script: Path, seconds: int, pgid: int | None = None) -> tuple[float, float, float, float]:
+    """req/s, the machine's busy share during the run, the share of the machine wrk itself used, and the cores the server used."""
     before, rusage = cpu_ticks(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before, started = (group_cpu(pgid) if pgid else 0.0), time.monotonic()
     out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", str(script), url], capture_output=True, text=True, check=True).stdout
     after, used = cpu_ticks(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cores = ((group_cpu(pgid) - server_before) / (time.monotonic() - started)) if pgid else 0.0
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise RuntimeError(f"{errors.group(1)} failed requests:\n{out}")
     busy = (after[0] - before[0]) / max(1, after[1] - before[1])
     wrk_share = (used.ru_utime + used.ru_stime - rusage.ru_utime - rusage.ru_stime) / (seconds * (os.cpu_count() or 1))
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), busy, wrk_share
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), busy, wrk_share, server_cores
 
 
 def workers(packages: int, seconds: int, rounds: int) -> dict:
@@ -154,19 +171,27 @@ def workers(packages: int, seconds: int, rounds: int) -> dict:
     rates: dict[int, list[float]] = {1: [], 2: []}
     busy: dict[int, list[float]] = {1: [], 2: []}
     wrk_share: list[float] = []
+    used: dict[int, list[float]] = {1: [], 2: []}
+    cpu_ms: dict[int, list[float]] = {1: [], 2: []}
     try:
         for _ in range(rounds):
             for n in (1, 2):
                 server = start_server(data, workers=n, timeout=600)
                 try:
                     wrk(server.url, script, 2)  # warm-up: every worker's caches and imports
-                    rate, load, share = wrk(server.url, script, seconds)
+                    rate, load, share, cores = wrk(server.url, script, seconds, os.getpgid(server.process.pid))
                 finally:
                     server.stop()
                 rates[n].append(rate)
                 busy[n].append(load)
                 wrk_share.append(share)
-                print(f"--workers {n}: {rate:.0f} req/s, machine busy {load:.0%}, wrk {share:.0%} of the machine", flush=True)
+                used[n].append(cores)
+                cpu_ms[n].append(cores / rate * 1000)
+                print(
+                    f"--workers {n}: {rate:.0f} req/s, server used {cores:.2f} cores ({cores / rate * 1000:.2f} ms CPU per request), "
+                    f"machine busy {load:.0%}, wrk {share:.0%} of the machine",
+                    flush=True,
+                )
     finally:
         shutil.rmtree(base, ignore_errors=True)
     one, two = statistics.median(rates[1]), statistics.median(rates[2])
@@ -180,6 +205,10 @@ def workers(packages: int, seconds: int, rounds: int) -> dict:
         "workers_1_busy": statistics.median(busy[1]),
         "workers_2_busy": statistics.median(busy[2]),
         "wrk_share": statistics.median(wrk_share),
+        "workers_1_server_cores": statistics.median(used[1]),
+        "workers_2_server_cores": statistics.median(used[2]),
+        "workers_1_cpu_ms_per_request": statistics.median(cpu_ms[1]),
+        "workers_2_cpu_ms_per_request": statistics.median(cpu_ms[2]),
         "cores": os.cpu_count(),
     }
 
@@ -206,7 +235,9 @@ def main() -> None:
         print(
             f"GET package, random of {args.packages}: --workers 1 {results['workers_1_rps']:.0f} req/s, "
             f"--workers 2 {results['workers_2_rps']:.0f} req/s, ratio {results['ratio']:.2f}; machine busy with 1 worker "
-            f"{results['workers_1_busy']:.0%}, with 2 {results['workers_2_busy']:.0%}; wrk used {results['wrk_share']:.0%} of the machine"
+            f"{results['workers_1_busy']:.0%}, with 2 {results['workers_2_busy']:.0%}; wrk used {results['wrk_share']:.0%} of the machine; "
+            f"server cores {results['workers_1_server_cores']:.2f} / {results['workers_2_server_cores']:.2f}, CPU per request "
+            f"{results['workers_1_cpu_ms_per_request']:.2f} / {results['workers_2_cpu_ms_per_request']:.2f} ms"
         )
     print(f"machine: {results['machine']}")
     print(f"results: {write_results('live_' + args.what, results)}")
