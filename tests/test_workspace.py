@@ -6,6 +6,7 @@ import re
 import sqlite3
 import subprocess
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -228,3 +229,15 @@ def test_signing_in_starts_a_fresh_session_and_needs_the_forms_token(hub):
     assert httpx.get(f"{hub.url}/arbeitsbereich/", cookies={"transferhub_sitzung": after}).status_code == 200
     # only a path on this hub is followed after sign-in
     assert client.get("/anmelden?weiter=https://boese.example/").headers["location"] == "/arbeitsbereich/"
+
+
+def test_every_site_page_leads_to_the_workspace_and_it_asks_to_sign_in(hub):
+    # a person finds the workspace from the navigation of any served page, not only from a package page
+    for page in ("/", "/pakete/index.html", "/dashboard/index.html"):
+        html = httpx.get(hub.url + page).text
+        nav = html.split('<nav aria-label="Hauptnavigation">', 1)[1].split("</nav>", 1)[0]
+        hrefs = re.findall(r'href="([^"]+)">Arbeitsbereich<', nav)
+        assert len(hrefs) == 1, page
+        target = httpx.get(urljoin(hub.url + page, hrefs[0]), follow_redirects=True)
+        assert target.status_code == 200 and "/anmelden" in str(target.url)
+        assert "Anmelden" in target.text
