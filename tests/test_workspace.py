@@ -16,6 +16,7 @@ from playwright.sync_api import sync_playwright
 from hub.config import HubConfig
 from hub.services import Services
 from hub.usecases import accounts
+from tests import workspace
 from tests.browser import launch
 from tests.server import Server, start_server
 
@@ -44,16 +45,8 @@ def hub(tmp_path_factory) -> Server:
         server.stop()
 
 
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-
-
 def signed_in(hub: Server, email: str) -> httpx.Client:
-    client = httpx.Client(base_url=hub.url)
-    form = client.get("/anmelden")
-    answer = client.post("/anmelden", data={"csrf": csrf_of(form.text), "email": email, "passwort": PASSWORDS[email]})
-    assert answer.status_code == 303, answer.text
-    return client
+    return workspace.signed_in(hub, email, PASSWORDS[email])
 
 
 def head(hub: Server) -> str:
@@ -129,7 +122,7 @@ def test_a_form_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothin
     assert form.status_code == 200
     before = head(hub)
     entry = {"status": "planned", "version": "2.0.0", "date": "", "note": "ohne Token"}
-    for token in (None, csrf_of(other.get("/arbeitsbereich/").text), "erfunden"):
+    for token in (None, workspace.csrf_of(other.get("/arbeitsbereich/").text), "erfunden"):
         sent = entry if token is None else {**entry, "csrf": token}
         refused = client.post(f"/arbeitsbereich/nachnutzungen/{PACKAGE}/", data=sent)
         assert refused.status_code == 403
@@ -141,13 +134,13 @@ def test_a_form_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothin
     assert client.get("/arbeitsbereich/").status_code == 200
     # and with it the session ends on the server: the old cookie is worth nothing afterwards
     old = client.cookies["transferhub_sitzung"]
-    out = client.post("/abmelden", data={"csrf": csrf_of(form.text)})
+    out = client.post("/abmelden", data={"csrf": workspace.csrf_of(form.text)})
     assert out.status_code == 303 and old not in out.headers["location"]
     stale = httpx.get(f"{hub.url}/arbeitsbereich/nachnutzungen/", cookies={"transferhub_sitzung": old})
     assert stale.status_code == 303 and stale.headers["location"] == "/anmelden?weiter=/arbeitsbereich/nachnutzungen"
     forged = httpx.post(
         f"{hub.url}/arbeitsbereich/nachnutzungen/{PACKAGE}/",
-        data=entry | {"csrf": csrf_of(form.text)},
+        data=entry | {"csrf": workspace.csrf_of(form.text)},
         cookies={"transferhub_sitzung": old},
     )
     assert forged.status_code == 401 and "Bitte anmelden" in forged.text
@@ -156,7 +149,7 @@ def test_a_form_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothin
 
 def test_wrong_password_and_unknown_account_get_the_same_answer_and_repeated_failures_are_slowed(hub):
     client = httpx.Client(base_url=hub.url)
-    token = csrf_of(client.get("/anmelden").text)
+    token = workspace.csrf_of(client.get("/anmelden").text)
     answers = []
     for email, password in [
         ("niemand@musterhausen.example", PASSWORDS["dora@musterhausen.example"]),
@@ -181,7 +174,7 @@ def test_a_person_without_the_adopter_role_is_refused_in_german(hub):
     page = client.get("/arbeitsbereich/nachnutzungen/")
     assert page.status_code == 403
     assert "<h1>Keine Berechtigung</h1>" in page.text and "Dafür ist die Rolle „Nachnutzen“ (adopter) nötig" in page.text
-    token = csrf_of(client.get("/arbeitsbereich/").text)
+    token = workspace.csrf_of(client.get("/arbeitsbereich/").text)
     posted = client.post(f"/arbeitsbereich/nachnutzungen/{PACKAGE}/", data={"csrf": token, "status": "planned", "version": "2.0.0"})
     assert posted.status_code == 403 and head(hub) == before
 
@@ -217,11 +210,13 @@ def test_signing_in_starts_a_fresh_session_and_needs_the_forms_token(hub):
     email = "carl@musterhausen.example"
     # a sign-in posted without the form's session or token is refused (no login CSRF)
     assert (
-        httpx.post(f"{hub.url}/anmelden", data={"csrf": csrf_of(form.text), "email": email, "passwort": PASSWORDS[email]}).status_code
+        httpx.post(
+            f"{hub.url}/anmelden", data={"csrf": workspace.csrf_of(form.text), "email": email, "passwort": PASSWORDS[email]}
+        ).status_code
         == 403
     )
     assert client.post("/anmelden", data={"email": email, "passwort": PASSWORDS[email]}).status_code == 403
-    answer = client.post("/anmelden", data={"csrf": csrf_of(form.text), "email": email, "passwort": PASSWORDS[email]})
+    answer = client.post("/anmelden", data={"csrf": workspace.csrf_of(form.text), "email": email, "passwort": PASSWORDS[email]})
     assert answer.status_code == 303 and answer.headers["location"] == "/arbeitsbereich/"
     after = client.cookies["transferhub_sitzung"]
     assert after != before

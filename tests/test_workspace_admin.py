@@ -13,9 +13,10 @@ from playwright.sync_api import sync_playwright
 from hub.config import HubConfig
 from hub.services import Services
 from hub.usecases import accounts
+from tests import workspace
 from tests.browser import launch
 from tests.server import ROOT, Server, start_server
-from tests.test_workspace import csrf_of, head, serious_violations
+from tests.test_workspace import head, serious_violations
 
 ORG, ORG_NAME = "land-nrw-ministerium", "Landesministerium NRW – Programm Digitale Modellregionen"  # in the seed
 ADOPTER = "stadt-delbrueck"  # in the seed: gets the tokens and accounts the admin hands out
@@ -41,16 +42,8 @@ def hub(tmp_path_factory) -> Server:
         server.stop()
 
 
-def sign_in(hub: Server, email: str, password: str) -> httpx.Response:
-    client = httpx.Client(base_url=hub.url)
-    return client.post("/anmelden", data={"csrf": csrf_of(client.get("/anmelden").text), "email": email, "passwort": password})
-
-
 def signed_in(hub: Server, email: str) -> httpx.Client:
-    client = httpx.Client(base_url=hub.url)
-    answer = client.post("/anmelden", data={"csrf": csrf_of(client.get("/anmelden").text), "email": email, "passwort": PASSWORDS[email]})
-    assert answer.status_code == 303, answer.text
-    return client
+    return workspace.signed_in(hub, email, PASSWORDS[email])
 
 
 def adopt(hub: Server, token: str, version: str) -> httpx.Response:
@@ -73,11 +66,7 @@ def test_an_admin_creates_a_token_in_the_browser_sees_it_once_it_works_and_revok
         browser = launch(p)
         try:
             page = browser.new_page()
-            page.goto(f"{hub.url}/arbeitsbereich/")
-            page.get_by_label("E-Mail-Adresse").fill("ada@ministerium.example")
-            page.get_by_label("Passwort").fill(PASSWORDS["ada@ministerium.example"])
-            page.get_by_role("button", name="Anmelden").click()
-            page.wait_for_url(re.compile(r"/arbeitsbereich/?$"))
+            workspace.sign_in_in_browser(page, hub, "ada@ministerium.example", PASSWORDS["ada@ministerium.example"])
             page.get_by_role("link", name="Verwaltung").click()
             page.get_by_role("link", name="API-Tokens").click()
             page.wait_for_url(f"**{TOKENS}")
@@ -109,7 +98,7 @@ def test_an_admin_creates_a_token_in_the_browser_sees_it_once_it_works_and_revok
     assert created.json()["adopter"] == ADOPTER and head(hub) != before
     # revoked (POST with CSRF): refused from now on, nothing written
     client = signed_in(hub, "max@ministerium.example")
-    csrf = csrf_of(client.get(TOKENS).text)
+    csrf = workspace.csrf_of(client.get(TOKENS).text)
     revoked = client.post(f"{TOKENS}/{token_id}/widerrufen", data={"csrf": csrf})
     assert revoked.status_code == 303 and revoked.headers["location"] == f"{TOKENS}?hinweis=widerrufen"
     assert "Das Token ist widerrufen" in client.get(revoked.headers["location"]).text
@@ -124,7 +113,7 @@ def test_an_admin_creates_a_token_in_the_browser_sees_it_once_it_works_and_revok
 def test_a_token_for_an_unregistered_organisation_is_refused_in_german_and_nothing_is_created(hub):
     client = signed_in(hub, "max@ministerium.example")
     before = token_rows(client)
-    csrf = csrf_of(client.get(TOKENS).text)
+    csrf = workspace.csrf_of(client.get(TOKENS).text)
     refused = client.post(TOKENS, data={"csrf": csrf, "org": "stadt-gibt-es-nicht", "role": "adopter", "note": "Versuch"})
     assert refused.status_code == 422
     assert "Die Organisation „stadt-gibt-es-nicht“ ist im Katalog nicht registriert" in refused.text
@@ -142,7 +131,7 @@ def test_an_admin_creates_an_account_that_can_sign_in_and_disabling_it_stops_tha
     created = client.post(
         PEOPLE,
         data={
-            "csrf": csrf_of(form.text),
+            "csrf": workspace.csrf_of(form.text),
             "email": " Lena@Delbrueck.example ",
             "org": ADOPTER,
             "roles": ["adopter", "reviewer"],
@@ -156,21 +145,21 @@ def test_an_admin_creates_an_account_that_can_sign_in_and_disabling_it_stops_tha
     assert "Stadt Delbrück (stadt-delbrueck)" in row and "Nachnutzen (adopter), Begutachten (reviewer)" in row
     lena = httpx.Client(base_url=hub.url)
     answer = lena.post(
-        "/anmelden", data={"csrf": csrf_of(lena.get("/anmelden").text), "email": "lena@delbrueck.example", "passwort": password}
+        "/anmelden", data={"csrf": workspace.csrf_of(lena.get("/anmelden").text), "email": "lena@delbrueck.example", "passwort": password}
     )
     assert answer.status_code == 303
     assert lena.get("/arbeitsbereich/pruefung/").status_code == 200  # the roles given hold
     # disabled: the running session ends, and signing in is refused
-    disabled = client.post(f"{PEOPLE}/deaktivieren", data={"csrf": csrf_of(listed), "email": "lena@delbrueck.example"})
+    disabled = client.post(f"{PEOPLE}/deaktivieren", data={"csrf": workspace.csrf_of(listed), "email": "lena@delbrueck.example"})
     assert disabled.status_code == 303 and "Das Konto ist deaktiviert" in client.get(disabled.headers["location"]).text
     assert lena.get("/arbeitsbereich/pruefung/").status_code == 303
-    again = sign_in(hub, "lena@delbrueck.example", password)
+    again = workspace.sign_in(hub, "lena@delbrueck.example", password)
     assert again.status_code == 401 and "E-Mail-Adresse oder Passwort ist falsch." in again.text
 
 
 def test_an_account_with_a_short_password_or_no_role_is_refused_in_german_and_not_created(hub):
     client = signed_in(hub, "max@ministerium.example")
-    csrf = csrf_of(client.get(PEOPLE).text)
+    csrf = workspace.csrf_of(client.get(PEOPLE).text)
     short = client.post(
         PEOPLE, data={"csrf": csrf, "email": "kurt@delbrueck.example", "org": ADOPTER, "roles": "adopter", "password": "kurz"}
     )
@@ -179,14 +168,14 @@ def test_an_account_with_a_short_password_or_no_role_is_refused_in_german_and_no
     none = client.post(PEOPLE, data={"csrf": csrf, "email": "kurt@delbrueck.example", "org": ADOPTER, "password": "Lange-genug-Passwort-1"})
     assert none.status_code == 400 and "Ein Konto braucht mindestens eine Rolle" in none.text
     assert "kurt@delbrueck.example</th>" not in client.get(PEOPLE).text
-    assert sign_in(hub, "kurt@delbrueck.example", "Lange-genug-Passwort-1").status_code == 401
+    assert workspace.sign_in(hub, "kurt@delbrueck.example", "Lange-genug-Passwort-1").status_code == 401
 
 
 def test_admin_forms_posted_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing(hub):
     client = signed_in(hub, "max@ministerium.example")
     other = signed_in(hub, "ada@ministerium.example")
     tokens_before, people_before = token_rows(client), client.get(PEOPLE).text.count("<tr>")
-    for token in (None, csrf_of(other.get("/arbeitsbereich/").text), "erfunden"):
+    for token in (None, workspace.csrf_of(other.get("/arbeitsbereich/").text), "erfunden"):
         extra = {} if token is None else {"csrf": token}
         for path, data in (
             (TOKENS, {"org": ADOPTER, "role": "admin"}),
@@ -197,7 +186,7 @@ def test_admin_forms_posted_without_or_with_a_wrong_csrf_token_are_refused_and_c
             assert refused.status_code == 403, path
             assert "<h1>Formular nicht angenommen</h1>" in refused.text and "es wurde nichts geändert" in refused.text
     assert token_rows(client) == tokens_before and client.get(PEOPLE).text.count("<tr>") == people_before
-    assert sign_in(hub, "otto@ministerium.example", PASSWORDS["otto@ministerium.example"]).status_code == 303
+    assert workspace.sign_in(hub, "otto@ministerium.example", PASSWORDS["otto@ministerium.example"]).status_code == 303
 
 
 def test_a_person_without_the_admin_role_is_refused_in_german(hub):
@@ -214,7 +203,7 @@ def test_a_person_without_the_admin_role_is_refused_in_german(hub):
         page = client.get(path)
         assert page.status_code == 403
         assert "<h1>Keine Berechtigung</h1>" in page.text and "Dafür ist die Rolle „Verwalten“ (admin) nötig" in page.text
-    csrf = csrf_of(start.text)
+    csrf = workspace.csrf_of(start.text)
     admin = signed_in(hub, "max@ministerium.example")
     tokens_before = token_rows(admin)
     assert client.post(TOKENS, data={"csrf": csrf, "org": ORG, "role": "admin"}).status_code == 403
@@ -259,7 +248,7 @@ def test_an_admin_sees_the_sources_and_harvests_them_now(hub, tmp_path):
     # without the form's CSRF token: refused, nothing harvested
     before = head(hub)
     assert client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={}).status_code == 403 and head(hub) == before
-    harvested = client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={"csrf": csrf_of(page.text)}, timeout=120)
+    harvested = client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={"csrf": workspace.csrf_of(page.text)}, timeout=120)
     assert harvested.status_code == 200
     assert "musterstadt: 1 übernommen, 0 unverändert, 0 abgelehnt" in harvested.text
     assert (

@@ -14,6 +14,7 @@ from hub.config import HubConfig
 from hub.services import Services
 from hub.sessions import KEEP_UPLOADS, SessionStore
 from hub.usecases import accounts
+from tests import workspace
 from tests.browser import launch
 from tests.factory import archive, package_files, write_files
 from tests.server import Server, start_server
@@ -62,16 +63,8 @@ def hub(tmp_path_factory) -> Server:
         server.stop()
 
 
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-
-
 def signed_in(hub: Server, email: str) -> httpx.Client:
-    client = httpx.Client(base_url=hub.url, timeout=60)
-    form = client.get("/anmelden")
-    answer = client.post("/anmelden", data={"csrf": csrf_of(form.text), "email": email, "passwort": PASSWORDS[email]})
-    assert answer.status_code == 303, answer.text
-    return client
+    return workspace.signed_in(hub, email, PASSWORDS[email])
 
 
 def git(hub: Server, *args: str) -> str:
@@ -83,7 +76,7 @@ def head(hub: Server) -> str:
 
 
 def upload(client: httpx.Client, data: bytes, name: str = "paket.zip", **fields: str) -> httpx.Response:
-    token = csrf_of(client.get("/arbeitsbereich/veroeffentlichen/").text)
+    token = workspace.csrf_of(client.get("/arbeitsbereich/veroeffentlichen/").text)
     return client.post("/arbeitsbereich/veroeffentlichen/", data={"csrf": token, **fields}, files={"archive": (name, data)})
 
 
@@ -101,11 +94,7 @@ def test_publisher_sees_every_problem_in_its_file_then_publishes_a_clean_package
         browser = launch(p)
         try:
             page = browser.new_page()
-            page.goto(f"{hub.url}/arbeitsbereich/")
-            page.get_by_label("E-Mail-Adresse").fill("paula@paderborn.example")
-            page.get_by_label("Passwort").fill(PASSWORDS["paula@paderborn.example"])
-            page.get_by_role("button", name="Anmelden").click()
-            page.wait_for_url(re.compile(r"/arbeitsbereich/?$"))
+            workspace.sign_in_in_browser(page, hub, "paula@paderborn.example", PASSWORDS["paula@paderborn.example"])
             page.get_by_role("link", name="Paket veröffentlichen").click()
             page.wait_for_url("**/arbeitsbereich/veroeffentlichen/")
             page.get_by_label("Archiv des Paketordners (ZIP oder tar.gz)").set_input_files(
@@ -199,7 +188,7 @@ def test_another_organisations_package_is_refused_in_german_and_nothing_changes(
     assert "Das Paket gehört laut hub.yaml zu „stadt-delbrueck“; Ihr Konto darf nur für „stadt-paderborn“ veröffentlichen." in answer.text
     assert 'action="/arbeitsbereich/veroeffentlichen/' not in answer.text.split("<h1>", 1)[1]  # no publish form
     # a made-up upload id publishes nothing either
-    token = csrf_of(answer.text)
+    token = workspace.csrf_of(answer.text)
     guessed = client.post("/arbeitsbereich/veroeffentlichen/erfunden", data={"csrf": token})
     assert guessed.status_code == 404 and "Der geprüfte Upload ist nicht mehr vorhanden" in guessed.text
     assert head(hub) == before
@@ -214,21 +203,23 @@ def test_the_publish_needs_the_forms_token_and_commits_only_the_checked_bytes_on
     assert refused.status_code == 403 and "<h1>Formular nicht angenommen</h1>" in refused.text
     checked = upload(client, archive(package_files(f"{ORG}/token-probe")))
     upload_id = re.search(r'action="/arbeitsbereich/veroeffentlichen/([^"]+)"', checked.text).group(1)
-    for token in (None, "erfunden", csrf_of(other.get("/arbeitsbereich/").text)):
+    for token in (None, "erfunden", workspace.csrf_of(other.get("/arbeitsbereich/").text)):
         sent = {} if token is None else {"csrf": token}
         answer = client.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data=sent)
         assert answer.status_code == 403 and "es wurde nichts geändert" in answer.text
     # another session (even of the same organisation) cannot publish this session's upload
     assert (
-        other.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data={"csrf": csrf_of(other.get("/arbeitsbereich/").text)}).status_code
+        other.post(
+            f"/arbeitsbereich/veroeffentlichen/{upload_id}", data={"csrf": workspace.csrf_of(other.get("/arbeitsbereich/").text)}
+        ).status_code
         == 404
     )
     assert head(hub) == before
-    published = client.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data={"csrf": csrf_of(checked.text)})
+    published = client.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data={"csrf": workspace.csrf_of(checked.text)})
     assert published.status_code == 303 and published.headers["location"].startswith("/arbeitsbereich/pakete/?hinweis=veroeffentlicht")
     assert "Hub-Person: peter@paderborn.example" in git(hub, "log", "-1", "--format=%b")
     # the kept bytes are gone after the publish: a second click publishes nothing
-    again = client.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data={"csrf": csrf_of(checked.text)})
+    again = client.post(f"/arbeitsbereich/veroeffentlichen/{upload_id}", data={"csrf": workspace.csrf_of(checked.text)})
     assert again.status_code == 404
     assert git(hub, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
 
@@ -243,7 +234,7 @@ def test_a_person_without_the_publisher_role_is_refused(hub):
         assert answer.status_code == 403 and "Dafür ist die Rolle „Veröffentlichen“ (publisher) nötig" in answer.text
     posted = client.post(
         "/arbeitsbereich/veroeffentlichen/",
-        data={"csrf": csrf_of(start.text)},
+        data={"csrf": workspace.csrf_of(start.text)},
         files={"archive": ("p.zip", archive(package_files("stadt-musterhausen/paket")))},
     )
     assert posted.status_code == 403 and head(hub) == before
@@ -285,7 +276,7 @@ def test_kept_uploads_belong_to_their_session_are_taken_once_and_expire(tmp_path
 def test_a_folder_sent_file_by_file_is_checked_like_an_archive_and_a_path_leaving_it_is_a_problem(hub):
     client = signed_in(hub, "peter@paderborn.example")
     before = head(hub)
-    token = csrf_of(client.get("/arbeitsbereich/veroeffentlichen/").text)
+    token = workspace.csrf_of(client.get("/arbeitsbereich/veroeffentlichen/").text)
     parts = [("folder", (f"ordner-probe/{path}", data)) for path, data in package_files(f"{ORG}/ordner-probe").items()]
     answer = client.post(
         "/arbeitsbereich/veroeffentlichen/", data={"csrf": token}, files=[*parts, ("folder", ("ordner-probe/../../boese.txt", b"x"))]

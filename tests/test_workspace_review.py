@@ -14,9 +14,10 @@ from hub.model import Review, ReviewEntry
 from hub.services import Services
 from hub.store.records import actor_for, put_record
 from hub.usecases import accounts
+from tests import workspace
 from tests.browser import launch
 from tests.server import Server, start_server
-from tests.test_workspace import csrf_of, git, head, serious_violations
+from tests.test_workspace import git, head, serious_violations
 
 ORG, ORG_NAME = "land-nrw-ministerium", "Landesministerium NRW – Programm Digitale Modellregionen"  # in the seed
 PACKAGE = "stadt-delbrueck/hundesteuer-anmeldung"  # in the seed, never reviewed; latest version 1.1.0
@@ -52,10 +53,7 @@ def hub(tmp_path_factory) -> Server:
 
 
 def signed_in(hub: Server, email: str) -> httpx.Client:
-    client = httpx.Client(base_url=hub.url)
-    answer = client.post("/anmelden", data={"csrf": csrf_of(client.get("/anmelden").text), "email": email, "passwort": PASSWORDS[email]})
-    assert answer.status_code == 303, answer.text
-    return client
+    return workspace.signed_in(hub, email, PASSWORDS[email])
 
 
 def queued(client: httpx.Client) -> set[str]:
@@ -73,11 +71,7 @@ def test_a_reviewer_reviews_a_package_from_the_queue_and_sees_it_in_the_history(
         browser = launch(p)
         try:
             page = browser.new_page()
-            page.goto(f"{hub.url}/arbeitsbereich/")
-            page.get_by_label("E-Mail-Adresse").fill("rita@ministerium.example")
-            page.get_by_label("Passwort").fill(PASSWORDS["rita@ministerium.example"])
-            page.get_by_role("button", name="Anmelden").click()
-            page.wait_for_url(re.compile(r"/arbeitsbereich/?$"))
+            workspace.sign_in_in_browser(page, hub, "rita@ministerium.example", PASSWORDS["rita@ministerium.example"])
             page.get_by_role("link", name="Zu begutachten").click()
             page.wait_for_url("**/arbeitsbereich/pruefung/")
             row = page.locator(f"#{PACKAGE.replace('/', '--')}")
@@ -127,18 +121,21 @@ def test_a_too_short_rationale_is_refused_in_german_and_nothing_changes(hub):
     assert form.status_code == 200
     before = head(hub)
     refused = client.post(
-        f"/arbeitsbereich/pruefung/{OTHER}/", data={"csrf": csrf_of(form.text), "version": "1.0.0", "level": "1", "rationale": " zu kurz "}
+        f"/arbeitsbereich/pruefung/{OTHER}/",
+        data={"csrf": workspace.csrf_of(form.text), "version": "1.0.0", "level": "1", "rationale": " zu kurz "},
     )
     assert refused.status_code == 400
     assert "Die Begründung braucht mindestens 20 Zeichen (ohne Leerraum am Anfang und Ende); sie hat 7." in refused.text
     assert "<h1>Begutachten: LoRaWAN-Netz der Stadt Delbrück</h1>" in refused.text and "> zu kurz </textarea>" in refused.text
     assert '<option value="1" selected>' in refused.text  # what was entered stays
     unknown = client.post(
-        f"/arbeitsbereich/pruefung/{OTHER}/", data={"csrf": csrf_of(form.text), "version": "1.0.0", "level": "7", "rationale": RATIONALE}
+        f"/arbeitsbereich/pruefung/{OTHER}/",
+        data={"csrf": workspace.csrf_of(form.text), "version": "1.0.0", "level": "7", "rationale": RATIONALE},
     )
     assert unknown.status_code == 400 and "Den Reifegrad 7 gibt es nicht; möglich sind 0 bis 4." in unknown.text
     garbled = client.post(
-        f"/arbeitsbereich/pruefung/{OTHER}/", data={"csrf": csrf_of(form.text), "version": "1.0.0", "level": "vier", "rationale": RATIONALE}
+        f"/arbeitsbereich/pruefung/{OTHER}/",
+        data={"csrf": workspace.csrf_of(form.text), "version": "1.0.0", "level": "vier", "rationale": RATIONALE},
     )
     assert garbled.status_code == 400 and "Bitte einen Reifegrad von 0 bis 4 wählen." in garbled.text
     assert head(hub) == before and OTHER in queued(client)
@@ -151,7 +148,7 @@ def test_a_review_form_posted_without_or_with_a_wrong_csrf_token_is_refused(hub)
     other = signed_in(hub, "rita@ministerium.example")
     before = head(hub)
     review = {"version": "1.0.0", "level": "1", "rationale": RATIONALE}
-    for token in (None, csrf_of(other.get("/arbeitsbereich/").text), "erfunden"):
+    for token in (None, workspace.csrf_of(other.get("/arbeitsbereich/").text), "erfunden"):
         refused = client.post(f"/arbeitsbereich/pruefung/{OTHER}/", data=review if token is None else {**review, "csrf": token})
         assert refused.status_code == 403
         assert "<h1>Formular nicht angenommen</h1>" in refused.text and "es wurde nichts geändert" in refused.text
@@ -168,7 +165,8 @@ def test_a_person_without_the_reviewer_role_is_refused_in_german(hub):
         assert page.status_code == 403
         assert "<h1>Keine Berechtigung</h1>" in page.text and "Dafür ist die Rolle „Begutachten“ (reviewer) nötig" in page.text
     posted = client.post(
-        f"/arbeitsbereich/pruefung/{OTHER}/", data={"csrf": csrf_of(start.text), "version": "1.0.0", "level": "1", "rationale": RATIONALE}
+        f"/arbeitsbereich/pruefung/{OTHER}/",
+        data={"csrf": workspace.csrf_of(start.text), "version": "1.0.0", "level": "1", "rationale": RATIONALE},
     )
     assert posted.status_code == 403 and head(hub) == before
     # not signed in at all: to the sign-in form, and back afterwards
