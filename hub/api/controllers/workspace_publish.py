@@ -19,26 +19,15 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 
-from hub.accounts import Account
-from hub.api.controllers.workspace import HANDLERS, STATE, Form, field, org_name, page, requires
+from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
 from hub.errors import BadRequest
 from hub.services import Services
-from hub.sessions import Session
 from hub.usecases import publish as publishing
 from hub.web.workspace import render
 from hub.web.workspace_publish import dry_run_view, my_feedback, my_packages, zip_folder
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 NOTICES = {"veroeffentlicht": "Die neue Version ist veröffentlicht."}  # fixed texts chosen by a key, never text from the URL
-
-
-def _signed_in(request: Request) -> tuple[Session, Account]:
-    return request.state[STATE]
-
-
-def _context(services: Services, request: Request, **values: Any) -> dict[str, Any]:
-    session, account = _signed_in(request)
-    return {"account": account, "csrf": session.csrf, "org_name": org_name(services, account.org), **values}
 
 
 class PublishWorkspaceController(Controller):
