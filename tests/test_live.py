@@ -19,11 +19,9 @@ import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from hub.config import HubConfig
-from hub.services import Services
-from hub.web import site
 from tests.browser import launch
 from tests.factory import archive, make_package, package_files
+from tests.served import example_source, seeded_data
 from tests.server import ROOT, Server, start_server
 
 LIMIT = 2.0  # seconds from a command's end until every part of the running hub shows its commit
@@ -33,15 +31,7 @@ BASE = "http://hub.test/"  # one address for every test server, so a copied site
 @pytest.fixture(scope="session")
 def seeded(tmp_path_factory) -> Path:
     """A data folder seeded once, with index, exports and the served site; each server gets a copy."""
-    data = tmp_path_factory.mktemp("seeded")
-    subprocess.run([sys.executable, "-m", "hub", "--data", str(data), "init"], cwd=ROOT, check=True, capture_output=True)
-    # one commit of today first, as on a hub in use: the seed's history is dated in the past, and the first commit
-    # of a new month changes the "months in production" evidence on every package page (a full re-render, once)
-    folder = make_package(tmp_path_factory.mktemp("vorlauf"), "stadt-vorlauf/vorlauf", "1.0.0")
-    subprocess.run([sys.executable, "-m", "hub", "--data", str(data), "publish", str(folder)], cwd=ROOT, check=True, capture_output=True)
-    with Services.attach(HubConfig(data_dir=data)) as services:
-        site.build(services, services.head(), BASE)
-    return data
+    return seeded_data(tmp_path_factory.mktemp("seeded"), tmp_path_factory.mktemp("vorlauf"), BASE)
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["one-worker", "two-workers"])
@@ -49,6 +39,8 @@ def server(request, seeded, tmp_path_factory):
     data = tmp_path_factory.mktemp("live") / "data"
     shutil.copytree(seeded, data)
     server = start_server(data, workers=request.param, env={"HUB_BASE_URL": BASE})
+    # the organisation the tests act for, registered here: each test must run alone (xdist splits a module's tests)
+    server.register("stadt-live", "Stadt Live")
     yield server
     server.stop()
 
@@ -131,19 +123,7 @@ def test_cli_writes_and_a_harvest_reach_the_running_hub(server, tmp_path):
     commit = head(server)
     within(lambda: finds(server, {"maturity_level": "4", "publisher": "stadt-live"}, package_id) and current(server, commit))
 
-    source = tmp_path / "quelle"
-    shutil.copytree(ROOT / "examples" / "quelle", source)
-    for step in (
-        ["init", "-q", "-b", "main"],
-        ["add", "-A"],
-        ["-c", "user.name=Musterstadt", "-c", "user.email=it@musterstadt.example", "commit", "-q", "-m", "Pakete"],
-    ):
-        subprocess.run(["git", "-C", str(source), *step], check=True, capture_output=True)
-    sources = tmp_path / "sources.yaml"
-    sources.write_text(
-        f'sources:\n  - name: musterstadt\n    url: {source}\n    branch: main\n    publisher: stadt-musterstadt\n    folders:\n      - "pakete/*"\n',
-        encoding="utf-8",
-    )
+    sources = example_source(tmp_path)
     server.hub("sources", "set", str(sources))
     server.hub("harvest", "musterstadt")
     commit = head(server)

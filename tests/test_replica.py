@@ -29,8 +29,8 @@ from hub.api import create_app
 from hub.api.replica import SAFE_METHODS, WRITES_NOTHING
 from hub.config import HubConfig
 from hub.services import Services, mark_replica
-from hub.web import site
 from tests.factory import archive, make_package, make_services, package_files
+from tests.served import seeded_data
 from tests.server import ROOT, Server, start_server
 
 LIMIT = 5.0  # seconds from the primary's answer until the replica serves the publish
@@ -40,14 +40,7 @@ ENV = {"HUB_BASE_URL": BASE}
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("seeded")
-    subprocess.run([sys.executable, "-m", "hub", "--data", str(data), "init"], cwd=ROOT, check=True, capture_output=True)
-    # one commit of today first, as on a hub in use (see test_live: the first commit of a month re-renders every page once)
-    folder = make_package(tmp_path_factory.mktemp("vorlauf"), "stadt-vorlauf/vorlauf", "1.0.0")
-    subprocess.run([sys.executable, "-m", "hub", "--data", str(data), "publish", str(folder)], cwd=ROOT, check=True, capture_output=True)
-    with Services.attach(HubConfig(data_dir=data)) as services:
-        site.build(services, services.head(), BASE)
-    return data
+    return seeded_data(tmp_path_factory.mktemp("seeded"), tmp_path_factory.mktemp("vorlauf"), BASE)
 
 
 def start_pair(seeded: Path, folder: Path, *, packed: bool = False) -> tuple[Server, Server]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 import httpx
 import pytest
@@ -15,7 +13,8 @@ from hub.services import Services
 from hub.usecases import accounts
 from tests import workspace
 from tests.browser import launch
-from tests.server import ROOT, Server, start_server
+from tests.served import example_source
+from tests.server import Server, start_server
 from tests.test_workspace import head, serious_violations
 
 ORG, ORG_NAME = "land-nrw-ministerium", "Landesministerium NRW – Programm Digitale Modellregionen"  # in the seed
@@ -226,25 +225,13 @@ def test_the_organisations_page_lists_every_registered_organisation_with_its_pub
 
 
 def test_an_admin_sees_the_sources_and_harvests_them_now(hub, tmp_path):
-    source = tmp_path / "quelle"
-    shutil.copytree(ROOT / "examples" / "quelle", source)
-    for step in (
-        ["init", "-q", "-b", "main"],
-        ["add", "-A"],
-        ["-c", "user.name=Musterstadt", "-c", "user.email=it@musterstadt.example", "commit", "-q", "-m", "Pakete"],
-    ):
-        subprocess.run(["git", "-C", str(source), *step], check=True, capture_output=True)
-    listing = tmp_path / "sources.yaml"
-    listing.write_text(
-        f'sources:\n  - name: musterstadt\n    url: {source}\n    branch: main\n    publisher: stadt-musterstadt\n    folders:\n      - "pakete/*"\n',
-        encoding="utf-8",
-    )
+    listing = example_source(tmp_path)
     hub.hub("sources", "set", str(listing))
     client = signed_in(hub, "max@ministerium.example")
     page = client.get("/arbeitsbereich/verwaltung/quellen")
     assert page.status_code == 200
     row = re.search(r'<tr id="quelle-musterstadt">(.*?)</tr>', page.text, re.S).group(1)
-    assert str(source) in row and "noch nie" in row
+    assert str(tmp_path / "quelle") in row and "noch nie" in row
     # without the form's CSRF token: refused, nothing harvested
     before = head(hub)
     assert client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={}).status_code == 403 and head(hub) == before
