@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from hub.errors import HubError
 from hub.model import FrozenBase
 
@@ -28,6 +30,8 @@ TOUCH_EVERY = 60.0
 # uploads kept between a dry run and its publish: a few per session, for at most a few hours
 KEEP_UPLOADS = 3
 UPLOAD_HOURS = 2
+# a secret waiting to be shown once (a new API token, a reset link): the page after the redirect comes at once
+REVEAL_MINUTES = 10
 
 
 class CsrfRefused(HubError):
@@ -67,6 +71,15 @@ def _hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
 
 
+def _reveal_key(session_id: str) -> bytes:
+    """The key a held secret is sealed with: derived from the cookie's id, which the server never stores.
+
+    The database keeps only the id's SHA-256 (another derivation), so a copy of it opens no held secret;
+    the session's own request, which brings the id, does. The id has 256 random bits: one hash is key enough.
+    """
+    return hashlib.sha256(b"transferhub reveal\0" + session_id.encode("utf-8")).digest()
+
+
 class SessionStore:
     """Sessions in SQLite (``idle`` and ``absolute`` lifetimes in seconds)."""
 
@@ -86,6 +99,10 @@ class SessionStore:
             # an archive that passed the workspace's dry run, kept until it is published (or its session ends)
             db.execute(
                 "CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, session TEXT NOT NULL, created REAL NOT NULL, data BLOB NOT NULL)"
+            )
+            # a secret to be shown once on the page after a redirect (post/redirect/get), sealed with the session's id
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS reveals (id TEXT PRIMARY KEY, session TEXT NOT NULL, created REAL NOT NULL, sealed BLOB NOT NULL)"
             )
 
     def _connect(self) -> sqlite3.Connection:
@@ -169,12 +186,49 @@ class SessionStore:
             db.execute("DELETE FROM uploads WHERE id = ? AND session = ?", (upload_id, _hash(session_id)))
         return None if row is None else bytes(row[0])
 
+    def hold_secret(self, session_id: str, secret: str) -> str:
+        """Keep ``secret`` for this session until it is shown (:meth:`reveal`), under a fresh random id.
+
+        Sealed with AES-GCM under a key from the session's id (see :func:`_reveal_key`); held at most
+        ``REVEAL_MINUTES`` and never past the session.
+        """
+        now = self.clock()
+        reveal_id = secrets.token_urlsafe(18)
+        nonce = secrets.token_bytes(12)
+        sealed = nonce + AESGCM(_reveal_key(session_id)).encrypt(nonce, secret.encode("utf-8"), reveal_id.encode())
+        with self._connect() as db:
+            db.execute("DELETE FROM reveals WHERE created < ? OR session NOT IN (SELECT hash FROM sessions)", (now - REVEAL_MINUTES * 60,))
+            db.execute(
+                "INSERT INTO reveals (id, session, created, sealed) VALUES (?, ?, ?, ?)", (reveal_id, _hash(session_id), now, sealed)
+            )
+        return reveal_id
+
+    def reveal(self, session_id: str, reveal_id: str) -> str | None:
+        """The secret held under ``reveal_id`` for this session, once: it is deleted as it is read (None afterwards,
+        when it is too old, or for another session)."""
+        now = self.clock()
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute(
+                "SELECT sealed FROM reveals WHERE id = ? AND session = ? AND created >= ?",
+                (reveal_id, _hash(session_id), now - REVEAL_MINUTES * 60),
+            ).fetchone()
+            db.execute("DELETE FROM reveals WHERE id = ? AND session = ?", (reveal_id, _hash(session_id)))
+        if row is None:
+            return None
+        sealed = bytes(row[0])
+        return AESGCM(_reveal_key(session_id)).decrypt(sealed[:12], sealed[12:], reveal_id.encode()).decode("utf-8")
+
     def end(self, session_id: str) -> None:
         with self._connect() as db:
             db.execute("DELETE FROM sessions WHERE hash = ?", (_hash(session_id),))
             db.execute("DELETE FROM uploads WHERE session = ?", (_hash(session_id),))
+            db.execute("DELETE FROM reveals WHERE session = ?", (_hash(session_id),))
 
-    def end_all(self, email: str) -> int:
-        """End every session of a person (their account was disabled)."""
+    def end_all(self, email: str, *, keep: str | None = None) -> int:
+        """End every session of a person (their account was disabled, their password reset), except ``keep``'s."""
+        kept = _hash(keep) if keep else ""
         with self._connect() as db:
-            return db.execute("DELETE FROM sessions WHERE email = ?", (email,)).rowcount
+            for table in ("uploads", "reveals"):
+                db.execute(f"DELETE FROM {table} WHERE session IN (SELECT hash FROM sessions WHERE email = ? AND hash != ?)", (email, kept))
+            return db.execute("DELETE FROM sessions WHERE email = ? AND hash != ?", (email, kept)).rowcount

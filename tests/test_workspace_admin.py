@@ -79,6 +79,11 @@ def test_an_admin_creates_a_token_in_the_browser_sees_it_once_it_works_and_revok
             secret = page.get_by_label("Token").input_value()
             assert secret.startswith("th_") and len(secret) > 40
             assert "es wird nur dieses eine Mal angezeigt" in page.content()
+            assert re.search(r"/tokens/neu/[\w-]+$", page.url)  # a GET after the POST's redirect
+            assert serious_violations(page) == []
+            reloaded = page.reload()  # a reload asks for nothing to be posted again, and shows the secret no more
+            assert reloaded is not None and reloaded.status == 410 and reloaded.request.method == "GET"
+            assert secret not in page.content() and "bereits einmal angezeigt" in page.content()
             assert serious_violations(page) == []
             page.get_by_role("link", name="API-Tokens").last.click()
             page.wait_for_url(f"**{TOKENS}")
@@ -107,6 +112,27 @@ def test_an_admin_creates_a_token_in_the_browser_sees_it_once_it_works_and_revok
     assert refused.status_code == 401 and head(hub) == before
     again = client.post(f"{TOKENS}/{token_id}/widerrufen", data={"csrf": csrf})
     assert again.status_code == 404 and f"Ein aktives Token mit der Nummer {token_id} gibt es nicht." in again.text
+
+
+def test_a_new_tokens_secret_is_held_sealed_in_the_session_and_shown_once_to_that_session_only(hub):
+    client = signed_in(hub, "max@ministerium.example")
+    other = signed_in(hub, "ada@ministerium.example")
+    created = client.post(TOKENS, data={"csrf": workspace.csrf_of(client.get(TOKENS).text), "org": ADOPTER, "role": "reviewer"})
+    assert created.status_code == 303 and created.headers["location"].startswith(f"{TOKENS}/neu/")
+    held = b"".join(f.read_bytes() for f in hub.data.glob("accounts.sqlite*"))
+    # another admin's session cannot take it (and taking fails without using it up)
+    elsewhere = other.get(created.headers["location"])
+    assert elsewhere.status_code == 410 and "th_" not in elsewhere.text
+    shown = client.get(created.headers["location"])
+    assert shown.status_code == 200 and shown.headers["cache-control"] == "no-store"
+    secret = re.search(r'id="secret" type="text" readonly size="60" value="(th_[^"]+)"', shown.text).group(1)
+    assert secret.encode() not in held  # while waiting, the server kept it only sealed with the session's id
+    again = client.get(created.headers["location"])
+    assert again.status_code == 410 and secret not in again.text and "bereits einmal angezeigt" in again.text
+    with Services.attach(HubConfig(data_dir=hub.data)) as services:
+        record = services.tokens.lookup(secret)
+    assert record is not None and (record.org, record.role) == (ADOPTER, "reviewer")
+    assert secret not in client.get(TOKENS).text
 
 
 def test_a_token_for_an_unregistered_organisation_is_refused_in_german_and_nothing_is_created(hub):

@@ -91,3 +91,13 @@ def finish_oidc(services: Services, config: OidcConfig, session: Session, answer
 
 def sign_out(services: Services, session: Session) -> None:
     services.sessions.end(session.id)
+
+
+def hold_secret(services: Services, session: Session, secret: str) -> str:
+    """Keep ``secret`` (a new token, a reset link) in ``session`` on the server until the next page shows it once; its id."""
+    return services.sessions.hold_secret(session.id, secret)
+
+
+def reveal(services: Services, session: Session, reveal_id: str) -> str | None:
+    """The secret held under ``reveal_id``, once (then it is gone: a reload shows it no more)."""
+    return services.sessions.reveal(session.id, reveal_id)

@@ -2,13 +2,15 @@
 
 Built like the other workspace pages (``hub.api.controllers.workspace``): the ``admin`` role's
 guard, the CSRF token checked first on every POST, then the use case the CLI uses
-(``hub.usecases.tokens``, ``hub.usecases.accounts``). A new token's secret is shown once, on
-the page answering its creation (never cached, never listed again). A refused form shows the
+(``hub.usecases.tokens``, ``hub.usecases.accounts``). A new token's secret is shown once: the
+creating POST holds it in the session on the server and redirects; the page it leads to takes it
+out as it shows it (never cached, never listed again; a reload finds it gone). A refused form shows the
 page again with the German message; nothing is written.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -64,8 +66,9 @@ class AdminWorkspaceController(Controller):
     def token_list(self, request: Request, services: NamedDependency[Services], hinweis: FromQuery[str | None] = None) -> Response:
         return self._tokens_page(request, services, notice=flash(hinweis), values={})
 
-    @post("/tokens", sync_to_thread=True, status_code=200)
+    @post("/tokens", sync_to_thread=True, status_code=303)
     def token_create(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        """Issue a token, hold its secret in the session and redirect to the page that shows it once (post/redirect/get)."""
         session, _ = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
         values = {name: field(data, name) for name in ("org", "role", "note")}
@@ -73,16 +76,26 @@ class AdminWorkspaceController(Controller):
             secret, record = tokens.create(services, values["org"], values["role"], values["note"])
         except HubError as refused:  # the form again, with what was entered and why it was refused
             return self._tokens_page(request, services, refused.status, error=refused, values=values)
+        reveal_id = accounts.hold_secret(services, session, json.dumps({"id": record.id, "secret": secret}))
+        return Redirect(f"{BASE}/tokens/neu/{reveal_id}", status_code=303)
+
+    @get("/tokens/neu/{reveal_id:str}", sync_to_thread=True)
+    def token_shown(self, request: Request, services: NamedDependency[Services], reveal_id: FromPath[str]) -> Response:
+        """The new token's secret, exactly once: it leaves the session as it is shown, so a reload shows it no more."""
+        session, _ = _signed_in(request)
+        held = accounts.reveal(services, session, reveal_id)
+        shown = json.loads(held) if held else None
+        record = next((r for r, _ in tokens.history(services) if shown and r.id == shown["id"]), None)
         names = {o.id: o.name for o in organisations(services)}
         html = render(
             "verwaltung-token-neu.html",
             title="Neues API-Token",
-            secret=secret,
+            secret=shown["secret"] if shown and record else None,
             record=record,
-            record_org_name=names.get(record.org, record.org),
+            record_org_name=names.get(record.org, record.org) if record else "",
             **_context(services, request),
         )
-        return page(html)
+        return page(html, 200 if record else 410)
 
     @post("/tokens/{token_id:int}/widerrufen", sync_to_thread=True, status_code=303)
     def token_revoke(self, request: Request, services: NamedDependency[Services], token_id: FromPath[int], data: Form) -> Response:
