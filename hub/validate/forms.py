@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from hub.formschema import Field, FormSchema
 from hub.model import Problem
+from hub.validate.fastpath import known_valid, metaschema_check
 from hub.validate.jsondoc import SyntaxProblem, load_json
 from hub.validate.messages import pointer, schema_problems
 from hub.validate.schemalimits import bounded_instance, schema_limit_problems
@@ -41,7 +42,8 @@ def check_form(path: str, data: bytes) -> list[Problem]:
         )
         if not isinstance(schema, dict):
             return problems
-    problems.extend(islice(schema_problems(metaschema_validator(), bounded_instance(schema), file=path, code="form-metaschema"), 200))
+    if not known_valid(metaschema_check(), schema):  # the slow validator only for the problems (hub/validate/fastpath.py)
+        problems.extend(islice(schema_problems(metaschema_validator(), bounded_instance(schema), file=path, code="form-metaschema"), 200))
     limits = schema_limit_problems(schema, path)  # before anything follows its references
     problems.extend(limits)
     if not limits:

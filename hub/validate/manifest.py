@@ -11,6 +11,7 @@ from license_expression import ExpressionError, get_spdx_licensing
 
 from hub.model import Manifest, Problem
 from hub.schemas import PACKAGE_SCHEMA_ID, validator
+from hub.validate.fastpath import hub_schema_check, known_valid
 from hub.validate.messages import explain, pointer
 from hub.validate.text import text_problems
 from hub.validate.yamlsafe import YamlDocument, YamlError, load_yaml
@@ -50,7 +51,9 @@ def check_manifest(
     def add(code: str, parts: list[str | int], message: str) -> None:
         problems.append(Problem(code=code, file=MANIFEST, pointer=pointer(parts), line=doc.line_of(parts), message=message))
 
-    for error in validator(PACKAGE_SCHEMA_ID).iter_errors(data):
+    # the slow validator only for the problems (hub/validate/fastpath.py)
+    errors = () if known_valid(hub_schema_check(PACKAGE_SCHEMA_ID), data) else validator(PACKAGE_SCHEMA_ID).iter_errors(data)
+    for error in errors:
         if list(error.absolute_path) == ["version"] and error.validator == "pattern":
             continue  # reported by the SemVer rule below, with a better sentence
         for parts, message in explain(error):
