@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import generate_catalog, machine, write_results  # noqa: E402
+from bench.common import generate_catalog, machine, options, quick, write_results  # noqa: E402
 from bench.server import free_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -48,10 +48,10 @@ def started(cmd: list[str], url: str, env: dict[str, str]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--packages", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    args = quick(parser.parse_args(), packages=30, runs=1)
     with tempfile.TemporaryDirectory() as data:
         generate_catalog(Path(data) / "catalog.git", args.packages)
         env = {**os.environ, "HUB_DATA": data, "PYTHONPATH": str(ROOT)}
@@ -84,7 +84,7 @@ def main() -> None:
     print(f"| first start (builds index and exports) | {first:.1f} s | |")
     print(f"| cold start with existing index | {results['cold_start_s']:.2f} s | ≤ 5 s |")
     print(f"| baseline: bare Litestar app, same server | {results['bare_start_s']:.2f} s | |")
-    print(f"results: {write_results('coldstart', results)}")
+    print(f"results: {write_results('coldstart', results, args)}")
 
 
 if __name__ == "__main__":

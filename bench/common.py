@@ -1,16 +1,27 @@
-"""Shared helpers for the benchmark scripts: timing, machine description, catalogue generation."""
+"""Shared helpers for the benchmark scripts: timing, machine description, catalogue generation, results.
+
+Every script takes the options of ``options()``. Its results go to ``bench/results/NAME.json`` (not committed);
+with ``--record`` also to ``docs/figures/NAME.json`` (committed), with what a reader needs to judge the figures:
+the exact command, the machine, the date, the load average at start and end, and the commit measured.
+docs/benchmarks.md renders its tables from those files (cog; tests/test_benchmark_docs.py checks them).
+"""
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
+import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pygit2
 import yaml
@@ -24,6 +35,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.factory import package_files  # noqa: E402  (bench reuses the test factory's valid package)
 
+FIGURES = ROOT / "docs" / "figures"
+RESULTS = ROOT / "bench" / "results"
+# The environment a run started in, taken when the script imports this module (before any work).
+STARTED = datetime.now(UTC)
+LOAD_AT_START = os.getloadavg()
+
 THEMEN = [
     "Bauen & Wohnen",
     "Familie & Kind",
@@ -35,8 +52,8 @@ THEMEN = [
 
 
 def timed(fn: Callable[[], object], runs: int, warmup: int = 5) -> list[float]:
-    """Wall-clock milliseconds of ``runs`` calls, after ``warmup`` untimed ones."""
-    for _ in range(warmup):
+    """Wall-clock milliseconds of ``runs`` calls, after ``warmup`` untimed ones (fewer when there are fewer runs: --quick)."""
+    for _ in range(min(warmup, runs)):
         fn()
     gc.collect()
     samples = []
@@ -111,9 +128,80 @@ def generate_catalog(path: Path, count: int) -> pygit2.Repository:
     return repo
 
 
-def write_results(name: str, results: dict) -> Path:
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
+def options() -> argparse.ArgumentParser:
+    """The options every bench script takes, as a parent parser: ``ArgumentParser(parents=[options()])``."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="also write docs/figures/NAME.json: the committed figures docs/benchmarks.md is rendered from",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes, seconds: shows the script runs and writes every key the docs read (tests/test_benchmark_docs.py); never recorded",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder of the raw results (default: bench/results, not committed)")
+    return parser
+
+
+def quick(args: argparse.Namespace, **sizes: Any) -> argparse.Namespace:
+    """With ``--quick``, the given option values replace the command line's (tiny sizes for the test of the docs)."""
+    if args.quick:
+        if args.record:
+            raise SystemExit("--quick misst nichts, was in docs/figures gehört: --record und --quick schließen sich aus")
+        for key, value in sizes.items():
+            setattr(args, key, value)
+    return args
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
+    return done.stdout.rstrip("\n") if done.returncode == 0 else ""
+
+
+def _command() -> str:
+    """The command line that started this run, as typed in the project folder."""
+    script = Path(sys.argv[0]).resolve()
+    script_text = str(script.relative_to(ROOT)) if script.is_relative_to(ROOT) else sys.argv[0]
+    python = ".venv/bin/python" if Path(sys.executable).parent.parent == ROOT / ".venv" else "python"
+    words = [python, script_text, *sys.argv[1:]]
+    env = [f"HUB_FSYNC={os.environ['HUB_FSYNC']}"] if "HUB_FSYNC" in _START_ENV else []
+    niceness = os.nice(0)
+    prefix = ["nice", "-n", str(niceness)] if niceness > 0 else []
+    return shlex.join([*env, *prefix, *words])
+
+
+_START_ENV = frozenset(os.environ)
+# What was measured: the commit, and the files of the code that differed from it when the run started.
+_COMMIT = _git("rev-parse", "HEAD")
+_SUBJECT = _git("log", "-1", "--format=%s")
+_UNCOMMITTED = sorted(line[3:] for line in _git("status", "--porcelain", "--", "hub", "bench", "schemas", "catalog", "site").splitlines())
+
+
+def write_results(name: str, results: dict, args: argparse.Namespace | None = None) -> Path:
+    """Write the raw results, and with ``--record`` the committed figure ``docs/figures/NAME.json``; returns the raw file."""
+    record = {
+        "figure": name,
+        "command": _command(),
+        "machine": machine(),
+        "started": STARTED.isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_start": [round(x, 2) for x in LOAD_AT_START],
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        "commit": _COMMIT,
+        "commit_subject": _SUBJECT,
+        "uncommitted": _UNCOMMITTED,
+        "quick": bool(args and args.quick),
+        "results": results,
+    }
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    out = args.out if args else RESULTS
+    out.mkdir(parents=True, exist_ok=True)
     target = out / f"{name}.json"
-    target.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    target.write_text(text, encoding="utf-8")
+    if args and args.record:
+        FIGURES.mkdir(exist_ok=True)
+        (FIGURES / f"{name}.json").write_text(text, encoding="utf-8")
+        print(f"recorded: {(FIGURES / f'{name}.json').relative_to(ROOT)}")
     return target

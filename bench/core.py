@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pygit2
 from pygit2.enums import FileMode
 
-from bench.common import generate_catalog, generated_files, machine, package_id, summary, timed, write_results
+from bench.common import generate_catalog, generated_files, machine, options, package_id, quick, summary, timed, write_results
 from hub.resources import catalog_dir
 from hub.schemas import PACKAGE_SCHEMA_ID, validator
 from hub.store import Catalog, publish
@@ -39,10 +39,10 @@ def typical_package() -> PackageFiles:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--packages", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=200)
-    args = parser.parse_args()
+    args = quick(parser.parse_args(), packages=100, runs=4)
     rng = random.Random(7)
     results: dict = {"machine": machine(), "packages": args.packages}
 
@@ -102,7 +102,7 @@ def main() -> None:
         print(
             f"| {label} | {r['median_ms']:.2f} ms | {r['p99_ms']:.2f} ms | ≤ {goal} ms | {b['median_ms']:.2f} ms ({base}) | {r['median_ms'] / b['median_ms']:.1f}× |"
         )
-    print(f"results: {write_results('core', results)}")
+    print(f"results: {write_results('core', results, args)}")
 
 
 if __name__ == "__main__":

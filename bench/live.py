@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import generate_catalog, machine, package_id, write_results
+from bench.common import generate_catalog, machine, options, package_id, quick, write_results
 from tests.factory import make_package
 from tests.server import start_server
 
@@ -216,13 +216,13 @@ def workers(packages: int, seconds: int, rounds: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="what", required=True)
-    p = sub.add_parser("delay")
+    p = sub.add_parser("delay", parents=[options()])
     p.add_argument("--runs", type=int, default=50)
-    p = sub.add_parser("workers")
+    p = sub.add_parser("workers", parents=[options()])
     p.add_argument("--packages", type=int, default=2000)
     p.add_argument("--seconds", type=int, default=10)
     p.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    args = quick(parser.parse_args(), runs=2, packages=50, seconds=1, rounds=1)
     results = {"machine": machine()}
     if args.what == "delay":
         results |= delay(args.runs)
@@ -240,7 +240,7 @@ def main() -> None:
             f"{results['workers_1_cpu_ms_per_request']:.2f} / {results['workers_2_cpu_ms_per_request']:.2f} ms"
         )
     print(f"machine: {results['machine']}")
-    print(f"results: {write_results('live_' + args.what, results)}")
+    print(f"results: {write_results('live_' + args.what, results, args)}")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import machine, write_results
+from bench.common import machine, options, quick, write_results
 from tests.factory import archive, make_package, package_files
 from tests.server import Server, start_server
 
@@ -135,11 +135,11 @@ def median_row(runs: list[dict]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--publishers", default="0,1,4,8")
-    args = parser.parse_args()
+    args = quick(parser.parse_args(), seconds=1.0, rounds=1, publishers="0,1")
     root = Path(tempfile.mkdtemp(prefix="hub-bench-replica-"))
     cpu = time.process_time()
     primary, replica, ready = prepare(root)
@@ -161,7 +161,7 @@ def main() -> None:
         "phases": rows,
         "runs": runs,
     }
-    write_results("replica", results)
+    write_results("replica", results, args)
     print(f"replica ready after {ready:.1f} s (catalogue fetched over HTTP, derived folders copied)")
     print("publishers | publishes/s | replica p50 / p99 ms | primary p50 / p99 ms | replica caught up after")
     for r in rows:

@@ -26,7 +26,7 @@ import pygit2
 import yaml
 from pygit2.enums import FileMode
 
-from bench.common import generate_catalog, machine, package_id, summary, write_results
+from bench.common import generate_catalog, machine, options, package_id, quick, summary, write_results
 from hub.index import Index
 from hub.index.text import query_terms
 from hub.store import Catalog, publish
@@ -375,11 +375,11 @@ def _has_dbstat(conn: sqlite3.Connection) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--packages", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--updates", type=int, default=30)
-    args = parser.parse_args()
+    args = quick(parser.parse_args(), packages=100, queries=40, updates=2)
     rng = random.Random(11)
     results: dict = {"machine": machine(), "packages": args.packages}
 
@@ -468,7 +468,7 @@ def main() -> None:
     print(f"| `sync` with nothing new (reused) | {r['median_ms']:.3f} ms | {r['p99_ms']:.3f} ms | | | |")
     b = results["baseline_rowid_lookup"]
     print(f"baseline rowid lookup: {b['median_ms']:.4f} ms median; packages reindexed per update: {results['update_packages_reindexed']}")
-    print(f"results: {write_results('search', results)}")
+    print(f"results: {write_results('search', results, args)}")
 
 
 if __name__ == "__main__":

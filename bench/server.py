@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine, write_results  # noqa: E402
+from bench.common import machine, options, quick, write_results  # noqa: E402
 
 PACKAGE = "/api/v1/packages/stadt-paderborn/gewerbeanmeldung"
 BIN = Path(sys.executable).parent
@@ -91,11 +91,11 @@ def measure(server: str, target: str, path: str, env: dict[str, str], seconds: i
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--servers", default="uvicorn,granian")
-    args = parser.parse_args()
+    args = quick(parser.parse_args(), seconds=1, rounds=1)
     if shutil.which("wrk") is None:
         sys.exit("wrk fehlt: apt-get install wrk")
     data = tempfile.mkdtemp()
@@ -127,7 +127,7 @@ def main() -> None:
         print(
             f"| {server} | {r['bare_rps']:.0f} | {r['package_rps']:.0f} | {r['ratio']:.2f} | {r['bare_p50_ms']:.2f} ms | {r['package_p50_ms']:.2f} ms |"
         )
-    print(f"results: {write_results('server', results)}")
+    print(f"results: {write_results('server', results, args)}")
 
 
 if __name__ == "__main__":

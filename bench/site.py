@@ -18,17 +18,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import generate_catalog, generated_files, machine, package_id, write_results
+from bench.common import generate_catalog, generated_files, machine, options, package_id, quick, write_results
 from hub.site import build_site
 from hub.store import Catalog, publish
 from hub.validate import PackageFiles
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--packages", type=int, default=10_000)
     parser.add_argument("--incremental-runs", type=int, default=5)
-    args = parser.parse_args()
+    args = quick(parser.parse_args(), packages=30, incremental_runs=2)
     results: dict = {"machine": machine(), "packages": args.packages}
     with tempfile.TemporaryDirectory() as tmp:
         generate_catalog(Path(tmp) / "catalog.git", args.packages)
@@ -62,7 +62,7 @@ def main() -> None:
     print(
         f"| incremental build after one publish (median of {args.incremental_runs}) | {results['incremental_s']:.2f} s ({results['incremental_written']} files) | ≤ 2 s |"
     )
-    print(f"results: {write_results('site', results)}")
+    print(f"results: {write_results('site', results, args)}")
 
 
 if __name__ == "__main__":

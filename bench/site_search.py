@@ -34,7 +34,7 @@ import yaml
 from playwright.sync_api import sync_playwright
 from pygit2.enums import FileMode, ObjectType
 
-from bench.common import ROOT, machine, write_results
+from bench.common import ROOT, machine, options, quick, write_results
 from hub.site import build_site
 from hub.store import Catalog
 from hub.store.catalog import BRANCH, COMMITTER
@@ -203,10 +203,10 @@ def bytes_until(browser, url: str, act, ready: str) -> tuple[int, int, list[str]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--packages", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    args = quick(parser.parse_args(), packages=30, rounds=1)
     results: dict = {"machine": machine(), "packages": args.packages}
     with tempfile.TemporaryDirectory() as tmp:
         generate_realistic_catalog(Path(tmp) / "catalog.git", args.packages)
@@ -273,7 +273,7 @@ def main() -> None:
         f"| Pagefind ({results['pagefind_index_s']:.1f} s to index) | {results['pagefind_bytes'] / 1e6:.2f} MB | {pf_bytes / 1e6:.2f} MB ({pf_requests}) | "
         f"{results['pagefind_ms']['median']:.1f} ms | {results['pagefind_ms']['p95']:.1f} ms |"
     )
-    print(f"results: {write_results('site_search', results)}")
+    print(f"results: {write_results('site_search', results, args)}")
 
 
 if __name__ == "__main__":
