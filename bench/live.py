@@ -102,6 +102,7 @@ def delay(runs: int) -> dict:
         shutil.rmtree(source, ignore_errors=True)
     return {
         "runs": runs,
+        "from_commit_ms": [t * 1000 for t in from_commit],
         "from_commit_median_ms": statistics.median(from_commit) * 1000,
         "from_commit_max_ms": max(from_commit) * 1000,
         "from_cli_end_median_ms": statistics.median(from_exit) * 1000,

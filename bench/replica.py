@@ -153,7 +153,10 @@ def main() -> None:
         primary.stop()
         shutil.rmtree(root, ignore_errors=True)
     rows = [median_row([run for run in runs if run["publishers"] == n]) for n in counts]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     results = {
+        "cpu_bench_s": time.process_time() - cpu,
+        "cpu_hubs_and_cli_s": children.ru_utime + children.ru_stime,
         "machine": machine(),
         "seconds_per_phase": args.seconds,
         "rounds": args.rounds,
@@ -161,7 +164,6 @@ def main() -> None:
         "phases": rows,
         "runs": runs,
     }
-    write_results("replica", results, args)
     print(f"replica ready after {ready:.1f} s (catalogue fetched over HTTP, derived folders copied)")
     print("publishers | publishes/s | replica p50 / p99 ms | primary p50 / p99 ms | replica caught up after")
     for r in rows:
@@ -170,8 +172,8 @@ def main() -> None:
             f"{r['primary_p50_ms']:>8.1f} / {r['primary_p99_ms']:>6.1f} | {r['replica_caught_up_s']:.2f} s"
             + (f"  (failed: {r['failed']})" if r["failed"] else "")
         )
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"CPU: bench process {time.process_time() - cpu:.1f} s, hubs and CLI runs {children.ru_utime + children.ru_stime:.1f} s")
+    print(f"CPU: bench process {results['cpu_bench_s']:.1f} s, hubs and CLI runs {results['cpu_hubs_and_cli_s']:.1f} s")
+    print(f"results: {write_results('replica', results, args)}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ times, and reports median requests/s and the ratio ours / bare.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import re
 import shutil
@@ -112,6 +113,7 @@ def main() -> None:
             ours.append(rps)
             ours_p50.append(p50)
         results[server] = {
+            "version": importlib.metadata.version(server),
             "bare_rps": statistics.median(bare),
             "package_rps": statistics.median(ours),
             "bare_p50_ms": statistics.median(bare_p50),
