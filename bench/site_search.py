@@ -189,7 +189,11 @@ def bytes_until(browser, url: str, act, ready: str) -> tuple[int, int, list[str]
     context = browser.new_context()
     page = context.new_page()
     finished = []
-    page.on("requestfinished", finished.append)
+
+    def note(request) -> None:  # a function, not finished.append: Playwright sets an attribute on the handler, a builtin has none
+        finished.append(request)
+
+    page.on("requestfinished", note)
     page.goto(url)
     act(page)
     page.wait_for_selector(ready, timeout=120_000)
