@@ -54,10 +54,10 @@ def about(name: str) -> str:
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table."""
+    """A Markdown table and the blank line that ends it (so that no following line joins it)."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
 
 
 def number(value: float, digits: int = 0) -> str:
