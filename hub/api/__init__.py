@@ -21,6 +21,7 @@ from hub.api.controllers.openapi import openapi_docs, openapi_docs_file, openapi
 from hub.api.controllers.packages import PackageController
 from hub.api.controllers.workspace import AdoptionWorkspaceController, SignInController, WorkspaceController
 from hub.api.controllers.workspace_admin import AdminWorkspaceController
+from hub.api.controllers.workspace_manifest import ManifestWorkspaceController
 from hub.api.controllers.workspace_publish import MyPackagesController, PublishWorkspaceController
 from hub.api.controllers.workspace_review import ReviewWorkspaceController
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
@@ -65,6 +66,7 @@ def create_app(
             AdoptionWorkspaceController,
             PublishWorkspaceController,
             MyPackagesController,
+            ManifestWorkspaceController,
             ReviewWorkspaceController,
             AdminWorkspaceController,
         ]

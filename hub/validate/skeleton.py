@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -97,6 +98,15 @@ def _manifest(a: NewPackage) -> str:
             {"path": "prozess/ablauf.bpmn", "kind": "process-model", "format": "bpmn", "title": "Ablauf des Verfahrens"},
         ],
     }
+    return manifest_text(data)
+
+
+def manifest_text(data: dict[str, Any]) -> str:
+    """A manifest as ``hub.yaml``: the schema hint for YAML editors, then the fields in the order given.
+
+    Also what the workspace's manifest form writes: a string that would read as another type
+    (``1.0``, ``2024-05-01``, ``ja``) is quoted by the dumper, so it stays a string.
+    """
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     return (
         f"# yaml-language-server: $schema={PACKAGE_SCHEMA_ID}\n"

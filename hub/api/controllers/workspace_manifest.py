@@ -1,0 +1,145 @@
+"""The manifest editor (``/arbeitsbereich/manifest/…``): a form generated from the package schema, checked live and on submit.
+
+"Manifest bearbeiten" starts from the latest version's ``hub.yaml`` of one of the
+organisation's packages, "Neues Paket" from the scaffold of ``hub new``. Submitting checks the
+version the form describes (:mod:`hub.usecases.manifests`: the upload's validation plus the
+version rules) and shows every problem next to its field; a clean version goes through the
+upload's dry run, and the publish button publishes exactly those bytes
+(``/arbeitsbereich/veroeffentlichen/<id>``, the same use case as the API and the CLI). The
+live check (``…/pruefen``) answers the same check as JSON for the page's script; without
+JavaScript, submitting does it all.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import semver
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.enums import MediaType
+from litestar.params import FromPath
+
+from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, org_name, page, requires
+from hub.errors import PackageNotFound
+from hub.model import Problem, is_package_id
+from hub.services import Services
+from hub.usecases import manifests
+from hub.web.manifest_form import MANIFEST, build_form, form_pointer, manifest_from_form, package_form_schema
+from hub.web.workspace import HEADERS, render
+from hub.web.workspace_publish import dry_run_view
+
+CHECK = "/arbeitsbereich/manifest/pruefen"
+
+
+def _package(value: str) -> str | None:
+    """The package a form edits (``None``: a new one); an id that cannot be one is an unknown package."""
+    if not value:
+        return None
+    if not is_package_id(value):
+        raise PackageNotFound(f"Das Paket „{value}“ gibt es im Katalog nicht.")
+    return value
+
+
+def _next_version(version: Any) -> Any:
+    """The form proposes the next patch version: a published version never changes."""
+    return str(semver.Version.parse(version).bump_patch()) if isinstance(version, str) and semver.Version.is_valid(version) else version
+
+
+class ManifestWorkspaceController(Controller):
+    path = "/arbeitsbereich/manifest"
+    include_in_schema = False
+    guards = (requires("publisher"),)
+    exception_handlers = HANDLERS  # type: ignore[assignment]
+
+    def _page(
+        self,
+        services: Services,
+        request: Request,
+        package_id: str | None,
+        data: dict[str, Any],
+        *,
+        problems: list[Problem] | None = None,
+        run: Any = None,
+        checked: bool = False,
+        status: int = 200,
+    ) -> Response:
+        form = build_form(package_form_schema(), data, problems)
+        if package_id is not None:
+            title, action = f"Manifest bearbeiten: {package_id}", f"/arbeitsbereich/manifest/{package_id}"
+        else:
+            title, action = "Neues Paket", "/arbeitsbereich/manifest/neu"
+        view = dry_run_view(run.package, run.result.problems) if run is not None else None
+        html = render(
+            "manifest.html",
+            title=title,
+            form=form,
+            package_id=package_id,
+            action=action,
+            check_url=CHECK,
+            checked=checked,
+            run=run,
+            view=view,
+            **_context(services, request),
+        )
+        return page(html, status)
+
+    @get("/neu", sync_to_thread=True)
+    def new(self, request: Request, services: NamedDependency[Services]) -> Response:
+        _, account = _signed_in(request)
+        data = manifests.new_manifest(account.org, org_name(services, account.org), account.email)
+        return self._page(services, request, None, data)
+
+    @get("/{publisher:str}/{slug:str}", sync_to_thread=True)
+    def edit(self, request: Request, services: NamedDependency[Services], publisher: FromPath[str], slug: FromPath[str]) -> Response:
+        _, account = _signed_in(request)
+        package_id = _package(f"{publisher}/{slug}")
+        assert package_id is not None
+        data = manifests.current_manifest(services, account.org, package_id)
+        data["version"] = _next_version(data.get("version"))
+        if "release_date" in data:
+            data["release_date"] = date.today().isoformat()
+        return self._page(services, request, package_id, data)
+
+    @post("/neu", sync_to_thread=True, status_code=200)
+    def submit_new(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        return self._submit(request, services, None, data)
+
+    @post("/{publisher:str}/{slug:str}", sync_to_thread=True, status_code=200)
+    def submit_edit(
+        self, request: Request, services: NamedDependency[Services], publisher: FromPath[str], slug: FromPath[str], data: Form
+    ) -> Response:
+        return self._submit(request, services, _package(f"{publisher}/{slug}"), data)
+
+    def _submit(self, request: Request, services: Services, package_id: str | None, form: dict[str, Any]) -> Response:
+        session, account = _signed_in(request)
+        session.check_csrf(field(form, "csrf"))
+        data, _ = manifest_from_form(package_form_schema(), form)
+        checked, run = manifests.dry_run(services, session, account.org, package_id, data)
+        if run is None:
+            return self._page(services, request, package_id, data, problems=checked.problems, checked=True, status=422)
+        problems = checked.problems if run.result.ok else run.result.problems
+        return self._page(services, request, package_id, data, problems=problems, run=run, checked=True)
+
+    @post("/pruefen", sync_to_thread=True, status_code=200)
+    def check(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        """The live check: the submit's check, as JSON, each problem at its pointer in the form as it is on the page."""
+        session, account = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        manifest, moves = manifest_from_form(package_form_schema(), data)
+        checked = manifests.check(services, account.org, _package(field(data, "paket")), manifest)
+        problems = [
+            {
+                "code": p.code,
+                "severity": p.severity,
+                "file": p.file,
+                "line": p.line,
+                "pointer": form_pointer(p.pointer, moves) if p.pointer is not None and p.file == MANIFEST else p.pointer,
+                "message": p.message,
+            }
+            for p in checked.problems
+        ]
+        return Response(
+            {"ok": checked.ok, "problems": problems}, media_type=MediaType.JSON, headers={"cache-control": "no-store", **HEADERS}
+        )

@@ -1,0 +1,101 @@
+// The manifest editor's live check (workspace, served hub only). While a person types, the form is sent
+// (debounced) to the hub's check, which runs the very validation a submit runs and answers each problem
+// with the JSON pointer of its field; this script only shows the answer: the message next to the field
+// named by that pointer (or the nearest enclosing one), aria-invalid on it, and a count. It holds no rule
+// of its own. Without this script, "Prüfen" submits the form and the page shows the same problems.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-pruefen]");
+  if (!form || !window.fetch || !window.URLSearchParams) return;
+  var url = form.getAttribute("data-pruefen");
+  var status = document.getElementById("live-pruefung");
+  var section = document.querySelector(".manifest-problems");
+  var list = document.getElementById("probleme");
+  var ready = document.getElementById("veroeffentlichen-bereit");
+  var timer = null;
+  var asked = 0;
+
+  function place(pointer) {
+    // the element named by the pointer, else the nearest enclosing one (an entry, a group)
+    while (pointer) {
+      var found = form.querySelectorAll("[data-pointer]");
+      for (var i = 0; i < found.length; i++) {
+        if (found[i].getAttribute("data-pointer") === pointer) return found[i];
+      }
+      pointer = pointer.slice(0, pointer.lastIndexOf("/"));
+    }
+    return null;
+  }
+
+  function control(container) {
+    // the container's own input (not one of a nested group's)
+    for (var i = 0; i < container.children.length; i++) {
+      var child = container.children[i];
+      if (/^(INPUT|SELECT|TEXTAREA)$/.test(child.tagName)) return child;
+    }
+    return null;
+  }
+
+  function item(text, className) {
+    var li = document.createElement("li");
+    li.className = className;
+    li.textContent = text;
+    return li;
+  }
+
+  function show(problems) {
+    var lists = form.querySelectorAll(".field-problems");
+    for (var i = 0; i < lists.length; i++) lists[i].textContent = "";
+    var marked = form.querySelectorAll("[aria-invalid]");
+    for (var j = 0; j < marked.length; j++) marked[j].removeAttribute("aria-invalid");
+    list.textContent = "";
+    var errors = 0;
+    problems.forEach(function (problem) {
+      var hint = problem.severity === "hint";
+      if (!hint) errors++;
+      var where = problem.file === "hub.yaml" && problem.pointer ? place(problem.pointer) : null;
+      var text = (hint ? "Hinweis: " : "") + problem.message;
+      if (where) {
+        var own = document.getElementById(where.id ? where.id + "-fehler" : "") || where.querySelector(".field-problems");
+        if (own) own.appendChild(item(text, hint ? "hint" : "error"));
+        var input = control(where);
+        if (input && !hint) input.setAttribute("aria-invalid", "true");
+      } else {
+        var file = problem.file + (problem.line ? ":" + problem.line : "");
+        list.appendChild(item((hint ? "Hinweis in " : "Fehler in ") + file + ": " + problem.message, hint ? "hint" : "error"));
+      }
+    });
+    section.hidden = list.children.length === 0;
+    status.textContent =
+      "Live-Prüfung: " + (errors === 0 ? "keine Fehler." : errors + " Fehler.") + (ready && ready.hidden ? " Zum Veröffentlichen bitte „Prüfen“." : "");
+  }
+
+  function check() {
+    var mine = ++asked;
+    var body = new URLSearchParams(new FormData(form));
+    fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (answer) {
+        var type = answer.headers.get("content-type") || "";
+        return answer.ok && type.indexOf("application/json") === 0 ? answer.json() : null;
+      })
+      .then(function (answer) {
+        if (answer && mine === asked) show(answer.problems);
+      })
+      .catch(function () {
+        /* the hub is unreachable: "Prüfen" still works */
+      });
+  }
+
+  function changed() {
+    if (ready && !ready.hidden) {
+      // the publish button publishes the checked state, not what is typed now
+      ready.hidden = true;
+      status.textContent = "Geändert: bitte erneut prüfen, dann veröffentlichen.";
+    }
+    clearTimeout(timer);
+    timer = setTimeout(check, 400);
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+})();
