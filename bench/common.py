@@ -176,6 +176,8 @@ _START_ENV = frozenset(os.environ)
 # What was measured: the commit, and the files of the code that differed from it when the run started.
 _COMMIT = _git("rev-parse", "HEAD")
 _SUBJECT = _git("log", "-1", "--format=%s")
+# A branch's commits get new ids when it is rebased onto main before landing; main's never change.
+_MAIN_BASE = _git("merge-base", "HEAD", "main")
 _UNCOMMITTED = sorted(line[3:] for line in _git("status", "--porcelain", "--", "hub", "bench", "schemas", "catalog", "site").splitlines())
 
 
@@ -191,6 +193,7 @@ def write_results(name: str, results: dict, args: argparse.Namespace | None = No
         "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "commit": _COMMIT,
         "commit_subject": _SUBJECT,
+        "main_base": _MAIN_BASE,
         "uncommitted": _UNCOMMITTED,
         "quick": bool(args and args.quick),
         "results": results,

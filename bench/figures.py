@@ -44,6 +44,9 @@ def about(name: str) -> str:
     started = datetime.fromisoformat(record["started"])
     start_load, end_load = record["load_average_start"][0], record["load_average_end"][0]
     commit = f"commit `{record['commit'][:10]}`"
+    base = record.get("main_base", "")
+    if base and base != record["commit"]:
+        commit += f" (a branch from main's `{base[:10]}`)"
     if record["uncommitted"]:
         commit += f" with uncommitted changes to {', '.join(f'`{path}`' for path in record['uncommitted'])}"
     return (
