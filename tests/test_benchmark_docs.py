@@ -33,7 +33,7 @@ FACTS = {
 }
 
 # The bench scripts whose --quick run takes seconds: the test runs them and renders the doc from their results.
-CHEAP = ["charts", "core"]
+CHEAP = ["charts", "core", "search"]
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _UNIT = (
