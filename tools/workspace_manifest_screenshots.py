@@ -1,0 +1,60 @@
+"""Take the manifest editor's screenshot of docs/arbeitsbereich.md in Chromium: ``.venv/bin/python -m tools.workspace_manifest_screenshots``.
+
+Starts a real ``hub serve`` over a throw-away data folder (the embedded catalogue), creates a
+publisher account for a seed publisher, signs in, opens "Manifest bearbeiten" for one of its
+packages, types a summary that is too short and photographs the field with the live check's
+problem into docs/bilder/.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+from hub.config import HubConfig
+from hub.services import Services
+from hub.usecases import accounts
+from tests.browser import launch
+from tests.server import start_server
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "bilder"
+EMAIL = "paula.beispiel@paderborn.example"
+PACKAGE = "stadt-paderborn/online-terminvergabe"
+
+
+def main() -> int:
+    password = secrets.token_urlsafe(16)  # a throw-away account: its password is never shown
+    with tempfile.TemporaryDirectory() as folder:
+        server = start_server(Path(folder))
+        try:
+            with Services.attach(HubConfig(data_dir=server.data)) as services:
+                accounts.create(services, EMAIL, "stadt-paderborn", ["publisher"], password)
+            with sync_playwright() as p:
+                browser = launch(p)
+                page = browser.new_page(viewport={"width": 1000, "height": 1100}, locale="de-DE")
+                page.goto(f"{server.url}/arbeitsbereich/manifest/{PACKAGE}")
+                page.get_by_label("E-Mail-Adresse").fill(EMAIL)
+                page.get_by_label("Passwort").fill(password)
+                page.get_by_role("button", name="Anmelden").click()
+                page.wait_for_url(f"**/arbeitsbereich/manifest/{PACKAGE}")
+                page.locator("#feld-summary-de").fill("Termine")
+                expect(page.locator("#feld-summary-de-fehler li")).to_have_count(1)
+                # from the live check's count to the summary's fieldset with the problem under the field
+                top = page.locator("#live-pruefung").bounding_box()
+                bottom = page.locator("#feld-summary").bounding_box()
+                assert top is not None and bottom is not None
+                clip = {"x": 0, "y": top["y"] - 16, "width": 1000, "height": bottom["y"] + bottom["height"] - top["y"] + 32}
+                page.screenshot(path=str(OUT / "arbeitsbereich-manifest.png"), full_page=True, clip=clip)
+                browser.close()
+        finally:
+            server.stop()
+    print(f"Bilder in {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
