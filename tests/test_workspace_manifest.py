@@ -131,6 +131,12 @@ def test_publisher_edits_a_manifest_sees_a_live_problem_fixes_it_and_publishes_t
             assert wait_for(lambda: "2.0.1" in httpx.get(package_page).text)
             page.goto(package_page)
             assert "Online-Terminbuchung für das Bürgerbüro, jetzt auch mit Terminen am Samstag." in page.content()
+            # the form for a new package: accessible and usable on a phone as well
+            page.goto(f"{hub.url}/arbeitsbereich/manifest/neu")
+            assert page.get_by_role("heading", level=1).inner_text() == "Neues Paket"
+            assert serious_violations(page) == []
+            page.set_viewport_size({"width": 390, "height": 800})
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
         finally:
             browser.close()
     # one commit in the catalogue, authored by the organisation, naming the person: the publish use case
