@@ -15,7 +15,9 @@ the tokens, so every server process over one data folder sees the same counts.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import sqlite3
 import threading
 import time
@@ -41,6 +43,8 @@ _HASHING = threading.BoundedSemaphore(2)
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # verified against when the account is unknown or disabled, so that case takes as long as a wrong password
 _DUMMY_HASH = _HASHER.hash("kein Konto – nur für gleiche Laufzeit")
+
+RESET_HOURS = 24  # how long a password reset link works (once)
 
 SIGN_IN_FAILED = "E-Mail-Adresse oder Passwort ist falsch."
 EXTERNAL = "!oidc"  # the hash column of an account from the identity provider: matches no password
@@ -73,12 +77,36 @@ class AccountExists(Conflict):
     title = "Konto besteht bereits"
 
 
+class ResetLinkInvalid(HubError):
+    """A password reset link that is unknown, used already, expired, or replaced by a newer one."""
+
+    code = "reset-link-invalid"
+    status = 410
+    exit_code = 2
+    title = "Link nicht mehr gültig"
+
+
+class OwnAccountProtected(Conflict):
+    """An admin tried to take the admin role from their own account, or to disable it: that would lock them out."""
+
+    code = "own-account-protected"
+    title = "Eigenes Konto geschützt"
+
+
+class ProviderAccount(Conflict):
+    """Roles and password of an account from the identity provider are the provider's, not the hub's."""
+
+    code = "provider-account"
+    title = "Konto des Anmeldedienstes"
+
+
 class Account(FrozenBase, frozen=True):
     email: str
     org: str
     roles: list[Role]
     created: str
     disabled: bool = False
+    external: bool = False  # signs in through the organisations' identity provider, has no password here
 
     def has(self, *roles: Role) -> bool:
         """Holds one of ``roles``; admin holds every role."""
@@ -112,6 +140,10 @@ def _roles(roles: Iterable[str]) -> list[Role]:
     return chosen
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 def connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=10)
     db.execute("PRAGMA journal_mode=WAL")
@@ -129,6 +161,10 @@ class AccountStore:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS accounts (email TEXT PRIMARY KEY, org TEXT NOT NULL, roles TEXT NOT NULL,"
                 " hash TEXT NOT NULL, created TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0)"
+            )
+            # a password reset link: only the SHA-256 of its random token is kept, one link per person at a time
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS password_resets (hash TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, expires REAL NOT NULL)"
             )
 
     def create(self, email: str, org: str, roles: Iterable[str], password: str) -> Account:
@@ -197,7 +233,8 @@ class AccountStore:
 
     @staticmethod
     def _account(row: tuple) -> Account:
-        return Account(email=row[0], org=row[1], roles=row[2].split(), created=row[3], disabled=bool(row[4]))
+        external = len(row) > 5 and row[5] == EXTERNAL
+        return Account(email=row[0], org=row[1], roles=row[2].split(), created=row[3], disabled=bool(row[4]), external=external)
 
     def get(self, email: str) -> Account | None:
         row = self._row(email.strip().lower())
@@ -205,14 +242,102 @@ class AccountStore:
 
     def list(self) -> list[Account]:
         with connect(self.path) as db:
-            rows = db.execute("SELECT email, org, roles, created, disabled FROM accounts ORDER BY org, email").fetchall()
+            rows = db.execute("SELECT email, org, roles, created, disabled, hash FROM accounts ORDER BY org, email").fetchall()
         return [self._account(row) for row in rows]
 
     def disable(self, email: str) -> None:
+        """Lock the account out (its reset link goes too); the caller ends its sessions."""
         with connect(self.path) as db:
             changed = db.execute("UPDATE accounts SET disabled = 1 WHERE email = ?", (email.strip().lower(),)).rowcount
+            db.execute("DELETE FROM password_resets WHERE email = ?", (email.strip().lower(),))
         if not changed:
             raise NotFound(f"Ein Konto {email.strip()} gibt es nicht.")
+
+    def enable(self, email: str) -> Account:
+        with connect(self.path) as db:
+            changed = db.execute("UPDATE accounts SET disabled = 0 WHERE email = ?", (email.strip().lower(),)).rowcount
+        account = self.get(email)
+        if not changed or account is None:
+            raise NotFound(f"Ein Konto {email.strip()} gibt es nicht.")
+        return account
+
+    def set_roles(self, email: str, roles: Iterable[str]) -> Account:
+        """The person's roles from now on (at least one; the order given, duplicates dropped)."""
+        chosen = _roles(roles)
+        with connect(self.path) as db:
+            changed = db.execute("UPDATE accounts SET roles = ? WHERE email = ?", (" ".join(chosen), email.strip().lower())).rowcount
+        account = self.get(email)
+        if not changed or account is None:
+            raise NotFound(f"Ein Konto {email.strip()} gibt es nicht.")
+        return account
+
+    def _local(self, email: str) -> Account:
+        """The enabled local account of ``email`` (the only kind whose password the hub keeps)."""
+        account = self.get(email)
+        if account is None:
+            raise NotFound(f"Ein Konto {email.strip()} gibt es nicht.")
+        if account.external:
+            raise ProviderAccount(
+                f"{account.email} meldet sich über den Anmeldedienst der Organisation an und hat auf diesem Hub kein Passwort; "
+                "das Passwort setzt der Anmeldedienst zurück."
+            )
+        if account.disabled:
+            raise Conflict(f"Das Konto {account.email} ist deaktiviert; bitte zuerst wieder aktivieren.")
+        return account
+
+    def set_password(self, email: str, password: str) -> Account:
+        """A new password for an enabled local account (the rules of :meth:`create`); any reset link goes."""
+        account = self._local(email)
+        check_password(password)
+        with _HASHING:
+            hashed = _HASHER.hash(password)
+        with connect(self.path) as db:
+            db.execute("UPDATE accounts SET hash = ? WHERE email = ? AND hash != ?", (hashed, account.email, EXTERNAL))
+            db.execute("DELETE FROM password_resets WHERE email = ?", (account.email,))
+        return account
+
+    def reset_link(self, email: str, *, hours: float = RESET_HOURS, now: float | None = None) -> tuple[str, float]:
+        """A fresh one-time token to set a new password, and when it expires (seconds since the epoch).
+
+        Only its SHA-256 is stored; an earlier link of the same person stops working.
+        """
+        account = self._local(email)
+        token = secrets.token_urlsafe(32)
+        expires = (time.time() if now is None else now) + hours * 3600
+        with connect(self.path) as db:
+            db.execute(
+                "INSERT OR REPLACE INTO password_resets (hash, email, expires) VALUES (?, ?, ?)",
+                (_token_hash(token), account.email, expires),
+            )
+        return token, expires
+
+    def reset_for(self, token: str, *, now: float | None = None) -> Account:
+        """The account a live reset link belongs to; :class:`ResetLinkInvalid` otherwise."""
+        row = None
+        if 0 < len(token) <= 128:
+            with connect(self.path) as db:
+                row = db.execute("SELECT email, expires FROM password_resets WHERE hash = ?", (_token_hash(token),)).fetchone()
+        account = self.get(row[0]) if row is not None else None
+        if row is None or row[1] < (time.time() if now is None else now) or account is None or account.disabled or account.external:
+            raise ResetLinkInvalid(
+                "Dieser Link zum Setzen eines Passworts gilt nicht (mehr): er wurde schon benutzt, ist abgelaufen oder durch einen "
+                "neueren ersetzt. Bitte bei der Verwaltung Ihrer Organisation einen neuen erbitten."
+            )
+        return account
+
+    def use_reset(self, token: str, password: str, *, now: float | None = None) -> Account:
+        """Set the new password through a live link and use the link up (it works once)."""
+        account = self.reset_for(token, now=now)
+        check_password(password)
+        with _HASHING:
+            hashed = _HASHER.hash(password)
+        with connect(self.path) as db:
+            db.execute("BEGIN IMMEDIATE")  # two tabs sending the same link: only one sets the password
+            taken = db.execute("DELETE FROM password_resets WHERE hash = ? AND email = ?", (_token_hash(token), account.email)).rowcount
+            if not taken:
+                raise ResetLinkInvalid("Dieser Link wurde eben schon benutzt; das Passwort ist gesetzt.")
+            db.execute("UPDATE accounts SET hash = ? WHERE email = ?", (hashed, account.email))
+        return account
 
     def verify(self, email: str, password: str) -> Account | None:
         """The enabled account whose password this is, or None; the same hashing work either way."""

@@ -14,9 +14,9 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, OctKey, RSAKey
 
-from hub.accounts import SignInFailed, SignInThrottle, SignInThrottled
+from hub.accounts import OwnAccountProtected, ProviderAccount, ResetLinkInvalid, SignInFailed, SignInThrottle, SignInThrottled
 from hub.cli import main
-from hub.errors import Forbidden
+from hub.errors import Conflict, Forbidden
 from hub.oidc import OidcConfig, OidcRefused, check_id_token, claimed
 from hub.sessions import CsrfRefused, SessionStore
 from hub.usecases import accounts
@@ -245,3 +245,95 @@ def test_an_id_token_must_be_signed_by_the_provider_for_this_hub_current_and_wit
     ]:
         with pytest.raises(OidcRefused, match=reason):
             check_id_token(forged, keys, "https://id.example", "transferhub", "n1")
+
+
+def test_cli_sets_roles_enables_and_resets_passwords_ending_every_session(services, hub):
+    data = services.config.data_dir
+    accounts.create(services, "anna@soest.example", "stadt-soest", ["adopter"], PASSWORD)
+    session, _ = accounts.sign_in(services, accounts.begin(services), "anna@soest.example", PASSWORD, "192.0.2.1")
+    roles = hub(data, "user", "roles", "Anna@Soest.example", "--role", "reviewer", "--role", "publisher")
+    assert roles.returncode == 0 and "Rollen jetzt reviewer, publisher" in roles.stdout
+    assert services.accounts.get("anna@soest.example").roles == ["reviewer", "publisher"]
+    assert hub(data, "user", "roles", "niemand@soest.example", "--role", "adopter").returncode == 3
+    assert hub(data, "user", "disable", "anna@soest.example").returncode == 0
+    enabled = hub(data, "user", "enable", "anna@soest.example")
+    assert enabled.returncode == 0 and "wieder zugelassen" in enabled.stdout and not services.accounts.get("anna@soest.example").disabled
+    session, _ = accounts.sign_in(services, accounts.begin(services), "anna@soest.example", PASSWORD, "192.0.2.1")
+    # a new password from stdin: set at once, the rules of a new account, every session ends
+    short = hub(data, "user", "reset-password", "anna@soest.example", "--password-stdin", stdin="kurz\n")
+    assert short.returncode == 2 and "mindestens 12 Zeichen" in short.stderr and accounts.current(services, session.id) is not None
+    reset = hub(data, "user", "reset-password", "anna@soest.example", "--password-stdin", stdin="Ganz-neues-Passwort-9\n")
+    assert reset.returncode == 0 and "Neues Passwort für anna@soest.example gesetzt" in reset.stdout
+    assert accounts.current(services, session.id) is None
+    assert services.accounts.verify("anna@soest.example", "Ganz-neues-Passwort-9") is not None
+    assert services.accounts.verify("anna@soest.example", PASSWORD) is None
+    # a one-time link: printed under the hub's address, stored only as a hash
+    made = hub(data, "user", "reset-password", "anna@soest.example", "--base-url", "https://hub.example/")
+    assert made.returncode == 0 and "gültig bis" in made.stderr
+    link = made.stdout.strip()
+    assert link.startswith("https://hub.example/passwort/")
+    token = link.rsplit("/", 1)[1]
+    assert token.encode() not in stored_bytes(data)
+    bare = hub(data, "user", "reset-password", "anna@soest.example")  # no address known: the path, and how to complete it
+    assert bare.stdout.startswith("/passwort/") and "an die Adresse des Hubs anhängen" in bare.stderr
+    with pytest.raises(ResetLinkInvalid):  # the newer link replaced it
+        accounts.reset_for(services, token)
+
+
+def test_a_reset_link_works_once_within_its_time_and_not_for_disabled_or_provider_accounts(services):
+    store = services.accounts
+    accounts.create(services, "anna@soest.example", "stadt-soest", ["adopter"], PASSWORD)
+    token, expires = store.reset_link("anna@soest.example", now=1000.0)
+    assert expires == 1000.0 + 24 * 3600
+    assert store.reset_for(token, now=expires - 1).email == "anna@soest.example"
+    with pytest.raises(ResetLinkInvalid):
+        store.reset_for(token, now=expires + 1)
+    with pytest.raises(ResetLinkInvalid):
+        store.use_reset(token, "Ganz-neues-Passwort-9", now=expires + 1)
+    assert store.verify("anna@soest.example", PASSWORD) is not None  # an expired link changed nothing
+    token, _ = store.reset_link("anna@soest.example")
+    session, _ = accounts.sign_in(services, accounts.begin(services), "anna@soest.example", PASSWORD, "192.0.2.1")
+    assert accounts.use_reset_link(services, token, "Ganz-neues-Passwort-9").email == "anna@soest.example"
+    assert accounts.current(services, session.id) is None
+    with pytest.raises(ResetLinkInvalid):
+        accounts.use_reset_link(services, token, "Noch-ein-Passwort-10")
+    assert store.verify("anna@soest.example", "Ganz-neues-Passwort-9") is not None
+    token, _ = store.reset_link("anna@soest.example")
+    accounts.disable(services, "anna@soest.example")  # its link goes with it
+    with pytest.raises(ResetLinkInvalid):
+        accounts.reset_for(services, token)
+    with pytest.raises(Conflict, match="deaktiviert"):
+        store.reset_link("anna@soest.example")
+    store.from_provider("olga@soest.example", "stadt-soest", ["adopter"])
+    with pytest.raises(ProviderAccount):
+        accounts.reset_link(services, "olga@soest.example")
+    with pytest.raises(ProviderAccount):
+        accounts.set_roles(services, "olga@soest.example", ["admin"])
+
+
+def test_in_the_workspace_an_admin_acts_only_on_their_own_organisation_and_keeps_their_own_admin_role(services):
+    admin = accounts.create(services, "ada@soest.example", "stadt-soest", ["admin"], PASSWORD)
+    accounts.create(services, "anna@soest.example", "stadt-soest", ["adopter"], PASSWORD)
+    other = accounts.create(services, "otto@other.example", "stadt-aachen", ["adopter"], PASSWORD)
+    assert [a.email for a in accounts.listed(services, by=admin)] == ["ada@soest.example", "anna@soest.example"]
+    assert accounts.set_roles(services, "anna@soest.example", ["adopter", "reviewer"], by=admin).roles == ["adopter", "reviewer"]
+    for change in (
+        lambda: accounts.set_roles(services, other.email, ["admin"], by=admin),
+        lambda: accounts.enable(services, other.email, by=admin),
+        lambda: accounts.disable(services, other.email, by=admin),
+        lambda: accounts.reset_link(services, other.email, by=admin),
+        lambda: accounts.create(services, "neu@other.example", "stadt-aachen", ["adopter"], PASSWORD, by=admin),
+    ):
+        with pytest.raises(Forbidden, match="nur Konten Ihrer eigenen Organisation"):
+            change()
+    assert services.accounts.get(other.email) == other and services.accounts.get("neu@other.example") is None
+    with pytest.raises(OwnAccountProtected):
+        accounts.set_roles(services, admin.email, ["adopter"], by=admin)
+    with pytest.raises(OwnAccountProtected):
+        accounts.disable(services, admin.email, by=admin)
+    not_admin = services.accounts.get("anna@soest.example")
+    with pytest.raises(Forbidden):
+        accounts.set_roles(services, admin.email, ["adopter"], by=not_admin)
+    assert services.accounts.get(admin.email).roles == ["admin"]
+    # the shell (the operator) may do what an admin may not
+    assert accounts.set_roles(services, admin.email, ["adopter"]).roles == ["adopter"]

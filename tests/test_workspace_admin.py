@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import httpx
 import pytest
@@ -24,7 +25,12 @@ PASSWORDS = {
     "ada@ministerium.example": "Verwaltung-Schlüssel-Bund-17",  # admin: the browser journey
     "max@ministerium.example": "Stempelkissen-Rot-Amt-23",  # admin: over HTTP
     "otto@ministerium.example": "Heftklammer-Locher-Amt-5",  # adopter only
+    "paul@ministerium.example": "Radiergummi-Ordner-Amt-8",  # adopter: roles changed, reset, disabled and enabled again
+    "rita@ministerium.example": "Kopierer-Papierstau-Amt-9",  # adopter: sets a new password through a link in Chromium
+    "dora@delbrueck.example": "Kirchturm-Glocke-Delbrueck-2",  # admin of another organisation
 }
+ORGS = {"dora@delbrueck.example": ADOPTER}
+ROLES = {"ada@ministerium.example": ["admin"], "max@ministerium.example": ["admin"], "dora@delbrueck.example": ["admin"]}
 TOKENS = "/arbeitsbereich/verwaltung/tokens"
 PEOPLE = "/arbeitsbereich/verwaltung/personen"
 
@@ -35,7 +41,7 @@ def hub(tmp_path_factory) -> Server:
     try:
         with Services.attach(HubConfig(data_dir=server.data)) as services:
             for email, password in PASSWORDS.items():
-                accounts.create(services, email, ORG, ["adopter"] if email.startswith("otto") else ["admin"], password)
+                accounts.create(services, email, ORGS.get(email, ORG), ROLES.get(email, ["adopter"]), password)
         yield server
     finally:
         server.stop()
@@ -157,8 +163,8 @@ def test_an_admin_creates_an_account_that_can_sign_in_and_disabling_it_stops_tha
         PEOPLE,
         data={
             "csrf": workspace.csrf_of(form.text),
-            "email": " Lena@Delbrueck.example ",
-            "org": ADOPTER,
+            "email": " Lena@Ministerium.example ",
+            "org": ADOPTER,  # ignored: an admin creates accounts of their own organisation
             "roles": ["adopter", "reviewer"],
             "password": password,
         },
@@ -166,19 +172,21 @@ def test_an_admin_creates_an_account_that_can_sign_in_and_disabling_it_stops_tha
     assert created.status_code == 303 and created.headers["location"] == f"{PEOPLE}?hinweis=angelegt"
     listed = client.get(created.headers["location"]).text
     assert "Das Konto ist angelegt" in listed and password not in listed
-    row = re.search(r"<tr>\s*<th scope=\"row\">lena@delbrueck.example</th>(.*?)</tr>", listed, re.S).group(1)
-    assert "Stadt Delbrück (stadt-delbrueck)" in row and "Nachnutzen (adopter), Begutachten (reviewer)" in row
+    row = re.search(r"<tr>\s*<th scope=\"row\"><a [^>]*>lena@ministerium.example</a></th>(.*?)</tr>", listed, re.S).group(1)
+    assert "Nachnutzen (adopter), Begutachten (reviewer)" in row
+    with Services.attach(HubConfig(data_dir=hub.data)) as services:
+        assert services.accounts.get("lena@ministerium.example").org == ORG
     lena = httpx.Client(base_url=hub.url)
     answer = lena.post(
-        "/anmelden", data={"csrf": workspace.csrf_of(lena.get("/anmelden").text), "email": "lena@delbrueck.example", "passwort": password}
+        "/anmelden", data={"csrf": workspace.csrf_of(lena.get("/anmelden").text), "email": "lena@ministerium.example", "passwort": password}
     )
     assert answer.status_code == 303
     assert lena.get("/arbeitsbereich/pruefung/").status_code == 200  # the roles given hold
     # disabled: the running session ends, and signing in is refused
-    disabled = client.post(f"{PEOPLE}/deaktivieren", data={"csrf": workspace.csrf_of(listed), "email": "lena@delbrueck.example"})
+    disabled = client.post(f"{PEOPLE}/deaktivieren", data={"csrf": workspace.csrf_of(listed), "email": "lena@ministerium.example"})
     assert disabled.status_code == 303 and "Das Konto ist deaktiviert" in client.get(disabled.headers["location"]).text
     assert lena.get("/arbeitsbereich/pruefung/").status_code == 303
-    again = workspace.sign_in(hub, "lena@delbrueck.example", password)
+    again = workspace.sign_in(hub, "lena@ministerium.example", password)
     assert again.status_code == 401 and "E-Mail-Adresse oder Passwort ist falsch." in again.text
 
 
@@ -192,7 +200,7 @@ def test_an_account_with_a_short_password_or_no_role_is_refused_in_german_and_no
     assert 'value="kurt@delbrueck.example"' in short.text and "kurz" not in re.findall(r'name="password"[^>]*', short.text)[0]
     none = client.post(PEOPLE, data={"csrf": csrf, "email": "kurt@delbrueck.example", "org": ADOPTER, "password": "Lange-genug-Passwort-1"})
     assert none.status_code == 400 and "Ein Konto braucht mindestens eine Rolle" in none.text
-    assert "kurt@delbrueck.example</th>" not in client.get(PEOPLE).text
+    assert "kurt@delbrueck.example" not in client.get(PEOPLE).text
     assert workspace.sign_in(hub, "kurt@delbrueck.example", "Lange-genug-Passwort-1").status_code == 401
 
 
@@ -272,3 +280,173 @@ def test_an_admin_sees_the_sources_and_harvests_them_now(hub, tmp_path):
     assert api.status_code == 200
     row = re.search(r'<tr id="quelle-musterstadt">(.*?)</tr>', client.get("/arbeitsbereich/verwaltung/quellen").text, re.S).group(1)
     assert "1 übernommen" in row and "noch nie" not in row
+
+
+def person_page(client: httpx.Client, email: str) -> httpx.Response:
+    return client.get(f"{PEOPLE}/{email}")
+
+
+def roles_of(hub: Server, email: str) -> list[str]:
+    with Services.attach(HubConfig(data_dir=hub.data)) as services:
+        return services.accounts.get(email).roles
+
+
+def reset_links(hub: Server) -> list[tuple]:
+    with sqlite3.connect(hub.data / "accounts.sqlite") as db:
+        return db.execute("SELECT hash, email, expires FROM password_resets ORDER BY hash").fetchall()
+
+
+def test_an_admin_changes_a_persons_roles_and_disables_and_enables_the_account_again(hub):
+    client = signed_in(hub, "max@ministerium.example")
+    paul = signed_in(hub, "paul@ministerium.example")
+    assert paul.get("/arbeitsbereich/veroeffentlichen/").status_code == 403
+    form = person_page(client, "paul@ministerium.example")
+    assert form.status_code == 200 and "<h1>Konto paul@ministerium.example</h1>" in form.text
+    changed = client.post(
+        f"{PEOPLE}/paul@ministerium.example/rollen", data={"csrf": workspace.csrf_of(form.text), "roles": ["publisher", "reviewer"]}
+    )
+    assert changed.status_code == 303 and changed.headers["location"] == f"{PEOPLE}/paul@ministerium.example?hinweis=rollen"
+    assert "Die Rollen sind gespeichert" in client.get(changed.headers["location"]).text
+    assert roles_of(hub, "paul@ministerium.example") == ["publisher", "reviewer"]
+    # the running session sees the new roles at once: publishing opens, adopting is gone
+    assert paul.get("/arbeitsbereich/veroeffentlichen/").status_code == 200
+    assert paul.get("/arbeitsbereich/nachnutzungen/").status_code == 403
+    csrf = workspace.csrf_of(form.text)
+    none = client.post(f"{PEOPLE}/paul@ministerium.example/rollen", data={"csrf": csrf})
+    assert none.status_code == 400 and "Ein Konto braucht mindestens eine Rolle" in none.text
+    assert roles_of(hub, "paul@ministerium.example") == ["publisher", "reviewer"]
+    # disabled: the session ends; enabled again: the old password works again
+    assert client.post(f"{PEOPLE}/deaktivieren", data={"csrf": csrf, "email": "paul@ministerium.example"}).status_code == 303
+    assert paul.get("/arbeitsbereich/").status_code == 303
+    disabled = person_page(client, "paul@ministerium.example").text
+    assert "<dd>deaktiviert</dd>" in disabled and "Wieder aktivieren" in disabled and "Passworts erstellen" not in disabled
+    enabled = client.post(f"{PEOPLE}/paul@ministerium.example/aktivieren", data={"csrf": csrf})
+    assert enabled.status_code == 303 and "Das Konto ist wieder aktiv" in client.get(enabled.headers["location"]).text
+    assert workspace.sign_in(hub, "paul@ministerium.example", PASSWORDS["paul@ministerium.example"]).status_code == 303
+
+
+def test_an_admin_cannot_take_the_admin_role_from_their_own_account_nor_disable_it(hub):
+    client = signed_in(hub, "max@ministerium.example")
+    own = person_page(client, "max@ministerium.example")
+    assert own.status_code == 200 and "(Ihr Konto)" in own.text and ">Deaktivieren</button>" not in own.text
+    csrf = workspace.csrf_of(own.text)
+    refused = client.post(f"{PEOPLE}/max@ministerium.example/rollen", data={"csrf": csrf, "roles": ["adopter"]})
+    assert refused.status_code == 409 and "Die Rolle Verwalten (admin) können Sie Ihrem eigenen Konto nicht nehmen" in refused.text
+    assert roles_of(hub, "max@ministerium.example") == ["admin"]
+    refused = client.post(f"{PEOPLE}/deaktivieren", data={"csrf": csrf, "email": "max@ministerium.example"})
+    assert refused.status_code == 409 and "Ihr eigenes Konto können Sie nicht deaktivieren" in refused.text
+    assert client.get(TOKENS).status_code == 200  # still signed in, still admin
+    # adding a role to one's own account is fine (admin stays)
+    added = client.post(f"{PEOPLE}/max@ministerium.example/rollen", data={"csrf": csrf, "roles": ["admin", "reviewer"]})
+    assert added.status_code == 303 and roles_of(hub, "max@ministerium.example") == ["admin", "reviewer"]
+    # another admin of the organisation may take it (the organisation keeps an admin: ada)
+    ada = signed_in(hub, "ada@ministerium.example")
+    taken = ada.post(
+        f"{PEOPLE}/max@ministerium.example/rollen",
+        data={"csrf": workspace.csrf_of(ada.get(PEOPLE).text), "roles": ["reviewer"]},
+    )
+    assert taken.status_code == 303 and roles_of(hub, "max@ministerium.example") == ["reviewer"]
+    assert client.get(TOKENS).status_code == 403
+    back = ada.post(f"{PEOPLE}/max@ministerium.example/rollen", data={"csrf": workspace.csrf_of(ada.get(PEOPLE).text), "roles": ["admin"]})
+    assert back.status_code == 303 and roles_of(hub, "max@ministerium.example") == ["admin"]
+
+
+def test_an_admin_of_another_organisation_can_neither_see_nor_change_its_people(hub):
+    dora = signed_in(hub, "dora@delbrueck.example")
+    listed = dora.get(PEOPLE)
+    assert listed.status_code == 200 and "dora@delbrueck.example" in listed.text and "@ministerium.example" not in listed.text
+    csrf = workspace.csrf_of(listed.text)
+    before = {email: roles_of(hub, email) for email in ("otto@ministerium.example", "max@ministerium.example")}
+    links_before = reset_links(hub)
+    for target in ("otto@ministerium.example", "niemand@ministerium.example"):  # refused alike: no hint which accounts exist
+        assert person_page(dora, target).status_code == 403
+        for path, data in (
+            (f"{PEOPLE}/{target}/rollen", {"roles": ["admin"]}),
+            (f"{PEOPLE}/{target}/aktivieren", {}),
+            (f"{PEOPLE}/{target}/ruecksetzlink", {}),
+            (f"{PEOPLE}/deaktivieren", {"email": target}),
+        ):
+            refused = dora.post(path, data={"csrf": csrf, **data})
+            assert refused.status_code == 403, path
+            assert "Sie verwalten nur Konten Ihrer eigenen Organisation (stadt-delbrueck)" in refused.text
+    created = dora.post(
+        PEOPLE, data={"csrf": csrf, "email": "neu@delbrueck.example", "roles": "adopter", "password": "Lange-genug-Passwort-1"}
+    )
+    assert created.status_code == 303  # in her own organisation
+    with Services.attach(HubConfig(data_dir=hub.data)) as services:
+        assert services.accounts.get("neu@delbrueck.example").org == ADOPTER
+        assert not services.accounts.get("otto@ministerium.example").disabled
+    assert {email: roles_of(hub, email) for email in before} == before
+    assert reset_links(hub) == links_before
+    assert workspace.sign_in(hub, "otto@ministerium.example", PASSWORDS["otto@ministerium.example"]).status_code == 303
+
+
+def test_a_person_sets_a_new_password_through_a_one_time_link_an_admin_made_in_the_browser(hub):
+    old_session = signed_in(hub, "rita@ministerium.example")
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            workspace.sign_in_in_browser(page, hub, "ada@ministerium.example", PASSWORDS["ada@ministerium.example"])
+            page.goto(f"{hub.url}{PEOPLE}")
+            page.get_by_role("link", name="rita@ministerium.example").click()
+            page.wait_for_url("**/personen/rita*")
+            assert serious_violations(page) == []
+            page.get_by_role("button", name="Link zum Setzen eines neuen Passworts erstellen").click()
+            page.wait_for_url(re.compile(r"/personen/link/[\w-]+$"))
+            link = page.get_by_label("Link").input_value()
+            assert link.startswith(f"{hub.url}/passwort/") and "er wird nur dieses eine Mal angezeigt" in page.content()
+            assert serious_violations(page) == []
+            reloaded = page.reload()
+            assert reloaded is not None and reloaded.status == 410 and link not in page.content()
+            stored = b"".join(f.read_bytes() for f in hub.data.glob("accounts.sqlite*"))
+            assert link.rsplit("/", 1)[1].encode() not in stored  # only its hash
+            # the person, in a browser of their own
+            rita = browser.new_context().new_page()
+            rita.goto(link)
+            assert rita.get_by_role("heading", level=1).inner_text() == "Neues Passwort setzen"
+            assert "rita@ministerium.example" in rita.content()
+            assert serious_violations(rita) == []
+            rita.get_by_label("Neues Passwort (mindestens 12 Zeichen)").fill("Neues-Passwort-Rathaus-77")
+            rita.get_by_label("Neues Passwort wiederholen").fill("Neues-Passwort-Rathaus-78")
+            rita.get_by_role("button", name="Passwort setzen").click()
+            rita.wait_for_load_state()
+            assert "stimmen nicht überein" in rita.content()
+            rita.get_by_label("Neues Passwort (mindestens 12 Zeichen)").fill("Neues-Passwort-Rathaus-77")
+            rita.get_by_label("Neues Passwort wiederholen").fill("Neues-Passwort-Rathaus-77")
+            rita.get_by_role("button", name="Passwort setzen").click()
+            rita.wait_for_url("**/anmelden?hinweis=passwort")
+            assert "Ihr neues Passwort ist gesetzt" in rita.content()
+            rita.get_by_label("E-Mail-Adresse").fill("rita@ministerium.example")
+            rita.get_by_label("Passwort").fill("Neues-Passwort-Rathaus-77")
+            rita.get_by_role("button", name="Anmelden").click()
+            rita.wait_for_url(re.compile(r"/arbeitsbereich/?$"))
+            used = rita.goto(link)
+            assert used is not None and used.status == 410 and "gilt nicht (mehr)" in rita.content()
+        finally:
+            browser.close()
+    assert old_session.get("/arbeitsbereich/").status_code == 303  # every earlier session of hers ended
+    assert workspace.sign_in(hub, "rita@ministerium.example", PASSWORDS["rita@ministerium.example"]).status_code == 401
+
+
+def test_a_reset_link_form_needs_its_csrf_token_and_a_newer_link_replaces_the_older(hub):
+    client = signed_in(hub, "max@ministerium.example")
+    csrf = workspace.csrf_of(client.get(PEOPLE).text)
+
+    def link() -> str:
+        made = client.post(f"{PEOPLE}/otto@ministerium.example/ruecksetzlink", data={"csrf": csrf})
+        assert made.status_code == 303
+        shown = client.get(made.headers["location"]).text
+        return re.search(r'id="link" type="text" readonly size="80" value="([^"]+)"', shown).group(1)
+
+    first, second = link(), link()
+    assert httpx.get(first).status_code == 410  # replaced
+    person = httpx.Client(timeout=60)
+    form = person.get(second)
+    assert form.status_code == 200 and form.headers["cache-control"] == "no-store"
+    without = person.post(second, data={"passwort": "Lange-genug-Passwort-1", "wiederholung": "Lange-genug-Passwort-1"})
+    assert without.status_code == 403 and "Formular nicht angenommen" in without.text
+    short = person.post(second, data={"csrf": workspace.csrf_of(form.text), "passwort": "kurz", "wiederholung": "kurz"})
+    assert short.status_code == 400 and "Das Passwort ist zu kurz" in short.text
+    assert workspace.sign_in(hub, "otto@ministerium.example", PASSWORDS["otto@ministerium.example"]).status_code == 303  # unchanged
+    assert person.get(second).status_code == 200  # still usable after refusals

@@ -22,6 +22,7 @@ from hub.api.controllers.packages import PackageController
 from hub.api.controllers.workspace import AdoptionWorkspaceController, SignInController, WorkspaceController
 from hub.api.controllers.workspace_admin import AdminWorkspaceController
 from hub.api.controllers.workspace_manifest import ManifestWorkspaceController
+from hub.api.controllers.workspace_password import PasswordResetController
 from hub.api.controllers.workspace_publish import MyPackagesController, PublishWorkspaceController
 from hub.api.controllers.workspace_review import ReviewWorkspaceController
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
@@ -62,6 +63,7 @@ def create_app(
     workspace = (
         [
             SignInController,
+            PasswordResetController,
             WorkspaceController,
             AdoptionWorkspaceController,
             PublishWorkspaceController,

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hub.adopt.errors import UpstreamUnreachable
 from hub.cli import adopt as adopt_commands
@@ -40,6 +41,9 @@ from hub.store.audit import record_history
 from hub.tokens import ROLES
 from hub.usecases import accounts, adoptions, catalogue, organisations, reviews, tokens
 from hub.usecases.publish import publish_folder
+
+if TYPE_CHECKING:
+    from hub.services import Services
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 5
 
@@ -180,6 +184,19 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
     t = user_sub.add_parser("disable", help="Konto sperren und seine Sitzungen beenden")
     t.add_argument("email", metavar="EMAIL")
+    t = user_sub.add_parser("enable", help="gesperrtes Konto wieder zulassen")
+    t.add_argument("email", metavar="EMAIL")
+    t = user_sub.add_parser("roles", help="die Rollen eines Kontos neu setzen (ersetzt die bisherigen)")
+    t.add_argument("email", metavar="EMAIL")
+    t.add_argument(
+        "--role", dest="roles", action="append", required=True, choices=list(ROLES), help="Rolle (mehrfach möglich): " + ", ".join(ROLES)
+    )
+    t = user_sub.add_parser(
+        "reset-password", help="einmaligen Link zum Setzen eines neuen Passworts ausgeben, oder das Passwort direkt setzen"
+    )
+    t.add_argument("email", metavar="EMAIL")
+    t.add_argument("--password-stdin", action="store_true", help="neues Passwort aus der ersten Zeile der Standardeingabe lesen und setzen")
+    t.add_argument("--base-url", default=None, metavar="URL", help="Adresse des Hubs für den Link (Standard: $HUB_BASE_URL)")
     return parser
 
 
@@ -593,10 +610,33 @@ def cmd_user(args: argparse.Namespace) -> int:
         else:
             for a in people:
                 print(f"{a.email:<40} {a.org:<30} {','.join(a.roles):<30} {a.created}{'  gesperrt' if a.disabled else ''}")
-    else:
+    elif args.user_command == "disable":
         accounts.disable(services, args.email)
         print(f"Konto {args.email.strip()} gesperrt; seine Sitzungen sind beendet.")
+    elif args.user_command == "enable":
+        account = accounts.enable(services, args.email)
+        print(f"Konto {account.email} wieder zugelassen.")
+    elif args.user_command == "roles":
+        account = accounts.set_roles(services, args.email, args.roles)
+        print(f"Konto {account.email}: Rollen jetzt {', '.join(account.roles)}.")
+    else:
+        _reset_password(services, args)
     return EXIT_OK
+
+
+def _reset_password(services: Services, args: argparse.Namespace) -> None:
+    """``--password-stdin``: set it now; otherwise print a one-time link the person opens to set it themselves."""
+    if args.password_stdin:
+        account = accounts.set_password(services, args.email, sys.stdin.readline().rstrip("\r\n"))
+        print(f"Neues Passwort für {account.email} gesetzt; alle seine Sitzungen sind beendet.")
+        return
+    account, token, expires = accounts.reset_link(services, args.email)
+    base = (args.base_url or environment().base_url or "").rstrip("/")
+    until = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(expires))
+    print(f"{base}{accounts.reset_path(token)}")
+    if not base:
+        print("(an die Adresse des Hubs anhängen; mit --base-url oder HUB_BASE_URL steht sie davor)", file=sys.stderr)
+    print(f"Einmaliger Link für {account.email}, gültig bis {until}; ein früherer Link gilt nicht mehr.", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,14 @@
-"""The workspace's people: accounts created, listed and disabled, and signing in and out.
+"""The workspace's people: accounts created, listed, changed and disabled, passwords reset, signing in and out.
 
 Accounts and sessions live beside the catalogue (``<data>/accounts.sqlite``), not in it, like
-the API tokens. Disabling an account ends its sessions at once.
+the API tokens: they are the server's, not the catalogue's history, so no change here is a commit.
+Disabling an account, and setting its password anew, ends its sessions at once.
+
+Who may change an account: ``by`` is the signed-in admin acting in the workspace, ``None`` the
+server's shell (``hub user …``, the operator, who may change every account). In the workspace an
+admin changes only accounts of their own organisation, and never takes the admin role from their
+own account nor disables it: an organisation that has an admin in the workspace keeps one (another
+admin of the organisation, or the shell, can).
 """
 
 from __future__ import annotations
@@ -10,23 +17,118 @@ import json
 from collections.abc import Iterable, Mapping
 
 from hub import oidc
-from hub.accounts import SIGN_IN_FAILED, Account, SignInFailed, SignInThrottled
+from hub.accounts import SIGN_IN_FAILED, Account, OwnAccountProtected, ProviderAccount, SignInFailed, SignInThrottled
+from hub.errors import Forbidden, NotFound
 from hub.oidc import OidcConfig
 from hub.services import Services
 from hub.sessions import Session
 
 
-def create(services: Services, email: str, org: str, roles: Iterable[str], password: str) -> Account:
+def _admin(by: Account) -> None:
+    if "admin" not in by.roles or by.disabled:
+        raise Forbidden("Konten verwaltet nur, wer die Rolle „Verwalten“ (admin) hat.")
+
+
+def _own(by: Account | None, org: str) -> None:
+    """``by`` may act for accounts of ``org`` (the shell always may)."""
+    if by is None:
+        return
+    _admin(by)
+    if org != by.org:
+        raise Forbidden(f"Sie verwalten nur Konten Ihrer eigenen Organisation ({by.org}).")
+
+
+def _target(services: Services, email: str, by: Account | None) -> Account:
+    """The account ``by`` is about to change: for an admin, an unknown account and one of another organisation are refused alike
+    (the answer does not tell whether another organisation has an account under that address)."""
+    account = services.accounts.get(email)
+    if by is not None:
+        _admin(by)
+        if account is None or account.org != by.org:
+            raise Forbidden(
+                f"Sie verwalten nur Konten Ihrer eigenen Organisation ({by.org}); dort gibt es kein Konto {email.strip()[:254]}."
+            )
+    if account is None:
+        raise NotFound(f"Ein Konto {email.strip()} gibt es nicht.")
+    return account
+
+
+def create(services: Services, email: str, org: str, roles: Iterable[str], password: str, *, by: Account | None = None) -> Account:
+    _own(by, org.strip())
     return services.accounts.create(email, org, roles, password)
 
 
-def listed(services: Services) -> list[Account]:
-    return services.accounts.list()
+def listed(services: Services, *, by: Account | None = None) -> list[Account]:
+    """Every account (the shell), or those of the admin's own organisation."""
+    people = services.accounts.list()
+    if by is None:
+        return people
+    _admin(by)
+    return [a for a in people if a.org == by.org]
 
 
-def disable(services: Services, email: str) -> None:
-    services.accounts.disable(email)
-    services.sessions.end_all(email.strip().lower())
+def disable(services: Services, email: str, *, by: Account | None = None) -> None:
+    account = _target(services, email, by)
+    if by is not None and account.email == by.email:
+        raise OwnAccountProtected("Ihr eigenes Konto können Sie nicht deaktivieren; das kann eine andere Person mit der Rolle Verwalten.")
+    services.accounts.disable(account.email)
+    services.sessions.end_all(account.email)
+
+
+def enable(services: Services, email: str, *, by: Account | None = None) -> Account:
+    """The account can sign in again (with its old password or a new one set through a reset link)."""
+    return services.accounts.enable(_target(services, email, by).email)
+
+
+def set_roles(services: Services, email: str, roles: Iterable[str], *, by: Account | None = None) -> Account:
+    """The person's roles from now on; their running sessions see them at the next page."""
+    account = _target(services, email, by)
+    chosen = list(roles)
+    if account.external:
+        raise ProviderAccount(
+            f"Die Rollen von {account.email} kommen bei jeder Anmeldung vom Anmeldedienst der Organisation; dort werden sie geändert."
+        )
+    if by is not None and account.email == by.email and "admin" not in chosen:
+        raise OwnAccountProtected(
+            "Die Rolle Verwalten (admin) können Sie Ihrem eigenen Konto nicht nehmen; sonst verlöre die Organisation womöglich "
+            "ihre Verwaltung. Das kann eine andere Person mit der Rolle Verwalten."
+        )
+    return services.accounts.set_roles(account.email, chosen)
+
+
+RESET_PATH = "/passwort/"  # on the served hub: the page where a reset link's person sets a new password
+
+
+def reset_path(token: str) -> str:
+    return RESET_PATH + token
+
+
+def reset_link(services: Services, email: str, *, by: Account | None = None) -> tuple[Account, str, float]:
+    """A one-time token for the person to set a new password themselves (valid ``RESET_HOURS``); earlier links stop working."""
+    account = _target(services, email, by)
+    token, expires = services.accounts.reset_link(account.email)
+    return account, token, expires
+
+
+def set_password(services: Services, email: str, password: str) -> Account:
+    """The shell sets a new password directly (``hub user reset-password --password-stdin``); every session of the person ends."""
+    account = services.accounts.set_password(_target(services, email, None).email, password)
+    services.sessions.end_all(account.email)
+    services.account_throttle.clear(f"account:{account.email}")
+    return account
+
+
+def reset_for(services: Services, token: str) -> Account:
+    """Whose password a reset link sets (raises ``ResetLinkInvalid`` when it is used, expired or replaced)."""
+    return services.accounts.reset_for(token)
+
+
+def use_reset_link(services: Services, token: str, password: str) -> Account:
+    """The person sets a new password through their link (once); every session of theirs ends, the sign-in lockout is lifted."""
+    account = services.accounts.use_reset(token, password)
+    services.sessions.end_all(account.email)
+    services.account_throttle.clear(f"account:{account.email}")
+    return account
 
 
 def begin(services: Services) -> Session:

@@ -206,4 +206,8 @@ def _newer(version: str, than: str) -> bool:
 
 def flash(kind: str | None) -> str | None:
     """The message after a redirect (post/redirect/get), chosen by a fixed key, never text from the URL."""
-    return {"erfasst": "Die Nachnutzung ist gespeichert.", "abgemeldet": "Sie sind abgemeldet."}.get(kind or "")
+    return {
+        "erfasst": "Die Nachnutzung ist gespeichert.",
+        "abgemeldet": "Sie sind abgemeldet.",
+        "passwort": "Ihr neues Passwort ist gesetzt; bitte melden Sie sich damit an.",
+    }.get(kind or "")

@@ -1,4 +1,4 @@
-"""What the admin's workspace pages show: API tokens, people and their roles, the registered organisations.
+"""What the admin's workspace pages show: API tokens, people and their roles (of the admin's own organisation), the registered organisations.
 
 Read-only: tokens and accounts are written by ``hub.usecases.tokens`` and ``hub.usecases.accounts``
 (the same use cases as the CLI). A token's secret is never listed: only its hash is stored, and
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hub.accounts import Account
+from hub.errors import Forbidden
 from hub.federation.model import SourceStatus
 from hub.federation.reports import read_report
 from hub.federation.sources import load_sources
@@ -48,11 +49,22 @@ class PersonRow:
     org_name: str
 
 
-def people(services: Services) -> list[PersonRow]:
-    """Every account, the enabled ones first, by organisation and e-mail address."""
+def people(services: Services, admin: Account) -> list[PersonRow]:
+    """The accounts of the admin's organisation, the enabled ones first, by e-mail address."""
     names = _names(services)
-    rows = [PersonRow(account=a, org_name=names.get(a.org, a.org)) for a in accounts.listed(services)]
-    return sorted(rows, key=lambda row: (row.account.disabled, row.org_name.casefold(), row.account.email))
+    rows = [PersonRow(account=a, org_name=names.get(a.org, a.org)) for a in accounts.listed(services, by=admin)]
+    return sorted(rows, key=lambda row: (row.account.disabled, row.account.email))
+
+
+def person(services: Services, admin: Account, email: str) -> PersonRow:
+    """One account of the admin's organisation (another organisation's is refused like an unknown one)."""
+    wanted = email.strip().lower()
+    found = next((a for a in accounts.listed(services, by=admin) if a.email == wanted), None)
+    if found is None:
+        raise Forbidden(
+            f"Sie verwalten nur Konten Ihrer eigenen Organisation ({admin.org}); dort gibt es kein Konto {email.strip()[:254]}."
+        )
+    return PersonRow(account=found, org_name=_names(services).get(found.org, found.org))
 
 
 def sources(services: Services) -> list[SourceStatus]:
@@ -70,4 +82,6 @@ def flash(kind: str | None) -> str | None:
         "widerrufen": "Das Token ist widerrufen; es wird ab sofort abgelehnt.",
         "angelegt": "Das Konto ist angelegt; die Person kann sich mit dem vergebenen Passwort anmelden.",
         "deaktiviert": "Das Konto ist deaktiviert; seine Sitzungen sind beendet.",
+        "aktiviert": "Das Konto ist wieder aktiv; die Person kann sich mit ihrem Passwort anmelden (oder ein neues über einen Link setzen).",
+        "rollen": "Die Rollen sind gespeichert; sie gelten ab der nächsten Seite, die die Person aufruft.",
     }.get(kind or "")

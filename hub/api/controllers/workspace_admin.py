@@ -11,7 +11,9 @@ page again with the German message; nothing is written.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -20,11 +22,12 @@ from litestar.response import Redirect
 
 from hub.accounts import MIN_PASSWORD
 from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
-from hub.errors import HubError
+from hub.errors import Forbidden, HubError, NotFound
 from hub.services import Services
+from hub.settings import environment
 from hub.usecases import accounts, harvest, tokens
 from hub.web.workspace import render
-from hub.web.workspace_admin import flash, organisations, people, roles, sources, token_rows
+from hub.web.workspace_admin import flash, organisations, people, person, roles, sources, token_rows
 
 BASE = "/arbeitsbereich/verwaltung"
 
@@ -107,11 +110,11 @@ class AdminWorkspaceController(Controller):
     # -- people and roles ------------------------------------------------------------------
 
     def _people_page(self, request: Request, services: Services, status: int = 200, **values: Any) -> Response:
+        _, account = _signed_in(request)
         html = render(
             "verwaltung-personen.html",
             title="Personen und Rollen",
-            rows=people(services),
-            orgs=organisations(services),
+            rows=people(services, account),
             roles=roles(),
             min_password=MIN_PASSWORD,
             **_context(services, request, **values),
@@ -124,22 +127,96 @@ class AdminWorkspaceController(Controller):
 
     @post("/personen", sync_to_thread=True, status_code=303)
     def person_create(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
-        session, _ = _signed_in(request)
+        """A new account of the admin's own organisation."""
+        session, admin = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
-        values = {name: field(data, name) for name in ("email", "org")}  # the password is never shown again
+        values = {"email": field(data, "email")}  # the password is never shown again
         chosen = _chosen(data, "roles")
         try:
-            accounts.create(services, values["email"], values["org"], chosen, field(data, "password"))
+            accounts.create(services, values["email"], admin.org, chosen, field(data, "password"), by=admin)
         except HubError as refused:
             return self._people_page(request, services, refused.status, error=refused, values=values, chosen=chosen)
         return Redirect(f"{BASE}/personen?hinweis=angelegt", status_code=303)
 
     @post("/personen/deaktivieren", sync_to_thread=True, status_code=303)
     def person_disable(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
-        session, _ = _signed_in(request)
+        session, admin = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
-        accounts.disable(services, field(data, "email"))
+        accounts.disable(services, field(data, "email"), by=admin)
         return Redirect(f"{BASE}/personen?hinweis=deaktiviert", status_code=303)
+
+    def _person_page(self, request: Request, services: Services, email: str, status: int = 200, **values: Any) -> Response:
+        _, admin = _signed_in(request)
+        row = person(services, admin, email)
+        html = render(
+            "verwaltung-person.html",
+            title=f"Konto {row.account.email}",
+            row=row,
+            roles=roles(),
+            **_context(services, request, **values),
+        )
+        return page(html, status)
+
+    @get("/personen/{email:str}", sync_to_thread=True)
+    def person_show(
+        self, request: Request, services: NamedDependency[Services], email: FromPath[str], hinweis: FromQuery[str | None] = None
+    ) -> Response:
+        """One person of the admin's organisation: roles, enable or disable, a password reset link."""
+        return self._person_page(request, services, email, notice=flash(hinweis))
+
+    def _person_change(self, request: Request, services: Services, email: str, data: dict[str, Any], change: Any, notice: str) -> Response:
+        """Check the form's token, make the change; refused: the person's page again with the reason."""
+        session, admin = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        try:
+            change(admin)
+        except HubError as refused:
+            if isinstance(refused, Forbidden | NotFound):
+                raise
+            return self._person_page(request, services, email, refused.status, error=refused)
+        return Redirect(f"{BASE}/personen/{quote(email.strip().lower(), safe='@')}?hinweis={notice}", status_code=303)
+
+    @post("/personen/{email:str}/rollen", sync_to_thread=True, status_code=303)
+    def person_roles(self, request: Request, services: NamedDependency[Services], email: FromPath[str], data: Form) -> Response:
+        chosen = _chosen(data, "roles")
+        return self._person_change(
+            request, services, email, data, lambda admin: accounts.set_roles(services, email, chosen, by=admin), "rollen"
+        )
+
+    @post("/personen/{email:str}/aktivieren", sync_to_thread=True, status_code=303)
+    def person_enable(self, request: Request, services: NamedDependency[Services], email: FromPath[str], data: Form) -> Response:
+        return self._person_change(request, services, email, data, lambda admin: accounts.enable(services, email, by=admin), "aktiviert")
+
+    @post("/personen/{email:str}/ruecksetzlink", sync_to_thread=True, status_code=303)
+    def person_reset_link(self, request: Request, services: NamedDependency[Services], email: FromPath[str], data: Form) -> Response:
+        """A one-time link for the person to set a new password; held in the session and shown once on the next page."""
+        session, admin = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        try:
+            account, token, expires = accounts.reset_link(services, email, by=admin)
+        except HubError as refused:
+            if isinstance(refused, Forbidden | NotFound):
+                raise
+            return self._person_page(request, services, email, refused.status, error=refused)
+        base = environment().base_url or str(request.base_url).rstrip("/")
+        held = json.dumps({"email": account.email, "link": base.rstrip("/") + accounts.reset_path(token), "expires": expires})
+        return Redirect(f"{BASE}/personen/link/{accounts.hold_secret(services, session, held)}", status_code=303)
+
+    @get("/personen/link/{reveal_id:str}", sync_to_thread=True)
+    def reset_link_shown(self, request: Request, services: NamedDependency[Services], reveal_id: FromPath[str]) -> Response:
+        """The reset link, exactly once (as a new token's secret): a reload shows it no more."""
+        session, _ = _signed_in(request)
+        held = accounts.reveal(services, session, reveal_id)
+        shown = json.loads(held) if held else None
+        until = time.strftime("%d.%m.%Y, %H:%M Uhr (UTC)", time.gmtime(shown["expires"])) if shown else ""
+        html = render(
+            "verwaltung-ruecksetzlink.html",
+            title="Link zum Setzen eines Passworts",
+            shown=shown,
+            until=until,
+            **_context(services, request),
+        )
+        return page(html, 200 if shown else 410)
 
     # -- organisations ---------------------------------------------------------------------
 
