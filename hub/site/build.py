@@ -19,6 +19,7 @@ import re
 import shutil
 import time
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -71,6 +72,7 @@ from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.paths import resolve_link
 
 STATE = ".build/state.json"
+RENDERED_KEPT = 512  # rendered diagrams, forms and configs kept for reuse within a build (most recently used)
 PER_PAGE = 100
 ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
 CONFIRMATION_LABELS = {
@@ -128,8 +130,9 @@ class SiteBuilder:
         self.old_exports: dict[str, str] = state.get("exports", {})
         self.exports: dict[str, str] = {}
         self.report = BuildReport(out=str(out), commit="")
-        # rendering is a pure function of the file's bytes: identical files render once per build
-        self._rendered: dict[tuple[str, str], str] = {}
+        # rendering is a pure function of the file's bytes: identical files render once per build. Bounded,
+        # so a build's memory does not grow with the catalogue (pages go to disk as they are made)
+        self._rendered: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._formatter = HtmlFormatter()
 
     @cached_property
@@ -233,14 +236,15 @@ class SiteBuilder:
                 self.report.skipped += 1
             return
         self.page(index, key, lambda: self.package_html(info, folder))
-        write_comparisons(self, info, folder, key)
+        write_comparisons(self, info, folder)
         tree = self.package_tree(self.data.commit, info.id)
         for path, entry in tree_files(self.catalog.repo, tree).items():
             if (name := site_file(path)) is not None:
                 self.page(f"{folder}/dateien/{name}", str(entry.id), lambda oid=entry.id: blob_at(self.catalog.repo, oid).data)
-        for version in info.versions:
-            name = f"{folder}/{info.slug}-{version.version}.zip"
-            self.page(name, _key(version.commit), lambda v=version: self.version_zip(info, v.commit))
+        # the newest version as ZIP; every version is a tag of the clone (the same bytes once, not a ZIP per version)
+        if info.versions:
+            latest = info.versions[0]
+            self.page(f"{folder}/{info.slug}-{latest.version}.zip", _key(latest.commit), lambda: self.version_zip(info, latest.commit))
 
     def package_html(self, info: PackageInfo, folder: str) -> str:
         m = info.manifest
@@ -319,9 +323,13 @@ class SiteBuilder:
 
     def rendered(self, kind: str, data: bytes, render) -> str:
         key = (kind, hashlib.sha1(data).hexdigest())
-        if key not in self._rendered:
-            self._rendered[key] = render()
-        return self._rendered[key]
+        if key in self._rendered:
+            self._rendered.move_to_end(key)
+            return self._rendered[key]
+        result = self._rendered[key] = render()
+        if len(self._rendered) > RENDERED_KEPT:
+            self._rendered.popitem(last=False)
+        return result
 
     def package_tree(self, ref: str, package_id: str) -> pygit2.Tree:
         """The package's folder at ``ref`` (the site's commit, a version's commit): the site data was read from there."""
@@ -465,10 +473,27 @@ class SiteBuilder:
             [(i.id, i.tree, i.maturity.level, [v.published_at for v in i.versions]) for i in self.data.packages.values()],
             sorted(p.name for p in self.data.publishers.values()),
         )
-        self.page("suche/index.json.gz", index_key, lambda: search_index_bytes(self.data))
+        self.page("suche/index.json.gz", index_key, self.search_index)
+
+    def search_index(self) -> bytes:
+        """The index, analysing only packages whose terms an earlier build did not keep (``.build/terms.msgpack``)."""
+        cache = self.out / ".build" / "terms.msgpack"
+        known: dict[str, dict[str, int]] = {}
+        if cache.is_file():
+            with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError):
+                known = msgspec.msgpack.decode(cache.read_bytes(), type=dict[str, dict[str, int]])
+        used: dict[str, dict[str, int]] = {}
+        data = search_index_bytes(self.data, known, used)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(msgspec.msgpack.encode(used))  # only the current packages' terms: the file does not grow with history
+        return data
 
     def dashboard(self) -> None:
-        key = _key(self.data.commit)
+        """The dashboard, its Themenfeld views and downloads; each page keyed by what it shows, not by the commit.
+
+        A publish changes the overview and its own Themenfeld's view; the other views (a chart
+        rendering each) stay as they are. The JSON downloads name the commit and change with it.
+        """
         maturity = maturity_report(
             self.catalog,
             ref=self.data.commit,
@@ -479,21 +504,28 @@ class SiteBuilder:
         history = self._history()
         savings = write_savings(self)
         self.saved = savings.total
-        self.page("dashboard/index.html", key, lambda: self.dashboard_html("dashboard/index.html", maturity, adoption, history, None))
+        themen = sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})
+        points = [(p.period, p.levels, p.adoptions) for p in history.points]
+        overview = _key(_shown(maturity), _shown(adoption), points, themen, self.saved)
+        self.page("dashboard/index.html", overview, lambda: self.dashboard_html("dashboard/index.html", maturity, adoption, history, None))
         for themenfeld in maturity.by_themenfeld:
             rel = f"dashboard/themen/{slug(themenfeld)}.html"
+            subset = self.themen_reports(maturity, adoption, themenfeld)
             self.page(
-                rel, key, lambda rel=rel, t=themenfeld: self.dashboard_html(rel, *self.themen_reports(maturity, adoption, t), None, t)
+                rel,
+                _key(_shown(subset[0]), _shown(subset[1]), themen, themenfeld),
+                lambda rel=rel, t=themenfeld, subset=subset: self.dashboard_html(rel, subset[0], subset[1], None, t),
             )
-        self.page("dashboard/reifegrade.csv", key, lambda: to_csv(maturity.packages))
-        self.page("dashboard/reifegrade.json", key, lambda: msgspec.json.format(msgspec.json.encode(maturity)))
-        self.page("dashboard/nachnutzungen.csv", key, lambda: to_csv(adoption.adoptions))
-        self.page("dashboard/nachnutzungen.json", key, lambda: msgspec.json.format(msgspec.json.encode(adoption)))
-        self.page("dashboard/verlauf.csv", key, lambda: to_csv(history_rows(history)))
-        self.page("dashboard/verlauf.json", key, lambda: msgspec.json.format(msgspec.json.encode(history)))
+        commit = _key(self.data.commit)
+        self.page("dashboard/reifegrade.csv", _key(_shown(maturity)), lambda: to_csv(maturity.packages))
+        self.page("dashboard/reifegrade.json", commit, lambda: msgspec.json.format(msgspec.json.encode(maturity)))
+        self.page("dashboard/nachnutzungen.csv", _key(_shown(adoption)), lambda: to_csv(adoption.adoptions))
+        self.page("dashboard/nachnutzungen.json", commit, lambda: msgspec.json.format(msgspec.json.encode(adoption)))
+        self.page("dashboard/verlauf.csv", _key(points), lambda: to_csv(history_rows(history)))
+        self.page("dashboard/verlauf.json", commit, lambda: msgspec.json.format(msgspec.json.encode(history)))
         self.page(
             "dashboard/berichte.xlsx",
-            key,
+            commit,  # its document dates are the commit's time
             lambda: to_xlsx(report_sheets(maturity, adoption, history, savings.rows), when=_commit_datetime(self.data.commit_time)),
         )
         self.page("dashboard/reifegradmodell.json", _key("model"), lambda: msgspec.json.format(msgspec.json.encode(maturity_model())))
@@ -625,6 +657,11 @@ def _environment(templates: Path) -> Environment:
         confirmation_labels=CONFIRMATION_LABELS,
     )
     return env
+
+
+def _shown(report: MaturityReport | AdoptionReport) -> Any:
+    """A report as its pages show it: without the commit it was computed at."""
+    return {k: v for k, v in msgspec.to_builtins(report).items() if k != "commit"}
 
 
 def _commit_datetime(iso_time: str) -> datetime | None:

@@ -1,4 +1,10 @@
-"""Version comparison pages: ``pakete/<id>/vergleich/<alt>...<neu>.html``.
+"""Version comparison pages: ``pakete/<id>/vergleich/<alt>...<neu>.html``, each version against the one before.
+
+Only neighbours get a page, so a publish writes one comparison page, however many versions the
+package has (a page per pair, or per version against the newest, would make each publish rewrite or
+add pages in proportion to the version count). "What changed since my version" across several
+versions is the served workspace's "Meine Nachnutzungen" (the semantic comparison from the adopted
+version to the newest, with links to the steps in between) and ``hub upstream diff`` in a clone.
 
 What changed between two versions, in the package's own terms (the semantic comparison of
 ``hub upstream diff``: process tasks, form fields, config keys), each changed process model as a
@@ -28,8 +34,6 @@ from hub.store.trees import subtree
 if TYPE_CHECKING:
     from hub.site.build import SiteBuilder
 
-MAX_ALL_PAIRS = 8  # up to this many versions every pair gets a page; beyond, neighbours and each against the newest
-
 
 @dataclass
 class Pair:
@@ -42,12 +46,8 @@ class Pair:
 
 
 def pairs(info: PackageInfo) -> list[Pair]:
-    """Version pairs with a comparison page, newest first (``info.versions`` is newest first)."""
-    versions = [v.version for v in info.versions]
-    if len(versions) <= MAX_ALL_PAIRS:
-        return [Pair(older=o, newer=n) for n, o in itertools.combinations(versions, 2)]
-    chosen = {(o, n) for n, o in itertools.pairwise(versions)} | {(o, versions[0]) for o in versions[1:]}
-    return [Pair(older=o, newer=n) for n, o in itertools.combinations(versions, 2) if (o, n) in chosen]
+    """Version pairs with a comparison page: each version and the one before it, newest first (as ``info.versions``)."""
+    return [Pair(older=o, newer=n) for n, o in itertools.pairwise(v.version for v in info.versions)]
 
 
 def compare(builder: SiteBuilder, info: PackageInfo, older: str, newer: str) -> tuple[SemanticDiff, list[dict[str, Any]], str, Any]:
@@ -80,16 +80,28 @@ def _blob(repo, tree, path: str) -> bytes | None:
         return None
 
 
-def write_comparisons(builder: SiteBuilder, info: PackageInfo, folder: str, key: str) -> None:
-    every = pairs(info)
-    for pair in every:
+def write_comparisons(builder: SiteBuilder, info: PackageInfo, folder: str) -> None:
+    """One page per neighbouring pair; a page changes only with its own two versions and its neighbours in the chain.
+
+    So after a publish the new pair's page is written and the one before it gains its "next" link;
+    every other comparison page of the package stays as it is.
+    """
+    every = pairs(info)  # newest first
+    commits = {v.version: v.commit for v in info.versions}
+    for n, pair in enumerate(every):
+        newer = every[n - 1] if n > 0 else None
+        older = every[n + 1] if n + 1 < len(every) else None
+        key = _key_parts(info.manifest.name, commits[pair.older], commits[pair.newer], newer and newer.href, older and older.href)
         rel = f"{folder}/{pair.href}"
-        builder.page(rel, key + pair.href, lambda rel=rel, pair=pair: render(builder, info, rel, pair, every))
+        builder.page(rel, key, lambda rel=rel, pair=pair, newer=newer, older=older: render(builder, info, rel, pair, newer, older))
 
 
-def render(builder: SiteBuilder, info: PackageInfo, rel: str, pair: Pair, every: list[Pair]) -> str:
+def _key_parts(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def render(builder: SiteBuilder, info: PackageInfo, rel: str, pair: Pair, newer: Pair | None, older: Pair | None) -> str:
     semantic, diagrams, patch_html, patch = compare(builder, info, pair.older, pair.newer)
-    versions = [v.version for v in info.versions]
     return builder.html(
         rel,
         "compare.html",
@@ -101,8 +113,8 @@ def render(builder: SiteBuilder, info: PackageInfo, rel: str, pair: Pair, every:
         diagrams=diagrams,
         patch_html=patch_html,
         files=patch.files,
-        versions=versions,
-        pairs=[x.href.removeprefix("vergleich/") for x in every],
+        previous=older and older.href.removeprefix("vergleich/"),
+        next=newer and newer.href.removeprefix("vergleich/"),
         legend=LEGEND,
         diff_names={"added": "neu", "removed": "entfernt", "changed": "geändert", "renamed": "umbenannt"},
     )

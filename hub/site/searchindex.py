@@ -15,6 +15,7 @@ unchanged catalogue gives the same bytes.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -56,21 +57,28 @@ def _published(info: PackageInfo, data: SiteData) -> tuple[str, int]:
     return data.commit_time, int(datetime.fromisoformat(data.commit_time).timestamp()) if data.commit_time else 0
 
 
-def search_index(data: SiteData) -> dict[str, Any]:
+def search_index(
+    data: SiteData, known: Mapping[str, dict[str, int]] | None = None, used: dict[str, dict[str, int]] | None = None
+) -> dict[str, Any]:
+    """The index of ``data``. ``known`` maps a package's inputs (:func:`terms_key`) to its terms from an
+    earlier build, so only packages that changed are analysed again (the analysis is most of the work);
+    ``used`` receives this build's terms by the same keys."""
     levels = [level.name for level in maturity_model().levels]
     rows = []
     for info in data.packages.values():
         m = info.manifest
         publisher = data.publishers.get(info.publisher)
+        publisher_name = publisher.name if publisher else m.publisher.name
         updated, updated_ts = _published(info, data)
-        doc = document(
-            m,
-            publisher_name=publisher.name if publisher else m.publisher.name,
-            updated=updated,
-            updated_ts=updated_ts,
-            maturity_level=info.maturity.level,
-        )
-        rows.append((info, doc, updated_ts))
+        key = terms_key(info, publisher_name, updated)
+        terms = known.get(key) if known is not None else None
+        if terms is None:
+            terms = document(
+                m, publisher_name=publisher_name, updated=updated, updated_ts=updated_ts, maturity_level=info.maturity.level
+            ).terms
+        if used is not None:
+            used[key] = terms
+        rows.append((info, terms, updated_ts))
     # the API's tie order (hub.index.facets ORDER_SQL["maturity"])
     rows.sort(key=lambda r: (r[0].maturity.level is None, -(r[0].maturity.level or 0), -r[2], r[0].id))
 
@@ -101,7 +109,7 @@ def search_index(data: SiteData) -> dict[str, Any]:
                 "f": [[ref(k, v) for v in multi[k]] if k in MULTI else ref(k, single[k]) for k in FACETS],
             }
         )
-        for term, mask in doc.terms.items():
+        for term, mask in doc.items():
             postings.setdefault(term, []).append((place, mask))
     vocabulary = sorted(postings)
     packed = []
@@ -152,6 +160,13 @@ def search_index(data: SiteData) -> dict[str, Any]:
     }
 
 
-def search_index_bytes(data: SiteData) -> bytes:
+def terms_key(info: PackageInfo, publisher_name: str, updated: str) -> str:
+    """Everything a package's terms are made of: its folder (the manifest), the publisher's name, the date, the level."""
+    return f"{info.tree}:{info.maturity.level}:{updated}:{publisher_name}"
+
+
+def search_index_bytes(
+    data: SiteData, known: Mapping[str, dict[str, int]] | None = None, used: dict[str, dict[str, int]] | None = None
+) -> bytes:
     """The index as the site ships it: JSON, gzip-compressed with a fixed timestamp."""
-    return gzip.compress(msgspec.json.encode(search_index(data)), compresslevel=9, mtime=0)
+    return gzip.compress(msgspec.json.encode(search_index(data, known, used)), compresslevel=9, mtime=0)

@@ -7,6 +7,7 @@ value (autoescaping on); the pages are served only by a running hub, never built
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -161,9 +162,14 @@ class MyAdoption:
     diff: SemanticDiff | None  # adopted → latest, when a newer version exists
 
     @property
-    def comparison(self) -> str:
-        """The site's comparison page of the adopted and the latest version (every pair with the latest has one)."""
-        return f"/pakete/{self.adoption.package}/vergleich/{self.adoption.version}...{self.latest}.html"
+    def steps(self) -> list[tuple[str, str, str]]:
+        """The site's comparison pages from the adopted version to the latest: (older, newer, href), oldest first.
+
+        The site compares each version with the one before it (so a publish writes one comparison
+        page); the whole span since the adopted version is the semantic comparison shown here.
+        """
+        chain = [self.adoption.version, *reversed(self.newer)]
+        return [(a, b, f"/pakete/{self.adoption.package}/vergleich/{a}...{b}.html") for a, b in itertools.pairwise(chain)]
 
 
 def my_adoptions(services: Services, org: str) -> list[MyAdoption]:

@@ -3,19 +3,6 @@
 // Without JavaScript every diagram is a complete SVG fitted to the column's width.
 (function () {
   "use strict";
-  // the version picker on a comparison page: each pair is a page of its own (older...newer.html)
-  var picker = document.querySelector("[data-compare]");
-  if (picker) {
-    picker.hidden = false;
-    picker.addEventListener("submit", function (e) {
-      e.preventDefault();
-      var pairs = picker.querySelector("[data-pairs]").getAttribute("data-pairs").split(",");
-      var a = picker.elements.von.value, b = picker.elements.zu.value;
-      var name = [a + "..." + b + ".html", b + "..." + a + ".html"].filter(function (n) { return pairs.indexOf(n) >= 0; })[0];
-      if (name) { window.location.href = name; }
-      else { picker.querySelector("[data-pairs]").textContent = a === b ? "Bitte zwei verschiedene Versionen wählen." : "Für dieses Paar gibt es keinen Vergleich."; }
-    });
-  }
   if (!window.Panzoom) { return; }
 
   function button(label, text, onClick) {

@@ -1,0 +1,103 @@
+"""The site's work after one publish does not grow with the package's version count; no bytes are kept per version twice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from hub.site import build_site
+from hub.store import Catalog, publish
+from hub.validate import PackageFiles
+from tests.factory import make_catalog, package_files
+
+MANY = "stadt-test/viele-versionen"
+FEW = "stadt-test/zwei-versionen"
+
+
+def _publish(catalog: Catalog, package_id: str, version: str) -> None:
+    head = catalog.head()
+    assert head is not None
+    # one day after the head: "months in production" and the dashboard's months stay as they were
+    when = datetime.fromtimestamp(head.commit_time, timezone(timedelta(minutes=head.commit_time_offset))) + timedelta(days=1)
+    files = package_files(package_id, version, files={"README.md": f"# Paket\n\n## Problem\nStand {version}.\n"})
+    publish(catalog, PackageFiles(files, folder_name=package_id.split("/")[1]), when=when)
+
+
+def _package_files(written: list[str], package_id: str) -> set[str]:
+    """What a build wrote below the package's folder, with the versions named by their place."""
+    return {rel.removeprefix(f"pakete/{package_id}/") for rel in written if rel.startswith(f"pakete/{package_id}/")}
+
+
+def test_a_publish_writes_the_same_pages_whether_the_package_has_two_versions_or_eight(tmp_path):
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0"), (FEW, "1.0.0"), ("stadt-test/daneben", "1.0.0")])
+    for minor in range(1, 7):
+        _publish(catalog, MANY, f"1.{minor}.0")
+    _publish(catalog, FEW, "1.1.0")
+    out = tmp_path / "site"
+    build_site(catalog, out, clones=False)
+
+    _publish(catalog, MANY, "1.7.0")
+    many = build_site(catalog, out, clones=False)
+    _publish(catalog, FEW, "1.2.0")
+    few = build_site(catalog, out, clones=False)
+
+    # the package page, the new comparison, the one before it (its "next" link), the newest ZIP, the changed README and hub.yaml
+    assert _package_files(many.written, MANY) == {
+        "index.html",
+        "vergleich/1.6.0...1.7.0.html",
+        "vergleich/1.5.0...1.6.0.html",
+        "viele-versionen-1.7.0.zip",
+        "dateien/README.md.txt",
+        "dateien/hub.yaml.txt",
+    }
+    assert _package_files(few.written, FEW) == {
+        "index.html",
+        "vergleich/1.1.0...1.2.0.html",
+        "vergleich/1.0.0...1.1.0.html",
+        "zwei-versionen-1.2.0.zip",
+        "dateien/README.md.txt",
+        "dateien/hub.yaml.txt",
+    }
+    assert len(many.written) == len(few.written)  # the catalogue-wide pages are the same number too
+    # no other package's files are touched
+    assert not [rel for rel in many.written + few.written if rel.startswith("pakete/stadt-test/daneben/")]
+
+
+def test_versions_share_their_bytes_through_the_clone_not_through_copies(tmp_path):
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0")])
+    for minor in range(1, 4):
+        _publish(catalog, MANY, f"1.{minor}.0")
+    out = tmp_path / "site"
+    build_site(catalog, out)
+    folder = out / "pakete" / MANY
+    # one ZIP (the newest version), comparisons of neighbours only, the newest files once
+    assert sorted(p.name for p in folder.glob("*.zip")) == ["viele-versionen-1.3.0.zip"]
+    assert sorted(p.name for p in (folder / "vergleich").iterdir()) == ["1.0.0...1.1.0.html", "1.1.0...1.2.0.html", "1.2.0...1.3.0.html"]
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "git checkout v1.0.0" in page and 'href="viele-versionen-1.3.0.zip"' in page
+    # every version is in the clone
+    refs = (out / "git" / MANY).with_suffix(".git") / "info" / "refs"
+    assert all(f"refs/tags/v1.{minor}.0" in refs.read_text() for minor in range(4))
+    # a later publish replaces the ZIP rather than adding one
+    _publish(catalog, MANY, "1.4.0")
+    build_site(catalog, out)
+    assert sorted(p.name for p in folder.glob("*.zip")) == ["viele-versionen-1.4.0.zip"]
+
+
+def test_an_incremental_build_gives_the_files_a_fresh_build_gives(tmp_path):
+    """What the incremental build keeps (terms of the search index, dashboard views, comparisons) is what a fresh build makes."""
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0"), (FEW, "1.0.0")])
+    _publish(catalog, MANY, "1.1.0")
+    out = tmp_path / "site"
+    build_site(catalog, out, clones=False)
+    _publish(catalog, MANY, "1.2.0")
+    _publish(catalog, FEW, "1.1.0")
+    build_site(catalog, out, clones=False)
+    fresh = tmp_path / "frisch"
+    build_site(catalog, fresh, clones=False)
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".build" not in p.parts}
+
+    incremental, new = files(out), files(fresh)
+    assert incremental.keys() == new.keys()
+    assert [rel for rel in new if incremental[rel] != new[rel]] == []
