@@ -287,3 +287,90 @@ def test_a_folder_sent_file_by_file_is_checked_like_an_archive_and_a_path_leavin
     clean = client.post("/arbeitsbereich/veroeffentlichen/", data={"csrf": token}, files=parts)
     assert "Der Prüflauf hat keine Fehler gefunden." in clean.text
     assert head(hub) == before
+
+
+def drop_paths(page, selector: str, paths: list[str]) -> None:
+    """Drop files or folders of the disk onto an element, as a person drags them from the file manager.
+
+    Chromium's own drag input (DevTools ``Input.dispatchDragEvent``): the page gets real entries, so
+    ``webkitGetAsEntry`` walks a dropped folder as it does for a person; a DataTransfer built in the page has none.
+    """
+    box = page.locator(selector).bounding_box()
+    assert box is not None, f"{selector} is not shown"
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = page.context.new_cdp_session(page)
+    data = {"items": [], "files": paths, "dragOperationsMask": 1}
+    for kind in ("dragEnter", "dragOver", "drop"):
+        cdp.send("Input.dispatchDragEvent", {"type": kind, "x": x, "y": y, "data": data})
+
+
+def dry_run_shown(page) -> str:
+    """The dry run as the person reads it: the page's main content."""
+    return page.locator("main").inner_text()
+
+
+def test_a_folder_dropped_on_the_drop_zone_gives_the_same_dry_run_as_the_folder_picker_and_an_archive_too(hub, tmp_path):
+    folder = tmp_path / "arbeitsbereich-probe"
+    write_files(folder, INVALID)
+    tarball = tmp_path / "probe.tar.gz"
+    tarball.write_bytes(archive(INVALID, "tar.gz", folder="arbeitsbereich-probe"))
+    before = head(hub)
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            workspace.sign_in_in_browser(page, hub, "paula@paderborn.example", PASSWORDS["paula@paderborn.example"])
+            upload_page = f"{hub.url}/arbeitsbereich/veroeffentlichen/"
+            page.goto(upload_page)
+            page.get_by_label("Paketordner", exact=True).set_input_files(folder)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Ordner prüfen").click()
+            picked = dry_run_shown(page)
+            assert "6 Fehler gefunden" in picked
+
+            page.goto(upload_page)
+            zone = page.get_by_role("button", name="Paketordner oder Archiv hierher ziehen")
+            assert zone.is_visible()
+            assert serious_violations(page) == []
+            # from the keyboard: the zone takes the focus, Enter opens the folder choice, the chosen folder is checked at once
+            zone.focus()
+            with page.expect_file_chooser() as chooser:
+                page.keyboard.press("Enter")
+            with page.expect_navigation():
+                chooser.value.set_files(folder)
+            assert dry_run_shown(page) == picked
+
+            page.goto(upload_page)
+            with page.expect_navigation():
+                drop_paths(page, "#ablage", [str(folder)])
+            assert dry_run_shown(page) == picked  # the same endpoint, the same files with their paths: the same page
+            assert page.locator("table.dry-run tbody tr").count() == 6
+
+            # an archive dropped goes the archive form's way
+            page.goto(upload_page)
+            with page.expect_navigation():
+                drop_paths(page, "#ablage", [str(tarball)])
+            assert "6 Fehler gefunden" in page.locator("#ergebnis").inner_text()
+            assert page.locator("table.dry-run tbody tr").count() == 6
+
+            # anything else is refused on the page, and nothing is sent
+            page.goto(upload_page)
+            drop_paths(page, "#ablage", [str(folder / "hub.yaml")])
+            assert page.get_by_role("status").inner_text() == "Bitte genau einen Paketordner oder ein ZIP- oder tar.gz-Archiv ablegen."
+            assert page.url == upload_page
+        finally:
+            browser.close()
+    with sync_playwright() as p:  # without JavaScript: no drop zone, the two forms as before
+        browser = launch(p)
+        try:
+            page = browser.new_page(java_script_enabled=False)
+            workspace.sign_in_in_browser(page, hub, "paula@paderborn.example", PASSWORDS["paula@paderborn.example"])
+            page.goto(f"{hub.url}/arbeitsbereich/veroeffentlichen/")
+            assert not page.locator("#ablage").is_visible()
+            page.get_by_label("Paketordner", exact=True).set_input_files(folder)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Ordner prüfen").click()
+            assert "6 Fehler gefunden" in page.locator("#ergebnis").inner_text()
+        finally:
+            browser.close()
+    assert head(hub) == before  # dry runs only
