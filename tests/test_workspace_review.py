@@ -192,3 +192,34 @@ def test_a_package_whose_computed_level_moved_since_its_last_review_is_back_in_t
     assert never == sorted(never, reverse=True) and never.count(True) >= 2
     form = client.get(f"/arbeitsbereich/pruefung/{MOVED}/").text
     assert f"Reifegrad {then} für Version {now['version']}, begutachtet von {ORG_NAME} (berechnet: {then})" in form
+
+
+def test_the_package_pages_begutachten_link_leads_through_sign_in_to_its_review_form(hub):
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            page.goto(f"{hub.url}/pakete/{OTHER}/index.html")
+            reifegrad = page.locator("#reifegrad")
+            link = reifegrad.get_by_role("link", name="Begutachten", exact=True)
+            assert link.get_attribute("href") == f"../../../arbeitsbereich/pruefung/{OTHER}/"  # relative, like every link of the site
+            assert serious_violations(page) == []
+            link.click()
+            page.wait_for_url(re.compile(r"/anmelden\?weiter="))
+            page.get_by_label("E-Mail-Adresse").fill("sven@ministerium.example")
+            page.get_by_label("Passwort").fill(PASSWORDS["sven@ministerium.example"])
+            page.get_by_role("button", name="Anmelden").click()
+            page.wait_for_url(re.compile(rf"/arbeitsbereich/pruefung/{OTHER}/?$"))
+            assert page.get_by_role("heading", level=1).inner_text().startswith("Begutachten: ")
+            assert page.get_by_role("button", name="Begutachtung speichern").is_visible()
+            # signed in already: straight to the form
+            page.goto(f"{hub.url}/pakete/{PACKAGE}/index.html")
+            page.locator("#reifegrad").get_by_role("link", name="Begutachten", exact=True).click()
+            page.wait_for_url(f"**/arbeitsbereich/pruefung/{PACKAGE}/")
+            assert page.get_by_role("heading", level=1).inner_text() == "Begutachten: Hundesteuer online anmelden"
+        finally:
+            browser.close()
+    # someone without the reviewer role who follows it is told which role it takes
+    client = signed_in(hub, "otto@ministerium.example")
+    followed = client.get(f"/arbeitsbereich/pruefung/{OTHER}/")
+    assert followed.status_code == 403 and "Dafür ist die Rolle „Begutachten“ (reviewer) nötig" in followed.text
