@@ -150,7 +150,7 @@ def test_publisher_sees_every_problem_in_its_file_then_publishes_a_clean_package
             mine = page.locator(f"#{NEW.replace('/', '--')}")
             assert "Versionen\n1.0.0 (veröffentlicht " in mine.inner_text()
             assert "Noch keine Nachnutzung erfasst." in mine.inner_text()
-            assert mine.get_by_role("link", name="Testpaket für Anträge").get_attribute("href") == f"/pakete/{NEW}/index.html"
+            assert mine.get_by_role("link", name="Testpaket für Anträge", exact=True).get_attribute("href") == f"/pakete/{NEW}/index.html"
             # Meine Pakete: the seed package with its adoptions (who, status, version) and its computed level
             adopted = page.locator(f"#{ADOPTED.replace('/', '--')}")
             text = adopted.inner_text()
