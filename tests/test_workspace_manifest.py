@@ -90,7 +90,7 @@ def test_publisher_edits_a_manifest_sees_a_live_problem_fixes_it_and_publishes_t
             page = browser.new_page()
             workspace.sign_in_in_browser(page, hub, "paula@paderborn.example", PASSWORDS["paula@paderborn.example"])
             page.get_by_role("link", name="Meine Pakete").click()
-            page.get_by_role("link", name="Manifest bearbeiten: Online-Terminvergabe Bürgerbüro").click()
+            page.locator(f"#{JOURNEY.replace('/', '--')}").get_by_role("link", name="Manifest bearbeiten").click()
             page.wait_for_url(f"**/arbeitsbereich/manifest/{JOURNEY}")
             assert page.get_by_role("heading", level=1).inner_text() == f"Manifest bearbeiten: {JOURNEY}"
             version = page.get_by_label("Version", exact=False).first
