@@ -23,6 +23,7 @@ from lxml import etree
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 
+from hub.budget import Pool
 from hub.errors import HubError, problem_details
 from hub.federation import (
     atom_feed,
@@ -43,7 +44,7 @@ from hub.store import publish
 from hub.store.catalog import parse_trailers
 from hub.store.records import record_adoption
 from hub.validate import PackageFiles, validate_package
-from tests.factory import make_catalog, make_services, package_files, register, write_files
+from tests.factory import README, make_catalog, make_services, package_files, register, write_files
 from tests.schema_fields import field_paths
 
 # rdflib's own JSON-LD parser still builds a ConjunctiveGraph
@@ -261,6 +262,34 @@ def test_invalid_package_is_refused_with_every_problem_and_others_accepted(catal
     first_since = refused["pakete/kaputt"].since
     [again] = harvest(catalog, when=datetime.now(UTC) + timedelta(hours=1))
     assert {r.folder: r.since for r in again.refused}["pakete/kaputt"] == first_since and again.time != report.time
+
+
+def test_package_past_the_validation_budget_is_refused_and_the_others_taken(catalog, tmp_path):
+    """A source's files are validated in a budget worker as an upload is: Markdown that takes seconds to parse is cut off."""
+    expensive = README + "![" * 65_536  # 128 KB, inside the Markdown limit: seconds of parsing
+    src = source_repo(
+        tmp_path / "src",
+        {
+            "pakete/gut": package_files("stadt-quelle/gut"),
+            "pakete/teuer": package_files("stadt-quelle/teuer", files={"README.md": expensive}),
+        },
+    )
+    set_sources(catalog, {"name": "quelle", "url": str(src), "publisher": "stadt-quelle", "folders": ["pakete/*"]})
+    pool = Pool(workers=1, seconds=1.5)
+    try:
+        # the worker's first package also loads the licence list: not what the budget is about here
+        assert pool.run(validate_package, PackageFiles(package_files()), seconds=120).ok
+        start = time.monotonic()
+        [report] = harvest(catalog, pool=pool)
+        elapsed = time.monotonic() - start
+    finally:
+        pool.close()
+    assert [(a.id, a.version) for a in report.accepted] == [("stadt-quelle/gut", "1.0.0")]  # a fresh worker took the killed one's place
+    [refused] = report.refused
+    assert [(p.code, p.file) for p in refused.problems] == [("validation-budget-exceeded", "hub.yaml")]
+    assert "länger als 1.5 Sekunden" in refused.problems[0].message and "zu aufwendig zu prüfen" in refused.problems[0].message
+    assert "stadt-quelle/teuer" not in catalog.package_ids()
+    assert elapsed < 30, elapsed
 
 
 def test_package_that_stops_validating_and_older_or_modified_versions(catalog, tmp_path):

@@ -17,6 +17,7 @@ import tarfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -27,6 +28,7 @@ from hub.validate.archive import from_archive
 from hub.validate.markdown import MAX_MARKDOWN_BYTES
 from tests.factory import CONFIG_SCHEMA, FORM, README, archive, package_files
 from tests.server import start_server
+from tests.test_federation import source_repo
 
 HEALTH_LIMIT = 0.1
 
@@ -42,21 +44,18 @@ def server(tmp_path_factory):
     server.stop()
 
 
-def _validate_while_probing_health(server, data: bytes) -> tuple[dict, list[float]]:
-    """Send ``data`` for validation; meanwhile time health requests on a second connection."""
+def _while_probing_health(server, send: Callable[[], httpx.Response]) -> tuple[httpx.Response, list[float]]:
+    """Make the request ``send`` makes; meanwhile time health requests on a second connection."""
     result: dict = {}
     done = threading.Event()
 
-    def send() -> None:
+    def sending() -> None:
         try:
-            response = httpx.post(
-                server.url + "/api/v1/packages/validate", files={"archive": ("paket.bin", data, "application/octet-stream")}, timeout=120
-            )
-            result["status"], result["body"] = response.status_code, response.json()
+            result["response"] = send()
         finally:
             done.set()
 
-    sender = threading.Thread(target=send)
+    sender = threading.Thread(target=sending)
     timings: list[float] = []
     with httpx.Client(base_url=server.url, timeout=10) as client:
         client.get("/api/v1/health")  # connection set up outside the timing
@@ -67,7 +66,18 @@ def _validate_while_probing_health(server, data: bytes) -> tuple[dict, list[floa
             timings.append(time.perf_counter() - start)
             time.sleep(0.01)
     sender.join()
-    return result, timings
+    return result["response"], timings
+
+
+def _validate_while_probing_health(server, data: bytes) -> tuple[dict, list[float]]:
+    """Send ``data`` for validation; meanwhile time health requests on a second connection."""
+    response, timings = _while_probing_health(
+        server,
+        lambda: httpx.post(
+            server.url + "/api/v1/packages/validate", files={"archive": ("paket.bin", data, "application/octet-stream")}, timeout=120
+        ),
+    )
+    return {"status": response.status_code, "body": response.json()}, timings
 
 
 def _assert_refused(server, data: bytes, code: str) -> None:
@@ -164,6 +174,42 @@ def test_backtracking_pattern_runs_in_linear_time(server):
 def test_pattern_re2_cannot_run_is_refused(server):
     schema = {**CONFIG_SCHEMA, "properties": {"dauer_minuten": {"type": "integer"}, "name": {"type": "string", "pattern": "^(a)\\1$"}}}
     _assert_refused(server, _package_with(**{"schemas/termine.schema.json": json.dumps(schema)}), "schema-pattern-unsupported")
+
+
+# --- harvest sources: the same limits, in the same budget as an upload ---------------------------------
+
+
+def test_hostile_packages_in_a_harvest_source_are_refused_while_health_stays_fast(server, tmp_path):
+    schema = {**CONFIG_SCHEMA, "properties": {"dauer_minuten": {"type": "integer"}, "name": {"type": "string", "pattern": "^(a+)+$"}}}
+    source = source_repo(
+        tmp_path / "quelle",
+        {
+            "pakete/bombe": package_files("stadt-quelle/bombe", files={"konfiguration/termine.yaml": _alias_bomb()}),
+            "pakete/gut": package_files("stadt-quelle/gut"),
+            "pakete/muster": package_files(
+                "stadt-quelle/muster",
+                files={
+                    "schemas/termine.schema.json": json.dumps(schema),
+                    "konfiguration/termine.yaml": yaml.safe_dump({"dauer_minuten": 15, "name": "a" * 5000 + "!"}),
+                },
+            ),
+        },
+    )
+    server.register("stadt-quelle", "Stadt Quelle")
+    admin = {"Authorization": f"Bearer {server.token('stadt-quelle', 'admin')}"}
+    sources = yaml.safe_dump({"sources": [{"name": "quelle", "url": str(source), "publisher": "stadt-quelle", "folders": ["pakete/*"]}]})
+    assert httpx.put(server.url + "/api/v1/sources", content=sources, headers=admin).status_code == 200
+
+    response, timings = _while_probing_health(server, lambda: httpx.post(server.url + "/api/v1/harvest", headers=admin, timeout=120))
+    assert response.status_code == 200, response.text
+    [report] = response.json()
+    assert [a["id"] for a in report["accepted"]] == ["stadt-quelle/gut"]
+    refused = {r["folder"]: r["problems"] for r in report["refused"]}
+    assert [(p["code"], p["file"]) for p in refused["pakete/bombe"]] == [("document-too-large", "konfiguration/termine.yaml")]
+    assert [(p["code"], p.get("pointer")) for p in refused["pakete/muster"]] == [("config-invalid", "/name")]
+    for problem in refused["pakete/bombe"] + refused["pakete/muster"]:
+        assert problem["message"].endswith(".") and " is " not in problem["message"], problem  # a German sentence
+    assert statistics.median(timings) < HEALTH_LIMIT, timings
 
 
 # --- archives ---------------------------------------------------------------------------------------

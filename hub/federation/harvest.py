@@ -25,6 +25,7 @@ import pygit2
 import semver
 from pygit2.enums import FileMode
 
+from hub.budget import Pool
 from hub.errors import Conflict
 from hub.federation.errors import SourceNotFound
 from hub.federation.evidence import adopted_package, carry_records, confirm_by_provenance
@@ -38,8 +39,9 @@ from hub.model import Actor, Manifest, Problem, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path
 from hub.store.publish import commit_version
 from hub.store.trees import blob_at, entry_name, subtree, tree_at
-from hub.validate import PackageFiles, validate_package
+from hub.validate import PackageFiles
 from hub.validate.archive import MAX_ENTRIES, MAX_UNPACKED_BYTES
+from hub.validate.bounded import validate_bounded
 from hub.validate.files import MAX_FILE_BYTES, too_large
 from hub.validate.manifest import MANIFEST
 from hub.validate.publisher import check_publisher
@@ -64,11 +66,14 @@ def harvest(
     cache_dir: str | Path | None = None,
     timeout: float | None = None,
     when: datetime | None = None,
+    pool: Pool | None = None,
 ) -> list[HarvestReport]:
     """Harvest every enabled source (or only ``source_name``) and return their reports.
 
     ``timeout`` (seconds) bounds each fetch unless the source sets its own
     ``timeout_seconds``; ``progress`` receives German messages as the harvest goes.
+    Each package is validated in a worker of ``pool`` (default: the process's shared
+    budget pool), with the time and memory budget of an upload.
     """
     say = progress or (lambda message: None)
     sources = load_sources(catalog)
@@ -86,7 +91,13 @@ def harvest(
         with _lock(source.name):
             reports.append(
                 harvest_source(
-                    catalog, source, say, cache_dir=cache, timeout=source.timeout_seconds or timeout or DEFAULT_TIMEOUT, when=when
+                    catalog,
+                    source,
+                    say,
+                    cache_dir=cache,
+                    timeout=source.timeout_seconds or timeout or DEFAULT_TIMEOUT,
+                    when=when,
+                    pool=pool,
                 )
             )
     return reports
@@ -139,7 +150,14 @@ class Valid:
 
 
 def harvest_source(
-    catalog: Catalog, source: Source, say: Progress, *, cache_dir: Path, timeout: float, when: datetime | None = None
+    catalog: Catalog,
+    source: Source,
+    say: Progress,
+    *,
+    cache_dir: Path,
+    timeout: float,
+    when: datetime | None = None,
+    pool: Pool | None = None,
 ) -> HarvestReport:
     now = _iso(when)
     previous = read_report(catalog, source.name)
@@ -172,7 +190,7 @@ def harvest_source(
     )
     valid: list[Valid] = []
     for candidate in candidates:
-        manifest, problems = _check(candidate, source)
+        manifest, problems = _check(candidate, source, pool)
         if manifest is not None:
             valid.append(Valid(manifest, candidate))
         else:
@@ -424,7 +442,7 @@ def _hub_candidates(repo: pygit2.Repository, source: Source, commit: pygit2.Comm
 # -- checking ---------------------------------------------------------------------------------
 
 
-def _check(candidate: Candidate, source: Source) -> tuple[Manifest | None, list[Problem]]:
+def _check(candidate: Candidate, source: Source, pool: Pool | None) -> tuple[Manifest | None, list[Problem]]:
     if candidate.publiccode is not None:
         _, problems = import_publiccode(candidate.publiccode, publisher_id=None if source.hub else source.publisher)
         missing = Problem(
@@ -434,7 +452,8 @@ def _check(candidate: Candidate, source: Source) -> tuple[Manifest | None, list[
             "die folgenden Punkte fehlen einem Lösungspaket noch.",
         )
         return None, [missing, *problems]
-    result = validate_package(candidate.files, expected_id=candidate.expected_id)
+    # a source's files are as untrusted as an upload: validated in a budget worker (hub/validate/bounded.py)
+    result = validate_bounded(candidate.files, expected_id=candidate.expected_id, pool=pool)
     problems = list(result.problems)
     raw = candidate.raw
     owner = candidate.expected_id.split("/", 1)[0]

@@ -21,6 +21,7 @@ import zlib
 from hub.budget import BudgetExceeded, Pool, shared_pool
 from hub.model import Problem
 from hub.validate import ValidationResult, validate_package
+from hub.validate.bounded import budget_problem
 from hub.validate.files import MAX_FILE_BYTES, PackageFiles, git_path, too_large
 from hub.validate.paths import git_refuses, safe_relpath
 
@@ -252,9 +253,5 @@ def validate_archive_bounded(data: bytes, *, pool: Pool | None = None) -> tuple[
     try:
         return (pool or shared_pool()).run(validate_archive, data)
     except BudgetExceeded as exc:
-        problem = Problem(
-            code="validation-budget-exceeded",
-            file=ARCHIVE,
-            message=f"{exc} Das Paket ist zu aufwendig zu prüfen; bitte verkleinern oder vereinfachen.",
-        )
+        problem = budget_problem(exc, ARCHIVE)
         return PackageFiles({}, problems=[problem]), ValidationResult(None, [problem])
