@@ -116,6 +116,14 @@ def test_publisher_edits_a_manifest_sees_a_live_problem_fixes_it_and_publishes_t
             expect(problem).to_have_count(0)
             expect(summary).not_to_have_attribute("aria-invalid", "true")
             page.locator("#feld-keywords").fill("Termin\nBürgerbüro\nSamstag")
+            # a third contact in the empty entry: it becomes "Ansprechperson 3" and a new empty entry follows
+            page.locator("#feld-contacts-2-name").fill("Team Samstag")
+            expect(page.locator("#feld-contacts-2 > legend")).to_have_text("Ansprechperson 3")
+            expect(page.locator("#feld-contacts-3 > legend")).to_have_text("Ansprechperson: weiterer Eintrag")
+            expect(page.locator("#feld-contacts-2-email-fehler li")).to_have_text("Das Pflichtfeld „email“ fehlt.")
+            page.get_by_label("E-Mail-Adresse").nth(2).fill("samstag@paderborn.example")
+            expect(page.locator("#feld-contacts-2-email-fehler li")).to_have_count(0)
+            assert page.locator("#feld-contacts-3-email").input_value() == ""
             with page.expect_navigation():
                 page.get_by_role("button", name="Prüfen").click()
             expect(page.locator("#ergebnis")).to_have_text(
@@ -146,6 +154,7 @@ def test_publisher_edits_a_manifest_sees_a_live_problem_fixes_it_and_publishes_t
     assert "Hub-Action: publish" in log and "Hub-Person: paula@paderborn.example" in log
     manifest = yaml.safe_load(git(hub, "show", f"HEAD:packages/{JOURNEY}/hub.yaml"))
     assert manifest["version"] == "2.0.1" and manifest["keywords"] == ["Termin", "Bürgerbüro", "Samstag"]
+    assert manifest["contacts"][2] == {"name": "Team Samstag", "email": "samstag@paderborn.example"}
     # every other file is the previous version's, byte for byte
     changed = git(hub, "diff", "--name-only", before, "HEAD").split()
     assert changed == [f"packages/{JOURNEY}/hub.yaml"]

@@ -61,6 +61,7 @@ class Widget:
     entries: list[Widget] = field(default_factory=list)  # the groups of an array of objects, the last one empty
     problems: list[Problem] = field(default_factory=list)
     spare: bool = False  # the empty entry that adds one more
+    entry: str = ""  # an array entry's name without its number ("Ansprechperson"), for the script that adds entries
 
     @property
     def id(self) -> str:
@@ -195,6 +196,7 @@ def _widget(item: Field, pointer: str, value: Any, *, required: bool) -> Widget:
             named = entry.title if isinstance(entry.title, str) and entry.title.strip() else label  # an entry's title, else the list's
             for number, group in enumerate(entries, start=1):
                 group.label = f"{named}: weiterer Eintrag" if group.spare else f"{named} {number}"
+                group.entry = named
             return Widget("rows", pointer, label, help_text, required, entries=entries)
         if entry.options is not None:
             options = [(_show(o.value), _option_label(o.value, _help(entry))) for o in entry.options]

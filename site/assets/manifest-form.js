@@ -86,7 +86,47 @@
       });
   }
 
-  function changed() {
+  function renamed(value, from, to, separator) {
+    // a name, pointer or id below the copied entry, moved to the next entry's
+    return value === from || value.indexOf(from + separator) === 0 ? to + value.slice(from.length) : value;
+  }
+
+  function grow(spare) {
+    // typing in the empty entry makes it an entry of its own, and a new empty one follows (as after "Prüfen")
+    var pointer = spare.getAttribute("data-pointer");
+    var cut = pointer.lastIndexOf("/");
+    var index = parseInt(pointer.slice(cut + 1), 10);
+    var next = pointer.slice(0, cut + 1) + (index + 1);
+    var id = spare.id;
+    var nextId = id.slice(0, id.lastIndexOf("-") + 1) + (index + 1);
+    var copy = spare.cloneNode(true);
+    [copy].concat(Array.prototype.slice.call(copy.querySelectorAll("*"))).forEach(function (element) {
+      ["name", "data-pointer"].forEach(function (name) {
+        if (element.hasAttribute(name)) element.setAttribute(name, renamed(element.getAttribute(name), pointer, next, "/"));
+      });
+      ["id", "for"].forEach(function (name) {
+        if (element.hasAttribute(name)) element.setAttribute(name, renamed(element.getAttribute(name), id, nextId, "-"));
+      });
+      if (element.hasAttribute("aria-describedby")) {
+        var ids = element.getAttribute("aria-describedby").split(" ");
+        element.setAttribute("aria-describedby", ids.map(function (one) { return renamed(one, id, nextId, "-"); }).join(" "));
+      }
+      if (element.tagName === "INPUT" && (element.type === "checkbox" || element.type === "radio")) element.checked = false;
+      else if (element.tagName === "INPUT" || element.tagName === "TEXTAREA") element.value = "";
+      else if (element.tagName === "SELECT") element.selectedIndex = 0;
+      element.removeAttribute("aria-invalid");
+      if (element.classList.contains("field-problems")) element.textContent = "";
+    });
+    spare.classList.remove("spare");
+    var note = spare.querySelector(".spare-note");
+    if (note) note.parentNode.removeChild(note);
+    spare.querySelector("legend").textContent = spare.getAttribute("data-eintrag") + " " + (index + 1);
+    spare.parentNode.insertBefore(copy, spare.nextSibling);
+  }
+
+  function changed(event) {
+    var spare = event && event.target && event.target.closest ? event.target.closest("fieldset.spare") : null;
+    if (spare && event.target.value) grow(spare);
     if (ready && !ready.hidden) {
       // the publish button publishes the checked state, not what is typed now
       ready.hidden = true;
