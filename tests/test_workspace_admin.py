@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import socket
 import sqlite3
+import threading
+import time
 
 import httpx
 import pytest
@@ -33,6 +36,7 @@ ORGS = {"dora@delbrueck.example": ADOPTER}
 ROLES = {"ada@ministerium.example": ["admin"], "max@ministerium.example": ["admin"], "dora@delbrueck.example": ["admin"]}
 TOKENS = "/arbeitsbereich/verwaltung/tokens"
 PEOPLE = "/arbeitsbereich/verwaltung/personen"
+SOURCES = "/arbeitsbereich/verwaltung/quellen"
 
 
 @pytest.fixture(scope="module")
@@ -258,28 +262,99 @@ def test_the_organisations_page_lists_every_registered_organisation_with_its_pub
     assert httpx.get(f"{hub.url}/organisationen/{ADOPTER}/index.html").status_code == 200
 
 
-def test_an_admin_sees_the_sources_and_harvests_them_now(hub, tmp_path):
-    listing = example_source(tmp_path)
+@pytest.fixture
+def silent_source():
+    """A git address on 127.0.0.1 that accepts connections and never answers: a source that takes its whole timeout."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/pakete.git"
+    stop.set()
+    thread.join(2)
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+def test_an_admin_harvests_in_the_background_and_watches_the_progress_with_and_without_javascript(hub, tmp_path, silent_source):
+    example = example_source(tmp_path)
+    listing = tmp_path / "zwei-quellen.yaml"
+    listing.write_text(
+        "sources:\n"
+        f"  - name: langsam\n    url: {silent_source}\n    publisher: stadt-musterstadt\n    timeout_seconds: 8\n"
+        + example.read_text(encoding="utf-8").removeprefix("sources:\n"),
+        encoding="utf-8",
+    )
     hub.hub("sources", "set", str(listing))
     client = signed_in(hub, "max@ministerium.example")
-    page = client.get("/arbeitsbereich/verwaltung/quellen")
+    page = client.get(SOURCES)
     assert page.status_code == 200
     row = re.search(r'<tr id="quelle-musterstadt">(.*?)</tr>', page.text, re.S).group(1)
     assert str(tmp_path / "quelle") in row and "noch nie" in row
     # without the form's CSRF token: refused, nothing harvested
     before = head(hub)
-    assert client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={}).status_code == 403 and head(hub) == before
-    harvested = client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={"csrf": workspace.csrf_of(page.text)}, timeout=120)
-    assert harvested.status_code == 200
-    assert "musterstadt: 1 übernommen, 0 unverändert, 0 abgelehnt" in harvested.text
-    assert (
-        '<a href="/pakete/stadt-musterstadt/sperrmuell-termin/index.html">stadt-musterstadt/sperrmuell-termin</a> 1.0.0' in harvested.text
-    )
+    assert client.post(f"{SOURCES}/ernten", data={}).status_code == 403 and head(hub) == before
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            admin = browser.new_page()
+            workspace.sign_in_in_browser(admin, hub, "ada@ministerium.example", PASSWORDS["ada@ministerium.example"])
+            plain = browser.new_context(java_script_enabled=False).new_page()
+            workspace.sign_in_in_browser(plain, hub, "max@ministerium.example", PASSWORDS["max@ministerium.example"])
+            admin.goto(f"{hub.url}{SOURCES}")
+            polls: list[str] = []
+            admin.on("request", lambda request: polls.append(request.url) if request.url.endswith("/ernte/stand") else None)
+            loads: list[str] = []
+            admin.on("load", lambda: loads.append(admin.url))
+            started = time.monotonic()
+            admin.get_by_role("button", name="Jetzt ernten").click()  # answers at once, long before the slow source gives up
+            admin.wait_for_url(f"**{SOURCES}/ernte")
+            assert time.monotonic() - started < 4
+            assert "Die Ernte läuft. 0 von 2 Quellen fertig. Gerade: langsam." in admin.locator("#ernte-stand").inner_text()
+            assert serious_violations(admin) == []
+            # a second run while this one runs: refused politely, with the way to the running one's progress
+            refused = client.post(f"{SOURCES}/ernten", data={"csrf": workspace.csrf_of(page.text)})
+            assert refused.status_code == 409 and "Eine Ernte läuft bereits" in refused.text
+            assert "Eine Ernte läuft gerade (gestartet" in refused.text and f'href="{SOURCES}/ernte"' in refused.text
+            status = client.get(f"{SOURCES}/ernte/stand").json()
+            assert (status["state"], status["done"], status["total"], status["current"]) == ("running", 0, 2, "langsam")
+            # without JavaScript the page refreshes itself (meta refresh) until the run is done
+            plain.goto(f"{hub.url}{SOURCES}/ernte")
+            assert "Jetzt neu laden" in plain.content() and "Gerade: langsam." in plain.content()
+            # with JavaScript the page asks the JSON status and shows the progress in place, without loading again
+            admin.locator("#ernte-stand", has_text="1 von 2 Quellen fertig").wait_for(timeout=60_000)
+            assert loads == [admin.url] and polls
+            assert "nicht erreichbar" in admin.locator("#ernte-langsam").inner_text()
+            # when it is done the page is loaded once more, for the whole result with links
+            admin.get_by_role("link", name="stadt-musterstadt/sperrmuell-termin").wait_for(timeout=60_000)
+            assert "Die Ernte ist fertig. 2 von 2 Quellen fertig." in admin.locator("#ernte-stand").inner_text()
+            assert "1 übernommen, 0 unverändert, 0 abgelehnt" in admin.locator("#ernte-musterstadt").inner_text()
+            assert serious_violations(admin) == []
+            plain.get_by_role("link", name="stadt-musterstadt/sperrmuell-termin").wait_for(timeout=30_000)
+            assert "Die Ernte ist fertig." in plain.locator("#ernte-stand").inner_text()
+            assert "refresh" not in plain.content()  # a finished run stops refreshing
+        finally:
+            browser.close()
     assert head(hub) != before
-    api = httpx.get(f"{hub.url}/api/v1/packages/stadt-musterstadt/sperrmuell-termin")
-    assert api.status_code == 200
-    row = re.search(r'<tr id="quelle-musterstadt">(.*?)</tr>', client.get("/arbeitsbereich/verwaltung/quellen").text, re.S).group(1)
+    assert httpx.get(f"{hub.url}/api/v1/packages/stadt-musterstadt/sperrmuell-termin").status_code == 200
+    assert client.get(f"{SOURCES}/ernte/stand").json()["state"] == "done"
+    listed = client.get(SOURCES).text
+    row = re.search(r'<tr id="quelle-musterstadt">(.*?)</tr>', listed, re.S).group(1)
     assert "1 übernommen" in row and "noch nie" not in row
+    assert "Letzte Ernte im Arbeitsbereich: gestartet" in listed and "von ada@ministerium.example" in listed
 
 
 def person_page(client: httpx.Client, email: str) -> httpx.Response:

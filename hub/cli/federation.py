@@ -6,7 +6,7 @@ helper of ``hub.cli._parser``). Handlers take the argparse Namespace (``.data``,
 which ``hub.cli.main`` turns into German messages and exit codes.
 
 Exit codes: 0 success; 1 a harvest refused a version or could not reach a source,
-or an input is invalid; 2 wrong usage; 3 not found; 5 catalogue error.
+or an input is invalid; 2 wrong usage; 3 not found; 4 another harvest runs; 5 catalogue error.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ like every other error (problem details, exit codes) without knowing them.
 
 from __future__ import annotations
 
-from hub.errors import HubError, NotFound
+from hub.errors import Conflict, HubError, NotFound
 
 
 class SourcesInvalid(HubError):
@@ -16,6 +16,13 @@ class SourcesInvalid(HubError):
     status = 422
     exit_code = 1
     title = "Quellenliste ist ungültig"
+
+
+class HarvestRunning(Conflict):
+    """A harvest of this data folder is under way (started in the workspace, by the API or by ``hub harvest``)."""
+
+    code = "harvest-running"
+    title = "Ernte läuft bereits"
 
 
 class SourceNotFound(NotFound):

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from hub.accounts import Account
 from hub.errors import Forbidden
-from hub.federation.model import SourceStatus
+from hub.federation.model import HarvestReport, SourceStatus
 from hub.federation.reports import read_report
+from hub.federation.runs import HarvestRun, SourceStep
 from hub.federation.sources import load_sources
 from hub.model import Publisher
 from hub.services import Services
@@ -70,6 +71,51 @@ def person(services: Services, admin: Account, email: str) -> PersonRow:
 def sources(services: Services) -> list[SourceStatus]:
     """Every configured harvest source with the outcome of its last harvest (what ``GET /api/v1/sources`` answers)."""
     return [SourceStatus(source=s, report=read_report(services.catalog, s.name)) for s in load_sources(services.catalog)]
+
+
+def report_text(report: HarvestReport) -> str:
+    """One source's harvest in a German line (the same words on the sources page, the progress page and its JSON)."""
+    if report.status != "ok":
+        return f"nicht erreichbar ({report.reason})" if report.reason else "nicht erreichbar"
+    return f"{len(report.accepted)} übernommen, {len(report.unchanged)} unverändert, {len(report.refused)} abgelehnt"
+
+
+STEP_LABELS = {"waiting": "wartet", "running": "wird geerntet …", "done": "fertig"}
+RUN_LABELS = {
+    "running": "Die Ernte läuft.",
+    "done": "Die Ernte ist fertig.",
+    "failed": "Die Ernte ist abgebrochen.",
+    "aborted": "Die Ernte wurde unterbrochen (der Server wurde währenddessen beendet); was bis dahin übernommen wurde, bleibt.",
+}
+
+
+def step_text(step: SourceStep) -> str:
+    if step.error:
+        return f"nicht geerntet: {step.error}"
+    return report_text(step.report) if step.report is not None else STEP_LABELS[step.state]
+
+
+def run_summary(run: HarvestRun) -> str:
+    total = len(run.sources)
+    text = f"{RUN_LABELS[run.state]} {run.done} von {total} Quelle{'n' if total != 1 else ''} fertig."
+    if run.current:
+        text += f" Gerade: {run.current}."
+    return text
+
+
+def run_status(run: HarvestRun | None) -> dict[str, object]:
+    """The small JSON the progress page polls: the run's state and, per source, its state and result in words."""
+    if run is None:
+        return {"state": "none", "summary": "Im Arbeitsbereich wurde noch keine Ernte gestartet.", "sources": []}
+    return {
+        "id": run.id,
+        "state": run.state,
+        "done": run.done,
+        "total": len(run.sources),
+        "current": run.current,
+        "summary": run_summary(run),
+        "sources": [{"name": s.name, "state": s.state, "label": STEP_LABELS[s.state], "text": step_text(s)} for s in run.sources],
+    }
 
 
 def roles() -> tuple[str, ...]:

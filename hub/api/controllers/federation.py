@@ -99,11 +99,11 @@ class FederationController(Controller):
 
     @post(
         "/harvest",
-        summary="Quellen jetzt ernten (alle aktiven oder eine); antwortet mit den Berichten",
+        summary="Quellen jetzt ernten (alle aktiven oder eine); antwortet mit den Berichten (409, solange eine andere Ernte läuft)",
         security=SECURITY,
         status_code=200,
         sync_to_thread=True,
-        responses=problem_responses(400, 401, 403, 404),
+        responses=problem_responses(400, 401, 403, 404, 409),
     )
     def run_harvest(
         self,

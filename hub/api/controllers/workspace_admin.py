@@ -17,17 +17,32 @@ from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.enums import MediaType
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from hub.accounts import MIN_PASSWORD
 from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
 from hub.errors import Forbidden, HubError, NotFound
+from hub.federation.errors import HarvestRunning
 from hub.services import Services
 from hub.settings import environment
 from hub.usecases import accounts, harvest, tokens
 from hub.web.workspace import render
-from hub.web.workspace_admin import flash, organisations, people, person, roles, sources, token_rows
+from hub.web.workspace_admin import (
+    STEP_LABELS,
+    flash,
+    organisations,
+    people,
+    person,
+    report_text,
+    roles,
+    run_status,
+    run_summary,
+    sources,
+    step_text,
+    token_rows,
+)
 
 BASE = "/arbeitsbereich/verwaltung"
 
@@ -227,16 +242,48 @@ class AdminWorkspaceController(Controller):
 
     # -- harvest sources -------------------------------------------------------------------
 
+    def _sources_page(self, request: Request, services: Services, status: int = 200, **values: Any) -> Response:
+        html = render(
+            "verwaltung-quellen.html",
+            title="Quellen",
+            items=sources(services),
+            run=harvest.status(services),
+            report_text=report_text,
+            **_context(services, request, **values),
+        )
+        return page(html, status)
+
     @get("/quellen", sync_to_thread=True)
     def source_list(self, request: Request, services: NamedDependency[Services]) -> Response:
-        html = render("verwaltung-quellen.html", title="Quellen", items=sources(services), **_context(services, request))
+        return self._sources_page(request, services)
+
+    @post("/quellen/ernten", sync_to_thread=True, status_code=303)
+    def harvest_now(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        """Start harvesting every enabled source (as ``hub harvest``) in the background; on to the progress page at once."""
+        session, admin = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        try:
+            harvest.start(services, by=admin.email)
+        except HarvestRunning as refused:  # politely: the sources page says so and links the running one's progress
+            return self._sources_page(request, services, refused.status, error=refused)
+        return Redirect(f"{BASE}/quellen/ernte", status_code=303)
+
+    @get("/quellen/ernte", sync_to_thread=True)
+    def harvest_progress(self, request: Request, services: NamedDependency[Services]) -> Response:
+        """How far the run has come: sources done of all, the current one, each one's result; refreshes itself while it runs."""
+        run = harvest.status(services)
+        html = render(
+            "verwaltung-ernte.html",
+            title="Ernte",
+            run=run,
+            summary=run_summary(run) if run else "",
+            step_text=step_text,
+            step_labels=STEP_LABELS,
+            **_context(services, request),
+        )
         return page(html)
 
-    @post("/quellen/ernten", sync_to_thread=True, status_code=200)
-    def harvest_now(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
-        """Harvest every enabled source now (as ``hub harvest``); the page answers with the reports once it is done."""
-        session, _ = _signed_in(request)
-        session.check_csrf(field(data, "csrf"))
-        reports = harvest.harvest(services)
-        html = render("verwaltung-quellen.html", title="Quellen", items=sources(services), reports=reports, **_context(services, request))
-        return page(html)
+    @get("/quellen/ernte/stand", sync_to_thread=True)
+    def harvest_status(self, services: NamedDependency[Services]) -> Response:
+        """The progress page's JSON, polled by its script."""
+        return Response(run_status(harvest.status(services)), media_type=MediaType.JSON, headers={"cache-control": "no-store"})
