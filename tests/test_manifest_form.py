@@ -7,13 +7,19 @@ import json
 from pathlib import Path
 
 import lxml.html
+import pytest
 
+from hub.errors import Forbidden, PackageNotFound
 from hub.formschema import FormSchema
 from hub.model import Problem
 from hub.schemas import PACKAGE_SCHEMA_ID, all_schemas
+from hub.usecases import manifests
+from hub.validate import PackageFiles, validate_package
+from hub.validate.skeleton import NewPackage, manifest_text, skeleton
 from hub.validate.yamlsafe import load_yaml
 from hub.web.manifest_form import Widget, build_form, form_pointer, manifest_from_form, package_form_schema
 from hub.web.workspace import render
+from tests.factory import make_services, manifest, package_files
 from tests.schema_fields import field_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,3 +200,71 @@ def test_problems_are_shown_at_their_field_or_the_nearest_enclosing_one():
     listed = [li.text_content() for li in tree.xpath("//ul[@id='probleme']/li")]
     assert "Hinweis in prozess/ablauf.bpmn:3: Ein Hinweis." in listed
     assert "Fehler bei E-Mail-Adresse: Keine E-Mail-Adresse." in listed
+
+
+# -- the check behind the submit and the live check, in-process over a real catalogue ---------------
+
+
+@pytest.fixture
+def services(tmp_path):
+    return make_services(tmp_path, [("stadt-test/testpaket", "1.0.0"), ("stadt-test/testpaket", "1.1.0"), ("stadt-andere/paket", "1.0.0")])
+
+
+def test_the_check_is_the_uploads_validation_of_the_latest_files_with_the_new_manifest_plus_the_version_rules(services):
+    edited = manifest(
+        "stadt-test/testpaket",
+        "1.2.0",
+        license="KEINE",
+        artefacts=[*manifest()["artefacts"], {"path": "fehlt.md", "kind": "document", "format": "markdown"}],
+    )
+    checked = manifests.check(services, "stadt-test", "stadt-test/testpaket", edited)
+    files = package_files("stadt-test/testpaket", "1.1.0") | {"hub.yaml": manifest_text(edited).encode()}
+    assert checked.package.files == files  # the published files, the form's manifest
+    same = validate_package(PackageFiles(files, folder_name="testpaket"), expected_id="stadt-test/testpaket")
+    assert checked.problems == same.problems and not checked.ok
+    assert {(p.code, p.pointer) for p in checked.problems} == {
+        ("manifest-license-unknown", "/license"),
+        ("artefact-missing", "/artefacts/3/path"),
+    }
+    # the version: not one that is published, not below the newest
+    for version, code in (("1.1.0", "version-exists"), ("1.0.0", "version-exists"), ("1.0.5", "version-not-newer")):
+        found = manifests.check(services, "stadt-test", "stadt-test/testpaket", manifest("stadt-test/testpaket", version)).problems
+        assert [(p.code, p.pointer) for p in found] == [(code, "/version")], version
+    clean = manifests.check(services, "stadt-test", "stadt-test/testpaket", manifest("stadt-test/testpaket", "2.0.0"))
+    assert clean.ok and clean.problems == [] and clean.manifest.version == "2.0.0"
+    # another id than the package's own is named at the id
+    moved = manifests.check(services, "stadt-test", "stadt-test/testpaket", manifest("stadt-test/anderes", "2.0.0")).problems
+    assert ("manifest-id-folder", "/id") in {(p.code, p.pointer) for p in moved}
+
+
+def test_the_check_refuses_another_organisations_package_and_an_unknown_one(services):
+    with pytest.raises(Forbidden):
+        manifests.check(services, "stadt-test", "stadt-andere/paket", manifest("stadt-andere/paket", "2.0.0"))
+    with pytest.raises(Forbidden):
+        manifests.current_manifest(services, "stadt-test", "stadt-andere/paket")
+    with pytest.raises(PackageNotFound):
+        manifests.check(services, "stadt-test", "stadt-test/gibt-es-nicht", manifest("stadt-test/gibt-es-nicht"))
+    assert manifests.current_manifest(services, "stadt-test", "stadt-test/testpaket")["version"] == "1.1.0"
+
+
+def test_a_new_package_is_checked_with_the_scaffold_of_hub_new_and_must_be_new_and_the_organisations(services):
+    start = manifests.new_manifest("stadt-test", "Stadt Test", "paula@test.example")
+    assert start["id"] == "stadt-test/" and start["contacts"] == [{"email": "paula@test.example"}]
+    data = start | {
+        "id": "stadt-test/neu",
+        "name": "Neues Verfahren",
+        "summary": {"de": "Ein neues Verfahren für alle."},
+        "description": {"de": "Ein neues Verfahren, im Arbeitsbereich angelegt."},
+        "classification": {"themenfeld": "Umwelt"},
+        "contacts": [{"name": "Team", "email": "paula@test.example"}],
+    }
+    checked = manifests.check(services, "stadt-test", None, data)
+    assert checked.ok and checked.problems == []
+    answers = NewPackage(publisher="stadt-test", slug="neu", name="Neues Verfahren", themenfeld="Umwelt")
+    assert checked.package.files == skeleton(answers) | {"hub.yaml": manifest_text(data).encode()}
+    taken = manifests.check(services, "stadt-test", None, data | {"id": "stadt-test/testpaket"}).problems
+    assert [(p.code, p.pointer) for p in taken] == [("conflict", "/id")]
+    other = manifests.check(
+        services, "stadt-test", None, data | {"id": "stadt-andere/neu", "publisher": {"id": "stadt-andere", "name": "Stadt Andere"}}
+    )
+    assert [(p.code, p.pointer) for p in other.problems] == [("forbidden", "/id")]
