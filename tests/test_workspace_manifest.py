@@ -17,6 +17,7 @@ from hub.services import Services
 from hub.usecases import accounts
 from tests import workspace
 from tests.browser import launch
+from tests.factory import archive, package_files
 from tests.server import Server, start_server
 from tests.test_workspace import serious_violations
 
@@ -287,3 +288,28 @@ def test_every_form_needs_its_token_and_bad_input_is_a_german_answer_never_a_500
         assert client.get(f"/arbeitsbereich/manifest/{package}").status_code == 404
     assert live(client, form | {"paket": ["../../etc/passwd"]}).status_code == 404
     assert head(hub) == before
+
+
+def test_the_forms_manifest_downloaded_as_hub_yaml_goes_with_own_files_through_the_upload(hub):
+    client = signed_in(hub)
+    before = head(hub)
+    form = form_of(client.get("/arbeitsbereich/manifest/neu").text) | {
+        "/id": [f"{ORG}/eigene-dateien"],
+        "/name": ["Eigene Dateien"],
+        "/summary/de": ["Ein Paket mit den eigenen Dateien."],
+        "/description/de": ["Das Manifest kommt aus dem Formular, die Dateien aus dem eigenen Ordner."],
+        "/classification/themenfeld": ["Bildung"],
+        "/contacts/0/name": ["Schulamt"],
+    }
+    download = client.post("/arbeitsbereich/manifest/neu", data=form | {"herunterladen": ["1"]})
+    assert download.status_code == 200 and download.headers["content-disposition"] == 'attachment; filename="hub.yaml"'
+    assert download.headers["content-type"].startswith("application/yaml")
+    manifest = yaml.safe_load(download.text)
+    assert manifest["id"] == f"{ORG}/eigene-dateien" and manifest["contacts"] == [{"name": "Schulamt", "email": "peter@paderborn.example"}]
+    assert head(hub) == before  # a download publishes nothing
+    files = package_files(f"{ORG}/eigene-dateien", files={"hub.yaml": download.content})
+    token = workspace.csrf_of(client.get("/arbeitsbereich/veroeffentlichen/").text)
+    checked = client.post(
+        "/arbeitsbereich/veroeffentlichen/", data={"csrf": token}, files={"archive": ("eigene-dateien.zip", archive(files))}
+    )
+    assert "Der Prüflauf hat keine Fehler gefunden." in checked.text

@@ -26,6 +26,7 @@ from hub.errors import PackageNotFound
 from hub.model import Problem, is_package_id
 from hub.services import Services
 from hub.usecases import manifests
+from hub.validate.skeleton import manifest_text
 from hub.web.manifest_form import MANIFEST, build_form, form_pointer, manifest_from_form, package_form_schema
 from hub.web.workspace import HEADERS, render
 from hub.web.workspace_publish import dry_run_view
@@ -116,6 +117,13 @@ class ManifestWorkspaceController(Controller):
         session, account = _signed_in(request)
         session.check_csrf(field(form, "csrf"))
         data, _ = manifest_from_form(package_form_schema(), form)
+        if field(form, "herunterladen"):
+            # the form's manifest as a file, to go into the person's own package folder and from there through the upload
+            return Response(
+                manifest_text(data).encode("utf-8"),
+                media_type="application/yaml; charset=utf-8",
+                headers={**HEADERS, "content-disposition": 'attachment; filename="hub.yaml"'},
+            )
         checked, run = manifests.dry_run(services, session, account.org, package_id, data)
         if run is None:
             return self._page(services, request, package_id, data, problems=checked.problems, checked=True, status=422)
