@@ -43,22 +43,24 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _LINE_BREAKS = frozenset("\u2028\u2029\x85")
 
 
+def _unsafe_class(*, one_line: bool, signature: bool) -> re.Pattern[str]:
+    """One character class for what :func:`unsafe_character` refuses: a C-speed search instead of a loop per character."""
+    ranges = ["\x00-\x08", "\x0b\x0c", "\x0e-\x1f", "\x7f-\x9f", "\ud800-\udfff", "\ufdd0-\ufdef"]
+    ranges += [re.escape(chr(plane << 16 | low)) for plane in range(17) for low in (0xFFFE, 0xFFFF)]
+    if one_line:
+        ranges += ["\t\n\r", *map(re.escape, sorted(_BIDI_CONTROLS | _LINE_BREAKS))]
+    if signature:
+        ranges.append("<>")
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+_UNSAFE = {(o, s): _unsafe_class(one_line=o, signature=s) for o in (False, True) for s in (False, True)}
+
+
 def unsafe_character(text: str, *, one_line: bool = False, signature: bool = False) -> str | None:
     """The first character of ``text`` that some consumer of catalogue text refuses, or None."""
-    for ch in text:
-        code = ord(ch)
-        if code < 0x20 or 0x7F <= code <= 0x9F:
-            if one_line or ch not in _MULTILINE_ALLOWED:
-                return ch
-        elif (
-            0xD800 <= code <= 0xDFFF
-            or 0xFDD0 <= code <= 0xFDEF
-            or (code & 0xFFFE) == 0xFFFE
-            or (one_line and (ch in _BIDI_CONTROLS or ch in _LINE_BREAKS))
-            or (signature and ch in "<>")
-        ):
-            return ch
-    return None
+    found = _UNSAFE[one_line, signature].search(text)
+    return None if found is None else found.group()
 
 
 class Base(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=False, kw_only=True):

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from hub.federation.atom import atom_feed
-from hub.model import ORG_ID, ORG_ID_PATTERN, PACKAGE_ID, PACKAGE_ID_PATTERN, is_package_id
+from hub.model import ORG_ID, ORG_ID_PATTERN, PACKAGE_ID, PACKAGE_ID_PATTERN, is_package_id, unsafe_character
 from hub.schemas import all_schemas
 from hub.store.catalog import Catalog, tag_name
 from hub.store.publish import actor_for, commit_version
@@ -90,6 +90,30 @@ def test_text_that_git_xml_or_a_terminal_refuses_is_refused(field, value, pointe
     data = package_files(files={MANIFEST: yaml.safe_dump(manifest(**{field: value}), allow_unicode=True)})
     problems = _problems(data)
     assert any(p == pointer for _, p in problems), problems
+
+
+def _refused_by_rule(ch: str, one_line: bool, signature: bool) -> bool:
+    """The rule of hub.model, stated per character (the code searches a character class)."""
+    code = ord(ch)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return one_line or ch not in "\t\n\r"
+    bidi = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+    return (
+        0xD800 <= code <= 0xDFFF
+        or 0xFDD0 <= code <= 0xFDEF
+        or (code & 0xFFFE) == 0xFFFE
+        or (one_line and (ch in bidi or ch in "\u2028\u2029\x85"))
+        or (signature and ch in "<>")
+    )
+
+
+def test_the_unsafe_character_class_is_the_rule_for_every_character():
+    characters = [*map(chr, range(0x10000)), *(chr(plane << 16 | low) for plane in range(1, 17) for low in (0, 0xFFFD, 0xFFFE, 0xFFFF))]
+    for one_line in (False, True):
+        for signature in (False, True):
+            refused = [ch for ch in characters if unsafe_character(ch, one_line=one_line, signature=signature) is not None]
+            assert refused == [ch for ch in characters if _refused_by_rule(ch, one_line, signature)], (one_line, signature)
+    assert unsafe_character("Straße\tund\x1b[31m", one_line=False) == "\x1b"  # the first refused character of a text
 
 
 def test_multiline_text_keeps_its_line_breaks():

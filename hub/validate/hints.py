@@ -81,11 +81,15 @@ def package_hints(manifest: Manifest, files: Mapping[str, bytes]) -> list[Proble
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    # lxml's tag is "{namespace}local" (a comment's or processing instruction's is not a string)
+    return element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+
+
+_BPMN_PREFIX = "{" + BPMN_NS + "}"
 
 
 def _bpmn(element: etree._Element) -> bool:
-    return isinstance(element.tag, str) and etree.QName(element).namespace == BPMN_NS
+    return isinstance(element.tag, str) and element.tag.startswith(_BPMN_PREFIX)
 
 
 def _name(element: etree._Element) -> str:

@@ -19,6 +19,8 @@ def _parser() -> MarkdownIt:
 
 def links(text: str) -> Iterator[tuple[str, int | None]]:
     """Every link and image target in ``text`` with the line of its block."""
+    if "[" not in text and "<" not in text:
+        return  # every link, image and reference needs "[", an autolink "<": no parse needed (most changelogs)
     for token in _parser().parse(text):
         if token.type != "inline" or not token.children:
             continue

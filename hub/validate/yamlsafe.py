@@ -44,7 +44,7 @@ def check_node_limits(root: yaml.Node | None, *, max_nodes: int = MAX_NODES, max
     One pass over the node graph (each node once, however often it is aliased), computing the
     expanded size and depth bottom-up; no data is constructed for a refused document.
     """
-    if root is None:
+    if root is None or _tree_within(root, max_nodes, max_depth):
         return
     done: dict[int, tuple[int, int]] = {}
     active: set[int] = set()
@@ -80,6 +80,34 @@ def check_node_limits(root: yaml.Node | None, *, max_nodes: int = MAX_NODES, max
         active.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in done)
+
+
+def _tree_within(root: yaml.Node, max_nodes: int, max_depth: int) -> bool:
+    """True for a document without aliases that is within the limits: one cheap pass, a level at a time.
+
+    Without aliases every node is reached once, so the expanded size is the number of nodes and
+    the depth the number of levels. A node reached twice (an alias), or a limit passed, is left to
+    the full pass of :func:`check_node_limits`, which also words the problem.
+    """
+    seen: set[int] = set()
+    count = 0
+    level: list[yaml.Node] = [root]
+    for _ in range(max_depth):
+        count += len(level)
+        seen.update(map(id, level))
+        if len(seen) != count or count > max_nodes:
+            return False
+        below: list[yaml.Node] = []
+        for node in level:
+            if isinstance(node, yaml.SequenceNode):
+                below.extend(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                for pair in node.value:
+                    below.extend(pair)
+        if not below:
+            return True
+        level = below
+    return False  # deeper than max_depth
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
