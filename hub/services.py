@@ -16,7 +16,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Self
@@ -34,7 +34,7 @@ from hub.sessions import SessionStore
 from hub.settings import environment
 from hub.store import Catalog, ensure_seeded, repair_tags
 from hub.store.catalog import TAG_PREFIX, parse_trailers, tag_name
-from hub.store.export import export_all, export_dir, export_package, staging
+from hub.store.export import Stage, export_all, export_dir, export_package
 from hub.store.records import actor_for
 from hub.tokens import TokenRecord, TokenStore
 
@@ -99,6 +99,11 @@ class Services:
     @cached_property
     def index(self) -> Index:
         return Index(self.config.index_path)
+
+    @cached_property
+    def export_stage(self) -> Stage:
+        """Where exports write their commits and tags before packing, kept for the process (see ``hub.store.export``)."""
+        return Stage(self.catalog)
 
     @cached_property
     def tokens(self) -> TokenStore:
@@ -203,16 +208,15 @@ class Services:
         if head is None:
             changed: list[str] = []
         elif old is None:
-            export_all(self.catalog, root)
+            export_all(self.catalog, root, stage=self.export_stage.repo)
             changed = []
         else:
             changed = changed_packages(repo, old.tree, head.tree)
-        with staging(self.catalog) if changed else nullcontext() as stage:
-            for package_id in changed:
-                try:
-                    export_package(self.catalog, package_id, export_dir(root, package_id), stage=stage)
-                except PackageNotFound:  # gone from the catalogue: its export goes too
-                    shutil.rmtree(export_dir(root, package_id), ignore_errors=True)
+        for package_id in changed:
+            try:
+                export_package(self.catalog, package_id, export_dir(root, package_id), stage=self.export_stage.repo)
+            except PackageNotFound:  # gone from the catalogue: its export goes too
+                shutil.rmtree(export_dir(root, package_id), ignore_errors=True)
         root.mkdir(parents=True, exist_ok=True)
         temporary = state.with_name(f"{EXPORTS_STATE}.{os.getpid()}.{threading.get_ident()}")
         temporary.write_text(target)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pygit2
 import pytest
 
+from hub.adopt.transport import parse_pack_index
 from hub.errors import CatalogError, PackageNotFound
 from hub.store import Catalog, publish
 from hub.store.catalog import package_path
@@ -77,6 +78,15 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def listed_packs(target: Path) -> list[str]:
+    return [line[2:] for line in (target / "objects" / "info" / "packs").read_text().splitlines() if line.startswith("P ")]
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file's inode and modification time: a rewritten file (even with the same bytes) changes one of them."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
 def publish_version(catalog: Catalog, version: str, files: dict[str, str]) -> None:
     contents = package_files(PID, version, files=files)
     publish(catalog, PackageFiles(contents, folder_name=PID.split("/")[1]))
@@ -133,19 +143,14 @@ def test_export_is_a_bare_repository_with_one_commit_per_version(tmp_path, catal
         assert isinstance(tag, pygit2.Tag) and tag.peel(pygit2.Commit).id == exported.id
         assert tag.message == source.message and tag.tagger == source.author
 
-    # one pack with its index, no loose objects, no template leftovers
-    assert sorted(p.name for p in (target / "objects" / "pack").iterdir()) == sorted([result.pack, result.pack.replace(".pack", ".idx")])
+    # one pack with its index per version (the newest listed first), no loose objects, no template leftovers
+    packs = listed_packs(target)
+    assert len(packs) == 3 and packs[0] == result.pack
     assert not [p for p in (target / "objects").iterdir() if p.name not in ("pack", "info")]
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == sorted(
-        [
-            "HEAD",
-            "config",
-            "packed-refs",
-            "info/refs",
-            "objects/info/packs",
-            f"objects/pack/{result.pack}",
-            f"objects/pack/{result.pack.replace('.pack', '.idx')}",
-        ]
+        ["HEAD", "config", "packed-refs", "info/refs", "objects/info/packs"]
+        + [f"objects/pack/{pack}" for pack in packs]
+        + [f"objects/pack/{pack.replace('.pack', '.idx')}" for pack in packs]
     )
     git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
 
@@ -159,7 +164,10 @@ def test_dumb_protocol_files_match_git_update_server_info(tmp_path, catalog, git
     (copy / "objects" / "info" / "packs").unlink()
     git("--git-dir", str(copy), "update-server-info")
     assert (copy / "info" / "refs").read_bytes() == (target / "info" / "refs").read_bytes()
-    assert (copy / "objects" / "info" / "packs").read_bytes() == (target / "objects" / "info" / "packs").read_bytes()
+    # git orders packs of the same second as the folder lists them: the same lines, in any order
+    assert sorted((copy / "objects" / "info" / "packs").read_text().splitlines()) == sorted(
+        (target / "objects" / "info" / "packs").read_text().splitlines()
+    )
 
 
 def test_clone_from_the_bare_folder(tmp_path, catalog, git):
@@ -218,7 +226,7 @@ def test_new_version_appends_one_commit_and_a_fetch_over_http_gets_it(tmp_path, 
     refs = (target / "info" / "refs").read_text()
     assert set(old_refs.splitlines()) - set(refs.splitlines()) == {f"{before.head}\trefs/heads/main"}  # only main moved
     assert str(pygit2.Repository(str(target))[after.head].parents[0].id) == before.head
-    assert len(list((target / "objects" / "pack").glob("*.pack"))) == 1  # the old pack is gone
+    assert len(list((target / "objects" / "pack").glob("*.pack"))) == 4  # one more pack, the old ones stay
     git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
 
     git("fetch", "-q", "--tags", "origin", cwd=clone)
@@ -235,6 +243,51 @@ def test_incremental_and_fresh_exports_are_identical(tmp_path, catalog):
     export_package(catalog, PID, tmp_path / "incremental.git")
     export_package(catalog, PID, tmp_path / "fresh.git")
     assert folder_bytes(tmp_path / "incremental.git") == folder_bytes(tmp_path / "fresh.git")
+
+
+def test_a_new_version_leaves_the_packs_of_older_versions_alone(tmp_path, catalog, git):
+    """Exporting version N writes one pack; the packs of versions below N are not rewritten, however many there are."""
+    target = tmp_path / "export.git"
+    export_package(catalog, PID, target)
+    for minor in range(1, 6):
+        before = stamps(target)
+        old_packs = listed_packs(target)
+        publish_version(catalog, f"2.{minor}.0", {"CHANGELOG.md": f"# 2.{minor}.0\n"})
+        result = export_package(catalog, PID, target)
+        assert result.added == (f"2.{minor}.0",)
+        after = stamps(target)
+        changed = {path for path in after if before.get(path) != after[path]}
+        # the new pack and its index, and the few ref files; nothing else, and no file of an older version
+        assert changed == {
+            f"objects/pack/{result.pack}",
+            f"objects/pack/{result.pack.replace('.pack', '.idx')}",
+            "packed-refs",
+            "info/refs",
+            "objects/info/packs",
+        }
+        assert listed_packs(target) == [result.pack, *old_packs]
+        # the new pack holds this version's tag and commit and the objects (per git ls-tree) its tree does not share
+        # with the version before: not the package's unchanged files
+        new_objects = set(git("--git-dir", str(target), "ls-tree", "-r", "-t", "--format=%(objectname)", "main").split())
+        old_objects = set(git("--git-dir", str(target), "ls-tree", "-r", "-t", "--format=%(objectname)", "main~1").split())
+        tree = git("--git-dir", str(target), "rev-parse", "main^{tree}").strip()
+        index = (target / "objects" / "pack" / result.pack.replace(".pack", ".idx")).read_bytes()
+        tag = git("--git-dir", str(target), "rev-parse", f"v2.{minor}.0").strip()
+        assert parse_pack_index(index) == {tag, result.head, tree} | (new_objects - old_objects)
+        assert len(new_objects - old_objects) < len(new_objects) / 2
+    git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
+    export_package(catalog, PID, tmp_path / "fresh.git")
+    assert folder_bytes(tmp_path / "fresh.git") == folder_bytes(target)
+
+
+def test_an_export_of_the_single_pack_layout_is_packed_per_version(tmp_path, catalog, git):
+    target = tmp_path / "export.git"
+    export_package(catalog, PID, target)
+    (target / "objects" / "info" / "packs").write_text(f"P {listed_packs(target)[0]}\n\n")  # one pack listed for three versions
+    result = export_package(catalog, PID, target)
+    assert not result.skipped and result.added == ()
+    assert folder_bytes(target) == folder_bytes(Path(export_package(catalog, PID, tmp_path / "fresh.git").path))
+    git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
 
 
 def test_unchanged_packages_are_skipped(tmp_path, catalog):
@@ -277,7 +330,7 @@ def test_concurrent_exports_into_one_folder_agree(tmp_path, catalog, git):
         thread.join(30)
     assert len(results) == 6 and len({r.head for r in results}) == 1
     assert sum(r.added == ("2.1.0",) for r in results) == 1  # written once; the others found it current
-    assert len(list((target / "objects" / "pack").glob("*.pack"))) == 1
+    assert len(list((target / "objects" / "pack").glob("*.pack"))) == 4
     git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
 
 

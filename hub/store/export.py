@@ -3,7 +3,7 @@
 ``export_package`` writes ``<publisher>/<slug>.git``: one commit per published version
 (oldest first) whose tree is the package folder at that version, ``main`` at the latest
 version, an annotated tag ``v<version>`` per version, and the files git's "dumb" HTTP
-protocol reads (``HEAD``, ``info/refs``, ``objects/info/packs``, one pack with its index).
+protocol reads (``HEAD``, ``info/refs``, ``objects/info/packs``, one pack per version with its index).
 
 Every exported object is built byte for byte from the catalogue (:func:`plan_export`):
 
@@ -22,6 +22,12 @@ the same catalogue always gives the same ids, and a new version only appends: th
 commits are recomputed to the very same ids, found present and left alone. Because the
 expected ``info/refs`` follows from the plan alone, "already current" is one small file
 comparison (:func:`is_current`), and an unchanged package is not touched at all.
+
+One pack per version, holding that version's tag and commit and the trees and blobs its
+package folder does not share with the previous version's: publishing version N writes one
+new pack and rewrites the few small ref files, never the packs of versions below N; a
+``git fetch`` over dumb HTTP downloads just that pack. A fresh export builds the same packs
+from the same plan, so it is byte for byte what the incremental one is.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +50,7 @@ from pygit2.enums import ObjectType
 from hub.errors import CatalogError, PackageNotFound
 from hub.model import PACKAGE_ID, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
-from hub.store.trees import subtree
+from hub.store.trees import subtree, tree_at
 
 try:  # an export is serialised per target folder where the platform allows it
     import fcntl
@@ -78,7 +86,7 @@ class ExportResult:
     versions: tuple[str, ...]  # every exported version, oldest first
     added: tuple[str, ...]  # versions whose commit was newly written in this run
     skipped: bool  # the export was already current; nothing was written
-    pack: str | None  # file name of the pack below objects/pack/
+    pack: str | None  # file name of the newest version's pack below objects/pack/
 
 
 def export_dir(root_dir: str | os.PathLike[str], package_id: str) -> Path:
@@ -87,12 +95,14 @@ def export_dir(root_dir: str | os.PathLike[str], package_id: str) -> Path:
     return Path(root_dir) / publisher / f"{slug}.git"
 
 
-def export_all(catalog: Catalog, root_dir: str | os.PathLike[str], *, force: bool = False) -> list[ExportResult]:
+def export_all(
+    catalog: Catalog, root_dir: str | os.PathLike[str], *, force: bool = False, stage: pygit2.Repository | None = None
+) -> list[ExportResult]:
     """Export every package of the catalogue below ``root_dir``; current exports are skipped."""
     versions = catalog.all_versions()  # one pass over the tags, not one per package
-    with staging(catalog) as stage:
+    with staging(catalog) if stage is None else contextlib.nullcontext(stage) as repo:
         return [
-            export_package(catalog, pid, export_dir(root_dir, pid), force=force, versions=versions.get(pid), stage=stage)
+            export_package(catalog, pid, export_dir(root_dir, pid), force=force, versions=versions.get(pid), stage=repo)
             for pid in catalog.package_ids()
         ]
 
@@ -108,31 +118,34 @@ def export_package(
 ) -> ExportResult:
     """Write or update the bare repository at ``target_dir`` with the package's version history.
 
-    Raises :class:`PackageNotFound` for a package the catalogue does not have. With
-    ``force`` the repository is rewritten (same bytes) even if it looks current.
+    Only the versions whose pack is missing are packed (normally: the new one). Raises
+    :class:`PackageNotFound` for a package the catalogue does not have. With ``force`` the
+    repository is rewritten (same bytes) even if it looks current.
     """
     plan = plan_export(catalog, package_id, versions)
     target = Path(target_dir)
     done = tuple(v.version for v in plan)
     if not force and is_current(target, plan):
-        return ExportResult(package_id, target, plan[-1].commit, done, (), True, _listed_pack(target))
+        return ExportResult(package_id, target, plan[-1].commit, done, (), True, _newest_pack(target))
     target.mkdir(parents=True, exist_ok=True)
     with _locked(target):
         if not force and is_current(target, plan):  # another exporter finished it while we waited
-            return ExportResult(package_id, target, plan[-1].commit, done, (), True, _listed_pack(target))
+            return ExportResult(package_id, target, plan[-1].commit, done, (), True, _newest_pack(target))
         before = _exported_commits(target, plan)
+        packs = [] if force else _packs_in_place(target, plan)  # oldest version first
         with contextlib.ExitStack() as stack:
             repo = stage if stage is not None else stack.enter_context(staging(catalog))
-            for v in plan:
-                _write_raw(repo.odb, ObjectType.COMMIT, v.commit_raw, v.commit)
-                _write_raw(repo.odb, ObjectType.TAG, v.tag_raw, v.tag)
-            pack = _pack(repo, target, plan)
+            for index in range(len(packs), len(plan)):
+                v = plan[index]
+                _write_raw(repo, ObjectType.COMMIT, v.commit_raw, v.commit)
+                _write_raw(repo, ObjectType.TAG, v.tag_raw, v.tag)
+                packs.append(_pack(repo, target, v, plan[index - 1] if index else None))
         _write_layout(target, plan)
-        _write_file(target / "objects" / "info" / "packs", f"P {pack}\n\n".encode())
+        _write_file(target / "objects" / "info" / "packs", packs_file(packs))
         _write_file(target / "info" / "refs", expected_info_refs(plan))
-        _remove_stale(target, keep=pack)
+        _remove_stale(target, keep=set(packs))
     added = tuple(v.version for v in plan if v.commit not in before)
-    return ExportResult(package_id, target, plan[-1].commit, done, added, False, pack)
+    return ExportResult(package_id, target, plan[-1].commit, done, added, False, packs[-1])
 
 
 @contextlib.contextmanager
@@ -140,13 +153,36 @@ def staging(catalog: Catalog) -> Iterator[pygit2.Repository]:
     """A scratch bare repository that borrows the catalogue's objects (git alternates).
 
     Only an export's commits and tags are written there; the package trees and blobs
-    are read from the catalogue where they are, and the pack builder copies all of them
-    into the export's one pack. Exports thus never write a loose object of their own.
+    are read from the catalogue where they are, and the pack builder copies the ones a
+    version brings into its pack. Exports thus never write a loose object of their own.
+    A hub keeps one for its lifetime (:class:`Stage`): creating and deleting a repository
+    costs more than exporting one new version.
     """
     with tempfile.TemporaryDirectory(prefix="hub-export-") as tmp:
-        pygit2.init_repository(tmp, bare=True)
-        (Path(tmp) / "objects" / "info" / "alternates").write_text(str((catalog.path / "objects").resolve()) + "\n")
-        yield pygit2.Repository(tmp)
+        yield _stage_repository(catalog, tmp)
+
+
+def _stage_repository(catalog: Catalog, folder: str) -> pygit2.Repository:
+    pygit2.init_repository(folder, bare=True)
+    (Path(folder) / "objects" / "info" / "alternates").write_text(str((catalog.path / "objects").resolve()) + "\n")
+    return pygit2.Repository(folder)
+
+
+class Stage:
+    """A :func:`staging` repository kept for a process's lifetime (removed when the object goes, or at exit)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="hub-export-")
+        _stage_repository(catalog, self._folder.name)
+        self._local = threading.local()
+
+    @property
+    def repo(self) -> pygit2.Repository:
+        """This thread's handle (pygit2 objects are not shared between threads)."""
+        repo = getattr(self._local, "repo", None)
+        if repo is None:
+            repo = self._local.repo = pygit2.Repository(self._folder.name)
+        return repo
 
 
 # -- the plan: every exported object computed from the catalogue, nothing written ----------
@@ -204,8 +240,13 @@ def expected_info_refs(plan: list[ExportedVersion]) -> bytes:
     return "".join(f"{oid}\t{name}\n" for name, oid in lines).encode()
 
 
+def packs_file(packs: list[str]) -> bytes:
+    """``objects/info/packs``: newest version's pack first, as ``git update-server-info`` lists the newest first."""
+    return "".join(f"P {pack}\n" for pack in reversed(packs)).encode() + b"\n"
+
+
 def is_current(target_dir: str | os.PathLike[str], plan: list[ExportedVersion]) -> bool:
-    """True if ``target_dir`` already holds exactly this plan (read: three small files, no repository opened)."""
+    """True if ``target_dir`` already holds exactly this plan (read: a few small files, no repository opened)."""
     target = Path(target_dir)
     try:
         if (target / "HEAD").read_bytes() != EXPORT_HEAD:
@@ -214,8 +255,29 @@ def is_current(target_dir: str | os.PathLike[str], plan: list[ExportedVersion]) 
             return False
     except OSError:
         return False
-    pack = _listed_pack(target)
-    return pack is not None and (target / "objects" / "pack" / pack).is_file()
+    packs = _listed_packs(target)
+    return len(packs) == len(plan) and all((target / "objects" / "pack" / pack).is_file() for pack in packs)
+
+
+def _packs_in_place(target: Path, plan: list[ExportedVersion]) -> list[str]:
+    """The packs of the plan's oldest versions that the export already holds, oldest first.
+
+    They are trusted when the export's ``info/refs`` is exactly the one of those versions (it was
+    written last, after their packs) and each listed pack is there with its index; anything else
+    (a damaged export, the single pack of an older layout) is packed again from the start.
+    """
+    packs = list(reversed(_listed_packs(target)))
+    if not packs or len(packs) >= len(plan):
+        return []
+    try:
+        if (target / "info" / "refs").read_bytes() != expected_info_refs(plan[: len(packs)]):
+            return []
+    except OSError:
+        return []
+    folder = target / "objects" / "pack"
+    if not all((folder / pack).is_file() and (folder / pack.replace(".pack", ".idx")).is_file() for pack in packs):
+        return []
+    return packs
 
 
 def _check_id(package_id: str) -> str:
@@ -264,20 +326,52 @@ def _exported_commits(target: Path, plan: list[ExportedVersion]) -> set[str]:
     return {v.commit for v in plan if odb.exists(v.commit)}
 
 
-def _write_raw(odb: pygit2.Odb, kind: int, raw: bytes, expected: str) -> None:
-    if odb.exists(expected):
+def _write_raw(stage: pygit2.Repository, kind: int, raw: bytes, expected: str) -> None:
+    """A loose object in the staging repository, written here: libgit2 would fsync a file that is thrown away."""
+    if stage.odb.exists(expected):
         return
-    written = odb.write(kind, raw)
-    if str(written) != expected:  # pragma: no cover - would mean our object format is wrong
-        raise CatalogError(f"Export: Objekt-Id {written} statt {expected}.")
+    name = "commit" if kind == ObjectType.COMMIT else "tag"
+    path = Path(stage.path) / "objects" / expected[:2] / expected[2:]
+    path.parent.mkdir(exist_ok=True)
+    temporary = path.with_name(f"tmp-{os.getpid()}-{threading.get_ident()}")
+    temporary.write_bytes(zlib.compress(f"{name} {len(raw)}\0".encode() + raw))
+    os.replace(temporary, path)
+    if not stage.odb.exists(expected):  # pragma: no cover - would mean our object format is wrong
+        raise CatalogError(f"Export: Objekt {expected} nicht lesbar.")
 
 
-def _pack(repo: pygit2.Repository, target: Path, plan: list[ExportedVersion]) -> str:
-    """Pack everything reachable into one pack (built in a temporary folder, then moved in); return its name."""
+def version_objects(repo: pygit2.Repository, tree: pygit2.Oid, previous: pygit2.Oid | None) -> list[pygit2.Oid]:
+    """The trees and blobs of ``tree`` that ``previous`` (the prior version's tree) does not hold, in walk order."""
+    shared: set[pygit2.Oid] = set()
+    if previous is not None:
+        _walk(repo, previous, shared, None)
+    new: list[pygit2.Oid] = []
+    _walk(repo, tree, shared, new)
+    return new
+
+
+def _walk(repo: pygit2.Repository, tree: pygit2.Oid, seen: set[pygit2.Oid], out: list[pygit2.Oid] | None) -> None:
+    if tree in seen:
+        return  # a subtree the previous version has: everything below it is there too
+    seen.add(tree)
+    if out is not None:
+        out.append(tree)
+    for entry in tree_at(repo, tree):
+        if entry.type == ObjectType.TREE:
+            _walk(repo, entry.id, seen, out)
+        elif entry.type == ObjectType.BLOB and entry.id not in seen:
+            seen.add(entry.id)
+            if out is not None:
+                out.append(entry.id)
+
+
+def _pack(repo: pygit2.Repository, target: Path, version: ExportedVersion, previous: ExportedVersion | None) -> str:
+    """Pack one version (its tag, commit and the objects it brings), built in a temporary folder, then moved in; return its name."""
     builder = pygit2.PackBuilder(repo)
     builder.set_threads(1)  # one thread: the same objects give the same pack bytes
-    for v in plan:
-        builder.add_recur(pygit2.Oid(hex=v.tag))  # the tag, its commit, the commit's tree and blobs
+    brought = version_objects(repo, version.tree, previous.tree if previous is not None else None)
+    for oid in [pygit2.Oid(hex=version.tag), pygit2.Oid(hex=version.commit), *brought]:
+        builder.add(oid)
     pack_dir = target / "objects" / "pack"
     pack_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target / "objects", prefix="tmp-export-") as tmp:
@@ -304,7 +398,8 @@ def _write_layout(target: Path, plan: list[ExportedVersion]) -> None:
     for name, oid, peeled in sorted(refs, key=lambda r: r[0].encode()):
         lines.append(f"{oid} {name}\n" + (f"^{peeled}\n" if peeled else ""))
     _write_file(target / "packed-refs", "".join(lines).encode())
-    _write_file(target / "HEAD", EXPORT_HEAD)
+    if not (target / "HEAD").is_file() or (target / "HEAD").read_bytes() != EXPORT_HEAD:
+        _write_file(target / "HEAD", EXPORT_HEAD)
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -315,22 +410,27 @@ def _write_file(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _remove_stale(target: Path, keep: str) -> None:
-    """Old packs and every loose object: all of it is in the new pack. Runs after info/ points at the new pack."""
-    stem = keep.removesuffix(".pack")
+def _remove_stale(target: Path, keep: set[str]) -> None:
+    """Packs of no version and every loose object: all of it is in the packs. Runs after info/ lists the packs."""
+    stems = {pack.removesuffix(".pack") for pack in keep}
     pack_dir = target / "objects" / "pack"
     for path in pack_dir.iterdir():
-        if path.name.startswith("pack-") and path.name.split(".", 1)[0] != stem:
+        if path.name.startswith("pack-") and path.name.split(".", 1)[0] not in stems:
             path.unlink(missing_ok=True)
     for path in (target / "objects").iterdir():  # loose objects, and temporary packs of an interrupted run
         if path.is_dir() and (_LOOSE_DIR.match(path.name) or path.name.startswith("tmp-export-")):
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _listed_pack(target: Path) -> str | None:
+def _listed_packs(target: Path) -> list[str]:
+    """The packs ``objects/info/packs`` names, as listed (newest version first)."""
     try:
         lines = (target / "objects" / "info" / "packs").read_text().split("\n")
     except OSError:
-        return None
-    packs = [line[2:] for line in lines if line.startswith("P ")]
-    return packs[0] if len(packs) == 1 else None
+        return []
+    return [line[2:] for line in lines if line.startswith("P ")]
+
+
+def _newest_pack(target: Path) -> str | None:
+    packs = _listed_packs(target)
+    return packs[0] if packs else None
