@@ -99,3 +99,12 @@ def test_reviews_fall_within_the_funding_programme(seeded):
 
 def test_seeded_repository_passes_fsck(seeded):
     subprocess.run(["git", "--git-dir", str(seeded.path), "fsck", "--strict", "--no-dangling"], check=True, capture_output=True)
+
+
+def test_maturity_of_a_few_packages_is_what_the_whole_catalogue_gives_them(seeded):
+    """After a publish the index asks for one package: read from its own records only, the answer is the same."""
+    everything = maturity_all(seeded)
+    for package_id, expected in everything.items():
+        assert maturity_all(seeded, package_ids=[package_id]) == {package_id: expected}
+    some = sorted(everything)[:3]
+    assert maturity_all(seeded, package_ids=some) == {pid: everything[pid] for pid in some}

@@ -22,6 +22,8 @@ from hub.store.hints import populations, version_hints
 from hub.store.records import adoptions, reviews
 from hub.store.trees import commit_at, subtree, tree_files
 
+FEW = 16  # up to this many packages, maturity_all reads only their own records and publishers
+
 __all__ = ["MaturityModel", "evaluate", "index_levels", "maturity", "maturity_all", "maturity_model"]
 
 
@@ -96,15 +98,21 @@ def maturity_all(
     commit = catalog.resolve(ref)
     if commit is None:
         return {}
+    ids = package_ids if package_ids is not None else (list(manifests) if manifests is not None else catalog.package_ids(ref))
+    # a few packages (the index after a publish) read only their own records and publishers: that work must not grow
+    # with the catalogue; many read everything once
+    few = len(ids) <= FEW
     by_package_adoptions = defaultdict(list)
-    for record in adoptions(catalog, ref=ref):
+    for record in [a for pid in ids for a in adoptions(catalog, pid, ref=ref)] if few else adoptions(catalog, ref=ref):
         by_package_adoptions[record.package].append(record)
     trusted = trusted_hubs(catalog, ref=ref)
-    latest_review = {(r.package, r.version): counting_review(r.reviews, trusted) for r in reviews(catalog, ref=ref)}
+    latest_review = {
+        (r.package, r.version): counting_review(r.reviews, trusted)
+        for r in ([r for pid in ids for r in reviews(catalog, pid, ref=ref)] if few else reviews(catalog, ref=ref))
+    }
     results = {}
-    ids = package_ids if package_ids is not None else (list(manifests) if manifests is not None else catalog.package_ids(ref))
     all_versions = catalog.all_versions(ids[0] if len(ids) == 1 else None)  # one pass over the tags
-    sizes = populations(catalog, ref)
+    sizes = None if few else populations(catalog, ref)
     for package_id in ids:
         tree = subtree(catalog.repo, commit.tree, package_path(package_id))
         if tree is None:
