@@ -74,3 +74,22 @@ def test_a_commit_from_elsewhere_reaches_search_site_and_cache(services, client)
     assert "1.1.0" in client.get("/pakete/stadt-test/testpaket/").text
     assert client.get("/api/v1/packages/stadt-test/testpaket").headers["etag"] != before
     assert [h["version"] for h in client.get("/api/v1/packages", params={"q": "Testpaket"}).json()["items"]] == ["1.1.0"]
+
+
+def test_a_publish_keeps_the_cached_answers_of_other_packages(services, client):
+    """Publishing one package drops only that package's answers: the others stay cached, with the same ETags."""
+    publish(services, PackageFiles(files=package_files("stadt-test/anderes", "1.0.0", name="Anderes Paket")))
+    routes = ["/api/v1/packages/stadt-test/anderes", "/api/v1/packages/stadt-test/anderes/versions"]
+    first = {route: client.get(route) for route in routes}
+    cache = client.app.dependencies["cache"].dependency()
+    held = len(cache)
+    changed = "/api/v1/packages/stadt-test/testpaket"
+    old = client.get(changed)
+    publish(services, PackageFiles(files=package_files("stadt-test/testpaket", "1.1.0")))
+    for route, response in first.items():
+        again = client.get(route, headers={"If-None-Match": response.headers["etag"]})
+        assert again.status_code == 304  # the same state: nothing produced again
+        assert client.get(route).content == response.content
+    assert len(cache) == held + 1  # only the changed package's old answer was added before the publish; nothing new since
+    new = client.get(changed, headers={"If-None-Match": old.headers["etag"]})
+    assert new.status_code == 200 and new.json()["manifest"]["version"] == "1.1.0" and new.headers["etag"] != old.headers["etag"]

@@ -57,7 +57,6 @@ def create_app(
         interval=interval,
         warm=lambda: warm_site(services),
     )
-    follower.listeners.append(lambda commit: cache.clear())
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
     # the workspace (sign-in, the adopter's pages) belongs to the served site
     workspace = (

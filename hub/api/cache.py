@@ -1,9 +1,13 @@
-"""Encoded JSON answers cached per catalogue commit.
+"""Encoded JSON answers about one package, cached per state of that package.
 
-A package as read at commit C never changes, so the encoded answer keyed by
-(HEAD, route, arguments) is valid until HEAD moves; the key changes then and the
-old entries age out of the LRU. Reading HEAD is one small file read, so a
-publish by another process (the CLI) is seen on the next request.
+A package's answers (latest version, versions, one version) follow from its folder on
+``main`` (``packages/<publisher>/<slug>``) and its tags, which only a publish of that package
+changes, and every publish changes the folder (its ``hub.yaml`` names the version). So an
+answer keyed by (the folder's tree id at HEAD, route, arguments) stays valid while other
+packages are published: a publish costs the cache only the answers about the package it
+changed, whose key changes; the old entries age out of the LRU. Reading HEAD and the
+folder's tree id per request is one small file read and two lookups in libgit2's object
+cache, so a publish by another process (the CLI) is seen on the next request.
 """
 
 from __future__ import annotations
@@ -19,48 +23,60 @@ from anyio.to_thread import run_sync
 from litestar import Request
 from litestar.response.base import ASGIResponse
 
-from hub.store.catalog import BRANCH, Catalog
+from hub.store.catalog import BRANCH, Catalog, package_path
+from hub.store.trees import commit_at
 
 JSON = "application/json"
+# enough for the answers of every package of a large catalogue (a package's answer is a few KB)
+MAX_BYTES = 256 * 1024 * 1024
 
 
 class ResponseCache:
-    def __init__(self, catalog: Catalog, maxsize: int = 4096) -> None:
+    def __init__(self, catalog: Catalog, max_bytes: int = MAX_BYTES) -> None:
         self.catalog = catalog
-        self.maxsize = maxsize
+        self.max_bytes = max_bytes
+        self.size = 0  # bytes of the bodies held
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
         self._encoder = msgspec.json.Encoder()
 
-    def head(self) -> str:
-        ref = self.catalog.repo.references.get(BRANCH)
-        return str(ref.target) if ref is not None else "empty"
+    def state(self, package_id: str) -> tuple[str, str]:
+        """(HEAD, what the package's answers depend on): the package folder's tree id, or HEAD for a package not on ``main``."""
+        repo = self.catalog.repo
+        ref = repo.references.get(BRANCH)
+        if ref is None:
+            return "", "empty"
+        head = str(ref.target)
+        try:
+            return head, str(commit_at(repo, ref.target).tree[package_path(package_id)].id)
+        except (KeyError, ValueError):
+            return head, head
 
-    def clear(self) -> None:
-        """Drop every answer (HEAD moved: they are keyed by an old commit)."""
-        with self._lock:
-            self._entries.clear()
+    def __len__(self) -> int:
+        return len(self._entries)
 
-    async def json(self, request: Request, key: Hashable, produce: Callable[[], Any]) -> ASGIResponse:
-        """The cached answer for ``key`` at the current HEAD, produced (in a thread) on a miss.
+    async def json(self, request: Request, package_id: str, key: Hashable, produce: Callable[[str | None], Any]) -> ASGIResponse:
+        """The cached answer ``key`` about ``package_id`` in its current state, else ``produce(head or None)`` (in a thread).
 
         A bare ``ASGIResponse``: building a full ``Response`` per
         request costs more than the rest of a cache hit.
         """
-        head = self.head()
-        # stable across processes and restarts (Python's hash() of a str is not): the commit and the key, hashed
-        etag = '"' + hashlib.sha256(head.encode() + b"\x00" + msgspec.json.encode(key)).hexdigest()[:32] + '"'
+        head, state = self.state(package_id)
+        # stable across processes and restarts (Python's hash() of a str is not): the state and the key, hashed
+        etag = '"' + hashlib.sha256(state.encode() + b"\x00" + msgspec.json.encode(key)).hexdigest()[:32] + '"'
         if request.headers.get("if-none-match") == etag:
             return ASGIResponse(status_code=304, headers=[("etag", etag)])
-        full_key = (head, key)
+        full_key = (state, key)
         with self._lock:
             body = self._entries.get(full_key)
             if body is not None:
                 self._entries.move_to_end(full_key)
         if body is None:
-            body = self._encoder.encode(await run_sync(produce))
+            body = self._encoder.encode(await run_sync(produce, head or None))
             with self._lock:
-                self._entries[full_key] = body
-                if len(self._entries) > self.maxsize:
-                    self._entries.popitem(last=False)
+                if full_key not in self._entries:
+                    self._entries[full_key] = body
+                    self.size += len(body)
+                while self.size > self.max_bytes and self._entries:
+                    self.size -= len(self._entries.popitem(last=False)[1])
         return ASGIResponse(body=body, media_type=JSON, headers=[("etag", etag), ("cache-control", "no-cache")])

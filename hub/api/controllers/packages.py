@@ -117,14 +117,14 @@ class PackageController(Controller):
         }
         return services.index.search(q, filters=filters, sort=sort, cursor=cursor, limit=limit)
 
-    # Package reads answer from the per-commit cache: the encoded JSON of a package at one
-    # catalogue commit never changes (see hub/api/cache.py). The annotations keep the schema.
+    # Package reads answer from the cache: the encoded JSON about a package stays valid until that
+    # package is published again (see hub/api/cache.py). The annotations keep the schema.
     # The cache is their only dependency: Litestar resolves two or more in a task group,
     # which costs more than the cached answer itself.
     @get("/{publisher:str}/{slug:str}", summary="Neueste Version eines Pakets", responses=ok(PackageVersion) | problem_responses(404))
     async def latest(self, request: Request, cache: NamedDependency[ResponseCache], publisher: Publisher, slug: Slug) -> ASGIResponse:
         package_id = f"{publisher}/{slug}"
-        return await cache.json(request, ("package", package_id), lambda: cache.catalog.get(package_id))
+        return await cache.json(request, package_id, ("package",), lambda head: cache.catalog.get(package_id, ref=head))
 
     @get(
         "/{publisher:str}/{slug:str}/versions",
@@ -133,7 +133,7 @@ class PackageController(Controller):
     )
     async def versions(self, request: Request, cache: NamedDependency[ResponseCache], publisher: Publisher, slug: Slug) -> ASGIResponse:
         package_id = f"{publisher}/{slug}"
-        return await cache.json(request, ("versions", package_id), lambda: cache.catalog.versions(package_id))
+        return await cache.json(request, package_id, ("versions",), lambda head: cache.catalog.versions(package_id))
 
     @get(
         "/{publisher:str}/{slug:str}/versions/{version:str}",
@@ -144,7 +144,7 @@ class PackageController(Controller):
         self, request: Request, cache: NamedDependency[ResponseCache], publisher: Publisher, slug: Slug, version: Version
     ) -> ASGIResponse:
         package_id = f"{publisher}/{slug}"
-        return await cache.json(request, ("version", package_id, version), lambda: cache.catalog.get(package_id, version))
+        return await cache.json(request, package_id, ("version", version), lambda head: cache.catalog.get(package_id, version))
 
     @get(
         "/{publisher:str}/{slug:str}/history",
