@@ -34,7 +34,7 @@ from hub.sessions import SessionStore
 from hub.settings import environment
 from hub.store import Catalog, ensure_seeded, repair_tags
 from hub.store.catalog import TAG_PREFIX, parse_trailers, tag_name
-from hub.store.export import Stage, export_all, export_dir, export_package
+from hub.store.export import export_all, export_dir, export_package
 from hub.store.records import actor_for
 from hub.tokens import TokenRecord, TokenStore
 
@@ -99,11 +99,6 @@ class Services:
     @cached_property
     def index(self) -> Index:
         return Index(self.config.index_path)
-
-    @cached_property
-    def export_stage(self) -> Stage:
-        """Where exports write their commits and tags before packing, kept for the process (see ``hub.store.export``)."""
-        return Stage(self.catalog)
 
     @cached_property
     def tokens(self) -> TokenStore:
@@ -208,13 +203,13 @@ class Services:
         if head is None:
             changed: list[str] = []
         elif old is None:
-            export_all(self.catalog, root, stage=self.export_stage.repo)
+            export_all(self.catalog, root)
             changed = []
         else:
             changed = changed_packages(repo, old.tree, head.tree)
         for package_id in changed:
             try:
-                export_package(self.catalog, package_id, export_dir(root, package_id), stage=self.export_stage.repo)
+                export_package(self.catalog, package_id, export_dir(root, package_id))
             except PackageNotFound:  # gone from the catalogue: its export goes too
                 shutil.rmtree(export_dir(root, package_id), ignore_errors=True)
         root.mkdir(parents=True, exist_ok=True)

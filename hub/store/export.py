@@ -37,9 +37,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
-import threading
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +47,7 @@ from pygit2.enums import ObjectType
 from hub.errors import CatalogError, PackageNotFound
 from hub.model import PACKAGE_ID, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
+from hub.store.packfile import write_pack
 from hub.store.trees import subtree, tree_at
 
 try:  # an export is serialised per target folder where the platform allows it
@@ -95,16 +93,12 @@ def export_dir(root_dir: str | os.PathLike[str], package_id: str) -> Path:
     return Path(root_dir) / publisher / f"{slug}.git"
 
 
-def export_all(
-    catalog: Catalog, root_dir: str | os.PathLike[str], *, force: bool = False, stage: pygit2.Repository | None = None
-) -> list[ExportResult]:
+def export_all(catalog: Catalog, root_dir: str | os.PathLike[str], *, force: bool = False, stage: object = None) -> list[ExportResult]:
     """Export every package of the catalogue below ``root_dir``; current exports are skipped."""
     versions = catalog.all_versions()  # one pass over the tags, not one per package
-    with staging(catalog) if stage is None else contextlib.nullcontext(stage) as repo:
-        return [
-            export_package(catalog, pid, export_dir(root_dir, pid), force=force, versions=versions.get(pid), stage=repo)
-            for pid in catalog.package_ids()
-        ]
+    return [
+        export_package(catalog, pid, export_dir(root_dir, pid), force=force, versions=versions.get(pid)) for pid in catalog.package_ids()
+    ]
 
 
 def export_package(
@@ -114,13 +108,14 @@ def export_package(
     *,
     force: bool = False,
     versions: list[VersionInfo] | None = None,
-    stage: pygit2.Repository | None = None,
+    stage: object = None,
 ) -> ExportResult:
     """Write or update the bare repository at ``target_dir`` with the package's version history.
 
     Only the versions whose pack is missing are packed (normally: the new one). Raises
     :class:`PackageNotFound` for a package the catalogue does not have. With ``force`` the
-    repository is rewritten (same bytes) even if it looks current.
+    repository is rewritten (same bytes) even if it looks current. ``stage`` is no longer
+    needed (see :func:`staging`).
     """
     plan = plan_export(catalog, package_id, versions)
     target = Path(target_dir)
@@ -133,13 +128,8 @@ def export_package(
             return ExportResult(package_id, target, plan[-1].commit, done, (), True, _newest_pack(target))
         before = _exported_commits(target, plan)
         packs = [] if force else _packs_in_place(target, plan)  # oldest version first
-        with contextlib.ExitStack() as stack:
-            repo = stage if stage is not None else stack.enter_context(staging(catalog))
-            for index in range(len(packs), len(plan)):
-                v = plan[index]
-                _write_raw(repo, ObjectType.COMMIT, v.commit_raw, v.commit)
-                _write_raw(repo, ObjectType.TAG, v.tag_raw, v.tag)
-                packs.append(_pack(repo, target, v, plan[index - 1] if index else None))
+        for index in range(len(packs), len(plan)):
+            packs.append(_pack(catalog.repo, target, plan[index], plan[index - 1] if index else None))
         _write_layout(target, plan)
         _write_file(target / "objects" / "info" / "packs", packs_file(packs))
         _write_file(target / "info" / "refs", expected_info_refs(plan))
@@ -149,40 +139,12 @@ def export_package(
 
 
 @contextlib.contextmanager
-def staging(catalog: Catalog) -> Iterator[pygit2.Repository]:
-    """A scratch bare repository that borrows the catalogue's objects (git alternates).
+def staging(catalog: Catalog) -> Iterator[None]:
+    """Formerly a scratch repository for libgit2's pack builder; packs are now written directly (``hub.store.packfile``).
 
-    Only an export's commits and tags are written there; the package trees and blobs
-    are read from the catalogue where they are, and the pack builder copies the ones a
-    version brings into its pack. Exports thus never write a loose object of their own.
-    A hub keeps one for its lifetime (:class:`Stage`): creating and deleting a repository
-    costs more than exporting one new version.
+    Kept so that callers that open one around many exports keep working; it holds nothing.
     """
-    with tempfile.TemporaryDirectory(prefix="hub-export-") as tmp:
-        yield _stage_repository(catalog, tmp)
-
-
-def _stage_repository(catalog: Catalog, folder: str) -> pygit2.Repository:
-    pygit2.init_repository(folder, bare=True)
-    (Path(folder) / "objects" / "info" / "alternates").write_text(str((catalog.path / "objects").resolve()) + "\n")
-    return pygit2.Repository(folder)
-
-
-class Stage:
-    """A :func:`staging` repository kept for a process's lifetime (removed when the object goes, or at exit)."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="hub-export-")
-        _stage_repository(catalog, self._folder.name)
-        self._local = threading.local()
-
-    @property
-    def repo(self) -> pygit2.Repository:
-        """This thread's handle (pygit2 objects are not shared between threads)."""
-        repo = getattr(self._local, "repo", None)
-        if repo is None:
-            repo = self._local.repo = pygit2.Repository(self._folder.name)
-        return repo
+    yield None
 
 
 # -- the plan: every exported object computed from the catalogue, nothing written ----------
@@ -326,20 +288,6 @@ def _exported_commits(target: Path, plan: list[ExportedVersion]) -> set[str]:
     return {v.commit for v in plan if odb.exists(v.commit)}
 
 
-def _write_raw(stage: pygit2.Repository, kind: int, raw: bytes, expected: str) -> None:
-    """A loose object in the staging repository, written here: libgit2 would fsync a file that is thrown away."""
-    if stage.odb.exists(expected):
-        return
-    name = "commit" if kind == ObjectType.COMMIT else "tag"
-    path = Path(stage.path) / "objects" / expected[:2] / expected[2:]
-    path.parent.mkdir(exist_ok=True)
-    temporary = path.with_name(f"tmp-{os.getpid()}-{threading.get_ident()}")
-    temporary.write_bytes(zlib.compress(f"{name} {len(raw)}\0".encode() + raw))
-    os.replace(temporary, path)
-    if not stage.odb.exists(expected):  # pragma: no cover - would mean our object format is wrong
-        raise CatalogError(f"Export: Objekt {expected} nicht lesbar.")
-
-
 def version_objects(repo: pygit2.Repository, tree: pygit2.Oid, previous: pygit2.Oid | None) -> list[pygit2.Oid]:
     """The trees and blobs of ``tree`` that ``previous`` (the prior version's tree) does not hold, in walk order."""
     shared: set[pygit2.Oid] = set()
@@ -366,21 +314,18 @@ def _walk(repo: pygit2.Repository, tree: pygit2.Oid, seen: set[pygit2.Oid], out:
 
 
 def _pack(repo: pygit2.Repository, target: Path, version: ExportedVersion, previous: ExportedVersion | None) -> str:
-    """Pack one version (its tag, commit and the objects it brings), built in a temporary folder, then moved in; return its name."""
-    builder = pygit2.PackBuilder(repo)
-    builder.set_threads(1)  # one thread: the same objects give the same pack bytes
+    """Pack one version: its tag, its commit and the trees and blobs it brings; return the pack's file name."""
     brought = version_objects(repo, version.tree, previous.tree if previous is not None else None)
-    for oid in [pygit2.Oid(hex=version.tag), pygit2.Oid(hex=version.commit), *brought]:
-        builder.add(oid)
-    pack_dir = target / "objects" / "pack"
-    pack_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target / "objects", prefix="tmp-export-") as tmp:
-        builder.write(tmp)
-        (pack,) = [p for p in os.listdir(tmp) if p.endswith(".pack")]
-        # pack before index: a reader that finds the index always finds its pack
-        os.replace(Path(tmp) / pack, pack_dir / pack)
-        os.replace(Path(tmp) / pack.replace(".pack", ".idx"), pack_dir / pack.replace(".pack", ".idx"))
-    return pack
+    odb = repo.odb
+
+    def objects() -> Iterator[tuple[str, str, bytes]]:
+        yield version.tag, "tag", version.tag_raw
+        yield version.commit, "commit", version.commit_raw
+        for oid in brought:
+            kind, data = odb.read(oid)
+            yield str(oid), "tree" if kind == ObjectType.TREE else "blob", data
+
+    return write_pack(target / "objects" / "pack", objects())
 
 
 def _write_layout(target: Path, plan: list[ExportedVersion]) -> None:
@@ -415,7 +360,7 @@ def _remove_stale(target: Path, keep: set[str]) -> None:
     stems = {pack.removesuffix(".pack") for pack in keep}
     pack_dir = target / "objects" / "pack"
     for path in pack_dir.iterdir():
-        if path.name.startswith("pack-") and path.name.split(".", 1)[0] not in stems:
+        if (path.name.startswith("pack-") and path.name.split(".", 1)[0] not in stems) or path.name.startswith(".tmp-"):
             path.unlink(missing_ok=True)
     for path in (target / "objects").iterdir():  # loose objects, and temporary packs of an interrupted run
         if path.is_dir() and (_LOOSE_DIR.match(path.name) or path.name.startswith("tmp-export-")):
