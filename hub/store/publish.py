@@ -33,7 +33,7 @@ from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, pars
 from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints
 from hub.store.trees import blob_at, replace_path, tree_at, write_tree
-from hub.validate import PackageFiles, validate_package
+from hub.validate import PackageFiles, ValidationResult, validate_package
 from hub.validate.files import git_path
 from hub.validate.manifest import manifest_from_bytes
 from hub.validate.paths import git_refuses
@@ -54,16 +54,19 @@ def publish(
     expected_id: str | None = None,
     check: Callable[[Manifest], None] | None = None,
     person: str | None = None,
+    validated: ValidationResult | None = None,
 ) -> PublishResult:
     """Publish one package version; raise :class:`InvalidPackage` or a Conflict, changing nothing.
 
     ``check`` sees the valid manifest before anything is written and may raise
     (the API uses it to let a token publish only under its own organisation).
     ``person``: who acted for the organisation (a workspace account), named in the commit message (``Hub-Person``).
+    ``validated``: what :func:`validate_package` found for exactly these files (the API validates an upload in a
+    budget worker and hands the result on, so the bytes are not validated twice and not in the publishing thread).
     """
     if person is not None and unsafe_character(person, one_line=True):
         raise BadRequest("Die handelnde Person ist keine einzeilige Angabe.")
-    result = validate_package(package, expected_id=expected_id)
+    result = validated if validated is not None and expected_id is None else validate_package(package, expected_id=expected_id)
     if not result.ok:
         raise InvalidPackage(
             f"Das Paket ist ungültig: {len(result.problems)} Problem(e) gefunden; nichts wurde veröffentlicht.",

@@ -26,15 +26,17 @@ def publish(
     actor: Actor | None = None,
     check: Callable[[Manifest], None] | None = None,
     person: str | None = None,
+    validated: ValidationResult | None = None,
 ) -> PublishResult:
     """Validate and publish one version (all or nothing), then bring index and exports up to date.
 
     ``check`` sees the valid manifest before anything is written and may refuse (the API
     lets a token publish only for its own organisation); ``person`` is who acted for the
-    organisation in the workspace, named in the commit message.
+    organisation in the workspace, named in the commit message; ``validated`` is the result
+    of validating exactly ``package`` already (in a budget worker), so it is not validated again.
     """
     services.writable()
-    result = store_publish(services.catalog, package, actor=actor, check=check, person=person)
+    result = store_publish(services.catalog, package, actor=actor, check=check, person=person, validated=validated)
     try:
         services.catch_up()
     except Exception:
@@ -107,4 +109,4 @@ def publish_upload(services: Services, session: Session, org: str, person: str, 
         raise InvalidPackage(
             f"Das Paket ist ungültig: {len(checked.problems)} Problem(e) gefunden; nichts wurde veröffentlicht.", problems=checked.problems
         )
-    return publish(services, package, actor=actor_for(services.catalog, org), check=own_organisation(org), person=person)
+    return publish(services, package, actor=actor_for(services.catalog, org), check=own_organisation(org), person=person, validated=checked)

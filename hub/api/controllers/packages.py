@@ -26,7 +26,7 @@ from hub.render.markdown import render_markdown
 from hub.services import Services
 from hub.tokens import TokenRecord
 from hub.usecases.publish import publish as publish_package
-from hub.validate import PackageFiles
+from hub.validate import PackageFiles, ValidationResult
 from hub.validate.archive import validate_archive_bounded
 
 SECURITY: list[SecurityRequirement] = [{"bearer": []}]
@@ -231,7 +231,7 @@ class PackageController(Controller):
                 f"Das Paket ist ungültig: {len(checked.problems)} Problem(e) gefunden; nichts wurde veröffentlicht.",
                 problems=checked.problems,
             )
-        return await run_sync(_publish, services, token, package)
+        return await run_sync(_publish, services, token, package, checked)
 
     @post(
         "/validate",
@@ -262,8 +262,9 @@ async def read_upload(upload: object) -> bytes:
     return await upload.read()
 
 
-def _publish(services: Services, token: TokenRecord, package: PackageFiles) -> PublishResult:
+def _publish(services: Services, token: TokenRecord, package: PackageFiles, checked: ValidationResult) -> PublishResult:
     def may_publish(manifest: Manifest) -> None:
         authorize(token, "publisher", org=manifest.publisher_id)
 
-    return publish_package(services, package, actor=services.actor(token), check=may_publish)
+    # validated once, in the budget worker: the publishing thread does not repeat it
+    return publish_package(services, package, actor=services.actor(token), check=may_publish, validated=checked)
