@@ -123,3 +123,31 @@ def test_publisher_killed_at_random_moments_leaves_sound_repository(tmp_path):
             assert commit in on_main
             assert versions[version] == commit
     assert len(reported) >= 20  # every child published before it was killed
+
+
+def test_threads_of_one_process_take_turns_and_build_each_commit_once(tmp_path):
+    """Eight threads publishing at once: no thread loses the compare-and-swap to another thread of its process, so
+    no commit is built twice (a lost race leaves its commit object behind, unreferenced)."""
+    catalog = Catalog.create(tmp_path / "c.git")
+    publish(catalog, PackageFiles(package_files("stadt-thread/start"), folder_name="start"))
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        try:
+            for n in range(3):
+                publish(
+                    Catalog.open(catalog.path), PackageFiles(package_files(f"stadt-thread/paket-{i}", f"1.{n}.0"), folder_name=f"paket-{i}")
+                )
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    repo = pygit2.Repository(str(catalog.path))
+    commits = [oid for oid in repo.odb if repo.odb.read(oid)[0] == pygit2.enums.ObjectType.COMMIT]
+    assert len(commits) == len(_first_parent_commits(repo)) == 1 + 8 * 3
+    _fsck(catalog.path)
