@@ -159,7 +159,7 @@ def test_a_committed_figure_names_the_script_that_produced_it(path):
 
 
 def test_every_figure_the_doc_reads_is_committed():
-    names = set(re.findall(r"""(?:results|about)\("(\w+)"\)""", DOC.read_text(encoding="utf-8")))
+    names = set(re.findall(r"""(?:results|about|figure)\("([\w.-]+)"\)""", DOC.read_text(encoding="utf-8")))
     assert names and sorted(name for name in names if not (FIGURES / f"{name}.json").is_file()) == []
 
 
