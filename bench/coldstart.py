@@ -31,20 +31,23 @@ BIN = Path(sys.executable).parent
 
 def started(cmd: list[str], url: str, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=1) as r:
-                    if r.status == 200:
-                        return time.perf_counter() - start
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{cmd} ended early") from None
-                time.sleep(0.02)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(url, timeout=1) as r:
+                        if r.status == 200:
+                            return time.perf_counter() - start
+                except OSError:
+                    if proc.poll() is not None:
+                        log.seek(0)
+                        tail = log.read().decode(errors="replace")[-3000:]
+                        raise RuntimeError(f"{cmd} ended early (exit {proc.returncode}):\n{tail}") from None
+                    time.sleep(0.02)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def main() -> None:
