@@ -101,3 +101,19 @@ def test_an_incremental_build_gives_the_files_a_fresh_build_gives(tmp_path):
     incremental, new = files(out), files(fresh)
     assert incremental.keys() == new.keys()
     assert [rel for rel in new if incremental[rel] != new[rel]] == []
+
+
+def test_a_large_change_gives_a_comparison_page_of_bounded_size(tmp_path):
+    catalog = make_catalog(tmp_path, [(FEW, "1.0.0")])
+    head = catalog.head()
+    assert head is not None
+    when = datetime.fromtimestamp(head.commit_time, timezone(timedelta(minutes=head.commit_time_offset))) + timedelta(days=1)
+    long_readme = "# Paket\n\n## Problem\n" + "".join(f"Zeile {n} der neuen Beschreibung.\n" for n in range(3000))
+    files = package_files(FEW, "1.1.0", files={"README.md": long_readme})
+    publish(catalog, PackageFiles(files, folder_name=FEW.split("/")[1]), when=when)
+    out = tmp_path / "site"
+    build_site(catalog, out, clones=False)
+    page = (out / "pakete" / FEW / "vergleich" / "1.0.0...1.1.0.html").read_text(encoding="utf-8")
+    assert "weitere Zeilen: git diff v1.0.0 v1.1.0 im Klon des Pakets" in page
+    assert "Zeile 100 der neuen" in page and "Zeile 2999 der neuen" not in page
+    assert len(page.encode()) < 60_000

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from hub.site.build import SiteBuilder
 
 
+PATCH_LINES = 150  # lines of the raw patch a comparison page shows
+
+
 @dataclass
 class Pair:
     older: str
@@ -70,7 +73,20 @@ def compare(builder: SiteBuilder, info: PackageInfo, older: str, newer: str) -> 
             }
         )
     patch = builder.catalog.diff(info.id, older, newer)
-    return semantic, diagrams, highlight(patch.patch, DiffLexer(), builder._formatter), patch
+    return semantic, diagrams, highlight(shortened(patch.patch, older, newer), DiffLexer(), builder._formatter), patch
+
+
+def shortened(patch: str, older: str, newer: str) -> str:
+    """The patch up to ``PATCH_LINES`` lines, then where the rest is: the page stays small whatever changed.
+
+    What changed is above in the package's terms and in the diagram; the raw text of a large change
+    (a redrawn BPMN file is thousands of lines) belongs in the clone, where ``git diff`` shows it.
+    """
+    lines = patch.splitlines(keepends=True)
+    if len(lines) <= PATCH_LINES:
+        return patch
+    rest = len(lines) - PATCH_LINES
+    return "".join(lines[:PATCH_LINES]) + f"\n… {rest} weitere Zeilen: git diff v{older} v{newer} im Klon des Pakets\n"
 
 
 def _blob(repo, tree, path: str) -> bytes | None:
