@@ -84,10 +84,13 @@ def test_no_package_file_runs_script_on_a_host_without_content_types(hostile_sit
     out, url = hostile_site
     folder = out / "pakete" / "stadt-test" / "testpaket"
     copied = sorted(p.relative_to(out).as_posix() for p in (folder / "dateien").rglob("*") if p.is_file())
-    assert "pakete/stadt-test/testpaket/dateien/prozess/ablauf.bpmn.txt" in copied
+    # linked files the page does not show are copied as text; the BPMN is shown as a diagram, and its link leads there
+    assert "pakete/stadt-test/testpaket/dateien/beispiele/demo.yaml.txt" in copied
+    assert "pakete/stadt-test/testpaket/dateien/notiz.md.txt" in copied
     assert not any(p.endswith((".bpmn", ".yaml", ".md", ".html")) for p in copied), copied
     links = (folder / "index.html").read_text(encoding="utf-8")
-    assert 'href="dateien/prozess/ablauf.bpmn.txt"' in links and 'href="dateien/beispiele/demo.yaml.txt"' in links
+    assert 'href="#datei-prozess-ablauf-bpmn"' in links and 'id="datei-prozess-ablauf-bpmn"' in links
+    assert 'href="dateien/beispiele/demo.yaml.txt"' in links and 'href="dateien/notiz.md.txt"' in links
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:

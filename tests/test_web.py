@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 from hub.api import create_app
 from hub.usecases.publish import publish
 from hub.validate import PackageFiles
-from tests.factory import make_services, package_files
+from tests.factory import README, make_services, package_files
 
 
 @pytest.fixture
@@ -36,10 +36,16 @@ def test_pages_have_types_and_a_csp(client):
     assert page.status_code == 200 and "Testpaket" in page.text
 
 
-def test_package_files_never_run_as_pages(client):
-    response = client.get("/pakete/stadt-test/testpaket/dateien/README.md.txt")
-    assert response.status_code == 200 and response.headers["content-type"] == "text/plain; charset=utf-8"
-    assert "sandbox" in response.headers["content-security-policy"]
+def test_package_files_never_run_as_pages(tmp_path):
+    # the site copies a package file its README links to and the page does not show itself
+    readme = README + "\nSiehe [Notiz](notiz.md).\n"
+    services = make_services(
+        tmp_path, [{"package_id": "stadt-test/testpaket", "version": "1.0.0", "files": {"README.md": readme, "notiz.md": "# Notiz\n"}}]
+    )
+    with TestClient(create_app(services, live=True, interval=0.05)) as client:
+        response = client.get("/pakete/stadt-test/testpaket/dateien/notiz.md.txt")
+        assert response.status_code == 200 and response.headers["content-type"] == "text/plain; charset=utf-8"
+        assert "sandbox" in response.headers["content-security-policy"]
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,11 @@ def site_file(path: str) -> str | None:
     return None
 
 
+def anchor(path: str) -> str:
+    """The id of the place on the package page that shows the package file ``path``."""
+    return "datei-" + slug(path)
+
+
 @dataclass
 class BuildReport:
     out: str
@@ -235,24 +240,32 @@ class SiteBuilder:
                 self.new[rel] = self.old[rel]
                 self.report.skipped += 1
             return
-        self.page(index, key, lambda: self.package_html(info, folder))
+        linked: set[str] = set()
+        self.page(index, key, lambda: self.package_html(info, folder, linked))
         write_comparisons(self, info, folder)
+        # only what the page links to and does not show itself: the files' bytes are in the ZIP and the clone already
         tree = self.package_tree(self.data.commit, info.id)
         for path, entry in tree_files(self.catalog.repo, tree).items():
-            if (name := site_file(path)) is not None:
+            if path in linked and (name := site_file(path)) is not None:
                 self.page(f"{folder}/dateien/{name}", str(entry.id), lambda oid=entry.id: blob_at(self.catalog.repo, oid).data)
         # the newest version as ZIP; every version is a tag of the clone (the same bytes once, not a ZIP per version)
         if info.versions:
             latest = info.versions[0]
             self.page(f"{folder}/{info.slug}-{latest.version}.zip", _key(latest.commit), lambda: self.version_zip(info, latest.commit))
 
-    def package_html(self, info: PackageInfo, folder: str) -> str:
+    def package_html(self, info: PackageInfo, folder: str, linked: set[str] | None = None) -> str:
+        """The package page; ``linked`` receives the package files its text links to that it does not show itself."""
         m = info.manifest
         files = {
             path: blob_at(self.catalog.repo, entry.id).data
             for path, entry in tree_files(self.catalog.repo, self.package_tree(self.data.commit, info.id)).items()
         }
         changelog = files.get(m.changelog or "")
+        # files the page shows (diagram, form, configuration, documents, README, changelog): a link to one goes there
+        shown = {"README.md": "beschreibung", **({m.changelog: "aenderungen"} if changelog else {})}
+        for artefact in m.artefacts:
+            if artefact.kind in ("process-model", "form-schema", "config") or artefact.format == "markdown":
+                shown.setdefault(artefact.path, anchor(artefact.path))
 
         def markdown(data: bytes, base: str) -> str:
             def link(target: str) -> str | None:
@@ -260,7 +273,11 @@ class SiteBuilder:
                 if parts.scheme or parts.netloc or not parts.path:
                     return None
                 resolved = resolve_link(base, unquote(parts.path))
+                if resolved in shown and resolved in files:
+                    return "#" + shown[resolved]
                 if resolved in files and (name := site_file(resolved)) is not None:
+                    if linked is not None:
+                        linked.add(resolved)
                     return "dateien/" + quote(name) + (f"#{parts.fragment}" if parts.fragment else "")
                 return f"{info.slug}-{m.version}.zip"
 
@@ -278,12 +295,21 @@ class SiteBuilder:
                 label = f"{m.name}: {title}"
                 svg = self.rendered("svg", label.encode() + b"\0" + data, lambda data=data, label=label: render_bpmn_svg(data, title=label))
                 width = re.search(r'data-width="([\d.]+)"', svg)
-                diagrams.append({"path": artefact.path, "title": title, "svg": svg, "wide": bool(width and float(width.group(1)) > 1000)})
+                diagrams.append(
+                    {
+                        "path": artefact.path,
+                        "anchor": anchor(artefact.path),
+                        "title": title,
+                        "svg": svg,
+                        "wide": bool(width and float(width.group(1)) > 1000),
+                    }
+                )
             elif artefact.kind == "form-schema":
                 form_id = slug(artefact.path)
                 forms.append(
                     {
                         "path": artefact.path,
+                        "anchor": anchor(artefact.path),
                         "title": title,
                         "html": self.rendered(
                             "form",
@@ -297,9 +323,11 @@ class SiteBuilder:
                 html = self.rendered(
                     artefact.format, data, lambda data=data, lexer=lexer: highlight(data.decode("utf-8", "replace"), lexer, self._formatter)
                 )
-                configs.append({"path": artefact.path, "title": title, "schema": artefact.schema, "html": html})
+                configs.append(
+                    {"path": artefact.path, "anchor": anchor(artefact.path), "title": title, "schema": artefact.schema, "html": html}
+                )
             elif artefact.format == "markdown":
-                documents.append({"path": artefact.path, "title": title, "html": None, "data": data})
+                documents.append({"path": artefact.path, "anchor": anchor(artefact.path), "title": title, "html": None, "data": data})
         for document in documents:
             document["html"] = markdown(document.pop("data"), document["path"])
 
