@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from hub.config import HubConfig
@@ -44,4 +48,42 @@ def example_source(folder: Path) -> Path:
         f'sources:\n  - name: musterstadt\n    url: {source}\n    branch: main\n    publisher: stadt-musterstadt\n    folders:\n      - "pakete/*"\n',
         encoding="utf-8",
     )
+    return listing
+
+
+@contextmanager
+def silent_git_address() -> Iterator[str]:
+    """A git address on 127.0.0.1 that accepts connections and never answers: a source that takes its whole timeout."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/pakete.git"
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in accepted:
+            conn.close()
+        server.close()
+
+
+def slow_and_example_sources(folder: Path, silent: str, *, timeout: int, slow_first: bool = True) -> Path:
+    """A ``sources.yaml`` with the example source (musterstadt) and a source at ``silent`` that gives up after ``timeout`` seconds."""
+    example = example_source(folder).read_text(encoding="utf-8").removeprefix("sources:\n")
+    slow = f"  - name: langsam\n    url: {silent}\n    publisher: stadt-musterstadt\n    timeout_seconds: {timeout}\n"
+    listing = folder / "zwei-quellen.yaml"
+    listing.write_text("sources:\n" + (slow + example if slow_first else example + slow), encoding="utf-8")
     return listing

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import socket
 import sqlite3
-import threading
 
 import httpx
 import pytest
@@ -16,7 +14,7 @@ from hub.services import Services
 from hub.usecases import accounts
 from tests import workspace
 from tests.browser import launch
-from tests.served import example_source
+from tests.served import silent_git_address, slow_and_example_sources
 from tests.server import Server, start_server
 from tests.test_workspace import head, serious_violations
 
@@ -263,40 +261,12 @@ def test_the_organisations_page_lists_every_registered_organisation_with_its_pub
 
 @pytest.fixture
 def silent_source():
-    """A git address on 127.0.0.1 that accepts connections and never answers: a source that takes its whole timeout."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.2)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/pakete.git"
-    stop.set()
-    thread.join(2)
-    for conn in accepted:
-        conn.close()
-    server.close()
+    with silent_git_address() as address:
+        yield address
 
 
 def test_an_admin_harvests_in_the_background_and_watches_the_progress_with_and_without_javascript(hub, tmp_path, silent_source):
-    example = example_source(tmp_path)
-    listing = tmp_path / "zwei-quellen.yaml"
-    listing.write_text(
-        "sources:\n"
-        f"  - name: langsam\n    url: {silent_source}\n    publisher: stadt-musterstadt\n    timeout_seconds: 12\n"
-        + example.read_text(encoding="utf-8").removeprefix("sources:\n"),
-        encoding="utf-8",
-    )
+    listing = slow_and_example_sources(tmp_path, silent_source, timeout=12)
     hub.hub("sources", "set", str(listing))
     client = signed_in(hub, "max@ministerium.example")
     page = client.get(SOURCES)
