@@ -18,7 +18,7 @@ from hub.accounts import OwnAccountProtected, ProviderAccount, ResetLinkInvalid,
 from hub.cli import main
 from hub.errors import Conflict, Forbidden
 from hub.oidc import OidcConfig, OidcRefused, check_id_token, claimed
-from hub.sessions import CsrfRefused, SessionStore
+from hub.sessions import REVEAL_MINUTES, CsrfRefused, SessionStore
 from hub.usecases import accounts
 from tests.factory import make_services
 
@@ -337,3 +337,23 @@ def test_in_the_workspace_an_admin_acts_only_on_their_own_organisation_and_keeps
     assert services.accounts.get(admin.email).roles == ["admin"]
     # the shell (the operator) may do what an admin may not
     assert accounts.set_roles(services, admin.email, ["adopter"]).roles == ["adopter"]
+
+
+def test_a_held_secret_is_sealed_shown_once_to_its_own_session_and_gone_with_time_or_the_session(tmp_path):
+    now = [0.0]
+    store = SessionStore(tmp_path / "s.sqlite", idle=3600, absolute=7200, clock=lambda: now[0])
+    mine, other = store.start("ada@soest.example"), store.start("max@soest.example")
+    secret = "th_" + "geheim" * 8
+    held = store.hold_secret(mine.id, secret)
+    assert secret.encode() not in b"".join(p.read_bytes() for p in tmp_path.glob("s.sqlite*"))  # sealed with the session's id
+    assert store.reveal(other.id, held) is None  # another session cannot take it, nor use it up
+    assert store.reveal(mine.id, held) == secret
+    assert store.reveal(mine.id, held) is None  # once
+    late = store.hold_secret(mine.id, secret)
+    now[0] = REVEAL_MINUTES * 60 + 1
+    assert store.reveal(mine.id, late) is None  # too old
+    ended = store.hold_secret(mine.id, secret)
+    store.end_all("ada@soest.example")
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM reveals").fetchone() == (0,)  # gone with the session
+    assert store.reveal(mine.id, ended) is None

@@ -431,6 +431,7 @@ def test_a_person_sets_a_new_password_through_a_one_time_link_an_admin_made_in_t
             page = browser.new_page()
             workspace.sign_in_in_browser(page, hub, "ada@ministerium.example", PASSWORDS["ada@ministerium.example"])
             page.goto(f"{hub.url}{PEOPLE}")
+            assert serious_violations(page) == []
             page.get_by_role("link", name="rita@ministerium.example").click()
             page.wait_for_url("**/personen/rita*")
             assert serious_violations(page) == []
