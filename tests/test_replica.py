@@ -24,14 +24,17 @@ import httpx
 import pygit2
 import pytest
 from litestar.testing import TestClient
+from playwright.sync_api import sync_playwright
 
 from hub.api import create_app
 from hub.api.replica import SAFE_METHODS, WRITES_NOTHING
 from hub.config import HubConfig
 from hub.services import Services, mark_replica
+from tests.browser import launch
 from tests.factory import archive, make_package, make_services, package_files
 from tests.served import seeded_data
 from tests.server import ROOT, Server, start_server
+from tests.test_workspace import serious_violations
 
 LIMIT = 5.0  # seconds from the primary's answer until the replica serves the publish
 BASE = "http://hub.test/"  # the same address on both hubs: the copied site stays current
@@ -382,3 +385,49 @@ def test_a_replicas_folder_is_not_served_as_a_primary_by_mistake(tmp_path):
     both = serve("--follow", "https://primaer.example", "--promote")
     assert both.returncode == 2 and "schließen einander aus" in both.stderr
     assert (tmp_path / "replica.json").exists() and not (tmp_path / "catalog.git").exists()  # nothing started, nothing changed
+
+
+def test_the_workspace_on_a_replica_is_a_german_page_leading_to_the_primarys_and_the_api_keeps_its_problem(pair):
+    primary, replica = pair
+    before = main_of(replica)
+    package = "stadt-paderborn/online-terminvergabe"
+    # pages: the same page on the primary, with what was asked for
+    for path in ("/anmelden?weiter=/arbeitsbereich/pruefung", "/arbeitsbereich/", f"/arbeitsbereich/nachnutzungen/{package}/"):
+        answer = get(replica, path, follow_redirects=False)
+        assert answer.status_code == 421 and answer.headers["content-type"].startswith("text/html"), path
+        assert "<h1>Der Arbeitsbereich ist auf dem Primär-Hub</h1>" in answer.text
+        assert f'<a href="{primary.url}{path}">Weiter zum Arbeitsbereich auf dem Primär-Hub</a>' in answer.text
+        assert "es wurde nichts geändert" not in answer.text  # nothing was sent
+    # forms (signing in, a dry run): a German page saying nothing happened, and where to send it instead
+    sign_in = httpx.post(replica.url + "/anmelden", data={"csrf": "x", "email": "a@b.example", "passwort": "p" * 12}, timeout=10)
+    upload = httpx.post(
+        replica.url + "/arbeitsbereich/veroeffentlichen/",
+        data={"csrf": "x"},
+        files={"archive": ("p.zip", archive(package_files("stadt-replik/formular")))},
+        timeout=10,
+    )
+    for answer, target in ((sign_in, "/anmelden"), (upload, "/arbeitsbereich/")):
+        assert answer.status_code == 421 and answer.headers["content-type"].startswith("text/html")
+        assert "Das Formular wurde hier nicht verarbeitet; es wurde nichts geändert." in answer.text
+        assert f'<a href="{primary.url}{target}">' in answer.text
+    # the API's writes keep their problem details
+    api = httpx.post(replica.url + "/api/v1/reviews", json={}, timeout=10)
+    assert api.status_code == 421 and api.json()["code"] == "replica-read-only"
+    # a person on the replica's package page: "Nachnutzung erfassen" → the German page → the primary's sign-in
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            page.goto(f"{replica.url}/pakete/{package}/index.html")
+            page.get_by_role("link", name="Nachnutzung erfassen").click()
+            page.wait_for_url(f"{replica.url}/arbeitsbereich/nachnutzungen/{package}/")
+            assert page.get_by_role("heading", level=1).inner_text() == "Der Arbeitsbereich ist auf dem Primär-Hub"
+            assert serious_violations(page) == []
+            page.get_by_role("link", name="Weiter zum Arbeitsbereich auf dem Primär-Hub").click()
+            page.wait_for_load_state()
+            assert page.url.startswith(f"{primary.url}/anmelden?weiter="), page.url
+            assert page.get_by_role("heading", level=1).inner_text() == "Anmelden"
+            assert page.get_by_label("E-Mail-Adresse").is_visible()
+        finally:
+            browser.close()
+    assert main_of(replica) == before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
@@ -27,7 +27,7 @@ from hub.api.controllers.workspace_publish import MyPackagesController, PublishW
 from hub.api.controllers.workspace_review import ReviewWorkspaceController
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
-from hub.api.replica import replica_guard
+from hub.api.replica import replica_guard, workspace_replica_guard
 from hub.config import HubConfig
 from hub.errors import HubError
 from hub.services import Services
@@ -58,18 +58,26 @@ def create_app(
         warm=lambda: warm_site(services),
     )
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
-    # the workspace (sign-in, the adopter's pages) belongs to the served site
+    # the workspace (sign-in, the adopter's pages) belongs to the served site; on a read replica each of its
+    # pages and forms answers a German page that leads to the primary's workspace
     workspace = (
         [
-            SignInController,
-            PasswordResetController,
-            WorkspaceController,
-            AdoptionWorkspaceController,
-            PublishWorkspaceController,
-            MyPackagesController,
-            ManifestWorkspaceController,
-            ReviewWorkspaceController,
-            AdminWorkspaceController,
+            Router(
+                path="/",
+                route_handlers=[
+                    SignInController,
+                    PasswordResetController,
+                    WorkspaceController,
+                    AdoptionWorkspaceController,
+                    PublishWorkspaceController,
+                    MyPackagesController,
+                    ManifestWorkspaceController,
+                    ReviewWorkspaceController,
+                    AdminWorkspaceController,
+                ],
+                guards=[workspace_replica_guard(services)],
+                include_in_schema=False,
+            )
         ]
         if live
         else []

@@ -6,6 +6,11 @@ send the write instead of getting a 401, and an upload is not even read. Routes 
 they use a safe method or are marked ``opt={WRITES_NOTHING: True}`` (a POST that only computes an
 answer, such as the validation dry run). The use cases refuse as well (``Services.writable``), so a
 write reaching the domain some other way (the CLI on the replica's data folder) is refused too.
+
+The workspace (sign-in, ``/arbeitsbereich/…``) is refused as a whole, reads included: its accounts and
+sessions live in the primary's data folder, so a sign-in form on a replica could only end in a refusal.
+Its controllers turn the refusal into a German page that leads to the same place on the primary
+(``hub.api.controllers.workspace.problem_page``); the API keeps its 421 problem details.
 """
 
 from __future__ import annotations
@@ -29,5 +34,14 @@ def replica_guard(services: Services) -> Callable[[ASGIConnection, BaseRouteHand
     def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         if writes(connection, handler):
             services.writable()
+
+    return guard
+
+
+def workspace_replica_guard(services: Services) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+    """Every workspace route, whatever the method: on a replica, :class:`hub.errors.ReadOnlyReplica`."""
+
+    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        services.writable()
 
     return guard

@@ -24,7 +24,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 
 from hub.accounts import Account, SignInFailed, SignInThrottled
-from hub.errors import Forbidden, HubError, NotFound, PackageNotFound
+from hub.errors import Forbidden, HubError, NotFound, PackageNotFound, ReadOnlyReplica
 from hub.oidc import OidcConfig, OidcRefused
 from hub.services import Services
 from hub.sessions import CsrfRefused, Session, SignInRequired
@@ -124,6 +124,8 @@ def problem_page(request: Request, exc: Exception) -> Response:
     """A refused workspace request as a German page; a page asked for without sign-in leads to the sign-in form."""
     if isinstance(exc, SignInRequired) and request.method == "GET":
         return Redirect(f"/anmelden?weiter={quote(request.url.path)}", status_code=303)
+    if isinstance(exc, ReadOnlyReplica):
+        return replica_page(request, exc)
     headers: dict[str, str] = {}
     if isinstance(exc, HubError):
         status, title, detail = exc.status, exc.title, exc.detail
@@ -151,6 +153,21 @@ def problem_page(request: Request, exc: Exception) -> Response:
         csrf=found[0].csrf if found else "",
     )
     return page(html, status, headers=headers)
+
+
+def replica_page(request: Request, exc: ReadOnlyReplica) -> Response:
+    """A read replica's answer to every workspace request: the way to the same page on the primary (a form: its workspace)."""
+    primary = exc.primary.rstrip("/")
+    if request.method == "GET":
+        # the path as sent (Litestar's own drops a trailing slash), still percent-encoded
+        raw = request.scope.get("raw_path")
+        path = raw.decode("latin-1") if isinstance(raw, bytes) and raw.startswith(b"/") else request.url.path
+        query = request.url.query
+        target = primary + path + (f"?{query}" if query else "")
+    else:  # the form's address is no page there: its start page, where the person sends it again
+        target = primary + ("/anmelden" if request.url.path.startswith("/anmelden") else "/arbeitsbereich/")
+    html = render("replikat.html", title="Arbeitsbereich auf dem Primär-Hub", target=target, posted=request.method != "GET")
+    return page(html, exc.status)
 
 
 HANDLERS = {HubError: problem_page, HTTPException: problem_page, Exception: problem_page}
