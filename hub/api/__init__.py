@@ -35,9 +35,7 @@ from hub.settings import environment
 from hub.web.follow import INTERVAL, Follower
 from hub.web.pages import site_routes
 from hub.web.replica import Replica
-from hub.web.site import build as build_site
-from hub.web.site import clone_base, site_folder
-from hub.web.site import warm as warm_site
+from hub.web.site import SiteProcess, clone_base, site_folder
 
 
 def create_app(
@@ -51,11 +49,13 @@ def create_app(
     services = services or Services.open(config or HubConfig())
 
     cache = ResponseCache(services.catalog)
+    # the served site is rebuilt in a child process: a build must not hold this process's GIL against its requests
+    builder = SiteProcess(services.config) if live else None
     follower = Follower(
         services,
-        site=(lambda commit: build_site(services, commit, clone_base())) if live else None,
+        site=(lambda commit: builder.build(commit, clone_base())) if builder is not None else None,
         interval=interval,
-        warm=lambda: warm_site(services),
+        warm=builder.warm if builder is not None else None,
     )
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
     # the workspace (sign-in, the adopter's pages) belongs to the served site; on a read replica each of its
@@ -85,7 +85,7 @@ def create_app(
     # a read replica (hub serve --follow) pulls its primary's catalogue; the follower takes it from there
     replica = Replica(services, services.primary, environment().replica_interval) if live and services.primary else None
     starting = [follower.start, *([replica.start] if replica else [])] if live else []
-    stopping = [*([replica.stop] if replica else []), follower.stop] if live else []
+    stopping = [*([replica.stop] if replica else []), follower.stop, *([builder.close] if builder else [])] if live else []
 
     def provide_services() -> Services:
         return services
