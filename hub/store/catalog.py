@@ -144,7 +144,8 @@ class Catalog:
         package_tree = subtree(self.repo, published.tree, package_path(package_id))
         files = (
             [
-                FileEntry(path=path, size=blob_at(self.repo, entry.id).size, oid=str(entry.id))
+                # the size from the object's header: a package's files are not read to list them
+                FileEntry(path=path, size=self.repo.odb.read_header(entry.id)[1], oid=str(entry.id))
                 for path, entry in sorted(tree_files(self.repo, package_tree).items())
             ]
             if package_tree is not None
