@@ -1,0 +1,478 @@
+"""Growth: what one package costs as the catalogue grows (issue 16), on catalogues grown by publishes.
+
+    .venv/bin/python bench/growth.py [--sizes 1000 10000] [--cache /work/growth-cache] [--fast-from 1000] [--only …]
+    .venv/bin/python bench/growth.py --sizes 50 --quick      # a smoke run in a temporary cache
+
+The catalogues are grown by ``bench/grow.py`` (realistic, varied packages from ``bench/realistic.py``,
+one publish per version) and kept in ``--cache`` outside the project, so measuring again does not grow
+again. At each size, on a scratch data folder that holds only the grown catalogue repository:
+
+- ``first_start``: ``hub serve --workers 1`` on it (index, clone exports and served site are built),
+  seconds until ``/api/v1/health`` answers; ``cold_start``: the same again with everything present
+  (median of runs), against a bare Litestar app under the same server started the same way;
+- ``versions``: ``Catalog.versions`` of a random package (a catalogue opened once, and the first call
+  after opening);
+- ``publish``: in-process ``hub.usecases.publish`` of new versions of random packages (median), with a
+  cProfile of those publishes (where the time goes, by function), and the served site brought to each
+  new commit (``hub.web.site.build``, the incremental site update after one publish);
+- ``api``: a real ``hub serve --workers 1``: ``POST /api/v1/packages`` of new versions of random packages
+  one after another (median), publishes per second with 1/4/8 concurrent publishers, GET of a random
+  package (wrk, 16 connections) against the bare route, and read p50/p99 while 0/1/4/8 publishers write;
+- ``site``: the full static site (``hub site build``'s function) into a scratch folder: seconds, files,
+  bytes per package;
+- ``profile_cold``: cProfile of what a cold start does in-process (``Services.open``, the site at HEAD,
+  the app of a worker with its follower's first step and warm-up).
+
+Results: ``bench/results/growth.json`` (medians; the machine's load is recorded with each size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import realistic  # noqa: E402
+from bench.common import machine, write_results  # noqa: E402
+from bench.grow import curve, grow, published_versions  # noqa: E402
+from bench.server import free_port  # noqa: E402
+from tests.factory import archive  # noqa: E402
+
+BIN = Path(sys.executable).parent
+FIGURES = ("start", "versions", "publish", "api", "site")
+GOALS = {
+    "publish_ms": 20,
+    "versions_ms": 2,
+    "cold_start_s": 1,
+    "first_start_s": 30,
+    "site_update_s": 1,
+    "site_bytes_per_package": 60_000,
+    "get_ratio": 0.5,
+    "publishes_per_s_8": 40,
+    "read_p99_ratio": 1.5,
+}
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+# -- processes -------------------------------------------------------------------------------------
+
+
+def health(url: str, proc: subprocess.Popen, timeout: float) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            with httpx.Client(timeout=2) as client:
+                if client.get(url).status_code == 200:
+                    return time.perf_counter()
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server ended early ({proc.returncode}): {proc.stdout.read() if proc.stdout else ''}")
+        time.sleep(0.02)
+    raise RuntimeError(f"no answer from {url} within {timeout} s")
+
+
+class Served:
+    """``hub serve --workers 1`` (or the bare app) in a process group of its own; ``seconds`` until it answered."""
+
+    def __init__(self, data: Path | None, timeout: float = 3600) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        if data is None:
+            cmd = [str(BIN / "granian"), "--interface", "asgi", "--port", str(self.port), "--workers", "1", "--no-ws", "bench.bare_app:app"]
+            probe = f"{self.url}/const"
+        else:
+            env["HUB_DATA"] = str(data)
+            cmd = [str(BIN / "hub"), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"]
+            probe = f"{self.url}/api/v1/health"
+        start = time.perf_counter()
+        self.process = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
+        try:
+            self.seconds = health(probe, self.process, timeout) - start
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, 15)
+            self.process.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.process.pid, 9)
+            self.process.wait(timeout=30)
+
+    def __enter__(self) -> Served:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# -- profiles --------------------------------------------------------------------------------------
+
+
+def hot_functions(profile: cProfile.Profile, calls: int, limit: int = 14) -> list[dict]:
+    """The project's functions with the most cumulative time, in ms per ``calls`` (e.g. per publish)."""
+    stats = pstats.Stats(profile, stream=io.StringIO())
+    rows = []
+    for (filename, line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if "/hub/" not in filename or "site-packages" in filename:
+            continue
+        where = filename.split("/hub/", 1)[1].removesuffix(".py").replace("/", ".")
+        rows.append({"function": f"hub.{where}.{name}", "line": line, "ms": round(cumulative * 1000 / calls, 2)})
+    rows.sort(key=lambda r: -r["ms"])
+    return rows[:limit]
+
+
+# -- the catalogue at one size ---------------------------------------------------------------------
+
+
+def version_counts(size: int) -> collections.Counter[int]:
+    return collections.Counter(i for i, _ in published_versions(size))
+
+
+class Versions:
+    """The next unpublished version of each package, handed out once (threads publish distinct versions)."""
+
+    def __init__(self, size: int) -> None:
+        self.next = version_counts(size)
+        self.lock = threading.Lock()
+
+    def take(self, i: int) -> dict[str, bytes]:
+        with self.lock:
+            n = self.next[i]
+            self.next[i] += 1
+        return realistic.package_files(i, n)
+
+
+def scratch_folder(cache: Path, size: int, work: Path) -> Path:
+    """A data folder with only the grown catalogue repository (a copy), as a first start finds it."""
+    data = work / f"data-{size}"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    subprocess.run(["cp", "-a", str(cache / str(size) / "catalog.git"), str(data / "catalog.git")], check=True)
+    return data
+
+
+def measure_start(data: Path, runs: int) -> dict:
+    with Served(data) as first:
+        first_start = first.seconds
+    ours, bare = [], []
+    for _ in range(runs):
+        with Served(data) as served:
+            ours.append(served.seconds)
+        with Served(None) as served:
+            bare.append(served.seconds)
+    return {
+        "first_start_s": first_start,
+        "cold_start_s": statistics.median(ours),
+        "cold_start_runs": ours,
+        "bare_start_s": statistics.median(bare),
+    }
+
+
+def profile_cold(data: Path) -> dict:
+    """What ``hub serve`` does before it answers, in-process under cProfile: the parent's opening and site, a worker's app."""
+    from hub.api import create_app
+    from hub.config import HubConfig
+    from hub.services import Services
+    from hub.web import site
+
+    profile = cProfile.Profile()
+    start = time.perf_counter()
+    profile.enable()
+    services = Services.open(HubConfig(data_dir=data))
+    site.build(services, services.head(), site.clone_base())
+    services.close()
+    app = create_app(config=HubConfig(data_dir=data), live=True)
+    for hook in app.on_startup:  # the follower's first step and warm-up, as in a worker before it answers
+        hook()  # type: ignore[call-arg]
+    profile.disable()
+    seconds = time.perf_counter() - start
+    for hook in app.on_shutdown:
+        hook()  # type: ignore[call-arg]
+    return {"seconds": seconds, "hot": hot_functions(profile, 1)}
+
+
+def measure_versions(data: Path, size: int, runs: int) -> dict:
+    from hub.store import Catalog
+
+    rng = random.Random(7)
+    ids = [realistic.package_id(rng.randrange(size)) for _ in range(runs)]
+    first = []
+    for pid in ids[:5]:
+        catalog = Catalog.open(data / "catalog.git")
+        start = time.perf_counter()
+        catalog.versions(pid)
+        first.append((time.perf_counter() - start) * 1000)
+    catalog = Catalog.open(data / "catalog.git")
+    catalog.versions(ids[0])
+    warm = []
+    for pid in ids:
+        start = time.perf_counter()
+        catalog.versions(pid)
+        warm.append((time.perf_counter() - start) * 1000)
+    return {"versions_ms": statistics.median(warm), "versions_first_ms": statistics.median(first), "versions_runs": len(warm)}
+
+
+def measure_publish(data: Path, size: int, versions: Versions, runs: int) -> dict:
+    """In-process publishes through the use case (median, profiled), each followed by the served site's update."""
+    from hub.config import HubConfig
+    from hub.services import Services
+    from hub.usecases.publish import publish
+    from hub.validate import PackageFiles
+    from hub.web import site
+
+    rng = random.Random(11)
+    chosen = rng.sample(range(size), min(size, runs * 2))
+    packages = [
+        PackageFiles(versions.take(i), folder_name=realistic.package_id(i).split("/")[1]) for i in chosen
+    ]  # built before the clock starts
+    services = Services.open(HubConfig(data_dir=data))
+    site.build(services, services.head(), site.clone_base())
+    plain, updates = [], []
+    for package in packages[:runs]:
+        start = time.perf_counter()
+        publish(services, package)
+        plain.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        site.build(services, services.head(), site.clone_base())
+        updates.append(time.perf_counter() - start)
+    profile = cProfile.Profile()
+    profiled = packages[runs:]
+    profile.enable()
+    for package in profiled:
+        publish(services, package)
+    profile.disable()
+    services.close()
+    return {
+        "publish_ms": statistics.median(plain),
+        "publish_runs": len(plain),
+        "site_update_s": statistics.median(updates),
+        "publish_hot": hot_functions(profile, max(1, len(profiled))),
+    }
+
+
+def wrk(url: str, script: Path | None, seconds: int) -> dict:
+    cmd = ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", *(["-s", str(script)] if script else []), url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{errors.group(1)} failed requests:\n{out}")
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50_ms": ms("50"), "p99_ms": ms("99")}  # type: ignore[union-attr]
+
+
+LUA = """
+local ids = {}
+for line in io.lines("%s") do ids[#ids + 1] = line end
+math.randomseed(%d)
+request = function()
+  return wrk.format("GET", "/api/v1/packages/" .. ids[math.random(#ids)])
+end
+"""
+
+
+class Publishers:
+    """``count`` threads publishing new versions of their own random packages through the API until stopped."""
+
+    def __init__(self, url: str, tokens: dict[str, str], versions: Versions, size: int, count: int, seed: int) -> None:
+        self.url, self.tokens, self.versions = url, tokens, versions
+        self.done = 0
+        self.failed: list[str] = []
+        self.stopping = threading.Event()
+        rng = random.Random(seed)
+        pool = rng.sample(range(size), min(size, 40 * max(1, count)))
+        self.threads = [threading.Thread(target=self.run, args=(pool[k::count],), daemon=True) for k in range(count)]
+
+    def run(self, mine: list[int]) -> None:
+        with httpx.Client(timeout=120) as client:
+            k = 0
+            while not self.stopping.is_set():
+                i = mine[k % len(mine)]
+                k += 1
+                token = self.tokens[realistic.package_id(i).split("/")[0]]
+                body = archive(self.versions.take(i))
+                answer = client.post(
+                    f"{self.url}/api/v1/packages/",
+                    files={"archive": ("paket.zip", body, "application/zip")},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                if answer.status_code == 201:
+                    self.done += 1
+                else:
+                    self.failed.append(f"{answer.status_code} {answer.text[:200]}")
+
+    def __enter__(self) -> Publishers:
+        self.started = time.perf_counter()
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+        self.seconds = time.perf_counter() - self.started
+
+
+def measure_api(data: Path, size: int, versions: Versions, runs: int, seconds: int, work: Path) -> dict:
+    from hub.config import HubConfig
+    from hub.services import Services
+    from hub.usecases import tokens as token_use
+
+    publishers = sorted({realistic.package_id(i).split("/")[0] for i in range(size)})
+    with Services.attach(HubConfig(data_dir=data)) as services:
+        tokens = {org: token_use.create(services, org, "publisher", "growth bench")[0] for org in publishers}
+    ids = work / "ids.txt"
+    ids.write_text("\n".join(realistic.package_id(i) for i in range(size)) + "\n")
+    script = work / "random.lua"
+    script.write_text(LUA % (ids, 1))
+    results: dict = {}
+    with Served(data) as served:
+        rng = random.Random(5)
+        sequential = []
+        with httpx.Client(timeout=120) as client:
+            for i in rng.sample(range(size), min(size, runs)):
+                body = archive(versions.take(i))
+                start = time.perf_counter()
+                answer = client.post(
+                    f"{served.url}/api/v1/packages/",
+                    files={"archive": ("paket.zip", body, "application/zip")},
+                    headers={"Authorization": f"Bearer {tokens[realistic.package_id(i).split('/')[0]]}"},
+                )
+                sequential.append((time.perf_counter() - start) * 1000)
+                if answer.status_code != 201:
+                    raise RuntimeError(f"publish refused: {answer.status_code} {answer.text[:300]}")
+        results["api_publish_ms"] = statistics.median(sequential)
+        for count in (1, 4, 8):
+            with Publishers(served.url, tokens, versions, size, count, seed=count) as writers:
+                time.sleep(seconds)
+            if writers.failed:
+                raise RuntimeError(f"{len(writers.failed)} publishes failed, e.g. {writers.failed[0]}")
+            results[f"publishes_per_s_{count}"] = writers.done / writers.seconds
+        wrk(served.url, script, 1)  # warm-up
+        results["get_random"] = wrk(served.url, script, seconds)
+        for count in (0, 1, 4, 8):
+            if count == 0:
+                results["reads_while_0"] = wrk(served.url, script, seconds)
+                continue
+            with Publishers(served.url, tokens, versions, size, count, seed=100 + count) as writers:
+                results[f"reads_while_{count}"] = wrk(served.url, script, seconds)
+            results[f"reads_while_{count}"]["publishes_per_s"] = writers.done / writers.seconds
+    with Served(None) as bare:
+        wrk(bare.url + "/const", None, 1)
+        results["get_bare"] = wrk(bare.url + "/const", None, seconds)
+    results["get_ratio"] = results["get_random"]["rps"] / results["get_bare"]["rps"]
+    idle = results["reads_while_0"]["p99_ms"]
+    results["read_p99_ratio"] = {str(c): results[f"reads_while_{c}"]["p99_ms"] / idle for c in (1, 4, 8)}
+    return results
+
+
+def measure_site(data: Path, size: int, work: Path) -> dict:
+    from hub.site import build_site
+    from hub.store import Catalog
+
+    out = work / f"site-{size}"
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    build_site(Catalog.open(data / "catalog.git"), out)
+    seconds = time.perf_counter() - start
+    files = total = 0
+    for folder, _dirs, names in os.walk(out):
+        for name in names:
+            files += 1
+            total += os.lstat(os.path.join(folder, name)).st_size
+    shutil.rmtree(out, ignore_errors=True)
+    return {"site_build_s": seconds, "site_files": files, "site_bytes": total, "site_bytes_per_package": total / size}
+
+
+def measure(cache: Path, size: int, work: Path, only: set[str], quick: bool) -> dict:
+    runs = 5 if quick else 30
+    seconds = 1 if quick else 8
+    data = scratch_folder(cache, size, work)
+    versions = Versions(size)
+    out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
+    steps = [
+        ("start", lambda: measure_start(data, 2 if quick else 3) | {"cold_profile": profile_cold(data)}),
+        ("versions", lambda: measure_versions(data, size, runs * 10)),
+        ("publish", lambda: measure_publish(data, size, versions, runs)),
+        ("api", lambda: measure_api(data, size, versions, runs, seconds, work)),
+        ("site", lambda: measure_site(data, size, work)),
+    ]
+    for name, step in steps:
+        if name in only:
+            print(f"  {name} …", flush=True)
+            out |= step()
+            out["load"][name] = load()
+    shutil.rmtree(data, ignore_errors=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="grown catalogues (default: /work/growth-cache, or a temporary one with --quick)"
+    )
+    parser.add_argument(
+        "--fast-from",
+        type=int,
+        default=None,
+        help="grow past this many packages by commit_version (see bench/grow.py; default 1000, 0 with --quick)",
+    )
+    parser.add_argument("--only", default=",".join(FIGURES), help=f"comma-separated subset of {','.join(FIGURES)}")
+    parser.add_argument("--quick", action="store_true", help="few runs, 1-second load windows, results not written")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    temporary = tempfile.mkdtemp(prefix="growth-")
+    cache = args.cache or (Path(temporary) / "cache" if args.quick else Path("/work/growth-cache"))
+    try:
+        fast_from = args.fast_from if args.fast_from is not None else (0 if args.quick else 1000)
+        progress = grow(cache / "cat", args.sizes, say=lambda s: print(s, flush=True), fast_from=fast_from)
+        results: dict = {"machine": machine(), "cores": os.cpu_count(), "goals": GOALS, "sizes": {}}
+        earlier = ROOT / "bench" / "results" / "growth.json"
+        if not args.quick and earlier.exists():  # sizes not measured this time keep their last figures
+            results["sizes"] = json.loads(earlier.read_text()).get("sizes", {})
+        results["growth"] = {"checkpoints": progress["checkpoints"], "fast_from": progress.get("fast_from"), "curve": curve(progress)}
+        for size in args.sizes:
+            print(f"measuring {size} packages …", flush=True)
+            results["sizes"][str(size)] = measure(cache / "cat", size, Path(temporary), only, args.quick)
+            print(json.dumps(results["sizes"][str(size)], indent=1)[:4000], flush=True)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    if not args.quick:
+        print(f"results: {write_results('growth', results)}")
+
+
+if __name__ == "__main__":
+    main()
