@@ -649,7 +649,9 @@ def test_maturity_levels_facet_filter_and_sort(tmp_path):
     levels = {IDS[0]: 3, IDS[1]: 1, IDS[2]: 3, IDS[3]: None, IDS[4]: 0}
     calls = []
 
-    def maturity(cat, commit, package_ids):
+    def maturity(cat, commit, package_ids, manifests):
+        # the manifests the index decoded come along, so the provider need not parse every hub.yaml again
+        assert manifests == {} or (set(manifests) == set(package_ids) and all(manifests[p].id == p for p in package_ids))
         calls.append(list(package_ids))
         return {pid: levels[pid] for pid in package_ids}
 
@@ -701,7 +703,7 @@ def test_failing_maturity_provider_does_not_stop_the_index(tmp_path):
     catalog = build_catalog(tmp_path, SPECS[:2])
     index = Index(tmp_path / "index.sqlite")
 
-    def broken(cat, commit, package_ids):
+    def broken(cat, commit, package_ids, manifests):
         raise RuntimeError("Reifegradmodell nicht lesbar")
 
     report = index.sync(catalog, maturity=broken)

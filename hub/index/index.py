@@ -37,6 +37,7 @@ from hub.index.facets import FACETS, ORDERED_FACETS, Snapshot, bits_of
 from hub.index.results import FacetValue, SearchHit, SearchResult, SyncReport
 from hub.index.schema import COLUMNS, DDL, SCHEMA_VERSION, TABLES
 from hub.index.text import EXACT, MASK_POINTS, PART_MIN, PREFIX, PREFIX_MIN, TYPO, match_quality, query_terms, rank_key
+from hub.model import Manifest
 from hub.store.catalog import TAG_PREFIX, Catalog, iso, tag_name
 from hub.store.snapshot import CatalogSnapshot, changed_packages, changed_publishers
 from hub.store.trees import blob_at
@@ -50,7 +51,8 @@ MAX_LIMIT = 100
 PATCH_LIMIT = 2000  # more changed packages than this since a facet picture: reload it instead of patching
 LOG_GENERATIONS = 1000  # how many generations of changes the log keeps for patching
 
-MaturityProvider = Callable[[Catalog, pygit2.Commit, list[str]], Mapping[str, int | None]]
+# (catalogue, commit, package ids, the manifests the index has already decoded at that commit, by package id)
+MaturityProvider = Callable[[Catalog, pygit2.Commit, list[str], Mapping[str, Manifest]], Mapping[str, int | None]]
 """Gives the maturity level (0..4, None when unknown) of packages at a commit; see :meth:`Index.sync`."""
 
 _HIT_COLUMNS = (
@@ -198,7 +200,7 @@ class Index:
         if commit is None:
             return 0
         ids = [row[0] for row in self._conn().execute("SELECT id FROM packages ORDER BY id")]
-        return self.set_maturity(maturity(catalog, commit, ids))
+        return self.set_maturity(maturity(catalog, commit, ids, {}))
 
     def _rebuild(
         self,
@@ -219,7 +221,7 @@ class Index:
         repo = catalog.repo
         reader = _Reader(repo, head)
         ids = reader.package_ids()
-        levels, problem = _ask(maturity, catalog, head, ids)
+        levels, problem = _ask(maturity, catalog, head, ids, reader.manifests(ids))
         if maturity is None or problem is not None:
             levels = kept
         docs: list[Document] = []
@@ -267,7 +269,8 @@ class Index:
                 changed_packages(repo, old.tree, head.tree, "reviews")
             )
             reassessed = sorted(pid for pid in concerned - ids if reader.has(pid))
-            levels, problem = _ask(maturity, catalog, head, present + reassessed)
+            asked = present + reassessed
+            levels, problem = _ask(maturity, catalog, head, asked, reader.manifests(asked))
         indexed, removed, skipped = [], [], []
         touched: list[int] = []
         for package_id in ids_sorted:
@@ -551,6 +554,7 @@ class _Reader:
         self.commit = commit
         self.snapshot = CatalogSnapshot(repo, commit)
         self._publishers: dict[str, str | None] = {}
+        self._manifests: dict[str, Manifest | None] = {}  # decoded once: for the documents and the maturity provider alike
 
     def package_ids(self) -> list[str]:
         return self.snapshot.package_ids()
@@ -590,15 +594,25 @@ class _Reader:
         author = self.commit.author
         return iso(author.time, author.offset), author.time
 
+    def manifest(self, package_id: str) -> Manifest | None:
+        """The package's manifest at this commit (None: missing, unreadable, or naming another package)."""
+        if package_id not in self._manifests:
+            oid = self.snapshot.manifest_blob(package_id)
+            manifest = None
+            if oid is not None:
+                try:
+                    manifest = manifest_from_bytes(blob_at(self.repo, oid).data)
+                except (ValueError, TypeError, msgspec.ValidationError):
+                    manifest = None
+            self._manifests[package_id] = manifest if manifest is not None and manifest.id == package_id else None
+        return self._manifests[package_id]
+
+    def manifests(self, package_ids: Iterable[str]) -> dict[str, Manifest]:
+        return {pid: m for pid in package_ids if (m := self.manifest(pid)) is not None}
+
     def document(self, package_id: str, maturity_level: int | None) -> Document | None:
-        oid = self.snapshot.manifest_blob(package_id)
-        if oid is None:
-            return None
-        try:
-            manifest = manifest_from_bytes(blob_at(self.repo, oid).data)
-        except (ValueError, TypeError, msgspec.ValidationError):
-            return None
-        if manifest.id != package_id:
+        manifest = self.manifest(package_id)
+        if manifest is None:
             return None
         updated, updated_ts = self.published(package_id, manifest.version, manifest.release_date)
         publisher_name = self.publisher_name(manifest.publisher_id) or manifest.publisher.name
@@ -606,13 +620,13 @@ class _Reader:
 
 
 def _ask(
-    maturity: MaturityProvider | None, catalog: Catalog, head: pygit2.Commit, ids: list[str]
+    maturity: MaturityProvider | None, catalog: Catalog, head: pygit2.Commit, ids: list[str], manifests: Mapping[str, Manifest]
 ) -> tuple[dict[str, int | None], str | None]:
     """The provider's levels; a failing provider must not stop the index from following the catalogue."""
     if maturity is None:
         return {}, None
     try:
-        return dict(maturity(catalog, head, ids)), None
+        return dict(maturity(catalog, head, ids, manifests)), None
     except Exception as exc:
         log.exception("maturity provider failed for %d package(s) at %s", len(ids), head.id)
         return {}, f"{type(exc).__name__}: {exc}"

@@ -133,6 +133,11 @@ def maturity_all(
     return results
 
 
-def index_levels(catalog: Catalog, commit: pygit2.Commit, package_ids: list[str]) -> dict[str, int | None]:
-    """The search index's maturity provider: the shown level of each package at ``commit``."""
-    return {pid: m.level for pid, m in maturity_all(catalog, ref=str(commit.id), package_ids=package_ids).items()}
+def index_levels(
+    catalog: Catalog, commit: pygit2.Commit, package_ids: list[str], manifests: Mapping[str, Manifest] | None = None
+) -> dict[str, int | None]:
+    """The search index's maturity provider: the shown level of each package at ``commit``.
+
+    ``manifests``: those the index has decoded already (each hub.yaml is parsed once per sync, not twice)."""
+    found = maturity_all(catalog, ref=str(commit.id), package_ids=package_ids, manifests=manifests)
+    return {pid: m.level for pid, m in found.items()}
