@@ -58,7 +58,7 @@ from bench.server import free_port  # noqa: E402
 from tests.factory import archive  # noqa: E402
 
 BIN = Path(sys.executable).parent
-FIGURES = ("start", "versions", "publish", "api", "site")
+FIGURES = ("open", "start", "versions", "publish", "api", "site")
 GOALS = {
     "publish_ms": 20,
     "versions_ms": 2,
@@ -74,6 +74,34 @@ GOALS = {
 
 def load() -> float:
     return os.getloadavg()[0]
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by a process group (``hub serve``, its workers and the children they reaped).
+
+    The machine is shared, so wall-clock figures grow with its load; CPU seconds are the work itself."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class Clock:
+    """Wall and CPU time of a block in this process (``time.process_time``: every thread of it)."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
 
 
 # -- processes -------------------------------------------------------------------------------------
@@ -97,8 +125,8 @@ def health(url: str, proc: subprocess.Popen, timeout: float) -> float:
 class Served:
     """``hub serve --workers 1`` (or the bare app) in a process group of its own; ``seconds`` until it answered."""
 
-    def __init__(self, data: Path | None, timeout: float = 3600) -> None:
-        self.port = free_port()
+    def __init__(self, data: Path | None, timeout: float = 3600, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         if data is None:
@@ -114,6 +142,7 @@ class Served:
         )
         try:
             self.seconds = health(probe, self.process, timeout) - start
+            self.cpu = group_cpu(self.process.pid)
         except BaseException:
             self.stop()
             raise
@@ -170,29 +199,70 @@ class Versions:
         return realistic.package_files(i, n)
 
 
-def scratch_folder(cache: Path, size: int, work: Path) -> Path:
-    """A data folder with only the grown catalogue repository (a copy), as a first start finds it."""
+PORT = "bench-port"  # in a scratch data folder: the port its hub always listens on
+
+
+def scratch_folder(cache: Path, size: int, work: Path, reuse: bool) -> tuple[Path, bool]:
+    """A data folder with only the grown catalogue repository (a copy), as a first start finds it; or, with
+    ``reuse``, the one an earlier run started (True: it is reused)."""
     data = work / f"data-{size}"
+    if reuse and (data / PORT).exists() and (data / "site").is_dir():
+        return data, True
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     subprocess.run(["cp", "-a", str(cache / str(size) / "catalog.git"), str(data / "catalog.git")], check=True)
-    return data
+    (data / PORT).write_text(str(free_port()))
+    return data, False
 
 
-def measure_start(data: Path, runs: int) -> dict:
-    with Served(data) as first:
-        first_start = first.seconds
-    ours, bare = [], []
+def port_of(data: Path) -> int:
+    """A hub restarted on the same data folder keeps its address (the pages name it in their clone commands)."""
+    return int((data / PORT).read_text())
+
+
+def as_served(data: Path) -> None:
+    """In this process, the clone address ``hub serve`` gives the pages of ``data`` (else every page is built anew)."""
+    from hub.settings import environment
+
+    os.environ["HUB_SERVE_URL"] = f"http://127.0.0.1:{port_of(data)}/"
+    os.environ["HUB_DATA"] = str(data)
+    environment.cache_clear()
+
+
+def measure_open(data: Path) -> dict:
+    """The first start's index build and clone exports (``Services.open`` on a folder with only the catalogue), profiled."""
+    from hub.config import HubConfig
+    from hub.services import Services
+
+    profile = cProfile.Profile()
+    with Clock() as clock:
+        profile.enable()
+        Services.open(HubConfig(data_dir=data)).close()
+        profile.disable()
+    return {"first_open_s": clock.wall, "first_open_cpu_s": clock.cpu, "first_open_hot": hot_functions(profile, 1)}
+
+
+def measure_start(data: Path, runs: int, first: bool) -> dict:
+    out: dict = {}
+    if first:
+        # after ``open`` the index and exports are there and the first start builds the served site only
+        key = "first_start_site" if (data / "index.sqlite").exists() else "first_start"
+        with Served(data, port=port_of(data)) as served:
+            out = {f"{key}_s": served.seconds, f"{key}_cpu_s": served.cpu}
+    ours, ours_cpu, bare, bare_cpu = [], [], [], []
     for _ in range(runs):
-        with Served(data) as served:
+        with Served(data, port=port_of(data)) as served:
             ours.append(served.seconds)
+            ours_cpu.append(served.cpu)
         with Served(None) as served:
             bare.append(served.seconds)
-    return {
-        "first_start_s": first_start,
+            bare_cpu.append(served.cpu)
+    return out | {
         "cold_start_s": statistics.median(ours),
+        "cold_start_cpu_s": statistics.median(ours_cpu),
         "cold_start_runs": ours,
         "bare_start_s": statistics.median(bare),
+        "bare_start_cpu_s": statistics.median(bare_cpu),
     }
 
 
@@ -203,20 +273,20 @@ def profile_cold(data: Path) -> dict:
     from hub.services import Services
     from hub.web import site
 
+    as_served(data)
     profile = cProfile.Profile()
-    start = time.perf_counter()
-    profile.enable()
-    services = Services.open(HubConfig(data_dir=data))
-    site.build(services, services.head(), site.clone_base())
-    services.close()
-    app = create_app(config=HubConfig(data_dir=data), live=True)
-    for hook in app.on_startup:  # the follower's first step and warm-up, as in a worker before it answers
-        hook()  # type: ignore[call-arg]
-    profile.disable()
-    seconds = time.perf_counter() - start
+    with Clock() as clock:
+        profile.enable()
+        services = Services.open(HubConfig(data_dir=data))
+        site.build(services, services.head(), site.clone_base())
+        services.close()
+        app = create_app(config=HubConfig(data_dir=data), live=True)
+        for hook in app.on_startup:  # the follower's first step and warm-up, as in a worker before it answers
+            hook()  # type: ignore[call-arg]
+        profile.disable()
     for hook in app.on_shutdown:
         hook()  # type: ignore[call-arg]
-    return {"seconds": seconds, "hot": hot_functions(profile, 1)}
+    return {"seconds": clock.wall, "cpu_s": clock.cpu, "hot": hot_functions(profile, 1)}
 
 
 def measure_versions(data: Path, size: int, runs: int) -> dict:
@@ -224,20 +294,28 @@ def measure_versions(data: Path, size: int, runs: int) -> dict:
 
     rng = random.Random(7)
     ids = [realistic.package_id(rng.randrange(size)) for _ in range(runs)]
-    first = []
+    first, first_cpu = [], []
     for pid in ids[:5]:
         catalog = Catalog.open(data / "catalog.git")
-        start = time.perf_counter()
-        catalog.versions(pid)
-        first.append((time.perf_counter() - start) * 1000)
+        with Clock() as clock:
+            catalog.versions(pid)
+        first.append(clock.wall * 1000)
+        first_cpu.append(clock.cpu * 1000)
     catalog = Catalog.open(data / "catalog.git")
     catalog.versions(ids[0])
-    warm = []
+    warm, warm_cpu = [], []
     for pid in ids:
-        start = time.perf_counter()
-        catalog.versions(pid)
-        warm.append((time.perf_counter() - start) * 1000)
-    return {"versions_ms": statistics.median(warm), "versions_first_ms": statistics.median(first), "versions_runs": len(warm)}
+        with Clock() as clock:
+            catalog.versions(pid)
+        warm.append(clock.wall * 1000)
+        warm_cpu.append(clock.cpu * 1000)
+    return {
+        "versions_ms": statistics.median(warm),
+        "versions_cpu_ms": statistics.median(warm_cpu),
+        "versions_first_ms": statistics.median(first),
+        "versions_first_cpu_ms": statistics.median(first_cpu),
+        "versions_runs": len(warm),
+    }
 
 
 def measure_publish(data: Path, size: int, versions: Versions, runs: int) -> dict:
@@ -253,16 +331,22 @@ def measure_publish(data: Path, size: int, versions: Versions, runs: int) -> dic
     packages = [
         PackageFiles(versions.take(i), folder_name=realistic.package_id(i).split("/")[1]) for i in chosen
     ]  # built before the clock starts
+    as_served(data)
     services = Services.open(HubConfig(data_dir=data))
-    site.build(services, services.head(), site.clone_base())
-    plain, updates = [], []
-    for package in packages[:runs]:
-        start = time.perf_counter()
-        publish(services, package)
-        plain.append((time.perf_counter() - start) * 1000)
-        start = time.perf_counter()
+    served_site = (data / "site" / ".build").is_dir()  # else building it first would be a whole first start
+    if served_site:
         site.build(services, services.head(), site.clone_base())
-        updates.append(time.perf_counter() - start)
+    plain, plain_cpu, updates, updates_cpu = [], [], [], []
+    for package in packages[:runs]:
+        with Clock() as clock:
+            publish(services, package)
+        plain.append(clock.wall * 1000)
+        plain_cpu.append(clock.cpu * 1000)
+        if served_site:
+            with Clock() as clock:
+                site.build(services, services.head(), site.clone_base())
+            updates.append(clock.wall)
+            updates_cpu.append(clock.cpu)
     profile = cProfile.Profile()
     profiled = packages[runs:]
     profile.enable()
@@ -272,15 +356,19 @@ def measure_publish(data: Path, size: int, versions: Versions, runs: int) -> dic
     services.close()
     return {
         "publish_ms": statistics.median(plain),
+        "publish_cpu_ms": statistics.median(plain_cpu),
         "publish_runs": len(plain),
-        "site_update_s": statistics.median(updates),
+        **({"site_update_s": statistics.median(updates), "site_update_cpu_s": statistics.median(updates_cpu)} if updates else {}),
         "publish_hot": hot_functions(profile, max(1, len(profiled))),
     }
 
 
-def wrk(url: str, script: Path | None, seconds: int) -> dict:
+def wrk(url: str, script: Path | None, seconds: int, server: Served | None = None) -> dict:
+    """wrk's req/s, p50 and p99; with ``server`` also the server's CPU milliseconds per request."""
     cmd = ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", *(["-s", str(script)] if script else []), url]
+    cpu = group_cpu(server.process.pid) if server else 0.0
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    cpu = group_cpu(server.process.pid) - cpu if server else 0.0
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise RuntimeError(f"{errors.group(1)} failed requests:\n{out}")
@@ -289,7 +377,9 @@ def wrk(url: str, script: Path | None, seconds: int) -> dict:
         value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE).groups()  # type: ignore[union-attr]
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50_ms": ms("50"), "p99_ms": ms("99")}  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "server_cpu_ms_per_request": cpu * 1000 / max(1, requests)}
 
 
 LUA = """
@@ -358,7 +448,7 @@ def measure_api(data: Path, size: int, versions: Versions, runs: int, seconds: i
     script = work / "random.lua"
     script.write_text(LUA % (ids, 1))
     results: dict = {}
-    with Served(data) as served:
+    with Served(data, port=port_of(data)) as served:
         rng = random.Random(5)
         sequential = []
         with httpx.Client(timeout=120) as client:
@@ -375,24 +465,28 @@ def measure_api(data: Path, size: int, versions: Versions, runs: int, seconds: i
                     raise RuntimeError(f"publish refused: {answer.status_code} {answer.text[:300]}")
         results["api_publish_ms"] = statistics.median(sequential)
         for count in (1, 4, 8):
+            cpu = group_cpu(served.process.pid)
             with Publishers(served.url, tokens, versions, size, count, seed=count) as writers:
                 time.sleep(seconds)
             if writers.failed:
                 raise RuntimeError(f"{len(writers.failed)} publishes failed, e.g. {writers.failed[0]}")
             results[f"publishes_per_s_{count}"] = writers.done / writers.seconds
+            results[f"publish_server_cpu_ms_{count}"] = (group_cpu(served.process.pid) - cpu) * 1000 / max(1, writers.done)
         wrk(served.url, script, 1)  # warm-up
-        results["get_random"] = wrk(served.url, script, seconds)
+        results["get_random"] = wrk(served.url, script, seconds, served)
         for count in (0, 1, 4, 8):
             if count == 0:
-                results["reads_while_0"] = wrk(served.url, script, seconds)
+                results["reads_while_0"] = wrk(served.url, script, seconds, served)
                 continue
             with Publishers(served.url, tokens, versions, size, count, seed=100 + count) as writers:
-                results[f"reads_while_{count}"] = wrk(served.url, script, seconds)
+                results[f"reads_while_{count}"] = wrk(served.url, script, seconds, served)
             results[f"reads_while_{count}"]["publishes_per_s"] = writers.done / writers.seconds
     with Served(None) as bare:
         wrk(bare.url + "/const", None, 1)
-        results["get_bare"] = wrk(bare.url + "/const", None, seconds)
+        results["get_bare"] = wrk(bare.url + "/const", None, seconds, bare)
     results["get_ratio"] = results["get_random"]["rps"] / results["get_bare"]["rps"]
+    # the same comparison in the server's CPU per request: what the ratio would be on a machine of our own
+    results["get_cpu_ratio"] = results["get_bare"]["server_cpu_ms_per_request"] / results["get_random"]["server_cpu_ms_per_request"]
     idle = results["reads_while_0"]["p99_ms"]
     results["read_p99_ratio"] = {str(c): results[f"reads_while_{c}"]["p99_ms"] / idle for c in (1, 4, 8)}
     return results
@@ -404,37 +498,42 @@ def measure_site(data: Path, size: int, work: Path) -> dict:
 
     out = work / f"site-{size}"
     shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
-    build_site(Catalog.open(data / "catalog.git"), out)
-    seconds = time.perf_counter() - start
+    with Clock() as clock:
+        build_site(Catalog.open(data / "catalog.git"), out)
     files = total = 0
     for folder, _dirs, names in os.walk(out):
         for name in names:
             files += 1
             total += os.lstat(os.path.join(folder, name)).st_size
     shutil.rmtree(out, ignore_errors=True)
-    return {"site_build_s": seconds, "site_files": files, "site_bytes": total, "site_bytes_per_package": total / size}
+    return {
+        "site_build_s": clock.wall,
+        "site_build_cpu_s": clock.cpu,
+        "site_files": files,
+        "site_bytes": total,
+        "site_bytes_per_package": total / size,
+    }
 
 
-def measure(cache: Path, size: int, work: Path, only: set[str], quick: bool) -> dict:
+def measure(cache: Path, size: int, work: Path, only: list[str], quick: bool, reuse: bool) -> dict:
     runs = 5 if quick else 30
     seconds = 1 if quick else 8
-    data = scratch_folder(cache, size, work)
+    data, reused = scratch_folder(cache, size, work, reuse)
     versions = Versions(size)
     out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
-    steps = [
-        ("start", lambda: measure_start(data, 2 if quick else 3) | {"cold_profile": profile_cold(data)}),
-        ("versions", lambda: measure_versions(data, size, runs * 10)),
-        ("publish", lambda: measure_publish(data, size, versions, runs)),
-        ("api", lambda: measure_api(data, size, versions, runs, seconds, work)),
-        ("site", lambda: measure_site(data, size, work)),
-    ]
-    for name, step in steps:
-        if name in only:
-            print(f"  {name} …", flush=True)
-            out |= step()
-            out["load"][name] = load()
-    shutil.rmtree(data, ignore_errors=True)
+    steps = {
+        "open": lambda: measure_open(data),
+        "start": lambda: measure_start(data, 2 if quick else 3, first=not reused) | {"cold_profile": profile_cold(data)},
+        "versions": lambda: measure_versions(data, size, runs * 10),
+        "publish": lambda: measure_publish(data, size, versions, runs),
+        "api": lambda: measure_api(data, size, versions, runs, seconds, work),
+        "site": lambda: measure_site(data, size, work),
+    }
+    for name in only:  # in the order given
+        print(f"  {name} …", flush=True)
+        out |= steps[name]()
+        out["load"][name] = load()
+    out["reused_data_folder"] = reused
     return out
 
 
@@ -450,27 +549,34 @@ def main() -> None:
         default=None,
         help="grow past this many packages by commit_version (see bench/grow.py; default 1000, 0 with --quick)",
     )
-    parser.add_argument("--only", default=",".join(FIGURES), help=f"comma-separated subset of {','.join(FIGURES)}")
+    parser.add_argument("--only", default="start,versions,publish,api,site", help=f"comma-separated subset of {','.join(FIGURES)}")
     parser.add_argument("--quick", action="store_true", help="few runs, 1-second load windows, results not written")
+    parser.add_argument("--work", type=Path, default=None, help="scratch data folders (default: /work/growth-cache/scratch)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure on the data folders an earlier run started (no first start; they hold its publishes)"
+    )
     args = parser.parse_args()
-    only = set(args.only.split(","))
+    only = args.only.split(",")
     temporary = tempfile.mkdtemp(prefix="growth-")
     cache = args.cache or (Path(temporary) / "cache" if args.quick else Path("/work/growth-cache"))
     try:
         fast_from = args.fast_from if args.fast_from is not None else (0 if args.quick else 1000)
         progress = grow(cache / "cat", args.sizes, say=lambda s: print(s, flush=True), fast_from=fast_from)
         results: dict = {"machine": machine(), "cores": os.cpu_count(), "goals": GOALS, "sizes": {}}
-        earlier = ROOT / "bench" / "results" / "growth.json"
-        if not args.quick and earlier.exists():  # sizes not measured this time keep their last figures
-            results["sizes"] = json.loads(earlier.read_text()).get("sizes", {})
         results["growth"] = {"checkpoints": progress["checkpoints"], "fast_from": progress.get("fast_from"), "curve": curve(progress)}
         for size in args.sizes:
             print(f"measuring {size} packages …", flush=True)
-            results["sizes"][str(size)] = measure(cache / "cat", size, Path(temporary), only, args.quick)
+            work = Path(temporary) if args.quick else (args.work or Path("/work/growth-cache/scratch"))
+            measured = measure(cache / "cat", size, work, only, args.quick, args.reuse)
+            results["sizes"][str(size)] = measured
             print(json.dumps(results["sizes"][str(size)], indent=1)[:4000], flush=True)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     if not args.quick:
+        earlier = ROOT / "bench" / "results" / "growth.json"
+        if earlier.exists():  # read now, not at the start: sizes measured by another run meanwhile keep their figures
+            kept = json.loads(earlier.read_text()).get("sizes", {})
+            results["sizes"] = kept | {size: kept.get(size, {}) | figures for size, figures in results["sizes"].items()}
         print(f"results: {write_results('growth', results)}")
 
 
