@@ -141,7 +141,9 @@ def snapshot(work: Path, target: Path) -> None:
     temporary = target.with_name(target.name + ".partial")
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
-    subprocess.run(["cp", "-a", str(work / "catalog.git"), str(temporary / "catalog.git")], check=True)
+    subprocess.run(
+        ["cp", "-al", str(work / "catalog.git"), str(temporary / "catalog.git")], check=True
+    )  # hard links: git renames, never rewrites
     shutil.copy(work / PROGRESS, temporary / PROGRESS)
     shutil.rmtree(target, ignore_errors=True)
     os.replace(temporary, target)

@@ -1,7 +1,7 @@
 """Growth: what one package costs as the catalogue grows (issue 16), on catalogues grown by publishes.
 
     .venv/bin/python bench/growth.py [--sizes 1000 10000] [--cache /work/growth-cache] [--fast-from 1000] [--only …]
-    .venv/bin/python bench/growth.py --sizes 50 --quick      # a smoke run in a temporary cache
+    .venv/bin/python bench/growth.py --quick      # a smoke run: 30 packages in a temporary cache, few runs
 
 The catalogues are grown by ``bench/grow.py`` (realistic, varied packages from ``bench/realistic.py``,
 one publish per version) and kept in ``--cache`` outside the project, so measuring again does not grow
@@ -37,6 +37,7 @@ import os
 import pstats
 import random
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -44,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -52,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import realistic  # noqa: E402
-from bench.common import machine, write_results  # noqa: E402
+from bench.common import machine, options, quick, write_results  # noqa: E402
 from bench.grow import curve, grow, published_versions  # noqa: E402
 from bench.server import free_port  # noqa: E402
 from tests.factory import archive  # noqa: E402
@@ -210,7 +212,8 @@ def scratch_folder(cache: Path, size: int, work: Path, reuse: bool) -> tuple[Pat
         return data, True
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
-    subprocess.run(["cp", "-a", str(cache / str(size) / "catalog.git"), str(data / "catalog.git")], check=True)
+    # hard links: git never changes an object file or a ref file in place (it writes a new file and renames it)
+    subprocess.run(["cp", "-al", str(cache / str(size) / "catalog.git"), str(data / "catalog.git")], check=True)
     (data / PORT).write_text(str(free_port()))
     return data, False
 
@@ -515,7 +518,9 @@ def measure_site(data: Path, size: int, work: Path) -> dict:
     }
 
 
-def measure(cache: Path, size: int, work: Path, only: list[str], quick: bool, reuse: bool) -> dict:
+def measure(
+    cache: Path, size: int, work: Path, only: list[str], quick: bool, reuse: bool, keep: Callable[[dict], None] = lambda out: None
+) -> dict:
     runs = 5 if quick else 30
     seconds = 1 if quick else 8
     data, reused = scratch_folder(cache, size, work, reuse)
@@ -533,12 +538,13 @@ def measure(cache: Path, size: int, work: Path, only: list[str], quick: bool, re
         print(f"  {name} …", flush=True)
         out |= steps[name]()
         out["load"][name] = load()
+        keep(out)  # each step's figures are kept as soon as it ends (a long run may be stopped)
     out["reused_data_folder"] = reused
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument(
         "--cache", type=Path, default=None, help="grown catalogues (default: /work/growth-cache, or a temporary one with --quick)"
@@ -550,12 +556,11 @@ def main() -> None:
         help="grow past this many packages by commit_version (see bench/grow.py; default 1000, 0 with --quick)",
     )
     parser.add_argument("--only", default="start,versions,publish,api,site", help=f"comma-separated subset of {','.join(FIGURES)}")
-    parser.add_argument("--quick", action="store_true", help="few runs, 1-second load windows, results not written")
     parser.add_argument("--work", type=Path, default=None, help="scratch data folders (default: /work/growth-cache/scratch)")
     parser.add_argument(
         "--reuse", action="store_true", help="measure on the data folders an earlier run started (no first start; they hold its publishes)"
     )
-    args = parser.parse_args()
+    args = quick(parser.parse_args(), sizes=[30])  # --quick: few runs, 1-second load windows, a temporary cache
     only = args.only.split(",")
     temporary = tempfile.mkdtemp(prefix="growth-")
     cache = args.cache or (Path(temporary) / "cache" if args.quick else Path("/work/growth-cache"))
@@ -567,17 +572,26 @@ def main() -> None:
         for size in args.sizes:
             print(f"measuring {size} packages …", flush=True)
             work = Path(temporary) if args.quick else (args.work or Path("/work/growth-cache/scratch"))
-            measured = measure(cache / "cat", size, work, only, args.quick, args.reuse)
-            results["sizes"][str(size)] = measured
+
+            def keep(out: dict, size: int = size) -> None:
+                results["sizes"][str(size)] = out | {"command": shlex.join(sys.argv[1:])}
+                save(results, args)
+
+            measure(cache / "cat", size, work, only, args.quick, args.reuse, keep)
             print(json.dumps(results["sizes"][str(size)], indent=1)[:4000], flush=True)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
-    if not args.quick:
-        earlier = ROOT / "bench" / "results" / "growth.json"
-        if earlier.exists():  # read now, not at the start: sizes measured by another run meanwhile keep their figures
-            kept = json.loads(earlier.read_text()).get("sizes", {})
-            results["sizes"] = kept | {size: kept.get(size, {}) | figures for size, figures in results["sizes"].items()}
-        print(f"results: {write_results('growth', results)}")
+    print(f"results: {save(results, args)}")
+
+
+def save(results: dict, args: argparse.Namespace) -> Path:
+    """Write the results; sizes and figures another run measured (read now, not at the start) are kept."""
+    earlier = args.out / "growth.json"
+    if not args.quick and earlier.exists():
+        previous = json.loads(earlier.read_text())
+        kept = previous.get("results", previous).get("sizes", {})
+        results["sizes"] = kept | {size: kept.get(size, {}) | figures for size, figures in results["sizes"].items()}
+    return write_results("growth", results, args)
 
 
 if __name__ == "__main__":
