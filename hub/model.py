@@ -420,6 +420,19 @@ class CriterionResult(FrozenBase, frozen=True):
     evidence: str
 
 
+class MaturityState(FrozenBase, frozen=True):
+    """What the search index keeps of a package's maturity (``hub.maturity.index_levels``): the level shown,
+    the computed level, the newest counting review over all versions, and whether it waits for a review."""
+
+    level: int
+    computed_level: int
+    queued: bool
+    reviewed_version: str | None = None
+    reviewed_date: str | None = None
+    reviewed_level: int | None = None
+    reviewed_computed: int | None = None
+
+
 class Maturity(Base):
     """The maturity of one package version: computed, reviewed, and the level shown."""
 

@@ -223,3 +223,35 @@ def test_the_package_pages_begutachten_link_leads_through_sign_in_to_its_review_
     client = signed_in(hub, "otto@ministerium.example")
     followed = client.get(f"/arbeitsbereich/pruefung/{OTHER}/")
     assert followed.status_code == 403 and "Dafür ist die Rolle „Begutachten“ (reviewer) nötig" in followed.text
+
+
+def test_a_reviewer_may_choose_an_older_version_and_the_review_is_written_for_it(hub):
+    older = "stadt-bielefeld/gewerbeabmeldung"  # in the seed: 1.0.0 and 1.1.0, never reviewed
+    client = signed_in(hub, "sven@ministerium.example")
+    latest = client.get(f"/arbeitsbereich/pruefung/{older}/")
+    assert 'name="version" value="1.1.0"' in latest.text and "<option selected>1.1.0</option><option>1.0.0</option>" in latest.text
+    form = client.get(f"/arbeitsbereich/pruefung/{older}/", params={"version": "1.0.0"})
+    assert form.status_code == 200 and "<h2>Begutachtung von Version 1.0.0</h2>" in form.text
+    assert "Gezeigt wird die ältere Version 1.0.0; die neueste ist 1.1.0." in form.text
+    level = httpx.get(f"{hub.url}/api/v1/packages/{older}/versions/1.0.0/maturity").json()["computed_level"]
+    before = head(hub)
+    saved = client.post(
+        f"/arbeitsbereich/pruefung/{older}/",
+        data={"csrf": workspace.csrf_of(form.text), "version": "1.0.0", "level": str(level), "rationale": RATIONALE},
+    )
+    assert saved.status_code == 303 and saved.headers["location"].startswith(f"/arbeitsbereich/pruefung/{older}/?hinweis=begutachtet")
+    assert git(hub, "log", "-1", "--format=%s").startswith(f"Begutachtung {older} 1.0.0: Reifegrad {level}")
+    assert git(hub, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+    unknown = client.get(f"/arbeitsbereich/pruefung/{older}/", params={"version": "9.9.9"})
+    assert unknown.status_code == 404
+
+
+def test_the_queue_pages_and_refuses_a_page_that_is_no_number(hub):
+    client = signed_in(hub, "sven@ministerium.example")
+    queue = client.get("/arbeitsbereich/pruefung/")
+    total = int(re.search(r"<caption>(\d+) Pakete? zu begutachten", queue.text).group(1))
+    assert 0 < total <= 50 and "Seite 1 von" not in queue.text  # one page: no page links
+    beyond = client.get("/arbeitsbereich/pruefung/", params={"seite": "2"})
+    assert beyond.status_code == 200 and "Diese Seite der Liste ist leer" in beyond.text
+    bad = client.get("/arbeitsbereich/pruefung/", params={"seite": "zwei"})
+    assert bad.status_code == 400 and "Die Seite der Liste ist eine Zahl ab 1." in bad.text

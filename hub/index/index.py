@@ -34,10 +34,10 @@ from hub.errors import BadRequest
 from hub.index.cursor import decode_cursor, encode_cursor
 from hub.index.documents import Document, document, maturity_value
 from hub.index.facets import FACETS, ORDERED_FACETS, Snapshot, bits_of
-from hub.index.results import FacetValue, SearchHit, SearchResult, SyncReport
+from hub.index.results import FacetValue, QueueRow, SearchHit, SearchResult, SyncReport
 from hub.index.schema import COLUMNS, DDL, SCHEMA_VERSION, TABLES
 from hub.index.text import EXACT, MASK_POINTS, PART_MIN, PREFIX, PREFIX_MIN, TYPO, match_quality, query_terms, rank_key
-from hub.model import Manifest
+from hub.model import Manifest, MaturityState
 from hub.store.catalog import TAG_PREFIX, Catalog, iso, tag_name
 from hub.store.snapshot import CatalogSnapshot, changed_packages, changed_publishers
 from hub.store.trees import blob_at
@@ -51,9 +51,11 @@ MAX_LIMIT = 100
 PATCH_LIMIT = 2000  # more changed packages than this since a facet picture: reload it instead of patching
 LOG_GENERATIONS = 1000  # how many generations of changes the log keeps for patching
 
+Level = int | MaturityState | None
 # (catalogue, commit, package ids, the manifests the index has already decoded at that commit, by package id)
-MaturityProvider = Callable[[Catalog, pygit2.Commit, list[str], Mapping[str, Manifest]], Mapping[str, int | None]]
-"""Gives the maturity level (0..4, None when unknown) of packages at a commit; see :meth:`Index.sync`."""
+MaturityProvider = Callable[[Catalog, pygit2.Commit, list[str], Mapping[str, Manifest]], Mapping[str, Level]]
+"""Gives the maturity level (0..4, None when unknown) of packages at a commit, or a :class:`hub.model.MaturityState`
+with it (the level and whether the package waits for a review: :meth:`Index.review_queue`); see :meth:`Index.sync`."""
 
 _HIT_COLUMNS = (
     "rowid, id, name, version, summary_de, publisher_id, publisher_name, themenfeld, license, status, "
@@ -177,14 +179,15 @@ class Index:
         report.seconds = time.perf_counter() - started
         return report
 
-    def set_maturity(self, levels: Mapping[str, int | None]) -> int:
+    def set_maturity(self, levels: Mapping[str, Level]) -> int:
         """Set the maturity level of packages (by id; None clears it); return how many changed."""
         conn = self._conn()
         generation = _begin_write(conn)
         try:
-            changed = _apply_maturity(conn, levels)
+            _apply_states(conn, levels)
+            changed = _apply_maturity(conn, _levels(levels))
             if not changed:
-                conn.execute("ROLLBACK")
+                conn.execute("COMMIT")  # the queue's states may have changed all the same
                 return 0
             _log_changes(conn, generation, changed)
             _finish_write(conn, generation)
@@ -227,7 +230,7 @@ class Index:
         docs: list[Document] = []
         skipped: list[str] = []
         for package_id in ids:
-            doc = reader.document(package_id, levels.get(package_id))
+            doc = reader.document(package_id, _level(levels.get(package_id)))
             if doc is None:
                 skipped.append(package_id)
             else:
@@ -238,6 +241,7 @@ class Index:
             _INSERT_POSTING, ((term, rowid, mask) for rowid, d in zip(rowids, docs, strict=True) for term, mask in d.terms.items())
         )
         conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs, strict=True) for facet, value in d.facets))
+        _apply_states(conn, {d.id: levels[d.id] for d in docs if d.id in levels})
         return SyncReport(
             action="rebuilt", commit=str(head.id), indexed=[d.id for d in docs], skipped=skipped, reason=reason, maturity_error=problem
         )
@@ -260,7 +264,7 @@ class Index:
             ids.update(row[0] for row in conn.execute(f"SELECT id FROM packages WHERE publisher_id IN ({marks})", sorted(publishers)))
         ids_sorted = sorted(ids)
         present = [pid for pid in ids_sorted if reader.has(pid)]
-        levels: dict[str, int | None] = {}
+        levels: dict[str, Level] = {}
         reassessed: list[str] = []
         problem = None
         if maturity is not None:
@@ -277,7 +281,7 @@ class Index:
             row = conn.execute("SELECT rowid, maturity_level FROM packages WHERE id = ?", (package_id,)).fetchone()
             doc = None
             if package_id in present:
-                level = levels[package_id] if package_id in levels else (row[1] if row else None)
+                level = _level(levels[package_id]) if package_id in levels else (row[1] if row else None)
                 doc = reader.document(package_id, level)
                 if doc is None:
                     skipped.append(package_id)
@@ -298,10 +302,28 @@ class Index:
                 indexed.append(package_id)
             elif row is not None:
                 removed.append(package_id)
+            if doc is None:
+                conn.execute("DELETE FROM review_queue WHERE id = ?", (package_id,))
+        _apply_states(conn, {pid: levels[pid] for pid in indexed + reassessed if pid in levels})
         if reassessed:
-            touched.extend(_apply_maturity(conn, {pid: levels[pid] for pid in reassessed if pid in levels}))
+            touched.extend(_apply_maturity(conn, _levels({pid: levels[pid] for pid in reassessed if pid in levels})))
         _log_changes(conn, generation, touched)
         return SyncReport(action="updated", commit=str(head.id), indexed=indexed, removed=removed, skipped=skipped, maturity_error=problem)
+
+    def review_queue(self, offset: int = 0, limit: int = 50) -> tuple[int, list[QueueRow]]:
+        """The packages waiting for a review (never reviewed first, then by id), ``limit`` from ``offset``, and how many wait.
+
+        A range of ``review_queue_order``: the cost of a page does not grow with the catalogue.
+        """
+        conn = self._conn()
+        total = conn.execute("SELECT count(*) FROM review_queue WHERE queued = 1").fetchone()[0]
+        rows = conn.execute(
+            "SELECT q.id, p.name, p.publisher_name, p.version, q.computed_level, q.reviewed_version, q.reviewed_date, "
+            "q.reviewed_level, q.reviewed_computed FROM review_queue q JOIN packages p ON p.id = q.id "
+            "WHERE q.queued = 1 ORDER BY q.never DESC, q.id LIMIT ? OFFSET ?",
+            (max(limit, 0), max(offset, 0)),
+        )
+        return total, [QueueRow(*row) for row in rows]
 
     # -- searching -------------------------------------------------------------------------
 
@@ -621,7 +643,7 @@ class _Reader:
 
 def _ask(
     maturity: MaturityProvider | None, catalog: Catalog, head: pygit2.Commit, ids: list[str], manifests: Mapping[str, Manifest]
-) -> tuple[dict[str, int | None], str | None]:
+) -> tuple[dict[str, Level], str | None]:
     """The provider's levels; a failing provider must not stop the index from following the catalogue."""
     if maturity is None:
         return {}, None
@@ -694,6 +716,28 @@ def _delete(conn: sqlite3.Connection, rowid: int, *, keep_package: bool) -> None
     conn.execute("DELETE FROM package_values WHERE pkg = ?", (rowid,))
     if not keep_package:
         conn.execute("DELETE FROM packages WHERE rowid = ?", (rowid,))
+
+
+def _level(value: Level) -> int | None:
+    return value.level if isinstance(value, MaturityState) else value
+
+
+def _levels(values: Mapping[str, Level]) -> dict[str, int | None]:
+    return {package_id: _level(value) for package_id, value in values.items()}
+
+
+def _apply_states(conn: sqlite3.Connection, values: Mapping[str, Level]) -> None:
+    """Keep the review queue's row of each package a provider gave a :class:`MaturityState` for."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO review_queue (id, queued, never, computed_level, reviewed_version, reviewed_date, reviewed_level, "
+        "reviewed_computed) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM packages WHERE id = ?)",
+        (_state_row(pid, s) for pid, s in values.items() if isinstance(s, MaturityState)),
+    )
+
+
+def _state_row(pid: str, s: MaturityState) -> tuple[object, ...]:
+    never = int(s.reviewed_version is None)
+    return (pid, int(s.queued), never, s.computed_level, s.reviewed_version, s.reviewed_date, s.reviewed_level, s.reviewed_computed, pid)
 
 
 def _apply_maturity(conn: sqlite3.Connection, levels: Mapping[str, int | None]) -> list[int]:

@@ -46,6 +46,20 @@ class SearchResult(msgspec.Struct, kw_only=True):
     """The catalogue commit the index reflected for this answer."""
 
 
+class QueueRow(msgspec.Struct, frozen=True):
+    """One package of the reviewer's queue (:meth:`hub.index.Index.review_queue`)."""
+
+    id: str
+    name: str
+    publisher_name: str
+    version: str
+    computed_level: int
+    reviewed_version: str | None
+    reviewed_date: str | None
+    reviewed_level: int | None
+    reviewed_computed: int | None
+
+
 class SyncReport(msgspec.Struct, kw_only=True):
     """What :meth:`hub.index.Index.sync` did."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 COLUMNS = [
     "id",
@@ -31,7 +31,7 @@ COLUMNS = [
     "maturity_level",
 ]
 
-TABLES = ["meta", "packages", "package_values", "postings", "changes", "fts"]  # fts: schema 1, dropped
+TABLES = ["meta", "packages", "package_values", "postings", "changes", "review_queue", "fts"]  # fts: schema 1, dropped
 
 DDL = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID",
@@ -69,6 +69,19 @@ DDL = [
     "CREATE INDEX packages_maturity ON packages ((maturity_level IS NULL), maturity_level DESC, updated_ts DESC, id)",
     "CREATE INDEX packages_name ON packages (name_sort, id)",
     "CREATE INDEX packages_updated ON packages (updated_ts DESC, id)",
+    # the reviewer's queue (hub.maturity.queue), decided per package when the provider gives a MaturityState:
+    # a page of it is an index range, whatever the size of the catalogue
+    """CREATE TABLE review_queue (
+        id TEXT PRIMARY KEY,             -- package id
+        queued INTEGER NOT NULL,         -- 1: waits for a review
+        never INTEGER NOT NULL,          -- 1: no counting review of any version (listed first)
+        computed_level INTEGER NOT NULL,
+        reviewed_version TEXT,           -- the newest counting review over all versions
+        reviewed_date TEXT,
+        reviewed_level INTEGER,
+        reviewed_computed INTEGER        -- the computed level it recorded
+    ) WITHOUT ROWID""",
+    "CREATE INDEX review_queue_order ON review_queue (queued, never DESC, id)",
     # every facet value of every package (multi-valued facets included): one row each
     """CREATE TABLE package_values (
         facet TEXT NOT NULL,

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 
 import pygit2
 
+from hub.maturity import queue
 from hub.maturity.model import MaturityModel, maturity_model
 from hub.maturity.rules import RULES, Subject, counting_review
 from hub.maturity.trust import trusted_hubs
-from hub.model import CriterionResult, Manifest, Maturity
+from hub.model import CriterionResult, Manifest, Maturity, MaturityState
 from hub.store import Catalog
 from hub.store.catalog import iso, package_path
 from hub.store.hints import populations, version_hints
@@ -135,9 +136,13 @@ def maturity_all(
 
 def index_levels(
     catalog: Catalog, commit: pygit2.Commit, package_ids: list[str], manifests: Mapping[str, Manifest] | None = None
-) -> dict[str, int | None]:
-    """The search index's maturity provider: the shown level of each package at ``commit``.
+) -> dict[str, MaturityState]:
+    """The search index's maturity provider: the shown level of each package at ``commit``, and whether it
+    waits for a review (the reviewer's queue, ``hub.maturity.queue``).
 
     ``manifests``: those the index has decoded already (each hub.yaml is parsed once per sync, not twice)."""
-    found = maturity_all(catalog, ref=str(commit.id), package_ids=package_ids, manifests=manifests)
-    return {pid: m.level for pid, m in found.items()}
+    ref = str(commit.id)
+    current = maturity_all(catalog, ref=ref, package_ids=package_ids, manifests=manifests)
+    records = reviews(catalog, package_ids[0] if len(package_ids) == 1 else None, ref=ref)
+    last = queue.last_reviews((r for r in records if r.package in current), trusted_hubs(catalog, ref=ref))
+    return {pid: queue.state(m, last.get(pid)) for pid, m in current.items()}

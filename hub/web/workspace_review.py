@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import semver
-
-from hub.maturity import maturity, maturity_all, maturity_model
-from hub.maturity.rules import counting_review
+from hub.maturity import maturity, maturity_model, queue
+from hub.maturity.queue import LastReview, version_key
 from hub.maturity.trust import trusted_hubs
 from hub.model import Maturity, Review, ReviewEntry
 from hub.services import Services
 from hub.store.records import reviews
 from hub.usecases.reviews import MIN_RATIONALE
 
-
-@dataclass
-class LastReview:
-    """The review that counts for a package: the newest counting one over all its versions."""
-
-    version: str
-    entry: ReviewEntry
+PER_PAGE = 50  # packages per page of the queue
 
 
 @dataclass
@@ -36,72 +28,49 @@ class QueueEntry:
     version: str  # the current (latest) version
     computed_level: int
     computed_name: str
-    last: LastReview | None
+    reviewed_version: str | None  # the newest counting review over all versions
+    reviewed_date: str | None
+    reviewed_level: int | None
     reason: str
 
 
-def _version_key(version: str) -> tuple[int, semver.Version | str]:
-    try:
-        return 1, semver.Version.parse(version)
-    except ValueError:
-        return 0, version
+@dataclass
+class QueuePage:
+    entries: list[QueueEntry]
+    total: int  # packages waiting, on all pages
+    page: int
+    pages: int
 
 
 def last_reviews(services: Services, package_id: str | None = None, *, ref: str | None = None) -> dict[str, LastReview]:
     """Per package, the newest review that counts here (made here or at a hub trusted for reviews), over all versions."""
-    trusted = trusted_hubs(services.catalog, ref=ref)
-    found: dict[str, LastReview] = {}
-    for record in reviews(services.catalog, package_id, ref=ref):
-        entry = counting_review(record.reviews, trusted)
-        if entry is None:
-            continue
-        known = found.get(record.package)
-        if known is None or (entry.date, _version_key(record.version)) > (known.entry.date, _version_key(known.version)):
-            found[record.package] = LastReview(version=record.version, entry=entry)
-    return found
+    return queue.last_reviews(reviews(services.catalog, package_id, ref=ref), trusted_hubs(services.catalog, ref=ref))
 
 
-def queue_reason(current: Maturity, last: LastReview | None) -> str | None:
-    """Why the package needs a review, in German; None when its last review was at its current computed level."""
-    if last is None:
-        return "noch nie begutachtet"
-    reviewed_at = last.entry.computed_level
-    if reviewed_at is None:
-        return "bei der letzten Begutachtung wurde der berechnete Reifegrad nicht festgehalten"
-    if reviewed_at == current.computed_level:
-        return None
-    direction = "gestiegen" if current.computed_level > reviewed_at else "gesunken"
-    return f"berechneter Reifegrad seit der letzten Begutachtung (Version {last.version}) von {reviewed_at} auf {current.computed_level} {direction}"
+def review_queue(services: Services, page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
+    """One page of the packages never reviewed at their current computed level, or whose computed level changed since.
 
-
-def review_queue(services: Services) -> list[QueueEntry]:
-    """Every package never reviewed at its current computed level, or whose computed level changed since its last review."""
-    catalog = services.catalog
-    head = catalog.head()
-    if head is None:
-        return []
-    ref = str(head.id)  # one catalogue commit for levels, manifests and reviews, even while others write
-    manifests = {m.id: m for m in catalog.manifests(ref)}
-    last = last_reviews(services, ref=ref)
-    entries = []
-    for package_id, current in maturity_all(catalog, ref=ref, manifests=manifests).items():
-        reason = queue_reason(current, last.get(package_id))
-        if reason is None:
-            continue
-        manifest = manifests[package_id]
-        entries.append(
-            QueueEntry(
-                package=package_id,
-                name=manifest.name,
-                publisher=manifest.publisher.name,
-                version=current.version,
-                computed_level=current.computed_level,
-                computed_name=current.computed_name,
-                last=last.get(package_id),
-                reason=reason,
-            )
+    Read from the search index, where each package's state is decided when a commit touches it
+    (``hub.maturity.index_levels``): a page costs an index range, not an evaluation of the catalogue.
+    """
+    total, rows = services.index.review_queue(offset=(page - 1) * per_page, limit=per_page)
+    model = maturity_model()
+    entries = [
+        QueueEntry(
+            package=row.id,
+            name=row.name,
+            publisher=row.publisher_name,
+            version=row.version,
+            computed_level=row.computed_level,
+            computed_name=model.name(row.computed_level),
+            reviewed_version=row.reviewed_version,
+            reviewed_date=row.reviewed_date,
+            reviewed_level=row.reviewed_level,
+            reason=queue.queue_reason(row.computed_level, row.reviewed_version, row.reviewed_computed) or "",
         )
-    return sorted(entries, key=lambda e: (e.last is not None, e.package))  # never reviewed first
+        for row in rows
+    ]
+    return QueuePage(entries=entries, total=total, page=page, pages=max(1, -(-total // per_page)))
 
 
 @dataclass
@@ -120,18 +89,19 @@ def review_history(services: Services, package_id: str) -> list[HistoryEntry]:
     ]
     # the record keeps entries in the order written: within one day and version, the later one first
     ordered = list(enumerate(found))
-    ordered.sort(key=lambda p: (p[1].entry.date, _version_key(p[1].version), p[0]), reverse=True)
+    ordered.sort(key=lambda p: (p[1].entry.date, version_key(p[1].version), p[0]), reverse=True)
     return [h for _, h in ordered]
 
 
 @dataclass
 class ReviewForm:
-    """The form "Begutachten" for the latest version of one package."""
+    """The form "Begutachten" for one version of a package (the latest unless another is chosen)."""
 
     package: str
     name: str
     publisher: str
     maturity: Maturity
+    versions: list[str]  # every published version, newest first
     levels: list[tuple[int, str]]
     last: LastReview | None
     reason: str | None
@@ -140,20 +110,26 @@ class ReviewForm:
     values: dict[str, str] = field(default_factory=dict)
 
 
-def review_form(services: Services, package_id: str, values: dict[str, str] | None = None) -> ReviewForm:
-    """Raises :class:`hub.errors.PackageNotFound` for an unknown package."""
+def review_form(services: Services, package_id: str, values: dict[str, str] | None = None, version: str | None = None) -> ReviewForm:
+    """The form for ``version`` (default: the latest). Raises :class:`hub.errors.NotFound` for an unknown package or version.
+
+    A review belongs to one version (``reviews/<id>/<version>.yaml``), and the use case takes any
+    published one: a reviewer may review an older version too, e.g. the one most adopters run.
+    """
     catalog = services.catalog
     manifest = catalog.get(package_id).manifest
-    current = maturity(catalog, package_id)
+    latest = maturity(catalog, package_id)
+    current = latest if version in (None, latest.version) else maturity(catalog, package_id, version)
     last = last_reviews(services, package_id).get(package_id)
     return ReviewForm(
         package=package_id,
         name=manifest.name,
         publisher=manifest.publisher.name,
         maturity=current,
+        versions=[v.version for v in catalog.versions(package_id)],
         levels=[(level.level, level.name) for level in maturity_model().levels],
         last=last,
-        reason=queue_reason(current, last),
+        reason=queue.queue_reason(latest.computed_level, last.version if last else None, last.entry.computed_level if last else None),
         history=review_history(services, package_id),
         values={"level": str(current.computed_level), "rationale": "", **(values or {})},
     )

@@ -8,6 +8,8 @@ nothing is written.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -20,6 +22,14 @@ from hub.store.records import actor_for
 from hub.usecases import reviews
 from hub.web.workspace import render
 from hub.web.workspace_review import flash, review_form, review_queue
+
+
+def _page_number(value: str | None) -> int:
+    if value is None or value.strip() == "":
+        return 1
+    if not value.strip().isdigit() or int(value) < 1:
+        raise BadRequest("Die Seite der Liste ist eine Zahl ab 1.")
+    return int(value)
 
 
 def _level(value: str) -> int:
@@ -38,9 +48,11 @@ class ReviewWorkspaceController(Controller):
     exception_handlers = HANDLERS  # type: ignore[assignment]
 
     @get("/", sync_to_thread=True)
-    def queue(self, request: Request, services: NamedDependency[Services]) -> Response:
-        items = review_queue(services)
-        return page(render("pruefung.html", title="Zu begutachten", items=items, **_context(services, request)))
+    def queue(self, request: Request, services: NamedDependency[Services], seite: FromQuery[str | None] = None) -> Response:
+        number = _page_number(seite)
+        listing = review_queue(services, number)
+        title = "Zu begutachten" + (f" (Seite {number} von {listing.pages})" if listing.pages > 1 else "")
+        return page(render("pruefung.html", title=title, listing=listing, items=listing.entries, **_context(services, request)))
 
     @get("/{publisher:str}/{slug:str}", sync_to_thread=True)
     def form(
@@ -50,8 +62,9 @@ class ReviewWorkspaceController(Controller):
         publisher: FromPath[str],
         slug: FromPath[str],
         hinweis: FromQuery[str | None] = None,
+        version: FromQuery[str | None] = None,
     ) -> Response:
-        form = review_form(services, f"{publisher}/{slug}")
+        form = review_form(services, f"{publisher}/{slug}", version=version or None)
         html = render(
             "pruefung-formular.html", title=f"Begutachten: {form.name}", form=form, notice=flash(hinweis), **_context(services, request)
         )
@@ -78,9 +91,10 @@ class ReviewWorkspaceController(Controller):
         except NotFound:
             raise
         except HubError as refused:  # the form again, with what was entered and why it was refused
-            form = review_form(services, package_id, values)
+            form = review_form(services, package_id, values, version=values["version"] or None)
             html = render(
                 "pruefung-formular.html", title=f"Begutachten: {form.name}", form=form, error=refused, **_context(services, request)
             )
             return page(html, refused.status)
-        return Redirect(f"/arbeitsbereich/pruefung/{package_id}/?hinweis=begutachtet#verlauf", status_code=303)
+        chosen = f"&version={quote(values['version'])}" if values["version"] else ""
+        return Redirect(f"/arbeitsbereich/pruefung/{package_id}/?hinweis=begutachtet{chosen}#verlauf", status_code=303)
