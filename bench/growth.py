@@ -29,7 +29,6 @@ Results: ``bench/results/growth.json`` (medians; the machine's load is recorded 
 from __future__ import annotations
 
 import argparse
-import collections
 import cProfile
 import io
 import json
@@ -49,13 +48,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pygit2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import realistic  # noqa: E402
 from bench.common import machine, options, quick, write_results  # noqa: E402
-from bench.grow import curve, grow, published_versions  # noqa: E402
+from bench.grow import curve, grow  # noqa: E402
 from bench.server import free_port  # noqa: E402
 from tests.factory import archive  # noqa: E402
 
@@ -183,19 +183,34 @@ def hot_functions(profile: cProfile.Profile, calls: int, limit: int = 14) -> lis
 # -- the catalogue at one size ---------------------------------------------------------------------
 
 
-def version_counts(size: int) -> collections.Counter[int]:
-    return collections.Counter(i for i, _ in published_versions(size))
-
-
 class Versions:
-    """The next unpublished version of each package, handed out once (threads publish distinct versions)."""
+    """The next unpublished version of each package, handed out once (threads publish distinct versions).
 
-    def __init__(self, size: int) -> None:
-        self.next = version_counts(size)
+    Read from the data folder's catalogue the first time a package is asked for: an earlier run on the same
+    folder may have published versions past what the growth did."""
+
+    def __init__(self, size: int, data: Path) -> None:
+        self.data = data
+        self.next: dict[int, int] = {}
         self.lock = threading.Lock()
+
+    def _published(self, i: int) -> int:
+        import yaml
+
+        from hub.store import Catalog
+
+        catalog = Catalog.open(self.data / "catalog.git")
+        head = catalog.head()
+        assert head is not None
+        blob = head.tree[f"packages/{realistic.package_id(i)}/hub.yaml"]
+        assert isinstance(blob, pygit2.Blob)
+        version = yaml.safe_load(blob.data)["version"]
+        return next(n for n in range(100) if realistic.version_name(n) == version) + 1
 
     def take(self, i: int) -> dict[str, bytes]:
         with self.lock:
+            if i not in self.next:
+                self.next[i] = self._published(i)
             n = self.next[i]
             self.next[i] += 1
         return realistic.package_files(i, n)
@@ -321,7 +336,7 @@ def measure_versions(data: Path, size: int, runs: int) -> dict:
     }
 
 
-def measure_publish(data: Path, size: int, versions: Versions, runs: int) -> dict:
+def measure_publish(data: Path, size: int, versions: Versions, runs: int, site_update: bool) -> dict:
     """In-process publishes through the use case (median, profiled), each followed by the served site's update."""
     from hub.config import HubConfig
     from hub.services import Services
@@ -336,7 +351,7 @@ def measure_publish(data: Path, size: int, versions: Versions, runs: int) -> dic
     ]  # built before the clock starts
     as_served(data)
     services = Services.open(HubConfig(data_dir=data))
-    served_site = (data / "site" / ".build").is_dir()  # else building it first would be a whole first start
+    served_site = site_update and (data / "site" / ".build").is_dir()  # else building it first would be a whole first start
     if served_site:
         site.build(services, services.head(), site.clone_base())
     plain, plain_cpu, updates, updates_cpu = [], [], [], []
@@ -519,22 +534,29 @@ def measure_site(data: Path, size: int, work: Path) -> dict:
 
 
 def measure(
-    cache: Path, size: int, work: Path, only: list[str], quick: bool, reuse: bool, keep: Callable[[dict], None] = lambda out: None
+    cache: Path,
+    size: int,
+    work: Path,
+    only: list[str],
+    quick: bool,
+    reuse: bool,
+    keep: Callable[[dict], None] = lambda out: None,
+    runs: int = 30,
 ) -> dict:
-    runs = 5 if quick else 30
+    runs = 5 if quick else runs
     seconds = 1 if quick else 8
     data, reused = scratch_folder(cache, size, work, reuse)
-    versions = Versions(size)
+    versions = Versions(size, data)
     out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
     steps = {
         "open": lambda: measure_open(data),
         "start": lambda: measure_start(data, 2 if quick else 3, first=not reused) | {"cold_profile": profile_cold(data)},
         "versions": lambda: measure_versions(data, size, runs * 10),
-        "publish": lambda: measure_publish(data, size, versions, runs),
+        "publish": lambda: measure_publish(data, size, versions, runs, "site_update" in only),
         "api": lambda: measure_api(data, size, versions, runs, seconds, work),
         "site": lambda: measure_site(data, size, work),
     }
-    for name in only:  # in the order given
+    for name in [n for n in only if n in steps]:  # in the order given ("site_update" is an option of "publish")
         print(f"  {name} …", flush=True)
         out |= steps[name]()
         out["load"][name] = load()
@@ -556,6 +578,7 @@ def main() -> None:
         help="grow past this many packages by commit_version (see bench/grow.py; default 1000, 0 with --quick)",
     )
     parser.add_argument("--only", default="start,versions,publish,api,site", help=f"comma-separated subset of {','.join(FIGURES)}")
+    parser.add_argument("--runs", type=int, default=30, help="publishes (and twice as many, ten times as many version reads) per size")
     parser.add_argument("--work", type=Path, default=None, help="scratch data folders (default: /work/growth-cache/scratch)")
     parser.add_argument(
         "--reuse", action="store_true", help="measure on the data folders an earlier run started (no first start; they hold its publishes)"
@@ -577,7 +600,7 @@ def main() -> None:
                 results["sizes"][str(size)] = out | {"command": shlex.join(sys.argv[1:])}
                 save(results, args)
 
-            measure(cache / "cat", size, work, only, args.quick, args.reuse, keep)
+            measure(cache / "cat", size, work, only, args.quick, args.reuse, keep, args.runs)
             print(json.dumps(results["sizes"][str(size)], indent=1)[:4000], flush=True)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
