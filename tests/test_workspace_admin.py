@@ -72,11 +72,14 @@ def test_an_admin_creates_a_token_in_the_browser_sees_it_once_it_works_and_revok
         browser = launch(p)
         try:
             page = browser.new_page()
-            workspace.sign_in_in_browser(page, hub, "ada@ministerium.example", PASSWORDS["ada@ministerium.example"])
+            workspace.sign_in_in_browser(page, hub, "dora@delbrueck.example", PASSWORDS["dora@delbrueck.example"])
             page.get_by_role("link", name="Verwaltung").click()
             page.get_by_role("link", name="API-Tokens").click()
             page.wait_for_url(f"**{TOKENS}")
             assert serious_violations(page) == []
+            # an organisation's admin issues tokens for their own organisation, and no hub-wide admin token
+            assert page.get_by_label("Organisation").locator("option").all_inner_texts()[1:] == ["Stadt Delbrück (stadt-delbrueck)"]
+            assert "admin" not in page.get_by_label("Rolle").locator("option").evaluate_all("os => os.map(o => o.value)")
             page.get_by_label("Organisation").select_option(ADOPTER)
             page.get_by_label("Rolle").select_option("adopter")
             page.get_by_label(re.compile("^Notiz")).fill("Fachverfahren Bürgerbüro")
@@ -107,8 +110,13 @@ def test_an_admin_creates_a_token_in_the_browser_sees_it_once_it_works_and_revok
     created = adopt(hub, secret, "1.1.0")
     assert created.status_code == 201, created.text
     assert created.json()["adopter"] == ADOPTER and head(hub) != before
-    # revoked (POST with CSRF): refused from now on, nothing written
-    client = signed_in(hub, "max@ministerium.example")
+    # another organisation's admin neither sees nor revokes it
+    stranger = signed_in(hub, "max@ministerium.example")
+    assert token_id not in token_rows(stranger)
+    foreign = stranger.post(f"{TOKENS}/{token_id}/widerrufen", data={"csrf": workspace.csrf_of(stranger.get(TOKENS).text)})
+    assert foreign.status_code == 404 and "gibt es in Ihrer Organisation nicht" in foreign.text
+    # revoked by its own organisation's admin (POST with CSRF): refused from now on, nothing written
+    client = signed_in(hub, "dora@delbrueck.example")
     csrf = workspace.csrf_of(client.get(TOKENS).text)
     revoked = client.post(f"{TOKENS}/{token_id}/widerrufen", data={"csrf": csrf})
     assert revoked.status_code == 303 and revoked.headers["location"] == f"{TOKENS}?hinweis=widerrufen"
@@ -118,13 +126,13 @@ def test_an_admin_creates_a_token_in_the_browser_sees_it_once_it_works_and_revok
     refused = adopt(hub, secret, "2.0.0")
     assert refused.status_code == 401 and head(hub) == before
     again = client.post(f"{TOKENS}/{token_id}/widerrufen", data={"csrf": csrf})
-    assert again.status_code == 404 and f"Ein aktives Token mit der Nummer {token_id} gibt es nicht." in again.text
+    assert again.status_code == 404 and f"Ein aktives Token mit der Nummer {token_id} gibt es in Ihrer Organisation nicht." in again.text
 
 
 def test_a_new_tokens_secret_is_held_sealed_in_the_session_and_shown_once_to_that_session_only(hub):
     client = signed_in(hub, "max@ministerium.example")
     other = signed_in(hub, "ada@ministerium.example")
-    created = client.post(TOKENS, data={"csrf": workspace.csrf_of(client.get(TOKENS).text), "org": ADOPTER, "role": "reviewer"})
+    created = client.post(TOKENS, data={"csrf": workspace.csrf_of(client.get(TOKENS).text), "org": ORG, "role": "reviewer"})
     assert created.status_code == 303 and created.headers["location"].startswith(f"{TOKENS}/neu/")
     held = b"".join(f.read_bytes() for f in hub.data.glob("accounts.sqlite*"))
     # another admin's session cannot take it (and taking fails without using it up)
@@ -138,21 +146,29 @@ def test_a_new_tokens_secret_is_held_sealed_in_the_session_and_shown_once_to_tha
     assert again.status_code == 410 and secret not in again.text and "bereits einmal angezeigt" in again.text
     with Services.attach(HubConfig(data_dir=hub.data)) as services:
         record = services.tokens.lookup(secret)
-    assert record is not None and (record.org, record.role) == (ADOPTER, "reviewer")
+    assert record is not None and (record.org, record.role) == (ORG, "reviewer")
     assert secret not in client.get(TOKENS).text
 
 
-def test_a_token_for_an_unregistered_organisation_is_refused_in_german_and_nothing_is_created(hub):
+def test_a_token_for_another_organisation_or_hub_wide_is_refused_in_german_and_nothing_is_created(hub):
     client = signed_in(hub, "max@ministerium.example")
     before = token_rows(client)
+    with Services.attach(HubConfig(data_dir=hub.data)) as services:
+        every_before = services.tokens.history()
     csrf = workspace.csrf_of(client.get(TOKENS).text)
-    refused = client.post(TOKENS, data={"csrf": csrf, "org": "stadt-gibt-es-nicht", "role": "adopter", "note": "Versuch"})
-    assert refused.status_code == 422
-    assert "Die Organisation „stadt-gibt-es-nicht“ ist im Katalog nicht registriert" in refused.text
-    assert 'value="Versuch"' in refused.text  # what was entered stays
-    wrong_role = client.post(TOKENS, data={"csrf": csrf, "org": ADOPTER, "role": "kaiser"})
+    for org, role, reason in (
+        (ADOPTER, "publisher", "Sie stellen API-Tokens nur für Ihre eigene Organisation (land-nrw-ministerium) aus."),
+        ("stadt-gibt-es-nicht", "adopter", "Sie stellen API-Tokens nur für Ihre eigene Organisation (land-nrw-ministerium) aus."),
+        (ORG, "admin", "gilt für den ganzen Hub; es stellt nur die Betreiberin des Hubs auf dem Server aus (hub token create)"),
+    ):
+        refused = client.post(TOKENS, data={"csrf": csrf, "org": org, "role": role, "note": "Versuch"})
+        assert refused.status_code == 403 and reason in refused.text, (org, role)
+        assert 'value="Versuch"' in refused.text  # what was entered stays
+    wrong_role = client.post(TOKENS, data={"csrf": csrf, "org": ORG, "role": "kaiser"})
     assert wrong_role.status_code == 400 and "Die Rolle „kaiser“ gibt es nicht" in wrong_role.text
     assert token_rows(client) == before
+    with Services.attach(HubConfig(data_dir=hub.data)) as services:
+        assert services.tokens.history() == every_before
 
 
 def test_an_admin_creates_an_account_that_can_sign_in_and_disabling_it_stops_that(hub):

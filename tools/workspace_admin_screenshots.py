@@ -47,7 +47,7 @@ def main() -> int:
                 page.get_by_label("Passwort").fill(password)
                 page.get_by_role("button", name="Anmelden").click()
                 page.wait_for_url(f"**{ADMIN_PAGES}/tokens")
-                page.get_by_label("Organisation").select_option("stadt-delbrueck")
+                page.get_by_label("Organisation").select_option(ORG)
                 page.get_by_label("Rolle").select_option("adopter")
                 page.get_by_label("Notiz", exact=False).fill("Fachverfahren Bürgerbüro")
                 page.get_by_role("button", name="Token ausstellen").click()

@@ -37,10 +37,10 @@ def _names(services: Services) -> dict[str, str]:
     return {o.id: o.name for o in services.catalog.publishers()}
 
 
-def token_rows(services: Services) -> list[TokenRow]:
-    """Every token, the active ones first, newest first within each."""
+def token_rows(services: Services, admin: Account) -> list[TokenRow]:
+    """The tokens of the admin's organisation, the active ones first, newest first within each."""
     names = _names(services)
-    rows = [TokenRow(record=r, org_name=names.get(r.org, r.org), revoked=revoked) for r, revoked in tokens.history(services)]
+    rows = [TokenRow(record=r, org_name=names.get(r.org, r.org), revoked=revoked) for r, revoked in tokens.history(services, by=admin)]
     return sorted(rows, key=lambda row: (row.revoked, -row.record.id))
 
 
@@ -120,6 +120,11 @@ def run_status(run: HarvestRun | None) -> dict[str, object]:
 
 def roles() -> tuple[str, ...]:
     return ROLES
+
+
+def token_roles() -> tuple[str, ...]:
+    """The roles an organisation's admin may issue a token for (an admin token is hub-wide: the operator's, see hub.usecases.tokens)."""
+    return tuple(r for r in ROLES if r != "admin")
 
 
 def flash(kind: str | None) -> str | None:

@@ -41,6 +41,7 @@ from hub.web.workspace_admin import (
     run_summary,
     sources,
     step_text,
+    token_roles,
     token_rows,
 )
 
@@ -70,12 +71,13 @@ class AdminWorkspaceController(Controller):
     # -- API tokens ------------------------------------------------------------------------
 
     def _tokens_page(self, request: Request, services: Services, status: int = 200, **values: Any) -> Response:
+        _, admin = _signed_in(request)
         html = render(
             "verwaltung-tokens.html",
             title="API-Tokens",
-            rows=token_rows(services),
-            orgs=organisations(services),
-            roles=roles(),
+            rows=token_rows(services, admin),
+            orgs=[o for o in organisations(services) if o.id == admin.org],
+            roles=token_roles(),
             **_context(services, request, **values),
         )
         return page(html, status)
@@ -87,11 +89,11 @@ class AdminWorkspaceController(Controller):
     @post("/tokens", sync_to_thread=True, status_code=303)
     def token_create(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
         """Issue a token, hold its secret in the session and redirect to the page that shows it once (post/redirect/get)."""
-        session, _ = _signed_in(request)
+        session, admin = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
         values = {name: field(data, name) for name in ("org", "role", "note")}
         try:
-            secret, record = tokens.create(services, values["org"], values["role"], values["note"])
+            secret, record = tokens.create(services, values["org"], values["role"], values["note"], by=admin)
         except HubError as refused:  # the form again, with what was entered and why it was refused
             return self._tokens_page(request, services, refused.status, error=refused, values=values)
         reveal_id = accounts.hold_secret(services, session, json.dumps({"id": record.id, "secret": secret}))
@@ -100,10 +102,10 @@ class AdminWorkspaceController(Controller):
     @get("/tokens/neu/{reveal_id:str}", sync_to_thread=True)
     def token_shown(self, request: Request, services: NamedDependency[Services], reveal_id: FromPath[str]) -> Response:
         """The new token's secret, exactly once: it leaves the session as it is shown, so a reload shows it no more."""
-        session, _ = _signed_in(request)
+        session, admin = _signed_in(request)
         held = accounts.reveal(services, session, reveal_id)
         shown = json.loads(held) if held else None
-        record = next((r for r, _ in tokens.history(services) if shown and r.id == shown["id"]), None)
+        record = next((r for r, _ in tokens.history(services, by=admin) if shown and r.id == shown["id"]), None)
         names = {o.id: o.name for o in organisations(services)}
         html = render(
             "verwaltung-token-neu.html",
@@ -117,9 +119,9 @@ class AdminWorkspaceController(Controller):
 
     @post("/tokens/{token_id:int}/widerrufen", sync_to_thread=True, status_code=303)
     def token_revoke(self, request: Request, services: NamedDependency[Services], token_id: FromPath[int], data: Form) -> Response:
-        session, _ = _signed_in(request)
+        session, admin = _signed_in(request)
         session.check_csrf(field(data, "csrf"))
-        tokens.revoke(services, token_id)
+        tokens.revoke(services, token_id, by=admin)
         return Redirect(f"{BASE}/tokens?hinweis=widerrufen", status_code=303)
 
     # -- people and roles ------------------------------------------------------------------
