@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -47,6 +48,12 @@ def hub(tmp_path_factory) -> Server:
             )
             record = Review(package=MOVED, version=now.version, reviews=[entry])
             put_record(services.catalog, actor_for(services.catalog, ORG), record, message=f"Begutachtung {MOVED} (Test)")
+            written = str(services.catalog.head().id)
+        # written beside the running hub: the tests read its queue only once its index has followed
+        deadline = time.monotonic() + 30
+        while httpx.get(f"{server.url}/api/v1/health").json().get("index_commit") != written:
+            assert time.monotonic() < deadline, "the running hub did not follow the review's commit within 30 s"
+            time.sleep(0.1)
         yield server
     finally:
         server.stop()
