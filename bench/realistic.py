@@ -22,22 +22,9 @@ from typing import Any
 
 import yaml
 
-THEMEN = [
-    "Arbeit & Ruhestand",
-    "Bauen & Wohnen",
-    "Bildung",
-    "Ein- & Auswanderung",
-    "Engagement & Hobby",
-    "Familie & Kind",
-    "Forschung & Förderung",
-    "Gesundheit",
-    "Mobilität & Reisen",
-    "Querschnittsleistungen",
-    "Recht & Ordnung",
-    "Steuern & Zoll",
-    "Umwelt",
-    "Unternehmensführung & -entwicklung",
-]
+from hub.federation.vocab import THEMENFELDER
+
+THEMEN = THEMENFELDER  # the OZG Themenfelder, one list for the hub and its benches
 CATEGORIES = [
     "buergerbuero",
     "gewerbeamt",
