@@ -208,3 +208,19 @@ def write_results(name: str, results: dict, args: argparse.Namespace | None = No
         (FIGURES / f"{name}.json").write_text(text, encoding="utf-8")
         print(f"recorded: {(FIGURES / f'{name}.json').relative_to(ROOT)}")
     return target
+
+
+def process_group_cpu(pgid: int, *, reaped: bool) -> float:
+    """CPU seconds used so far by the live processes of a process group, read from /proc; with ``reaped`` also the
+    children they have reaped (cutime, cstime), e.g. a site build's child process that has ended."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[2]) == pgid:
+            total += sum(int(x) for x in stat[11 : 15 if reaped else 13])  # utime, stime (, cutime, cstime)
+    return total / os.sysconf("SC_CLK_TCK")

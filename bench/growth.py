@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import realistic  # noqa: E402
-from bench.common import machine, options, quick, write_results  # noqa: E402
+from bench.common import machine, options, process_group_cpu, quick, write_results  # noqa: E402
 from bench.grow import curve, grow  # noqa: E402
 from bench.server import free_port  # noqa: E402
 from tests.factory import archive  # noqa: E402
@@ -82,17 +82,7 @@ def group_cpu(pgid: int) -> float:
     """CPU seconds used so far by a process group (``hub serve``, its workers and the children they reaped).
 
     The machine is shared, so wall-clock figures grow with its load; CPU seconds are the work itself."""
-    total = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:
-            total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
-    return total / os.sysconf("SC_CLK_TCK")
+    return process_group_cpu(pgid, reaped=True)
 
 
 class Clock:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import generate_catalog, machine, options, package_id, quick, write_results
+from bench.common import generate_catalog, machine, options, package_id, process_group_cpu, quick, write_results
 from tests.factory import make_package
 from tests.server import start_server
 
@@ -129,17 +129,7 @@ def cpu_ticks() -> tuple[int, int]:
 
 def group_cpu(pgid: int) -> float:
     """CPU seconds used so far by the live processes of a process group (``hub serve`` and its workers)."""
-    total = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(stat[2]) == pgid:
-            total += int(stat[11]) + int(stat[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    return process_group_cpu(pgid, reaped=False)
 
 
 def wrk(url: str, script: Path, seconds: int, pgid: int | None = None) -> tuple[float, float, float, float]:
