@@ -30,10 +30,11 @@ def signed_in(hub: Server, email: str, password: str) -> httpx.Client:
     return client
 
 
-def sign_in_in_browser(page, hub: Server, email: str, password: str) -> None:
-    """Open the workspace in Chromium and sign in through the form, as a person does."""
-    page.goto(f"{hub.url}/arbeitsbereich/")
+def sign_in_in_browser(page, hub: Server, email: str, password: str, path: str = "/arbeitsbereich/") -> None:
+    """Open a workspace page (``path``) in Chromium and sign in through the form, as a person does; the sign-in leads back
+    to that page."""
+    page.goto(f"{hub.url}{path}")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(re.compile(r"/arbeitsbereich/?$"))
+    page.wait_for_url(re.compile(re.escape(path.rstrip("/")) + r"/?$"))

@@ -18,6 +18,7 @@ from playwright.sync_api import sync_playwright
 from hub.config import HubConfig
 from hub.services import Services
 from hub.usecases import accounts
+from tests import workspace
 from tests.browser import launch
 from tests.served import silent_git_address, slow_and_example_sources
 from tests.server import start_server
@@ -42,11 +43,7 @@ def main() -> int:
             with sync_playwright() as p:
                 browser = launch(p)
                 page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="de-DE")
-                page.goto(f"{server.url}{ADMIN_PAGES}/tokens")
-                page.get_by_label("E-Mail-Adresse").fill(ADMIN)
-                page.get_by_label("Passwort").fill(password)
-                page.get_by_role("button", name="Anmelden").click()
-                page.wait_for_url(f"**{ADMIN_PAGES}/tokens")
+                workspace.sign_in_in_browser(page, server, ADMIN, password, f"{ADMIN_PAGES}/tokens")
                 page.get_by_label("Organisation").select_option(ORG)
                 page.get_by_label("Rolle").select_option("adopter")
                 page.get_by_label("Notiz", exact=False).fill("Fachverfahren Bürgerbüro")

@@ -18,6 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 from hub.config import HubConfig
 from hub.services import Services
 from hub.usecases import accounts
+from tests import workspace
 from tests.browser import launch
 from tests.server import start_server
 
@@ -36,11 +37,7 @@ def main() -> int:
             with sync_playwright() as p:
                 browser = launch(p)
                 page = browser.new_page(viewport={"width": 1000, "height": 1100}, locale="de-DE")
-                page.goto(f"{server.url}/arbeitsbereich/manifest/{PACKAGE}")
-                page.get_by_label("E-Mail-Adresse").fill(EMAIL)
-                page.get_by_label("Passwort").fill(password)
-                page.get_by_role("button", name="Anmelden").click()
-                page.wait_for_url(f"**/arbeitsbereich/manifest/{PACKAGE}")
+                workspace.sign_in_in_browser(page, server, EMAIL, password, f"/arbeitsbereich/manifest/{PACKAGE}")
                 page.locator("#feld-summary-de").fill("Termine")
                 expect(page.locator("#feld-summary-de-fehler li")).to_have_count(1)
                 # from the live check's count to the summary's fieldset with the problem under the field

@@ -17,6 +17,7 @@ from playwright.sync_api import sync_playwright
 from hub.config import HubConfig
 from hub.services import Services
 from hub.usecases import accounts
+from tests import workspace
 from tests.browser import launch
 from tests.factory import archive, package_files
 from tests.server import start_server
@@ -41,16 +42,12 @@ def main() -> int:
             with sync_playwright() as p:
                 browser = launch(p)
                 page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="de-DE")
-                page.goto(f"{server.url}/arbeitsbereich/veroeffentlichen/")
-                page.get_by_label("E-Mail-Adresse").fill(EMAIL)
-                page.get_by_label("Passwort").fill(password)
-                page.get_by_role("button", name="Anmelden").click()
-                page.wait_for_url("**/arbeitsbereich/veroeffentlichen*")
+                workspace.sign_in_in_browser(page, server, EMAIL, password, "/arbeitsbereich/veroeffentlichen/")
                 page.get_by_label("Archiv des Paketordners (ZIP oder tar.gz)").set_input_files(
                     files=[{"name": "wohngeld-antrag.zip", "mimeType": "application/zip", "buffer": archive(files)}]
                 )
                 with page.expect_navigation():
-                    page.get_by_role("button", name="Prüfen").click()
+                    page.get_by_role("button", name="Prüfen", exact=True).click()
                 page.screenshot(path=str(OUT / "arbeitsbereich-pruefung.png"), full_page=True)
                 browser.close()
         finally:
