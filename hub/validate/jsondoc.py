@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from hub.validate.parsererrors import json_message
@@ -44,6 +45,28 @@ def check_value_limits(value: Any, *, max_nodes: int = MAX_NODES, max_depth: int
             stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            # JSON has no infinity and no NaN, yet Python's decoder reads NaN, Infinity and 1e400:
+            # accepted, such a number would break every export that writes it.
+            raise SyntaxProblem(
+                f"An der Stelle {_pointer_to(value, item) or '/'} steht eine Zahl, die JSON nicht kennt "
+                "(NaN, Infinity oder eine Zahl über 1e308); eine endliche Zahl angeben.",
+                None,
+            )
+
+
+def _pointer_to(root: Any, target: float) -> str:
+    """The JSON pointer of the first non-finite number in ``root`` (only walked once one was found)."""
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        item, pointer = stack.pop()
+        if item is target:
+            return pointer
+        if isinstance(item, dict):
+            stack.extend((v, f"{pointer}/{str(k).replace('~', '~0').replace('/', '~1')}") for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(item))
+    return ""
 
 
 def load_document(data: bytes, fmt: str) -> Any:

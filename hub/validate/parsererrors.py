@@ -104,6 +104,7 @@ _YAML = [  # PyYAML's problem (or context) texts
     ("found unexpected ':'", "Ein Doppelpunkt steht hier unerwartet; den Text in Anführungszeichen setzen"),
     ("expected alphabetic or numeric character", "Nach „&“ oder „*“ muss ein Ankername folgen; sonst den Text in Anführungszeichen setzen"),
     ("found unhashable key", "Ein Schlüssel darf keine Liste und kein Objekt sein"),
+    ("non-finite number", "Unendlich („.inf“), „.nan“ und Zahlen über 1e308 kennen JSON und die Exporte nicht; eine endliche Zahl angeben"),
     ("could not determine a constructor", "Typangaben mit „!“ sind nicht erlaubt; den Text in Anführungszeichen setzen"),
     ("special characters are not allowed", "Die Datei enthält ein Steuerzeichen, das in YAML nicht erlaubt ist"),
     ("found character that cannot start any token", "Mit diesem Zeichen kann kein Wert beginnen; den Text in Anführungszeichen setzen"),

@@ -7,6 +7,7 @@ pointer back into a line number for problems.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, ClassVar
 
@@ -22,6 +23,17 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]  # a base chosen at run 
         key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for key, resolvers in _Base.yaml_implicit_resolvers.items()
     }
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        # JSON (and so JSON Schema, the API, DCAT, the exports) has no infinity and no NaN: a manifest
+        # with ``.inf`` would validate and then break every export that writes the number.
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise yaml.constructor.ConstructorError(None, None, f"non-finite number {node.value}", node.start_mark)
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 
 
 # Bounds for documents from packages. Aliases do not copy in memory, but everything that walks the
