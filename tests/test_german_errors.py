@@ -176,3 +176,21 @@ def test_query_parameter_errors_name_rule_and_value(api):
     [problem] = response.json()["problems"]
     assert problem["code"] == "invalid-parameter" and problem["pointer"] == "/source"
     assert "Kleinbuchstaben, Ziffern und Bindestrichen" in problem["message"] and "„Böse Quelle“" in problem["message"]
+
+
+@pytest.mark.parametrize(
+    ("contacts", "expected"),
+    [
+        ("kein-mail", ["Der Wert „kein-mail“ hat nicht die erwartete Form. Erwartet: E-Mail-Adresse."]),
+        ("digital@test", ["Der Wert „digital@test“ hat nicht die erwartete Form. Erwartet: E-Mail-Adresse."]),
+    ],
+)
+def test_a_wrong_address_is_one_problem_not_the_formats_and_the_patterns(contacts, expected):
+    result = validate_package(PackageFiles(package_files(contacts=[{"name": "Team", "email": contacts}]), folder_name="testpaket"))
+    assert [p.message for p in result.problems if p.pointer == "/contacts/0/email"] == expected
+
+
+def test_a_format_without_a_pattern_still_speaks_german():
+    files = package_files(release_date="15.01.2024")
+    result = validate_package(PackageFiles(files, folder_name="testpaket"))
+    assert "„15.01.2024“ ist kein Datum im Format JJJJ-MM-TT." in [p.message for p in result.problems if p.pointer == "/release_date"]

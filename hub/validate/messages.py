@@ -12,6 +12,7 @@ from jsonschema import ValidationError
 from jsonschema.protocols import Validator
 
 from hub.model import Problem
+from hub.patterns import UnsupportedPattern, pattern_search
 
 _TYPES = {
     "string": "ein Text",
@@ -23,11 +24,11 @@ _TYPES = {
     "null": "leer (null)",
 }
 
-_FORMATS = {
-    "date": "ein Datum im Format JJJJ-MM-TT",
-    "email": "eine E-Mail-Adresse",
-    "uri": "eine vollständige Adresse (URI)",
-    "date-time": "ein Zeitpunkt nach ISO 8601",
+_NOT_FORMATS = {  # "„x“ ist …"
+    "date": "kein Datum im Format JJJJ-MM-TT",
+    "email": "keine E-Mail-Adresse",
+    "uri": "keine vollständige Adresse (URI)",
+    "date-time": "kein Zeitpunkt nach ISO 8601",
 }
 
 
@@ -61,6 +62,16 @@ def _type_name(instance: Any) -> str:
 def _hint(error: ValidationError) -> str:
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     return f" Erwartet: {description}" if description else ""
+
+
+def _pattern_also_fails(schema: dict[str, Any], instance: Any) -> bool:
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str) or not isinstance(instance, str):
+        return False
+    try:
+        return not pattern_search(pattern, instance)
+    except UnsupportedPattern:
+        return False
 
 
 def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
@@ -104,7 +115,9 @@ def explain(error: ValidationError) -> list[tuple[list[str | int], str]]:
     if kw == "pattern":
         return [(path, f"Der Wert „{_show(instance)}“ hat nicht die erwartete Form.{_hint(error)}")]
     if kw == "format":
-        return [(path, f"„{_show(instance)}“ ist nicht {_FORMATS.get(expected, expected)}.")]
+        if _pattern_also_fails(schema, instance):
+            return []  # the pattern's problem at the same place says it, with the field's description
+        return [(path, f"„{_show(instance)}“ ist {_NOT_FORMATS.get(expected, f'nicht im Format „{expected}“')}.")]
     if kw == "minLength":
         return [(path, f"Der Text ist zu kurz: mindestens {expected} Zeichen, hier {len(instance)}.")]
     if kw == "maxLength":
