@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pygit2
+
 from hub.store import Catalog, publish
 from hub.store.catalog import TAG_PREFIX
 from hub.store.versions import VersionTable
@@ -60,3 +62,25 @@ def test_a_head_that_is_not_a_descendant_is_read_from_the_tags_again(tmp_path):
     _publish(catalog, "stadt-test/eins", "1.0.5")  # and advanced from there again
     assert [v.version for v in catalog.versions("stadt-test/eins")] == ["1.1.0", "1.0.5", "1.0.0"]
     assert catalog.all_versions() == _from_tags(catalog)
+
+
+def _drop_object(catalog: Catalog, oid: pygit2.Oid) -> None:
+    """Delete a loose object file: whatever still reads it fails."""
+    hexid = str(oid)
+    (catalog.path / "objects" / hexid[:2] / hexid[2:]).unlink()
+
+
+def test_advancing_reads_only_the_new_commits(tmp_path):
+    # a topological walk reads the whole history before its first commit: with the oldest commit gone,
+    # advancing by one publish must still work, because it must not look further back than the last head
+    catalog = make_catalog(tmp_path, [("stadt-test/eins", "1.0.0")])
+    root = catalog.head().id
+    _publish(catalog, "stadt-test/eins", "1.1.0")
+    table = VersionTable()
+    table.at(pygit2.Repository(str(catalog.path)), catalog.head())
+    _publish(catalog, "stadt-test/zwei", "1.0.0")
+    _drop_object(catalog, root)
+    repo = pygit2.Repository(str(catalog.path))  # no object cache holding the dropped commit
+    advanced = table.at(repo, repo[catalog.head().id])
+    assert [v.version for v in advanced["stadt-test/zwei"]] == ["1.0.0"]
+    assert [v.version for v in advanced["stadt-test/eins"]] == ["1.1.0", "1.0.0"]

@@ -10,11 +10,11 @@ its tag records (``repair_tags`` derives missing tags from exactly these trailer
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pygit2
 import semver
-from pygit2.enums import SortMode
 
 from hub.model import VersionInfo
 
@@ -44,6 +44,20 @@ def parse_trailers(message: str) -> dict[str, str]:
         if sep and key.startswith("Hub-"):
             trailers[key] = value.strip()
     return trailers
+
+
+def first_parents(head: pygit2.Commit) -> Iterator[pygit2.Commit]:
+    """``head`` and its first parents, newest first, read one by one as the caller goes.
+
+    Not ``repo.walk(…, SortMode.TOPOLOGICAL)``: a topological walk reads the whole history before it
+    yields its first commit, so stepping back one commit that way costs O(history).
+    """
+    commit = head
+    while True:
+        yield commit
+        if not commit.parent_ids:
+            return
+        commit = commit.parents[0]
 
 
 def _info(version: str, commit: pygit2.Commit) -> VersionInfo:
@@ -81,9 +95,7 @@ class VersionTable:
     def _advance(self, repo: pygit2.Repository, head: pygit2.Commit) -> bool:
         """Add the versions published since the last head; False when it is not a recent first-parent ancestor."""
         new: list[tuple[str, str, pygit2.Commit]] = []
-        walker = repo.walk(head.id, SortMode.TOPOLOGICAL)
-        walker.simplify_first_parent()
-        for steps, commit in enumerate(walker):
+        for steps, commit in enumerate(first_parents(head)):
             if commit.id == self._head:
                 break
             if steps >= WALK_LIMIT:
@@ -120,9 +132,7 @@ class VersionTable:
             table.setdefault(package_id, []).append(_info(version, commit))
         for infos in table.values():
             infos.sort(key=lambda v: version_key(v.version), reverse=True)
-        walker = repo.walk(head.id, SortMode.TOPOLOGICAL)
-        walker.simplify_first_parent()
-        for steps, commit in enumerate(walker):
+        for steps, commit in enumerate(first_parents(head)):
             if steps >= UNTAGGED_WINDOW:
                 break
             if (found := _published(commit)) is not None:
