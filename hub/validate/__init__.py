@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
+from lxml import etree
 
 from hub.model import Artefact, Manifest, Problem
-from hub.validate.bpmn import check_bpmn
+from hub.validate.bpmn import inspect_bpmn
 from hub.validate.configs import check_config
 from hub.validate.files import PackageFiles
 from hub.validate.forms import check_form
@@ -87,12 +88,13 @@ def validate_package(package: PackageFiles, *, expected_id: str | None = None) -
             )
         )
     problems.extend(_check_changelog(data.get("changelog"), faulty, files, markdown_files))
-    problems.extend(_check_artefacts(_artefact_entries(data.get("artefacts"), faulty), files, unreadable, markdown_files))
+    parsed: dict[str, etree._Element] = {}  # process models parsed by their check, for the hints
+    problems.extend(_check_artefacts(_artefact_entries(data.get("artefacts"), faulty), files, unreadable, markdown_files, parsed))
     targets = files | dict.fromkeys(unreadable, b"")  # a link to a refused file is not broken as well
     problems.extend(check_all_markdown_links(list(dict.fromkeys(markdown_files)), files, targets))
     valid = not any(p.severity == "error" for p in problems)
     if manifest is not None:
-        problems.extend(package_hints(manifest, files))
+        problems.extend(package_hints(manifest, files, parsed=parsed))
     problems = _with_manifest_lines(problems, doc)
     return ValidationResult(manifest if valid else None, problems)
 
@@ -155,7 +157,11 @@ def _check_changelog(value: Any, faulty: set[str], files: dict[str, bytes], mark
 
 
 def _check_artefacts(
-    entries: Iterable[tuple[int, Artefact]], files: dict[str, bytes], unreadable: set[str], markdown_files: list[str]
+    entries: Iterable[tuple[int, Artefact]],
+    files: dict[str, bytes],
+    unreadable: set[str],
+    markdown_files: list[str],
+    parsed: dict[str, etree._Element],
 ) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -204,7 +210,10 @@ def _check_artefacts(
             continue
         data = files[path]
         if artefact.kind == "process-model":
-            problems.extend(check_bpmn(path, data))
+            checked = inspect_bpmn(path, data)
+            problems.extend(checked.problems)
+            if checked.root is not None:
+                parsed[path] = checked.root
         elif artefact.kind == "form-schema":
             problems.extend(check_form(path, data))
         elif artefact.kind == "config":

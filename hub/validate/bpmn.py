@@ -8,6 +8,8 @@ draws every diagram and a modeler would otherwise open an empty canvas.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -47,6 +49,7 @@ FLOW_NODES = frozenset(
         "complexGateway",
     }
 )
+FLOW_NODE_TAGS = tuple(sorted(f"{{{BPMN_NS}}}{name}" for name in FLOW_NODES))
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
@@ -70,46 +73,75 @@ def parse_bpmn(data: bytes) -> etree._Element:
     return etree.fromstring(data, _parser())
 
 
+class BpmnCheck(NamedTuple):
+    problems: list[Problem]
+    root: etree._Element | None  # the parsed model for the hints (hub/validate/hints.py), or None when there is none
+
+
 def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> list[Problem]:
+    return inspect_bpmn(path, data, max_bytes=max_bytes).problems
+
+
+def inspect_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> BpmnCheck:
+    """The problems of one BPMN file and its parsed tree, so the hints need not parse it again.
+
+    The tree is given wherever :func:`hub.validate.hints.bpmn_hints` would parse one itself: the
+    file is within the size limit, has no DOCTYPE or ENTITY in its bytes and parses.
+    """
+
     def problem(code: str, message: str, line: int | None = None) -> Problem:
         return Problem(code=code, file=path, line=line, message=message)
 
     if len(data) > max_bytes:
-        return [problem("bpmn-too-large", f"Das Prozessmodell ist {len(data) // 1024} KB groß; erlaubt sind {max_bytes // 1024} KB.")]
+        return BpmnCheck(
+            [problem("bpmn-too-large", f"Das Prozessmodell ist {len(data) // 1024} KB groß; erlaubt sind {max_bytes // 1024} KB.")], None
+        )
     if match := _DOCTYPE.search(data):
         line = data.count(b"\n", 0, match.start()) + 1
-        return [problem("bpmn-dtd-forbidden", "DOCTYPE- und ENTITY-Deklarationen sind in Prozessmodellen nicht erlaubt.", line)]
+        return BpmnCheck(
+            [problem("bpmn-dtd-forbidden", "DOCTYPE- und ENTITY-Deklarationen sind in Prozessmodellen nicht erlaubt.", line)], None
+        )
     try:
         root = parse_bpmn(data)
     except etree.XMLSyntaxError as exc:
-        return [problem("bpmn-syntax", xml_message(exc), exc.lineno)]
+        return BpmnCheck([problem("bpmn-syntax", xml_message(exc), exc.lineno)], None)
+    tree = root if len(data) <= MAX_BPMN_BYTES else None
     # the byte search above sees only ASCII-compatible encodings; the parser decoded whatever the
     # declaration or BOM says (UTF-16, UTF-32, EBCDIC …), so ask it whether there was a DOCTYPE at all
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        return [
-            problem(
-                "bpmn-dtd-forbidden",
-                "DOCTYPE- und ENTITY-Deklarationen sind in Prozessmodellen nicht erlaubt (gleich in welcher Zeichenkodierung).",
-            )
-        ]
+        return BpmnCheck(
+            [
+                problem(
+                    "bpmn-dtd-forbidden",
+                    "DOCTYPE- und ENTITY-Deklarationen sind in Prozessmodellen nicht erlaubt (gleich in welcher Zeichenkodierung).",
+                )
+            ],
+            tree,
+        )
     if root.tag != _q(BPMN_NS, "definitions"):
-        return [
-            problem(
-                "bpmn-namespace",
-                f"Das Wurzelelement muss „definitions“ im Namensraum {BPMN_NS} sein, gefunden: „{etree.QName(root).localname}“ ({etree.QName(root).namespace or 'ohne Namensraum'}).",
-                root.sourceline,
-            )
-        ]
+        return BpmnCheck(
+            [
+                problem(
+                    "bpmn-namespace",
+                    f"Das Wurzelelement muss „definitions“ im Namensraum {BPMN_NS} sein, gefunden: „{etree.QName(root).localname}“ ({etree.QName(root).namespace or 'ohne Namensraum'}).",
+                    root.sourceline,
+                )
+            ],
+            tree,
+        )
+    return BpmnCheck(_model_problems(root, problem), tree)
 
+
+def _model_problems(root: etree._Element, problem: Callable[..., Problem]) -> list[Problem]:
+    """Ids, processes, flows and diagram interchange of a parsed model whose root is BPMN's definitions.
+
+    lxml's iterators and XPath pick the elements in C; Python sees only the elements a check needs.
+    """
     problems: list[Problem] = []
     ids: dict[str, etree._Element] = {}
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in root.xpath("//*[@id]"):  # in document order, the root too
         element_id = element.get("id")
-        if element_id is None:
-            continue
         if element_id in ids:
             problems.append(
                 problem(
@@ -129,13 +161,9 @@ def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> li
     flows: list[etree._Element] = []  # elements that need an edge
     for process in processes:
         label = process.get("name") or process.get("id") or "?"
-        nodes = {
-            el.get("id"): el
-            for el in process.iter()
-            if isinstance(el.tag, str) and etree.QName(el).namespace == BPMN_NS and etree.QName(el).localname in FLOW_NODES
-        }
+        nodes = {el.get("id"): el for el in process.iter(*FLOW_NODE_TAGS)}
         drawn.extend(nodes.values())
-        top_level = {etree.QName(el).localname for el in process}
+        top_level = {el.tag.rpartition("}")[2] for el in process if isinstance(el.tag, str)}  # not comments
         if nodes and "startEvent" not in top_level:
             problems.append(
                 problem("bpmn-no-start-event", f"Der Prozess „{label}“ hat kein Startereignis (startEvent).", process.sourceline)

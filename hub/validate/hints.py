@@ -52,6 +52,9 @@ SPLITTING_GATEWAYS = {"exclusiveGateway", "inclusiveGateway", "complexGateway"}
 ACTIVITIES_AND_EVENTS = FLOW_NODES - {"exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway"}
 EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
 SUBPROCESSES = {"subProcess", "transaction", "adHocSubProcess"}
+_SUBPROCESS_TAGS = tuple(f"{{{BPMN_NS}}}{kind}" for kind in sorted(SUBPROCESSES))
+# every element a rule of the main pass looks at: events, send and receive tasks, lanes, timers
+_RULE_TAGS = tuple(f"{{{BPMN_NS}}}{kind}" for kind in sorted(EVENTS | {"sendTask", "receiveTask", "lane", "timerEventDefinition"}))
 
 # Most Gewerbeanmeldungen a year per 1,000 inhabitants that is still plausible: Stadt Paderborn
 # (about 155,000 inhabitants) has about 1,400–1,600 a year, Kreise Paderborn and Höxter together
@@ -69,13 +72,17 @@ def hint(code: str, file: str, message: str, *, line: int | None = None, pointer
 # -- the package alone ------------------------------------------------------------------------
 
 
-def package_hints(manifest: Manifest, files: Mapping[str, bytes]) -> list[Problem]:
-    """Hints that need only the package: every process model, and the evidence in the manifest."""
+def package_hints(manifest: Manifest, files: Mapping[str, bytes], *, parsed: Mapping[str, etree._Element] | None = None) -> list[Problem]:
+    """Hints that need only the package: every process model, and the evidence in the manifest.
+
+    ``parsed`` holds the process models validation has parsed already (by path), so they are not parsed twice.
+    """
     hints: list[Problem] = []
     for artefact in manifest.artefacts:
         data = files.get(artefact.path)
         if artefact.kind == "process-model" and data is not None:
-            hints.extend(bpmn_hints(artefact.path, data))
+            root = parsed.get(artefact.path) if parsed is not None else None
+            hints.extend(bpmn_hints(artefact.path, data) if root is None else model_hints(artefact.path, root))
     hints.extend(evidence_hints(manifest))
     return hints
 
@@ -116,15 +123,18 @@ def bpmn_hints(path: str, data: bytes) -> list[Problem]:
         root = parse_bpmn(data)
     except etree.XMLSyntaxError:
         return []
+    return model_hints(path, root)
+
+
+def model_hints(path: str, root: etree._Element) -> list[Problem]:
+    """The modelling rules on a parsed model (lxml picks the elements a rule looks at, in document order)."""
     hints: list[Problem] = []
     message_ends: set[str] = set()
     for flow in root.iter(f"{{{BPMN_NS}}}messageFlow"):
         message_ends.update(filter(None, (flow.get("sourceRef"), flow.get("targetRef"))))
-    for container in [*root.iter(f"{{{BPMN_NS}}}process"), *(el for el in root.iter() if _local(el) in SUBPROCESSES and _bpmn(el))]:
+    for container in [*root.iter(f"{{{BPMN_NS}}}process"), *root.iter(*_SUBPROCESS_TAGS)]:
         hints.extend(_container_hints(path, container))
-    for element in root.iter():
-        if not _bpmn(element):
-            continue
+    for element in root.iter(*_RULE_TAGS):
         kind = _local(element)
         if kind in EVENTS and not _name(element):
             hints.append(

@@ -1,0 +1,283 @@
+"""The validation parts as they were before they were made fast, kept as the oracle the fast ones must match.
+
+tests/test_validate_equivalence.py runs each fast part (hub/validate/) and its reference here on every
+seed and fixture package and on generated variants, and requires the same problems: same codes,
+places and German sentences. The code is the hub's own from commit 78ae601, unchanged but for names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from lxml import etree
+from markdown_it import MarkdownIt
+
+from hub.model import Problem
+from hub.validate.bpmn import _DOCTYPE, BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, FLOW_NODES, MAX_BPMN_BYTES, _q, parse_bpmn
+from hub.validate.hints import (
+    EVENTS,
+    EXTERNAL_PARTIES,
+    SUBPROCESSES,
+    _bpmn,
+    _container_hints,
+    _has_definition,
+    _label,
+    _local,
+    _name,
+    _working_days,
+    hint,
+)
+from hub.validate.parsererrors import xml_message
+
+# -- hub/validate/markdown.py: one full markdown-it-py parse ------------------------------------
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def links(text: str) -> Iterator[tuple[str, int | None]]:
+    """Every link and image target in ``text`` with the line of its block."""
+    if "[" not in text and "<" not in text:
+        return  # every link, image and reference needs "[", an autolink "<": no parse needed (most changelogs)
+    for token in _parser().parse(text):
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] + 1 if token.map else None
+        for child in token.children:
+            if child.type == "link_open":
+                yield str(child.attrs.get("href", "")), line
+            elif child.type == "image":
+                yield str(child.attrs.get("src", "")), line
+
+
+# -- hub/validate/bpmn.py: every element walked in Python ----------------------------------------
+
+
+def check_bpmn(path: str, data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> list[Problem]:
+    def problem(code: str, message: str, line: int | None = None) -> Problem:
+        return Problem(code=code, file=path, line=line, message=message)
+
+    if len(data) > max_bytes:
+        return [problem("bpmn-too-large", f"Das Prozessmodell ist {len(data) // 1024} KB groß; erlaubt sind {max_bytes // 1024} KB.")]
+    if match := _DOCTYPE.search(data):
+        line = data.count(b"\n", 0, match.start()) + 1
+        return [problem("bpmn-dtd-forbidden", "DOCTYPE- und ENTITY-Deklarationen sind in Prozessmodellen nicht erlaubt.", line)]
+    try:
+        root = parse_bpmn(data)
+    except etree.XMLSyntaxError as exc:
+        return [problem("bpmn-syntax", xml_message(exc), exc.lineno)]
+    # the byte search above sees only ASCII-compatible encodings; the parser decoded whatever the
+    # declaration or BOM says (UTF-16, UTF-32, EBCDIC …), so ask it whether there was a DOCTYPE at all
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        return [
+            problem(
+                "bpmn-dtd-forbidden",
+                "DOCTYPE- und ENTITY-Deklarationen sind in Prozessmodellen nicht erlaubt (gleich in welcher Zeichenkodierung).",
+            )
+        ]
+    if root.tag != _q(BPMN_NS, "definitions"):
+        return [
+            problem(
+                "bpmn-namespace",
+                f"Das Wurzelelement muss „definitions“ im Namensraum {BPMN_NS} sein, gefunden: „{etree.QName(root).localname}“ ({etree.QName(root).namespace or 'ohne Namensraum'}).",
+                root.sourceline,
+            )
+        ]
+
+    problems: list[Problem] = []
+    ids: dict[str, etree._Element] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        element_id = element.get("id")
+        if element_id is None:
+            continue
+        if element_id in ids:
+            problems.append(
+                problem(
+                    "bpmn-duplicate-id",
+                    f"Die ID „{element_id}“ kommt mehrfach vor (zuerst in Zeile {ids[element_id].sourceline}).",
+                    element.sourceline,
+                )
+            )
+        else:
+            ids[element_id] = element
+
+    processes = root.findall(_q(BPMN_NS, "process"))
+    if not processes:
+        problems.append(problem("bpmn-no-process", "Das Modell enthält kein Element „process“.", root.sourceline))
+
+    drawn: list[etree._Element] = []  # elements that need a shape
+    flows: list[etree._Element] = []  # elements that need an edge
+    for process in processes:
+        label = process.get("name") or process.get("id") or "?"
+        nodes = {
+            el.get("id"): el
+            for el in process.iter()
+            if isinstance(el.tag, str) and etree.QName(el).namespace == BPMN_NS and etree.QName(el).localname in FLOW_NODES
+        }
+        drawn.extend(nodes.values())
+        top_level = {etree.QName(el).localname for el in process}
+        if nodes and "startEvent" not in top_level:
+            problems.append(
+                problem("bpmn-no-start-event", f"Der Prozess „{label}“ hat kein Startereignis (startEvent).", process.sourceline)
+            )
+        if nodes and "endEvent" not in top_level:
+            problems.append(problem("bpmn-no-end-event", f"Der Prozess „{label}“ hat kein Endereignis (endEvent).", process.sourceline))
+        for flow in process.iter(_q(BPMN_NS, "sequenceFlow")):
+            flows.append(flow)
+            for attr, role in (("sourceRef", "Quelle"), ("targetRef", "Ziel")):
+                ref = flow.get(attr)
+                if ref not in nodes:
+                    problems.append(
+                        problem(
+                            "bpmn-flow-ref",
+                            f"Der Sequenzfluss „{flow.get('id')}“ nennt als {role} „{ref or ''}“; ein solches Element gibt es in diesem Prozess nicht.",
+                            flow.sourceline,
+                        )
+                    )
+    for flow in root.iter(_q(BPMN_NS, "messageFlow")):
+        flows.append(flow)
+        for attr, role in (("sourceRef", "Quelle"), ("targetRef", "Ziel")):
+            ref = flow.get(attr)
+            if ref not in ids:
+                problems.append(
+                    problem(
+                        "bpmn-flow-ref",
+                        f"Der Nachrichtenfluss „{flow.get('id')}“ nennt als {role} „{ref or ''}“; ein solches Element gibt es nicht.",
+                        flow.sourceline,
+                    )
+                )
+
+    diagrams = root.findall(_q(BPMNDI_NS, "BPMNDiagram"))
+    if not diagrams:
+        if drawn or flows:
+            problems.append(
+                problem(
+                    "bpmn-no-diagram",
+                    "Das Modell enthält kein Diagramm (bpmndi:BPMNDiagram); ohne Diagrammdaten kann es nicht gezeichnet werden.",
+                    root.sourceline,
+                )
+            )
+        return problems
+
+    shapes: set[str] = set()
+    edges: set[str] = set()
+    for shape in root.iter(_q(BPMNDI_NS, "BPMNShape")):
+        shapes.add(shape.get("bpmnElement", ""))
+        bounds = shape.find(_q(DC_NS, "Bounds"))
+        if bounds is None or not all(_is_number(bounds.get(a)) for a in ("x", "y", "width", "height")):
+            problems.append(
+                problem(
+                    "bpmn-shape-bounds",
+                    f"Die Form für „{shape.get('bpmnElement')}“ hat kein vollständiges dc:Bounds (x, y, width, height).",
+                    shape.sourceline,
+                )
+            )
+    for edge in root.iter(_q(BPMNDI_NS, "BPMNEdge")):
+        edges.add(edge.get("bpmnElement", ""))
+        points = [p for p in edge.findall(_q(DI_NS, "waypoint")) if _is_number(p.get("x")) and _is_number(p.get("y"))]
+        if len(points) < 2:
+            found = "keinen gültigen Wegpunkt" if not points else "nur einen gültigen Wegpunkt"
+            problems.append(
+                problem(
+                    "bpmn-edge-waypoints",
+                    f"Die Kante für „{edge.get('bpmnElement')}“ hat {found}; nötig sind mindestens zwei.",
+                    edge.sourceline,
+                )
+            )
+    for node in drawn:
+        if node.get("id") not in shapes:
+            problems.append(
+                problem(
+                    "bpmn-missing-shape",
+                    f"„{_bpmn_label(node)}“ ({etree.QName(node).localname}) hat keine Form im Diagramm (bpmndi:BPMNShape).",
+                    node.sourceline,
+                )
+            )
+    for flow in flows:
+        if flow.get("id") not in edges:
+            problems.append(
+                problem(
+                    "bpmn-missing-edge", f"Der Fluss „{flow.get('id')}“ hat keine Kante im Diagramm (bpmndi:BPMNEdge).", flow.sourceline
+                )
+            )
+    return problems
+
+
+def _bpmn_label(element: etree._Element) -> str:
+    return element.get("name") or element.get("id") or "?"
+
+
+def _is_number(value: str | None) -> bool:
+    if value is None:
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+# -- hub/validate/hints.py: the model parsed again, every element walked -------------------------
+
+
+def bpmn_hints(path: str, data: bytes) -> list[Problem]:
+    """The modelling rules on one BPMN file; a file that does not parse has errors already, no hints."""
+    if len(data) > MAX_BPMN_BYTES or b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        return []
+    try:
+        root = parse_bpmn(data)
+    except etree.XMLSyntaxError:
+        return []
+    hints: list[Problem] = []
+    message_ends: set[str] = set()
+    for flow in root.iter(f"{{{BPMN_NS}}}messageFlow"):
+        message_ends.update(filter(None, (flow.get("sourceRef"), flow.get("targetRef"))))
+    for container in [*root.iter(f"{{{BPMN_NS}}}process"), *(el for el in root.iter() if _local(el) in SUBPROCESSES and _bpmn(el))]:
+        hints.extend(_container_hints(path, container))
+    for element in root.iter():
+        if not _bpmn(element):
+            continue
+        kind = _local(element)
+        if kind in EVENTS and not _name(element):
+            hints.append(
+                hint(
+                    "bpmn-event-unlabelled",
+                    path,
+                    f"Das Ereignis „{element.get('id')}“ ({kind}) hat keinen Namen; Ereignisse beschreiben einen Zustand, z. B. „Antrag eingegangen“.",
+                    line=element.sourceline,
+                )
+            )
+        sends = kind == "sendTask" or (
+            kind in {"intermediateThrowEvent", "endEvent"} and _has_definition(element, "messageEventDefinition")
+        )
+        receives = kind == "receiveTask" or (
+            kind in {"intermediateCatchEvent", "startEvent"} and _has_definition(element, "messageEventDefinition")
+        )
+        if (sends or receives) and element.get("id") not in message_ends:
+            what = "sendet" if sends else "empfängt"
+            hints.append(
+                hint(
+                    "bpmn-message-flow-missing",
+                    path,
+                    f"„{_label(element)}“ ({kind}) {what} eine Nachricht, hat aber keinen Nachrichtenfluss; die Gegenseite gehört als eigener Pool ins Modell.",
+                    line=element.sourceline,
+                )
+            )
+        if kind == "lane" and EXTERNAL_PARTIES.search(_name(element)):
+            hints.append(
+                hint(
+                    "bpmn-external-lane",
+                    path,
+                    f"Die Lane „{_name(element)}“ steht für eine externe Partei; sie gehört als eigener (zugeklappter) Pool mit Nachrichtenflüssen ins Modell, nicht in den Pool der Behörde.",
+                    line=element.sourceline,
+                )
+            )
+        if kind == "timerEventDefinition":
+            hints.extend(_working_days(path, element))
+    return hints
