@@ -11,7 +11,7 @@ again. At each size, on a scratch data folder that holds only the grown catalogu
   seconds until ``/api/v1/health`` answers; ``cold_start``: the same again with everything present
   (median of runs), against a bare Litestar app under the same server started the same way;
 - ``versions``: ``Catalog.versions`` of a random package (a catalogue opened once, and the first call
-  after opening);
+  after opening), on a data folder whose version store a hub's catch-up has brought to HEAD (not timed);
 - ``publish``: in-process ``hub.usecases.publish`` of new versions of random packages (median), with a
   cProfile of those publishes (where the time goes, by function), and the served site brought to each
   new commit (``hub.web.site.build``, the incremental site update after one publish);
@@ -212,6 +212,8 @@ PORT = "bench-port"  # in a scratch data folder: the port its hub always listens
 def scratch_folder(cache: Path, size: int, work: Path, reuse: bool) -> tuple[Path, bool]:
     """A data folder with only the grown catalogue repository (a copy), as a first start finds it; or, with
     ``reuse``, the one an earlier run started (True: it is reused)."""
+    from hub.store.version_store import store_path
+
     data = work / f"data-{size}"
     if reuse and (data / PORT).exists() and (data / "site").is_dir():
         return data, True
@@ -219,6 +221,9 @@ def scratch_folder(cache: Path, size: int, work: Path, reuse: bool) -> tuple[Pat
     data.mkdir(parents=True)
     # hard links: git never changes an object file or a ref file in place (it writes a new file and renames it)
     subprocess.run(["cp", "-al", str(cache / str(size) / "catalog.git"), str(data / "catalog.git")], check=True)
+    stored = store_path(cache / str(size) / "catalog.git")  # the version store is written in place: a copy, not a link
+    if stored.exists():
+        shutil.copyfile(stored, store_path(data / "catalog.git"))
     (data / PORT).write_text(str(free_port()))
     return data, False
 
@@ -302,6 +307,8 @@ def measure_versions(data: Path, size: int, runs: int) -> dict:
 
     rng = random.Random(7)
     ids = [realistic.package_id(rng.randrange(size)) for _ in range(runs)]
+    # the data folder as a hub that served it before leaves it: its version store at HEAD (once, not timed)
+    Catalog.open(data / "catalog.git").record_versions()
     first, first_cpu = [], []
     for pid in ids[:5]:
         catalog = Catalog.open(data / "catalog.git")

@@ -162,6 +162,7 @@ class Services:
             self._await_tag(head)
             self.index.sync(self.catalog, maturity=index_levels)
             self._sync_exports(head)
+            self.catalog.record_versions()  # the next process reads versions from there, not from every tag
             return None if head is None else str(head.id)
 
     def after_write(self, package_id: str | None = None) -> None:

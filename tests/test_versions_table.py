@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
+import msgspec
 import pygit2
 
-from hub.store import Catalog, publish
+from hub.config import HubConfig
+from hub.model import VersionInfo
+from hub.services import Services
+from hub.store import Catalog, publish, repair_tags
 from hub.store.catalog import TAG_PREFIX
 from hub.store.versions import VersionTable
+from hub.usecases.publish import publish as publish_usecase
 from hub.validate import PackageFiles
-from tests.factory import make_catalog, package_files
+from tests.factory import make_catalog, make_services, package_files
 
 
 def _publish(catalog: Catalog, package_id: str, version: str) -> None:
@@ -84,3 +92,91 @@ def test_advancing_reads_only_the_new_commits(tmp_path):
     advanced = table.at(repo, repo[catalog.head().id])
     assert [v.version for v in advanced["stadt-test/zwei"]] == ["1.0.0"]
     assert [v.version for v in advanced["stadt-test/eins"]] == ["1.1.0", "1.0.0"]
+
+
+def _publish_through_hub(services, package_id: str, version: str) -> None:
+    publish_usecase(services, PackageFiles(package_files(package_id, version)))
+
+
+def test_a_new_process_reads_one_package_from_the_store_not_from_the_tags(tmp_path):
+    services = make_services(tmp_path, [("stadt-test/eins", "1.0.0"), ("stadt-test/zwei", "1.0.0")])
+    _publish_through_hub(services, "stadt-test/eins", "1.1.0")  # the catch-up after it records the versions
+    assert services.catalog.version_store.commit() == str(services.catalog.head().id)
+    # a tag written behind the hub's back (no publish commit names it) shows whether the tags were listed
+    stray = services.catalog.head().id
+    services.catalog.repo.references.create(f"{TAG_PREFIX}stadt-test/eins/v9.9.9", stray)
+    fresh = Catalog.open(services.catalog.path)
+    assert [v.version for v in fresh.versions("stadt-test/eins")] == ["1.1.0", "1.0.0"]
+    assert [v.version for v in fresh.versions("stadt-test/zwei")] == ["1.0.0"]
+    assert "9.9.9" in [v.version for v in VersionTable().at(fresh.repo, fresh.head())["stadt-test/eins"]]  # the tags have it
+
+
+def test_the_store_is_advanced_not_rebuilt_and_a_reader_adds_the_commits_since(tmp_path):
+    services = make_services(tmp_path, [("stadt-test/eins", "1.0.0")])
+    store = services.catalog.version_store
+    assert store.commit() == str(services.catalog.head().id)  # Services.open's catch-up built it
+    # a row only the store holds: a rebuild from the tags would drop it, advancing keeps it
+    with closing(sqlite3.connect(store.path)) as db, db:
+        info = VersionInfo(version="1.0.0", commit="0" * 40, published_at="", published_by="")
+        db.execute("INSERT INTO versions VALUES (?, ?, ?)", ("stadt-test/nur-gespeichert", "1.0.0", msgspec.json.encode(info)))
+    _publish_through_hub(services, "stadt-test/eins", "1.1.0")
+    _publish_through_hub(services, "stadt-test/zwei", "0.1.0")
+    assert store.commit() == str(services.catalog.head().id)
+    assert store.read("stadt-test/nur-gespeichert") is not None and store.read("stadt-test/nur-gespeichert")[1]
+    # a process that read the store earlier sees later publishes by walking the commits since its commit
+    reader = Catalog.open(services.catalog.path)
+    assert [v.version for v in reader.versions("stadt-test/eins")] == ["1.1.0", "1.0.0"]
+    publish(services.catalog, PackageFiles(package_files("stadt-test/eins", "2.0.0")))  # no catch-up: the store stays behind
+    assert store.commit() != str(services.catalog.head().id)
+    again = Catalog.open(services.catalog.path)
+    for catalog in (reader, again):
+        assert [v.version for v in catalog.versions("stadt-test/eins")] == ["2.0.0", "1.1.0", "1.0.0"]
+        assert [v.version for v in catalog.versions("stadt-test/zwei")] == ["0.1.0"]
+        assert catalog.all_versions() == _from_tags(catalog) | {
+            "stadt-test/nur-gespeichert": catalog.all_versions()["stadt-test/nur-gespeichert"]
+        }
+
+
+def test_a_branch_set_back_rebuilds_the_store_from_the_tags(tmp_path):
+    services = make_services(tmp_path, [("stadt-test/eins", "1.0.0")])
+    first = services.catalog.head().id
+    _publish_through_hub(services, "stadt-test/eins", "1.1.0")
+    services.catalog.repo.references.create("refs/heads/main", first, force=True)
+    publish(services.catalog, PackageFiles(package_files("stadt-test/zwei", "1.0.0")))  # a history the store never saw
+    services.catch_up()
+    assert services.catalog.version_store.commit() == str(services.catalog.head().id)
+    fresh = Catalog.open(services.catalog.path)
+    assert fresh.all_versions() == _from_tags(fresh)
+    assert [v.version for v in fresh.versions("stadt-test/eins")] == ["1.1.0", "1.0.0"]  # the tag still counts
+
+
+def test_a_store_that_cannot_be_read_falls_back_to_the_tags(tmp_path):
+    services = make_services(tmp_path, [("stadt-test/eins", "1.0.0")])
+    services.catalog.version_store.path.write_bytes(b"kein SQLite")
+    fresh = Catalog.open(services.catalog.path)
+    assert [v.version for v in fresh.versions("stadt-test/eins")] == ["1.0.0"]
+    _publish_through_hub(services, "stadt-test/eins", "1.1.0")  # the next writer replaces it
+    assert services.catalog.version_store.commit() == str(services.catalog.head().id)
+
+
+def test_a_publish_that_died_before_its_tag_is_repaired_and_listed_at_the_next_start(tmp_path):
+    services = make_services(tmp_path, [("stadt-test/eins", "1.0.0")])
+    services.close()
+    # main moved, the process died before the tag reference (and before any catch-up)
+    publish(services.catalog, PackageFiles(package_files("stadt-test/eins", "1.1.0")))
+    services.catalog.repo.references.delete(f"{TAG_PREFIX}stadt-test/eins/v1.1.0")
+    with Services.open(HubConfig(data_dir=tmp_path, seed=False)) as restarted:
+        assert restarted.catalog.repo.references.get(f"{TAG_PREFIX}stadt-test/eins/v1.1.0") is not None
+        assert [v.version for v in restarted.catalog.versions("stadt-test/eins")] == ["1.1.0", "1.0.0"]
+        assert restarted.catalog.version_store.tagged() == str(restarted.catalog.head().id)
+
+
+def test_repairing_tags_walks_back_only_to_the_commit_known_to_be_tagged(tmp_path):
+    catalog = make_catalog(tmp_path, [("stadt-test/eins", "1.0.0")])
+    root = catalog.head().id
+    _publish(catalog, "stadt-test/eins", "1.1.0")
+    assert repair_tags(catalog) == []  # records HEAD as tagged
+    _publish(catalog, "stadt-test/eins", "1.2.0")
+    catalog.repo.references.delete(f"{TAG_PREFIX}stadt-test/eins/v1.2.0")  # died before its tag
+    _drop_object(catalog, root)  # a walk over the whole history would fail here
+    assert repair_tags(Catalog.open(catalog.path)) == ["stadt-test/eins/v1.2.0"]

@@ -21,6 +21,7 @@ from hub.model import FileChange, FileChangeStatus, FileEntry, HistoryEntry, Man
 from hub.settings import environment
 from hub.store.snapshot import CatalogSnapshot
 from hub.store.trees import blob_at, commit_at, subtree, tree_files
+from hub.store.version_store import VersionStore, store_path
 from hub.store.versions import TAG_PREFIX, VersionTable, iso, parse_trailers
 from hub.validate.manifest import manifest_from_bytes
 from hub.validate.yamlsafe import load_yaml
@@ -48,7 +49,8 @@ class Catalog:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._versions = VersionTable()
+        self.version_store = VersionStore(store_path(self.path))
+        self._versions = VersionTable(self.version_store)
         # Durable by default: objects and refs reach the disk before a publish returns.
         # HUB_FSYNC=0 trades that for speed (throwaway catalogues, benchmarks of the rest).
         pygit2.settings.enable_fsync_gitdir(environment().fsync)
@@ -182,7 +184,7 @@ class Catalog:
 
     def versions(self, package_id: str) -> list[VersionInfo]:
         """Every published version, highest first."""
-        found = self.all_versions(package_id).get(package_id, [])
+        found = self._versions.of(self.repo, self.head(), package_id)
         if not found:
             self._manifest_at(self._head_tree_or_fail(package_id), package_id)
         return found
@@ -193,10 +195,14 @@ class Catalog:
         From the version table, advanced by the commits since the head last seen: reading one
         package's versions does not grow with the catalogue (hub.store.versions).
         """
-        table = self._versions.at(self.repo, self.head())
         if only is not None:
-            return {only: list(table[only])} if only in table else {}
-        return {package_id: list(infos) for package_id, infos in table.items()}
+            found = self._versions.of(self.repo, self.head(), only)
+            return {only: found} if found else {}
+        return self._versions.at(self.repo, self.head())
+
+    def record_versions(self) -> None:
+        """Bring the version store beside the repository to HEAD (the writers' catch-up does, under its lock)."""
+        self._versions.persist(self.repo, self.head())
 
     def history(self, package_id: str) -> list[HistoryEntry]:
         """Every commit on ``main`` that changed the package, newest first."""

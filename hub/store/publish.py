@@ -25,14 +25,15 @@ from datetime import datetime
 import msgspec
 import pygit2
 import semver
-from pygit2.enums import FileMode, ObjectType, SortMode
+from pygit2.enums import FileMode, ObjectType
 
 from hub.errors import BadRequest, InvalidPackage, VersionExists, VersionNotNewer
 from hub.model import Actor, Manifest, Problem, Publisher, PublishResult, is_package_id, unsafe_character
-from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, parse_trailers, tag_name
+from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, tag_name
 from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints
 from hub.store.trees import blob_at, replace_path, tree_at, write_tree
+from hub.store.versions import first_parents, published
 from hub.validate import PackageFiles, ValidationResult, validate_package
 from hub.validate.files import git_path
 from hub.validate.manifest import manifest_from_bytes
@@ -232,20 +233,30 @@ def _create_tag(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: p
 
 
 def repair_tags(catalog: Catalog) -> list[str]:
-    """Tag every publish commit on ``main`` whose tag is missing (after a crash); return the new tags."""
+    """Tag every publish commit on ``main`` whose tag is missing (after a crash); return the new tags.
+
+    Walks back from HEAD only to the commit up to which an earlier run found every publish tagged (kept
+    in the version store, hub.store.version_store), so a start does not read the whole history: a publish
+    that moved ``main`` and died before its tag is always newer than that commit.
+    """
     repo = catalog.repo
     head = catalog.head()
     if head is None:
         return []
+    tagged = catalog.version_store.tagged()
     created = []
-    walker = repo.walk(head.id, SortMode.TOPOLOGICAL)
-    walker.simplify_first_parent()
-    for commit in walker:
-        trailers = parse_trailers(commit.message)
-        if trailers.get("Hub-Action") != "publish":
+    complete = True
+    for commit in first_parents(head):
+        if str(commit.id) == tagged:
+            break
+        found = published(commit)
+        if found is None:
             continue
-        tag = tag_name(trailers["Hub-Package"], trailers["Hub-Version"])
+        tag = tag_name(*found)
         if repo.references.get(TAG_PREFIX + tag) is None:
-            _create_tag(repo, tag, commit.id, commit.author, f"{trailers['Hub-Package']} {trailers['Hub-Version']}\n")
+            _create_tag(repo, tag, commit.id, commit.author, f"{found[0]} {found[1]}\n")
             created.append(tag)
+            complete = complete and repo.references.get(TAG_PREFIX + tag) is not None
+    if complete:  # a tag that could not be written is tried again next time
+        catalog.version_store.record_tagged(str(head.id))
     return created

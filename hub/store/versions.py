@@ -1,10 +1,13 @@
 """Published versions of every package, kept current with ``main`` at the cost of the new commits.
 
 Listing references costs libgit2 a walk over every loose ref of the repository, so reading one
-package's versions that way costs O(catalogue) and growing a catalogue by N publishes O(N²). The table
-is built from the tags once per process and then advanced commit by commit: every publish commit on
-``main`` names its package and version in trailers (``Hub-Package``, ``Hub-Version``), the same facts
-its tag records (``repair_tags`` derives missing tags from exactly these trailers).
+package's versions that way costs O(catalogue) and growing a catalogue by N publishes O(N²). A
+process reads one package's versions from the version store beside the repository
+(hub.store.version_store: one query, valid for a recorded commit) and brings them to ``main`` commit
+by commit: every publish commit on ``main`` names its package and version in trailers
+(``Hub-Package``, ``Hub-Version``), the same facts its tag records (``repair_tags`` derives missing
+tags from exactly these trailers). Without a usable store the whole table is built from the tags,
+once per process, and advanced the same way.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pygit2
 import semver
 
 from hub.model import VersionInfo
+from hub.store.version_store import Row, VersionStore
 
 TAG_PREFIX = "refs/tags/"
 # A head further than this from the last one seen (a fetch of a long history, a rewritten branch) is
@@ -66,58 +70,139 @@ def _info(version: str, commit: pygit2.Commit) -> VersionInfo:
     )
 
 
-def _published(commit: pygit2.Commit) -> tuple[str, str] | None:
+def published(commit: pygit2.Commit) -> tuple[str, str] | None:
+    """The package and version a publish commit names in its trailers; None for any other commit."""
     trailers = parse_trailers(commit.message)
     if trailers.get("Hub-Action") != "publish" or "Hub-Package" not in trailers or "Hub-Version" not in trailers:
         return None
     return trailers["Hub-Package"], trailers["Hub-Version"]
 
 
-class VersionTable:
-    """Package id → its versions, highest first, as of the head last seen. Safe to share between threads."""
+def publishes_since(head: pygit2.Commit, stop: pygit2.Oid | str, limit: int = WALK_LIMIT) -> list[Row] | None:
+    """The versions published by the first-parent commits after ``stop`` up to ``head``, oldest first.
 
-    def __init__(self) -> None:
+    None when ``stop`` is not among the ``limit`` first parents of ``head`` (another history, a long fetch).
+    """
+    stop = str(stop)
+    new: list[Row] = []
+    try:
+        for steps, commit in enumerate(first_parents(head)):
+            if str(commit.id) == stop:
+                return new[::-1]
+            if steps >= limit:
+                return None
+            if (found := published(commit)) is not None and semver.Version.is_valid(found[1]):
+                new.append((found[0], _info(found[1], commit)))
+    except (KeyError, pygit2.GitError):  # a parent missing from the object database
+        return None
+    return None
+
+
+def _reaches(repo: pygit2.Repository, newer: str, older: pygit2.Oid) -> bool:
+    """``older`` is a recent first-parent ancestor of the commit ``newer``."""
+    try:
+        commit = repo[newer].peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError):
+        return False
+    return publishes_since(commit, older) is not None
+
+
+def _add(table: dict[str, list[VersionInfo]], package_id: str, info: VersionInfo) -> None:
+    infos = table.get(package_id, [])
+    if any(v.version == info.version for v in infos):
+        return
+    table[package_id] = sorted([*infos, info], key=lambda v: version_key(v.version), reverse=True)
+
+
+class VersionTable:
+    """Package id → its versions, highest first, as of the head last seen. Safe to share between threads.
+
+    With a ``store``, a package's versions are read from it when first asked for; otherwise (or when it
+    is missing) the whole table is built from the tags. Either way the table is then advanced by the
+    commits since the head last seen, in place: only the packages those commits published change.
+    """
+
+    def __init__(self, store: VersionStore | None = None) -> None:
         self._lock = threading.Lock()
+        self._store = store
         self._head: pygit2.Oid | None = None
-        self._table: dict[str, list[VersionInfo]] = {}
+        self._known: dict[str, list[VersionInfo]] = {}  # packages whose versions are known as of _head
+        self._complete = False  # _known holds every package
+        self._recent: dict[str, list[VersionInfo]] = {}  # published since the store's commit, for packages read later
+
+    def of(self, repo: pygit2.Repository, head: pygit2.Commit | None, package_id: str) -> list[VersionInfo]:
+        """One package's versions at ``head`` (a copy); empty when it has none."""
+        if head is None:
+            return []
+        with self._lock:
+            self._sync(repo, head)
+            if package_id not in self._known and not self._complete:
+                self._load(repo, head, package_id)
+            return list(self._known.get(package_id, []))
 
     def at(self, repo: pygit2.Repository, head: pygit2.Commit | None) -> dict[str, list[VersionInfo]]:
-        """The table for ``head`` (callers must not change it)."""
+        """Every package's versions at ``head`` (copies)."""
         if head is None:
             return {}
         with self._lock:
-            if self._head != head.id:
-                if self._head is None or not self._advance(repo, head):
-                    self._table = self._from_tags(repo, head)
-                self._head = head.id
-            return self._table
+            self._sync(repo, head)
+            if not self._complete:
+                self._load(repo, head, None)
+            return {package_id: list(infos) for package_id, infos in self._known.items() if infos}
 
-    def _advance(self, repo: pygit2.Repository, head: pygit2.Commit) -> bool:
-        """Add the versions published since the last head; False when it is not a recent first-parent ancestor."""
-        new: list[tuple[str, str, pygit2.Commit]] = []
-        for steps, commit in enumerate(first_parents(head)):
-            if commit.id == self._head:
-                break
-            if steps >= WALK_LIMIT:
-                return False
-            if (found := _published(commit)) is not None:
-                new.append((*found, commit))
+    def persist(self, repo: pygit2.Repository, head: pygit2.Commit | None) -> None:
+        """Bring the store to ``head`` (writers only: ``Services.catch_up``)."""
+        if self._store is None or head is None:
+            return
+
+        def rebuild() -> list[Row]:
+            with self._lock:
+                table = self._known if self._complete and self._head == head.id else self._from_tags(repo, head)
+                return [(package_id, info) for package_id, infos in table.items() for info in infos]
+
+        self._store.advance(str(head.id), lambda stored: publishes_since(head, stored), rebuild)
+
+    def _sync(self, repo: pygit2.Repository, head: pygit2.Commit) -> None:
+        if self._head == head.id:
+            return
+        if self._head is not None and (new := publishes_since(head, self._head)) is not None:
+            self._apply(new)
+            self._head = head.id
+            return
+        self._known, self._recent, self._complete, self._head = {}, {}, False, head.id
+        base = self._store.commit() if self._store is not None else None
+        if base is not None:
+            if (new := publishes_since(head, base)) is not None:
+                self._apply(new)
+                return
+            if _reaches(repo, base, head.id):
+                return  # the store is already a little past the head this thread read: its rows serve
+        self._known, self._complete = self._from_tags(repo, head), True
+
+    def _apply(self, new: list[Row]) -> None:
+        for package_id, info in new:
+            if self._complete or package_id in self._known:
+                _add(self._known, package_id, info)
+            if not self._complete:
+                self._recent.setdefault(package_id, []).append(info)
+
+    def _load(self, repo: pygit2.Repository, head: pygit2.Commit, only: str | None) -> None:
+        """Read ``only`` (or every package) from the store and add what was published since its commit."""
+        found = self._store.read(only) if self._store is not None else None
+        if found is None:  # the store is gone or unreadable: the tags
+            self._known, self._recent, self._complete = self._from_tags(repo, head), {}, True
+            return
+        table: dict[str, list[VersionInfo]] = {}
+        for package_id, infos in found[1].items():
+            table[package_id] = sorted(infos, key=lambda v: version_key(v.version), reverse=True)
+        for package_id, infos in self._recent.items():
+            if only is None or package_id == only:
+                for info in infos:
+                    _add(table, package_id, info)
+        if only is None:
+            self._known, self._recent, self._complete = table, {}, True
         else:
-            return False
-        table = dict(self._table)  # copy on write: a reader holding the old table keeps a consistent one
-        for package_id, version, commit in new:
-            self._add(table, package_id, version, commit)
-        self._table = table
-        return True
-
-    @staticmethod
-    def _add(table: dict[str, list[VersionInfo]], package_id: str, version: str, commit: pygit2.Commit) -> None:
-        if not semver.Version.is_valid(version):
-            return
-        infos = table.get(package_id, [])
-        if any(v.version == version for v in infos):
-            return
-        table[package_id] = sorted([*infos, _info(version, commit)], key=lambda v: version_key(v.version), reverse=True)
+            self._known[only] = table.get(only, [])
 
     @staticmethod
     def _from_tags(repo: pygit2.Repository, head: pygit2.Commit) -> dict[str, list[VersionInfo]]:
@@ -132,9 +217,10 @@ class VersionTable:
             table.setdefault(package_id, []).append(_info(version, commit))
         for infos in table.values():
             infos.sort(key=lambda v: version_key(v.version), reverse=True)
+        # a publish moves main before it writes its tag: the newest versions may not be tagged yet
         for steps, commit in enumerate(first_parents(head)):
             if steps >= UNTAGGED_WINDOW:
                 break
-            if (found := _published(commit)) is not None:
-                VersionTable._add(table, *found, commit)
+            if (found := published(commit)) is not None and semver.Version.is_valid(found[1]):
+                _add(table, found[0], _info(found[1], commit))
         return table

@@ -1,0 +1,178 @@
+"""The version table on disk beside the catalogue repository, valid for the commit it records.
+
+Building the table from the tags lists every reference of the repository (libgit2 reads every loose
+ref file): at 10,000 packages a process paid seconds of CPU, and on a busy machine most of a minute,
+for its first read of one package's versions. Here one package's versions are one indexed query, and a
+process brings them to ``main`` by walking the few commits since the recorded one (hub.store.versions).
+
+Only writers move it on: ``Services.catch_up`` (after every write, and in every server that sees
+``main`` move) calls :meth:`VersionStore.advance` under the data folder's sync lock. Readers never
+write it, so a refused command leaves the data folder as it was. It is a cache: missing, unreadable, of
+an older schema or of another history, it is ignored by readers and rebuilt from the tags by the next
+writer. It also records the last commit up to which every publish is known to be tagged, so
+``repair_tags`` need not walk the whole history at every start.
+
+The file is ``<catalogue folder name without .git>.versions.sqlite`` beside the repository folder
+(``<data>/catalog.versions.sqlite``): not inside it, where the repository is served to replicas over
+dumb HTTP and copied with hard links by the benchmarks.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import msgspec
+
+from hub.model import VersionInfo
+
+log = logging.getLogger(__name__)
+
+SCHEMA = "1"
+TIMEOUT_SECONDS = 30.0
+CREATE = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS versions (package TEXT NOT NULL, version TEXT NOT NULL, info BLOB NOT NULL,"
+    " PRIMARY KEY (package, version)) WITHOUT ROWID",
+)
+
+Row = tuple[str, VersionInfo]  # package id, one of its versions
+# the publishes since a recorded commit, oldest first; None when that commit is not a recent first-parent ancestor
+Since = Callable[[str], list[Row] | None]
+
+
+def store_path(catalog_path: Path) -> Path:
+    name = catalog_path.name.removesuffix(".git") or "catalog"
+    return catalog_path.with_name(f"{name}.versions.sqlite")
+
+
+class VersionStore:
+    """Package id → versions as of ``commit()``; every method opens its own connection (threads, forked workers)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection | None]:
+        """A read-only connection, or None when there is no usable store (readers never create it)."""
+        if not self.path.is_file():
+            yield None
+            return
+        try:
+            db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=TIMEOUT_SECONDS)
+        except sqlite3.Error:
+            yield None
+            return
+        with closing(db):
+            try:
+                usable = _meta(db, "schema") == SCHEMA
+            except sqlite3.Error:
+                usable = False
+            yield db if usable else None
+
+    def commit(self) -> str | None:
+        """The commit the stored versions are valid for; None without a usable store."""
+        try:
+            with self._reading() as db:
+                return None if db is None else _meta(db, "commit")
+        except sqlite3.Error:
+            return None
+
+    def read(self, package_id: str | None = None) -> tuple[str, dict[str, list[VersionInfo]]] | None:
+        """The commit and the versions of ``package_id`` (or of every package), read together; None without a store."""
+        try:
+            with self._reading() as db:
+                if db is None:
+                    return None
+                db.execute("BEGIN")  # the commit and the rows of one moment
+                commit = _meta(db, "commit")
+                if commit is None:
+                    return None
+                query = "SELECT package, info FROM versions"
+                rows = db.execute(query + " WHERE package = ?", (package_id,)) if package_id is not None else db.execute(query)
+                table: dict[str, list[VersionInfo]] = {}
+                decoder = msgspec.json.Decoder(VersionInfo)
+                for package, info in rows:
+                    table.setdefault(package, []).append(decoder.decode(info))
+                return commit, table
+        except sqlite3.Error:
+            return None
+
+    def tagged(self) -> str | None:
+        """The last commit up to which every publish on ``main`` was tagged (``repair_tags``)."""
+        try:
+            with self._reading() as db:
+                return None if db is None else _meta(db, "tagged")
+        except sqlite3.Error:
+            return None
+
+    def record_tagged(self, commit: str) -> None:
+        self._write(lambda db: _set_meta(db, "tagged", commit))
+
+    def advance(self, head: str, since: Since, rebuild: Callable[[], Iterable[Row]]) -> None:
+        """Bring the store to ``head``: the publishes since the recorded commit, or everything again from ``rebuild``."""
+
+        def change(db: sqlite3.Connection) -> None:
+            stored = _meta(db, "commit")
+            if stored == head:
+                return
+            new = since(stored) if stored is not None else None
+            if new is None:
+                db.execute("DELETE FROM versions")
+                new = list(rebuild())
+            encoder = msgspec.json.Encoder()
+            db.executemany(
+                "INSERT OR IGNORE INTO versions (package, version, info) VALUES (?, ?, ?)",
+                [(package, info.version, encoder.encode(info)) for package, info in new],
+            )
+            _set_meta(db, "commit", head)
+
+        self._write(change)
+
+    def _write(self, change: Callable[[sqlite3.Connection], None]) -> None:
+        """One transaction; a store that cannot be written is left as it is (readers then read the tags)."""
+        for attempt in (1, 2):
+            try:
+                self._transaction(change)
+                return
+            except sqlite3.DatabaseError as exc:
+                if attempt == 1 and not isinstance(exc, sqlite3.OperationalError):  # not a database (any more): a cache, so anew
+                    self.path.unlink(missing_ok=True)
+                    continue
+                log.warning("Versionstabelle %s nicht geschrieben; Lesende lesen die Tags", self.path, exc_info=True)
+                return
+
+    def _transaction(self, change: Callable[[sqlite3.Connection], None]) -> None:
+        with closing(sqlite3.connect(self.path, timeout=TIMEOUT_SECONDS, isolation_level=None)) as db:
+            db.execute("BEGIN IMMEDIATE")  # writers take turns; readers go on reading the last commit's state
+            try:
+                if _meta_or_none(db, "schema") != SCHEMA:
+                    db.execute("DROP TABLE IF EXISTS versions")
+                    db.execute("DROP TABLE IF EXISTS meta")
+                    for statement in CREATE:
+                        db.execute(statement)
+                    _set_meta(db, "schema", SCHEMA)
+                change(db)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+
+def _meta(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _meta_or_none(db: sqlite3.Connection, key: str) -> str | None:
+    try:
+        return _meta(db, key)
+    except sqlite3.OperationalError:  # no meta table yet
+        return None
+
+
+def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
