@@ -30,7 +30,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from hub.errors import BadRequest, Conflict, Forbidden, HubError, NotFound, OrganisationUnknown, Unauthorized
 from hub.model import ORG_ID, FrozenBase, Problem, unsafe_character
-from hub.tokens import ROLES, Role
+from hub.tokens import OPERATOR, PERSON_ROLES, PersonRole
 
 MIN_PASSWORD = 12  # characters; a passphrase of a few words passes, a short word does not
 MAX_PASSWORD = 1024  # bounds the hashing work one request can ask for
@@ -103,14 +103,14 @@ class ProviderAccount(Conflict):
 class Account(FrozenBase, frozen=True):
     email: str
     org: str
-    roles: list[Role]
+    roles: list[PersonRole]
     created: str
     disabled: bool = False
     external: bool = False  # signs in through the organisations' identity provider, has no password here
 
-    def has(self, *roles: Role) -> bool:
-        """Holds one of ``roles``; admin holds every role."""
-        return "admin" in self.roles or any(role in self.roles for role in roles)
+    def has(self, *roles: PersonRole) -> bool:
+        """Holds one of ``roles``; admin holds every role of its organisation (not the hub-wide operator)."""
+        return any(role in self.roles or (role != OPERATOR and "admin" in self.roles) for role in roles)
 
 
 def normal_email(value: str) -> str:
@@ -128,15 +128,15 @@ def check_password(password: str) -> None:
         raise BadRequest(f"Das Passwort ist zu lang: höchstens {MAX_PASSWORD} Zeichen.")
 
 
-def _roles(roles: Iterable[str]) -> list[Role]:
-    chosen: list[Role] = []
+def _roles(roles: Iterable[str]) -> list[PersonRole]:
+    chosen: list[PersonRole] = []
     for role in roles:
-        if role not in ROLES:
-            raise BadRequest(f"Die Rolle „{role}“ gibt es nicht; möglich sind: {', '.join(ROLES)}.")
+        if role not in PERSON_ROLES:
+            raise BadRequest(f"Die Rolle „{role}“ gibt es nicht; möglich sind: {', '.join(PERSON_ROLES)}.")
         if role not in chosen:
             chosen.append(role)
     if not chosen:
-        raise BadRequest(f"Ein Konto braucht mindestens eine Rolle: {', '.join(ROLES)}.")
+        raise BadRequest(f"Ein Konto braucht mindestens eine Rolle: {', '.join(PERSON_ROLES)}.")
     return chosen
 
 

@@ -155,6 +155,13 @@ class Implausible(HubError):
     title = "Angabe nicht plausibel"
 
 
+class OrganisationExists(Conflict):
+    """Registering a new organisation under an identifier the registry already has (changing it is a separate job)."""
+
+    code = "organisation-exists"
+    title = "Organisation bereits registriert"
+
+
 class OrganisationUnknown(Implausible):
     """Adoptions, confirmations, reviews and tokens belong to organisations registered in the catalogue."""
 

@@ -11,7 +11,8 @@ The rule that maps claims to a person (documented in docs/settings.md and docs/a
 ``email`` (not ``email_verified: false``) names the person, the claim ``HUB_OIDC_ORG_CLAIM``
 (default ``organisation``) the registered organisation they act for, and ``HUB_OIDC_ROLES_CLAIM``
 (default ``roles``; a list or space-separated) their roles; values that are no hub role are ignored,
-and no role at all is a refusal.
+and no role at all is a refusal. ``operator`` (the hub-wide "Betrieb") counts like the others: the hub
+trusts the one provider its operator configured, so that provider decides who operates the hub too.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from joserfc.jwk import KeySet
 
 from hub.errors import HubError
 from hub.settings import Environment
-from hub.tokens import ROLES, Role
+from hub.tokens import PERSON_ROLES, PersonRole
 
 if TYPE_CHECKING:
     from authlib.integrations.httpx_client import OAuth2Client
@@ -89,7 +90,7 @@ class Claimed:
 
     email: str
     org: str
-    roles: list[Role]
+    roles: list[PersonRole]
 
 
 _cache: dict[str, tuple[float, Any]] = {}
@@ -214,7 +215,7 @@ def claimed(config: OidcConfig, claims: Mapping[str, Any]) -> Claimed:
         raise OidcRefused(f"Der Anmeldedienst nennt keine Organisation (Claim „{config.org_claim}“).")
     raw = claims.get(config.roles_claim)
     values = raw.split() if isinstance(raw, str) else raw if isinstance(raw, list) else []
-    roles: list[Role] = [r for r in ROLES if r in values]
+    roles: list[PersonRole] = [r for r in PERSON_ROLES if r in values]
     if not roles:
-        raise OidcRefused(f"Der Anmeldedienst nennt keine Rolle des Hubs (Claim „{config.roles_claim}“: {', '.join(ROLES)}).")
+        raise OidcRefused(f"Der Anmeldedienst nennt keine Rolle des Hubs (Claim „{config.roles_claim}“: {', '.join(PERSON_ROLES)}).")
     return Claimed(email=email, org=org.strip(), roles=roles)

@@ -206,8 +206,8 @@ class Environment:
         metadata=_meta(
             "HUB_OIDC_ROLES_CLAIM",
             _text,
-            "Claim des ID-Tokens mit den Rollen der Person (Liste oder durch Leerzeichen getrennt; publisher, adopter, reviewer, admin; "
-            "andere Werte werden ignoriert). Standard: roles.",
+            "Claim des ID-Tokens mit den Rollen der Person (Liste oder durch Leerzeichen getrennt; publisher, adopter, reviewer, admin, "
+            "operator für den Betrieb des ganzen Hubs; andere Werte werden ignoriert). Standard: roles.",
         ),
     )
 

@@ -20,6 +20,14 @@ from hub.model import ORG_ID, FrozenBase, Problem
 
 Role = Literal["publisher", "adopter", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("publisher", "adopter", "reviewer", "admin")
+# A person's roles (workspace accounts): a token's four, and the hub-wide operator ("Betrieb"): registering and changing
+# any organisation, the harvest sources and harvests, hub-wide admin tokens. An account's ``admin`` holds its
+# organisation's roles only; operator is granted by the shell (``hub user create|roles --role operator``), another
+# operator in the workspace, or the identity provider's roles claim, never by an organisation's admin. No token has it:
+# the API's hub-wide role is a token's ``admin``.
+PersonRole = Literal["publisher", "adopter", "reviewer", "admin", "operator"]
+OPERATOR: PersonRole = "operator"
+PERSON_ROLES: tuple[PersonRole, ...] = (*ROLES, OPERATOR)
 PREFIX = "th_"
 _ORG = re.compile(ORG_ID)
 

@@ -16,7 +16,7 @@ from tests import workspace
 from tests.browser import launch
 from tests.served import silent_git_address, slow_and_example_sources
 from tests.server import Server, start_server
-from tests.test_workspace import head, serious_violations
+from tests.test_workspace import git, head, serious_violations
 
 ORG, ORG_NAME = "land-nrw-ministerium", "Landesministerium NRW – Programm Digitale Modellregionen"  # in the seed
 ADOPTER = "stadt-delbrueck"  # in the seed: gets the tokens and accounts the admin hands out
@@ -28,12 +28,18 @@ PASSWORDS = {
     "paul@ministerium.example": "Radiergummi-Ordner-Amt-8",  # adopter: roles changed, reset, disabled and enabled again
     "rita@ministerium.example": "Kopierer-Papierstau-Amt-9",  # adopter: sets a new password through a link in Chromium
     "dora@delbrueck.example": "Kirchturm-Glocke-Delbrueck-2",  # admin of another organisation
+    "olga@ministerium.example": "Betriebsrat-Serverraum-Amt-6",  # operator (Betrieb): harvests, registers organisations
 }
 ORGS = {"dora@delbrueck.example": ADOPTER}
-ROLES = {"ada@ministerium.example": ["admin"], "max@ministerium.example": ["admin"], "dora@delbrueck.example": ["admin"]}
+ROLES = {
+    "ada@ministerium.example": ["admin"],
+    "max@ministerium.example": ["admin"],
+    "dora@delbrueck.example": ["admin"],
+    "olga@ministerium.example": ["operator"],
+}
 TOKENS = "/arbeitsbereich/verwaltung/tokens"
 PEOPLE = "/arbeitsbereich/verwaltung/personen"
-SOURCES = "/arbeitsbereich/verwaltung/quellen"
+SOURCES = "/arbeitsbereich/betrieb/quellen"
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +165,7 @@ def test_a_token_for_another_organisation_or_hub_wide_is_refused_in_german_and_n
     for org, role, reason in (
         (ADOPTER, "publisher", "Sie stellen API-Tokens nur für Ihre eigene Organisation (land-nrw-ministerium) aus."),
         ("stadt-gibt-es-nicht", "adopter", "Sie stellen API-Tokens nur für Ihre eigene Organisation (land-nrw-ministerium) aus."),
-        (ORG, "admin", "gilt für den ganzen Hub; es stellt nur die Betreiberin des Hubs auf dem Server aus (hub token create)"),
+        (ORG, "admin", "gilt für den ganzen Hub; es stellt nur aus, wer die Rolle „Betrieb“ (operator) hat"),
     ):
         refused = client.post(TOKENS, data={"csrf": csrf, "org": org, "role": role, "note": "Versuch"})
         assert refused.status_code == 403 and reason in refused.text, (org, role)
@@ -248,7 +254,7 @@ def test_a_person_without_the_admin_role_is_refused_in_german(hub):
         TOKENS,
         PEOPLE,
         "/arbeitsbereich/verwaltung/organisationen",
-        "/arbeitsbereich/verwaltung/quellen",
+        "/arbeitsbereich/verwaltung/organisation",
     ):
         page = client.get(path)
         assert page.status_code == 403
@@ -258,7 +264,7 @@ def test_a_person_without_the_admin_role_is_refused_in_german(hub):
     tokens_before = token_rows(admin)
     assert client.post(TOKENS, data={"csrf": csrf, "org": ORG, "role": "admin"}).status_code == 403
     assert client.post(f"{PEOPLE}/deaktivieren", data={"csrf": csrf, "email": "max@ministerium.example"}).status_code == 403
-    assert client.post("/arbeitsbereich/verwaltung/quellen/ernten", data={"csrf": csrf}).status_code == 403
+    assert client.post("/arbeitsbereich/verwaltung/organisation", data={"csrf": csrf, "name": "Gekapert"}).status_code == 403
     assert token_rows(admin) == tokens_before and admin.get(TOKENS).status_code == 200  # max is still enabled
     anonymous = httpx.get(f"{hub.url}{TOKENS}")
     assert anonymous.status_code == 303 and anonymous.headers["location"] == f"/anmelden?weiter={TOKENS}"
@@ -281,10 +287,10 @@ def silent_source():
         yield address
 
 
-def test_an_admin_harvests_in_the_background_and_watches_the_progress_with_and_without_javascript(hub, tmp_path, silent_source):
+def test_an_operator_harvests_in_the_background_and_watches_the_progress_with_and_without_javascript(hub, tmp_path, silent_source):
     listing = slow_and_example_sources(tmp_path, silent_source, timeout=12)
     hub.hub("sources", "set", str(listing))
-    client = signed_in(hub, "max@ministerium.example")
+    client = signed_in(hub, "olga@ministerium.example")
     page = client.get(SOURCES)
     assert page.status_code == 200
     row = re.search(r'<tr id="quelle-musterstadt">(.*?)</tr>', page.text, re.S).group(1)
@@ -296,9 +302,9 @@ def test_an_admin_harvests_in_the_background_and_watches_the_progress_with_and_w
         browser = launch(p)
         try:
             admin = browser.new_page()
-            workspace.sign_in_in_browser(admin, hub, "ada@ministerium.example", PASSWORDS["ada@ministerium.example"])
+            workspace.sign_in_in_browser(admin, hub, "olga@ministerium.example", PASSWORDS["olga@ministerium.example"])
             plain = browser.new_context(java_script_enabled=False).new_page()
-            workspace.sign_in_in_browser(plain, hub, "max@ministerium.example", PASSWORDS["max@ministerium.example"])
+            workspace.sign_in_in_browser(plain, hub, "olga@ministerium.example", PASSWORDS["olga@ministerium.example"])
             admin.goto(f"{hub.url}{SOURCES}")
             polls: list[str] = []
             admin.on("request", lambda request: polls.append(request.url) if request.url.endswith("/ernte/stand") else None)
@@ -336,7 +342,7 @@ def test_an_admin_harvests_in_the_background_and_watches_the_progress_with_and_w
     listed = client.get(SOURCES).text
     row = re.search(r'<tr id="quelle-musterstadt">(.*?)</tr>', listed, re.S).group(1)
     assert "1 übernommen" in row and "noch nie" not in row
-    assert "Letzte Ernte im Arbeitsbereich: gestartet" in listed and "von ada@ministerium.example" in listed
+    assert "Letzte Ernte im Arbeitsbereich: gestartet" in listed and "von olga@ministerium.example" in listed
 
 
 def person_page(client: httpx.Client, email: str) -> httpx.Response:
@@ -508,3 +514,120 @@ def test_a_reset_link_form_needs_its_csrf_token_and_a_newer_link_replaces_the_ol
     assert short.status_code == 400 and "Das Passwort ist zu kurz" in short.text
     assert workspace.sign_in(hub, "otto@ministerium.example", PASSWORDS["otto@ministerium.example"]).status_code == 303  # unchanged
     assert person.get(second).status_code == 200  # still usable after refusals
+
+
+ORGS_OPERATOR = "/arbeitsbereich/betrieb/organisationen"
+NEW_ORG = "gemeinde-hoevelhof"
+
+
+def last_commit(hub: Server) -> tuple[str, str]:
+    """The author's name and the message of the catalogue's newest commit."""
+    author, _, message = git(hub, "log", "-1", "--format=%an%n%B").partition("\n")
+    return author, message
+
+
+def test_an_operator_registers_an_organisation_and_changes_it_in_the_browser_each_a_commit(hub):
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            workspace.sign_in_in_browser(page, hub, "olga@ministerium.example", PASSWORDS["olga@ministerium.example"])
+            page.get_by_role("link", name="Betrieb").click()
+            page.locator("main").get_by_role("link", name="Organisationen", exact=True).click()
+            page.wait_for_url(f"**{ORGS_OPERATOR}")
+            assert serious_violations(page) == []
+            page.get_by_role("link", name="Organisation registrieren").click()
+            page.wait_for_url(f"**{ORGS_OPERATOR}/neu")
+            assert serious_violations(page) == []
+            before = head(hub)
+            page.get_by_label("Kennung").fill(NEW_ORG)
+            page.get_by_label("Name", exact=False).first.fill("Gemeinde Hövelhof")
+            page.get_by_label("Art").select_option("gemeinde")
+            page.get_by_label("Bundesland").fill("Nordrhein-Westfalen")
+            page.get_by_label("Internetauftritt").fill("www.hoevelhof.de")  # without http(s):// the schema refuses it
+            page.get_by_role("button", name="Organisation registrieren").click()
+            page.wait_for_load_state()
+            # refused: the problem at its field, what was typed stays, nothing written
+            assert "Der Eintrag wurde nicht gespeichert." in page.locator("#formular-probleme").inner_text()
+            assert "hat nicht die erwartete Form" in page.locator("#f-url-fehler").inner_text()
+            assert page.get_by_label("Internetauftritt").get_attribute("aria-invalid") == "true"
+            assert page.get_by_label("Kennung").input_value() == NEW_ORG and head(hub) == before
+            assert serious_violations(page) == []
+            page.get_by_label("Internetauftritt").fill("https://www.hoevelhof.de")
+            page.locator("#f-contact-0-name").fill("Bürgerbüro Hövelhof")
+            page.locator("#f-contact-0-email").fill("buergerbuero@hoevelhof.example")
+            page.get_by_role("button", name="Organisation registrieren").click()
+            page.wait_for_url(f"**{ORGS_OPERATOR}/{NEW_ORG}?hinweis=registriert")
+            assert "Die Organisation ist registriert" in page.get_by_role("status").inner_text()
+            assert page.get_by_role("heading", level=1).inner_text() == "Eintrag von Gemeinde Hövelhof"
+            assert page.get_by_label("Kennung").get_attribute("readonly") is not None
+            assert serious_violations(page) == []
+            author, message = last_commit(hub)
+            assert author == ORG_NAME and message.startswith("Organisation Gemeinde Hövelhof registriert")
+            assert f"Hub-Organisation: {NEW_ORG}" in message and "Hub-Person: olga@ministerium.example" in message
+            # changed: the new description on the page and in a second commit
+            page.get_by_label("Kurze Vorstellung").fill("Gemeinde im Kreis Paderborn, übernimmt die Online-Terminvergabe.")
+            page.get_by_role("button", name="Eintrag speichern").click()
+            page.wait_for_url(f"**{ORGS_OPERATOR}/{NEW_ORG}?hinweis=gespeichert")
+            assert "Der Eintrag ist gespeichert" in page.get_by_role("status").inner_text()
+            assert page.get_by_label("Kurze Vorstellung").input_value().startswith("Gemeinde im Kreis Paderborn")
+            author, message = last_commit(hub)
+            assert author == ORG_NAME and message.startswith("Organisation Gemeinde Hövelhof geändert")
+            assert "Hub-Person: olga@ministerium.example" in message
+            page.locator("main").get_by_role("link", name="Organisationen", exact=True).click()
+            assert page.locator(f"#org-{NEW_ORG}").get_by_role("link", name="Gemeinde Hövelhof", exact=True).is_visible()
+        finally:
+            browser.close()
+    record = httpx.get(f"{hub.url}/api/v1/publishers/{NEW_ORG}").json()
+    assert record["description"].startswith("Gemeinde im Kreis Paderborn") and record["url"] == "https://www.hoevelhof.de"
+
+
+def test_an_admin_changes_their_own_organisations_record_in_the_browser_and_is_refused_every_operator_job(hub):
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            workspace.sign_in_in_browser(page, hub, "dora@delbrueck.example", PASSWORDS["dora@delbrueck.example"])
+            assert page.get_by_role("link", name="Betrieb").count() == 0
+            page.get_by_role("link", name="Verwaltung").click()
+            page.locator("main").get_by_role("link", name="Organisationen", exact=True).click()
+            # only her own organisation has "Bearbeiten"
+            assert page.get_by_role("link", name="Eintrag von Stadt Delbrück bearbeiten").count() == 1
+            assert page.get_by_role("link", name=re.compile("^Eintrag von .* bearbeiten$")).count() == 1
+            page.get_by_role("link", name="Eintrag von Stadt Delbrück bearbeiten").click()
+            page.wait_for_url("**/arbeitsbereich/verwaltung/organisation")
+            assert page.get_by_label("Kreis", exact=True).input_value() == "Kreis Paderborn"  # the stored record, field by field
+            assert serious_violations(page) == []
+            page.get_by_label("Region oder Verbund").fill("Digitale Modellregion OWL")
+            page.get_by_role("button", name="Eintrag speichern").click()
+            page.wait_for_url("**/arbeitsbereich/verwaltung/organisation?hinweis=gespeichert")
+            assert page.get_by_label("Region oder Verbund").input_value() == "Digitale Modellregion OWL"
+            author, message = last_commit(hub)
+            assert author == "Stadt Delbrück" and message.startswith("Organisation Stadt Delbrück geändert")
+            assert "Hub-Person: dora@delbrueck.example" in message
+            # the operator's pages, asked for by their address: a German 403 page each
+            for path in (
+                f"{ORGS_OPERATOR}/neu",
+                f"{ORGS_OPERATOR}/{ORG}",
+                "/arbeitsbereich/betrieb/quellen",
+                "/arbeitsbereich/betrieb/tokens",
+            ):
+                answer = page.goto(hub.url + path)
+                assert answer is not None and answer.status == 403, path
+                assert page.get_by_role("heading", level=1).inner_text() == "Keine Berechtigung"
+                assert "Dafür ist die Rolle „Betrieb“ (operator) nötig" in page.content()
+            assert serious_violations(page) == []
+        finally:
+            browser.close()
+    # and posted: refused, nothing written
+    dora = signed_in(hub, "dora@delbrueck.example")
+    csrf = workspace.csrf_of(dora.get("/arbeitsbereich/").text)
+    before = head(hub)
+    for path, data in (
+        (f"{ORGS_OPERATOR}/{ORG}", {"name": "Gekapert", "type": "land"}),
+        (f"{ORGS_OPERATOR}/neu", {"id": "stadt-gekapert", "name": "Gekapert", "type": "stadt"}),
+        (f"{SOURCES}/ernten", {}),
+    ):
+        refused = dora.post(path, data={"csrf": csrf, **data})
+        assert refused.status_code == 403 and "Keine Berechtigung" in refused.text, path
+    assert head(hub) == before and httpx.get(f"{hub.url}/api/v1/publishers/{ORG}").json()["name"] == ORG_NAME

@@ -19,7 +19,7 @@ from tests.test_workspace import serious_violations
 from tests.test_workspace_publish import INVALID
 
 PHONE = {"width": 390, "height": 844}
-ADMIN = ("ada@paderborn.example", "Aktenschrank-Schluessel-77")  # admin of Paderborn: every role, Paderborn's packages
+ADMIN = ("ada@paderborn.example", "Aktenschrank-Schluessel-77")  # admin and operator of Paderborn: every role, Paderborn's packages
 ADOPTER = ("sora@soest.example", "Marktplatz-Brunnen-Soest-12")  # Soest adopts two of Paderborn's packages
 ADOPTED = "stadt-paderborn/online-terminvergabe"
 
@@ -29,7 +29,7 @@ def hub(tmp_path_factory) -> Iterator[Server]:
     server = start_server(tmp_path_factory.mktemp("workspace-narrow"))
     try:
         with Services.attach(HubConfig(data_dir=server.data)) as services:
-            accounts.create(services, ADMIN[0], "stadt-paderborn", ["admin"], ADMIN[1])
+            accounts.create(services, ADMIN[0], "stadt-paderborn", ["admin", "operator"], ADMIN[1])
             accounts.create(services, ADOPTER[0], "stadt-soest", ["adopter"], ADOPTER[1])
         yield server
     finally:
@@ -93,7 +93,14 @@ def test_no_workspace_page_scrolls_sideways_at_390_px_and_wide_tables_scroll_in_
                 ("/arbeitsbereich/verwaltung/tokens", "API-Tokens"),
                 ("/arbeitsbereich/verwaltung/personen", "Personen und Rollen"),
                 ("/arbeitsbereich/verwaltung/organisationen", "Organisationen"),
-                ("/arbeitsbereich/verwaltung/quellen", "Quellen"),
+                ("/arbeitsbereich/verwaltung/organisation", "Unsere Organisation"),
+                ("/arbeitsbereich/betrieb/", "Betrieb"),
+                ("/arbeitsbereich/betrieb/organisationen", "Organisationen (Betrieb)"),
+                ("/arbeitsbereich/betrieb/organisationen/neu", "Organisation registrieren"),
+                ("/arbeitsbereich/betrieb/organisationen/stadt-soest", "Eintrag einer Organisation"),
+                ("/arbeitsbereich/betrieb/quellen", "Quellen"),
+                ("/arbeitsbereich/betrieb/tokens", "Hub-weite API-Tokens"),
+                ("/arbeitsbereich/betrieb/personen", "Personen im Betrieb"),
                 ("/arbeitsbereich/pruefung/stadt-paderborn/gibt-es-nicht/", "Fehlerseite"),
                 (f"/arbeitsbereich/manifest/{ADOPTED}", "Manifest bearbeiten"),
             ):
@@ -114,6 +121,15 @@ def test_no_workspace_page_scrolls_sideways_at_390_px_and_wide_tables_scroll_in_
             page.get_by_role("button", name="Token ausstellen").click()
             page.wait_for_load_state()
             check("Neues Token")
+            # a refused organisation form: every problem at its field, still no sideways scrolling
+            page.goto(f"{hub.url}/arbeitsbereich/betrieb/organisationen/neu")
+            page.get_by_label("Kennung").fill("stadt-soest")
+            page.get_by_label("Internetauftritt").fill("keine-adresse-mit-einem-sehr-langen-namen-ohne-punkt-und-ohne-schema")
+            page.locator("#f-contact-0-email").fill("kein-at-zeichen-in-dieser-sehr-langen-angabe-einer-adresse")
+            page.get_by_role("button", name="Organisation registrieren").click()
+            page.wait_for_load_state()
+            assert page.locator("#f-url-fehler li").count() >= 1
+            check("Organisation mit Problemen")
             # the adoptions table of Meine Pakete is wider than the phone: it scrolls in a region of its own
             page.goto(f"{hub.url}/arbeitsbereich/pakete/")
             region = page.locator(f"#{ADOPTED.replace('/', '--')}").get_by_role("region", name=re.compile("^Nachnutzungen von "))
@@ -123,4 +139,4 @@ def test_no_workspace_page_scrolls_sideways_at_390_px_and_wide_tables_scroll_in_
             browser.close()
     assert {name: found for name, found in seen.items() if found} == {}
     assert {name: found for name, found in violations.items() if found} == {}
-    assert len(seen) == 19
+    assert len(seen) == 27

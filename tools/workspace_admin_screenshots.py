@@ -1,9 +1,11 @@
 """Take the admin's screenshots of docs/arbeitsbereich.md in Chromium: ``.venv/bin/python -m tools.workspace_admin_screenshots``.
 
 Starts a real ``hub serve`` over a throw-away data folder (the embedded catalogue), creates an
-admin and two colleagues of the seed's ministry, signs in and photographs into docs/bilder/: the
-API tokens after issuing one, "Personen und Rollen" and one person's page, the organisations,
-and a harvest in progress (the example source done, a source that never answers under way).
+admin (who also has the operator role, "Betrieb") and two colleagues of the seed's ministry, signs
+in and photographs into docs/bilder/: the API tokens after issuing one, "Personen und Rollen" and
+one person's page, the organisations, the own organisation's record, a new organisation's form
+refused with its problems at their fields, and a harvest in progress (the example source done, a
+source that never answers under way).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ ORG = "land-nrw-ministerium"  # in the seed
 ADMIN = "ada.beispiel@ministerium.example"
 PEOPLE = {"paul.beispiel@ministerium.example": ["reviewer"], "rita.beispiel@ministerium.example": ["publisher", "adopter"]}
 ADMIN_PAGES = "/arbeitsbereich/verwaltung"
+OPERATOR_PAGES = "/arbeitsbereich/betrieb"
 
 
 def main() -> int:
@@ -36,7 +39,7 @@ def main() -> int:
         server = start_server(Path(folder) / "daten")
         try:
             with Services.attach(HubConfig(data_dir=server.data)) as services:
-                accounts.create(services, ADMIN, ORG, ["admin"], password)
+                accounts.create(services, ADMIN, ORG, ["admin", "operator"], password)
                 for email, roles in PEOPLE.items():
                     accounts.create(services, email, ORG, roles, password)
             server.hub("sources", "set", str(slow_and_example_sources(Path(folder), silent, timeout=60, slow_first=False)))
@@ -58,11 +61,21 @@ def main() -> int:
                 page.screenshot(path=str(OUT / "verwaltung-person.png"), full_page=True)
                 page.goto(f"{server.url}{ADMIN_PAGES}/organisationen")
                 page.screenshot(path=str(OUT / "verwaltung-organisationen.png"))
-                page.goto(f"{server.url}{ADMIN_PAGES}/quellen")
+                page.goto(f"{server.url}{ADMIN_PAGES}/organisation")
+                page.screenshot(path=str(OUT / "verwaltung-organisation.png"))
+                page.goto(f"{server.url}{OPERATOR_PAGES}/organisationen/neu")
+                page.get_by_label("Kennung").fill("gemeinde-musterdorf")
+                page.get_by_label("Name", exact=False).first.fill("Gemeinde Musterdorf")
+                page.get_by_label("Internetauftritt").fill("www.musterdorf.example")
+                page.locator("#f-contact-0-name").fill("Bürgerbüro")
+                page.get_by_role("button", name="Organisation registrieren").click()
+                page.wait_for_load_state()
+                page.screenshot(path=str(OUT / "betrieb-organisation.png"), full_page=True)
+                page.goto(f"{server.url}{OPERATOR_PAGES}/quellen")
                 page.get_by_role("button", name="Jetzt ernten").click()
-                page.wait_for_url(f"**{ADMIN_PAGES}/quellen/ernte")
+                page.wait_for_url(f"**{OPERATOR_PAGES}/quellen/ernte")
                 page.locator("#ernte-stand", has_text="1 von 2 Quellen fertig").wait_for(timeout=60_000)
-                page.screenshot(path=str(OUT / "verwaltung-ernte.png"), full_page=True)
+                page.screenshot(path=str(OUT / "betrieb-ernte.png"), full_page=True)
                 browser.close()
         finally:
             server.stop()

@@ -22,6 +22,7 @@ from hub.api.controllers.packages import PackageController
 from hub.api.controllers.workspace import AdoptionWorkspaceController, SignInController, WorkspaceController
 from hub.api.controllers.workspace_admin import AdminWorkspaceController
 from hub.api.controllers.workspace_manifest import ManifestWorkspaceController
+from hub.api.controllers.workspace_operator import OperatorWorkspaceController
 from hub.api.controllers.workspace_password import PasswordResetController
 from hub.api.controllers.workspace_publish import MyPackagesController, PublishWorkspaceController
 from hub.api.controllers.workspace_review import ReviewWorkspaceController
@@ -74,6 +75,7 @@ def create_app(
                     ManifestWorkspaceController,
                     ReviewWorkspaceController,
                     AdminWorkspaceController,
+                    OperatorWorkspaceController,
                 ],
                 guards=[workspace_replica_guard(services)],
                 include_in_schema=False,

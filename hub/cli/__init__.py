@@ -38,7 +38,7 @@ from hub.maturity.reports import (
 from hub.maturity.spreadsheets import Row
 from hub.settings import environment
 from hub.store.audit import record_history
-from hub.tokens import ROLES
+from hub.tokens import PERSON_ROLES, ROLES
 from hub.usecases import accounts, adoptions, catalogue, organisations, reviews, tokens
 from hub.usecases.publish import publish_folder
 
@@ -176,7 +176,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("email", metavar="EMAIL", help="E-Mail-Adresse der Person (zugleich ihr Anmeldename)")
     t.add_argument("--org", required=True, help="Kennung der registrierten Organisation, für die die Person handelt")
     t.add_argument(
-        "--role", dest="roles", action="append", required=True, choices=list(ROLES), help="Rolle (mehrfach möglich): " + ", ".join(ROLES)
+        "--role",
+        dest="roles",
+        action="append",
+        required=True,
+        choices=list(PERSON_ROLES),
+        help="Rolle (mehrfach möglich): " + ", ".join(PERSON_ROLES) + " (operator: Betrieb des ganzen Hubs)",
     )
     t.add_argument("--password-stdin", action="store_true", help="Passwort aus der ersten Zeile der Standardeingabe lesen")
     t.add_argument("--json", action="store_true", help="Ausgabe als JSON")
@@ -189,7 +194,12 @@ def _parser() -> argparse.ArgumentParser:
     t = user_sub.add_parser("roles", help="die Rollen eines Kontos neu setzen (ersetzt die bisherigen)")
     t.add_argument("email", metavar="EMAIL")
     t.add_argument(
-        "--role", dest="roles", action="append", required=True, choices=list(ROLES), help="Rolle (mehrfach möglich): " + ", ".join(ROLES)
+        "--role",
+        dest="roles",
+        action="append",
+        required=True,
+        choices=list(PERSON_ROLES),
+        help="Rolle (mehrfach möglich): " + ", ".join(PERSON_ROLES) + " (operator: Betrieb des ganzen Hubs)",
     )
     t = user_sub.add_parser(
         "reset-password", help="einmaligen Link zum Setzen eines neuen Passworts ausgeben, oder das Passwort direkt setzen"

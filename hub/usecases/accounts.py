@@ -9,6 +9,12 @@ server's shell (``hub user …``, the operator, who may change every account). I
 admin changes only accounts of their own organisation, and never takes the admin role from their
 own account nor disables it: an organisation that has an admin in the workspace keeps one (another
 admin of the organisation, or the shell, can).
+
+The hub-wide operator role ("Betrieb", ``operator``) is not an organisation's to give: an admin's
+changes leave it as it is and never grant it. The shell grants it (``hub user create|roles --role
+operator``), and in the workspace an operator grants it to any account and withdraws it
+(:func:`grant_operator`, :func:`withdraw_operator`), never from their own account: the hub keeps an
+operator in the workspace (the shell can always take it).
 """
 
 from __future__ import annotations
@@ -18,15 +24,32 @@ from collections.abc import Iterable, Mapping
 
 from hub import oidc
 from hub.accounts import SIGN_IN_FAILED, Account, OwnAccountProtected, ProviderAccount, SignInFailed, SignInThrottled
-from hub.errors import Forbidden, NotFound
+from hub.errors import Conflict, Forbidden, NotFound
 from hub.oidc import OidcConfig
 from hub.services import Services
 from hub.sessions import Session
+from hub.tokens import OPERATOR
 
 
 def _admin(by: Account) -> None:
     if "admin" not in by.roles or by.disabled:
         raise Forbidden("Konten verwaltet nur, wer die Rolle „Verwalten“ (admin) hat.")
+
+
+def _operator(by: Account) -> None:
+    if OPERATOR not in by.roles or by.disabled:
+        raise Forbidden(
+            "Die Rolle „Betrieb“ (operator) vergibt und nimmt nur, wer sie selbst hat, oder die Betreiberin des Hubs auf dem Server."
+        )
+
+
+def _no_operator_grant(by: Account | None, roles: Iterable[str]) -> None:
+    """An organisation's admin never hands out the hub-wide operator role."""
+    if by is not None and OPERATOR in roles and OPERATOR not in by.roles:
+        raise Forbidden(
+            "Die Rolle „Betrieb“ (operator) gilt für den ganzen Hub; sie vergibt nicht die Verwaltung einer Organisation, "
+            "sondern die Betreiberin des Hubs (hub user roles) oder eine Person mit der Rolle Betrieb."
+        )
 
 
 def _own(by: Account | None, org: str) -> None:
@@ -54,7 +77,9 @@ def _target(services: Services, email: str, by: Account | None) -> Account:
 
 
 def create(services: Services, email: str, org: str, roles: Iterable[str], password: str, *, by: Account | None = None) -> Account:
+    roles = list(roles)
     _own(by, org.strip())
+    _no_operator_grant(by, roles)
     return services.accounts.create(email, org, roles, password)
 
 
@@ -81,9 +106,16 @@ def enable(services: Services, email: str, *, by: Account | None = None) -> Acco
 
 
 def set_roles(services: Services, email: str, roles: Iterable[str], *, by: Account | None = None) -> Account:
-    """The person's roles from now on; their running sessions see them at the next page."""
+    """The person's roles from now on; their running sessions see them at the next page.
+
+    In the workspace (``by``) the operator role stays as it is: an admin's form does not offer it
+    (granting it is refused), and an operator changes it with :func:`grant_operator` and :func:`withdraw_operator`.
+    """
     account = _target(services, email, by)
     chosen = list(roles)
+    if by is not None:
+        _no_operator_grant(by, chosen)
+        chosen = [r for r in chosen if r != OPERATOR] + ([OPERATOR] if OPERATOR in account.roles else [])
     if account.external:
         raise ProviderAccount(
             f"Die Rollen von {account.email} kommen bei jeder Anmeldung vom Anmeldedienst der Organisation; dort werden sie geändert."
@@ -94,6 +126,54 @@ def set_roles(services: Services, email: str, roles: Iterable[str], *, by: Accou
             "ihre Verwaltung. Das kann eine andere Person mit der Rolle Verwalten."
         )
     return services.accounts.set_roles(account.email, chosen)
+
+
+def operators(services: Services, *, by: Account) -> list[Account]:
+    """Every account holding the operator role (of any organisation), for an operator."""
+    _operator(by)
+    return [a for a in services.accounts.list() if OPERATOR in a.roles]
+
+
+def _operator_target(services: Services, email: str, by: Account) -> Account:
+    _operator(by)
+    account = services.accounts.get(email)
+    if account is None:
+        raise NotFound(
+            f"Ein Konto {email.strip()[:254]} gibt es nicht; bitte zuerst von der Verwaltung seiner Organisation anlegen lassen."
+        )
+    if account.external:
+        raise ProviderAccount(
+            f"Die Rollen von {account.email} kommen bei jeder Anmeldung vom Anmeldedienst der Organisation; dort wird "
+            "auch die Rolle Betrieb (operator) vergeben."
+        )
+    return account
+
+
+def grant_operator(services: Services, email: str, *, by: Account) -> Account:
+    """An operator makes an account of any organisation an operator too (its other roles stay)."""
+    account = _operator_target(services, email, by)
+    if OPERATOR in account.roles:
+        return account
+    return services.accounts.set_roles(account.email, [*account.roles, OPERATOR])
+
+
+def withdraw_operator(services: Services, email: str, *, by: Account) -> Account:
+    """An operator takes the operator role from another account (never from their own); its other roles stay."""
+    account = _operator_target(services, email, by)
+    if account.email == by.email:
+        raise OwnAccountProtected(
+            "Die Rolle Betrieb (operator) können Sie Ihrem eigenen Konto nicht nehmen; sonst hätte der Hub womöglich niemanden mehr, "
+            "der ihn im Arbeitsbereich betreibt. Das kann eine andere Person mit der Rolle Betrieb oder die Betreiberin auf dem Server."
+        )
+    rest = [r for r in account.roles if r != OPERATOR]
+    if not rest:
+        raise Conflict(
+            f"{account.email} hat außer Betrieb keine Rolle; ohne Rolle kann ein Konto nicht bestehen. Bitte zuerst von der "
+            "Verwaltung seiner Organisation eine andere Rolle geben lassen, oder das Konto deaktivieren."
+        )
+    if OPERATOR not in account.roles:
+        return account
+    return services.accounts.set_roles(account.email, rest)
 
 
 RESET_PATH = "/passwort/"  # on the served hub: the page where a reset link's person sets a new password

@@ -109,6 +109,7 @@ WORKFLOW_CODES: dict[str, str] = {
     "request-body-invalid": "Ein Feld im Rumpf einer API-Anfrage fehlt, ist nicht vorgesehen oder verletzt seine Regel (Art, Wertebereich, Länge, Muster, erlaubte Werte).",
     "invalid-parameter": "Ein Parameter der Adresse einer API-Anfrage (Abfrage oder Pfad) verletzt seine Regel.",
     # adoptions, confirmations, reviews and tokens (docs/nachnutzung-und-reifegrad.md)
+    "organisation-exists": "Unter dieser Kennung ist schon eine Organisation registriert; eine neue braucht eine eigene Kennung (die bestehende wird über „Bearbeiten“ geändert).",
     "organisation-unknown": "Die Organisation ist im Katalog nicht registriert; nur registrierte Organisationen erfassen Nachnutzungen, bestätigen, begutachten oder erhalten Tokens.",
     "date-in-future": "Das Datum einer Nachnutzung, Bestätigung oder Begutachtung liegt in der Zukunft.",
     "date-before-release": "Das Datum einer Nachnutzung liegt vor der Veröffentlichung der nachgenutzten Version.",

@@ -35,7 +35,13 @@ from hub.store.trees import subtree
 COOKIE = "transferhub_sitzung"
 SECURE_COOKIE = "__Host-transferhub_sitzung"  # the prefix makes browsers insist on Secure, Path=/ and no Domain
 ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
-ROLE_LABELS = {"publisher": "Veröffentlichen", "adopter": "Nachnutzen", "reviewer": "Begutachten", "admin": "Verwalten"}
+ROLE_LABELS = {
+    "publisher": "Veröffentlichen",
+    "adopter": "Nachnutzen",
+    "reviewer": "Begutachten",
+    "admin": "Verwalten",
+    "operator": "Betrieb",
+}
 CHANGE_LABELS = {"added": "neu", "removed": "entfernt", "changed": "geändert", "renamed": "umbenannt"}
 NODE_LABELS = {"task": "Aufgabe", "event": "Ereignis", "gateway": "Verzweigung"}
 CSP = (

@@ -1,4 +1,5 @@
-"""What the admin's workspace pages show: API tokens, people and their roles (of the admin's own organisation), the registered organisations.
+"""What the admin's and the operator's workspace pages show: API tokens, people and their roles (of the admin's own
+organisation), the registered organisations; the hub-wide admin tokens, the operators, the harvest sources and runs.
 
 Read-only: tokens and accounts are written by ``hub.usecases.tokens`` and ``hub.usecases.accounts``
 (the same use cases as the CLI). A token's secret is never listed: only its hash is stored, and
@@ -44,6 +45,13 @@ def token_rows(services: Services, admin: Account) -> list[TokenRow]:
     return sorted(rows, key=lambda row: (row.revoked, -row.record.id))
 
 
+def wide_token_rows(services: Services, operator: Account) -> list[TokenRow]:
+    """The hub-wide (admin) tokens of every organisation, for an operator: the active ones first, newest first within each."""
+    names = _names(services)
+    rows = [TokenRow(record=r, org_name=names.get(r.org, r.org), revoked=revoked) for r, revoked in tokens.hub_wide(services, by=operator)]
+    return sorted(rows, key=lambda row: (row.revoked, -row.record.id))
+
+
 @dataclass
 class PersonRow:
     account: Account
@@ -66,6 +74,13 @@ def person(services: Services, admin: Account, email: str) -> PersonRow:
             f"Sie verwalten nur Konten Ihrer eigenen Organisation ({admin.org}); dort gibt es kein Konto {email.strip()[:254]}."
         )
     return PersonRow(account=found, org_name=_names(services).get(found.org, found.org))
+
+
+def operator_rows(services: Services, operator: Account) -> list[PersonRow]:
+    """Every account holding the operator role, of any organisation, the enabled ones first, by e-mail address."""
+    names = _names(services)
+    rows = [PersonRow(account=a, org_name=names.get(a.org, a.org)) for a in accounts.operators(services, by=operator)]
+    return sorted(rows, key=lambda row: (row.account.disabled, row.account.email))
 
 
 def sources(services: Services) -> list[SourceStatus]:
@@ -119,12 +134,22 @@ def run_status(run: HarvestRun | None) -> dict[str, object]:
 
 
 def roles() -> tuple[str, ...]:
+    """The roles an organisation's admin gives its people (the hub-wide operator role is not theirs to give)."""
     return ROLES
 
 
 def token_roles() -> tuple[str, ...]:
     """The roles an organisation's admin may issue a token for (an admin token is hub-wide: the operator's, see hub.usecases.tokens)."""
     return tuple(r for r in ROLES if r != "admin")
+
+
+def operator_flash(kind: str | None) -> str | None:
+    """The message after a redirect on the operator's pages, chosen by a fixed key."""
+    return {
+        "widerrufen": "Das Token ist widerrufen; es wird ab sofort abgelehnt.",
+        "betrieb-vergeben": "Die Rolle Betrieb ist vergeben; sie gilt ab der nächsten Seite, die die Person aufruft.",
+        "betrieb-entzogen": "Die Rolle Betrieb ist entzogen; die übrigen Rollen der Person bleiben.",
+    }.get(kind or "")
 
 
 def flash(kind: str | None) -> str | None:

@@ -30,7 +30,7 @@ from hub.services import Services
 from hub.sessions import CsrfRefused, Session, SignInRequired
 from hub.settings import environment
 from hub.store.records import actor_for
-from hub.tokens import Role
+from hub.tokens import PersonRole
 from hub.usecases import accounts, adoptions
 from hub.web.workspace import (
     HEADERS,
@@ -102,7 +102,7 @@ def org_name(services: Services, org: str) -> str:
     return record.name if record is not None else org
 
 
-def requires(*roles: Role):
+def requires(*roles: PersonRole):
     """A guard: a signed-in person (holding one of ``roles``, if given); leaves (session, account) in the request's state."""
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:

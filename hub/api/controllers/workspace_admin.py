@@ -12,40 +12,159 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import MediaType
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from hub.accounts import MIN_PASSWORD
 from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
 from hub.errors import Forbidden, HubError, NotFound
-from hub.federation.errors import HarvestRunning
 from hub.services import Services
 from hub.settings import environment
-from hub.usecases import accounts, harvest, tokens
+from hub.tokens import TokenRecord
+from hub.usecases import accounts, tokens
+from hub.usecases.organisations import register as register_organisation
+from hub.web import organisation_form
 from hub.web.workspace import render
 from hub.web.workspace_admin import (
-    STEP_LABELS,
     flash,
     organisations,
     people,
     person,
-    report_text,
     roles,
-    run_status,
-    run_summary,
-    sources,
-    step_text,
     token_roles,
     token_rows,
 )
 
 BASE = "/arbeitsbereich/verwaltung"
+
+
+@dataclass(frozen=True)
+class OrganisationPages:
+    """Where an organisation form lives: the admin's own record, or the operator's pages (new, and any organisation)."""
+
+    base: str
+    area: str
+    list_link: str | None  # the organisations list in the crumbs
+
+
+OWN = OrganisationPages(BASE, "Verwaltung", f"{BASE}/organisationen")
+
+
+def organisation_flash(kind: str | None) -> str | None:
+    return {
+        "gespeichert": "Der Eintrag ist gespeichert: ein Commit im Katalog, im Namen Ihrer Organisation.",
+        "registriert": "Die Organisation ist registriert: ein Commit im Katalog, im Namen Ihrer Organisation. Sie kann jetzt Konten und Tokens bekommen.",
+    }.get(kind or "")
+
+
+def organisation_page(
+    request: Request,
+    services: Services,
+    where: OrganisationPages,
+    org_id: str | None,
+    *,
+    values: dict[str, str] | None = None,
+    refused: HubError | None = None,
+    rows: list[int] | None = None,
+    notice: str | None = None,
+) -> Response:
+    """The form of ``org_id``'s record (None: a new organisation); after a refused save, with what was sent and each problem at its field."""
+    new = org_id is None
+    record = None if new else services.catalog.publisher(org_id or "")
+    if not new and record is None:
+        raise NotFound(f"Eine Organisation „{(org_id or '')[:60]}“ ist im Katalog nicht registriert.")
+    shown = values if values is not None else (organisation_form.values_of(record) if record is not None else {})
+    problems = refused.problems if refused is not None else []
+    built = organisation_form.form(shown, new=new, problems=problems, contact_rows_used=rows)
+    if refused is None:
+        refusal = ""
+    elif refused.problems:
+        count = built.problem_count
+        refusal = f"{count} Problem{'e' if count != 1 else ''}; {'jedes steht bei seinem Feld' if not built.general else 'siehe unten und bei den Feldern'}."
+    else:
+        refusal = refused.detail
+    name = record.name if record is not None else ""
+    html = render(
+        "organisation.html",
+        title="Organisation registrieren" if new else f"Eintrag von {name}",
+        crumb="Organisation registrieren" if new else name,
+        base=where.base,
+        area=where.area,
+        list_link=where.list_link,
+        action=f"{where.base}/organisationen/neu"
+        if new
+        else (f"{where.base}/organisation" if where is OWN else f"{where.base}/organisationen/{org_id}"),
+        button="Organisation registrieren" if new else "Eintrag speichern",
+        intro=(
+            "Eine neue Organisation (Herausgeber oder nachnutzende Organisation) für den Katalog. Die Kennung lässt sich danach nicht mehr ändern."
+            if new
+            else "Die Kennung bleibt; alles andere lässt sich ändern."
+        ),
+        org_id=org_id or "",
+        public=record is not None,
+        form=built,
+        refused=refused,
+        refusal=refusal,
+        notice=notice,
+        **_context(services, request),
+    )
+    status = refused.status if refused is not None else 200
+    return page(html, status)
+
+
+def organisation_save(
+    request: Request, services: Services, where: OrganisationPages, org_id: str | None, data: dict[str, Any], done: str
+) -> Response:
+    """Save the sent form through the use case the CLI and API use; refused: the form again with each problem at its field."""
+    session, person = _signed_in(request)
+    session.check_csrf(field(data, "csrf"))
+    values = {name: field(data, name) for name in data if name != "csrf"}
+    if org_id is not None:
+        values["id"] = org_id  # the identifier of an existing record stays what its address says
+    record, rows = organisation_form.record_of(values)
+    try:
+        saved = register_organisation(
+            services,
+            organisation_form.record_yaml(record),
+            by=person,
+            new=org_id is None,
+            expected_id=org_id,
+        )
+    except HubError as refused:
+        if isinstance(refused, Forbidden | NotFound):
+            raise
+        return organisation_page(request, services, where, org_id, values=values, refused=refused, rows=rows)
+    target = done if org_id is not None else f"{where.base}/organisationen/{saved.id}"
+    return Redirect(f"{target}?hinweis={'gespeichert' if org_id is not None else 'registriert'}", status_code=303)
+
+
+def new_token_page(
+    request: Request, services: Services, reveal_id: str, visible: list[tuple[TokenRecord, bool]], base: str, area: str, list_title: str
+) -> Response:
+    """A new token's secret, exactly once (it leaves the session as it is shown): if it is one of the ``visible`` tokens."""
+    session, _ = _signed_in(request)
+    held = accounts.reveal(services, session, reveal_id)
+    shown = json.loads(held) if held else None
+    record = next((r for r, _ in visible if shown and r.id == shown["id"]), None)
+    names = {o.id: o.name for o in organisations(services)}
+    html = render(
+        "verwaltung-token-neu.html",
+        title="Neues API-Token",
+        base=base,
+        area=area,
+        list_title=list_title,
+        secret=shown["secret"] if shown and record else None,
+        record=record,
+        record_org_name=names.get(record.org, record.org) if record else "",
+        **_context(services, request),
+    )
+    return page(html, 200 if record else 410)
 
 
 def _chosen(data: dict[str, Any], name: str) -> list[str]:
@@ -57,7 +176,8 @@ def _chosen(data: dict[str, Any], name: str) -> list[str]:
 
 
 class AdminWorkspaceController(Controller):
-    """The admin's pages: "Verwaltung" with API tokens, people (accounts and roles) and organisations."""
+    """The admin's pages: "Verwaltung" with API tokens, people (accounts and roles) and organisations (the hub-wide jobs are
+    the operator's: ``hub.api.controllers.workspace_operator``)."""
 
     path = BASE
     include_in_schema = False
@@ -75,6 +195,8 @@ class AdminWorkspaceController(Controller):
         html = render(
             "verwaltung-tokens.html",
             title="API-Tokens",
+            base=BASE,
+            area="Verwaltung",
             rows=token_rows(services, admin),
             orgs=[o for o in organisations(services) if o.id == admin.org],
             roles=token_roles(),
@@ -102,20 +224,8 @@ class AdminWorkspaceController(Controller):
     @get("/tokens/neu/{reveal_id:str}", sync_to_thread=True)
     def token_shown(self, request: Request, services: NamedDependency[Services], reveal_id: FromPath[str]) -> Response:
         """The new token's secret, exactly once: it leaves the session as it is shown, so a reload shows it no more."""
-        session, admin = _signed_in(request)
-        held = accounts.reveal(services, session, reveal_id)
-        shown = json.loads(held) if held else None
-        record = next((r for r, _ in tokens.history(services, by=admin) if shown and r.id == shown["id"]), None)
-        names = {o.id: o.name for o in organisations(services)}
-        html = render(
-            "verwaltung-token-neu.html",
-            title="Neues API-Token",
-            secret=shown["secret"] if shown and record else None,
-            record=record,
-            record_org_name=names.get(record.org, record.org) if record else "",
-            **_context(services, request),
-        )
-        return page(html, 200 if record else 410)
+        _, admin = _signed_in(request)
+        return new_token_page(request, services, reveal_id, tokens.history(services, by=admin), BASE, "Verwaltung", "API-Tokens")
 
     @post("/tokens/{token_id:int}/widerrufen", sync_to_thread=True, status_code=303)
     def token_revoke(self, request: Request, services: NamedDependency[Services], token_id: FromPath[int], data: Form) -> Response:
@@ -239,53 +349,24 @@ class AdminWorkspaceController(Controller):
 
     @get("/organisationen", sync_to_thread=True)
     def organisation_list(self, request: Request, services: NamedDependency[Services]) -> Response:
-        html = render("verwaltung-organisationen.html", title="Organisationen", orgs=organisations(services), **_context(services, request))
-        return page(html)
-
-    # -- harvest sources -------------------------------------------------------------------
-
-    def _sources_page(self, request: Request, services: Services, status: int = 200, **values: Any) -> Response:
         html = render(
-            "verwaltung-quellen.html",
-            title="Quellen",
-            items=sources(services),
-            run=harvest.status(services),
-            report_text=report_text,
-            **_context(services, request, **values),
-        )
-        return page(html, status)
-
-    @get("/quellen", sync_to_thread=True)
-    def source_list(self, request: Request, services: NamedDependency[Services]) -> Response:
-        return self._sources_page(request, services)
-
-    @post("/quellen/ernten", sync_to_thread=True, status_code=303)
-    def harvest_now(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
-        """Start harvesting every enabled source (as ``hub harvest``) in the background; on to the progress page at once."""
-        session, admin = _signed_in(request)
-        session.check_csrf(field(data, "csrf"))
-        try:
-            harvest.start(services, by=admin.email)
-        except HarvestRunning as refused:  # politely: the sources page says so and links the running one's progress
-            return self._sources_page(request, services, refused.status, error=refused)
-        return Redirect(f"{BASE}/quellen/ernte", status_code=303)
-
-    @get("/quellen/ernte", sync_to_thread=True)
-    def harvest_progress(self, request: Request, services: NamedDependency[Services]) -> Response:
-        """How far the run has come: sources done of all, the current one, each one's result; refreshes itself while it runs."""
-        run = harvest.status(services)
-        html = render(
-            "verwaltung-ernte.html",
-            title="Ernte",
-            run=run,
-            summary=run_summary(run) if run else "",
-            step_text=step_text,
-            step_labels=STEP_LABELS,
+            "verwaltung-organisationen.html",
+            title="Organisationen",
+            base=BASE,
+            area="Verwaltung",
+            operator=False,
+            orgs=organisations(services),
             **_context(services, request),
         )
         return page(html)
 
-    @get("/quellen/ernte/stand", sync_to_thread=True)
-    def harvest_status(self, services: NamedDependency[Services]) -> Response:
-        """The progress page's JSON, polled by its script."""
-        return Response(run_status(harvest.status(services)), media_type=MediaType.JSON, headers={"cache-control": "no-store"})
+    @get("/organisation", sync_to_thread=True)
+    def own_organisation(self, request: Request, services: NamedDependency[Services], hinweis: FromQuery[str | None] = None) -> Response:
+        """The admin's own organisation's record as a form."""
+        _, admin = _signed_in(request)
+        return organisation_page(request, services, OWN, admin.org, notice=organisation_flash(hinweis))
+
+    @post("/organisation", sync_to_thread=True, status_code=303)
+    def own_organisation_save(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        _, admin = _signed_in(request)
+        return organisation_save(request, services, OWN, admin.org, data, f"{BASE}/organisation")
