@@ -152,7 +152,7 @@ def test_a_refused_form_shows_every_problem_the_cli_would_print_each_at_its_fiel
     assert field_problems(refused.text, "url")[0].startswith("Der Wert „ftp://moehnesee“ hat nicht die erwartete Form.")
     assert field_problems(refused.text, "lat") == ["Erwartet wird eine Zahl, gefunden wurde ein Text."]
     assert field_problems(refused.text, "lon") == ["Das Pflichtfeld „lon“ fehlt."]
-    assert "„kein-at-zeichen“ ist nicht eine E-Mail-Adresse." in field_problems(refused.text, "contact-0-email")
+    assert field_problems(refused.text, "contact-0-email")[0].startswith("Der Wert „kein-at-zeichen“ hat nicht die erwartete Form.")
     assert field_problems(refused.text, "contact-1-name") == ["Das Pflichtfeld „name“ fehlt."]
     assert field_problems(refused.text, "contact-1-email") == ["Das Pflichtfeld „email“ fehlt."]
     assert 'id="f-name" name="name"' in refused.text and 'aria-invalid="true"' in refused.text
