@@ -56,58 +56,56 @@ class VersionStore:
         self.path = path
 
     @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection | None]:
-        """A read-only connection, or None when there is no usable store (readers never create it)."""
+    def _reading(self) -> Iterator[tuple[sqlite3.Connection, dict[str, str]] | None]:
+        """A read-only connection in a read transaction with the store's meta values, or None without a usable
+        store (readers never create it)."""
         if not self.path.is_file():
             yield None
             return
         try:
-            db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=TIMEOUT_SECONDS)
+            db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=TIMEOUT_SECONDS, isolation_level=None)
         except sqlite3.Error:
             yield None
             return
         with closing(db):
             try:
-                usable = _meta(db, "schema") == SCHEMA
+                db.execute("BEGIN")  # the meta values and the rows of one moment
+                meta = dict(db.execute("SELECT key, value FROM meta"))
             except sqlite3.Error:
-                usable = False
-            yield db if usable else None
+                meta = {}
+            yield (db, meta) if meta.get("schema") == SCHEMA else None
+
+    def _value(self, key: str) -> str | None:
+        try:
+            with self._reading() as found:
+                return None if found is None else found[1].get(key)
+        except sqlite3.Error:
+            return None
 
     def commit(self) -> str | None:
         """The commit the stored versions are valid for; None without a usable store."""
-        try:
-            with self._reading() as db:
-                return None if db is None else _meta(db, "commit")
-        except sqlite3.Error:
-            return None
+        return self._value("commit")
 
     def read(self, package_id: str | None = None) -> tuple[str, dict[str, list[VersionInfo]]] | None:
         """The commit and the versions of ``package_id`` (or of every package), read together; None without a store."""
         try:
-            with self._reading() as db:
-                if db is None:
+            with self._reading() as found:
+                if found is None or "commit" not in found[1]:
                     return None
-                db.execute("BEGIN")  # the commit and the rows of one moment
-                commit = _meta(db, "commit")
-                if commit is None:
-                    return None
+                db, meta = found
                 query = "SELECT package, info FROM versions"
                 rows = db.execute(query + " WHERE package = ?", (package_id,)) if package_id is not None else db.execute(query)
                 table: dict[str, list[VersionInfo]] = {}
                 decoder = msgspec.json.Decoder(VersionInfo)
                 for package, info in rows:
                     table.setdefault(package, []).append(decoder.decode(info))
-                return commit, table
+                return meta["commit"], table
         except sqlite3.Error:
             return None
 
     def tagged(self) -> str | None:
         """The last commit up to which every publish on ``main`` was tagged (``repair_tags``)."""
-        try:
-            with self._reading() as db:
-                return None if db is None else _meta(db, "tagged")
-        except sqlite3.Error:
-            return None
+        return self._value("tagged")
 
     def record_tagged(self, commit: str) -> None:
         self._write(lambda db: _set_meta(db, "tagged", commit))

@@ -135,7 +135,7 @@ class VersionTable:
         if head is None:
             return []
         with self._lock:
-            self._sync(repo, head)
+            self._sync(repo, head, package_id)
             if package_id not in self._known and not self._complete:
                 self._load(repo, head, package_id)
             return list(self._known.get(package_id, []))
@@ -145,7 +145,7 @@ class VersionTable:
         if head is None:
             return {}
         with self._lock:
-            self._sync(repo, head)
+            self._sync(repo, head, None)
             if not self._complete:
                 self._load(repo, head, None)
             return {package_id: list(infos) for package_id, infos in self._known.items() if infos}
@@ -162,7 +162,8 @@ class VersionTable:
 
         self._store.advance(str(head.id), lambda stored: publishes_since(head, stored), rebuild)
 
-    def _sync(self, repo: pygit2.Repository, head: pygit2.Commit) -> None:
+    def _sync(self, repo: pygit2.Repository, head: pygit2.Commit, wanted: str | None) -> None:
+        """Bring the table to ``head``; starting afresh, read ``wanted`` (None: every package) from the store on the way."""
         if self._head == head.id:
             return
         if self._head is not None and (new := publishes_since(head, self._head)) is not None:
@@ -170,13 +171,15 @@ class VersionTable:
             self._head = head.id
             return
         self._known, self._recent, self._complete, self._head = {}, {}, False, head.id
-        base = self._store.commit() if self._store is not None else None
-        if base is not None:
-            if (new := publishes_since(head, base)) is not None:
-                self._apply(new)
+        found = self._store.read(wanted) if self._store is not None else None
+        if found is not None:
+            base, rows = found
+            new = publishes_since(head, base)
+            # (the store may be a little past the head this thread read: its rows serve)
+            if new is not None or _reaches(repo, base, head.id):
+                self._apply(new or [])
+                self._take(rows, wanted)
                 return
-            if _reaches(repo, base, head.id):
-                return  # the store is already a little past the head this thread read: its rows serve
         self._known, self._complete = self._from_tags(repo, head), True
 
     def _apply(self, new: list[Row]) -> None:
@@ -192,8 +195,11 @@ class VersionTable:
         if found is None:  # the store is gone or unreadable: the tags
             self._known, self._recent, self._complete = self._from_tags(repo, head), {}, True
             return
+        self._take(found[1], only)
+
+    def _take(self, rows: dict[str, list[VersionInfo]], only: str | None) -> None:
         table: dict[str, list[VersionInfo]] = {}
-        for package_id, infos in found[1].items():
+        for package_id, infos in rows.items():
             table[package_id] = sorted(infos, key=lambda v: version_key(v.version), reverse=True)
         for package_id, infos in self._recent.items():
             if only is None or package_id == only:
