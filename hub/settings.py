@@ -49,6 +49,16 @@ def _megabytes(name: str, raw: str) -> int:
     return int(value * 1024 * 1024)
 
 
+def _megabytes_or_zero(name: str, raw: str) -> int:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise SettingsInvalid(f"{name}={raw!r} ist keine Zahl von Megabyte (0 oder mehr).")
+    return int(value * 1024 * 1024)
+
+
 def _positive(name: str, raw: str) -> float:
     try:
         value = float(raw)
@@ -121,6 +131,15 @@ class Environment:
     max_upload_bytes: int = field(
         default=20 * 1024 * 1024,
         metadata=_meta("HUB_MAX_UPLOAD_MB", _megabytes, "Größte Paketdatei, die die API annimmt, in Megabyte (Standard: 20)."),
+    )
+    answer_cache_bytes: int = field(
+        default=256 * 1024 * 1024,
+        metadata=_meta(
+            "HUB_ANSWER_CACHE_MB",
+            _megabytes_or_zero,
+            "Speicher je Arbeitsprozess für fertig kodierte API-Antworten zu Paketen, in Megabyte (Standard: 256). "
+            "`0` schaltet diesen Zwischenspeicher ab: jede Antwort kommt dann aus dem Suchindex oder dem Katalog.",
+        ),
     )
     base_url: str | None = field(
         default=None,

@@ -8,7 +8,7 @@ import subprocess
 import httpx
 import pytest
 
-from tests.factory import archive, package_files
+from tests.factory import archive, make_package, package_files
 from tests.server import ROOT, start_server
 
 
@@ -100,3 +100,27 @@ def test_git_clone_from_hub_serve(server, tmp_path):
     assert log[0] == "Stadt Paderborn"
     missing = httpx.get(server.url + "/git/stadt-paderborn/gewerbeanmeldung.git/../../../catalog.git/HEAD")
     assert missing.status_code == 404
+
+
+def test_a_get_after_a_publish_shows_the_new_version_at_once(server, tmp_path):
+    """Package answers come from the index's stored bytes once synced, from the catalogue before: the same, and never stale."""
+    server.register("stadt-frisch", "Stadt Frisch")
+    secret = server.token("stadt-frisch", "publisher")
+    url = server.url + "/api/v1/packages/stadt-frisch/sofort"
+    seen = []
+    for version in ("1.0.0", "1.1.0", "2.0.0"):
+        files = {"archive": ("p.zip", archive(package_files("stadt-frisch/sofort", version)), "application/zip")}
+        response = httpx.post(server.url + "/api/v1/packages", files=files, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 201, response.text
+        answer = httpx.get(url)  # at once: no waiting for the index
+        assert answer.json()["manifest"]["version"] == version and answer.json()["commit"] == response.json()["commit"]
+        assert httpx.get(url + "/versions").json()[0]["version"] == version
+        assert httpx.get(url + f"/versions/{version}").json()["manifest"]["version"] == version
+        seen.append(answer)
+    # a publish by another process (the CLI) is seen on the next request too
+    server.hub("publish", str(make_package(tmp_path, "stadt-frisch/sofort", "2.1.0")))
+    assert httpx.get(url).json()["manifest"]["version"] == "2.1.0"
+    assert [v["version"] for v in httpx.get(url + "/versions").json()] == ["2.1.0", "2.0.0", "1.1.0", "1.0.0"]
+    # an earlier answer's ETag no longer matches: a client revalidating gets the new version
+    stale = httpx.get(url, headers={"If-None-Match": seen[-1].headers["etag"]})
+    assert stale.status_code == 200 and stale.json()["manifest"]["version"] == "2.1.0"

@@ -49,7 +49,7 @@ def create_app(
     """
     services = services or Services.open(config or HubConfig())
 
-    cache = ResponseCache(services.catalog)
+    cache = ResponseCache(services.catalog, services.index, environment().answer_cache_bytes)
     # the served site is rebuilt in a child process: a build must not hold this process's GIL against its requests
     builder = SiteProcess(services.config) if live else None
     follower = Follower(

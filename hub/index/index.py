@@ -30,7 +30,8 @@ from pathlib import Path
 import msgspec
 import pygit2
 
-from hub.errors import BadRequest
+from hub.errors import BadRequest, HubError
+from hub.index.answers import StoredAnswers, package_answers
 from hub.index.cursor import decode_cursor, encode_cursor
 from hub.index.documents import Document, document, maturity_value
 from hub.index.facets import FACETS, ORDERED_FACETS, Snapshot, bits_of
@@ -130,6 +131,21 @@ class Index:
     def commit(self) -> str | None:
         """The catalogue commit the index reflects (None: never synced, or an empty catalogue)."""
         return _meta(self._conn(), "commit")
+
+    def answers(self, package_id: str) -> StoredAnswers | None:
+        """The API's stored answers about a package, as of the commit the index reflects (see hub.index.answers).
+
+        The caller checks ``tree`` against the package's folder now: the index may be behind HEAD.
+        """
+        try:
+            row = (
+                self._conn()
+                .execute("SELECT tree, version, package, versions, version_is_package FROM answers WHERE id = ?", (package_id,))
+                .fetchone()
+            )
+        except sqlite3.Error:  # an index another process is recreating, or one of an older schema: read the catalogue
+            return None
+        return None if row is None else StoredAnswers(row[0], row[1], row[2], row[3], bool(row[4]))
 
     # -- keeping up with the catalogue -------------------------------------------------------
 
@@ -241,6 +257,7 @@ class Index:
             _INSERT_POSTING, ((term, rowid, mask) for rowid, d in zip(rowids, docs, strict=True) for term, mask in d.terms.items())
         )
         conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs, strict=True) for facet, value in d.facets))
+        conn.executemany(_INSERT_ANSWERS, (a.row(d.id) for d in docs if (a := reader.answers(catalog, d.id)) is not None))
         _apply_states(conn, {d.id: levels[d.id] for d in docs if d.id in levels})
         return SyncReport(
             action="rebuilt", commit=str(head.id), indexed=[d.id for d in docs], skipped=skipped, reason=reason, maturity_error=problem
@@ -288,6 +305,9 @@ class Index:
             if row is not None:
                 _delete(conn, row[0], keep_package=doc is not None)
                 touched.append(row[0])
+            conn.execute("DELETE FROM answers WHERE id = ?", (package_id,))
+            if doc is not None and (answers := reader.answers(catalog, package_id)) is not None:
+                conn.execute(_INSERT_ANSWERS, answers.row(package_id))
             if doc is not None:
                 if row is not None:
                     conn.execute(_UPDATE_PACKAGE, [*doc.columns.values(), row[0]])
@@ -632,6 +652,19 @@ class _Reader:
     def manifests(self, package_ids: Iterable[str]) -> dict[str, Manifest]:
         return {pid: m for pid in package_ids if (m := self.manifest(pid)) is not None}
 
+    def answers(self, catalog: Catalog, package_id: str) -> StoredAnswers | None:
+        """The API's encoded answers about the package at this commit (None: not to be stored, see hub.index.answers)."""
+        manifest = self.manifest(package_id)
+        entry = self.snapshot.package(package_id)
+        if manifest is None or entry is None:
+            return None
+        try:
+            return package_answers(catalog, self.commit, entry, manifest)
+        except (HubError, KeyError, ValueError, pygit2.GitError):
+            # a damaged package: the API reads it from the catalogue (and says what is wrong), the index goes on
+            log.exception("no stored answers for %s at %s", package_id, self.commit.id)
+            return None
+
     def document(self, package_id: str, maturity_level: int | None) -> Document | None:
         manifest = self.manifest(package_id)
         if manifest is None:
@@ -670,6 +703,7 @@ _INSERT_PACKAGE = f"INSERT INTO packages ({', '.join(COLUMNS)}) VALUES ({', '.jo
 _UPDATE_PACKAGE = f"UPDATE packages SET {', '.join(f'{c} = ?' for c in COLUMNS)} WHERE rowid = ?"
 _INSERT_POSTING = "INSERT INTO postings (term, pkg, mask) VALUES (?, ?, ?)"
 _INSERT_VALUE = "INSERT OR IGNORE INTO package_values (facet, value, pkg) VALUES (?, ?, ?)"
+_INSERT_ANSWERS = "INSERT OR REPLACE INTO answers (id, tree, version, package, versions, version_is_package) VALUES (?, ?, ?, ?, ?, ?)"
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:

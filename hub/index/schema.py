@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 COLUMNS = [
     "id",
@@ -31,7 +31,7 @@ COLUMNS = [
     "maturity_level",
 ]
 
-TABLES = ["meta", "packages", "package_values", "postings", "changes", "review_queue", "fts"]  # fts: schema 1, dropped
+TABLES = ["meta", "packages", "package_values", "postings", "changes", "review_queue", "answers", "fts"]  # fts: schema 1, dropped
 
 DDL = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID",
@@ -102,4 +102,14 @@ DDL = [
         PRIMARY KEY (term, pkg)
     ) WITHOUT ROWID""",
     "CREATE INDEX postings_pkg ON postings (pkg)",
+    # the API's encoded answers about each package (hub.index.answers), valid while its folder is the tree ``tree``:
+    # a GET is one lookup by id, whatever the size of the catalogue
+    """CREATE TABLE answers (
+        id TEXT PRIMARY KEY,             -- package id
+        tree TEXT NOT NULL,              -- the package folder's tree id the answers hold for
+        version TEXT NOT NULL,           -- the latest version
+        package BLOB NOT NULL,           -- GET /api/v1/packages/<id>
+        versions BLOB NOT NULL,          -- GET /api/v1/packages/<id>/versions
+        version_is_package INTEGER NOT NULL  -- 1: GET …/versions/<version> answers ``package`` too
+    )""",
 ]

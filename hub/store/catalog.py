@@ -128,13 +128,19 @@ class Catalog:
         ref = self.repo.references.get(TAG_PREFIX + tag_name(package_id, version))
         return None if ref is None else self.repo[ref.target].peel(pygit2.Commit)
 
-    def get(self, package_id: str, version: str | None = None, *, ref: str | None = None) -> PackageVersion:
-        """One package: the latest version at ``ref`` (default HEAD), or a given version."""
+    def get(
+        self, package_id: str, version: str | None = None, *, ref: str | None = None, manifest: Manifest | None = None
+    ) -> PackageVersion:
+        """One package: the latest version at ``ref`` (default HEAD), or a given version.
+
+        ``manifest``: the package's manifest at ``ref``, when the caller has decoded it already (the
+        search index does, for its documents): decoding YAML is most of the cost of this read.
+        """
         if version is None:
             commit = self.resolve(ref)
             if commit is None:
                 raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht (der Katalog ist leer).")
-            manifest = self._manifest_at(commit.tree, package_id)
+            manifest = manifest or self._manifest_at(commit.tree, package_id)
             published = self._version_commit(package_id, manifest.version) or commit
         else:
             tagged = self._version_commit(package_id, version)

@@ -1,0 +1,66 @@
+"""The API's answers about each package, encoded when the index takes the package in.
+
+``GET /api/v1/packages/<id>`` and ``…/versions`` answer what ``Catalog.get`` and
+``Catalog.versions`` read from the catalogue, encoded as JSON. Reading costs milliseconds per
+package, most of it decoding the manifest's YAML; the index decodes every manifest it takes in
+anyway (for its documents), so it encodes these answers there and then and stores the bytes
+beside the package's row, keyed by the package folder's tree id at the indexed commit. A
+request then costs one indexed lookup, whatever the size of the catalogue (``hub.api.cache``).
+
+The stored bytes are exactly what reading the catalogue gives (tests/test_stored_answers.py
+compares them for every package, before and after each kind of write). A package whose
+version is not tagged yet (a publish moves ``main`` first and tags right after) gets no stored
+answers: the server reads it from the catalogue until the next sync stores them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import msgspec
+import pygit2
+
+from hub.model import Manifest
+from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
+from hub.store.snapshot import PackageEntry
+from hub.store.trees import subtree
+
+# the encoder the API's cache uses for the same answers (msgspec's defaults): the bytes must be the same
+_encoder = msgspec.json.Encoder()
+
+
+@dataclass(frozen=True)
+class StoredAnswers:
+    """One package's encoded answers at the folder tree ``tree``."""
+
+    tree: str  # the package folder's tree id the answers hold for
+    version: str  # the latest version, as the manifest names it
+    package: bytes  # GET /api/v1/packages/<id>
+    versions: bytes  # GET /api/v1/packages/<id>/versions
+    # GET /api/v1/packages/<id>/versions/<version> is ``package`` as well: the version's tag holds the
+    # same folder as ``tree`` (false when the folder changed after the tag without a new version)
+    version_is_package: bool
+
+    def row(self, package_id: str) -> tuple[str, str, str, bytes, bytes, int]:
+        return (package_id, self.tree, self.version, self.package, self.versions, int(self.version_is_package))
+
+
+def package_answers(catalog: Catalog, commit: pygit2.Commit, entry: PackageEntry, manifest: Manifest) -> StoredAnswers | None:
+    """The answers about the package ``entry`` at ``commit`` whose manifest is ``manifest``; None while its version has no tag."""
+    repo = catalog.repo
+    tag = repo.references.get(TAG_PREFIX + tag_name(entry.id, manifest.version))
+    if tag is None:
+        return None
+    tag_commit = repo[tag.target].peel(pygit2.Commit)
+    versions = catalog.versions(entry.id)
+    if not any(info.version == manifest.version and info.commit == str(tag_commit.id) for info in versions):
+        return None  # the version table has not seen the tag's commit yet
+    answer = catalog.get(entry.id, ref=str(commit.id), manifest=manifest)
+    folder = subtree(repo, tag_commit.tree, package_path(entry.id))
+    return StoredAnswers(
+        tree=str(entry.tree),
+        version=manifest.version,
+        package=_encoder.encode(answer),
+        versions=_encoder.encode(versions),
+        version_is_package=folder is not None and folder.id == entry.tree,
+    )
