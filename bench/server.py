@@ -1,21 +1,32 @@
-"""API throughput against a real server on loopback, as a ratio to a bare Litestar route (issue 4).
+"""API throughput against a real server on loopback, as a ratio to a bare Litestar route (issues 4 and 16).
 
-    .venv/bin/python bench/server.py [--seconds 5] [--rounds 3]
+    .venv/bin/python bench/server.py [--seconds 5] [--rounds 3] [--catalogue DATA] [--packages N]
 
 Needs ``wrk`` (Debian package ``wrk``). For each ASGI server (uvicorn, granian; one
 worker each, so server and load generator get one core each) it alternates the
 bare route and ``GET /api/v1/packages/<id>`` on the seeded catalogue, ``rounds``
-times, and reports median requests/s and the ratio ours / bare.
+times, and reports median requests/s and the ratio ours / bare. That one package is
+answered from the in-memory cache after the first request.
+
+Then, on granian only and in the same rounds, ``GET /api/v1/packages/<id>`` of a *random*
+package of a larger catalogue (a copy of the data folder ``--catalogue``, e.g. one grown by
+``bench/growth.py``; without it ``--packages`` generated minimal packages) with the in-memory
+cache turned off (``HUB_ANSWER_CACHE_MB=0``), so that every request misses it: once answered
+from the answers the search index stores (``hub.index.answers``), once from a second copy whose
+index holds no stored answers, so that every request reads the package from the catalogue (what
+a miss cost before). Beside req/s it reads the server's CPU time per request from ``/proc``.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import json
 import os
 import re
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -27,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine, options, quick, write_results  # noqa: E402
+from bench.common import generate_catalog, machine, options, process_group_cpu, quick, write_results  # noqa: E402
 
 PACKAGE = "/api/v1/packages/stadt-paderborn/gewerbeanmeldung"
 BIN = Path(sys.executable).parent
@@ -91,18 +102,158 @@ def measure(server: str, target: str, path: str, env: dict[str, str], seconds: i
         proc.wait(timeout=10)
 
 
+LUA = """
+local ids = {}
+for line in io.lines("%s") do ids[#ids + 1] = line end
+math.randomseed(%d)
+request = function()
+  return wrk.format("GET", "/api/v1/packages/" .. ids[math.random(#ids)])
+end
+"""
+
+
+def health(url: str) -> dict:
+    with urllib.request.urlopen(url + "/api/v1/health", timeout=30) as r:
+        return json.loads(r.read())
+
+
+def settled(url: str, timeout: float = 1800) -> None:
+    """Wait until the served site shows HEAD: a first start renders it in a child process, which must not share the measurement."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = health(url)
+        if state.get("site_commit") == state["commit"] == state["index_commit"]:
+            return
+        time.sleep(1)
+    raise RuntimeError(f"the hub at {url} did not settle")
+
+
+def wrk_random(url: str, script: Path, seconds: int, pgid: int) -> dict:
+    """req/s, p50 and the server's CPU ms per request of wrk requesting random packages."""
+    before = process_group_cpu(pgid, reaped=False)
+    out = subprocess.run(
+        ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "-s", str(script), url], capture_output=True, text=True, check=True
+    ).stdout
+    cpu = process_group_cpu(pgid, reaped=False) - before
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if failed:
+        raise RuntimeError(f"{failed.group(1)} failed requests:\n{out}")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    assert p50 is not None
+    return {
+        "rps": rps,
+        "p50_ms": float(p50.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)],
+        "cpu_ms": cpu * 1000 / max(1, requests),
+    }
+
+
+def measure_random(env: dict[str, str], script: Path, seconds: int) -> dict:
+    """granian with one worker over ``env``'s data folder, the in-memory answer cache off, wrk over random packages."""
+    port = free_port()
+    proc = subprocess.Popen(
+        command("granian", "hub.api.asgi:app", port),
+        cwd=ROOT,
+        env={**env, "HUB_ANSWER_CACHE_MB": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the server's CPU is read from /proc by group
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait(url + "/api/v1/health", timeout=1800)
+        settled(url)
+        wrk_random(url, script, 1, proc.pid)  # warm-up: imports, SQLite pages, libgit2's caches
+        return wrk_random(url, script, seconds, proc.pid)
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
+def random_catalogue(args: argparse.Namespace, base: Path) -> tuple[dict[str, str], dict[str, str], Path, int]:
+    """Two data folders of the same catalogue, one whose index stores answers and one whose index holds none;
+    the environments to serve each, the wrk script requesting random packages, and the number of packages."""
+    from hub.store.catalog import Catalog
+
+    stored, read = base / "stored", base / "read"
+    if args.catalogue:
+        shutil.copytree(args.catalogue, stored, symlinks=True)
+    else:
+        stored.mkdir()
+        generate_catalog(stored / "catalog.git", args.packages)
+    envs = {}
+    for data in (stored, read):
+        env = {**os.environ, "HUB_DATA": str(data), "HUB_FSYNC": "0", "PYTHONPATH": str(ROOT)}
+        if data == read:
+            shutil.copytree(stored, read, symlinks=True)
+        # the first start: index (rebuilt when its schema is older), clone exports, the served site
+        port = free_port()
+        proc = subprocess.Popen(
+            command("granian", "hub.api.asgi:app", port),
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            wait(f"http://127.0.0.1:{port}/api/v1/health", timeout=3600)
+            settled(f"http://127.0.0.1:{port}", timeout=3600)
+        finally:
+            os.killpg(proc.pid, 15)
+            proc.wait(timeout=30)
+        envs[data.name] = env
+    with sqlite3.connect(read / "index.sqlite") as conn:  # the index of the same commit, without the stored answers
+        conn.execute("DELETE FROM answers")
+    ids = Catalog.open(stored / "catalog.git").package_ids()
+    (base / "ids.txt").write_text("\n".join(ids) + "\n")
+    script = base / "random.lua"
+    script.write_text(LUA % (base / "ids.txt", 1))
+    return envs["stored"], envs["read"], script, len(ids)
+
+
+def measure_cpu(env: dict[str, str], seconds: int) -> float:
+    """The bare route's server CPU ms per request (granian), measured the way measure_random measures ours."""
+    port = free_port()
+    proc = subprocess.Popen(
+        command("granian", "bench.bare_app:app", port),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/const"
+        wait(url)
+        wrk(url, 1)
+        before = process_group_cpu(proc.pid, reaped=False)
+        out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", url], capture_output=True, text=True, check=True).stdout
+        requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+        return (process_group_cpu(proc.pid, reaped=False) - before) * 1000 / max(1, requests)
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--servers", default="uvicorn,granian")
-    args = quick(parser.parse_args(), seconds=1, rounds=1)
+    parser.add_argument("--catalogue", type=Path, help="a data folder to copy for the random packages (e.g. one grown by bench/growth.py)")
+    parser.add_argument("--packages", type=int, default=1000, help="without --catalogue: generated minimal packages")
+    args = quick(parser.parse_args(), seconds=1, rounds=1, servers="granian", catalogue=None, packages=20)
     if shutil.which("wrk") is None:
         sys.exit("wrk fehlt: apt-get install wrk")
     data = tempfile.mkdtemp()
     env = {**os.environ, "HUB_DATA": data, "PYTHONPATH": str(ROOT)}
     subprocess.run([str(BIN / "hub"), "init"], env=env, check=True, capture_output=True)
     results: dict = {"machine": machine()}
+    base = Path(tempfile.mkdtemp())
+    stored_env, read_env, script, count = random_catalogue(args, base)
+    random_runs: dict[str, list[dict]] = {"stored": [], "read": []}
     for server in args.servers.split(","):
         bare, ours, ours_p50, bare_p50 = [], [], [], []
         for _ in range(args.rounds):
@@ -112,6 +263,10 @@ def main() -> None:
             rps, p50 = measure(server, "hub.api.asgi:app", PACKAGE, env, args.seconds)
             ours.append(rps)
             ours_p50.append(p50)
+            if server == "granian":
+                for name, served in (("stored", stored_env), ("read", read_env)):
+                    random_runs[name].append(measure_random(served, script, args.seconds))
+                    print(f"random packages, {name}: {random_runs[name][-1]}", flush=True)
         results[server] = {
             "version": importlib.metadata.version(server),
             "bare_rps": statistics.median(bare),
@@ -120,7 +275,28 @@ def main() -> None:
             "package_p50_ms": statistics.median(ours_p50),
             "ratio": statistics.median(ours) / statistics.median(bare),
         }
+        if server == "granian":
+            bare_cpu = [measure_cpu(env, args.seconds) for _ in range(args.rounds)]
+            random = {
+                name: {
+                    "rps": statistics.median(r["rps"] for r in runs),
+                    "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                    "cpu_ms": statistics.median(r["cpu_ms"] for r in runs),
+                }
+                for name, runs in random_runs.items()
+            }
+            results["random"] = {
+                "catalogue": str(args.catalogue) if args.catalogue else f"{args.packages} generated minimal packages",
+                "packages": count,
+                "bare_cpu_ms": statistics.median(bare_cpu),
+                **random,
+                "ratio": random["stored"]["rps"] / statistics.median(bare),
+                "ratio_before": random["read"]["rps"] / statistics.median(bare),
+                "cpu_ratio": statistics.median(bare_cpu) / random["stored"]["cpu_ms"],
+                "cpu_ratio_before": statistics.median(bare_cpu) / random["read"]["cpu_ms"],
+            }
     shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(base, ignore_errors=True)
     print(f"machine: {results['machine']}")
     print("| server | bare route req/s | GET package req/s | ratio | bare p50 | package p50 |")
     print("|---|---|---|---|---|---|")
@@ -128,6 +304,14 @@ def main() -> None:
         r = results[server]
         print(
             f"| {server} | {r['bare_rps']:.0f} | {r['package_rps']:.0f} | {r['ratio']:.2f} | {r['bare_p50_ms']:.2f} ms | {r['package_p50_ms']:.2f} ms |"
+        )
+    if "random" in results:
+        r = results["random"]
+        print(
+            f"random packages of {r['packages']} ({r['catalogue']}), in-memory cache off: "
+            f"stored answers {r['stored']['rps']:.0f} req/s ({r['ratio']:.2f}× bare, {r['stored']['cpu_ms']:.2f} ms CPU), "
+            f"read from the catalogue {r['read']['rps']:.0f} req/s ({r['ratio_before']:.2f}× bare, {r['read']['cpu_ms']:.2f} ms CPU); "
+            f"bare route {r['bare_cpu_ms']:.2f} ms CPU"
         )
     print(f"results: {write_results('server', results, args)}")
 
