@@ -126,7 +126,6 @@ def generate_realistic(path: Path, count: int) -> Catalog:
     repo = pygit2.init_repository(str(path), bare=True, initial_head="main")
     templates = _templates()
     packages = [realistic_versions(i, templates) for i in range(count)]
-    sig = pygit2.Signature(*COMMITTER)
     start = datetime(2022, 1, 3, 9, 0, tzinfo=UTC)
     trees: dict[str, dict[str, pygit2.Oid]] = {}
     parent: list[pygit2.Oid] = []
@@ -139,6 +138,9 @@ def generate_realistic(path: Path, count: int) -> Catalog:
     for round_ in range(max(len(v) for _, v in packages)):
         when = start + timedelta(days=30 * round_)
         author = pygit2.Signature("Transferhub", "hub@transferhub.invalid", int(when.timestamp()), 0)
+        # committed when authored, as a publish is: a committer's clock of today would put the next publish (a day
+        # after the last commit) years later, a new month for every package's "months in production"
+        sig = pygit2.Signature(COMMITTER[0], COMMITTER[1], int(when.timestamp()), 0)
         changed = [(pid, versions[round_]) for pid, versions in packages if round_ < len(versions)]
         for pid, (_, files) in changed:
             pub, slug = pid.split("/")
@@ -167,7 +169,7 @@ def kind_of(rel: str) -> str:
     parts = rel.split("/")
     if parts[0] == "git":
         return "clone exports"
-    if rel == "suche/index.json.gz":
+    if parts[0] == "suche" and rel.endswith(".json.gz"):  # the head and its parts
         return "search index"
     if parts[0] == "pakete" and len(parts) >= 4:
         if parts[3] == "index.html":
