@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from hub.site import build_site
 from hub.store import Catalog, publish
@@ -113,3 +113,41 @@ def test_a_large_change_gives_a_comparison_page_of_bounded_size(tmp_path):
     assert "weitere Zeilen: git diff v1.0.0 v1.1.0 im Klon des Pakets" in page
     assert "Zeile 100 der neuen" in page and "Zeile 2999 der neuen" not in page
     assert len(page.encode()) < 60_000
+
+
+def test_a_publish_writes_the_same_files_in_a_small_and_in_a_larger_catalogue(tmp_path):
+    """What one publish rewrites depends on the package, not on how many others the catalogue holds."""
+    written = []
+    for size in (2, 14):
+        others = [(f"stadt-{n % 3}/paket-{n}", "1.0.0") for n in range(size)]
+        catalog = make_catalog(tmp_path / str(size), [(MANY, "1.0.0"), *others])
+        out = tmp_path / str(size) / "site"
+        build_site(catalog, out, clones=False)
+        _publish(catalog, MANY, "1.1.0")
+        written.append(sorted(build_site(catalog, out, clones=False).written))
+    assert written[0] == written[1]
+    # the package's own files and a few catalogue-wide ones: lists, feed, search index, reports
+    assert len(written[0]) < 20
+
+
+def test_a_package_untouched_by_a_publish_still_shows_the_months_it_has_been_in_production(tmp_path):
+    """Maturity results are kept between builds by what they are made of; the clock is part of that (months in production)."""
+    catalog = make_catalog(tmp_path, [(FEW, "1.0.0")])
+    head = catalog.head()
+    assert head is not None
+    month = datetime.fromtimestamp(head.commit_time, UTC).strftime("%Y-%m")
+    status = {"development": "stable", "production": {"since": month, "cases_per_year": 1200}}
+    files = package_files(MANY, "1.0.0", status=status)
+    publish(catalog, PackageFiles(files, folder_name=MANY.split("/")[1]), when=datetime.fromtimestamp(head.commit_time + 60, UTC))
+    out = tmp_path / "site"
+    build_site(catalog, out, clones=False)
+    assert "0 Monate" in (out / "pakete" / MANY / "index.html").read_text(encoding="utf-8")
+    # a year and a bit later another package is published: MANY's files did not change, its months did
+    later = datetime.fromtimestamp(head.commit_time, UTC) + timedelta(days=400)
+    publish(catalog, PackageFiles(package_files(FEW, "1.1.0"), folder_name=FEW.split("/")[1]), when=later)
+    report = build_site(catalog, out, clones=False)
+    assert f"pakete/{MANY}/index.html" in report.written
+    assert "13 Monate" in (out / "pakete" / MANY / "index.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "frisch"
+    build_site(catalog, fresh, clones=False)
+    assert (fresh / "pakete" / MANY / "index.html").read_bytes() == (out / "pakete" / MANY / "index.html").read_bytes()

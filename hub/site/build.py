@@ -29,7 +29,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import msgspec
 import pygit2
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import JsonLexer, YamlLexer
@@ -60,14 +60,24 @@ from hub.render.markdown import render_markdown
 from hub.resources import site_dir
 from hub.site.charts import dashboard_charts, kpis
 from hub.site.compare import pairs, write_comparisons, write_vendor
-from hub.site.data import ManifestCache, PackageInfo, Release, SiteData, gather
+from hub.site.data import ManifestCache, MaturityCache, PackageInfo, Release, SiteData, gather
 from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
 from hub.site.savings import write_savings
-from hub.site.searchindex import STATUS_LABELS, fold, search_index_bytes
+from hub.site.searchindex import (
+    SHARDS,
+    STATUS_LABELS,
+    fold,
+    gzipped,
+    package_terms_key,
+    search_head,
+    search_shard,
+    shard_name,
+    shard_of,
+)
 from hub.slugs import slug
 from hub.store import Catalog
 from hub.store.catalog import package_path
-from hub.store.export import export_dir, export_package, staging
+from hub.store.export import export_dir, export_package
 from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.paths import resolve_link
 
@@ -117,6 +127,35 @@ class BuildReport:
 
 def _key(*parts: Any) -> str:
     return hashlib.sha1(msgspec.json.encode(parts)).hexdigest()
+
+
+class KeptDrawings(dict[str, str]):
+    """Chart drawings by what they show, from the previous build; saving keeps only what this build used."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.used: dict[str, str] = {}
+        kept: dict[str, str] = {}
+        if path.is_file():
+            with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError):
+                kept = msgspec.msgpack.decode(path.read_bytes(), type=dict[str, str])
+        super().__init__(kept)
+        self.loaded = set(kept)
+
+    def __contains__(self, key: object) -> bool:
+        if not super().__contains__(key):
+            return False
+        self.used[str(key)] = self[str(key)]
+        return True
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key, value)
+        self.used[key] = value
+
+    def save(self) -> None:
+        if self.used.keys() != self.loaded:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(msgspec.msgpack.encode(self.used))
 
 
 class SiteBuilder:
@@ -190,7 +229,12 @@ class SiteBuilder:
     def build(self) -> BuildReport:
         started = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
-        self.data = gather(self.catalog, ManifestCache(self.out / ".build" / "manifests.json"), ref=self.ref)
+        self.data = gather(
+            self.catalog,
+            ManifestCache(self.out / ".build" / "manifests.json"),
+            ref=self.ref,
+            maturities=MaturityCache(self.out / ".build" / "maturity.msgpack"),
+        )
         self.report.commit = self.data.commit
         self.assets()
         for info in self.data.packages.values():
@@ -491,36 +535,47 @@ class SiteBuilder:
         )
 
     def search(self) -> None:
+        """The search page and its index: a small head and :data:`SHARDS` parts, each rewritten only when one of its packages changed.
+
+        Terms are kept between builds by what they are made of (``.build/terms.msgpack``): only
+        packages that changed are analysed again.
+        """
         self.page(
             "suche/index.html",
             _key("search", self.data.commit[:0]),
             lambda: self.html("suche/index.html", "search.html", title="Suche", section="suche"),
         )
-        index_key = _key(
-            "search-v2",
-            [(i.id, i.tree, i.maturity.level, [v.published_at for v in i.versions]) for i in self.data.packages.values()],
-            sorted(p.name for p in self.data.publishers.values()),
-        )
-        self.page("suche/index.json.gz", index_key, self.search_index)
-
-    def search_index(self) -> bytes:
-        """The index, analysing only packages whose terms an earlier build did not keep (``.build/terms.msgpack``)."""
+        head = search_head(self.data)
+        self.page("suche/index.json.gz", _key("search-head", head), lambda: gzipped(head))
         cache = self.out / ".build" / "terms.msgpack"
         known: dict[str, dict[str, int]] = {}
         if cache.is_file():
             with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError):
                 known = msgspec.msgpack.decode(cache.read_bytes(), type=dict[str, dict[str, int]])
+        shards: list[list[PackageInfo]] = [[] for _ in range(SHARDS)]
+        for info in self.data.packages.values():
+            shards[shard_of(info.id)].append(info)
         used: dict[str, dict[str, int]] = {}
-        data = search_index_bytes(self.data, known, used)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(msgspec.msgpack.encode(used))  # only the current packages' terms: the file does not grow with history
-        return data
+        for n, infos in enumerate(shards):
+            keys = [package_terms_key(info, self.data) for info in infos]
+            # a part not written keeps its packages' terms for the next build that writes it
+            used.update((k, known[k]) for k in keys if k in known)
+            self.page(
+                f"suche/{shard_name(n)}",
+                _key("search-shard", [(info.id, k) for info, k in zip(infos, keys, strict=True)]),
+                lambda infos=infos: gzipped(search_shard(self.data, infos, known, used)),
+            )
+        if used.keys() != known.keys():  # only the current packages' terms: the file does not grow with history
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_bytes(msgspec.msgpack.encode(used))
 
     def dashboard(self) -> None:
         """The dashboard, its Themenfeld views and downloads; each page keyed by what it shows, not by the commit.
 
-        A publish changes the overview and its own Themenfeld's view; the other views (a chart
-        rendering each) stay as they are. The JSON downloads name the commit and change with it.
+        A page's key is its drawn charts, their tables and its figures: a publish that moves no
+        package to another level rewrites no dashboard page, and a chart that shows what it showed
+        before is not drawn again (``.build/charts.msgpack``). The JSON downloads name the commit
+        and change with it.
         """
         maturity = maturity_report(
             self.catalog,
@@ -532,19 +587,14 @@ class SiteBuilder:
         history = self._history()
         savings = write_savings(self)
         self.saved = savings.total
-        themen = sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})
-        points = [(p.period, p.levels, p.adoptions) for p in history.points]
-        overview = _key(_shown(maturity), _shown(adoption), points, themen, self.saved)
-        self.page("dashboard/index.html", overview, lambda: self.dashboard_html("dashboard/index.html", maturity, adoption, history, None))
+        drawings = KeptDrawings(self.out / ".build" / "charts.msgpack")
+        self.dashboard_page("dashboard/index.html", maturity, adoption, history, None, drawings)
         for themenfeld in maturity.by_themenfeld:
-            rel = f"dashboard/themen/{slug(themenfeld)}.html"
             subset = self.themen_reports(maturity, adoption, themenfeld)
-            self.page(
-                rel,
-                _key(_shown(subset[0]), _shown(subset[1]), themen, themenfeld),
-                lambda rel=rel, t=themenfeld, subset=subset: self.dashboard_html(rel, subset[0], subset[1], None, t),
-            )
+            self.dashboard_page(f"dashboard/themen/{slug(themenfeld)}.html", subset[0], subset[1], None, themenfeld, drawings)
+        drawings.save()
         commit = _key(self.data.commit)
+        points = [(p.period, p.levels, p.adoptions) for p in history.points]
         self.page("dashboard/reifegrade.csv", _key(_shown(maturity)), lambda: to_csv(maturity.packages))
         self.page("dashboard/reifegrade.json", commit, lambda: msgspec.json.format(msgspec.json.encode(maturity)))
         self.page("dashboard/nachnutzungen.csv", _key(_shown(adoption)), lambda: to_csv(adoption.adoptions))
@@ -573,9 +623,17 @@ class SiteBuilder:
             by_package={k: v for k, v in adoption.by_package.items() if k in ids},
         )
 
-    def dashboard_html(
-        self, rel: str, maturity: MaturityReport, adoption: AdoptionReport, history: HistoryReport | None, themenfeld: str | None
-    ) -> str:
+    def dashboard_page(
+        self,
+        rel: str,
+        maturity: MaturityReport,
+        adoption: AdoptionReport,
+        history: HistoryReport | None,
+        themenfeld: str | None,
+        drawings: KeptDrawings | None = None,
+    ) -> None:
+        """One dashboard page (the overview with ``history``, a Themenfeld's view without), written when what it shows changed."""
+        history = history if themenfeld is None else None
         root = "../" * rel.count("/")
         names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
         charts = dashboard_charts(
@@ -587,19 +645,26 @@ class SiteBuilder:
             package_href=lambda pid: f"{root}pakete/{pid}/index.html",
             themen_href=lambda t: f"{root}dashboard/themen/{slug(t)}.html",
             publisher_href=lambda pid: f"{root}organisationen/{pid}/index.html",
+            memo=drawings,
         )
         themen = [{"name": t, "slug": slug(t)} for t in sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})]
-        return self.html(
+        kpi = kpis(maturity, adoption)
+        saved = None if themenfeld else self.saved
+        self.page(
             rel,
-            "dashboard.html",
-            title="Dashboard",
-            section="dashboard",
-            charts=charts,
-            kpi=kpis(maturity, adoption),
-            themen=themen,
-            themenfeld=themenfeld,
-            has_savings=True,
-            saved=None if themenfeld else self.saved,
+            _key("dashboard", charts, kpi, themen, themenfeld, saved),
+            lambda: self.html(
+                rel,
+                "dashboard.html",
+                title="Dashboard",
+                section="dashboard",
+                charts=charts,
+                kpi=kpi,
+                themen=themen,
+                themenfeld=themenfeld,
+                has_savings=True,
+                saved=saved,
+            ),
         )
 
     def _history(self) -> HistoryReport:
@@ -651,13 +716,12 @@ class SiteBuilder:
     def clones(self) -> None:
         """Per-package repositories in git/: exported again only where the versions changed."""
         old = self.old_exports
-        with staging(self.catalog) as stage:
-            for pid, info in self.data.packages.items():
-                key = _key([v.commit for v in info.versions])
-                target = export_dir(self.out / "git", pid)
-                if old.get(pid) != key or not (target / "HEAD").is_file():
-                    export_package(self.catalog, pid, target, versions=info.versions, stage=stage)
-                self.exports[pid] = key
+        for pid, info in self.data.packages.items():
+            key = _key([v.commit for v in info.versions])
+            target = export_dir(self.out / "git", pid)
+            if old.get(pid) != key or not (target / "HEAD").is_file():
+                export_package(self.catalog, pid, target, versions=info.versions)
+            self.exports[pid] = key
         for pid in set(old) - set(self.exports):
             shutil.rmtree(export_dir(self.out / "git", pid), ignore_errors=True)
 
@@ -674,8 +738,17 @@ class SiteBuilder:
 
 @functools.cache
 def _environment(templates: Path) -> Environment:
-    """One per process: compiling the templates costs more than an incremental build (a running hub builds often)."""
-    env = Environment(loader=FileSystemLoader(templates), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    """One per process: compiling the templates costs more than an incremental build (a running hub builds often).
+
+    Compiled templates are also kept between processes (Jinja's bytecode cache in the temporary folder, checked
+    against each template's source), so ``hub site build`` after one publish does not compile them again."""
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=FileSystemBytecodeCache(),
+    )
     env.globals.update(
         number=number,
         value=_value,

@@ -7,7 +7,7 @@ so the picture and the export cannot disagree.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 
 from hub.maturity.model import Level
 from hub.maturity.reports import AdoptionReport, HistoryReport, MaturityReport
@@ -16,6 +16,7 @@ from hub.render.charts import LEVEL_COLOURS, STATUS_COLOURS, Chart, ChartTable, 
 STATUSES = ("planned", "pilot", "production", "ended")
 STATUS_NAMES = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
 TOP_PACKAGES = 10
+Memo = MutableMapping[str, str] | None  # drawings by what they show (hub.render.charts.stacked_bars)
 TOP_GROUPS = 15
 
 
@@ -23,7 +24,9 @@ def _level_names(levels: Sequence[Level]) -> list[str]:
     return [f"{level.level} {level.name}" for level in levels]
 
 
-def _per_level_chart(chart_id: str, title: str, what: str, table: dict[str, dict[str, int]], levels, hrefs: dict[str, str]) -> Chart:
+def _per_level_chart(
+    chart_id: str, title: str, what: str, table: dict[str, dict[str, int]], levels, hrefs: dict[str, str], memo: Memo = None
+) -> Chart:
     names = _level_names(levels)
     # the bars: the largest groups (a catalogue of all Germany has thousands of publishers); the table has every group
     labels = sorted(sorted(table, key=lambda k: -sum(table[k].values()))[:TOP_GROUPS], key=list(table).index)
@@ -44,10 +47,11 @@ def _per_level_chart(chart_id: str, title: str, what: str, table: dict[str, dict
         LEVEL_COLOURS,
         horizontal=True,
         table=ChartTable(caption=f"{title} (Anzahl Pakete)", row_header=what.removeprefix("je ").capitalize(), columns=names, rows=rows),
+        memo=memo,
     )
 
 
-def levels_over_time(history: HistoryReport, levels) -> Chart:
+def levels_over_time(history: HistoryReport, levels, memo: Memo = None) -> Chart:
     names = _level_names(levels)
     months = [p.period for p in history.points]
     series = {name: [p.levels.get(str(level.level), 0) for p in history.points] for name, level in zip(names, levels, strict=True)}
@@ -66,10 +70,11 @@ def levels_over_time(history: HistoryReport, levels) -> Chart:
         LEVEL_COLOURS,
         label_every=_every(months),
         table=ChartTable(caption="Pakete je Reifegrad am Ende jedes Monats mit Änderungen", row_header="Monat", columns=names, rows=rows),
+        memo=memo,
     )
 
 
-def adoptions_over_time(history: HistoryReport) -> Chart:
+def adoptions_over_time(history: HistoryReport, memo: Memo = None) -> Chart:
     months = [p.period for p in history.points]
     names = [STATUS_NAMES[s] for s in STATUSES]
     series = {STATUS_NAMES[s]: [p.adoptions.get(s, 0) for p in history.points] for s in STATUSES}
@@ -88,18 +93,23 @@ def adoptions_over_time(history: HistoryReport) -> Chart:
         table=ChartTable(
             caption="Nachnutzungen je Stand am Ende jedes Monats mit Änderungen", row_header="Monat", columns=names, rows=rows
         ),
+        memo=memo,
     )
 
 
-def levels_by_themenfeld(report: MaturityReport, levels, hrefs: dict[str, str]) -> Chart:
-    return _per_level_chart("reifegrade-themenfeld", "Reifegrade nach Themenfeld", "je Themenfeld", report.by_themenfeld, levels, hrefs)
+def levels_by_themenfeld(report: MaturityReport, levels, hrefs: dict[str, str], memo: Memo = None) -> Chart:
+    return _per_level_chart(
+        "reifegrade-themenfeld", "Reifegrade nach Themenfeld", "je Themenfeld", report.by_themenfeld, levels, hrefs, memo
+    )
 
 
-def levels_by_publisher(report: MaturityReport, levels, hrefs: dict[str, str]) -> Chart:
-    return _per_level_chart("reifegrade-herausgeber", "Reifegrade nach Herausgeber", "je Herausgeber", report.by_publisher, levels, hrefs)
+def levels_by_publisher(report: MaturityReport, levels, hrefs: dict[str, str], memo: Memo = None) -> Chart:
+    return _per_level_chart(
+        "reifegrade-herausgeber", "Reifegrade nach Herausgeber", "je Herausgeber", report.by_publisher, levels, hrefs, memo
+    )
 
 
-def reused_packages(adoption: AdoptionReport, names: dict[str, str], hrefs: dict[str, str]) -> Chart:
+def reused_packages(adoption: AdoptionReport, names: dict[str, str], hrefs: dict[str, str], memo: Memo = None) -> Chart:
     """The packages most often adopted by other organisations, by the adoptions' state."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for row in adoption.adoptions:
@@ -125,6 +135,7 @@ def reused_packages(adoption: AdoptionReport, names: dict[str, str], hrefs: dict
             columns=[STATUS_NAMES[s] for s in STATUSES],
             rows=rows,
         ),
+        memo=memo,
     )
 
 
@@ -154,14 +165,17 @@ def dashboard_charts(
     package_href,
     themen_href,
     publisher_href,
+    memo: Memo = None,
 ) -> list[Chart]:
-    """The dashboard's charts, in the order a reviewer asks: reused where, how mature, how it developed."""
-    charts = [reused_packages(adoption, names, {p: package_href(p) for p in names})]
+    """The dashboard's charts, in the order a reviewer asks: reused where, how mature, how it developed.
+
+    ``memo`` keeps drawings by what they show (see :func:`hub.render.charts.stacked_bars`)."""
+    charts = [reused_packages(adoption, names, {p: package_href(p) for p in names}, memo)]
     if history is not None:  # the whole catalogue (a Themenfeld's page would show a single bar)
-        charts.append(levels_by_themenfeld(maturity, levels, {t: themen_href(t) for t in maturity.by_themenfeld}))
+        charts.append(levels_by_themenfeld(maturity, levels, {t: themen_href(t) for t in maturity.by_themenfeld}, memo))
     publishers = {row.publisher: row.package.split("/")[0] for row in maturity.packages}
-    charts.append(levels_by_publisher(maturity, levels, {name: publisher_href(pid) for name, pid in publishers.items()}))
+    charts.append(levels_by_publisher(maturity, levels, {name: publisher_href(pid) for name, pid in publishers.items()}, memo))
     if history is not None:
-        charts.append(levels_over_time(history, levels))
-        charts.append(adoptions_over_time(history))
+        charts.append(levels_over_time(history, levels, memo))
+        charts.append(adoptions_over_time(history, memo))
     return charts

@@ -1,20 +1,24 @@
 """What the static site shows, gathered from one catalogue commit.
 
-Manifests are cached by the id of their ``hub.yaml`` blob (in the build folder), so a
-rebuild after one publish parses one manifest, not ten thousand.
+Manifests are cached by the id of their ``hub.yaml`` blob, and maturity results by everything
+they are computed from (in the build folder), so a rebuild after one publish parses one manifest
+and evaluates one package, not ten thousand.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
 import pygit2
 
-from hub.maturity import maturity_all
-from hub.maturity.rules import current_confirmation
+from hub import __version__
+from hub.maturity import maturity_all, maturity_model
+from hub.maturity.rules import current_confirmation, months_between
 from hub.maturity.trust import trusted_hubs
 from hub.model import Adoption, Confirmation, Manifest, Maturity, Publisher, Review, VersionInfo
 from hub.store import Catalog
@@ -53,6 +57,69 @@ class ManifestCache:
             self.entries = {k: v for k, v in self.entries.items() if k in live}
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_bytes(msgspec.json.encode(self.entries))
+
+
+class MaturityCache:
+    """A package's inputs (:func:`maturity_key`) -> its maturity, persisted between builds.
+
+    Evaluating maturity reads the package's files' hints and its earlier versions' manifests; after
+    one publish only that package's inputs changed, so only it is evaluated again.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, Maturity] = {}
+        if path.is_file():
+            try:
+                self.entries = msgspec.msgpack.decode(path.read_bytes(), type=dict[str, Maturity])
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                self.entries = {}  # a stale or damaged cache only costs time
+
+    def save(self, live: dict[str, Maturity]) -> None:
+        """Keep exactly this build's results: the file does not grow with history."""
+        if live.keys() != self.entries.keys():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(msgspec.msgpack.encode(live))
+        self.entries = live
+
+
+def maturity_key(
+    tree: str,
+    manifest: Manifest,
+    versions: list[VersionInfo],
+    package_adoptions: list[Adoption],
+    package_reviews: list[Review],
+    trusted: frozenset[str],
+    publisher: Publisher | None,
+    today: datetime,
+) -> str:
+    """Everything a package's maturity is computed from (:func:`hub.maturity.maturity_all`), apart from the commit's time.
+
+    The clock enters one rule only, the months in production; so that number, not the day, is part of the key.
+    """
+    production = manifest.status.production
+    parts = (
+        __version__,
+        _model_key(),
+        tree,
+        [v.commit for v in versions],  # the earlier versions' manifests give hints
+        msgspec.to_builtins(package_adoptions),
+        msgspec.to_builtins(package_reviews),
+        sorted(trusted),
+        msgspec.to_builtins(publisher),  # its number of inhabitants gives a hint
+        months_between(production.since, today.date()) if production is not None else None,
+    )
+    return hashlib.sha1(msgspec.json.encode(parts)).hexdigest()
+
+
+_model_keys: dict[int, str] = {}
+
+
+def _model_key() -> str:
+    model = maturity_model()
+    if id(model) not in _model_keys:
+        _model_keys[id(model)] = hashlib.sha1(msgspec.json.encode(model)).hexdigest()
+    return _model_keys[id(model)]
 
 
 @dataclass
@@ -96,7 +163,7 @@ class SiteData:
     trusted: frozenset[str] = frozenset()  # hubs trusted for reviews: their reviewers' confirmations count
 
 
-def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) -> SiteData:
+def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None, maturities: MaturityCache | None = None) -> SiteData:
     commit = catalog.resolve(ref)
     if commit is None:
         return SiteData(commit="", commit_time="", packages={}, publishers={}, reviews=[], releases=[])
@@ -104,14 +171,16 @@ def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) ->
     trees = {e.id: (str(e.tree), e.manifest) for e in CatalogSnapshot(catalog.repo, commit).packages.values() if e.manifest is not None}
     manifests = {pid: cache.get(catalog, blob) for pid, (_, blob) in trees.items()}
     cache.save({str(blob) for _, blob in trees.values()})
-    levels = maturity_all(catalog, ref=str(commit.id), manifests=manifests)
     by_package: dict[str, list[Adoption]] = defaultdict(list)
     for record in adoptions(catalog, ref=str(commit.id)):
         by_package[record.package].append(record)
+    all_reviews = reviews(catalog, ref=str(commit.id))
+    publishers = {p.id: p for p in catalog.publishers(str(commit.id))}
     trusted = trusted_hubs(catalog, ref=str(commit.id))
     audits = record_histories(catalog, ref=str(commit.id))
     head = catalog.head()
     versions, releases = _versions_and_releases(catalog, commit, manifests, on_main=head is not None and head.id == commit.id)
+    levels = _maturities(catalog, commit, trees, manifests, versions, by_package, all_reviews, trusted, publishers, maturities)
     packages = {
         pid: PackageInfo(
             id=pid,
@@ -129,11 +198,55 @@ def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None) ->
         commit=str(commit.id),
         commit_time=iso(commit.commit_time, commit.commit_time_offset),
         packages=packages,
-        publishers={p.id: p for p in catalog.publishers(str(commit.id))},
-        reviews=reviews(catalog, ref=str(commit.id)),
+        publishers=publishers,
+        reviews=all_reviews,
         releases=releases,
         trusted=trusted,
     )
+
+
+def _maturities(
+    catalog: Catalog,
+    commit: pygit2.Commit,
+    trees: dict[str, tuple[str, pygit2.Oid]],
+    manifests: dict[str, Manifest],
+    versions: dict[str, list[VersionInfo]],
+    by_package: dict[str, list[Adoption]],
+    all_reviews: list[Review],
+    trusted: frozenset[str],
+    publishers: dict[str, Publisher],
+    cache: MaturityCache | None,
+) -> dict[str, Maturity]:
+    """Every package's maturity at ``commit``: from the cache where its inputs are unchanged, evaluated otherwise."""
+    if cache is None:
+        return maturity_all(catalog, ref=str(commit.id), manifests=manifests)
+    today = datetime.fromtimestamp(commit.commit_time, UTC)
+    reviews_of: dict[str, list[Review]] = defaultdict(list)
+    for review in all_reviews:
+        reviews_of[review.package].append(review)
+    keys = {
+        pid: maturity_key(
+            tree,
+            manifests[pid],
+            versions.get(pid, []),
+            by_package.get(pid, []),
+            reviews_of.get(pid, []),
+            trusted,
+            publishers.get(manifests[pid].publisher_id),
+            today,
+        )
+        for pid, (tree, _) in trees.items()
+    }
+    missing = [pid for pid, key in keys.items() if key not in cache.entries]
+    found = maturity_all(catalog, ref=str(commit.id), package_ids=missing, manifests=manifests) if missing else {}
+    evaluated_at = iso(commit.commit_time, commit.commit_time_offset)
+    levels = {
+        pid: found[pid] if pid in found else msgspec.structs.replace(cache.entries[key], evaluated_at=evaluated_at)
+        for pid, key in keys.items()
+        if pid in found or key in cache.entries
+    }
+    cache.save({keys[pid]: m for pid, m in levels.items()})
+    return levels
 
 
 def _versions_and_releases(

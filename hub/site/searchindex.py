@@ -1,20 +1,24 @@
-"""The static site's search index (``suche/index.json.gz``), read by ``site/assets/search.js``.
+"""The static site's search index, read by ``site/assets/search.js``: a head (``suche/index.json.gz``) and parts.
 
 It carries exactly what the scorer of :mod:`hub.index.text` needs, so the site's search gives the
 API's hits in the API's order: the analysis settings (word pattern, umlaut spellings, function
-words, field weights per mask), the sorted vocabulary with each term's postings, and the packages
-in the API's tie order (maturity highest first, unknown last, newest first, id). The terms come
-from :func:`hub.index.documents.document`, the very function that fills the API's index.
+words, field weights per mask), and per part the sorted vocabulary with each term's postings and
+the part's packages, each with its place in the API's tie order (maturity highest first, unknown
+last, newest first, id), by which the page merges the parts. The terms come from
+:func:`hub.index.documents.document`, the very function that fills the API's index.
+
+Packages are spread over a fixed number of parts by their id: a publish rewrites the part holding
+its package, not an index of the whole catalogue; the head changes only with the publishers.
 
 Postings: per term a list of ``(doc − previous doc) × 32 + field mask`` (doc: the package's place
-in ``docs``). Packages carry their facet values as indices into each facet's ``values``. The file
-is gzip-compressed (a phone downloads a fifth of the JSON) with a fixed timestamp, so an
-unchanged catalogue gives the same bytes.
+in the part's ``docs``). Every file is gzip-compressed (a phone downloads a fifth of the JSON) with
+a fixed timestamp, so an unchanged catalogue gives the same bytes.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -35,7 +39,14 @@ STATUS_LABELS = {
 }
 KIND_LABELS = {"process-model": "Prozessmodell", "form-schema": "Formularschema", "config": "Konfiguration", "document": "Dokument"}
 FACETS = ["themenfeld", "publisher", "license", "maturity_level", "artefact_kind", "status"]
-MULTI = {"artefact_kind"}
+TITLES = {
+    "themenfeld": "Themenfeld",
+    "publisher": "Herausgeber",
+    "license": "Lizenz",
+    "maturity_level": "Reifegrad",
+    "artefact_kind": "Enthaltene Artefakte",
+    "status": "Entwicklungsstand",
+}
 
 fold = text.fold  # the name sort key of lists, as in the API's index
 
@@ -57,15 +68,71 @@ def _published(info: PackageInfo, data: SiteData) -> tuple[str, int]:
     return data.commit_time, int(datetime.fromisoformat(data.commit_time).timestamp()) if data.commit_time else 0
 
 
-def search_index(
-    data: SiteData, known: Mapping[str, dict[str, int]] | None = None, used: dict[str, dict[str, int]] | None = None
-) -> dict[str, Any]:
-    """The index of ``data``. ``known`` maps a package's inputs (:func:`terms_key`) to its terms from an
-    earlier build, so only packages that changed are analysed again (the analysis is most of the work);
-    ``used`` receives this build's terms by the same keys."""
+SHARDS = 16  # index parts: a publish rewrites the one holding its package (and the small head only when publishers change)
+
+
+def shard_of(package_id: str) -> int:
+    """The index part holding a package: fixed by its id, so a full and an incremental build agree."""
+    return int(hashlib.sha1(package_id.encode()).hexdigest()[:8], 16) % SHARDS
+
+
+def shard_name(n: int) -> str:
+    return f"teil-{n:02d}.json.gz"
+
+
+def search_head(data: SiteData) -> dict[str, Any]:
+    """What every part shares: the analysis settings, the levels, the facets' titles and labels, and the parts."""
     levels = [level.name for level in maturity_model().levels]
+    publishers = {pid: p.name for pid, p in data.publishers.items()}
+    for info in data.packages.values():  # a publisher without a record under publishers/ is named by its packages
+        publishers.setdefault(info.publisher, info.manifest.publisher.name)
+    labels = {
+        "publisher": dict(sorted(publishers.items())),
+        "maturity_level": {str(i): f"{i} {name}" for i, name in enumerate(levels)},
+        "artefact_kind": KIND_LABELS,
+        "status": STATUS_LABELS,
+    }
+    return {
+        "levels": levels,
+        "search": {
+            "word": text.WORD,
+            "umlaut_spelling": text.UMLAUT_SPELLING,
+            "stopwords": sorted(text.STOPWORDS),
+            "mask_points": text.MASK_POINTS,
+            "typo_min_word": text.TYPO_MIN_WORD,
+            "prefix_min": text.PREFIX_MIN,
+            "part_min": text.PART_MIN,
+            "part_min_head": text.PART_MIN_HEAD,
+            "typo_key": text.TYPO_KEY,
+            "max_query_chars": text.MAX_QUERY_CHARS,
+            "max_query_terms": text.MAX_QUERY_TERMS,
+        },
+        "facets": [{"key": k, "label": TITLES[k], **({"labels": labels[k]} if k in labels else {})} for k in FACETS],
+        "shards": [shard_name(n) for n in range(SHARDS)],
+    }
+
+
+def package_terms_key(info: PackageInfo, data: SiteData) -> str:
+    """:func:`terms_key` of a package in ``data``: what its entry in the index is made of."""
+    publisher = data.publishers.get(info.publisher)
+    return terms_key(info, publisher.name if publisher else info.manifest.publisher.name, _published(info, data)[0])
+
+
+def search_shard(
+    data: SiteData,
+    infos: list[PackageInfo],
+    known: Mapping[str, dict[str, int]] | None = None,
+    used: dict[str, dict[str, int]] | None = None,
+) -> dict[str, Any]:
+    """One part of the index: ``infos``' entries and the postings of their terms.
+
+    ``known`` maps a package's inputs (:func:`terms_key`) to its terms from an earlier build, so only
+    packages that changed are analysed again (the analysis is most of the work); ``used`` receives
+    this build's terms by the same keys. Each entry carries its place in the API's tie order
+    (``o``: unknown level last, highest level first, newest first; then the id): the page merges the parts.
+    """
     rows = []
-    for info in data.packages.values():
+    for info in infos:
         m = info.manifest
         publisher = data.publishers.get(info.publisher)
         publisher_name = publisher.name if publisher else m.publisher.name
@@ -81,32 +148,28 @@ def search_index(
         rows.append((info, terms, updated_ts))
     # the API's tie order (hub.index.facets ORDER_SQL["maturity"])
     rows.sort(key=lambda r: (r[0].maturity.level is None, -(r[0].maturity.level or 0), -r[2], r[0].id))
-
-    values: dict[str, dict[str, int]] = {key: {} for key in FACETS}
-
-    def ref(key: str, value: str) -> int:
-        return values[key].setdefault(value, len(values[key]))
-
     postings: dict[str, list[tuple[int, int]]] = {}
     docs = []
-    for place, (info, doc, _) in enumerate(rows):
+    for place, (info, doc, updated_ts) in enumerate(rows):
         m = info.manifest
-        single = {
+        values = {
             "themenfeld": m.classification.themenfeld,
             "publisher": info.publisher,
             "license": m.license,
             "maturity_level": maturity_value(info.maturity.level),
+            "artefact_kind": sorted({a.kind for a in m.artefacts}),
             "status": m.status.development,
         }
-        multi = {"artefact_kind": sorted({a.kind for a in m.artefacts})}  # the MULTI facets
+        level = info.maturity.level
         docs.append(
             {
                 "id": info.id,
                 "n": m.name,
                 "s": m.summary.de,
                 "v": m.version,
-                "m": info.maturity.level,
-                "f": [[ref(k, v) for v in multi[k]] if k in MULTI else ref(k, single[k]) for k in FACETS],
+                "m": level,
+                "f": [values[k] for k in FACETS],
+                "o": [1 if level is None else 0, -(level or 0), -updated_ts],
             }
         )
         for term, mask in doc.items():
@@ -119,45 +182,7 @@ def search_index(
             row.append((place - previous) * 32 + mask)
             previous = place
         packed.append(row)
-    labels = {
-        "publisher": {pid: p.name for pid, p in data.publishers.items()},
-        "maturity_level": {str(i): f"{i} {name}" for i, name in enumerate(levels)},
-        "artefact_kind": KIND_LABELS,
-        "status": STATUS_LABELS,
-    }
-    titles = {
-        "themenfeld": "Themenfeld",
-        "publisher": "Herausgeber",
-        "license": "Lizenz",
-        "maturity_level": "Reifegrad",
-        "artefact_kind": "Enthaltene Artefakte",
-        "status": "Entwicklungsstand",
-    }
-    for info, _, _ in rows:  # a publisher without a record under publishers/ is named by its packages
-        labels["publisher"].setdefault(info.publisher, info.manifest.publisher.name)
-    return {
-        "commit": data.commit,
-        "levels": levels,
-        "search": {
-            "word": text.WORD,
-            "umlaut_spelling": text.UMLAUT_SPELLING,
-            "stopwords": sorted(text.STOPWORDS),
-            "mask_points": text.MASK_POINTS,
-            "typo_min_word": text.TYPO_MIN_WORD,
-            "prefix_min": text.PREFIX_MIN,
-            "part_min": text.PART_MIN,
-            "part_min_head": text.PART_MIN_HEAD,
-            "typo_key": text.TYPO_KEY,
-            "max_query_chars": text.MAX_QUERY_CHARS,
-            "max_query_terms": text.MAX_QUERY_TERMS,
-        },
-        "facets": [
-            {"key": k, "label": titles[k], "values": list(values[k]), **({"labels": labels[k]} if k in labels else {})} for k in FACETS
-        ],
-        "terms": vocabulary,
-        "postings": packed,
-        "docs": docs,
-    }
+    return {"terms": vocabulary, "postings": packed, "docs": docs}
 
 
 def terms_key(info: PackageInfo, publisher_name: str, updated: str) -> str:
@@ -165,8 +190,6 @@ def terms_key(info: PackageInfo, publisher_name: str, updated: str) -> str:
     return f"{info.tree}:{info.maturity.level}:{updated}:{publisher_name}"
 
 
-def search_index_bytes(
-    data: SiteData, known: Mapping[str, dict[str, int]] | None = None, used: dict[str, dict[str, int]] | None = None
-) -> bytes:
-    """The index as the site ships it: JSON, gzip-compressed with a fixed timestamp."""
-    return gzip.compress(msgspec.json.encode(search_index(data, known, used)), compresslevel=9, mtime=0)
+def gzipped(value: Any) -> bytes:
+    """JSON as the site ships it: gzip-compressed with a fixed timestamp (the same catalogue gives the same bytes)."""
+    return gzip.compress(msgspec.json.encode(value), compresslevel=9, mtime=0)

@@ -1,4 +1,4 @@
-// Client-side search over suche/index.json.gz: the same analysis, matching and ranking as the
+// Client-side search over suche/index.json.gz and its parts: the same analysis, matching and ranking as the
 // API's index, line for line (hub/index/text.py; a test compares both on a corpus of queries).
 // Works on any static host; no server involved.
 (function () {
@@ -85,9 +85,8 @@
         const q = matchQuality(t, vocab[i], typo);
         if (!q) continue;
         const best = q === TYPO ? near : exact;
-        let doc = 0;
         for (const packed of postings[i]) {
-          doc += Math.floor(packed / 32);
+          const doc = Math.floor(packed / 32);
           const p = points[packed % 32] * q;
           if (p > (best.get(doc) || 0)) best.set(doc, p);
         }
@@ -211,27 +210,55 @@
     return JSON.parse(await new Response(stream).text());
   }
 
-  // docs carry facet values as indices into each facet's value list: turn them back into strings
-  function unpack(data) {
-    cfg = data.search;
+  // The index comes in parts (hub/site/searchindex.py): the head names them, each holds some packages
+  // with their terms. Merged here into one: the packages in the API's tie order (each carries its
+  // place, "o", then the id decides), every term's postings as (global doc × 32 + field mask).
+  function compareOrder(a, b) {
+    for (let i = 0; i < a.o.length; i++) if (a.o[i] !== b.o[i]) return a.o[i] - b.o[i];
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  }
+  function merge(head, parts) {
+    cfg = head.search;
     WORD = new RegExp(cfg.word, "g");
     UMLAUT = new RegExp(cfg.umlaut_spelling, "g");
     STOP = new Set(cfg.stopwords);
-    const publishers = data.facets.find((f) => f.key === "publisher");
-    for (const doc of data.docs) {
+    const publishers = head.facets.find((f) => f.key === "publisher");
+    const docs = [];
+    for (const part of parts) for (const doc of part.docs) docs.push(doc);
+    docs.sort(compareOrder);
+    const place = new Map(docs.map((doc, i) => [doc, i]));
+    const postings = new Map();
+    for (const part of parts) {
+      part.terms.forEach((term, i) => {
+        let local = 0;
+        let row = postings.get(term);
+        if (!row) postings.set(term, (row = []));
+        for (const packed of part.postings[i]) {
+          local += Math.floor(packed / 32);
+          row.push(place.get(part.docs[local]) * 32 + (packed % 32));
+        }
+      });
+    }
+    for (const doc of docs) {
       const f = {};
-      data.facets.forEach((facet, i) => {
+      head.facets.forEach((facet, i) => {
         const v = doc.f[i];
-        f[facet.key] = (Array.isArray(v) ? v : [v]).map((j) => facet.values[j]);
+        f[facet.key] = Array.isArray(v) ? v : [v];
       });
       doc.f = f;
       doc.p = publishers.labels[f.publisher[0]] || f.publisher[0];
     }
-    return data;
+    return { levels: head.levels, facets: head.facets, docs, terms: [...postings.keys()], postings: [...postings.values()] };
   }
 
-  load(root.dataset.index).then((data) => {
-    index = unpack(data);
+  async function loadAll(url) {
+    const head = await load(url);
+    const folder = url.slice(0, url.lastIndexOf("/") + 1);
+    return merge(head, await Promise.all(head.shards.map((name) => load(folder + name))));
+  }
+
+  loadAll(root.dataset.index).then((data) => {
+    index = data;
     const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     for (const facet of index.facets) {
