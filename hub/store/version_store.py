@@ -20,7 +20,9 @@ dumb HTTP and copied with hard links by the benchmarks.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -54,26 +56,47 @@ class VersionStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._local = threading.local()  # each thread keeps its read connection (opening one costs more than a read)
+
+    def _connection(self, inode: int) -> sqlite3.Connection:
+        held = getattr(self._local, "held", None)
+        # not one a forked child inherited, nor one of a file since replaced (a writer starts a broken store anew)
+        if held is not None and held[:2] == (os.getpid(), inode):
+            return held[2]
+        db = sqlite3.connect(
+            f"{self.path.as_uri()}?mode=ro", uri=True, timeout=TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+        )
+        self._local.held = (os.getpid(), inode, db)
+        return db
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[sqlite3.Connection, dict[str, str]] | None]:
         """A read-only connection in a read transaction with the store's meta values, or None without a usable
         store (readers never create it)."""
-        if not self.path.is_file():
+        try:
+            inode = self.path.stat().st_ino
+        except OSError:
+            self._local.held = None
             yield None
             return
         try:
-            db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=TIMEOUT_SECONDS, isolation_level=None)
+            db = self._connection(inode)
+            db.execute("BEGIN")  # the meta values and the rows of one moment
         except sqlite3.Error:
+            self._local.held = None
             yield None
             return
-        with closing(db):
+        try:
             try:
-                db.execute("BEGIN")  # the meta values and the rows of one moment
                 meta = dict(db.execute("SELECT key, value FROM meta"))
             except sqlite3.Error:
                 meta = {}
             yield (db, meta) if meta.get("schema") == SCHEMA else None
+        finally:
+            try:
+                db.execute("ROLLBACK")  # end the read at once: a reader holding it would keep writers from committing
+            except sqlite3.Error:
+                self._local.held = None
 
     def _value(self, key: str) -> str | None:
         try:
