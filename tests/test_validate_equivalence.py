@@ -22,7 +22,9 @@ from hub.resources import catalog_dir
 from hub.validate import PackageFiles, validate_package
 from hub.validate.bpmn import check_bpmn, inspect_bpmn
 from hub.validate.hints import bpmn_hints, model_hints
+from hub.validate.jsondoc import SyntaxProblem, load_document
 from hub.validate.markdown import links
+from hub.validate.schemalimits import MAX_EXPANDED, schema_limit_problems
 from tests import validate_reference as reference
 from tests.factory import BPMN as FACTORY_BPMN
 from tests.factory import package_files
@@ -216,3 +218,71 @@ def test_a_package_validates_as_with_a_second_parse_for_the_hints():
         assert hints == again
         seen += bool(hints)
     assert seen > 3
+
+
+def _schemas() -> list[tuple[str, object]]:
+    found: dict[tuple[str, bytes], object] = {}
+    for files in _packages():
+        for path, data in files.items():
+            if path.endswith(".json") or (path.endswith((".yaml", ".yml")) and "schema" in path):
+                try:
+                    found[(path, data)] = load_document(data, "json" if path.endswith(".json") else "yaml")
+                except SyntaxProblem:
+                    continue
+    return [(path, schema) for (path, _), schema in sorted(found.items(), key=lambda item: item[0])]
+
+
+SCHEMAS = _schemas()
+
+
+@pytest.mark.parametrize(("path", "schema"), SCHEMAS, ids=[f"{path}-{i}" for i, (path, _) in enumerate(SCHEMAS)])
+def test_schema_limits_match_the_walk_by_walk_check(path, schema):
+    assert schema_limit_problems(schema, path) == reference.schema_limit_problems(schema, path)
+
+
+REFS = ["#/$defs/a", "#/$defs/b", "#", "#/properties/x", "#/$defs/fehlt", "anker", "#/$defs/a/items"]
+PATTERNS = ["^[0-9]{5}$", "(a)\\1", "^(?=x)", "[A-Z]+"]
+
+
+@st.composite
+def _schema_trees(draw: st.DrawFn, depth: int = 3) -> object:
+    """Schema-like trees with references, patterns, and subtrees shared as YAML aliases share them."""
+    leaves = st.one_of(st.integers(-3, 3), st.text("abc", max_size=3), st.booleans(), st.none())
+    shared: list[object] = []
+
+    def node(level: int) -> object:
+        if level == 0 or draw(st.integers(0, 4)) == 0:
+            return draw(leaves)
+        if shared and draw(st.integers(0, 5)) == 0:
+            return draw(st.sampled_from(shared))
+        if draw(st.booleans()):
+            value: object = [node(level - 1) for _ in range(draw(st.integers(0, 3)))]
+        else:
+            keys = draw(
+                st.lists(st.sampled_from(["type", "items", "a", "b", "x", "properties", "allOf", "$defs"]), max_size=3, unique=True)
+            )
+            value = {key: node(level - 1) for key in keys}
+            if draw(st.integers(0, 2)) == 0:
+                value[draw(st.sampled_from(["$ref", "$dynamicRef"]))] = draw(st.sampled_from(REFS))
+            if draw(st.integers(0, 3)) == 0:
+                value["pattern"] = draw(st.sampled_from(PATTERNS))
+        shared.append(value)
+        return value
+
+    return {"$defs": {"a": node(depth), "b": node(depth)}, "properties": {"x": node(depth)}, "allOf": [node(depth)]}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_schema_trees())
+def test_schema_limits_match_on_generated_schemas(schema):
+    assert schema_limit_problems(schema, "s.json") == reference.schema_limit_problems(schema, "s.json")
+
+
+def test_schema_limits_match_at_the_expanded_size():
+    fields = {f"f{i}": {"type": "string", "title": "x"} for i in range(6000)}  # 3 nodes each
+    for delta in (-1, 0, 1):
+        extra = {f"g{i}": 1 for i in range(MAX_EXPANDED - 3 - 3 * len(fields) + delta)}
+        schema = {"type": "object", "properties": {**fields, **extra}}  # root, "object", properties: 3 nodes
+        problems = schema_limit_problems(schema, "s.json")
+        assert problems == reference.schema_limit_problems(schema, "s.json")
+        assert [p.code for p in problems] == (["schema-too-complex"] if delta > 0 else [])

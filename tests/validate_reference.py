@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
+from typing import Any
 
 from lxml import etree
 from markdown_it import MarkdownIt
 
 from hub.model import Problem
+from hub.patterns import UnsupportedPattern, compile_pattern
 from hub.validate.bpmn import _DOCTYPE, BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, FLOW_NODES, MAX_BPMN_BYTES, _q, parse_bpmn
 from hub.validate.hints import (
     EVENTS,
@@ -28,7 +30,9 @@ from hub.validate.hints import (
     _working_days,
     hint,
 )
+from hub.validate.messages import pointer
 from hub.validate.parsererrors import xml_message
+from hub.validate.schemalimits import _REF_KEYS, MAX_EXPANDED, _resolve, _walk
 
 # -- hub/validate/markdown.py: one full markdown-it-py parse ------------------------------------
 
@@ -281,3 +285,131 @@ def bpmn_hints(path: str, data: bytes) -> list[Problem]:
         if kind == "timerEventDefinition":
             hints.extend(_working_days(path, element))
     return hints
+
+
+# -- hub/validate/schemalimits.py: patterns, references and expanded size, walk by walk ----------
+
+
+def schema_limit_problems(schema: Any, file: str) -> list[Problem]:
+    problems = _pattern_problems(schema, file)
+    refs = _ref_problems(schema, file)
+    return problems + refs
+
+
+def _objects(node: Any) -> list[dict[str, Any]]:
+    """Every object in ``node``, without their places: the cheap pass that finds nothing in a sound schema."""
+    found: list[dict[str, Any]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _patterns_compile(schema: Any) -> bool:
+    for node in _objects(schema):
+        pattern = node.get("pattern")
+        properties = node.get("patternProperties")
+        try:
+            if isinstance(pattern, str):
+                compile_pattern(pattern)
+            if isinstance(properties, dict):
+                for key in properties:
+                    compile_pattern(key)
+        except UnsupportedPattern:
+            return False
+    return True
+
+
+def _pattern_problems(schema: Any, file: str) -> list[Problem]:
+    if _patterns_compile(schema):
+        return []  # the places are only worked out for a schema that has a problem
+    problems = []
+    for node, where in _walk(schema, []):
+        candidates = []
+        if isinstance(node.get("pattern"), str):
+            candidates.append((node["pattern"], [*where, "pattern"]))
+        if isinstance(node.get("patternProperties"), dict):
+            candidates += [(key, [*where, "patternProperties", key]) for key in node["patternProperties"]]
+        for pattern, place in candidates:
+            try:
+                compile_pattern(pattern)
+            except UnsupportedPattern as exc:
+                problems.append(
+                    Problem(
+                        code="schema-pattern-unsupported",
+                        file=file,
+                        pointer=pointer(place),
+                        message=f"Der reguläre Ausdruck ist nicht erlaubt ({exc}); erlaubt ist, was RE2 in linearer Zeit prüft (keine Rückverweise, kein Lookaround).",
+                    )
+                )
+    return problems
+
+
+def _ref_problems(schema: Any, file: str) -> list[Problem]:
+    """Unknown references, reference cycles and the expanded size, in one pass with memoised sizes."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    problems: list[Problem] = []
+
+    def children(node: Any) -> list[Any]:
+        found = list(node.values()) if isinstance(node, dict) else list(node) if isinstance(node, list) else []
+        if isinstance(node, dict):
+            for key in _REF_KEYS:
+                if isinstance(node.get(key), str):
+                    known, target = _resolve(schema, node[key])
+                    if known and target is not None:
+                        found.append(target)
+        return found
+
+    unknown = any(isinstance(node.get(key), str) and not _resolve(schema, node[key])[0] for node in _objects(schema) for key in _REF_KEYS)
+    for node, where in _walk(schema, []) if unknown else ():
+        for key in _REF_KEYS:
+            if isinstance(node.get(key), str) and not _resolve(schema, node[key])[0]:
+                problems.append(
+                    Problem(
+                        code="schema-too-complex",
+                        file=file,
+                        pointer=pointer([*where, key]),
+                        message=f"Der Verweis „{node[key]}“ zeigt auf nichts im Schema und auf kein Schema des Hubs.",
+                    )
+                )
+    if problems:
+        return problems
+
+    known_children: dict[int, list[Any]] = {}  # each node's children are worked out once, not on the way in and out
+    stack: list[tuple[Any, bool]] = [(schema, False)]
+    while stack:
+        node, finished = stack.pop()
+        node_id = id(node)
+        if finished:
+            active.discard(node_id)
+            sizes[node_id] = 1 + sum(sizes.get(id(c), 1) for c in known_children[node_id])
+            if sizes[node_id] > MAX_EXPANDED:
+                return [
+                    Problem(
+                        code="schema-too-complex",
+                        file=file,
+                        message=f"Das Schema ist mit allen Verweisen aufgelöst zu groß (mehr als {MAX_EXPANDED} Teilschemata).",
+                    )
+                ]
+            continue
+        if node_id in sizes or not isinstance(node, (dict, list)):
+            continue
+        if node_id in active:
+            return [
+                Problem(
+                    code="schema-too-complex",
+                    file=file,
+                    message="Das Schema verweist über „$ref“ auf sich selbst; rekursive Schemata sind in Paketen nicht erlaubt.",
+                )
+            ]
+        active.add(node_id)
+        stack.append((node, True))
+        known_children[node_id] = found = children(node)
+        stack.extend((child, False) for child in found if id(child) not in sizes)
+    return []

@@ -27,9 +27,43 @@ _REF_KEYS = ("$ref", "$dynamicRef")
 
 
 def schema_limit_problems(schema: Any, file: str) -> list[Problem]:
-    problems = _pattern_problems(schema, file)
-    refs = _ref_problems(schema, file)
+    census = _Census(schema)
+    problems = _pattern_problems(schema, file, census.objects)
+    refs = _ref_problems(schema, file, census)
     return problems + refs
+
+
+class _Census:
+    """One pass over a schema: its objects, its number of nodes, and whether the reference walk is needed.
+
+    A schema without references whose objects and lists are each reached once (always so for JSON;
+    YAML aliases share them) is a tree: its expanded size is its number of nodes and it has no
+    cycle, which is what the reference walk of :func:`_ref_problems` would find, node by node.
+    """
+
+    def __init__(self, schema: Any) -> None:
+        self.objects: list[dict[str, Any]] = []
+        self.nodes = 0
+        self.has_refs = False
+        seen: set[int] = set()
+        shared = False
+        stack = [schema]
+        while stack:
+            item = stack.pop()
+            self.nodes += 1
+            if not isinstance(item, (dict, list)):
+                continue
+            if id(item) in seen:
+                shared = True
+                continue
+            seen.add(id(item))
+            if isinstance(item, dict):
+                self.objects.append(item)
+                stack.extend(item.values())
+            else:
+                stack.extend(item)
+        self.has_refs = any(isinstance(node.get(key), str) for node in self.objects for key in _REF_KEYS)
+        self.tree = not self.has_refs and not shared
 
 
 def _walk(node: Any, parts: list[str | int]):
@@ -43,22 +77,8 @@ def _walk(node: Any, parts: list[str | int]):
             stack.extend((v, [*where, i]) for i, v in enumerate(item))
 
 
-def _objects(node: Any) -> list[dict[str, Any]]:
-    """Every object in ``node``, without their places: the cheap pass that finds nothing in a sound schema."""
-    found: list[dict[str, Any]] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            found.append(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
-
-
-def _patterns_compile(schema: Any) -> bool:
-    for node in _objects(schema):
+def _patterns_compile(objects: list[dict[str, Any]]) -> bool:
+    for node in objects:
         pattern = node.get("pattern")
         properties = node.get("patternProperties")
         try:
@@ -72,8 +92,8 @@ def _patterns_compile(schema: Any) -> bool:
     return True
 
 
-def _pattern_problems(schema: Any, file: str) -> list[Problem]:
-    if _patterns_compile(schema):
+def _pattern_problems(schema: Any, file: str, objects: list[dict[str, Any]]) -> list[Problem]:
+    if _patterns_compile(objects):
         return []  # the places are only worked out for a schema that has a problem
     problems = []
     for node, where in _walk(schema, []):
@@ -116,8 +136,10 @@ def _resolve(schema: Any, ref: str) -> tuple[bool, Any]:
     return (True, node)
 
 
-def _ref_problems(schema: Any, file: str) -> list[Problem]:
+def _ref_problems(schema: Any, file: str, census: _Census) -> list[Problem]:
     """Unknown references, reference cycles and the expanded size, in one pass with memoised sizes."""
+    if census.tree:
+        return [] if census.nodes <= MAX_EXPANDED else [_too_large(file)]
     sizes: dict[int, int] = {}
     active: set[int] = set()
     problems: list[Problem] = []
@@ -132,7 +154,7 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
                         found.append(target)
         return found
 
-    unknown = any(isinstance(node.get(key), str) and not _resolve(schema, node[key])[0] for node in _objects(schema) for key in _REF_KEYS)
+    unknown = any(isinstance(node.get(key), str) and not _resolve(schema, node[key])[0] for node in census.objects for key in _REF_KEYS)
     for node, where in _walk(schema, []) if unknown else ():
         for key in _REF_KEYS:
             if isinstance(node.get(key), str) and not _resolve(schema, node[key])[0]:
@@ -156,13 +178,7 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
             active.discard(node_id)
             sizes[node_id] = 1 + sum(sizes.get(id(c), 1) for c in known_children[node_id])
             if sizes[node_id] > MAX_EXPANDED:
-                return [
-                    Problem(
-                        code="schema-too-complex",
-                        file=file,
-                        message=f"Das Schema ist mit allen Verweisen aufgelöst zu groß (mehr als {MAX_EXPANDED} Teilschemata).",
-                    )
-                ]
+                return [_too_large(file)]
             continue
         if node_id in sizes or not isinstance(node, (dict, list)):
             continue
@@ -179,6 +195,14 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
         known_children[node_id] = found = children(node)
         stack.extend((child, False) for child in found if id(child) not in sizes)
     return []
+
+
+def _too_large(file: str) -> Problem:
+    return Problem(
+        code="schema-too-complex",
+        file=file,
+        message=f"Das Schema ist mit allen Verweisen aufgelöst zu groß (mehr als {MAX_EXPANDED} Teilschemata).",
+    )
 
 
 class _Dict(dict):
