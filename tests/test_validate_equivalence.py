@@ -9,9 +9,11 @@ package and on generated variants, and must agree exactly (codes, places, German
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -25,6 +27,7 @@ from hub.validate.hints import bpmn_hints, model_hints
 from hub.validate.jsondoc import SyntaxProblem, load_document
 from hub.validate.markdown import links
 from hub.validate.schemalimits import MAX_EXPANDED, schema_limit_problems
+from hub.validate.yamlsafe import YamlError, load_yaml
 from tests import validate_reference as reference
 from tests.factory import BPMN as FACTORY_BPMN
 from tests.factory import package_files
@@ -286,3 +289,150 @@ def test_schema_limits_match_at_the_expanded_size():
         problems = schema_limit_problems(schema, "s.json")
         assert problems == reference.schema_limit_problems(schema, "s.json")
         assert [p.code for p in problems] == (["schema-too-complex"] if delta > 0 else [])
+
+
+YAML = _files((".yaml", ".yml"))
+YAML_EDGES = [
+    b"",
+    b"# nur ein Kommentar\n",
+    b"basis: &b {x: 1, y: [a, b]}\nabgeleitet:\n  <<: *b\n  y: 2\n",
+    b"- <<: [{a: 1}, {b: 2}]\n  c: 3\n",
+    b"=: wert\n",
+    b"? [a, b]\n: liste als Schluessel\n",
+    b"? {a: 1}\n: karte als Schluessel\n",
+    b"menge: !!set {a, b}\nbin: !!binary aGFsbG8=\nzeit: !!timestamp 2024-01-02\n",
+    b"a: !unbekannt x\n",
+    b"a: &a [*a]\n",
+    b"a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n",
+    b"zahl: .inf\n",
+    b"a: 1\n b: 2\n",
+    b"a: [1, 2\n",
+    b"\xff\xfe",
+    b"ja: yes\nnein: No\nan: on\nhex: 0x1F\noct: 017\nsexa: 1:30\nunter: 1_000\nleer:\ntilde: ~\n",
+    b"!!str 5",
+    b"[1, 2]",
+    b"einfach",
+    b"---\na: 1\n---\nb: 2\n",
+]
+
+
+def _load(load: Callable[[bytes], Any], data: bytes) -> tuple[str, Any]:
+    try:
+        value = load(data)
+    except YamlError as exc:
+        return "error", (str(exc), exc.line, exc.code)
+    return "value", value
+
+
+def _new(data: bytes) -> Any:
+    document = load_yaml(data)
+    return document.data, document.node
+
+
+def _same_load(data: bytes) -> None:
+    new, old = _load(_new, data), _load(reference.load_yaml, data)
+    assert new[0] == old[0]
+    if new[0] == "error":
+        assert new == old
+        return
+    (value, node), (old_value, old_node) = new[1], old[1]
+    assert value == old_value and repr(value) == repr(old_value)  # repr: 1 and True, 1.0 and 1 differ there
+    assert _shape(node) == _shape(old_node)  # the node tree for line numbers, merge keys applied alike
+
+
+def _shape(node: yaml.Node | None) -> Any:
+    """A node tree as comparable data: kind, tag, value and line of every node (aliases as the anchor's index)."""
+    seen: dict[int, int] = {}
+
+    def shape(node: yaml.Node) -> Any:
+        if id(node) in seen:
+            return ("alias", seen[id(node)])
+        seen[id(node)] = len(seen)
+        head = (type(node).__name__, node.tag, node.start_mark.line)
+        if isinstance(node, yaml.ScalarNode):
+            return (*head, node.value)
+        if isinstance(node, yaml.SequenceNode):
+            return (*head, [shape(child) for child in node.value])
+        return (*head, [(shape(k), shape(v)) for k, v in node.value])
+
+    return None if node is None else shape(node)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    YAML + [("edge.yaml", data) for data in YAML_EDGES],
+    ids=[f"{path}-{i}" for i, (path, _) in enumerate(YAML + [("edge.yaml", b"")] * len(YAML_EDGES))],
+)
+def test_yaml_loads_as_with_pyyamls_constructor(path, data):
+    _same_load(data)
+
+
+YAML_PIECES = [
+    "a: ",
+    "b:\n",
+    "  - ",
+    "- ",
+    "\n",
+    "  ",
+    "x",
+    "yes",
+    "No",
+    "on",
+    "~",
+    "null",
+    "0x1F",
+    "0o17",
+    "017",
+    "1_000",
+    "1:30",
+    "-2",
+    "3.5",
+    "1e3",
+    ".inf",
+    ".NaN",
+    "2024-01-02",
+    "'q'",
+    '"d\\u00e4"',
+    "!!str 5",
+    "!!binary aGFsbG8=",
+    "!!set {a, b}",
+    "!!omap [a: 1]",
+    "!unbekannt x",
+    "&a ",
+    "*a",
+    "<<: *a\n",
+    "<<: ",
+    "= ",
+    "? [k]\n: v\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    ", ",
+    ": ",
+    "#",
+    "|\n  text\n",
+    "\t",
+    "---\n",
+]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(YAML_PIECES), max_size=40))
+def test_yaml_loads_alike_on_generated_text(pieces):
+    _same_load("".join(pieces).encode())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(YAML), st.lists(st.tuples(st.floats(0, 1), st.sampled_from(YAML_PIECES)), max_size=6))
+def test_yaml_loads_alike_on_mutated_files(file, splices):
+    text = file[1].decode("utf-8", "replace")
+    for where, piece in splices:
+        at = int(where * len(text))
+        text = text[:at] + piece + text[at:]
+    _same_load(text.encode())
+
+
+def test_aliases_give_the_same_object_as_in_pyyaml():
+    data = load_yaml(b"a: &x {k: [1, 2]}\nb: *x\n").data
+    assert data["a"] is data["b"]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+import yaml
 from lxml import etree
 from markdown_it import MarkdownIt
 
@@ -31,8 +32,9 @@ from hub.validate.hints import (
     hint,
 )
 from hub.validate.messages import pointer
-from hub.validate.parsererrors import xml_message
+from hub.validate.parsererrors import xml_message, yaml_message
 from hub.validate.schemalimits import _REF_KEYS, MAX_EXPANDED, _resolve, _walk
+from hub.validate.yamlsafe import YamlError, _Loader, check_node_limits
 
 # -- hub/validate/markdown.py: one full markdown-it-py parse ------------------------------------
 
@@ -413,3 +415,28 @@ def _ref_problems(schema: Any, file: str) -> list[Problem]:
         known_children[node_id] = found = children(node)
         stack.extend((child, False) for child in found if id(child) not in sizes)
     return []
+
+
+# -- hub/validate/yamlsafe.py: PyYAML's own resolver and constructor --------------------------------
+
+
+class _ReferenceLoader(_Loader):
+    resolve = yaml.resolver.BaseResolver.resolve
+
+
+def load_yaml(data: bytes) -> tuple[Any, yaml.Node | None]:
+    """PyYAML's generic resolve and construct_document on the same loader, limits and errors as load_yaml."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlError(f"Die Datei ist nicht UTF-8-kodiert (Byte {exc.start}).", None) from None
+    loader = _ReferenceLoader(text)
+    try:
+        node = loader.get_single_node()
+        check_node_limits(node)
+        value = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        raise YamlError(*yaml_message(exc)) from None
+    finally:
+        loader.dispose()
+    return value, node

@@ -32,8 +32,70 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]  # a base chosen at run 
             raise yaml.constructor.ConstructorError(None, None, f"non-finite number {node.value}", node.start_mark)
         return value
 
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        # PyYAML's resolve, called by the C composer for every node, without what a safe loader
+        # never has (path resolvers, wildcard resolvers): the same tag in a third of the time
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+assert None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers  # what resolve leaves out
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+# scalars constructed by the loader's own methods; any other tag (merge keys, !!binary, !!set, unknown
+# tags …) sends the whole document to PyYAML's constructor
+_SCALARS = {
+    "tag:yaml.org,2002:int": _Loader.construct_yaml_int,
+    "tag:yaml.org,2002:float": _Loader.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _Loader.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _Loader.construct_yaml_null,
+}
+
+
+class _Unusual(Exception):
+    """A node the direct construction leaves to PyYAML's constructor."""
+
+
+def _construct(loader: _Loader, root: yaml.Node) -> Any:
+    """What ``loader.construct_document(root)`` gives for documents of plain maps, lists and scalars, directly.
+
+    PyYAML's constructor is generic (generators for recursive data, a method lookup per node);
+    a document whose limits were checked has no recursion, and nearly every package document
+    has only str, int, float, bool and null scalars in maps and lists. Any other node raises
+    :class:`_Unusual` and :func:`load_yaml` asks PyYAML. Aliased nodes give the same object,
+    as in PyYAML.
+    """
+    done: dict[int, Any] = {}
+
+    def build(node: yaml.Node) -> Any:
+        key = id(node)
+        if key in done:
+            return done[key]
+        tag = node.tag
+        if tag == _STR and type(node) is yaml.ScalarNode:
+            value: Any = node.value
+        elif tag in _SCALARS and type(node) is yaml.ScalarNode:
+            value = _SCALARS[tag](loader, node)
+        elif tag == _SEQ and type(node) is yaml.SequenceNode:
+            value = [build(child) for child in node.value]
+        elif tag == _MAP and type(node) is yaml.MappingNode:
+            value = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not yaml.ScalarNode or (key_node.tag != _STR and key_node.tag not in _SCALARS):
+                    raise _Unusual  # merge keys, "=" keys (PyYAML rewrites the node tree), keys that are maps or lists
+                value[build(key_node)] = build(value_node)
+        else:
+            raise _Unusual
+        done[key] = value
+        return value
+
+    return build(root)
 
 
 # Bounds for documents from packages. Aliases do not copy in memory, but everything that walks the
@@ -166,7 +228,12 @@ def load_yaml(data: bytes) -> YamlDocument:
     try:
         node = loader.get_single_node()
         check_node_limits(node)
-        value = loader.construct_document(node) if node is not None else None
+        value = None
+        if node is not None:
+            try:
+                value = _construct(loader, node)
+            except _Unusual:
+                value = loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise YamlError(*yaml_message(exc)) from None
     finally:
