@@ -25,12 +25,13 @@ def links(text: str) -> Iterator[tuple[str, int | None]]:
 
     Parsing a block's inline content is most of the cost (and 20-30 µs per character on runs of
     "[" or "!["), so it is skipped for blocks that cannot hold a link: an inline link or image needs
-    "](", a reference link a "[" and a reference definition somewhere in the text, an autolink
-    a "<" (raw HTML is off). The blocks that are parsed are parsed exactly as markdown-it-py's own
-    inline rule does, with the same references.
+    "](", a reference link a "[" and a reference definition ("[label]:") somewhere in the text, an
+    autolink a "<" (raw HTML is off); a text with none of them is not parsed at all. The blocks
+    that are parsed are parsed exactly as markdown-it-py's own inline rule does, with the same
+    references.
     """
-    if "[" not in text and "<" not in text:
-        return  # every link, image and reference needs "[", an autolink "<": no parse needed (most changelogs)
+    if "<" not in text and "](" not in text and "]:" not in text:
+        return  # no autolink, inline link or reference definition anywhere: no parse needed (most changelogs)
     md = _parser()
     env: dict[str, Any] = {}
     for token in md.parse(text, env):
