@@ -1,18 +1,30 @@
 """Core figures (issue 3) on a generated catalogue: validate, publish, read.
 
-    .venv/bin/python bench/core.py [--packages 10000] [--runs 200]
+    .venv/bin/python bench/core.py [--packages 10000] [--runs 200] [--before REV]
 
 Each figure is a median over many runs, next to a baseline measured in the same
 run on the same repository, so a noisy machine shows in both.
+
+Validation is measured on the seed's Gewerbeanmeldung and on realistic packages
+(bench/realistic.py), in wall-clock and in CPU time of the thread, and, with
+``--before REV``, on the same packages with the validator of commit REV in a
+child process, in alternating rounds, so before and after share the machine's
+load. Where the time goes is the cProfile share of each part of validation.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import json
+import pstats
 import random
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pygit2
 from pygit2.enums import FileMode
 
-from bench.common import generate_catalog, generated_files, machine, options, package_id, quick, summary, timed, write_results
+from bench import realistic
+from bench.common import ROOT, generate_catalog, generated_files, machine, options, package_id, quick, summary, timed, write_results
 from hub.resources import catalog_dir
 from hub.schemas import PACKAGE_SCHEMA_ID, validator
 from hub.store import Catalog, publish
@@ -38,11 +51,126 @@ def typical_package() -> PackageFiles:
     return PackageFiles(generated_files(0), folder_name="paket-000")
 
 
+def realistic_packages(count: int) -> list[PackageFiles]:
+    """``count`` different realistic packages (bench/realistic.py), some in their first, some in a later version."""
+    return [PackageFiles(realistic.package_files(i, i % 3), folder_name=realistic.package_id(i).split("/")[1]) for i in range(count)]
+
+
+def validation_samples(packages: list[PackageFiles], runs: int) -> dict[str, list[float]]:
+    """Wall-clock and thread CPU milliseconds of ``runs`` validations, taking the packages in turn."""
+    wall, cpu = [], []
+    for n in range(runs):
+        package = packages[n % len(packages)]
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        validate_package(package)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+    return {"wall": wall, "cpu": cpu}
+
+
+# the entry points validate_package calls, by part (older commits name the BPMN check check_bpmn)
+PARTS = {
+    "manifest: YAML": [("hub/validate/manifest.py", "parse_manifest")],
+    "manifest: schema and rules": [("hub/validate/manifest.py", "check_manifest")],
+    "Markdown links": [("hub/validate/markdown.py", "check_all_markdown_links")],
+    "BPMN checks": [("hub/validate/bpmn.py", "inspect_bpmn"), ("hub/validate/bpmn.py", "check_bpmn")],
+    "BPMN hints": [("hub/validate/hints.py", "package_hints")],
+    "form schemas": [("hub/validate/forms.py", "check_form")],
+    "configurations": [("hub/validate/configs.py", "check_config")],
+}
+
+
+def profile_shares(packages: list[PackageFiles], rounds: int) -> dict[str, float]:
+    """Per cent of validate_package's profiled time in each part (cumulative), the rest under "other"."""
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(rounds):
+        for package in packages:
+            validate_package(package)
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]  # pstats keeps its table undocumented
+    total = next(v[3] for (file, _, name), v in stats.items() if file.endswith("hub/validate/__init__.py") and name == "validate_package")
+    shares: dict[str, float] = {}
+    for part, functions in PARTS.items():
+        shares[part] = (
+            100 * sum(v[3] for (file, _, name), v in stats.items() if any(file.endswith(f) and name == fn for f, fn in functions)) / total
+        )
+    shares["other"] = max(0.0, 100 - sum(shares.values()))
+    return shares
+
+
+CHILD = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+sys.argv[1:] = []
+import bench.core as core
+assert core.validate_package.__module__ == "hub.validate" and core.__file__.startswith(sys.path[0])
+typical, packages = core.typical_package(), core.realistic_packages(int(sys.stdin.readline()))
+for line in sys.stdin:
+    which, runs = line.split()
+    print(json.dumps(core.validation_samples([typical] if which == "typical" else packages, int(runs))), flush=True)
+"""
+
+
+class Before:
+    """The validator of an older commit in a child process (git archive of REV), measured on request."""
+
+    def __init__(self, rev: str, folder: Path, packages: int) -> None:
+        folder.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+        (folder / "bench" / "core.py").write_text(Path(__file__).read_text(encoding="utf-8"), encoding="utf-8")  # this measuring code
+        self.commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", rev], capture_output=True, text=True, check=True).stdout.strip()
+        self.child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(folder)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=folder
+        )
+        self._send(str(packages))
+
+    def _send(self, line: str) -> None:
+        assert self.child.stdin is not None
+        self.child.stdin.write(line + "\n")
+        self.child.stdin.flush()
+
+    def samples(self, which: str, runs: int) -> dict[str, list[float]]:
+        self._send(f"{which} {runs}")
+        assert self.child.stdout is not None
+        return json.loads(self.child.stdout.readline())
+
+    def close(self) -> None:
+        assert self.child.stdin is not None
+        self.child.stdin.close()
+        self.child.wait(timeout=60)
+
+
+def alternating(
+    now: Callable[[int], dict[str, list[float]]], before: Callable[[int], dict[str, list[float]]] | None, runs: int, rounds: int = 10
+):
+    """Samples of now and before in alternating rounds of runs // rounds validations each (so both see the same load)."""
+    got: dict[str, dict[str, list[float]]] = {"now": {"wall": [], "cpu": []}, "before": {"wall": [], "cpu": []}}
+    per_round = max(1, runs // rounds)
+    for _ in range(rounds):
+        for which, measure in (("before", before), ("now", now)):
+            if measure is not None:
+                for key, values in measure(per_round).items():
+                    got[which][key].extend(values)
+    return got
+
+
+def validation_summary(samples: dict[str, list[float]]) -> dict[str, float]:
+    return {**summary(samples["wall"]), "cpu_median_ms": statistics.median(samples["cpu"])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--packages", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=200)
-    args = quick(parser.parse_args(), packages=100, runs=4)
+    parser.add_argument(
+        "--realistic", type=int, default=50, help="how many different realistic packages the second validate figure takes in turn"
+    )
+    parser.add_argument(
+        "--before", default=None, help="a commit whose validator is measured too, in the same run (git archive into a temporary folder)"
+    )
+    args = quick(parser.parse_args(), packages=100, runs=4, realistic=3, before="HEAD")
     rng = random.Random(7)
     results: dict = {"machine": machine(), "packages": args.packages}
 
@@ -52,10 +180,32 @@ def main() -> None:
         results["generate_s"] = time.perf_counter() - start
         catalog = Catalog(Path(tmp) / "catalog.git")
 
-        # validate: the whole package vs. the manifest's schema check alone
+        # validate: the whole package vs. the manifest's schema check alone, and vs. an older validator
         package = typical_package()
+        packages = realistic_packages(args.realistic)
         results["validate_package_files"] = len(package.files)
-        results["validate"] = summary(timed(lambda: validate_package(package), args.runs))
+        results["validate_realistic_packages"] = len(packages)
+        timed(lambda: validate_package(package), 5)  # warm-up: schemas compiled, SPDX list loaded
+        before = Before(args.before, Path(tmp) / "before", args.realistic) if args.before else None
+        try:
+            typical = alternating(
+                lambda n: validation_samples([package], n), (lambda n: before.samples("typical", n)) if before else None, args.runs
+            )
+            varied = alternating(
+                lambda n: validation_samples(packages, n),
+                (lambda n: before.samples("realistic", n)) if before else None,
+                max(args.runs, 2 * len(packages)),
+            )
+        finally:
+            if before is not None:
+                before.close()
+        results["validate"] = validation_summary(typical["now"])
+        results["validate_realistic"] = validation_summary(varied["now"])
+        if before is not None:
+            results["before_commit"] = before.commit
+            results["validate_before"] = validation_summary(typical["before"])
+            results["validate_realistic_before"] = validation_summary(varied["before"])
+        results["validate_profile"] = profile_shares([package, *packages], 2 if args.quick else 10)
         manifest_data = load_yaml(package.files["hub.yaml"]).data
         schema = validator(PACKAGE_SCHEMA_ID)
         results["validate_baseline_manifest_schema_only"] = summary(timed(lambda: list(schema.iter_errors(manifest_data)), args.runs))
@@ -102,6 +252,11 @@ def main() -> None:
         print(
             f"| {label} | {r['median_ms']:.2f} ms | {r['p99_ms']:.2f} ms | ≤ {goal} ms | {b['median_ms']:.2f} ms ({base}) | {r['median_ms'] / b['median_ms']:.1f}× |"
         )
+    for key in ("validate", "validate_realistic", "validate_before", "validate_realistic_before"):
+        if key in results:
+            r = results[key]
+            print(f"{key}: median {r['median_ms']:.2f} ms wall, {r['cpu_median_ms']:.2f} ms CPU")
+    print("where validation's time goes:", ", ".join(f"{part} {share:.0f} %" for part, share in results["validate_profile"].items()))
     print(f"results: {write_results('core', results, args)}")
 
 
