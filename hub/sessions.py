@@ -186,6 +186,20 @@ class SessionStore:
             db.execute("DELETE FROM uploads WHERE id = ? AND session = ?", (upload_id, _hash(session_id)))
         return None if row is None else bytes(row[0])
 
+    def peek_upload(self, session_id: str, upload_id: str, *, renew: bool = False) -> bytes | None:
+        """The bytes kept under ``upload_id`` for this session, left in place (the manifest form's files between its steps);
+        ``renew`` makes them the session's newest upload again, so the uploads kept after them do not push them out."""
+        now = self.clock()
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute(
+                "SELECT data FROM uploads WHERE id = ? AND session = ? AND created >= ?",
+                (upload_id, _hash(session_id), now - min(self.idle, UPLOAD_HOURS * 3600)),
+            ).fetchone()
+            if row is not None and renew:
+                db.execute("UPDATE uploads SET created = ? WHERE id = ? AND session = ?", (now, upload_id, _hash(session_id)))
+        return None if row is None else bytes(row[0])
+
     def hold_secret(self, session_id: str, secret: str) -> str:
         """Keep ``secret`` for this session until it is shown (:meth:`reveal`), under a fresh random id.
 

@@ -17,9 +17,10 @@ from hub.services import Services
 from hub.usecases import accounts
 from tests import workspace
 from tests.browser import launch
-from tests.factory import archive, package_files
+from tests.factory import archive, package_files, write_files
 from tests.server import Server, start_server
 from tests.test_workspace import serious_violations
+from tests.test_workspace_publish import drop_paths
 
 ORG, ORG_NAME = "stadt-paderborn", "Stadt Paderborn"  # a publisher of the seed catalogue
 JOURNEY = f"{ORG}/online-terminvergabe"  # latest version 2.0.0 in the seed
@@ -312,3 +313,247 @@ def test_the_forms_manifest_downloaded_as_hub_yaml_goes_with_own_files_through_t
         "/arbeitsbereich/veroeffentlichen/", data={"csrf": token}, files={"archive": ("eigene-dateien.zip", archive(files))}
     )
     assert "Der Prüflauf hat keine Fehler gefunden." in checked.text
+
+
+def test_without_javascript_the_form_takes_the_packages_files_checks_them_with_the_manifest_and_publishes(hub):
+    """A new package in one multipart form: manifest fields, and the package folder as an archive (its own hub.yaml set aside)."""
+    client = signed_in(hub)
+    before = head(hub)
+    package = f"{ORG}/eigene-dateien-formular"
+    form = form_of(client.get("/arbeitsbereich/manifest/neu").text) | {
+        "/id": [package],
+        "/name": ["Schülerbeförderung beantragen"],
+        "/summary/de": ["Anträge auf Schülerbeförderung online stellen."],
+        "/description/de": ["Eltern beantragen die Erstattung der Fahrkosten zur Schule im Serviceportal, mit Formular und Prozess."],
+        "/classification/themenfeld": ["Bildung"],
+        "/contacts/0/name": ["Schulamt"],
+        "/artefacts/1/path": ["formulare/antrag.schema.json"],
+        "/artefacts/1/kind": ["form-schema"],
+        "/artefacts/1/format": ["json-schema"],
+        "/artefacts/1/title": ["Antrag"],
+    }
+    own = package_files(package)
+    folder = {
+        "hub.yaml": b"id: stadt-paderborn/etwas-anderes\n",  # set aside: the form's manifest wins
+        "README.md": own["README.md"],
+        "prozess/ablauf.bpmn": b'<?xml version="1.0"?>\n<definitions>\n  <process id="p">\n</definitions>\n',
+        "formulare/antrag.schema.json": own["formulare/antrag.schema.json"],
+    }
+    answer = client.post("/arbeitsbereich/manifest/neu", data=form, files=[("dateien", ("ordner.zip", archive(folder, folder="ordner")))])
+    assert answer.status_code == 422
+    tree = lxml.html.fromstring(answer.text)
+    assert "eigene hub.yaml" in tree.get_element_by_id("manifest-ersetzt").text_content()
+    listed = {
+        row.xpath("./td[1]")[0].text_content(): row.xpath("./td[3]")[0].text_content()
+        for row in tree.xpath("//table[@class='package-file-list']/tbody/tr")
+    }
+    assert listed == {
+        "hub.yaml": "hochgeladen, nicht verwendet: das Manifest kommt aus dem Formular",
+        "README.md": "hochgeladen, ersetzt die bisherige Datei",
+        "prozess/ablauf.bpmn": "hochgeladen, ersetzt die bisherige Datei",
+        "formulare/antrag.schema.json": "hochgeladen",
+        ".gitlab-ci.yml": "Vorlage von hub new",
+    } | {"hub.yaml": listed.get("hub.yaml", "")}
+    assert tree.xpath("//table[@class='package-file-list']/tbody/tr[1]/td[3]")[0].text_content() == "aus diesem Formular"
+    # the dry run over the combined package: the broken model inside its file, its line marked
+    assert "Die Prüfung hat 1 Fehler gefunden" in answer.text
+    marked = tree.xpath("//section[@id='datei-prozess-ablauf-bpmn']//tr[@class='marked']/td[1]")
+    assert [td.text_content() for td in marked] == ["4"]
+    draft = form_of(answer.text)["entwurf"]
+    assert draft != [""]
+    assert head(hub) == before
+    # the next submit: the files stay kept (the file input is empty again), the fixed model replaces the broken one
+    fixed = package_files(package)["prozess/ablauf.bpmn"]
+    again = client.post(
+        "/arbeitsbereich/manifest/neu",
+        data=form_of(answer.text) | {"zielordner": ["prozess"]},
+        files=[("dateien", ("ablauf.bpmn", fixed))],
+    )
+    assert again.status_code == 200 and "Der Prüflauf hat keine Fehler gefunden" in again.text, again.text[-3000:]
+    upload = re.search(r'action="/arbeitsbereich/veroeffentlichen/([^"]+)"', again.text).group(1)
+    assert head(hub) == before  # a dry run publishes nothing
+    assert client.post(f"/arbeitsbereich/veroeffentlichen/{upload}", data={"csrf": form["csrf"][0]}).status_code == 303
+    files = git(hub, "ls-tree", "-r", "--name-only", "HEAD", f"packages/{package}/").split()
+    assert files == [
+        f"packages/{package}/{name}"
+        for name in (".gitlab-ci.yml", "README.md", "formulare/antrag.schema.json", "hub.yaml", "prozess/ablauf.bpmn")
+    ]
+    assert git(hub, "show", f"HEAD:packages/{package}/prozess/ablauf.bpmn").encode() == fixed
+    assert yaml.safe_load(git(hub, "show", f"HEAD:packages/{package}/hub.yaml"))["id"] == package
+    log = git(hub, "log", "-1", "--format=%an|%s%n%b")
+    assert log.startswith(f"{ORG_NAME}|{package} 0.1.0 veröffentlicht") and "Hub-Person: peter@paderborn.example" in log
+    assert git(hub, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+
+
+def test_a_new_version_replaces_and_removes_files_and_a_refused_upload_changes_nothing(hub):
+    client = signed_in(hub)
+    package = f"{ORG}/e-payment"
+    before = head(hub)
+    page = client.get(f"/arbeitsbereich/manifest/{package}")
+    form = form_of(page.text)
+    shown = [td.text_content() for td in lxml.html.fromstring(page.text).xpath("//table[@class='package-file-list']/tbody/tr/td[1]")]
+    published = git(hub, "ls-tree", "-r", "--name-only", "HEAD", f"packages/{package}/").split()
+    assert shown[0] == "hub.yaml" and sorted(f"packages/{package}/{path}" for path in shown) == published
+    # an archive with a path that leaves the package: refused whole, its problem listed, nothing kept, nothing changed
+    hostile = archive({"../../ausbruch.txt": b"x", "notiz.md": b"# Notiz\n"})
+    refused = client.post(f"/arbeitsbereich/manifest/{package}", data=form, files=[("dateien", ("boese.zip", hostile))])
+    assert refused.status_code == 422 and "Die gewählten Dateien wurden nicht übernommen" in refused.text
+    assert "../../ausbruch.txt" in refused.text and form_of(refused.text)["entwurf"] == [""]
+    assert head(hub) == before
+    # a document renamed: the new one uploaded with a README that links to it, the old one removed
+    readme = git(hub, "show", f"HEAD:packages/{package}/README.md").replace("docs/anbindung.md", "docs/schnittstellen.md")
+    chosen = [
+        ("dateien", ("README.md", readme.encode())),
+        ("dateien", ("schnittstellen.md", b"# Schnittstellen\n\nKasse und Fachverfahren.\n")),
+    ]
+    moved = client.post(f"/arbeitsbereich/manifest/{package}", data=form | {"entfernen": ["docs/anbindung.md"]}, files=chosen)
+    assert moved.status_code == 422  # the new document landed beside the README, not in docs/: the README's link is broken
+    assert "docs/schnittstellen.md" in moved.text and form_of(moved.text)["entfernen"] == ["docs/anbindung.md"]
+    kept = form_of(moved.text)
+    assert kept["entwurf"] != [""]
+    # the manifest's artefact entry follows the document (without it: "artefact-missing" at that field)
+    entry = next(name for name, value in kept.items() if name.startswith("/artefacts/") and value == ["docs/anbindung.md"])
+    kept[entry] = ["docs/schnittstellen.md"]
+    # the same file again, into docs/; the one beside the README removed: clean
+    again = client.post(
+        f"/arbeitsbereich/manifest/{package}",
+        data=kept | {"zielordner": ["docs"], "entfernen": ["docs/anbindung.md", "schnittstellen.md"]},
+        files=[("dateien", ("schnittstellen.md", b"# Schnittstellen\n\nKasse und Fachverfahren.\n"))],
+    )
+    assert again.status_code == 200 and "Der Prüflauf hat keine Fehler gefunden" in again.text, again.text[-3000:]
+    upload = re.search(r'action="/arbeitsbereich/veroeffentlichen/([^"]+)"', again.text).group(1)
+    assert head(hub) == before
+    assert client.post(f"/arbeitsbereich/veroeffentlichen/{upload}", data={"csrf": form["csrf"][0]}).status_code == 303
+    after = git(hub, "ls-tree", "-r", "--name-only", "HEAD", f"packages/{package}/").split()
+    assert sorted(after) == sorted({*published, f"packages/{package}/docs/schnittstellen.md"} - {f"packages/{package}/docs/anbindung.md"})
+    assert git(hub, "show", f"HEAD:packages/{package}/README.md") == readme
+    changed = git(hub, "diff", "--name-only", before, "HEAD").split()
+    assert sorted(changed) == sorted(
+        f"packages/{package}/{p}" for p in ("README.md", "docs/anbindung.md", "docs/schnittstellen.md", "hub.yaml")
+    )
+
+
+NEW_IN_BROWSER = f"{ORG}/schuelerbefoerderung"
+
+
+def fill_new_package(page, package_id: str) -> None:
+    """The fields a new package needs, typed as a person does."""
+    page.locator("#feld-id").fill(package_id)
+    page.locator("#feld-name").fill("Schülerbeförderung beantragen")
+    page.locator("#feld-summary-de").fill("Anträge auf Schülerbeförderung online stellen.")
+    page.locator("#feld-description-de").fill("Eltern beantragen die Erstattung der Fahrkosten zur Schule im Serviceportal.")
+    page.locator("#feld-classification-themenfeld").select_option("Bildung")
+    page.locator("#feld-contacts-0-name").fill("Schulamt")
+
+
+def test_in_chromium_a_new_package_from_the_form_and_a_dropped_folder_is_checked_together_and_published(hub, tmp_path):
+    own = package_files(NEW_IN_BROWSER)
+    folder = tmp_path / "schuelerbefoerderung"
+    write_files(
+        folder,
+        {
+            "hub.yaml": b"id: stadt-paderborn/etwas-anderes\n",
+            "README.md": own["README.md"],
+            "prozess/ablauf.bpmn": b'<?xml version="1.0"?>\n<definitions>\n  <process id="p">\n</definitions>\n',
+            "formulare/antrag.schema.json": own["formulare/antrag.schema.json"],
+        },
+    )
+    before = head(hub)
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            workspace.sign_in_in_browser(page, hub, "paula@paderborn.example", PASSWORDS["paula@paderborn.example"])
+            page.get_by_role("link", name="Meine Pakete").click()
+            page.get_by_role("link", name="Neues Paket").click()
+            page.wait_for_url("**/arbeitsbereich/manifest/neu")
+            fill_new_package(page, NEW_IN_BROWSER)
+            # the form schema as a second artefact, in the entry that is still empty
+            page.locator("#feld-artefacts-1-path").fill("formulare/antrag.schema.json")
+            page.locator("#feld-artefacts-1-kind").select_option("form-schema")
+            page.locator("#feld-artefacts-1-format").select_option("json-schema")
+            page.locator("#feld-artefacts-1-title").fill("Antrag")
+            expect(page.locator("#live-pruefung")).to_have_text(re.compile("Live-Prüfung: .*"))
+            zone = page.get_by_role("button", name="Dateien, Ordner oder Archiv hierher ziehen")
+            assert zone.is_visible()
+            zone.scroll_into_view_if_needed()  # below the manifest's fields: dragged onto where it is on the screen
+            with page.expect_navigation():
+                drop_paths(page, "#ablage", [str(folder)])
+            # one dry run over the form's manifest and the folder's files: the broken model inside its file, line marked
+            expect(page.locator("#ergebnis")).to_contain_text("Die Prüfung hat 1 Fehler gefunden")
+            model = page.locator("section.file-view", has=page.get_by_role("heading", name="prozess/ablauf.bpmn"))
+            assert model.locator("tr.marked td.line-number").all_inner_texts() == ["4"]
+            expect(page.locator("#manifest-ersetzt")).to_contain_text("Sie wird nicht verwendet")
+            assert page.locator("#feld-name").input_value() == "Schülerbeförderung beantragen"  # what was typed stays
+            rows = page.locator("table.package-file-list tbody tr td:first-child").all_inner_texts()
+            assert rows == ["hub.yaml", ".gitlab-ci.yml", "README.md", "formulare/antrag.schema.json", "prozess/ablauf.bpmn", "hub.yaml"]
+            assert serious_violations(page) == []
+            page.set_viewport_size({"width": 390, "height": 800})
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.set_viewport_size({"width": 1280, "height": 800})
+            # the fixed model chosen with the file input into "prozess", the CI file removed: "Prüfen" checks all again
+            page.get_by_label("Dateien oder Archiv hinzufügen").set_input_files(
+                files=[{"name": "ablauf.bpmn", "mimeType": "application/xml", "buffer": own["prozess/ablauf.bpmn"]}]
+            )
+            page.get_by_label("Ordner im Paket für die gewählten Dateien").fill("prozess")
+            page.get_by_label(".gitlab-ci.yml entfernen").check()
+            with page.expect_navigation():
+                page.get_by_role("button", name="Prüfen", exact=True).click()
+            expect(page.locator("#ergebnis")).to_have_text(
+                f"Der Prüflauf hat keine Fehler gefunden: {NEW_IN_BROWSER} 0.1.0 kann veröffentlicht werden."
+            )
+            assert serious_violations(page) == []
+            page.get_by_role("button", name="Veröffentlichen").click()
+            page.wait_for_url("**/arbeitsbereich/pakete/?hinweis=veroeffentlicht*")
+            assert "0.1.0 (veröffentlicht " in page.locator(f"#{NEW_IN_BROWSER.replace('/', '--')}").inner_text()
+            package_page = f"{hub.url}/pakete/{NEW_IN_BROWSER}/index.html"
+            assert wait_for(lambda: httpx.get(package_page).status_code == 200)
+            page.goto(package_page)
+            assert "Schülerbeförderung beantragen" in page.title()
+        finally:
+            browser.close()
+    files = git(hub, "ls-tree", "-r", "--name-only", "HEAD", f"packages/{NEW_IN_BROWSER}/").split()
+    assert files == [
+        f"packages/{NEW_IN_BROWSER}/{name}" for name in ("README.md", "formulare/antrag.schema.json", "hub.yaml", "prozess/ablauf.bpmn")
+    ]
+    assert git(hub, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+    log = git(hub, "log", "-1", "--format=%an|%s%n%b")
+    assert log.startswith(f"{ORG_NAME}|{NEW_IN_BROWSER} 0.1.0 veröffentlicht") and "Hub-Person: paula@paderborn.example" in log
+
+
+def test_without_javascript_in_chromium_a_new_version_gets_a_chosen_file_and_is_published(hub):
+    package = f"{ORG}/personalausweis-beantragen"
+    before = head(hub)
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_context(java_script_enabled=False).new_page()
+            workspace.sign_in_in_browser(page, hub, "paula@paderborn.example", PASSWORDS["paula@paderborn.example"])
+            page.goto(f"{hub.url}/arbeitsbereich/manifest/{package}")
+            assert not page.locator("#ablage").is_visible()  # no drop zone without JavaScript: the file inputs do it
+            page.get_by_label("Dateien oder Archiv hinzufügen").set_input_files(
+                files=[
+                    {
+                        "name": "merkblatt.md",
+                        "mimeType": "text/markdown",
+                        "buffer": "# Merkblatt\n\nWas die Bürgerbüros wissen müssen.\n".encode(),
+                    }
+                ]
+            )
+            page.get_by_label("Ordner im Paket für die gewählten Dateien").fill("docs")
+            with page.expect_navigation():
+                page.get_by_role("button", name="Prüfen", exact=True).click()
+            assert "Der Prüflauf hat keine Fehler gefunden" in page.locator("#ergebnis").inner_text()
+            rows = page.locator("table.package-file-list tbody tr").all_inner_texts()
+            assert any(row.startswith("docs/merkblatt.md") and "hochgeladen" in row for row in rows)
+            page.get_by_role("button", name="Veröffentlichen").click()
+            page.wait_for_url("**/arbeitsbereich/pakete/?hinweis=veroeffentlicht*")
+            assert page.get_by_role("status").inner_text() == "Die neue Version ist veröffentlicht."
+        finally:
+            browser.close()
+    assert git(hub, "diff", "--name-only", before, "HEAD").split() == [
+        f"packages/{package}/docs/merkblatt.md",
+        f"packages/{package}/hub.yaml",
+    ]
+    log = git(hub, "log", "-1", "--format=%an|%s%n%b")
+    assert log.startswith(f"{ORG_NAME}|{package} 1.0.1 veröffentlicht") and "Hub-Person: paula@paderborn.example" in log

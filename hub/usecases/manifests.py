@@ -1,4 +1,11 @@
-"""The manifest editor of the workspace: a new version from the current one's files with a new ``hub.yaml``, or a new package.
+"""The manifest editor of the workspace: a new version or a new package from the form's manifest and the person's own files.
+
+The files start from the latest version's (a new version) or the scaffold of ``hub new`` (a new
+package); the person's uploads add files or replace one at the same path, and any file can be
+removed (:mod:`hub.validate.combine`, in a budget worker, with the upload's bounds). The manifest
+is always the form's: an uploaded ``hub.yaml`` is set aside. The uploaded files are kept for the
+session between the steps of the form (a file input is empty again on every page), as a draft
+named by a random id in the form.
 
 Checking is the validation every upload gets (``validate_package``), plus what only the
 catalogue knows: the version must be higher than the published one, a new package must not
@@ -12,8 +19,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import semver
 
@@ -25,12 +32,49 @@ from hub.store.catalog import package_path
 from hub.store.trees import blob_at, subtree, tree_files
 from hub.usecases import publish as publishing
 from hub.validate import PackageFiles, validate_package
+from hub.validate.combine import Combined, combine_bounded, draft_archive
 from hub.validate.manifest import MANIFEST, raw_manifest
 from hub.validate.skeleton import NewPackage, manifest_text, skeleton
 
-__all__ = ["ManifestCheck", "check", "current_manifest", "dry_run", "new_manifest", "own_package"]
+__all__ = [
+    "ManifestCheck",
+    "OwnFiles",
+    "PackageFile",
+    "check",
+    "current_manifest",
+    "dry_run",
+    "new_manifest",
+    "own_package",
+    "starting_files",
+]
 
 NEW_SLUG = "neues-paket"  # the scaffold's folder until the form names the package
+
+
+Origin = Literal["formular", "bisher", "vorlage", "hochgeladen", "ersetzt", "beiseite"]
+
+
+@dataclass
+class OwnFiles:
+    """What the person brings along with the form's manifest."""
+
+    draft: str | None = None  # the id their files from earlier steps of the form are kept under
+    uploads: tuple[bytes, ...] = ()  # archives (a folder's or single files zipped by the edge)
+    target: str = ""  # the folder in the package the uploads go to ("": its root)
+    removed: frozenset[str] = frozenset()  # paths to leave out
+
+    def __bool__(self) -> bool:
+        return bool(self.draft or self.uploads or self.removed)
+
+
+@dataclass
+class PackageFile:
+    """One file of the version the form describes, for the page's list."""
+
+    path: str
+    size: int
+    origin: Origin  # the form's manifest, the latest version's, the scaffold's, uploaded, uploaded over a base file, set aside
+    removed: bool = False
 
 
 @dataclass
@@ -40,6 +84,11 @@ class ManifestCheck:
     package: PackageFiles
     problems: list[Problem]
     manifest: Manifest | None
+    files: list[PackageFile] = field(default_factory=list)
+    draft: str | None = None  # the id of the person's own files, for the form's next step
+    draft_lost: bool = False  # the form named kept files that are gone (expired, another session)
+    refused: bool = False  # an upload had problems of its own and was not taken
+    combined: Combined | None = None
 
     @property
     def ok(self) -> bool:
@@ -102,22 +151,82 @@ def _version_problems(services: Services, package_id: str, version: Any) -> list
     return [Problem(code=code, file=MANIFEST, pointer="/version", message=message)]
 
 
-def check(services: Services, org: str, package_id: str | None, data: dict[str, Any]) -> ManifestCheck:
-    """Validate the version the form describes: ``package_id``'s latest files with ``data`` as its manifest, or (``None``) a new package
-    from the scaffold of ``hub new``. Raises ``PackageNotFound`` or ``Forbidden`` for a package that is not ``org``'s."""
+def check(
+    services: Services,
+    org: str,
+    package_id: str | None,
+    data: dict[str, Any],
+    own: OwnFiles | None = None,
+    session: Session | None = None,
+) -> ManifestCheck:
+    """Validate the version the form describes: ``package_id``'s latest files (or, ``None``, a new package from the scaffold of
+    ``hub new``) with the person's ``own`` files and ``data`` as its manifest. Reads only: the kept files stay as they are.
+    Raises ``PackageNotFound`` or ``Forbidden`` for a package that is not ``org``'s."""
     text = manifest_text(data).encode("utf-8")
+    folder_name: str | None
+    expected_id: str | None
     if package_id is not None:
         own_package(services, org, package_id)
-        package = PackageFiles({**_latest_files(services, package_id), MANIFEST: text}, folder_name=package_id.split("/", 1)[1])
-        result = validate_package(package, expected_id=package_id)
-        problems = result.problems + _version_problems(services, package_id, data.get("version"))
+        base, folder_name, expected_id = _latest_files(services, package_id), package_id.split("/", 1)[1], package_id
+        catalogue_problems = _version_problems(services, package_id, data.get("version"))
     else:
-        files, slug = _scaffold(org, data)
-        package = PackageFiles({**files, MANIFEST: text}, folder_name=slug)
-        result = validate_package(package)
-        problems = result.problems + _new_package_problems(services, org, data.get("id"))
-    manifest = result.manifest if not any(p.severity == "error" for p in problems) else None
-    return ManifestCheck(package, problems, manifest)
+        base, folder_name = _scaffold(org, data)
+        expected_id = None
+        catalogue_problems = _new_package_problems(services, org, data.get("id"))
+    origin: Origin = "bisher" if package_id is not None else "vorlage"
+    if not own:
+        package = PackageFiles({**base, MANIFEST: text}, folder_name=folder_name)
+        result = validate_package(package, expected_id=expected_id)
+        problems = result.problems + catalogue_problems
+        manifest = result.manifest if not any(p.severity == "error" for p in problems) else None
+        return ManifestCheck(package, problems, manifest, files=_listing(base, {}, frozenset(), origin, text))
+    draft = None
+    if own.draft and session is not None:
+        draft = services.sessions.peek_upload(session.id, own.draft)
+    combined = combine_bounded(
+        base,
+        text,
+        draft=draft,
+        uploads=own.uploads,
+        target=own.target,
+        removed=own.removed,
+        folder_name=folder_name,
+        expected_id=expected_id,
+    )
+    problems = combined.result.problems + catalogue_problems
+    manifest = combined.result.manifest if not any(p.severity == "error" for p in problems) else None
+    return ManifestCheck(
+        combined.package,
+        problems,
+        manifest,
+        files=_listing(base, combined.own, own.removed, origin, text),
+        draft=own.draft if draft is not None else None,
+        draft_lost=bool(own.draft) and draft is None,
+        refused=combined.refused,
+        combined=combined,
+    )
+
+
+def starting_files(services: Services, org: str, package_id: str | None, data: dict[str, Any]) -> list[PackageFile]:
+    """The files the form starts from, before anything is uploaded or removed."""
+    if package_id is not None:
+        own_package(services, org, package_id)
+        return _listing(_latest_files(services, package_id), {}, frozenset(), "bisher", manifest_text(data).encode("utf-8"))
+    return _listing(_scaffold(org, data)[0], {}, frozenset(), "vorlage", manifest_text(data).encode("utf-8"))
+
+
+def _listing(base: dict[str, bytes], own: dict[str, bytes], removed: frozenset[str], origin: Origin, manifest: bytes) -> list[PackageFile]:
+    """The files for the page: the form's manifest first, then every path of the base and the uploads, removed ones marked."""
+    listed = [PackageFile(MANIFEST, len(manifest), "formular")]
+    for path in sorted((set(base) | set(own)) - {MANIFEST}):
+        if path in own and path not in removed:
+            kind: Origin = "ersetzt" if path in base and base[path] != own[path] else ("hochgeladen" if path not in base else origin)
+            listed.append(PackageFile(path, len(own[path]), kind))
+        elif path in base:
+            listed.append(PackageFile(path, len(base[path]), origin, removed=path in removed))
+    if MANIFEST in own:
+        listed.append(PackageFile(MANIFEST, len(own[MANIFEST]), "beiseite"))
+    return listed
 
 
 def _scaffold(org: str, data: dict[str, Any]) -> tuple[dict[str, bytes], str | None]:
@@ -172,10 +281,23 @@ def _archive(package: PackageFiles) -> bytes:
 
 
 def dry_run(
-    services: Services, session: Session, org: str, package_id: str | None, data: dict[str, Any]
+    services: Services,
+    session: Session,
+    org: str,
+    package_id: str | None,
+    data: dict[str, Any],
+    own: OwnFiles | None = None,
 ) -> tuple[ManifestCheck, publishing.DryRun | None]:
-    """Check the form's version; when clean, run the upload's dry run on exactly those files, which keeps them for publishing."""
-    checked = check(services, org, package_id, data)
+    """Check the form's version and keep the person's own files for the form's next step (a refused upload keeps the files
+    kept before); when clean, run the upload's dry run on exactly the combined files, which keeps them for publishing."""
+    checked = check(services, org, package_id, data, own, session)
+    if checked.combined is not None and checked.combined.changed:
+        kept = services.sessions.keep_upload(session.id, draft_archive(checked.combined.own)) if checked.combined.own else None
+        if own is not None and own.draft:
+            services.sessions.take_upload(session.id, own.draft)  # the draft it replaces
+        checked.draft = kept
+    elif checked.draft is not None:
+        services.sessions.peek_upload(session.id, checked.draft, renew=True)  # not pushed out by the dry runs kept after it
     if not checked.ok:
         return checked, None
     return checked, publishing.dry_run(services, session, org, _archive(checked.package))

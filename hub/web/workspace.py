@@ -44,6 +44,15 @@ ROLE_LABELS = {
 }
 CHANGE_LABELS = {"added": "neu", "removed": "entfernt", "changed": "geändert", "renamed": "umbenannt"}
 NODE_LABELS = {"task": "Aufgabe", "event": "Ereignis", "gateway": "Verzweigung"}
+# where a file of the manifest form's package comes from (hub.usecases.manifests.PackageFile.origin)
+FILE_ORIGINS = {
+    "formular": "aus diesem Formular",
+    "bisher": "aus der bisherigen Version",
+    "vorlage": "Vorlage von hub new",
+    "hochgeladen": "hochgeladen",
+    "ersetzt": "hochgeladen, ersetzt die bisherige Datei",
+    "beiseite": "hochgeladen, nicht verwendet: das Manifest kommt aus dem Formular",
+}
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; form-action 'self'{extra}; frame-ancestors 'none'"
@@ -91,8 +100,19 @@ def _templates() -> Environment:
     )
     # functions, not filters: the site's own environment compiles these templates too (hub.web.site.warm), without them
     env.globals["wert"] = readable_value
+    env.globals["dateigroesse"] = readable_size
+    env.globals["file_origins"] = FILE_ORIGINS
     env.globals.update(adoption_labels=ADOPTION_LABELS, role_labels=ROLE_LABELS, change_labels=CHANGE_LABELS, node_labels=NODE_LABELS)
     return env
+
+
+def readable_size(size: int) -> str:
+    """A file size in German notation: ``820 Byte``, ``12,4 KB``, ``3,1 MB``."""
+    if size < 1024:
+        return f"{size} Byte"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB".replace(".", ",")
+    return f"{size / 1048576:.1f} MB".replace(".", ",")
 
 
 def readable_value(value: Any) -> str:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
+from litestar.datastructures import UploadFile
 
 from hub.errors import PackageNotFound
 from hub.federation.model import PublisherFeedback
@@ -21,6 +24,7 @@ from hub.maturity import maturity
 from hub.model import Adoption, Problem, VersionInfo
 from hub.services import Services
 from hub.store.records import adoptions
+from hub.usecases.manifests import OwnFiles
 from hub.validate import PackageFiles
 from hub.validate.yamlsafe import YamlError, load_yaml
 
@@ -65,6 +69,45 @@ def zip_folder(files: list[tuple[str, bytes]]) -> bytes:
         for path, data in files:
             archive.writestr(path, data)
     return buffer.getvalue()
+
+
+ARCHIVE_NAMES = (".zip", ".tar.gz", ".tgz")
+DRAFT_FIELD, FILES_FIELD, FOLDER_FIELD, TARGET_FIELD, REMOVE_FIELD = "entwurf", "dateien", "ordner", "zielordner", "entfernen"
+
+
+def _chosen(form: Mapping[str, Any], name: str) -> list[UploadFile]:
+    value = form.get(name)
+    return [f for f in (value if isinstance(value, list) else [value]) if isinstance(f, UploadFile) and f.filename]
+
+
+def _texts(form: Mapping[str, Any], name: str) -> list[str]:
+    value = form.get(name)
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+
+
+def own_files(form: Mapping[str, Any]) -> OwnFiles:
+    """What the manifest form brings besides the manifest: the kept draft's id, the chosen files, the target folder, removals.
+
+    Each chosen archive (by its name: ZIP or tar.gz) is one upload, unpacked like an uploaded package; the other chosen
+    files are zipped together under their names, and a folder's files under their paths in it (its top folder is
+    dropped when unpacked, as for an archive of the package folder). The bytes are only zipped here, never unpacked.
+    """
+    uploads: list[bytes] = []
+    loose: list[tuple[str, bytes]] = []
+    for chosen in _chosen(form, FILES_FIELD):
+        data = chosen.file.read()
+        if chosen.filename.lower().endswith(ARCHIVE_NAMES):
+            uploads.append(data)
+        else:
+            loose.append((chosen.filename, data))
+    if loose:
+        uploads.append(zip_folder(loose))
+    folder = [(f.filename, f.file.read()) for f in _chosen(form, FOLDER_FIELD)]
+    if folder:
+        uploads.append(zip_folder(folder))
+    draft = next(iter(_texts(form, DRAFT_FIELD)), "")
+    target = next(iter(_texts(form, TARGET_FIELD)), "")
+    return OwnFiles(draft=draft or None, uploads=tuple(uploads), target=target, removed=frozenset(_texts(form, REMOVE_FIELD)))
 
 
 def _pointer_parts(pointer: str) -> list[str | int]:

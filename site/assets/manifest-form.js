@@ -72,7 +72,10 @@
 
   function check() {
     var mine = ++asked;
-    var body = new URLSearchParams(new FormData(form));
+    var body = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string") body.append(name, value); // chosen files are sent with "Prüfen", not with each keystroke
+    });
     fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (answer) {
         var type = answer.headers.get("content-type") || "";
