@@ -99,6 +99,7 @@ def test_no_workspace_page_scrolls_sideways_at_390_px_and_wide_tables_scroll_in_
                 ("/arbeitsbereich/betrieb/organisationen/neu", "Organisation registrieren"),
                 ("/arbeitsbereich/betrieb/organisationen/stadt-soest", "Eintrag einer Organisation"),
                 ("/arbeitsbereich/betrieb/quellen", "Quellen"),
+                ("/arbeitsbereich/betrieb/quellen/liste", "Quellenliste bearbeiten"),
                 ("/arbeitsbereich/betrieb/tokens", "Hub-weite API-Tokens"),
                 ("/arbeitsbereich/betrieb/personen", "Personen im Betrieb"),
                 ("/arbeitsbereich/pruefung/stadt-paderborn/gibt-es-nicht/", "Fehlerseite"),
@@ -139,4 +140,4 @@ def test_no_workspace_page_scrolls_sideways_at_390_px_and_wide_tables_scroll_in_
             browser.close()
     assert {name: found for name, found in seen.items() if found} == {}
     assert {name: found for name, found in violations.items() if found} == {}
-    assert len(seen) == 27
+    assert len(seen) == 28

@@ -259,6 +259,7 @@ OPERATOR_PAGES = (
     "/organisationen/stadt-aachen",
     "/organisationen/stadt-soest",
     "/quellen",
+    "/quellen/liste",
     "/quellen/ernte",
     "/quellen/ernte/stand",
     "/tokens",
@@ -269,6 +270,7 @@ OPERATOR_FORMS = (
     ("/organisationen/stadt-soest", {"name": "Stadt Soest gekapert", "type": "stadt"}),
     ("/organisationen/stadt-aachen", {"name": "Stadt Aachen gekapert", "type": "stadt"}),
     ("/quellen/ernten", {}),
+    ("/quellen/liste", {"liste": "sources: []\n"}),
     ("/tokens", {"org": "stadt-aachen", "role": "admin"}),
     ("/tokens/1/widerrufen", {}),
     ("/personen", {"email": ADMIN}),
@@ -386,3 +388,49 @@ def test_the_operator_role_comes_from_the_shell_and_the_providers_roles_claim(se
     config = OidcConfig(issuer="https://idp.example", client_id="hub", client_secret="x", org_claim="org", roles_claim="rollen")
     person = claimed(config, {"email": "p@soest.example", "org": "stadt-soest", "rollen": "operator gast adopter"})
     assert person.roles == ["adopter", "operator"]
+
+
+def test_an_operator_edits_the_list_of_sources_through_the_use_case_of_hub_sources_set(services, app, tmp_path):
+    olga = signed_in(app, OPERATOR)
+    editor = olga.get(f"{BETRIEB}/quellen/liste")
+    assert editor.status_code == 200 and "sources: []" in editor.text  # no list yet: an empty one with an example to copy
+    csrf = csrf_of(editor.text)
+    before = head(services).id
+    wrong = "sources:\n  - name: Musterstadt\n    url: https://git.musterstadt.example/pakete.git\n"
+    refused = olga.post(f"{BETRIEB}/quellen/liste", data={"csrf": csrf, "liste": wrong})
+    assert refused.status_code == 422 and "Die Quellenliste wurde nicht gespeichert." in refused.text
+    assert re.search(r'<li class="error">Zeile 2: Der Wert „Musterstadt“ hat nicht die erwartete Form', refused.text)
+    assert "name: Musterstadt" in refused.text and head(services).id == before  # what was typed stays, nothing written
+    right = (
+        f"sources:\r\n  - name: musterstadt\r\n    url: file://{tmp_path}/quelle\r\n    publisher: stadt-soest\r\n    enabled: false\r\n"
+    )
+    saved = olga.post(f"{BETRIEB}/quellen/liste", data={"csrf": csrf, "liste": right}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == f"{BETRIEB}/quellen?hinweis=quellen-gespeichert"
+    commit = head(services)
+    assert commit.author.name == "Stadt Soest" and f"Hub-Person: {OPERATOR}\n" in commit.message
+    assert commit.tree["sources.yaml"].data.decode() == right.replace("\r\n", "\n")
+    listed = olga.get(saved.headers["location"]).text
+    assert "Die Quellenliste ist gespeichert" in listed and '<tr id="quelle-musterstadt">' in listed
+    assert "name: musterstadt" in olga.get(f"{BETRIEB}/quellen/liste").text
+
+
+def test_every_route_of_the_operators_pages_is_refused_to_an_organisations_admin(services, app):
+    """A sweep over the app's routes, so an operator page added later cannot forget its guard."""
+    anton = signed_in(app, ADMIN)
+    csrf = csrf_of(anton.get("/arbeitsbereich/").text)
+    concrete = {"{org:str}": "stadt-aachen", "{reveal_id:str}": "x", "{token_id:int}": "1"}
+    swept = []
+    before = head(services).id
+    for route in app.routes:
+        if not route.path.startswith(BETRIEB):
+            continue
+        path = route.path
+        for placeholder, value in concrete.items():
+            path = path.replace(placeholder, value)
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            answer = anton.request(method, path, data={"csrf": csrf} if method == "POST" else None)
+            assert answer.status_code == 403 and "Dafür ist die Rolle „Betrieb“ (operator) nötig" in answer.text, (method, path)
+            swept.append((method, path))
+    assert {("GET", BETRIEB + p) for p in OPERATOR_PAGES if p not in ("/", "/organisationen/stadt-soest")} <= set(swept)
+    assert {("POST", BETRIEB + p) for p, _ in OPERATOR_FORMS if "stadt-soest" not in p} <= set(swept)
+    assert head(services).id == before

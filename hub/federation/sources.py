@@ -71,6 +71,18 @@ def load_sources(catalog: Catalog, *, ref: str | None = None) -> list[Source]:
     return sources
 
 
+def sources_text(catalog: Catalog) -> str | None:
+    """The catalogue's ``sources.yaml`` as written (None: there is none), for editing it as a whole."""
+    commit = catalog.resolve(None)
+    if commit is None:
+        return None
+    try:
+        entry = commit.tree[SOURCES_FILE]
+    except KeyError:
+        return None
+    return blob_at(catalog.repo, entry.id).data.decode("utf-8", errors="replace")
+
+
 def get_source(catalog: Catalog, name: str) -> Source:
     for source in load_sources(catalog):
         if source.name == name:
@@ -78,8 +90,13 @@ def get_source(catalog: Catalog, name: str) -> Source:
     raise SourceNotFound(f"Eine Quelle „{name}“ ist in „{SOURCES_FILE}“ nicht eingetragen.")
 
 
-def save_sources(catalog: Catalog, data: bytes, *, actor: Actor | None = None, when: datetime | None = None) -> list[Source]:
-    """Check ``data`` and commit it as the catalogue's ``sources.yaml``; raise :class:`SourcesInvalid`, writing nothing."""
+def save_sources(
+    catalog: Catalog, data: bytes, *, actor: Actor | None = None, when: datetime | None = None, person: str | None = None
+) -> list[Source]:
+    """Check ``data`` and commit it as the catalogue's ``sources.yaml``; raise :class:`SourcesInvalid`, writing nothing.
+
+    ``person``: who acted for ``actor`` (a workspace account), named in the commit message (``Hub-Person``).
+    """
     if not data.strip():
         raise BadRequest(f"Die Quellenliste ist leer; erwartet wird „{SOURCES_FILE}“ mit einer Liste „sources“.")
     sources, problems = parse_sources(data)
@@ -98,6 +115,7 @@ def save_sources(catalog: Catalog, data: bytes, *, actor: Actor | None = None, w
         change,
         author=signature(who.name, who.email, when),
         committer=signature(*COMMITTER, when),
-        message=f"Quellenliste geändert ({len(sources)} Quelle(n))\n\nQuellen: {names}\n\nHub-Action: sources\nHub-Actor: {who.id}\n",
+        message=f"Quellenliste geändert ({len(sources)} Quelle(n))\n\nQuellen: {names}\n\nHub-Action: sources\nHub-Actor: {who.id}\n"
+        + (f"Hub-Person: {person}\n" if person else ""),
     )
     return sources

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hub.errors import BadRequest, NotFound
 from hub.federation.model import Source
-from hub.federation.sources import save_sources
+from hub.federation.sources import save_sources, sources_text
 from hub.model import Actor
 from hub.services import Services
 from hub.store.records import actor_for
@@ -21,11 +21,19 @@ def responsible(services: Services, org: str | None) -> Actor | None:
     return actor_for(services.catalog, org)
 
 
-def replace(services: Services, data: bytes, *, actor: Actor | None = None) -> list[Source]:
-    """Check the new list (YAML or JSON after schemas/sources.schema.json) and commit it."""
+def replace(services: Services, data: bytes, *, actor: Actor | None = None, person: str | None = None) -> list[Source]:
+    """Check the new list (YAML or JSON after schemas/sources.schema.json) and commit it.
+
+    ``person``: who acted for ``actor`` in the workspace (an operator), named in the commit (``Hub-Person``).
+    """
     services.writable()
     if len(data) > MAX_SOURCES_BYTES:
         raise BadRequest("Die Quellenliste ist größer als 1 MB.")
-    sources = save_sources(services.catalog, data, actor=actor)
+    sources = save_sources(services.catalog, data, actor=actor, person=person)
     services.catch_up()
     return sources
+
+
+def current_text(services: Services) -> str | None:
+    """The catalogue's ``sources.yaml`` as written (None: the hub has no list of sources yet)."""
+    return sources_text(services.catalog)

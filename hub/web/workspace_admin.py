@@ -149,6 +149,7 @@ def operator_flash(kind: str | None) -> str | None:
         "widerrufen": "Das Token ist widerrufen; es wird ab sofort abgelehnt.",
         "betrieb-vergeben": "Die Rolle Betrieb ist vergeben; sie gilt ab der nächsten Seite, die die Person aufruft.",
         "betrieb-entzogen": "Die Rolle Betrieb ist entzogen; die übrigen Rollen der Person bleiben.",
+        "quellen-gespeichert": "Die Quellenliste ist gespeichert: ein Commit im Katalog, im Namen Ihrer Organisation. Die nächste Ernte nutzt sie.",
     }.get(kind or "")
 
 

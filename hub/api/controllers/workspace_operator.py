@@ -22,7 +22,9 @@ from hub.api.controllers.workspace_admin import OrganisationPages, new_token_pag
 from hub.errors import Forbidden, HubError
 from hub.federation.errors import HarvestRunning
 from hub.services import Services
+from hub.store.records import actor_for
 from hub.usecases import accounts, harvest, tokens
+from hub.usecases import sources as source_list
 from hub.web.workspace import render
 from hub.web.workspace_admin import (
     STEP_LABELS,
@@ -40,6 +42,15 @@ from hub.web.workspace_admin import (
 BASE = "/arbeitsbereich/betrieb"
 TOKENS_TITLE = "Hub-weite API-Tokens"
 ORGS = OrganisationPages(BASE, "Betrieb", f"{BASE}/organisationen")
+# the list offered when the catalogue has none yet: valid as it is (no source), with an example to copy
+EMPTY_SOURCES = """# Die Quellen, aus denen der Hub Pakete erntet (Schema: schemas/sources.schema.json). Beispiel:
+# sources:
+#   - name: musterstadt
+#     description: Pakete der Stadt Musterstadt
+#     url: https://git.musterstadt.example/transferhub/pakete.git
+#     publisher: stadt-musterstadt
+sources: []
+"""
 
 
 class OperatorWorkspaceController(Controller):
@@ -188,8 +199,31 @@ class OperatorWorkspaceController(Controller):
         return page(html, status)
 
     @get("/quellen", sync_to_thread=True)
-    def source_list(self, request: Request, services: NamedDependency[Services]) -> Response:
-        return self._sources_page(request, services)
+    def source_list(self, request: Request, services: NamedDependency[Services], hinweis: FromQuery[str | None] = None) -> Response:
+        return self._sources_page(request, services, notice=operator_flash(hinweis))
+
+    def _source_editor(self, request: Request, services: Services, text: str, status: int = 200, **values: Any) -> Response:
+        html = render("betrieb-quellenliste.html", title="Quellenliste bearbeiten", text=text, **_context(services, request, **values))
+        return page(html, status)
+
+    @get("/quellen/liste", sync_to_thread=True)
+    def source_editor(self, request: Request, services: NamedDependency[Services]) -> Response:
+        """``sources.yaml`` as written, in a text field (the list ``hub sources set`` replaces)."""
+        return self._source_editor(request, services, source_list.current_text(services) or EMPTY_SOURCES)
+
+    @post("/quellen/liste", sync_to_thread=True, status_code=303)
+    def source_save(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
+        """Replace the list through the use case of ``hub sources set`` (a commit by the operator's organisation, naming them)."""
+        session, operator = _signed_in(request)
+        session.check_csrf(field(data, "csrf"))
+        text = field(data, "liste").replace("\r\n", "\n")
+        try:
+            source_list.replace(services, text.encode("utf-8"), actor=actor_for(services.catalog, operator.org), person=operator.email)
+        except HubError as refused:
+            if isinstance(refused, Forbidden):
+                raise
+            return self._source_editor(request, services, text, refused.status, refused=refused)
+        return Redirect(f"{BASE}/quellen?hinweis=quellen-gespeichert", status_code=303)
 
     @post("/quellen/ernten", sync_to_thread=True, status_code=303)
     def harvest_now(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
