@@ -266,7 +266,8 @@ def test_invalid_package_is_refused_with_every_problem_and_others_accepted(catal
 
 def test_package_past_the_validation_budget_is_refused_and_the_others_taken(catalog, tmp_path):
     """A source's files are validated in a budget worker as an upload is: Markdown that takes seconds to parse is cut off."""
-    expensive = README + "![" * 65_536  # 128 KB, inside the Markdown limit: seconds of parsing
+    # 128 KB, inside the Markdown limit: seconds of parsing (the closing "](" makes the whole run a candidate link)
+    expensive = README + "![" * 65_536 + "](x)"
     src = source_repo(
         tmp_path / "src",
         {
