@@ -3,8 +3,13 @@
 ``catch_up`` brings what is derived from the catalogue (the search index and the clone
 exports) to the catalogue's HEAD. Every write calls it (through ``hub.usecases``), and
 every running server calls it when it sees HEAD move (``hub.web.follow``), whoever moved
-it. Processes over one data folder take turns through a lock file; whoever comes second
-finds everything current and does nothing.
+it. Processes over one data folder take turns through a lock file per part (index,
+exports); whoever comes second finds that part current and does nothing.
+
+A publish in a process that follows HEAD (``hub serve``: ``followed``) waits only for the
+index (``after_write``): the search right after the answer finds the new version, and one
+index sync covers every commit made meanwhile by the other publishing threads. The clone
+exports follow after the answer, in the follower's next step.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import pygit2
 from hub.accounts import AccountStore, SignInThrottle
 from hub.config import HubConfig
 from hub.errors import CatalogError, PackageNotFound, ReadOnlyReplica
-from hub.index import Index
+from hub.index import Index, SyncReport
 from hub.index.index import changed_packages
 from hub.maturity import index_levels
 from hub.model import Actor
@@ -38,6 +43,8 @@ from hub.store.export import export_all, export_dir, export_package
 from hub.store.records import actor_for
 from hub.tokens import TokenRecord, TokenStore
 
+INDEX_LOCK = ".index.lock"  # in the data folder: one process at a time brings the search index to HEAD
+EXPORTS_LOCK = ".exports.lock"  # and one the clone exports
 EXPORTS_STATE = ".synced"  # in the exports folder: the catalogue commit the exports reflect
 REPLICA = "replica.json"  # in the data folder of a read replica (hub serve --follow): {"primary": url}
 
@@ -85,6 +92,8 @@ class Services:
     def __init__(self, config: HubConfig, catalog: Catalog) -> None:
         self.config = config
         self.catalog = catalog
+        # a follower (hub.web.follow) brings exports along after every new HEAD: a write's answer need not wait for them
+        self.followed = False
 
     @cached_property
     def primary(self) -> str | None:
@@ -157,19 +166,24 @@ class Services:
 
     def catch_up(self) -> str | None:
         """Bring index and clone exports to HEAD; return the commit they now reflect."""
-        with data_lock(self.config.data_dir / ".sync.lock"):
-            head = self.catalog.head()
-            self._await_tag(head)
-            self.index.sync(self.catalog, maturity=index_levels)
+        head = self.catalog.head()
+        self._await_tag(head)
+        self._sync_index()
+        with data_lock(self.config.data_dir / EXPORTS_LOCK):
             self._sync_exports(head)
             self.catalog.record_versions()  # the next process reads versions from there, not from every tag
-            return None if head is None else str(head.id)
+        return None if head is None else str(head.id)
 
-    def after_write(self, package_id: str | None = None) -> None:
-        self.catch_up()
+    def after_write(self) -> str | None:
+        """What the answer to a write waits for: the index at HEAD (a search right after it finds the write); the
+        clone exports too, unless a follower brings them along after the answer. Returns the commit the index reflects."""
+        if not self.followed:
+            return self.catch_up()
+        self._await_tag(self.catalog.head())
+        return self._sync_index().commit
 
-    def sync_index(self):
-        with data_lock(self.config.data_dir / ".sync.lock"):
+    def _sync_index(self) -> SyncReport:
+        with data_lock(self.config.data_dir / INDEX_LOCK):
             return self.index.sync(self.catalog, maturity=index_levels)
 
     def _await_tag(self, head: pygit2.Commit | None, patience: float = 5.0) -> None:

@@ -185,3 +185,30 @@ def test_a_cli_write_brings_index_and_exports_along(services):
     head = str(services.catalog.head().id)
     assert services.index.commit == head
     assert (data / "git" / ".synced").read_text() == head
+
+
+def test_a_publish_in_a_followed_hub_waits_for_its_index_but_not_for_the_clone_exports(tmp_path):
+    """In ``hub serve`` (a follower makes the exports after every new HEAD) a publish answers once the index has its
+    commit, so a search right after the answer finds it, even while another process holds the exports' turn; the clone
+    export follows. Old behaviour: one lock for index and exports, and the answer waited for both."""
+    import threading
+
+    from hub.services import EXPORTS_LOCK, data_lock
+    from hub.usecases.publish import publish
+    from hub.validate import PackageFiles
+    from tests.factory import package_files
+
+    services = make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    services.followed = True
+    answered: list[str] = []
+    with data_lock(services.config.data_dir / EXPORTS_LOCK):  # another process exporting, slowly
+        files = PackageFiles(package_files(version="1.1.0", name="Frisch veröffentlicht"), folder_name="testpaket")
+        thread = threading.Thread(target=lambda: answered.append(publish(services, files).commit))
+        thread.start()
+        thread.join(timeout=60)
+        assert answered == [str(services.catalog.head().id)]
+        assert services.index.commit == answered[0]
+        assert [h.id for h in services.index.search("Frisch").items] == ["stadt-test/testpaket"]
+        assert (services.config.git_path / ".synced").read_text() != answered[0]  # the export has not followed yet
+    assert services.catch_up() == answered[0]  # the follower's step
+    assert (services.config.git_path / ".synced").read_text() == answered[0]

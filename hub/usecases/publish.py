@@ -28,7 +28,8 @@ def publish(
     person: str | None = None,
     validated: ValidationResult | None = None,
 ) -> PublishResult:
-    """Validate and publish one version (all or nothing), then bring index and exports up to date.
+    """Validate and publish one version (all or nothing), then bring the index (and, unless a follower does it after
+    the answer, the clone exports) up to date.
 
     ``check`` sees the valid manifest before anything is written and may refuse (the API
     lets a token publish only for its own organisation); ``person`` is who acted for the
@@ -37,8 +38,9 @@ def publish(
     """
     services.writable()
     result = store_publish(services.catalog, package, actor=actor, check=check, person=person, validated=validated)
+    # the commit stands: from here on nothing may turn the answer into a failure
     try:
-        services.catch_up()
+        services.after_write()
     except Exception:
         log.warning(
             "Index und Klon-Exporte nach %s %s nicht nachgezogen; das nächste Nachziehen holt es nach",

@@ -6,8 +6,8 @@ folder along: the search index and the clone exports (``Services.catch_up``), th
 served site (``hub.web.site``); each step under a lock file, so of several processes
 one does the work and the others find it done. Then listeners run (caches keyed by
 the old commit are dropped). A write through ``hub.usecases`` has already caught the
-index and exports up by the time it returns; the follower catches every other way a
-commit arrives (the CLI, a harvest from cron, another ``hub serve`` process, a push).
+index up by the time it returns (a publish leaves the clone exports to the follower); the
+follower catches every other way a commit arrives (the CLI, a harvest from cron, another ``hub serve`` process, a push).
 """
 
 from __future__ import annotations
@@ -60,15 +60,13 @@ class Follower(Ticker):
             if head == self.commit and (self.site is None or self.site_commit == head):
                 return False
             started = time.perf_counter()
-            # the site first: it needs neither index nor exports, and a writer's use case is usually
-            # still bringing those along (holding their lock) when the follower sees the new HEAD
-            if self.site is not None:
-                self.site_commit = self.site(head)
-            built = time.perf_counter()
+            # index and exports first: a publish through this process's API answered once the index had
+            # its commit, and its clone export is made here (quick, one package); the site takes longest
             commit = self.services.catch_up()
-            if self.site is not None and commit != self.site_commit:  # HEAD moved again meanwhile
+            caught = time.perf_counter()
+            if self.site is not None:
                 self.site_commit = self.site(commit)
-            log.info("followed HEAD to %s: site %.3f s, index and exports %.3f s", commit, built - started, time.perf_counter() - built)
+            log.info("followed HEAD to %s: index and exports %.3f s, site %.3f s", commit, caught - started, time.perf_counter() - caught)
             self.commit = commit
             self.caught_up_at = time.time()
         for listener in self.listeners:
@@ -76,7 +74,12 @@ class Follower(Ticker):
         return True
 
     def start(self) -> None:
+        self.services.followed = True  # from now on a write's answer need not wait for the clone exports: the steps make them
         self.step()
         if self.site is not None and self.warm is not None:
             self.warm()  # before the first request: a server process starts ready for the first new commit
         super().start()
+
+    def stop(self) -> None:
+        super().stop()
+        self.services.followed = False  # nobody makes the exports after an answer any more
