@@ -9,7 +9,8 @@ import yaml
 from hub.errors import FileNotFound, InvalidPackage, PackageNotFound, RefNotFound, VersionExists, VersionNotFound, VersionNotNewer
 from hub.store import Catalog, publish, repair_tags
 from hub.store.catalog import BRANCH, TAG_PREFIX, parse_trailers
-from hub.validate import PackageFiles
+from hub.store.manifests import manifest_of_blob
+from hub.validate import PackageFiles, validate_package
 from tests.factory import README, make_catalog, manifest, package_files
 from tests.snapshot import snapshot
 
@@ -141,3 +142,17 @@ def test_publisher_record_from_manifest_is_valid_yaml(tmp_path):
     assert publisher is not None and publisher.type == "sonstige"
     raw = catalog.repo[catalog.head().tree["publishers/stadt-test.yaml"].id].data
     assert yaml.safe_load(raw)["name"] == "Stadt Stadt-Test"
+
+
+def test_a_manifest_blob_is_decoded_once_and_a_publish_hands_in_the_one_it_validated(tmp_path):
+    catalog = make_catalog(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    package = PackageFiles(package_files("stadt-test/testpaket", "2.0.0"))
+    validated = validate_package(package)
+    publish(catalog, package, validated=validated)
+    # another handle on the catalogue (the index, maturity) gets the validated manifest: no YAML parsed again
+    assert Catalog.open(catalog.path).get("stadt-test/testpaket").manifest is validated.manifest
+    oid = catalog.head().tree["packages/stadt-test/testpaket/hub.yaml"].id
+    assert manifest_of_blob(catalog.repo, oid) is validated.manifest
+    older = catalog.repo[catalog.head().parents[0].id].peel(pygit2.Commit)
+    first = manifest_of_blob(catalog.repo, older.tree["packages/stadt-test/testpaket/hub.yaml"].id)
+    assert first.version == "1.0.0" and manifest_of_blob(catalog.repo, older.tree["packages/stadt-test/testpaket/hub.yaml"].id) is first

@@ -40,9 +40,9 @@ from hub.index.schema import COLUMNS, DDL, SCHEMA_VERSION, TABLES
 from hub.index.text import EXACT, MASK_POINTS, PART_MIN, PREFIX, PREFIX_MIN, TYPO, match_quality, query_terms, rank_key
 from hub.model import Manifest, MaturityState
 from hub.store.catalog import TAG_PREFIX, Catalog, iso, tag_name
+from hub.store.manifests import manifest_of_blob
 from hub.store.snapshot import CatalogSnapshot, changed_packages, changed_publishers
 from hub.store.trees import blob_at
-from hub.validate.manifest import manifest_from_bytes
 from hub.validate.yamlsafe import load_yaml
 
 log = logging.getLogger(__name__)
@@ -643,7 +643,7 @@ class _Reader:
             manifest = None
             if oid is not None:
                 try:
-                    manifest = manifest_from_bytes(blob_at(self.repo, oid).data)
+                    manifest = manifest_of_blob(self.repo, oid)
                 except (ValueError, TypeError, msgspec.ValidationError):
                     manifest = None
             self._manifests[package_id] = manifest if manifest is not None and manifest.id == package_id else None

@@ -19,11 +19,11 @@ from pygit2.enums import SortMode
 from hub.errors import CatalogError, FileNotFound, PackageNotFound, RefNotFound, VersionNotFound
 from hub.model import FileChange, FileChangeStatus, FileEntry, HistoryEntry, Manifest, PackageVersion, Publisher, VersionDiff, VersionInfo
 from hub.settings import environment
+from hub.store.manifests import manifest_of_blob
 from hub.store.snapshot import CatalogSnapshot
 from hub.store.trees import blob_at, commit_at, subtree, tree_files
 from hub.store.version_store import VersionStore, store_path
 from hub.store.versions import TAG_PREFIX, VersionTable, iso, parse_trailers
-from hub.validate.manifest import manifest_from_bytes
 from hub.validate.yamlsafe import load_yaml
 
 BRANCH = "refs/heads/main"
@@ -119,10 +119,10 @@ class Catalog:
 
     def _manifest_at(self, root: pygit2.Tree, package_id: str) -> Manifest:
         try:
-            blob = blob_at(self.repo, root[f"{package_path(package_id)}/hub.yaml"].id)
+            oid = root[f"{package_path(package_id)}/hub.yaml"].id
         except KeyError:
             raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht.") from None
-        return manifest_from_bytes(blob.data)
+        return manifest_of_blob(self.repo, oid)
 
     def _version_commit(self, package_id: str, version: str) -> pygit2.Commit | None:
         ref = self.repo.references.get(TAG_PREFIX + tag_name(package_id, version))

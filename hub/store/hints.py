@@ -13,9 +13,9 @@ import semver
 
 from hub.model import Manifest, Problem, VersionInfo
 from hub.store.catalog import Catalog, package_path
+from hub.store.manifests import manifest_of_blob
 from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.hints import catalogue_hints, package_hints
-from hub.validate.manifest import manifest_from_bytes
 
 _CACHE_SIZE = 20_000
 _file_hints: OrderedDict[str, list[Problem]] = OrderedDict()
@@ -43,10 +43,10 @@ def _manifest_of(catalog: Catalog, package_id: str, info: VersionInfo) -> Manife
         return _manifests[key]
     commit = catalog.repo[info.commit]
     try:
-        blob = blob_at(catalog.repo, commit.tree[f"{package_path(package_id)}/hub.yaml"].id)
+        oid = commit.tree[f"{package_path(package_id)}/hub.yaml"].id
     except KeyError:
         return None
-    return _remember(_manifests, key, manifest_from_bytes(blob.data))
+    return _remember(_manifests, key, manifest_of_blob(catalog.repo, oid))
 
 
 def other_versions(catalog: Catalog, manifest: Manifest, versions: list[VersionInfo] | None = None) -> list[Manifest]:

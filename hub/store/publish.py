@@ -32,11 +32,11 @@ from hub.model import Actor, Manifest, Problem, Publisher, PublishResult, is_pac
 from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, tag_name
 from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints
-from hub.store.trees import blob_at, replace_path, tree_at, write_tree
+from hub.store.manifests import manifest_of_blob, remember
+from hub.store.trees import replace_path, tree_at, write_tree
 from hub.store.versions import first_parents, published
 from hub.validate import PackageFiles, ValidationResult, validate_package
 from hub.validate.files import git_path
-from hub.validate.manifest import manifest_from_bytes
 from hub.validate.paths import git_refuses
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,7 @@ def commit_version(
     _check_writable(manifest, files, tag)
     _check_new_version(catalog, head.tree if head is not None else None, manifest)
     package_tree = write_tree(repo, files)
+    remember(tree_at(repo, package_tree)["hub.yaml"].id, manifest)  # the index and maturity read it next: not parsed again
     author = signature(actor.name, actor.email, when)
     committer = signature(*COMMITTER, when)
     extra = "".join(f"{key}: {value}\n" for key, value in (trailers or {}).items())
@@ -189,7 +190,7 @@ def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Man
     if root is None:
         return
     try:
-        current = manifest_from_bytes(blob_at(catalog.repo, root[f"{package_path(manifest.id)}/hub.yaml"].id).data).version
+        current = manifest_of_blob(catalog.repo, root[f"{package_path(manifest.id)}/hub.yaml"].id).version
     except KeyError:
         return
     order = semver.Version.parse(manifest.version).compare(current)
