@@ -247,10 +247,16 @@ def main() -> None:
     parser.add_argument("--packages", type=int, default=300)
     parser.add_argument("--mkdocs", action="store_true", help="build the same READMEs with MkDocs in the same run")
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes for the packages' pages, as `hub site build` uses (default: the cores)",
+    )
+    parser.add_argument(
         "--name", default="site", help="name of the results (bench/results/NAME.json, with --record docs/figures/NAME.json)"
     )
     args = quick(parser.parse_args(), packages=8)
-    results: dict = {"machine": machine(), "load": os.getloadavg()[0], "packages": args.packages}
+    results: dict = {"machine": machine(), "load": os.getloadavg()[0], "packages": args.packages, "processes": args.processes}
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         catalog = generate_realistic(Path(tmp) / "catalog.git", args.packages)
@@ -259,7 +265,7 @@ def main() -> None:
         results["versions"] = sum(len(v) for v in table.values())
         out = Path(tmp) / "site"
         started = time.perf_counter()
-        report = build_site(catalog, out)
+        report = build_site(catalog, out, processes=args.processes)
         results["full_build_s"] = time.perf_counter() - started
         results["site"] = account(out)
         results["bytes_per_package"] = results["site"]["total_bytes"] / args.packages
@@ -267,7 +273,7 @@ def main() -> None:
             results["mkdocs_s"] = mkdocs_build(catalog, Path(tmp) / "mkdocs")
             results["ratio_to_mkdocs"] = results["full_build_s"] / results["mkdocs_s"]
         started = time.perf_counter()
-        again = build_site(catalog, out)
+        again = build_site(catalog, out, processes=args.processes)
         results["unchanged_build_s"] = time.perf_counter() - started
         results["unchanged_written"] = len(again.written)
         incremental = {}
@@ -277,7 +283,7 @@ def main() -> None:
             before = len(catalog.all_versions(package_id)[package_id])
             republish(catalog, package_id, i)
             started = time.perf_counter()
-            report = build_site(catalog, out)
+            report = build_site(catalog, out, processes=args.processes)
             incremental[label] = {
                 "package": package_id,
                 "versions_before": before,

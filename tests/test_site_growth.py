@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from hub.site import build_site
+from hub.site.build import PARALLEL_FROM
 from hub.store import Catalog, publish
 from hub.validate import PackageFiles
 from tests.factory import make_catalog, package_files
@@ -151,3 +152,18 @@ def test_a_package_untouched_by_a_publish_still_shows_the_months_it_has_been_in_
     fresh = tmp_path / "frisch"
     build_site(catalog, fresh, clones=False)
     assert (fresh / "pakete" / MANY / "index.html").read_bytes() == (out / "pakete" / MANY / "index.html").read_bytes()
+
+
+def test_two_processes_build_the_files_one_process_builds(tmp_path):
+    """The packages' pages built by forked workers are the same files, and the next build knows them as built."""
+    catalog = make_catalog(tmp_path, [(f"stadt-{n % 2}/paket-{n}", "1.0.0") for n in range(PARALLEL_FROM + 1)])
+    one, two = tmp_path / "eins", tmp_path / "zwei"
+    build_site(catalog, one, clones=False)
+    report = build_site(catalog, two, clones=False, processes=2)
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".build" not in p.parts}
+
+    assert files(one) == files(two)
+    assert sorted(report.written) == sorted(files(two))
+    assert build_site(catalog, two, clones=False, processes=2).written == []

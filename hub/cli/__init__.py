@@ -481,7 +481,8 @@ def cmd_site(args: argparse.Namespace) -> int:
     if args.out.resolve() == (Path(__file__).resolve().parent.parent / "site").resolve():
         raise BadRequest("Die Website wird nie in den Ordner site/ geschrieben (dort liegen Vorlagen); bitte einen anderen --out wählen.")
     clone_base = args.clone_base if not args.clone_base or args.clone_base.endswith("/") else args.clone_base + "/"
-    report = build_site(open_catalog(args), args.out, ref=args.ref, clone_base=clone_base)
+    # one process per core for the packages' pages (a command has no threads that forking could break)
+    report = build_site(open_catalog(args), args.out, ref=args.ref, clone_base=clone_base, processes=os.cpu_count() or 1)
     if args.json:
         print_json(
             {

@@ -14,12 +14,14 @@ import functools
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import time
 import zipfile
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -61,6 +63,7 @@ from hub.resources import site_dir
 from hub.site.charts import dashboard_charts, kpis
 from hub.site.compare import pairs, write_comparisons, write_vendor
 from hub.site.data import ManifestCache, MaturityCache, PackageInfo, Release, SiteData, gather
+from hub.site.highlight import LeanHtmlFormatter
 from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
 from hub.site.savings import write_savings
 from hub.site.searchindex import (
@@ -84,6 +87,7 @@ from hub.validate.paths import resolve_link
 STATE = ".build/state.json"
 RENDERED_KEPT = 512  # rendered diagrams, forms and configs kept for reuse within a build (most recently used)
 PER_PAGE = 100
+PARALLEL_FROM = 8  # changed packages from which forking workers pays (a publish changes one)
 ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
 CONFIRMATION_LABELS = {
     "publisher": "vom Herausgeber",
@@ -159,8 +163,11 @@ class KeptDrawings(dict[str, str]):
 
 
 class SiteBuilder:
-    def __init__(self, catalog: Catalog, out: Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True) -> None:
+    def __init__(
+        self, catalog: Catalog, out: Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True, processes: int = 1
+    ) -> None:
         self.catalog = catalog
+        self.processes = processes  # > 1: packages are built by that many forked processes (never in a server with threads)
         self.with_clones = clones  # a running hub serves /git from its own exports; a static build carries them
         self.out = out
         self.ref = ref
@@ -177,7 +184,7 @@ class SiteBuilder:
         # rendering is a pure function of the file's bytes: identical files render once per build. Bounded,
         # so a build's memory does not grow with the catalogue (pages go to disk as they are made)
         self._rendered: OrderedDict[tuple[str, str], str] = OrderedDict()
-        self._formatter = HtmlFormatter()
+        self._formatter = LeanHtmlFormatter()
 
     @cached_property
     def old_by_package(self) -> dict[str, list[str]]:
@@ -237,8 +244,7 @@ class SiteBuilder:
         )
         self.report.commit = self.data.commit
         self.assets()
-        for info in self.data.packages.values():
-            self.package(info)
+        self.packages()
         self.lists()
         self.start()
         self.search()
@@ -264,11 +270,30 @@ class SiteBuilder:
         self.page("assets/pygments.css", hashlib.sha1(css.encode()).hexdigest(), lambda: css)
         write_vendor(self)
 
-    def package(self, info: PackageInfo) -> None:
-        folder = f"pakete/{info.id}"
+    def packages(self) -> None:
+        """Every package's page, comparisons, files and ZIP; with ``processes`` > 1 the changed packages are shared out."""
+        changed = [info for info in self.data.packages.values() if not self.package_unchanged(info)]
+        if self.processes < 2 or len(changed) < PARALLEL_FROM:
+            for info in changed:
+                self.package(info)
+            return
+        _WORKER["builder"] = self
+        try:
+            # fork: the workers start with this builder's data (nothing to pickle) and write disjoint folders
+            with ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork")) as pool:
+                for new, written, skipped in pool.map(
+                    _build_packages, [[i.id for i in changed[n :: self.processes]] for n in range(self.processes)]
+                ):
+                    self.new.update(new)
+                    self.report.written.extend(written)
+                    self.report.skipped += skipped
+        finally:
+            _WORKER.clear()
+
+    def package_key(self, info: PackageInfo) -> str:
         # not evaluated_at: it is the commit's time, new with every publish; what it changes shows in the criteria
         maturity = {k: v for k, v in msgspec.to_builtins(info.maturity).items() if k != "evaluated_at"}
-        key = _key(
+        return _key(
             info.tree,
             maturity,
             msgspec.to_builtins(info.versions),
@@ -277,13 +302,21 @@ class SiteBuilder:
             msgspec.to_builtins(info.confirmed),
             self.clone_base,
         )
+
+    def package_unchanged(self, info: PackageInfo) -> bool:
+        """True for a package whose page is as its inputs make it: its page, ZIPs and files all stay, with their entries."""
+        index = f"pakete/{info.id}/index.html"
+        if self.old.get(index) != _key(self.design, self.package_key(info)) or not (self.out / index).is_file():
+            return False
+        for rel in self.old_by_package.get(info.id, ()):
+            self.new[rel] = self.old[rel]
+            self.report.skipped += 1
+        return True
+
+    def package(self, info: PackageInfo) -> None:
+        folder = f"pakete/{info.id}"
+        key = self.package_key(info)
         index = f"{folder}/index.html"
-        if self.old.get(index) == _key(self.design, key) and (self.out / index).is_file():
-            # an unchanged package: its page, ZIPs and files all stay; keep their entries as they are
-            for rel in self.old_by_package.get(info.id, ()):
-                self.new[rel] = self.old[rel]
-                self.report.skipped += 1
-            return
         linked: set[str] = set()
         self.page(index, key, lambda: self.package_html(info, folder, linked))
         write_comparisons(self, info, folder)
@@ -716,11 +749,12 @@ class SiteBuilder:
     def clones(self) -> None:
         """Per-package repositories in git/: exported again only where the versions changed."""
         old = self.old_exports
+        root = self.out / "git"
         for pid, info in self.data.packages.items():
             key = _key([v.commit for v in info.versions])
-            target = export_dir(self.out / "git", pid)
-            if old.get(pid) != key or not (target / "HEAD").is_file():
-                export_package(self.catalog, pid, target, versions=info.versions)
+            # an unchanged export is only looked at (export_dir's checks and paths cost more than the look, times every package)
+            if old.get(pid) != key or not os.path.isfile(f"{root}/{pid}.git/HEAD"):
+                export_package(self.catalog, pid, export_dir(root, pid), versions=info.versions)
             self.exports[pid] = key
         for pid in set(old) - set(self.exports):
             shutil.rmtree(export_dir(self.out / "git", pid), ignore_errors=True)
@@ -798,5 +832,22 @@ def atom(data: SiteData, releases: list[Release]) -> bytes:
     return write_atom(feed)
 
 
-def build_site(catalog: Catalog, out: str | Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True) -> BuildReport:
-    return SiteBuilder(catalog, Path(out), ref=ref, clone_base=clone_base, clones=clones).build()
+def build_site(
+    catalog: Catalog, out: str | Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True, processes: int = 1
+) -> BuildReport:
+    """Build or update the site in ``out``. ``processes`` > 1 forks that many workers for the packages' pages
+    (a full build's larger part); only where forking is safe, as in the command line (not in a server's threads)."""
+    return SiteBuilder(catalog, Path(out), ref=ref, clone_base=clone_base, clones=clones, processes=processes).build()
+
+
+_WORKER: dict[str, SiteBuilder] = {}  # the builder a forked worker inherits
+
+
+def _build_packages(ids: list[str]) -> tuple[dict[str, str], list[str], int]:
+    """In a forked worker: the pages of ``ids``; returns their state entries, the files written and the count skipped."""
+    builder = _WORKER["builder"]
+    builder.catalog = Catalog(builder.catalog.path)  # git handles of its own, not the parent's
+    builder.new, builder.report.written, builder.report.skipped = {}, [], 0
+    for package_id in ids:
+        builder.package(builder.data.packages[package_id])
+    return builder.new, builder.report.written, builder.report.skipped
