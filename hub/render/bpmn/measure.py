@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 LINE_HEIGHT = 1.2  # in em: the distance between the baselines of two lines
 
@@ -137,8 +138,13 @@ def _char_width(ch: str) -> int:
     return 556
 
 
+@lru_cache(maxsize=65536)
 def text_width(text: str, size: float) -> float:
-    """Estimated rendered width of ``text`` in px at ``size`` px (Arial metrics)."""
+    """Estimated rendered width of ``text`` in px at ``size`` px (Arial metrics).
+
+    Kept per text: a site build measures the same labels in every package made from one template,
+    on its page and in each comparison, and wrapping measures each growing line again.
+    """
     return sum(_char_width(ch) for ch in text) * size / 1000 * _WIDTH_SAFETY
 
 
@@ -151,6 +157,12 @@ def wrap_text(text: str, max_width: float, size: float) -> list[str]:
     Over-long words are split at hyphens or slashes, else between characters; a line that
     ends inside a word that way ends with ``HYPHEN`` (drawn, but not part of the name).
     """
+    return list(_wrapped(text, max_width, size))
+
+
+@lru_cache(maxsize=16384)
+def _wrapped(text: str, max_width: float, size: float) -> tuple[str, ...]:
+    """:func:`wrap_text`, kept per label and box (the same labels recur in a build: see :func:`text_width`)."""
     max_width = max(max_width, 2 * size)  # at least a character and the hyphen per line
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
@@ -181,7 +193,7 @@ def wrap_text(text: str, max_width: float, size: float) -> list[str]:
                 current = rest
         if current:
             lines.append(current)
-    return lines
+    return tuple(lines)
 
 
 def wrap_label(text: str, max_width: float, size: float, *, widest: float = 160.0) -> list[str]:
