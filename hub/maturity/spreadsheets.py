@@ -2,7 +2,7 @@
 
 CSV: semicolon-separated (German Excel's list separator), UTF-8 with a byte order mark (without
 it Excel reads the file as Windows-1252 and breaks the umlauts), German column headers and values
-(``ja``/``nein``, ``in Produktion``), decimal commas. XLSX (openpyxl): one sheet per report, with
+(``ja``/``nein``, ``in Produktion``), decimal commas. XLSX (XlsxWriter): one sheet per report, with
 typed cells, so nobody has to import anything.
 """
 
@@ -17,10 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 BOM = "\ufeff"
 
@@ -115,37 +112,37 @@ def to_csv(rows: Sequence[Row]) -> str:
 def to_xlsx(sheets: Sequence[Sheet], *, when: datetime | None = None) -> bytes:
     """One workbook, one sheet per report; ``when`` sets the document's dates (the catalogue commit's time).
 
-    Written in openpyxl's write-only mode (rows streamed out, no cell objects kept): several times faster,
-    and the site writes this workbook after every publish.
+    Written with XlsxWriter: openpyxl builds an object per cell and took most of the site's
+    update after a publish, which writes this workbook. Text stays text: nothing a package names
+    becomes a formula or a link.
     """
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    bold = book.add_format({"bold": True})
     for sheet in sheets:
-        ws = book.create_sheet(sheet.title[:31])
+        ws = book.add_worksheet(sheet.title[:31])
         dicts = _dicts(sheet.rows)
         if not dicts:
-            ws.append(["keine Einträge"])
+            ws.write_string(0, 0, "keine Einträge")
             continue
         keys = list(dicts[0])
-        values = [[german_value(k, row.get(k)) for k in keys] for row in dicts]
+        ws.write_row(0, 0, [HEADERS.get(k, k) for k in keys], bold)
+        for number, row in enumerate(dicts, start=1):
+            for column, key in enumerate(keys):
+                value = german_value(key, row.get(key))
+                if isinstance(value, (int, float)):
+                    ws.write_number(number, column, value)
+                elif value != "":
+                    ws.write_string(number, column, str(value))
+        ws.freeze_panes(1, 0)
         for index, key in enumerate(keys):
-            width = max(len(str(HEADERS.get(key, key))), *(len(str(row[index])) for row in values))
-            ws.column_dimensions[get_column_letter(index + 1)].width = min(60, width + 2)
-        ws.freeze_panes = "A2"
-        header = []
-        for key in keys:
-            cell = WriteOnlyCell(ws, value=HEADERS.get(key, key))
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in values:
-            ws.append(row)
+            width = max(len(str(HEADERS.get(key, key))), *(len(str(german_value(key, r.get(key)))) for r in dicts))
+            ws.set_column(index, index, min(60, width + 2))
     if when is not None:
-        stamp = when.replace(tzinfo=None)
-        book.properties.created = stamp
-        book.properties.modified = stamp
-    buffer = io.BytesIO()
-    book.save(buffer)
+        book.set_properties({"created": when.replace(tzinfo=None)})
+    book.close()
     return _fixed_member_times(
         buffer.getvalue(),
         (when.year, when.month, when.day, when.hour, when.minute, when.second) if when is not None else (1980, 1, 1, 0, 0, 0),
@@ -162,7 +159,7 @@ def _modified_as_created(core: bytes) -> bytes:
 
 
 def _fixed_member_times(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
-    """The same workbook with every zip member dated ``date_time``: openpyxl stamps them with the clock, and the
+    """The same workbook with every zip member dated ``date_time`` (not the writer's clock): the
     served and the static site must give the same bytes for the same catalogue."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -171,7 +168,7 @@ def _fixed_member_times(data: bytes, date_time: tuple[int, int, int, int, int, i
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = member.external_attr
             content = source.read(member)
-            if member.filename == "docProps/core.xml":  # openpyxl sets "modified" to the clock when saving
+            if member.filename == "docProps/core.xml":  # "modified" as "created", whatever the writer put there
                 content = _modified_as_created(content)
             target.writestr(info, content)
     return out.getvalue()
