@@ -24,10 +24,9 @@ from hub.model import Adoption, Confirmation, Manifest, Maturity, Publisher, Rev
 from hub.store import Catalog
 from hub.store.audit import AuditEntry, record_histories
 from hub.store.catalog import iso
+from hub.store.manifests import manifest_of_blob
 from hub.store.records import adoptions, reviews
 from hub.store.snapshot import CatalogSnapshot
-from hub.store.trees import blob_at
-from hub.validate.manifest import manifest_from_bytes
 
 
 class ManifestCache:
@@ -47,7 +46,7 @@ class ManifestCache:
         key = str(blob_id)
         manifest = self.entries.get(key)
         if manifest is None:
-            manifest = manifest_from_bytes(blob_at(catalog.repo, blob_id).data)
+            manifest = manifest_of_blob(catalog.repo, blob_id)  # shared with the catalogue's reads in this process
             self.entries[key] = manifest
             self.dirty = True
         return manifest

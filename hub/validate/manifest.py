@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -99,17 +99,7 @@ def check_manifest(
 
 
 def manifest_from_bytes(data: bytes) -> Manifest:
-    """Decode a manifest already known to be valid (catalogue reads: no re-validation).
-
-    The same ``hub.yaml`` is read again and again (each month of the dashboard's history, every
-    version's hints, each comparison of versions), and YAML is most of a site build's time, so
-    decoded manifests are kept by content; nobody changes a decoded Manifest.
-    """
-    return _decoded(data)
-
-
-@lru_cache(maxsize=2048)
-def _decoded(data: bytes) -> Manifest:
+    """Decode a manifest already known to be valid (catalogue reads: no re-validation)."""
     return msgspec.convert(load_yaml(data).data, Manifest)
 
 
