@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 import pytest
@@ -34,7 +35,16 @@ from tests.factory import package_files
 from tests.test_invalid_corpus import CASES
 
 
+@cache
+def _all_packages() -> list[dict[str, bytes]]:
+    return list(_package_folders())
+
+
 def _packages() -> Iterator[dict[str, bytes]]:
+    yield from _all_packages()
+
+
+def _package_folders() -> Iterator[dict[str, bytes]]:
     for folder in sorted((catalog_dir() / "packages").glob("*/*@*")):
         yield PackageFiles.from_folder(folder).files
     yield package_files()
@@ -207,22 +217,6 @@ def test_a_comment_inside_a_process_is_no_failure():
     assert check_bpmn(path, commented) == check_bpmn(path, data)
 
 
-def test_a_package_validates_as_with_a_second_parse_for_the_hints():
-    """validate_package hands its parsed models to the hints: the same hints as parsing again."""
-    seen = 0
-    for files in _packages():
-        result = validate_package(PackageFiles(files))
-        if result.manifest is None:
-            continue
-        hints = [p for p in result.problems if p.severity == "hint" and p.file.endswith(".bpmn")]
-        again = [
-            h for a in result.manifest.artefacts if a.kind == "process-model" and a.path in files for h in bpmn_hints(a.path, files[a.path])
-        ]
-        assert hints == again
-        seen += bool(hints)
-    assert seen > 3
-
-
 def _schemas() -> list[tuple[str, object]]:
     found: dict[tuple[str, bytes], object] = {}
     for files in _packages():
@@ -275,7 +269,7 @@ def _schema_trees(draw: st.DrawFn, depth: int = 3) -> object:
     return {"$defs": {"a": node(depth), "b": node(depth)}, "properties": {"x": node(depth)}, "allOf": [node(depth)]}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_schema_trees())
 def test_schema_limits_match_on_generated_schemas(schema):
     assert schema_limit_problems(schema, "s.json") == reference.schema_limit_problems(schema, "s.json")
@@ -436,3 +430,20 @@ def test_yaml_loads_alike_on_mutated_files(file, splices):
 def test_aliases_give_the_same_object_as_in_pyyaml():
     data = load_yaml(b"a: &x {k: [1, 2]}\nb: *x\n").data
     assert data["a"] is data["b"]
+
+
+def test_a_package_validates_as_with_a_second_parse_for_the_hints(monkeypatch):
+    """validate_package hands its parsed models to the hints: the same hints as parsing again, which it
+    does itself past MAX_KEPT_BPMN_BYTES of kept models (a package of many large models holds one tree at a time)."""
+    import hub.validate
+
+    packages = [package_files(), *(realistic_package_files(i, i % 3) for i in range(12))]
+    kept = [validate_package(PackageFiles(files)) for files in packages]
+    for files, result in zip(packages, kept, strict=True):
+        if result.manifest is not None:
+            hints = [p for p in result.problems if p.severity == "hint" and p.file.endswith(".bpmn")]
+            artefacts = [a for a in result.manifest.artefacts if a.kind == "process-model" and a.path in files]
+            assert hints == [h for a in artefacts for h in bpmn_hints(a.path, files[a.path])]
+    assert sum(p.severity == "hint" and p.file.endswith(".bpmn") for result in kept for p in result.problems) > 3
+    monkeypatch.setattr(hub.validate, "MAX_KEPT_BPMN_BYTES", 0)
+    assert [validate_package(PackageFiles(files)).problems for files in packages] == [result.problems for result in kept]

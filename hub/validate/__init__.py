@@ -35,6 +35,9 @@ EXTENSIONS = {
     "markdown": (".md", ".markdown"),
     "pdf": (".pdf",),
 }
+# Parsed process models kept for the hints (instead of parsing them again), up to this much BPMN:
+# every real package, while a package of many large models holds one tree at a time, as before.
+MAX_KEPT_BPMN_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -212,7 +215,7 @@ def _check_artefacts(
         if artefact.kind == "process-model":
             checked = inspect_bpmn(path, data)
             problems.extend(checked.problems)
-            if checked.root is not None:
+            if checked.root is not None and sum(len(files[kept]) for kept in parsed) + len(data) <= MAX_KEPT_BPMN_BYTES:
                 parsed[path] = checked.root
         elif artefact.kind == "form-schema":
             problems.extend(check_form(path, data))
