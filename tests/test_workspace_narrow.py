@@ -117,6 +117,14 @@ def test_no_workspace_page_scrolls_sideways_at_390_px_and_wide_tables_scroll_in_
             with page.expect_navigation():
                 page.get_by_role("button", name="Ordner prüfen").click()
             check("Prüflauf ohne Fehler")
+            # a new package from the form with a chosen folder: the files' list, the set-aside hub.yaml, the dry run's files
+            page.goto(f"{hub.url}/arbeitsbereich/manifest/neu")
+            check("Neues Paket")
+            page.get_by_label("Oder einen ganzen Ordner hinzufügen").set_input_files(folder)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Prüfen", exact=True).click()
+            assert page.locator("#manifest-ersetzt").is_visible() and page.locator("#prueflauf section.file-view").count() >= 1
+            check("Neues Paket mit Dateien und Prüflauf")
             page.goto(f"{hub.url}/arbeitsbereich/verwaltung/tokens")
             page.get_by_label("Organisation").select_option("stadt-paderborn")
             page.get_by_role("button", name="Token ausstellen").click()
@@ -140,4 +148,4 @@ def test_no_workspace_page_scrolls_sideways_at_390_px_and_wide_tables_scroll_in_
             browser.close()
     assert {name: found for name, found in seen.items() if found} == {}
     assert {name: found for name, found in violations.items() if found} == {}
-    assert len(seen) == 28
+    assert len(seen) == 30
