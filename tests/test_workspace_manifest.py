@@ -557,3 +557,22 @@ def test_without_javascript_in_chromium_a_new_version_gets_a_chosen_file_and_is_
     ]
     log = git(hub, "log", "-1", "--format=%an|%s%n%b")
     assert log.startswith(f"{ORG_NAME}|{package} 1.0.1 veröffentlicht") and "Hub-Person: paula@paderborn.example" in log
+
+
+def test_the_values_of_an_uploaded_hub_yaml_can_be_taken_into_the_form_which_stays_the_manifest(hub):
+    client = signed_in(hub)
+    before = head(hub)
+    package = f"{ORG}/aus-eigener-hub-yaml"
+    folder = package_files(package, name="Aus eigener hub.yaml")  # a whole package folder, its own manifest included
+    form = form_of(client.get("/arbeitsbereich/manifest/neu").text)
+    first = client.post("/arbeitsbereich/manifest/neu", data=form, files=[("ordner", (f"paket/{p}", c)) for p, c in folder.items()])
+    assert first.status_code == 422 and "Angaben aus der hochgeladenen hub.yaml übernehmen" in first.text
+    assert form_of(first.text)["/name"] == [""]  # the form's (empty) manifest is the one checked, not the file's
+    taken = client.post("/arbeitsbereich/manifest/neu", data=form_of(first.text) | {"uebernehmen": ["1"]})
+    assert taken.status_code == 200 and "Der Prüflauf hat keine Fehler gefunden" in taken.text, taken.text[-3000:]
+    values = form_of(taken.text)
+    assert values["/id"] == [package] and values["/name"] == ["Aus eigener hub.yaml"]
+    assert 'id="manifest-ersetzt"' not in taken.text  # the file's values are the form's now; the file itself is gone
+    listed = [td.text_content() for td in lxml.html.fromstring(taken.text).xpath("//table[@class='package-file-list']/tbody/tr/td[1]")]
+    assert listed.count("hub.yaml") == 1 and "konfiguration/termine.yaml" in listed
+    assert head(hub) == before

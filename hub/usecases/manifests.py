@@ -32,7 +32,7 @@ from hub.store.catalog import package_path
 from hub.store.trees import blob_at, subtree, tree_files
 from hub.usecases import publish as publishing
 from hub.validate import PackageFiles, validate_package
-from hub.validate.combine import Combined, combine_bounded, draft_archive
+from hub.validate.combine import Combined, combine_bounded, draft_archive, draft_manifest_bounded
 from hub.validate.manifest import MANIFEST, raw_manifest
 from hub.validate.skeleton import NewPackage, manifest_text, skeleton
 
@@ -213,6 +213,12 @@ def starting_files(services: Services, org: str, package_id: str | None, data: d
         own_package(services, org, package_id)
         return _listing(_latest_files(services, package_id), {}, frozenset(), "bisher", manifest_text(data).encode("utf-8"))
     return _listing(_scaffold(org, data)[0], {}, frozenset(), "vorlage", manifest_text(data).encode("utf-8"))
+
+
+def uploaded_manifest(services: Services, session: Session, draft: str | None) -> dict[str, Any] | None:
+    """The ``hub.yaml`` among the person's kept files (set aside for the form's), as data the form can take over."""
+    kept = services.sessions.peek_upload(session.id, draft) if draft else None
+    return draft_manifest_bounded(kept) if kept is not None else None
 
 
 def _listing(base: dict[str, bytes], own: dict[str, bytes], removed: frozenset[str], origin: Origin, manifest: bytes) -> list[PackageFile]:

@@ -30,8 +30,9 @@ from hub.model import Problem
 from hub.validate import PackageFiles, ValidationResult, validate_package
 from hub.validate.archive import ARCHIVE, MAX_ENTRIES, MAX_UNPACKED_BYTES, from_archive
 from hub.validate.bounded import budget_problem
-from hub.validate.manifest import MANIFEST
+from hub.validate.manifest import MANIFEST, raw_manifest
 from hub.validate.paths import git_refuses, safe_relpath
+from hub.validate.yamlsafe import YamlError
 
 DRAFT_MARK = b"transferhub-entwurf\n"  # before the ZIP of a draft: not an archive to publish
 TARGET = "(Zielordner)"  # where a problem with the chosen target folder is reported
@@ -160,6 +161,26 @@ def combine(
     package = PackageFiles(combined, folder_name=folder_name, problems=problems + refusals + limits)
     result = validate_package(package, expected_id=expected_id)
     return Combined(package=package, result=result, own=own, refused=refused, changed=changed, replaced=replaced)
+
+
+def draft_manifest(draft: bytes) -> dict[str, object] | None:
+    """The uploaded ``hub.yaml`` kept aside in a draft, as data for the form; ``None`` when there is none or it is no mapping."""
+    files, _ = _unpack_draft(draft)
+    if MANIFEST not in files:
+        return None
+    try:
+        data = raw_manifest(files[MANIFEST])
+    except YamlError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def draft_manifest_bounded(draft: bytes, *, pool: Pool | None = None) -> dict[str, object] | None:
+    """:func:`draft_manifest` in a budget worker (the YAML is the person's upload); past the budget, ``None``."""
+    try:
+        return (pool or shared_pool()).run(draft_manifest, draft)
+    except BudgetExceeded:
+        return None
 
 
 def combine_bounded(base: dict[str, bytes], manifest: bytes, *, pool: Pool | None = None, **kwargs: object) -> Combined:

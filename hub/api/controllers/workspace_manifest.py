@@ -15,6 +15,7 @@ for the page's script; without JavaScript, submitting does it all.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -150,8 +151,15 @@ class ManifestWorkspaceController(Controller):
                 media_type="application/yaml; charset=utf-8",
                 headers={**HEADERS, "content-disposition": 'attachment; filename="hub.yaml"'},
             )
+        own = own_files(form)
+        if field(form, "uebernehmen"):
+            # the values of the uploaded hub.yaml into the form, which from now on is the manifest; the file itself is no longer needed
+            uploaded = manifests.uploaded_manifest(services, session, own.draft)
+            if uploaded is not None:
+                data = uploaded
+                own = replace(own, removed=own.removed | {MANIFEST})
         # the files' bytes: the request body is bounded by the app; unpacking and validating them happens in a budget worker
-        checked, run = manifests.dry_run(services, session, account.org, package_id, data, own_files(form))
+        checked, run = manifests.dry_run(services, session, account.org, package_id, data, own)
         if run is None:
             return self._page(services, request, package_id, data, problems=checked.problems, checked=checked, status=422)
         problems = checked.problems if run.result.ok else run.result.problems
