@@ -432,3 +432,14 @@ def test_the_workspace_on_a_replica_is_a_german_page_leading_to_the_primarys_and
         finally:
             browser.close()
     assert main_of(replica) == before
+
+
+def test_the_replica_guards_run_on_the_event_loop(tmp_path):
+    """Litestar runs a plain-function guard in a worker thread: a hop per request that cost more than a cached answer."""
+    import inspect
+
+    from hub.api.replica import replica_guard, workspace_replica_guard
+
+    services = make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    assert inspect.iscoroutinefunction(replica_guard(services))
+    assert inspect.iscoroutinefunction(workspace_replica_guard(services))
