@@ -112,6 +112,10 @@ def test_the_api_serves_stored_answers_only_while_they_hold(services):
         stored = cache.stored(package_id, tree_of(services.catalog, package_id), ("package",))
         first = client.get(url)
         assert first.status_code == 200 and first.content == stored == encode(services.catalog.get(package_id))
+        assert first.headers["content-type"] == "application/json" and first.headers["cache-control"] == "no-cache"
+        assert first.headers["content-length"] == str(len(first.content)) and first.headers["etag"].startswith('"')
+        unchanged = client.get(url, headers={"If-None-Match": first.headers["etag"]})
+        assert unchanged.status_code == 304 and unchanged.content == b"" and unchanged.headers["etag"] == first.headers["etag"]
         assert client.get(url + "/versions").content == encode(services.catalog.versions(package_id))
         assert client.get(url + "/versions/1.1.0").content == stored
         # an older version is not stored: read from the catalogue
