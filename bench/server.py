@@ -177,15 +177,16 @@ def random_catalogue(args: argparse.Namespace, base: Path) -> tuple[dict[str, st
     from hub.store.catalog import Catalog
 
     stored, read = base / "stored", base / "read"
-    if args.catalogue:
-        shutil.copytree(args.catalogue, stored, symlinks=True)
-    else:
-        stored.mkdir()
-        generate_catalog(stored / "catalog.git", args.packages)
+    if not stored.exists():
+        if args.catalogue:
+            shutil.copytree(args.catalogue, stored, symlinks=True)
+        else:
+            stored.mkdir()
+            generate_catalog(stored / "catalog.git", args.packages)
     envs = {}
     for data in (stored, read):
         env = {**os.environ, "HUB_DATA": str(data), "HUB_FSYNC": "0", "PYTHONPATH": str(ROOT)}
-        if data == read:
+        if data == read and not read.exists():
             shutil.copytree(stored, read, symlinks=True)
         # the first start: index (rebuilt when its schema is older), clone exports, the served site
         port = free_port()
@@ -244,14 +245,18 @@ def main() -> None:
     parser.add_argument("--servers", default="uvicorn,granian")
     parser.add_argument("--catalogue", type=Path, help="a data folder to copy for the random packages (e.g. one grown by bench/growth.py)")
     parser.add_argument("--packages", type=int, default=1000, help="without --catalogue: generated minimal packages")
-    args = quick(parser.parse_args(), seconds=1, rounds=1, servers="granian", catalogue=None, packages=20)
+    parser.add_argument(
+        "--work", type=Path, help="keep the two prepared data folders here and reuse them in the next run (default: a temporary folder)"
+    )
+    args = quick(parser.parse_args(), seconds=1, rounds=1, servers="granian", catalogue=None, packages=20, work=None)
     if shutil.which("wrk") is None:
         sys.exit("wrk fehlt: apt-get install wrk")
     data = tempfile.mkdtemp()
     env = {**os.environ, "HUB_DATA": data, "PYTHONPATH": str(ROOT)}
     subprocess.run([str(BIN / "hub"), "init"], env=env, check=True, capture_output=True)
     results: dict = {"machine": machine()}
-    base = Path(tempfile.mkdtemp())
+    base = args.work or Path(tempfile.mkdtemp())
+    base.mkdir(parents=True, exist_ok=True)
     stored_env, read_env, script, count = random_catalogue(args, base)
     random_runs: dict[str, list[dict]] = {"stored": [], "read": []}
     for server in args.servers.split(","):
@@ -296,7 +301,8 @@ def main() -> None:
                 "cpu_ratio_before": statistics.median(bare_cpu) / random["read"]["cpu_ms"],
             }
     shutil.rmtree(data, ignore_errors=True)
-    shutil.rmtree(base, ignore_errors=True)
+    if not args.work:
+        shutil.rmtree(base, ignore_errors=True)
     print(f"machine: {results['machine']}")
     print("| server | bare route req/s | GET package req/s | ratio | bare p50 | package p50 |")
     print("|---|---|---|---|---|---|")
