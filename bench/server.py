@@ -70,7 +70,7 @@ def command(server: str, target: str, port: int) -> list[str]:
     ]
 
 
-def wait(url: str, timeout: float = 60) -> None:
+def wait(url: str, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -171,6 +171,26 @@ def measure_random(env: dict[str, str], script: Path, seconds: int) -> dict:
         proc.wait(timeout=30)
 
 
+def first_start(env: dict[str, str]) -> None:
+    """Start and stop the hub once over ``env``'s data folder: the index (rebuilt when its schema is older),
+    the clone exports and the served site are then in place, and no round measures their making."""
+    port = free_port()
+    proc = subprocess.Popen(
+        command("granian", "hub.api.asgi:app", port),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait(f"http://127.0.0.1:{port}/api/v1/health", timeout=3600)
+        settled(f"http://127.0.0.1:{port}", timeout=3600)
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
 def random_catalogue(args: argparse.Namespace, base: Path) -> tuple[dict[str, str], dict[str, str], Path, int]:
     """Two data folders of the same catalogue, one whose index stores answers and one whose index holds none;
     the environments to serve each, the wrk script requesting random packages, and the number of packages."""
@@ -188,22 +208,7 @@ def random_catalogue(args: argparse.Namespace, base: Path) -> tuple[dict[str, st
         env = {**os.environ, "HUB_DATA": str(data), "HUB_FSYNC": "0", "PYTHONPATH": str(ROOT)}
         if data == read and not read.exists():
             shutil.copytree(stored, read, symlinks=True)
-        # the first start: index (rebuilt when its schema is older), clone exports, the served site
-        port = free_port()
-        proc = subprocess.Popen(
-            command("granian", "hub.api.asgi:app", port),
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        try:
-            wait(f"http://127.0.0.1:{port}/api/v1/health", timeout=3600)
-            settled(f"http://127.0.0.1:{port}", timeout=3600)
-        finally:
-            os.killpg(proc.pid, 15)
-            proc.wait(timeout=30)
+        first_start(env)
         envs[data.name] = env
     with sqlite3.connect(read / "index.sqlite") as conn:  # the index of the same commit, without the stored answers
         conn.execute("DELETE FROM answers")
@@ -254,6 +259,7 @@ def main() -> None:
     data = tempfile.mkdtemp()
     env = {**os.environ, "HUB_DATA": data, "PYTHONPATH": str(ROOT)}
     subprocess.run([str(BIN / "hub"), "init"], env=env, check=True, capture_output=True)
+    first_start(env)
     results: dict = {"machine": machine()}
     base = args.work or Path(tempfile.mkdtemp())
     base.mkdir(parents=True, exist_ok=True)
