@@ -26,11 +26,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import httpx
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
-
 from hub.errors import HubError
 from hub.settings import Environment
 from hub.tokens import PERSON_ROLES, PersonRole
@@ -98,6 +93,8 @@ _cache_lock = threading.Lock()
 
 
 def _get_json(url: str) -> Any:
+    import httpx  # here, as joserfc below: only a hub with a provider configured signs in through one (a slow import)
+
     try:
         answer = httpx.get(url, timeout=TIMEOUT, follow_redirects=False)
         answer.raise_for_status()
@@ -160,6 +157,8 @@ def finish(config: OidcConfig, pending: Mapping[str, str], answer: Mapping[str, 
     state, code = answer.get("state", ""), answer.get("code", "")
     if not state or not hmac.compare_digest(state.encode(), pending["state"].encode()) or not code:
         raise OidcRefused("Die Rückmeldung des Anmeldedienstes gehört zu keiner laufenden Anmeldung; bitte noch einmal anmelden.")
+    import httpx
+
     found = metadata(config)
     if answer.get("iss") and answer["iss"] != found["issuer"]:  # RFC 9207: the answer names its issuer
         raise OidcRefused("Die Rückmeldung stammt von einem anderen Anmeldedienst als eingestellt.")
@@ -185,6 +184,10 @@ def _validate(config: OidcConfig, found: dict[str, Any], id_token: str, nonce: s
 
 def check_id_token(id_token: str, keys: dict[str, Any], issuer: str, client_id: str, nonce: str) -> dict[str, Any]:
     """The ID token's claims: signed by one of ``keys`` (a JWKS), for ``client_id``, from ``issuer``, current, with ``nonce``."""
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     rules = jwt.JWTClaimsRegistry(
         leeway=60,
         iss={"essential": True, "value": issuer},

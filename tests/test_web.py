@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 
 import pytest
 from litestar.testing import TestClient
 
 from hub.api import create_app
+from hub.services import data_lock
 from hub.usecases.publish import publish
 from hub.validate import PackageFiles
+from hub.web.site import SITE_LOCK
 from tests.factory import README, make_services, package_files
 
 
@@ -18,10 +21,19 @@ def services(tmp_path):
     return make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
 
 
+def ready(client: TestClient) -> TestClient:
+    """The app answers at once; its follower builds the site of a fresh folder in the background (503 until then)."""
+    deadline = time.monotonic() + 120
+    while client.get("/api/v1/health").json().get("starting"):
+        assert time.monotonic() < deadline, "the follower's first step did not end"
+        time.sleep(0.05)
+    return client
+
+
 @pytest.fixture
 def client(services):
     with TestClient(create_app(services, live=True, interval=0.05)) as client:
-        yield client
+        yield ready(client)
 
 
 def test_pages_have_types_and_a_csp(client):
@@ -43,7 +55,7 @@ def test_package_files_never_run_as_pages(tmp_path):
         tmp_path, [{"package_id": "stadt-test/testpaket", "version": "1.0.0", "files": {"README.md": readme, "notiz.md": "# Notiz\n"}}]
     )
     with TestClient(create_app(services, live=True, interval=0.05)) as client:
-        response = client.get("/pakete/stadt-test/testpaket/dateien/notiz.md.txt")
+        response = ready(client).get("/pakete/stadt-test/testpaket/dateien/notiz.md.txt")
         assert response.status_code == 200 and response.headers["content-type"] == "text/plain; charset=utf-8"
         assert "sandbox" in response.headers["content-security-policy"]
 
@@ -99,3 +111,23 @@ def test_a_publish_keeps_the_cached_answers_of_other_packages(services, client):
     assert len(cache) == held + 1  # only the changed package's old answer was added before the publish; nothing new since
     new = client.get(changed, headers={"If-None-Match": old.headers["etag"]})
     assert new.status_code == 200 and new.json()["manifest"]["version"] == "1.1.0" and new.headers["etag"] != old.headers["etag"]
+
+
+def test_the_site_answers_503_until_there_are_pages_for_this_hub(services):
+    """A folder without pages for this hub's address: the API answers at once, the site a German 503 with Retry-After.
+
+    The test holds the site's lock file (as another hub building the site would), so the follower cannot have built yet.
+    """
+    with ExitStack() as stack:
+        held = stack.enter_context(ExitStack())
+        held.enter_context(data_lock(services.config.data_dir / SITE_LOCK))
+        client = stack.enter_context(TestClient(create_app(services, live=True, interval=0.05)))
+        try:
+            health = client.get("/api/v1/health").json()
+            assert health["starting"] is True and health.get("site_commit") is None and health["packages"] == 1
+            page = client.get("/pakete/stadt-test/testpaket/")
+            assert page.status_code == 503 and page.headers["retry-after"] == "2" and "gleich noch einmal" in page.text
+            assert client.get("/api/v1/packages/stadt-test/testpaket").status_code == 200
+        finally:
+            held.close()  # before the app stops: its site child waits for the lock
+        assert "Testpaket" in ready(client).get("/pakete/stadt-test/testpaket/").text

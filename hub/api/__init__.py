@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -29,6 +31,7 @@ from hub.api.controllers.workspace_review import ReviewWorkspaceController
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
 from hub.api.replica import replica_guard, workspace_replica_guard
+from hub.budget import warm_shared_pool
 from hub.config import HubConfig
 from hub.errors import HubError
 from hub.services import Services
@@ -36,7 +39,20 @@ from hub.settings import environment
 from hub.web.follow import INTERVAL, Follower
 from hub.web.pages import site_routes
 from hub.web.replica import Replica
-from hub.web.site import SiteProcess, clone_base, site_folder
+from hub.web.site import SiteProcess, clone_base, served_commit, site_folder
+
+
+def serving_app(services: Services) -> Litestar:
+    """The app of a server process (``hub serve``'s workers, other ASGI servers): it follows HEAD and serves the site.
+
+    ``HUB_LOG_FOLLOW=1`` logs each catch-up of the follower with its durations to stderr.
+    """
+    if environment().log_follow:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s: %(message)s")
+    app = create_app(services, live=True)
+    # the upload validation workers start in the background now, not on the first upload's clock
+    warm_shared_pool()
+    return app
 
 
 def create_app(
@@ -57,6 +73,7 @@ def create_app(
         site=(lambda commit: builder.build(commit, clone_base())) if builder is not None else None,
         interval=interval,
         warm=builder.warm if builder is not None else None,
+        shown=lambda: served_commit(site_folder(services), clone_base()),
     )
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
     # the workspace (sign-in, the adopter's pages) belongs to the served site; on a read replica each of its

@@ -1,18 +1,12 @@
 """ASGI entry point for servers that import an app by name: ``hub.api.asgi:app`` (uses ``$HUB_DATA``).
 
-``hub serve`` runs it in each worker process: the app follows the catalogue's HEAD and serves the site.
-``HUB_LOG_FOLLOW=1`` logs each catch-up of the follower with its durations to stderr.
+The data folder is opened first (seeded when new, tags lost in a crash restored, index and clone
+exports caught up), then the app follows the catalogue's HEAD and serves the site. ``hub serve``
+does that opening once itself and runs ``hub.api.served:app`` in its workers.
 """
 
-import logging
+from hub.api import serving_app
+from hub.config import HubConfig
+from hub.services import Services
 
-from hub.api import create_app
-from hub.budget import warm_shared_pool
-from hub.settings import environment
-
-if environment().log_follow:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s: %(message)s")
-
-app = create_app(live=True)
-# the upload validation workers start in the background now, not on the first upload's clock
-warm_shared_pool()
+app = serving_app(Services.open(HubConfig()))

@@ -515,11 +515,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     data = data_dir(args)
     started = time.perf_counter()
     _replica_role(args, data)
-    services = Services.open(HubConfig(data_dir=data))  # seed, index, exports and site here, so the workers start at once
-    os.environ["HUB_DATA"] = str(data)  # the workers build their app from hub.api.asgi with this
+    services = Services.open(HubConfig(data_dir=data))  # seed, tags, index and exports here, so the workers start at once
+    os.environ["HUB_DATA"] = str(data)  # the workers build their app from hub.api.served with this
     os.environ["HUB_SERVE_URL"] = f"http://{args.host}:{args.port}/"  # for the git clone commands on the pages
     environment.cache_clear()  # read again with the two above, here and in forked workers
-    site.build(services, services.head(), site.clone_base())
+    if site.served_commit(site.site_folder(services), site.clone_base()) is None:
+        # no pages for this address yet (a first start): built before the first answer. Pages of an older commit
+        # are served at once instead, and each worker's follower brings them to HEAD in the background
+        site.build(services, services.head(), site.clone_base())
     print(
         f"Transferhub: http://{args.host}:{args.port}/  (API: /api/v1, Doku: /api/v1/docs, Katalog: {services.catalog.path}; "
         f"bereit nach {time.perf_counter() - started:.1f} s, {workers} Prozess(e))"
@@ -527,7 +530,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     Granian(
-        "hub.api.asgi:app",
+        "hub.api.served:app",
         address=args.host,
         port=args.port,
         interface=Interfaces.ASGI,

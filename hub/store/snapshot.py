@@ -63,6 +63,15 @@ class CatalogSnapshot:
     def package_ids(self) -> list[str]:
         return list(self.packages)
 
+    def package_count(self) -> int:
+        """``len(package_ids())`` from the publishers' folders alone, without reading each package's (health asks per request)."""
+        if "packages" in self.__dict__:
+            return len(self.packages)
+        return sum(
+            sum(1 for slug in self.repo[tree_id].peel(pygit2.Tree) if slug.type_str == "tree")
+            for tree_id in _children(self.repo, self.root, PACKAGES, "tree").values()
+        )
+
     def package(self, package_id: str) -> PackageEntry | None:
         """One package, looked up directly (without listing the others)."""
         if "packages" in self.__dict__:

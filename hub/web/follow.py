@@ -8,6 +8,11 @@ one does the work and the others find it done. Then listeners run (caches keyed 
 the old commit are dropped). A write through ``hub.usecases`` has already caught the
 index up by the time it returns (a publish leaves the clone exports to the follower); the
 follower catches every other way a commit arrives (the CLI, a harvest from cron, another ``hub serve`` process, a push).
+
+Starting never waits for any of it: the process answers at once, from the index and the
+site pages the data folder holds (``shown``: the commit whose pages are there for this
+hub's address), while the thread takes the first step and warms the site builder.
+``starting`` is true until then (``/api/v1/health`` shows it).
 """
 
 from __future__ import annotations
@@ -37,13 +42,16 @@ class Follower(Ticker):
         site: Callable[[str | None], str | None] | None = None,
         interval: float = INTERVAL,
         warm: Callable[[], None] | None = None,
+        shown: Callable[[], str | None] | None = None,
     ) -> None:
         self.services = services
         self.site = site  # builds the served site at a commit, returns the commit it shows
         self.warm = warm  # prepares the site builder ahead of the first new commit
+        self.shown = shown  # the commit whose served pages the data folder holds now, read without building
         self.interval = interval
         self.commit: str | None = None  # what index, exports and site of this data folder reflect
-        self.site_commit: str | None = None
+        self.site_commit: str | None = None  # None: no pages to serve yet (the site answers 503)
+        self.starting = True  # until the first step and the warm-up have run in the thread
         self.caught_up_at = 0.0
         self.listeners: list[Callable[[str | None], None]] = []
         self._lock = threading.Lock()
@@ -74,12 +82,25 @@ class Follower(Ticker):
         return True
 
     def start(self) -> None:
+        """Return at once: the first step and the warm-up run in the thread, before its first tick."""
         self.services.followed = True  # from now on a write's answer need not wait for the clone exports: the steps make them
-        self.step()
-        if self.site is not None and self.warm is not None:
-            self.warm()  # before the first request: a server process starts ready for the first new commit
+        if self.site is not None and self.shown is not None:
+            self.site_commit = self.shown()  # pages the data folder already holds are served meanwhile
         super().start()
 
     def stop(self) -> None:
         super().stop()
         self.services.followed = False  # nobody makes the exports after an answer any more
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            self.step()
+            if self.site is not None and self.warm is not None:
+                self.warm()  # ready for the first new commit: its build need not load the renderers
+            log.info("started following: first step and warm-up %.3f s", time.perf_counter() - started)
+        except Exception:  # the server keeps answering; the next tick tries again
+            self.log.exception(self.failure)
+        finally:
+            self.starting = False
+        super()._run()

@@ -72,6 +72,15 @@ def locate(root: Path, path: str) -> tuple[Path | None, PurePosixPath]:
     return (resolved if resolved.is_file() else None), rel
 
 
+def building() -> ASGIResponse:
+    return ASGIResponse(
+        body="Die Website wird gerade gebaut; bitte gleich noch einmal laden.",
+        status_code=503,
+        media_type="text/plain",
+        headers=[("retry-after", "2")],
+    )
+
+
 def etag(commit: str | None, rel: str) -> str:
     # stable across processes and restarts: the commit the site shows and the path, hashed
     return '"' + hashlib.sha256(f"{commit}\x00{rel}".encode()).hexdigest()[:32] + '"'
@@ -81,6 +90,8 @@ def serve(request: Request, root: Path, commit: str | None, path: str) -> ASGIRe
     root = root.resolve()
     if path.startswith(("api/", "schemas/", "git/")) or path in ("api", "schemas", "git"):
         raise NotFound(f"„/{path}“ gibt es nicht.")
+    if commit is None:  # no pages for this hub's address yet: this process's follower is building them
+        return building()
     file, rel = locate(root, path)
     if file is None and (root / rel).is_dir() and rel.parts and not path.endswith("/"):
         # relative links in the pages need the trailing slash
@@ -90,12 +101,7 @@ def serve(request: Request, root: Path, commit: str | None, path: str) -> ASGIRe
         rel = PurePosixPath(rel)
     if file is None:
         if not (root / "index.html").is_file():
-            return ASGIResponse(
-                body="Die Website wird gerade gebaut; bitte gleich noch einmal laden.",
-                status_code=503,
-                media_type="text/plain",
-                headers=[("retry-after", "2")],
-            )
+            return building()
         raise NotFound(f"Die Seite „/{path}“ gibt es nicht.")
     tag = etag(commit, rel.as_posix())
     suffix = file.suffix.lower()

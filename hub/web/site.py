@@ -3,11 +3,16 @@
 The builder is the static one, so the served pages are the same pages; it writes only
 what changed (its page keys) and renames each file into place. The clone exports are
 not copied: a running hub serves ``/git`` from ``<data>/git``.
+
+The builder (``hub.site.build``: templates, renderers, reports) is imported only where a
+build or warm-up runs, in the site's child process and in ``hub serve``'s first start: a
+server process that only serves the pages never loads it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -17,13 +22,12 @@ from pathlib import Path
 from typing import TypeVar
 
 import msgspec
+import pygit2
 
 from hub.config import HubConfig
 from hub.resources import site_dir
 from hub.services import Services, data_lock
 from hub.settings import environment
-from hub.site.build import STATE, SiteBuilder, _environment
-from hub.site.data import ManifestCache, gather
 from hub.store import Catalog
 
 T = TypeVar("T")
@@ -45,6 +49,8 @@ def site_folder(services: Services) -> Path:
 
 def built_commit(folder: Path) -> str | None:
     """The catalogue commit the site in ``folder`` shows (None: not built)."""
+    from hub.site.build import STATE
+
     with contextlib.suppress(OSError, msgspec.DecodeError):
         return msgspec.json.decode((folder / STATE).read_bytes()).get("commit")
     return None
@@ -56,23 +62,82 @@ def _built_for(folder: Path) -> str | None:
     return None
 
 
+def served_commit(folder: Path, clone_base: str) -> str | None:
+    """The commit whose pages ``folder`` holds for this hub's address, as the last served build left them (None: none).
+
+    One small file, written after the build's own state: a build that stopped half-way left the previous
+    commit's marker, or none. A server process answers from these pages while its own site child starts.
+    """
+    marker = _built_for(folder)
+    if marker is None:
+        return None
+    commit, _, base = marker.partition(" ")
+    return commit if base == clone_base and commit not in ("", "None") else None
+
+
 def warm(services: Services | None = None) -> None:
-    """Get a new process ready for the first new commit: compile the templates, and render one package page
-    in memory (loading the diagram, form and highlighting code). A cold build spends most of its time there."""
+    """Get a new process ready for the first new commit: compile the templates, and render one package's diagram,
+    forms, configurations and texts in memory (loading the diagram, form and highlighting code; a cold build spends
+    most of its time there). One package's files only: nothing here grows with the catalogue."""
+    from hub.site.build import _environment
+
     env = _environment(site_dir() / "templates")
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)
     if services is None:
         return
-    folder = site_folder(services)
-    builder = SiteBuilder(services.catalog, folder, clones=False)
-    builder.data = gather(services.catalog, ManifestCache(folder / ".build" / "manifests.json"))
-    for info in list(builder.data.packages.values())[:1]:
-        builder.package_html(info, f"pakete/{info.id}")
+    package_id = _first_package(services.catalog)
+    if package_id is not None:
+        _render_once(services.catalog, package_id)
+
+
+def _first_package(catalog: Catalog) -> str | None:
+    """The first package folder with a ``hub.yaml`` at HEAD, found without listing the others."""
+    head = catalog.head()
+    repo = catalog.repo
+    if head is None or "packages" not in head.tree:
+        return None
+    for publisher in repo[head.tree["packages"].id].peel(pygit2.Tree):
+        if publisher.type_str != "tree":
+            continue
+        for package in repo[publisher.id].peel(pygit2.Tree):
+            if package.type_str == "tree" and "hub.yaml" in repo[package.id].peel(pygit2.Tree):
+                return f"{publisher.name}/{package.name}"
+    return None
+
+
+def _render_once(catalog: Catalog, package_id: str) -> None:
+    """What the package page renders, for one package, thrown away: the code is loaded, nothing is kept."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import JsonLexer, YamlLexer
+
+    from hub.render.bpmn_svg import render_bpmn_svg
+    from hub.render.form_preview import render_form_preview
+    from hub.render.markdown import render_markdown
+
+    package = catalog.get(package_id)
+    repo = catalog.repo
+    files = {f.path: repo[f.oid].peel(pygit2.Blob).data for f in package.files}
+    render_markdown(files.get("README.md", b"").decode("utf-8", "replace"))
+    for artefact in package.manifest.artefacts:
+        data = files.get(artefact.path, b"")
+        # a file that does not render is the build's to report; the warm-up only loads the code
+        with contextlib.suppress(Exception):
+            if artefact.kind == "process-model":
+                render_bpmn_svg(data, title=artefact.title or artefact.path)
+            elif artefact.kind == "form-schema":
+                render_form_preview(json.loads(data), form_id="warm")
+            elif artefact.kind == "config":
+                highlight(data.decode("utf-8", "replace"), JsonLexer() if artefact.format == "json" else YamlLexer(), HtmlFormatter())
+            elif artefact.format == "markdown":
+                render_markdown(data.decode("utf-8", "replace"))
 
 
 def build(services: Services, commit: str | None, clone_base: str = "") -> str | None:
     """Bring the served site to ``commit``; one process at a time, the others find it current."""
+    from hub.site.build import SiteBuilder
+
     folder = site_folder(services)
     with data_lock(services.config.data_dir / SITE_LOCK):
         wanted = f"{commit} {clone_base}"

@@ -19,6 +19,7 @@ from hub.model import PACKAGE_ID, Adoption, AdoptionStatus, Base, Publisher, Rev
 from hub.schemas import SCHEMA_BASE, published_documents
 from hub.services import Services
 from hub.store.records import adoptions, reviews
+from hub.store.snapshot import CatalogSnapshot
 from hub.usecases import adoptions as adopting
 from hub.usecases import reviews as reviewing
 from hub.web.replica import ReplicaHealth
@@ -32,7 +33,8 @@ class Health(Base):
     commit: str | None
     packages: int
     index_commit: str | None
-    site_commit: str | None = None  # the commit the served site shows (hub serve only)
+    site_commit: str | None = None  # the commit the served site shows (hub serve only; None: no pages yet, the site answers 503)
+    starting: bool = False  # hub serve only: the process answers, its follower's first step and the site's warm-up still run
     process: int | None = None  # the server process that answered (hub serve --workers N runs several)
     replica: ReplicaHealth | None = None  # set on a read replica (hub serve --follow): its primary and the last sync
 
@@ -187,9 +189,10 @@ class HealthController(Controller):
         return Health(
             status="ok",
             commit=str(head.id) if head else None,
-            packages=len(services.catalog.package_ids()),
+            packages=0 if head is None else CatalogSnapshot(services.catalog.repo, head).package_count(),
             index_commit=services.index.commit,
             site_commit=follower.site_commit if follower is not None else None,
+            starting=follower is not None and follower.site is not None and follower.starting,
             process=os.getpid(),
             replica=replica_health(services),
         )

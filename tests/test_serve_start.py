@@ -1,0 +1,62 @@
+"""``hub serve`` answers at once on a data folder it served before; the follower's first step and the warm-up of the
+site's builder run behind the first answers.
+
+The test holds the site's lock file, as a second hub building the site would: the served site's child process
+cannot check or build the site, so the first step and the warm-up cannot end while the test looks. Health must
+answer meanwhile and say ``starting``, and the site answers from the pages the data folder holds, for the commit
+health names as ``site_commit``; once the lock is free, the follower brings the site to HEAD.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+
+import httpx
+
+from hub.services import data_lock
+from hub.usecases.publish import publish
+from hub.validate import PackageFiles
+from hub.web import site
+from tests.factory import make_services, package_files
+from tests.server import start_server
+
+BASE = "http://hub.test"  # the address the pages were built for and the server is told (HUB_BASE_URL)
+
+
+def until(check: Callable[[], bool], limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while not check():
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.1)
+
+
+def test_health_and_pages_answer_before_the_site_builder_has_started(tmp_path):
+    data = tmp_path / "data"
+    with make_services(data, [("stadt-test/testpaket", "1.0.0"), ("stadt-test/zweites", "2.0.0")]) as services:
+        shown = site.build(services, services.head(), BASE + "/")
+        # a publish while no hub runs: HEAD moves on, the pages in the data folder still show the commit before
+        head = publish(services, PackageFiles(files=package_files("stadt-test/zweites", "2.1.0"))).commit
+    assert shown != head
+    held = ExitStack()
+    held.enter_context(data_lock(data / site.SITE_LOCK))
+    try:
+        server = start_server(data, env={"HUB_BASE_URL": BASE})
+    except BaseException:
+        held.close()
+        raise
+    try:
+        health = httpx.get(server.url + "/api/v1/health").json()
+        assert health["starting"] is True  # answered although the first step and the warm-up have not ended
+        assert health["commit"] == health["index_commit"] == head and health["packages"] == 2
+        assert health["site_commit"] == shown  # the pages the folder holds, and health says which commit they show
+        page = httpx.get(server.url + "/pakete/stadt-test/zweites/")
+        assert page.status_code == 200 and "2.0.0" in page.text and "2.1.0" not in page.text
+        assert httpx.get(server.url + "/api/v1/packages/stadt-test/zweites").json()["manifest"]["version"] == "2.1.0"
+        held.close()  # the site child gets the lock: the follower brings the site to HEAD and warms up
+        until(lambda: "starting" not in (health := httpx.get(server.url + "/api/v1/health").json()) and health["site_commit"] == head)
+        assert "2.1.0" in httpx.get(server.url + "/pakete/stadt-test/zweites/").text
+    finally:
+        held.close()  # before the server stops: its site child waits for the lock
+        server.stop()
