@@ -42,6 +42,26 @@ class Server:
     def token(self, org: str, role: str) -> str:
         return json.loads(self.hub("token", "create", "--org", org, "--role", role, "--json"))["token"]
 
+    def settled(self, workers: int = 1, timeout: float = 120) -> Server:
+        """Wait until ``workers`` server processes have ended their start (health no longer says ``starting``).
+
+        A hub answers before its followers' first step and the site's warm-up are done; a test that times how fast a
+        commit reaches the running hub waits for them first, so that it times the following, not the start."""
+        done: set[int] = set()
+        deadline = time.monotonic() + timeout
+        while len(done) < workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"hub serve: {len(done)} of {workers} processes ended their start in time")
+            # a new connection each time: any worker may answer
+            request = urllib.request.Request(self.url + "/api/v1/health", headers={"Connection": "close"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                health = json.loads(response.read())
+            if not health.get("starting"):
+                done.add(health["process"])
+            else:
+                time.sleep(0.1)
+        return self
+
     def kill(self) -> None:
         """A crash of the whole hub: SIGKILL to ``hub serve`` and its worker processes at once (its own process group)."""
         os.killpg(self.process.pid, signal.SIGKILL)

@@ -4,7 +4,8 @@ site's builder run behind the first answers.
 The test holds the site's lock file, as a second hub building the site would: the served site's child process
 cannot check or build the site, so the first step and the warm-up cannot end while the test looks. Health must
 answer meanwhile and say ``starting``, and the site answers from the pages the data folder holds, for the commit
-health names as ``site_commit``; once the lock is free, the follower brings the site to HEAD.
+health names as ``site_commit``; once the lock is free, the follower brings the site to HEAD. A tag a crashed writer
+left out is restored behind the first answers, too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from contextlib import ExitStack
 
 import httpx
 
-from hub.services import data_lock
+from hub.services import TAGS_CHECKED, data_lock
+from hub.store import Catalog
+from hub.store.catalog import TAG_PREFIX
 from hub.usecases.publish import publish
 from hub.validate import PackageFiles
 from hub.web import site
@@ -37,7 +40,10 @@ def test_health_and_pages_answer_before_the_site_builder_has_started(tmp_path):
     with make_services(data, [("stadt-test/testpaket", "1.0.0"), ("stadt-test/zweites", "2.0.0")]) as services:
         shown = site.build(services, services.head(), BASE + "/")
         # a publish while no hub runs: HEAD moves on, the pages in the data folder still show the commit before
-        head = publish(services, PackageFiles(files=package_files("stadt-test/zweites", "2.1.0"))).commit
+        result = publish(services, PackageFiles(files=package_files("stadt-test/zweites", "2.1.0")))
+        # and its writer died after moving main, before tagging (the tag is gone): the started hub restores it
+        services.catalog.repo.references.delete(TAG_PREFIX + result.tag)
+    head = result.commit
     assert shown != head
     held = ExitStack()
     held.enter_context(data_lock(data / site.SITE_LOCK))
@@ -57,6 +63,8 @@ def test_health_and_pages_answer_before_the_site_builder_has_started(tmp_path):
         held.close()  # the site child gets the lock: the follower brings the site to HEAD and warms up
         until(lambda: "starting" not in (health := httpx.get(server.url + "/api/v1/health").json()) and health["site_commit"] == head)
         assert "2.1.0" in httpx.get(server.url + "/pakete/stadt-test/zweites/").text
+        assert Catalog.open(data / "catalog.git").repo.references.get(TAG_PREFIX + result.tag) is not None
+        assert (data / TAGS_CHECKED).read_text() == head  # a later start at this HEAD does not walk the history again
     finally:
         held.close()  # before the server stops: its site child waits for the lock
         server.stop()

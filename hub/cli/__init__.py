@@ -515,7 +515,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     data = data_dir(args)
     started = time.perf_counter()
     _replica_role(args, data)
-    services = Services.open(HubConfig(data_dir=data))  # seed, tags, index and exports here, so the workers start at once
+    services = Services.attach(HubConfig(data_dir=data))  # seeds a new catalogue
+    if services.index.commit is None:
+        # a first start: tags, index and clone exports before the first answer. Later starts answer at once, and each
+        # worker's follower restores lost tags and catches index and exports up to HEAD in the background
+        services.repair()
+        services.catch_up()
     os.environ["HUB_DATA"] = str(data)  # the workers build their app from hub.api.served with this
     os.environ["HUB_SERVE_URL"] = f"http://{args.host}:{args.port}/"  # for the git clone commands on the pages
     environment.cache_clear()  # read again with the two above, here and in forked workers

@@ -11,8 +11,9 @@ follower catches every other way a commit arrives (the CLI, a harvest from cron,
 
 Starting never waits for any of it: the process answers at once, from the index and the
 site pages the data folder holds (``shown``: the commit whose pages are there for this
-hub's address), while the thread takes the first step and warms the site builder.
-``starting`` is true until then (``/api/v1/health`` shows it).
+hub's address), while the thread restores tags a crashed writer left out (once per HEAD
+for the data folder), takes the first step and warms the site builder. ``starting`` is
+true until then (``/api/v1/health`` shows it).
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class Follower(Ticker):
     def _run(self) -> None:
         started = time.perf_counter()
         try:
+            self.services.repair()  # tags a crashed writer left out, before the first catch-up exports from them
             self.step()
             if self.site is not None and self.warm is not None:
                 self.warm()  # ready for the first new commit: its build need not load the renderers
