@@ -1,7 +1,7 @@
 """Cold start of hub serve with an existing index (issues 4 and 16).
 
     .venv/bin/python bench/coldstart.py [--packages 10000] [--runs 3]
-    .venv/bin/python bench/coldstart.py --catalog /work/growth-cache/cat/10000/catalog.git --before /tmp/main-checkout
+    .venv/bin/python bench/coldstart.py --catalog /work/growth-cache/cat/10000/catalog.git --before main --figure coldstart-10k
 
 Makes a data directory with a catalogue (generated, or ``--catalog``: a grown one, hard-linked in,
 as bench/growth.py does), lets one ``hub serve`` build the index, the clone exports and the site,
@@ -10,8 +10,8 @@ seconds, and the CPU seconds of the server's process group until then (its worke
 children they started count: the machine is shared, CPU is the work itself). Whether the first
 answer came while the server was still ``starting`` (health says so) is counted too. Baseline in
 the same run: the same for a bare Litestar app (bench/bare_app.py) under the same server; with
-``--before DIR``, also ``hub serve`` of another checkout of the project (e.g. main before a change:
-``git archive main | tar -x -C DIR``), started alternately with this one on the same data folder.
+``--before REV``, also ``hub serve`` of the project at another commit (e.g. main before a change,
+unpacked with ``git archive``), started alternately with this one on the same data folder.
 """
 
 from __future__ import annotations
@@ -73,9 +73,12 @@ def hub_serve(root: Path, data: str, port: int) -> tuple[list[str], str, dict[st
     return cmd, f"http://127.0.0.1:{port}/api/v1/health", env
 
 
-def commit_of(root: Path) -> str | None:
-    found = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=False)
-    return found.stdout.strip() if found.returncode == 0 and (root / ".git").exists() else None
+def checkout(revision: str, folder: Path) -> str:
+    """The project at ``revision`` unpacked into ``folder``; returns the commit."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", revision], capture_output=True, text=True, check=True).stdout.strip()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return commit
 
 
 def main() -> None:
@@ -86,11 +89,13 @@ def main() -> None:
         "--catalog", type=Path, default=None, help="a grown catalogue repository to start on (hard-linked in) instead of a generated one"
     )
     parser.add_argument(
-        "--before", type=Path, default=None, help="another checkout of the project whose hub serve is timed alternately, same data folder"
+        "--before", default=None, help="a commit of the project whose hub serve is timed alternately with this one, same data folder"
     )
+    parser.add_argument("--figure", default="coldstart", help="name of the results (docs/figures/NAME.json with --record)")
     args = quick(parser.parse_args(), packages=30, runs=1)
     port = free_port()  # one address for every start: the pages name it in their clone commands
-    with tempfile.TemporaryDirectory() as data:
+    with tempfile.TemporaryDirectory() as data, tempfile.TemporaryDirectory() as other:
+        before_commit = checkout(args.before, Path(other)) if args.before else None
         if args.catalog is not None:
             subprocess.run(["cp", "-al", str(args.catalog), str(Path(data) / "catalog.git")], check=True)
         else:
@@ -100,7 +105,7 @@ def main() -> None:
         for _ in range(args.runs):
             ours.append(started(*hub_serve(ROOT, data, port)))
             if args.before is not None:
-                before.append(started(*hub_serve(args.before, data, port)))
+                before.append(started(*hub_serve(Path(other), data, port)))
             bare_port = free_port()
             bare.append(
                 started(
@@ -125,7 +130,7 @@ def main() -> None:
     }
     if before:
         results |= {
-            "before_commit": commit_of(args.before),
+            "before_commit": before_commit,
             "before_cold_start_s": statistics.median(r[0] for r in before),
             "before_cold_start_cpu_s": statistics.median(r[1] for r in before),
             "before_runs": [r[0] for r in before],
@@ -138,7 +143,7 @@ def main() -> None:
         print(f"| the same, --before checkout | {results['before_cold_start_s']:.2f} s | {results['before_cold_start_cpu_s']:.2f} s | |")
     print(f"| baseline: bare Litestar app, same server | {results['bare_start_s']:.2f} s | {results['bare_start_cpu_s']:.2f} s | |")
     print(f"answered while starting: {results['answered_while_starting']} of {args.runs}")
-    print(f"results: {write_results('coldstart', results, args)}")
+    print(f"results: {write_results(args.figure, results, args)}")
 
 
 def count_packages(data: Path) -> int:
