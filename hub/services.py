@@ -46,7 +46,6 @@ from hub.tokens import TokenRecord, TokenStore
 INDEX_LOCK = ".index.lock"  # in the data folder: one process at a time brings the search index to HEAD
 EXPORTS_LOCK = ".exports.lock"  # and one the clone exports
 EXPORTS_STATE = ".synced"  # in the exports folder: the catalogue commit the exports reflect
-TAGS_CHECKED = ".tags-checked"  # in the data folder: the HEAD at which every publish commit had its tag
 REPLICA = "replica.json"  # in the data folder of a read replica (hub serve --follow): {"primary": url}
 
 
@@ -142,21 +141,8 @@ class Services:
         return services
 
     def repair(self) -> None:
-        """Restore the tags of publishes whose writer died between moving ``main`` and tagging (``repair_tags``).
-
-        It walks the whole history, so it runs once per HEAD for the data folder: the HEAD it found every
-        tag for is kept in ``TAGS_CHECKED``, and a server process started at that HEAD skips the walk.
-        """
-        with data_lock(self.config.data_dir / ".repair.lock"):  # not the sync lock: writers catch up meanwhile
-            head = self.head()
-            marker = self.config.data_dir / TAGS_CHECKED
-            if head is not None and marker.is_file() and marker.read_text(encoding="utf-8").strip() == head:
-                return
-            repair_tags(self.catalog)
-            if head is not None:
-                temporary = marker.with_name(f"{TAGS_CHECKED}.{os.getpid()}.{threading.get_ident()}")
-                temporary.write_text(head, encoding="utf-8")
-                os.replace(temporary, marker)
+        """Restore the tags of publishes whose writer died between moving ``main`` and tagging (``repair_tags``)."""
+        repair_tags(self.catalog)
 
     @classmethod
     def attach(cls, config: HubConfig) -> Services:

@@ -11,9 +11,8 @@ follower catches every other way a commit arrives (the CLI, a harvest from cron,
 
 Starting never waits for any of it: the process answers at once, from the index and the
 site pages the data folder holds (``shown``: the commit whose pages are there for this
-hub's address), while the thread restores tags a crashed writer left out (once per HEAD
-for the data folder), takes the first step and warms the site builder. ``starting`` is
-true until then (``/api/v1/health`` shows it).
+hub's address), while the thread restores tags a crashed writer left out, takes the first
+step and warms the site builder. ``starting`` is true until then (``/api/v1/health`` shows it).
 """
 
 from __future__ import annotations
