@@ -180,3 +180,14 @@ def test_repairing_tags_walks_back_only_to_the_commit_known_to_be_tagged(tmp_pat
     catalog.repo.references.delete(f"{TAG_PREFIX}stadt-test/eins/v1.2.0")  # died before its tag
     _drop_object(catalog, root)  # a walk over the whole history would fail here
     assert repair_tags(Catalog.open(catalog.path)) == ["stadt-test/eins/v1.2.0"]
+
+
+def test_a_start_with_everything_current_does_not_write_the_store(tmp_path):
+    # a server's start (repair_tags, catch-up) with nothing new: no write transaction, nothing synced to disk
+    make_services(tmp_path, [("stadt-test/eins", "1.0.0")]).close()
+    store = Catalog.open(tmp_path / "catalog.git").version_store
+    before = store.path.read_bytes()
+    with Services.open(HubConfig(data_dir=tmp_path, seed=False)):
+        pass
+    assert store.path.read_bytes() == before
+    assert store.tagged() is not None and store.commit() == store.tagged()

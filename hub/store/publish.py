@@ -258,6 +258,6 @@ def repair_tags(catalog: Catalog) -> list[str]:
             _create_tag(repo, tag, commit.id, commit.author, f"{found[0]} {found[1]}\n")
             created.append(tag)
             complete = complete and repo.references.get(TAG_PREFIX + tag) is not None
-    if complete:  # a tag that could not be written is tried again next time
+    if complete and tagged != str(head.id):  # a tag that could not be written is tried again next time
         catalog.version_store.record_tagged(str(head.id))
     return created

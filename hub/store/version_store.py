@@ -135,6 +135,8 @@ class VersionStore:
 
     def advance(self, head: str, since: Since, rebuild: Callable[[], Iterable[Row]]) -> None:
         """Bring the store to ``head``: the publishes since the recorded commit, or everything again from ``rebuild``."""
+        if self.commit() == head:
+            return  # current already (a server's start, a second catch-up): no write transaction, no sync to disk
 
         def change(db: sqlite3.Connection) -> None:
             stored = _meta(db, "commit")
