@@ -372,7 +372,11 @@ def test_without_javascript_the_form_takes_the_packages_files_checks_them_with_t
     assert again.status_code == 200 and "Der Prüflauf hat keine Fehler gefunden" in again.text, again.text[-3000:]
     upload = re.search(r'action="/arbeitsbereich/veroeffentlichen/([^"]+)"', again.text).group(1)
     assert head(hub) == before  # a dry run publishes nothing
-    assert client.post(f"/arbeitsbereich/veroeffentlichen/{upload}", data={"csrf": form["csrf"][0]}).status_code == 303
+    publish = lxml.html.fromstring(again.text).xpath(f"//form[@action='/arbeitsbereich/veroeffentlichen/{upload}']")[0]
+    assert client.post(f"/arbeitsbereich/veroeffentlichen/{upload}", data=dict(publish.form_values())).status_code == 303
+    # the kept files went with the publish: the form's id for them names nothing any more
+    stale = client.post("/arbeitsbereich/manifest/neu", data=form_of(again.text))
+    assert "Die zuvor hochgeladenen Dateien sind nicht mehr vorhanden" in stale.text
     files = git(hub, "ls-tree", "-r", "--name-only", "HEAD", f"packages/{package}/").split()
     assert files == [
         f"packages/{package}/{name}"

@@ -43,9 +43,11 @@ __all__ = [
     "check",
     "current_manifest",
     "dry_run",
+    "forget_files",
     "new_manifest",
     "own_package",
     "starting_files",
+    "uploaded_manifest",
 ]
 
 NEW_SLUG = "neues-paket"  # the scaffold's folder until the form names the package
@@ -219,6 +221,11 @@ def uploaded_manifest(services: Services, session: Session, draft: str | None) -
     """The ``hub.yaml`` among the person's kept files (set aside for the form's), as data the form can take over."""
     kept = services.sessions.peek_upload(session.id, draft) if draft else None
     return draft_manifest_bounded(kept) if kept is not None else None
+
+
+def forget_files(services: Services, session: Session, draft: str) -> None:
+    """The person's kept files are no longer needed (their version is published): remove them from the session."""
+    services.sessions.take_upload(session.id, draft)
 
 
 def _listing(base: dict[str, bytes], own: dict[str, bytes], removed: frozenset[str], origin: Origin, manifest: bytes) -> list[PackageFile]:

@@ -22,6 +22,7 @@ from litestar.response import Redirect
 from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
 from hub.errors import BadRequest
 from hub.services import Services
+from hub.usecases import manifests
 from hub.usecases import publish as publishing
 from hub.web.workspace import render
 from hub.web.workspace_publish import dry_run_view, my_feedback, my_packages, zip_folder
@@ -82,6 +83,8 @@ class PublishWorkspaceController(Controller):
         session.check_csrf(field(data, "csrf"))
         # a refusal (another organisation, an upload gone or already published) becomes the German problem page
         result = publishing.publish_upload(services, session, account.org, account.email, upload)
+        if field(data, "entwurf"):
+            manifests.forget_files(services, session, field(data, "entwurf"))  # the manifest form's files: published now
         anchor = result.id.replace("/", "--")
         return Redirect(f"/arbeitsbereich/pakete/?hinweis=veroeffentlicht#{anchor}", status_code=303)
 
