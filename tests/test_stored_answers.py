@@ -18,6 +18,7 @@ from hub.api import create_app
 from hub.api.cache import ResponseCache
 from hub.config import HubConfig
 from hub.index import Index
+from hub.maturity import index_levels
 from hub.services import Services
 from hub.store.catalog import Catalog, package_path
 from hub.store.publish import publish as commit_package
@@ -74,7 +75,7 @@ def test_stored_answers_equal_the_catalogue_for_every_package(services):
 
 def test_stored_answers_equal_the_catalogue_for_the_seed(tmp_path):
     with Services.attach(HubConfig(data_dir=tmp_path)) as services:  # seeded; the clone exports are not needed here
-        services.sync_index()
+        services.index.sync(services.catalog, maturity=index_levels)
         assert assert_stored_equal_computed(services.catalog, services.index) >= 12
 
 
