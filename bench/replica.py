@@ -9,8 +9,9 @@ publishers, for ``seconds``: the publishers (threads, each with its own connecti
 packages of the test factory (BPMN, form, config, README) through ``POST /api/v1/packages`` with a
 token, one after the other; meanwhile one reader per hub requests ``GET /api/v1/packages/<id>`` of a
 random seeded package every 50 ms (paced, so the readers do not add load of their own). Reported per
-phase: read p50/p99 on the replica and on the primary, publishes per second, and how long the replica
-needed after the phase to serve the primary's last commit. The phases run ``rounds`` times in turn
+phase: read p50/p99 on the replica and on the primary, publishes per second, the median time of one publish
+(request to answer), the CPU the primary's process group (server, worker, site child, budget workers) spent
+per publish, and how long the replica needed after the phase to serve the primary's last commit. The phases run ``rounds`` times in turn
 (0, 1, 4, 8, 0, 1, …) on the same two hubs; each figure is the median over the rounds.
 """
 
@@ -33,7 +34,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import machine, options, quick, write_results
+from bench.common import machine, options, process_group_cpu, quick, write_results
 from tests.factory import archive, make_package, package_files
 from tests.server import Server, start_server
 
@@ -74,15 +75,19 @@ def reader(server: Server, ids: list[str], stop: threading.Event, out: list[floa
             stop.wait(max(0.0, 0.05 - elapsed))
 
 
-def publisher(server: Server, token: str, name: str, stop: threading.Event, done: list[float], failed: list[str]) -> None:
+def publisher(
+    server: Server, token: str, name: str, stop: threading.Event, done: list[float], failed: list[str], took: list[float]
+) -> None:
     with httpx.Client(base_url=server.url, timeout=120, headers={"Authorization": f"Bearer {token}"}) as client:
         i = 0
         while not stop.is_set():
             i += 1
             pid = f"{ORG}/{name}-{i}"
             files = {"archive": ("p.zip", archive(package_files(pid, "1.0.0", name=f"Messpaket {name} {i}")), "application/zip")}
+            started = time.perf_counter()
             response = client.post("/api/v1/packages", files=files)
             if response.status_code == 201:
+                took.append((time.perf_counter() - started) * 1000)
                 done.append(time.monotonic())
             else:
                 failed.append(f"{response.status_code} {response.text[:200]}")
@@ -93,11 +98,15 @@ def phase(primary: Server, replica: Server, token: str, ids: list[str], publishe
     reads: dict[str, list[float]] = {"replica": [], "primary": []}
     done: list[float] = []
     failed: list[str] = []
+    took: list[float] = []
     threads = [
         threading.Thread(target=reader, args=(server, ids, stop, reads[name]))
         for name, server in (("replica", replica), ("primary", primary))
     ]
-    threads += [threading.Thread(target=publisher, args=(primary, token, f"{tag}-{n}", stop, done, failed)) for n in range(publishers)]
+    threads += [
+        threading.Thread(target=publisher, args=(primary, token, f"{tag}-{n}", stop, done, failed, took)) for n in range(publishers)
+    ]
+    cpu = process_group_cpu(primary.process.pid, reaped=True)  # the primary, its worker, site child and budget workers
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -106,6 +115,7 @@ def phase(primary: Server, replica: Server, token: str, ids: list[str], publishe
     for thread in threads:
         thread.join()
     ended = time.monotonic()
+    primary_cpu = process_group_cpu(primary.process.pid, reaped=True) - cpu
     # how long until the replica serves the primary's last commit (health: catalogue and index there)
     head = httpx.get(primary.url + "/api/v1/health", timeout=30).json()["commit"]
     while True:
@@ -117,6 +127,8 @@ def phase(primary: Server, replica: Server, token: str, ids: list[str], publishe
         "publishers": publishers,
         "publishes_per_s": len(done) / (ended - started),
         "publishes": len(done),
+        "publish_p50_ms": statistics.median(took) if took else 0.0,
+        "primary_cpu_ms_per_publish": primary_cpu * 1000 / len(done) if done else 0.0,
         "failed": failed[:3],
         "replica_p50_ms": statistics.median(reads["replica"]),
         "replica_p99_ms": percentile(reads["replica"], 0.99),
@@ -165,10 +177,13 @@ def main() -> None:
         "runs": runs,
     }
     print(f"replica ready after {ready:.1f} s (catalogue fetched over HTTP, derived folders copied)")
-    print("publishers | publishes/s | replica p50 / p99 ms | primary p50 / p99 ms | replica caught up after")
+    print(
+        "publishers | publishes/s | publish p50 ms | primary CPU ms/publish | replica p50 / p99 ms | primary p50 / p99 ms | replica caught up after"
+    )
     for r in rows:
         print(
-            f"{r['publishers']:>10.0f} | {r['publishes_per_s']:>11.2f} | {r['replica_p50_ms']:>8.1f} / {r['replica_p99_ms']:>6.1f} | "
+            f"{r['publishers']:>10.0f} | {r['publishes_per_s']:>11.2f} | {r['publish_p50_ms']:>14.0f} | {r['primary_cpu_ms_per_publish']:>22.0f} | "
+            f"{r['replica_p50_ms']:>8.1f} / {r['replica_p99_ms']:>6.1f} | "
             f"{r['primary_p50_ms']:>8.1f} / {r['primary_p99_ms']:>6.1f} | {r['replica_caught_up_s']:.2f} s"
             + (f"  (failed: {r['failed']})" if r["failed"] else "")
         )
