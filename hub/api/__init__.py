@@ -74,6 +74,7 @@ def create_app(
         interval=interval,
         warm=builder.warm if builder is not None else None,
         shown=lambda: served_commit(site_folder(services), clone_base()),
+        catch_up=builder.catch_up if builder is not None else None,
     )
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
     # the workspace (sign-in, the adopter's pages) belongs to the served site; on a read replica each of its

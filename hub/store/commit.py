@@ -26,7 +26,8 @@ STALE_LOCK_SECONDS = 2.0
 
 TreeChange = Callable[[pygit2.Tree | None], pygit2.Oid]
 
-_writers: dict[Path, threading.Lock] = {}
+_writers: dict[Path, threading.Lock] = {}  # by the catalogue folder's resolved path
+_writers_seen: dict[Path, threading.Lock] = {}  # by the path as a Catalog names it
 _writers_lock = threading.Lock()
 
 
@@ -40,9 +41,11 @@ def writer_lock(catalog: Catalog) -> threading.Lock:
     three publishes with eight publishers), each time with its objects synced to disk.
     Processes still meet only at the compare-and-swap.
     """
-    key = catalog.path.resolve()
     with _writers_lock:
-        return _writers.setdefault(key, threading.Lock())
+        lock = _writers_seen.get(catalog.path)
+        if lock is None:  # resolving the path costs a system call per folder: once per path named
+            lock = _writers_seen[catalog.path] = _writers.setdefault(catalog.path.resolve(), threading.Lock())
+        return lock
 
 
 def signature(name: str, email: str, when: datetime | None = None) -> pygit2.Signature:

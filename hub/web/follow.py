@@ -43,8 +43,12 @@ class Follower(Ticker):
         interval: float = INTERVAL,
         warm: Callable[[], None] | None = None,
         shown: Callable[[], str | None] | None = None,
+        catch_up: Callable[[], str | None] | None = None,
     ) -> None:
         self.services = services
+        # brings index and exports to HEAD and returns that commit; hub serve runs it in the site's child process,
+        # so a clone export's Python work does not hold the GIL of the process answering reads
+        self.catch_up = catch_up or services.catch_up
         self.site = site  # builds the served site at a commit, returns the commit it shows
         self.warm = warm  # prepares the site builder ahead of the first new commit
         self.shown = shown  # the commit whose served pages the data folder holds now, read without building
@@ -70,7 +74,7 @@ class Follower(Ticker):
             started = time.perf_counter()
             # index and exports first: a publish through this process's API answered once the index had
             # its commit, and its clone export is made here (quick, one package); the site takes longest
-            commit = self.services.catch_up()
+            commit = self.catch_up()
             caught = time.perf_counter()
             if self.site is not None:
                 self.site_commit = self.site(commit)

@@ -149,7 +149,8 @@ def build(services: Services, commit: str | None, clone_base: str = "") -> str |
 
 
 class SiteProcess:
-    """The served site built in a child process of its own, so a build never holds this process's GIL.
+    """The served site built in a child process of its own, so a build never holds this process's GIL (and the
+    follower's catch-up of index and clone exports runs there too, before the build).
 
     A rebuild after a publish (pages, charts, the search index) is CPU work in Python; in a
     thread of the serving process it held the GIL against every request and every publish
@@ -188,6 +189,10 @@ class SiteProcess:
     def warm(self) -> None:
         self._run(_warm_in_child)
 
+    def catch_up(self) -> str | None:
+        """``Services.catch_up`` in the child: index and clone exports at HEAD, without this process's GIL."""
+        return self._run(_catch_up_in_child)
+
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
@@ -206,6 +211,11 @@ def _open_child(config: HubConfig) -> None:
 def _build_in_child(commit: str | None, clone_base: str) -> str | None:
     assert _child is not None
     return build(_child, commit, clone_base)
+
+
+def _catch_up_in_child() -> str | None:
+    assert _child is not None
+    return _child.catch_up()
 
 
 def _warm_in_child() -> None:
