@@ -17,7 +17,6 @@ import pytest
 from hub.errors import VersionExists
 from hub.store import Catalog, publish, repair_tags
 from hub.store.catalog import BRANCH, TAG_PREFIX
-from hub.store.commit import writer_lock
 from hub.validate import PackageFiles
 from tests.factory import package_files
 from tests.workers import publish_versions
@@ -151,80 +150,4 @@ def test_threads_of_one_process_take_turns_and_build_each_commit_once(tmp_path):
     repo = pygit2.Repository(str(catalog.path))
     commits = [oid for oid in repo.odb if repo.odb.read(oid)[0] == pygit2.enums.ObjectType.COMMIT]
     assert len(commits) == len(_first_parent_commits(repo)) == 1 + 8 * 3
-    _fsck(catalog.path)
-
-
-def _root_with(repo: pygit2.Repository, before: set[pygit2.Oid], slug: str, timeout: float = 60) -> bool:
-    """Wait until a new root tree lists ``packages/stadt-turn/<slug>`` (written by a publish that has not committed yet)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for oid in set(repo.odb) - before:
-            obj = repo[oid]
-            if isinstance(obj, pygit2.Tree) and "packages" in obj and f"packages/stadt-turn/{slug}" in obj:
-                return True
-        time.sleep(0.02)
-    return False
-
-
-def _publish_in_thread(catalog: Catalog, slug: str, results: list[str]) -> threading.Thread:
-    def run() -> None:
-        results.append(publish(Catalog.open(catalog.path), PackageFiles(package_files(f"stadt-turn/{slug}"), folder_name=slug)).commit)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
-def _packages_on_main(repo: pygit2.Repository) -> set[str]:
-    root = repo[repo.references[BRANCH].target].peel(pygit2.Tree)
-    org = repo[root["packages/stadt-turn"].id].peel(pygit2.Tree)
-    return {entry.name or "" for entry in org}
-
-
-def test_the_turn_holds_only_the_commit_and_the_branch_move(tmp_path):
-    """While another thread of the process holds the turn, a publish writes everything but its commit: blobs, its
-    package tree and the catalogue's new root tree (content-addressed, so safe outside the turn); in its turn it
-    finds ``main`` where it built on, commits and moves it. Old behaviour: the root tree was built inside the turn."""
-    catalog = Catalog.create(tmp_path / "c.git")
-    publish(catalog, PackageFiles(package_files("stadt-turn/start"), folder_name="start"))
-    repo = pygit2.Repository(str(catalog.path))
-    head = repo.references[BRANCH].target
-    before = set(repo.odb)
-    results: list[str] = []
-    with writer_lock(catalog):
-        thread = _publish_in_thread(catalog, "zweites", results)
-        assert _root_with(repo, before, "zweites")  # the new root tree exists while the turn is taken
-        assert results == [] and repo.references[BRANCH].target == head  # but main has not moved
-    thread.join(timeout=60)
-    assert results == [str(repo.references[BRANCH].target)]
-    assert _packages_on_main(repo) == {"start", "zweites"}
-    _fsck(catalog.path)
-
-
-def test_a_tree_built_on_a_head_that_moved_is_built_again_on_the_new_head(tmp_path):
-    """A publish whose tree was built outside the turn while another process moved ``main`` does not commit that tree
-    (it would drop the other package): it builds again on the new head; both packages are on ``main``, each tagged."""
-    catalog = Catalog.create(tmp_path / "c.git")
-    publish(catalog, PackageFiles(package_files("stadt-turn/start"), folder_name="start"))
-    repo = pygit2.Repository(str(catalog.path))
-    before = set(repo.odb)
-    results: list[str] = []
-    with writer_lock(catalog):
-        thread = _publish_in_thread(catalog, "erstes", results)
-        assert _root_with(repo, before, "erstes")  # built on the head as it was
-        # another process (the lock is per process) moves main meanwhile
-        out = subprocess.run(
-            _worker_cmd("count", str(catalog.path), "stadt-turn/anderes", "1"),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert out.returncode == 0, out.stderr
-    thread.join(timeout=60)
-    assert results == [str(repo.references[BRANCH].target)]
-    assert _packages_on_main(repo) == {"start", "erstes", "anderes"}
-    for package_id in ("stadt-turn/erstes", "stadt-turn/anderes"):
-        assert repo.references.get(f"{TAG_PREFIX}{package_id}/v1.0.0") is not None
     _fsck(catalog.path)

@@ -18,10 +18,8 @@ import pygit2
 
 from hub.errors import PublishContention
 from hub.store.catalog import BRANCH, Catalog
-from hub.store.trees import commit_at
 
 RETRY_SECONDS = 30.0
-OUTSIDE_ATTEMPTS = 3  # builds of the new tree outside the turn before one is built inside it
 STALE_LOCK_SECONDS = 2.0
 
 TreeChange = Callable[[pygit2.Tree | None], pygit2.Oid]
@@ -34,11 +32,14 @@ _writers_lock = threading.Lock()
 def writer_lock(catalog: Catalog) -> threading.Lock:
     """One lock per catalogue folder and process, whichever ``Catalog`` object the thread holds.
 
-    Threads of one process take turns for the last steps only: seeing that ``main`` is still
-    the commit their new tree was built on, writing the commit (and what ``prepare`` writes
-    with it) and moving ``main``. Without turns, concurrent publishers in one server mostly
-    lost the compare-and-swap and built their commit again (a lost race for two of every
-    three publishes with eight publishers), each time with its objects synced to disk.
+    Threads of one process take turns for the few steps from reading ``main`` to moving it
+    (new root tree, commit, tag object, compare-and-swap). Without it, concurrent publishers
+    in one server mostly lost the race and built their commit again, each time with its
+    objects synced to disk (a lost race for two of every three publishes with eight
+    publishers). Building the new root tree outside the turn, on the head as read, and building it again
+    when ``main`` had moved was measured too (bench/replica.py-like runs, eight publishers): under that
+    contention nearly every such build was stale by the time its turn came, so it cost more CPU and
+    disk syncs per publish and fewer publishes per second than building inside the turn.
     Processes still meet only at the compare-and-swap.
     """
     with _writers_lock:
@@ -67,32 +68,19 @@ def commit_change(
 ) -> pygit2.Oid:
     """Commit ``change(head tree)`` on ``main``; ``change`` runs again after a lost race and may raise to refuse.
 
-    ``change`` runs outside the turn of this process's writing threads, on the head as it is
-    then (its trees are content-addressed objects: one built on a head that moved meanwhile is
-    only left unreferenced, never wrong). The turn holds only what must be atomic with moving
-    the branch: seeing that ``main`` is still that head, the commit, ``prepare(commit)`` (a
-    publish writes its tag object there, so everything that can fail happens before the one
-    step that makes the write visible) and the compare-and-swap. When ``main`` moved, the tree
-    is built again on the new head; after ``OUTSIDE_ATTEMPTS`` such rounds it is built inside
-    the turn, where the head cannot move under it, so a busy catalogue does not starve a writer.
+    ``prepare(commit)`` runs before the branch moves (a publish writes its tag object there), so
+    everything that can fail happens before the one step that makes the write visible.
     """
     repo = catalog.repo
     deadline = time.monotonic() + RETRY_SECONDS
     attempt = 0
     while True:
         attempt += 1
-        ref = repo.references.get(BRANCH)
-        new_root = change(_tree(repo, ref)) if attempt <= OUTSIDE_ATTEMPTS else None
         with writer_lock(catalog):
-            current = repo.references.get(BRANCH)
-            if new_root is None or _target(current) != _target(ref):
-                if attempt < OUTSIDE_ATTEMPTS:
-                    continue  # main moved while the tree was built: build it again, outside the turn
-                ref = current
-                new_root = change(_tree(repo, ref))
-            else:
-                ref = current
-            commit = repo.create_commit(None, author, committer, message, new_root, [ref.target] if ref is not None else [])
+            ref = repo.references.get(BRANCH)
+            head = repo[ref.target] if ref is not None else None
+            new_root = change(head.tree if head is not None else None)
+            commit = repo.create_commit(None, author, committer, message, new_root, [head.id] if head else [])
             if prepare is not None:
                 prepare(commit)
             if _move_branch(repo, ref, commit):
@@ -102,14 +90,6 @@ def commit_change(
                 f"Der Katalog wurde während des Schreibens {attempt}-mal gleichzeitig geändert; bitte erneut versuchen."
             )
         time.sleep(random.uniform(0.0005, 0.002 * min(attempt, 10)))  # another process was faster: back off outside the lock
-
-
-def _target(ref: pygit2.Reference | None) -> pygit2.Oid | str | None:
-    return None if ref is None else ref.target
-
-
-def _tree(repo: pygit2.Repository, ref: pygit2.Reference | None) -> pygit2.Tree | None:
-    return None if ref is None else commit_at(repo, ref.target).tree
 
 
 def _move_branch(repo: pygit2.Repository, ref: pygit2.Reference | None, commit: pygit2.Oid) -> bool:
