@@ -53,7 +53,9 @@ def prepare(root: Path) -> tuple[Server, Server, float]:
     subprocess.run([str(BIN / "hub"), "--data", str(seed), "organisation", "add", str(record)], check=True, capture_output=True)
     subprocess.run([str(BIN / "hub"), "--data", str(seed), "publish", str(folder)], check=True, capture_output=True)
     primary = start_server(seed, env=BASE)
-    shutil.copytree(seed, root / "replica", ignore=shutil.ignore_patterns("catalog.git", "tokens.sqlite", "*.lock"))
+    shutil.copytree(
+        seed, root / "replica", ignore=shutil.ignore_patterns("catalog.git", "catalog.versions.sqlite*", "tokens.sqlite", "*.lock")
+    )
     started = time.monotonic()
     replica = start_server(root / "replica", env=BASE, args=("--follow", primary.url))
     return primary, replica, time.monotonic() - started
