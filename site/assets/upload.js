@@ -6,36 +6,12 @@
   const status = document.getElementById("ablage-status");
   const folderInput = document.getElementById("ordner");
   const archiveInput = document.getElementById("archiv");
-  if (!zone || !folderInput || !archiveInput || typeof DataTransfer === "undefined") return;
+  if (!zone || !folderInput || !archiveInput || !window.hubDropZone || typeof DataTransfer === "undefined") return;
   const ARCHIVE = /\.(zip|tar\.gz|tgz)$/i;
-  zone.hidden = false;
 
   const say = (text) => { status.textContent = text; };
 
-  // every file under a directory entry, with its path relative to the dropped folder's parent ("ordner/sub/a.yaml")
-  const readBatch = (reader) => new Promise((resolve, reject) => reader.readEntries(resolve, reject));
-  const fileOf = (entry) => new Promise((resolve, reject) => entry.file(resolve, reject));
-  async function walk(entry, found) {
-    if (entry.isFile) {
-      const file = await fileOf(entry);
-      const path = entry.fullPath.replace(/^\/+/, "");
-      found.push(new File([file], path, { type: file.type, lastModified: file.lastModified }));
-    } else if (entry.isDirectory) {
-      const reader = entry.createReader();
-      for (;;) {  // readEntries answers in batches until an empty one
-        const batch = await readBatch(reader);
-        if (batch.length === 0) break;
-        for (const child of batch) await walk(child, found);
-      }
-    }
-  }
-
-  function submit(input, files) {
-    const chosen = new DataTransfer();
-    files.forEach((f) => chosen.items.add(f));
-    input.files = chosen.files;
-    input.form.requestSubmit();
-  }
+  const { walk, submit } = window.hubDropZone;
 
   async function dropped(entries, plain) {
     if (entries.length === 1 && entries[0].isDirectory) {
@@ -53,28 +29,12 @@
     }
   }
 
-  ["dragenter", "dragover"].forEach((type) => zone.addEventListener(type, (event) => {
-    event.preventDefault();
-    zone.classList.add("drop-zone--over");
-  }));
-  zone.addEventListener("dragleave", () => zone.classList.remove("drop-zone--over"));
-  zone.addEventListener("drop", (event) => {
-    event.preventDefault();
-    zone.classList.remove("drop-zone--over");
-    const items = [...event.dataTransfer.items].filter((item) => item.kind === "file");
-    // the entries must be taken while the event runs; reading them may wait
-    const entries = items.map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry()).filter(Boolean);
-    dropped(entries, [...event.dataTransfer.files]).catch(() => say("Der abgelegte Ordner konnte nicht gelesen werden."));
-  });
-  // the keyboard's way (and a click's): choose the folder as with the form below; chosen from here, it is checked at once
+  // chosen from the zone (keyboard or click), the folder is checked at once
   let fromZone = false;
-  const choose = () => { fromZone = true; folderInput.click(); };
-  zone.addEventListener("click", choose);
-  zone.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      choose();
-    }
+  window.hubDropZone.bind(zone, {
+    dropped,
+    failed: () => say("Der abgelegte Ordner konnte nicht gelesen werden."),
+    choose: () => { fromZone = true; folderInput.click(); },
   });
   folderInput.addEventListener("change", () => {
     if (fromZone && folderInput.files.length) {
