@@ -176,29 +176,28 @@ class SessionStore:
 
     def take_upload(self, session_id: str, upload_id: str) -> bytes | None:
         """The bytes kept under ``upload_id`` for this session, once (removed as they are taken); None for another session's."""
-        now = self.clock()
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
-            row = db.execute(
-                "SELECT data FROM uploads WHERE id = ? AND session = ? AND created >= ?",
-                (upload_id, _hash(session_id), now - min(self.idle, UPLOAD_HOURS * 3600)),
-            ).fetchone()
+            row = self._kept_upload(db, session_id, upload_id)
             db.execute("DELETE FROM uploads WHERE id = ? AND session = ?", (upload_id, _hash(session_id)))
         return None if row is None else bytes(row[0])
 
     def peek_upload(self, session_id: str, upload_id: str, *, renew: bool = False) -> bytes | None:
         """The bytes kept under ``upload_id`` for this session, left in place (the manifest form's files between its steps);
         ``renew`` makes them the session's newest upload again, so the uploads kept after them do not push them out."""
-        now = self.clock()
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
-            row = db.execute(
-                "SELECT data FROM uploads WHERE id = ? AND session = ? AND created >= ?",
-                (upload_id, _hash(session_id), now - min(self.idle, UPLOAD_HOURS * 3600)),
-            ).fetchone()
+            row = self._kept_upload(db, session_id, upload_id)
             if row is not None and renew:
-                db.execute("UPDATE uploads SET created = ? WHERE id = ? AND session = ?", (now, upload_id, _hash(session_id)))
+                db.execute("UPDATE uploads SET created = ? WHERE id = ? AND session = ?", (self.clock(), upload_id, _hash(session_id)))
         return None if row is None else bytes(row[0])
+
+    def _kept_upload(self, db: sqlite3.Connection, session_id: str, upload_id: str) -> tuple[bytes] | None:
+        """The row of an upload kept for this session and not yet expired, inside the caller's transaction."""
+        oldest = self.clock() - min(self.idle, UPLOAD_HOURS * 3600)
+        return db.execute(
+            "SELECT data FROM uploads WHERE id = ? AND session = ? AND created >= ?", (upload_id, _hash(session_id), oldest)
+        ).fetchone()
 
     def hold_secret(self, session_id: str, secret: str) -> str:
         """Keep ``secret`` for this session until it is shown (:meth:`reveal`), under a fresh random id.
