@@ -537,7 +537,7 @@ def test_an_operator_registers_an_organisation_and_changes_it_in_the_browser_eac
             page.wait_for_url(f"**{ORGS_OPERATOR}")
             assert serious_violations(page) == []
             page.get_by_role("link", name="Organisation registrieren").click()
-            page.wait_for_url(f"**{ORGS_OPERATOR}/neu")
+            page.wait_for_url("**/arbeitsbereich/betrieb/organisation-registrieren")
             assert serious_violations(page) == []
             before = head(hub)
             page.get_by_label("Kennung").fill(NEW_ORG)
@@ -607,7 +607,7 @@ def test_an_admin_changes_their_own_organisations_record_in_the_browser_and_is_r
             assert "Hub-Person: dora@delbrueck.example" in message
             # the operator's pages, asked for by their address: a German 403 page each
             for path in (
-                f"{ORGS_OPERATOR}/neu",
+                "/arbeitsbereich/betrieb/organisation-registrieren",
                 f"{ORGS_OPERATOR}/{ORG}",
                 "/arbeitsbereich/betrieb/quellen",
                 "/arbeitsbereich/betrieb/tokens",
@@ -625,7 +625,7 @@ def test_an_admin_changes_their_own_organisations_record_in_the_browser_and_is_r
     before = head(hub)
     for path, data in (
         (f"{ORGS_OPERATOR}/{ORG}", {"name": "Gekapert", "type": "land"}),
-        (f"{ORGS_OPERATOR}/neu", {"id": "stadt-gekapert", "name": "Gekapert", "type": "stadt"}),
+        ("/arbeitsbereich/betrieb/organisation-registrieren", {"id": "stadt-gekapert", "name": "Gekapert", "type": "stadt"}),
         (f"{SOURCES}/ernten", {}),
     ):
         refused = dora.post(path, data={"csrf": csrf, **data})

@@ -96,7 +96,7 @@ def test_no_workspace_page_scrolls_sideways_at_390_px_and_wide_tables_scroll_in_
                 ("/arbeitsbereich/verwaltung/organisation", "Unsere Organisation"),
                 ("/arbeitsbereich/betrieb/", "Betrieb"),
                 ("/arbeitsbereich/betrieb/organisationen", "Organisationen (Betrieb)"),
-                ("/arbeitsbereich/betrieb/organisationen/neu", "Organisation registrieren"),
+                ("/arbeitsbereich/betrieb/organisation-registrieren", "Organisation registrieren"),
                 ("/arbeitsbereich/betrieb/organisationen/stadt-soest", "Eintrag einer Organisation"),
                 ("/arbeitsbereich/betrieb/quellen", "Quellen"),
                 ("/arbeitsbereich/betrieb/quellen/liste", "Quellenliste bearbeiten"),
@@ -131,7 +131,7 @@ def test_no_workspace_page_scrolls_sideways_at_390_px_and_wide_tables_scroll_in_
             page.wait_for_load_state()
             check("Neues Token")
             # a refused organisation form: every problem at its field, still no sideways scrolling
-            page.goto(f"{hub.url}/arbeitsbereich/betrieb/organisationen/neu")
+            page.goto(f"{hub.url}/arbeitsbereich/betrieb/organisation-registrieren")
             page.get_by_label("Kennung").fill("stadt-soest")
             page.get_by_label("Internetauftritt").fill("keine-adresse-mit-einem-sehr-langen-namen-ohne-punkt-und-ohne-schema")
             page.locator("#f-contact-0-email").fill("kein-at-zeichen-in-dieser-sehr-langen-angabe-einer-adresse")

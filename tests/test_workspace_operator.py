@@ -100,10 +100,10 @@ def test_an_operator_registers_an_organisation_in_the_form_and_the_commit_is_the
     olga = signed_in(app, OPERATOR)
     start = olga.get("/arbeitsbereich/")
     assert f'href="{BETRIEB}/"' in start.text and f'href="{VERWALTUNG}/"' not in start.text
-    form = olga.get(f"{BETRIEB}/organisationen/neu")
+    form = olga.get(f"{BETRIEB}/organisation-registrieren")
     assert form.status_code == 200 and "<h1>Organisation registrieren</h1>" in form.text
     before = head(services)
-    sent = olga.post(f"{BETRIEB}/organisationen/neu", data={"csrf": csrf_of(form.text), **NEW}, follow_redirects=False)
+    sent = olga.post(f"{BETRIEB}/organisation-registrieren", data={"csrf": csrf_of(form.text), **NEW}, follow_redirects=False)
     assert sent.status_code == 303, sent.text
     assert sent.headers["location"] == f"{BETRIEB}/organisationen/gemeinde-moehnesee?hinweis=registriert"
     record = services.catalog.publisher("gemeinde-moehnesee")
@@ -127,9 +127,28 @@ def test_an_operator_registers_an_organisation_in_the_form_and_the_commit_is_the
     accounts.create(services, "m@moehnesee.example", "gemeinde-moehnesee", ["adopter"], PASSWORD)
 
 
+def test_an_organisation_whose_identifier_is_a_word_of_the_pages_is_registered_and_edited_at_its_own_address(services, app):
+    # registration has its own address, so no identifier the schema allows ("neu") is taken by a page
+    olga = signed_in(app, OPERATOR)
+    form = olga.get(f"{BETRIEB}/organisation-registrieren")
+    sent = olga.post(f"{BETRIEB}/organisation-registrieren", data={"csrf": csrf_of(form.text), **NEW, "id": "neu"}, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    assert sent.headers["location"] == f"{BETRIEB}/organisationen/neu?hinweis=registriert"
+    shown = olga.get(f"{BETRIEB}/organisationen/neu")
+    assert shown.status_code == 200 and "<h1>Eintrag von Gemeinde Möhnesee</h1>" in shown.text
+    changed = olga.post(
+        f"{BETRIEB}/organisationen/neu",
+        data={"csrf": csrf_of(shown.text), **NEW, "id": "neu", "name": "Gemeinde Neu"},
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    record = services.catalog.publisher("neu")
+    assert record is not None and record.name == "Gemeinde Neu"
+
+
 def test_a_refused_form_shows_every_problem_the_cli_would_print_each_at_its_field_and_writes_nothing(services, app):
     olga = signed_in(app, OPERATOR)
-    csrf = csrf_of(olga.get(f"{BETRIEB}/organisationen/neu").text)
+    csrf = csrf_of(olga.get(f"{BETRIEB}/organisation-registrieren").text)
     bad = {
         **NEW,
         "name": "Mö",
@@ -144,7 +163,7 @@ def test_a_refused_form_shows_every_problem_the_cli_would_print_each_at_its_fiel
         "contact-1-phone": "",
     }
     before = head(services).id
-    refused = olga.post(f"{BETRIEB}/organisationen/neu", data={"csrf": csrf, **bad})
+    refused = olga.post(f"{BETRIEB}/organisation-registrieren", data={"csrf": csrf, **bad})
     assert refused.status_code == 422 and "Der Eintrag wurde nicht gespeichert." in refused.text
     assert head(services).id == before and services.catalog.publisher("gemeinde-moehnesee") is None
     assert field_problems(refused.text, "name") == ["Der Text ist zu kurz: mindestens 3 Zeichen, hier 2."]
@@ -177,9 +196,9 @@ def test_a_refused_form_shows_every_problem_the_cli_would_print_each_at_its_fiel
 
 def test_a_taken_identifier_is_refused_at_its_field_with_organisation_exists(services, app):
     olga = signed_in(app, OPERATOR)
-    csrf = csrf_of(olga.get(f"{BETRIEB}/organisationen/neu").text)
+    csrf = csrf_of(olga.get(f"{BETRIEB}/organisation-registrieren").text)
     before = head(services).id
-    taken = olga.post(f"{BETRIEB}/organisationen/neu", data={"csrf": csrf, **NEW, "id": "stadt-aachen", "name": "Stadt Aachen neu"})
+    taken = olga.post(f"{BETRIEB}/organisation-registrieren", data={"csrf": csrf, **NEW, "id": "stadt-aachen", "name": "Stadt Aachen neu"})
     assert taken.status_code == 409
     assert field_problems(taken.text, "id") == [
         "Unter der Kennung „stadt-aachen“ ist schon eine Organisation registriert; bitte eine andere Kennung wählen."
@@ -255,7 +274,7 @@ def test_an_admin_changes_their_own_organisations_record_and_no_other(services, 
 OPERATOR_PAGES = (
     "/",
     "/organisationen",
-    "/organisationen/neu",
+    "/organisation-registrieren",
     "/organisationen/stadt-aachen",
     "/organisationen/stadt-soest",
     "/quellen",
@@ -266,7 +285,7 @@ OPERATOR_PAGES = (
     "/personen",
 )
 OPERATOR_FORMS = (
-    ("/organisationen/neu", {**NEW}),
+    ("/organisation-registrieren", {**NEW}),
     ("/organisationen/stadt-soest", {"name": "Stadt Soest gekapert", "type": "stadt"}),
     ("/organisationen/stadt-aachen", {"name": "Stadt Aachen gekapert", "type": "stadt"}),
     ("/quellen/ernten", {}),

@@ -63,7 +63,7 @@ def main() -> int:
                 page.screenshot(path=str(OUT / "verwaltung-organisationen.png"))
                 page.goto(f"{server.url}{ADMIN_PAGES}/organisation")
                 page.screenshot(path=str(OUT / "verwaltung-organisation.png"))
-                page.goto(f"{server.url}{OPERATOR_PAGES}/organisationen/neu")
+                page.goto(f"{server.url}{OPERATOR_PAGES}/organisation-registrieren")
                 page.get_by_label("Kennung").fill("gemeinde-musterdorf")
                 page.get_by_label("Name", exact=False).first.fill("Gemeinde Musterdorf")
                 page.get_by_label("Internetauftritt").fill("www.musterdorf.example")

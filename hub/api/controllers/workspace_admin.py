@@ -97,7 +97,7 @@ def organisation_page(
         base=where.base,
         area=where.area,
         list_link=where.list_link,
-        action=f"{where.base}/organisationen/neu"
+        action=f"{where.base}/organisation-registrieren"
         if new
         else (f"{where.base}/organisation" if where is OWN else f"{where.base}/organisationen/{org_id}"),
         button="Organisation registrieren" if new else "Eintrag speichern",

@@ -80,11 +80,11 @@ class OperatorWorkspaceController(Controller):
         )
         return page(html)
 
-    @get("/organisationen/neu", sync_to_thread=True)
+    @get("/organisation-registrieren", sync_to_thread=True)
     def organisation_new(self, request: Request, services: NamedDependency[Services]) -> Response:
         return organisation_page(request, services, ORGS, None)
 
-    @post("/organisationen/neu", sync_to_thread=True, status_code=303)
+    @post("/organisation-registrieren", sync_to_thread=True, status_code=303)
     def organisation_register(self, request: Request, services: NamedDependency[Services], data: Form) -> Response:
         """Register a new organisation (a taken identifier is refused at its field); on to its record's form."""
         return organisation_save(request, services, ORGS, None, data, f"{BASE}/organisationen")
