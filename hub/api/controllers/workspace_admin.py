@@ -63,6 +63,20 @@ def organisation_flash(kind: str | None) -> str | None:
     }.get(kind or "")
 
 
+def organisation_list_page(request: Request, services: Services, where: OrganisationPages, *, operator: bool) -> Response:
+    """Every registered organisation; operators also get the link to register one and to each record's form."""
+    html = render(
+        "verwaltung-organisationen.html",
+        title="Organisationen",
+        base=where.base,
+        area=where.area,
+        operator=operator,
+        orgs=organisations(services),
+        **_context(services, request),
+    )
+    return page(html)
+
+
 def organisation_page(
     request: Request,
     services: Services,
@@ -349,16 +363,7 @@ class AdminWorkspaceController(Controller):
 
     @get("/organisationen", sync_to_thread=True)
     def organisation_list(self, request: Request, services: NamedDependency[Services]) -> Response:
-        html = render(
-            "verwaltung-organisationen.html",
-            title="Organisationen",
-            base=BASE,
-            area="Verwaltung",
-            operator=False,
-            orgs=organisations(services),
-            **_context(services, request),
-        )
-        return page(html)
+        return organisation_list_page(request, services, OWN, operator=False)
 
     @get("/organisation", sync_to_thread=True)
     def own_organisation(self, request: Request, services: NamedDependency[Services], hinweis: FromQuery[str | None] = None) -> Response:

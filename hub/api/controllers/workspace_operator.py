@@ -18,7 +18,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from hub.api.controllers.workspace import HANDLERS, Form, _context, _signed_in, field, page, requires
-from hub.api.controllers.workspace_admin import OrganisationPages, new_token_page, organisation_flash, organisation_page, organisation_save
+from hub.api.controllers.workspace_admin import (
+    OrganisationPages,
+    new_token_page,
+    organisation_flash,
+    organisation_list_page,
+    organisation_page,
+    organisation_save,
+)
 from hub.errors import Forbidden, HubError
 from hub.federation.errors import HarvestRunning
 from hub.services import Services
@@ -69,16 +76,7 @@ class OperatorWorkspaceController(Controller):
 
     @get("/organisationen", sync_to_thread=True)
     def organisation_list(self, request: Request, services: NamedDependency[Services]) -> Response:
-        html = render(
-            "verwaltung-organisationen.html",
-            title="Organisationen",
-            base=BASE,
-            area="Betrieb",
-            operator=True,
-            orgs=organisations(services),
-            **_context(services, request),
-        )
-        return page(html)
+        return organisation_list_page(request, services, ORGS, operator=True)
 
     @get("/organisation-registrieren", sync_to_thread=True)
     def organisation_new(self, request: Request, services: NamedDependency[Services]) -> Response:
