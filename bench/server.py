@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,46 +151,36 @@ def wrk_random(url: str, script: Path, seconds: int, pgid: int) -> dict:
     }
 
 
-def measure_random(env: dict[str, str], script: Path, seconds: int) -> dict:
-    """granian with one worker over ``env``'s data folder, the in-memory answer cache off, wrk over random packages."""
+@contextmanager
+def granian(target: str, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``target`` under granian over ``env``, in its own process group (its CPU is read from /proc by group,
+    and stopping it stops its workers); the process and its base URL."""
     port = free_port()
     proc = subprocess.Popen(
-        command("granian", "hub.api.asgi:app", port),
-        cwd=ROOT,
-        env={**env, "HUB_ANSWER_CACHE_MB": "0"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group: the server's CPU is read from /proc by group
+        command("granian", target, port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
     try:
-        url = f"http://127.0.0.1:{port}"
+        yield proc, f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
+def measure_random(env: dict[str, str], script: Path, seconds: int) -> dict:
+    """granian with one worker over ``env``'s data folder, the in-memory answer cache off, wrk over random packages."""
+    with granian("hub.api.asgi:app", {**env, "HUB_ANSWER_CACHE_MB": "0"}) as (proc, url):
         wait(url + "/api/v1/health", timeout=1800)
         settled(url)
         wrk_random(url, script, 1, proc.pid)  # warm-up: imports, SQLite pages, libgit2's caches
         return wrk_random(url, script, seconds, proc.pid)
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
 
 
 def first_start(env: dict[str, str]) -> None:
     """Start and stop the hub once over ``env``'s data folder: the index (rebuilt when its schema is older),
     the clone exports and the served site are then in place, and no round measures their making."""
-    port = free_port()
-    proc = subprocess.Popen(
-        command("granian", "hub.api.asgi:app", port),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        wait(f"http://127.0.0.1:{port}/api/v1/health", timeout=3600)
-        settled(f"http://127.0.0.1:{port}", timeout=3600)
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+    with granian("hub.api.asgi:app", env) as (_, url):
+        wait(url + "/api/v1/health", timeout=3600)
+        settled(url, timeout=3600)
 
 
 def random_catalogue(args: argparse.Namespace, base: Path) -> tuple[dict[str, str], dict[str, str], Path, int]:
@@ -221,26 +213,14 @@ def random_catalogue(args: argparse.Namespace, base: Path) -> tuple[dict[str, st
 
 def measure_cpu(env: dict[str, str], seconds: int) -> float:
     """The bare route's server CPU ms per request (granian), measured the way measure_random measures ours."""
-    port = free_port()
-    proc = subprocess.Popen(
-        command("granian", "bench.bare_app:app", port),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/const"
+    with granian("bench.bare_app:app", env) as (proc, base):
+        url = base + "/const"
         wait(url)
         wrk(url, 1)
         before = process_group_cpu(proc.pid, reaped=False)
         out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", url], capture_output=True, text=True, check=True).stdout
         requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
         return (process_group_cpu(proc.pid, reaped=False) - before) * 1000 / max(1, requests)
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
 
 
 def main() -> None:
