@@ -15,7 +15,7 @@ import yaml
 from lxml import etree
 from markdown_it import MarkdownIt
 
-from hub.model import Problem
+from hub.model import Problem, unsafe_character
 from hub.patterns import UnsupportedPattern, compile_pattern
 from hub.validate.bpmn import _DOCTYPE, BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, FLOW_NODES, MAX_BPMN_BYTES, _q, parse_bpmn
 from hub.validate.hints import (
@@ -34,7 +34,32 @@ from hub.validate.hints import (
 from hub.validate.messages import pointer
 from hub.validate.parsererrors import xml_message, yaml_message
 from hub.validate.schemalimits import _REF_KEYS, MAX_EXPANDED, _resolve, _walk
+from hub.validate.text import ONE_LINE, SIGNATURE
 from hub.validate.yamlsafe import YamlError, _Loader, check_node_limits
+
+# -- hub/validate/text.py: the record walked string by string, a path built for each ------------
+
+
+def unsafe_text(data: Any) -> Iterator[tuple[list[str | int], str]]:
+    stack: list[tuple[list[str | int], Any, str | None]] = [([], data, None)]
+    while stack:
+        path, value, key = stack.pop()
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, str) and (bad := unsafe_character(k, one_line=True)) is not None:
+                    yield [*path, k], f"Der Feldname enthält das unzulässige Zeichen U+{ord(bad):04X}."
+                stack.append(([*path, k], v, k if isinstance(k, str) else None))
+        elif isinstance(value, list):
+            stack.extend(([*path, i], v, key) for i, v in enumerate(value))
+        elif isinstance(value, str):
+            one_line = key in ONE_LINE
+            bad = unsafe_character(value, one_line=one_line, signature=key in SIGNATURE)
+            if bad is not None:
+                what = "spitze Klammern" if bad in "<>" else f"das Steuer- oder Sonderzeichen U+{ord(bad):04X}"
+                yield path, f"Der Text enthält {what}; das ist hier nicht erlaubt (Git, XML, Feeds und Terminals verweigern es)."
+            elif key in SIGNATURE and not value.strip():
+                yield path, "Der Text besteht nur aus Leerzeichen."
+
 
 # -- hub/validate/markdown.py: one full markdown-it-py parse ------------------------------------
 
