@@ -18,16 +18,18 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from markdown_it import MarkdownIt
 
 from bench.realistic import package_files as realistic_package_files
-from hub.model import Problem
+from hub.model import Problem, unsafe_character
 from hub.resources import catalog_dir
 from hub.validate import PackageFiles, validate_package
 from hub.validate.bpmn import check_bpmn, inspect_bpmn
 from hub.validate.hints import bpmn_hints, model_hints
 from hub.validate.jsondoc import SyntaxProblem, load_document
-from hub.validate.markdown import links
+from hub.validate.markdown import _chunks, _simple_links, links
 from hub.validate.schemalimits import MAX_EXPANDED, schema_limit_problems
+from hub.validate.text import unsafe_text
 from hub.validate.yamlsafe import YamlError, load_yaml
 from tests import validate_reference as reference
 from tests.factory import BPMN as FACTORY_BPMN
@@ -83,6 +85,32 @@ HOSTILE_MARKDOWN = [
     "> [" * 500 + "](b.md)",
     "[x](<a.md>) `[y](b.md)` \\[z](c.md) [w][] [v]\n\n[v]: v.md\n[w]: <w w.md>",
 ]
+# what the parts (_chunks) and the plain-link reading (_simple_links) of hub/validate/markdown.py must
+# leave to markdown-it-py or read exactly as it does
+TRICKY_MARKDOWN = [
+    "`[a](b.md)` [c](d.md) ``[e](f.md)` [g](h.md)`` ```[i](j.md)",  # code spans of different lengths
+    "`` ` `` [a](b.md) ` [c](d.md)",  # a backtick run with no closer is text
+    "[a](b.md)![c](d.png) !![e](f.md) [![g](h.png)](i.md)",  # images, and an image inside a link
+    "[a] [b](c.md)\n\n[a]: ziel.md",  # a reference defined after its use, in another part
+    "[a]: eins.md\n\n[a]: zwei.md\n\n[a] [b](c.md)",  # the first definition wins
+    "[a]:\nziel.md\n'Titel'\n\n[a]",  # a definition over three lines
+    "*[a](b.md)* _[c](d.md)_ **[e](f.md)** [*g*](h.md)",  # emphasis around and inside links
+    "<http://a.b/c> <mailto:x@y.de> <a href='x.md'>x</a> [d](e.md)",  # autolinks, HTML (off: text)
+    '[a](b.md "Titel") [c]( d.md ) [e](<f g.md>) [h](i(j).md) [k](l.md\n)',  # titles, spaces, parentheses
+    "[a](javascript:alert(1)) [b](data:text/html,x) ![c](data:image/png;base64,x) [d](vbscript:x)",
+    "[a[b](c.md)](d.md) [e]](f.md) [[g](h.md)",  # nested and unbalanced brackets
+    "[a](b.md)\\ \\[c](d.md) [e\\](f.md)](g.md)",  # escapes
+    "&#91;a](b.md) [c&amp;](d&amp;e.md) [f](g%20h.md) [ä](ö.md) [x](http://ä.de/ü)",  # entities, encoding
+    "- [a](b.md)\n\n- [c](d.md)\n\n  [e](f.md)\n\n1. [g](h.md)\n\n2. [i](j.md)\n- x\n\n  - [k](l.md)\n\n[m](n.md)",
+    "- a\n\n  ```\n  [b](c.md)\n\n[d](e.md)\n\n```\n\n[f](g.md)",  # a fence in a list item; a fence to the end
+    "~~~\n[a](b.md)\n\n[c](d.md)\n~~~\n\n[e](f.md)",
+    "> [a](b.md)\n\n> [c](d.md)\n[e](f.md)\n\n>> [g](h.md)",  # blockquotes and lazy lines
+    "    [a](b.md)\n\n    [c](d.md)\n\n[e](f.md)\n\n\t[g](h.md)",  # indented code
+    "Titel [a](b.md)\n===\n\n[c](d.md)\n---\n\n---\n[e](f.md)",  # setext headings, rules
+    "[a](b.md)\r\n\r\n[c](d.md)\r\r[e](f.md)\n \t\n[g](h.md)\x00[i](j.md)",  # line ends, blank lines, NUL
+    "\n\n\n[a](b.md)\n\n \n\n[c](d.md)",
+    "| [a](b.md) | [c](d.md) |\n|---|---|\n| `[e](f.md)` | x |",  # a table (a paragraph in CommonMark)
+]
 
 
 def test_the_corpus_holds_what_the_parts_look_at():
@@ -90,7 +118,7 @@ def test_the_corpus_holds_what_the_parts_look_at():
     assert sum(len(list(reference.links(data.decode()))) for _, data in MARKDOWN) > 100
 
 
-@pytest.mark.parametrize("text", [data.decode("utf-8", "replace") for _, data in MARKDOWN] + HOSTILE_MARKDOWN)
+@pytest.mark.parametrize("text", [data.decode("utf-8", "replace") for _, data in MARKDOWN] + HOSTILE_MARKDOWN + TRICKY_MARKDOWN)
 def test_markdown_links_match_the_full_parse(text):
     assert list(links(text)) == list(reference.links(text))
 
@@ -130,7 +158,38 @@ MARKDOWN_PIECES = [
     ":",
     "<x@y.de>",
     "<http://a.b>",
+    "~~~\n",
+    "\r\n",
+    "\r",
+    "\t",
+    " \n",
+    "2) ",
+    "!",
+    "[a](b.md)",
+    "](x.md)",
+    "javascript:x",
+    "&#91;",
+    "\x00",
 ]
+
+
+def test_plain_links_are_read_without_the_inline_parser_and_parts_without_links_are_not_parsed():
+    """The fast paths of hub/validate/markdown.py are taken for the seed's READMEs, not only their fallbacks."""
+    readmes = [data.decode() for path, data in MARKDOWN if path == "README.md"]
+    answered = fallbacks = parts = skipped = 0
+    for text in readmes:
+        chunks = list(_chunks(text))
+        parts += len(chunks)
+        skipped += text.count("\n\n") + 1 > len(chunks)
+        for _, chunk in chunks:
+            for token in MarkdownIt("commonmark").parse(chunk):
+                if token.type == "inline" and "](" in token.content:
+                    if _simple_links(token.content) is None:
+                        fallbacks += 1
+                    else:
+                        answered += 1
+    assert answered > 5 * fallbacks and answered > 20
+    assert skipped > len(readmes) / 2 and parts > 0
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -447,3 +506,47 @@ def test_a_package_validates_as_with_a_second_parse_for_the_hints(monkeypatch):
     assert sum(p.severity == "hint" and p.file.endswith(".bpmn") for result in kept for p in result.problems) > 3
     monkeypatch.setattr(hub.validate, "MAX_KEPT_BPMN_BYTES", 0)
     assert [validate_package(PackageFiles(files)).problems for files in packages] == [result.problems for result in kept]
+
+
+# -- hub/validate/text.py: one search per kind of field when nothing is refused
+
+
+def _records() -> Iterator[Any]:
+    sources = [files["hub.yaml"] for files in _packages() if "hub.yaml" in files]
+    for data in sources + [path.read_bytes() for path in sorted(catalog_dir().glob("publishers/*.yaml"))]:
+        try:
+            yield load_yaml(data).data
+        except YamlError:
+            continue  # the invalid corpus's broken manifests
+
+
+def test_unsafe_text_matches_the_string_by_string_walk_on_every_record():
+    records = list(_records())
+    assert len(records) > 30 and any(list(reference.unsafe_text(record)) for record in records)
+    for record in records:
+        assert list(unsafe_text(record)) == list(reference.unsafe_text(record))
+
+
+TEXT_PIECES = ["Stadt Paderborn", "ä€😀", " ", "\n", "\t", "\r", "\u00a0", "\u00ad", "<", ">", "\u202e", "\x1b", "\x85", "\u2028"]
+TEXT_PIECES += ["\ud800", "\ufdd0", "\U0001fffe", "\x7f", "\x00", "\u200b", "\ufeff", "\u3000"]
+_text_values = st.lists(st.sampled_from(TEXT_PIECES), max_size=6).map("".join)
+_keys = st.sampled_from(["name", "email", "title", "description", "url", "role", "notes", "ti\u202etle", "\x07", "a b"]) | st.integers(0, 3)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.recursive(
+        _text_values | st.integers() | st.none(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=5),
+        max_leaves=25,
+    )
+)
+def test_unsafe_text_matches_the_string_by_string_walk_on_generated_records(record):
+    assert list(unsafe_text(record)) == list(reference.unsafe_text(record))
+
+
+def test_every_printable_character_is_one_the_hub_accepts_in_one_line_fields():
+    """What the isprintable shortcut of hub/validate/text.py rests on, for every code point of this Python."""
+    printable = "".join(ch for ch in map(chr, range(0x110000)) if ch.isprintable())
+    assert unsafe_character(printable.replace("<", "").replace(">", ""), one_line=True, signature=True) is None
+    assert unsafe_character(printable, one_line=True) is None
