@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from hub.site import build_site
-from hub.site.build import PARALLEL_FROM
+from hub.site.build import PARALLEL_FROM, forget_kept
 from hub.store import Catalog, publish
 from hub.validate import PackageFiles
 from tests.factory import make_catalog, package_files
@@ -167,3 +167,37 @@ def test_two_processes_build_the_files_one_process_builds(tmp_path):
     assert files(one) == files(two)
     assert sorted(report.written) == sorted(files(two))
     assert build_site(catalog, two, clones=False, processes=2).written == []
+
+
+def test_a_build_after_one_publish_reads_only_that_package_and_gives_a_fresh_builds_files(tmp_path):
+    """The served site's process keeps what it built: the next build reads the packages whose folders changed, not all."""
+    others = [(f"stadt-{n % 3}/paket-{n}", "1.0.0") for n in range(12)]
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0"), (FEW, "1.0.0"), *others])
+    out = tmp_path / "site"
+    forget_kept()
+    assert build_site(catalog, out, clones=True).read == 14
+    _publish(catalog, MANY, "1.1.0")
+    report = build_site(catalog, out, clones=True)
+    assert report.read == 1
+    assert f"pakete/{MANY}/viele-versionen-1.1.0.zip" in report.written
+    _publish(catalog, FEW, "1.1.0")
+    assert build_site(catalog, out, clones=True).read == 1
+    assert "refs/tags/v1.1.0" in (out / "git" / f"{FEW}.git" / "info" / "refs").read_text()
+    # another writer to the folder (a build in a new process) makes what was kept void: everything is read again
+    forget_kept()
+    fresh = tmp_path / "frisch"
+    assert build_site(catalog, fresh, clones=True).read == 14
+    _publish(catalog, MANY, "1.2.0")
+    build_site(catalog, fresh, clones=True)
+    assert build_site(catalog, out, clones=True).read == 14
+
+    def files(root):
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in root.rglob("*")
+            if p.is_file() and ".build" not in p.parts and "git" not in p.relative_to(root).parts[:1]
+        }
+
+    incremental, new = files(out), files(fresh)
+    assert incremental.keys() == new.keys()
+    assert [rel for rel in new if incremental[rel] != new[rel]] == []

@@ -62,7 +62,7 @@ from hub.render.markdown import render_markdown
 from hub.resources import site_dir
 from hub.site.charts import dashboard_charts, kpis
 from hub.site.compare import pairs, write_comparisons, write_vendor
-from hub.site.data import ManifestCache, MaturityCache, PackageInfo, Release, SiteData, gather
+from hub.site.data import ManifestCache, MaturityCache, PackageInfo, Release, SiteData, advance, gather
 from hub.site.highlight import LeanHtmlFormatter
 from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
 from hub.site.savings import write_savings
@@ -127,6 +127,7 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
     skipped: int = 0
     seconds: float = 0.0
+    read: int = 0  # packages whose data the build read from the catalogue (after one publish into a kept build: that one)
 
 
 def _key(*parts: Any) -> str:
@@ -175,10 +176,20 @@ class SiteBuilder:
         self.templates = site_dir() / "templates"
         self.env = _environment(self.templates)
         state_file = out / STATE
-        state = msgspec.json.decode(state_file.read_bytes()) if state_file.is_file() else {}
+        self.kept = _KEPT.get(out.resolve())
+        if self.kept is not None and not self.kept.holds(self):
+            self.kept = None
+        state = (
+            {"pages": self.kept.pages, "exports": self.kept.exports}
+            if self.kept is not None
+            else msgspec.json.decode(state_file.read_bytes())
+            if state_file.is_file()
+            else {}
+        )
         self.old: dict[str, str] = state.get("pages", {})
         self.new: dict[str, str] = {}
         self.old_exports: dict[str, str] = state.get("exports", {})
+        self.changed: set[str] | None = None  # after advancing kept data: the packages whose folders changed (None: all may have)
         self.exports: dict[str, str] = {}
         self.report = BuildReport(out=str(out), commit="")
         # rendering is a pure function of the file's bytes: identical files render once per build. Bounded,
@@ -236,12 +247,18 @@ class SiteBuilder:
     def build(self) -> BuildReport:
         started = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
-        self.data = gather(
-            self.catalog,
-            ManifestCache(self.out / ".build" / "manifests.json"),
-            ref=self.ref,
-            maturities=MaturityCache(self.out / ".build" / "maturity.msgpack"),
-        )
+        advanced = advance(self.catalog, self.kept.data, ref=self.ref) if self.kept is not None else None
+        if advanced is not None:
+            self.data, self.changed = advanced
+            self.report.read = len(self.changed)
+        else:
+            self.data = gather(
+                self.catalog,
+                ManifestCache(self.out / ".build" / "manifests.json"),
+                ref=self.ref,
+                maturities=MaturityCache(self.out / ".build" / "maturity.msgpack"),
+            )
+            self.report.read = len(self.data.packages)
         self.report.commit = self.data.commit
         self.assets()
         self.packages()
@@ -257,8 +274,19 @@ class SiteBuilder:
         else:
             self.exports = self.old_exports
         self.prune()
-        (self.out / STATE).parent.mkdir(parents=True, exist_ok=True)
-        (self.out / STATE).write_bytes(msgspec.json.encode({"commit": self.data.commit, "pages": self.new, "exports": self.exports}))
+        state_file = self.out / STATE
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        state_file.write_bytes(msgspec.json.encode({"commit": self.data.commit, "pages": self.new, "exports": self.exports}))
+        _KEPT[self.out.resolve()] = Kept(
+            signature=_signature(state_file),
+            design=self.design,
+            clone_base=self.clone_base,
+            clones=self.with_clones,
+            data=self.data,
+            pages=self.new,
+            exports=self.exports,
+            terms=self.terms,
+        )
         self.report.seconds = time.perf_counter() - started
         return self.report
 
@@ -272,7 +300,16 @@ class SiteBuilder:
 
     def packages(self) -> None:
         """Every package's page, comparisons, files and ZIP; with ``processes`` > 1 the changed packages are shared out."""
-        changed = [info for info in self.data.packages.values() if not self.package_unchanged(info)]
+        if self.changed is not None:
+            # advanced from kept data: the other packages' inputs are as they were, their files and entries stay
+            for pid, rels in self.old_by_package.items():
+                if pid not in self.changed:
+                    self.new.update((rel, self.old[rel]) for rel in rels)
+                    self.report.skipped += len(rels)
+            candidates = [self.data.packages[pid] for pid in sorted(self.changed) if pid in self.data.packages]
+        else:
+            candidates = list(self.data.packages.values())
+        changed = [info for info in candidates if not self.package_unchanged(info)]
         if self.processes < 2 or len(changed) < PARALLEL_FROM:
             for info in changed:
                 self.package(info)
@@ -582,7 +619,9 @@ class SiteBuilder:
         self.page("suche/index.json.gz", _key("search-head", head), lambda: gzipped(head))
         cache = self.out / ".build" / "terms.msgpack"
         known: dict[str, dict[str, int]] = {}
-        if cache.is_file():
+        if self.kept is not None:
+            known = self.kept.terms
+        elif cache.is_file():
             with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError):
                 known = msgspec.msgpack.decode(cache.read_bytes(), type=dict[str, dict[str, int]])
         shards: list[list[PackageInfo]] = [[] for _ in range(SHARDS)]
@@ -601,6 +640,7 @@ class SiteBuilder:
         if used.keys() != known.keys():  # only the current packages' terms: the file does not grow with history
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_bytes(msgspec.msgpack.encode(used))
+        self.terms = used
 
     def dashboard(self) -> None:
         """The dashboard, its Themenfeld views and downloads; each page keyed by what it shows, not by the commit.
@@ -750,7 +790,9 @@ class SiteBuilder:
         """Per-package repositories in git/: exported again only where the versions changed."""
         old = self.old_exports
         root = self.out / "git"
-        for pid, info in self.data.packages.items():
+        if self.changed is not None:
+            self.exports = {pid: key for pid, key in old.items() if pid not in self.changed}
+        for pid, info in self.data.packages.items() if self.changed is None else self._changed_infos():
             key = _key([v.commit for v in info.versions])
             # an unchanged export is only looked at (export_dir's checks and paths cost more than the look, times every package)
             if old.get(pid) != key or not os.path.isfile(f"{root}/{pid}.git/HEAD"):
@@ -758,6 +800,9 @@ class SiteBuilder:
             self.exports[pid] = key
         for pid in set(old) - set(self.exports):
             shutil.rmtree(export_dir(self.out / "git", pid), ignore_errors=True)
+
+    def _changed_infos(self) -> list[tuple[str, PackageInfo]]:
+        return [(pid, self.data.packages[pid]) for pid in sorted(self.changed or ()) if pid in self.data.packages]
 
     def prune(self) -> None:
         """Remove files of pages that no longer exist (written by an earlier build), and folders left empty."""
@@ -841,6 +886,46 @@ def build_site(
 
 
 _WORKER: dict[str, SiteBuilder] = {}  # the builder a forked worker inherits
+
+
+@dataclass
+class Kept:
+    """What a build leaves in its process for the next build into the same folder (the served site's child process builds
+    after every publish): the site's data, page keys and search terms, so the next build reads only the packages
+    whose folders changed (:func:`hub.site.data.advance`) instead of decoding every package's cached data again."""
+
+    signature: tuple[int, int, int]  # of the state file this build wrote: another writer to the folder makes it void
+    design: str
+    clone_base: str
+    clones: bool
+    data: SiteData
+    pages: dict[str, str]
+    exports: dict[str, str]
+    terms: dict[str, dict[str, int]]
+
+    def holds(self, builder: SiteBuilder) -> bool:
+        """True if this is what ``builder``'s folder holds and what it builds with."""
+        return _signature(builder.out / STATE) == self.signature and (self.design, self.clone_base, self.clones) == (
+            builder.design,
+            builder.clone_base,
+            builder.with_clones,
+        )
+
+
+_KEPT: dict[Path, Kept] = {}  # by output folder; one per folder a process builds into (the served site: one)
+
+
+def forget_kept() -> None:
+    """Drop what earlier builds in this process kept: the next build reads everything, as ``hub site build`` in a new process."""
+    _KEPT.clear()
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def _build_packages(ids: list[str]) -> tuple[dict[str, str], list[str], int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -266,17 +266,109 @@ def _versions_and_releases(
             if on_main
             else [v for v in infos if v.commit == str(commit.id) or repo.descendant_of(commit.id, pygit2.Oid(hex=v.commit))]
         )
-    releases = [
+    return found, sorted_releases([r for pid, infos in found.items() for r in _releases(pid, manifests[pid], infos)])
+
+
+def _releases(package_id: str, manifest: Manifest, infos: list[VersionInfo]) -> list[Release]:
+    return [
         Release(
-            package=pid,
-            name=manifests[pid].name,
+            package=package_id,
+            name=manifest.name,
             version=v.version,
             time=v.published_at,
             publisher=v.published_by,
             first=i == len(infos) - 1,
         )
-        for pid, infos in found.items()
         for i, v in enumerate(infos)
     ]
-    releases.sort(key=lambda r: r.time, reverse=True)
-    return found, releases
+
+
+def sorted_releases(releases: list[Release]) -> list[Release]:
+    """Newest first; releases of the same time by package id, then highest version first (as listed).
+
+    A total order, so a build that replaced one package's releases lists them as a fresh build does.
+    """
+    releases.sort(key=lambda r: r.package)  # stable: each package's releases stay highest first
+    releases.sort(key=lambda r: r.time, reverse=True)  # stable with reverse too
+    return releases
+
+
+def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> tuple[SiteData, set[str]] | None:
+    """``previous`` brought to ``ref`` by reading only the packages whose folders changed, with their ids.
+
+    None when that is not enough: a change outside ``packages/`` (records, publishers, sources: catalogue-wide
+    inputs), a commit not at the head of ``main`` (versions are then filtered by history), or the clock moving
+    some package's months in production (its maturity changes without a change to its folder). The result is
+    what :func:`gather` gives at ``ref``: unchanged packages keep their data, with the maturity's evaluation
+    time moved to the new commit's.
+    """
+    commit = catalog.resolve(ref)
+    head = catalog.head()
+    if commit is None or not previous.commit or head is None or head.id != commit.id:
+        return None
+    if str(commit.id) == previous.commit:
+        return previous, set()
+    repo = catalog.repo
+    try:
+        before = repo[pygit2.Oid(hex=previous.commit)].peel(pygit2.Commit)
+    except (KeyError, ValueError):
+        return None
+    changed: set[str] = set()
+    for delta in before.tree.diff_to_tree(commit.tree).deltas:
+        for path in (delta.old_file.path, delta.new_file.path):
+            parts = path.split("/")
+            if parts[0] != "packages" or len(parts) < 4:
+                return None
+            changed.add(f"{parts[1]}/{parts[2]}")
+    days = [datetime.fromtimestamp(c.commit_time, UTC).date() for c in (before, commit)]
+    since = {i.manifest.status.production.since for i in previous.packages.values() if i.manifest.status.production is not None}
+    if any(months_between(s, days[0]) != months_between(s, days[1]) for s in since):
+        return None
+    snapshot = CatalogSnapshot(repo, commit)
+    entries = {pid: snapshot.package(pid) for pid in changed}
+    evaluated_at = iso(commit.commit_time, commit.commit_time_offset)
+    packages = {
+        pid: replace(info, maturity=msgspec.structs.replace(info.maturity, evaluated_at=evaluated_at))
+        for pid, info in previous.packages.items()
+        if pid not in changed
+    }
+    present = {pid: e for pid, e in entries.items() if e is not None and e.manifest is not None}
+    for pid in changed:
+        # a package that appeared or went: its records (adoptions, reviews and their history) are read in full
+        if (pid in present) != (pid in previous.packages) and (
+            adoptions(catalog, pid, ref=str(commit.id)) or reviews(catalog, pid, ref=str(commit.id))
+        ):
+            return None
+    manifests = {pid: manifest_of_blob(repo, e.manifest) for pid, e in present.items() if e.manifest is not None}
+    versions = {pid: catalog.all_versions(pid).get(pid, []) for pid in present}
+    levels = maturity_all(catalog, ref=str(commit.id), package_ids=sorted(present), manifests=manifests) if present else {}
+    by_package: dict[str, list[Adoption]] = defaultdict(list)
+    confirmed: dict[str, dict[str, Confirmation]] = {}
+    audits: dict[str, list[AuditEntry]] = {}
+    for info in previous.packages.values():  # records are outside packages/: unchanged
+        if info.id in present:
+            by_package[info.id], confirmed[info.id], audits[info.id] = info.adoptions, info.confirmed, info.audit
+    for pid, entry in present.items():
+        packages[pid] = PackageInfo(
+            id=pid,
+            tree=str(entry.tree),
+            manifest=manifests[pid],
+            maturity=levels[pid],
+            versions=versions[pid],
+            adoptions=by_package.get(pid, []),
+            confirmed=confirmed.get(pid, {}),
+            audit=audits.get(pid, []),
+        )
+    releases = [r for r in previous.releases if r.package not in changed]
+    for pid in present:
+        releases.extend(_releases(pid, manifests[pid], versions[pid]))
+    data = SiteData(
+        commit=str(commit.id),
+        commit_time=evaluated_at,
+        packages=dict(sorted(packages.items())),
+        publishers=previous.publishers,
+        reviews=previous.reviews,
+        releases=sorted_releases(releases),
+        trusted=previous.trusted,
+    )
+    return data, changed
