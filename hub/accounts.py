@@ -15,6 +15,7 @@ the tokens, so every server process over one data folder sees the same counts.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -41,8 +42,15 @@ _ORG = re.compile(ORG_ID)
 # hashing costs 19 MiB and tens of milliseconds: at most two at a time per process
 _HASHING = threading.BoundedSemaphore(2)
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-# verified against when the account is unknown or disabled, so that case takes as long as a wrong password
-_DUMMY_HASH = _HASHER.hash("kein Konto – nur für gleiche Laufzeit")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the account is unknown or disabled, so that case takes as long as a wrong password.
+
+    Made on the first sign-in, not at import: hashing is tens of milliseconds a server's start need not pay."""
+    return _HASHER.hash("kein Konto – nur für gleiche Laufzeit")
+
 
 RESET_HOURS = 24  # how long a password reset link works (once)
 
@@ -344,11 +352,12 @@ class AccountStore:
         row = None
         if 0 < len(password) <= MAX_PASSWORD and len(email) <= MAX_EMAIL:
             row = self._row(email.strip().lower())
-        stored = row[5] if row is not None and not row[4] else _DUMMY_HASH
+        dummy = _dummy_hash()
+        stored = row[5] if row is not None and not row[4] else dummy
         with _HASHING:
             try:
                 _HASHER.verify(stored, password[:MAX_PASSWORD] or "-")
-                ok = stored is not _DUMMY_HASH
+                ok = stored is not dummy
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 ok = False
             if ok and _HASHER.check_needs_rehash(stored):  # parameters grew since: store the stronger hash

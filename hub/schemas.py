@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError, validators
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from hub.patterns import UnsupportedPattern, pattern_search
 from hub.resources import schemas_dir
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+
+    HubValidator: Any
 
 SCHEMA_BASE = "https://transferhub.de/schemas/v1/"
 PACKAGE_SCHEMA_ID = SCHEMA_BASE + "package.schema.json"
@@ -54,6 +57,8 @@ def _matches(pattern: str, text: str) -> bool:
 def _pattern(validator, pattern, instance, schema):
     if validator.is_type(instance, "string") and not _matches(pattern, instance):
         # the message names the pattern only: an instance may be large (German sentences come from messages.py)
+        from jsonschema import ValidationError
+
         yield ValidationError(f"does not match {pattern!r}")
 
 
@@ -76,25 +81,44 @@ def _additional_properties(validator, additional, instance, schema):
         for extra in extras:
             yield from validator.descend(instance[extra], additional, path=extra)
     elif not additional and extras:
+        from jsonschema import ValidationError
+
         yield ValidationError(f"Additional properties are not allowed ({len(extras)} unexpected)")
 
 
-# Draft 2020-12 with every schema pattern on RE2 (hub/patterns.py): linear time, ``$`` = end of text.
-HubValidator = validators.extend(
-    Draft202012Validator,
-    validators={"pattern": _pattern, "patternProperties": _pattern_properties, "additionalProperties": _additional_properties},
-)
+@cache
+def _hub_validator() -> Any:
+    """Draft 2020-12 with every schema pattern on RE2 (hub/patterns.py): linear time, ``$`` = end of text.
+
+    Made on first use (``HubValidator``): jsonschema and referencing load with the first check, not with
+    every module that names a schema, so a server starts without them."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(
+        Draft202012Validator,
+        validators={"pattern": _pattern, "patternProperties": _pattern_properties, "additionalProperties": _additional_properties},
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "HubValidator":
+        return _hub_validator()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @cache
 def registry() -> Registry:
+    from referencing import Registry, Resource
+
     return Registry().with_resources((sid, Resource.from_contents(s)) for sid, s in all_schemas().items())
 
 
 @cache
 def validator(schema_id: str) -> Draft202012Validator:
     """A compiled validator for one hub schema, with format checks on."""
-    return HubValidator(
+    from jsonschema import Draft202012Validator
+
+    return _hub_validator()(
         all_schemas()[schema_id],
         registry=registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,

@@ -494,7 +494,7 @@ def test_aliases_give_the_same_object_as_in_pyyaml():
 def test_a_package_validates_as_with_a_second_parse_for_the_hints(monkeypatch):
     """validate_package hands its parsed models to the hints: the same hints as parsing again, which it
     does itself past MAX_KEPT_BPMN_BYTES of kept models (a package of many large models holds one tree at a time)."""
-    import hub.validate
+    import hub.validate.package
 
     packages = [package_files(), *(realistic_package_files(i, i % 3) for i in range(12))]
     kept = [validate_package(PackageFiles(files)) for files in packages]
@@ -504,7 +504,7 @@ def test_a_package_validates_as_with_a_second_parse_for_the_hints(monkeypatch):
             artefacts = [a for a in result.manifest.artefacts if a.kind == "process-model" and a.path in files]
             assert hints == [h for a in artefacts for h in bpmn_hints(a.path, files[a.path])]
     assert sum(p.severity == "hint" and p.file.endswith(".bpmn") for result in kept for p in result.problems) > 3
-    monkeypatch.setattr(hub.validate, "MAX_KEPT_BPMN_BYTES", 0)
+    monkeypatch.setattr(hub.validate.package, "MAX_KEPT_BPMN_BYTES", 0)
     assert [validate_package(PackageFiles(files)).problems for files in packages] == [result.problems for result in kept]
 
 

@@ -19,9 +19,8 @@ from pathlib import Path
 from hub.cli.util import open_catalog, open_services, print_json, print_problems, split_ref
 from hub.errors import BadRequest, Conflict, NotFound
 from hub.federation.atom import atom_feed, feedback_feed
-from hub.federation.dcat import FORMATS, export_dcat
 from hub.federation.errors import PubliccodeInvalid
-from hub.federation.model import FeedbackItem, HarvestReport, Refused, SourceStatus
+from hub.federation.model import FORMATS, FeedbackItem, HarvestReport, Refused, SourceStatus
 from hub.federation.publiccode import DEFAULT_BASE_URL, PUBLICCODE_FILES, export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report
 from hub.federation.sources import SOURCES_FILE, get_source, load_sources
@@ -223,6 +222,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         package_id, version = split_ref(args.ref)
         _write(args, export_publiccode(catalog, package_id, version=version, base_url=base))
     elif args.export_kind == "dcat":
+        from hub.federation.dcat import export_dcat  # rdflib: loaded by this command only, not by every hub command
+
         _write(args, export_dcat(catalog, base, args.format))
     else:
         if args.limit < 1:

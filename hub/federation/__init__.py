@@ -3,15 +3,24 @@ export publiccode.yml, DCAT-AP and Atom, import publiccode.yml.
 
 Domain code: it imports the model, validation, store and errors, never Litestar or
 the CLI; ``commands`` (argparse) and ``routes`` (Litestar) are the thin edges.
+
+``export_dcat`` is taken from ``hub.federation.dcat`` on first use: a server loads rdflib with its first DCAT-AP
+export, not at start.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from hub.federation.atom import atom_feed, feedback_feed
-from hub.federation.dcat import export_dcat
 from hub.federation.harvest import harvest
 from hub.federation.model import HarvestReport, PublisherFeedback, Source, SourceStatus
 from hub.federation.publiccode import export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report, read_reports
 from hub.federation.sources import load_sources, parse_sources, save_sources
+
+if TYPE_CHECKING:
+    from hub.federation.dcat import export_dcat
 
 __all__ = [
     "HarvestReport",
@@ -31,3 +40,11 @@ __all__ = [
     "read_reports",
     "save_sources",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name == "export_dcat":
+        from hub.federation.dcat import export_dcat
+
+        return export_dcat
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

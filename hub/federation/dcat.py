@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 from urllib.parse import quote
 
 from rdflib import BNode, Graph, Namespace, URIRef
@@ -22,6 +21,7 @@ from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 
 from hub.errors import BadRequest
+from hub.federation.model import FORMATS, Format
 from hub.federation.vocab import ADMS_STATUS, ADMS_STATUSES, EU_DATA_THEME, EU_THEME_LABELS, EU_THEMES
 from hub.model import Manifest
 from hub.slugs import slug
@@ -38,8 +38,6 @@ SPDX = "https://spdx.org/licenses/"
 # our SHACL shapes for DCAT-AP 3.0 and ADMS-AP (the official ones ship in no package; see docs/federation.md)
 SHAPES = Path(__file__).with_name("dcat-ap-3.shacl.ttl")
 
-Format = Literal["turtle", "json-ld"]
-FORMATS: dict[str, str] = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
 
 _CONTEXT = {
     "dcat": str(DCAT),

@@ -12,6 +12,10 @@ import msgspec
 
 from hub.model import Base, FrozenBase, Problem
 
+# the DCAT-AP export's formats and their media types (hub.federation.dcat; here, so that naming them loads no rdflib)
+Format = Literal["turtle", "json-ld"]
+FORMATS: dict[str, str] = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
+
 
 class Source(Base):
     """One entry of ``sources.yaml``: a git repository the hub harvests packages from."""

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-import xlsxwriter
-
 BOM = "\ufeff"
 
 # column headers: field name -> German header (fields not listed keep their name)
@@ -116,6 +114,8 @@ def to_xlsx(sheets: Sequence[Sheet], *, when: datetime | None = None) -> bytes:
     update after a publish, which writes this workbook. Text stays text: nothing a package names
     becomes a formula or a link.
     """
+    import xlsxwriter  # here, not at the top: a server's start does not load it
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @cache
 def _renderer() -> MarkdownIt:
     # commonmark with html off: "<script>" in a README becomes text. Tables and
     # strikethrough are what package READMEs use; links keep markdown-it's URL check,
-    # which refuses javascript:, vbscript: and data: (except images).
+    # which refuses javascript:, vbscript: and data: (except images). Imported here: a server's start does not load it.
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
 
 

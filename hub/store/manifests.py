@@ -15,7 +15,7 @@ import pygit2
 
 from hub.model import Manifest
 from hub.store.trees import blob_at
-from hub.validate.manifest import manifest_from_bytes
+from hub.validate.stored import manifest_from_bytes
 
 CACHE_SIZE = 20_000  # manifests of a few kilobytes each: bounded, whatever the catalogue's size
 

@@ -21,7 +21,6 @@ from hub.model import (
     ReviewEntry,
     unsafe_character,
 )
-from hub.schemas import SCHEMA_BASE, validator
 from hub.store.catalog import COMMITTER, Catalog
 from hub.store.commit import commit_change, signature
 from hub.store.organisations import actor_of, require_organisation
@@ -57,6 +56,8 @@ def _read(catalog: Catalog, root: pygit2.Tree | None, path: str) -> dict | None:
 def _encode(record: msgspec.Struct, schema: str) -> bytes:
     data = msgspec.to_builtins(record)
     # records are built by code from checked input; the schema check guards the file format itself
+    from hub.schemas import SCHEMA_BASE, validator  # jsonschema: loaded by the first write, not at a server's start
+
     errors = list(validator(SCHEMA_BASE + schema).iter_errors(data))
     if errors:
         raise CatalogError(f"Interner Fehler: der Datensatz verletzt {schema}: {errors[0].message}")

@@ -29,8 +29,8 @@ from hub.store.records import KIND_DE, put_record, trailers
 from hub.store.trees import replace_path, tree_at
 from hub.store.versions import version_key
 from hub.validate import PackageFiles
-from hub.validate.manifest import raw_manifest
 from hub.validate.publisher import check_publisher
+from hub.validate.stored import raw_manifest
 from hub.validate.yamlsafe import load_yaml
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 import msgspec
 import semver
-from license_expression import ExpressionError, get_spdx_licensing
 
 from hub.model import Manifest, Problem
 from hub.schemas import PACKAGE_SCHEMA_ID, validator
-from hub.validate.fastpath import hub_schema_check, known_valid
 from hub.validate.messages import explain, pointer
+from hub.validate.stored import manifest_from_bytes as manifest_from_bytes  # re-exported: read through here too
+from hub.validate.stored import raw_manifest as raw_manifest
 from hub.validate.text import text_problems
 from hub.validate.yamlsafe import YamlDocument, YamlError, load_yaml
 
@@ -20,12 +19,16 @@ MANIFEST = "hub.yaml"
 
 
 @cache
-def _licensing():  # loading the SPDX list takes a while: once per process
+def _licensing():  # loading the SPDX list takes a while: once per process, when first asked
+    from license_expression import get_spdx_licensing
+
     return get_spdx_licensing()
 
 
 @cache
 def license_known(expression: str) -> bool:
+    from license_expression import ExpressionError
+
     try:
         return not _licensing().validate(expression).errors
     except (ExpressionError, AttributeError):  # license-expression itself fails on some malformed input (control characters)
@@ -51,7 +54,9 @@ def check_manifest(
     def add(code: str, parts: list[str | int], message: str) -> None:
         problems.append(Problem(code=code, file=MANIFEST, pointer=pointer(parts), line=doc.line_of(parts), message=message))
 
-    # the slow validator only for the problems (hub/validate/fastpath.py)
+    # the slow validator only for the problems (hub/validate/fastpath.py: jsonschema, loaded by the first check)
+    from hub.validate.fastpath import hub_schema_check, known_valid
+
     errors = () if known_valid(hub_schema_check(PACKAGE_SCHEMA_ID), data) else validator(PACKAGE_SCHEMA_ID).iter_errors(data)
     for error in errors:
         if list(error.absolute_path) == ["version"] and error.validator == "pattern":
@@ -96,12 +101,3 @@ def check_manifest(
     if problems:
         return None, problems
     return msgspec.convert(data, Manifest), problems
-
-
-def manifest_from_bytes(data: bytes) -> Manifest:
-    """Decode a manifest already known to be valid (catalogue reads: no re-validation)."""
-    return msgspec.convert(load_yaml(data).data, Manifest)
-
-
-def raw_manifest(data: bytes) -> Any:
-    return load_yaml(data).data

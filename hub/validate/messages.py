@@ -6,13 +6,14 @@ import ast
 import contextlib
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from hub.model import Problem
 from hub.patterns import UnsupportedPattern, pattern_search
+
+if TYPE_CHECKING:  # only named in annotations: the API's error messages load no jsonschema
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 _TYPES = {
     "string": "ein Text",

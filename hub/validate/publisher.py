@@ -5,13 +5,15 @@ from __future__ import annotations
 import msgspec
 
 from hub.model import Problem, Publisher
-from hub.schemas import PUBLISHER_SCHEMA_ID, validator
-from hub.validate.messages import explain, pointer
 from hub.validate.text import unsafe_text
 from hub.validate.yamlsafe import YamlError, load_yaml
 
 
 def check_publisher(path: str, data: bytes, *, expected_id: str | None = None) -> tuple[Publisher | None, list[Problem]]:
+    # jsonschema is loaded by the first check, not with the catalogue's modules at a server's start
+    from hub.schemas import PUBLISHER_SCHEMA_ID, validator
+    from hub.validate.messages import explain, pointer
+
     try:
         doc = load_yaml(data)
     except YamlError as exc:

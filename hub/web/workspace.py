@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import pygit2
 import semver
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from hub.adopt.model import SemanticDiff
 from hub.adopt.semantic import semantic_diff
@@ -28,6 +27,9 @@ from hub.resources import site_dir
 from hub.services import Services
 from hub.settings import environment
 from hub.store.catalog import package_path
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 from hub.store.plausibility import STATUS_ORDER
 from hub.store.records import adoptions
 from hub.store.trees import subtree
@@ -95,6 +97,8 @@ def local_target(value: str | None, default: str = "/arbeitsbereich/") -> str:
 
 @cache
 def _templates() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape  # with the first page, not at a server's start
+
     env = Environment(
         loader=FileSystemLoader(site_dir() / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True
     )

@@ -23,8 +23,7 @@ from hub.api.replica import WRITES_NOTHING
 from hub.errors import BadRequest, NotFound
 from hub.federation.atom import MEDIA_TYPE as ATOM
 from hub.federation.atom import atom_feed, feedback_feed
-from hub.federation.dcat import FORMATS, export_dcat
-from hub.federation.model import HarvestReport, PublisherFeedback, Source, SourceStatus
+from hub.federation.model import FORMATS, Format, HarvestReport, PublisherFeedback, Source, SourceStatus
 from hub.federation.publiccode import export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report
 from hub.federation.sources import get_source, load_sources
@@ -52,6 +51,12 @@ class PubliccodeImport(Base):
 
 def base_url(request: Request) -> str:
     return (environment().base_url or str(request.base_url)).rstrip("/")
+
+
+def _dcat(services: Services, base: str, format: Format) -> str:
+    from hub.federation.dcat import export_dcat  # rdflib, loaded by the first DCAT export rather than at start
+
+    return export_dcat(services.catalog, base, format)
 
 
 def _conditional(request: Request, services: Services, key: str, media_type: str, produce: Callable[[], str | bytes]) -> Response:
@@ -203,14 +208,12 @@ class FederationController(Controller):
             services,
             "dcat:turtle",
             FORMATS["turtle"] + "; charset=utf-8",
-            lambda: export_dcat(services.catalog, base_url(request), "turtle"),
+            lambda: _dcat(services, base_url(request), "turtle"),
         )
 
     @get("/export/dcat.jsonld", summary="Der Katalog als DCAT-AP (JSON-LD)", sync_to_thread=True, media_type="application/ld+json")
     def dcat_jsonld(self, request: Request, services: NamedDependency[Services]) -> Response:
-        return _conditional(
-            request, services, "dcat:json-ld", FORMATS["json-ld"], lambda: export_dcat(services.catalog, base_url(request), "json-ld")
-        )
+        return _conditional(request, services, "dcat:json-ld", FORMATS["json-ld"], lambda: _dcat(services, base_url(request), "json-ld"))
 
     @get(
         "/feeds/packages.atom",
