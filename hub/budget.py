@@ -30,7 +30,8 @@ T = TypeVar("T")
 DEFAULT_SECONDS = 20.0
 DEFAULT_MEMORY = 1024 * 1024 * 1024
 DEFAULT_WORKERS = 2
-PRELOAD = ["hub.validate", "hub.validate.archive"]
+# everything a validation imports, once in the forkserver (hub.validate itself loads its checks only when first used)
+PRELOAD = ["hub.validate.package", "hub.validate.fastpath", "hub.validate.archive", "license_expression"]
 
 
 class BudgetExceeded(HubError):
