@@ -28,6 +28,7 @@ from hub.api.controllers.workspace_operator import OperatorWorkspaceController
 from hub.api.controllers.workspace_password import PasswordResetController
 from hub.api.controllers.workspace_publish import MyPackagesController, PublishWorkspaceController
 from hub.api.controllers.workspace_review import ReviewWorkspaceController
+from hub.api.fast_reads import install as install_fast_reads
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
 from hub.api.replica import replica_guard, workspace_replica_guard
@@ -113,7 +114,7 @@ def create_app(
     def provide_cache() -> ResponseCache:
         return cache
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             PackageController,
             MaturityController,
@@ -176,3 +177,5 @@ def create_app(
         ),
         debug=False,
     )
+    # the hot package reads are answered before Litestar's routing when their answer is at hand (hub.api.fast_reads)
+    return install_fast_reads(app, cache)

@@ -31,6 +31,7 @@ from litestar.response.base import ASGIResponse
 from litestar.types import Scope
 
 from hub.index import Index
+from hub.index.answers import StoredAnswerReader
 from hub.store.catalog import BRANCH, Catalog, package_path
 from hub.store.trees import commit_at
 
@@ -38,6 +39,8 @@ JSON = b"application/json"
 NO_CACHE = (b"cache-control", b"no-cache")
 # enough for the answers of every package of a large catalogue (a package's answer is a few KB); HUB_ANSWER_CACHE_MB
 MAX_BYTES = 256 * 1024 * 1024
+# what an answer is about: ("package",), ("versions",) or ("version", <version>)
+Key = tuple[str, ...]
 
 
 class Answer(ASGIResponse):
@@ -81,6 +84,7 @@ class ResponseCache:
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
         self._encoder = msgspec.json.Encoder()
+        self._stored = StoredAnswerReader(index.path) if index is not None else None
 
     def state(self, package_id: str) -> tuple[str, str]:
         """(HEAD, what the package's answers depend on): the package folder's tree id, or HEAD for a package not on ``main``."""
@@ -97,17 +101,14 @@ class ResponseCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def json(self, request: Request, package_id: str, key: Hashable, produce: Callable[[str | None], Any]) -> ASGIResponse:
-        """The cached answer ``key`` about ``package_id`` in its current state, else ``produce(head or None)`` (in a thread).
-
-        An :class:`Answer` with its headers ready to send: building a full ``Response`` (or even
-        Litestar's ``ASGIResponse`` headers) per request costs more than the rest of a cache hit.
-        """
+    def at_hand(self, scope: Scope, package_id: str, key: Key) -> tuple[Answer | None, str, str, bytes]:
+        """The answer ``key`` about ``package_id`` when it needs no reading of the catalogue (a 304, in memory, or
+        stored in the index), else None; with HEAD, the package's state and the answer's ETag. Never waits for a lock."""
         head, state = self.state(package_id)
         # stable across processes and restarts (Python's hash() of a str is not): the state and the key, hashed
         etag = b'"' + hashlib.sha256(state.encode() + b"\x00" + msgspec.json.encode(key)).hexdigest()[:32].encode() + b'"'
-        if if_none_match(request.scope) == etag:
-            return Answer(304, [(b"etag", etag)])
+        if if_none_match(scope) == etag:
+            return Answer(304, [(b"etag", etag)]), head, state, etag
         full_key = (state, key)
         with self._lock:
             body = self._entries.get(full_key)
@@ -116,29 +117,50 @@ class ResponseCache:
         if body is None:
             body = self.stored(package_id, state, key)
             if body is None:
-                body = self._encoder.encode(await run_sync(produce, head or None))
-            with self._lock:
-                if full_key not in self._entries and len(body) <= self.max_bytes:
-                    self._entries[full_key] = body
-                    self.size += len(body)
-                while self.size > self.max_bytes and self._entries:
-                    self.size -= len(self._entries.popitem(last=False)[1])
-        return Answer(200, [(b"content-type", JSON), (b"content-length", b"%d" % len(body)), (b"etag", etag), NO_CACHE], body)
+                return None, head, state, etag
+            self._remember(full_key, body)
+        return ok(body, etag), head, state, etag
 
-    def stored(self, package_id: str, state: str, key: Hashable) -> bytes | None:
+    async def json(self, request: Request, package_id: str, key: Key, produce: Callable[[str | None], Any]) -> ASGIResponse:
+        """The answer ``key`` about ``package_id`` in its current state: at hand, else ``produce(head or None)`` (in a thread).
+
+        An :class:`Answer` with its headers ready to send: building a full ``Response`` (or even
+        Litestar's ``ASGIResponse`` headers) per request costs more than the rest of a cache hit.
+        """
+        answer, head, state, etag = self.at_hand(request.scope, package_id, key)
+        if answer is not None:
+            return answer
+        body = self._encoder.encode(await run_sync(produce, head or None))
+        self._remember((state, key), body)
+        return ok(body, etag)
+
+    def _remember(self, full_key: Hashable, body: bytes) -> None:
+        with self._lock:
+            if full_key not in self._entries and len(body) <= self.max_bytes:
+                self._entries[full_key] = body
+                self.size += len(body)
+            while self.size > self.max_bytes and self._entries:
+                self.size -= len(self._entries.popitem(last=False)[1])
+
+    def stored(self, package_id: str, state: str, key: Key) -> bytes | None:
         """The index's stored answer ``key`` about the package when it holds for the folder ``state``; else None.
 
-        On the event loop, not in a thread: an indexed SQLite read costs less than the hop to a thread.
+        On the event loop, not in a thread (an indexed SQLite read costs less than the hop to a thread), so it
+        never waits for a lock (``StoredAnswerReader``): while the index is locked the answer is read from the catalogue.
         """
-        if self.index is None or not isinstance(key, tuple) or not key:
+        if self._stored is None:
             return None
-        answers = self.index.answers(package_id)
-        if answers is None or answers.tree != state:
+        if key == ("package",) or key == ("versions",):
+            found = self._stored.lookup(package_id, key[0])
+        elif len(key) == 2 and key[0] == "version":
+            found = self._stored.lookup(package_id, "version", key[1])
+        else:
             return None
-        if key == ("package",):
-            return answers.package
-        if key == ("versions",):
-            return answers.versions
-        if key == ("version", answers.version) and answers.version_is_package:
-            return answers.package
-        return None
+        if found is None or found[0] != state:
+            return None
+        return found[1]
+
+
+def ok(body: bytes, etag: bytes) -> Answer:
+    """The 200 answer ``body`` with its headers, as every package read sends them."""
+    return Answer(200, [(b"content-type", JSON), (b"content-length", b"%d" % len(body)), (b"etag", etag), NO_CACHE], body)

@@ -15,7 +15,11 @@ answers: the server reads it from the catalogue until the next sync stores them.
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import msgspec
 import pygit2
@@ -64,3 +68,44 @@ def package_answers(catalog: Catalog, commit: pygit2.Commit, entry: PackageEntry
         versions=_encoder.encode(versions),
         version_is_package=folder is not None and folder.id == entry.tree,
     )
+
+
+# what each API answer reads: the folder's tree id the answer holds for, then the answer itself
+_LOOKUPS = {
+    "package": "SELECT tree, package FROM answers WHERE id = ?",
+    "versions": "SELECT tree, versions FROM answers WHERE id = ?",
+    "version": "SELECT tree, package FROM answers WHERE id = ? AND version = ? AND version_is_package",
+}
+
+
+class StoredAnswerReader:
+    """Reads stored answers from the index file at ``path`` without ever waiting for a lock.
+
+    The API reads them on its event loop (a hop to a thread costs more than the lookup), so a
+    lookup must not wait: its connections have no busy timeout (the index's own wait 30 s for a
+    writer) and only read. When the index cannot be read at once (locked by another process,
+    being recreated, missing, of another schema) the lookup answers None and the caller reads the
+    catalogue instead, in a thread. In WAL mode a writer does not block readers, so that is rare.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        # mode=rw: a missing index file is an error here, not a new empty database
+        self._uri = Path(path).resolve().as_uri() + "?mode=rw"
+        self._local = threading.local()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._uri, uri=True, isolation_level=None, check_same_thread=False, timeout=0)
+            conn.execute("PRAGMA query_only = 1")
+            self._local.conn = conn
+        return conn
+
+    def lookup(self, package_id: str, answer: str, version: str | None = None) -> tuple[str, bytes] | None:
+        """(tree id, encoded answer) of ``answer`` ("package", "versions", or "version" of ``version``); None when not at hand."""
+        arguments = (package_id,) if version is None else (package_id, version)
+        try:
+            row = self._conn().execute(_LOOKUPS[answer], arguments).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else (row[0], row[1])
