@@ -12,9 +12,12 @@ Then, on granian only and in the same rounds, ``GET /api/v1/packages/<id>`` of a
 package of a larger catalogue (a copy of the data folder ``--catalogue``, e.g. one grown by
 ``bench/growth.py``; without it ``--packages`` generated minimal packages) with the in-memory
 cache turned off (``HUB_ANSWER_CACHE_MB=0``), so that every request misses it: once answered
-from the answers the search index stores (``hub.index.answers``), once from a second copy whose
-index holds no stored answers, so that every request reads the package from the catalogue (what
-a miss cost before). Beside req/s it reads the server's CPU time per request from ``/proc``.
+from the answers the search index stores (``hub.index.answers``) before Litestar routes the request
+(``hub.api.fast_reads``, the app as served), once the same with Litestar routing every request
+(``bench/routed_app.py``, what the route cost before the fast path), and once from a second copy
+whose index holds no stored answers, so that every request reads the package from the catalogue
+(what a miss cost before the stored answers). Beside req/s it reads the server's CPU time per
+request from ``/proc``.
 """
 
 from __future__ import annotations
@@ -166,9 +169,9 @@ def granian(target: str, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen
         proc.wait(timeout=30)
 
 
-def measure_random(env: dict[str, str], script: Path, seconds: int) -> dict:
-    """granian with one worker over ``env``'s data folder, the in-memory answer cache off, wrk over random packages."""
-    with granian("hub.api.asgi:app", {**env, "HUB_ANSWER_CACHE_MB": "0"}) as (proc, url):
+def measure_random(env: dict[str, str], script: Path, seconds: int, target: str = "hub.api.asgi:app") -> dict:
+    """granian with one worker serving ``target`` over ``env``'s data folder, the in-memory answer cache off, wrk over random packages."""
+    with granian(target, {**env, "HUB_ANSWER_CACHE_MB": "0"}) as (proc, url):
         wait(url + "/api/v1/health", timeout=1800)
         settled(url)
         wrk_random(url, script, 1, proc.pid)  # warm-up: imports, SQLite pages, libgit2's caches
@@ -244,7 +247,13 @@ def main() -> None:
     base = args.work or Path(tempfile.mkdtemp())
     base.mkdir(parents=True, exist_ok=True)
     stored_env, read_env, script, count = random_catalogue(args, base)
-    random_runs: dict[str, list[dict]] = {"stored": [], "read": []}
+    random_runs: dict[str, list[dict]] = {"stored": [], "routed": [], "read": []}
+    # the app as served (fast path), the same with Litestar routing every request, and no stored answers
+    variants = (
+        ("stored", stored_env, "hub.api.asgi:app"),
+        ("routed", stored_env, "bench.routed_app:app"),
+        ("read", read_env, "hub.api.asgi:app"),
+    )
     for server in args.servers.split(","):
         bare, ours, ours_p50, bare_p50 = [], [], [], []
         for _ in range(args.rounds):
@@ -255,8 +264,8 @@ def main() -> None:
             ours.append(rps)
             ours_p50.append(p50)
             if server == "granian":
-                for name, served in (("stored", stored_env), ("read", read_env)):
-                    random_runs[name].append(measure_random(served, script, args.seconds))
+                for name, served, target in variants:
+                    random_runs[name].append(measure_random(served, script, args.seconds, target))
                     print(f"random packages, {name}: {random_runs[name][-1]}", flush=True)
         results[server] = {
             "version": importlib.metadata.version(server),
@@ -282,8 +291,10 @@ def main() -> None:
                 "bare_cpu_ms": statistics.median(bare_cpu),
                 **random,
                 "ratio": random["stored"]["rps"] / statistics.median(bare),
+                "ratio_routed": random["routed"]["rps"] / statistics.median(bare),
                 "ratio_before": random["read"]["rps"] / statistics.median(bare),
                 "cpu_ratio": statistics.median(bare_cpu) / random["stored"]["cpu_ms"],
+                "cpu_ratio_routed": statistics.median(bare_cpu) / random["routed"]["cpu_ms"],
                 "cpu_ratio_before": statistics.median(bare_cpu) / random["read"]["cpu_ms"],
             }
     shutil.rmtree(data, ignore_errors=True)
@@ -302,6 +313,7 @@ def main() -> None:
         print(
             f"random packages of {r['packages']} ({r['catalogue']}), in-memory cache off: "
             f"stored answers {r['stored']['rps']:.0f} req/s ({r['ratio']:.2f}× bare, {r['stored']['cpu_ms']:.2f} ms CPU), "
+            f"the same routed by Litestar {r['routed']['rps']:.0f} req/s ({r['ratio_routed']:.2f}× bare, {r['routed']['cpu_ms']:.2f} ms CPU), "
             f"read from the catalogue {r['read']['rps']:.0f} req/s ({r['ratio_before']:.2f}× bare, {r['read']['cpu_ms']:.2f} ms CPU); "
             f"bare route {r['bare_cpu_ms']:.2f} ms CPU"
         )
