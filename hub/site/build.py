@@ -23,7 +23,7 @@ import zipfile
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -286,6 +286,8 @@ class SiteBuilder:
             pages=self.new,
             exports=self.exports,
             terms=self.terms,
+            adoption=self.adoption,
+            history=self.history,
         )
         self.report.seconds = time.perf_counter() - started
         return self.report
@@ -656,7 +658,12 @@ class SiteBuilder:
             results={pid: i.maturity for pid, i in self.data.packages.items()},
             manifests={pid: i.manifest for pid, i in self.data.packages.items()},
         )
-        adoption = adoption_report(self.catalog, ref=self.data.commit)
+        if self.kept is not None and self.changed is not None:
+            # advanced from kept data: the records are as they were (a change to them is read in full)
+            adoption = msgspec.structs.replace(self.kept.adoption, commit=self.data.commit)
+        else:
+            adoption = adoption_report(self.catalog, ref=self.data.commit)
+        self.adoption = adoption
         history = self._history()
         savings = write_savings(self)
         self.saved = savings.total
@@ -763,10 +770,25 @@ class SiteBuilder:
                     period=head_month, commit=self.data.commit, levels=dict(sorted(levels.items())), adoptions=dict(sorted(states.items()))
                 ),
             )
-        report = history_report(self.catalog, ref=self.ref, known=known)
+        report = self._history_advanced(known) or history_report(self.catalog, ref=self.ref, known=known)
+        self.history = report
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(msgspec.json.encode(report))
         return report
+
+    def _history_advanced(self, known: dict[str, PeriodPoint]) -> HistoryReport | None:
+        """The kept build's history with the head's month replaced, when every commit since is of that month
+        (what :func:`history_report` gives, without walking all of ``main``); None otherwise."""
+        if self.kept is None or self.changed is None or not self.data.commit or self.data.commit not in known:
+            return None
+        head = known[self.data.commit]
+        walker = self.catalog.repo.walk(pygit2.Oid(hex=self.data.commit), pygit2.enums.SortMode.TOPOLOGICAL)
+        walker.simplify_first_parent()
+        walker.hide(pygit2.Oid(hex=self.kept.data.commit))
+        for commit in walker:
+            if datetime.fromtimestamp(commit.author.time, UTC).strftime("%Y-%m") != head.period:
+                return None
+        return HistoryReport(points=[*(p for p in self.kept.history.points if p.period != head.period), head])
 
     def harvest(self) -> None:
         """The sources and their last harvest reports (refused versions with every problem)."""
@@ -902,6 +924,8 @@ class Kept:
     pages: dict[str, str]
     exports: dict[str, str]
     terms: dict[str, dict[str, int]]
+    adoption: AdoptionReport
+    history: HistoryReport
 
     def holds(self, builder: SiteBuilder) -> bool:
         """True if this is what ``builder``'s folder holds and what it builds with."""
