@@ -14,11 +14,12 @@ from pathlib import Path
 
 import msgspec
 import pygit2
-from pygit2.enums import SortMode
 
 from hub.errors import CatalogError, FileNotFound, PackageNotFound, RefNotFound, VersionNotFound
 from hub.model import FileChange, FileChangeStatus, FileEntry, HistoryEntry, Manifest, PackageVersion, Publisher, VersionDiff, VersionInfo
 from hub.settings import environment
+from hub.store import changes
+from hub.store.changes import Change
 from hub.store.manifests import manifest_of_blob
 from hub.store.snapshot import CatalogSnapshot
 from hub.store.trees import blob_at, commit_at, subtree, tree_files
@@ -208,21 +209,23 @@ class Catalog:
 
     def record_versions(self) -> None:
         """Bring the version store beside the repository to HEAD (the writers' catch-up does, under its lock)."""
-        self._versions.persist(self.repo, self.head())
+        head = self.head()
+        self._versions.persist(self.repo, head, lambda stop: changes.since(self.repo, head, stop) if head is not None else [])
+
+    def changes(self, head: pygit2.Commit, package_id: str | None = None) -> list[Change]:
+        """What the first-parent commits up to ``head`` changed in ``package_id``'s folder and records (or in every
+        package's), newest first: from the version store and the few commits since its commit (hub.store.changes)."""
+        return changes.at(self.repo, head, self.version_store.changes(package_id), package_id)
 
     def history(self, package_id: str) -> list[HistoryEntry]:
         """Every commit on ``main`` that changed the package, newest first."""
         head = self.head()
         if head is None:
             raise PackageNotFound(f"Das Paket „{package_id}“ gibt es im Katalog nicht (der Katalog ist leer).")
-        path = package_path(package_id)
         entries = []
-        walker = self.repo.walk(head.id, SortMode.TOPOLOGICAL)
-        walker.simplify_first_parent()
-        for commit in walker:
-            here = _entry_id(commit.tree, path)
-            before = _entry_id(commit.parents[0].tree, path) if commit.parents else None
-            if here != before:
+        for change in self.changes(head, package_id):
+            if change.kind == "package":
+                commit = self.repo[change.commit].peel(pygit2.Commit)
                 trailers = parse_trailers(commit.message)
                 entries.append(
                     HistoryEntry(
@@ -284,10 +287,3 @@ class Catalog:
         except KeyError:
             return None
         return msgspec.convert(load_yaml(blob.data).data, Publisher)
-
-
-def _entry_id(tree: pygit2.Tree, path: str) -> pygit2.Oid | None:
-    try:
-        return tree[path].id
-    except KeyError:
-        return None

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import pygit2
 
+from hub.store.changes import changed_folders
 from hub.store.trees import subtree
 
 __all__ = ["CatalogSnapshot", "PackageEntry", "changed_packages", "changed_publishers"]
@@ -120,22 +121,9 @@ def changed_packages(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree
 
     ``packages/`` (added, changed, removed packages), and ``adoptions/`` and ``reviews/``, which
     are laid out the same way. Compares tree ids level by level, so unchanged publishers are
-    skipped at once: the cost is the number of publishers plus the packages of the changed ones.
+    skipped at once (hub.store.changes, the one comparison of trees the history uses too).
     """
-    before = _children(repo, old, folder, "tree")
-    after = _children(repo, new, folder, "tree")
-    found: list[str] = []
-    for publisher in sorted(before.keys() | after.keys()):
-        if before.get(publisher) == after.get(publisher):
-            continue
-        slugs_before = _children(repo, old, f"{folder}/{publisher}", "tree")
-        slugs_after = _children(repo, new, f"{folder}/{publisher}", "tree")
-        found.extend(
-            f"{publisher}/{slug}"
-            for slug in sorted(slugs_before.keys() | slugs_after.keys())
-            if slugs_before.get(slug) != slugs_after.get(slug)
-        )
-    return found
+    return changed_folders(repo, old, new, folder)
 
 
 def changed_publishers(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree) -> set[str]:

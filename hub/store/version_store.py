@@ -23,9 +23,10 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import msgspec
 
@@ -33,17 +34,32 @@ from hub.model import VersionInfo
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "1"
+SCHEMA = "2"  # 2: the changes table (hub.store.changes)
 TIMEOUT_SECONDS = 30.0
 CREATE = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS versions (package TEXT NOT NULL, version TEXT NOT NULL, info BLOB NOT NULL,"
     " PRIMARY KEY (package, version)) WITHOUT ROWID",
+    # oldest first by seq: the first-parent commits on main that changed a package's folder or records
+    "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY, package TEXT NOT NULL, commit_id TEXT NOT NULL,"
+    " kind TEXT NOT NULL, path TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS changes_by_package ON changes (package, seq)",
 )
 
+
+class Change(NamedTuple):
+    """A first-parent commit on main changed a package's folder or one of its records (hub.store.changes)."""
+
+    commit: str
+    package: str  # publisher/slug
+    kind: str  # "package", "adoption" or "review"
+    path: str  # packages/<id>, adoptions/<id>/<org>.yaml or reviews/<id>/<version>.yaml
+
+
 Row = tuple[str, VersionInfo]  # package id, one of its versions
-# the publishes since a recorded commit, oldest first; None when that commit is not a recent first-parent ancestor
-Since = Callable[[str], list[Row] | None]
+# the publishes and the changes since a recorded commit, oldest first; None when that commit is not a
+# recent first-parent ancestor
+Since = Callable[[str], tuple[list[Row], list[Change]] | None]
 
 
 def store_path(catalog_path: Path) -> Path:
@@ -126,6 +142,22 @@ class VersionStore:
         except sqlite3.Error:
             return None
 
+    def changes(self, package_id: str | None = None) -> tuple[str, list[Change]] | None:
+        """The commit and the changes (of ``package_id``, or of every package) valid for it, oldest first; None without a store."""
+        try:
+            with self._reading() as found:
+                if found is None or "commit" not in found[1]:
+                    return None
+                db, meta = found
+                query = "SELECT commit_id, package, kind, path FROM changes"
+                if package_id is not None:
+                    rows = db.execute(query + " WHERE package = ? ORDER BY seq", (package_id,))
+                else:
+                    rows = db.execute(query + " ORDER BY seq")
+                return meta["commit"], [Change(*row) for row in rows]
+        except sqlite3.Error:
+            return None
+
     def tagged(self) -> str | None:
         """The last commit up to which every publish on ``main`` was tagged (``repair_tags``)."""
         return self._value("tagged")
@@ -133,8 +165,8 @@ class VersionStore:
     def record_tagged(self, commit: str) -> None:
         self._write(lambda db: _set_meta(db, "tagged", commit))
 
-    def advance(self, head: str, since: Since, rebuild: Callable[[], Iterable[Row]]) -> None:
-        """Bring the store to ``head``: the publishes since the recorded commit, or everything again from ``rebuild``."""
+    def advance(self, head: str, since: Since, rebuild: Callable[[], tuple[list[Row], list[Change]]]) -> None:
+        """Bring the store to ``head``: the publishes and changes since the recorded commit, or everything again from ``rebuild``."""
         if self.commit() == head:
             return  # current already (a server's start, a second catch-up): no write transaction, no sync to disk
 
@@ -145,11 +177,17 @@ class VersionStore:
             new = since(stored) if stored is not None else None
             if new is None:
                 db.execute("DELETE FROM versions")
-                new = list(rebuild())
+                db.execute("DELETE FROM changes")
+                new = rebuild()
+            versions, changes = new
             encoder = msgspec.json.Encoder()
             db.executemany(
                 "INSERT OR IGNORE INTO versions (package, version, info) VALUES (?, ?, ?)",
-                [(package, info.version, encoder.encode(info)) for package, info in new],
+                [(package, info.version, encoder.encode(info)) for package, info in versions],
+            )
+            db.executemany(
+                "INSERT INTO changes (package, commit_id, kind, path) VALUES (?, ?, ?, ?)",
+                [(c.package, c.commit, c.kind, c.path) for c in changes],
             )
             _set_meta(db, "commit", head)
 

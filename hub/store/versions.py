@@ -13,16 +13,19 @@ once per process, and advanced the same way.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 
 import pygit2
 import semver
 
 from hub.model import VersionInfo
-from hub.store.version_store import Row, VersionStore
+from hub.store.version_store import Change, Row, VersionStore
 
 TAG_PREFIX = "refs/tags/"
+# the changes of the first-parent commits after a recorded one (None: of every commit), oldest first;
+# None when that commit is not a recent first-parent ancestor
+ChangesSince = Callable[[str | None], list[Change] | None]
 # A head further than this from the last one seen (a fetch of a long history, a rewritten branch) is
 # read from the tags again rather than walked.
 WALK_LIMIT = 1000
@@ -150,17 +153,24 @@ class VersionTable:
                 self._load(repo, head, None)
             return {package_id: list(infos) for package_id, infos in self._known.items() if infos}
 
-    def persist(self, repo: pygit2.Repository, head: pygit2.Commit | None) -> None:
-        """Bring the store to ``head`` (writers only: ``Services.catch_up``)."""
+    def persist(self, repo: pygit2.Repository, head: pygit2.Commit | None, changes_since: ChangesSince) -> None:
+        """Bring the store to ``head`` (writers only: ``Services.catch_up``), with the changes ``changes_since``
+        gives for the commits after a recorded one (None: every commit; hub.store.changes)."""
         if self._store is None or head is None:
             return
 
-        def rebuild() -> list[Row]:
+        def rebuild() -> tuple[list[Row], list[Change]]:
             with self._lock:
                 table = self._known if self._complete and self._head == head.id else self._from_tags(repo, head)
-                return [(package_id, info) for package_id, infos in table.items() for info in infos]
+                rows = [(package_id, info) for package_id, infos in table.items() for info in infos]
+            return rows, changes_since(None) or []
 
-        self._store.advance(str(head.id), lambda stored: publishes_since(head, stored), rebuild)
+        def since(stored: str) -> tuple[list[Row], list[Change]] | None:
+            new = publishes_since(head, stored)
+            changes = changes_since(stored) if new is not None else None
+            return None if new is None or changes is None else (new, changes)
+
+        self._store.advance(str(head.id), since, rebuild)
 
     def _sync(self, repo: pygit2.Repository, head: pygit2.Commit, wanted: str | None) -> None:
         """Bring the table to ``head``; starting afresh, read ``wanted`` (None: every package) from the store on the way."""
