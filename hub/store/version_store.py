@@ -125,38 +125,35 @@ class VersionStore:
         """The commit the stored versions are valid for; None without a usable store."""
         return self._value("commit")
 
-    def read(self, package_id: str | None = None) -> tuple[str, dict[str, list[VersionInfo]]] | None:
-        """The commit and the versions of ``package_id`` (or of every package), read together; None without a store."""
+    def _select(self, query: str, package_id: str | None, order: str = "") -> tuple[str, list[tuple]] | None:
+        """The recorded commit and the rows of ``query`` (of ``package_id``, or of every package), read
+        together in one read transaction; None without a usable store."""
         try:
             with self._reading() as found:
                 if found is None or "commit" not in found[1]:
                     return None
                 db, meta = found
-                query = "SELECT package, info FROM versions"
-                rows = db.execute(query + " WHERE package = ?", (package_id,)) if package_id is not None else db.execute(query)
-                table: dict[str, list[VersionInfo]] = {}
-                decoder = msgspec.json.Decoder(VersionInfo)
-                for package, info in rows:
-                    table.setdefault(package, []).append(decoder.decode(info))
-                return meta["commit"], table
+                if package_id is not None:
+                    return meta["commit"], db.execute(f"{query} WHERE package = ? {order}", (package_id,)).fetchall()
+                return meta["commit"], db.execute(f"{query} {order}").fetchall()
         except sqlite3.Error:
             return None
 
+    def read(self, package_id: str | None = None) -> tuple[str, dict[str, list[VersionInfo]]] | None:
+        """The commit and the versions of ``package_id`` (or of every package), read together; None without a store."""
+        found = self._select("SELECT package, info FROM versions", package_id)
+        if found is None:
+            return None
+        table: dict[str, list[VersionInfo]] = {}
+        decoder = msgspec.json.Decoder(VersionInfo)
+        for package, info in found[1]:
+            table.setdefault(package, []).append(decoder.decode(info))
+        return found[0], table
+
     def changes(self, package_id: str | None = None) -> tuple[str, list[Change]] | None:
         """The commit and the changes (of ``package_id``, or of every package) valid for it, oldest first; None without a store."""
-        try:
-            with self._reading() as found:
-                if found is None or "commit" not in found[1]:
-                    return None
-                db, meta = found
-                query = "SELECT commit_id, package, kind, path FROM changes"
-                if package_id is not None:
-                    rows = db.execute(query + " WHERE package = ? ORDER BY seq", (package_id,))
-                else:
-                    rows = db.execute(query + " ORDER BY seq")
-                return meta["commit"], [Change(*row) for row in rows]
-        except sqlite3.Error:
-            return None
+        found = self._select("SELECT commit_id, package, kind, path FROM changes", package_id, "ORDER BY seq")
+        return None if found is None else (found[0], [Change(*row) for row in found[1]])
 
     def tagged(self) -> str | None:
         """The last commit up to which every publish on ``main`` was tagged (``repair_tags``)."""
