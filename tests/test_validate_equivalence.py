@@ -25,8 +25,9 @@ from hub.model import Problem, unsafe_character
 from hub.resources import catalog_dir
 from hub.validate import PackageFiles, validate_package
 from hub.validate.bpmn import check_bpmn, inspect_bpmn
+from hub.validate.forms import _missing_titles
 from hub.validate.hints import bpmn_hints, model_hints
-from hub.validate.jsondoc import SyntaxProblem, load_document
+from hub.validate.jsondoc import SyntaxProblem, load_document, load_json
 from hub.validate.markdown import _chunks, _simple_links, links
 from hub.validate.schemalimits import MAX_EXPANDED, schema_limit_problems
 from hub.validate.text import unsafe_text
@@ -550,3 +551,66 @@ def test_every_printable_character_is_one_the_hub_accepts_in_one_line_fields():
     printable = "".join(ch for ch in map(chr, range(0x110000)) if ch.isprintable())
     assert unsafe_character(printable.replace("<", "").replace(">", ""), one_line=True, signature=True) is None
     assert unsafe_character(printable, one_line=True) is None
+
+
+# -- hub/validate/forms.py: the field model only for a form with references or an untitled declaration
+
+
+def _forms() -> list[tuple[str, Any]]:
+    found = []
+    for files in _all_packages():
+        for path, data in sorted(files.items()):
+            if path.endswith(".json"):
+                try:
+                    document = load_json(data)
+                except SyntaxProblem:
+                    continue
+                if isinstance(document, dict) and not schema_limit_problems(document, path):  # as check_form calls it
+                    found.append((path, document))
+    return found
+
+
+def test_missing_titles_match_the_field_model_on_every_json_document():
+    forms = _forms()
+    assert len(forms) > 30 and any(list(reference.missing_titles(path, form)) for path, form in forms)
+    for path, form in forms:
+        assert list(_missing_titles(path, form)) == list(reference.missing_titles(path, form))
+
+
+TITLES = st.sampled_from(["Name", " ", "", None, 3, ["x"]])
+
+
+@st.composite
+def _form_trees(draw: st.DrawFn, depth: int = 3) -> dict[str, Any]:
+    """Form-like schemas: objects, arrays, branches, references and allOf, titles present, blank, missing or not text."""
+
+    def schema(level: int) -> Any:
+        if level == 0 or draw(st.integers(0, 5)) == 0:
+            return draw(st.sampled_from([True, {}, {"type": "string"}, {"title": "Feld", "type": "string"}, {"title": " "}]))
+        node: dict[str, Any] = {}
+        if draw(st.booleans()):
+            node["title"] = draw(TITLES)
+        for key in draw(st.lists(st.sampled_from(["type", "items", "properties", "oneOf", "then", "allOf", "$ref", "anyOf"]), max_size=3)):
+            if key == "type":
+                node["type"] = draw(st.sampled_from(["object", "array", "string", ["object", "null"]]))
+            elif key == "properties":
+                node["properties"] = {name: schema(level - 1) for name in draw(st.lists(st.sampled_from("abcd"), max_size=3, unique=True))}
+            elif key in ("oneOf", "anyOf", "allOf"):
+                node[key] = [schema(level - 1) for _ in range(draw(st.integers(0, 2)))]
+            elif key == "$ref":
+                node["$ref"] = draw(st.sampled_from(["#/$defs/a", "#", "#/properties/a"]))
+            else:
+                node[key] = schema(level - 1)
+        return node
+
+    root = schema(depth)
+    root = root if isinstance(root, dict) else {}
+    if draw(st.booleans()):
+        root["$defs"] = {"a": schema(depth - 1)}
+    return root
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_form_trees())
+def test_missing_titles_match_the_field_model_on_generated_forms(form):
+    assert list(_missing_titles("f.json", form)) == list(reference.missing_titles("f.json", form))

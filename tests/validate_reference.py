@@ -15,6 +15,7 @@ import yaml
 from lxml import etree
 from markdown_it import MarkdownIt
 
+from hub.formschema import Field, FormSchema
 from hub.model import Problem, unsafe_character
 from hub.patterns import UnsupportedPattern, compile_pattern
 from hub.validate.bpmn import _DOCTYPE, BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, FLOW_NODES, MAX_BPMN_BYTES, _q, parse_bpmn
@@ -59,6 +60,31 @@ def unsafe_text(data: Any) -> Iterator[tuple[list[str | int], str]]:
                 yield path, f"Der Text enthält {what}; das ist hier nicht erlaubt (Git, XML, Feeds und Terminals verweigern es)."
             elif key in SIGNATURE and not value.strip():
                 yield path, "Der Text besteht nur aus Leerzeichen."
+
+
+# -- hub/validate/forms.py: the title check always through the field model --------------------
+
+
+def missing_titles(path: str, schema: dict[str, Any]) -> Iterator[Problem]:
+    def titled(found: Field) -> bool:
+        return isinstance(found.title, str) and bool(found.title.strip())
+
+    form = FormSchema(schema)
+    if not titled(form.root):
+        yield Problem(
+            code="form-title-missing", file=path, pointer="/title", message="Das Formular braucht einen Titel („title“) auf oberster Ebene."
+        )
+    reported: set[tuple[str | int, ...]] = set()
+    for found in form.fields():
+        if titled(found) or found.source in reported:
+            continue
+        reported.add(found.source)
+        yield Problem(
+            code="form-title-missing",
+            file=path,
+            pointer=pointer(found.source),
+            message=f"Das Feld „{found.name}“ hat keinen Titel; jedes Feld braucht eine deutsche Beschriftung („title“).",
+        )
 
 
 # -- hub/validate/markdown.py: one full markdown-it-py parse ------------------------------------
