@@ -81,18 +81,19 @@ PACKAGE_VALIDATORS = 256  # compiled package schemas kept (by content hash): a p
 
 def plain_json(value: Any) -> bool:
     """Whether ``value`` is JSON as both libraries read it alike: exact types, finite numbers, valid text."""
+    texts: list[str] = []  # every string and key, checked together at the end
     stack = [value]
     while stack:
         item = stack.pop()
         kind = type(item)
         if kind is str:
-            if not _text(item):
-                return False
+            texts.append(item)
         elif kind is dict:
-            for key, child in item.items():
-                if type(key) is not str or not _text(key):
+            for key in item:
+                if type(key) is not str:
                     return False
-                stack.append(child)
+            texts.extend(item)
+            stack.extend(item.values())
         elif kind is list:
             stack.extend(item)
         elif kind is int:
@@ -103,7 +104,7 @@ def plain_json(value: Any) -> bool:
                 return False
         elif item is not None and kind is not bool:
             return False
-    return True
+    return _text("".join(texts))  # joined, the strings hold a lone surrogate exactly when one of them does
 
 
 def _text(text: str) -> bool:
