@@ -27,11 +27,11 @@ from hub.validate import PackageFiles, validate_package
 from hub.validate.bpmn import check_bpmn, inspect_bpmn
 from hub.validate.forms import _missing_titles
 from hub.validate.hints import bpmn_hints, model_hints
-from hub.validate.jsondoc import SyntaxProblem, load_document, load_json
+from hub.validate.jsondoc import SyntaxProblem, check_value_limits, load_document, load_json
 from hub.validate.markdown import _chunks, _simple_links, links
 from hub.validate.schemalimits import MAX_EXPANDED, schema_limit_problems
 from hub.validate.text import unsafe_text
-from hub.validate.yamlsafe import YamlError, load_yaml
+from hub.validate.yamlsafe import MAX_DEPTH, MAX_NODES, YamlError, load_yaml
 from tests import validate_reference as reference
 from tests.factory import BPMN as FACTORY_BPMN
 from tests.factory import package_files
@@ -614,3 +614,48 @@ def _form_trees(draw: st.DrawFn, depth: int = 3) -> dict[str, Any]:
 @given(_form_trees())
 def test_missing_titles_match_the_field_model_on_generated_forms(form):
     assert list(_missing_titles("f.json", form)) == list(reference.missing_titles("f.json", form))
+
+
+# -- hub/validate/jsondoc.py: a level-by-level pass first, the depth-first walk only for a document past a limit
+
+
+def _limit_outcome(check: Callable[..., None], value: Any, max_nodes: int, max_depth: int) -> tuple[str, str | None] | None:
+    try:
+        check(value, max_nodes=max_nodes, max_depth=max_depth)
+    except SyntaxProblem as exc:
+        return str(exc), exc.code
+    return None
+
+
+_json_values = st.recursive(
+    st.integers() | st.sampled_from([0.5, float("inf"), float("-inf"), float("nan")]) | st.text("ab", max_size=2) | st.none(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text("abc", max_size=2), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_json_values, st.integers(1, 40), st.integers(1, 6))
+def test_value_limits_match_the_depth_first_walk(value, max_nodes, max_depth):
+    assert _limit_outcome(check_value_limits, value, max_nodes, max_depth) == _limit_outcome(
+        reference.check_value_limits, value, max_nodes, max_depth
+    )
+
+
+def test_value_limits_match_the_depth_first_walk_on_every_json_document():
+    documents = [load_json(data) for path, data in _files((".json",)) if _loads(data)]
+    assert len(documents) > 30
+    for document in documents:
+        assert _limit_outcome(check_value_limits, document, MAX_NODES, MAX_DEPTH) is None
+        for max_nodes, max_depth in ((50, 4), (10_000, 3), (5, 64)):
+            assert _limit_outcome(check_value_limits, document, max_nodes, max_depth) == _limit_outcome(
+                reference.check_value_limits, document, max_nodes, max_depth
+            )
+
+
+def _loads(data: bytes) -> bool:
+    try:
+        load_json(data)
+    except SyntaxProblem:
+        return False
+    return True

@@ -7,6 +7,7 @@ places and German sentences. The code is the hub's own from commit 78ae601, unch
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -32,11 +33,12 @@ from hub.validate.hints import (
     _working_days,
     hint,
 )
+from hub.validate.jsondoc import SyntaxProblem, _pointer_to
 from hub.validate.messages import pointer
 from hub.validate.parsererrors import xml_message, yaml_message
 from hub.validate.schemalimits import _REF_KEYS, MAX_EXPANDED, _resolve, _walk
 from hub.validate.text import ONE_LINE, SIGNATURE
-from hub.validate.yamlsafe import YamlError, _Loader, check_node_limits
+from hub.validate.yamlsafe import MAX_DEPTH, MAX_NODES, YamlError, _Loader, check_node_limits
 
 # -- hub/validate/text.py: the record walked string by string, a path built for each ------------
 
@@ -60,6 +62,31 @@ def unsafe_text(data: Any) -> Iterator[tuple[list[str | int], str]]:
                 yield path, f"Der Text enthält {what}; das ist hier nicht erlaubt (Git, XML, Feeds und Terminals verweigern es)."
             elif key in SIGNATURE and not value.strip():
                 yield path, "Der Text besteht nur aus Leerzeichen."
+
+
+# -- hub/validate/jsondoc.py: the limits of a JSON document, node by node ---------------------
+
+
+def check_value_limits(value: Any, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
+    count = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > max_nodes:
+            raise SyntaxProblem(f"Das Dokument ist zu groß (mehr als {max_nodes} Knoten).", None, "document-too-large")
+        if depth > max_depth:
+            raise SyntaxProblem(f"Das Dokument ist zu tief verschachtelt (mehr als {max_depth} Ebenen).", None, "document-too-deep")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise SyntaxProblem(
+                f"An der Stelle {_pointer_to(value, item) or '/'} steht eine Zahl, die JSON nicht kennt "
+                "(NaN, Infinity oder eine Zahl über 1e308); eine endliche Zahl angeben.",
+                None,
+            )
 
 
 # -- hub/validate/forms.py: the title check always through the field model --------------------

@@ -32,6 +32,8 @@ def load_json(data: bytes) -> Any:
 
 def check_value_limits(value: Any, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
     """The limits YAML documents have (hub/validate/yamlsafe.py), for parsed JSON: size and depth, iteratively."""
+    if _within(value, max_nodes, max_depth):
+        return
     count = 0
     stack = [(value, 1)]
     while stack:
@@ -53,6 +55,32 @@ def check_value_limits(value: Any, *, max_nodes: int = MAX_NODES, max_depth: int
                 "(NaN, Infinity oder eine Zahl über 1e308); eine endliche Zahl angeben.",
                 None,
             )
+
+
+def _within(value: Any, max_nodes: int, max_depth: int) -> bool:
+    """True when :func:`check_value_limits` finds nothing: one pass a level at a time, no tuple per node.
+
+    Nearly every document is within the limits; for one that is not, the depth-first walk above
+    raises exactly the problem it always raised (which limit it meets first depends on its order).
+    """
+    count = 0
+    level = [value]
+    for _ in range(max_depth):
+        count += len(level)
+        if count > max_nodes:
+            return False
+        below: list[Any] = []
+        for item in level:
+            if isinstance(item, dict):
+                below.extend(item.values())
+            elif isinstance(item, list):
+                below.extend(item)
+            elif isinstance(item, float) and not math.isfinite(item):
+                return False
+        if not below:
+            return True
+        level = below
+    return False  # deeper than max_depth
 
 
 def _pointer_to(root: Any, target: float) -> str:

@@ -42,26 +42,30 @@ class _Census:
     """
 
     def __init__(self, schema: Any) -> None:
+        # a level at a time: the containers of a level are told apart with one isinstance each and
+        # their children gathered with list.extend, instead of a stack entry and a set lookup per node
         self.objects: list[dict[str, Any]] = []
         self.nodes = 0
-        self.has_refs = False
         seen: set[int] = set()
-        shared = False
-        stack = [schema]
-        while stack:
-            item = stack.pop()
-            self.nodes += 1
-            if not isinstance(item, (dict, list)):
-                continue
-            if id(item) in seen:
-                shared = True
-                continue
-            seen.add(id(item))
-            if isinstance(item, dict):
-                self.objects.append(item)
-                stack.extend(item.values())
-            else:
-                stack.extend(item)
+        containers = 0  # dicts and lists met, with repeats: more than ``seen`` holds means shared
+        level = [schema]
+        while level:
+            self.nodes += len(level)
+            below: list[Any] = []
+            for item in level:
+                if isinstance(item, dict):
+                    containers += 1
+                    if id(item) not in seen:
+                        seen.add(id(item))
+                        self.objects.append(item)
+                        below.extend(item.values())
+                elif isinstance(item, list):
+                    containers += 1
+                    if id(item) not in seen:
+                        seen.add(id(item))
+                        below.extend(item)
+            level = below
+        shared = containers != len(seen)
         self.has_refs = any(isinstance(node.get(key), str) for node in self.objects for key in _REF_KEYS)
         self.tree = not self.has_refs and not shared
 
