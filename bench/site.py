@@ -22,6 +22,7 @@ import argparse
 import functools
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,8 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from statistics import median
+from typing import Any
 
 import pygit2
 import yaml
@@ -39,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import machine, options, quick, write_results
 from hub.resources import catalog_dir
 from hub.site import build_site
+from hub.site.build import forget_kept
 from hub.store import Catalog, publish
 from hub.store.catalog import BRANCH, COMMITTER
 from hub.store.trees import blob_at, tree_at, write_tree
@@ -205,8 +209,21 @@ def account(out: Path) -> dict:
     return {"files": dict(files), "bytes": dict(size), "total_files": sum(files.values()), "total_bytes": sum(size.values())}
 
 
-def mkdocs_build(catalog: Catalog, folder: Path) -> float:
-    """MkDocs on the same READMEs (one page per package at its latest version): seconds of ``mkdocs build``."""
+def cpu() -> float:
+    """CPU seconds of this process and of its children that ended (the build's forked workers, ``mkdocs build``)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(build) -> tuple[Any, float, float]:
+    """``build()``'s result, wall seconds and CPU seconds (this process and its children)."""
+    wall, used = time.perf_counter(), cpu()
+    result = build()
+    return result, time.perf_counter() - wall, cpu() - used
+
+
+def mkdocs_build(catalog: Catalog, folder: Path) -> tuple[float, float]:
+    """MkDocs on the same READMEs (one page per package at its latest version): wall and CPU seconds of ``mkdocs build``."""
     docs = folder / "docs"
     head = catalog.head()
     assert head is not None
@@ -219,9 +236,9 @@ def mkdocs_build(catalog: Catalog, folder: Path) -> float:
     (docs / "index.md").write_text("# Transferhub\n", encoding="utf-8")
     (folder / "mkdocs.yml").write_text("site_name: Transferhub\nuse_directory_urls: false\n", encoding="utf-8")
     mkdocs = Path(sys.executable).with_name("mkdocs")
-    started = time.perf_counter()
-    subprocess.run([str(mkdocs), "build", "-q", "-f", str(folder / "mkdocs.yml"), "-d", str(folder / "site")], check=True)
-    return time.perf_counter() - started
+    command = [str(mkdocs), "build", "-q", "-f", str(folder / "mkdocs.yml"), "-d", str(folder / "site")]
+    _, wall, used = timed(lambda: subprocess.run(command, check=True))
+    return wall, used
 
 
 def republish(catalog: Catalog, package_id: str, i: int) -> None:
@@ -246,6 +263,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(parents=[options()])
     parser.add_argument("--packages", type=int, default=300)
     parser.add_argument("--mkdocs", action="store_true", help="build the same READMEs with MkDocs in the same run")
+    parser.add_argument("--rounds", type=int, default=9, help="further publishes of single-version packages into the kept build")
     parser.add_argument(
         "--processes",
         type=int,
@@ -255,7 +273,7 @@ def main() -> None:
     parser.add_argument(
         "--name", default="site", help="name of the results (bench/results/NAME.json, with --record docs/figures/NAME.json)"
     )
-    args = quick(parser.parse_args(), packages=8)
+    args = quick(parser.parse_args(), packages=8, rounds=2)
     results: dict = {"machine": machine(), "load": os.getloadavg()[0], "packages": args.packages, "processes": args.processes}
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -264,34 +282,52 @@ def main() -> None:
         table = catalog.all_versions()
         results["versions"] = sum(len(v) for v in table.values())
         out = Path(tmp) / "site"
-        started = time.perf_counter()
-        report = build_site(catalog, out, processes=args.processes)
-        results["full_build_s"] = time.perf_counter() - started
+        forget_kept()
+        _, results["full_build_s"], results["full_build_cpu_s"] = timed(lambda: build_site(catalog, out, processes=args.processes))
         results["site"] = account(out)
         results["bytes_per_package"] = results["site"]["total_bytes"] / args.packages
         if args.mkdocs:
-            results["mkdocs_s"] = mkdocs_build(catalog, Path(tmp) / "mkdocs")
+            results["mkdocs_s"], results["mkdocs_cpu_s"] = mkdocs_build(catalog, Path(tmp) / "mkdocs")
             results["ratio_to_mkdocs"] = results["full_build_s"] / results["mkdocs_s"]
-        started = time.perf_counter()
-        again = build_site(catalog, out, processes=args.processes)
-        results["unchanged_build_s"] = time.perf_counter() - started
+            results["cpu_ratio_to_mkdocs"] = results["full_build_cpu_s"] / results["mkdocs_cpu_s"]
+        # as `hub site build` in a new process: nothing kept from the build before (the compiled templates are)
+        forget_kept()
+        again, results["unchanged_build_s"], results["unchanged_build_cpu_s"] = timed(
+            lambda: build_site(catalog, out, processes=args.processes)
+        )
         results["unchanged_written"] = len(again.written)
         incremental = {}
         many = max(range(args.packages), key=lambda i: (len(table[realistic_versions(i, _templates())[0]]), -i))
-        for label, i in (("many_versions", many), ("one_version", 0)):
+        others = [i for i in range(args.packages) if len(table[realistic_versions(i, _templates())[0]]) == 1][1 : 1 + args.rounds]
+        # kept: the served site's child process, which built the site before the publish; fresh: `hub site build` in a new process
+        for mode in ("kept", "fresh"):
+            for label, i in (("many_versions", many), ("one_version", 0)):
+                package_id = realistic_versions(i, _templates())[0]
+                before = len(catalog.all_versions(package_id)[package_id])
+                republish(catalog, package_id, i)
+                if mode == "fresh":
+                    forget_kept()
+                report, wall, used = timed(lambda: build_site(catalog, out, processes=args.processes))
+                incremental[f"{label}_{mode}" if mode == "fresh" else label] = {
+                    "package": package_id,
+                    "versions_before": before,
+                    "seconds": wall,
+                    "cpu_seconds": used,
+                    "read": report.read,
+                    "written": len(report.written),
+                    "written_files": sorted(report.written),
+                }
+        # more publishes of other packages into the kept build, for a median
+        rounds = []
+        for i in others:
             package_id = realistic_versions(i, _templates())[0]
-            before = len(catalog.all_versions(package_id)[package_id])
             republish(catalog, package_id, i)
-            started = time.perf_counter()
-            report = build_site(catalog, out, processes=args.processes)
-            incremental[label] = {
-                "package": package_id,
-                "versions_before": before,
-                "seconds": time.perf_counter() - started,
-                "written": len(report.written),
-                "written_files": sorted(report.written),
-            }
+            report, wall, used = timed(lambda: build_site(catalog, out, processes=args.processes))
+            rounds.append(
+                {"package": package_id, "seconds": wall, "cpu_seconds": used, "read": report.read, "written": len(report.written)}
+            )
         results["incremental"] = incremental
+        results["kept_rounds"] = rounds
     site = results["site"]
     mb = 1024 * 1024
     print(f"machine: {results['machine']}, load {results['load']:.1f}")
@@ -303,13 +339,24 @@ def main() -> None:
         )
     print(f"| total | {site['total_files']} | {site['total_bytes'] / mb:.1f} | {results['bytes_per_package'] / 1024:.1f} |")
     print(
-        f"full build: {results['full_build_s']:.1f} s"
-        + (f"; MkDocs {results['mkdocs_s']:.1f} s, ratio {results['ratio_to_mkdocs']:.2f}" if args.mkdocs else "")
+        f"full build: {results['full_build_s']:.1f} s wall, {results['full_build_cpu_s']:.1f} s CPU"
+        + (
+            f"; MkDocs {results['mkdocs_s']:.1f} s wall, {results['mkdocs_cpu_s']:.1f} s CPU;"
+            f" ratio {results['ratio_to_mkdocs']:.2f} (wall), {results['cpu_ratio_to_mkdocs']:.2f} (CPU)"
+            if args.mkdocs
+            else ""
+        )
     )
     print(f"rebuild, nothing changed: {results['unchanged_build_s']:.2f} s, {results['unchanged_written']} files written")
     for label, figures in incremental.items():
         print(
-            f"incremental after one publish ({label}, {figures['versions_before']} versions before): {figures['seconds']:.2f} s, {figures['written']} files written"
+            f"incremental after one publish ({label}, {figures['versions_before']} versions before): {figures['seconds']:.2f} s wall,"
+            f" {figures['cpu_seconds']:.2f} s CPU, {figures['read']} packages read, {figures['written']} files written"
+        )
+    if rounds:
+        print(
+            f"kept, {len(rounds)} more publishes: median {median(r['seconds'] for r in rounds):.2f} s wall,"
+            f" {median(r['cpu_seconds'] for r in rounds):.2f} s CPU"
         )
     print(f"results: {write_results(args.name, results, args)}")
 
