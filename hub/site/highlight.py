@@ -32,20 +32,32 @@ def _kept(ttype: _TokenType) -> bool:
     return any(ttype[: len(kept)] == kept for kept in KEPT)  # the type or a subtype of one of them
 
 
+_CLASSES: dict[_TokenType, str | None] = {}  # token type -> its class, or None when it is written plain (a few dozen types)
+
+
+def _class_of(ttype: _TokenType) -> str | None:
+    if ttype not in _CLASSES:
+        _CLASSES[ttype] = _css_class(ttype) if _kept(ttype) else None
+    return _CLASSES[ttype]
+
+
 class LeanHtmlFormatter(Formatter):
     name = "Lean HTML"
 
     def format(self, tokensource: Iterable[tuple[_TokenType, str]], outfile: Any) -> None:
+        # a run of tokens of one class is escaped and written at once (a token's class is looked up once per type)
         outfile.write('<div class="highlight"><pre><span></span>')
         run_class: str | None = None
         run: list[str] = []
         for ttype, value in tokensource:
-            css = _css_class(ttype) if _kept(ttype) else None
+            css = _class_of(ttype)
             if css != run_class and run:
-                outfile.write(f'<span class="{run_class}">{"".join(run)}</span>' if run_class else "".join(run))
+                text = escape("".join(run), quote=False)
+                outfile.write(f'<span class="{run_class}">{text}</span>' if run_class else text)
                 run = []
             run_class = css
-            run.append(escape(value, quote=False))
+            run.append(value)
         if run:
-            outfile.write(f'<span class="{run_class}">{"".join(run)}</span>' if run_class else "".join(run))
+            text = escape("".join(run), quote=False)
+            outfile.write(f'<span class="{run_class}">{text}</span>' if run_class else text)
         outfile.write("</pre></div>\n")
