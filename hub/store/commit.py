@@ -17,6 +17,8 @@ from pathlib import Path
 import pygit2
 
 from hub.errors import PublishContention
+from hub.settings import environment
+from hub.store.batch import ObjectBatch
 from hub.store.catalog import BRANCH, Catalog
 
 RETRY_SECONDS = 30.0
@@ -65,11 +67,16 @@ def commit_change(
     committer: pygit2.Signature,
     message: str,
     prepare: Callable[[pygit2.Oid], None] | None = None,
+    batch: ObjectBatch | None = None,
 ) -> pygit2.Oid:
     """Commit ``change(head tree)`` on ``main``; ``change`` runs again after a lost race and may raise to refuse.
 
     ``prepare(commit)`` runs before the branch moves (a publish writes its tag object there), so
     everything that can fail happens before the one step that makes the write visible.
+
+    ``batch``: ``change`` and ``prepare`` build their objects in it (hub.store.batch), the commit is
+    built there too, and the batch is written as one pack, synced, before ``main`` moves. Without
+    it, ``change`` writes through libgit2 (each object a loose file, synced on its own with ``HUB_FSYNC``).
     """
     repo = catalog.repo
     deadline = time.monotonic() + RETRY_SECONDS
@@ -80,9 +87,15 @@ def commit_change(
             ref = repo.references.get(BRANCH)
             head = repo[ref.target] if ref is not None else None
             new_root = change(head.tree if head is not None else None)
-            commit = repo.create_commit(None, author, committer, message, new_root, [head.id] if head else [])
+            parents = [head.id] if head is not None else []
+            if batch is None:
+                commit = repo.create_commit(None, author, committer, message, new_root, parents)
+            else:
+                commit = batch.commit(new_root, parents, author, committer, message)
             if prepare is not None:
                 prepare(commit)
+            if batch is not None:
+                batch.write(durable=environment().fsync)  # the objects are on disk before any ref names them
             if _move_branch(repo, ref, commit):
                 return commit
         if time.monotonic() > deadline:

@@ -16,6 +16,7 @@ import os
 import struct
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 # object type numbers in a pack entry's header
@@ -36,15 +37,32 @@ def _entry_header(kind: int, size: int) -> bytes:
     return bytes(out)
 
 
+@dataclass(frozen=True)
+class PackEntry:
+    """One object as a pack stores it: its binary id and the entry's bytes (header and zlib stream)."""
+
+    oid: bytes
+    data: bytes
+
+
+def pack_entry(oid: str, kind: str, raw: bytes, level: int = 6) -> PackEntry:
+    """Compress one object for a pack (callers may do this before they hold a lock, and join the entries later)."""
+    return PackEntry(bytes.fromhex(oid), _entry_header(TYPES[kind], len(raw)) + zlib.compress(raw, level))
+
+
 def pack_bytes(objects: Iterable[tuple[str, str, bytes]]) -> tuple[bytes, bytes, str]:
     """The pack and its index for ``(object id, type name, raw content)``; returns (pack, index, pack name without suffix)."""
+    return join_entries(pack_entry(oid, kind, raw) for oid, kind, raw in objects)
+
+
+def join_entries(pack_entries: Iterable[PackEntry]) -> tuple[bytes, bytes, str]:
+    """The pack and its index for compressed entries; returns (pack, index, pack name without suffix)."""
     entries: list[tuple[bytes, int, int]] = []  # (binary id, crc32, offset)
     body = bytearray()
     count = 0
-    for oid, kind, raw in objects:
-        entry = _entry_header(TYPES[kind], len(raw)) + zlib.compress(raw)
-        entries.append((bytes.fromhex(oid), zlib.crc32(entry), 12 + len(body)))
-        body += entry
+    for item in pack_entries:
+        entries.append((item.oid, zlib.crc32(item.data), 12 + len(body)))
+        body += item.data
         count += 1
     pack = b"PACK" + struct.pack(">II", 2, count) + bytes(body)
     checksum = hashlib.sha1(pack).digest()
@@ -77,10 +95,52 @@ def write_pack(folder: Path, objects: Iterable[tuple[str, str, bytes]]) -> str:
 
     Not synced to disk: an export is derived from the catalogue and written again if lost.
     """
-    pack, index, name = pack_bytes(objects)
+    return write_pack_files(folder, *pack_bytes(objects), durable=False)
+
+
+def write_pack_files(folder: Path, pack: bytes, index: bytes, name: str, *, durable: bool) -> str:
+    """Put a pack and its index into ``folder``: each written to a temporary file and renamed into place, the pack first
+    (a reader that finds the index finds its pack); return the pack's file name.
+
+    ``durable``: each file is synced before its rename and the folder after both, so when this returns, a crash
+    cannot lose the pack (what the catalogue needs before a reference may name one of its objects).
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    for suffix, data in ((".pack", pack), (".idx", index)):  # pack before index: a reader that finds the index finds its pack
+    for suffix, data in ((".pack", pack), (".idx", index)):
         temporary = folder / f".tmp-{os.getpid()}-{name}{suffix}"
-        temporary.write_bytes(data)
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temporary, folder / f"{name}{suffix}")
+    if durable:
+        sync_folder(folder)
     return f"{name}.pack"
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the entries of ``folder`` (files created, renamed or removed in it) durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def pack_entries(pack: bytes, index: bytes) -> list[PackEntry]:
+    """Every entry of a pack as stored (compressed, deltas left as they are), from the pack and its version 2 index."""
+    if index[:4] != _IDX_MAGIC or struct.unpack(">I", index[4:8])[0] != 2 or pack[:4] != b"PACK":
+        raise ValueError("not a version 2 pack and index")
+    count = struct.unpack(">I", index[8 + 1020 : 8 + 1024])[0]
+    ids = 8 + 1024
+    offsets = ids + 24 * count  # after the ids and the CRCs
+    located = []
+    for i in range(count):
+        offset = struct.unpack(">I", index[offsets + 4 * i : offsets + 4 * i + 4])[0]
+        if offset & 0x80000000:
+            raise ValueError("pack too large for 32-bit offsets")
+        located.append((offset, index[ids + 20 * i : ids + 20 * (i + 1)]))
+    located.sort()
+    ends = [offset for offset, _ in located[1:]] + [len(pack) - 20]  # the last entry ends at the trailing checksum
+    return [PackEntry(oid, pack[offset:end]) for (offset, oid), end in zip(located, ends, strict=True)]

@@ -13,6 +13,10 @@ before the branch moves: the tag name is checked, the paths are checked, and the
 happen (a crash, a full disk), the version is published all the same, still immutable (its
 manifest is on ``main``), and :func:`repair_tags` (run whenever a hub opens the catalogue)
 derives the tag from the commit's trailers.
+
+Every new object of a publish (blobs, trees, commit, tag object) is built in memory
+(:mod:`hub.store.batch`) and written as one pack, synced, before ``main`` moves: a crash
+never leaves a ref naming a missing object, and a refused publish writes nothing.
 """
 
 from __future__ import annotations
@@ -29,11 +33,12 @@ from pygit2.enums import FileMode, ObjectType
 
 from hub.errors import BadRequest, InvalidPackage, VersionExists, VersionNotNewer
 from hub.model import Actor, Manifest, Problem, Publisher, PublishResult, is_package_id, unsafe_character
+from hub.settings import environment
+from hub.store.batch import ObjectBatch, consolidate
 from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, tag_name
 from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints
 from hub.store.manifests import manifest_of_blob, remember
-from hub.store.trees import replace_path, tree_at, write_tree
 from hub.store.versions import first_parents, published
 from hub.validate import PackageFiles, ValidationResult, validate_package
 from hub.validate.files import git_path
@@ -107,8 +112,14 @@ def commit_version(
     # refuse before writing a single object, so a refused publish leaves no trace
     _check_writable(manifest, files, tag)
     _check_new_version(catalog, head.tree if head is not None else None, manifest)
-    package_tree = write_tree(repo, files)
-    remember(tree_at(repo, package_tree)["hub.yaml"].id, manifest)  # the index and maturity read it next: not parsed again
+    # the package's objects are built (hashed and compressed) in memory before the commit turn; inside it only the
+    # root trees, the commit and the tag object are added, and the whole batch is written as one synced pack
+    batch = ObjectBatch(repo)
+    previous = _entry(head.tree, package_path(manifest.id)) if head is not None else None
+    if previous is not None:
+        batch.know(previous)  # the files this version did not change are in the catalogue already
+    package_tree = batch.files(files)
+    remember(batch.blob(files["hub.yaml"]), manifest)  # the index and maturity read it next: not parsed again
     author = signature(actor.name, actor.email, when)
     committer = signature(*COMMITTER, when)
     extra = "".join(f"{key}: {value}\n" for key, value in (trailers or {}).items())
@@ -117,24 +128,31 @@ def commit_version(
         f"{manifest.name}: {manifest.summary.de}\n\n"
         f"Hub-Action: publish\nHub-Package: {manifest.id}\nHub-Version: {manifest.version}\nHub-Actor: {actor.id}\n{extra}"
     )
-    record = repo.create_blob(publisher_record) if publisher_record is not None else None
+    record = batch.blob(publisher_record) if publisher_record is not None else None
 
     def change(root: pygit2.Tree | None) -> pygit2.Oid:
         _check_new_version(catalog, root, manifest)
-        new_root = replace_path(repo, root, package_path(manifest.id).split("/"), package_tree)
-        return _ensure_publisher(repo, new_root, manifest, record)
+        changes: dict[str, tuple[pygit2.Oid | None, int]] = {package_path(manifest.id): (package_tree, FileMode.TREE)}
+        publisher = f"publishers/{manifest.publisher.id}.yaml"
+        if root is None or publisher not in root:  # register an unknown publisher, so every package has its organisation
+            changes[publisher] = (record if record is not None else batch.blob(_publisher_record(manifest)), FileMode.BLOB)
+        return batch.replace(root, changes)
 
     prepared: dict[pygit2.Oid, pygit2.Oid] = {}
 
     def prepare(commit: pygit2.Oid) -> None:
-        prepared[commit] = _write_tag_object(repo, tag, commit, author, f"{manifest.name} {manifest.version}\n")
+        prepared[commit] = batch.tag(tag, commit, author, f"{manifest.name} {manifest.version}\n")
 
-    commit = commit_change(catalog, change, author=author, committer=committer, message=message, prepare=prepare)
+    commit = commit_change(catalog, change, author=author, committer=committer, message=message, prepare=prepare, batch=batch)
     # main has moved: the version is published, whatever happens to the tag reference now
     try:
         _point_tag(repo, tag, prepared[commit])
     except Exception:
         log.warning("Tag %s nicht gesetzt; repair_tags stellt ihn aus dem Commit %s wieder her", tag, commit, exc_info=True)
+    try:  # keeps the number of packs small; the version is published whatever happens here
+        consolidate(repo, durable=environment().fsync)
+    except Exception:
+        log.warning("Packs des Katalogs nicht zusammengelegt; das nächste Veröffentlichen versucht es wieder", exc_info=True)
     return PublishResult(id=manifest.id, version=manifest.version, commit=str(commit), tag=tag)
 
 
@@ -155,17 +173,6 @@ def _check_writable(manifest: Manifest, files: Mapping[str, bytes], tag: str) ->
         raise InvalidPackage(
             f"Das Paket ist ungültig: {len(problems)} Problem(e) gefunden; nichts wurde veröffentlicht.", problems=problems
         )
-
-
-def _write_tag_object(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: pygit2.Signature, message: str) -> pygit2.Oid:
-    """The annotated tag as an object only (no reference yet), byte for byte what ``git tag -a`` writes."""
-    offset = tagger.offset
-    sign = "-" if offset < 0 else "+"
-    raw = (
-        f"object {commit}\ntype commit\ntag {tag}\n"
-        f"tagger {tagger.name} <{tagger.email}> {tagger.time} {sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}\n\n{message}"
-    )
-    return repo.odb.write(ObjectType.TAG, raw.encode("utf-8"))
 
 
 def _point_tag(repo: pygit2.Repository, tag: str, target: pygit2.Oid) -> None:
@@ -204,16 +211,17 @@ def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Man
         )
 
 
-def _ensure_publisher(repo: pygit2.Repository, root_oid: pygit2.Oid, manifest: Manifest, record: pygit2.Oid | None = None) -> pygit2.Oid:
-    """Register an unknown publisher (from ``record``, else from the manifest), so every package has its organisation."""
-    root = tree_at(repo, root_oid)
-    path = f"publishers/{manifest.publisher.id}.yaml"
-    if path in root:
-        return root_oid
-    if record is None:
-        publisher = Publisher(id=manifest.publisher.id, name=manifest.publisher.name, type="sonstige", url=manifest.publisher.url)
-        record = repo.create_blob(msgspec.yaml.encode(publisher))
-    return replace_path(repo, root, path.split("/"), record, FileMode.BLOB)
+def _entry(tree: pygit2.Tree, path: str) -> pygit2.Oid | None:
+    try:
+        return tree[path].id
+    except KeyError:
+        return None
+
+
+def _publisher_record(manifest: Manifest) -> bytes:
+    """The record of a publisher the catalogue does not know yet, made from the manifest."""
+    publisher = Publisher(id=manifest.publisher.id, name=manifest.publisher.name, type="sonstige", url=manifest.publisher.url)
+    return msgspec.yaml.encode(publisher)
 
 
 def _create_tag(repo: pygit2.Repository, tag: str, commit: pygit2.Oid, tagger: pygit2.Signature, message: str) -> None:

@@ -1,0 +1,156 @@
+"""A write's objects in one synced pack (hub.store.batch): git's ids, synced before any ref moves, nothing on refusal."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pygit2
+import pytest
+from pygit2.enums import FileMode, ObjectType
+
+from hub.errors import VersionExists
+from hub.store import batch as batches
+from hub.store.batch import ObjectBatch, consolidate
+from hub.store.catalog import BRANCH, COMMITTER, TAG_PREFIX
+from hub.store.commit import commit_change, signature
+from hub.store.packfile import pack_entries
+from hub.store.publish import publish
+from hub.store.trees import blob_at, commit_at, replace_path, tree_at, write_tree
+from hub.validate import PackageFiles
+from tests.factory import make_catalog, package_files
+from tests.gitcli import git_runner
+
+FILES = {
+    "hub.yaml": b"id: x\n",
+    "a": b"blob a\n",
+    "a-b": b"sorts before a/ as a tree would\n",
+    "a.b/c": b"nested below a name with a dot\n",
+    "b/c/d.json": b"{}\n",
+    "b/c.d": b"beside a folder\n",
+    "Überblick/Straße.md": "# Umlaute äöü\n".encode(),
+    "leer": b"",
+}
+
+
+def _loose(repo: pygit2.Repository) -> set[str]:
+    objects = Path(repo.path) / "objects"
+    return {f"{d.name}{f.name}" for d in objects.iterdir() if len(d.name) == 2 for f in d.iterdir()}
+
+
+def _files(repo: pygit2.Repository) -> set[str]:
+    return {str(p.relative_to(repo.path)) for p in (Path(repo.path) / "objects").rglob("*") if p.is_file()}
+
+
+def test_trees_commits_and_tags_get_the_ids_libgit2_gives_them(tmp_path):
+    repo = pygit2.init_repository(str(tmp_path / "r.git"), bare=True)
+    batch = ObjectBatch(repo)
+    tree = batch.files(FILES)
+    assert tree == write_tree(repo, FILES)
+
+    root = tree_at(repo, write_tree(repo, {"packages/a/x/hub.yaml": b"1", "packages/b/y/hub.yaml": b"2", "publishers/a.yaml": b"a"}))
+    for changes in (
+        {"packages/a/x": (tree, FileMode.TREE)},  # replaced
+        {"packages/c/z": (tree, FileMode.TREE), "publishers/c.yaml": (repo.create_blob(b"c"), FileMode.BLOB)},  # added, two at once
+        {"packages/b/y": (None, FileMode.TREE)},  # removed, and the emptied folder with it
+    ):
+        expected = root.id
+        for path, (oid, mode) in changes.items():
+            expected = replace_path(repo, tree_at(repo, expected), path.split("/"), oid, mode)
+        assert batch.replace(root, changes) == expected
+
+    author = signature("Stadt Überall", "it@ueberall.example")
+    committer = pygit2.Signature("Transferhub", "hub@transferhub.invalid", 1_700_000_000, -150)
+    message = "stadt/x 1.0.0 veröffentlicht\n\nText: äöü\n\nHub-Action: publish\n"
+    commit = batch.commit(tree, [], author, committer, message)
+    assert commit == repo.create_commit(None, author, committer, message, tree, [])
+    second = batch.commit(tree, [commit], author, committer, message)
+    assert second == repo.create_commit(None, author, committer, message, tree, [commit])
+    assert batch.tag("stadt/x/v1.0.0", commit, author, "Name 1.0.0\n") == repo.create_tag(
+        "stadt/x/v1.0.0", commit, ObjectType.COMMIT, author, "Name 1.0.0\n"
+    )
+
+
+def test_a_name_git_refuses_in_a_tree_is_refused(tmp_path):
+    batch = ObjectBatch(pygit2.init_repository(str(tmp_path / "r.git"), bare=True))
+    for name in (b"", b".", b"..", b"a\0b"):
+        with pytest.raises(ValueError):
+            batch.tree({name: (FileMode.BLOB, batch.blob(b"x"))})
+
+
+def test_a_publish_syncs_its_objects_in_one_pack_before_main_moves(tmp_path, monkeypatch):
+    """Every object of the publish is in a pack that was synced, with its folder, while main still named the old commit."""
+    catalog = make_catalog(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    repo = catalog.repo
+    before = repo.references[BRANCH].target
+    loose = _loose(repo)
+    synced: list[tuple[str, pygit2.Oid | str]] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:  # the real sync, noting what was synced and where main stood then
+        real_fsync(fd)
+        synced.append((os.readlink(f"/proc/self/fd/{fd}"), pygit2.Repository(repo.path).references[BRANCH].target))
+
+    monkeypatch.setattr(os, "fsync", spy)
+    result = publish(catalog, PackageFiles(package_files(version="1.1.0", files={"neu.md": "# Neu\n"}), folder_name="testpaket"))
+    monkeypatch.undo()
+
+    assert str(repo.references[BRANCH].target) == result.commit != str(before)
+    assert _loose(repo) == loose  # no object went to a loose file of its own
+    pack_folder = str(Path(repo.path, "objects", "pack").resolve())
+    packs_synced = {path for path, main in synced if path.endswith(".pack") and main == before}
+    assert pack_folder in {path for path, main in synced if main == before}
+    new = {str(repo.references[TAG_PREFIX + result.tag].target), result.commit}
+    commit = commit_at(repo, result.commit)
+    new |= {str(commit.tree_id), str(commit.tree["packages"].id), str(commit.tree["packages/stadt-test"].id)}
+    new |= {str(commit.tree["packages/stadt-test/testpaket"].id), str(commit.tree["packages/stadt-test/testpaket/neu.md"].id)}
+    in_synced_packs = set()
+    for pack in packs_synced:
+        name = Path(pack).name.removeprefix(".tmp-").split("-", 1)[1]  # synced as its temporary file, then renamed
+        final = Path(pack_folder) / name
+        entries = pack_entries(final.read_bytes(), final.with_suffix(".idx").read_bytes())
+        in_synced_packs |= {entry.oid.hex() for entry in entries}
+    assert new <= in_synced_packs
+    # an unchanged file of the new version is not packed again
+    assert str(commit.tree["packages/stadt-test/testpaket/README.md"].id) not in in_synced_packs
+
+
+def test_a_write_refused_in_the_commit_turn_leaves_no_object(tmp_path):
+    """``change`` refuses after it built objects (as a publish does when it lost the race to the same version)."""
+    catalog = make_catalog(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    repo = catalog.repo
+    files = _files(repo)
+    refs = {name: repo.references[name].target for name in repo.references}
+    batch = ObjectBatch(repo)
+    package = batch.files({"hub.yaml": b"id: stadt-test/anderes\n"})
+
+    def change(root: pygit2.Tree | None) -> pygit2.Oid:
+        batch.replace(root, {"packages/stadt-test/anderes": (package, FileMode.TREE)})
+        raise VersionExists("gleichzeitig veröffentlicht")
+
+    sig = signature(*COMMITTER)
+    with pytest.raises(VersionExists):
+        commit_change(catalog, change, author=sig, committer=sig, message="x\n", batch=batch)
+    assert len(batch) > 0
+    assert _files(repo) == files
+    assert {name: repo.references[name].target for name in repo.references} == refs
+
+
+def test_small_packs_are_merged_and_every_object_stays_readable(tmp_path, monkeypatch):
+    monkeypatch.setattr(batches, "TIER_FACTOR", 3)
+    catalog = make_catalog(tmp_path)
+    repo = catalog.repo
+    results = [
+        publish(catalog, PackageFiles(package_files(version=f"1.{n}.0", files={f"n{n}.md": f"# {n}\n"}), folder_name="testpaket"))
+        for n in range(7)
+    ]
+    packs = sorted((Path(repo.path) / "objects" / "pack").glob("pack-*.pack"))
+    assert len(packs) < 7
+    assert all(pack.with_suffix(".idx").is_file() for pack in packs)
+    assert consolidate(repo, durable=False) == []  # nothing left to merge
+    fresh = pygit2.Repository(repo.path)  # a reader that opens the catalogue now
+    for result in results:
+        assert blob_at(fresh, commit_at(fresh, result.commit).tree["packages/stadt-test/testpaket/hub.yaml"].id).data
+    assert catalog.versions("stadt-test/testpaket")[0].version == "1.6.0"
+    git = git_runner(tmp_path / "git-home")
+    git("--git-dir", repo.path, "fsck", "--strict")
