@@ -24,7 +24,7 @@ from bench.realistic import package_files as realistic_package_files
 from hub.model import Problem, unsafe_character
 from hub.resources import catalog_dir
 from hub.validate import PackageFiles, validate_package
-from hub.validate.bpmn import check_bpmn, inspect_bpmn
+from hub.validate.bpmn import _diagram_complete, check_bpmn, inspect_bpmn, parse_bpmn
 from hub.validate.forms import _missing_titles
 from hub.validate.hints import bpmn_hints, model_hints
 from hub.validate.jsondoc import SyntaxProblem, check_value_limits, load_document, load_json
@@ -659,3 +659,51 @@ def _loads(data: bytes) -> bool:
     except SyntaxProblem:
         return False
     return True
+
+
+# -- hub/validate/bpmn.py: ids, bounds and waypoints asked of the whole tree before the element-wise checks
+
+NUMBER_TEXTS = ["12", "-4", "0.5", " 1", "1 2", "1.", ".5", "+1", "1_0", "inf", "nan", "1e3", "", "abc", "١٢", "12\n"]
+
+
+def _with_diagram_change(data: bytes, change: Callable[[etree._Element], None]) -> bytes:
+    root = etree.fromstring(data)
+    change(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _first(root: etree._Element, name: str) -> etree._Element:
+    return next(root.iter(f"{{http://www.omg.org/spec/BPMN/20100524/DI}}{name}"))
+
+
+def _diagram_changes() -> Iterator[Callable[[etree._Element], None]]:
+    dc, di = "{http://www.omg.org/spec/DD/20100524/DC}", "{http://www.omg.org/spec/DD/20100524/DI}"
+    for text in NUMBER_TEXTS:
+        for attr in ("x", "y", "width", "height"):
+            yield lambda root, attr=attr, text=text: _first(root, "BPMNShape").find(f"{dc}Bounds").set(attr, text)
+        for attr in ("x", "y"):
+            yield lambda root, attr=attr, text=text: _first(root, "BPMNEdge").find(f"{di}waypoint").set(attr, text)
+    yield lambda root: _first(root, "BPMNShape").find(f"{dc}Bounds").attrib.pop("height")
+    yield lambda root: _first(root, "BPMNShape").insert(0, etree.Element(f"{dc}Bounds", x="a"))  # find() takes the first
+    yield lambda root: _first(root, "BPMNShape").append(etree.Element(f"{dc}Bounds", x="a"))
+    yield lambda root: _first(root, "BPMNEdge").remove(_first(root, "BPMNEdge").find(f"{di}waypoint"))
+    yield lambda root: _first(root, "BPMNEdge").find(f"{di}waypoint").attrib.pop("y")
+    yield lambda root: _first(root, "BPMNShape").attrib.pop("bpmnElement")
+    yield lambda root: (_first(root, "BPMNShape").attrib.pop("bpmnElement"), _first(root, "BPMNEdge").attrib.pop("bpmnElement"))
+    yield lambda root: _first(root, "BPMNShape").set("bpmnElement", "")
+    yield lambda root: next(el for el in root.iter() if el.get("id") and el is not root).set("id", root.get("id") or "x")
+
+
+@pytest.mark.parametrize("change", list(_diagram_changes()))
+def test_bpmn_diagram_checks_match_the_old_walk_on_changed_diagrams(change):
+    data = _with_diagram_change(FACTORY_BPMN.encode(), change)
+    assert _check_and_hints("p.bpmn", data) == _reference_check_and_hints("p.bpmn", data)
+    seed = max(WELL_FORMED_BPMN, key=lambda item: len(item[1]))[1]
+    data = _with_diagram_change(seed, change)
+    assert _check_and_hints("p.bpmn", data) == _reference_check_and_hints("p.bpmn", data)
+
+
+def test_the_whole_tree_answers_for_the_seeds_diagrams():
+    """The fast path of the diagram checks is taken for real models, not only its fallback."""
+    complete = [_diagram_complete(parse_bpmn(data)) for _, data in WELL_FORMED_BPMN if b"BPMNDiagram" in data]
+    assert sum(complete) > len(complete) / 2

@@ -139,19 +139,21 @@ def _model_problems(root: etree._Element, problem: Callable[..., Problem]) -> li
     lxml's iterators and XPath pick the elements in C; Python sees only the elements a check needs.
     """
     problems: list[Problem] = []
-    ids: dict[str, etree._Element] = {}
-    for element in root.xpath("//*[@id]"):  # in document order, the root too
-        element_id = element.get("id")
-        if element_id in ids:
-            problems.append(
-                problem(
-                    "bpmn-duplicate-id",
-                    f"Die ID „{element_id}“ kommt mehrfach vor (zuerst in Zeile {ids[element_id].sourceline}).",
-                    element.sourceline,
+    ids: set[str] | dict[str, etree._Element] = set(all_ids := _ALL_IDS(root))
+    if len(ids) < len(all_ids):  # a duplicate: the elements are looked at for the lines
+        ids = {}
+        for element in root.xpath("//*[@id]"):  # in document order, the root too
+            element_id = element.get("id")
+            if element_id in ids:
+                problems.append(
+                    problem(
+                        "bpmn-duplicate-id",
+                        f"Die ID „{element_id}“ kommt mehrfach vor (zuerst in Zeile {ids[element_id].sourceline}).",
+                        element.sourceline,
+                    )
                 )
-            )
-        else:
-            ids[element_id] = element
+            else:
+                ids[element_id] = element
 
     processes = root.findall(_q(BPMN_NS, "process"))
     if not processes:
@@ -209,7 +211,10 @@ def _model_problems(root: etree._Element, problem: Callable[..., Problem]) -> li
 
     shapes: set[str] = set()
     edges: set[str] = set()
-    for shape in root.iter(_q(BPMNDI_NS, "BPMNShape")):
+    complete = _diagram_complete(root)
+    if complete:  # every shape bounded, every edge with two waypoints: only the references are needed
+        shapes, edges = _references(root, "BPMNShape"), _references(root, "BPMNEdge")
+    for shape in () if complete else root.iter(_q(BPMNDI_NS, "BPMNShape")):
         shapes.add(shape.get("bpmnElement", ""))
         bounds = shape.find(_q(DC_NS, "Bounds"))
         if bounds is None or not all(_is_number(bounds.get(a)) for a in ("x", "y", "width", "height")):
@@ -220,7 +225,7 @@ def _model_problems(root: etree._Element, problem: Callable[..., Problem]) -> li
                     shape.sourceline,
                 )
             )
-    for edge in root.iter(_q(BPMNDI_NS, "BPMNEdge")):
+    for edge in () if complete else root.iter(_q(BPMNDI_NS, "BPMNEdge")):
         edges.add(edge.get("bpmnElement", ""))
         points = [p for p in edge.findall(_q(DI_NS, "waypoint")) if _is_number(p.get("x")) and _is_number(p.get("y"))]
         if len(points) < 2:
@@ -249,6 +254,51 @@ def _model_problems(root: etree._Element, problem: Callable[..., Problem]) -> li
                 )
             )
     return problems
+
+
+_NS = {"bpmndi": BPMNDI_NS, "dc": DC_NS, "di": DI_NS}
+# the checks' questions asked of the whole tree in C, with plain strings back (no element proxies)
+_ALL_IDS = etree.XPath("//@id", smart_strings=False)  # the same attributes as //*[@id], in document order
+_COUNT = {name: etree.XPath(f"count(//bpmndi:{name})", namespaces=_NS) for name in ("BPMNShape", "BPMNEdge")}
+_REFERENCES = {
+    name: etree.XPath(f"//bpmndi:{name}/@bpmnElement", namespaces=_NS, smart_strings=False) for name in ("BPMNShape", "BPMNEdge")
+}
+# the first dc:Bounds of each shape (what shape.find picks), each attribute; the waypoints of all edges
+_BOUNDS = [
+    etree.XPath(f"//bpmndi:BPMNShape/dc:Bounds[1]/@{name}", namespaces=_NS, smart_strings=False) for name in ("x", "y", "width", "height")
+]
+_EDGES_WITH_TWO_POINTS = etree.XPath("count(//bpmndi:BPMNEdge[count(di:waypoint[@x and @y]) >= 2])", namespaces=_NS)
+_WAYPOINTS = [etree.XPath(f"//bpmndi:BPMNEdge/di:waypoint/@{name}", namespaces=_NS, smart_strings=False) for name in ("x", "y")]
+# decimals as modelers write them: each is a number for float(); anything else goes to the element-wise check
+_PLAIN_NUMBERS = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)? )*")
+
+
+def _diagram_complete(root: etree._Element) -> bool:
+    """True when the element-wise shape and edge checks below would find nothing (no problem and no "" reference to add).
+
+    Each shape has a first dc:Bounds whose four attributes are there (one value per shape each) and
+    plain decimals; each edge has two waypoints with x and y, and every waypoint's x and y are plain
+    decimals, so each such waypoint is a valid point. False leaves it to the element-wise check.
+    """
+    shapes, edges = _COUNT["BPMNShape"](root), _COUNT["BPMNEdge"](root)
+    if not shapes or not edges or _EDGES_WITH_TWO_POINTS(root) != edges:
+        return False
+    if len(_REFERENCES["BPMNShape"](root)) != shapes or len(_REFERENCES["BPMNEdge"](root)) != edges:
+        return False  # a shape or edge without bpmnElement: the element-wise check records its "" reference
+    values: list[str] = []
+    for bounds in _BOUNDS:
+        found = bounds(root)
+        if len(found) != shapes:
+            return False
+        values.extend(found)
+    for waypoints in _WAYPOINTS:
+        values.extend(waypoints(root))
+    joined = " ".join(values)  # one space between values only when no value holds one itself
+    return joined.count(" ") == len(values) - 1 and _PLAIN_NUMBERS.fullmatch(joined + " ") is not None
+
+
+def _references(root: etree._Element, name: str) -> set[str]:
+    return set(_REFERENCES[name](root))
 
 
 def _label(element: etree._Element) -> str:
