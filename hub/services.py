@@ -178,6 +178,11 @@ class Services:
             self.catalog.record_versions()  # the next process reads versions from there, not from every tag
         return None if head is None else str(head.id)
 
+    def sync_index(self) -> SyncReport:
+        """Bring the search index alone to HEAD (``hub serve``'s first start answers after this; the exports follow)."""
+        self._await_tag(self.catalog.head())
+        return self._sync_index()
+
     def after_write(self) -> str | None:
         """What the answer to a write waits for: the index at HEAD (a search right after it finds the write); the
         clone exports too, unless a follower brings them along after the answer. Returns the commit the index reflects."""

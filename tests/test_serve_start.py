@@ -16,13 +16,14 @@ from contextlib import ExitStack
 
 import httpx
 
-from hub.services import data_lock
+from hub.services import EXPORTS_LOCK, data_lock
 from hub.store import Catalog
 from hub.store.catalog import TAG_PREFIX
 from hub.usecases.publish import publish
 from hub.validate import PackageFiles
 from hub.web import site
-from tests.factory import make_services, package_files
+from tests.factory import make_catalog, make_services, package_files
+from tests.gitcli import git_runner
 from tests.server import start_server
 
 BASE = "http://hub.test"  # the address the pages were built for and the server is told (HUB_BASE_URL)
@@ -66,4 +67,36 @@ def test_health_and_pages_answer_before_the_site_builder_has_started(tmp_path):
         assert Catalog.open(data / "catalog.git").repo.references.get(TAG_PREFIX + result.tag) is not None
     finally:
         held.close()  # before the server stops: its site child waits for the lock
+        server.stop()
+
+
+def test_a_first_start_answers_before_the_clone_exports_and_a_clone_meanwhile_exports_its_package(tmp_path):
+    """A first start builds tags and search index before it answers; the clone exports come behind the first
+    answers (the follower's first step), and a clone asked for before then exports its one package on the spot."""
+    data = tmp_path / "data"
+    make_catalog(data, [("stadt-test/testpaket", "1.0.0"), ("stadt-test/zweites", "2.0.0")])  # no index, no exports yet
+    held = ExitStack()
+    held.enter_context(data_lock(data / EXPORTS_LOCK))  # as a second hub exporting: the follower cannot export meanwhile
+    try:
+        server = start_server(data)
+    except BaseException:
+        held.close()
+        raise
+    try:
+        health = httpx.get(server.url + "/api/v1/health").json()
+        assert health["index_commit"] == health["commit"] and health["packages"] == 2  # the index came before the answer
+        assert httpx.get(server.url + "/api/v1/packages", params={"q": "zweites"}).json()["total"] >= 1
+        exports = data / "git" / "stadt-test"
+        assert not (exports / "zweites.git").exists() and not (exports / "testpaket.git").exists()
+        git = git_runner(tmp_path / "git-home")
+        git("clone", "-q", f"{server.url}/git/stadt-test/zweites.git", str(tmp_path / "clone"))
+        assert git("tag", "--list", cwd=tmp_path / "clone").split() == ["v2.0.0"]
+        assert (tmp_path / "clone" / "hub.yaml").is_file()
+        assert not (exports / "testpaket.git").exists()  # only the package asked for
+        assert httpx.get(server.url + "/git/stadt-test/gibt-es-nicht.git/info/refs").status_code == 404
+        assert not (exports / "gibt-es-nicht.git").exists()
+        held.close()  # the follower gets the lock: every package is exported behind the answers
+        until((exports / "testpaket.git" / "info" / "refs").is_file)
+    finally:
+        held.close()
         server.stop()

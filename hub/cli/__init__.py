@@ -517,10 +517,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _replica_role(args, data)
     services = Services.attach(HubConfig(data_dir=data))  # seeds a new catalogue
     if services.index.commit is None:
-        # a first start: tags, index and clone exports before the first answer. Later starts answer at once, and each
-        # worker's follower restores lost tags and catches index and exports up to HEAD in the background
+        # a first start: tags and search index before the first answer. The clone exports follow behind it (the
+        # follower's first step; a clone asked for meanwhile exports its package on the spot, hub.api.controllers.git).
+        # Later starts answer at once, and each worker's follower restores lost tags and catches index and exports up
+        # to HEAD in the background
         services.repair()
-        services.catch_up()
+        services.sync_index()
     os.environ["HUB_DATA"] = str(data)  # the workers build their app from hub.api.served with this
     os.environ["HUB_SERVE_URL"] = f"http://{args.host}:{args.port}/"  # for the git clone commands on the pages
     environment.cache_clear()  # read again with the two above, here and in forked workers

@@ -7,14 +7,16 @@ ignored: answering with the plain file tells git to fall back to the dumb protoc
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 from litestar import Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
-from hub.errors import NotFound
+from hub.errors import CatalogError, NotFound
 from hub.services import Services
+from hub.store.export import export_dir, export_package
 
 TYPES = {"info/refs": "text/plain; charset=utf-8", "HEAD": "text/plain; charset=utf-8", "objects/info/packs": "text/plain; charset=utf-8"}
 
@@ -28,8 +30,17 @@ def git_file(
 ) -> Response[bytes]:
     root = services.config.git_path.resolve()
     relative = file_path.lstrip("/")
+    if repository.endswith(".git") and not (root / publisher / repository).is_dir():
+        _export_now(services, f"{publisher}/{repository.removesuffix('.git')}")
     target = (root / publisher / repository / relative).resolve()
     # the resolved path must stay below the export root: no "..", no links out
     if not repository.endswith(".git") or root not in target.parents or not target.is_file():
         raise NotFound(f"„{publisher}/{repository}/{relative}“ gibt es unter /git nicht.")
     return Response(target.read_bytes(), media_type=TYPES.get(relative, "application/octet-stream"), headers={"Cache-Control": "no-cache"})
+
+
+def _export_now(services: Services, package_id: str) -> None:
+    """A package without an export yet (a first start answers before the follower has exported every package): its
+    export is written now, from HEAD's tags, as the follower would (same bytes; the per-package lock keeps the two apart)."""
+    with contextlib.suppress(NotFound, CatalogError):  # no such package (or none with versions): the 404 after says so
+        export_package(services.catalog, package_id, export_dir(services.config.git_path, package_id))
