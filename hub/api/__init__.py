@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from litestar import Litestar, Router
 from litestar.datastructures import State
@@ -51,8 +53,16 @@ def serving_app(services: Services) -> Litestar:
     if environment().log_follow:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s: %(message)s")
     app = create_app(services, live=True)
-    # the upload validation workers start in the background now, not on the first upload's clock
-    warm_shared_pool()
+    follower: Follower = app.state["follower"]
+
+    def warm_when_started() -> None:
+        # the upload validation workers start in the background, not on the first upload's clock; after the follower's
+        # first step, so that their interpreter's imports do not compete with the start for the CPU
+        while follower.starting:
+            time.sleep(0.2)
+        warm_shared_pool()
+
+    threading.Thread(target=warm_when_started, name="hub-budget-warm-later", daemon=True).start()
     return app
 
 
