@@ -55,7 +55,10 @@ class FastReads:
         ):
             publisher, slug, versions, version = route.groups()
             key = ("package",) if versions is None else ("versions",) if version is None else ("version", version)
-            answer = self.cache.at_hand(scope, f"{publisher}/{slug}", key)[0]
+            try:
+                answer = self.cache.at_hand(scope, f"{publisher}/{slug}", key)[0]
+            except Exception:  # noqa: BLE001 - the route meets the same failure and answers it as problem details
+                answer = None
             if answer is not None:
                 await answer(scope, receive, send)
                 return
