@@ -123,11 +123,12 @@ def health(url: str) -> dict:
 
 
 def settled(url: str, timeout: float = 1800) -> None:
-    """Wait until the served site shows HEAD: a first start renders it in a child process, which must not share the measurement."""
+    """Wait until the served site shows HEAD and the process has ended its start (the follower's first step, the site's
+    warm-up): a first start renders the site in a child process, and neither may share the measurement."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         state = health(url)
-        if state.get("site_commit") == state["commit"] == state["index_commit"]:
+        if state.get("site_commit") == state["commit"] == state["index_commit"] and not state.get("starting"):
             return
         time.sleep(1)
     raise RuntimeError(f"the hub at {url} did not settle")
