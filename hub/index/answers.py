@@ -11,6 +11,9 @@ The stored bytes are exactly what reading the catalogue gives (tests/test_stored
 compares them for every package, before and after each kind of write). A package whose
 version is not tagged yet (a publish moves ``main`` first and tags right after) gets no stored
 answers: the server reads it from the catalogue until the next sync stores them.
+
+The server reads the stored answers with :class:`StoredAnswerReader`, on its event loop and without
+ever waiting for a lock.
 """
 
 from __future__ import annotations
