@@ -24,6 +24,15 @@ import yaml
 
 from hub.federation.vocab import THEMENFELDER
 
+# libyaml's emitter writes the same bytes as PyYAML's (checked on 400 packages' versions) in a sixth of the
+# time: generating a package took 35 ms of a 55 ms growth step with the pure-Python one
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dump_yaml(data: Any) -> bytes:
+    return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False).encode()
+
+
 THEMEN = THEMENFELDER  # the OZG Themenfelder, one list for the hub and its benches
 CATEGORIES = [
     "buergerbuero",
@@ -392,7 +401,7 @@ def package_files(i: int, n: int = 0) -> dict[str, bytes]:
         files[path] = json.dumps(schema, ensure_ascii=False, indent=2).encode()
         artefacts.append({"path": path, "kind": "form-schema", "format": "json-schema", "title": f"Formular {title}"})
     values, config_schema = config(random.Random(f"package-{i}-config"), n)
-    files["konfiguration/einstellungen.yaml"] = yaml.safe_dump(values, allow_unicode=True, sort_keys=False).encode()
+    files["konfiguration/einstellungen.yaml"] = dump_yaml(values)
     files["konfiguration/einstellungen.schema.json"] = json.dumps(config_schema, ensure_ascii=False, indent=2).encode()
     artefacts.append(
         {
@@ -439,5 +448,5 @@ def package_files(i: int, n: int = 0) -> dict[str, bytes]:
             "effort": {"person_days": rng.randint(2, 40), "duration_weeks": rng.randint(1, 12)},
             "steps": [{"title": t, "description": rng.choice(SENTENCES)} for t in ("Konfiguration anpassen", "Testen", "Freischalten")],
         }
-    files["hub.yaml"] = yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False).encode()
+    files["hub.yaml"] = dump_yaml(manifest)
     return files
