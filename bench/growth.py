@@ -215,7 +215,7 @@ def scratch_folder(cache: Path, size: int, work: Path, reuse: bool) -> tuple[Pat
     from hub.store.version_store import store_path
 
     data = work / f"data-{size}"
-    if reuse and (data / PORT).exists() and (data / "site").is_dir():
+    if reuse and (data / PORT).exists() and (data / "index.sqlite").exists():  # an earlier run's first open built the index
         return data, True
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
@@ -300,6 +300,69 @@ def profile_cold(data: Path) -> dict:
     for hook in app.on_shutdown:
         hook()  # type: ignore[call-arg]
     return {"seconds": clock.wall, "cpu_s": clock.cpu, "hot": hot_functions(profile, 1)}
+
+
+def profile_get(data: Path, size: int, runs: int) -> dict:
+    """GET of random packages in-process, under cProfile: where a request that misses the answer cache goes.
+
+    The app is called as ASGI on this thread's event loop (a test client would run it on a thread of its own,
+    which cProfile does not see); the app's startup hooks are not run (no follower: the catalogue does not move)."""
+    import asyncio
+
+    from hub.api import create_app
+    from hub.config import HubConfig
+    from hub.services import Services
+
+    rng = random.Random(13)
+    ids = [realistic.package_id(rng.randrange(size)) for _ in range(runs)]
+    profile = cProfile.Profile()
+    clock = Clock()
+
+    async def get(app: Callable, path: str) -> int:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"127.0.0.1"), (b"accept", b"application/json")],
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 80),
+            "state": {},
+        }
+        status = 0
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+
+        await app(scope, receive, send)
+        return status
+
+    async def requests(app: Callable) -> None:
+        await get(app, f"/api/v1/packages/{ids[0]}")  # imports and first queries are not what a request costs
+        with clock:
+            profile.enable()
+            for pid in ids:
+                if (status := await get(app, f"/api/v1/packages/{pid}")) != 200:
+                    raise RuntimeError(f"GET {pid}: {status}")
+            profile.disable()
+
+    with Services.attach(HubConfig(data_dir=data)) as services:
+        asyncio.run(requests(create_app(services)))
+    return {
+        "get_inprocess_ms": clock.wall * 1000 / runs,
+        "get_inprocess_cpu_ms": clock.cpu * 1000 / runs,
+        "get_hot": hot_functions(profile, runs),
+    }
 
 
 def measure_versions(data: Path, size: int, runs: int) -> dict:
@@ -547,10 +610,13 @@ def measure(
     out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
     steps = {
         "open": lambda: measure_open(data),
-        "start": lambda: measure_start(data, 2 if quick else 3, first=not reused) | {"cold_profile": profile_cold(data)},
+        # the first start is measured whenever the served site has not been built yet (also on a reused folder)
+        "start": lambda: (
+            measure_start(data, 2 if quick else 3, first=not (data / "site" / ".build").is_dir()) | {"cold_profile": profile_cold(data)}
+        ),
         "versions": lambda: measure_versions(data, size, runs * 10),
         "publish": lambda: measure_publish(data, size, versions, runs, "site_update" in only),
-        "api": lambda: measure_api(data, size, versions, runs, seconds, work),
+        "api": lambda: measure_api(data, size, versions, runs, seconds, work) | profile_get(data, size, runs * 10),
         "site": lambda: measure_site(data, size, work),
     }
     for name in [n for n in only if n in steps]:  # in the order given ("site_update" is an option of "publish")
