@@ -18,6 +18,8 @@ again. At each size, on a scratch data folder that holds only the grown catalogu
 - ``api``: a real ``hub serve --workers 1``: ``POST /api/v1/packages`` of new versions of random packages
   one after another (median), publishes per second with 1/4/8 concurrent publishers, GET of a random
   package (wrk, 16 connections) against the bare route, and read p50/p99 while 0/1/4/8 publishers write;
+- ``open`` on a data folder taken over from a smaller size (``--grown-from N``: the folder of size ``N``, its
+  catalogue replaced by this size's): the catch-up of its index and exports, as a hub does whose catalogue grew;
 - ``site``: the full static site (``hub site build``'s function) into a scratch folder: seconds, files,
   bytes per package;
 - ``profile_cold``: cProfile of what a cold start does in-process (``Services.open``, the site at HEAD,
@@ -209,13 +211,25 @@ class Versions:
 PORT = "bench-port"  # in a scratch data folder: the port its hub always listens on
 
 
-def scratch_folder(cache: Path, size: int, work: Path, reuse: bool) -> tuple[Path, bool]:
+GROWN_FROM = "bench-grown-from"  # in a scratch data folder taken over from a smaller size: that size
+
+
+def scratch_folder(cache: Path, size: int, work: Path, reuse: bool, grown_from: int | None = None) -> tuple[Path, bool]:
     """A data folder with only the grown catalogue repository (a copy), as a first start finds it; or, with
-    ``reuse``, the one an earlier run started (True: it is reused)."""
+    ``reuse``, the one an earlier run started (True: it is reused); or, with ``grown_from``, the data folder of
+    that smaller size, moved here with its catalogue replaced by this size's (index, exports and version store
+    stay: the next opening catches up, as a hub does whose catalogue grew)."""
     from hub.store.version_store import store_path
 
     data = work / f"data-{size}"
     if reuse and (data / PORT).exists() and (data / "index.sqlite").exists():  # an earlier run's first open built the index
+        return data, True
+    smaller = work / f"data-{grown_from}"
+    if grown_from is not None and not data.exists() and (smaller / "index.sqlite").exists():
+        os.rename(smaller, data)
+        shutil.rmtree(data / "catalog.git")
+        subprocess.run(["cp", "-al", str(cache / str(size) / "catalog.git"), str(data / "catalog.git")], check=True)
+        (data / GROWN_FROM).write_text(str(grown_from))
         return data, True
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
@@ -243,16 +257,20 @@ def as_served(data: Path) -> None:
 
 
 def measure_open(data: Path) -> dict:
-    """The first start's index build and clone exports (``Services.open`` on a folder with only the catalogue), profiled."""
+    """The first start's index build and clone exports (``Services.open`` on a folder with only the catalogue), profiled;
+    on a folder taken over from a smaller size (``--grown-from``), the catch-up of its index and exports instead."""
     from hub.config import HubConfig
     from hub.services import Services
 
+    grown = data / GROWN_FROM
+    key = "catch_up" if grown.exists() and (data / "index.sqlite").exists() else "first_open"
     profile = cProfile.Profile()
     with Clock() as clock:
         profile.enable()
         Services.open(HubConfig(data_dir=data)).close()
         profile.disable()
-    return {"first_open_s": clock.wall, "first_open_cpu_s": clock.cpu, "first_open_hot": hot_functions(profile, 1)}
+    out = {f"{key}_s": clock.wall, f"{key}_cpu_s": clock.cpu, f"{key}_hot": hot_functions(profile, 1)}
+    return out | ({"catch_up_from": int(grown.read_text())} if key == "catch_up" else {})
 
 
 def measure_start(data: Path, runs: int, first: bool) -> dict:
@@ -602,10 +620,11 @@ def measure(
     reuse: bool,
     keep: Callable[[dict], None] = lambda out: None,
     runs: int = 30,
+    grown_from: int | None = None,
 ) -> dict:
     runs = 5 if quick else runs
     seconds = 1 if quick else 8
-    data, reused = scratch_folder(cache, size, work, reuse)
+    data, reused = scratch_folder(cache, size, work, reuse, grown_from)
     versions = Versions(size, data)
     out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
     steps = {
@@ -646,6 +665,12 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="measure on the data folders an earlier run started (no first start; they hold its publishes)"
     )
+    parser.add_argument(
+        "--grown-from",
+        type=int,
+        default=None,
+        help="take over the data folder of this smaller size (its catalogue replaced): the open step measures the catch-up",
+    )
     args = quick(parser.parse_args(), sizes=[30])  # --quick: few runs, 1-second load windows, a temporary cache
     only = args.only.split(",")
     temporary = tempfile.mkdtemp(prefix="growth-")
@@ -663,7 +688,7 @@ def main() -> None:
                 results["sizes"][str(size)] = out | {"command": shlex.join(sys.argv[1:])}
                 save(results, args)
 
-            measure(cache / "cat", size, work, only, args.quick, args.reuse, keep, args.runs)
+            measure(cache / "cat", size, work, only, args.quick, args.reuse, keep, args.runs, args.grown_from)
             print(json.dumps(results["sizes"][str(size)], indent=1)[:4000], flush=True)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
