@@ -433,6 +433,7 @@ def measure_publish(data: Path, size: int, versions: Versions, runs: int, site_u
     if served_site:
         site.build(services, services.head(), site.clone_base())
     plain, plain_cpu, updates, updates_cpu = [], [], [], []
+    site_profile = cProfile.Profile()  # the site updates, profiled apart from the publishes
     for package in packages[:runs]:
         with Clock() as clock:
             publish(services, package)
@@ -440,7 +441,9 @@ def measure_publish(data: Path, size: int, versions: Versions, runs: int, site_u
         plain_cpu.append(clock.cpu * 1000)
         if served_site:
             with Clock() as clock:
+                site_profile.enable()
                 site.build(services, services.head(), site.clone_base())
+                site_profile.disable()
             updates.append(clock.wall)
             updates_cpu.append(clock.cpu)
     profile = cProfile.Profile()
@@ -454,7 +457,15 @@ def measure_publish(data: Path, size: int, versions: Versions, runs: int, site_u
         "publish_ms": statistics.median(plain),
         "publish_cpu_ms": statistics.median(plain_cpu),
         "publish_runs": len(plain),
-        **({"site_update_s": statistics.median(updates), "site_update_cpu_s": statistics.median(updates_cpu)} if updates else {}),
+        **(
+            {
+                "site_update_s": statistics.median(updates),
+                "site_update_cpu_s": statistics.median(updates_cpu),
+                "site_update_hot": hot_functions(site_profile, len(updates)),
+            }
+            if updates
+            else {}
+        ),
         "publish_hot": hot_functions(profile, max(1, len(profiled))),
     }
 
