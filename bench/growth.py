@@ -12,6 +12,8 @@ again. At each size, on a scratch data folder that holds only the grown catalogu
   (median of runs), against a bare Litestar app under the same server started the same way;
 - ``versions``: ``Catalog.versions`` of a random package (a catalogue opened once, and the first call
   after opening), on a data folder whose version store a hub's catch-up has brought to HEAD (not timed);
+- ``store_publish``: the catalogue's part of a publish alone (``hub.store.publish.publish``: validate, commit,
+  tag), in-process, median and profiled; it needs only the catalogue repository;
 - ``publish``: in-process ``hub.usecases.publish`` of new versions of random packages (median), with a
   cProfile of those publishes (where the time goes, by function), and the served site brought to each
   new commit (``hub.web.site.build``, the incremental site update after one publish);
@@ -62,7 +64,7 @@ from bench.server import free_port  # noqa: E402
 from tests.factory import archive  # noqa: E402
 
 BIN = Path(sys.executable).parent
-FIGURES = ("open", "start", "versions", "publish", "api", "site")
+FIGURES = ("open", "start", "versions", "store_publish", "publish", "api", "site")
 GOALS = {
     "publish_ms": 20,
     "versions_ms": 2,
@@ -414,6 +416,37 @@ def measure_versions(data: Path, size: int, runs: int) -> dict:
     }
 
 
+def measure_store_publish(data: Path, size: int, versions: Versions, runs: int) -> dict:
+    """The catalogue's part of a publish alone (``hub.store.publish.publish``: validate, commit, move ``main``, tag),
+    median and profiled, on the catalogue repository only: what of a publish could depend on the number of packages
+    in the repository, measurable where the index and the clone exports have not been built."""
+    from hub.store import Catalog
+    from hub.store.publish import publish
+    from hub.validate import PackageFiles
+
+    rng = random.Random(17)
+    chosen = rng.sample(range(size), min(size, runs * 2))
+    packages = [PackageFiles(versions.take(i), folder_name=realistic.package_id(i).split("/")[1]) for i in chosen]
+    catalog = Catalog.open(data / "catalog.git")
+    wall, cpu = [], []
+    for package in packages[:runs]:
+        with Clock() as clock:
+            publish(catalog, package)
+        wall.append(clock.wall * 1000)
+        cpu.append(clock.cpu * 1000)
+    profile = cProfile.Profile()
+    profiled = packages[runs:]
+    profile.enable()
+    for package in profiled:
+        publish(catalog, package)
+    profile.disable()
+    return {
+        "store_publish_ms": statistics.median(wall),
+        "store_publish_cpu_ms": statistics.median(cpu),
+        "store_publish_hot": hot_functions(profile, max(1, len(profiled))),
+    }
+
+
 def measure_publish(data: Path, size: int, versions: Versions, runs: int, site_update: bool) -> dict:
     """In-process publishes through the use case (median, profiled), each followed by the served site's update."""
     from hub.config import HubConfig
@@ -645,6 +678,7 @@ def measure(
             measure_start(data, 2 if quick else 3, first=not (data / "site" / ".build").is_dir()) | {"cold_profile": profile_cold(data)}
         ),
         "versions": lambda: measure_versions(data, size, runs * 10),
+        "store_publish": lambda: measure_store_publish(data, size, versions, runs),
         "publish": lambda: measure_publish(data, size, versions, runs, "site_update" in only),
         "api": lambda: measure_api(data, size, versions, runs, seconds, work) | profile_get(data, size, runs * 10),
         "site": lambda: measure_site(data, size, work),
