@@ -57,7 +57,7 @@ import pygit2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import realistic  # noqa: E402
+from bench import common, realistic  # noqa: E402
 from bench.common import machine, options, process_group_cpu, quick, write_results  # noqa: E402
 from bench.grow import curve, grow  # noqa: E402
 from bench.server import free_port  # noqa: E402
@@ -76,6 +76,11 @@ GOALS = {
     "publishes_per_s_8": 40,
     "read_p99_ratio": 1.5,
 }
+
+
+def measured_commit() -> str:
+    """The commit measured, with ``+`` when hub, bench, schemas, catalog or site had uncommitted changes."""
+    return common._COMMIT[:10] + ("+" if common._UNCOMMITTED else "")
 
 
 def load() -> float:
@@ -687,6 +692,8 @@ def measure(
         print(f"  {name} …", flush=True)
         out |= steps[name]()
         out["load"][name] = load()
+        # a size's figures may come from several runs: each step says when and on which commit it ran
+        out.setdefault("steps", {})[name] = {"finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": measured_commit()}
         keep(out)  # each step's figures are kept as soon as it ends (a long run may be stopped)
     out["reused_data_folder"] = reused
     return out
