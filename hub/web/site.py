@@ -155,7 +155,9 @@ class SiteProcess:
     A rebuild after a publish (pages, charts, the search index) is CPU work in Python; in a
     thread of the serving process it held the GIL against every request and every publish
     the process was answering. The child keeps its own opened catalogue and its warmed
-    builder (templates compiled, diagram code loaded) from one build to the next; the
+    builder (templates compiled, diagram code loaded) from one build to the next, and what
+    the last build read (``hub.site.build.Kept``): a build after a publish reads only the
+    packages whose folders changed (``hub.site.data.advance``), not every package; the
     follower's thread waits for it without holding the GIL. A child that died is started
     again at the next build.
     """
