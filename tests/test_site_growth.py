@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hub.site import build_site
 from hub.site.build import PARALLEL_FROM, forget_kept
 from hub.store import Catalog, publish
+from hub.store.records import actor_for, record_adoption
 from hub.validate import PackageFiles
 from tests.factory import make_catalog, package_files
 
@@ -197,6 +198,28 @@ def test_a_build_after_one_publish_reads_only_that_package_and_gives_a_fresh_bui
             for p in root.rglob("*")
             if p.is_file() and ".build" not in p.parts and "git" not in p.relative_to(root).parts[:1]
         }
+
+    incremental, new = files(out), files(fresh)
+    assert incremental.keys() == new.keys()
+    assert [rel for rel in new if incremental[rel] != new[rel]] == []
+
+
+def test_a_change_outside_the_package_folders_makes_the_kept_build_read_everything(tmp_path):
+    """An adoption record changes maturity, organisation pages and the transfer map: nothing kept is reused for it."""
+    others = [(f"stadt-{n % 2}/paket-{n}", "1.0.0") for n in range(4)]
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0"), *others])
+    out = tmp_path / "site"
+    forget_kept()
+    build_site(catalog, out, clones=False)
+    record_adoption(catalog, actor_for(catalog, "stadt-1"), MANY, "1.0.0", "production", on="2024-06-01")
+    report = build_site(catalog, out, clones=False)
+    assert report.read == 5
+    assert "organisationen/stadt-1/index.html" in report.written and "karte/index.html" in report.written
+    fresh = tmp_path / "frisch"
+    build_site(catalog, fresh, clones=False)
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".build" not in p.parts}
 
     incremental, new = files(out), files(fresh)
     assert incremental.keys() == new.keys()
