@@ -31,6 +31,7 @@ import fcntl
 import hashlib
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -46,6 +47,9 @@ TIER_LIMIT = 32 * 1024 * 1024  # packs this large are left alone (a merge never 
 CONSOLIDATE_LOCK = "hub-consolidate.lock"  # in the repository folder (not served: hub.api.controllers.catalogue_git)
 
 Changes = Mapping[str, tuple[pygit2.Oid | None, int]]  # path -> (object id or None to remove, file mode)
+_RawEntries = dict[bytes, tuple[bytes, bytes]]  # a tree's entries as stored: name -> (octal mode, binary id)
+_TREE = b"40000"  # a subtree's mode as git writes it
+_TREE_ENTRY = re.compile(rb"([0-7]+) ([^\0]*)\0(.{20})", re.DOTALL)
 
 
 def object_id(kind: str, raw: bytes) -> pygit2.Oid:
@@ -64,7 +68,7 @@ class ObjectBatch:
 
     def __init__(self, repo: pygit2.Repository) -> None:
         self.repo = repo
-        self._known: set[pygit2.Oid] = set()  # objects the catalogue holds (see :meth:`know`)
+        self._known: set[bytes] = set()  # binary ids of objects the catalogue holds (see :meth:`know`)
         self._entries: dict[pygit2.Oid, PackEntry] = {}  # compressed now, so that the pack is only joined under the lock
         self._trees: dict[pygit2.Oid, bytes] = {}  # raw trees of this batch, readable before they are written
         self._written: set[pygit2.Oid] = set()
@@ -81,18 +85,18 @@ class ObjectBatch:
         Asking the object database about each new object instead costs a rescan of the pack folder per
         miss; an object packed twice (the same content elsewhere in the catalogue) is harmless in git.
         """
-        if tree in self._known:
+        if tree.raw in self._known:
             return
-        self._known.add(tree)
+        self._known.add(tree.raw)
         for mode, oid in self._entries_of(tree).values():
-            if mode == FileMode.TREE:
-                self.know(oid)
+            if mode == _TREE:
+                self.know(pygit2.Oid(raw=oid))
             else:
                 self._known.add(oid)
 
     def add(self, kind: str, raw: bytes) -> pygit2.Oid:
         oid = object_id(kind, raw)
-        if oid not in self._entries and oid not in self._known:
+        if oid not in self._entries and oid.raw not in self._known:
             self._entries[oid] = pack_entry(str(oid), kind, raw)
         return oid
 
@@ -101,11 +105,14 @@ class ObjectBatch:
 
     def tree(self, entries: Mapping[bytes, tuple[int, pygit2.Oid]]) -> pygit2.Oid:
         """A tree of ``name -> (mode, id)``; names are checked as libgit2's tree builder checks them."""
+        return self._tree({name: (b"%o" % mode, oid.raw) for name, (mode, oid) in entries.items()})
+
+    def _tree(self, entries: _RawEntries) -> pygit2.Oid:
         for name in entries:
             if not name or name in (b".", b"..") or b"/" in name or b"\0" in name:
                 raise ValueError(f"invalid tree entry name {name!r}")
-        ordered = sorted(entries.items(), key=lambda item: item[0] + b"/" if item[1][0] == FileMode.TREE else item[0])
-        raw = b"".join(b"%o %s\0" % (mode, name) + oid.raw for name, (mode, oid) in ordered)
+        ordered = sorted(entries.items(), key=lambda item: item[0] + b"/" if item[1][0] == _TREE else item[0])
+        raw = b"".join(mode + b" " + name + b"\0" + oid for name, (mode, oid) in ordered)
         oid = self.add("tree", raw)
         self._trees[oid] = raw
         return oid
@@ -134,7 +141,7 @@ class ObjectBatch:
         """A copy of ``root`` with each path of ``changes`` set (or removed); what :func:`hub.store.trees.replace_path`
         does, for several paths at once. Only the trees on the paths are new; every other subtree is shared."""
         new = self._replace(root.id if root is not None else None, {tuple(path.split("/")): value for path, value in changes.items()})
-        return new if new is not None else self.tree({})
+        return new if new is not None else self._tree({})
 
     def _replace(self, tree: pygit2.Oid | None, changes: Mapping[tuple[str, ...], tuple[pygit2.Oid | None, int]]) -> pygit2.Oid | None:
         entries = self._entries_of(tree) if tree is not None else {}
@@ -145,32 +152,26 @@ class ObjectBatch:
             elif oid is None:
                 entries.pop(parts[0].encode(), None)
             else:
-                entries[parts[0].encode()] = (mode, oid)
+                entries[parts[0].encode()] = (b"%o" % mode, oid.raw)
         for name, inner in below.items():
             current = entries.get(name.encode())
-            new_child = self._replace(current[1] if current is not None and current[0] == FileMode.TREE else None, inner)
+            child = pygit2.Oid(raw=current[1]) if current is not None and current[0] == _TREE else None
+            new_child = self._replace(child, inner)
             if new_child is None:
                 entries.pop(name.encode(), None)
             else:
-                entries[name.encode()] = (FileMode.TREE, new_child)
-        return self.tree(entries) if entries else None
+                entries[name.encode()] = (_TREE, new_child.raw)
+        return self._tree(entries) if entries else None
 
-    def _entries_of(self, tree: pygit2.Oid) -> dict[bytes, tuple[int, pygit2.Oid]]:
-        """A tree's entries read from its raw bytes: the catalogue's ``packages`` tree has one entry per publisher, and
-        reading them as pygit2 objects one by one cost more than the rest of the commit."""
+    def _entries_of(self, tree: pygit2.Oid) -> _RawEntries:
+        """A tree's entries as they stand in its bytes (name -> (octal mode, binary id)): the catalogue's ``packages``
+        tree has one entry per publisher, and reading them as pygit2 objects cost more than the rest of the commit."""
         raw = self._trees.get(tree)
         if raw is None:
             kind, raw = self.repo.odb.read(tree)
             if kind != ObjectType.TREE:
                 raise ValueError(f"{tree} is not a tree")
-        entries: dict[bytes, tuple[int, pygit2.Oid]] = {}
-        position, end = 0, len(raw)
-        while position < end:
-            space = raw.index(b" ", position)
-            zero = raw.index(b"\0", space)
-            entries[raw[space + 1 : zero]] = (int(raw[position:space], 8), pygit2.Oid(raw=raw[zero + 1 : zero + 21]))
-            position = zero + 21
-        return entries
+        return {match[2]: (match[1], match[3]) for match in _TREE_ENTRY.finditer(raw)}
 
     def commit(
         self, tree: pygit2.Oid, parents: Iterable[pygit2.Oid], author: pygit2.Signature, committer: pygit2.Signature, message: str

@@ -47,7 +47,7 @@ from pygit2.enums import ObjectType
 from hub.errors import CatalogError, PackageNotFound
 from hub.model import PACKAGE_ID, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
-from hub.store.packfile import write_pack
+from hub.store.packfile import index_ids, write_pack
 from hub.store.trees import subtree, tree_at
 
 try:  # an export is serialised per target folder where the platform allows it
@@ -276,16 +276,22 @@ def _locked(target: Path) -> Iterator[None]:
 
 
 def _exported_commits(target: Path, plan: list[ExportedVersion]) -> set[str]:
-    """Which of the plan's commits an existing export already holds, to tell which versions are new."""
+    """Which of the plan's commits an existing export already holds, to tell which versions are new.
+
+    Read from the packs' indexes (and loose files of an older layout), without opening the folder as a
+    repository: libgit2 sets up a repository's backends for that, which cost more than the rest of the check.
+    """
     if not (target / "HEAD").exists():
         if target.is_dir() and any(target.iterdir()):
             raise CatalogError(f"„{target}“ ist kein leerer Ordner und kein Git-Repository; der Export schreibt dort nicht hinein.")
         return set()
-    try:
-        odb = pygit2.Repository(str(target)).odb
-    except pygit2.GitError as exc:
-        raise CatalogError(f"Unter „{target}“ liegt kein lesbares Git-Repository: {exc}") from None
-    return {v.commit for v in plan if odb.exists(v.commit)}
+    held: set[str] = set()
+    for index in (target / "objects" / "pack").glob("pack-*.idx"):
+        try:
+            held.update(oid.hex() for oid in index_ids(index.read_bytes()))
+        except (OSError, ValueError):  # an unreadable index: its versions are packed again
+            continue
+    return {v.commit for v in plan if v.commit in held or (target / "objects" / v.commit[:2] / v.commit[2:]).is_file()}
 
 
 def version_objects(repo: pygit2.Repository, tree: pygit2.Oid, previous: pygit2.Oid | None) -> list[pygit2.Oid]:

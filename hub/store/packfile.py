@@ -144,3 +144,14 @@ def pack_entries(pack: bytes, index: bytes) -> list[PackEntry]:
     located.sort()
     ends = [offset for offset, _ in located[1:]] + [len(pack) - 20]  # the last entry ends at the trailing checksum
     return [PackEntry(oid, pack[offset:end]) for (offset, oid), end in zip(located, ends, strict=True)]
+
+
+def index_ids(index: bytes) -> list[bytes]:
+    """The binary object ids a pack index (version 2) lists, in its (sorted) order."""
+    if index[:4] != _IDX_MAGIC or struct.unpack(">I", index[4:8])[0] != 2:
+        raise ValueError("not a version 2 pack index")
+    count = struct.unpack(">I", index[8 + 1020 : 8 + 1024])[0]
+    start = 8 + 1024
+    if len(index) < start + 20 * count:
+        raise ValueError("pack index cut short")
+    return [index[start + 20 * i : start + 20 * (i + 1)] for i in range(count)]
