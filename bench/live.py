@@ -167,7 +167,8 @@ def workers(packages: int, seconds: int, rounds: int) -> dict:
     try:
         for _ in range(rounds):
             for n in (1, 2):
-                server = start_server(data, workers=n, timeout=600)
+                # measured once every worker has ended its start (follower's first step, site and forkserver warm-up)
+                server = start_server(data, workers=n, timeout=600).settled(workers=n, timeout=600)
                 try:
                     wrk(server.url, script, 2)  # warm-up: every worker's caches and imports
                     rate, load, share, cores = wrk(server.url, script, seconds, os.getpgid(server.process.pid))
