@@ -747,13 +747,22 @@ def main() -> None:
     print(f"results: {save(results, args)}")
 
 
+def merged(earlier: dict, later: dict) -> dict:
+    """One size's figures from two runs: the later run's win, and the steps and loads of both are kept."""
+    out = earlier | later
+    for key in ("steps", "load"):
+        if isinstance(earlier.get(key), dict) and isinstance(later.get(key), dict):
+            out[key] = earlier[key] | later[key]
+    return out
+
+
 def save(results: dict, args: argparse.Namespace) -> Path:
     """Write the results; sizes and figures another run measured (read now, not at the start) are kept."""
     earlier = args.out / "growth.json"
     if not args.quick and earlier.exists():
         previous = json.loads(earlier.read_text())
         kept = previous.get("results", previous).get("sizes", {})
-        results["sizes"] = kept | {size: kept.get(size, {}) | figures for size, figures in results["sizes"].items()}
+        results["sizes"] = kept | {size: merged(kept.get(size, {}), figures) for size, figures in results["sizes"].items()}
     return write_results("growth", results, args)
 
 
