@@ -229,7 +229,7 @@ def scratch_folder(cache: Path, size: int, work: Path, reuse: bool, grown_from: 
     from hub.store.version_store import store_path
 
     data = work / f"data-{size}"
-    if reuse and (data / PORT).exists() and (data / "index.sqlite").exists():  # an earlier run's first open built the index
+    if reuse and (data / PORT).exists() and (data / "catalog.git" / "HEAD").exists():  # steps that need the index build it
         return data, True
     smaller = work / f"data-{grown_from}"
     if grown_from is not None and not data.exists() and (smaller / "index.sqlite").exists():
