@@ -90,15 +90,7 @@ def test_an_incremental_build_gives_the_files_a_fresh_build_gives(tmp_path):
     _publish(catalog, MANY, "1.2.0")
     _publish(catalog, FEW, "1.1.0")
     build_site(catalog, out, clones=False)
-    fresh = tmp_path / "frisch"
-    build_site(catalog, fresh, clones=False)
-
-    def files(root):
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".build" not in p.parts}
-
-    incremental, new = files(out), files(fresh)
-    assert incremental.keys() == new.keys()
-    assert [rel for rel in new if incremental[rel] != new[rel]] == []
+    _assert_same_as_fresh(catalog, out, tmp_path / "frisch")
 
 
 def test_a_large_change_gives_a_comparison_page_of_bounded_size(tmp_path):
@@ -161,12 +153,8 @@ def test_two_processes_build_the_files_one_process_builds(tmp_path):
     one, two = tmp_path / "eins", tmp_path / "zwei"
     build_site(catalog, one, clones=False)
     report = build_site(catalog, two, clones=False, processes=2)
-
-    def files(root):
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".build" not in p.parts}
-
-    assert files(one) == files(two)
-    assert sorted(report.written) == sorted(files(two))
+    assert _files(one) == _files(two)
+    assert sorted(report.written) == sorted(_files(two))
     assert build_site(catalog, two, clones=False, processes=2).written == []
 
 
@@ -191,15 +179,7 @@ def test_a_build_after_one_publish_reads_only_that_package_and_gives_a_fresh_bui
     _publish(catalog, MANY, "1.2.0")
     build_site(catalog, fresh, clones=True)
     assert build_site(catalog, out, clones=True).read == 14
-
-    def files(root):
-        return {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in root.rglob("*")
-            if p.is_file() and ".build" not in p.parts and "git" not in p.relative_to(root).parts[:1]
-        }
-
-    incremental, new = files(out), files(fresh)
+    incremental, new = _files(out, clones=False), _files(fresh, clones=False)
     assert incremental.keys() == new.keys()
     assert [rel for rel in new if incremental[rel] != new[rel]] == []
 
@@ -215,12 +195,21 @@ def test_a_change_outside_the_package_folders_makes_the_kept_build_read_everythi
     report = build_site(catalog, out, clones=False)
     assert report.read == 5
     assert "organisationen/stadt-1/index.html" in report.written and "karte/index.html" in report.written
-    fresh = tmp_path / "frisch"
+    _assert_same_as_fresh(catalog, out, tmp_path / "frisch")
+
+
+def _assert_same_as_fresh(catalog, out, fresh):
+    """The site built into ``out`` step by step has exactly the files of a fresh build into ``fresh``."""
     build_site(catalog, fresh, clones=False)
-
-    def files(root):
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".build" not in p.parts}
-
-    incremental, new = files(out), files(fresh)
+    incremental, new = _files(out), _files(fresh)
     assert incremental.keys() == new.keys()
     assert [rel for rel in new if incremental[rel] != new[rel]] == []
+
+
+def _files(root, *, clones: bool = True) -> dict[str, bytes]:
+    """Every file a build wrote below ``root`` (not its own bookkeeping; without the clone exports unless ``clones``)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and ".build" not in p.parts and (clones or "git" not in p.relative_to(root).parts[:1])
+    }

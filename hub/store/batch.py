@@ -39,6 +39,7 @@ import pygit2
 from pygit2.enums import FileMode, ObjectType
 
 from hub.store.packfile import PackEntry, join_entries, pack_entries, pack_entry, sync_folder, write_pack_files
+from hub.store.trees import nest
 
 KINDS = {ObjectType.COMMIT: "commit", ObjectType.TREE: "tree", ObjectType.BLOB: "blob", ObjectType.TAG: "tag"}
 TIER_BASE = 64 * 1024  # packs below this size are tier 0
@@ -119,14 +120,7 @@ class ObjectBatch:
 
     def files(self, files: Mapping[str, bytes]) -> pygit2.Oid:
         """``files`` (POSIX path -> content) as a tree; what :func:`hub.store.trees.write_tree` writes, not yet written."""
-        nested: dict[str, object] = {}
-        for path, data in files.items():
-            *folders, name = path.split("/")
-            node = nested
-            for folder in folders:
-                node = node.setdefault(folder, {})  # type: ignore[assignment]
-            node[name] = data
-        return self._level(nested)
+        return self._level(nest(files))
 
     def _level(self, level: Mapping[str, object]) -> pygit2.Oid:
         entries: dict[bytes, tuple[int, pygit2.Oid]] = {}

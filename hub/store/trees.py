@@ -29,8 +29,8 @@ def entry_name(entry: pygit2.Object) -> str:
     return cast(str, entry.name)
 
 
-def write_tree(repo: pygit2.Repository, files: Mapping[str, bytes]) -> pygit2.Oid:
-    """Write ``files`` (POSIX path -> content) as a tree and return its id."""
+def nest(files: Mapping[str, bytes]) -> dict[str, object]:
+    """``files`` (POSIX path -> content) as nested folders: name -> content, or name -> folder."""
     nested: dict[str, object] = {}
     for path, data in files.items():
         *folders, name = path.split("/")
@@ -38,7 +38,12 @@ def write_tree(repo: pygit2.Repository, files: Mapping[str, bytes]) -> pygit2.Oi
         for folder in folders:
             node = node.setdefault(folder, {})  # type: ignore[assignment]
         node[name] = data
-    return _write_level(repo, nested)
+    return nested
+
+
+def write_tree(repo: pygit2.Repository, files: Mapping[str, bytes]) -> pygit2.Oid:
+    """Write ``files`` (POSIX path -> content) as a tree and return its id."""
+    return _write_level(repo, nest(files))
 
 
 def _write_level(repo: pygit2.Repository, level: Mapping[str, object]) -> pygit2.Oid:
