@@ -31,7 +31,6 @@ import fcntl
 import hashlib
 import math
 import os
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -39,7 +38,7 @@ import pygit2
 from pygit2.enums import FileMode, ObjectType
 
 from hub.store.packfile import PackEntry, join_entries, pack_entries, pack_entry, sync_folder, write_pack_files
-from hub.store.trees import nest
+from hub.store.trees import TREE_MODE, RawEntries, nest, raw_entries
 
 KINDS = {ObjectType.COMMIT: "commit", ObjectType.TREE: "tree", ObjectType.BLOB: "blob", ObjectType.TAG: "tag"}
 TIER_BASE = 64 * 1024  # packs below this size are tier 0
@@ -48,9 +47,6 @@ TIER_LIMIT = 32 * 1024 * 1024  # packs this large are left alone (a merge never 
 CONSOLIDATE_LOCK = "hub-consolidate.lock"  # in the repository folder (not served: hub.api.controllers.catalogue_git)
 
 Changes = Mapping[str, tuple[pygit2.Oid | None, int]]  # path -> (object id or None to remove, file mode)
-_RawEntries = dict[bytes, tuple[bytes, bytes]]  # a tree's entries as stored: name -> (octal mode, binary id)
-_TREE = b"40000"  # a subtree's mode as git writes it
-_TREE_ENTRY = re.compile(rb"([0-7]+) ([^\0]*)\0(.{20})", re.DOTALL)
 
 
 def object_id(kind: str, raw: bytes) -> pygit2.Oid:
@@ -90,7 +86,7 @@ class ObjectBatch:
             return
         self._known.add(tree.raw)
         for mode, oid in self._entries_of(tree).values():
-            if mode == _TREE:
+            if mode == TREE_MODE:
                 self.know(pygit2.Oid(raw=oid))
             else:
                 self._known.add(oid)
@@ -108,11 +104,11 @@ class ObjectBatch:
         """A tree of ``name -> (mode, id)``; names are checked as libgit2's tree builder checks them."""
         return self._tree({name: (b"%o" % mode, oid.raw) for name, (mode, oid) in entries.items()})
 
-    def _tree(self, entries: _RawEntries) -> pygit2.Oid:
+    def _tree(self, entries: RawEntries) -> pygit2.Oid:
         for name in entries:
             if not name or name in (b".", b"..") or b"/" in name or b"\0" in name:
                 raise ValueError(f"invalid tree entry name {name!r}")
-        ordered = sorted(entries.items(), key=lambda item: item[0] + b"/" if item[1][0] == _TREE else item[0])
+        ordered = sorted(entries.items(), key=lambda item: item[0] + b"/" if item[1][0] == TREE_MODE else item[0])
         raw = b"".join(mode + b" " + name + b"\0" + oid for name, (mode, oid) in ordered)
         oid = self.add("tree", raw)
         self._trees[oid] = raw
@@ -149,15 +145,15 @@ class ObjectBatch:
                 entries[parts[0].encode()] = (b"%o" % mode, oid.raw)
         for name, inner in below.items():
             current = entries.get(name.encode())
-            child = pygit2.Oid(raw=current[1]) if current is not None and current[0] == _TREE else None
+            child = pygit2.Oid(raw=current[1]) if current is not None and current[0] == TREE_MODE else None
             new_child = self._replace(child, inner)
             if new_child is None:
                 entries.pop(name.encode(), None)
             else:
-                entries[name.encode()] = (_TREE, new_child.raw)
+                entries[name.encode()] = (TREE_MODE, new_child.raw)
         return self._tree(entries) if entries else None
 
-    def _entries_of(self, tree: pygit2.Oid) -> _RawEntries:
+    def _entries_of(self, tree: pygit2.Oid) -> RawEntries:
         """A tree's entries as they stand in its bytes (name -> (octal mode, binary id)): the catalogue's ``packages``
         tree has one entry per publisher, and reading them as pygit2 objects cost more than the rest of the commit."""
         raw = self._trees.get(tree)
@@ -165,7 +161,7 @@ class ObjectBatch:
             kind, raw = self.repo.odb.read(tree)
             if kind != ObjectType.TREE:
                 raise ValueError(f"{tree} is not a tree")
-        return {match[2]: (match[1], match[3]) for match in _TREE_ENTRY.finditer(raw)}
+        return raw_entries(raw)
 
     def commit(
         self, tree: pygit2.Oid, parents: Iterable[pygit2.Oid], author: pygit2.Signature, committer: pygit2.Signature, message: str

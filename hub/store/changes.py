@@ -11,11 +11,11 @@ without a usable store it walks the whole history, as before.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import pygit2
 
+from hub.store.trees import TREE_MODE, raw_entries
 from hub.store.version_store import Change
 from hub.store.versions import WALK_LIMIT, first_parents, parse_trailers
 
@@ -24,10 +24,6 @@ __all__ = ["Change", "at", "changed_folders", "of_commit", "since"]
 # (kind, top folder, depth below it of what is recorded): packages/<publisher>/<slug> (the folder),
 # adoptions/<publisher>/<slug>/<org>.yaml, reviews/<publisher>/<slug>/<version>.yaml
 FOLDERS = (("package", "packages", 2), ("adoption", "adoptions", 3), ("review", "reviews", 3))
-
-
-# one entry of a raw git tree: mode, space, name, NUL, the 20-byte object id (the catalogue is SHA-1)
-ENTRY = re.compile(rb"([0-7]+) ([^\0]+)\0(.{20})", re.S)
 
 
 class _Trees:
@@ -59,7 +55,7 @@ class _Trees:
 
 def _find(raw: bytes, name: bytes) -> int:
     """Where the subtree entry ``name`` starts in ``raw``, or -1."""
-    key = b"40000 " + name + b"\0"
+    key = TREE_MODE + b" " + name + b"\0"
     at = raw.find(key)
     # an entry starts the tree or follows the previous entry's NUL and 20-byte id
     while at > 0 and (at < 21 or raw[at - 21] != 0):
@@ -70,7 +66,7 @@ def _find(raw: bytes, name: bytes) -> int:
 def _without(raw: bytes, name: bytes) -> bytes:
     """``raw`` without the subtree entry ``name`` (as it is, when it has none)."""
     at = _find(raw, name)
-    return raw if at < 0 else raw[:at] + raw[at + 7 + len(name) + 20 :]
+    return raw if at < 0 else raw[:at] + raw[at + len(TREE_MODE) + 2 + len(name) + 20 :]
 
 
 def _differing(
@@ -88,8 +84,8 @@ def _differing(
         name = hint.encode()
         if _without(before, name) == _without(after, name):
             return [(hint, _entry(before, name), _entry(after, name))]
-    old_entries = {entry[1]: entry for entry in ENTRY.findall(before) if (entry[0] == b"40000") == subtrees}
-    new_entries = {entry[1]: entry for entry in ENTRY.findall(after) if (entry[0] == b"40000") == subtrees}
+    old_entries = {name: entry for name, entry in raw_entries(before).items() if (entry[0] == TREE_MODE) == subtrees}
+    new_entries = {name: entry for name, entry in raw_entries(after).items() if (entry[0] == TREE_MODE) == subtrees}
     found = []
     for key in sorted(old_entries.keys() | new_entries.keys()):
         a, b = old_entries.get(key), new_entries.get(key)
@@ -102,12 +98,12 @@ def _entry(raw: bytes, name: bytes) -> pygit2.Oid | None:
     at = _find(raw, name)
     if at < 0:
         return None
-    start = at + 7 + len(name)
+    start = at + len(TREE_MODE) + 2 + len(name)
     return pygit2.Oid(raw=raw[start : start + 20])
 
 
-def _oid(entry: tuple[bytes, bytes, bytes] | None) -> pygit2.Oid | None:
-    return None if entry is None else pygit2.Oid(raw=entry[2])
+def _oid(entry: tuple[bytes, bytes] | None) -> pygit2.Oid | None:
+    return None if entry is None else pygit2.Oid(raw=entry[1])
 
 
 def _changed(
