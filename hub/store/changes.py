@@ -17,7 +17,7 @@ import pygit2
 
 from hub.store.trees import TREE_MODE, raw_entries
 from hub.store.version_store import Change
-from hub.store.versions import WALK_LIMIT, first_parents, parse_trailers
+from hub.store.versions import WALK_LIMIT, after, parse_trailers
 
 __all__ = ["Change", "at", "changed_folders", "of_commit", "since"]
 
@@ -153,36 +153,15 @@ def since(repo: pygit2.Repository, head: pygit2.Commit, stop: str | None, limit:
     Every commit's changes when ``stop`` is None; None when ``stop`` is not among the ``limit`` first
     parents of ``head`` (another history, a long fetch).
     """
-    newest_first: list[Change] = []
+    commits = after(head, stop, limit)
+    if commits is None:
+        return None
     trees = _Trees(repo)
     try:
-        for steps, commit in enumerate(first_parents(head)):
-            if stop is not None and str(commit.id) == stop:
-                break
-            if stop is not None and steps >= limit:
-                return None
-            newest_first.extend(of_commit(repo, commit, trees))
-        else:
-            if stop is not None:
-                return None
+        newest_first = [change for commit in commits for change in of_commit(repo, commit, trees)]
     except (KeyError, pygit2.GitError):  # a parent missing from the object database
         return None
     return newest_first[::-1]
-
-
-def _between(head: pygit2.Commit, older: str, limit: int = WALK_LIMIT) -> set[str] | None:
-    """The first-parent commits after ``older`` up to ``head``; None when ``older`` is not among them."""
-    commits: set[str] = set()
-    try:
-        for steps, commit in enumerate(first_parents(head)):
-            if str(commit.id) == older:
-                return commits
-            if steps >= limit:
-                return None
-            commits.add(str(commit.id))
-    except (KeyError, pygit2.GitError):
-        return None
-    return None
 
 
 def at(repo: pygit2.Repository, head: pygit2.Commit, stored: tuple[str, list[Change]] | None, package: str | None) -> list[Change]:
@@ -196,11 +175,10 @@ def at(repo: pygit2.Repository, head: pygit2.Commit, stored: tuple[str, list[Cha
     if stored is not None and (new := since(repo, head, stored[0])) is not None:
         rows = [*stored[1], *(c for c in new if package is None or c.package == package)]
     elif (
-        stored is not None
-        and (repo.get(stored[0]) is not None)
-        and (ahead := _between(repo[stored[0]].peel(pygit2.Commit), str(head.id))) is not None
+        stored is not None and isinstance(newer := repo.get(stored[0]), pygit2.Commit) and (ahead := after(newer, str(head.id))) is not None
     ):
-        rows = [c for c in stored[1] if c.commit not in ahead]
+        past_head = {str(commit.id) for commit in ahead}
+        rows = [c for c in stored[1] if c.commit not in past_head]
     else:
         rows = [c for c in since(repo, head, None) or [] if package is None or c.package == package]
     return list(rows)[::-1]

@@ -81,24 +81,38 @@ def published(commit: pygit2.Commit) -> tuple[str, str] | None:
     return trailers["Hub-Package"], trailers["Hub-Version"]
 
 
+def after(head: pygit2.Commit, stop: str | None, limit: int = WALK_LIMIT) -> list[pygit2.Commit] | None:
+    """The first-parent commits after ``stop`` up to ``head``, newest first; every one of them when ``stop`` is None.
+
+    None when ``stop`` is not among the ``limit`` first parents of ``head`` (another history, a long
+    fetch) or a parent is missing from the object database.
+    """
+    found: list[pygit2.Commit] = []
+    try:
+        for steps, commit in enumerate(first_parents(head)):
+            if stop is not None and str(commit.id) == stop:
+                return found
+            if stop is not None and steps >= limit:
+                return None
+            found.append(commit)
+    except (KeyError, pygit2.GitError):
+        return None
+    return found if stop is None else None
+
+
 def publishes_since(head: pygit2.Commit, stop: pygit2.Oid | str, limit: int = WALK_LIMIT) -> list[Row] | None:
     """The versions published by the first-parent commits after ``stop`` up to ``head``, oldest first.
 
     None when ``stop`` is not among the ``limit`` first parents of ``head`` (another history, a long fetch).
     """
-    stop = str(stop)
-    new: list[Row] = []
-    try:
-        for steps, commit in enumerate(first_parents(head)):
-            if str(commit.id) == stop:
-                return new[::-1]
-            if steps >= limit:
-                return None
-            if (found := published(commit)) is not None and semver.Version.is_valid(found[1]):
-                new.append((found[0], _info(found[1], commit)))
-    except (KeyError, pygit2.GitError):  # a parent missing from the object database
+    commits = after(head, str(stop), limit)
+    if commits is None:
         return None
-    return None
+    return [
+        (found[0], _info(found[1], commit))
+        for commit in reversed(commits)
+        if (found := published(commit)) is not None and semver.Version.is_valid(found[1])
+    ]
 
 
 def _reaches(repo: pygit2.Repository, newer: str, older: pygit2.Oid) -> bool:
