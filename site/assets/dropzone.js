@@ -27,6 +27,19 @@ window.hubDropZone = (() => {
     input.form.requestSubmit();
   }
 
+  const count = (n) => `${n} Datei${n === 1 ? "" : "en"}`;
+
+  // one dropped folder: its files read, put into ``input`` and the form submitted; say(text) reports each step,
+  // ending in "Ordner „…“ mit N Dateien " + checking
+  async function submitFolder(entry, input, say, checking) {
+    const files = [];
+    say(`Ordner „${entry.name}“ wird gelesen …`);
+    await walk(entry, files);
+    if (files.length === 0) { say(`Der Ordner „${entry.name}“ ist leer.`); return; }
+    say(`Ordner „${entry.name}“ mit ${count(files.length)} ${checking}`);
+    submit(input, files);
+  }
+
   // dropped(entries, files) is the page's meaning of a drop, failed() what it says when reading fails, choose() the
   // keyboard's (and a click's) way to pick files instead
   function bind(zone, { dropped, failed, choose }) {
@@ -53,5 +66,5 @@ window.hubDropZone = (() => {
     });
   }
 
-  return { walk, submit, bind };
+  return { walk, submit, submitFolder, count, bind };
 })();

@@ -10,18 +10,12 @@
   if (!zone || !filesInput || !folderInput || !window.hubDropZone || typeof DataTransfer === "undefined") return;
 
   const say = (text) => { status.textContent = text; };
-  const count = (n) => `${n} Datei${n === 1 ? "" : "en"}`;
 
-  const { walk, submit } = window.hubDropZone;
+  const { walk, submit, submitFolder, count } = window.hubDropZone;
 
   async function dropped(entries, plain) {
     if (entries.length === 1 && entries[0].isDirectory) {
-      const files = [];
-      say(`Ordner „${entries[0].name}“ wird gelesen …`);
-      await walk(entries[0], files);
-      if (files.length === 0) { say(`Der Ordner „${entries[0].name}“ ist leer.`); return; }
-      say(`Ordner „${entries[0].name}“ mit ${count(files.length)} wird mit dem Manifest geprüft …`);
-      submit(folderInput, files);
+      await submitFolder(entries[0], folderInput, say, "wird mit dem Manifest geprüft …");
       return;
     }
     let files = plain;

@@ -11,16 +11,11 @@
 
   const say = (text) => { status.textContent = text; };
 
-  const { walk, submit } = window.hubDropZone;
+  const { submit, submitFolder, count } = window.hubDropZone;
 
   async function dropped(entries, plain) {
     if (entries.length === 1 && entries[0].isDirectory) {
-      const files = [];
-      say(`Ordner „${entries[0].name}“ wird gelesen …`);
-      await walk(entries[0], files);
-      if (files.length === 0) { say(`Der Ordner „${entries[0].name}“ ist leer.`); return; }
-      say(`Ordner „${entries[0].name}“ mit ${files.length} Datei${files.length === 1 ? "" : "en"} wird geprüft …`);
-      submit(folderInput, files);
+      await submitFolder(entries[0], folderInput, say, "wird geprüft …");
     } else if (plain.length === 1 && ARCHIVE.test(plain[0].name)) {
       say(`Archiv „${plain[0].name}“ wird geprüft …`);
       submit(archiveInput, plain);
@@ -38,7 +33,7 @@
   });
   folderInput.addEventListener("change", () => {
     if (fromZone && folderInput.files.length) {
-      say(`Ordner mit ${folderInput.files.length} Datei${folderInput.files.length === 1 ? "" : "en"} wird geprüft …`);
+      say(`Ordner mit ${count(folderInput.files.length)} wird geprüft …`);
       folderInput.form.requestSubmit();
     }
     fromZone = false;
