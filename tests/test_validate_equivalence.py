@@ -111,6 +111,9 @@ TRICKY_MARKDOWN = [
     "[a](b.md)\r\n\r\n[c](d.md)\r\r[e](f.md)\n \t\n[g](h.md)\x00[i](j.md)",  # line ends, blank lines, NUL
     "\n\n\n[a](b.md)\n\n \n\n[c](d.md)",
     "| [a](b.md) | [c](d.md) |\n|---|---|\n| `[e](f.md)` | x |",  # a table (a paragraph in CommonMark)
+    # destinations read by one regex, and their near misses (upper-case host, port, "//", other schemes)
+    "[a](https://a.b/C-d_e.f~g#H) [b](https://A.b/c) [c](https://a.b:80/c) [d](//a.b/c) [e](HTTPS://a.b/c) [f](ftp://a.b/c)"
+    " [g](https://a.b) [h](https://a.b#c) [i](~/x.md) [j](-.md) [k](#top) [l](a/#/b) [m](https://a..b/) [n](https://-/)",
 ]
 
 
@@ -153,6 +156,9 @@ MARKDOWN_PIECES = [
     "&#91;",
     "docs/a.md",
     "http://example.org",
+    "https://a.b/C",
+    "https://A.b",
+    "//a.b/c",
     "mailto:x@y.de",
     "[ref]: /ziel.md\n",
     "[Ref]",
