@@ -165,12 +165,12 @@ def _model_problems(root: etree._Element, problem: Callable[..., Problem]) -> li
         label = process.get("name") or process.get("id") or "?"
         nodes = {el.get("id"): el for el in process.iter(*FLOW_NODE_TAGS)}
         drawn.extend(nodes.values())
-        top_level = {el.tag.rpartition("}")[2] for el in process if isinstance(el.tag, str)}  # not comments
-        if nodes and "startEvent" not in top_level:
+        # a child of that local name in any namespace (or none), found in C instead of a proxy per child
+        if nodes and process.find("{*}startEvent") is None:
             problems.append(
                 problem("bpmn-no-start-event", f"Der Prozess „{label}“ hat kein Startereignis (startEvent).", process.sourceline)
             )
-        if nodes and "endEvent" not in top_level:
+        if nodes and process.find("{*}endEvent") is None:
             problems.append(problem("bpmn-no-end-event", f"Der Prozess „{label}“ hat kein Endereignis (endEvent).", process.sourceline))
         for flow in process.iter(_q(BPMN_NS, "sequenceFlow")):
             flows.append(flow)
