@@ -41,6 +41,7 @@ from hub.store import Catalog, ensure_seeded, repair_tags
 from hub.store.catalog import TAG_PREFIX, parse_trailers, tag_name
 from hub.store.export import export_all, export_dir, export_package
 from hub.store.records import actor_for
+from hub.store.snapshot import step_hint
 from hub.tokens import TokenRecord, TokenStore
 
 INDEX_LOCK = ".index.lock"  # in the data folder: one process at a time brings the search index to HEAD
@@ -230,7 +231,7 @@ class Services:
             export_all(self.catalog, root)
             changed = []
         else:
-            changed = changed_packages(repo, old.tree, head.tree)
+            changed = changed_packages(repo, old.tree, head.tree, hint=step_hint(old, head))
         for package_id in changed:
             try:
                 export_package(self.catalog, package_id, export_dir(root, package_id))

@@ -71,6 +71,35 @@ def test_trees_commits_and_tags_get_the_ids_libgit2_gives_them(tmp_path):
     )
 
 
+def test_a_large_tree_rewritten_write_after_write_keeps_libgit2s_ids(tmp_path):
+    # the packages tree of a large catalogue: its entries' places are kept, and later writes change ids in place
+    repo = pygit2.init_repository(str(tmp_path / "r.git"), bare=True)
+    files = {f"packages/stadt-{n:03d}/p/hub.yaml": b"%d" % n for n in range(300)} | {"publishers/stadt-000.yaml": b"a"}
+    root = tree_at(repo, write_tree(repo, files))
+    assert len(repo.odb.read(root["packages"].id)[1]) >= batches.LOCATED_FROM
+    steps = [
+        {"packages/stadt-007/p": (repo.create_blob(b"a file where a folder was"), FileMode.BLOB)},  # the mode changes
+        {"packages/stadt-150/p/hub.yaml": (repo.create_blob(b"neu"), FileMode.BLOB)},  # an id changes in place
+        {"packages/stadt-150/q/hub.yaml": (repo.create_blob(b"neu"), FileMode.BLOB), "packages/stadt-299/p": (None, FileMode.TREE)},
+        {
+            "packages/stadt-000/p/hub.yaml": (repo.create_blob(b"x"), FileMode.BLOB),
+            "packages/neu/p/hub.yaml": (repo.create_blob(b"y"), FileMode.BLOB),
+        },
+        {"packages/stadt-001/p/hub.yaml": (repo.create_blob(b"z"), FileMode.BLOB)},
+    ]
+    for changes in steps:
+        expected = root.id
+        for path, (oid, mode) in changes.items():
+            expected = replace_path(repo, tree_at(repo, expected), path.split("/"), oid, mode)
+        batch = ObjectBatch(repo)
+        new = batch.replace(root, changes)
+        assert new == expected
+        batch.write(durable=False)
+        root = tree_at(repo, new)
+    assert tree_at(repo, root["packages/stadt-150"].id)["q/hub.yaml"].data == b"neu"
+    assert "stadt-299" not in tree_at(repo, root["packages"].id) and "neu" in tree_at(repo, root["packages"].id)
+
+
 def test_a_name_git_refuses_in_a_tree_is_refused(tmp_path):
     batch = ObjectBatch(pygit2.init_repository(str(tmp_path / "r.git"), bare=True))
     for name in (b"", b".", b"..", b"a\0b"):

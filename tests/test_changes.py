@@ -12,7 +12,7 @@ from hub.store.audit import record_histories, record_history
 from hub.store.changes import of_commit, since
 from hub.store.records import actor_for, record_adoption
 from hub.store.seed import seed
-from hub.store.snapshot import changed_packages
+from hub.store.snapshot import changed_packages, changed_publishers, step_hint
 from hub.store.trees import blob_at, tree_files, write_tree
 from hub.store.version_store import store_path
 from hub.validate import PackageFiles
@@ -150,3 +150,13 @@ def test_only_package_folders_count_and_a_package_named_in_the_trailers_is_check
     ]
     only = _commit(repo, {**before, "packages/p/one/hub.yaml": b"B"}, [first.id], "drei\n\nHub-Package: p/one")
     assert [c.path for c in of_commit(repo, only)] == ["packages/p/one"]
+    # the index and the exports pass the one step's trailer as a hint: the answer is the same, right or wrong
+    assert step_hint(first, second) == "p/one" and step_hint(first, only) == "p/one" and step_hint(second, only) is None
+    assert changed_packages(repo, first.tree, second.tree, hint=step_hint(first, second)) == ["p/one", "q/three"]
+    assert changed_packages(repo, first.tree, second.tree, hint="q/three") == ["p/one", "q/three"]
+    assert changed_packages(repo, first.tree, only.tree, hint=step_hint(first, only)) == ["p/one"]
+    assert changed_packages(repo, first.tree, only.tree, hint="q/three") == ["p/one"]
+    assert changed_packages(repo, first.tree, second.tree, "adoptions", hint="p/one") == ["p/one"]
+    assert changed_publishers(repo, first.tree, second.tree) == set()
+    registered = _commit(repo, {**after, "publishers/q.yaml": b"name: Q"}, [second.id], "vier")
+    assert changed_publishers(repo, second.tree, registered.tree) == {"q"}

@@ -41,7 +41,7 @@ from hub.index.text import EXACT, MASK_POINTS, PART_MIN, PREFIX, PREFIX_MIN, TYP
 from hub.model import Manifest, MaturityState
 from hub.store.catalog import TAG_PREFIX, Catalog, iso, tag_name
 from hub.store.manifests import manifest_of_blob
-from hub.store.snapshot import CatalogSnapshot, changed_packages, changed_publishers
+from hub.store.snapshot import CatalogSnapshot, changed_packages, changed_publishers, step_hint
 from hub.store.trees import blob_at
 from hub.validate.yamlsafe import load_yaml
 
@@ -274,7 +274,8 @@ class Index:
     ) -> SyncReport:
         repo = catalog.repo
         reader = _Reader(repo, head)
-        ids = set(changed_packages(repo, old.tree, head.tree))
+        hint = step_hint(old, head)  # one publish since the last sync: only its package's entries are compared
+        ids = set(changed_packages(repo, old.tree, head.tree, hint=hint))
         publishers = changed_publishers(repo, old.tree, head.tree)
         if publishers:  # a publisher's new name goes into each of its packages
             marks = ",".join("?" * len(publishers))
@@ -286,8 +287,8 @@ class Index:
         problem = None
         if maturity is not None:
             # adoptions and reviews move levels too: ask again for the packages they concern
-            concerned = set(changed_packages(repo, old.tree, head.tree, "adoptions")) | set(
-                changed_packages(repo, old.tree, head.tree, "reviews")
+            concerned = set(changed_packages(repo, old.tree, head.tree, "adoptions", hint=hint)) | set(
+                changed_packages(repo, old.tree, head.tree, "reviews", hint=hint)
             )
             reassessed = sorted(pid for pid in concerned - ids if reader.has(pid))
             asked = present + reassessed

@@ -122,11 +122,16 @@ def _changed(
     return found
 
 
-def changed_folders(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree, folder: str) -> list[str]:
-    """Ids (``publisher/slug``) of the ``<folder>/<publisher>/<slug>`` trees that differ between two root trees."""
+def changed_folders(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree, folder: str, hint: str | None = None) -> list[str]:
+    """Ids (``publisher/slug``) of the ``<folder>/<publisher>/<slug>`` trees that differ between two root trees.
+
+    ``hint``: the package id the change most likely concerns (a publish commit's ``Hub-Package``); the answer is
+    exact either way, but with the right hint it costs the same whatever the number of publishers.
+    """
     trees = _Trees(repo)
     name = folder.encode()
-    paths = _changed(trees, _entry(trees.raw(old.id), name), _entry(trees.raw(new.id), name), folder, 2, "package", [])
+    hints = hint.split("/") if hint is not None and hint.count("/") == 1 else []
+    paths = _changed(trees, _entry(trees.raw(old.id), name), _entry(trees.raw(new.id), name), folder, 2, "package", hints)
     return [path.split("/", 1)[1] for path in paths]
 
 

@@ -6,20 +6,26 @@ so they are cached by tree id: evaluating maturity again parses no BPMN twice.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 
+import msgspec
 import pygit2
 import semver
 
-from hub.model import Manifest, Problem, VersionInfo
+from hub.model import Manifest, Problem, Publisher, VersionInfo
 from hub.store.catalog import Catalog, package_path
 from hub.store.manifests import manifest_of_blob
 from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.hints import catalogue_hints, package_hints
+from hub.validate.yamlsafe import load_yaml
 
 _CACHE_SIZE = 20_000
 _file_hints: OrderedDict[str, list[Problem]] = OrderedDict()
 _manifests: OrderedDict[str, Manifest] = OrderedDict()
+_populations: OrderedDict[str, int | None] = OrderedDict()  # publisher record blob id -> its number of inhabitants
+_lock = threading.Lock()
 
 
 def _remember(cache: OrderedDict, key: str, value):
@@ -71,7 +77,22 @@ def _population(publisher: object) -> int | None:
 
 
 def population_of(catalog: Catalog, publisher_id: str) -> int | None:
-    return _population(catalog.publisher(publisher_id))
+    """The publisher's number of inhabitants at HEAD, parsed once per version of its record (a blob never changes):
+    every publish and every maturity level asks, and parsing the YAML record each time cost more than the rule."""
+    head = catalog.head()
+    if head is None:
+        return None
+    try:
+        oid = head.tree[f"publishers/{publisher_id}.yaml"].id
+    except KeyError:
+        return None
+    key = str(oid)
+    with _lock:
+        if key in _populations:
+            return _populations[key]
+    population = _population(msgspec.convert(load_yaml(blob_at(catalog.repo, oid).data).data, Publisher))
+    with _lock:
+        return _remember(_populations, key, population)
 
 
 def populations(catalog: Catalog, ref: str | None = None) -> dict[str, int | None]:
@@ -80,8 +101,16 @@ def populations(catalog: Catalog, ref: str | None = None) -> dict[str, int | Non
 
 
 def publish_hints(catalog: Catalog, manifest: Manifest) -> list[Problem]:
-    """What the catalogue adds at publish: since of earlier versions, the publisher's size."""
-    return catalogue_hints(manifest, other_versions(catalog, manifest), population=population_of(catalog, manifest.publisher_id))
+    """What the catalogue adds at publish: since of earlier versions, the publisher's size.
+
+    The earlier versions' manifests are read only when a rule looks at them (a version without production
+    evidence has no start to compare): each is a YAML parse.
+    """
+    return catalogue_hints(manifest, _earlier(catalog, manifest), population=population_of(catalog, manifest.publisher_id))
+
+
+def _earlier(catalog: Catalog, manifest: Manifest) -> Iterator[Manifest]:
+    yield from other_versions(catalog, manifest)
 
 
 def version_hints(

@@ -17,8 +17,9 @@ import pygit2
 
 from hub.store.changes import changed_folders
 from hub.store.trees import subtree
+from hub.store.versions import parse_trailers
 
-__all__ = ["CatalogSnapshot", "PackageEntry", "changed_packages", "changed_publishers"]
+__all__ = ["CatalogSnapshot", "PackageEntry", "changed_packages", "changed_publishers", "step_hint"]
 
 PACKAGES = "packages"
 PUBLISHERS = "publishers"
@@ -116,18 +117,35 @@ def _children(repo: pygit2.Repository, root: pygit2.Tree, path: str, kind: str) 
     return {} if tree is None else {e.name: e.id for e in tree if e.type_str == kind and e.name is not None}
 
 
-def changed_packages(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree, folder: str = PACKAGES) -> list[str]:
+def changed_packages(
+    repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree, folder: str = PACKAGES, *, hint: str | None = None
+) -> list[str]:
     """Ids of the packages whose ``<folder>/<publisher>/<slug>`` tree differs between two root trees.
 
     ``packages/`` (added, changed, removed packages), and ``adoptions/`` and ``reviews/``, which
     are laid out the same way. Compares tree ids level by level, so unchanged publishers are
     skipped at once (hub.store.changes, the one comparison of trees the history uses too).
+    ``hint`` (see :func:`step_hint`) spares reading every publisher's entry when only that package changed.
     """
-    return changed_folders(repo, old, new, folder)
+    return changed_folders(repo, old, new, folder, hint)
+
+
+def step_hint(old: pygit2.Commit, new: pygit2.Commit) -> str | None:
+    """The package ``new`` names in its ``Hub-Package`` trailer when it is the one commit after ``old``.
+
+    The index and the exports follow ``main`` one publish at a time; with this hint their comparison of
+    the two trees reads no publisher's entry but the package's (the comparison stays exact without it).
+    """
+    if new.parent_ids[:1] != [old.id]:
+        return None
+    package = parse_trailers(new.message).get("Hub-Package")
+    return package if package is not None and package.count("/") == 1 else None
 
 
 def changed_publishers(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree) -> set[str]:
     """Ids of the publishers whose ``publishers/<id>.yaml`` differs between two root trees."""
+    if _entry(old, PUBLISHERS, "tree") == _entry(new, PUBLISHERS, "tree"):
+        return set()  # most commits leave the folder alone: its entries (one per publisher) need not be read
     before = _children(repo, old, PUBLISHERS, "blob")
     after = _children(repo, new, PUBLISHERS, "blob")
     return {

@@ -45,13 +45,13 @@ def nest(files: Mapping[str, bytes]) -> dict[str, object]:
 TREE_MODE = b"40000"  # a subtree's mode as git writes it in a tree
 RawEntries = dict[bytes, tuple[bytes, bytes]]  # a tree's entries as stored: name -> (octal mode, binary id)
 # one entry of a raw git tree: mode, space, name, NUL, the 20-byte object id (the catalogue is SHA-1)
-_RAW_ENTRY = re.compile(rb"([0-7]+) ([^\0]*)\0(.{20})", re.DOTALL)
+RAW_ENTRY = re.compile(rb"([0-7]+) ([^\0]*)\0(.{20})", re.DOTALL)
 
 
 def raw_entries(raw: bytes) -> RawEntries:
     """A tree's entries as they stand in its bytes: reading a large tree (the catalogue's ``packages`` tree has
     one entry per publisher) as pygit2 objects costs far more than one regular expression over its bytes."""
-    return {match[2]: (match[1], match[3]) for match in _RAW_ENTRY.finditer(raw)}
+    return {match[2]: (match[1], match[3]) for match in RAW_ENTRY.finditer(raw)}
 
 
 def write_tree(repo: pygit2.Repository, files: Mapping[str, bytes]) -> pygit2.Oid:
