@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from hub.site import build_site
-from hub.site.build import PARALLEL_FROM, forget_kept
+from hub.site.build import PARALLEL_FROM, SUMMARIES, forget_kept, settle
 from hub.store import Catalog, publish
 from hub.store.records import actor_for, record_adoption
 from hub.validate import PackageFiles
@@ -182,6 +182,31 @@ def test_a_build_after_one_publish_reads_only_that_package_and_gives_a_fresh_bui
     incremental, new = _files(out, clones=False), _files(fresh, clones=False)
     assert incremental.keys() == new.keys()
     assert [rel for rel in new if incremental[rel] != new[rel]] == []
+
+
+def test_a_background_build_writes_the_dashboard_after_returning_and_then_holds_a_fresh_builds_files(tmp_path):
+    """The served site's builds: the publish's pages when the build returns, the dashboard (every package's summary) after."""
+    others = [(f"stadt-{n % 3}/paket-{n}", "1.0.0") for n in range(6)]
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0"), (FEW, "1.0.0"), *others])
+    out = tmp_path / "site"
+    forget_kept()
+    first = build_site(catalog, out, clones=False, background=True)
+    assert not first.deferred  # nothing kept yet: the whole site before returning
+    assert any(rel.startswith("dashboard/") for rel in first.written)
+    for n, package_id in enumerate((MANY, FEW, MANY)):
+        _publish(catalog, package_id, f"1.{n + 1}.0")
+        report = build_site(catalog, out, clones=False, background=True)
+        assert report.deferred and report.read == 1
+        assert f"pakete/{package_id}/index.html" in report.written
+        assert not [rel for rel in report.written if rel.startswith(SUMMARIES)]
+    settle(out)
+    reifegrade = (out / "dashboard" / "reifegrade.json").read_text(encoding="utf-8")
+    head = catalog.head()
+    assert head is not None and str(head.id) in reifegrade
+    _assert_same_as_fresh(catalog, out, tmp_path / "frisch")
+    # the next build in a new process finds the state the thread left: nothing to write
+    forget_kept()
+    assert build_site(catalog, out, clones=False).written == []
 
 
 def test_a_change_outside_the_package_folders_makes_the_kept_build_read_everything(tmp_path):

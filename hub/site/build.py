@@ -5,6 +5,14 @@ inputs and of the templates), kept in ``.build/state.json`` in the output folder
 one publish, the package's page, its publisher's and theme's pages and the catalogue-wide
 ones (start, lists, search index, dashboard, feed) are rewritten; everything else stays.
 Links are relative, so the folder works on any static host under any path prefix.
+
+The dashboard (its pages, the Themenfeld views, the savings view and the downloads: CSV,
+JSON, the XLSX workbook) sums up every package: its work grows with the catalogue. A build
+with ``background`` (the served site's child process) that advanced from kept data
+writes it after returning, in a thread of its own (:func:`settle` waits for it; the next
+build into the folder does too): the publish's pages are there at once, the summaries of
+the whole catalogue follow. Every other build (``hub site build``) writes it before it
+returns, so a static host's folder is always whole.
 """
 
 from __future__ import annotations
@@ -14,10 +22,12 @@ import functools
 import hashlib
 import io
 import json
+import logging
 import multiprocessing
 import os
 import re
 import shutil
+import threading
 import time
 import zipfile
 from collections import OrderedDict
@@ -85,8 +95,10 @@ from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.paths import resolve_link
 
 STATE = ".build/state.json"
+SUMMARIES = ("dashboard/", "einsparungen/")  # what the dashboard step writes: summaries of every package (see the module's text)
 RENDERED_KEPT = 512  # rendered diagrams, forms and configs kept for reuse within a build (most recently used)
 PER_PAGE = 100
+log = logging.getLogger("hub.site")
 PARALLEL_FROM = 8  # changed packages from which forking workers pays (a publish changes one)
 ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
 CONFIRMATION_LABELS = {
@@ -128,6 +140,7 @@ class BuildReport:
     skipped: int = 0
     seconds: float = 0.0
     read: int = 0  # packages whose data the build read from the catalogue (after one publish into a kept build: that one)
+    deferred: bool = False  # the dashboard's pages and downloads are being written after the build returned (``background``)
 
 
 def _key(*parts: Any) -> str:
@@ -165,9 +178,19 @@ class KeptDrawings(dict[str, str]):
 
 class SiteBuilder:
     def __init__(
-        self, catalog: Catalog, out: Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True, processes: int = 1
+        self,
+        catalog: Catalog,
+        out: Path,
+        *,
+        ref: str | None = None,
+        clone_base: str = "",
+        clones: bool = True,
+        processes: int = 1,
+        background: bool = False,
     ) -> None:
+        settle(out)  # one writer per folder: a summary still being written from the build before is finished first
         self.catalog = catalog
+        self.background = background  # after a kept build: the dashboard written in a thread once the build returned
         self.processes = processes  # > 1: packages are built by that many forked processes (never in a server with threads)
         self.with_clones = clones  # a running hub serves /git from its own exports; a static build carries them
         self.out = out
@@ -265,7 +288,14 @@ class SiteBuilder:
         self.lists()
         self.start()
         self.search()
-        self.dashboard()
+        deferred = self.background and self.kept is not None and self.changed is not None
+        if deferred:
+            # the previous summaries stay in place (and in the state, with their keys) until the thread replaces them
+            assert self.kept is not None
+            self.new.update((rel, key) for rel, key in self.old.items() if rel.startswith(SUMMARIES))
+            self.adoption, self.history = self.kept.adoption, self.kept.history
+        else:
+            self.dashboard()
         write_transfer_map(self, write_organisations(self))
         self.harvest()
         self.feed()
@@ -274,9 +304,23 @@ class SiteBuilder:
         else:
             self.exports = self.old_exports
         self.prune()
+        self.save()
+        report = self.report  # the thread writes a report of its own
+        report.seconds = time.perf_counter() - started
+        if deferred and self.changed:
+            report.deferred = True
+            thread = threading.Thread(target=self.summaries, name="site-summaries")
+            _PENDING[self.out.resolve()] = thread
+            thread.start()
+        return report
+
+    def save(self) -> None:
+        """The state file, and what this process keeps for the next build into the folder."""
         state_file = self.out / STATE
         state_file.parent.mkdir(parents=True, exist_ok=True)
-        state_file.write_bytes(msgspec.json.encode({"commit": self.data.commit, "pages": self.new, "exports": self.exports}))
+        partial = state_file.with_name(f".{state_file.name}.partial")
+        partial.write_bytes(msgspec.json.encode({"commit": self.data.commit, "pages": self.new, "exports": self.exports}))
+        os.replace(partial, state_file)
         _KEPT[self.out.resolve()] = Kept(
             signature=_signature(state_file),
             design=self.design,
@@ -289,8 +333,24 @@ class SiteBuilder:
             adoption=self.adoption,
             history=self.history,
         )
-        self.report.seconds = time.perf_counter() - started
-        return self.report
+
+    def summaries(self) -> None:
+        """In the thread of a ``background`` build: the dashboard as the build would have written it, then the state again.
+
+        A failure leaves the previous summaries and their keys: the next build writes them (and says why in the log)."""
+        try:
+            self.catalog = Catalog(self.catalog.path)  # git handles of its own: the caller goes on using its catalogue
+            self.report = BuildReport(out=str(self.out), commit=self.data.commit)  # the caller has the build's report
+            carried = {rel: self.new.pop(rel) for rel in [rel for rel in self.new if rel.startswith(SUMMARIES)]}
+            try:
+                self.dashboard()
+            except BaseException:
+                self.new.update(carried)
+                raise
+            self.prune()
+            self.save()
+        except Exception:
+            log.exception("writing the dashboard of %s at %s failed", self.out, self.data.commit)
 
     def assets(self) -> None:
         for path in sorted((site_dir() / "assets").iterdir()):
@@ -900,11 +960,21 @@ def atom(data: SiteData, releases: list[Release]) -> bytes:
 
 
 def build_site(
-    catalog: Catalog, out: str | Path, *, ref: str | None = None, clone_base: str = "", clones: bool = True, processes: int = 1
+    catalog: Catalog,
+    out: str | Path,
+    *,
+    ref: str | None = None,
+    clone_base: str = "",
+    clones: bool = True,
+    processes: int = 1,
+    background: bool = False,
 ) -> BuildReport:
     """Build or update the site in ``out``. ``processes`` > 1 forks that many workers for the packages' pages
-    (a full build's larger part); only where forking is safe, as in the command line (not in a server's threads)."""
-    return SiteBuilder(catalog, Path(out), ref=ref, clone_base=clone_base, clones=clones, processes=processes).build()
+    (a full build's larger part); only where forking is safe, as in the command line (not in a server's threads).
+    ``background``: a build that advanced from kept data returns before the dashboard is written (:func:`settle`)."""
+    return SiteBuilder(
+        catalog, Path(out), ref=ref, clone_base=clone_base, clones=clones, processes=processes, background=background
+    ).build()
 
 
 _WORKER: dict[str, SiteBuilder] = {}  # the builder a forked worker inherits
@@ -937,10 +1007,20 @@ class Kept:
 
 
 _KEPT: dict[Path, Kept] = {}  # by output folder; one per folder a process builds into (the served site: one)
+_PENDING: dict[Path, threading.Thread] = {}  # by output folder: the dashboard a ``background`` build is still writing
+
+
+def settle(out: str | Path | None = None) -> None:
+    """Wait until the dashboard that ``background`` builds into ``out`` (None: into any folder) write after returning is written."""
+    for folder in [Path(out).resolve()] if out is not None else list(_PENDING):
+        thread = _PENDING.pop(folder, None)
+        if thread is not None:
+            thread.join()
 
 
 def forget_kept() -> None:
     """Drop what earlier builds in this process kept: the next build reads everything, as ``hub site build`` in a new process."""
+    settle()
     _KEPT.clear()
 
 

@@ -143,7 +143,8 @@ def build(services: Services, commit: str | None, clone_base: str = "") -> str |
         wanted = f"{commit} {clone_base}"
         if commit is not None and built_commit(folder) == commit and _built_for(folder) == wanted:
             return commit
-        SiteBuilder(services.catalog, folder, ref=commit, clone_base=clone_base, clones=False).build()
+        # background: the dashboard (summing up every package) follows the publish's pages in the child's thread
+        SiteBuilder(services.catalog, folder, ref=commit, clone_base=clone_base, clones=False, background=True).build()
         (folder / SERVED).write_text(wanted, encoding="utf-8")
         return built_commit(folder)
 
