@@ -7,9 +7,10 @@ and evaluates one package, not ten thousand.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -293,14 +294,27 @@ def sorted_releases(releases: list[Release]) -> list[Release]:
     return releases
 
 
+class _ReleaseOrder:
+    """:func:`sorted_releases`' order as a key for :mod:`bisect`: newest first, then by package id."""
+
+    __slots__ = ("package", "time")
+
+    def __init__(self, release: Release) -> None:
+        self.time, self.package = release.time, release.package
+
+    def __lt__(self, other: _ReleaseOrder) -> bool:
+        return self.time > other.time or (self.time == other.time and self.package < other.package)
+
+
 def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> tuple[SiteData, set[str]] | None:
     """``previous`` brought to ``ref`` by reading only the packages whose folders changed, with their ids.
 
     None when that is not enough: a change outside ``packages/`` (records, publishers, sources: catalogue-wide
     inputs), a commit not at the head of ``main`` (versions are then filtered by history), or the clock moving
     some package's months in production (its maturity changes without a change to its folder). The result is
-    what :func:`gather` gives at ``ref``: unchanged packages keep their data, with the maturity's evaluation
-    time moved to the new commit's.
+    what :func:`gather` gives at ``ref``: unchanged packages keep their data as it was (their maturity's evaluation
+    time too, which no page shows: moving it to the new commit's touched every package, work that grows with the
+    catalogue).
     """
     commit = catalog.resolve(ref)
     head = catalog.head()
@@ -327,11 +341,7 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
     snapshot = CatalogSnapshot(repo, commit)
     entries = {pid: snapshot.package(pid) for pid in changed}
     evaluated_at = iso(commit.commit_time, commit.commit_time_offset)
-    packages = {
-        pid: replace(info, maturity=msgspec.structs.replace(info.maturity, evaluated_at=evaluated_at))
-        for pid, info in previous.packages.items()
-        if pid not in changed
-    }
+    packages = dict(previous.packages)  # a copy in C: the changed ones are replaced in place, so the order stays
     present = {pid: e for pid, e in entries.items() if e is not None and e.manifest is not None}
     for pid in changed:
         # a package that appeared or went: its records (adoptions, reviews and their history) are read in full
@@ -348,6 +358,8 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
     for info in previous.packages.values():  # records are outside packages/: unchanged
         if info.id in present:
             by_package[info.id], confirmed[info.id], audits[info.id] = info.adoptions, info.confirmed, info.audit
+    for pid in changed - set(present):
+        packages.pop(pid, None)
     for pid, entry in present.items():
         packages[pid] = PackageInfo(
             id=pid,
@@ -359,16 +371,17 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
             confirmed=confirmed.get(pid, {}),
             audit=audits.get(pid, []),
         )
-    releases = [r for r in previous.releases if r.package not in changed]
-    for pid in present:
-        releases.extend(_releases(pid, manifests[pid], versions[pid]))
+    releases = [r for r in previous.releases if r.package not in changed]  # in order
+    for pid in sorted(present):  # each in its place, as sorted_releases orders them (not a sort of every release)
+        for release in _releases(pid, manifests[pid], versions[pid]):
+            bisect.insort_right(releases, release, key=_ReleaseOrder)
     data = SiteData(
         commit=str(commit.id),
         commit_time=evaluated_at,
-        packages=dict(sorted(packages.items())),
+        packages=packages if present.keys() <= previous.packages.keys() else dict(sorted(packages.items())),
         publishers=previous.publishers,
         reviews=previous.reviews,
-        releases=sorted_releases(releases),
+        releases=releases,
         trusted=previous.trusted,
     )
     return data, changed
