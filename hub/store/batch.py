@@ -39,7 +39,7 @@ import pygit2
 from pygit2.enums import FileMode, ObjectType
 
 from hub.store.packfile import PackEntry, join_entries, pack_entries, pack_entry, sync_folder, write_pack_files
-from hub.store.trees import RAW_ENTRY, TREE_MODE, RawEntries, nest, raw_entries
+from hub.store.trees import LARGE_TREE, RAW_ENTRY, TREE_MODE, RawEntries, keep_tree, nest, raw_entries, raw_tree
 
 KINDS = {ObjectType.COMMIT: "commit", ObjectType.TREE: "tree", ObjectType.BLOB: "blob", ObjectType.TAG: "tag"}
 TIER_BASE = 64 * 1024  # packs below this size are tier 0
@@ -116,6 +116,7 @@ class ObjectBatch:
         raw = b"".join(mode + b" " + name + b"\0" + oid for name, (mode, oid) in ordered)
         oid = self.add("tree", raw)
         self._trees[oid] = raw
+        keep_tree(oid, raw)
         return oid
 
     def files(self, files: Mapping[str, bytes]) -> pygit2.Oid:
@@ -172,6 +173,7 @@ class ObjectBatch:
         new = bytes(spliced)
         oid = self.add("tree", new)
         self._trees[oid] = new
+        keep_tree(oid, new)  # the next write and the index's comparison start from this tree
         _remember_located(oid, new, located)  # same names at the same places
         return oid
 
@@ -183,8 +185,8 @@ class ObjectBatch:
     def _raw_tree(self, tree: pygit2.Oid) -> bytes:
         raw = self._trees.get(tree)
         if raw is None:
-            kind, raw = self.repo.odb.read(tree)
-            if kind != ObjectType.TREE:
+            raw = raw_tree(self.repo, tree)
+            if raw is None:
                 raise ValueError(f"{tree} is not a tree")
         return raw
 
@@ -224,7 +226,7 @@ class ObjectBatch:
 # -- where a large tree's entries stand, kept from one write to the next ------------------------------
 
 Located = dict[bytes, tuple[bytes, int]]  # a tree's entries: name -> (octal mode, offset of its binary id in the tree's bytes)
-LOCATED_FROM = 4096  # trees of at least this many bytes keep their entries' places (the ``packages`` tree, the root)
+LOCATED_FROM = LARGE_TREE  # trees of at least this many bytes keep their entries' places (the ``packages`` tree, the root)
 LOCATED_KEEP = 16  # so many such trees (a few writes' worth: each write makes one new one per level)
 _located_cache: dict[bytes, Located] = {}
 _located_lock = threading.Lock()

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import pygit2
 
-from hub.store.trees import TREE_MODE, raw_entries
+from hub.store.trees import TREE_MODE, raw_entries, raw_tree
 from hub.store.version_store import Change
 from hub.store.versions import WALK_LIMIT, after, parse_trailers
 
@@ -42,11 +42,7 @@ class _Trees:
             return b""
         if (data := self._kept.get(oid)) is not None:
             return data
-        try:
-            kind, data = self.repo.odb.read(oid)
-        except KeyError:
-            return b""
-        data = data if kind == pygit2.enums.ObjectType.TREE else b""
+        data = raw_tree(self.repo, oid) or b""
         if len(self._kept) >= self.KEEP:
             self._kept.clear()
         self._kept[oid] = data

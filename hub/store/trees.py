@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from typing import cast
 
 import pygit2
-from pygit2.enums import FileMode
+from pygit2.enums import FileMode, ObjectType
 
 
 # pygit2's stubs type ``repo[oid]`` and a tree's entries as the general ``Object`` (they cannot know what
@@ -46,6 +47,39 @@ TREE_MODE = b"40000"  # a subtree's mode as git writes it in a tree
 RawEntries = dict[bytes, tuple[bytes, bytes]]  # a tree's entries as stored: name -> (octal mode, binary id)
 # one entry of a raw git tree: mode, space, name, NUL, the 20-byte object id (the catalogue is SHA-1)
 RAW_ENTRY = re.compile(rb"([0-7]+) ([^\0]*)\0(.{20})", re.DOTALL)
+
+
+LARGE_TREE = 4096  # bytes: the root, ``packages`` and ``publishers`` trees of a catalogue past a few dozen publishers
+_LARGE_KEEP = 32  # so many large trees' bytes are kept (a few writes' worth of each)
+_large: dict[bytes, bytes] = {}  # binary id -> raw tree; an id names the same bytes in any repository
+_large_lock = threading.Lock()
+
+
+def raw_tree(repo: pygit2.Repository, oid: pygit2.Oid) -> bytes | None:
+    """A tree's raw bytes (None: missing, or not a tree). The large ones are kept: one publish compares and rewrites
+    the ``packages`` tree (one entry per publisher) in several places, and each read inflated it again."""
+    with _large_lock:
+        found = _large.get(oid.raw)
+    if found is not None:
+        return found
+    try:
+        kind, raw = repo.odb.read(oid)
+    except KeyError:
+        return None
+    if kind != ObjectType.TREE:
+        return None
+    keep_tree(oid, raw)
+    return raw
+
+
+def keep_tree(oid: pygit2.Oid, raw: bytes) -> None:
+    """Keep a large tree's bytes under its id (a write that has just built them: the next write starts from them)."""
+    if len(raw) < LARGE_TREE:
+        return
+    with _large_lock:
+        _large[oid.raw] = raw
+        while len(_large) > _LARGE_KEEP:
+            del _large[next(iter(_large))]  # the oldest first
 
 
 def raw_entries(raw: bytes) -> RawEntries:
