@@ -14,7 +14,7 @@ from hub.model import Problem
 from hub.validate.fastpath import known_valid, metaschema_check
 from hub.validate.jsondoc import SyntaxProblem, load_json
 from hub.validate.messages import pointer, schema_problems
-from hub.validate.schemalimits import bounded_instance, schema_limit_problems
+from hub.validate.schemalimits import Census, bounded_instance, schema_limit_problems
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -44,16 +44,20 @@ def check_form(path: str, data: bytes) -> list[Problem]:
             return problems
     if not known_valid(metaschema_check(), schema):  # the slow validator only for the problems (hub/validate/fastpath.py)
         problems.extend(islice(schema_problems(metaschema_validator(), bounded_instance(schema), file=path, code="form-metaschema"), 200))
-    limits = schema_limit_problems(schema, path)  # before anything follows its references
+    census = Census(schema)  # one walk over the schema for the limits and the titles
+    limits = schema_limit_problems(schema, path, census)  # before anything follows its references
     problems.extend(limits)
     if not limits:
-        problems.extend(_missing_titles(path, schema))  # also when the metaschema complains: both at once
+        problems.extend(_missing_titles(path, schema, census.objects))  # also when the metaschema complains: both at once
     return problems
 
 
-def _missing_titles(path: str, schema: dict[str, Any]) -> Iterator[Problem]:
-    """Every field of the form (``hub.formschema``, as the preview shows it) needs a title; each declaration is named once."""
-    if _every_declaration_titled(schema):
+def _missing_titles(path: str, schema: dict[str, Any], objects: list[dict[str, Any]] | None = None) -> Iterator[Problem]:
+    """Every field of the form (``hub.formschema``, as the preview shows it) needs a title; each declaration is named once.
+
+    ``objects`` are the schema's objects (its :class:`Census`'s) when the caller has them already.
+    """
+    if _every_declaration_titled(schema, Census(schema).objects if objects is None else objects):
         return  # nothing to report: the field model is not built (it was a third of a form's check)
     form = FormSchema(schema)
     if not _titled(form.root):
@@ -82,27 +86,22 @@ def _has_title(schema: Any) -> bool:
     return isinstance(title, str) and bool(title.strip())
 
 
-def _every_declaration_titled(schema: dict[str, Any]) -> bool:
+def _every_declaration_titled(schema: dict[str, Any], objects: list[dict[str, Any]]) -> bool:
     """True when :class:`FormSchema` finds no field without a title, told without building it.
 
     Without ``$ref`` and ``allOf`` anywhere, ``FormSchema`` resolves each subschema to itself, so
     the form's title is the document's and every field's schema is a value of some ``properties``
     object (an object's, an array entry's or a branch's). Those are all checked here, and more (a
     ``properties`` the field model would not read), so True means none of its fields is untitled;
-    False sends the form to the field model, which names the fields.
+    False sends the form to the field model, which names the fields. ``objects`` are all objects
+    in ``schema`` (its :class:`Census`'s, every object reached through objects and lists).
     """
     if not _has_title(schema):
         return False
-    stack: list[Any] = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if "$ref" in node or "allOf" in node:
-                return False
-            properties = node.get("properties")
-            if isinstance(properties, dict) and not all(_has_title(declared) for declared in properties.values()):
-                return False
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+    for node in objects:
+        if "$ref" in node or "allOf" in node:
+            return False
+        properties = node.get("properties")
+        if isinstance(properties, dict) and not all(_has_title(declared) for declared in properties.values()):
+            return False
     return True

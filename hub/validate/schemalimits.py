@@ -26,15 +26,18 @@ MAX_EXPANDED = 20_000
 _REF_KEYS = ("$ref", "$dynamicRef")
 
 
-def schema_limit_problems(schema: Any, file: str) -> list[Problem]:
-    census = _Census(schema)
+def schema_limit_problems(schema: Any, file: str, census: Census | None = None) -> list[Problem]:
+    """The limits' problems; ``census`` is the schema's :class:`Census` when the caller has it already."""
+    census = census or Census(schema)
     problems = _pattern_problems(schema, file, census.objects)
     refs = _ref_problems(schema, file, census)
     return problems + refs
 
 
-class _Census:
+class Census:
     """One pass over a schema: its objects, its number of nodes, and whether the reference walk is needed.
+
+    A form's title check reads the same objects (hub/validate/forms.py), so the schema is walked once for both.
 
     A schema without references whose objects and lists are each reached once (always so for JSON;
     YAML aliases share them) is a tree: its expanded size is its number of nodes and it has no
@@ -140,7 +143,7 @@ def _resolve(schema: Any, ref: str) -> tuple[bool, Any]:
     return (True, node)
 
 
-def _ref_problems(schema: Any, file: str, census: _Census) -> list[Problem]:
+def _ref_problems(schema: Any, file: str, census: Census) -> list[Problem]:
     """Unknown references, reference cycles and the expanded size, in one pass with memoised sizes."""
     if census.tree:
         return [] if census.nodes <= MAX_EXPANDED else [_too_large(file)]
