@@ -11,9 +11,11 @@ from hub.cli import main
 from hub.maturity import maturity
 from hub.site import build_site
 from hub.store import Catalog, publish
+from hub.store.hints import files_hints
+from hub.store.trees import tree_at
 from hub.validate import PackageFiles, validate_package
 from hub.validate.codes import CODES
-from hub.validate.hints import HINT_CODES, bpmn_hints, catalogue_hints, evidence_hints, period_end
+from hub.validate.hints import HINT_CODES, bpmn_hints, catalogue_hints, evidence_hints, package_hints, period_end
 from hub.validate.manifest import manifest_from_bytes
 from tests.factory import BPMN, make_catalog, manifest, package_files, write_files
 
@@ -213,6 +215,25 @@ def test_hints_never_block_validation_or_publishing_and_fail_artefacts_valid(tmp
     fixed = package_files(version="1.0.1", status={"development": "stable", "production": {"since": "2021-05", "cases_per_year": 1200}})
     published = publish(catalog, PackageFiles(fixed, folder_name="testpaket"))
     assert [h.code for h in published.hints] == ["evidence-since-differs"]  # known only against the catalogue
+
+
+def test_the_files_hints_kept_at_publish_are_what_evaluating_the_published_files_gives(tmp_path):
+    # the publish keeps validation's hints for the new folder (maturity reads them next): they must be package_hints'
+    status = {
+        "development": "stable",
+        "production": {"since": "2020-01", "cases_per_year": 900},
+        "outcomes": [{"indicator": "Durchlaufzeit", "value": 3, "period": "4. Quartal 2019"}],
+    }
+    files = package_files(files={"prozess/ablauf.bpmn": UNLABELLED}, status=status)
+    catalog = make_catalog(tmp_path)
+    published = publish(catalog, PackageFiles(files, folder_name="testpaket"))
+    assert {h.code for h in published.hints} == {"bpmn-event-unlabelled", "evidence-outcome-before-production"}
+    assert any(h.file == "hub.yaml" and h.line is not None for h in published.hints)  # validation places them by line
+    head = catalog.head()
+    assert head is not None
+    folder = tree_at(catalog.repo, head.tree["packages/stadt-test/testpaket"].id)
+    manifest_of = manifest_from_bytes(files["hub.yaml"])
+    assert files_hints(catalog.repo, folder, manifest_of) == package_hints(manifest_of, files)
 
 
 def test_cli_shows_hints_as_hinweis_and_stays_valid(tmp_path, capsys):

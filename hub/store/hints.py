@@ -18,7 +18,7 @@ from hub.model import Manifest, Problem, Publisher, VersionInfo
 from hub.store.catalog import Catalog, package_path
 from hub.store.manifests import manifest_of_blob
 from hub.store.trees import blob_at, subtree, tree_files
-from hub.validate.hints import catalogue_hints, package_hints
+from hub.validate.hints import MANIFEST, catalogue_hints, package_hints
 from hub.validate.yamlsafe import load_yaml
 
 _CACHE_SIZE = 20_000
@@ -41,6 +41,18 @@ def files_hints(repo: pygit2.Repository, tree: pygit2.Tree, manifest: Manifest) 
         return _file_hints[key]
     files = {path: blob_at(repo, entry.id).data for path, entry in tree_files(repo, tree).items()}
     return _remember(_file_hints, key, package_hints(manifest, files))
+
+
+def remember_files_hints(tree: pygit2.Oid, validated: list[Problem]) -> None:
+    """Keep what validation found as the files' hints of the package folder ``tree`` it was published as: the
+    maturity of the new version asks right after the publish, and evaluating them again parses every BPMN again.
+
+    Validation's hints are :func:`package_hints` of the same files, with the lines of those in ``hub.yaml`` added
+    (they are placed by pointer; package_hints gives them none): those lines are left out here, as files_hints has them.
+    """
+    hints = [msgspec.structs.replace(p, line=None) if p.file == MANIFEST else p for p in validated if p.is_hint]
+    with _lock:
+        _remember(_file_hints, str(tree), hints)
 
 
 def _manifest_of(catalog: Catalog, package_id: str, info: VersionInfo) -> Manifest | None:

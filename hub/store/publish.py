@@ -37,8 +37,9 @@ from hub.settings import environment
 from hub.store.batch import ObjectBatch, consolidate
 from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, tag_name
 from hub.store.commit import clear_stale_lock, commit_change, signature
-from hub.store.hints import publish_hints
+from hub.store.hints import publish_hints, remember_files_hints
 from hub.store.manifests import manifest_of_blob, remember
+from hub.store.trees import commit_at
 from hub.store.versions import first_parents, published
 from hub.validate import PackageFiles, ValidationResult, validate_package
 from hub.validate.files import git_path
@@ -86,6 +87,9 @@ def publish(
     published = commit_version(
         catalog, manifest, package.files, actor=actor or actor_for(manifest), when=when, trailers={"Hub-Person": person} if person else None
     )
+    folder = _entry(commit_at(catalog.repo, published.commit).tree, package_path(manifest.id))
+    if folder is not None:  # the maturity of the new version reads its files' hints next: they are what validation found
+        remember_files_hints(folder, result.problems)
     return msgspec.structs.replace(published, hints=hints) if hints else published
 
 
