@@ -10,6 +10,12 @@ from typing import cast
 import pygit2
 from pygit2.enums import FileMode, ObjectType
 
+# libgit2 keeps a parsed tree in its object cache only up to 4 KB (its default). The catalogue's ``packages`` tree has
+# one entry per publisher (25 KB at 500 publishers), so every path looked up below it (``root["packages/p/s"]``, a
+# dozen per package when the index or the site reads every package) parsed it again: a lookup grew with the catalogue
+# (0.27 ms at 10,000 packages against 0.03 ms cached). Trees up to 4 MB are kept; the cache's total stays libgit2's bound.
+pygit2.settings.cache_object_limit(ObjectType.TREE, 4 << 20)
+
 
 # pygit2's stubs type ``repo[oid]`` and a tree's entries as the general ``Object`` (they cannot know what
 # an id names) and an entry's ``name`` as optional (an object read by id has none). These say what the
