@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import msgspec
@@ -180,3 +181,50 @@ def test_adoptions_move_levels_at_their_commit(catalog):
     # evaluated at an earlier commit, the earlier state counts
     assert criterion(maturity(catalog, "stadt-test/testpaket", ref=planned), "adopted").met is False
     assert criterion(maturity(catalog, "stadt-test/testpaket", ref=claimed), "adopted").met is False
+
+
+def test_the_computed_level_alone_asks_for_the_hints_only_when_the_level_depends_on_them():
+    """``computed_level`` (the search index's maturity) gives ``evaluate``'s level and reads the quality hints (process
+    models parsed, earlier versions read) only when the level holding the hints' criterion is otherwise met."""
+    from hub.maturity import computed_level
+    from hub.validate.hints import hint
+
+    asked: list[str] = []
+
+    def hints_of(found: list) -> Callable[[], list]:
+        return lambda: asked.append("asked") or found
+
+    flawed = [hint("bpmn-disconnected", "prozess/antrag.bpmn", "„A“ wird nie erreicht.")]
+    base3 = dict(LEVEL_2, adoption=FULL_GUIDE, changelog="CHANGELOG.md")
+    cases = [
+        (subject(status={"development": "concept"}), [], 0, False),
+        (subject(**LEVEL_2), flawed, 1, True),  # level 2 met but for the hints
+        (subject(**LEVEL_2), [], 2, True),
+        (subject(adoptions=[adoption("stadt-soest", "pilot")], **base3), [], 3, True),
+        (subject(adoptions=[adoption("stadt-soest", "pilot")], **base3), flawed, 1, True),
+        (subject(status={"development": "stable", "production": {"since": "2025-01", "cases_per_year": 9}}), flawed, 1, False),
+    ]
+    for s, found, level, reads in cases:
+        asked.clear()
+        assert computed_level(s, hints_of(found)) == level
+        assert asked == (["asked"] if reads else [])
+        s.hints = found
+        assert evaluate(s)[0] == level  # the same level as every criterion evaluated
+
+
+def test_the_index_s_levels_are_the_levels_of_every_criterion_evaluated(tmp_path):
+    """``index_levels`` (the level alone, hints only where needed) agrees with ``maturity_all`` (every criterion), on
+    the embedded catalogue (levels 0 to 4, adoptions and reviews)."""
+    from hub.maturity import index_levels
+    from hub.store import Catalog, ensure_seeded
+
+    catalog = Catalog.create(tmp_path / "catalog.git")
+    ensure_seeded(catalog)
+    head = catalog.head()
+    ids = catalog.package_ids()
+    full = maturity_all(catalog)
+    states = index_levels(catalog, head, ids)
+    assert set(states) == set(full) == set(ids)
+    for pid in ids:
+        assert (states[pid].level, states[pid].computed_level) == (full[pid].level, full[pid].computed_level)
+    assert len({m.computed_level for m in full.values()}) >= 3

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 16
@@ -124,7 +125,15 @@ def stem(word: str) -> str:
 
 def analyze(text: str) -> list[str]:
     """The index terms of ``text`` in order (function words dropped)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    return [t for w in _WORD.findall(fold(text)) if (t := _term(w))]
+
+
+@lru_cache(maxsize=1 << 16)
+def _term(word: str) -> str:
+    """The index term of one folded word, "" for a function word: steps 3 to 5. Words repeat across a catalogue's
+    texts, so an index build analyses each once (a bounded cache: 65,536 words)."""
+    w = _fold_word(word)
+    return "" if w in STOPWORDS else stem(w)
 
 
 def query_terms(query: str) -> list[tuple[str, bool]]:

@@ -7,16 +7,17 @@ otherwise the computed one, marked as unreviewed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import pygit2
 
 from hub.maturity import queue
 from hub.maturity.model import MaturityModel, maturity_model
-from hub.maturity.rules import RULES, Subject, counting_review
+from hub.maturity.rules import READS_HINTS, RULES, Subject, counting_review
 from hub.maturity.trust import trusted_hubs
-from hub.model import CriterionResult, Manifest, Maturity, MaturityState
+from hub.model import Adoption, CriterionResult, Manifest, Maturity, MaturityState, Problem, Review
 from hub.store import Catalog
 from hub.store.catalog import iso, package_path
 from hub.store.hints import populations, version_hints
@@ -25,7 +26,7 @@ from hub.store.trees import commit_at, subtree, tree_files
 
 FEW = 16  # up to this many packages, maturity_all reads only their own records and publishers
 
-__all__ = ["MaturityModel", "evaluate", "index_levels", "maturity", "maturity_all", "maturity_model"]
+__all__ = ["MaturityModel", "computed_level", "evaluate", "index_levels", "maturity", "maturity_all", "maturity_model"]
 
 
 def evaluate(subject: Subject, model: MaturityModel | None = None) -> tuple[int, list[CriterionResult]]:
@@ -99,21 +100,62 @@ def maturity_all(
     commit = catalog.resolve(ref)
     if commit is None:
         return {}
+    results = {}
+    for package_id, subject, hints in _subjects(catalog, commit, ref, package_ids, manifests):
+        subject.hints = hints()
+        results[package_id] = _result(subject, commit)
+    return results
+
+
+class _Records(NamedTuple):
+    adoptions: list[Adoption]
+    reviews: list[Review]
+    sizes: dict[str, int | None]
+
+
+_last_records: tuple[tuple[str, str], _Records] | None = None
+
+
+def _every_record(catalog: Catalog, commit: pygit2.Commit) -> _Records:
+    """Every adoption and review and every publisher's size at ``commit``, read once per commit: the search index
+    asks for the levels of a rebuild's packages a chunk at a time (a commit names one state, so what was read holds)."""
+    global _last_records  # noqa: PLW0603 - one commit's records, kept for the next chunk
+    key = (str(catalog.path), str(commit.id))
+    last = _last_records
+    if last is not None and last[0] == key:
+        return last[1]
+    ref = str(commit.id)
+    found = _Records(adoptions(catalog, ref=ref), reviews(catalog, ref=ref), populations(catalog, ref))
+    _last_records = (key, found)
+    return found
+
+
+def _subjects(
+    catalog: Catalog,
+    commit: pygit2.Commit,
+    ref: str | None,
+    package_ids: list[str] | None,
+    manifests: Mapping[str, Manifest] | None,
+    records: list[Review] | None = None,
+) -> Iterator[tuple[str, Subject, Callable[[], list[Problem]]]]:
+    """Each package's subject at ``commit`` (without its hints) and how to get its hints: the dearest part (its
+    process models parsed, its earlier versions' manifests read), which a caller that needs only the level asks
+    for only when the level depends on it. ``records``: every review at ``commit``, when the caller has read them."""
     ids = package_ids if package_ids is not None else (list(manifests) if manifests is not None else catalog.package_ids(ref))
     # a few packages (the index after a publish) read only their own records and publishers: that work must not grow
     # with the catalogue; many read everything once
     few = len(ids) <= FEW
+    every = None if few else _every_record(catalog, commit)
     by_package_adoptions = defaultdict(list)
-    for record in [a for pid in ids for a in adoptions(catalog, pid, ref=ref)] if few else adoptions(catalog, ref=ref):
+    for record in [a for pid in ids for a in adoptions(catalog, pid, ref=ref)] if every is None else every.adoptions:
         by_package_adoptions[record.package].append(record)
     trusted = trusted_hubs(catalog, ref=ref)
-    latest_review = {
-        (r.package, r.version): counting_review(r.reviews, trusted)
-        for r in ([r for pid in ids for r in reviews(catalog, pid, ref=ref)] if few else reviews(catalog, ref=ref))
-    }
-    results = {}
+    if records is None:
+        records = [r for pid in ids for r in reviews(catalog, pid, ref=ref)] if every is None else every.reviews
+    latest_review = {(r.package, r.version): counting_review(r.reviews, trusted) for r in records}
     all_versions = catalog.all_versions(ids[0] if len(ids) == 1 else None)  # one pass over the tags
-    sizes = None if few else populations(catalog, ref)
+    sizes = None if every is None else every.sizes
+    today = _today(commit)
     for package_id in ids:
         tree = subtree(catalog.repo, commit.tree, package_path(package_id))
         if tree is None:
@@ -124,14 +166,38 @@ def maturity_all(
         subject = Subject(
             manifest=manifest,
             files=set(tree_files(catalog.repo, tree)),
-            today=_today(commit),
+            today=today,
             adoptions=by_package_adoptions.get(package_id, []),
             review=latest_review.get((package_id, manifest.version)),
-            hints=version_hints(catalog, package_id, commit, manifest, versions=all_versions.get(package_id, []), sizes=sizes),
             trusted=trusted,
         )
-        results[package_id] = _result(subject, commit)
-    return results
+
+        def hints(package_id: str = package_id, manifest: Manifest = manifest) -> list[Problem]:
+            return version_hints(catalog, package_id, commit, manifest, versions=all_versions.get(package_id, []), sizes=sizes)
+
+        yield package_id, subject, hints
+
+
+def computed_level(subject: Subject, hints: Callable[[], list[Problem]], model: MaturityModel | None = None) -> int:
+    """The computed level alone, as :func:`evaluate` gives it: levels in order until one is not met. The criteria
+    that read the quality hints come last in their level, and the hints are asked for only when that level's other
+    criteria are met (most packages stop below that level, and their process models are never parsed)."""
+    model = model or maturity_model()
+    computed = -1
+    asked = False
+    for level in model.levels:
+        criteria = sorted(level.criteria, key=lambda c: c.rule in READS_HINTS)
+        met = True
+        for criterion in criteria:
+            if criterion.rule in READS_HINTS and not asked:
+                subject.hints, asked = hints(), True
+            if not RULES[criterion.rule](subject, criterion.params)[0]:
+                met = False
+                break
+        if not met:
+            break
+        computed = level.level
+    return max(computed, 0)
 
 
 def index_levels(
@@ -142,7 +208,13 @@ def index_levels(
 
     ``manifests``: those the index has decoded already (each hub.yaml is parsed once per sync, not twice)."""
     ref = str(commit.id)
-    current = maturity_all(catalog, ref=ref, package_ids=package_ids, manifests=manifests)
-    records = reviews(catalog, package_ids[0] if len(package_ids) == 1 else None, ref=ref)
-    last = queue.last_reviews((r for r in records if r.package in current), trusted_hubs(catalog, ref=ref))
-    return {pid: queue.state(m, last.get(pid)) for pid, m in current.items()}
+    many = len(package_ids) > FEW
+    records = (
+        _every_record(catalog, commit).reviews if many else reviews(catalog, package_ids[0] if len(package_ids) == 1 else None, ref=ref)
+    )
+    levels: dict[str, tuple[int, int]] = {}
+    for package_id, subject, hints in _subjects(catalog, commit, ref, package_ids, manifests, records if many else None):
+        computed = computed_level(subject, hints)
+        levels[package_id] = (subject.review.level if subject.review is not None else computed, computed)
+    last = queue.last_reviews((r for r in records if r.package in levels), trusted_hubs(catalog, ref=ref))
+    return {pid: queue.state(level, computed, last.get(pid)) for pid, (level, computed) in levels.items()}

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import semver
 
 from hub.maturity.rules import counting_review
-from hub.model import Maturity, MaturityState, Review, ReviewEntry
+from hub.model import MaturityState, Review, ReviewEntry
 
 
 class LastReview:
@@ -59,15 +59,16 @@ def queue_reason(computed_level: int, last_version: str | None, last_computed: i
     )
 
 
-def state(current: Maturity, last: LastReview | None) -> MaturityState:
-    """What the index keeps of a package's maturity: the level shown, and whether and why it waits for a review."""
+def state(level: int, computed_level: int, last: LastReview | None) -> MaturityState:
+    """What the index keeps of a package's maturity: the level shown (``level``: the review's where its latest version
+    was reviewed, else ``computed_level``), and whether and why it waits for a review."""
     last_computed = last.entry.computed_level if last else None
     return MaturityState(
-        level=current.level,
-        computed_level=current.computed_level,
+        level=level,
+        computed_level=computed_level,
         reviewed_version=last.version if last else None,
         reviewed_date=last.entry.date if last else None,
         reviewed_level=last.entry.level if last else None,
         reviewed_computed=last_computed,
-        queued=queue_reason(current.computed_level, last.version if last else None, last_computed) is not None,
+        queued=queue_reason(computed_level, last.version if last else None, last_computed) is not None,
     )

@@ -156,6 +156,9 @@ def artefact_kinds(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
     return True, ", ".join(f"{KIND_LABELS[a.kind]} {a.path}" for a in found)
 
 
+READS_HINTS = frozenset({"artefacts_valid"})  # the rules that read ``Subject.hints`` (hub.maturity.computed_level asks for them last)
+
+
 @rule
 def artefacts_valid(s: Subject, p: dict[str, Any]) -> tuple[bool, str]:
     # validation refuses any invalid artefact, so only quality hints (Hinweise) can fail this criterion

@@ -39,7 +39,9 @@ def files_hints(repo: pygit2.Repository, tree: pygit2.Tree, manifest: Manifest) 
     key = str(tree.id)
     if key in _file_hints:
         return _file_hints[key]
-    files = {path: blob_at(repo, entry.id).data for path, entry in tree_files(repo, tree).items()}
+    # the files' hints read the process models alone: the other files (forms, configurations, documents) are not read
+    models = {a.path for a in manifest.artefacts if a.kind == "process-model"}
+    files = {path: blob_at(repo, entry.id).data for path, entry in tree_files(repo, tree).items() if path in models}
     return _remember(_file_hints, key, package_hints(manifest, files))
 
 
@@ -141,4 +143,6 @@ def version_hints(
     tree = subtree(catalog.repo, commit.tree, package_path(package_id))
     hints = files_hints(catalog.repo, tree, manifest) if tree is not None else []
     population = sizes.get(manifest.publisher_id) if sizes is not None else population_of(catalog, manifest.publisher_id)
-    return hints + catalogue_hints(manifest, other_versions(catalog, manifest, versions), population=population)
+    # the earlier versions' manifests matter only to a version in production (their start of production)
+    earlier = other_versions(catalog, manifest, versions) if manifest.status.production is not None else []
+    return hints + catalogue_hints(manifest, earlier, population=population)
