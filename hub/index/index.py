@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "name", "updated", "maturity")
 MAX_LIMIT = 100
+REBUILD_CHUNK = 1000  # packages a rebuild reads and writes at a time (bounds its memory; see Index._rebuild)
 PATCH_LIMIT = 2000  # more changed packages than this since a facet picture: reload it instead of patching
 LOG_GENERATIONS = 1000  # how many generations of changes the log keeps for patching
 
@@ -237,31 +238,39 @@ class Index:
         _recreate(conn, generation)
         if head is None:
             return SyncReport(action="rebuilt", commit=None, reason=reason)
-        repo = catalog.repo
-        reader = _Reader(repo, head)
+        reader = _Reader(catalog.repo, head)
         ids = reader.package_ids()
-        levels, problem = _ask(maturity, catalog, head, ids, reader.manifests(ids))
-        if maturity is None or problem is not None:
-            levels = kept
-        docs: list[Document] = []
+        indexed: list[str] = []
         skipped: list[str] = []
-        for package_id in ids:
-            doc = reader.document(package_id, _level(levels.get(package_id)))
-            if doc is None:
-                skipped.append(package_id)
-            else:
-                docs.append(doc)
-        rowids = range(1, len(docs) + 1)
-        conn.executemany(_INSERT_PACKAGE_ROWID, ([rowid, *d.columns.values()] for rowid, d in zip(rowids, docs, strict=True)))
-        conn.executemany(
-            _INSERT_POSTING, ((term, rowid, mask) for rowid, d in zip(rowids, docs, strict=True) for term, mask in d.terms.items())
-        )
-        conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs, strict=True) for facet, value in d.facets))
-        conn.executemany(_INSERT_ANSWERS, (a.row(d.id) for d in docs if (a := reader.answers(catalog, d.id)) is not None))
-        _apply_states(conn, {d.id: levels[d.id] for d in docs if d.id in levels})
-        return SyncReport(
-            action="rebuilt", commit=str(head.id), indexed=[d.id for d in docs], skipped=skipped, reason=reason, maturity_error=problem
-        )
+        problem = None
+        # a chunk of packages at a time: decoded, assessed, analysed and written, then let go, so what a rebuild holds
+        # does not grow with the catalogue (every manifest and document of 50,000 packages at once would)
+        for start in range(0, len(ids), REBUILD_CHUNK):
+            chunk = ids[start : start + REBUILD_CHUNK]
+            reader.forget()
+            levels, failed = _ask(maturity, catalog, head, chunk, reader.manifests(chunk))
+            if maturity is None or failed is not None:
+                levels = kept
+            problem = problem or failed
+            docs: list[Document] = []
+            for package_id in chunk:
+                doc = reader.document(package_id, _level(levels.get(package_id)))
+                if doc is None:
+                    skipped.append(package_id)
+                else:
+                    docs.append(doc)
+            rowids = range(len(indexed) + 1, len(indexed) + len(docs) + 1)
+            conn.executemany(_INSERT_PACKAGE_ROWID, ([rowid, *d.columns.values()] for rowid, d in zip(rowids, docs, strict=True)))
+            conn.executemany(
+                _INSERT_POSTING, ((term, rowid, mask) for rowid, d in zip(rowids, docs, strict=True) for term, mask in d.terms.items())
+            )
+            conn.executemany(
+                _INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs, strict=True) for facet, value in d.facets)
+            )
+            conn.executemany(_INSERT_ANSWERS, (a.row(d.id) for d in docs if (a := reader.answers(catalog, d.id)) is not None))
+            _apply_states(conn, {d.id: levels[d.id] for d in docs if d.id in levels})
+            indexed.extend(d.id for d in docs)
+        return SyncReport(action="rebuilt", commit=str(head.id), indexed=indexed, skipped=skipped, reason=reason, maturity_error=problem)
 
     def _update(
         self,
@@ -601,6 +610,10 @@ class _Reader:
 
     def package_ids(self) -> list[str]:
         return self.snapshot.package_ids()
+
+    def forget(self) -> None:
+        """Let go of the manifests decoded so far (a rebuild reads the catalogue a chunk at a time)."""
+        self._manifests.clear()
 
     def has(self, package_id: str) -> bool:
         return self.snapshot.manifest_blob(package_id) is not None
