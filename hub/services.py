@@ -135,10 +135,15 @@ class Services:
 
     @classmethod
     def open(cls, config: HubConfig) -> Services:
-        """For a server: seed a fresh catalogue, restore tags lost in a crash, catch up."""
+        """For a server: seed a fresh catalogue, restore tags lost in a crash, catch up.
+
+        A data folder whose clone exports were never made (a first start) gets none here: every package's export
+        is the longest part of a first start and no answer needs it. A server's follower makes them behind its
+        first answers (``hub.web.follow``), a clone asked for before then exports its package on the spot
+        (``hub.api.controllers.git``), and the first write's catch-up makes them where nobody follows."""
         services = cls.attach(config)
         services.repair()
-        services.catch_up()
+        services.catch_up(every_export=False)
         return services
 
     def repair(self) -> None:
@@ -169,15 +174,24 @@ class Services:
         head = self.catalog.head()
         return None if head is None else str(head.id)
 
-    def catch_up(self) -> str | None:
-        """Bring index and clone exports to HEAD; return the commit they now reflect."""
+    def catch_up(self, *, every_export: bool = True) -> str | None:
+        """Bring index and clone exports to HEAD; return the commit they now reflect.
+
+        ``every_export=False``: where the exports were never made (or follow no known commit), leave the export of
+        every package for later (:meth:`exports_made` stays false), and with it the version store's record (both under
+        the exports' lock, which a first start must not wait for); the index catches up all the same."""
         head = self.catalog.head()
         self._await_tag(head)
         self._sync_index()
-        with data_lock(self.config.data_dir / EXPORTS_LOCK):
-            self._sync_exports(head)
-            self.catalog.record_versions()  # the next process reads versions from there, not from every tag
+        if every_export or self.exports_made():
+            with data_lock(self.config.data_dir / EXPORTS_LOCK):
+                self._sync_exports(head, every_export=every_export)
+                self.catalog.record_versions()  # the next process reads versions from there, not from every tag
         return None if head is None else str(head.id)
+
+    def exports_made(self) -> bool:
+        """Whether the clone exports were made once (from then on a catch-up exports only the packages that changed)."""
+        return (self.config.git_path / EXPORTS_STATE).is_file()
 
     def sync_index(self) -> SyncReport:
         """Bring the search index alone to HEAD (``hub serve``'s first start answers after this; the exports follow)."""
@@ -212,8 +226,9 @@ class Services:
         while self.catalog.repo.references.get(ref) is None and time.monotonic() < deadline:
             time.sleep(0.01)
 
-    def _sync_exports(self, head: pygit2.Commit | None) -> None:
-        """Export only the packages whose folder changed since the commit the exports reflect."""
+    def _sync_exports(self, head: pygit2.Commit | None, *, every_export: bool = True) -> None:
+        """Export only the packages whose folder changed since the commit the exports reflect (every package where
+        they reflect none; with ``every_export`` false, none then)."""
         root = self.config.git_path
         state = root / EXPORTS_STATE
         done = state.read_text().strip() if state.is_file() else ""
@@ -228,6 +243,8 @@ class Services:
         if head is None:
             changed: list[str] = []
         elif old is None:
+            if not every_export:
+                return
             export_all(self.catalog, root)
             changed = []
         else:

@@ -82,7 +82,10 @@ def start_server(
     env: dict[str, str] | None = None,
     args: tuple[str, ...] = (),
     port: int | None = None,
+    pages: bool = True,
 ) -> Server:
+    """``hub serve`` on ``data``, returned once it answers, and with ``pages`` once its site shows a commit: a first
+    start answers (API, search, clones) before its pages are built, and the site answers 503 until then."""
     port = port or free_port()
     env = {**os.environ, "HUB_DATA": str(data), **(env or {})}
     process = subprocess.Popen(
@@ -101,9 +104,10 @@ def start_server(
             raise RuntimeError(f"hub serve ended early: {process.stdout.read() if process.stdout else ''}")
         try:
             with urllib.request.urlopen(url + "/api/v1/health", timeout=2) as response:
-                if response.status == 200:
+                if response.status == 200 and (not pages or json.loads(response.read()).get("site_commit") is not None):
                     return Server(url=url, data=data, process=process)
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     process.kill()
     raise RuntimeError("hub serve did not answer in time")

@@ -100,3 +100,55 @@ def test_a_first_start_answers_before_the_clone_exports_and_a_clone_meanwhile_ex
     finally:
         held.close()
         server.stop()
+
+
+def test_a_first_start_answers_before_its_site_is_built_and_exports_every_package_after_the_site(tmp_path):
+    """A first start answers the API, search and clones once its search index is built: the served site comes behind
+    the first answers (a German 503 with Retry-After until then), and the export of every package after the site.
+
+    The test holds the site's lock, as a second hub building the site would. Old behaviour: ``hub serve`` built the
+    whole site before its first answer (minutes at 10,000 packages), and the follower exported every package before it
+    turned to the site."""
+    data = tmp_path / "data"
+    make_catalog(data, [("stadt-test/testpaket", "1.0.0"), ("stadt-test/zweites", "2.0.0")])  # no index, site or exports yet
+    held = ExitStack()
+    held.enter_context(data_lock(data / site.SITE_LOCK))
+    try:
+        server = start_server(data, pages=False)
+    except BaseException:
+        held.close()
+        raise
+    try:
+        health = httpx.get(server.url + "/api/v1/health").json()
+        assert health["index_commit"] == health["commit"] and health["packages"] == 2 and "site_commit" not in health
+        assert httpx.get(server.url + "/api/v1/packages/stadt-test/zweites").json()["manifest"]["version"] == "2.0.0"
+        assert [h["id"] for h in httpx.get(server.url + "/api/v1/packages", params={"q": "zweites"}).json()["items"]] == [
+            "stadt-test/zweites"
+        ]
+        page = httpx.get(server.url + "/pakete/stadt-test/zweites/")
+        assert page.status_code == 503 and page.headers["retry-after"] == "2" and "gleich noch einmal" in page.text
+        time.sleep(1)  # the follower's first step has run up to the site's lock: the exports wait behind the site
+        assert not (data / "git" / "stadt-test").exists()
+        held.close()  # the site child gets the lock: pages first, then every package's export
+        until(lambda: httpx.get(server.url + "/api/v1/health").json().get("site_commit") == health["commit"])
+        assert "2.0.0" in httpx.get(server.url + "/pakete/stadt-test/zweites/").text
+        until((data / "git" / "stadt-test" / "testpaket.git" / "info" / "refs").is_file)
+        until(lambda: "starting" not in httpx.get(server.url + "/api/v1/health").json())
+        assert (data / "git" / ".synced").read_text() == health["commit"]
+    finally:
+        held.close()
+        server.stop()
+
+
+def test_opening_a_fresh_data_folder_leaves_every_package_s_export_for_later(tmp_path):
+    """``Services.open`` (a server's opening, the tests' services) builds tags and the search index, not the clone
+    exports of every package (the longest part of a first start); the next full catch-up makes them, and from then on
+    a catch-up exports only what changed."""
+    with make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")]) as services:
+        head = services.head()
+        assert services.index.commit == head and not services.exports_made()
+        assert not (services.config.git_path / "stadt-test").exists()
+        assert services.catch_up(every_export=False) == head and not services.exports_made()
+        assert services.catch_up() == head and services.exports_made()
+        assert (services.config.git_path / "stadt-test" / "testpaket.git" / "info" / "refs").is_file()
+        assert (services.config.git_path / ".synced").read_text() == head

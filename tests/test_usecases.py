@@ -199,6 +199,7 @@ def test_a_publish_in_a_followed_hub_waits_for_its_index_but_not_for_the_clone_e
     from tests.factory import package_files
 
     services = make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    services.catch_up()  # every package exported once, as in a hub that has been running
     services.followed = True
     answered: list[str] = []
     with data_lock(services.config.data_dir / EXPORTS_LOCK):  # another process exporting, slowly

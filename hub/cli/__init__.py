@@ -507,7 +507,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from granian.constants import Interfaces
 
     from hub.services import Services
-    from hub.web import site
 
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     if workers < 1:
@@ -517,8 +516,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _replica_role(args, data)
     services = Services.attach(HubConfig(data_dir=data))  # seeds a new catalogue
     if services.index.commit is None:
-        # a first start: tags and search index before the first answer. The clone exports follow behind it (the
-        # follower's first step; a clone asked for meanwhile exports its package on the spot, hub.api.controllers.git).
+        # a first start: tags and search index before the first answer. The served site and then the clone exports
+        # follow behind it (the follower's first step; a clone asked for meanwhile exports its package on the spot,
+        # hub.api.controllers.git).
         # Later starts answer at once, and each worker's follower restores lost tags and catches index and exports up
         # to HEAD in the background
         services.repair()
@@ -526,10 +526,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["HUB_DATA"] = str(data)  # the workers build their app from hub.api.served with this
     os.environ["HUB_SERVE_URL"] = f"http://{args.host}:{args.port}/"  # for the git clone commands on the pages
     environment.cache_clear()  # read again with the two above, here and in forked workers
-    if site.served_commit(site.site_folder(services), site.clone_base()) is None:
-        # no pages for this address yet (a first start): built before the first answer. Pages of an older commit
-        # are served at once instead, and each worker's follower brings them to HEAD in the background
-        site.build(services, services.head(), site.clone_base())
+    # the served site is never built before the first answer: each worker's follower brings it to HEAD in the
+    # background, serving the pages of an older commit meanwhile, or (no pages for this address yet, a first start)
+    # a German 503 with Retry-After until its first build is done; health's site_commit says which
     print(
         f"Transferhub: http://{args.host}:{args.port}/  (API: /api/v1, Doku: /api/v1/docs, Katalog: {services.catalog.path}; "
         f"bereit nach {time.perf_counter() - started:.1f} s, {workers} Prozess(e))"

@@ -3,7 +3,7 @@
 A thread per server process reads ``refs/heads/main`` every ``interval`` seconds (one
 small file; no event loop is blocked). When it moved, the process brings the data
 folder along: the search index and the clone exports (``Services.catch_up``), then the
-served site (``hub.web.site``); each step under a lock file, so of several processes
+served site (``hub.web.site``; on a fresh data folder the site comes before the first export of every package); each step under a lock file, so of several processes
 one does the work and the others find it done. Then listeners run (caches keyed by
 the old commit are dropped). A write through ``hub.usecases`` has already caught the
 index up by the time it returns (a publish leaves the clone exports to the follower); the
@@ -43,12 +43,13 @@ class Follower(Ticker):
         interval: float = INTERVAL,
         warm: Callable[[], None] | None = None,
         shown: Callable[[], str | None] | None = None,
-        catch_up: Callable[[], str | None] | None = None,
+        catch_up: Callable[[bool], str | None] | None = None,
     ) -> None:
         self.services = services
-        # brings index and exports to HEAD and returns that commit; hub serve runs it in the site's child process,
-        # so a clone export's Python work does not hold the GIL of the process answering reads
-        self.catch_up = catch_up or services.catch_up
+        # brings index and exports to HEAD and returns that commit (the flag: also a first export of every package);
+        # hub serve runs it in the site's child process, so a clone export's Python work does not hold the GIL of the
+        # process answering reads
+        self.catch_up = catch_up or (lambda every_export: services.catch_up(every_export=every_export))
         self.site = site  # builds the served site at a commit, returns the commit it shows
         self.warm = warm  # prepares the site builder ahead of the first new commit
         self.shown = shown  # the commit whose served pages the data folder holds now, read without building
@@ -73,12 +74,24 @@ class Follower(Ticker):
                 return False
             started = time.perf_counter()
             # index and exports first: a publish through this process's API answered once the index had
-            # its commit, and its clone export is made here (quick, one package); the site takes longest
-            commit = self.catch_up()
+            # its commit, and its clone export is made here (quick, one package); the site takes longest. A first
+            # export of every package (a fresh data folder) comes after the site instead: pages before clones, and a
+            # clone asked for meanwhile exports its one package on the spot (hub.api.controllers.git)
+            exports_later = self.site is not None and not self.services.exports_made()
+            commit = self.catch_up(not exports_later)
             caught = time.perf_counter()
             if self.site is not None:
                 self.site_commit = self.site(commit)
-            log.info("followed HEAD to %s: index and exports %.3f s, site %.3f s", commit, caught - started, time.perf_counter() - caught)
+            built = time.perf_counter()
+            if exports_later:
+                commit = self.catch_up(True)
+            log.info(
+                "followed HEAD to %s: index and exports %.3f s, site %.3f s, first export of every package %.3f s",
+                commit,
+                caught - started,
+                built - caught,
+                time.perf_counter() - built,
+            )
             self.commit = commit
             self.caught_up_at = time.time()
         for listener in self.listeners:

@@ -192,9 +192,9 @@ class SiteProcess:
     def warm(self) -> None:
         self._run(_warm_in_child)
 
-    def catch_up(self) -> str | None:
+    def catch_up(self, every_export: bool = True) -> str | None:
         """``Services.catch_up`` in the child: index and clone exports at HEAD, without this process's GIL."""
-        return self._run(_catch_up_in_child)
+        return self._run(_catch_up_in_child, every_export)
 
     def close(self) -> None:
         with self._lock:
@@ -216,9 +216,9 @@ def _build_in_child(commit: str | None, clone_base: str) -> str | None:
     return build(_child, commit, clone_base)
 
 
-def _catch_up_in_child() -> str | None:
+def _catch_up_in_child(every_export: bool) -> str | None:
     assert _child is not None
-    return _child.catch_up()
+    return _child.catch_up(every_export=every_export)
 
 
 def _warm_in_child() -> None:
