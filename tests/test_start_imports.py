@@ -29,6 +29,8 @@ ON_DEMAND = (
     "pygments",
     "hub.validate.package",
     "hub.site",  # the static site's build runs in its own process
+    "hub.api.controllers.workspace",  # the workspace's routes are registered after the start (hub.api.late_routes)
+    "hub.web.workspace",
     "httpx",
     "joserfc",
 )
