@@ -276,21 +276,35 @@ def consolidate(repo: pygit2.Repository, *, durable: bool) -> list[str]:
             return []
         made: list[str] = []
         while True:
-            tiers: dict[int, list[Path]] = {}
-            for pack in folder.glob("pack-*.pack"):
-                try:
-                    size = pack.stat().st_size
-                except FileNotFoundError:
-                    continue
-                if size < TIER_LIMIT and pack.with_suffix(".idx").is_file() and not pack.with_suffix(".keep").exists():
-                    tiers.setdefault(tier(size), []).append(pack)
-            full = [packs for _, packs in sorted(tiers.items()) if len(packs) >= TIER_FACTOR]
+            full = _full_tiers(folder)
             if not full:
                 return made
             made.append(_merge(repo, folder, sorted(full[0]), durable=durable))
 
     finally:
         os.close(lock)
+
+
+def _full_tiers(folder: Path) -> list[list[Path]]:
+    """The packs of each tier that holds :data:`TIER_FACTOR` of them, smallest tier first (one listing of the
+    folder: this runs after every write, and a stat and two existence checks per pack through pathlib cost more)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = {entry.name: entry for entry in listing}
+    except FileNotFoundError:  # no pack yet
+        return []
+    tiers: dict[int, list[Path]] = {}
+    for name, entry in entries.items():
+        if not (name.startswith("pack-") and name.endswith(".pack")):
+            continue
+        stem = name.removesuffix(".pack")
+        try:
+            size = entry.stat().st_size
+        except FileNotFoundError:
+            continue
+        if size < TIER_LIMIT and f"{stem}.idx" in entries and f"{stem}.keep" not in entries:
+            tiers.setdefault(tier(size), []).append(folder / name)
+    return [packs for _, packs in sorted(tiers.items()) if len(packs) >= TIER_FACTOR]
 
 
 def _whole(repo: pygit2.Repository, stored: PackEntry) -> PackEntry:
