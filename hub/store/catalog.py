@@ -14,7 +14,6 @@ from pathlib import Path
 
 import msgspec
 import pygit2
-from pygit2.enums import ObjectType
 
 from hub.errors import CatalogError, FileNotFound, PackageNotFound, RefNotFound, VersionNotFound
 from hub.model import FileChange, FileChangeStatus, FileEntry, HistoryEntry, Manifest, PackageVersion, Publisher, VersionDiff, VersionInfo
@@ -30,7 +29,6 @@ from hub.validate.yamlsafe import load_yaml
 
 BRANCH = "refs/heads/main"
 COMMITTER = ("Transferhub", "hub@transferhub.invalid")
-TREE_CACHE_LIMIT = 4 * 1024 * 1024  # bytes of a tree object libgit2 keeps parsed in its object cache (its default: 4 KiB)
 
 
 def default_data_dir() -> Path:
@@ -57,10 +55,6 @@ class Catalog:
         # Durable by default: objects and refs reach the disk before a publish returns.
         # HUB_FSYNC=0 trades that for speed (throwaway catalogues, benchmarks of the rest).
         pygit2.settings.enable_fsync_gitdir(environment().fsync)
-        # libgit2 keeps parsed trees of up to 4 KiB only: the ``packages`` and ``publishers`` trees (one entry per
-        # publisher, 100 KB at 40,000 packages) were inflated and parsed again for every path looked up in them,
-        # 0.8 ms each, several times per publish and per read. Kept, a lookup costs 0.02 ms.
-        pygit2.settings.cache_object_limit(ObjectType.TREE, TREE_CACHE_LIMIT)
 
     # -- opening ---------------------------------------------------------------------------
 
