@@ -34,20 +34,36 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]  # a base chosen at run 
 
     def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
         # PyYAML's resolve, called by the C composer for every node, without what a safe loader
-        # never has (path resolvers, wildcard resolvers): the same tag in a third of the time
+        # never has (path resolvers, wildcard resolvers): the same tag in a third of the time.
+        # A plain scalar's tag depends on its text alone, and most texts come again (the keys of
+        # every manifest, true, false, small numbers): short ones are remembered, up to a bound
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+            if not implicit[0]:
+                return _STR
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = _STR
+                for resolved, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
                     if regexp.match(value):
-                        return tag
-            return self.DEFAULT_SCALAR_TAG
-        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+                        tag = resolved
+                        break
+                if len(value) <= MAX_REMEMBERED_TEXT and len(_PLAIN_TAGS) < MAX_REMEMBERED_TAGS:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+_STR, _SEQ, _MAP = _Loader.DEFAULT_SCALAR_TAG, _Loader.DEFAULT_SEQUENCE_TAG, _Loader.DEFAULT_MAPPING_TAG
+# the tags of short plain scalars already resolved (a pure function of the text): bounded, so a
+# stream of documents with ever new texts costs at most this many short strings
+MAX_REMEMBERED_TAGS = 4096
+MAX_REMEMBERED_TEXT = 64
+_PLAIN_TAGS: dict[str, str] = {}
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 assert None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers  # what resolve leaves out
 
-_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 # scalars constructed by the loader's own methods; any other tag (merge keys, !!binary, !!set, unknown
 # tags …) sends the whole document to PyYAML's constructor
 _SCALARS = {
