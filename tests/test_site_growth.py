@@ -204,6 +204,11 @@ def test_a_background_build_writes_the_dashboard_after_returning_and_then_holds_
     head = catalog.head()
     assert head is not None and str(head.id) in reifegrade
     _assert_same_as_fresh(catalog, out, tmp_path / "frisch")
+    # a new package changes the lists' order, the search index's parts and the tiles: they are made again, not kept
+    _publish(catalog, "stadt-1/aaa-neu", "1.0.0")
+    assert build_site(catalog, out, clones=False, background=True).read == 1
+    settle(out)
+    _assert_same_as_fresh(catalog, out, tmp_path / "frisch-2")
     # the next build in a new process finds the state the thread left: nothing to write
     forget_kept()
     assert build_site(catalog, out, clones=False).written == []

@@ -79,6 +79,7 @@ from hub.site.savings import write_savings
 from hub.site.searchindex import (
     SHARDS,
     STATUS_LABELS,
+    dated_by_commit,
     fold,
     gzipped,
     package_terms_key,
@@ -95,6 +96,7 @@ from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.paths import resolve_link
 
 STATE = ".build/state.json"
+TERMS = ".build/terms.msgpack"  # the search index's terms by what they are made of (hub.site.searchindex.terms_key)
 SUMMARIES = ("dashboard/", "einsparungen/")  # what the dashboard step writes: summaries of every package (see the module's text)
 RENDERED_KEPT = 512  # rendered diagrams, forms and configs kept for reuse within a build (most recently used)
 PER_PAGE = 100
@@ -283,12 +285,13 @@ class SiteBuilder:
             )
             self.report.read = len(self.data.packages)
         self.report.commit = self.data.commit
+        self.same_shape = self._same_shape()
         self.assets()
         self.packages()
         self.lists()
         self.start()
         self.search()
-        deferred = self.background and self.kept is not None and self.changed is not None
+        deferred = self.report_deferred()
         if deferred:
             # the previous summaries stay in place (and in the state, with their keys) until the thread replaces them
             assert self.kept is not None
@@ -307,12 +310,30 @@ class SiteBuilder:
         self.save()
         report = self.report  # the thread writes a report of its own
         report.seconds = time.perf_counter() - started
-        if deferred and self.changed:
+        if deferred:
             report.deferred = True
             thread = threading.Thread(target=self.summaries, name="site-summaries")
             _PENDING[self.out.resolve()] = thread
             thread.start()
         return report
+
+    def _same_shape(self) -> bool:
+        """True after a publish (kept data advanced) that added or removed no package and changed no package's name,
+        Themenfeld or publisher name: every list keeps its order and its pages, the search index its head and its
+        parts' members, the start page its tiles. Then only the pages holding a changed package are looked at."""
+        if self.kept is None or self.changed is None:
+            return False
+        before, now = self.kept.data.packages, self.data.packages
+        return all(pid in before and pid in now and _shape(before[pid]) == _shape(now[pid]) for pid in self.changed)
+
+    def carry(self, rel: str) -> bool:
+        """Keep ``rel`` as the previous build wrote it (its inputs did not change); False if it is not there."""
+        key = self.old.get(rel)
+        if key is None or not os.path.isfile(self.out / rel):
+            return False
+        self.new[rel] = key
+        self.report.skipped += 1
+        return True
 
     def save(self) -> None:
         """The state file, and what this process keeps for the next build into the folder."""
@@ -332,6 +353,9 @@ class SiteBuilder:
             terms=self.terms,
             adoption=self.adoption,
             history=self.history,
+            search=self.search_parts,
+            lists=self.list_order,
+            tiles=self.start_tiles,
         )
 
     def summaries(self) -> None:
@@ -342,6 +366,7 @@ class SiteBuilder:
             self.catalog = Catalog(self.catalog.path)  # git handles of its own: the caller goes on using its catalogue
             self.report = BuildReport(out=str(self.out), commit=self.data.commit)  # the caller has the build's report
             carried = {rel: self.new.pop(rel) for rel in [rel for rel in self.new if rel.startswith(SUMMARIES)]}
+            self.save_terms()
             try:
                 self.dashboard()
             except BaseException:
@@ -557,14 +582,61 @@ class SiteBuilder:
         return [(i.id, i.manifest.version, i.maturity.level) for i in self.data.packages.values()]
 
     def lists(self) -> None:
+        if self.same_shape:
+            assert self.kept is not None and self.changed is not None
+            # every list in the order it had: only the page holding a changed package is looked at in each
+            self.list_order = dict(self.kept.lists)
+            packages = self.data.packages
+            lists: dict[str, set[str]] = {}
+            for pid in self.changed:
+                for folder in _lists_of(packages[pid]):
+                    lists.setdefault(folder, set()).add(pid)
+            for folder, ids in self.list_order.items():
+                if folder not in lists:
+                    pages = max(1, -(-len(ids) // PER_PAGE))
+                    rels = [f"{folder}/index.html", *(f"{folder}/seite-{n}.html" for n in range(2, pages + 1))]
+                    if all([self.carry(rel) for rel in rels]):
+                        continue
+                touched = {ids.index(pid) // PER_PAGE for pid in lists.get(folder, ())}
+                heading, intro = self.list_heading(folder)
+                self.paged(folder, [packages[pid] for pid in ids], heading, intro, only=touched if folder in lists else None)
+            if not self.carry("themen/index.html") or not self.carry("herausgeber/index.html"):
+                self.tile_pages()
+            return
         infos = sorted(self.data.packages.values(), key=lambda i: fold(i.manifest.name))
+        self.list_order = {}
         self.paged("pakete", infos, "Alle Pakete", "Alle Pakete des Katalogs, alphabetisch.")
         themen: dict[str, list[PackageInfo]] = {}
         for info in infos:
             themen.setdefault(info.manifest.classification.themenfeld, []).append(info)
         for name, items in themen.items():
             self.paged(f"themen/{slug(name)}", items, f"Themenfeld {name}", None)
-        tiles = [{"name": n, "href": f"{slug(n)}/index.html", "count": len(items)} for n, items in sorted(themen.items())]
+        by_publisher: dict[str, list[PackageInfo]] = {}
+        for info in infos:
+            by_publisher.setdefault(info.publisher, []).append(info)
+        for pid, items in by_publisher.items():
+            heading, intro = self.list_heading(f"herausgeber/{pid}")
+            self.paged(f"herausgeber/{pid}", items, heading, intro)
+        self.tile_pages()
+
+    def list_heading(self, folder: str) -> tuple[str, str | None]:
+        """A paged list's heading and introduction."""
+        kind, _, rest = folder.partition("/")
+        if kind == "pakete":
+            return "Alle Pakete", "Alle Pakete des Katalogs, alphabetisch."
+        if kind == "themen":
+            return f"Themenfeld {self.data.packages[self.list_order[folder][0]].manifest.classification.themenfeld}", None
+        publisher = self.data.publishers.get(rest)
+        return (publisher.name, publisher.description) if publisher else (rest, None)
+
+    def tile_pages(self) -> None:
+        """The Themenfelder and the publishers, each with its number of packages."""
+        themen: dict[str, int] = {}
+        by_publisher: dict[str, int] = {}
+        for info in self.data.packages.values():
+            themen[info.manifest.classification.themenfeld] = themen.get(info.manifest.classification.themenfeld, 0) + 1
+            by_publisher[info.publisher] = by_publisher.get(info.publisher, 0) + 1
+        tiles = [{"name": n, "href": f"{slug(n)}/index.html", "count": count} for n, count in sorted(themen.items())]
         self.page(
             "themen/index.html",
             _key(tiles),
@@ -578,21 +650,13 @@ class SiteBuilder:
                 tiles=tiles,
             ),
         )
-        by_publisher: dict[str, list[PackageInfo]] = {}
-        for info in infos:
-            by_publisher.setdefault(info.publisher, []).append(info)
-        for pid, items in by_publisher.items():
-            publisher = self.data.publishers.get(pid)
-            name = publisher.name if publisher else pid
-            intro = publisher.description if publisher else None
-            self.paged(f"herausgeber/{pid}", items, name, intro)
         tiles = [
             {
                 "name": (self.data.publishers[pid].name if pid in self.data.publishers else pid),
                 "href": f"{pid}/index.html",
-                "count": len(items),
+                "count": count,
             }
-            for pid, items in sorted(by_publisher.items())
+            for pid, count in sorted(by_publisher.items())
         ]
         self.page(
             "herausgeber/index.html",
@@ -608,11 +672,15 @@ class SiteBuilder:
             ),
         )
 
-    def paged(self, folder: str, items: list[PackageInfo], heading: str, intro: str | None) -> None:
+    def paged(self, folder: str, items: list[PackageInfo], heading: str, intro: str | None, only: set[int] | None = None) -> None:
+        """A list's pages of :data:`PER_PAGE` packages; with ``only`` (places, from 0) the other pages are kept as they are."""
+        self.list_order[folder] = [i.id for i in items]
         pages = max(1, -(-len(items) // PER_PAGE))
         for n in range(1, pages + 1):
-            chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
             rel = f"{folder}/index.html" if n == 1 else f"{folder}/seite-{n}.html"
+            if only is not None and n - 1 not in only and self.carry(rel):
+                continue
+            chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
             key = (
                 heading,
                 intro,
@@ -638,17 +706,24 @@ class SiteBuilder:
             )
 
     def start(self) -> None:
-        themen: dict[str, int] = {}
-        publishers: dict[str, int] = {}
-        for info in self.data.packages.values():
-            themen[info.manifest.classification.themenfeld] = themen.get(info.manifest.classification.themenfeld, 0) + 1
-            publishers[info.publisher] = publishers.get(info.publisher, 0) + 1
+        if self.same_shape:
+            assert self.kept is not None
+            self.start_tiles = self.kept.tiles  # the same packages with the same Themenfelder and publishers
+        else:
+            themen: dict[str, int] = {}
+            publishers: dict[str, int] = {}
+            for info in self.data.packages.values():
+                themen[info.manifest.classification.themenfeld] = themen.get(info.manifest.classification.themenfeld, 0) + 1
+                publishers[info.publisher] = publishers.get(info.publisher, 0) + 1
+            self.start_tiles = (
+                [{"name": n, "slug": slug(n), "count": c} for n, c in sorted(themen.items())],
+                [
+                    {"id": pid, "name": self.data.publishers[pid].name if pid in self.data.publishers else pid, "count": c}
+                    for pid, c in sorted(publishers.items())
+                ],
+            )
+        theme_tiles, publisher_tiles = self.start_tiles
         releases = self.data.releases[:12]
-        theme_tiles = [{"name": n, "slug": slug(n), "count": c} for n, c in sorted(themen.items())]
-        publisher_tiles = [
-            {"id": pid, "name": self.data.publishers[pid].name if pid in self.data.publishers else pid, "count": c}
-            for pid, c in sorted(publishers.items())
-        ]
         key = ([msgspec.to_builtins(r.__dict__) for r in releases], theme_tiles, publisher_tiles, self.data.commit)
         self.page(
             "index.html",
@@ -659,7 +734,7 @@ class SiteBuilder:
                 title="Start",
                 section="start",
                 packages=self.data.packages,
-                publisher_count=len(publishers),
+                publisher_count=len(publisher_tiles),
                 releases=releases,
                 themen=theme_tiles,
                 publishers=publisher_tiles,
@@ -670,39 +745,75 @@ class SiteBuilder:
         """The search page and its index: a small head and :data:`SHARDS` parts, each rewritten only when one of its packages changed.
 
         Terms are kept between builds by what they are made of (``.build/terms.msgpack``): only
-        packages that changed are analysed again.
+        packages that changed are analysed again. After a publish that kept the shape of the
+        catalogue (:meth:`_same_shape`) only the part holding the package is looked at.
         """
         self.page(
             "suche/index.html",
             _key("search", self.data.commit[:0]),
             lambda: self.html("suche/index.html", "search.html", title="Suche", section="suche"),
         )
-        head = search_head(self.data)
-        self.page("suche/index.json.gz", _key("search-head", head), lambda: gzipped(head))
-        cache = self.out / ".build" / "terms.msgpack"
+        packages = self.data.packages
         known: dict[str, dict[str, int]] = {}
         if self.kept is not None:
             known = self.kept.terms
-        elif cache.is_file():
-            with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError):
-                known = msgspec.msgpack.decode(cache.read_bytes(), type=dict[str, dict[str, int]])
-        shards: list[list[PackageInfo]] = [[] for _ in range(SHARDS)]
-        for info in self.data.packages.values():
-            shards[shard_of(info.id)].append(info)
-        used: dict[str, dict[str, int]] = {}
-        for n, infos in enumerate(shards):
-            keys = [package_terms_key(info, self.data) for info in infos]
-            # a part not written keeps its packages' terms for the next build that writes it
-            used.update((k, known[k]) for k in keys if k in known)
-            self.page(
-                f"suche/{shard_name(n)}",
-                _key("search-shard", [(info.id, k) for info, k in zip(infos, keys, strict=True)]),
-                lambda infos=infos: gzipped(search_shard(self.data, infos, known, used)),
+        else:
+            with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError):
+                known = msgspec.msgpack.decode((self.out / TERMS).read_bytes(), type=dict[str, dict[str, int]])
+        if self.same_shape and self.carry("suche/index.json.gz"):
+            assert self.kept is not None and self.changed is not None
+            before = self.kept.search
+            # the parts of the changed packages, and of those whose date is the commit's (no tag of their version)
+            again = (self.changed | before.clocked) & packages.keys()
+            keys = dict(before.keys)
+            used = dict(known)
+            for pid in again:
+                keys[pid] = package_terms_key(packages[pid], self.data)
+                if keys[pid] != before.keys[pid]:
+                    used.pop(before.keys[pid], None)
+            parts = SearchParts(keys=keys, members=before.members, clocked=before.clocked)
+            touched = {shard_of(pid) for pid in again}
+        else:
+            head = search_head(self.data)
+            self.page("suche/index.json.gz", _key("search-head", head), lambda: gzipped(head))
+            members: list[list[str]] = [[] for _ in range(SHARDS)]
+            for pid in packages:
+                members[shard_of(pid)].append(pid)
+            parts = SearchParts(
+                keys={pid: package_terms_key(info, self.data) for pid, info in packages.items()},
+                members=members,
+                clocked={pid for pid, info in packages.items() if dated_by_commit(info)},
             )
-        if used.keys() != known.keys():  # only the current packages' terms: the file does not grow with history
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_bytes(msgspec.msgpack.encode(used))
+            used = {}
+            touched = set(range(SHARDS))
+        for n, ids in enumerate(parts.members):
+            rel = f"suche/{shard_name(n)}"
+            if n not in touched and self.carry(rel):
+                continue
+            part_keys = [parts.keys[pid] for pid in ids]
+            # a part not written keeps its packages' terms for the next build that writes it
+            used.update((k, known[k]) for k in part_keys if k in known)
+            self.page(
+                rel,
+                _key("search-shard", list(zip(ids, part_keys, strict=True))),
+                lambda ids=ids: gzipped(search_shard(self.data, [packages[pid] for pid in ids], known, used)),
+            )
+        self.search_parts = parts
         self.terms = used
+        self.terms_saved = known
+        if not self.report_deferred():
+            self.save_terms()
+
+    def report_deferred(self) -> bool:
+        """True if the dashboard (and the terms' file) are written after the build returns (a ``background`` build)."""
+        return self.background and self.kept is not None and bool(self.changed)
+
+    def save_terms(self) -> None:
+        """Only the current packages' terms: the file does not grow with history."""
+        if self.terms.keys() != self.terms_saved.keys():
+            cache = self.out / TERMS
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_bytes(msgspec.msgpack.encode(self.terms))
 
     def dashboard(self) -> None:
         """The dashboard, its Themenfeld views and downloads; each page keyed by what it shows, not by the commit.
@@ -921,6 +1032,24 @@ def _environment(templates: Path) -> Environment:
     return env
 
 
+@dataclass
+class SearchParts:
+    keys: dict[str, str]  # package id -> what its terms are made of (hub.site.searchindex.package_terms_key)
+    members: list[list[str]]  # the packages of each part of the index, in the catalogue's order
+    clocked: set[str]  # packages dated by the commit (no tag of their version): their key changes with every commit
+
+
+def _shape(info: PackageInfo) -> tuple[str, str, str]:
+    """What places a package in the lists, the search index's head and the tiles (see SiteBuilder._same_shape)."""
+    m = info.manifest
+    return m.name, m.classification.themenfeld, m.publisher.name
+
+
+def _lists_of(info: PackageInfo) -> tuple[str, str, str]:
+    """The folders of the paged lists that hold a package."""
+    return "pakete", f"themen/{slug(info.manifest.classification.themenfeld)}", f"herausgeber/{info.publisher}"
+
+
 def _shown(report: MaturityReport | AdoptionReport) -> Any:
     """A report as its pages show it: without the commit it was computed at."""
     return {k: v for k, v in msgspec.to_builtins(report).items() if k != "commit"}
@@ -996,6 +1125,9 @@ class Kept:
     terms: dict[str, dict[str, int]]
     adoption: AdoptionReport
     history: HistoryReport
+    search: SearchParts  # each package's terms key and each part's members
+    lists: dict[str, list[str]]  # each paged list's packages in order, by folder
+    tiles: tuple[Any, ...]  # the start page's tiles and counts
 
     def holds(self, builder: SiteBuilder) -> bool:
         """True if this is what ``builder``'s folder holds and what it builds with."""

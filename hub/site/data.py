@@ -161,6 +161,9 @@ class SiteData:
     reviews: list[Review]
     releases: list[Release]  # newest first
     trusted: frozenset[str] = frozenset()  # hubs trusted for reviews: their reviewers' confirmations count
+    # the months from which packages are in production (None: not gathered yet); after publishes it may hold months no
+    # package has any more, which only makes advance() read everything once more
+    since: frozenset[str] | None = None
 
 
 def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None, maturities: MaturityCache | None = None) -> SiteData:
@@ -335,7 +338,11 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
                 return None
             changed.add(f"{parts[1]}/{parts[2]}")
     days = [datetime.fromtimestamp(c.commit_time, UTC).date() for c in (before, commit)]
-    since = {i.manifest.status.production.since for i in previous.packages.values() if i.manifest.status.production is not None}
+    since = previous.since
+    if since is None:
+        since = frozenset(
+            i.manifest.status.production.since for i in previous.packages.values() if i.manifest.status.production is not None
+        )
     if any(months_between(s, days[0]) != months_between(s, days[1]) for s in since):
         return None
     snapshot = CatalogSnapshot(repo, commit)
@@ -383,5 +390,6 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
         reviews=previous.reviews,
         releases=releases,
         trusted=previous.trusted,
+        since=since | {m.status.production.since for m in manifests.values() if m.status.production is not None},
     )
     return data, changed

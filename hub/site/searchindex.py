@@ -68,6 +68,11 @@ def _published(info: PackageInfo, data: SiteData) -> tuple[str, int]:
     return data.commit_time, int(datetime.fromisoformat(data.commit_time).timestamp()) if data.commit_time else 0
 
 
+def dated_by_commit(info: PackageInfo) -> bool:
+    """True if :func:`_published` dates the package by the commit (no tag of its version, no release date)."""
+    return _published(info, _UNDATED)[0] == ""
+
+
 SHARDS = 16  # index parts: a publish rewrites the one holding its package (and the small head only when publishers change)
 
 
@@ -78,6 +83,9 @@ def shard_of(package_id: str) -> int:
 
 def shard_name(n: int) -> str:
     return f"teil-{n:02d}.json.gz"
+
+
+_UNDATED = SiteData(commit="", commit_time="", packages={}, publishers={}, reviews=[], releases=[])
 
 
 def search_head(data: SiteData) -> dict[str, Any]:
