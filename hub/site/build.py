@@ -216,11 +216,18 @@ class SiteBuilder:
         self.old_exports: dict[str, str] = state.get("exports", {})
         self.changed: set[str] | None = None  # after advancing kept data: the packages whose folders changed (None: all may have)
         self.exports: dict[str, str] = {}
+        self.org_ids: list[str] = []  # the organisations with a page (hub.site.orgs.write_organisations)
         self.report = BuildReport(out=str(out), commit="")
         # rendering is a pure function of the file's bytes: identical files render once per build. Bounded,
         # so a build's memory does not grow with the catalogue (pages go to disk as they are made)
         self._rendered: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._formatter = LeanHtmlFormatter()
+
+    def old_rels(self, package_id: str) -> list[str]:
+        """The previous build's files below a package's folder."""
+        if self.kept is not None:
+            return self.kept.by_package.get(package_id, [])
+        return self.old_by_package.get(package_id, [])
 
     @cached_property
     def old_by_package(self) -> dict[str, list[str]]:
@@ -235,12 +242,7 @@ class SiteBuilder:
     @cached_property
     def design(self) -> str:
         """Hash of templates and assets: a change to either rewrites every page."""
-        digest = hashlib.sha1(__version__.encode())
-        for path in sorted((site_dir()).rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(site_dir()).as_posix().encode())
-                digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return _design(site_dir())
 
     # -- writing --------------------------------------------------------------------------
 
@@ -295,11 +297,17 @@ class SiteBuilder:
         if deferred:
             # the previous summaries stay in place (and in the state, with their keys) until the thread replaces them
             assert self.kept is not None
-            self.new.update((rel, key) for rel, key in self.old.items() if rel.startswith(SUMMARIES))
+            self.new.update((rel, self.old[rel]) for rel in self.kept.others if rel.startswith(SUMMARIES))
             self.adoption, self.history = self.kept.adoption, self.kept.history
         else:
             self.dashboard()
-        write_transfer_map(self, write_organisations(self))
+        if self.same_shape and self.carry("karte/index.html"):
+            # the same organisations, names and adoptions: the map stays, the pages of those a changed package concerns are looked at
+            assert self.changed is not None
+            infos = [self.data.packages[pid] for pid in self.changed]
+            write_organisations(self, {i.publisher for i in infos} | {a.adopter for i in infos for a in i.adoptions})
+        else:
+            write_transfer_map(self, write_organisations(self))
         self.harvest()
         self.feed()
         if self.with_clones:
@@ -342,6 +350,16 @@ class SiteBuilder:
         partial = state_file.with_name(f".{state_file.name}.partial")
         partial.write_bytes(msgspec.json.encode({"commit": self.data.commit, "pages": self.new, "exports": self.exports}))
         os.replace(partial, state_file)
+        rels = list(self.new)  # in the order entered: the packages' files are those packages() entered
+        first, changed, end = self.package_span
+        by_package: dict[str, list[str]] = {}
+        if self.kept is not None and self.changed is not None:
+            by_package = dict(self.kept.by_package)  # the unchanged packages' files are the kept ones
+            for pid in self.changed:
+                by_package.pop(pid, None)
+        for rel in rels[changed:end]:
+            by_package.setdefault(_package_of(rel), []).append(rel)
+        package_rels = rels[first:end]
         _KEPT[self.out.resolve()] = Kept(
             signature=_signature(state_file),
             design=self.design,
@@ -356,6 +374,10 @@ class SiteBuilder:
             search=self.search_parts,
             lists=self.list_order,
             tiles=self.start_tiles,
+            orgs=self.org_ids,
+            package_keys=dict(zip(package_rels, map(self.new.__getitem__, package_rels), strict=True)),
+            by_package=by_package,
+            others=rels[:first] + rels[end:],
         )
 
     def summaries(self) -> None:
@@ -387,15 +409,26 @@ class SiteBuilder:
 
     def packages(self) -> None:
         """Every package's page, comparisons, files and ZIP; with ``processes`` > 1 the changed packages are shared out."""
-        if self.changed is not None:
+        # the packages' files are the entries added to self.new from here (see save)
+        self.package_span = [len(self.new)] * 3  # where they start, where the changed packages' start, where they end
+        try:
+            self._packages()
+        finally:
+            self.package_span[2] = len(self.new)
+
+    def _packages(self) -> None:
+        if self.kept is not None and self.changed is not None:
             # advanced from kept data: the other packages' inputs are as they were, their files and entries stay
-            for pid, rels in self.old_by_package.items():
-                if pid not in self.changed:
-                    self.new.update((rel, self.old[rel]) for rel in rels)
-                    self.report.skipped += len(rels)
+            # (all at once in C, then the changed packages' taken out: no work per unchanged package)
+            self.new.update(self.kept.package_keys)
+            for pid in self.changed:
+                for rel in self.kept.by_package.get(pid, ()):
+                    del self.new[rel]
+            self.report.skipped += len(self.kept.package_keys)
             candidates = [self.data.packages[pid] for pid in sorted(self.changed) if pid in self.data.packages]
         else:
             candidates = list(self.data.packages.values())
+        self.package_span[1] = len(self.new)  # the changed packages' files from here
         changed = [info for info in candidates if not self.package_unchanged(info)]
         if self.processes < 2 or len(changed) < PARALLEL_FROM:
             for info in changed:
@@ -432,7 +465,7 @@ class SiteBuilder:
         index = f"pakete/{info.id}/index.html"
         if self.old.get(index) != _key(self.design, self.package_key(info)) or not (self.out / index).is_file():
             return False
-        for rel in self.old_by_package.get(info.id, ()):
+        for rel in self.old_rels(info.id):
             self.new[rel] = self.old[rel]
             self.report.skipped += 1
         return True
@@ -999,13 +1032,36 @@ class SiteBuilder:
 
     def prune(self) -> None:
         """Remove files of pages that no longer exist (written by an earlier build), and folders left empty."""
-        for rel in set(self.old) - set(self.new):
+        if self.kept is not None and self.changed is not None:
+            # advanced from kept data: only the changed packages' files and the catalogue-wide ones can have gone
+            candidates = [rel for pid in self.changed for rel in self.kept.by_package.get(pid, ())] + self.kept.others
+            gone = [rel for rel in candidates if rel not in self.new]
+        else:
+            gone = list(set(self.old) - set(self.new))
+        for rel in gone:
             target = self.out / rel
             target.unlink(missing_ok=True)
             folder = target.parent
             while folder != self.out and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent
+
+
+_DESIGNS: dict[tuple[Any, ...], str] = {}
+
+
+def _design(root: Path) -> str:
+    """Hash of the files below ``root`` (and of this version), read again only when one's size or time changed."""
+    paths = sorted(path for path in root.rglob("*") if path.is_file())
+    signature = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
+    if signature not in _DESIGNS:
+        digest = hashlib.sha1(__version__.encode())
+        for path in paths:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+        _DESIGNS.clear()
+        _DESIGNS[signature] = digest.hexdigest()
+    return _DESIGNS[signature]
 
 
 @functools.cache
@@ -1043,6 +1099,12 @@ def _shape(info: PackageInfo) -> tuple[str, str, str]:
     """What places a package in the lists, the search index's head and the tiles (see SiteBuilder._same_shape)."""
     m = info.manifest
     return m.name, m.classification.themenfeld, m.publisher.name
+
+
+def _package_of(rel: str) -> str:
+    """The package whose folder holds ``rel`` (``pakete/<publisher>/<slug>/…``)."""
+    parts = rel.split("/", 3)
+    return f"{parts[1]}/{parts[2]}"
 
 
 def _lists_of(info: PackageInfo) -> tuple[str, str, str]:
@@ -1128,6 +1190,10 @@ class Kept:
     search: SearchParts  # each package's terms key and each part's members
     lists: dict[str, list[str]]  # each paged list's packages in order, by folder
     tiles: tuple[Any, ...]  # the start page's tiles and counts
+    orgs: list[str]  # the organisations with a page
+    package_keys: dict[str, str]  # the pages' keys of the files below the packages' folders
+    by_package: dict[str, list[str]]  # those files by package
+    others: list[str]  # every other file
 
     def holds(self, builder: SiteBuilder) -> bool:
         """True if this is what ``builder``'s folder holds and what it builds with."""

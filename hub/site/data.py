@@ -309,6 +309,17 @@ class _ReleaseOrder:
         return self.time > other.time or (self.time == other.time and self.package < other.package)
 
 
+def _remove(releases: list[Release], release: Release) -> bool:
+    """Take ``release`` out of ``releases`` (in :func:`sorted_releases`' order) where that order puts it; False if not there."""
+    place = bisect.bisect_left(releases, _ReleaseOrder(release), key=_ReleaseOrder)
+    while place < len(releases) and (releases[place].time, releases[place].package) == (release.time, release.package):
+        if releases[place] == release:
+            del releases[place]
+            return True
+        place += 1
+    return False
+
+
 def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> tuple[SiteData, set[str]] | None:
     """``previous`` brought to ``ref`` by reading only the packages whose folders changed, with their ids.
 
@@ -378,7 +389,11 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
             confirmed=confirmed.get(pid, {}),
             audit=audits.get(pid, []),
         )
-    releases = [r for r in previous.releases if r.package not in changed]  # in order
+    releases = list(previous.releases)  # in order (a copy in C); the changed packages' releases are found by bisect
+    for pid in changed & previous.packages.keys():
+        for release in _releases(pid, previous.packages[pid].manifest, previous.packages[pid].versions):
+            if not _remove(releases, release):  # not where the order puts it: every release is looked at
+                releases = [r for r in releases if r.package not in changed]
     for pid in sorted(present):  # each in its place, as sorted_releases orders them (not a sort of every release)
         for release in _releases(pid, manifests[pid], versions[pid]):
             bisect.insort_right(releases, release, key=_ReleaseOrder)

@@ -89,8 +89,11 @@ def is_behind(version: str, latest: str | None) -> bool:
         return False
 
 
-def organisations(data: SiteData) -> dict[str, Organisation]:
-    orgs: dict[str, Organisation] = {pid: Organisation(id=pid, name=p.name, record=p) for pid, p in data.publishers.items()}
+def organisations(data: SiteData, only: set[str] | None = None) -> dict[str, Organisation]:
+    """Every organisation that publishes, adopts or has a record, with what it did; with ``only``, just those (as they are among all)."""
+    orgs: dict[str, Organisation] = {
+        pid: Organisation(id=pid, name=p.name, record=p) for pid, p in data.publishers.items() if only is None or pid in only
+    }
 
     def org(oid: str, name: str | None = None) -> Organisation:
         if oid not in orgs:
@@ -98,18 +101,21 @@ def organisations(data: SiteData) -> dict[str, Organisation]:
         return orgs[oid]
 
     for info in data.packages.values():
-        org(info.publisher, info.manifest.publisher.name).published.append(info)
+        publisher = only is None or info.publisher in only
+        if publisher:
+            org(info.publisher, info.manifest.publisher.name).published.append(info)
         for record in info.adoptions:
-            org(record.adopter, record.adopter_name).adopted.append(
-                AdoptedPackage(
-                    record=record, package=info, latest=info.manifest.version, behind=is_behind(record.version, info.manifest.version)
+            if only is None or record.adopter in only:
+                org(record.adopter, record.adopter_name).adopted.append(
+                    AdoptedPackage(
+                        record=record, package=info, latest=info.manifest.version, behind=is_behind(record.version, info.manifest.version)
+                    )
                 )
-            )
-            if record.adopter != info.publisher:
+            if record.adopter != info.publisher and publisher:
                 org(info.publisher).adopters.append((record, info))
     for review in data.reviews:
         reviewed = data.packages.get(review.package)
-        if reviewed is None or not review.reviews:
+        if reviewed is None or not review.reviews or (only is not None and reviewed.publisher not in only):
             continue
         last = review.reviews[-1]
         org(reviewed.publisher).reviews.append(_review(review, reviewed, last))
@@ -154,13 +160,23 @@ def map_edges(data: SiteData, root: str) -> list[MapEdge]:
     return edges
 
 
-def write_organisations(builder: SiteBuilder) -> dict[str, Organisation]:
-    orgs = organisations(builder.data)
+def write_organisations(builder: SiteBuilder, only: set[str] | None = None) -> dict[str, Organisation]:
+    """A page per organisation and their index; with ``only`` (after a publish that kept the catalogue's shape) just
+    those organisations' pages are looked at and the others kept, else everything (also when a kept page is missing)."""
+    orgs = organisations(builder.data, only)
     for o in orgs.values():
         rel = f"organisationen/{o.id}/index.html"
         builder.page(
             rel, _key(o.key()), lambda rel=rel, o=o: builder.html(rel, "organisation.html", title=o.name, section="organisationen", o=o)
         )
+    if only is not None:
+        assert builder.kept is not None
+        builder.org_ids = builder.kept.orgs
+        kept = [builder.carry(f"organisationen/{oid}/index.html") for oid in builder.org_ids if oid not in orgs]
+        if all(kept) and builder.carry("organisationen/index.html"):
+            return orgs
+        return write_organisations(builder)
+    builder.org_ids = list(orgs)
     tiles = [{"id": o.id, "name": o.name, "kind": o.kind, "published": len(o.published), "adopted": len(o.adopted)} for o in orgs.values()]
     builder.page(
         "organisationen/index.html",
