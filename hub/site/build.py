@@ -632,24 +632,24 @@ class SiteBuilder:
                         continue
                 touched = {ids.index(pid) // PER_PAGE for pid in lists.get(folder, ())}
                 heading, intro = self.list_heading(folder)
-                self.paged(folder, [packages[pid] for pid in ids], heading, intro, only=touched if folder in lists else None)
+                self.paged(folder, ids, heading, intro, only=touched if folder in lists else None)
             if not self.carry("themen/index.html") or not self.carry("herausgeber/index.html"):
                 self.tile_pages()
             return
         infos = sorted(self.data.packages.values(), key=lambda i: fold(i.manifest.name))
         self.list_order = {}
-        self.paged("pakete", infos, "Alle Pakete", "Alle Pakete des Katalogs, alphabetisch.")
+        self.paged("pakete", [i.id for i in infos], "Alle Pakete", "Alle Pakete des Katalogs, alphabetisch.")
         themen: dict[str, list[PackageInfo]] = {}
         for info in infos:
             themen.setdefault(info.manifest.classification.themenfeld, []).append(info)
         for name, items in themen.items():
-            self.paged(f"themen/{slug(name)}", items, f"Themenfeld {name}", None)
+            self.paged(f"themen/{slug(name)}", [i.id for i in items], f"Themenfeld {name}", None)
         by_publisher: dict[str, list[PackageInfo]] = {}
         for info in infos:
             by_publisher.setdefault(info.publisher, []).append(info)
         for pid, items in by_publisher.items():
             heading, intro = self.list_heading(f"herausgeber/{pid}")
-            self.paged(f"herausgeber/{pid}", items, heading, intro)
+            self.paged(f"herausgeber/{pid}", [i.id for i in items], heading, intro)
         self.tile_pages()
 
     def list_heading(self, folder: str) -> tuple[str, str | None]:
@@ -705,15 +705,15 @@ class SiteBuilder:
             ),
         )
 
-    def paged(self, folder: str, items: list[PackageInfo], heading: str, intro: str | None, only: set[int] | None = None) -> None:
+    def paged(self, folder: str, ids: list[str], heading: str, intro: str | None, only: set[int] | None = None) -> None:
         """A list's pages of :data:`PER_PAGE` packages; with ``only`` (places, from 0) the other pages are kept as they are."""
-        self.list_order[folder] = [i.id for i in items]
-        pages = max(1, -(-len(items) // PER_PAGE))
+        self.list_order[folder] = ids
+        pages = max(1, -(-len(ids) // PER_PAGE))
         for n in range(1, pages + 1):
             rel = f"{folder}/index.html" if n == 1 else f"{folder}/seite-{n}.html"
             if only is not None and n - 1 not in only and self.carry(rel):
                 continue
-            chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
+            chunk = [self.data.packages[pid] for pid in ids[(n - 1) * PER_PAGE : n * PER_PAGE]]
             key = (
                 heading,
                 intro,
@@ -731,7 +731,7 @@ class SiteBuilder:
                     heading=heading,
                     intro=intro,
                     items=chunk,
-                    total=len(items),
+                    total=len(ids),
                     page=n,
                     pages=pages,
                     page_href=lambda k: "index.html" if k == 1 else f"seite-{k}.html",
