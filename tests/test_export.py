@@ -14,7 +14,7 @@ import pytest
 
 from hub.adopt.transport import parse_pack_index
 from hub.errors import CatalogError, PackageNotFound
-from hub.store import Catalog, publish
+from hub.store import Catalog, packfile, publish
 from hub.store.catalog import package_path
 from hub.store.export import export_all, export_dir, export_package, plan_export
 from hub.store.trees import subtree
@@ -240,9 +240,14 @@ def test_new_version_appends_one_commit_and_a_fetch_over_http_gets_it(tmp_path, 
 def test_incremental_and_fresh_exports_are_identical(tmp_path, catalog):
     export_package(catalog, PID, tmp_path / "incremental.git")
     publish_version(catalog, "2.1.0", {"README.md": README + "\nNeu in 2.1.\n"})
+    readme = catalog.repo[catalog.head().tree[f"{package_path(PID)}/README.md"].id]
+    assert packfile.recent_entry(readme.id.raw) is not None  # the publish's compressed entry: the export takes it as it is
     export_package(catalog, PID, tmp_path / "incremental.git")
     export_package(catalog, PID, tmp_path / "fresh.git")
     assert folder_bytes(tmp_path / "incremental.git") == folder_bytes(tmp_path / "fresh.git")
+    packfile._recent.clear()  # a process that did not publish compresses every object itself: the same bytes
+    export_package(catalog, PID, tmp_path / "cold.git")
+    assert folder_bytes(tmp_path / "cold.git") == folder_bytes(tmp_path / "fresh.git")
 
 
 def test_a_new_version_leaves_the_packs_of_older_versions_alone(tmp_path, catalog, git):

@@ -38,7 +38,7 @@ from pathlib import Path
 import pygit2
 from pygit2.enums import FileMode, ObjectType
 
-from hub.store.packfile import PackEntry, join_entries, pack_entries, pack_entry, sync_folder, write_pack_files
+from hub.store.packfile import LEVEL, PackEntry, join_entries, keep_recent, pack_entries, pack_entry, sync_folder, write_pack_files
 from hub.store.trees import LARGE_TREE, RAW_ENTRY, TREE_MODE, RawEntries, keep_tree, nest, raw_entries, raw_tree
 
 KINDS = {ObjectType.COMMIT: "commit", ObjectType.TREE: "tree", ObjectType.BLOB: "blob", ObjectType.TAG: "tag"}
@@ -70,6 +70,7 @@ class ObjectBatch:
         self._entries: dict[pygit2.Oid, PackEntry] = {}  # compressed now, so that the pack is only joined under the lock
         self._trees: dict[pygit2.Oid, bytes] = {}  # raw trees of this batch, readable before they are written
         self._written: set[pygit2.Oid] = set()
+        self._plain: set[pygit2.Oid] = set()  # entries compressed at packfile.LEVEL (an export may reuse them)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -97,8 +98,10 @@ class ObjectBatch:
         if oid not in self._entries and oid.raw not in self._known:
             # a large tree (``packages``: one entry per publisher, mostly ids that do not compress) is written at every
             # publish: zlib's fastest level takes half the time for 5 % more bytes
-            level = 1 if kind == "tree" and len(raw) >= LOCATED_FROM else 6
+            level = 1 if kind == "tree" and len(raw) >= LOCATED_FROM else LEVEL
             self._entries[oid] = pack_entry(str(oid), kind, raw, level)
+            if level == LEVEL:
+                self._plain.add(oid)
         return oid
 
     def blob(self, data: bytes) -> pygit2.Oid:
@@ -214,12 +217,13 @@ class ObjectBatch:
         With ``durable`` (``HUB_FSYNC``, on by default) the pack and its index are synced before they are renamed
         into place and the pack folder after: when this returns, the objects survive a crash.
         """
-        new = [entry for oid, entry in self._entries.items() if oid not in self._written]
-        if not new:
+        fresh = [oid for oid in self._entries if oid not in self._written]
+        if not fresh:
             return None
-        pack, index, name = join_entries(new)
+        pack, index, name = join_entries(self._entries[oid] for oid in fresh)
         written = write_pack_files(Path(self.repo.path) / "objects" / "pack", pack, index, name, durable=durable)
         self._written.update(oid for oid in self._entries)
+        keep_recent(self._entries[oid] for oid in fresh if oid in self._plain)  # the clone export packs them next
         return written
 
 

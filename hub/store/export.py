@@ -47,7 +47,7 @@ from pygit2.enums import ObjectType
 from hub.errors import CatalogError, PackageNotFound
 from hub.model import PACKAGE_ID, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
-from hub.store.packfile import index_ids, write_pack
+from hub.store.packfile import PackEntry, index_ids, pack_entry, recent_entry, write_entries
 from hub.store.trees import subtree, tree_at
 
 try:  # an export is serialised per target folder where the platform allows it
@@ -324,14 +324,18 @@ def _pack(repo: pygit2.Repository, target: Path, version: ExportedVersion, previ
     brought = version_objects(repo, version.tree, previous.tree if previous is not None else None)
     odb = repo.odb
 
-    def objects() -> Iterator[tuple[str, str, bytes]]:
-        yield version.tag, "tag", version.tag_raw
-        yield version.commit, "commit", version.commit_raw
+    def entries() -> Iterator[PackEntry]:
+        yield pack_entry(version.tag, "tag", version.tag_raw)
+        yield pack_entry(version.commit, "commit", version.commit_raw)
         for oid in brought:
+            kept = recent_entry(oid.raw)  # just published: compressed by the publish at the same level, the same bytes
+            if kept is not None:
+                yield kept
+                continue
             kind, data = odb.read(oid)
-            yield str(oid), "tree" if kind == ObjectType.TREE else "blob", data
+            yield pack_entry(str(oid), "tree" if kind == ObjectType.TREE else "blob", data)
 
-    return write_pack(target / "objects" / "pack", objects())
+    return write_entries(target / "objects" / "pack", entries())
 
 
 def _write_layout(target: Path, plan: list[ExportedVersion]) -> None:

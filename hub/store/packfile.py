@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
+import threading
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,9 +46,35 @@ class PackEntry:
     data: bytes
 
 
-def pack_entry(oid: str, kind: str, raw: bytes, level: int = 6) -> PackEntry:
+LEVEL = 6  # zlib's level for a pack entry unless a caller chooses another
+
+
+def pack_entry(oid: str, kind: str, raw: bytes, level: int = LEVEL) -> PackEntry:
     """Compress one object for a pack (callers may do this before they hold a lock, and join the entries later)."""
     return PackEntry(bytes.fromhex(oid), _entry_header(TYPES[kind], len(raw)) + zlib.compress(raw, level))
+
+
+# -- entries of the latest writes, for the clone export that packs the same objects right after ---------
+
+RECENT_KEEP = 1024  # entries (a publish brings a few dozen): a few writes' worth
+_recent: dict[bytes, PackEntry] = {}
+_recent_lock = threading.Lock()
+
+
+def keep_recent(entries: Iterable[PackEntry]) -> None:
+    """Keep entries compressed at :data:`LEVEL` that were just written: a publish's new files are packed again for the
+    package's clone export right after, and the same object at the same level gives the same bytes."""
+    with _recent_lock:
+        for entry in entries:
+            _recent[entry.oid] = entry
+        while len(_recent) > RECENT_KEEP:
+            del _recent[next(iter(_recent))]  # the oldest first
+
+
+def recent_entry(oid: bytes) -> PackEntry | None:
+    """The entry of a recent write for this binary id, compressed at :data:`LEVEL` (None: not kept)."""
+    with _recent_lock:
+        return _recent.get(oid)
 
 
 def pack_bytes(objects: Iterable[tuple[str, str, bytes]]) -> tuple[bytes, bytes, str]:
@@ -96,6 +123,11 @@ def write_pack(folder: Path, objects: Iterable[tuple[str, str, bytes]]) -> str:
     Not synced to disk: an export is derived from the catalogue and written again if lost.
     """
     return write_pack_files(folder, *pack_bytes(objects), durable=False)
+
+
+def write_entries(folder: Path, entries: Iterable[PackEntry]) -> str:
+    """:func:`write_pack` for entries already compressed."""
+    return write_pack_files(folder, *join_entries(entries), durable=False)
 
 
 def write_pack_files(folder: Path, pack: bytes, index: bytes, name: str, *, durable: bool) -> str:
