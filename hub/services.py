@@ -182,7 +182,7 @@ class Services:
         the exports' lock, which a first start must not wait for); the index catches up all the same."""
         head = self.catalog.head()
         self._await_tag(head)
-        self._sync_index()
+        self._sync_index(complete=True)
         if every_export or self.exports_made():
             with data_lock(self.config.data_dir / EXPORTS_LOCK):
                 self._sync_exports(head, every_export=every_export)
@@ -193,10 +193,13 @@ class Services:
         """Whether the clone exports were made once (from then on a catch-up exports only the packages that changed)."""
         return (self.config.git_path / EXPORTS_STATE).is_file()
 
-    def sync_index(self) -> SyncReport:
-        """Bring the search index alone to HEAD (``hub serve``'s first start answers after this; the exports follow)."""
+    def sync_index(self, *, later: bool = False) -> SyncReport:
+        """Bring the search index alone to HEAD (``hub serve``'s first start answers after this; the exports follow).
+
+        ``later``: a rebuild leaves the maturity levels and the API's stored answers to the next catch-up
+        (``Index.sync(later=True)``; the follower's first step of a first start)."""
         self._await_tag(self.catalog.head())
-        return self._sync_index()
+        return self._sync_index(later=later)
 
     def after_write(self) -> str | None:
         """What the answer to a write waits for: the index at HEAD (a search right after it finds the write); the
@@ -206,9 +209,12 @@ class Services:
         self._await_tag(self.catalog.head())
         return self._sync_index().commit
 
-    def _sync_index(self) -> SyncReport:
+    def _sync_index(self, *, later: bool = False, complete: bool = False) -> SyncReport:
         with data_lock(self.config.data_dir / INDEX_LOCK):
-            return self.index.sync(self.catalog, maturity=index_levels)
+            report = self.index.sync(self.catalog, maturity=index_levels, later=later)
+            if complete:  # what a first start's rebuild left for later: levels and stored answers (one read when nothing)
+                self.index.complete(self.catalog, maturity=index_levels)
+            return report
 
     def _await_tag(self, head: pygit2.Commit | None, patience: float = 5.0) -> None:
         """A publish moves ``main`` first and tags right after; the exports are built from the tags, so wait for it.

@@ -754,3 +754,35 @@ def test_concurrent_searches_during_syncs(tmp_path):
     assert index.search(None).total == len(SPECS)
     assert_same_as_fresh(index, tmp_path)
     index.close()
+
+
+def test_a_rebuild_left_for_later_finds_every_package_at_once_and_completes_levels_and_stored_answers(tmp_path):
+    """``sync(later=True)`` (a first start's index before its first answer) writes what search needs and leaves the
+    maturity levels and the API's stored answers to ``complete``, after which the index is the one a full rebuild
+    writes; levels the index held stay until then. On the embedded catalogue (levels 0 to 4)."""
+    from hub.maturity import index_levels
+    from hub.store import ensure_seeded
+
+    catalog = Catalog.create(tmp_path / "catalog.git")
+    ensure_seeded(catalog)
+    ids = catalog.package_ids()
+    with Index(tmp_path / "full.sqlite") as full, Index(tmp_path / "later.sqlite") as later:
+        assert full.sync(catalog, maturity=index_levels).action == "rebuilt" and not full.pending
+        report = later.sync(catalog, maturity=index_levels, later=True)
+        assert report.action == "rebuilt" and sorted(report.indexed) == ids and later.pending
+        assert later.commit == full.commit
+        assert [h.id for h in later.search("Gewerbe").items] == [h.id for h in full.search("Gewerbe").items] != []
+        assert {h.maturity_level for h in later.search(limit=100).items} == {None}  # no levels yet
+        assert all(later.answers(pid) is None for pid in ids) and all(full.answers(pid) is not None for pid in ids)
+        assert later.sync(catalog, maturity=index_levels).action == "reused" and later.pending  # a sync alone adds nothing
+
+        assert later.complete(catalog, maturity=index_levels) == len(ids) and not later.pending
+        assert later.complete(catalog, maturity=index_levels) == 0
+        for pid in ids:
+            assert later.answers(pid) == full.answers(pid)
+        by_level = [(h.id, h.maturity_level) for h in full.search(sort="maturity", limit=100).items]
+        assert [(h.id, h.maturity_level) for h in later.search(sort="maturity", limit=100).items] == by_level
+        assert len({level for _, level in by_level}) >= 3
+        assert later.review_queue() == full.review_queue()
+        facets = later.search().facets["maturity_level"]
+        assert facets == full.search().facets["maturity_level"]

@@ -103,8 +103,9 @@ def test_a_first_start_answers_before_the_clone_exports_and_a_clone_meanwhile_ex
 
 
 def test_a_first_start_answers_before_its_site_is_built_and_exports_every_package_after_the_site(tmp_path):
-    """A first start answers the API, search and clones once its search index is built: the served site comes behind
-    the first answers (a German 503 with Retry-After until then), and the export of every package after the site.
+    """A first start answers the API, search and clones once its search index is built: the maturity levels and the
+    API's stored answers come in the follower's first step, then the served site (a German 503 with Retry-After until
+    then), and the export of every package after the site.
 
     The test holds the site's lock, as a second hub building the site would. Old behaviour: ``hub serve`` built the
     whole site before its first answer (minutes at 10,000 packages), and the follower exported every package before it
@@ -132,6 +133,8 @@ def test_a_first_start_answers_before_its_site_is_built_and_exports_every_packag
         held.close()  # the site child gets the lock: pages first, then every package's export
         until(lambda: httpx.get(server.url + "/api/v1/health").json().get("site_commit") == health["commit"])
         assert "2.0.0" in httpx.get(server.url + "/pakete/stadt-test/zweites/").text
+        # the levels the first index left for the follower's first step are there (computed before the site)
+        assert {h.get("maturity_level") for h in httpx.get(server.url + "/api/v1/packages").json()["items"]} == {1}
         until((data / "git" / "stadt-test" / "testpaket.git" / "info" / "refs").is_file)
         until(lambda: "starting" not in httpx.get(server.url + "/api/v1/health").json())
         assert (data / "git" / ".synced").read_text() == health["commit"]

@@ -522,7 +522,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Later starts answer at once, and each worker's follower restores lost tags and catches index and exports up
         # to HEAD in the background
         services.repair()
-        services.sync_index()
+        services.sync_index(later=True)  # search at once; maturity levels and the API's stored answers in that first step
     os.environ["HUB_DATA"] = str(data)  # the workers build their app from hub.api.served with this
     os.environ["HUB_SERVE_URL"] = f"http://{args.host}:{args.port}/"  # for the git clone commands on the pages
     environment.cache_clear()  # read again with the two above, here and in forked workers

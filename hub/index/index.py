@@ -150,8 +150,13 @@ class Index:
 
     # -- keeping up with the catalogue -------------------------------------------------------
 
-    def sync(self, catalog: Catalog, *, maturity: MaturityProvider | None = None) -> SyncReport:
+    def sync(self, catalog: Catalog, *, maturity: MaturityProvider | None = None, later: bool = False) -> SyncReport:
         """Bring the index to ``catalog``'s HEAD and say what that took.
+
+        ``later``: a rebuild writes only what search needs (every package's row, terms and facets) and leaves the
+        maturity levels and the API's stored answers, the larger part of its work, to :meth:`complete` (a first
+        start answers before them: search finds every package at once, its level follows; the API reads a package
+        from the catalogue until its stored answers are there). Levels the index held stay until then.
 
         ``reused`` when it already reflects HEAD; ``updated`` (only the changed packages)
         when the indexed commit is an ancestor of HEAD; ``rebuilt`` otherwise: first sync,
@@ -174,20 +179,24 @@ class Index:
                 conn.execute("ROLLBACK")
                 return SyncReport(action="reused", commit=head_id, previous=stored, seconds=time.perf_counter() - started)
             old = _commit_or_none(catalog.repo, stored)
+            pending = _meta(conn, "pending")
+            rebuild_maturity = None if later else maturity
             if head is None:
                 report = self._rebuild(conn, generation, catalog, None, maturity, "Der Katalog ist leer.")
             elif stored is None:
-                report = self._rebuild(conn, generation, catalog, head, maturity, "Der Index war noch leer.")
+                report = self._rebuild(conn, generation, catalog, head, rebuild_maturity, "Der Index war noch leer.", not later)
             elif old is None:
-                report = self._rebuild(conn, generation, catalog, head, maturity, f"Der indexierte Stand {stored[:12]} fehlt im Katalog.")
+                reason = f"Der indexierte Stand {stored[:12]} fehlt im Katalog."
+                report = self._rebuild(conn, generation, catalog, head, rebuild_maturity, reason, not later)
             elif not catalog.repo.descendant_of(head.id, old.id):
-                report = self._rebuild(
-                    conn, generation, catalog, head, maturity, f"Der indexierte Stand {stored[:12]} ist kein Vorgänger des aktuellen."
-                )
+                reason = f"Der indexierte Stand {stored[:12]} ist kein Vorgänger des aktuellen."
+                report = self._rebuild(conn, generation, catalog, head, rebuild_maturity, reason, not later)
             else:
                 report = self._update(conn, generation, catalog, old, head, maturity)
             report.previous = stored
-            _finish_write(conn, generation, commit=head_id)
+            if report.action == "rebuilt":
+                pending = "1" if later and head is not None else None
+            _finish_write(conn, generation, commit=head_id, pending=pending)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -195,6 +204,50 @@ class Index:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         report.seconds = time.perf_counter() - started
         return report
+
+    @property
+    def pending(self) -> bool:
+        """Whether a rebuild left the maturity levels and stored answers to :meth:`complete` (``sync(later=True)``)."""
+        return _meta(self._conn(), "pending") == "1"
+
+    def complete(self, catalog: Catalog, *, maturity: MaturityProvider | None = None) -> int:
+        """Add what a rebuild with ``later`` left out: every package's maturity level (from ``maturity``) and the
+        API's stored answers, at the indexed commit, a chunk of packages per write; return how many packages.
+
+        Nothing to do (one read) when no rebuild left anything. The caller keeps other index writers out (the
+        index's lock file, ``hub.services``); should the indexed commit move all the same, the rest waits for the
+        next call, which starts over at the new commit."""
+        conn = self._conn()
+        if _meta(conn, "pending") != "1":
+            return 0
+        commit = _commit_or_none(catalog.repo, _meta(conn, "commit"))
+        if commit is None:
+            return 0
+        ids = [row[0] for row in conn.execute("SELECT id FROM packages ORDER BY id")]
+        reader = _Reader(catalog.repo, commit)
+        for start in range(0, len(ids), REBUILD_CHUNK):
+            chunk = ids[start : start + REBUILD_CHUNK]
+            reader.forget()
+            levels, failed = _ask(maturity, catalog, commit, chunk, reader.manifests(chunk))
+            rows = [a.row(pid) for pid in chunk if (a := reader.answers(catalog, pid)) is not None]
+            generation = _begin_write(conn)
+            try:
+                if _meta(conn, "commit") != str(commit.id):
+                    conn.execute("ROLLBACK")
+                    return start
+                conn.executemany(_INSERT_ANSWERS, rows)
+                if maturity is not None and failed is None:
+                    _apply_states(conn, levels)
+                    _log_changes(conn, generation, _apply_maturity(conn, _levels(levels)))
+                last = start + REBUILD_CHUNK >= len(ids)
+                _finish_write(conn, generation, **({"pending": None} if last else {}))
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        if not ids:
+            generation = _begin_write(conn)
+            _finish_write(conn, generation, pending=None)
+        return len(ids)
 
     def set_maturity(self, levels: Mapping[str, Level]) -> int:
         """Set the maturity level of packages (by id; None clears it); return how many changed."""
@@ -230,6 +283,7 @@ class Index:
         head: pygit2.Commit | None,
         maturity: MaturityProvider | None,
         reason: str,
+        answers: bool = True,
     ) -> SyncReport:
         try:  # levels set from outside survive a rebuild when no provider gives them anew
             kept = dict(conn.execute("SELECT id, maturity_level FROM packages WHERE maturity_level IS NOT NULL"))
@@ -267,7 +321,8 @@ class Index:
             conn.executemany(
                 _INSERT_VALUE, ((facet, value, rowid) for rowid, d in zip(rowids, docs, strict=True) for facet, value in d.facets)
             )
-            conn.executemany(_INSERT_ANSWERS, (a.row(d.id) for d in docs if (a := reader.answers(catalog, d.id)) is not None))
+            if answers:
+                conn.executemany(_INSERT_ANSWERS, (a.row(d.id) for d in docs if (a := reader.answers(catalog, d.id)) is not None))
             _apply_states(conn, {d.id: levels[d.id] for d in docs if d.id in levels})
             indexed.extend(d.id for d in docs)
         return SyncReport(action="rebuilt", commit=str(head.id), indexed=indexed, skipped=skipped, reason=reason, maturity_error=problem)
