@@ -7,8 +7,16 @@ exports and site to HEAD (``hub.web.follow``; on a first start the site, then ev
 ``hub.api.asgi:app``, which opens the folder completely before answering.
 """
 
-from hub.api import serving_app
-from hub.config import HubConfig
-from hub.services import Services
+import gc
+
+# the worker's imports and its app (Litestar's route handlers, their signature models) are objects that live as long as
+# the process: no collection while they are made, and none walks them afterwards (gc.freeze)
+gc.disable()
+
+from hub.api import serving_app  # noqa: E402
+from hub.config import HubConfig  # noqa: E402
+from hub.services import Services  # noqa: E402
 
 app = serving_app(Services.attach(HubConfig()))
+gc.freeze()
+gc.enable()

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 package invalid, 2 wrong usage, 3 not found,
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import gettext
 import os
@@ -535,6 +536,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         + (f"; Nur-Lese-Replikat von {services.primary}" if services.primary else ""),
         flush=True,
     )
+    # what this process made so far lives on in the forked workers: their collections need not walk it (and, untouched,
+    # its memory stays shared with them)
+    gc.freeze()
     Granian(
         "hub.api.served:app",
         address=args.host,
