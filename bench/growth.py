@@ -20,10 +20,17 @@ again. At each size, on a scratch data folder that holds only the grown catalogu
 - ``api``: a real ``hub serve --workers 1``: ``POST /api/v1/packages`` of new versions of random packages
   one after another (median), publishes per second with 1/4/8 concurrent publishers, GET of a random
   package (wrk, 16 connections) against the bare route, and read p50/p99 while 0/1/4/8 publishers write;
+- ``first``: the whole first start alone, on a data folder of its own with only the grown catalogue:
+  ``hub serve --workers 1`` until it answers, with the moment its served site's build began (the index is
+  built then); with ``--limit`` it is stopped at that many seconds and what it had done is recorded;
+- ``served_site``: the served site built beforehand, by the site builder in ``--site-processes`` processes
+  (not a figure of the table: it lets ``start``, ``publish`` and ``api`` measure a hub whose first start is
+  behind it without waiting for a single-process first build);
 - ``open`` on a data folder taken over from a smaller size (``--grown-from N``: the folder of size ``N``, its
   catalogue replaced by this size's): the catch-up of its index and exports, as a hub does whose catalogue grew;
 - ``site``: the full static site (``hub site build``'s function) into a scratch folder: seconds, files,
   bytes per package;
+- ``open`` (and ``first``) with ``--limit``: stopped at that many seconds; the profile of what it did until then is kept;
 - ``profile_cold``: cProfile of what a cold start does in-process (``Services.open``, the site at HEAD,
   the app of a worker with its follower's first step and warm-up).
 
@@ -33,6 +40,7 @@ Results: ``bench/results/growth.json`` (medians; the machine's load is recorded 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -40,15 +48,17 @@ import os
 import pstats
 import random
 import re
+import resource
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -64,7 +74,7 @@ from bench.server import free_port  # noqa: E402
 from tests.factory import archive  # noqa: E402
 
 BIN = Path(sys.executable).parent
-FIGURES = ("open", "start", "versions", "store_publish", "publish", "api", "site")
+FIGURES = ("first", "served_site", "open", "start", "versions", "store_publish", "publish", "api", "site")
 GOALS = {
     "publish_ms": 20,
     "versions_ms": 2,
@@ -105,12 +115,49 @@ class Clock:
         self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
 
 
+class Stopped(BaseException):
+    """The time limit of a long step (``--limit``) was reached: the step ends with what it did until then."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``Stopped`` in this (the main) thread after ``seconds``; no limit with None."""
+    if not seconds:
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise Stopped
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def built_so_far(data: Path) -> dict:
+    """How far a first start got in ``data``: clone exports written, package folders of the served site."""
+    exports = sum(1 for _ in (data / "git").glob("*/*.git")) if (data / "git").is_dir() else 0
+    pages = sum(1 for p in (data / "site" / "pakete").glob("*/*") if p.is_dir()) if (data / "site" / "pakete").is_dir() else 0
+    return {"exports_written": exports, "site_packages_written": pages}
+
+
 # -- processes -------------------------------------------------------------------------------------
 
 
-def health(url: str, proc: subprocess.Popen, timeout: float) -> float:
+class NoAnswer(RuntimeError):
+    """The server did not answer within its time limit; ``cpu``: its process group's CPU seconds until then."""
+
+    cpu = 0.0
+
+
+def health(url: str, proc: subprocess.Popen, timeout: float, log: Path, tick: Callable[[float], None] = lambda elapsed: None) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
+        tick(time.perf_counter() - start)
         try:
             with httpx.Client(timeout=2) as client:
                 if client.get(url).status_code == 200:
@@ -118,15 +165,22 @@ def health(url: str, proc: subprocess.Popen, timeout: float) -> float:
         except httpx.HTTPError:
             pass
         if proc.poll() is not None:
-            raise RuntimeError(f"the server ended early ({proc.returncode}): {proc.stdout.read() if proc.stdout else ''}")
+            raise RuntimeError(f"the server ended early ({proc.returncode}): {log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.02)
-    raise RuntimeError(f"no answer from {url} within {timeout} s")
+    raise NoAnswer(f"no answer from {url} within {timeout} s")
 
 
 class Served:
     """``hub serve --workers 1`` (or the bare app) in a process group of its own; ``seconds`` until it answered."""
 
-    def __init__(self, data: Path | None, timeout: float = 3600, port: int | None = None) -> None:
+    def __init__(
+        self,
+        data: Path | None,
+        timeout: float = 3600,
+        port: int | None = None,
+        tick: Callable[[float], None] = lambda elapsed: None,
+        started: Callable[[Served], object] = lambda served: None,
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -138,13 +192,17 @@ class Served:
             cmd = [str(BIN / "hub"), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"]
             probe = f"{self.url}/api/v1/health"
         start = time.perf_counter()
-        self.process = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-        )
+        # its output goes to a file, not a pipe nobody reads while waiting: a long first start must not block on it
+        self.log = (data / "bench-serve.log") if data is not None else Path(os.devnull)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        started(self)
         try:
-            self.seconds = health(probe, self.process, timeout) - start
+            self.seconds = health(probe, self.process, timeout, self.log, tick) - start
             self.cpu = group_cpu(self.process.pid)
-        except BaseException:
+        except BaseException as error:
+            if isinstance(error, NoAnswer):
+                error.cpu = group_cpu(self.process.pid)
             self.stop()
             raise
 
@@ -221,14 +279,14 @@ PORT = "bench-port"  # in a scratch data folder: the port its hub always listens
 GROWN_FROM = "bench-grown-from"  # in a scratch data folder taken over from a smaller size: that size
 
 
-def scratch_folder(cache: Path, size: int, work: Path, reuse: bool, grown_from: int | None = None) -> tuple[Path, bool]:
+def scratch_folder(cache: Path, size: int, work: Path, reuse: bool, grown_from: int | None = None, name: str = "data") -> tuple[Path, bool]:
     """A data folder with only the grown catalogue repository (a copy), as a first start finds it; or, with
     ``reuse``, the one an earlier run started (True: it is reused); or, with ``grown_from``, the data folder of
     that smaller size, moved here with its catalogue replaced by this size's (index, exports and version store
     stay: the next opening catches up, as a hub does whose catalogue grew)."""
     from hub.store.version_store import store_path
 
-    data = work / f"data-{size}"
+    data = work / f"{name}-{size}"
     if reuse and (data / PORT).exists() and (data / "catalog.git" / "HEAD").exists():  # steps that need the index build it
         return data, True
     smaller = work / f"data-{grown_from}"
@@ -263,21 +321,77 @@ def as_served(data: Path) -> None:
     environment.cache_clear()
 
 
-def measure_open(data: Path) -> dict:
+def measure_open(data: Path, limit: float | None = None) -> dict:
     """The first start's index build and clone exports (``Services.open`` on a folder with only the catalogue), profiled;
-    on a folder taken over from a smaller size (``--grown-from``), the catch-up of its index and exports instead."""
+    on a folder taken over from a smaller size (``--grown-from``), the catch-up of its index and exports instead.
+    With ``limit`` it is stopped after that many seconds (``{key}_stopped``): the profile then says where the time
+    went until the limit, and the folder is left half-built (no later step can use it)."""
     from hub.config import HubConfig
     from hub.services import Services
 
     grown = data / GROWN_FROM
     key = "catch_up" if grown.exists() and (data / "index.sqlite").exists() else "first_open"
     profile = cProfile.Profile()
+    stopped = False
     with Clock() as clock:
         profile.enable()
-        Services.open(HubConfig(data_dir=data)).close()
-        profile.disable()
+        try:
+            with time_limit(limit):
+                Services.open(HubConfig(data_dir=data)).close()
+        except Stopped:
+            stopped = True
+        finally:
+            profile.disable()
     out = {f"{key}_s": clock.wall, f"{key}_cpu_s": clock.cpu, f"{key}_hot": hot_functions(profile, 1)}
+    if stopped:
+        out |= {f"{key}_stopped": True, f"{key}_limit_s": limit, f"{key}_so_far": built_so_far(data)}
     return out | ({"catch_up_from": int(grown.read_text())} if key == "catch_up" else {})
+
+
+def measure_first(cache: Path, size: int, work: Path, limit: float | None) -> dict:
+    """The whole first start: ``hub serve --workers 1`` on a data folder of its own that holds only the grown catalogue,
+    until it answers. The moment its served site's build began (the site folder appears: tags and index are done)
+    splits it in two, in wall and in the process group's CPU time. With ``limit`` it is stopped after that many
+    seconds and what it had built is recorded (``first_start_stopped``)."""
+    data, _ = scratch_folder(cache, size, work, reuse=False, name="first")
+    began: dict[str, float] = {}
+    server: list[Served] = []
+
+    def tick(elapsed: float) -> None:
+        if "site_s" not in began and (data / "site").exists() and server:
+            began.update(site_s=elapsed, site_cpu_s=group_cpu(server[0].process.pid))
+
+    out: dict = {}
+    try:
+        with Served(data, timeout=limit or 36_000, port=port_of(data), tick=tick, started=server.append) as served:
+            out = {"first_start_s": served.seconds, "first_start_cpu_s": served.cpu}
+    except NoAnswer as error:
+        out = {"first_start_stopped": True, "first_start_limit_s": limit, "first_start_stopped_cpu_s": error.cpu}
+    if began:
+        out |= {"first_start_index_s": began["site_s"], "first_start_index_cpu_s": began["site_cpu_s"]}
+    return out | {"first_start_so_far": built_so_far(data)}
+
+
+def build_served_site(data: Path, processes: int) -> dict:
+    """The served site at HEAD for this folder's address, built beforehand by the site builder in ``processes``
+    processes (what ``hub.web.site.build`` does in one), with the same marker a served build leaves: a ``hub serve``
+    then finds its pages current and answers without a first build."""
+    from hub.site.build import SiteBuilder
+    from hub.store import Catalog
+    from hub.web import site
+
+    as_served(data)
+    catalog = Catalog.open(data / "catalog.git")
+    head = catalog.head()
+    assert head is not None
+    commit, base, folder = str(head.id), site.clone_base(), data / "site"
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with Clock() as clock:
+        SiteBuilder(catalog, folder, ref=commit, clone_base=base, clones=False, processes=processes).build()
+        (folder / site.SERVED).write_text(f"{commit} {base}", encoding="utf-8")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    forked = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    return {"served_site_s": clock.wall, "served_site_cpu_s": clock.cpu + forked, "served_site_processes": processes}
 
 
 def measure_start(data: Path, runs: int, first: bool) -> dict:
@@ -670,6 +784,8 @@ def measure(
     keep: Callable[[dict], None] = lambda out: None,
     runs: int = 30,
     grown_from: int | None = None,
+    limit: float | None = None,
+    site_processes: int = 1,
 ) -> dict:
     runs = 5 if quick else runs
     seconds = 1 if quick else 8
@@ -677,7 +793,9 @@ def measure(
     versions = Versions(size, data)
     out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
     steps = {
-        "open": lambda: measure_open(data),
+        "first": lambda: measure_first(cache, size, work, limit),
+        "served_site": lambda: build_served_site(data, site_processes),
+        "open": lambda: measure_open(data, limit),
         # the first start is measured whenever the served site has not been built yet (also on a reused folder)
         "start": lambda: (
             measure_start(data, 2 if quick else 3, first=not (data / "site" / ".build").is_dir()) | {"cold_profile": profile_cold(data)}
@@ -718,6 +836,15 @@ def main() -> None:
         "--reuse", action="store_true", help="measure on the data folders an earlier run started (no first start; they hold its publishes)"
     )
     parser.add_argument(
+        "--limit", type=float, default=None, help="stop the steps first and open after this many seconds, keeping what they did until then"
+    )
+    parser.add_argument(
+        "--site-processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes of the served_site step's site build (default: one per core)",
+    )
+    parser.add_argument(
         "--grown-from",
         type=int,
         default=None,
@@ -740,7 +867,9 @@ def main() -> None:
                 results["sizes"][str(size)] = out | {"command": shlex.join(sys.argv[1:])}
                 save(results, args)
 
-            measure(cache / "cat", size, work, only, args.quick, args.reuse, keep, args.runs, args.grown_from)
+            measure(
+                cache / "cat", size, work, only, args.quick, args.reuse, keep, args.runs, args.grown_from, args.limit, args.site_processes
+            )
             print(json.dumps(results["sizes"][str(size)], indent=1)[:4000], flush=True)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
