@@ -789,7 +789,10 @@ def measure(
 ) -> dict:
     runs = 5 if quick else runs
     seconds = 1 if quick else 8
-    data, reused = scratch_folder(cache, size, work, reuse, grown_from)
+    if [n for n in only if n != "first"]:
+        data, reused = scratch_folder(cache, size, work, reuse, grown_from)
+    else:  # the first start alone makes a folder of its own and leaves the data folder of the other steps as it is
+        data, reused = work / f"data-{size}", True
     versions = Versions(size, data)
     out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
     steps = {
