@@ -816,6 +816,9 @@ def measure(
         # a size's figures may come from several runs: each step says when and on which commit it ran
         out.setdefault("steps", {})[name] = {"finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": measured_commit()}
         keep(out)  # each step's figures are kept as soon as it ends (a long run may be stopped)
+        if any(key.endswith("_stopped") for key in out):
+            print(f"  stopped at the limit: the steps after {name} are not run (its folder is half-built)", flush=True)
+            break
     out["reused_data_folder"] = reused
     return out
 
