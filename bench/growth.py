@@ -892,13 +892,17 @@ def merged(earlier: dict, later: dict) -> dict:
 
 
 def save(results: dict, args: argparse.Namespace) -> Path:
-    """Write the results; sizes and figures another run measured (read now, not at the start) are kept."""
+    """Write the results; sizes and figures another run measured (read now, not at the start) are kept.
+
+    ``results["sizes"]`` keeps only this run's sizes: the other sizes are read from the file at each save, so
+    runs of other sizes at the same time never find their newer figures replaced by a copy read earlier."""
     earlier = args.out / "growth.json"
+    written = results
     if not args.quick and earlier.exists():
         previous = json.loads(earlier.read_text())
         kept = previous.get("results", previous).get("sizes", {})
-        results["sizes"] = kept | {size: merged(kept.get(size, {}), figures) for size, figures in results["sizes"].items()}
-    return write_results("growth", results, args)
+        written = results | {"sizes": kept | {size: merged(kept.get(size, {}), figures) for size, figures in results["sizes"].items()}}
+    return write_results("growth", written, args)
 
 
 if __name__ == "__main__":
