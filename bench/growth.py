@@ -786,15 +786,18 @@ def measure(
     grown_from: int | None = None,
     limit: float | None = None,
     site_processes: int = 1,
+    folder: str = "data",
 ) -> dict:
     runs = 5 if quick else runs
     seconds = 1 if quick else 8
     if [n for n in only if n != "first"]:
-        data, reused = scratch_folder(cache, size, work, reuse, grown_from)
+        data, reused = scratch_folder(cache, size, work, reuse, grown_from, name=folder)
     else:  # the first start alone makes a folder of its own and leaves the data folder of the other steps as it is
-        data, reused = work / f"data-{size}", True
+        data, reused = work / f"{folder}-{size}", True
     versions = Versions(size, data)
     out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
+    if folder != "data":
+        out["folder"] = folder  # e.g. "first": the steps ran on the folder the first start left (index and served site built by it)
     steps = {
         "first": lambda: measure_first(cache, size, work, limit),
         "served_site": lambda: build_served_site(data, site_processes),
@@ -851,6 +854,11 @@ def main() -> None:
         help="processes of the served_site step's site build (default: one per core)",
     )
     parser.add_argument(
+        "--folder",
+        default="data",
+        help="the scratch data folder the steps use: data (default) or first, the folder the first step's hub serve built (with --reuse)",
+    )
+    parser.add_argument(
         "--grown-from",
         type=int,
         default=None,
@@ -874,7 +882,18 @@ def main() -> None:
                 save(results, args)
 
             measure(
-                cache / "cat", size, work, only, args.quick, args.reuse, keep, args.runs, args.grown_from, args.limit, args.site_processes
+                cache / "cat",
+                size,
+                work,
+                only,
+                args.quick,
+                args.reuse,
+                keep,
+                args.runs,
+                args.grown_from,
+                args.limit,
+                args.site_processes,
+                args.folder,
             )
             print(json.dumps(results["sizes"][str(size)], indent=1)[:4000], flush=True)
     finally:
