@@ -212,9 +212,13 @@ class Services:
     def _sync_index(self, *, later: bool = False, complete: bool = False) -> SyncReport:
         with data_lock(self.config.data_dir / INDEX_LOCK):
             report = self.index.sync(self.catalog, maturity=index_levels, later=later)
-            if complete:  # what a first start's rebuild left for later: levels and stored answers (one read when nothing)
-                self.index.complete(self.catalog, maturity=index_levels)
-            return report
+        # what a first start's rebuild left for later (levels and stored answers; one read when nothing), a chunk of
+        # packages per turn of the lock: a publish's sync meanwhile waits for one chunk, not for all of them
+        while complete and self.index.pending:
+            with data_lock(self.config.data_dir / INDEX_LOCK):
+                if self.index.complete(self.catalog, maturity=index_levels, chunks=1):
+                    break
+        return report
 
     def _await_tag(self, head: pygit2.Commit | None, patience: float = 5.0) -> None:
         """A publish moves ``main`` first and tags right after; the exports are built from the tags, so wait for it.

@@ -756,7 +756,7 @@ def test_concurrent_searches_during_syncs(tmp_path):
     index.close()
 
 
-def test_a_rebuild_left_for_later_finds_every_package_at_once_and_completes_levels_and_stored_answers(tmp_path):
+def test_a_rebuild_left_for_later_finds_every_package_at_once_and_completes_levels_and_stored_answers(tmp_path, monkeypatch):
     """``sync(later=True)`` (a first start's index before its first answer) writes what search needs and leaves the
     maturity levels and the API's stored answers to ``complete``, after which the index is the one a full rebuild
     writes; levels the index held stay until then. On the embedded catalogue (levels 0 to 4)."""
@@ -776,8 +776,11 @@ def test_a_rebuild_left_for_later_finds_every_package_at_once_and_completes_leve
         assert all(later.answers(pid) is None for pid in ids) and all(full.answers(pid) is not None for pid in ids)
         assert later.sync(catalog, maturity=index_levels).action == "reused" and later.pending  # a sync alone adds nothing
 
-        assert later.complete(catalog, maturity=index_levels) == len(ids) and not later.pending
-        assert later.complete(catalog, maturity=index_levels) == 0
+        monkeypatch.setattr("hub.index.index.REBUILD_CHUNK", 4)  # a few packages per chunk, as thousands are at 10,000
+        assert not later.complete(catalog, maturity=index_levels, chunks=1) and later.pending  # one chunk, the rest waits
+        assert sum(later.answers(pid) is not None for pid in ids) == 4
+        assert later.complete(catalog, maturity=index_levels) and not later.pending
+        assert later.complete(catalog, maturity=index_levels)  # nothing left: one read
         for pid in ids:
             assert later.answers(pid) == full.answers(pid)
         by_level = [(h.id, h.maturity_level) for h in full.search(sort="maturity", limit=100).items]

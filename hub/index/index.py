@@ -210,44 +210,44 @@ class Index:
         """Whether a rebuild left the maturity levels and stored answers to :meth:`complete` (``sync(later=True)``)."""
         return _meta(self._conn(), "pending") == "1"
 
-    def complete(self, catalog: Catalog, *, maturity: MaturityProvider | None = None) -> int:
+    def complete(self, catalog: Catalog, *, maturity: MaturityProvider | None = None, chunks: int | None = None) -> bool:
         """Add what a rebuild with ``later`` left out: every package's maturity level (from ``maturity``) and the
-        API's stored answers, at the indexed commit, a chunk of packages per write; return how many packages.
+        API's stored answers, at the indexed commit, a chunk of packages per write, up to ``chunks`` chunks (None:
+        all); True when nothing is left (one read when no rebuild left anything).
 
-        Nothing to do (one read) when no rebuild left anything. The caller keeps other index writers out (the
-        index's lock file, ``hub.services``); should the indexed commit move all the same, the rest waits for the
-        next call, which starts over at the new commit."""
+        Where it got to is kept in the index (``pending_after``: the last package done, in id order), so a caller
+        may hold the index's lock file for one chunk at a time (``hub.services``) and let a publish's sync in
+        between: a package such a sync took in got its level and answers there, and the rest goes on at the commit
+        the index then reflects."""
         conn = self._conn()
-        if _meta(conn, "pending") != "1":
-            return 0
-        commit = _commit_or_none(catalog.repo, _meta(conn, "commit"))
-        if commit is None:
-            return 0
-        ids = [row[0] for row in conn.execute("SELECT id FROM packages ORDER BY id")]
-        reader = _Reader(catalog.repo, commit)
-        for start in range(0, len(ids), REBUILD_CHUNK):
-            chunk = ids[start : start + REBUILD_CHUNK]
-            reader.forget()
-            levels, failed = _ask(maturity, catalog, commit, chunk, reader.manifests(chunk))
-            rows = [a.row(pid) for pid in chunk if (a := reader.answers(catalog, pid)) is not None]
+        done = 0
+        while _meta(conn, "pending") == "1" and (chunks is None or done < chunks):
+            commit = _commit_or_none(catalog.repo, _meta(conn, "commit"))
+            after = _meta(conn, "pending_after") or ""
+            chunk = [row[0] for row in conn.execute("SELECT id FROM packages WHERE id > ? ORDER BY id LIMIT ?", (after, REBUILD_CHUNK))]
+            levels: dict[str, Level] = {}
+            rows: list[tuple[str, str, str, bytes, bytes, int]] = []
+            failed = None
+            if commit is not None and chunk:
+                reader = _Reader(catalog.repo, commit)
+                levels, failed = _ask(maturity, catalog, commit, chunk, reader.manifests(chunk))
+                rows = [a.row(pid) for pid in chunk if (a := reader.answers(catalog, pid)) is not None]
             generation = _begin_write(conn)
             try:
-                if _meta(conn, "commit") != str(commit.id):
-                    conn.execute("ROLLBACK")
-                    return start
+                if _meta(conn, "commit") != (None if commit is None else str(commit.id)) or (_meta(conn, "pending_after") or "") != after:
+                    conn.execute("ROLLBACK")  # another writer came between: read again
+                    continue
                 conn.executemany(_INSERT_ANSWERS, rows)
                 if maturity is not None and failed is None:
                     _apply_states(conn, levels)
                     _log_changes(conn, generation, _apply_maturity(conn, _levels(levels)))
-                last = start + REBUILD_CHUNK >= len(ids)
-                _finish_write(conn, generation, **({"pending": None} if last else {}))
+                last = commit is None or len(chunk) < REBUILD_CHUNK
+                _finish_write(conn, generation, pending=None if last else "1", pending_after=None if last else chunk[-1])
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        if not ids:
-            generation = _begin_write(conn)
-            _finish_write(conn, generation, pending=None)
-        return len(ids)
+            done += 1
+        return _meta(conn, "pending") != "1"
 
     def set_maturity(self, levels: Mapping[str, Level]) -> int:
         """Set the maturity level of packages (by id; None clears it); return how many changed."""
