@@ -16,7 +16,7 @@ from hub.store.catalog import BRANCH, COMMITTER, TAG_PREFIX
 from hub.store.commit import commit_change, signature
 from hub.store.packfile import pack_entries
 from hub.store.publish import publish
-from hub.store.trees import blob_at, commit_at, replace_path, tree_at, write_tree
+from hub.store.trees import blob_at, commit_at, entry_id, replace_path, tree_at, write_tree
 from hub.validate import PackageFiles
 from tests.factory import make_catalog, package_files
 from tests.gitcli import git_runner
@@ -97,6 +97,11 @@ def test_a_large_tree_rewritten_write_after_write_keeps_libgit2s_ids(tmp_path):
         batch.write(durable=False)
         root = tree_at(repo, new)
     assert tree_at(repo, root["packages/stadt-150"].id)["q/hub.yaml"].data == b"neu"
+    # paths are found in the trees' bytes as libgit2 finds them
+    for path in ("packages", "packages/stadt-150/q/hub.yaml", "packages/stadt-007/p", "packages/neu/p", "publishers/stadt-000.yaml"):
+        assert entry_id(repo, root.id, path) == root[path].id
+    for missing in ("packages/stadt-299", "packages/stadt-007/p/hub.yaml", "packages/stadt-15", "packages/stadt-150/q/hub.yam", "nichts"):
+        assert entry_id(repo, root.id, missing) is None
     assert "stadt-299" not in tree_at(repo, root["packages"].id) and "neu" in tree_at(repo, root["packages"].id)
 
 

@@ -17,7 +17,7 @@ import semver
 from hub.model import Manifest, Problem, Publisher, VersionInfo
 from hub.store.catalog import Catalog, package_path
 from hub.store.manifests import manifest_of_blob
-from hub.store.trees import blob_at, subtree, tree_files
+from hub.store.trees import blob_at, commit_at, entry_id, subtree, tree_files
 from hub.validate.hints import MANIFEST, catalogue_hints, package_hints
 from hub.validate.yamlsafe import load_yaml
 
@@ -61,10 +61,9 @@ def _manifest_of(catalog: Catalog, package_id: str, info: VersionInfo) -> Manife
     key = f"{info.commit}:{package_id}"
     if key in _manifests:
         return _manifests[key]
-    commit = catalog.repo[info.commit]
-    try:
-        oid = commit.tree[f"{package_path(package_id)}/hub.yaml"].id
-    except KeyError:
+    commit = commit_at(catalog.repo, info.commit)
+    oid = entry_id(catalog.repo, commit.tree_id, f"{package_path(package_id)}/hub.yaml")  # the earlier commit's trees: not parsed
+    if oid is None:
         return None
     return _remember(_manifests, key, manifest_of_blob(catalog.repo, oid))
 

@@ -39,7 +39,7 @@ from hub.store.catalog import COMMITTER, TAG_PREFIX, Catalog, package_path, tag_
 from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints, remember_files_hints
 from hub.store.manifests import manifest_of_blob, remember
-from hub.store.trees import commit_at
+from hub.store.trees import commit_at, entry_id
 from hub.store.versions import first_parents, published
 from hub.validate import PackageFiles, ValidationResult, validate_package
 from hub.validate.files import git_path
@@ -87,7 +87,7 @@ def publish(
     published = commit_version(
         catalog, manifest, package.files, actor=actor or actor_for(manifest), when=when, trailers={"Hub-Person": person} if person else None
     )
-    folder = _entry(commit_at(catalog.repo, published.commit).tree, package_path(manifest.id))
+    folder = entry_id(catalog.repo, commit_at(catalog.repo, published.commit).tree_id, package_path(manifest.id))
     if folder is not None:  # the maturity of the new version reads its files' hints next: they are what validation found
         remember_files_hints(folder, result.problems)
     return msgspec.structs.replace(published, hints=hints) if hints else published
@@ -119,7 +119,7 @@ def commit_version(
     # the package's objects are built (hashed and compressed) in memory before the commit turn; inside it only the
     # root trees, the commit and the tag object are added, and the whole batch is written as one synced pack
     batch = ObjectBatch(repo)
-    previous = _entry(head.tree, package_path(manifest.id)) if head is not None else None
+    previous = entry_id(repo, head.tree_id, package_path(manifest.id)) if head is not None else None
     if previous is not None:
         batch.know(previous)  # the files this version did not change are in the catalogue already
     package_tree = batch.files(files)
@@ -200,10 +200,10 @@ def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Man
         )
     if root is None:
         return
-    try:
-        current = manifest_of_blob(catalog.repo, root[f"{package_path(manifest.id)}/hub.yaml"].id).version
-    except KeyError:
+    manifest_id = entry_id(catalog.repo, root.id, f"{package_path(manifest.id)}/hub.yaml")
+    if manifest_id is None:
         return
+    current = manifest_of_blob(catalog.repo, manifest_id).version
     order = semver.Version.parse(manifest.version).compare(current)
     if order == 0:
         raise VersionExists(
@@ -213,13 +213,6 @@ def _check_new_version(catalog: Catalog, root: pygit2.Tree | None, manifest: Man
         raise VersionNotNewer(
             f"Die neueste Version von {manifest.id} ist {current}; eine neue Version muss höher sein als {current}, nicht {manifest.version}."
         )
-
-
-def _entry(tree: pygit2.Tree, path: str) -> pygit2.Oid | None:
-    try:
-        return tree[path].id
-    except KeyError:
-        return None
 
 
 def _publisher_record(manifest: Manifest) -> bytes:
