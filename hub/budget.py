@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
 import resource
 import threading
 from collections.abc import Callable
@@ -30,6 +31,9 @@ T = TypeVar("T")
 DEFAULT_SECONDS = 20.0
 DEFAULT_MEMORY = 1024 * 1024 * 1024
 DEFAULT_WORKERS = 2
+# below the server process's priority: on a busy machine the kernel answers the reads first, and an upload's
+# unpacking and validation (anyone's work, the validation route needs no token) takes the CPU that is left
+NICENESS = 5
 # everything a validation imports, once in the forkserver (hub.validate itself loads its checks only when first used)
 PRELOAD = ["hub.validate.package", "hub.validate.fastpath", "hub.validate.archive", "license_expression"]
 
@@ -44,6 +48,7 @@ class BudgetExceeded(HubError):
 def _serve(conn: Connection, memory: int) -> None:
     """A worker: run calls until the pipe closes; an allocation past ``memory`` fails here, not in the server."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    os.nice(NICENESS)
     while True:
         try:
             fn, args = conn.recv()

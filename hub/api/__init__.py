@@ -30,6 +30,7 @@ from hub.api.late_routes import WORKSPACE_PREFIXES, LateRoutes
 from hub.api.problems import encoding_error_handler, http_error_handler, hub_error_handler, internal_error_handler
 from hub.api.rawquery import percent_encode_raw_bytes
 from hub.api.replica import replica_guard, workspace_replica_guard
+from hub.api.writer import Writer
 from hub.budget import warm_shared_pool
 from hub.config import HubConfig
 from hub.errors import HubError
@@ -97,6 +98,9 @@ def serving_app(services: Services) -> Litestar:
             time.sleep(0.2)
         late.serve_behind()  # the workspace's routes, unless a request under its paths registered them already
         warm_shared_pool()
+        writer: Writer | None = app.state["writer"]
+        if writer is not None:
+            writer.warm()
 
     threading.Thread(target=warm_when_started, name="hub-budget-warm-later", daemon=True).start()
     return app
@@ -124,11 +128,17 @@ def create_app(
         catch_up=builder.catch_up if builder is not None else None,
     )
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
+    # hub serve's publishes run in a process of their own, below the reads' priority (hub.api.writer)
+    writer = Writer(services.config) if live and services.primary is None else None
     # a read replica (hub serve --follow) pulls its primary's catalogue; the follower takes it from there
     replica = Replica(services, services.primary, environment().replica_interval) if live and services.primary else None
     late = LateRoutes(WORKSPACE_PREFIXES)  # put in front of the app's router below when live
     starting = [follower.start, late.started, *([replica.start] if replica else [])] if live else []
-    stopping = [*([replica.stop] if replica else []), follower.stop, *([builder.close] if builder else [])] if live else []
+    stopping = (
+        [*([replica.stop] if replica else []), follower.stop, *([builder.close] if builder else []), *([writer.close] if writer else [])]
+        if live
+        else []
+    )
 
     def provide_services() -> Services:
         return services
@@ -160,7 +170,7 @@ def create_app(
         on_startup=starting,
         on_shutdown=stopping,
         guards=[replica_guard(services)],
-        state=State({"follower": follower, "services": services, "late_routes": late}),
+        state=State({"follower": follower, "services": services, "late_routes": late, "writer": writer}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
         exception_handlers={
             HubError: hub_error_handler,

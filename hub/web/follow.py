@@ -28,6 +28,12 @@ from hub.web.ticker import Ticker
 
 log = logging.getLogger("hub.follow")
 INTERVAL = 0.15
+# When HEAD moved again while a site build ran (commits keep coming), the next build waits until SITE_PAUSE × the
+# build's duration has passed (at most SITE_PAUSE_MAX): one build then covers all commits made meanwhile instead of
+# one build per publish, and the site's child process takes at most a third of the time from the requests. A commit
+# after a quiet build is built at once.
+SITE_PAUSE = 2.0
+SITE_PAUSE_MAX = 1.0
 
 
 class Follower(Ticker):
@@ -44,6 +50,8 @@ class Follower(Ticker):
         warm: Callable[[], None] | None = None,
         shown: Callable[[], str | None] | None = None,
         catch_up: Callable[[bool], str | None] | None = None,
+        site_pause: float = SITE_PAUSE,
+        site_pause_max: float = SITE_PAUSE_MAX,
     ) -> None:
         self.services = services
         # brings index and exports to HEAD and returns that commit (the flag: also a first export of every package);
@@ -58,6 +66,8 @@ class Follower(Ticker):
         self.site_commit: str | None = None  # None: no pages to serve yet (the site answers 503)
         self.starting = True  # until the first step and the warm-up have run in the thread
         self.caught_up_at = 0.0
+        self.site_pause, self.site_pause_max = site_pause, site_pause_max
+        self.site_due = 0.0  # time.monotonic() before which no site build starts (SITE_PAUSE)
         self.listeners: list[Callable[[str | None], None]] = []
         self._lock = threading.Lock()
         super().__init__()
@@ -70,7 +80,8 @@ class Follower(Ticker):
         """Catch up if HEAD moved since the last step; True when it did."""
         with self._lock:
             head = self.head()
-            if head == self.commit and (self.site is None or self.site_commit == head):
+            site_due = self.site is not None and self.site_commit != head and time.monotonic() >= self.site_due
+            if head == self.commit and not site_due:
                 return False
             started = time.perf_counter()
             # index and exports first: a publish through this process's API answered once the index had
@@ -78,10 +89,13 @@ class Follower(Ticker):
             # export of every package (a fresh data folder) comes after the site instead: pages before clones, and a
             # clone asked for meanwhile exports its one package on the spot (hub.api.controllers.git)
             exports_later = self.site is not None and not self.services.exports_made()
-            commit = self.catch_up(not exports_later)
+            commit = self.catch_up(not exports_later) if head != self.commit else self.commit
             caught = time.perf_counter()
-            if self.site is not None:
+            if self.site is not None and site_due:
                 self.site_commit = self.site(commit)
+                took = time.perf_counter() - caught
+                busy = self.head() != commit  # commits came during the build: more are likely to follow
+                self.site_due = time.monotonic() + min(self.site_pause * took, self.site_pause_max) if busy else 0.0
             built = time.perf_counter()
             if exports_later:
                 commit = self.catch_up(True)
@@ -92,10 +106,12 @@ class Follower(Ticker):
                 built - caught,
                 time.perf_counter() - built,
             )
+            changed = commit != self.commit
             self.commit = commit
             self.caught_up_at = time.time()
-        for listener in self.listeners:
-            listener(commit)
+        if changed:
+            for listener in self.listeners:
+                listener(commit)
         return True
 
     def start(self) -> None:

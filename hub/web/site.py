@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -206,8 +207,14 @@ class SiteProcess:
 _child: Services | None = None
 
 
+# the child's priority below the server process's: on a busy machine the kernel runs the requests first and a
+# build takes the CPU that is left (a build is never waited for by a request)
+NICENESS = 10
+
+
 def _open_child(config: HubConfig) -> None:
     global _child  # noqa: PLW0603 - the child process's one opened data folder
+    os.nice(NICENESS)
     _child = Services(config, Catalog.open(config.catalog_path))
 
 

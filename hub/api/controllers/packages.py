@@ -19,6 +19,7 @@ from hub.api.auth import authorize, caller
 from hub.api.cache import ResponseCache
 from hub.api.problems import ok, problem_responses
 from hub.api.replica import WRITES_NOTHING
+from hub.api.writer import Writer
 from hub.errors import BadRequest, InvalidPackage
 from hub.index import SearchResult
 from hub.model import Base, HistoryEntry, Manifest, PackageVersion, Problem, PublishResult, VersionDiff, VersionInfo
@@ -231,6 +232,10 @@ class PackageController(Controller):
                 f"Das Paket ist ungültig: {len(checked.problems)} Problem(e) gefunden; nichts wurde veröffentlicht.",
                 problems=checked.problems,
             )
+        # in hub serve, in the writer process (below the reads' priority, off this process's GIL); else in a thread
+        writer: Writer | None = request.app.state.get("writer")
+        if writer is not None:
+            return await run_sync(writer.run, _publish, token, package, checked)
         return await run_sync(_publish, services, token, package, checked)
 
     @post(

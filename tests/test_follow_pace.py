@@ -1,0 +1,50 @@
+"""The follower's site builds while commits keep coming: one build covers the commits made meanwhile (hub/web/follow.py)."""
+
+from __future__ import annotations
+
+import time
+
+from hub.usecases.publish import publish
+from hub.validate import PackageFiles
+from hub.web.follow import Follower
+from hub.web.site import build, clone_base
+from tests.factory import make_services, package_files
+
+PAUSE = 4.0  # longer than two publishes take on a busy machine: the pause is what the test sees, not the load
+
+
+def test_while_commits_keep_coming_a_build_waits_and_then_covers_every_commit_made_meanwhile(tmp_path):
+    services = make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    built: list[str | None] = []
+    during = ["1.1.0"]  # published while the second build runs, as another process would
+
+    def site(commit: str | None) -> str | None:
+        built.append(commit)
+        shown = build(services, commit, clone_base())  # the served site's own incremental build
+        if len(built) == 2:
+            publish(services, PackageFiles(package_files("stadt-test/testpaket", during.pop())))
+        return shown
+
+    follower = Follower(services, site=site, site_pause=1000, site_pause_max=PAUSE)
+    assert follower.step() and follower.site_commit == services.head()  # the first step builds at once
+    publish(services, PackageFiles(package_files("stadt-test/testpaket", "1.0.1")))
+    assert follower.step() and len(built) == 2  # after a quiet build: built at once (and HEAD moved meanwhile)
+    heads = [services.head()]
+    publish(services, PackageFiles(package_files("stadt-test/testpaket", "1.2.0")))
+    heads.append(services.head())
+    for _ in heads:
+        follower.step()  # index and exports follow at once; the site waits out its pause
+    assert len(built) == 2 and follower.commit == heads[-1] and follower.site_commit != heads[-1]
+    assert services.index.commit == heads[-1]
+    time.sleep(max(0.0, follower.site_due - time.monotonic()) + 0.05)
+    assert follower.step() and built[-1] == heads[-1] == follower.site_commit and len(built) == 3
+    assert not follower.step()  # nothing new: nothing built
+
+
+def test_a_commit_after_a_quiet_build_is_built_at_once(tmp_path):
+    services = make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    follower = Follower(services, site=lambda commit: build(services, commit, clone_base()), site_pause=1000, site_pause_max=PAUSE)
+    follower.step()
+    for version in ("1.1.0", "1.2.0"):
+        publish(services, PackageFiles(package_files("stadt-test/testpaket", version)))
+        assert follower.step() and follower.site_commit == services.head()
