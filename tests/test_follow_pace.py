@@ -16,12 +16,12 @@ PAUSE = 4.0  # longer than two publishes take on a busy machine: the pause is wh
 def test_while_commits_keep_coming_a_build_waits_and_then_covers_every_commit_made_meanwhile(tmp_path):
     services = make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
     built: list[str | None] = []
-    during = ["1.1.0"]  # published while the second build runs, as another process would
+    during = ["1.1.1", "1.1.0"]  # published while the second and third build run, as another process would
 
     def site(commit: str | None) -> str | None:
         built.append(commit)
         shown = build(services, commit, clone_base())  # the served site's own incremental build
-        if len(built) == 2:
+        if len(built) in (2, 3):
             publish(services, PackageFiles(package_files("stadt-test/testpaket", during.pop())))
         return shown
 
@@ -29,15 +29,16 @@ def test_while_commits_keep_coming_a_build_waits_and_then_covers_every_commit_ma
     assert follower.step() and follower.site_commit == services.head()  # the first step builds at once
     publish(services, PackageFiles(package_files("stadt-test/testpaket", "1.0.1")))
     assert follower.step() and len(built) == 2  # after a quiet build: built at once (and HEAD moved meanwhile)
+    assert follower.step() and len(built) == 3  # one busy build is no stream of commits yet: built at once
     heads = [services.head()]
     publish(services, PackageFiles(package_files("stadt-test/testpaket", "1.2.0")))
     heads.append(services.head())
     for _ in heads:
         follower.step()  # index and exports follow at once; the site waits out its pause
-    assert len(built) == 2 and follower.commit == heads[-1] and follower.site_commit != heads[-1]
+    assert len(built) == 3 and follower.commit == heads[-1] and follower.site_commit != heads[-1]
     assert services.index.commit == heads[-1]
     time.sleep(max(0.0, follower.site_due - time.monotonic()) + 0.05)
-    assert follower.step() and built[-1] == heads[-1] == follower.site_commit and len(built) == 3
+    assert follower.step() and built[-1] == heads[-1] == follower.site_commit and len(built) == 4
     assert not follower.step()  # nothing new: nothing built
 
 

@@ -28,10 +28,10 @@ from hub.web.ticker import Ticker
 
 log = logging.getLogger("hub.follow")
 INTERVAL = 0.15
-# When HEAD moved again while a site build ran (commits keep coming), the next build waits until SITE_PAUSE × the
-# build's duration has passed (at most SITE_PAUSE_MAX): one build then covers all commits made meanwhile instead of
-# one build per publish, and the site's child process takes at most a third of the time from the requests. A commit
-# after a quiet build is built at once.
+# When HEAD moved while each of the last two site builds ran (commits keep coming), the next build waits until
+# SITE_PAUSE × the last build's duration has passed (at most SITE_PAUSE_MAX): one build then covers all commits made
+# meanwhile instead of one build per publish, and the site's child process takes at most a third of the time from
+# the requests. A commit after a quiet build, or a few commands in a row, is built at once.
 SITE_PAUSE = 2.0
 SITE_PAUSE_MAX = 1.0
 
@@ -68,6 +68,7 @@ class Follower(Ticker):
         self.caught_up_at = 0.0
         self.site_pause, self.site_pause_max = site_pause, site_pause_max
         self.site_due = 0.0  # time.monotonic() before which no site build starts (SITE_PAUSE)
+        self.busy_builds = 0  # the last site builds in a row during which HEAD moved
         self.listeners: list[Callable[[str | None], None]] = []
         self._lock = threading.Lock()
         super().__init__()
@@ -94,8 +95,10 @@ class Follower(Ticker):
             if self.site is not None and site_due:
                 self.site_commit = self.site(commit)
                 took = time.perf_counter() - caught
-                busy = self.head() != commit  # commits came during the build: more are likely to follow
-                self.site_due = time.monotonic() + min(self.site_pause * took, self.site_pause_max) if busy else 0.0
+                # commits came during this build and the one before: more are likely to follow
+                self.busy_builds = self.busy_builds + 1 if self.head() != commit else 0
+                pause = min(self.site_pause * took, self.site_pause_max) if self.busy_builds >= 2 else 0.0
+                self.site_due = time.monotonic() + pause
             built = time.perf_counter()
             if exports_later:
                 commit = self.catch_up(True)
