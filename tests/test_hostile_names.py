@@ -19,7 +19,7 @@ from pathlib import Path
 import pygit2
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -92,6 +92,33 @@ def test_text_that_git_xml_or_a_terminal_refuses_is_refused(field, value, pointe
     assert any(p == pointer for _, p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "pointer"),
+    [
+        ("publisher", {"id": "stadt-test", "name": '00"'}, "/publisher/name"),
+        ("publisher", {"id": "stadt-test", "name": " Stadt Test"}, "/publisher/name"),
+        ("publisher", {"id": "stadt-test", "name": "Stadt Test,"}, "/publisher/name"),
+        ("publisher", {"id": "stadt-test", "name": "'Stadt Test'"}, "/publisher/name"),
+        ("contacts", [{"name": "Team;", "email": "team@test.example"}], "/contacts/0/name"),
+        ("contacts", [{"name": "Team", "email": "team@test.example\\"}], "/contacts/0/email"),
+    ],
+)
+def test_a_signature_that_git_would_trim_is_refused(field, value, pointer):
+    """libgit2 drops these characters from both ends of an author's name and e-mail: the commit would name someone else."""
+    record = value if isinstance(value, dict) else value[0]
+    signature = pygit2.Signature(record["name"], record.get("email", "a@b.de"))
+    assert (signature.name, signature.email) != (record["name"], record.get("email", "a@b.de"))  # git does change it
+    data = package_files(files={MANIFEST: yaml.safe_dump(manifest(**{field: value}), allow_unicode=True)})
+    assert ("text-unsafe-character", pointer) in _problems(data)
+
+
+def test_a_signature_with_those_characters_inside_is_accepted():
+    data = package_files(
+        files={MANIFEST: yaml.safe_dump(manifest(publisher={"id": "stadt-test", "name": 'Verein "Hilfe, jetzt" e.V.'}), allow_unicode=True)}
+    )
+    assert _problems(data) == []
+
+
 def _refused_by_rule(ch: str, one_line: bool, signature: bool) -> bool:
     """The rule of hub.model, stated per character (the code searches a character class)."""
     code = ord(ch)
@@ -159,6 +186,8 @@ suffixes = st.sampled_from(["", "", "", "\n", "\r", " ", "\x00"])
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(ids, suffixes, names, emails, names)
+@example("stadt-test/testpaket", "", '00"', "a@b.de", "Paket")  # libgit2 trims the quote: found by this property
+@example("stadt-test/testpaket", "", " Stadt Test", "a@b.de", "Paket")
 def test_every_accepted_manifest_is_accepted_by_git_lxml_and_the_feed(package_id, suffix, publisher_name, email, package_name):
     """The property: whatever validation accepts, git (ref, signature), lxml and the Atom writer accept too."""
     package_id += suffix

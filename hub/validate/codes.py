@@ -25,7 +25,7 @@ PACKAGE_CODES: dict[str, str] = {
     "manifest-id-folder": "Die Kennung passt nicht zum Ordner des Pakets.",
     "manifest-publisher-mismatch": "Die Herausgeberkennung passt nicht zum ersten Teil der Paketkennung.",
     "manifest-license-unknown": "Die Lizenz ist keine bekannte SPDX-Kennung.",
-    "text-unsafe-character": "Ein Text enthält ein Steuerzeichen, ein nicht kodierbares Zeichen oder (in Namen und E-Mail-Adressen) spitze Klammern.",
+    "text-unsafe-character": "Ein Text enthält ein Steuerzeichen, ein nicht kodierbares Zeichen oder (in Namen und E-Mail-Adressen) spitze Klammern, oder ein Name bzw. eine E-Mail-Adresse beginnt oder endet mit einem Zeichen, das Git dort entfernt (Leerzeichen, Komma, Doppelpunkt, Semikolon, Anführungszeichen, Apostroph oder Backslash).",
     "changelog-missing": "Die angegebene Änderungshistorie fehlt im Paket.",
     # publisher records
     "publisher-syntax": "Ein Herausgeber-Eintrag ist kein gültiges YAML.",

@@ -18,6 +18,9 @@ ONE_LINE = frozenset(
 )
 # fields that become a git signature's name or e-mail (the publishing organisation, its first contact)
 SIGNATURE = frozenset({"name", "email"})
+# what libgit2 trims from both ends of a signature's name and e-mail (its ``is_crud`` in signature.c, the
+# controls and angle brackets refused above): a name ending in one would be committed as another name
+GIT_TRIMMED = " ,:;\"'\\"
 
 
 def _describe(ch: str) -> str:
@@ -46,6 +49,14 @@ def unsafe_text(data: Any) -> Iterator[tuple[list[str | int], str]]:
                 yield path, f"Der Text enthält {what}; das ist hier nicht erlaubt (Git, XML, Feeds und Terminals verweigern es)."
             elif key in SIGNATURE and not value.strip():
                 yield path, "Der Text besteht nur aus Leerzeichen."
+            elif key in SIGNATURE and value != value.strip(GIT_TRIMMED):
+                yield (
+                    path,
+                    (
+                        "Der Text beginnt oder endet mit einem Leerzeichen, Komma, Doppelpunkt, Semikolon, Anführungszeichen, Apostroph oder Backslash – "
+                        "Git entfernt diese Zeichen am Anfang und Ende eines Autorennamens; bitte weglassen."
+                    ),
+                )
 
 
 def _all_safe(data: Any) -> bool:
@@ -72,7 +83,7 @@ def _all_safe(data: Any) -> bool:
             stack.extend((v, key) for v in value)
         elif isinstance(value, str):
             if key in SIGNATURE:
-                if not value.strip():
+                if not value.strip() or value != value.strip(GIT_TRIMMED):
                     return False
                 signature.append(value)
             elif key in ONE_LINE:
