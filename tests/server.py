@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,8 +55,12 @@ class Server:
                 raise RuntimeError(f"hub serve: {len(done)} of {workers} processes ended their start in time")
             # a new connection each time: any worker may answer
             request = urllib.request.Request(self.url + "/api/v1/health", headers={"Connection": "close"})
-            with urllib.request.urlopen(request, timeout=5) as response:
-                health = json.loads(response.read())
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    health = json.loads(response.read())
+            except (TimeoutError, urllib.error.URLError):
+                # a worker busy with its start on a loaded machine may not answer within 5 s: ask again until the deadline
+                continue
             if not health.get("starting"):
                 done.add(health["process"])
             else:
@@ -109,5 +114,6 @@ def start_server(
         except OSError:
             pass
         time.sleep(0.1)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)  # the whole group: the workers and children too, not only the parent
+    process.wait(timeout=10)
     raise RuntimeError("hub serve did not answer in time")

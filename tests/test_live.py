@@ -38,11 +38,14 @@ def seeded(tmp_path_factory) -> Path:
 def server(request, seeded, tmp_path_factory):
     data = tmp_path_factory.mktemp("live") / "data"
     shutil.copytree(seeded, data)
-    server = start_server(data, workers=request.param, env={"HUB_BASE_URL": BASE}).settled(request.param)
-    # the organisation the tests act for, registered here: each test must run alone (xdist splits a module's tests)
-    server.register("stadt-live", "Stadt Live")
-    yield server
-    server.stop()
+    server = start_server(data, workers=request.param, env={"HUB_BASE_URL": BASE})
+    try:
+        server.settled(request.param)
+        # the organisation the tests act for, registered here: each test must run alone (xdist splits a module's tests)
+        server.register("stadt-live", "Stadt Live")
+        yield server
+    finally:
+        server.stop()  # also when the start did not settle: no hub is left running
 
 
 def within(check: Callable[[], bool], limit: float = LIMIT) -> float:
