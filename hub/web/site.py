@@ -13,25 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
-import os
-import threading
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TypeVar
 
 import msgspec
 import pygit2
 
-from hub.config import HubConfig
+from hub.child import ServicesChild
 from hub.resources import site_dir
 from hub.services import Services, data_lock
 from hub.settings import environment
 from hub.store import Catalog
-
-T = TypeVar("T")
 
 SITE_LOCK = ".site.lock"
 SERVED = ".build/served"  # commit and clone address the served site was built for
@@ -150,7 +141,12 @@ def build(services: Services, commit: str | None, clone_base: str = "") -> str |
         return built_commit(folder)
 
 
-class SiteProcess:
+# the child's priority below the server process's: on a busy machine the kernel runs the requests first and a
+# build takes the CPU that is left (a build is never waited for by a request)
+NICENESS = 10
+
+
+class SiteProcess(ServicesChild):
     """The served site built in a child process of its own, so a build never holds this process's GIL (and the
     follower's catch-up of index and clone exports runs there too, before the build).
 
@@ -164,70 +160,18 @@ class SiteProcess:
     again at the next build.
     """
 
-    def __init__(self, config: HubConfig) -> None:
-        self.config = config
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
-
-    def _executor(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("forkserver"), initializer=_open_child, initargs=(self.config,)
-                )
-            return self._pool
-
-    def _run(self, fn: Callable[..., T], *args: object) -> T:
-        pool = self._executor()
-        try:
-            return pool.submit(fn, *args).result()
-        except BrokenProcessPool:
-            with self._lock:
-                if self._pool is pool:
-                    self._pool = None
-            raise
+    niceness = NICENESS
 
     def build(self, commit: str | None, clone_base: str = "") -> str | None:
-        return self._run(_build_in_child, commit, clone_base)
+        return self.run(build, commit, clone_base)
 
     def warm(self) -> None:
-        self._run(_warm_in_child)
+        self.run(warm)
 
     def catch_up(self, every_export: bool = True) -> str | None:
         """``Services.catch_up`` in the child: index and clone exports at HEAD, without this process's GIL."""
-        return self._run(_catch_up_in_child, every_export)
-
-    def close(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        return self.run(_catch_up, every_export)
 
 
-_child: Services | None = None
-
-
-# the child's priority below the server process's: on a busy machine the kernel runs the requests first and a
-# build takes the CPU that is left (a build is never waited for by a request)
-NICENESS = 10
-
-
-def _open_child(config: HubConfig) -> None:
-    global _child  # noqa: PLW0603 - the child process's one opened data folder
-    os.nice(NICENESS)
-    _child = Services(config, Catalog.open(config.catalog_path))
-
-
-def _build_in_child(commit: str | None, clone_base: str) -> str | None:
-    assert _child is not None
-    return build(_child, commit, clone_base)
-
-
-def _catch_up_in_child(every_export: bool) -> str | None:
-    assert _child is not None
-    return _child.catch_up(every_export=every_export)
-
-
-def _warm_in_child() -> None:
-    assert _child is not None
-    warm(_child)
+def _catch_up(services: Services, every_export: bool) -> str | None:
+    return services.catch_up(every_export=every_export)
