@@ -903,8 +903,17 @@ def main() -> None:
     print(f"results: {save(results, args)}")
 
 
+# the figures' keys of a step that may not produce all of them in every run: a later run of the step replaces them all
+STEP_KEYS = {"first": "first_start", "open": "first_open"}
+
+
 def merged(earlier: dict, later: dict) -> dict:
-    """One size's figures from two runs: the later run's win, and the steps and loads of both are kept."""
+    """One size's figures from two runs: the later run's win, and the steps and loads of both are kept.
+
+    A step run again drops its earlier keys that the later run did not produce: a first start that now answers
+    before its site build has no split at the site's beginning, and the earlier run's split must not stay beside it."""
+    redone = [STEP_KEYS[step] for step in later.get("steps", {}) if step in STEP_KEYS]
+    earlier = {k: v for k, v in earlier.items() if not any(k.startswith(prefix) for prefix in redone)}
     out = earlier | later
     for key in ("steps", "load"):
         if isinstance(earlier.get(key), dict) and isinstance(later.get(key), dict):
