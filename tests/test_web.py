@@ -127,6 +127,8 @@ def test_the_site_answers_503_until_there_are_pages_for_this_hub(services):
             assert health["starting"] is True and health.get("site_commit") is None and health["packages"] == 1
             page = client.get("/pakete/stadt-test/testpaket/")
             assert page.status_code == 503 and page.headers["retry-after"] == "2" and "gleich noch einmal" in page.text
+            # a browser does not retry on Retry-After: the German page reloads itself
+            assert page.headers["content-type"].startswith("text/html") and '<meta http-equiv="refresh" content="2">' in page.text
             assert client.get("/api/v1/packages/stadt-test/testpaket").status_code == 200
         finally:
             held.close()  # before the app stops: its site child waits for the lock

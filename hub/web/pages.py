@@ -72,13 +72,18 @@ def locate(root: Path, path: str) -> tuple[Path | None, PurePosixPath]:
     return (resolved if resolved.is_file() else None), rel
 
 
+# a person who opens the hub during its first start sees this page; browsers ignore Retry-After, so the page reloads
+# itself (no script: a meta refresh) until the pages are there
+BUILDING = (
+    '<!doctype html>\n<html lang="de"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Einen Moment – Transferhub</title></head>'
+    "<body><main><h1>Einen Moment bitte</h1><p>Die Website wird gerade gebaut; bitte gleich noch einmal laden. "
+    "Diese Seite lädt sich in zwei Sekunden von selbst neu.</p></main></body></html>\n"
+)
+
+
 def building() -> ASGIResponse:
-    return ASGIResponse(
-        body="Die Website wird gerade gebaut; bitte gleich noch einmal laden.",
-        status_code=503,
-        media_type="text/plain",
-        headers=[("retry-after", "2")],
-    )
+    return ASGIResponse(body=BUILDING, status_code=503, media_type="text/html; charset=utf-8", headers=[("retry-after", "2")])
 
 
 def etag(commit: str | None, rel: str) -> str:
