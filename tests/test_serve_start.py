@@ -22,7 +22,7 @@ from hub.store.catalog import TAG_PREFIX
 from hub.usecases.publish import publish
 from hub.validate import PackageFiles
 from hub.web import site
-from tests.factory import make_catalog, make_services, package_files
+from tests.factory import archive, make_catalog, make_services, package_files
 from tests.gitcli import git_runner
 from tests.server import start_server
 
@@ -93,6 +93,14 @@ def test_a_first_start_answers_before_the_clone_exports_and_a_clone_meanwhile_ex
         assert git("tag", "--list", cwd=tmp_path / "clone").split() == ["v2.0.0"]
         assert (tmp_path / "clone" / "hub.yaml").is_file()
         assert not (exports / "testpaket.git").exists()  # only the package asked for
+        # a publish before the first full export: a clone after it gets the new version, not the export made on the spot
+        secret = server.token("stadt-test", "publisher")
+        files = {"archive": ("p.zip", archive(package_files("stadt-test/zweites", "2.1.0")), "application/zip")}
+        response = httpx.post(server.url + "/api/v1/packages", files=files, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 201, response.text
+        git("clone", "-q", f"{server.url}/git/stadt-test/zweites.git", str(tmp_path / "clone-2"))
+        assert git("tag", "--list", cwd=tmp_path / "clone-2").split() == ["v2.0.0", "v2.1.0"]
+        assert "version: 2.1.0" in (tmp_path / "clone-2" / "hub.yaml").read_text(encoding="utf-8")
         assert httpx.get(server.url + "/git/stadt-test/gibt-es-nicht.git/info/refs").status_code == 404
         assert not (exports / "gibt-es-nicht.git").exists()
         held.close()  # the follower gets the lock: every package is exported behind the answers

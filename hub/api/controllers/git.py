@@ -30,7 +30,11 @@ def git_file(
 ) -> Response[bytes]:
     root = services.config.git_path.resolve()
     relative = file_path.lstrip("/")
-    if repository.endswith(".git") and not (root / publisher / repository).is_dir():
+    # until the follower's first full export, an export made here on the spot is brought up to date with the first
+    # file a clone or fetch asks for: a publish meanwhile exports nothing, and the clone would get the old versions
+    if repository.endswith(".git") and (
+        not (root / publisher / repository).is_dir() or (relative == "info/refs" and not services.exports_made())
+    ):
         _export_now(services, f"{publisher}/{repository.removesuffix('.git')}")
     target = (root / publisher / repository / relative).resolve()
     # the resolved path must stay below the export root: no "..", no links out
@@ -40,7 +44,8 @@ def git_file(
 
 
 def _export_now(services: Services, package_id: str) -> None:
-    """A package without an export yet (a first start answers before the follower has exported every package): its
-    export is written now, from HEAD's tags, as the follower would (same bytes; the per-package lock keeps the two apart)."""
+    """A package without an export yet, or one made here before a publish (a first start answers before the follower
+    has exported every package): its export is written or updated now, from HEAD's tags, as the follower would (same
+    bytes; the per-package lock keeps the two apart; an export that is current is left as it is)."""
     with contextlib.suppress(NotFound, CatalogError):  # no such package (or none with versions): the 404 after says so
         export_package(services.catalog, package_id, export_dir(services.config.git_path, package_id))
