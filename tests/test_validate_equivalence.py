@@ -8,6 +8,7 @@ package and on generated variants, and must agree exactly (codes, places, German
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -31,7 +32,7 @@ from hub.validate.jsondoc import SyntaxProblem, check_value_limits, load_documen
 from hub.validate.markdown import _chunks, _simple_links, links
 from hub.validate.schemalimits import MAX_EXPANDED, schema_limit_problems
 from hub.validate.text import unsafe_text
-from hub.validate.yamlsafe import MAX_DEPTH, MAX_NODES, YamlError, load_yaml
+from hub.validate.yamlsafe import MAX_DEPTH, MAX_NODES, YamlError, _load_from_events, load_yaml
 from tests import validate_reference as reference
 from tests.factory import BPMN as FACTORY_BPMN
 from tests.factory import package_files
@@ -496,6 +497,100 @@ def test_yaml_loads_alike_on_mutated_files(file, splices):
 def test_aliases_give_the_same_object_as_in_pyyaml():
     data = load_yaml(b"a: &x {k: [1, 2]}\nb: *x\n").data
     assert data["a"] is data["b"]
+
+
+def test_package_yaml_is_read_from_libyamls_events_without_a_node_tree():
+    # the fast path is what every seed, realistic and fixture document takes (so the tests above hold it to
+    # PyYAML); the node tree for line numbers is composed only when asked for
+    for path, data in YAML:
+        if b"&" not in data and b"!" not in data and b"<<" not in data:
+            try:
+                value = _load_from_events(data.decode("utf-8"))
+            except yaml.YAMLError:
+                continue  # a fixture with a syntax error: the full way words it
+            assert value == load_yaml(data).data, path
+    document = load_yaml(b"a:\n  b: [1, 2]\n")
+    assert document._text is not None and document.line_of(["a", "b", 1]) == 2 and document._text is None
+
+
+class _PureSafeLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python SafeLoader with the hub's one change: dates stay strings (no timestamp resolver)."""
+
+
+_PureSafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+# texts whose YAML 1.1 meaning differs from YAML 1.2's or from a string: each must come back as PyYAML reads it
+_TRICKY_SCALARS = ["yes", "No", "on", "OFF", "y", "~", "null", "", "0x1F", "017", "0o17", "1_000", "1:30", "-0", "+1", "3.5",
+                   "1e3", "1.0e+3", ".5", "2024-01-02", "true", "False", "<<", "=", "a: b", "- x", "#", "'", '"', "\t", "ä"]  # fmt: skip
+
+
+@st.composite
+def _yaml_texts(draw: st.DrawFn) -> str:
+    scalars = st.one_of(
+        st.sampled_from(_TRICKY_SCALARS),
+        st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.booleans(),
+        st.none(),
+        st.text(max_size=12),
+    )
+    keys = st.one_of(st.sampled_from(_TRICKY_SCALARS), st.text(max_size=8), st.integers(-5, 5), st.booleans(), st.none())
+    tree = st.recursive(
+        scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)), max_leaves=25
+    )
+    return yaml.safe_dump(
+        draw(tree),
+        allow_unicode=draw(st.booleans()),
+        default_flow_style=draw(st.sampled_from([False, True, None])),
+        default_style=draw(st.sampled_from([None, '"', "'"])),
+        width=draw(st.sampled_from([20, 80, 10**6])),
+    )
+
+
+def _pure(text: str) -> tuple[str, Any]:
+    try:
+        return "value", yaml.load(text, Loader=_PureSafeLoader)  # the safe loader
+    except yaml.YAMLError:
+        return "error", None
+
+
+def _ours(text: str) -> tuple[str, Any]:
+    try:
+        return "value", load_yaml(text.encode("utf-8")).data
+    except YamlError:
+        return "error", None
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_yaml_texts())
+def test_yaml_loads_as_pyyamls_pure_safe_loader_on_generated_documents(text):
+    ours, pure = _ours(text), _pure(text)
+    assert ours == pure and repr(ours) == repr(pure)  # repr: 1 and True, 1.0 and 1 differ there
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(YAML_PIECES), max_size=40))
+def test_yaml_loads_as_pyyamls_pure_safe_loader_on_generated_text(pieces):
+    text = "".join(pieces)
+    ours, pure = _ours(text), _pure(text)
+    if ours[0] == pure[0]:
+        assert repr(ours) == repr(pure)
+    elif ours[0] == "error" and not _finite(pure[1]):
+        pass  # the hub refuses .inf and .nan (JSON has neither), PyYAML reads them
+    else:
+        assert "\t" in text  # libyaml (the hub's parser, C) and PyYAML's Python parser differ on tabs only
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(k) and _finite(v) for k, v in value.items())
+    return all(_finite(v) for v in value) if isinstance(value, list) else True
 
 
 def test_a_package_validates_as_with_a_second_parse_for_the_hints(monkeypatch):

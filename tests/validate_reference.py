@@ -37,7 +37,7 @@ from hub.validate.jsondoc import SyntaxProblem, _pointer_to
 from hub.validate.messages import pointer
 from hub.validate.parsererrors import xml_message, yaml_message
 from hub.validate.schemalimits import _REF_KEYS, MAX_EXPANDED, _resolve, _walk
-from hub.validate.text import ONE_LINE, SIGNATURE
+from hub.validate.text import GIT_TRIMMED, ONE_LINE, SIGNATURE
 from hub.validate.yamlsafe import MAX_DEPTH, MAX_NODES, YamlError, _Loader, check_node_limits
 
 # -- hub/validate/text.py: the record walked string by string, a path built for each ------------
@@ -62,6 +62,12 @@ def unsafe_text(data: Any) -> Iterator[tuple[list[str | int], str]]:
                 yield path, f"Der Text enthält {what}; das ist hier nicht erlaubt (Git, XML, Feeds und Terminals verweigern es)."
             elif key in SIGNATURE and not value.strip():
                 yield path, "Der Text besteht nur aus Leerzeichen."
+            elif key in SIGNATURE and value != value.strip(GIT_TRIMMED):  # the rule added with 776a742, string by string
+                yield (
+                    path,
+                    "Der Text beginnt oder endet mit einem Leerzeichen, Komma, Doppelpunkt, Semikolon, Anführungszeichen, Apostroph oder "
+                    "Backslash – Git entfernt diese Zeichen am Anfang und Ende eines Autorennamens; bitte weglassen.",
+                )
 
 
 # -- hub/validate/jsondoc.py: the limits of a JSON document, node by node ---------------------

@@ -12,6 +12,15 @@ import re
 from typing import Any, ClassVar
 
 import yaml
+from yaml.events import (
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from hub.validate.parsererrors import yaml_message
 
@@ -209,11 +218,27 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 class YamlDocument:
-    """A parsed YAML document and its node tree (for line numbers)."""
+    """A parsed YAML document and its node tree (for line numbers).
 
-    def __init__(self, data: Any, node: yaml.Node | None) -> None:
+    A document read by :func:`_load_from_events` has no node tree yet: it is composed from the
+    text on first use (only a problem placed by pointer needs it).
+    """
+
+    def __init__(self, data: Any, node: yaml.Node | None = None, *, text: str | None = None) -> None:
         self.data = data
-        self.node = node
+        self._node = node
+        self._text = text  # the document's text while its node tree is not composed
+
+    @property
+    def node(self) -> yaml.Node | None:
+        if self._text is not None:
+            loader = _Loader(self._text)
+            try:
+                self._node = loader.get_single_node()
+            finally:
+                loader.dispose()
+            self._text = None
+        return self._node
 
     def line_of(self, parts: list[str | int]) -> int | None:
         """1-based line of the deepest node on ``parts`` that exists."""
@@ -234,12 +259,106 @@ class YamlDocument:
         return line
 
 
+# the values of short plain scalars already constructed (a pure function of the text, each one
+# immutable: str, int, float, bool or None), bounded as the tags above are
+_PLAIN_VALUES: dict[str, Any] = {}
+_MISSING = object()
+
+
+def _plain_value(loader: _Loader, text: str) -> Any:
+    """What PyYAML constructs for the plain scalar ``text``; :class:`_Unusual` for a tag other than str, int, float, bool, null."""
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR:
+        value: Any = text
+    elif tag in _SCALARS:
+        value = _SCALARS[tag](loader, yaml.ScalarNode(tag, text))  # a non-finite float raises, as in PyYAML
+    else:
+        raise _Unusual  # merge key "<<", value key "="
+    if len(text) <= MAX_REMEMBERED_TEXT and len(_PLAIN_VALUES) < MAX_REMEMBERED_TAGS:
+        _PLAIN_VALUES[text] = value
+    return value
+
+
+def _load_from_events(text: str) -> Any:
+    """The value of a document of plain maps, lists and scalars, built from libyaml's events: no node tree.
+
+    PyYAML's C composer makes a node with two marks per value and calls ``resolve`` from C for
+    each, which costs more than the parse itself; nearly every package document needs none of it.
+    Whatever this does not build exactly as PyYAML's composer and SafeConstructor would (anchors,
+    aliases, explicit tags, merge and value keys, a map or list as key, a second document, a size or
+    depth near the limits, a syntax error) raises :class:`_Unusual` or PyYAML's error, and
+    :func:`load_yaml` reads the text again the full way, which words problems and checks limits.
+    Without aliases a document's expanded size is its number of nodes and its depth its nesting.
+    """
+    loader = _Loader(text)
+    try:
+        get = loader.get_event
+        get()  # the stream's start
+        if type(get()) is StreamEndEvent:
+            return None  # no document at all (empty, or comments only)
+        stack: list[tuple[Any, Any]] = []  # the open containers above the current one, each with its pending key
+        container: Any = None  # the innermost open list or dict
+        key: Any = _MISSING  # in an open dict: the key read, whose value comes next
+        root: Any = None
+        count = 0
+        values = _PLAIN_VALUES
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unusual
+                value = event.value
+                if event.implicit[0]:  # plain: its tag by PyYAML's resolver, its value by its constructor
+                    known = values.get(value, _MISSING)
+                    value = _plain_value(loader, value) if known is _MISSING else known
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH - 2 or count > MAX_NODES:
+                    raise _Unusual
+                value = {} if kind is MappingStartEvent else []
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                if not stack:
+                    break
+                container, key = stack.pop()
+                continue
+            else:
+                raise _Unusual  # an alias
+            count += 1
+            if container is None:
+                root = value
+                if kind is ScalarEvent:
+                    break
+            elif type(container) is dict:
+                if key is _MISSING:
+                    if kind is not ScalarEvent:
+                        raise _Unusual  # a map or a list as key
+                    key = value
+                    continue
+                container[key] = value
+                key = _MISSING
+            else:
+                container.append(value)
+            if kind is not ScalarEvent:
+                if container is not None:
+                    stack.append((container, key))
+                container, key = value, _MISSING
+        if count > MAX_NODES or type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+            raise _Unusual  # near the size limit, or a second document (an error PyYAML words)
+        return root
+    finally:
+        loader.dispose()
+
+
 def load_yaml(data: bytes) -> YamlDocument:
     """Parse one YAML document; raise :class:`YamlError` with a German message and line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError(f"Die Datei ist nicht UTF-8-kodiert (Byte {exc.start}).", None) from None
+    try:
+        return YamlDocument(_load_from_events(text), text=text)
+    except (_Unusual, yaml.YAMLError):
+        pass  # read again the full way: the node tree, the limits, PyYAML's constructor and its words for errors
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
