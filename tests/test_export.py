@@ -143,9 +143,9 @@ def test_export_is_a_bare_repository_with_one_commit_per_version(tmp_path, catal
         assert isinstance(tag, pygit2.Tag) and tag.peel(pygit2.Commit).id == exported.id
         assert tag.message == source.message and tag.tagger == source.author
 
-    # one pack with its index per version (the newest listed first), no loose objects, no template leftovers
+    # one pack with its index for all versions, no loose objects, no template leftovers
     packs = listed_packs(target)
-    assert len(packs) == 3 and packs[0] == result.pack
+    assert packs == [result.pack]
     assert not [p for p in (target / "objects").iterdir() if p.name not in ("pack", "info")]
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == sorted(
         ["HEAD", "config", "packed-refs", "info/refs", "objects/info/packs"]
@@ -226,7 +226,7 @@ def test_new_version_appends_one_commit_and_a_fetch_over_http_gets_it(tmp_path, 
     refs = (target / "info" / "refs").read_text()
     assert set(old_refs.splitlines()) - set(refs.splitlines()) == {f"{before.head}\trefs/heads/main"}  # only main moved
     assert str(pygit2.Repository(str(target))[after.head].parents[0].id) == before.head
-    assert len(list((target / "objects" / "pack").glob("*.pack"))) == 4  # one more pack, the old ones stay
+    assert [p.name for p in (target / "objects" / "pack").glob("*.pack")] == [after.pack]  # still one pack
     git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
 
     git("fetch", "-q", "--tags", "origin", cwd=clone)
@@ -250,45 +250,103 @@ def test_incremental_and_fresh_exports_are_identical(tmp_path, catalog):
     assert folder_bytes(tmp_path / "cold.git") == folder_bytes(tmp_path / "fresh.git")
 
 
-def test_a_new_version_leaves_the_packs_of_older_versions_alone(tmp_path, catalog, git):
-    """Exporting version N writes one pack; the packs of versions below N are not rewritten, however many there are."""
+def pack_of(target: Path) -> tuple[bytes, set[str]]:
+    """The export's one pack and the ids its index lists."""
+    (pack,) = listed_packs(target)
+    folder = target / "objects" / "pack"
+    return (folder / pack).read_bytes(), parse_pack_index((folder / pack.replace(".pack", ".idx")).read_bytes())
+
+
+def test_a_new_version_appends_to_the_one_pack_and_stores_a_changed_file_as_a_delta(tmp_path, catalog, git):
+    """Exporting version N appends its entries to the package's one pack: the older versions' entries stay byte for byte
+    where they were, and a file changed by a line costs about the line (a delta against its version before), not the file."""
     target = tmp_path / "export.git"
     export_package(catalog, PID, target)
-    for minor in range(1, 6):
-        before = stamps(target)
-        old_packs = listed_packs(target)
-        publish_version(catalog, f"2.{minor}.0", {"CHANGELOG.md": f"# 2.{minor}.0\n"})
+    readme = README
+    growth = []
+    for minor in range(1, 13):  # past the longest delta chain
+        before, old_ids = pack_of(target)
+        readme += f"\nNeu in 2.{minor}: ein Absatz mehr.\n"
+        publish_version(catalog, f"2.{minor}.0", {"README.md": readme, "CHANGELOG.md": f"# 2.{minor}.0\n"})
         result = export_package(catalog, PID, target)
         assert result.added == (f"2.{minor}.0",)
-        after = stamps(target)
-        changed = {path for path in after if before.get(path) != after[path]}
-        # the new pack and its index, and the few ref files; nothing else, and no file of an older version
-        assert changed == {
-            f"objects/pack/{result.pack}",
-            f"objects/pack/{result.pack.replace('.pack', '.idx')}",
-            "packed-refs",
-            "info/refs",
-            "objects/info/packs",
-        }
-        assert listed_packs(target) == [result.pack, *old_packs]
-        # the new pack holds this version's tag and commit and the objects (per git ls-tree) its tree does not share
-        # with the version before: not the package's unchanged files
+        after, ids = pack_of(target)
+        assert after[12:-20].startswith(before[12:-20])  # the old entries as they were, at the same offsets
+        growth.append(len(after) - len(before))
+        assert {p.name for p in (target / "objects" / "pack").iterdir()} == {result.pack, result.pack.replace(".pack", ".idx")}
+        # the new entries are this version's tag and commit and the objects (per git ls-tree) its tree does not share
+        # with the version before, less those an older version brought (the factory's files that 2.0.0 changed come back)
         new_objects = set(git("--git-dir", str(target), "ls-tree", "-r", "-t", "--format=%(objectname)", "main").split())
         old_objects = set(git("--git-dir", str(target), "ls-tree", "-r", "-t", "--format=%(objectname)", "main~1").split())
         tree = git("--git-dir", str(target), "rev-parse", "main^{tree}").strip()
-        index = (target / "objects" / "pack" / result.pack.replace(".pack", ".idx")).read_bytes()
         tag = git("--git-dir", str(target), "rev-parse", f"v2.{minor}.0").strip()
-        assert parse_pack_index(index) == {tag, result.head, tree} | (new_objects - old_objects)
-        assert len(new_objects - old_objects) < len(new_objects) / 2
+        assert ids - old_ids == {tag, result.head, tree} | (new_objects - old_objects - old_ids) and old_ids <= ids
+    # tag, commit, two trees and two files, each a delta (the README whole is ~1.9 kB), but where a chain starts anew
+    assert sorted(growth)[len(growth) // 2] < 700 and max(growth) < 1600, growth
     git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
+    chains = git("--git-dir", str(target), "verify-pack", "-v", str(target / "objects" / "pack" / result.pack))
+    depths = [int(line.split()[5]) for line in chains.splitlines() if len(line.split()) == 7 and len(line.split()[0]) == 40]
+    assert depths and max(depths) <= 10  # a reader applies at most ten deltas
     export_package(catalog, PID, tmp_path / "fresh.git")
     assert folder_bytes(tmp_path / "fresh.git") == folder_bytes(target)
+    clone = tmp_path / "clone"
+    git("clone", "-q", str(target), str(clone))
+    assert (clone / "README.md").read_text() == readme
 
 
-def test_an_export_of_the_single_pack_layout_is_packed_per_version(tmp_path, catalog, git):
+def test_a_delta_rebuilds_the_target_exactly():
+    from hub.store.export import make_delta
+
+    def apply(source: bytes, delta: bytes) -> bytes:
+        position = 0
+        for _ in range(2):  # the two sizes
+            while delta[position] & 0x80:
+                position += 1
+            position += 1
+        out = bytearray()
+        while position < len(delta):
+            op = delta[position]
+            position += 1
+            if op & 0x80:
+                offset = size = 0
+                for i in range(4):
+                    if op & (1 << i):
+                        offset |= delta[position] << (8 * i)
+                        position += 1
+                for i in range(3):
+                    if op & (1 << (4 + i)):
+                        size |= delta[position] << (8 * i)
+                        position += 1
+                out += source[offset : offset + (size or 0x10000)]
+            else:
+                out += delta[position : position + op]
+                position += op
+        return bytes(out)
+
+    text = b"".join(f"Zeile {i}: etwas Text zum Kopieren\n".encode() for i in range(5000))
+    cases = [
+        (b"", b"neu\n"),
+        (text, text + b"angeh\xc3\xa4ngt\n"),
+        (text, b"vorne\n" + text),
+        (text, text.replace(b"Zeile 2500:", b"Zeile zweitausendfuenfhundert:")),
+        (text, b"\n".join(reversed(text.split(b"\n")))),
+        (bytes(range(256)) * 300, bytes(range(255, -1, -1)) * 300),
+        (text, b""),
+    ]
+    for source, target in cases:
+        delta = make_delta(source, target)
+        assert apply(source, delta) == target
+    assert len(make_delta(text, text + b"x\n")) < 20
+
+
+def test_an_export_of_the_pack_per_version_layout_is_packed_again_as_one(tmp_path, catalog, git):
     target = tmp_path / "export.git"
     export_package(catalog, PID, target)
-    (target / "objects" / "info" / "packs").write_text(f"P {listed_packs(target)[0]}\n\n")  # one pack listed for three versions
+    (pack,) = listed_packs(target)
+    folder = target / "objects" / "pack"
+    for suffix in (".pack", ".idx"):  # a second pack listed next to it, as the layout with one pack per version had
+        shutil.copy(folder / pack.replace(".pack", suffix), folder / ("pack-" + "0" * 40 + suffix))
+    (target / "objects" / "info" / "packs").write_text(f"P {pack}\nP pack-{'0' * 40}.pack\n\n")
     result = export_package(catalog, PID, target)
     assert not result.skipped and result.added == ()
     assert folder_bytes(target) == folder_bytes(Path(export_package(catalog, PID, tmp_path / "fresh.git").path))
@@ -335,7 +393,7 @@ def test_concurrent_exports_into_one_folder_agree(tmp_path, catalog, git):
         thread.join(30)
     assert len(results) == 6 and len({r.head for r in results}) == 1
     assert sum(r.added == ("2.1.0",) for r in results) == 1  # written once; the others found it current
-    assert len(list((target / "objects" / "pack").glob("*.pack"))) == 4
+    assert len(list((target / "objects" / "pack").glob("*.pack"))) == 1
     git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
 
 

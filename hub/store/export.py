@@ -23,11 +23,16 @@ commits are recomputed to the very same ids, found present and left alone. Becau
 expected ``info/refs`` follows from the plan alone, "already current" is one small file
 comparison (:func:`is_current`), and an unchanged package is not touched at all.
 
-One pack per version, holding that version's tag and commit and the trees and blobs its
-package folder does not share with the previous version's: publishing version N writes one
-new pack and rewrites the few small ref files, never the packs of versions below N; a
-``git fetch`` over dumb HTTP downloads just that pack. A fresh export builds the same packs
-from the same plan, so it is byte for byte what the incremental one is.
+One pack for all versions of a package, oldest version first: each version's tag and commit, then the trees and
+blobs its package folder brings (none that an earlier version already brought). A tree or blob that replaces
+the one at the same path in the version before is stored as a delta against it (git's ``OFS_DELTA``: a patch
+release that adds a line to the README costs the line, not the README again), chains at most
+:data:`MAX_DEPTH` long. Publishing version N appends its entries to the pack (the older entries are copied
+byte for byte, their offsets stay) and writes the pack under its new name with a new index; a fresh export
+builds the same pack from the same plan, so it is byte for byte what the incremental one is. One pack and
+one index rather than one of each per version: an index costs at least 1 KiB (its fan-out table) and a
+version's files, stored whole again, several; a ``git fetch`` over dumb HTTP then downloads the package's
+one pack again (a few KiB), which a clone needs anyway.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ import hashlib
 import os
 import re
 import shutil
+import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +54,7 @@ from pygit2.enums import ObjectType
 from hub.errors import CatalogError, PackageNotFound
 from hub.model import PACKAGE_ID, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
-from hub.store.packfile import PackEntry, index_ids, pack_entry, recent_entry, write_entries
+from hub.store.packfile import LEVEL, index_ids, pack_entry, recent_entry, write_pack_files
 from hub.store.trees import subtree, tree_at
 
 try:  # an export is serialised per target folder where the platform allows it
@@ -127,15 +134,13 @@ def export_package(
         if not force and is_current(target, plan):  # another exporter finished it while we waited
             return ExportResult(package_id, target, plan[-1].commit, done, (), True, _newest_pack(target))
         before = _exported_commits(target, plan)
-        packs = [] if force else _packs_in_place(target, plan)  # oldest version first
-        for index in range(len(packs), len(plan)):
-            packs.append(_pack(catalog.repo, target, plan[index], plan[index - 1] if index else None))
+        pack = _pack(catalog.repo, target, plan, None if force else _pack_in_place(target, plan))
         _write_layout(target, plan)
-        _write_file(target / "objects" / "info" / "packs", packs_file(packs))
+        _write_file(target / "objects" / "info" / "packs", packs_file([pack]))
         _write_file(target / "info" / "refs", expected_info_refs(plan))
-        _remove_stale(target, keep=set(packs))
+        _remove_stale(target, keep={pack})
     added = tuple(v.version for v in plan if v.commit not in before)
-    return ExportResult(package_id, target, plan[-1].commit, done, added, False, packs[-1])
+    return ExportResult(package_id, target, plan[-1].commit, done, added, False, pack)
 
 
 @contextlib.contextmanager
@@ -218,28 +223,46 @@ def is_current(target_dir: str | os.PathLike[str], plan: list[ExportedVersion]) 
     except OSError:
         return False
     packs = _listed_packs(target)
-    return len(packs) == len(plan) and all((target / "objects" / "pack" / pack).is_file() for pack in packs)
+    return len(packs) == 1 and (target / "objects" / "pack" / packs[0]).is_file()
 
 
-def _packs_in_place(target: Path, plan: list[ExportedVersion]) -> list[str]:
-    """The packs of the plan's oldest versions that the export already holds, oldest first.
+@dataclass(frozen=True)
+class _InPlace:
+    """The pack an export already holds for the plan's oldest versions: its entries are kept as they are."""
 
-    They are trusted when the export's ``info/refs`` is exactly the one of those versions (it was
-    written last, after their packs) and each listed pack is there with its index; anything else
-    (a damaged export, the single pack of an older layout) is packed again from the start.
+    versions: int  # how many of the plan's versions it holds
+    body: bytes  # the pack without its header and trailing checksum
+    rows: dict[bytes, tuple[int, int]]  # binary id → (crc32, offset)
+
+
+def _pack_in_place(target: Path, plan: list[ExportedVersion]) -> _InPlace | None:
+    """The pack of the plan's oldest versions that the export holds, to append the new versions to.
+
+    Trusted when the export lists one pack, its ``info/refs`` (written last, after the pack) is exactly that of
+    some of the plan's oldest versions, and the pack and index are there and read; anything else (a damaged
+    export, the pack-per-version layout of before) is packed again from the start.
     """
-    packs = list(reversed(_listed_packs(target)))
-    if not packs or len(packs) >= len(plan):
-        return []
+    packs = _listed_packs(target)
+    if len(packs) != 1:
+        return None
     try:
-        if (target / "info" / "refs").read_bytes() != expected_info_refs(plan[: len(packs)]):
-            return []
+        refs = (target / "info" / "refs").read_bytes()
     except OSError:
-        return []
+        return None
+    held = refs.count(b"\trefs/tags/") // 2  # each tag and its peeled line
+    if not 0 < held < len(plan) or refs != expected_info_refs(plan[:held]):
+        return None
     folder = target / "objects" / "pack"
-    if not all((folder / pack).is_file() and (folder / pack.replace(".pack", ".idx")).is_file() for pack in packs):
-        return []
-    return packs
+    try:
+        pack = (folder / packs[0]).read_bytes()
+        rows = _index_rows((folder / packs[0].replace(".pack", ".idx")).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if pack[:4] != b"PACK" or len(pack) < 32 or int.from_bytes(pack[8:12], "big") != len(rows):
+        return None
+    if hashlib.sha1(pack[:-20]).digest() != pack[-20:]:
+        return None
+    return _InPlace(held, pack[12:-20], rows)
 
 
 def _check_id(package_id: str) -> str:
@@ -294,48 +317,317 @@ def _exported_commits(target: Path, plan: list[ExportedVersion]) -> set[str]:
     return {v.commit for v in plan if v.commit in held or (target / "objects" / v.commit[:2] / v.commit[2:]).is_file()}
 
 
+MAX_DEPTH = 10  # longest delta chain: a reader applies at most this many deltas to get an object
+DELTA_LIMIT = 1 << 20  # larger trees and blobs are stored whole: finding a delta is linear, but bounded all the same
+
+
+@dataclass(frozen=True)
+class _Brought:
+    """A tree or blob a version brings, and the object at its path in the version before (its delta base), if any."""
+
+    oid: pygit2.Oid
+    kind: str  # "tree" or "blob"
+    base: pygit2.Oid | None
+
+
+def _walk(repo: pygit2.Repository, tree: pygit2.Oid, before: pygit2.Oid | None, seen: set[bytes], out: list[_Brought]) -> None:
+    """The trees and blobs below ``tree`` that are not ``seen`` (in the pack), in walk order, each with the object at its
+    path below ``before`` (the version before's tree) as its base."""
+    if tree.raw in seen:
+        return  # brought by an earlier version: everything below it is in the pack too
+    seen.add(tree.raw)
+    out.append(_Brought(tree, "tree", before))
+    old = {entry.name: entry for entry in tree_at(repo, before)} if before is not None else {}
+    for entry in tree_at(repo, tree):
+        was = old.get(entry.name)
+        if entry.type == ObjectType.TREE:
+            _walk(repo, entry.id, was.id if was is not None and was.type == ObjectType.TREE else None, seen, out)
+        elif entry.type == ObjectType.BLOB and entry.id.raw not in seen:
+            seen.add(entry.id.raw)
+            out.append(_Brought(entry.id, "blob", was.id if was is not None and was.type == ObjectType.BLOB else None))
+
+
 def version_objects(repo: pygit2.Repository, tree: pygit2.Oid, previous: pygit2.Oid | None) -> list[pygit2.Oid]:
     """The trees and blobs of ``tree`` that ``previous`` (the prior version's tree) does not hold, in walk order."""
-    shared: set[pygit2.Oid] = set()
+    seen: set[bytes] = set()
     if previous is not None:
-        _walk(repo, previous, shared, None)
-    new: list[pygit2.Oid] = []
-    _walk(repo, tree, shared, new)
-    return new
+        _walk(repo, previous, None, seen, [])
+    out: list[_Brought] = []
+    _walk(repo, tree, None, seen, out)
+    return [item.oid for item in out]
 
 
-def _walk(repo: pygit2.Repository, tree: pygit2.Oid, seen: set[pygit2.Oid], out: list[pygit2.Oid] | None) -> None:
-    if tree in seen:
-        return  # a subtree the previous version has: everything below it is there too
-    seen.add(tree)
-    if out is not None:
-        out.append(tree)
-    for entry in tree_at(repo, tree):
-        if entry.type == ObjectType.TREE:
-            _walk(repo, entry.id, seen, out)
-        elif entry.type == ObjectType.BLOB and entry.id not in seen:
-            seen.add(entry.id)
-            if out is not None:
-                out.append(entry.id)
+class _Pack:
+    """The package's one pack as it is written: the kept entries of older versions, then the new ones."""
+
+    def __init__(self, repo: pygit2.Repository, kept: _InPlace | None) -> None:
+        self.body = bytearray(kept.body if kept is not None else b"")
+        self.rows: dict[bytes, tuple[int, int]] = dict(kept.rows) if kept is not None else {}  # binary id → (crc32, offset)
+        self.depths: dict[int, int] = {}  # offset → delta chain length of the entry there
+
+    def add(self, oid: bytes, kind: str, raw: bytes, base: bytes | None, source: bytes | None, *, tree: bool = False) -> None:
+        """Append one object: as a delta against ``base`` (``source`` its content, in the pack already, of the same type)
+        where that is smaller and the chain stays within :data:`MAX_DEPTH`, else whole."""
+        offset = 12 + len(self.body)
+        data = b""
+        if base is not None and source is not None and base in self.rows:
+            at = self.rows[base][1]
+            depth = self.depth(at)
+            if depth < MAX_DEPTH and len(source) <= DELTA_LIMIT and len(raw) <= DELTA_LIMIT:
+                delta = make_delta(source, raw, tree=tree)
+                if len(delta) < len(raw):
+                    data = _header(OFS_DELTA, len(delta)) + _distance(offset - at) + zlib.compress(delta, LEVEL)
+                    self.depths[offset] = depth + 1
+        self.append(oid, data or pack_entry(oid.hex(), kind, raw).data)
+
+    def append(self, oid: bytes, data: bytes) -> None:
+        """Append an entry as it is (whole, unless :meth:`add` made it a delta and noted its depth)."""
+        offset = 12 + len(self.body)
+        self.depths.setdefault(offset, 0)
+        self.rows[oid] = (zlib.crc32(data), offset)
+        self.body.extend(data)
+
+    def depth(self, offset: int) -> int:
+        """The delta chain length of the entry at ``offset``, read from the entries' headers (no inflating)."""
+        if offset in self.depths:
+            return self.depths[offset]
+        position = offset - 12
+        byte = self.body[position]
+        kind = (byte >> 4) & 7
+        while byte & 0x80:
+            position += 1
+            byte = self.body[position]
+        if kind != OFS_DELTA:
+            depth = 0
+        else:
+            position += 1
+            byte = self.body[position]
+            distance = byte & 0x7F
+            while byte & 0x80:
+                position += 1
+                byte = self.body[position]
+                distance = ((distance + 1) << 7) | (byte & 0x7F)
+            depth = 1 + self.depth(offset - distance) if 0 < distance <= offset - 12 else MAX_DEPTH  # else: not ours
+        self.depths[offset] = depth
+        return depth
 
 
-def _pack(repo: pygit2.Repository, target: Path, version: ExportedVersion, previous: ExportedVersion | None) -> str:
-    """Pack one version: its tag, its commit and the trees and blobs it brings; return the pack's file name."""
-    brought = version_objects(repo, version.tree, previous.tree if previous is not None else None)
+def _pack(repo: pygit2.Repository, target: Path, plan: list[ExportedVersion], kept: _InPlace | None) -> str:
+    """Write the package's one pack (the kept entries of older versions, then the rest); return its file name.
+
+    Per version: its tag and its commit (deltas against the version before's, whose messages differ by a few words; a
+    delta has its base's type), then the trees and blobs no earlier version brought, each a delta against what its
+    path held in the version before. Whether an entry is a delta follows from the objects and the pack before it, so
+    appending to a kept pack gives the bytes of packing every version afresh.
+    """
+    pack = _Pack(repo, kept)
     odb = repo.odb
-
-    def entries() -> Iterator[PackEntry]:
-        yield pack_entry(version.tag, "tag", version.tag_raw)
-        yield pack_entry(version.commit, "commit", version.commit_raw)
-        for oid in brought:
-            kept = recent_entry(oid.raw)  # just published: compressed by the publish at the same level, the same bytes
-            if kept is not None:
-                yield kept
+    for number in range(kept.versions if kept is not None else 0, len(plan)):
+        version = plan[number]
+        before = plan[number - 1] if number else None
+        if before is None:
+            pack.add(bytes.fromhex(version.tag), "tag", version.tag_raw, None, None)
+            pack.add(bytes.fromhex(version.commit), "commit", version.commit_raw, None, None)
+        else:
+            pack.add(bytes.fromhex(version.tag), "tag", version.tag_raw, bytes.fromhex(before.tag), before.tag_raw)
+            pack.add(bytes.fromhex(version.commit), "commit", version.commit_raw, bytes.fromhex(before.commit), before.commit_raw)
+        brought: list[_Brought] = []
+        _walk(repo, version.tree, before.tree if before is not None else None, set(pack.rows), brought)
+        for item in brought:
+            source = odb.read(item.base)[1] if item.base is not None and item.base.raw in pack.rows else None
+            recent = recent_entry(item.oid.raw) if source is None else None
+            if recent is not None:  # just published, no base: compressed by the publish at the same level, the same bytes
+                pack.append(item.oid.raw, recent.data)
                 continue
-            kind, data = odb.read(oid)
-            yield pack_entry(str(oid), "tree" if kind == ObjectType.TREE else "blob", data)
+            _, raw = odb.read(item.oid)
+            pack.add(item.oid.raw, item.kind, raw, item.base.raw if item.base is not None else None, source, tree=item.kind == "tree")
+    data = b"PACK" + struct.pack(">II", 2, len(pack.rows)) + bytes(pack.body)
+    return write_pack_files(target / "objects" / "pack", *_pack_and_index(data, pack.rows), durable=False)
 
-    return write_entries(target / "objects" / "pack", entries())
+
+def _pack_and_index(pack: bytes, rows: dict[bytes, tuple[int, int]]) -> tuple[bytes, bytes, str]:
+    """The pack with its trailing checksum, its version 2 index, and its name (``pack-<checksum>``)."""
+    checksum = hashlib.sha1(pack).digest()
+    ordered = sorted(rows.items())
+    fanout = [0] * 256
+    for oid, _ in ordered:
+        fanout[oid[0]] += 1
+    for i in range(1, 256):
+        fanout[i] += fanout[i - 1]
+    if ordered and max(offset for _, (_, offset) in ordered) >= 0x80000000:
+        raise ValueError("pack too large for 32-bit offsets")  # a package's history is never 2 GB
+    index = (
+        _IDX_MAGIC
+        + struct.pack(">I", 2)
+        + struct.pack(">256I", *fanout)
+        + b"".join(oid for oid, _ in ordered)
+        + b"".join(struct.pack(">I", crc) for _, (crc, _) in ordered)
+        + b"".join(struct.pack(">I", offset) for _, (_, offset) in ordered)
+        + checksum
+    )
+    return pack + checksum, index + hashlib.sha1(index).digest(), "pack-" + checksum.hex()
+
+
+def _index_rows(index: bytes) -> dict[bytes, tuple[int, int]]:
+    """A version 2 pack index's binary ids with their CRC32 and offset."""
+    ids = index_ids(index)
+    count = len(ids)
+    crcs = 8 + 1024 + 20 * count
+    offsets = crcs + 4 * count
+    if len(index) < offsets + 4 * count + 40:
+        raise ValueError("pack index cut short")
+    return {
+        oid: (struct.unpack_from(">I", index, crcs + 4 * i)[0], struct.unpack_from(">I", index, offsets + 4 * i)[0])
+        for i, oid in enumerate(ids)
+    }
+
+
+# -- git's delta format (gitformat-pack(5), "Deltified representation") ----------------------
+
+OFS_DELTA = 6  # a pack entry that is a delta against the entry a given distance before it
+_IDX_MAGIC = b"\xfftOc"
+_MIN_COPY = 8  # a shorter run is inserted: a copy instruction costs up to 8 bytes itself
+
+
+def _header(kind: int, size: int) -> bytes:
+    """An entry's type and inflated size: 3 bits of type and 4 of size in the first byte, then 7 bits of size per byte."""
+    first = (kind << 4) | (size & 0x0F)
+    size >>= 4
+    out = bytearray()
+    while size:
+        out.append(first | 0x80)
+        first = size & 0x7F
+        size >>= 7
+    out.append(first)
+    return bytes(out)
+
+
+def _distance(distance: int) -> bytes:
+    """An ``OFS_DELTA`` entry's distance back to its base, in git's offset encoding (big-endian, 7 bits a byte, each
+    continued byte adding one)."""
+    out = bytearray([distance & 0x7F])
+    distance >>= 7
+    while distance:
+        distance -= 1
+        out.insert(0, 0x80 | (distance & 0x7F))
+        distance >>= 7
+    return bytes(out)
+
+
+def _size(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def make_delta(source: bytes, target: bytes, *, tree: bool = False) -> bytes:
+    """A git delta that turns ``source`` into ``target``: copies of the common start and end and of whole lines (of a
+    ``tree``: whole entries) found in ``source``, inserts for the rest. Linear in the sizes (a dict of the source's
+    lines), so a hostile file costs no more than reading it; not git's best delta, but an edited text file's is a few
+    instructions."""
+    split = _entries if tree else _lines
+    out = bytearray(_size(len(source)) + _size(len(target)))
+    start = _common_prefix(source, target)
+    end = len(target) - _common_suffix(source[start:], target[start:])
+    pending = bytearray()
+
+    def copy(offset: int, length: int) -> None:
+        if length < _MIN_COPY:
+            pending.extend(source[offset : offset + length])
+            return
+        flush()
+        while length:
+            step = min(length, 0x10000)
+            op, args = 0x80, bytearray()
+            for i in range(4):
+                if (offset >> (8 * i)) & 0xFF:
+                    op |= 1 << i
+                    args.append((offset >> (8 * i)) & 0xFF)
+            for i in range(3):
+                if (step >> (8 * i)) & 0xFF:
+                    op |= 1 << (4 + i)
+                    args.append((step >> (8 * i)) & 0xFF)
+            out.append(op)
+            out.extend(args)
+            offset, length = offset + step, length - step
+
+    def flush() -> None:
+        for i in range(0, len(pending), 0x7F):
+            chunk = pending[i : i + 0x7F]
+            out.append(len(chunk))
+            out.extend(chunk)
+        pending.clear()
+
+    copy(0, start)
+    lines: dict[bytes, int] = {}
+    at = 0
+    for line in split(source):
+        if len(line) >= _MIN_COPY:
+            lines.setdefault(line, at)
+        at += len(line)
+    middle = split(target, start, end)
+    i = 0
+    while i < len(middle):
+        line = middle[i]
+        found = lines.get(line)
+        if found is None:
+            pending.extend(line)
+            i += 1
+            continue
+        length = len(line)
+        i += 1
+        while i < len(middle) and source.startswith(middle[i], found + length):  # the following lines too, as one copy
+            length += len(middle[i])
+            i += 1
+        copy(found, length)
+    copy(len(source) - (len(target) - end), len(target) - end)
+    flush()
+    return bytes(out)
+
+
+def _lines(data: bytes, start: int = 0, end: int | None = None) -> list[bytes]:
+    return data[start:end].splitlines(keepends=True)
+
+
+def _entries(data: bytes, start: int = 0, end: int | None = None) -> list[bytes]:
+    """A tree's entries (``<mode> <name>\\0<20-byte id>``) from ``start`` (which may fall inside one) to ``end``."""
+    end = len(data) if end is None else end
+    out = []
+    while start < end:
+        nul = data.find(b"\0", start, end)
+        stop = end if nul < 0 else min(nul + 21, end)
+        out.append(data[start:stop])
+        start = stop
+    return out
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """Length of the common start (a binary search over slice comparisons, which run in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: bytes, b: bytes) -> int:
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle :] == b[len(b) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _write_layout(target: Path, plan: list[ExportedVersion]) -> None:
