@@ -49,3 +49,22 @@ def test_a_commit_after_a_quiet_build_is_built_at_once(tmp_path):
     for version in ("1.1.0", "1.2.0"):
         publish(services, PackageFiles(package_files("stadt-test/testpaket", version)))
         assert follower.step() and follower.site_commit == services.head()
+
+
+def test_while_the_writer_writes_a_batch_the_follower_waits_for_its_end_at_most_hold_max(tmp_path):
+    services = make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    writing = [True]
+    follower = Follower(services, writing=lambda: writing[0], hold_max=1000)
+    follower.writing = None
+    assert follower.step()  # caught up to the start
+    follower.writing = lambda: writing[0]
+    publish(services, PackageFiles(package_files("stadt-test/testpaket", "1.1.0")))
+    assert not follower.step() and follower.commit != services.head()  # the batch is still being written: held back
+    writing[0] = False
+    assert follower.step() and follower.commit == services.head()  # the batch ended: one catch-up covers it
+    writing[0] = True
+    follower.hold_max = 0.2
+    publish(services, PackageFiles(package_files("stadt-test/testpaket", "1.2.0")))
+    assert not follower.step()
+    time.sleep(0.3)
+    assert follower.step() and follower.commit == services.head()  # publishes kept coming: held no longer than hold_max

@@ -119,8 +119,11 @@ def create_app(
     cache = ResponseCache(services.catalog, services.index, environment().answer_cache_bytes)
     # the served site is rebuilt in a child process: a build must not hold this process's GIL against its requests
     builder = SiteProcess(services.config) if live else None
+    # hub serve's publishes run in a process of their own, below the reads' priority, in batches (hub.api.writer)
+    writer = Writer(services.config) if live and services.primary is None else None
     follower = Follower(
         services,
+        writing=(lambda: writer.busy) if writer is not None else None,
         site=(lambda commit: builder.build(commit, clone_base())) if builder is not None else None,
         interval=interval,
         warm=builder.warm if builder is not None else None,
@@ -128,8 +131,6 @@ def create_app(
         catch_up=builder.catch_up if builder is not None else None,
     )
     site = site_routes(site_folder(services), lambda: follower.site_commit) if live else []
-    # hub serve's publishes run in a process of their own, below the reads' priority (hub.api.writer)
-    writer = Writer(services.config) if live and services.primary is None else None
     # a read replica (hub serve --follow) pulls its primary's catalogue; the follower takes it from there
     replica = Replica(services, services.primary, environment().replica_interval) if live and services.primary else None
     late = LateRoutes(WORKSPACE_PREFIXES)  # put in front of the app's router below when live

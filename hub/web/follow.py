@@ -34,6 +34,10 @@ INTERVAL = 0.15
 # the requests. A commit after a quiet build, or a few commands in a row, is built at once.
 SITE_PAUSE = 2.0
 SITE_PAUSE_MAX = 1.0
+# While the server's writer process is writing a batch of publishes (or more wait for it), HEAD moves once per publish:
+# the step waits for the batch's end (at most HOLD_MAX seconds from the first move it held back), so one catch-up and one
+# site build cover the batch, and the catch-up's index sync does not take the index's lock from the writer mid-batch.
+HOLD_MAX = 1.0
 
 
 class Follower(Ticker):
@@ -52,6 +56,8 @@ class Follower(Ticker):
         catch_up: Callable[[bool], str | None] | None = None,
         site_pause: float = SITE_PAUSE,
         site_pause_max: float = SITE_PAUSE_MAX,
+        writing: Callable[[], bool] | None = None,
+        hold_max: float = HOLD_MAX,
     ) -> None:
         self.services = services
         # brings index and exports to HEAD and returns that commit (the flag: also a first export of every package);
@@ -69,6 +75,9 @@ class Follower(Ticker):
         self.site_pause, self.site_pause_max = site_pause, site_pause_max
         self.site_due = 0.0  # time.monotonic() before which no site build starts (SITE_PAUSE)
         self.busy_builds = 0  # the last site builds in a row during which HEAD moved
+        self.writing = writing  # true while this server's writer process has publishes to write (hub.api.writer)
+        self.hold_max = hold_max
+        self.held_since: float | None = None  # time.monotonic() of the first step held back for the writer
         self.listeners: list[Callable[[str | None], None]] = []
         self._lock = threading.Lock()
         super().__init__()
@@ -83,6 +92,8 @@ class Follower(Ticker):
             head = self.head()
             site_due = self.site is not None and self.site_commit != head and time.monotonic() >= self.site_due
             if head == self.commit and not site_due:
+                return False
+            if self._held():
                 return False
             started = time.perf_counter()
             # index and exports first: a publish through this process's API answered once the index had
@@ -116,6 +127,19 @@ class Follower(Ticker):
             for listener in self.listeners:
                 listener(commit)
         return True
+
+    def _held(self) -> bool:
+        """Whether this step waits for the writer's batch to end (``HOLD_MAX``)."""
+        if self.writing is None or not self.writing():
+            self.held_since = None
+            return False
+        now = time.monotonic()
+        if self.held_since is None:
+            self.held_since = now
+        if now - self.held_since < self.hold_max:
+            return True
+        self.held_since = None  # held long enough (publishes keep coming): this step catches up, the next may wait again
+        return False
 
     def start(self) -> None:
         """Return at once: the first step and the warm-up run in the thread, before its first tick."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from dataclasses import dataclass
 from typing import Annotated, Literal
@@ -235,7 +236,8 @@ class PackageController(Controller):
         # in hub serve, in the writer process (below the reads' priority, off this process's GIL); else in a thread
         writer: Writer | None = request.app.state.get("writer")
         if writer is not None:
-            return await run_sync(writer.run, _publish, token, package, checked)
+            # queued for the writer's next batch: awaited on the event loop, no thread held while it waits
+            return await asyncio.wrap_future(writer.publish(token, package, checked))
         return await run_sync(_publish, services, token, package, checked)
 
     @post(
