@@ -47,6 +47,17 @@ def _parse_svg(svg: str) -> etree._Element:
     return root
 
 
+def _computed(element: etree._Element, name: str) -> str | None:
+    """A presentation attribute as the element gets it: its own, or the nearest ancestor's (they are inherited, and the
+    drawing says each only where it differs from what the element inherits)."""
+    while element is not None:
+        value = element.get(name)
+        if value is not None:
+            return value
+        element = element.getparent()
+    return None
+
+
 def _texts(node: etree._Element) -> str:
     """The drawn text of a group or label: its lines joined, without drawn hyphens or tooltips."""
     lines = []
@@ -138,10 +149,10 @@ def test_every_seed_process_model_is_drawn_completely(path):
     ids = {e.get("id") for e in svg.iter() if e.get("id")}
     for flow in model["flows"]:
         line = by_id[flow.get("id")].find("s:polyline", S)
-        marker = line.get("marker-end")
+        marker = _computed(line, "marker-end")
         assert marker and marker.startswith("url(#") and marker[5:-1] in ids
         if etree.QName(flow).localname == "messageFlow":
-            assert line.get("stroke-dasharray")
+            assert _computed(line, "stroke-dasharray")
     _assert_self_contained(svg)
 
 
@@ -178,8 +189,8 @@ def test_gewerbeanmeldung_is_drawn_like_bpmn_io():
         assert by_id[task_id].find("s:g[@class='bpmn-icon']", S) is not None
 
     start, end = by_id["Start"].findall("s:circle", S), by_id["Ende"].findall("s:circle", S)
-    assert len(start) == 1 and start[0].get("stroke-width") == "2"
-    assert len(end) == 1 and end[0].get("stroke-width") == "4"
+    assert len(start) == 1 and _computed(start[0], "stroke-width") == "2"
+    assert len(end) == 1 and _computed(end[0], "stroke-width") == "4"
     assert "bpmn-message-event" in by_id["Ergaenzt"].get("class")
 
     assert by_id["GwVollstaendig"].find("s:polygon", S) is not None
@@ -197,7 +208,7 @@ def test_gewerbeanmeldung_is_drawn_like_bpmn_io():
     waypoints = " ".join(f"{float(w.get('x')):g},{float(w.get('y')):g}" for w in edge.iterfind(f"{{{DI_NS}}}waypoint"))
     assert by_id["Flow_Uebernehmen_Plausibilitaet"].find("s:polyline", S).get("points") == waypoints
     message = by_id["Message_Versand_Empfaenger"].find("s:polyline", S)
-    assert message.get("marker-start") and message.get("stroke-dasharray")
+    assert _computed(message, "marker-start") and _computed(message, "stroke-dasharray")
 
     # timers: a non-interrupting boundary timer is dashed, an interrupting one is not
     zuwendung = _parse_svg(
@@ -207,9 +218,9 @@ def test_gewerbeanmeldung_is_drawn_like_bpmn_io():
     )
     timer = next(e for e in zuwendung.iter() if e.get("data-element-id") == "Frist")
     assert "bpmn-timer-event" in timer.get("class") and len(timer.findall("s:circle", S)) == 2
-    assert timer.find("s:circle", S).get("stroke-dasharray")
+    assert _computed(timer.find("s:circle", S), "stroke-dasharray")
     payment = _parse_svg(render_bpmn_svg((PACKAGES / "stadt-paderborn" / "e-payment@1.0.0" / "prozess" / "e-payment.bpmn").read_bytes()))
-    assert not next(e for e in payment.iter() if e.get("data-element-id") == "Frist").find("s:circle", S).get("stroke-dasharray")
+    assert not _computed(next(e for e in payment.iter() if e.get("data-element-id") == "Frist").find("s:circle", S), "stroke-dasharray")
 
     # layers: pools first, then sequence flows, the shapes on top, message flows over them, labels last
     layers = [g.get("class") for g in svg.find("s:g[@class='bpmn-canvas']", S)]
@@ -357,14 +368,16 @@ def test_unusual_models_render_without_crashing():
     }
     assert "Aufgabe im anderen Prozess" in _texts(by_id["Other"])  # an element of another process is still drawn
     assert x_less(svg, 4000)  # the dangling shape at 5000,5000 is not drawn, the viewBox ignores it
-    assert by_id["Call1"].find("s:rect", S).get("stroke-width") == "4"
-    assert by_id["Sub1"].find("s:rect", S).get("fill") == "none"  # expanded: its content shows through
+    assert _computed(by_id["Call1"].find("s:rect", S), "stroke-width") == "4"
+    assert _computed(by_id["Sub1"].find("s:rect", S), "fill") == "none"  # expanded: its content shows through
     assert "bpmn-timer-event" in by_id["S1"].get("class") and "bpmn-signal-event" in by_id["E1"].get("class")
     assert by_id["G2"].find(".//s:circle", S) is not None and by_id["G1"].findall(".//s:circle", S)
     assert "bpmn-default-flow" in by_id["F2"].get("class")
-    assert by_id["F3"].find("s:polyline", S).get("marker-start")
+    assert _computed(by_id["F2"].find("s:polyline", S), "marker-end").startswith("url(#")
+    assert _computed(by_id["F2"].find("s:path[@class='bpmn-default-marker']", S), "marker-end") == "none"  # no arrow on the slash
+    assert _computed(by_id["F3"].find("s:polyline", S), "marker-start")
     assert "Hinweis <wichtig>" in _texts(by_id["A1"])
-    assert by_id["As1"].find("s:polyline", S).get("stroke-dasharray")
+    assert _computed(by_id["As1"].find("s:polyline", S), "stroke-dasharray")
     assert by_id["P1"].find(".//s:text", S) is None  # no name, no text
     assert {m.get("class").split()[1] for m in svg.iterfind(".//s:g[@class]", S) if m.get("class").startswith("bpmn-marker ")} >= {
         "bpmn-marker-sequential",
@@ -398,7 +411,7 @@ def test_long_names_wrap_inside_the_task_and_long_words_are_hyphenated():
     task = next(e for e in svg.iter() if e.get("data-element-id") == "Task_1")
     text = task.find("s:text", S)
     lines = text.findall("s:tspan", S)
-    assert len(lines) >= 4 and float(text.get("font-size")) <= 12
+    assert len(lines) >= 4 and float(_computed(text, "font-size")) <= 12
     ys = [float(t.get("y")) for t in lines]
     assert min(ys) > 80 and max(ys) < 160  # within the box (y 80 … 160)
     assert _squash(_texts(task)) == _squash(name)
@@ -454,17 +467,34 @@ def test_the_model_reads_every_shape_and_edge_of_the_diagram_interchange(path):
     _assert_text_inside(_parse_svg(render_bpmn_svg(data)))
 
 
+@pytest.mark.parametrize("path", BPMN_FILES[:6], ids=_rel)
+def test_the_drawing_says_each_presentation_attribute_only_where_it_differs_from_the_inherited(path):
+    """Fill, stroke, widths, fonts and arrow heads are inherited: set once on the canvas or a layer, never repeated below
+    (a seed diagram was a quarter presentation attributes, most of them the canvas's own values again)."""
+    svg = _parse_svg(render_bpmn_svg(path.read_bytes()))
+    canvas = svg.find("s:g[@class='bpmn-canvas']", S)
+    assert canvas.get("font-size") == "12" and canvas.get("fill") == "none" and canvas.get("stroke-width") == "1.5"
+    repeated = [
+        (element.tag, name)
+        for element in canvas.iter()
+        if isinstance(element.tag, str) and element is not canvas
+        for name in ("fill", "stroke", "stroke-width", "font-size", "text-anchor", "marker-end", "stroke-linejoin")
+        if element.get(name) is not None and element.get(name) == _computed(element.getparent(), name)
+    ]
+    assert repeated == []
+
+
 def _assert_text_inside(svg: etree._Element) -> None:
     """Every text the diagram draws (not the rotated name bands) lies inside the viewBox."""
     x1, y1, x2, y2 = _viewbox(svg)
     for text in svg.iter(f"{{{SVG}}}text"):
         if text.get("transform"):
             continue
-        size = float(text.get("font-size"))
+        size = float(_computed(text, "font-size"))
         for tspan in text.findall("s:tspan", S):
             width = text_width((tspan.text or "") + ("-" if len(tspan) else ""), size)
             x, y = float(tspan.get("x")), float(tspan.get("y"))
-            left = x if text.get("text-anchor") == "start" else x - width / 2
+            left = x if _computed(text, "text-anchor") == "start" else x - width / 2
             assert x1 <= left and left + width <= x2 + 0.5 and y1 <= y - size and y <= y2, (tspan.text, x1, x2)
 
 

@@ -23,6 +23,32 @@ from hub.render.bpmn.model import Box, Edge, Model, Shape, bpmn_kind, clean, one
 from hub.render.bpmn.svg import FONT_FAMILY, INK, PAPER, SVG_NS, el, fmt, point_list
 
 MARGIN = 20.0
+# the drawing's defaults, set once on its canvas and inherited by every shape and text below (the commonest values)
+CANVAS = {
+    "font-family": FONT_FAMILY,
+    "font-size": "12",
+    "text-anchor": "middle",
+    "fill": "none",
+    "stroke": INK,
+    "stroke-width": "1.5",
+    "stroke-linejoin": "round",
+}
+# presentation attributes whose value an element inherits from its parent (SVG 1.1 § Property index, "Inherited: yes")
+INHERITED = frozenset(
+    (
+        "fill",
+        "stroke",
+        "stroke-width",
+        "stroke-linejoin",
+        "stroke-linecap",
+        "stroke-dasharray",
+        "font-family",
+        "font-size",
+        "text-anchor",
+        "marker-start",
+        "marker-end",
+    )
+)
 EXTERNAL_LABEL_WIDTH = 90.0  # bpmn-js wraps external labels at 90 px
 
 
@@ -45,14 +71,14 @@ class Renderer:
         el(svg, "desc", {"id": desc_id}, describe(self.model))
         marker_defs(el(svg, "defs"), self.prefix)
         background = el(svg, "rect", {"class": "bpmn-background", "fill": PAPER})
-        canvas = el(
-            svg, "g", {"class": "bpmn-canvas", "font-family": FONT_FAMILY, "fill": "none", "stroke": INK, "stroke-linejoin": "round"}
-        )
+        canvas = el(svg, "g", {"class": "bpmn-canvas", **CANVAS})
         layers = {
             name: el(canvas, "g", {"class": f"bpmn-layer-{name}"})
             for name in ("pools", "containers", "flows", "nodes", "attached", "messages", "labels")
         }
         self.labels = layers["labels"]
+        # every sequence flow ends in an arrow head: said once for the layer (marker properties are inherited)
+        layers["flows"].set("marker-end", self._marker("sequence-end"))
 
         shapes = self.model.shapes
         for shape in shapes:
@@ -105,6 +131,7 @@ class Renderer:
         }
         for key, text in attrs.items():
             svg.set(key, text)
+        prune(canvas, {**CANVAS, "marker-start": "none", "marker-end": "none"})
         return etree.tostring(svg, encoding="unicode")
 
     # -- containers
@@ -453,6 +480,7 @@ class Renderer:
                 "d": f"M{fmt(px - ax)},{fmt(py - ay)} L{fmt(px + ax)},{fmt(py + ay)}",
                 "stroke-width": 1.5,
                 "class": "bpmn-default-marker",
+                "marker-end": "none",  # the layer's arrow head is for the flow's line only
             },
         )
 
@@ -484,6 +512,22 @@ class Renderer:
             label_for=label_for,
             halo=True,
         )
+
+
+def prune(element: etree._Element, inherited: dict[str, str]) -> None:
+    """Drop every inherited presentation attribute that repeats what the element inherits anyway: the same picture in
+    fewer bytes (the element's computed value is the parent's either way)."""
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        own = dict(inherited)
+        for key in INHERITED.intersection(child.attrib):
+            value = child.get(key)
+            if value == inherited.get(key):
+                del child.attrib[key]
+            else:
+                own[key] = value  # type: ignore[assignment]
+        prune(child, own)
 
 
 def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
