@@ -539,7 +539,9 @@ class SiteBuilder:
                     }
                 )
             elif artefact.kind == "form-schema":
-                form_id = slug(artefact.path)
+                # the ids of its fields begin with it, four times a field: short, unique on the page (the file's own anchor
+                # is ``datei-<path>``), instead of the path's slug again
+                form_id = f"f{len(forms) + 1}"
                 forms.append(
                     {
                         "path": artefact.path,
