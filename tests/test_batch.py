@@ -11,12 +11,12 @@ from pygit2.enums import FileMode, ObjectType
 
 from hub.errors import VersionExists
 from hub.store import batch as batches
-from hub.store.batch import ObjectBatch, consolidate
-from hub.store.catalog import BRANCH, COMMITTER, TAG_PREFIX
+from hub.store.batch import ObjectBatch, consolidate, object_id
+from hub.store.catalog import BRANCH, COMMITTER, TAG_PREFIX, Catalog
 from hub.store.commit import commit_change, signature
-from hub.store.packfile import pack_entries
+from hub.store.packfile import delta, entry_header, inflate, pack_entries
 from hub.store.publish import publish
-from hub.store.trees import blob_at, commit_at, entry_id, replace_path, tree_at, write_tree
+from hub.store.trees import blob_at, commit_at, entry_id, raw_tree, replace_path, tree_at, write_tree
 from hub.validate import PackageFiles
 from tests.factory import make_catalog, package_files
 from tests.gitcli import git_runner
@@ -188,3 +188,87 @@ def test_small_packs_are_merged_and_every_object_stays_readable(tmp_path, monkey
     assert catalog.versions("stadt-test/testpaket")[0].version == "1.6.0"
     git = git_runner(tmp_path / "git-home")
     git("--git-dir", repo.path, "fsck", "--strict")
+
+
+def test_a_large_tree_is_written_uncompressed_and_merged_packs_keep_its_versions_as_deltas(tmp_path, monkeypatch):
+    """The ``packages`` tree (one entry per publisher) is new at every write: written whole without zlib, and kept as
+    deltas against one version of it when small packs are merged, in later merges too; every version reads back exact."""
+    monkeypatch.setattr(batches, "TIER_FACTOR", 3)
+    catalog = Catalog.create(tmp_path / "catalog.git")
+    repo = catalog.repo
+    who = signature("Test", "test@example.invalid")
+    start = write_tree(repo, {f"packages/gemeinde-nummer-{n:03d}/paket/hub.yaml": f"id: {n}\n".encode() for n in range(100)})
+    repo.references.create(BRANCH, repo.create_commit(None, who, who, "Anfang\n", start, []))
+    assert len(raw_tree(repo, tree_at(repo, start)["packages"].id) or b"") >= batches.DELTA_FROM  # large, as at 100 publishers
+    written = []
+    for n in range(14):
+        batch = ObjectBatch(repo)
+        changes = {f"packages/gemeinde-nummer-{n * 7 % 100:03d}/paket/hub.yaml": (batch.blob(f"Version {n}\n".encode()), FileMode.BLOB)}
+        if n == 6:  # a new publisher: the tree grows by an entry, so the next deltas need a new base
+            changes["packages/gemeinde-neu/paket/hub.yaml"] = (batch.blob(b"neu\n"), FileMode.BLOB)
+        pack = Path(repo.path) / "objects" / "pack"
+        before = set(pack.glob("pack-*.pack")) if pack.is_dir() else set()
+        commit = commit_change(
+            catalog, lambda root, c=changes, b=batch: b.replace(root, c), author=who, committer=who, message=f"{n}\n", batch=batch
+        )
+        tree = tree_at(repo, commit_at(repo, commit).tree["packages"].id)
+        written.append(tree.id)
+        (new,) = set(pack.glob("pack-*.pack")) - before
+        raw = tree.read_raw()
+        (entry,) = [e for e in pack_entries(new.read_bytes(), new.with_suffix(".idx").read_bytes()) if e.oid == tree.id.raw]
+        assert len(entry.data) > len(raw) and inflate(entry) == (2, raw)  # stored, not compressed
+        consolidate(repo, durable=False)
+    packs = sorted((Path(repo.path) / "objects" / "pack").glob("pack-*.pack"))
+    assert len(packs) < 14
+    stored = {e.oid: e for p in packs for e in pack_entries(p.read_bytes(), p.with_suffix(".idx").read_bytes())}
+    deltas = [oid for oid in written if entry_header(stored[oid.raw].data)[0] == 6]
+    assert len(deltas) >= 8  # most versions of the tree are deltas, also after a second merge
+    assert sum(len(stored[oid.raw].data) for oid in deltas) * 20 < sum(len(tree_at(repo, oid).read_raw()) for oid in deltas)
+    fresh = pygit2.Repository(repo.path)  # a reader that opens the catalogue now reads every version exact
+    for oid in written:
+        assert object_id("tree", fresh.odb.read(oid)[1]) == oid
+    git = git_runner(tmp_path / "git-home")
+    git("--git-dir", repo.path, "fsck", "--strict")
+    assert git("--git-dir", repo.path, "rev-list", "--objects", "--all").count("\n") > 100
+
+
+def test_a_delta_makes_the_target_from_its_base(tmp_path):
+    base = bytes(range(256)) * 40
+    target = bytearray(base)
+    target[5:25] = b"x" * 20
+    target[5000:5003] = b"abc"
+    target[-1:] = b"!"
+    made = delta(base, bytes(target))
+    assert len(made) < 400
+    assert _apply(base, made) == bytes(target)
+    assert _apply(base, delta(base, base)) == base
+    with pytest.raises(ValueError):
+        delta(base, base + b"?")
+
+
+def _apply(base: bytes, made: bytes) -> bytes:
+    """git's patch-delta, for the test: varint sizes, then copy (high bit) and insert instructions."""
+    at = 0
+    for _ in range(2):  # the base's size and the result's
+        while made[at] & 0x80:
+            at += 1
+        at += 1
+    out = bytearray()
+    while at < len(made):
+        command = made[at]
+        at += 1
+        if command & 0x80:
+            offset = size = 0
+            for i in range(4):
+                if command & (1 << i):
+                    offset |= made[at] << (8 * i)
+                    at += 1
+            for i in range(3):
+                if command & (0x10 << i):
+                    size |= made[at] << (8 * i)
+                    at += 1
+            out += base[offset : offset + (size or 0x10000)]
+        else:
+            out += made[at : at + command]
+            at += command
+    return bytes(out)

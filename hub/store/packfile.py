@@ -54,6 +54,104 @@ def pack_entry(oid: str, kind: str, raw: bytes, level: int = LEVEL) -> PackEntry
     return PackEntry(bytes.fromhex(oid), _entry_header(TYPES[kind], len(raw)) + zlib.compress(raw, level))
 
 
+# -- deltas: a large tree stored as its differences from another version of it in the same pack ----------
+
+DELTA_BLOCK = 64  # bytes: differing stretches of two trees are found down to this size and inserted whole
+
+
+def entry_header(data: bytes) -> tuple[int, int, int]:
+    """A pack entry's type number, inflated size and header length (gitformat-pack(5))."""
+    kind = (data[0] >> 4) & 7
+    size = data[0] & 0x0F
+    shift, at = 4, 0
+    while data[at] & 0x80:
+        at += 1
+        size |= (data[at] & 0x7F) << shift
+        shift += 7
+    return kind, size, at + 1
+
+
+def inflate(entry: PackEntry) -> tuple[int, bytes]:
+    """Type number and content of an entry stored whole (not a delta)."""
+    kind, _, header = entry_header(entry.data)
+    return kind, zlib.decompressobj().decompress(entry.data[header:])
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _differing(base: bytes, target: bytes, start: int, end: int, found: list[tuple[int, int]]) -> None:
+    """The stretches of ``start:end`` where two buffers of the same length differ, halved down to :data:`DELTA_BLOCK`
+    bytes (each comparison runs in C: a tree that differs in a few ids costs a few dozen comparisons)."""
+    if base[start:end] == target[start:end]:
+        return
+    if end - start <= DELTA_BLOCK:
+        if found and found[-1][1] == start:
+            found[-1] = (found[-1][0], end)
+        else:
+            found.append((start, end))
+        return
+    middle = (start + end) // 2
+    _differing(base, target, start, middle, found)
+    _differing(base, target, middle, end, found)
+
+
+def _copy(offset: int, size: int) -> bytes:
+    """A delta's copy instruction: ``size`` bytes of the base from ``offset`` (size at most 0xFFFFFF)."""
+    command, out = 0x80, bytearray()
+    for i in range(4):
+        if byte := (offset >> (8 * i)) & 0xFF:
+            command |= 1 << i
+            out.append(byte)
+    for i in range(3):
+        if byte := (size >> (8 * i)) & 0xFF:
+            command |= 0x10 << i
+            out.append(byte)
+    return bytes([command]) + bytes(out)
+
+
+def delta(base: bytes, target: bytes) -> bytes:
+    """A git delta that makes ``target`` from ``base``, two buffers of the same length (the catalogue's ``packages``
+    tree of one publish and of another: the same names at the same places, a few ids changed)."""
+    if len(base) != len(target):
+        raise ValueError("a delta is made only between buffers of the same length")
+    stretches: list[tuple[int, int]] = []
+    _differing(base, target, 0, len(target), stretches)
+    out = bytearray(_varint(len(base)) + _varint(len(target)))
+    at = 0
+    for start, end in [*stretches, (len(target), len(target))]:
+        while at < start:  # the same bytes: copied from the base
+            size = min(start - at, 0xFFFFFF)
+            out += _copy(at, size)
+            at += size
+        while at < end:  # differing bytes: inserted, at most 127 per instruction
+            size = min(end - at, 0x7F)
+            out.append(size)
+            out += target[at : at + size]
+            at += size
+    return bytes(out)
+
+
+def delta_entry(oid: bytes, data: bytes, distance: int) -> PackEntry:
+    """An ``OFS_DELTA`` entry: ``data`` (from :func:`delta`) against the entry ``distance`` bytes before this one."""
+    encoded = bytearray([distance & 0x7F])
+    distance >>= 7
+    while distance:
+        distance -= 1
+        encoded.insert(0, 0x80 | (distance & 0x7F))
+        distance >>= 7
+    return PackEntry(oid, _entry_header(6, len(data)) + bytes(encoded) + zlib.compress(data, 1))
+
+
 # -- entries of the latest writes, for the clone export that packs the same objects right after ---------
 
 RECENT_KEEP = 1024  # entries (a publish brings a few dozen): a few writes' worth
