@@ -258,3 +258,13 @@ def test_the_package_page_lists_the_hints(tmp_path):
     build_site(catalog, tmp_path / "site")
     html = (tmp_path / "site" / "pakete" / "stadt-test" / "testpaket" / "index.html").read_text(encoding="utf-8")
     assert "Hinweise zur Qualität (1)" in html and "<code>bpmn-event-unlabelled</code>" in html
+
+
+def test_earlier_versions_are_read_from_head_and_from_their_commits_alike(tmp_path):
+    # the newest earlier version's manifest is read through HEAD's trees, older ones through their own commits
+    catalog = make_catalog(tmp_path)
+    for version, since in (("1.0.0", "2019-03"), ("1.1.0", "2021-05"), ("1.2.0", "2021-05")):
+        status = {"development": "stable", "production": {"since": since, "cases_per_year": 1200}}
+        published = publish(catalog, PackageFiles(package_files(version=version, status=status), folder_name="testpaket"))
+    differs = [h for h in published.hints if h.code == "evidence-since-differs"]
+    assert len(differs) == 1 and "1.0.0: 2019-03" in differs[0].message and "1.1.0" not in differs[0].message

@@ -61,11 +61,26 @@ def _manifest_of(catalog: Catalog, package_id: str, info: VersionInfo) -> Manife
     key = f"{info.commit}:{package_id}"
     if key in _manifests:
         return _manifests[key]
+    current = _current_manifest(catalog, package_id)
+    if current is not None and current.version == info.version:  # a published version never changes: the same manifest
+        return _remember(_manifests, key, current)
     commit = commit_at(catalog.repo, info.commit)
     oid = entry_id(catalog.repo, commit.tree_id, f"{package_path(package_id)}/hub.yaml")  # the earlier commit's trees: not parsed
     if oid is None:
         return None
     return _remember(_manifests, key, manifest_of_blob(catalog.repo, oid))
+
+
+def _current_manifest(catalog: Catalog, package_id: str) -> Manifest | None:
+    """The package's manifest at HEAD: the newest version's, read through HEAD's trees, whose large ones are kept.
+
+    An earlier version's commit has a ``packages`` tree of its own (one entry per publisher: 127 kB at 50,000 packages)
+    to inflate for each read; the newest earlier version, the one a new version is most often compared with (and whose
+    manifest the version check reads next), is in HEAD's.
+    """
+    head = catalog.head()
+    oid = entry_id(catalog.repo, head.tree_id, f"{package_path(package_id)}/hub.yaml") if head is not None else None
+    return manifest_of_blob(catalog.repo, oid) if oid is not None else None
 
 
 def other_versions(catalog: Catalog, manifest: Manifest, versions: list[VersionInfo] | None = None) -> list[Manifest]:
