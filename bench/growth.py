@@ -104,6 +104,50 @@ def group_cpu(pgid: int) -> float:
     return process_group_cpu(pgid, reaped=True)
 
 
+def site_child_cpu(pgid: int) -> float:
+    """CPU seconds used so far by the served site's child process in ``hub serve``'s process group (0 without one).
+
+    It is the process of the group whose niceness is the server's plus the site child's (``hub.web.site.NICENESS``);
+    the API's writer sits between (``hub.api.writer.NICENESS``). Where the served site's first build runs behind the
+    answers (a size whose site was not built beforehand), that build's CPU is not a publish's or a read's."""
+    from hub.api.writer import NICENESS as WRITER
+    from hub.web.site import NICENESS as SITE
+
+    stats = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[2]) == pgid:
+            stats[int(pid)] = stat
+    if pgid not in stats:
+        return 0.0
+    base = int(stats[pgid][16])  # the niceness of hub serve itself
+    site, writer = min(19, base + SITE), min(19, base + WRITER)
+    if site == writer:
+        raise RuntimeError(f"hub serve runs at niceness {base}: its site child and its writer cannot be told apart")
+    ticks = sum(int(x) for stat in stats.values() if int(stat[16]) == site for x in stat[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(pgid: int, site_apart: bool) -> float:
+    """The server's CPU seconds so far; with ``site_apart`` without its served site's child process."""
+    return group_cpu(pgid) - (site_child_cpu(pgid) if site_apart else 0.0)
+
+
+# the data folders whose served site was not built when this run began (their servers build it behind the answers;
+# a server stopped half-way leaves part of it, which is not a built site)
+SITE_APART: dict[Path, bool] = {}
+
+
+def site_built(data: Path) -> bool:
+    """Whether the served site of ``data`` was built (else a ``hub serve`` builds it behind its first answers)."""
+    return (data / "site" / ".build").is_dir()
+
+
 class Clock:
     """Wall and CPU time of a block in this process (``time.process_time``: every thread of it)."""
 
@@ -185,6 +229,8 @@ class Served:
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # no served site built beforehand: its first build runs in the site's child behind the answers, counted apart
+        self.site_apart = data is not None and SITE_APART.get(data, False)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         if data is None:
             cmd = [str(BIN / "granian"), "--interface", "asgi", "--port", str(self.port), "--workers", "1", "--no-ws", "bench.bare_app:app"]
@@ -350,7 +396,7 @@ def measure_open(data: Path, limit: float | None = None) -> dict:
         stopped = True
     finally:
         profile.disable()
-    out = {f"{key}_hot": hot_functions(profile, 1)}
+    out: dict = {f"{key}_hot": hot_functions(profile, 1)}
     if hasattr(opening, "cpu") and opening.wall < 1e6:
         out |= {f"{key}_s": opening.wall, f"{key}_cpu_s": opening.cpu}
     if hasattr(exports, "cpu") and exports.wall < 1e6:
@@ -430,8 +476,11 @@ def measure_start(data: Path, runs: int, first: bool) -> dict:
     }
 
 
-def profile_cold(data: Path) -> dict:
-    """What ``hub serve`` does before it answers, in-process under cProfile: the parent's opening and site, a worker's app."""
+def profile_cold(data: Path, with_site: bool = True) -> dict:
+    """What ``hub serve`` does before it answers, in-process under cProfile: the parent's opening and site, a worker's app.
+
+    ``with_site=False``: the served site is not built, and neither it (a first build of every package's pages) nor the
+    follower's first step (which is that build) is run here: the opening and the app alone."""
     from hub.api import create_app
     from hub.config import HubConfig
     from hub.services import Services
@@ -442,15 +491,18 @@ def profile_cold(data: Path) -> dict:
     with Clock() as clock:
         profile.enable()
         services = Services.open(HubConfig(data_dir=data))
-        site.build(services, services.head(), site.clone_base())
+        if with_site:
+            site.build(services, services.head(), site.clone_base())
         services.close()
         app = create_app(config=HubConfig(data_dir=data), live=True)
-        for hook in app.on_startup:  # the follower's first step and warm-up, as in a worker before it answers
+        # the follower's first step and warm-up, as in a worker before it answers; not without a built site, where
+        # that step is the served site's first build (and stopping the follower would wait for it)
+        for hook in app.on_startup if with_site else []:
             hook()  # type: ignore[call-arg]
         profile.disable()
-    for hook in app.on_shutdown:
+    for hook in app.on_shutdown if with_site else []:
         hook()  # type: ignore[call-arg]
-    return {"seconds": clock.wall, "cpu_s": clock.cpu, "hot": hot_functions(profile, 1)}
+    return {"seconds": clock.wall, "cpu_s": clock.cpu, "hot": hot_functions(profile, 1), "site": with_site}
 
 
 def profile_get(data: Path, size: int, runs: int) -> dict:
@@ -637,9 +689,10 @@ def measure_publish(data: Path, size: int, versions: Versions, runs: int, site_u
 def wrk(url: str, script: Path | None, seconds: int, server: Served | None = None) -> dict:
     """wrk's req/s, p50 and p99; with ``server`` also the server's CPU milliseconds per request."""
     cmd = ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", *(["-s", str(script)] if script else []), url]
-    cpu = group_cpu(server.process.pid) if server else 0.0
+    apart = server is not None and server.site_apart
+    cpu = server_cpu(server.process.pid, apart) if server else 0.0
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    cpu = group_cpu(server.process.pid) - cpu if server else 0.0
+    cpu = server_cpu(server.process.pid, apart) - cpu if server else 0.0
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise RuntimeError(f"{errors.group(1)} failed requests:\n{out}")
@@ -736,13 +789,21 @@ def measure_api(data: Path, size: int, versions: Versions, runs: int, seconds: i
                     raise RuntimeError(f"publish refused: {answer.status_code} {answer.text[:300]}")
         results["api_publish_ms"] = statistics.median(sequential)
         for count in (1, 4, 8):
-            cpu = group_cpu(served.process.pid)
+            cpu, site_cpu = group_cpu(served.process.pid), site_child_cpu(served.process.pid)
             with Publishers(served.url, tokens, versions, size, count, seed=count) as writers:
                 time.sleep(seconds)
             if writers.failed:
                 raise RuntimeError(f"{len(writers.failed)} publishes failed, e.g. {writers.failed[0]}")
             results[f"publishes_per_s_{count}"] = writers.done / writers.seconds
-            results[f"publish_server_cpu_ms_{count}"] = (group_cpu(served.process.pid) - cpu) * 1000 / max(1, writers.done)
+            cpu, site_cpu = group_cpu(served.process.pid) - cpu, site_child_cpu(served.process.pid) - site_cpu
+            # the whole group (with the site child's catch-up of exports and pages after each publish), and without the
+            # site child: where the served site's first build runs behind the answers, only the latter is the publishes'
+            results[f"publish_server_cpu_ms_{count}" if not served.site_apart else f"publish_group_cpu_ms_{count}"] = (
+                cpu * 1000 / max(1, writers.done)
+            )
+            results[f"publish_server_cpu_ms_{count}_without_site"] = (cpu - site_cpu) * 1000 / max(1, writers.done)
+            if served.site_apart:
+                results[f"publish_server_cpu_ms_{count}"] = results[f"publish_server_cpu_ms_{count}_without_site"]
         wrk(served.url, script, 1)  # warm-up
         results["get_random"] = wrk(served.url, script, seconds, served)
         for count in (0, 1, 4, 8):
@@ -807,7 +868,12 @@ def measure(
     else:  # the first start alone makes a folder of its own and leaves the data folder of the other steps as it is
         data, reused = work / f"{folder}-{size}", True
     versions = Versions(size, data)
+    # without a served site built beforehand (at sizes where its first build does not fit into the run), the server's
+    # rows are measured while that build runs behind the answers, in the site's child process, counted apart
+    apart = SITE_APART[data] = bool([n for n in only if n in ("start", "api")]) and not site_built(data) and not quick
     out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
+    if apart:
+        out["served_site_absent"] = True
     if folder != "data":
         out["folder"] = folder  # e.g. "first": the steps ran on the folder the first start left (index and served site built by it)
     steps = {
@@ -816,7 +882,8 @@ def measure(
         "open": lambda: measure_open(data, limit),
         # the first start is measured whenever the served site has not been built yet (also on a reused folder)
         "start": lambda: (
-            measure_start(data, 2 if quick else 3, first=not (data / "site" / ".build").is_dir()) | {"cold_profile": profile_cold(data)}
+            measure_start(data, 2 if quick else 3, first=not (data / "site" / ".build").is_dir() and not apart)
+            | {"cold_profile": profile_cold(data, with_site=not apart)}
         ),
         "versions": lambda: measure_versions(data, size, runs * 10),
         "store_publish": lambda: measure_store_publish(data, size, versions, runs),
