@@ -2,14 +2,18 @@
 
     .venv/bin/python bench/coldstart.py [--packages 10000] [--runs 3]
     .venv/bin/python bench/coldstart.py --catalog /tmp/copy/cat/10000/catalog.git --before main --figure coldstart-10k  # a copy of the growth cache
+    .venv/bin/python bench/coldstart.py --data /tmp/copy/first-10000 --figure coldstart-10k  # a copied data folder, index built
 
 Makes a data directory with a catalogue (generated, or ``--catalog``: a grown one, hard-linked in,
 as bench/growth.py does) and times its first ``hub serve``: until health answers (tags and search index
 built before it) and until health no longer says ``starting`` (the site and the clone exports, built behind the first
-answers). Then it measures from process start to the first answer of /api/v1/health, ``runs`` times: the
-seconds, and the CPU seconds of the server's process group until then (its workers and the
-children they started count: the machine is shared, CPU is the work itself). Whether the first
-answer came while the server was still ``starting`` (health says so) is counted too. Baseline in
+answers); or takes a data folder whose first start is behind it (``--data``). Then it measures from process start to
+the first answer of /api/v1/health, ``runs`` times: the seconds, and the CPU seconds of the server's process group
+until then (the parent ``hub serve``, its worker, and whatever child processes they started before that answer:
+the site's and the writer's, the forkserver, the budget workers; the machine is shared, CPU is the work itself).
+``bench/growth.py``'s start step measures the same, the same way. Each server is ``hub serve`` as installed: the
+console script, from compiled bytecode (``bench.common.installed``), each started once uncounted before the runs.
+Whether the first answer came while the server was still ``starting`` (health says so) is counted too. Baseline in
 the same run: the same for a bare Litestar app (bench/bare_app.py) under the same server; with
 ``--before REV``, also ``hub serve`` of the project at another commit (e.g. main before a change,
 unpacked with ``git archive``), started alternately with this one on the same data folder.
@@ -31,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import generate_catalog, machine, options, process_group_cpu, quick, write_results  # noqa: E402
+from bench.common import generate_catalog, installed, machine, options, process_group_cpu, quick, write_results  # noqa: E402
 from bench.server import free_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -86,19 +90,15 @@ def until_settled(url: str, start: float, timeout: float, pgid: int) -> tuple[fl
     raise RuntimeError(f"{url}: still starting after {timeout} s")
 
 
-def compiled(env: dict[str, str], pycache: Path) -> dict[str, str]:
-    """``env`` for a server that starts from compiled bytecode, as an installed hub does (pip compiles it at install,
-    a checkout writes it at its first start): without it, a shell that sets ``PYTHONDONTWRITEBYTECODE`` (this machine's
-    does) has every start compile the hub's few hundred modules from source again, about a quarter of a second of
-    CPU that no deployment spends. The bytecode goes to ``pycache`` (``PYTHONPYCACHEPREFIX``), not into the checkout."""
-    env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, "PYTHONPYCACHEPREFIX": str(pycache)}
+def hub_serve(root: Path, data: str, port: int, base_url: str | None = None) -> tuple[list[str], str, dict[str, str]]:
+    """``hub serve`` as installed: the console script, from compiled bytecode (``bench.common.installed``).
 
-
-def hub_serve(root: Path, data: str, port: int, pycache: Path) -> tuple[list[str], str, dict[str, str]]:
-    # the checkout's hub package comes first
-    env = compiled({**os.environ, "HUB_DATA": data, "PYTHONPATH": str(root)}, pycache)
-    cmd = [sys.executable, "-m", "hub", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    The checkout at ``root`` comes first on the path; ``base_url``: the address the data folder's pages were built for,
+    when the server listens on another one."""
+    env = installed({**os.environ, "HUB_DATA": data, "PYTHONPATH": str(root)})
+    if base_url:
+        env["HUB_BASE_URL"] = base_url
+    cmd = [str(BIN / "hub"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     return cmd, f"http://127.0.0.1:{port}/api/v1/health", env
 
 
@@ -118,48 +118,59 @@ def main() -> None:
         "--catalog", type=Path, default=None, help="a grown catalogue repository to start on (hard-linked in) instead of a generated one"
     )
     parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="a data folder whose first start is behind it (index built), used as it is (a copy of your own: the servers write"
+        " into it); its pages' address is read from its bench-port file (bench/growth.py's); no first start is timed",
+    )
+    parser.add_argument(
         "--before", default=None, help="a commit of the project whose hub serve is timed alternately with this one, same data folder"
     )
     parser.add_argument("--figure", default="coldstart", help="name of the results (docs/figures/NAME.json with --record)")
     args = quick(parser.parse_args(), packages=30, runs=1)
     port = free_port()  # one address for every start: the pages name it in their clone commands
-    with tempfile.TemporaryDirectory() as data, tempfile.TemporaryDirectory() as other, tempfile.TemporaryDirectory() as pycache:
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as other:
         before_commit = checkout(args.before, Path(other)) if args.before else None
-        if args.catalog is not None:
+        data, base_url = scratch, None
+        if args.data is not None:
+            data = str(args.data)
+            known = args.data / "bench-port"
+            base_url = f"http://127.0.0.1:{known.read_text().strip()}/" if known.is_file() else None
+        elif args.catalog is not None:
             subprocess.run(["cp", "-al", str(args.catalog), str(Path(data) / "catalog.git")], check=True)
         else:
             generate_catalog(Path(data) / "catalog.git", args.packages)
-        cache = Path(pycache)
         settled: list[float] = []
-        first, first_cpu, _ = started(*hub_serve(ROOT, data, port, cache), settled=settled)  # also compiles this checkout
+        first: tuple[float, float, bool] | None = None
+        if args.data is None:
+            first = started(*hub_serve(ROOT, data, port), settled=settled)  # also writes this checkout's bytecode
 
         def bare_app() -> tuple[float, float, bool]:
             bare_port = free_port()
             return started(
                 [str(BIN / "granian"), "--interface", "asgi", "--port", str(bare_port), "--workers", "1", "bench.bare_app:app"],
                 f"http://127.0.0.1:{bare_port}/const",
-                compiled({**os.environ, "PYTHONPATH": str(ROOT)}, cache),
+                installed({**os.environ, "PYTHONPATH": str(ROOT)}),
             )
 
-        # one start of each that is not counted: each compiles its modules once, as ours did at its first start
+        # one start of each that is not counted: each writes the bytecode of what changed since the last run
         bare_app()
+        if args.data is not None:
+            started(*hub_serve(ROOT, data, port, base_url))
         if args.before is not None:
-            started(*hub_serve(Path(other), data, port, cache))
+            started(*hub_serve(Path(other), data, port, base_url))
         ours, before, bare = [], [], []
         for _ in range(args.runs):
-            ours.append(started(*hub_serve(ROOT, data, port, cache)))
+            ours.append(started(*hub_serve(ROOT, data, port, base_url)))
             if args.before is not None:
-                before.append(started(*hub_serve(Path(other), data, port, cache)))
+                before.append(started(*hub_serve(Path(other), data, port, base_url)))
             bare.append(bare_app())
         packages = count_packages(Path(data))
     results = {
         "machine": machine(),
         "packages": packages,
-        "catalog": "grown" if args.catalog is not None else "generated",
-        "first_start_s": first,
-        "first_start_cpu_s": first_cpu,
-        "first_settled_s": settled[0],
-        "first_settled_cpu_s": settled[1],
+        "catalog": "grown" if args.catalog is not None or args.data is not None else "generated",
         "cold_start_s": statistics.median(r[0] for r in ours),
         "cold_start_cpu_s": statistics.median(r[1] for r in ours),
         "answered_while_starting": sum(r[2] for r in ours),
@@ -168,6 +179,13 @@ def main() -> None:
         "runs": [r[0] for r in ours],
         "cpu_runs": [r[1] for r in ours],
     }
+    if first is not None:
+        results |= {
+            "first_start_s": first[0],
+            "first_start_cpu_s": first[1],
+            "first_settled_s": settled[0],
+            "first_settled_cpu_s": settled[1],
+        }
     if before:
         results |= {
             "before_commit": before_commit,
@@ -177,8 +195,9 @@ def main() -> None:
         }
     print(f"machine: {results['machine']}")
     print("| figure | median | CPU | goal |\n|---|---|---|---|")
-    print(f"| first start until health answers (tags and index built) | {first:.1f} s | {first_cpu:.1f} s | |")
-    print(f"| first start until settled (site and clone exports too) | {settled[0]:.1f} s | {settled[1]:.1f} s | ≤ 30 s at 10k |")
+    if first is not None:
+        print(f"| first start until health answers (tags and index built) | {first[0]:.1f} s | {first[1]:.1f} s | |")
+        print(f"| first start until settled (site and clone exports too) | {settled[0]:.1f} s | {settled[1]:.1f} s | ≤ 30 s at 10k |")
     print(f"| cold start with existing index | {results['cold_start_s']:.2f} s | {results['cold_start_cpu_s']:.2f} s | ≤ 1 s |")
     if before:
         print(f"| the same, --before checkout | {results['before_cold_start_s']:.2f} s | {results['before_cold_start_cpu_s']:.2f} s | |")
