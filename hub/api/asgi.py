@@ -5,7 +5,7 @@ exports caught up), then the app follows the catalogue's HEAD and serves the sit
 does that opening once itself and runs ``hub.api.served:app`` in its workers.
 """
 
-from hub.api import serving_app
+from hub.api.app import serving_app
 from hub.config import HubConfig
 from hub.services import Services
 

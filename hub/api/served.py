@@ -13,7 +13,7 @@ import gc
 # the process: no collection while they are made, and none walks them afterwards (gc.freeze)
 gc.disable()
 
-from hub.api import serving_app  # noqa: E402
+from hub.api.app import serving_app  # noqa: E402
 from hub.config import HubConfig  # noqa: E402
 from hub.services import Services  # noqa: E402
 
