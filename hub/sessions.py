@@ -20,8 +20,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from hub.errors import HubError
 from hub.model import FrozenBase
 
@@ -205,6 +203,8 @@ class SessionStore:
         Sealed with AES-GCM under a key from the session's id (see :func:`_reveal_key`); held at most
         ``REVEAL_MINUTES`` and never past the session.
         """
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # with the first secret held, not at every start
+
         now = self.clock()
         reveal_id = secrets.token_urlsafe(18)
         nonce = secrets.token_bytes(12)
@@ -229,6 +229,8 @@ class SessionStore:
             db.execute("DELETE FROM reveals WHERE id = ? AND session = ?", (reveal_id, _hash(session_id)))
         if row is None:
             return None
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # with the first secret shown, not at every start
+
         sealed = bytes(row[0])
         return AESGCM(_reveal_key(session_id)).decrypt(sealed[:12], sealed[12:], reveal_id.encode()).decode("utf-8")
 

@@ -42,6 +42,7 @@ ON_DEMAND = (
     "attrs",
     "litestar.plugins.pydantic",
     "litestar.plugins.attrs",
+    "cryptography",  # the workspace's sealed secrets (hub.sessions)
 )
 
 # what a worker does until the response to its first request starts: the CLI's imports (the parent's, inherited), the
