@@ -40,5 +40,17 @@ def compile_pattern(pattern: str):
         raise UnsupportedPattern(reason) from None
 
 
+# google-re2's ``search`` builds a Match with character offsets (a Python loop over the spans) that a
+# yes-or-no question does not need; its compiled program answers that directly, on the same UTF-8
+# bytes ``search`` would pass it (a lone surrogate raises UnicodeEncodeError in both)
+_UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+_NO_MATCH = getattr(re2, "_NULL_SPAN", None)
+
+
 def pattern_search(pattern: str, text: str) -> bool:
-    return compile_pattern(pattern).search(text) is not None
+    compiled = compile_pattern(pattern)
+    program = getattr(compiled, "_regexp", None)
+    if program is None or _UNANCHORED is None or _NO_MATCH is None:  # another google-re2 layout: its public search
+        return compiled.search(text) is not None
+    encoded = text.encode("utf-8")
+    return program.Match(_UNANCHORED, encoded, 0, len(encoded))[0] != _NO_MATCH

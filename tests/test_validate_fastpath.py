@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hub.patterns import compile_pattern, pattern_search
 from hub.resources import catalog_dir
 from hub.schemas import PACKAGE_SCHEMA_ID, HubValidator, all_schemas, registry, validator
 from hub.validate import PackageFiles
@@ -215,6 +216,24 @@ def test_package_patterns_run_on_re2_in_the_fast_path_too():
     start = time.perf_counter()
     assert fast.is_valid({"x": "a" * 50_000 + "!"}) is False
     assert time.perf_counter() - start < 1
+
+
+_PATTERNS = ["^[a-z]+$", "^\\d+$", "ä|ö", "^$", "", "a*", "(?i)^AB", "\\bx", "[^ -~]", "^(a+)+$", "\\s$", "^.{2}$", "\\p{Lu}", "b\\z"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_PATTERNS), st.text(alphabet=st.sampled_from("aAbxä ö٣\n\t-ü\ud800") | st.characters(), max_size=12))
+def test_pattern_search_answers_as_re2s_search(pattern, text):
+    # hub/patterns.py asks RE2's compiled program for yes or no, without the Match object of its search
+    try:
+        expected: object = compile_pattern(pattern).search(text) is not None
+    except UnicodeEncodeError:  # a lone surrogate
+        expected = UnicodeEncodeError
+    try:
+        got: object = pattern_search(pattern, text)
+    except UnicodeEncodeError:
+        got = UnicodeEncodeError
+    assert got == expected
 
 
 def test_package_schemas_with_ids_anchors_or_another_dialect_get_no_fast_answer():

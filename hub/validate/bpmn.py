@@ -211,9 +211,10 @@ def _model_problems(root: etree._Element, problem: Callable[..., Problem]) -> li
 
     shapes: set[str] = set()
     edges: set[str] = set()
-    complete = _diagram_complete(root)
-    if complete:  # every shape bounded, every edge with two waypoints: only the references are needed
-        shapes, edges = _references(root, "BPMNShape"), _references(root, "BPMNEdge")
+    referenced = _diagram_complete(root)
+    complete = referenced is not None
+    if referenced is not None:  # every shape bounded, every edge with two waypoints: only the references are needed
+        shapes, edges = referenced
     for shape in () if complete else root.iter(_q(BPMNDI_NS, "BPMNShape")):
         shapes.add(shape.get("bpmnElement", ""))
         bounds = shape.find(_q(DC_NS, "Bounds"))
@@ -273,8 +274,9 @@ _WAYPOINTS = [etree.XPath(f"//bpmndi:BPMNEdge/di:waypoint/@{name}", namespaces=_
 _PLAIN_NUMBERS = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)? )*")
 
 
-def _diagram_complete(root: etree._Element) -> bool:
-    """True when the element-wise shape and edge checks below would find nothing (no problem and no "" reference to add).
+def _diagram_complete(root: etree._Element) -> tuple[set[str], set[str]] | None:
+    """The elements the shapes and the edges refer to, when the element-wise shape and edge checks below would find
+    nothing (no problem and no "" reference to add); None leaves it to them.
 
     Each shape has a first dc:Bounds whose four attributes are there (one value per shape each) and
     plain decimals; each edge has two waypoints with x and y, and every waypoint's x and y are plain
@@ -282,23 +284,22 @@ def _diagram_complete(root: etree._Element) -> bool:
     """
     shapes, edges = _COUNT["BPMNShape"](root), _COUNT["BPMNEdge"](root)
     if not shapes or not edges or _EDGES_WITH_TWO_POINTS(root) != edges:
-        return False
-    if len(_REFERENCES["BPMNShape"](root)) != shapes or len(_REFERENCES["BPMNEdge"](root)) != edges:
-        return False  # a shape or edge without bpmnElement: the element-wise check records its "" reference
+        return None
+    shape_references, edge_references = _REFERENCES["BPMNShape"](root), _REFERENCES["BPMNEdge"](root)
+    if len(shape_references) != shapes or len(edge_references) != edges:
+        return None  # a shape or edge without bpmnElement: the element-wise check records its "" reference
     values: list[str] = []
     for bounds in _BOUNDS:
         found = bounds(root)
         if len(found) != shapes:
-            return False
+            return None
         values.extend(found)
     for waypoints in _WAYPOINTS:
         values.extend(waypoints(root))
     joined = " ".join(values)  # one space between values only when no value holds one itself
-    return joined.count(" ") == len(values) - 1 and _PLAIN_NUMBERS.fullmatch(joined + " ") is not None
-
-
-def _references(root: etree._Element, name: str) -> set[str]:
-    return set(_REFERENCES[name](root))
+    if joined.count(" ") != len(values) - 1 or _PLAIN_NUMBERS.fullmatch(joined + " ") is None:
+        return None
+    return set(shape_references), set(edge_references)
 
 
 def _label(element: etree._Element) -> str:
