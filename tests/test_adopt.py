@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import json
 import shutil
 import threading
@@ -39,6 +40,7 @@ from hub.adopt.model import ConfigDelta, FieldDelta, FieldInfo, NodeDelta
 from hub.adopt.transport import parse_pack_index
 from hub.cli import main as run
 from hub.errors import AdoptionExists, BadRequest, PackageNotFound, VersionNotFound
+from hub.resources import catalog_dir
 from hub.store import Catalog, publish
 from hub.store.export import export_dir, export_package
 from hub.store.records import adoptions
@@ -429,6 +431,69 @@ def test_diff_names_the_form_field_the_task_and_the_config_key(city):
     assert "+ /telefon „Telefonnummer“" in text
     assert "Task_1 (userTask) umbenannt: „Antrag prüfen“ → „Antrag fachlich prüfen“" in text
     assert "+ /erinnerung_stunden = 24" in text
+
+
+def _chain_diffs(catalog: Catalog, broken: pygit2.Tree) -> list:
+    """The semantic diff of each version against the one before, as the site's comparison pages ask for them, then 2.0.0
+    against a copy of it whose config does not parse."""
+    from types import SimpleNamespace
+
+    from hub.adopt.semantic import semantic_diff
+    from hub.store.catalog import package_path
+    from hub.store.trees import subtree
+
+    repo = catalog.repo
+    trees = {v.version: SimpleNamespace(tree=subtree(repo, repo[v.commit].tree, package_path(PID))) for v in catalog.versions(PID)}
+    trees["kaputt"] = SimpleNamespace(tree=broken)
+    chain = ["1.0.0", "1.1.0", "2.0.0", "kaputt"]
+    return [semantic_diff(repo, PID, trees[a], trees[b], a, b) for a, b in itertools.pairwise(chain)]
+
+
+def test_each_file_is_read_once_by_its_blob_id_and_the_diffs_stay_the_same(catalog):
+    # semantic.py keeps what it read of a blob by the blob's id (which names its bytes): the second pass
+    # reads nothing again and gives the same diffs, an unreadable file the same note
+    from pygit2.enums import FileMode
+
+    from hub.adopt import semantic
+    from hub.store.catalog import package_path
+    from hub.store.trees import replace_path, subtree
+
+    repo = catalog.repo
+    latest = subtree(repo, repo[catalog.versions(PID)[0].commit].tree, package_path(PID))
+    broken = repo[replace_path(repo, latest, ["konfiguration", "termine.yaml"], repo.create_blob(b"a: [1, 2\n"), FileMode.BLOB)]
+    semantic._kept.clear()
+    first = _chain_diffs(catalog, broken)
+    kept = dict(semantic._kept)
+    assert {reading for _, reading in kept} == {"artefacts", "form", "process", "config-yaml"}
+    assert [note.split(":")[0] for note in first[-1].notes] == [
+        "konfiguration/termine.yaml (Version kaputt) ist nicht lesbar und wird nicht verglichen"
+    ]
+    second = _chain_diffs(catalog, broken)
+    assert second == first and all(semantic._kept[key] is found for key, found in kept.items())  # nothing read again
+    semantic._kept.clear()
+    assert _chain_diffs(catalog, broken) == first
+    assert [f.field for f in first[0].form_fields] == ["/telefon"] and [d.id for d in first[1].process_nodes] == ["Task_1"]
+
+
+def test_flow_nodes_are_the_bpmn_elements_of_a_flow_node_type_in_document_order():
+    from lxml import etree
+
+    from hub.adopt.semantic import flow_nodes
+    from hub.validate.bpmn import BPMN_NS, FLOW_NODES, parse_bpmn
+
+    def walked(data: bytes) -> dict[str, tuple[str, str | None]]:  # every element looked at, as before
+        nodes: dict[str, tuple[str, str | None]] = {}
+        for element in parse_bpmn(data).iter():
+            if isinstance(element.tag, str):
+                qname = etree.QName(element)
+                if qname.namespace == BPMN_NS and qname.localname in FLOW_NODES and element.get("id"):
+                    nodes.setdefault(element.get("id"), (qname.localname, element.get("name")))
+        return nodes
+
+    models = [BPMN.encode(), BPMN_3.encode(), *(p.read_bytes() for p in sorted(catalog_dir().glob("packages/*/*/**/*.bpmn")))]
+    for data in models:
+        assert list(flow_nodes(data).items()) == list(walked(data).items())
+    assert sum(len(flow_nodes(data)) for data in models) > 20
 
 
 def test_diff_to_a_given_version(city):

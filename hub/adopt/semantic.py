@@ -19,6 +19,9 @@ the diff is for people deciding whether to take an update.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import pygit2
@@ -36,6 +39,10 @@ from hub.validate.yamlsafe import YamlError, load_yaml
 
 MAX_DEPTH = 32
 FIELD_ATTRIBUTES = ("type", "required", "title", "enum", "format")
+# Files read, by blob id and reading: a version's files are compared once with the version before and
+# once with the one after (the site's comparison pages, a workspace's steps), and a git blob's id names
+# its bytes, so each is parsed once while it is kept. What is kept is read only by the comparisons.
+KEPT_READINGS = 512
 
 
 # -- forms ----------------------------------------------------------------------------------
@@ -84,14 +91,14 @@ def flow_nodes(data: bytes) -> dict[str, tuple[str, str | None]]:
     """Every flow node of a BPMN model (all processes, sub-processes included): id → (element type, name)."""
     root = parse_bpmn(data)
     nodes: dict[str, tuple[str, str | None]] = {}
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        qname = etree.QName(element)
+    for element in root.iter(*_FLOW_NODE_TAGS):  # in document order; lxml picks the tags in C
         node_id = element.get("id")
-        if qname.namespace == BPMN_NS and qname.localname in FLOW_NODES and node_id:
-            nodes.setdefault(node_id, (qname.localname, element.get("name")))
+        if node_id:
+            nodes.setdefault(node_id, (_FLOW_NODE_TAGS[str(element.tag)], element.get("name")))
     return nodes
+
+
+_FLOW_NODE_TAGS = {f"{{{BPMN_NS}}}{name}": name for name in FLOW_NODES}  # qualified tag → element type
 
 
 def category(kind: str) -> NodeCategory:
@@ -218,19 +225,19 @@ def semantic_diff(repo: pygit2.Repository, package: str, old: Treeish, new: Tree
         kinds = {a[0] for a in (old_artefacts.get(path), new_artefacts.get(path)) if a}
         fmt = (new_artefacts.get(path) or old_artefacts[path])[1]
         if "form-schema" in kinds:
-            before = _read(repo, old, path, from_version, notes, lambda d: form_fields(load_json(d))) if path in old_artefacts else {}
-            after = _read(repo, new, path, to_version, notes, lambda d: form_fields(load_json(d))) if path in new_artefacts else {}
+            before = _read(repo, old, path, from_version, notes, "form") if path in old_artefacts else {}
+            after = _read(repo, new, path, to_version, notes, "form") if path in new_artefacts else {}
             if before is not None and after is not None:
                 forms.extend(compare_forms(path, before, after))
         elif "process-model" in kinds:
-            before = _read(repo, old, path, from_version, notes, flow_nodes) if path in old_artefacts else {}
-            after = _read(repo, new, path, to_version, notes, flow_nodes) if path in new_artefacts else {}
+            before = _read(repo, old, path, from_version, notes, "process") if path in old_artefacts else {}
+            after = _read(repo, new, path, to_version, notes, "process") if path in new_artefacts else {}
             if before is not None and after is not None:
                 processes.extend(compare_processes(path, before, after))
         elif "config" in kinds:
-            parse = lambda d, fmt=fmt: config_keys(load_document(d, "json" if fmt == "json" else "yaml"))  # noqa: E731
-            before = _read(repo, old, path, from_version, notes, parse) if path in old_artefacts else {}
-            after = _read(repo, new, path, to_version, notes, parse) if path in new_artefacts else {}
+            reading = "config-json" if fmt == "json" else "config-yaml"
+            before = _read(repo, old, path, from_version, notes, reading) if path in old_artefacts else {}
+            after = _read(repo, new, path, to_version, notes, reading) if path in new_artefacts else {}
             if before is not None and after is not None:
                 configs.extend(compare_configs(path, before, after))
     return SemanticDiff(
@@ -248,15 +255,24 @@ def semantic_diff(repo: pygit2.Repository, package: str, old: Treeish, new: Tree
 def _artefacts(repo: pygit2.Repository, commit: Treeish, version: str, notes: list[str]) -> dict[str, tuple[str, str]]:
     """``hub.yaml``'s artefacts at ``commit``: path → (kind, format)."""
     try:
-        data = load_yaml(blob_at(repo, commit.tree["hub.yaml"].id).data).data
+        entry = commit.tree["hub.yaml"]
     except KeyError:
         notes.append(f"Version {version} hat kein hub.yaml; Formulare, Prozesse und Konfigurationen werden nicht verglichen.")
         return {}
-    except YamlError as exc:
-        notes.append(f"hub.yaml von Version {version} ist nicht lesbar: {exc}")
+    found = _reading(repo, entry.id, "artefacts", _listed_artefacts)
+    if isinstance(found, _Unreadable):
+        notes.append(f"hub.yaml von Version {version} ist nicht lesbar: {found.reason}")
         return {}
+    return found
+
+
+def _listed_artefacts(data: bytes) -> dict[str, tuple[str, str]]:
+    try:
+        manifest = load_yaml(data).data
+    except YamlError as exc:
+        raise _Unreadable(str(exc)) from None
     found = {}
-    for artefact in (data.get("artefacts") if isinstance(data, dict) else None) or []:
+    for artefact in (manifest.get("artefacts") if isinstance(manifest, dict) else None) or []:
         if (
             isinstance(artefact, dict)
             and isinstance(artefact.get("path"), str)
@@ -266,17 +282,63 @@ def _artefacts(repo: pygit2.Repository, commit: Treeish, version: str, notes: li
     return found
 
 
-def _read(repo: pygit2.Repository, commit: Treeish, path: str, version: str, notes: list[str], parse) -> Any:
+def _read(repo: pygit2.Repository, commit: Treeish, path: str, version: str, notes: list[str], reading: str) -> Any:
+    """The file at ``path`` read as ``reading`` (a key of :data:`READINGS`), or None (and a note) when it cannot be read."""
     try:
-        blob = blob_at(repo, commit.tree[path].id)
+        oid = commit.tree[path].id
     except KeyError:
         return {}  # listed but missing: nothing to compare on this side
-    try:
-        return parse(blob.data)
-    except (SyntaxProblem, YamlError, etree.XMLSyntaxError, ValueError) as exc:
-        reason = xml_message(exc) if isinstance(exc, etree.XMLSyntaxError) else str(exc)  # libxml2 speaks English
-        notes.append(f"{path} (Version {version}) ist nicht lesbar und wird nicht verglichen: {reason}")
+    found = _reading(repo, oid, reading, READINGS[reading])
+    if isinstance(found, _Unreadable):
+        notes.append(f"{path} (Version {version}) ist nicht lesbar und wird nicht verglichen: {found.reason}")
         return None
+    return found
+
+
+class _Unreadable(Exception):
+    """A file a reading cannot read, with the reason the notes give (kept like a reading)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _checked(parse: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
+    def read(data: bytes) -> Any:
+        try:
+            return parse(data)
+        except (SyntaxProblem, YamlError, etree.XMLSyntaxError, ValueError) as exc:
+            raise _Unreadable(xml_message(exc) if isinstance(exc, etree.XMLSyntaxError) else str(exc)) from None  # libxml2 speaks English
+
+    return read
+
+
+READINGS: dict[str, Callable[[bytes], Any]] = {
+    "form": _checked(lambda d: form_fields(load_json(d))),
+    "process": _checked(flow_nodes),
+    "config-json": _checked(lambda d: config_keys(load_document(d, "json"))),
+    "config-yaml": _checked(lambda d: config_keys(load_document(d, "yaml"))),
+}
+_kept: OrderedDict[tuple[str, str], Any] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _reading(repo: pygit2.Repository, oid: pygit2.Oid, reading: str, read: Callable[[bytes], Any]) -> Any:
+    """``read`` of the blob ``oid`` (what it raised as :class:`_Unreadable`), from the kept readings when there."""
+    key = (str(oid), reading)
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    try:
+        found = read(blob_at(repo, oid).data)
+    except _Unreadable as exc:
+        found = exc
+    with _kept_lock:
+        _kept[key] = found
+        while len(_kept) > KEPT_READINGS:
+            _kept.popitem(last=False)
+    return found
 
 
 def _union(old: dict, new: dict) -> list:
