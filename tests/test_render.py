@@ -478,7 +478,7 @@ def test_the_drawing_says_each_presentation_attribute_only_where_it_differs_from
         (element.tag, name)
         for element in canvas.iter()
         if isinstance(element.tag, str) and element is not canvas
-        for name in ("fill", "stroke", "stroke-width", "font-size", "text-anchor", "marker-end", "stroke-linejoin")
+        for name in ("fill", "stroke", "stroke-width", "font-size", "text-anchor", "marker-end", "stroke-linejoin", "paint-order")
         if element.get(name) is not None and element.get(name) == _computed(element.getparent(), name)
     ]
     assert repeated == []

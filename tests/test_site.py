@@ -292,3 +292,18 @@ def test_package_page_lists_confirmed_adoptions_apart_from_claims_and_the_audit_
     rows = page.locator("#verlauf-nachnutzung tbody tr")
     assert rows.count() >= 6  # three steps of Soest, its confirmation, Lippstadt, Bottrop, the review
     assert "Stadt Paderborn bestätigt die Nachnutzung" in page.locator("#verlauf-nachnutzung").inner_text()
+
+
+def test_bytes_of_a_realistic_package_stay_within_budget(site):
+    """What the site spends on the seed's Gewerbeanmeldung (four versions, a form, a process model): the page, its
+    drawing, the comparisons and the clone export, each below what they took before issue 16's byte work (page
+    97.1 kB, drawing 23.6 kB, comparisons 104.7 kB, export 54.4 kB in four packs)."""
+    package = site["out"] / "pakete" / "stadt-paderborn" / "gewerbeanmeldung"
+    page = (package / "index.html").read_text(encoding="utf-8")
+    drawing = sum(len(m) for m in re.findall(r"<svg\b.*?</svg>", page, re.S))
+    comparisons = sum(p.stat().st_size for p in (package / "vergleich").iterdir())
+    export = site["out"] / "git" / "stadt-paderborn" / "gewerbeanmeldung.git"
+    packs = sorted(p.name for p in (export / "objects" / "pack").iterdir())
+    assert len(page.encode()) < 90_000 and drawing < 21_000 and comparisons < 100_000
+    assert len(packs) == 2 and sum(p.stat().st_size for p in export.rglob("*") if p.is_file()) < 30_000  # one pack, one index
+    assert "\n  " not in re.sub(r"<pre\b.*?</pre>", "", page, flags=re.S)  # no indentation outside preformatted text

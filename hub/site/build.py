@@ -88,6 +88,7 @@ from hub.site.searchindex import (
     shard_name,
     shard_of,
 )
+from hub.site.squeeze import squeeze
 from hub.slugs import slug
 from hub.store import Catalog
 from hub.store.catalog import package_path
@@ -265,8 +266,10 @@ class SiteBuilder:
     def html(self, rel: str, template: str, **context: Any) -> str:
         depth = rel.count("/")
         context.setdefault("title", "Transferhub")
-        return self.env.get_template(template).render(
-            root="../" * depth, commit=self.data.commit, commit_time=self.data.commit_time, **context
+        return squeeze(
+            self.env.get_template(template).render(
+                root="../" * depth, commit=self.data.commit, commit_time=self.data.commit_time, **context
+            )
         )
 
     # -- the build ------------------------------------------------------------------------

@@ -33,6 +33,7 @@ CANVAS = {
     "stroke-width": "1.5",
     "stroke-linejoin": "round",
 }
+LABELS = {"font-size": "11", "fill": INK, "stroke": PAPER, "stroke-width": "3", "paint-order": "stroke"}
 # presentation attributes whose value an element inherits from its parent (SVG 1.1 § Property index, "Inherited: yes")
 INHERITED = frozenset(
     (
@@ -47,6 +48,7 @@ INHERITED = frozenset(
         "text-anchor",
         "marker-start",
         "marker-end",
+        "paint-order",
     )
 )
 EXTERNAL_LABEL_WIDTH = 90.0  # bpmn-js wraps external labels at 90 px
@@ -77,6 +79,9 @@ class Renderer:
             for name in ("pools", "containers", "flows", "nodes", "attached", "messages", "labels")
         }
         self.labels = layers["labels"]
+        # the external labels: 11 px, black with a white halo (paint-order puts the halo under the letters), said once
+        for name, paint in LABELS.items():
+            self.labels.set(name, paint)
         # every sequence flow ends in an arrow head: said once for the layer (marker properties are inherited)
         layers["flows"].set("marker-end", self._marker("sequence-end"))
 
