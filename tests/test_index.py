@@ -789,3 +789,28 @@ def test_a_rebuild_left_for_later_finds_every_package_at_once_and_completes_leve
         assert later.review_queue() == full.review_queue()
         facets = later.search().facets["maturity_level"]
         assert facets == full.search().facets["maturity_level"]
+
+
+def test_a_new_version_leaves_the_terms_and_values_a_rebuild_writes(tmp_path):
+    # an update writes only the postings and facet values that changed: the rows must be exactly a rebuild's
+    catalog = build_catalog(tmp_path, SPECS[:4])
+    index = Index(tmp_path / "index.sqlite")
+    index.sync(catalog)
+    publish_spec(catalog, {**SPECS[2], "version": "1.1.0", "name": "Hundesteuer und Hundeanmeldung", "license": "EUPL-1.2"})
+    assert index.sync(catalog).action == "updated"
+    rebuilt = Index(tmp_path / "rebuilt.sqlite")
+    assert rebuilt.sync(catalog).action == "rebuilt"
+
+    def rows(path) -> tuple[set, set]:
+        with sqlite3.connect(path) as db:
+            ids = dict(db.execute("SELECT rowid, id FROM packages"))
+            terms = {(term, ids[pkg], mask) for term, pkg, mask in db.execute("SELECT term, pkg, mask FROM postings")}
+            values = {(facet, value, ids[pkg]) for facet, value, pkg in db.execute("SELECT facet, value, pkg FROM package_values")}
+        return terms, values
+
+    updated_terms, updated_values = rows(tmp_path / "index.sqlite")
+    assert ("hundeanmeldung", "kreis-paderborn/hundesteuer") in {(t, p) for t, p, _ in updated_terms}
+    assert ("license", "EUPL-1.2", "kreis-paderborn/hundesteuer") in updated_values
+    assert (updated_terms, updated_values) == rows(tmp_path / "rebuilt.sqlite")
+    index.close()
+    rebuilt.close()

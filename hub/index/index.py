@@ -368,7 +368,8 @@ class Index:
                 if doc is None:
                     skipped.append(package_id)
             if row is not None:
-                _delete(conn, row[0], keep_package=doc is not None)
+                if doc is None:
+                    _delete(conn, row[0])
                 touched.append(row[0])
             conn.execute("DELETE FROM answers WHERE id = ?", (package_id,))
             if doc is not None and (answers := reader.answers(catalog, package_id)) is not None:
@@ -382,8 +383,7 @@ class Index:
                     assert inserted is not None  # sqlite3 sets it on every INSERT (typed optional for other statements)
                     rowid = inserted
                     touched.append(rowid)
-                conn.executemany(_INSERT_POSTING, ((term, rowid, mask) for term, mask in doc.terms.items()))
-                conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for facet, value in doc.facets))
+                _write_terms(conn, rowid, doc, fresh=row is None)
                 indexed.append(package_id)
             elif row is not None:
                 removed.append(package_id)
@@ -814,11 +814,32 @@ def _recreate(conn: sqlite3.Connection, generation: int) -> None:
     _set_meta(conn, schema_version=str(SCHEMA_VERSION), commit=None, generation=str(generation), log_from=str(generation))
 
 
-def _delete(conn: sqlite3.Connection, rowid: int, *, keep_package: bool) -> None:
+def _write_terms(conn: sqlite3.Connection, rowid: int, doc: Document, *, fresh: bool) -> None:
+    """The package's postings and facet values as ``doc`` has them; for a package indexed before, only the ones that
+    changed are deleted and written: a new version keeps most of its terms, and each term is a row in another page of
+    the postings (written anew, a publish dirtied about 110 pages of the index, 450 kB through its WAL)."""
+    if fresh:
+        conn.executemany(_INSERT_POSTING, ((term, rowid, mask) for term, mask in doc.terms.items()))
+        conn.executemany(_INSERT_VALUE, ((facet, value, rowid) for facet, value in doc.facets))
+        return
+    old_terms = dict(conn.execute("SELECT term, mask FROM postings WHERE pkg = ?", (rowid,)))
+    conn.executemany("DELETE FROM postings WHERE term = ? AND pkg = ?", ((term, rowid) for term in old_terms.keys() - doc.terms.keys()))
+    conn.executemany(
+        "INSERT OR REPLACE INTO postings (term, pkg, mask) VALUES (?, ?, ?)",
+        ((term, rowid, mask) for term, mask in doc.terms.items() if old_terms.get(term) != mask),
+    )
+    old_values = set(conn.execute("SELECT facet, value FROM package_values WHERE pkg = ?", (rowid,)))
+    new_values = set(doc.facets)
+    conn.executemany(
+        "DELETE FROM package_values WHERE facet = ? AND value = ? AND pkg = ?", ((f, v, rowid) for f, v in old_values - new_values)
+    )
+    conn.executemany(_INSERT_VALUE, ((f, v, rowid) for f, v in new_values - old_values))
+
+
+def _delete(conn: sqlite3.Connection, rowid: int) -> None:
     conn.execute("DELETE FROM postings WHERE pkg = ?", (rowid,))
     conn.execute("DELETE FROM package_values WHERE pkg = ?", (rowid,))
-    if not keep_package:
-        conn.execute("DELETE FROM packages WHERE rowid = ?", (rowid,))
+    conn.execute("DELETE FROM packages WHERE rowid = ?", (rowid,))
 
 
 def _level(value: Level) -> int | None:
