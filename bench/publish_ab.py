@@ -14,10 +14,11 @@ the wall-clock time of the whole publish beside them.
 
 The data folder (``--data``, a grown catalogue's folder with index and clone exports, e.g. one a growth run left)
 is read only: its catalogue repository is copied with hard links (git never changes an object or ref file in place)
-and every other file is copied, into ``--work``. A folder without clone exports (the 50,000-package one, whose
-export of every package would take hours) gets the exports of the packages measured, made before the run, and its
-exports' state set to the head; a folder whose index leaves maturity levels for later (``sync(later=True)``) has
-that mark removed, so no publish completes every package's level (see the section in docs/benchmarks.md).
+and every other file is copied, into ``--work``. The packages measured that have no clone export get one before the run (a folder
+without clone exports, the 50,000-package one, whose export of every package would take hours, also gets its exports'
+state set to the head); a folder without a search index gets one as a first start builds it (``sync(later=True)``:
+every package's maturity level and stored answers left for later), and that mark is removed, so that no publish
+completes every package's level (see the section in docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -136,20 +137,28 @@ def prepare(data: Path, ids: list[str]) -> dict[str, str]:
     """Exports of the packages measured where the folder has none; no pending completion of the index. Says what it did."""
     import sqlite3
 
-    from hub.services import EXPORTS_STATE
+    from hub.config import HubConfig
+    from hub.services import EXPORTS_STATE, Services
     from hub.store import Catalog
     from hub.store.export import export_dir, export_package
 
     done: dict[str, str] = {}
     catalog = Catalog.open(data / "catalog.git")
     exports = data / "git"
+    missing = [package_id for package_id in ids if not export_dir(exports, package_id).is_dir()]
+    for package_id in missing:  # else the publish of such a package would be its first export, of every version
+        export_package(catalog, package_id, export_dir(exports, package_id))
+    if missing:
+        done["exports_made"] = f"{len(missing)} of the {len(ids)} packages measured had no clone export: made before the run"
     if not (exports / EXPORTS_STATE).is_file():
-        for package_id in ids:
-            export_package(catalog, package_id, export_dir(exports, package_id))
         head = catalog.head()
         assert head is not None
         (exports / EXPORTS_STATE).write_text(str(head.id))
-        done["exports"] = "made for the packages measured only; the exports' state set to the head"
+        done["exports"] = "no clone exports but those of the packages measured; the exports' state set to the head"
+    with Services.attach(HubConfig(data_dir=data, seed=False)) as services:
+        if services.index.commit is None:  # never built (a grown catalogue alone): its search part, as a first start does
+            services.sync_index(later=True)
+            done["index_built"] = "the search index built before the run (sync(later=True): levels and stored answers left out)"
     with sqlite3.connect(data / "index.sqlite") as db:
         if db.execute("SELECT value FROM meta WHERE key = 'pending'").fetchone() not in (None, ("0",), (None,)):
             db.execute("DELETE FROM meta WHERE key = 'pending'")
