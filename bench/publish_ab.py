@@ -14,7 +14,7 @@ the wall-clock time of the whole publish beside them.
 
 The data folder (``--data``, a grown catalogue's folder with index and clone exports, e.g. one a growth run left)
 is read only: its catalogue repository is copied with hard links (git never changes an object or ref file in place)
-and every other file is copied, into ``--work``. The packages measured that have no clone export get one before the run (a folder
+and every other file is copied, into ``--work``. The packages measured that have no clone export (or one of an older layout) get one before the run (a folder
 without clone exports, the 50,000-package one, whose export of every package would take hours, also gets its exports'
 state set to the head); a folder without a search index gets one as a first start builds it (``sync(later=True)``:
 every package's maturity level and stored answers left for later), and that mark is removed, so that no publish
@@ -146,10 +146,14 @@ def prepare(data: Path, ids: list[str]) -> dict[str, str]:
     catalog = Catalog.open(data / "catalog.git")
     exports = data / "git"
     missing = [package_id for package_id in ids if not export_dir(exports, package_id).is_dir()]
-    for package_id in missing:  # else the publish of such a package would be its first export, of every version
-        export_package(catalog, package_id, export_dir(exports, package_id))
-    if missing:
-        done["exports_made"] = f"{len(missing)} of the {len(ids)} packages measured had no clone export: made before the run"
+    # made, or brought to this code's layout, before the run: else a publish would make the first export of every
+    # version of its package (or rewrite an older layout's) and be measured with it
+    written = [package_id for package_id in ids if not export_package(catalog, package_id, export_dir(exports, package_id)).skipped]
+    if written:
+        done["exports_made"] = (
+            f"{len(missing)} of the {len(ids)} packages measured had no clone export and "
+            f"{len(written) - len(missing)} one of an older layout: made before the run"
+        )
     if not (exports / EXPORTS_STATE).is_file():
         head = catalog.head()
         assert head is not None
