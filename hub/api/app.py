@@ -15,7 +15,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 from litestar.plugins import PluginProtocol
 from litestar.plugins.core import MsgspecDIPlugin
-from litestar.types import Guard
+from litestar.types import ControllerRouterHandler, Guard
 
 from hub import __version__
 from hub.api.behind import BehindFirstAnswer
@@ -69,6 +69,34 @@ def workspace_controllers() -> tuple[type[Controller], ...]:
     )
 
 
+# API routes that few requests need, registered like the workspace's (``hub.api.late_routes``): with the first request under
+# one of these paths, or behind the first answers. The API's description is among them, so that its request registers
+# them all before it describes the routes; Litestar's own OpenAPI router (``/api/v1/_openapi``) as well.
+LATE_API_PREFIXES = (
+    "/api/v1/reports",
+    "/api/v1/adoptions",
+    "/api/v1/reviews",
+    "/schemas/v1",
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
+    "/api/v1/_openapi",
+)
+
+
+def late_api_handlers() -> tuple[ControllerRouterHandler, ...]:
+    """The API's route handlers under ``LATE_API_PREFIXES`` (``tests/test_late_routes.py`` holds that none is elsewhere)."""
+    return (
+        ReportController,
+        AdoptionController,
+        ReviewController,
+        SchemaController,
+        ConfirmationController,
+        openapi_json,
+        openapi_docs,
+        openapi_docs_file,
+    )
+
+
 def _guarded(controller: type[Controller], guard: Guard) -> type[Controller]:
     """``controller`` with ``guard`` before its own guards, kept out of the OpenAPI document.
 
@@ -114,6 +142,8 @@ def serving_app(services: Services) -> Litestar:
         while follower.starting:
             time.sleep(0.2)
         late.serve_behind()  # the workspace's routes, unless a request under its paths registered them already
+        late_api: LateRoutes = app.state["late_api_routes"]
+        late_api.serve_behind()  # the same for the API's routes few requests need
         warm_shared_pool()
         writer: Writer | None = app.state["writer"]
         if writer is not None:
@@ -151,12 +181,13 @@ def create_app(
     # a read replica (hub serve --follow) pulls its primary's catalogue; the follower takes it from there
     replica = Replica(services, services.primary, environment().replica_interval) if live and services.primary else None
     late = LateRoutes(WORKSPACE_PREFIXES)  # put in front of the app's router below when live
+    late_api = LateRoutes(LATE_API_PREFIXES)  # the same for the API's routes that few requests need
     # the follower (and what waits for its first step) starts behind the first answer (hub.api.behind); the pages the
     # data folder holds for this address are served until then
     behind = BehindFirstAnswer([follower.start])
     if live:
         follower.site_commit = served_commit(site_folder(services), clone_base())
-    starting = [late.started, behind.started, *([replica.start] if replica else [])] if live else []
+    starting = [late.started, late_api.started, behind.started, *([replica.start] if replica else [])] if live else []
     stopping = (
         [
             behind.stop,
@@ -179,27 +210,29 @@ def create_app(
         route_handlers=[
             PackageController,
             MaturityController,
-            ReportController,
             PublisherController,
-            AdoptionController,
-            ReviewController,
-            SchemaController,
             HealthController,
             FederationController,
-            ConfirmationController,
             OrganisationController,
             AuditController,
-            openapi_json,
-            openapi_docs,
-            openapi_docs_file,
             catalogue_file,
             git_file,
             *site,
+            *([] if live else late_api_handlers()),
         ],
         on_startup=starting,
         on_shutdown=stopping,
         guards=[replica_guard(services)],
-        state=State({"follower": follower, "services": services, "late_routes": late, "writer": writer, "behind": behind}),
+        state=State(
+            {
+                "follower": follower,
+                "services": services,
+                "late_routes": late,
+                "late_api_routes": late_api,
+                "writer": writer,
+                "behind": behind,
+            }
+        ),
         dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
         exception_handlers={
             HubError: hub_error_handler,
@@ -250,6 +283,12 @@ def create_app(
                 app.register(_guarded(controller, guard))
 
         late.install(app, register_workspace)
+
+        def register_api() -> None:
+            for handler in late_api_handlers():
+                app.register(handler)
+
+        late_api.install(app, register_api)
     # the hot package reads are answered before Litestar's routing when their answer is at hand (hub.api.fast_reads)
     install_fast_reads(app, cache)
     if live:
