@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -98,8 +99,25 @@ def hub_serve(root: Path, data: str, port: int, base_url: str | None = None) -> 
     env = installed({**os.environ, "HUB_DATA": data, "PYTHONPATH": str(root)})
     if base_url:
         env["HUB_BASE_URL"] = base_url
-    cmd = [str(BIN / "hub"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    cmd = [str(console_script(root)), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     return cmd, f"http://127.0.0.1:{port}/api/v1/health", env
+
+
+def console_script(root: Path) -> Path:
+    """The ``hub`` command of the project at ``root`` as pip installs it: this checkout's is the venv's; another
+    checkout's (``--before``) is written next to it from its own ``pyproject.toml``, since the entry point it names
+    may differ (the script is a process's main module: multiprocessing's forkserver imports it too)."""
+    if root == ROOT:
+        return BIN / "hub"
+    entry = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]["hub"]
+    module, function = entry.split(":")
+    script = root / "hub-command"
+    script.write_text(
+        f"#!{sys.executable}\nimport sys\nfrom {module} import {function}\nif __name__ == '__main__':\n    sys.exit({function}())\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script
 
 
 def checkout(revision: str, folder: Path) -> str:
