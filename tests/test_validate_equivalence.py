@@ -8,6 +8,7 @@ package and on generated variants, and must agree exactly (codes, places, German
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections.abc import Callable, Iterator
@@ -760,6 +761,34 @@ def _loads(data: bytes) -> bool:
     except SyntaxProblem:
         return False
     return True
+
+
+# -- hub/validate/jsondoc.py: msgspec reads JSON first, json where msgspec refuses
+
+
+def _json_outcome(load: Callable[[bytes], Any], data: bytes) -> tuple[str, Any]:
+    try:
+        return "value", repr(load(data))  # repr: 1 and 1.0, 0.0 and -0.0 and key order differ there
+    except SyntaxProblem as exc:
+        return "problem", (str(exc), exc.line, exc.code)
+
+
+JSON_PIECES = ['{"a": ', "[", "]", "}", ", ", '"x"', '"\\ud800"', '"\\ud83d\\ude00"', '"\\u00e4"', '"\\n"', "1", "-0", "-0.0", "1e400",
+               "1.5e-3", "12345678901234567890", "01", "NaN", "Infinity", "true", "null", " ", "\n", "\t", "\ufeff", "\x01", "\\", '"', ":", "ä"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.lists(st.sampled_from(JSON_PIECES), max_size=30).map("".join), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)
+).map(lambda value: json.dumps(value, ensure_ascii=False))))  # fmt: skip
+def test_json_loads_as_with_json_alone(text):
+    data = text.encode("utf-8", "surrogatepass")
+    assert _json_outcome(load_json, data) == _json_outcome(reference.load_json, data)
+
+
+def test_deep_json_is_refused_as_with_json_alone():
+    for data in (b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 70 + b"1" + b"}" * 70, b"\xef\xbb\xbf[1]", b"[NaN]", b"[1e400]"):
+        assert _json_outcome(load_json, data) == _json_outcome(reference.load_json, data)
 
 
 # -- hub/validate/bpmn.py: ids, bounds and waypoints asked of the whole tree before the element-wise checks

@@ -7,6 +7,7 @@ places and German sentences. The code is the hub's own from commit 78ae601, unch
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from functools import cache
@@ -35,7 +36,7 @@ from hub.validate.hints import (
 )
 from hub.validate.jsondoc import SyntaxProblem, _pointer_to
 from hub.validate.messages import pointer
-from hub.validate.parsererrors import xml_message, yaml_message
+from hub.validate.parsererrors import json_message, xml_message, yaml_message
 from hub.validate.schemalimits import _REF_KEYS, MAX_EXPANDED, _resolve, _walk
 from hub.validate.text import GIT_TRIMMED, ONE_LINE, SIGNATURE
 from hub.validate.yamlsafe import MAX_DEPTH, MAX_NODES, YamlError, _Loader, check_node_limits
@@ -524,3 +525,19 @@ def load_yaml(data: bytes) -> tuple[Any, yaml.Node | None]:
     finally:
         loader.dispose()
     return value, node
+
+
+# -- hub/validate/jsondoc.py: JSON read by json alone (before msgspec read it first) -----------------
+
+
+def load_json(data: bytes) -> Any:
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SyntaxProblem(f"Die Datei ist nicht UTF-8-kodiert (Byte {exc.start}).", None) from None
+    except json.JSONDecodeError as exc:
+        raise SyntaxProblem(json_message(exc.msg, exc.lineno, exc.colno), exc.lineno) from None
+    except RecursionError:
+        raise SyntaxProblem(f"Das Dokument ist zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen).", None, "document-too-deep") from None
+    check_value_limits(value)
+    return value
