@@ -96,7 +96,7 @@ def test_a_first_start_answers_before_the_clone_exports_and_a_clone_meanwhile_ex
         # a publish before the first full export: a clone after it gets the new version, not the export made on the spot
         secret = server.token("stadt-test", "publisher")
         files = {"archive": ("p.zip", archive(package_files("stadt-test/zweites", "2.1.0")), "application/zip")}
-        response = httpx.post(server.url + "/api/v1/packages", files=files, headers={"Authorization": f"Bearer {secret}"})
+        response = httpx.post(server.url + "/api/v1/packages", files=files, headers={"Authorization": f"Bearer {secret}"}, timeout=120)
         assert response.status_code == 201, response.text
         git("clone", "-q", f"{server.url}/git/stadt-test/zweites.git", str(tmp_path / "clone-2"))
         assert git("tag", "--list", cwd=tmp_path / "clone-2").split() == ["v2.0.0", "v2.1.0"]
