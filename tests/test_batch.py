@@ -272,3 +272,30 @@ def _apply(base: bytes, made: bytes) -> bytes:
             out += made[at : at + command]
             at += command
     return bytes(out)
+
+
+def test_a_pack_git_made_with_deltas_is_merged_with_the_publishes_packs_and_stays_readable(tmp_path, monkeypatch):
+    monkeypatch.setattr(batches, "TIER_FACTOR", 2)
+    monkeypatch.setattr(batches, "TIER_BASE", 1 << 30)  # every pack in one tier: git's pack is merged with the next write's
+    catalog = make_catalog(tmp_path)
+    repo = catalog.repo
+    git = git_runner(tmp_path / "git-home")
+    for n in range(3):
+        publish(
+            catalog,
+            PackageFiles(
+                package_files(version=f"1.{n}.0", files={"README.md": "# Paket\n\n" + "Zeile\n" * 50 * (n + 1)}), folder_name="testpaket"
+            ),
+        )
+    git("--git-dir", repo.path, "repack", "-a", "-d", "-q", "--depth=5", "--window=10")
+    packs = list((Path(repo.path) / "objects" / "pack").glob("pack-*.pack"))
+    assert len(packs) == 1 and any(
+        entry_header(e.data)[0] == 6 for e in pack_entries(packs[0].read_bytes(), packs[0].with_suffix(".idx").read_bytes())
+    )
+    last = publish(catalog, PackageFiles(package_files(version="1.3.0"), folder_name="testpaket"))  # its pack and git's: merged
+    (merged,) = list((Path(repo.path) / "objects" / "pack").glob("pack-*.pack"))
+    assert any(entry_header(e.data)[0] == 6 for e in pack_entries(merged.read_bytes(), merged.with_suffix(".idx").read_bytes()))
+    git("--git-dir", repo.path, "fsck", "--strict")
+    fresh = pygit2.Repository(repo.path)
+    assert catalog.versions("stadt-test/testpaket")[0].version == "1.3.0"
+    assert blob_at(fresh, commit_at(fresh, last.commit).tree["packages/stadt-test/testpaket/hub.yaml"].id).data

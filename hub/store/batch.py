@@ -45,15 +45,18 @@ from pygit2.enums import FileMode, ObjectType
 
 from hub.store.packfile import (
     LEVEL,
+    OFS_DELTA,
     TYPES,
     PackEntry,
     delta,
+    delta_base,
     delta_entry,
     entry_header,
     inflate,
     join_entries,
     keep_recent,
-    pack_entries,
+    located_entries,
+    moved_delta,
     pack_entry,
     sync_folder,
     write_pack_files,
@@ -340,32 +343,49 @@ def _written(pack: Path) -> float:
         return 0.0
 
 
-def _with_deltas(repo: pygit2.Repository, entries: Iterable[PackEntry]) -> list[PackEntry]:
-    """The entries of a merged pack, in order: each large tree (:data:`DELTA_FROM` bytes and more) as a delta against
-    an earlier version of it in the same pack (a tree of the same length, stored whole), every other entry as before.
+def _with_deltas(repo: pygit2.Repository, packs: Iterable[list[tuple[int, PackEntry]]]) -> list[PackEntry]:
+    """The entries of a merged pack, in order (each pack's entries with their offsets in it): each large tree that is
+    stored uncompressed (as a write leaves it, :data:`DELTA_FROM` bytes and more) as a delta against an earlier version
+    of it in the same pack (a tree of the same length, stored whole), every other entry as before.
 
     Every publish writes a new ``packages`` tree (one entry per publisher: 127 kB at 50,000 packages) that differs
     from the one before in one id; stored whole, it was most of the catalogue's growth on disk (what ``git gc`` would
-    delta). A delta's base is stored whole in the same pack (an ``OFS_DELTA``, depth 1: reading one costs one base
-    and one delta); after :data:`DELTA_USES` deltas, or when a delta would not be much smaller, the tree is a new base.
+    delta). A delta's base is stored whole in the same pack (an ``OFS_DELTA``); after :data:`DELTA_USES` deltas, or
+    when a delta would not be much smaller, the tree is a new base. A delta of a merged pack stays a delta when packs
+    are merged again (its distance to its base corrected), so each tree is delta-compressed once, in the first merge.
     """
     merged: list[PackEntry] = []
+    placed: dict[bytes, int] = {}  # binary id -> offset in the merged pack
     bases: dict[int, list] = {}  # tree length -> [raw base, its offset in the merged pack, deltas made against it]
     offset = 12  # the pack's header
-    for stored in entries:
-        entry = stored
-        kind, size, _ = entry_header(stored.data)
-        if kind in (6, 7):  # a delta (in a pack merged before, or in one git made): the object whole, then as above
-            object_kind, raw = repo.odb.read(pygit2.Oid(raw=stored.oid))
-            if object_kind == ObjectType.TREE and len(raw) >= DELTA_FROM:
-                entry = _tree_entry(stored.oid, raw, offset, bases)
-            else:
-                entry = pack_entry(stored.oid.hex(), KINDS[object_kind], raw)
-        elif kind == TYPES["tree"] and size >= DELTA_FROM:
-            entry = _tree_entry(stored.oid, inflate(stored)[1], offset, bases)
-        merged.append(entry)
-        offset += len(entry.data)
+    for entries in packs:
+        at_offset = {at: stored.oid for at, stored in entries}
+        for at, stored in entries:
+            if stored.oid in placed:
+                continue
+            entry = stored
+            kind, size, header = entry_header(stored.data)
+            if kind == OFS_DELTA:
+                base = placed.get(at_offset.get(at - delta_base(stored)[0], b""))
+                entry = moved_delta(stored, offset - base) if base is not None else _resolved(repo, stored, offset, bases)
+            elif kind > OFS_DELTA:  # a delta naming its base by id (in a pack git made): the object whole
+                entry = _resolved(repo, stored, offset, bases)
+            elif kind == TYPES["tree"] and size >= DELTA_FROM and len(stored.data) - header >= size:  # stored, not compressed
+                entry = _tree_entry(stored.oid, inflate(stored)[1], offset, bases)
+            elif kind == TYPES["tree"] and size >= DELTA_FROM and size not in bases:  # a base of an earlier merge: one here too
+                bases[size] = [inflate(stored)[1], offset, 0]
+            merged.append(entry)
+            placed[stored.oid] = offset
+            offset += len(entry.data)
     return merged
+
+
+def _resolved(repo: pygit2.Repository, stored: PackEntry, offset: int, bases: dict[int, list]) -> PackEntry:
+    """A delta entry whose base is not in the merged pack (before it): the object whole, a large tree as a new delta."""
+    object_kind, raw = repo.odb.read(pygit2.Oid(raw=stored.oid))
+    if object_kind == ObjectType.TREE and len(raw) >= DELTA_FROM:
+        return _tree_entry(stored.oid, raw, offset, bases)
+    return pack_entry(stored.oid.hex(), KINDS[object_kind], raw)
 
 
 def _tree_entry(oid: bytes, raw: bytes, offset: int, bases: dict[int, list]) -> PackEntry:
@@ -382,12 +402,9 @@ def _tree_entry(oid: bytes, raw: bytes, offset: int, bases: dict[int, list]) -> 
 
 
 def _merge(repo: pygit2.Repository, folder: Path, packs: list[Path], *, durable: bool) -> str:
-    entries: dict[bytes, PackEntry] = {}
-    for pack in sorted(packs, key=_written):  # oldest first: successive versions of a large tree follow each other
-        for stored in pack_entries(pack.read_bytes(), pack.with_suffix(".idx").read_bytes()):
-            if stored.oid not in entries:
-                entries[stored.oid] = stored
-    pack_data, index, name = join_entries(_with_deltas(repo, entries.values()))
+    # oldest first: successive versions of a large tree follow each other
+    entries = [located_entries(pack.read_bytes(), pack.with_suffix(".idx").read_bytes()) for pack in sorted(packs, key=_written)]
+    pack_data, index, name = join_entries(_with_deltas(repo, entries))
     merged = write_pack_files(folder, pack_data, index, name, durable=durable)
     for pack in packs:
         if pack.name == merged:

@@ -141,15 +141,41 @@ def delta(base: bytes, target: bytes) -> bytes:
     return bytes(out)
 
 
-def delta_entry(oid: bytes, data: bytes, distance: int) -> PackEntry:
-    """An ``OFS_DELTA`` entry: ``data`` (from :func:`delta`) against the entry ``distance`` bytes before this one."""
+OFS_DELTA = 6  # an entry that is a delta against the entry a given distance before it in the same pack
+
+
+def _distance(distance: int) -> bytes:
+    """An ``OFS_DELTA`` entry's distance back to its base (big-endian, 7 bits a byte, each continued byte adding one)."""
     encoded = bytearray([distance & 0x7F])
     distance >>= 7
     while distance:
         distance -= 1
         encoded.insert(0, 0x80 | (distance & 0x7F))
         distance >>= 7
-    return PackEntry(oid, _entry_header(6, len(data)) + bytes(encoded) + zlib.compress(data, 1))
+    return bytes(encoded)
+
+
+def delta_entry(oid: bytes, data: bytes, distance: int) -> PackEntry:
+    """An ``OFS_DELTA`` entry: ``data`` (from :func:`delta`) against the entry ``distance`` bytes before this one."""
+    return PackEntry(oid, _entry_header(OFS_DELTA, len(data)) + _distance(distance) + zlib.compress(data, 1))
+
+
+def delta_base(entry: PackEntry) -> tuple[int, int]:
+    """An ``OFS_DELTA`` entry's distance back to its base and where its compressed delta starts in its bytes."""
+    at = entry_header(entry.data)[2]
+    byte = entry.data[at]
+    distance = byte & 0x7F
+    while byte & 0x80:
+        at += 1
+        byte = entry.data[at]
+        distance = ((distance + 1) << 7) | (byte & 0x7F)
+    return distance, at + 1
+
+
+def moved_delta(entry: PackEntry, distance: int) -> PackEntry:
+    """The same ``OFS_DELTA`` entry with its base ``distance`` bytes before it (its base moved in a merged pack)."""
+    at = entry_header(entry.data)[2]
+    return PackEntry(entry.oid, entry.data[:at] + _distance(distance) + entry.data[delta_base(entry)[1] :])
 
 
 # -- entries of the latest writes, for the clone export that packs the same objects right after ---------
@@ -260,6 +286,11 @@ def sync_folder(folder: Path) -> None:
 
 def pack_entries(pack: bytes, index: bytes) -> list[PackEntry]:
     """Every entry of a pack as stored (compressed, deltas left as they are), from the pack and its version 2 index."""
+    return [entry for _, entry in located_entries(pack, index)]
+
+
+def located_entries(pack: bytes, index: bytes) -> list[tuple[int, PackEntry]]:
+    """:func:`pack_entries` with each entry's offset in the pack, in the pack's order."""
     if index[:4] != _IDX_MAGIC or struct.unpack(">I", index[4:8])[0] != 2 or pack[:4] != b"PACK":
         raise ValueError("not a version 2 pack and index")
     count = struct.unpack(">I", index[8 + 1020 : 8 + 1024])[0]
@@ -273,7 +304,7 @@ def pack_entries(pack: bytes, index: bytes) -> list[PackEntry]:
         located.append((offset, index[ids + 20 * i : ids + 20 * (i + 1)]))
     located.sort()
     ends = [offset for offset, _ in located[1:]] + [len(pack) - 20]  # the last entry ends at the trailing checksum
-    return [PackEntry(oid, pack[offset:end]) for (offset, oid), end in zip(located, ends, strict=True)]
+    return [(offset, PackEntry(oid, pack[offset:end])) for (offset, oid), end in zip(located, ends, strict=True)]
 
 
 def index_ids(index: bytes) -> list[bytes]:
