@@ -873,7 +873,9 @@ def measure(
     versions = Versions(size, data)
     # without a served site built beforehand (at sizes where its first build does not fit into the run), the server's
     # rows are measured while that build runs behind the answers, in the site's child process, counted apart
-    apart = SITE_APART[data] = bool([n for n in only if n in ("start", "api")]) and not site_built(data) and not quick
+    apart = SITE_APART[data] = (
+        bool([n for n in only if n in ("start", "api")]) and "served_site" not in only and not site_built(data) and not quick
+    )
     out: dict = {"packages": size, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": {"before": load()}}
     if apart:
         out["served_site_absent"] = True
