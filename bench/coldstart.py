@@ -75,7 +75,9 @@ def started(
         finally:
             os.killpg(proc.pid, 15)
             try:
-                proc.wait(timeout=30)
+                # the figures are taken: a server whose follower is in a long first step (a whole site's build at
+                # 50,000 packages) waits for it before it ends, which no run needs to wait for
+                proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, 9)
                 proc.wait(timeout=30)
