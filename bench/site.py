@@ -192,12 +192,30 @@ def kind_of(rel: str) -> str:
 
 
 SVG = re.compile(rb"<svg\b.*?</svg>", re.S)
+# parts of the pages counted apart in ``parts``: what stands between the site and its byte goal
+PARTS = {
+    "package pages": {
+        "form previews": re.compile(rb'<form class="form-preview".*?</form>', re.S),
+        "highlighted configurations": re.compile(rb'<div class="highlight">.*?</div>', re.S),
+        "README and documents": re.compile(rb'<div class="readme">.*?</div>', re.S),
+        "maturity criteria": re.compile(rb'<table class="criteria">.*?</table>', re.S),
+        "frame (head, navigation, footer)": re.compile(rb"\A.*?<main\b|</main>.*\Z", re.S),
+    },
+    "comparison pages": {
+        "coloured diagrams": SVG,
+        "patch excerpts": re.compile(rb'<details class="diff">.*?</details>', re.S),
+        "frame (head, navigation, footer)": re.compile(rb"\A.*?<main\b|</main>.*\Z", re.S),
+    },
+}
 
 
 def account(out: Path) -> dict:
-    """Files and bytes of the built site, by kind (inline SVG counted apart from the package pages that hold it)."""
+    """Files and bytes of the built site, by kind (inline SVG counted apart from the package pages that hold it), and
+    ``parts``: bytes of some parts of the package and comparison pages, and of the clone exports' files by name."""
     files: Counter[str] = Counter()
     size: Counter[str] = Counter()
+    parts: dict[str, Counter[str]] = {kind: Counter() for kind in (*PARTS, "clone exports")}
+    with_diagram = 0
     for path in out.rglob("*"):
         if not path.is_file() or path.relative_to(out).parts[0] == ".build":
             continue
@@ -205,12 +223,28 @@ def account(out: Path) -> dict:
         kind = kind_of(rel)
         data = path.stat().st_size
         files[kind] += 1
+        if kind in PARTS:
+            page = path.read_bytes()
+            for part, pattern in PARTS[kind].items():
+                parts[kind][part] += sum(len(m) for m in pattern.findall(page))
+            if kind == "comparison pages":
+                with_diagram += bool(SVG.search(page))
         if kind == "package pages":
             svg = sum(len(m) for m in SVG.findall(path.read_bytes()))
             size["inline SVG"] += svg
             data -= svg
+        if kind == "clone exports":
+            name = path.name
+            parts[kind]["pack" if name.endswith(".pack") else "pack index" if name.endswith(".idx") else "refs and layout"] += data
         size[kind] += data
-    return {"files": dict(files), "bytes": dict(size), "total_files": sum(files.values()), "total_bytes": sum(size.values())}
+    return {
+        "files": dict(files),
+        "bytes": dict(size),
+        "total_files": sum(files.values()),
+        "total_bytes": sum(size.values()),
+        "parts": {kind: dict(counter) for kind, counter in parts.items()},
+        "comparisons_with_diagram": with_diagram,
+    }
 
 
 def cpu() -> float:
@@ -356,6 +390,8 @@ def main() -> None:
             f"| {kind} | {site['files'].get(kind, '')} | {site['bytes'].get(kind, 0) / mb:.1f} | {site['bytes'].get(kind, 0) / 1024 / args.packages:.1f} |"
         )
     print(f"| total | {site['total_files']} | {site['total_bytes'] / mb:.1f} | {results['bytes_per_package'] / 1024:.1f} |")
+    for kind, parts in site["parts"].items():
+        print(f"{kind}, per package: " + ", ".join(f"{part} {n / 1024 / args.packages:.1f} KB" for part, n in parts.items()))
     print(
         f"full build: {results['full_build_s']:.1f} s wall, {results['full_build_cpu_s']:.1f} s CPU"
         + (
