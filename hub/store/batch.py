@@ -314,6 +314,11 @@ def consolidate(repo: pygit2.Repository, *, durable: bool) -> list[str]:
         os.close(lock)
 
 
+# a pack's size by its file name: the name is the checksum of its content, so it never changes (the catalogue's
+# folder holds the packs of its whole history: stat-ing each of them after every write grew with it)
+_pack_sizes: dict[str, int] = {}
+
+
 def _full_tiers(folder: Path) -> list[list[Path]]:
     """The packs of each tier that holds :data:`TIER_FACTOR` of them, smallest tier first (one listing of the
     folder: this runs after every write, and a stat and two existence checks per pack through pathlib cost more)."""
@@ -327,10 +332,15 @@ def _full_tiers(folder: Path) -> list[list[Path]]:
         if not (name.startswith("pack-") and name.endswith(".pack")):
             continue
         stem = name.removesuffix(".pack")
-        try:
-            size = entry.stat().st_size
-        except FileNotFoundError:
-            continue
+        size = _pack_sizes.get(name)
+        if size is None:
+            try:
+                size = entry.stat().st_size
+            except FileNotFoundError:
+                continue
+            if len(_pack_sizes) >= 4096:
+                _pack_sizes.clear()
+            _pack_sizes[name] = size
         if size < TIER_LIMIT and f"{stem}.idx" in entries and f"{stem}.keep" not in entries:
             tiers.setdefault(tier(size), []).append(folder / name)
     return [packs for _, packs in sorted(tiers.items()) if len(packs) >= TIER_FACTOR]
