@@ -54,6 +54,54 @@ def typical_package() -> PackageFiles:
     return PackageFiles(generated_files(0), folder_name="paket-000")
 
 
+def other_packages() -> list[PackageFiles]:
+    """Packages none of the measured ones is: the seed's others (not the Gewerbeanmeldung) and realistic packages 1000-1019."""
+    seed = [
+        PackageFiles.from_folder(folder)
+        for folder in sorted((catalog_dir() / "packages").glob("*/*@*"))
+        if not folder.name.startswith("gewerbeanmeldung@")
+    ]
+    return [
+        *seed,
+        *(PackageFiles(realistic.package_files(i, i % 3), folder_name=realistic.package_id(i).split("/")[1]) for i in range(1000, 1020)),
+    ]
+
+
+class Cold:
+    """The validator's caches keyed by content as validating *other* packages leaves them, put back before each timed run.
+
+    Validation keeps, within bounds, the tag and value of short plain YAML scalars by their text
+    (hub/validate/yamlsafe.py) and each package config schema's compiled validator by its content
+    (hub/validate/fastpath.py). Validating the same packages over and over would find all of a
+    package's own texts and its schema there: a cache hit, not a package seen for the first time.
+    So the caches are emptied, filled by validating other packages, kept, and put back before each
+    measured run: what is found then is only what another package left (its keys, ``true``, small
+    numbers, a shared schema), never the measured package's own. An older validator without such a
+    cache (``--before``) has nothing to put back.
+    """
+
+    def __init__(self, others: list[PackageFiles]) -> None:
+        import hub.validate.fastpath as fastpath
+        import hub.validate.yamlsafe as yamlsafe
+
+        found = (
+            getattr(yamlsafe, "_PLAIN_TAGS", None),
+            getattr(yamlsafe, "_PLAIN_VALUES", None),
+            getattr(fastpath, "_package_validators", None),
+        )
+        self.caches: list[dict] = [cache for cache in found if cache is not None]
+        for cache in self.caches:
+            cache.clear()
+        for package in others:
+            validate_package(package)
+        self.kept = [list(cache.items()) for cache in self.caches]
+
+    def restore(self) -> None:
+        for cache, kept in zip(self.caches, self.kept, strict=True):
+            cache.clear()
+            cache.update(kept)
+
+
 def realistic_packages(count: int) -> list[PackageFiles]:
     """``count`` different realistic packages (bench/realistic.py), some in their first, some in a later version."""
     return [PackageFiles(realistic.package_files(i, i % 3), folder_name=realistic.package_id(i).split("/")[1]) for i in range(count)]
@@ -81,13 +129,18 @@ def parse_only(package: PackageFiles) -> None:
 
 
 def validation_samples(
-    packages: list[PackageFiles], runs: int, work: Callable[[PackageFiles], object] | None = None
+    packages: list[PackageFiles], runs: int, work: Callable[[PackageFiles], object] | None = None, cold: Cold | None = None
 ) -> dict[str, list[float]]:
-    """Wall-clock and thread CPU milliseconds of ``runs`` validations (or of ``work``), taking the packages in turn."""
+    """Wall-clock and thread CPU milliseconds of ``runs`` validations (or of ``work``), taking the packages in turn.
+
+    With ``cold``, its caches are put back before each run (untimed): each package is validated as one not seen before.
+    """
     wall, cpu = [], []
     work = work or validate_package
     for n in range(runs):
         package = packages[n % len(packages)]
+        if cold is not None:
+            cold.restore()
         start, start_cpu = time.perf_counter(), time.thread_time()
         work(package)
         cpu.append((time.thread_time() - start_cpu) * 1000)
@@ -107,14 +160,15 @@ PARTS = {
 }
 
 
-def profile_shares(packages: list[PackageFiles], rounds: int) -> dict[str, float]:
+def profile_shares(packages: list[PackageFiles], rounds: int, cold: Cold) -> dict[str, float]:
     """Per cent of validate_package's profiled time in each part (cumulative), the rest under "other"."""
     profile = cProfile.Profile()
-    profile.enable()
     for _ in range(rounds):
         for package in packages:
+            cold.restore()
+            profile.enable()
             validate_package(package)
-    profile.disable()
+            profile.disable()
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]  # pstats keeps its table undocumented
     total = next(v[3] for (file, _, name), v in stats.items() if file.endswith("hub/validate/__init__.py") and name == "validate_package")
     shares: dict[str, float] = {}
@@ -133,9 +187,11 @@ sys.argv[1:] = []
 import bench.core as core
 assert core.validate_package.__module__ == "hub.validate" and core.__file__.startswith(sys.path[0])
 typical, packages = core.typical_package(), core.realistic_packages(int(sys.stdin.readline()))
+core.validate_package(typical)  # warm-up: modules loaded, hub schemas compiled
+cold = core.Cold(core.other_packages())
 for line in sys.stdin:
     which, runs = line.split()
-    print(json.dumps(core.validation_samples([typical] if which == "typical" else packages, int(runs))), flush=True)
+    print(json.dumps(core.validation_samples([typical] if which == "typical" else packages, int(runs), cold=cold)), flush=True)
 """
 
 
@@ -216,20 +272,21 @@ def main() -> None:
         packages = realistic_packages(args.realistic)
         results["validate_package_files"] = len(package.files)
         results["validate_realistic_packages"] = len(packages)
-        timed(lambda: validate_package(package), 5)  # warm-up: schemas compiled, SPDX list loaded
+        timed(lambda: validate_package(package), 5)  # warm-up: hub schemas compiled, SPDX list loaded
+        cold = Cold(other_packages())  # each measured package validated as one not seen before (see Cold)
         before = Before(args.before, Path(tmp) / "before", args.realistic) if args.before else None
         try:
             typical = alternating(
-                lambda n: validation_samples([package], n),
+                lambda n: validation_samples([package], n, cold=cold),
                 (lambda n: before.samples("typical", n)) if before else None,
                 args.runs,
-                baseline=lambda n: validation_samples([package], n, parse_only),
+                baseline=lambda n: validation_samples([package], n, parse_only, cold=cold),
             )
             varied = alternating(
-                lambda n: validation_samples(packages, n),
+                lambda n: validation_samples(packages, n, cold=cold),
                 (lambda n: before.samples("realistic", n)) if before else None,
                 max(args.runs, 2 * len(packages)),
-                baseline=lambda n: validation_samples(packages, n, parse_only),
+                baseline=lambda n: validation_samples(packages, n, parse_only, cold=cold),
             )
         finally:
             if before is not None:
@@ -242,7 +299,7 @@ def main() -> None:
             results["before_commit"] = before.commit
             results["validate_before"] = validation_summary(typical["before"])
             results["validate_realistic_before"] = validation_summary(varied["before"])
-        results["validate_profile"] = profile_shares([package, *packages], 2 if args.quick else 10)
+        results["validate_profile"] = profile_shares([package, *packages], 2 if args.quick else 10, cold)
 
         # read one package at HEAD vs. reading its hub.yaml blob alone
         ids = [package_id(rng.randrange(args.packages)) for _ in range(args.runs)]
