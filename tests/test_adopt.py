@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pygit2
 import pytest
+import yaml
 
 from hub.adopt import (
     DirtyWorkTree,
@@ -461,10 +462,14 @@ def test_each_file_is_read_once_by_its_blob_id_and_the_diffs_stay_the_same(catal
     repo = catalog.repo
     latest = subtree(repo, repo[catalog.versions(PID)[0].commit].tree, package_path(PID))
     broken = repo[replace_path(repo, latest, ["konfiguration", "termine.yaml"], repo.create_blob(b"a: [1, 2\n"), FileMode.BLOB)]
+    # a hub.yaml that is no sound manifest (only its artefacts): read as it stands, not as the catalogue decodes manifests
+    artefacts = {"artefacts": yaml.safe_load(repo[latest["hub.yaml"].id].data)["artefacts"]}
+    broken = repo[replace_path(repo, broken, ["hub.yaml"], repo.create_blob(yaml.safe_dump(artefacts).encode()), FileMode.BLOB)]
     semantic._kept.clear()
     first = _chain_diffs(catalog, broken)
     kept = dict(semantic._kept)
     assert {reading for _, reading in kept} == {"artefacts", "form", "process", "config-yaml"}
+    assert [reading for _, reading in kept].count("artefacts") == 1  # the sound manifests come decoded from the catalogue
     assert [note.split(":")[0] for note in first[-1].notes] == [
         "konfiguration/termine.yaml (Version kaputt) ist nicht lesbar und wird nicht verglichen"
     ]

@@ -24,12 +24,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 
+import msgspec
 import pygit2
 from lxml import etree
 from pygit2.enums import DeltaStatus
 
 from hub.adopt.model import ConfigDelta, FieldDelta, FieldInfo, FileDelta, NodeCategory, NodeDelta, SemanticDiff
 from hub.formschema import FormSchema
+from hub.store.manifests import manifest_of_blob
 from hub.store.trees import blob_at
 from hub.validate.bpmn import BPMN_NS, FLOW_NODES, parse_bpmn
 from hub.validate.jsondoc import SyntaxProblem, load_document, load_json
@@ -259,6 +261,14 @@ def _artefacts(repo: pygit2.Repository, commit: Treeish, version: str, notes: li
     except KeyError:
         notes.append(f"Version {version} hat kein hub.yaml; Formulare, Prozesse und Konfigurationen werden nicht verglichen.")
         return {}
+    try:
+        # a sound manifest as the catalogue decoded it already (hub.store.manifests, by blob id): its artefacts are
+        # the raw document's, so the YAML is not read again; any other hub.yaml is read as it stands below
+        manifest = manifest_of_blob(repo, entry.id)
+    except (YamlError, msgspec.ValidationError):
+        pass
+    else:
+        return {a.path: (a.kind, a.format) for a in manifest.artefacts if a.kind in ("form-schema", "process-model", "config")}
     found = _reading(repo, entry.id, "artefacts", _listed_artefacts)
     if isinstance(found, _Unreadable):
         notes.append(f"hub.yaml von Version {version} ist nicht lesbar: {found.reason}")
