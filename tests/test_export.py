@@ -339,17 +339,30 @@ def test_a_delta_rebuilds_the_target_exactly():
     assert len(make_delta(text, text + b"x\n")) < 20
 
 
-def test_an_export_of_the_pack_per_version_layout_is_packed_again_as_one(tmp_path, catalog, git):
+def test_an_export_of_the_pack_per_version_layout_stays_until_the_next_version_packs_it_as_one(tmp_path, catalog, git):
     target = tmp_path / "export.git"
     export_package(catalog, PID, target)
     (pack,) = listed_packs(target)
     folder = target / "objects" / "pack"
-    for suffix in (".pack", ".idx"):  # a second pack listed next to it, as the layout with one pack per version had
-        shutil.copy(folder / pack.replace(".pack", suffix), folder / ("pack-" + "0" * 40 + suffix))
-    (target / "objects" / "info" / "packs").write_text(f"P {pack}\nP pack-{'0' * 40}.pack\n\n")
-    result = export_package(catalog, PID, target)
-    assert not result.skipped and result.added == ()
+    others = [f"pack-{str(n) * 40}.pack" for n in (1, 2)]  # three packs listed for three versions, as before one pack per version
+    for other in others:
+        for suffix in (".pack", ".idx"):
+            shutil.copy(folder / pack.replace(".pack", suffix), folder / other.replace(".pack", suffix))
+    (target / "objects" / "info" / "packs").write_text("".join(f"P {name}\n" for name in [pack, *others]) + "\n")
+    assert export_package(catalog, PID, target).skipped  # complete as it is: a first start does not write it again
+
+    (target / "objects" / "info" / "packs").write_text(f"P {pack}\nP {others[0]}\n\n")  # two packs for three versions: damaged
+    assert not export_package(catalog, PID, target).skipped
     assert folder_bytes(target) == folder_bytes(Path(export_package(catalog, PID, tmp_path / "fresh.git").path))
+
+    (target / "objects" / "info" / "packs").write_text("".join(f"P {name}\n" for name in [pack, *others]) + "\n")
+    for other in others:
+        for suffix in (".pack", ".idx"):
+            shutil.copy(folder / pack.replace(".pack", suffix), folder / other.replace(".pack", suffix))
+    publish_version(catalog, "2.1.0", {"CHANGELOG.md": "# 2.1.0\n"})
+    result = export_package(catalog, PID, target)
+    assert result.added == ("2.1.0",) and listed_packs(target) == [result.pack]
+    assert folder_bytes(target) == folder_bytes(Path(export_package(catalog, PID, tmp_path / "fresh-2.git").path))
     git("--git-dir", str(target), "fsck", "--strict", "--no-dangling")
 
 

@@ -223,7 +223,9 @@ def is_current(target_dir: str | os.PathLike[str], plan: list[ExportedVersion]) 
     except OSError:
         return False
     packs = _listed_packs(target)
-    return len(packs) == 1 and (target / "objects" / "pack" / packs[0]).is_file()
+    # one pack, or one per version as exports were written before: a complete export either way, and a hub's first start
+    # after the change must not write every package's export again (the next version packs it as one)
+    return len(packs) in (1, len(plan)) and all((target / "objects" / "pack" / pack).is_file() for pack in packs)
 
 
 @dataclass(frozen=True)
