@@ -514,6 +514,22 @@ def test_package_yaml_is_read_from_libyamls_events_without_a_node_tree():
     assert document._text is not None and document.line_of(["a", "b", 1]) == 2 and document._text is None
 
 
+def test_yaml_at_the_size_and_depth_limits_loads_or_is_refused_as_before():
+    # the event reading leaves a document at a limit to the full way, which refuses it with the same words
+    for extra in (-1, 0, 1):
+        _same_load(("[" * (MAX_DEPTH - 1 + extra) + "x" + "]" * (MAX_DEPTH - 1 + extra)).encode())
+        _same_load(("a:" + "".join(f"\n{'  ' * level}- " for level in range(MAX_DEPTH - 2 + extra)) + "x\n").encode())
+    for extra in (0, 1):
+        _same_load(("[" + ", ".join(["1"] * (MAX_NODES - 1 + extra)) + "]").encode())  # the list and its items
+    with pytest.raises(YamlError) as refused:
+        load_yaml(("[" + ", ".join(["1"] * MAX_NODES) + "]").encode())
+    assert refused.value.code == "document-too-large"
+    with pytest.raises(YamlError) as refused:
+        load_yaml(("[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH).encode())
+    assert refused.value.code == "document-too-deep"
+    assert load_yaml(("[" * (MAX_DEPTH - 1) + "x" + "]" * (MAX_DEPTH - 1)).encode()).data is not None
+
+
 class _PureSafeLoader(yaml.SafeLoader):
     """PyYAML's pure-Python SafeLoader with the hub's one change: dates stay strings (no timestamp resolver)."""
 

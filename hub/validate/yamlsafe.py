@@ -313,7 +313,7 @@ def _load_from_events(text: str) -> Any:
                     known = values.get(value, _MISSING)
                     value = _plain_value(loader, value) if known is _MISSING else known
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH - 2 or count > MAX_NODES:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH - 2:
                     raise _Unusual
                 value = {} if kind is MappingStartEvent else []
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
@@ -324,6 +324,8 @@ def _load_from_events(text: str) -> Any:
             else:
                 raise _Unusual  # an alias
             count += 1
+            if count > MAX_NODES:
+                raise _Unusual  # past the size limit: the full way refuses it (and this stops building at the limit)
             if container is None:
                 root = value
                 if kind is ScalarEvent:
@@ -342,8 +344,8 @@ def _load_from_events(text: str) -> Any:
                 if container is not None:
                     stack.append((container, key))
                 container, key = value, _MISSING
-        if count > MAX_NODES or type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
-            raise _Unusual  # near the size limit, or a second document (an error PyYAML words)
+        if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+            raise _Unusual  # a second document (an error PyYAML words)
         return root
     finally:
         loader.dispose()
