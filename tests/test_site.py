@@ -302,6 +302,10 @@ def test_bytes_of_a_realistic_package_stay_within_budget(site):
     page = (package / "index.html").read_text(encoding="utf-8")
     drawing = sum(len(m) for m in re.findall(r"<svg\b.*?</svg>", page, re.S))
     comparisons = sum(p.stat().st_size for p in (package / "vergleich").iterdir())
+    for comparison in (package / "vergleich").iterdir():  # the diagram's zoom script only where a diagram is drawn
+        text = comparison.read_text(encoding="utf-8")
+        assert ("diagram.js" in text) == ("<svg" in text), comparison.name
+    assert any("<svg" in p.read_text(encoding="utf-8") for p in (package / "vergleich").iterdir())
     export = site["out"] / "git" / "stadt-paderborn" / "gewerbeanmeldung.git"
     packs = sorted(p.name for p in (export / "objects" / "pack").iterdir())
     assert len(page.encode()) < 90_000 and drawing < 21_000 and comparisons < 100_000
