@@ -54,7 +54,19 @@ from pygit2.enums import ObjectType
 from hub.errors import CatalogError, PackageNotFound
 from hub.model import PACKAGE_ID, VersionInfo
 from hub.store.catalog import TAG_PREFIX, Catalog, package_path, tag_name
-from hub.store.packfile import LEVEL, index_ids, pack_entry, recent_entry, write_pack_files
+from hub.store.packfile import (
+    LEVEL,
+    OFS_DELTA,
+    copy_instruction,
+    encode_distance,
+    encode_header,
+    index_ids,
+    pack_entry,
+    pack_index,
+    recent_entry,
+    varint,
+    write_pack_files,
+)
 from hub.store.trees import subtree, tree_at
 
 try:  # an export is serialised per target folder where the platform allows it
@@ -378,7 +390,7 @@ class _Pack:
             if depth < MAX_DEPTH and len(source) <= DELTA_LIMIT and len(raw) <= DELTA_LIMIT:
                 delta = make_delta(source, raw, tree=tree)
                 if len(delta) < len(raw):
-                    data = _header(OFS_DELTA, len(delta)) + _distance(offset - at) + zlib.compress(delta, LEVEL)
+                    data = encode_header(OFS_DELTA, len(delta)) + encode_distance(offset - at) + zlib.compress(delta, LEVEL)
                     self.depths[offset] = depth + 1
         self.append(oid, data or pack_entry(oid.hex(), kind, raw).data)
 
@@ -450,24 +462,8 @@ def _pack(repo: pygit2.Repository, target: Path, plan: list[ExportedVersion], ke
 def _pack_and_index(pack: bytes, rows: dict[bytes, tuple[int, int]]) -> tuple[bytes, bytes, str]:
     """The pack with its trailing checksum, its version 2 index, and its name (``pack-<checksum>``)."""
     checksum = hashlib.sha1(pack).digest()
-    ordered = sorted(rows.items())
-    fanout = [0] * 256
-    for oid, _ in ordered:
-        fanout[oid[0]] += 1
-    for i in range(1, 256):
-        fanout[i] += fanout[i - 1]
-    if ordered and max(offset for _, (_, offset) in ordered) >= 0x80000000:
-        raise ValueError("pack too large for 32-bit offsets")  # a package's history is never 2 GB
-    index = (
-        _IDX_MAGIC
-        + struct.pack(">I", 2)
-        + struct.pack(">256I", *fanout)
-        + b"".join(oid for oid, _ in ordered)
-        + b"".join(struct.pack(">I", crc) for _, (crc, _) in ordered)
-        + b"".join(struct.pack(">I", offset) for _, (_, offset) in ordered)
-        + checksum
-    )
-    return pack + checksum, index + hashlib.sha1(index).digest(), "pack-" + checksum.hex()
+    index = pack_index(((oid, crc, offset) for oid, (crc, offset) in rows.items()), checksum)
+    return pack + checksum, index, "pack-" + checksum.hex()
 
 
 def _index_rows(index: bytes) -> dict[bytes, tuple[int, int]]:
@@ -486,46 +482,7 @@ def _index_rows(index: bytes) -> dict[bytes, tuple[int, int]]:
 
 # -- git's delta format (gitformat-pack(5), "Deltified representation") ----------------------
 
-OFS_DELTA = 6  # a pack entry that is a delta against the entry a given distance before it
-_IDX_MAGIC = b"\xfftOc"
 _MIN_COPY = 8  # a shorter run is inserted: a copy instruction costs up to 8 bytes itself
-
-
-def _header(kind: int, size: int) -> bytes:
-    """An entry's type and inflated size: 3 bits of type and 4 of size in the first byte, then 7 bits of size per byte."""
-    first = (kind << 4) | (size & 0x0F)
-    size >>= 4
-    out = bytearray()
-    while size:
-        out.append(first | 0x80)
-        first = size & 0x7F
-        size >>= 7
-    out.append(first)
-    return bytes(out)
-
-
-def _distance(distance: int) -> bytes:
-    """An ``OFS_DELTA`` entry's distance back to its base, in git's offset encoding (big-endian, 7 bits a byte, each
-    continued byte adding one)."""
-    out = bytearray([distance & 0x7F])
-    distance >>= 7
-    while distance:
-        distance -= 1
-        out.insert(0, 0x80 | (distance & 0x7F))
-        distance >>= 7
-    return bytes(out)
-
-
-def _size(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
 
 
 def make_delta(source: bytes, target: bytes, *, tree: bool = False) -> bytes:
@@ -534,7 +491,7 @@ def make_delta(source: bytes, target: bytes, *, tree: bool = False) -> bytes:
     lines), so a hostile file costs no more than reading it; not git's best delta, but an edited text file's is a few
     instructions."""
     split = _entries if tree else _lines
-    out = bytearray(_size(len(source)) + _size(len(target)))
+    out = bytearray(varint(len(source)) + varint(len(target)))
     start = _common_prefix(source, target)
     end = len(target) - _common_suffix(source[start:], target[start:])
     pending = bytearray()
@@ -546,17 +503,7 @@ def make_delta(source: bytes, target: bytes, *, tree: bool = False) -> bytes:
         flush()
         while length:
             step = min(length, 0x10000)
-            op, args = 0x80, bytearray()
-            for i in range(4):
-                if (offset >> (8 * i)) & 0xFF:
-                    op |= 1 << i
-                    args.append((offset >> (8 * i)) & 0xFF)
-            for i in range(3):
-                if (step >> (8 * i)) & 0xFF:
-                    op |= 1 << (4 + i)
-                    args.append((step >> (8 * i)) & 0xFF)
-            out.append(op)
-            out.extend(args)
+            out.extend(copy_instruction(offset, step))
             offset, length = offset + step, length - step
 
     def flush() -> None:

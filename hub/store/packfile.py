@@ -22,10 +22,10 @@ from pathlib import Path
 
 # object type numbers in a pack entry's header
 TYPES = {"commit": 1, "tree": 2, "blob": 3, "tag": 4}
-_IDX_MAGIC = b"\xfftOc"
+IDX_MAGIC = b"\xfftOc"
 
 
-def _entry_header(kind: int, size: int) -> bytes:
+def encode_header(kind: int, size: int) -> bytes:
     """Type and inflated size: 3 bits of type and 4 of size in the first byte, then 7 bits of size per byte."""
     first = (kind << 4) | (size & 0x0F)
     size >>= 4
@@ -51,7 +51,7 @@ LEVEL = 6  # zlib's level for a pack entry unless a caller chooses another
 
 def pack_entry(oid: str, kind: str, raw: bytes, level: int = LEVEL) -> PackEntry:
     """Compress one object for a pack (callers may do this before they hold a lock, and join the entries later)."""
-    return PackEntry(bytes.fromhex(oid), _entry_header(TYPES[kind], len(raw)) + zlib.compress(raw, level))
+    return PackEntry(bytes.fromhex(oid), encode_header(TYPES[kind], len(raw)) + zlib.compress(raw, level))
 
 
 # -- deltas: a large tree stored as its differences from another version of it in the same pack ----------
@@ -77,7 +77,8 @@ def inflate(entry: PackEntry) -> tuple[int, bytes]:
     return kind, zlib.decompressobj().decompress(entry.data[header:])
 
 
-def _varint(value: int) -> bytes:
+def varint(value: int) -> bytes:
+    """A delta's size field: 7 bits a byte, least significant first."""
     out = bytearray()
     while True:
         byte = value & 0x7F
@@ -105,7 +106,7 @@ def _differing(base: bytes, target: bytes, start: int, end: int, found: list[tup
     _differing(base, target, middle, end, found)
 
 
-def _copy(offset: int, size: int) -> bytes:
+def copy_instruction(offset: int, size: int) -> bytes:
     """A delta's copy instruction: ``size`` bytes of the base from ``offset`` (size at most 0xFFFFFF)."""
     command, out = 0x80, bytearray()
     for i in range(4):
@@ -126,12 +127,12 @@ def delta(base: bytes, target: bytes) -> bytes:
         raise ValueError("a delta is made only between buffers of the same length")
     stretches: list[tuple[int, int]] = []
     _differing(base, target, 0, len(target), stretches)
-    out = bytearray(_varint(len(base)) + _varint(len(target)))
+    out = bytearray(varint(len(base)) + varint(len(target)))
     at = 0
     for start, end in [*stretches, (len(target), len(target))]:
         while at < start:  # the same bytes: copied from the base
             size = min(start - at, 0xFFFFFF)
-            out += _copy(at, size)
+            out += copy_instruction(at, size)
             at += size
         while at < end:  # differing bytes: inserted, at most 127 per instruction
             size = min(end - at, 0x7F)
@@ -144,7 +145,7 @@ def delta(base: bytes, target: bytes) -> bytes:
 OFS_DELTA = 6  # an entry that is a delta against the entry a given distance before it in the same pack
 
 
-def _distance(distance: int) -> bytes:
+def encode_distance(distance: int) -> bytes:
     """An ``OFS_DELTA`` entry's distance back to its base (big-endian, 7 bits a byte, each continued byte adding one)."""
     encoded = bytearray([distance & 0x7F])
     distance >>= 7
@@ -157,7 +158,7 @@ def _distance(distance: int) -> bytes:
 
 def delta_entry(oid: bytes, data: bytes, distance: int) -> PackEntry:
     """An ``OFS_DELTA`` entry: ``data`` (from :func:`delta`) against the entry ``distance`` bytes before this one."""
-    return PackEntry(oid, _entry_header(OFS_DELTA, len(data)) + _distance(distance) + zlib.compress(data, 1))
+    return PackEntry(oid, encode_header(OFS_DELTA, len(data)) + encode_distance(distance) + zlib.compress(data, 1))
 
 
 def delta_base(entry: PackEntry) -> tuple[int, int]:
@@ -175,7 +176,7 @@ def delta_base(entry: PackEntry) -> tuple[int, int]:
 def moved_delta(entry: PackEntry, distance: int) -> PackEntry:
     """The same ``OFS_DELTA`` entry with its base ``distance`` bytes before it (its base moved in a merged pack)."""
     at = entry_header(entry.data)[2]
-    return PackEntry(entry.oid, entry.data[:at] + _distance(distance) + entry.data[delta_base(entry)[1] :])
+    return PackEntry(entry.oid, entry.data[:at] + encode_distance(distance) + entry.data[delta_base(entry)[1] :])
 
 
 # -- entries of the latest writes, for the clone export that packs the same objects right after ---------
@@ -218,27 +219,31 @@ def join_entries(pack_entries: Iterable[PackEntry]) -> tuple[bytes, bytes, str]:
     pack = b"PACK" + struct.pack(">II", 2, count) + bytes(body)
     checksum = hashlib.sha1(pack).digest()
     pack += checksum
-    entries.sort()
+    return pack, pack_index(entries, checksum), "pack-" + checksum.hex()
+
+
+def pack_index(entries: Iterable[tuple[bytes, int, int]], checksum: bytes) -> bytes:
+    """A version 2 pack index for ``(binary id, crc32, offset)`` of every entry and the pack's trailing checksum."""
+    ordered = sorted(entries)
     fanout = [0] * 256
-    for binary, _, _ in entries:
+    for binary, _, _ in ordered:
         fanout[binary[0]] += 1
     total = 0
     for i in range(256):
         total += fanout[i]
         fanout[i] = total
-    if any(offset >= 0x80000000 for _, _, offset in entries):
-        raise ValueError("pack too large for 32-bit offsets")  # an export's version is never 2 GB
+    if any(offset >= 0x80000000 for _, _, offset in ordered):
+        raise ValueError("pack too large for 32-bit offsets")  # an export or a publish's pack is never 2 GB
     index = (
-        _IDX_MAGIC
+        IDX_MAGIC
         + struct.pack(">I", 2)
         + struct.pack(">256I", *fanout)
-        + b"".join(binary for binary, _, _ in entries)
-        + b"".join(struct.pack(">I", crc) for _, crc, _ in entries)
-        + b"".join(struct.pack(">I", offset) for _, _, offset in entries)
+        + b"".join(binary for binary, _, _ in ordered)
+        + b"".join(struct.pack(">I", crc) for _, crc, _ in ordered)
+        + b"".join(struct.pack(">I", offset) for _, _, offset in ordered)
         + checksum
     )
-    index += hashlib.sha1(index).digest()
-    return pack, index, "pack-" + checksum.hex()
+    return index + hashlib.sha1(index).digest()
 
 
 def write_pack(folder: Path, objects: Iterable[tuple[str, str, bytes]]) -> str:
@@ -291,7 +296,7 @@ def pack_entries(pack: bytes, index: bytes) -> list[PackEntry]:
 
 def located_entries(pack: bytes, index: bytes) -> list[tuple[int, PackEntry]]:
     """:func:`pack_entries` with each entry's offset in the pack, in the pack's order."""
-    if index[:4] != _IDX_MAGIC or struct.unpack(">I", index[4:8])[0] != 2 or pack[:4] != b"PACK":
+    if index[:4] != IDX_MAGIC or struct.unpack(">I", index[4:8])[0] != 2 or pack[:4] != b"PACK":
         raise ValueError("not a version 2 pack and index")
     count = struct.unpack(">I", index[8 + 1020 : 8 + 1024])[0]
     ids = 8 + 1024
@@ -309,7 +314,7 @@ def located_entries(pack: bytes, index: bytes) -> list[tuple[int, PackEntry]]:
 
 def index_ids(index: bytes) -> list[bytes]:
     """The binary object ids a pack index (version 2) lists, in its (sorted) order."""
-    if index[:4] != _IDX_MAGIC or struct.unpack(">I", index[4:8])[0] != 2:
+    if index[:4] != IDX_MAGIC or struct.unpack(">I", index[4:8])[0] != 2:
         raise ValueError("not a version 2 pack index")
     count = struct.unpack(">I", index[8 + 1020 : 8 + 1024])[0]
     start = 8 + 1024
