@@ -19,11 +19,16 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from hub.budget import PRELOAD
 from hub.config import HubConfig
 from hub.services import Services
 from hub.store import Catalog
 
 T = TypeVar("T")
+
+# what a server's forkserver imports once for all its children: this module (the data folder's Services) and what the
+# validation workers preload (hub.budget.PRELOAD, which would be lost when a child of this module started it first)
+FORKSERVER_PRELOAD = ["hub.child", *PRELOAD]
 
 
 class ServicesChild:
@@ -44,9 +49,14 @@ class ServicesChild:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
+                context = multiprocessing.get_context("forkserver")
+                # the forkserver is the process's one (the validation workers', hub.budget, come from it too) and
+                # imports these once when it starts, before any child is forked from it: each child then has the
+                # data folder's modules (catalogue, index, pygit2) without importing them itself
+                context.set_forkserver_preload(FORKSERVER_PRELOAD)
                 self._pool = ProcessPoolExecutor(
                     max_workers=1,
-                    mp_context=multiprocessing.get_context("forkserver"),
+                    mp_context=context,
                     initializer=_open,
                     initargs=(self.config, self.niceness, self.followed, self.preload),
                 )
