@@ -115,3 +115,14 @@ def test_a_worker_answers_its_first_request_before_it_loads_or_starts_anything_e
     assert sorted({name for name in ON_DEMAND for module in seen["modules"] if module == name or module.startswith(name + ".")}) == []
     # the follower's thread, the warm-up's, the writer's and the site's child processes and their forkserver come after it
     assert "hub-follow" not in seen["threads"] and not seen["forkserver"]
+
+
+def test_the_writer_s_child_process_loads_neither_litestar_nor_the_app():
+    # what the child imports: the module of the function it runs and the writer's preload (the publish use case)
+    script = "import sys; from hub.api.writer import Writer; Writer.preload(); print('\\n'.join(sorted(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    loaded = set(
+        subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert "hub.usecases.publish_batch" in loaded
+    assert sorted(m for m in loaded if m == "litestar" or m.startswith(("litestar.", "hub.api.app", "hub.api.controllers"))) == []

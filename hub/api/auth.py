@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from litestar import Request
+from typing import TYPE_CHECKING
 
 from hub.errors import Forbidden, Unauthorized
 from hub.services import Services
 from hub.tokens import Role, TokenRecord
+
+if TYPE_CHECKING:  # an annotation only: the writer's child process imports this module without Litestar
+    from litestar import Request
 
 
 def caller(request: Request, services: Services) -> TokenRecord:
