@@ -22,7 +22,9 @@ fails the batch in flight and is started again for the next one.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 
@@ -42,6 +44,7 @@ NICENESS = 5
 MOST = 16
 
 Waiting = tuple[TokenRecord, PackageFiles, ValidationResult]
+log = logging.getLogger("hub.writer")
 
 
 class Writer(ServicesChild):
@@ -107,8 +110,10 @@ class Writer(ServicesChild):
                     self._writing = False
 
     def _answer(self, batch: list[tuple[Waiting, Future[PublishResult]]]) -> None:
+        started = time.perf_counter()
         try:
             outcomes = self.run(_publish_batch, [item for item, _ in batch])
+            log.info("wrote a batch of %d publishes in %.3f s", len(batch), time.perf_counter() - started)
         except BaseException as error:  # noqa: BLE001 - the child died or could not start: every publish of the batch learns it
             for _, future in batch:
                 future.set_exception(error)
