@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -178,3 +179,26 @@ def test_concurrent_publishes_over_a_real_server_each_get_their_own_commit_tag_a
         assert httpx.get(server.url + "/api/v1/packages/stadt-lippstadt/untergeschoben").status_code == 404
     finally:
         server.stop()
+
+
+def pause(services: Services, seconds: float) -> None:
+    """In the writer process: keeps it busy, as a long batch would."""
+    time.sleep(seconds)
+
+
+def test_a_publish_whose_client_went_away_before_its_batch_was_taken_is_not_written(served):
+    services, writer = served
+    token = services.tokens.create("stadt-soest", "publisher")[1]
+    writer.warm()
+    with ThreadPoolExecutor(1) as pool:
+        busy = pool.submit(writer.run, pause, 2.0)  # the child is busy: what is queued now waits
+        time.sleep(0.2)
+        first = writer.publish(token, *checked("stadt-soest/erstes", "1.0.0"))  # taken at once, waits for the child
+        time.sleep(0.2)
+        gone = writer.publish(token, *checked("stadt-soest/abgebrochen", "1.0.0"))  # still queued behind it
+        assert gone.cancel()
+        busy.result(timeout=60)
+    assert first.result(timeout=120).id == "stadt-soest/erstes"
+    writer.publish(token, *checked("stadt-soest/danach", "1.0.0")).result(timeout=120)
+    ids = services.catalog.package_ids()
+    assert "stadt-soest/erstes" in ids and "stadt-soest/danach" in ids and "stadt-soest/abgebrochen" not in ids
