@@ -7,5 +7,10 @@ before Litestar's routing gains.
 from hub.api.asgi import app
 from hub.api.fast_reads import FastReads
 
-assert isinstance(app.asgi_handler, FastReads)
-app.asgi_handler = app.asgi_handler.app
+# FastReads wraps Litestar's handler; until the first request, hub.api.behind may wrap FastReads in turn
+outer = app.asgi_handler
+if isinstance(outer, FastReads):
+    app.asgi_handler = outer.app
+else:
+    assert isinstance(outer.app, FastReads), "no fast reads to take out"  # type: ignore[attr-defined]
+    outer.app = outer.app.app  # type: ignore[attr-defined]
