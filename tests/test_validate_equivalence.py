@@ -25,15 +25,16 @@ from markdown_it import MarkdownIt
 from bench.realistic import package_files as realistic_package_files
 from hub.model import Problem, unsafe_character
 from hub.resources import catalog_dir
-from hub.validate import PackageFiles, validate_package
+from hub.validate import PackageFiles, fastpath, validate_package
 from hub.validate.bpmn import _diagram_complete, check_bpmn, inspect_bpmn, parse_bpmn
+from hub.validate.fastpath import plain_json
 from hub.validate.forms import _missing_titles
 from hub.validate.hints import bpmn_hints, model_hints
 from hub.validate.jsondoc import SyntaxProblem, check_value_limits, load_document, load_json
 from hub.validate.markdown import _chunks, _simple_links, links
 from hub.validate.schemalimits import MAX_EXPANDED, schema_limit_problems
 from hub.validate.text import unsafe_text
-from hub.validate.yamlsafe import MAX_DEPTH, MAX_NODES, YamlError, _load_from_events, load_yaml
+from hub.validate.yamlsafe import MAX_DEPTH, MAX_EXACT_INTEGER, MAX_NODES, YamlError, _load_from_events, load_yaml
 from tests import validate_reference as reference
 from tests.factory import BPMN as FACTORY_BPMN
 from tests.factory import package_files
@@ -388,6 +389,7 @@ def _load(load: Callable[[bytes], Any], data: bytes) -> tuple[str, Any]:
 
 def _new(data: bytes) -> Any:
     document = load_yaml(data)
+    assert not document.plain or plain_json(document.data)  # what the event reading calls plain JSON is
     return document.data, document.node
 
 
@@ -506,12 +508,14 @@ def test_package_yaml_is_read_from_libyamls_events_without_a_node_tree():
     for path, data in YAML:
         if b"&" not in data and b"!" not in data and b"<<" not in data:
             try:
-                value = _load_from_events(data.decode("utf-8"))
+                value, plain = _load_from_events(data.decode("utf-8"))
             except yaml.YAMLError:
                 continue  # a fixture with a syntax error: the full way words it
-            assert value == load_yaml(data).data, path
+            assert value == load_yaml(data).data and plain is plain_json(value), path
     document = load_yaml(b"a:\n  b: [1, 2]\n")
     assert document._text is not None and document.line_of(["a", "b", 1]) == 2 and document._text is None
+    assert document.plain and not load_yaml(b"1: a\n").plain and not load_yaml(b"a: 9007199254740993\n").plain
+    assert load_yaml(b"a: 9007199254740992\n").plain and MAX_EXACT_INTEGER == fastpath.MAX_EXACT_INTEGER
 
 
 def test_yaml_at_the_size_and_depth_limits_loads_or_is_refused_as_before():

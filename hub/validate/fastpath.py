@@ -169,9 +169,9 @@ class FastValidator:
             offline=True,  # never fetch a reference: the slow path does not either
         )
 
-    def is_valid(self, instance: Any) -> bool | None:
-        """True or False, or None when the slow validator alone can say."""
-        if not plain_json(instance):
+    def is_valid(self, instance: Any, *, plain: bool = False) -> bool | None:
+        """True or False, or None when the slow validator alone can say; ``plain``: the caller knows ``plain_json(instance)``."""
+        if not plain and not plain_json(instance):
             return None
         try:
             return self._validator.is_valid(instance)
@@ -190,9 +190,12 @@ def _build(schema: dict[str, Any], slow: type[Validator], format_checker: Format
         return None
 
 
-def known_valid(fast: FastValidator | None, instance: Any) -> bool:
-    """True only when the fast validator says valid; otherwise the slow validator has to look."""
-    return fast is not None and fast.is_valid(instance) is True
+def known_valid(fast: FastValidator | None, instance: Any, *, plain: bool = False) -> bool:
+    """True only when the fast validator says valid; otherwise the slow validator has to look.
+
+    ``plain`` is for an instance known to be plain JSON (hub/validate/yamlsafe.py's event reading says so).
+    """
+    return fast is not None and fast.is_valid(instance, plain=plain) is True
 
 
 @cache

@@ -57,7 +57,8 @@ def check_manifest(
     # the slow validator only for the problems (hub/validate/fastpath.py: jsonschema, loaded by the first check)
     from hub.validate.fastpath import hub_schema_check, known_valid
 
-    errors = () if known_valid(hub_schema_check(PACKAGE_SCHEMA_ID), data) else validator(PACKAGE_SCHEMA_ID).iter_errors(data)
+    fast = hub_schema_check(PACKAGE_SCHEMA_ID)
+    errors = () if known_valid(fast, data, plain=doc.plain) else validator(PACKAGE_SCHEMA_ID).iter_errors(data)
     for error in errors:
         if list(error.absolute_path) == ["version"] and error.validator == "pattern":
             continue  # reported by the SemVer rule below, with a better sentence

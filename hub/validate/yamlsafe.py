@@ -128,6 +128,7 @@ def _construct(loader: _Loader, root: yaml.Node) -> Any:
 # gigabytes of work: what counts is the size with every alias expanded. Depth bounds recursion.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+MAX_EXACT_INTEGER = 2**53  # hub/validate/fastpath.py's bound for integers both JSON Schema libraries compare alike
 
 
 class YamlError(ValueError):
@@ -224,10 +225,11 @@ class YamlDocument:
     text on first use (only a problem placed by pointer needs it).
     """
 
-    def __init__(self, data: Any, node: yaml.Node | None = None, *, text: str | None = None) -> None:
+    def __init__(self, data: Any, node: yaml.Node | None = None, *, text: str | None = None, plain: bool = False) -> None:
         self.data = data
         self._node = node
         self._text = text  # the document's text while its node tree is not composed
+        self.plain = plain  # known to be plain JSON (hub/validate/fastpath.py's plain_json) without looking again
 
     @property
     def node(self) -> yaml.Node | None:
@@ -272,6 +274,8 @@ def _plain_value(loader: _Loader, text: str) -> Any:
         value: Any = text
     elif tag in _SCALARS:
         value = _SCALARS[tag](loader, yaml.ScalarNode(tag, text))  # a non-finite float raises, as in PyYAML
+        if type(value) is int and not -MAX_EXACT_INTEGER <= value <= MAX_EXACT_INTEGER:
+            raise _Unusual  # so that a document read here is plain JSON (see _load_from_events)
     else:
         raise _Unusual  # merge key "<<", value key "="
     if len(text) <= MAX_REMEMBERED_TEXT and len(_PLAIN_VALUES) < MAX_REMEMBERED_TAGS:
@@ -279,7 +283,7 @@ def _plain_value(loader: _Loader, text: str) -> Any:
     return value
 
 
-def _load_from_events(text: str) -> Any:
+def _load_from_events(text: str) -> tuple[Any, bool]:
     """The value of a document of plain maps, lists and scalars, built from libyaml's events: no node tree.
 
     PyYAML's C composer makes a node with two marks per value and calls ``resolve`` from C for
@@ -289,19 +293,25 @@ def _load_from_events(text: str) -> Any:
     depth near the limits, a syntax error) raises :class:`_Unusual` or PyYAML's error, and
     :func:`load_yaml` reads the text again the full way, which words problems and checks limits.
     Without aliases a document's expanded size is its number of nodes and its depth its nesting.
+
+    Also says whether the value is plain JSON as hub/validate/fastpath.py's ``plain_json`` asks it:
+    it is when every key is a string, since a value read here has finite floats (others raise), no
+    integer past 2**53 (sent the full way) and no lone surrogate (the text is decoded UTF-8, and
+    libyaml refuses a surrogate escape).
     """
     loader = _Loader(text)
     try:
         get = loader.get_event
         get()  # the stream's start
         if type(get()) is StreamEndEvent:
-            return None  # no document at all (empty, or comments only)
+            return None, True  # no document at all (empty, or comments only)
         stack: list[tuple[Any, Any]] = []  # the open containers above the current one, each with its pending key
         container: Any = None  # the innermost open list or dict
         key: Any = _MISSING  # in an open dict: the key read, whose value comes next
         root: Any = None
         count = 0
         values = _PLAIN_VALUES
+        string_keys = True
         while True:
             event = get()
             kind = type(event)
@@ -335,6 +345,8 @@ def _load_from_events(text: str) -> Any:
                     if kind is not ScalarEvent:
                         raise _Unusual  # a map or a list as key
                     key = value
+                    if type(value) is not str:
+                        string_keys = False
                     continue
                 container[key] = value
                 key = _MISSING
@@ -346,7 +358,7 @@ def _load_from_events(text: str) -> Any:
                 container, key = value, _MISSING
         if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
             raise _Unusual  # a second document (an error PyYAML words)
-        return root
+        return root, string_keys
     finally:
         loader.dispose()
 
@@ -358,7 +370,8 @@ def load_yaml(data: bytes) -> YamlDocument:
     except UnicodeDecodeError as exc:
         raise YamlError(f"Die Datei ist nicht UTF-8-kodiert (Byte {exc.start}).", None) from None
     try:
-        return YamlDocument(_load_from_events(text), text=text)
+        value, plain = _load_from_events(text)
+        return YamlDocument(value, text=text, plain=plain)
     except (_Unusual, yaml.YAMLError):
         pass  # read again the full way: the node tree, the limits, PyYAML's constructor and its words for errors
     loader = _Loader(text)
