@@ -38,17 +38,19 @@ def publish(
     """
     services.writable()
     result = store_publish(services.catalog, package, actor=actor, check=check, person=person, validated=validated)
-    # the commit stands: from here on nothing may turn the answer into a failure
+    after_commits(services, f"{result.id} {result.version}")
+    return result
+
+
+def after_commits(services: Services, published: str) -> None:
+    """Bring the index (and, unless a follower does it, the clone exports) to the commits just made.
+
+    The commits stand: from here on nothing may turn an answer into a failure, so a failure here is
+    logged and left to the next catch-up, which brings everything along."""
     try:
         services.after_write()
     except Exception:
-        log.warning(
-            "Index und Klon-Exporte nach %s %s nicht nachgezogen; das nächste Nachziehen holt es nach",
-            result.id,
-            result.version,
-            exc_info=True,
-        )
-    return result
+        log.warning("Index und Klon-Exporte nach %s nicht nachgezogen; das nächste Nachziehen holt es nach", published, exc_info=True)
 
 
 def publish_folder(services: Services, folder: Path) -> PublishResult:

@@ -19,6 +19,7 @@ from hub.errors import HubError
 from hub.model import Actor, Manifest, PublishResult
 from hub.services import Services
 from hub.store import publish as store_publish
+from hub.usecases.publish import after_commits
 from hub.validate import PackageFiles, ValidationResult
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,7 @@ def publish_each(services: Services, publications: Sequence[Publication]) -> lis
             log.exception("Veröffentlichen im Stapel fehlgeschlagen")
             # HubError itself is the internal error (500): answered as such, the batch's others with their own results
             outcomes.append(HubError("Die Veröffentlichung ist fehlgeschlagen; es wurde nichts veröffentlicht."))
-    if any(isinstance(outcome, PublishResult) for outcome in outcomes):
-        # the commits stand: from here on nothing may turn an answer into a failure
-        try:
-            services.after_write()
-        except Exception:
-            log.warning(
-                "Index nach %d Veröffentlichungen nicht nachgezogen; das nächste Nachziehen holt es nach", len(outcomes), exc_info=True
-            )
+    published = [outcome for outcome in outcomes if isinstance(outcome, PublishResult)]
+    if published:
+        after_commits(services, ", ".join(f"{result.id} {result.version}" for result in published))
     return outcomes
