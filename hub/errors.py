@@ -262,6 +262,17 @@ class ReadOnlyReplica(HubError):
         return {"primary": self.primary}
 
 
+class ShuttingDown(HubError):
+    """A publish arrived while the server was stopping; the publishes queued before it are still written.
+
+    503, not 500: nothing went wrong, the same request succeeds once the server (or another) runs again."""
+
+    code = "shutting-down"
+    status = 503
+    exit_code = 5
+    title = "Server wird beendet"
+
+
 class CatalogError(HubError):
     """The data repository is missing, unreadable or inconsistent."""
 

@@ -15,7 +15,7 @@ import pytest
 
 from hub.api.controllers.packages import _publish
 from hub.api.writer import NICENESS, Writer, _publish_batch
-from hub.errors import Forbidden, InvalidPackage, VersionExists
+from hub.errors import Forbidden, InvalidPackage, ShuttingDown, VersionExists
 from hub.model import PublishResult
 from hub.services import Services
 from hub.validate import PackageFiles, validate_package
@@ -202,3 +202,14 @@ def test_a_publish_whose_client_went_away_before_its_batch_was_taken_is_not_writ
     writer.publish(token, *checked("stadt-soest/danach", "1.0.0")).result(timeout=120)
     ids = services.catalog.package_ids()
     assert "stadt-soest/erstes" in ids and "stadt-soest/danach" in ids and "stadt-soest/abgebrochen" not in ids
+
+
+def test_a_publish_arriving_while_the_writer_closes_is_refused_as_503_and_nothing_is_written(served):
+    services, writer = served
+    _, token = services.tokens.create("stadt-soest", "publisher")
+    head = services.catalog.head()
+    writer.close()
+    with pytest.raises(ShuttingDown) as refused:
+        writer.publish(token, *checked("stadt-soest/laternenumzug", "1.0.0"))
+    assert refused.value.status == 503 and refused.value.code == "shutting-down"
+    assert services.catalog.head() == head

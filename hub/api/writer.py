@@ -31,7 +31,7 @@ from concurrent.futures import Future
 from hub.api.auth import authorize
 from hub.child import ServicesChild
 from hub.config import HubConfig
-from hub.errors import HubError
+from hub.errors import HubError, ShuttingDown
 from hub.model import Manifest, PublishResult
 from hub.services import Services
 from hub.tokens import TokenRecord
@@ -84,7 +84,7 @@ class Writer(ServicesChild):
         future: Future[PublishResult] = Future()
         with self._turn:
             if self._closing:
-                raise HubError("Der Server wird beendet; es wurde nichts veröffentlicht.")
+                raise ShuttingDown("Der Server wird beendet; es wurde nichts veröffentlicht. Bitte später noch einmal senden.")
             self._waiting.append(((token, package, checked), future))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._write, name="hub-writer", daemon=True)
