@@ -211,19 +211,26 @@ def write_results(name: str, results: dict, args: argparse.Namespace | None = No
     return target
 
 
-def process_group_cpu(pgid: int, *, reaped: bool) -> float:
-    """CPU seconds used so far by the live processes of a process group, read from /proc; with ``reaped`` also the
-    children they have reaped (cutime, cstime), e.g. a site build's child process that has ended."""
-    total = 0
+def group_stats(pgid: int) -> dict[int, list[str]]:
+    """The /proc/PID/stat fields after the command name (field 3 onwards, so index 0 is the state) of each live
+    process of a process group, by pid."""
+    stats = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
             stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+        except OSError:  # ended while listed
             continue
         if int(stat[2]) == pgid:
-            total += sum(int(x) for x in stat[11 : 15 if reaped else 13])  # utime, stime (, cutime, cstime)
+            stats[int(pid)] = stat
+    return stats
+
+
+def process_group_cpu(pgid: int, *, reaped: bool) -> float:
+    """CPU seconds used so far by the live processes of a process group, read from /proc; with ``reaped`` also the
+    children they have reaped (cutime, cstime), e.g. a site build's child process that has ended."""
+    total = sum(int(x) for stat in group_stats(pgid).values() for x in stat[11 : 15 if reaped else 13])  # utime, stime (, cutime, cstime)
     return total / os.sysconf("SC_CLK_TCK")
 
 

@@ -68,7 +68,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import common, realistic  # noqa: E402
-from bench.common import machine, options, process_group_cpu, quick, write_results  # noqa: E402
+from bench.common import group_stats, machine, options, process_group_cpu, quick, write_results  # noqa: E402
 from bench.grow import curve, grow  # noqa: E402
 from bench.server import free_port  # noqa: E402
 from tests.factory import archive  # noqa: E402
@@ -113,16 +113,7 @@ def site_child_cpu(pgid: int) -> float:
     from hub.api.writer import NICENESS as WRITER
     from hub.web.site import NICENESS as SITE
 
-    stats = {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(stat[2]) == pgid:
-            stats[int(pid)] = stat
+    stats = group_stats(pgid)
     if pgid not in stats:
         return 0.0
     base = int(stats[pgid][16])  # the niceness of hub serve itself

@@ -20,6 +20,7 @@ from hub.store.trees import blob_at, commit_at, entry_id, raw_tree, replace_path
 from hub.validate import PackageFiles
 from tests.factory import make_catalog, package_files
 from tests.gitcli import git_runner
+from tests.gitdelta import apply_delta
 
 FILES = {
     "hub.yaml": b"id: x\n",
@@ -240,38 +241,10 @@ def test_a_delta_makes_the_target_from_its_base(tmp_path):
     target[-1:] = b"!"
     made = delta(base, bytes(target))
     assert len(made) < 400
-    assert _apply(base, made) == bytes(target)
-    assert _apply(base, delta(base, base)) == base
+    assert apply_delta(base, made) == bytes(target)
+    assert apply_delta(base, delta(base, base)) == base
     with pytest.raises(ValueError):
         delta(base, base + b"?")
-
-
-def _apply(base: bytes, made: bytes) -> bytes:
-    """git's patch-delta, for the test: varint sizes, then copy (high bit) and insert instructions."""
-    at = 0
-    for _ in range(2):  # the base's size and the result's
-        while made[at] & 0x80:
-            at += 1
-        at += 1
-    out = bytearray()
-    while at < len(made):
-        command = made[at]
-        at += 1
-        if command & 0x80:
-            offset = size = 0
-            for i in range(4):
-                if command & (1 << i):
-                    offset |= made[at] << (8 * i)
-                    at += 1
-            for i in range(3):
-                if command & (0x10 << i):
-                    size |= made[at] << (8 * i)
-                    at += 1
-            out += base[offset : offset + (size or 0x10000)]
-        else:
-            out += made[at : at + command]
-            at += command
-    return bytes(out)
 
 
 def test_a_pack_git_made_with_deltas_is_merged_with_the_publishes_packs_and_stays_readable(tmp_path, monkeypatch):

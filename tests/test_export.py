@@ -21,6 +21,7 @@ from hub.store.trees import subtree
 from hub.validate import PackageFiles
 from tests.factory import README, make_catalog, package_files
 from tests.gitcli import git_runner
+from tests.gitdelta import apply_delta
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command line")
 
@@ -297,32 +298,6 @@ def test_a_new_version_appends_to_the_one_pack_and_stores_a_changed_file_as_a_de
 def test_a_delta_rebuilds_the_target_exactly():
     from hub.store.export import make_delta
 
-    def apply(source: bytes, delta: bytes) -> bytes:
-        position = 0
-        for _ in range(2):  # the two sizes
-            while delta[position] & 0x80:
-                position += 1
-            position += 1
-        out = bytearray()
-        while position < len(delta):
-            op = delta[position]
-            position += 1
-            if op & 0x80:
-                offset = size = 0
-                for i in range(4):
-                    if op & (1 << i):
-                        offset |= delta[position] << (8 * i)
-                        position += 1
-                for i in range(3):
-                    if op & (1 << (4 + i)):
-                        size |= delta[position] << (8 * i)
-                        position += 1
-                out += source[offset : offset + (size or 0x10000)]
-            else:
-                out += delta[position : position + op]
-                position += op
-        return bytes(out)
-
     text = b"".join(f"Zeile {i}: etwas Text zum Kopieren\n".encode() for i in range(5000))
     cases = [
         (b"", b"neu\n"),
@@ -335,7 +310,7 @@ def test_a_delta_rebuilds_the_target_exactly():
     ]
     for source, target in cases:
         delta = make_delta(source, target)
-        assert apply(source, delta) == target
+        assert apply_delta(source, delta) == target
     assert len(make_delta(text, text + b"x\n")) < 20
 
 

@@ -58,8 +58,10 @@ from hub.store.packfile import (
     LEVEL,
     OFS_DELTA,
     copy_instruction,
+    decode_distance,
     encode_distance,
     encode_header,
+    entry_header,
     index_ids,
     pack_entry,
     pack_index,
@@ -406,21 +408,11 @@ class _Pack:
         if offset in self.depths:
             return self.depths[offset]
         position = offset - 12
-        byte = self.body[position]
-        kind = (byte >> 4) & 7
-        while byte & 0x80:
-            position += 1
-            byte = self.body[position]
+        kind, _, length = entry_header(self.body, position)
         if kind != OFS_DELTA:
             depth = 0
         else:
-            position += 1
-            byte = self.body[position]
-            distance = byte & 0x7F
-            while byte & 0x80:
-                position += 1
-                byte = self.body[position]
-                distance = ((distance + 1) << 7) | (byte & 0x7F)
+            distance = decode_distance(self.body, position + length)[0]
             depth = 1 + self.depth(offset - distance) if 0 < distance <= offset - 12 else MAX_DEPTH  # else: not ours
         self.depths[offset] = depth
         return depth

@@ -59,16 +59,16 @@ def pack_entry(oid: str, kind: str, raw: bytes, level: int = LEVEL) -> PackEntry
 DELTA_BLOCK = 64  # bytes: differing stretches of two trees are found down to this size and inserted whole
 
 
-def entry_header(data: bytes) -> tuple[int, int, int]:
-    """A pack entry's type number, inflated size and header length (gitformat-pack(5))."""
-    kind = (data[0] >> 4) & 7
-    size = data[0] & 0x0F
-    shift, at = 4, 0
+def entry_header(data: bytes | bytearray, start: int = 0) -> tuple[int, int, int]:
+    """The type number, inflated size and header length of the pack entry at ``start`` of ``data`` (gitformat-pack(5))."""
+    kind = (data[start] >> 4) & 7
+    size = data[start] & 0x0F
+    shift, at = 4, start
     while data[at] & 0x80:
         at += 1
         size |= (data[at] & 0x7F) << shift
         shift += 7
-    return kind, size, at + 1
+    return kind, size, at + 1 - start
 
 
 def inflate(entry: PackEntry) -> tuple[int, bytes]:
@@ -161,16 +161,20 @@ def delta_entry(oid: bytes, data: bytes, distance: int) -> PackEntry:
     return PackEntry(oid, encode_header(OFS_DELTA, len(data)) + encode_distance(distance) + zlib.compress(data, 1))
 
 
-def delta_base(entry: PackEntry) -> tuple[int, int]:
-    """An ``OFS_DELTA`` entry's distance back to its base and where its compressed delta starts in its bytes."""
-    at = entry_header(entry.data)[2]
-    byte = entry.data[at]
+def decode_distance(data: bytes | bytearray, at: int) -> tuple[int, int]:
+    """The ``OFS_DELTA`` distance encoded at ``at`` of ``data`` (see :func:`encode_distance`) and where it ends."""
+    byte = data[at]
     distance = byte & 0x7F
     while byte & 0x80:
         at += 1
-        byte = entry.data[at]
+        byte = data[at]
         distance = ((distance + 1) << 7) | (byte & 0x7F)
     return distance, at + 1
+
+
+def delta_base(entry: PackEntry) -> tuple[int, int]:
+    """An ``OFS_DELTA`` entry's distance back to its base and where its compressed delta starts in its bytes."""
+    return decode_distance(entry.data, entry_header(entry.data)[2])
 
 
 def moved_delta(entry: PackEntry, distance: int) -> PackEntry:
