@@ -982,6 +982,9 @@ def main() -> None:
 
 # the figures' keys of a step that may not produce all of them in every run: a later run of the step replaces them all
 STEP_KEYS = {"first": "first_start", "open": "first_open"}
+# the steps that measure a running server, and the flags that say how it ran (set by that run only)
+SERVER_STEPS = {"start", "api"}
+SERVER_RUN_FLAGS = ("served_site_absent", "folder")
 
 
 def merged(earlier: dict, later: dict) -> dict:
@@ -991,6 +994,9 @@ def merged(earlier: dict, later: dict) -> dict:
     before its site build has no split at the site's beginning, and the earlier run's split must not stay beside it."""
     redone = [STEP_KEYS[step] for step in later.get("steps", {}) if step in STEP_KEYS]
     earlier = {k: v for k, v in earlier.items() if not any(k.startswith(prefix) for prefix in redone)}
+    if SERVER_STEPS & set(later.get("steps", {})):
+        # how the server's rows ran (site built beforehand or not, which folder) is said by the run that measured them
+        earlier = {k: v for k, v in earlier.items() if k not in SERVER_RUN_FLAGS}
     out = earlier | later
     for key in ("steps", "load"):
         if isinstance(earlier.get(key), dict) and isinstance(later.get(key), dict):
