@@ -272,3 +272,38 @@ def test_a_pack_git_made_with_deltas_is_merged_with_the_publishes_packs_and_stay
     fresh = pygit2.Repository(repo.path)
     assert catalog.versions("stadt-test/testpaket")[0].version == "1.3.0"
     assert blob_at(fresh, commit_at(fresh, last.commit).tree["packages/stadt-test/testpaket/hub.yaml"].id).data
+
+
+def _open_deleted_packs(folder: Path) -> int:
+    """Files of this process that are pack files of ``folder`` deleted since they were opened."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # closed while listed
+            continue
+        count += target.startswith(str(folder)) and target.endswith(" (deleted)")
+    return count
+
+
+@pytest.mark.parametrize("check_seconds, bounded", [(0.0, True), (1e9, False)])
+def test_a_long_lived_catalogue_does_not_keep_the_merged_away_packs_open(tmp_path, monkeypatch, check_seconds, bounded):
+    """Each write adds a pack and merging deletes packs; libgit2 keeps a deleted pack open as long as the handle that
+    opened it lives. The catalogue's handle lets go of its pack files once the pack folder changed (here checked at
+    every access), so the files held open stay few; a handle never checked (the second case, the behaviour before)
+    holds one more per write."""
+    from hub.store import catalog as catalogs
+
+    monkeypatch.setattr(batches, "TIER_FACTOR", 2)
+    monkeypatch.setattr(catalogs, "HANDLE_CHECK_SECONDS", check_seconds)
+    catalog = make_catalog(tmp_path)
+    folder = catalog.path / "objects" / "pack"
+    for n in range(40):
+        publish(catalog, PackageFiles(package_files(version=f"1.{n}.0", files={f"n{n}.md": f"# {n}\n"}), folder_name="testpaket"))
+        catalog.head()  # a read between writes, as a server's process makes them
+    held = _open_deleted_packs(folder)
+    if bounded:
+        assert held <= 3
+    else:
+        assert held >= 20
+    assert catalog.versions("stadt-test/testpaket")[0].version == "1.39.0"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import msgspec
@@ -29,6 +30,12 @@ from hub.validate.yamlsafe import load_yaml
 
 BRANCH = "refs/heads/main"
 COMMITTER = ("Transferhub", "hub@transferhub.invalid")
+# libgit2 keeps every pack file a repository handle has opened open until the handle is freed, also after the file
+# was deleted: each write adds a pack and merging packs deletes them (hub.store.batch.consolidate), so a long-lived
+# handle held one more open file per write (a growth run stopped at its 20,000 open files, "Too many open files",
+# after 20,000 writes) and looked every object up in each of those packs. At most this often, a handle whose pack
+# folder changed since it last looked lets go of its pack files (Repository.free) and opens those that are there.
+HANDLE_CHECK_SECONDS = 5.0
 
 
 def default_data_dir() -> Path:
@@ -75,14 +82,34 @@ class Catalog:
 
     @property
     def repo(self) -> pygit2.Repository:
-        repo = getattr(self._local, "repo", None)
+        """This thread's handle of the repository (see :data:`HANDLE_CHECK_SECONDS` for when it lets go of its files)."""
+        local = self._local
+        repo = getattr(local, "repo", None)
         if repo is None:
             try:
                 repo = pygit2.Repository(str(self.path))
             except pygit2.GitError as exc:
                 raise CatalogError(f"Das Katalog-Repository „{self.path}“ lässt sich nicht öffnen: {exc}") from None
-            self._local.repo = repo
+            local.repo, local.packs_changed, local.check_at = repo, self._packs_changed(), time.monotonic() + HANDLE_CHECK_SECONDS
+            return repo
+        now = time.monotonic()
+        if now >= local.check_at:
+            local.check_at = now + HANDLE_CHECK_SECONDS
+            changed = self._packs_changed()
+            if changed != local.packs_changed:
+                local.packs_changed = changed
+                # libgit2 closes the object database with its pack files and opens it again at the next read (objects
+                # read from it stay valid); a fresh handle instead would keep the old one's files open until the cyclic
+                # garbage collector freed it (a pygit2 handle is part of a reference cycle)
+                repo.free()
         return repo
+
+    def _packs_changed(self) -> int:
+        """When the pack folder last gained or lost a file (its modification time; 0 before it exists)."""
+        try:
+            return os.stat(self.path / "objects" / "pack").st_mtime_ns
+        except OSError:
+            return 0
 
     # -- refs ------------------------------------------------------------------------------
 
