@@ -33,9 +33,13 @@ COMMITTER = ("Transferhub", "hub@transferhub.invalid")
 # libgit2 keeps every pack file a repository handle has opened open until the handle is freed, also after the file
 # was deleted: each write adds a pack and merging packs deletes them (hub.store.batch.consolidate), so a long-lived
 # handle held one more open file per write (a growth run stopped at its 20,000 open files, "Too many open files",
-# after 20,000 writes) and looked every object up in each of those packs. At most this often, a handle whose pack
-# folder changed since it last looked lets go of its pack files (Repository.free) and opens those that are there.
+# after 20,000 writes) and looked every object up in each of those packs. At most this often, where the pack folder
+# changed since the last look, a handle counts the process's open files of deleted packs of this catalogue, and at
+# DELETED_PACKS_HELD more than after its last letting go it lets go of its pack files (Repository.free). Not at every
+# change: letting go also empties libgit2's object cache, 3 ms in a process that publishes but 0.6 s in one that has
+# just read every package of 50,000 (the site's child process).
 HANDLE_CHECK_SECONDS = 5.0
+DELETED_PACKS_HELD = 64
 
 
 def default_data_dir() -> Path:
@@ -91,6 +95,7 @@ class Catalog:
             except pygit2.GitError as exc:
                 raise CatalogError(f"Das Katalog-Repository „{self.path}“ lässt sich nicht öffnen: {exc}") from None
             local.repo, local.packs_changed, local.check_at = repo, self._packs_changed(), time.monotonic() + HANDLE_CHECK_SECONDS
+            local.held_after_free = 0
             return repo
         now = time.monotonic()
         if now >= local.check_at:
@@ -98,11 +103,31 @@ class Catalog:
             changed = self._packs_changed()
             if changed != local.packs_changed:
                 local.packs_changed = changed
-                # libgit2 closes the object database with its pack files and opens it again at the next read (objects
-                # read from it stay valid); a fresh handle instead would keep the old one's files open until the cyclic
-                # garbage collector freed it (a pygit2 handle is part of a reference cycle)
-                repo.free()
+                held = self._deleted_packs_held()
+                if held is None or held >= local.held_after_free + DELETED_PACKS_HELD:
+                    # libgit2 closes the object database with its pack files and opens it again at the next read
+                    # (objects read from it stay valid); a fresh handle instead would keep the old one's files open
+                    # until the cyclic garbage collector freed it (a pygit2 handle is part of a reference cycle)
+                    repo.free()
+                    local.held_after_free = self._deleted_packs_held() or 0  # other threads' handles hold the rest
         return repo
+
+    def _deleted_packs_held(self) -> int | None:
+        """How many files this process holds open that are deleted pack files of this catalogue (Linux: /proc; None
+        where that cannot be read, and then every change of the pack folder counts as enough)."""
+        folder = str(self.path.resolve() / "objects" / "pack") + os.sep
+        try:
+            fds = os.listdir("/proc/self/fd")
+        except OSError:
+            return None
+        held = 0
+        for fd in fds:
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:  # closed while listed
+                continue
+            held += target.startswith(folder) and target.endswith(" (deleted)")
+        return held
 
     def _packs_changed(self) -> int:
         """When the pack folder last gained or lost a file (its modification time; 0 before it exists)."""
