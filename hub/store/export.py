@@ -59,10 +59,10 @@ from hub.store.packfile import (
     OFS_DELTA,
     copy_instruction,
     decode_distance,
-    encode_distance,
-    encode_header,
+    delta_entry,
     entry_header,
     index_ids,
+    index_rows,
     pack_entry,
     pack_index,
     recent_entry,
@@ -271,7 +271,7 @@ def _pack_in_place(target: Path, plan: list[ExportedVersion]) -> _InPlace | None
     folder = target / "objects" / "pack"
     try:
         pack = (folder / packs[0]).read_bytes()
-        rows = _index_rows((folder / packs[0].replace(".pack", ".idx")).read_bytes())
+        rows = index_rows((folder / packs[0].replace(".pack", ".idx")).read_bytes())
     except (OSError, ValueError):
         return None
     if pack[:4] != b"PACK" or len(pack) < 32 or int.from_bytes(pack[8:12], "big") != len(rows):
@@ -392,7 +392,7 @@ class _Pack:
             if depth < MAX_DEPTH and len(source) <= DELTA_LIMIT and len(raw) <= DELTA_LIMIT:
                 delta = make_delta(source, raw, tree=tree)
                 if len(delta) < len(raw):
-                    data = encode_header(OFS_DELTA, len(delta)) + encode_distance(offset - at) + zlib.compress(delta, LEVEL)
+                    data = delta_entry(oid, delta, offset - at, LEVEL).data
                     self.depths[offset] = depth + 1
         self.append(oid, data or pack_entry(oid.hex(), kind, raw).data)
 
@@ -456,20 +456,6 @@ def _pack_and_index(pack: bytes, rows: dict[bytes, tuple[int, int]]) -> tuple[by
     checksum = hashlib.sha1(pack).digest()
     index = pack_index(((oid, crc, offset) for oid, (crc, offset) in rows.items()), checksum)
     return pack + checksum, index, "pack-" + checksum.hex()
-
-
-def _index_rows(index: bytes) -> dict[bytes, tuple[int, int]]:
-    """A version 2 pack index's binary ids with their CRC32 and offset."""
-    ids = index_ids(index)
-    count = len(ids)
-    crcs = 8 + 1024 + 20 * count
-    offsets = crcs + 4 * count
-    if len(index) < offsets + 4 * count + 40:
-        raise ValueError("pack index cut short")
-    return {
-        oid: (struct.unpack_from(">I", index, crcs + 4 * i)[0], struct.unpack_from(">I", index, offsets + 4 * i)[0])
-        for i, oid in enumerate(ids)
-    }
 
 
 # -- git's delta format (gitformat-pack(5), "Deltified representation") ----------------------

@@ -156,9 +156,9 @@ def encode_distance(distance: int) -> bytes:
     return bytes(encoded)
 
 
-def delta_entry(oid: bytes, data: bytes, distance: int) -> PackEntry:
-    """An ``OFS_DELTA`` entry: ``data`` (from :func:`delta`) against the entry ``distance`` bytes before this one."""
-    return PackEntry(oid, encode_header(OFS_DELTA, len(data)) + encode_distance(distance) + zlib.compress(data, 1))
+def delta_entry(oid: bytes, data: bytes, distance: int, level: int = 1) -> PackEntry:
+    """An ``OFS_DELTA`` entry: the delta ``data`` against the entry ``distance`` bytes before this one."""
+    return PackEntry(oid, encode_header(OFS_DELTA, len(data)) + encode_distance(distance) + zlib.compress(data, level))
 
 
 def decode_distance(data: bytes | bytearray, at: int) -> tuple[int, int]:
@@ -180,7 +180,7 @@ def delta_base(entry: PackEntry) -> tuple[int, int]:
 def moved_delta(entry: PackEntry, distance: int) -> PackEntry:
     """The same ``OFS_DELTA`` entry with its base ``distance`` bytes before it (its base moved in a merged pack)."""
     at = entry_header(entry.data)[2]
-    return PackEntry(entry.oid, entry.data[:at] + encode_distance(distance) + entry.data[delta_base(entry)[1] :])
+    return PackEntry(entry.oid, entry.data[:at] + encode_distance(distance) + entry.data[decode_distance(entry.data, at)[1] :])
 
 
 # -- entries of the latest writes, for the clone export that packs the same objects right after ---------
@@ -300,20 +300,30 @@ def pack_entries(pack: bytes, index: bytes) -> list[PackEntry]:
 
 def located_entries(pack: bytes, index: bytes) -> list[tuple[int, PackEntry]]:
     """:func:`pack_entries` with each entry's offset in the pack, in the pack's order."""
-    if index[:4] != IDX_MAGIC or struct.unpack(">I", index[4:8])[0] != 2 or pack[:4] != b"PACK":
+    if pack[:4] != b"PACK":
         raise ValueError("not a version 2 pack and index")
-    count = struct.unpack(">I", index[8 + 1020 : 8 + 1024])[0]
-    ids = 8 + 1024
-    offsets = ids + 24 * count  # after the ids and the CRCs
     located = []
-    for i in range(count):
-        offset = struct.unpack(">I", index[offsets + 4 * i : offsets + 4 * i + 4])[0]
+    for oid, (_, offset) in index_rows(index).items():
         if offset & 0x80000000:
             raise ValueError("pack too large for 32-bit offsets")
-        located.append((offset, index[ids + 20 * i : ids + 20 * (i + 1)]))
+        located.append((offset, oid))
     located.sort()
     ends = [offset for offset, _ in located[1:]] + [len(pack) - 20]  # the last entry ends at the trailing checksum
     return [(offset, PackEntry(oid, pack[offset:end])) for (offset, oid), end in zip(located, ends, strict=True)]
+
+
+def index_rows(index: bytes) -> dict[bytes, tuple[int, int]]:
+    """A version 2 pack index's binary ids with their CRC32 and offset."""
+    ids = index_ids(index)
+    count = len(ids)
+    crcs = 8 + 1024 + 20 * count
+    offsets = crcs + 4 * count
+    if len(index) < offsets + 4 * count + 40:
+        raise ValueError("pack index cut short")
+    return {
+        oid: (struct.unpack_from(">I", index, crcs + 4 * i)[0], struct.unpack_from(">I", index, offsets + 4 * i)[0])
+        for i, oid in enumerate(ids)
+    }
 
 
 def index_ids(index: bytes) -> list[bytes]:
