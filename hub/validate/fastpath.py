@@ -42,6 +42,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.protocols import Validator
 
 from hub.schemas import HubValidator, all_schemas
+from hub.validate.yamlsafe import MAX_EXACT_INTEGER
 
 __all__ = ["FastValidator", "hub_schema_check", "known_valid", "metaschema_check", "package_schema_check", "plain_json"]
 
@@ -75,7 +76,6 @@ DELEGATED_KEYWORDS = ("pattern", "multipleOf")
 NO_FAST_ANSWER_KEYWORDS = frozenset(
     ("patternProperties", "$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveRef", "$recursiveAnchor", "$vocabulary")
 )
-MAX_EXACT_INTEGER = 2**53  # beyond, jsonschema-rs may compare through a float where Python compares exactly
 PACKAGE_VALIDATORS = 256  # compiled package schemas kept (by content hash): a publisher's schema is used by each of its versions
 
 

@@ -128,7 +128,9 @@ def _construct(loader: _Loader, root: yaml.Node) -> Any:
 # gigabytes of work: what counts is the size with every alias expanded. Depth bounds recursion.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
-MAX_EXACT_INTEGER = 2**53  # hub/validate/fastpath.py's bound for integers both JSON Schema libraries compare alike
+# integers beyond are not plain JSON to hub/validate/fastpath.py: jsonschema-rs may compare them through a float where
+# Python compares exactly, so only the slow validator judges them (and a document read from events holds none)
+MAX_EXACT_INTEGER = 2**53
 
 
 class YamlError(ValueError):
