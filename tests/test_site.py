@@ -244,6 +244,45 @@ def test_incremental_build_rewrites_only_what_a_publish_affects(tmp_path):
     assert untouched and not (untouched & written), sorted(untouched & written)[:5]
 
 
+def test_search_parts_double_as_the_catalogue_grows_and_a_publish_rewrites_one(tmp_path, monkeypatch):
+    """The part a publish rewrites must not grow with the catalogue: past 2 packages a part (scaled down from 1,000)
+    the parts double, and an incremental build gives the bytes of a fresh one at every count."""
+    from hub.site import searchindex
+
+    monkeypatch.setattr(searchindex, "SHARDS", 2)
+    monkeypatch.setattr(searchindex, "SHARD_PACKAGES", 2)
+    assert [searchindex.shard_count(n) for n in (0, 4, 5, 8, 9, 17)] == [2, 2, 4, 4, 8, 16]
+    catalog = Catalog.create(tmp_path / "c.git")
+    seed(catalog)
+    out = tmp_path / "site"
+    build_site(catalog, out)
+    head = catalog.head()
+    when = datetime.fromtimestamp(head.commit_time, timezone(timedelta(minutes=head.commit_time_offset)))
+
+    def parts(folder: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted((folder / "suche").glob("*.json.gz"))}
+
+    def add(name: str) -> None:
+        files = package_files(f"stadt-paderborn/{name}", "1.0.0")
+        publish(catalog, PackageFiles(files, folder_name=name), when=when)
+
+    count = searchindex.shard_count(len(catalog.package_ids()))
+    for step in range(3):
+        while searchindex.shard_count(len(catalog.package_ids())) == count:
+            add(f"paket-{step}-{len(catalog.package_ids())}")
+        count = searchindex.shard_count(len(catalog.package_ids()))
+        build_site(catalog, out)
+        fresh = build_site(catalog, tmp_path / f"frisch-{step}")
+        assert parts(out) == parts(Path(fresh.out))  # the parts of the old count are gone, the new ones as a fresh build has them
+        assert len(parts(out)) == count + 1  # the head and its parts
+    # a publish that adds no package rewrites one part, and the parts are still those of a fresh build
+    last = catalog.package_ids()[-1]
+    publish(catalog, PackageFiles(package_files(last, "1.0.1"), folder_name=last.split("/")[1]), when=when)
+    again = build_site(catalog, out)
+    assert [rel for rel in again.written if rel.startswith("suche/")] == [f"suche/{shard_name(shard_of(last, count))}"]
+    assert parts(out) == parts(Path(build_site(catalog, tmp_path / "frisch-zuletzt").out))
+
+
 def test_harvest_reports_are_shown(tmp_path, browser):
     from hub.federation.model import HarvestReport, Refused
     from hub.federation.reports import write_report

@@ -77,7 +77,6 @@ from hub.site.highlight import LeanHtmlFormatter
 from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
 from hub.site.savings import write_savings
 from hub.site.searchindex import (
-    SHARDS,
     STATUS_LABELS,
     dated_by_commit,
     fold,
@@ -85,6 +84,7 @@ from hub.site.searchindex import (
     package_terms_key,
     search_head,
     search_shard,
+    shard_count,
     shard_name,
     shard_of,
 )
@@ -780,7 +780,7 @@ class SiteBuilder:
         )
 
     def search(self) -> None:
-        """The search page and its index: a small head and :data:`SHARDS` parts, each rewritten only when one of its packages changed.
+        """The search page and its index: a small head and its parts (:func:`shard_count`), each rewritten only when one of its packages changed.
 
         Terms are kept between builds by what they are made of (``.build/terms.msgpack``): only
         packages that changed are analysed again. After a publish that kept the shape of the
@@ -810,20 +810,21 @@ class SiteBuilder:
                 if keys[pid] != before.keys[pid]:
                     used.pop(before.keys[pid], None)
             parts = SearchParts(keys=keys, members=before.members, clocked=before.clocked)
-            touched = {shard_of(pid) for pid in again}
+            touched = {shard_of(pid, len(before.members)) for pid in again}
         else:
             head = search_head(self.data)
             self.page("suche/index.json.gz", _key("search-head", head), lambda: gzipped(head))
-            members: list[list[str]] = [[] for _ in range(SHARDS)]
+            count = shard_count(len(packages))
+            members: list[list[str]] = [[] for _ in range(count)]
             for pid in packages:
-                members[shard_of(pid)].append(pid)
+                members[shard_of(pid, count)].append(pid)
             parts = SearchParts(
                 keys={pid: package_terms_key(info, self.data) for pid, info in packages.items()},
                 members=members,
                 clocked={pid for pid, info in packages.items() if dated_by_commit(info)},
             )
             used = {}
-            touched = set(range(SHARDS))
+            touched = set(range(count))
         for n, ids in enumerate(parts.members):
             rel = f"suche/{shard_name(n)}"
             if n not in touched and self.carry(rel):

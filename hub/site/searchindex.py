@@ -73,12 +73,24 @@ def dated_by_commit(info: PackageInfo) -> bool:
     return _published(info, _UNDATED)[0] == ""
 
 
-SHARDS = 16  # index parts: a publish rewrites the one holding its package (and the small head only when publishers change)
+SHARDS = 16  # the fewest index parts: a publish rewrites the one holding its package (and the small head only when publishers change)
+SHARD_PACKAGES = 1_000  # past 16 parts of this many packages on average the parts double: a publish's part stays this small
 
 
-def shard_of(package_id: str) -> int:
-    """The index part holding a package: fixed by its id, so a full and an incremental build agree."""
-    return int(hashlib.sha1(package_id.encode()).hexdigest()[:8], 16) % SHARDS
+def shard_count(packages: int) -> int:
+    """How many parts the index of ``packages`` packages has: 16, doubled while a part would hold more than
+    :data:`SHARD_PACKAGES` on average. With a fixed count the part a publish rewrites grew with the catalogue
+    (3,000 packages a part at 50,000: 0.56 s of each site update); the count changes only when a package is
+    added or removed, which rewrites the head (it names the parts) anyway."""
+    count = SHARDS
+    while count * SHARD_PACKAGES < packages:
+        count *= 2
+    return count
+
+
+def shard_of(package_id: str, count: int = SHARDS) -> int:
+    """The index part holding a package among ``count``: fixed by its id, so a full and an incremental build agree."""
+    return int(hashlib.sha1(package_id.encode()).hexdigest()[:8], 16) % count
 
 
 def shard_name(n: int) -> str:
@@ -116,7 +128,7 @@ def search_head(data: SiteData) -> dict[str, Any]:
             "max_query_terms": text.MAX_QUERY_TERMS,
         },
         "facets": [{"key": k, "label": TITLES[k], **({"labels": labels[k]} if k in labels else {})} for k in FACETS],
-        "shards": [shard_name(n) for n in range(SHARDS)],
+        "shards": [shard_name(n) for n in range(shard_count(len(data.packages)))],
     }
 
 
