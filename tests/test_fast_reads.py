@@ -198,3 +198,28 @@ def test_a_locked_index_does_not_stall_reads(services):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_the_folders_state_follows_every_head_and_keeps_only_existing_folders(services):
+    """The package folders' tree ids are kept per HEAD (hub.api.cache.ResponseCache.state): a write by another
+    process is seen at the next read, and ids of folders that do not exist are never kept."""
+    from hub.store.trees import commit_at
+    from hub.usecases.publish import publish
+    from hub.validate import PackageFiles
+    from tests.factory import package_files
+
+    cache = ResponseCache(services.catalog, services.index)
+    head, before = cache.state("stadt-soest/abfall")
+    assert before == str(commit_at(services.catalog.repo, head).tree["packages/stadt-soest/abfall"].id)
+    for n in range(200):
+        assert cache.state(f"stadt-soest/gibt-es-nicht-{n}") == (head, head)
+    assert set(cache._trees[1]) == {"stadt-soest/abfall"}
+    # a publish through another handle (as the CLI's process would): the next read sees the new folder
+    other = Services.open(services.config)
+    try:
+        publish(other, PackageFiles(package_files("stadt-soest/abfall", "1.2.0"), folder_name="abfall"))
+    finally:
+        other.close()
+    new_head, after = cache.state("stadt-soest/abfall")
+    assert new_head != head and after != before
+    assert after == str(commit_at(services.catalog.repo, new_head).tree["packages/stadt-soest/abfall"].id)

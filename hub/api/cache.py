@@ -85,18 +85,34 @@ class ResponseCache:
         self._lock = threading.Lock()
         self._encoder = msgspec.json.Encoder()
         self._stored = StoredAnswerReader(index.path) if index is not None else None
+        self._trees: tuple[str, dict[str, str]] = ("", {})  # HEAD and the package folders' tree ids at it (see state)
 
     def state(self, package_id: str) -> tuple[str, str]:
-        """(HEAD, what the package's answers depend on): the package folder's tree id, or HEAD for a package not on ``main``."""
+        """(HEAD, what the package's answers depend on): the package folder's tree id, or HEAD for a package not on ``main``.
+
+        HEAD is read at every call (a write by another process is seen at once); the folders' tree ids are kept per
+        HEAD. Looking one up walks the ``packages`` tree and a publisher's, which grow with the catalogue and are
+        larger than what libgit2 keeps parsed (4 KB a tree by default): at 50,000 packages that walk was half of a
+        random read's CPU. Only folders that exist are kept, so the ids in URLs cannot grow the map past the catalogue.
+        """
         repo = self.catalog.repo
         ref = repo.references.get(BRANCH)
         if ref is None:
             return "", "empty"
         head = str(ref.target)
+        seen_head, trees = self._trees
+        if seen_head != head:
+            trees = {}
+            self._trees = (head, trees)  # one assignment: a thread reading meanwhile has the old pair or the new
+        tree = trees.get(package_id)
+        if tree is not None:
+            return head, tree
         try:
-            return head, str(commit_at(repo, ref.target).tree[package_path(package_id)].id)
+            tree = str(commit_at(repo, ref.target).tree[package_path(package_id)].id)
         except (KeyError, ValueError):
             return head, head
+        trees[package_id] = tree
+        return head, tree
 
     def __len__(self) -> int:
         return len(self._entries)
