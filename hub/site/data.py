@@ -25,9 +25,10 @@ from hub.model import Adoption, Confirmation, Manifest, Maturity, Publisher, Rev
 from hub.store import Catalog
 from hub.store.audit import AuditEntry, record_histories
 from hub.store.catalog import iso
+from hub.store.changes import changed_outside
 from hub.store.manifests import manifest_of_blob
 from hub.store.records import adoptions, reviews
-from hub.store.snapshot import CatalogSnapshot
+from hub.store.snapshot import PACKAGES, CatalogSnapshot, changed_packages, step_hint
 
 
 class ManifestCache:
@@ -341,13 +342,11 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
         before = repo[pygit2.Oid(hex=previous.commit)].peel(pygit2.Commit)
     except (KeyError, ValueError):
         return None
-    changed: set[str] = set()
-    for delta in before.tree.diff_to_tree(commit.tree).deltas:
-        for path in (delta.old_file.path, delta.new_file.path):
-            parts = path.split("/")
-            if parts[0] != "packages" or len(parts) < 4:
-                return None
-            changed.add(f"{parts[1]}/{parts[2]}")
+    # the packages' folders compared level by level (libgit2's diff of the two trees read every publisher's folder:
+    # 40 ms at 10,000 packages); files directly in packages/ are no packages (hub.store.snapshot), as for gather
+    if changed_outside(repo, before.tree, commit.tree, PACKAGES):
+        return None
+    changed = set(changed_packages(repo, before.tree, commit.tree, hint=step_hint(before, commit)))
     days = [datetime.fromtimestamp(c.commit_time, UTC).date() for c in (before, commit)]
     since = previous.since
     if since is None:

@@ -19,7 +19,7 @@ from hub.store.trees import TREE_MODE, raw_entries, raw_tree
 from hub.store.version_store import Change
 from hub.store.versions import WALK_LIMIT, after, parse_trailers
 
-__all__ = ["Change", "at", "changed_folders", "of_commit", "since"]
+__all__ = ["Change", "at", "changed_folders", "changed_outside", "of_commit", "since"]
 
 # (kind, top folder, depth below it of what is recorded): packages/<publisher>/<slug> (the folder),
 # adoptions/<publisher>/<slug>/<org>.yaml, reviews/<publisher>/<slug>/<version>.yaml
@@ -129,6 +129,13 @@ def changed_folders(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree,
     hints = hint.split("/") if hint is not None and hint.count("/") == 1 else []
     paths = _changed(trees, _entry(trees.raw(old.id), name), _entry(trees.raw(new.id), name), folder, 2, "package", hints)
     return [path.split("/", 1)[1] for path in paths]
+
+
+def changed_outside(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree, folder: str) -> bool:
+    """True if the two root trees differ anywhere but in their ``folder`` subtree: one comparison of bytes."""
+    trees = _Trees(repo)
+    name = folder.encode()
+    return _without(trees.raw(old.id), name) != _without(trees.raw(new.id), name)
 
 
 def of_commit(repo: pygit2.Repository, commit: pygit2.Commit, trees: _Trees | None = None) -> list[Change]:
