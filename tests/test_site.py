@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 from hub.site import build_site
-from hub.site.searchindex import shard_name, shard_of
+from hub.site.searchindex import fold, shard_name, shard_of
 from hub.store import Catalog, publish, seed
 from hub.validate import PackageFiles
 from tests.browser import launch, serve_directory
@@ -242,6 +242,28 @@ def test_incremental_build_rewrites_only_what_a_publish_affects(tmp_path):
     assert len([rel for rel in written if rel.startswith("suche/")]) == 1
     untouched = {p for p in first.written if p.count("/") >= 3 and p.startswith("pakete/stadt-") and "neues-paket" not in p}
     assert untouched and not (untouched & written), sorted(untouched & written)[:5]
+
+
+def test_the_start_page_shows_the_largest_publishers_and_links_to_all(tmp_path, monkeypatch):
+    """The start page (rewritten after every publish) must not grow with the number of publishers."""
+    from collections import Counter
+
+    from hub.site import build
+
+    monkeypatch.setattr(build, "START_PUBLISHERS", 2)
+    catalog = Catalog.create(tmp_path / "c.git")
+    seed(catalog)
+    out = tmp_path / "site"
+    build_site(catalog, out)
+    counts = Counter(pid.split("/")[0] for pid in catalog.package_ids())
+    assert len(counts) > 2
+    names = {p.id: p.name for p in catalog.publishers()}
+    largest = sorted(counts, key=lambda pid: (-counts[pid], fold(names.get(pid, pid)), pid))[:2]
+    start = (out / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'href="herausgeber/([^/"]+)/index.html"', start)
+    assert shown == largest
+    assert f'<a href="herausgeber/index.html">Alle {len(counts)} Herausgeber</a>' in start
+    assert (out / "herausgeber/index.html").read_text(encoding="utf-8").count('href="') >= len(counts)  # every one is there
 
 
 def test_search_parts_double_as_the_catalogue_grows_and_a_publish_rewrites_one(tmp_path, monkeypatch):

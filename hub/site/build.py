@@ -101,6 +101,9 @@ TERMS = ".build/terms.msgpack"  # the search index's terms by what they are made
 SUMMARIES = ("dashboard/", "einsparungen/")  # what the dashboard step writes: summaries of every package (see the module's text)
 RENDERED_KEPT = 512  # rendered diagrams, forms and configs kept for reuse within a build (most recently used)
 PER_PAGE = 100
+# publishers on the start page, those with the most packages: listing every one made the page (rewritten after every
+# publish) grow with the catalogue, 2,500 tiles at 50,000 packages; the full list is the publishers' page
+START_PUBLISHERS = 12
 log = logging.getLogger("hub.site")
 PARALLEL_FROM = 8  # changed packages from which forking workers pays (a publish changes one)
 ADOPTION_LABELS = {"planned": "geplant", "pilot": "im Pilotbetrieb", "production": "in Produktion", "ended": "beendet"}
@@ -197,6 +200,7 @@ class SiteBuilder:
         self.processes = processes  # > 1: packages are built by that many forked processes (never in a server with threads)
         self.with_clones = clones  # a running hub serves /git from its own exports; a static build carries them
         self.out = out
+        self.root = str(out) + os.sep  # page paths joined as strings: a pathlib join per kept page cost more than its stat
         self.ref = ref
         self.clone_base = clone_base
         self.templates = site_dir() / "templates"
@@ -251,11 +255,11 @@ class SiteBuilder:
         """Write ``rel`` unless its key is unchanged and the file is there."""
         key = _key(self.design, key)
         self.new[rel] = key
-        target = self.out / rel
-        if self.old.get(rel) == key and target.is_file():
+        if self.old.get(rel) == key and os.path.isfile(self.root + rel):
             self.report.skipped += 1
             return
         content = render()
+        target = self.out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         # write beside, then rename: a server reading the folder meanwhile sees the old page or the new, never half
         partial = target.with_name(f".{target.name}.partial")
@@ -340,7 +344,7 @@ class SiteBuilder:
     def carry(self, rel: str) -> bool:
         """Keep ``rel`` as the previous build wrote it (its inputs did not change); False if it is not there."""
         key = self.old.get(rel)
-        if key is None or not os.path.isfile(self.out / rel):
+        if key is None or not os.path.isfile(self.root + rel):
             return False
         self.new[rel] = key
         self.report.skipped += 1
@@ -466,7 +470,7 @@ class SiteBuilder:
     def package_unchanged(self, info: PackageInfo) -> bool:
         """True for a package whose page is as its inputs make it: its page, ZIPs and files all stay, with their entries."""
         index = f"pakete/{info.id}/index.html"
-        if self.old.get(index) != _key(self.design, self.package_key(info)) or not (self.out / index).is_file():
+        if self.old.get(index) != _key(self.design, self.package_key(info)) or not os.path.isfile(self.root + index):
             return False
         for rel in self.old_rels(info.id):
             self.new[rel] = self.old[rel]
@@ -753,16 +757,17 @@ class SiteBuilder:
             for info in self.data.packages.values():
                 themen[info.manifest.classification.themenfeld] = themen.get(info.manifest.classification.themenfeld, 0) + 1
                 publishers[info.publisher] = publishers.get(info.publisher, 0) + 1
+            names = {pid: self.data.publishers[pid].name if pid in self.data.publishers else pid for pid in publishers}
+            # the publishers with the most packages; all of them are one click away (herausgeber/index.html)
+            largest = sorted(publishers, key=lambda pid: (-publishers[pid], fold(names[pid]), pid))[:START_PUBLISHERS]
             self.start_tiles = (
                 [{"name": n, "slug": slug(n), "count": c} for n, c in sorted(themen.items())],
-                [
-                    {"id": pid, "name": self.data.publishers[pid].name if pid in self.data.publishers else pid, "count": c}
-                    for pid, c in sorted(publishers.items())
-                ],
+                [{"id": pid, "name": names[pid], "count": publishers[pid]} for pid in largest],
+                len(publishers),
             )
-        theme_tiles, publisher_tiles = self.start_tiles
+        theme_tiles, publisher_tiles, publisher_count = self.start_tiles
         releases = self.data.releases[:12]
-        key = ([msgspec.to_builtins(r.__dict__) for r in releases], theme_tiles, publisher_tiles, self.data.commit)
+        key = ([msgspec.to_builtins(r.__dict__) for r in releases], theme_tiles, publisher_tiles, publisher_count, self.data.commit)
         self.page(
             "index.html",
             _key(*key),
@@ -772,7 +777,7 @@ class SiteBuilder:
                 title="Start",
                 section="start",
                 packages=self.data.packages,
-                publisher_count=len(publisher_tiles),
+                publisher_count=publisher_count,
                 releases=releases,
                 themen=theme_tiles,
                 publishers=publisher_tiles,
