@@ -243,3 +243,36 @@ def _files(root, *, clones: bool = True) -> dict[str, bytes]:
         for p in root.rglob("*")
         if p.is_file() and ".build" not in p.parts and (clones or "git" not in p.relative_to(root).parts[:1])
     }
+
+
+def test_the_site_child_freezes_what_it_keeps_and_collects_in_full_now_and_then(tmp_path, monkeypatch):
+    """After each served build the child's objects are frozen for the garbage collector (a full collection no longer walks
+    the kept data of every package); every FULL_COLLECT_EVERY builds it unfreezes and collects, so cyclic garbage goes."""
+    import gc
+
+    from hub.web import site
+    from tests.factory import make_services
+
+    monkeypatch.setattr(site, "FULL_COLLECT_EVERY", 2)
+    monkeypatch.setattr(site, "_builds_since_collect", 0)
+    collected: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            collected.append(gc.get_freeze_count())
+
+    gc.unfreeze()
+    gc.disable()  # no automatic collection in between: the only full collection is the child's own
+    gc.callbacks.append(seen)
+    try:
+        with make_services(tmp_path, [("stadt-test/eins", "1.0.0")]) as services:
+            assert site.build_and_freeze(services, services.head()) == services.head()
+            assert gc.get_freeze_count() > 10_000 and collected == []  # the builder's data and code, frozen; no full collection
+            site.build_and_freeze(services, services.head())
+            assert collected == [0]  # the second build: unfrozen, collected in full, then frozen again
+            assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()
+        gc.enable()
+        settle()
