@@ -276,3 +276,40 @@ def test_the_site_child_freezes_what_it_keeps_and_collects_in_full_now_and_then(
         gc.unfreeze()
         gc.enable()
         settle()
+
+
+def test_a_publish_of_a_package_others_adopted_updates_their_pages_as_a_fresh_build(tmp_path, monkeypatch):
+    """A kept build looks only at the organisations a publish concerns (the publisher and the package's adopters), and
+    reads only their packages (hub.site.orgs: the publisher's list and who adopted what): their pages are a fresh build's."""
+    import yaml
+
+    from hub.site import orgs
+    from hub.store import seed
+    from hub.store.records import adoptions
+
+    catalog = Catalog.create(tmp_path / "c.git")
+    seed(catalog)
+    adopted = next(a for a in adoptions(catalog) if a.adopter != a.package.split("/")[0])
+    out = tmp_path / "site"
+    build_site(catalog, out, clones=False)
+    # the package as it is, one patch version on: name, Themenfeld and publisher stay (the catalogue keeps its shape)
+    package = catalog.get(adopted.package)
+    files = {f.path: catalog.read_file(adopted.package, f.path) for f in package.files}
+    major, minor, patch = (int(n) for n in package.manifest.version.split("."))
+    manifest = yaml.safe_load(files["hub.yaml"])
+    manifest["version"] = f"{major}.{minor}.{patch + 1}"
+    files["hub.yaml"] = yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False).encode()
+    head = catalog.head()
+    when = datetime.fromtimestamp(head.commit_time, timezone(timedelta(minutes=head.commit_time_offset))) + timedelta(days=1)
+    publish(catalog, PackageFiles(files, folder_name=adopted.package.split("/")[1]), when=when)
+    looked_at: list[list[str] | None] = []
+    original = orgs.organisations
+    monkeypatch.setattr(
+        orgs, "organisations", lambda data, only=None, candidates=None: looked_at.append(candidates) or original(data, only, candidates)
+    )
+    again = build_site(catalog, out, clones=False)
+    assert again.read == 1 and f"organisationen/{adopted.adopter}/index.html" in again.written
+    assert len(looked_at) == 1 and looked_at[0] is not None and adopted.package in looked_at[0]  # not every package
+    assert len(looked_at[0]) < len(catalog.package_ids())
+    monkeypatch.undo()
+    _assert_same_as_fresh(catalog, out, tmp_path / "frisch")

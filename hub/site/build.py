@@ -222,6 +222,7 @@ class SiteBuilder:
         self.changed: set[str] | None = None  # after advancing kept data: the packages whose folders changed (None: all may have)
         self.exports: dict[str, str] = {}
         self.org_ids: list[str] = []  # the organisations with a page (hub.site.orgs.write_organisations)
+        self.adopted_by: dict[str, list[str]] = {}  # the packages each organisation adopted (the same)
         self.report = BuildReport(out=str(out), commit="")
         # rendering is a pure function of the file's bytes: identical files render once per build. Bounded,
         # so a build's memory does not grow with the catalogue (pages go to disk as they are made)
@@ -382,6 +383,7 @@ class SiteBuilder:
             lists=self.list_order,
             tiles=self.start_tiles,
             orgs=self.org_ids,
+            adopted_by=self.adopted_by,
             package_keys=dict(zip(package_rels, map(self.new.__getitem__, package_rels), strict=True)),
             by_package=by_package,
             others=rels[:first] + rels[end:],
@@ -1202,6 +1204,7 @@ class Kept:
     lists: dict[str, list[str]]  # each paged list's packages in order, by folder
     tiles: tuple[Any, ...]  # the start page's tiles and counts
     orgs: list[str]  # the organisations with a page
+    adopted_by: dict[str, list[str]]  # the packages each organisation adopted
     package_keys: dict[str, str]  # the pages' keys of the files below the packages' folders
     by_package: dict[str, list[str]]  # those files by package
     others: list[str]  # every other file

@@ -89,8 +89,11 @@ def is_behind(version: str, latest: str | None) -> bool:
         return False
 
 
-def organisations(data: SiteData, only: set[str] | None = None) -> dict[str, Organisation]:
-    """Every organisation that publishes, adopts or has a record, with what it did; with ``only``, just those (as they are among all)."""
+def organisations(data: SiteData, only: set[str] | None = None, candidates: list[str] | None = None) -> dict[str, Organisation]:
+    """Every organisation that publishes, adopts or has a record, with what it did; with ``only``, just those (as they are among all).
+
+    ``candidates``: with ``only``, the ids of every package those organisations published or adopted (a kept build knows
+    them), looked at instead of every package."""
     orgs: dict[str, Organisation] = {
         pid: Organisation(id=pid, name=p.name, record=p) for pid, p in data.publishers.items() if only is None or pid in only
     }
@@ -100,7 +103,8 @@ def organisations(data: SiteData, only: set[str] | None = None) -> dict[str, Org
             orgs[oid] = Organisation(id=oid, name=name or oid, record=None)
         return orgs[oid]
 
-    for info in data.packages.values():
+    infos = data.packages.values() if candidates is None else [data.packages[pid] for pid in candidates if pid in data.packages]
+    for info in infos:
         publisher = only is None or info.publisher in only
         if publisher:
             org(info.publisher, info.manifest.publisher.name).published.append(info)
@@ -163,7 +167,15 @@ def map_edges(data: SiteData, root: str) -> list[MapEdge]:
 def write_organisations(builder: SiteBuilder, only: set[str] | None = None) -> dict[str, Organisation]:
     """A page per organisation and their index; with ``only`` (after a publish that kept the catalogue's shape) just
     those organisations' pages are looked at and the others kept, else everything (also when a kept page is missing)."""
-    orgs = organisations(builder.data, only)
+    candidates = None
+    if only is not None:
+        assert builder.kept is not None
+        # in the data's order (by id), as a pass over every package meets them
+        candidates = sorted(
+            {pid for oid in only for pid in builder.list_order.get(f"herausgeber/{oid}", ())}
+            | {pid for oid in only for pid in builder.kept.adopted_by.get(oid, ())}
+        )
+    orgs = organisations(builder.data, only, candidates)
     for o in orgs.values():
         rel = f"organisationen/{o.id}/index.html"
         builder.page(
@@ -172,11 +184,18 @@ def write_organisations(builder: SiteBuilder, only: set[str] | None = None) -> d
     if only is not None:
         assert builder.kept is not None
         builder.org_ids = builder.kept.orgs
+        builder.adopted_by = builder.kept.adopted_by
         kept = [builder.carry(f"organisationen/{oid}/index.html") for oid in builder.org_ids if oid not in orgs]
         if all(kept) and builder.carry("organisationen/index.html"):
             return orgs
         return write_organisations(builder)
     builder.org_ids = list(orgs)
+    # who adopted which package: adoption records change only outside packages/, which a kept build never follows
+    adopted_by: dict[str, list[str]] = {}
+    for info in builder.data.packages.values():
+        for record in info.adoptions:
+            adopted_by.setdefault(record.adopter, []).append(info.id)
+    builder.adopted_by = adopted_by
     tiles = [{"id": o.id, "name": o.name, "kind": o.kind, "published": len(o.published), "adopted": len(o.adopted)} for o in orgs.values()]
     builder.page(
         "organisationen/index.html",
