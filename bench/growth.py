@@ -953,6 +953,9 @@ def main() -> None:
     )
     args = quick(parser.parse_args(), sizes=[30])  # --quick: few runs, 1-second load windows, a temporary cache
     only = args.only.split(",")
+    if "api" in only and shutil.which("wrk") is None:
+        # before growing and building: the api step comes last, after what can take the better part of an hour
+        sys.exit("wrk fehlt: apt-get install wrk")
     temporary = tempfile.mkdtemp(prefix="growth-")
     cache = args.cache or (Path(temporary) / "cache" if args.quick else Path("/work/growth-cache"))
     try:
