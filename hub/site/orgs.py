@@ -170,10 +170,11 @@ def write_organisations(builder: SiteBuilder, only: set[str] | None = None) -> d
     candidates = None
     if only is not None:
         assert builder.kept is not None
+        builder.org_ids, builder.adopted_by = builder.kept.orgs, builder.kept.adopted_by
         # in the data's order (by id), as a pass over every package meets them
         candidates = sorted(
             {pid for oid in only for pid in builder.list_order.get(f"herausgeber/{oid}", ())}
-            | {pid for oid in only for pid in builder.kept.adopted_by.get(oid, ())}
+            | {pid for oid in only for pid in builder.adopted_by.get(oid, ())}
         )
     orgs = organisations(builder.data, only, candidates)
     for o in orgs.values():
@@ -182,20 +183,14 @@ def write_organisations(builder: SiteBuilder, only: set[str] | None = None) -> d
             rel, _key(o.key()), lambda rel=rel, o=o: builder.html(rel, "organisation.html", title=o.name, section="organisationen", o=o)
         )
     if only is not None:
-        assert builder.kept is not None
-        builder.org_ids = builder.kept.orgs
-        builder.adopted_by = builder.kept.adopted_by
         kept = [builder.carry(f"organisationen/{oid}/index.html") for oid in builder.org_ids if oid not in orgs]
         if all(kept) and builder.carry("organisationen/index.html"):
             return orgs
         return write_organisations(builder)
     builder.org_ids = list(orgs)
-    # who adopted which package: adoption records change only outside packages/, which a kept build never follows
-    adopted_by: dict[str, list[str]] = {}
-    for info in builder.data.packages.values():
-        for record in info.adoptions:
-            adopted_by.setdefault(record.adopter, []).append(info.id)
-    builder.adopted_by = adopted_by
+    # who adopted which package, for the kept builds after this one: adoption records change only outside packages/,
+    # which a kept build never follows
+    builder.adopted_by = {o.id: [a.package.id for a in o.adopted if a.package is not None] for o in orgs.values() if o.adopted}
     tiles = [{"id": o.id, "name": o.name, "kind": o.kind, "published": len(o.published), "adopted": len(o.adopted)} for o in orgs.values()]
     builder.page(
         "organisationen/index.html",
