@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 from hub.site import build_site
@@ -313,3 +314,100 @@ def test_a_publish_of_a_package_others_adopted_updates_their_pages_as_a_fresh_bu
     assert len(looked_at[0]) < len(catalog.package_ids())
     monkeypatch.undo()
     _assert_same_as_fresh(catalog, out, tmp_path / "frisch")
+
+
+def _dashboard_commit(out) -> str:
+    import json
+
+    return json.loads((out / "dashboard" / "reifegrade.json").read_text(encoding="utf-8"))["commit"]
+
+
+def _state(out) -> dict:
+    import json
+
+    from hub.site.build import STATE
+
+    return json.loads((out / STATE).read_text(encoding="utf-8"))
+
+
+def test_a_waiting_dashboard_is_dropped_by_the_next_build_and_the_state_says_whose_dashboard_the_folder_holds(tmp_path, monkeypatch):
+    """The served site's dashboard is paced (hub.site.deferred): while one waits, the folder and its state keep the last
+    one written; a build that comes meanwhile drops it and leaves its own; settle writes it at once, as a fresh build."""
+    from hub.site import deferred
+
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0"), (FEW, "1.0.0"), ("stadt-1/paket-1", "1.0.0")])
+    out = tmp_path / "site"
+    forget_kept()
+    build_site(catalog, out, clones=False, background=True)
+    _publish(catalog, MANY, "1.1.0")
+    build_site(catalog, out, clones=False, background=True)
+    settle(out)
+    written = str(catalog.head().id)
+    assert _dashboard_commit(out) == written and _state(out)["summaries"] == written
+    monkeypatch.setattr(deferred, "PACE", 1e6)  # the next dashboard waits for as long as the test runs
+    waited: list[deferred.Deferred] = []
+    for version in ("1.2.0", "1.3.0"):
+        _publish(catalog, FEW if version == "1.2.0" else MANY, version)
+        report = build_site(catalog, out, clones=False, background=True)
+        assert report.deferred and deferred.waiting(out)
+        waited.append(deferred._PENDING[out.resolve()])
+        state = _state(out)
+        assert state["commit"] == str(catalog.head().id) and state["summaries"] == written  # the folder's dashboard: the last written
+        assert _dashboard_commit(out) == written
+    first, second = waited
+    assert not first.thread.is_alive() and not first.waiting()  # dropped by the build after it, without writing
+    assert second.waiting()
+    settle(out)  # written at once, not after the pace
+    head = str(catalog.head().id)
+    assert _dashboard_commit(out) == head and _state(out)["summaries"] == head and not deferred.waiting(out)
+    _assert_same_as_fresh(catalog, out, tmp_path / "frisch")
+
+
+def test_the_dashboard_waits_its_pace_after_the_last_one_and_a_process_ends_without_waiting_for_it(tmp_path):
+    """The wait is PACE times the last writing's CPU time after it ended; the thread is a daemon, so a process that ends does
+    not wait for a dashboard (its state says the dashboard is behind, and the next served build writes it)."""
+    from hub.site import deferred
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    deferred._LAST[folder.resolve()] = (time.monotonic(), 10.0)  # the last writing took 10 s of CPU and just ended
+    calls: list[float] = []
+    pending = deferred.defer(folder, lambda: calls.append(time.thread_time()))
+    try:
+        assert pending.thread.daemon
+        time.sleep(0.2)
+        assert calls == [] and deferred.waiting(folder)  # 40 s to go
+    finally:
+        deferred.settle(folder)
+    assert len(calls) == 1 and not deferred.waiting(folder)
+    ended, cost = deferred._LAST[folder.resolve()]
+    assert cost < 1 and ended <= time.monotonic()  # this writing's own CPU time: the next one waits 4 times that
+
+
+def test_a_served_site_whose_dashboard_was_left_waiting_by_an_ended_process_is_brought_up_to_date(tmp_path, monkeypatch):
+    """hub.web.site.build finds the site current only with its dashboard: after a process ended while the dashboard
+    waited (the marker and the state name the head), the next build writes it instead of returning at once."""
+    from hub.site import build as site_build
+    from hub.site import deferred
+    from hub.web import site
+    from tests.factory import make_services
+
+    with make_services(tmp_path, [(MANY, "1.0.0"), ("stadt-1/paket-1", "1.0.0")]) as services:
+        forget_kept()
+        assert site.build(services, services.head()) == services.head()
+        _publish(services.catalog, MANY, "1.1.0")
+        head = services.head()
+        monkeypatch.setattr(deferred, "PACE", 1e6)
+        deferred._LAST[site.site_folder(services).resolve()] = (time.monotonic(), 1.0)
+        assert site.build(services, head) == head
+        out = site.site_folder(services)
+        assert deferred.waiting(out) and _state(out)["summaries"] != head
+        assert site.build(services, head) == head and deferred.waiting(out)  # current: this process will write it
+        # the process ends: its waiting thread with it, and what it kept
+        deferred._PENDING.pop(out.resolve())
+        site_build._KEPT.clear()
+        assert _dashboard_commit(out) != head
+        assert site.build(services, head) == head
+        assert _dashboard_commit(out) == head and _state(out)["summaries"] == head
+        assert site.build(services, head) == head  # and now current: nothing read again
+        forget_kept()

@@ -9,9 +9,9 @@ Links are relative, so the folder works on any static host under any path prefix
 The dashboard (its pages, the Themenfeld views, the savings view and the downloads: CSV,
 JSON, the XLSX workbook) sums up every package: its work grows with the catalogue. A build
 with ``background`` (the served site's child process) that advanced from kept data
-writes it after returning, in a thread of its own (:func:`settle` waits for it; the next
-build into the folder does too): the publish's pages are there at once, the summaries of
-the whole catalogue follow. Every other build (``hub site build``) writes it before it
+writes it after returning, in a thread of its own, paced so that it takes a bounded share of
+the process (:mod:`hub.site.deferred`; :func:`settle` writes it at once): the publish's pages
+are there at once, the summaries of the whole catalogue follow. Every other build (``hub site build``) writes it before it
 returns, so a static host's folder is always whole.
 """
 
@@ -27,7 +27,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import threading
 import time
 import zipfile
 from collections import OrderedDict
@@ -73,6 +72,7 @@ from hub.resources import site_dir
 from hub.site.charts import dashboard_charts, kpis
 from hub.site.compare import pairs, write_comparisons, write_vendor
 from hub.site.data import ManifestCache, MaturityCache, PackageInfo, Release, SiteData, advance, gather
+from hub.site.deferred import defer, give_way, settle
 from hub.site.highlight import LeanHtmlFormatter
 from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
 from hub.site.savings import write_savings
@@ -194,7 +194,7 @@ class SiteBuilder:
         processes: int = 1,
         background: bool = False,
     ) -> None:
-        settle(out)  # one writer per folder: a summary still being written from the build before is finished first
+        give_way(out)  # one writer per folder: a dashboard still waiting is dropped, one being written finished first
         self.catalog = catalog
         self.background = background  # after a kept build: the dashboard written in a thread once the build returned
         self.processes = processes  # > 1: packages are built by that many forked processes (never in a server with threads)
@@ -224,6 +224,7 @@ class SiteBuilder:
         self.org_ids: list[str] = []  # the organisations with a page (hub.site.orgs.write_organisations)
         self.adopted_by: dict[str, list[str]] = {}  # the packages each organisation adopted (the same)
         self.report = BuildReport(out=str(out), commit="")
+        self.summaries_of = ""  # the commit whose dashboard the folder holds once this build (or its thread) is done
         # rendering is a pure function of the file's bytes: identical files render once per build. Bounded,
         # so a build's memory does not grow with the catalogue (pages go to disk as they are made)
         self._rendered: OrderedDict[tuple[str, str], str] = OrderedDict()
@@ -307,6 +308,7 @@ class SiteBuilder:
             assert self.kept is not None
             self.new.update((rel, self.old[rel]) for rel in self.kept.others if rel.startswith(SUMMARIES))
             self.adoption, self.history = self.kept.adoption, self.kept.history
+            self.summaries_of = self.kept.summaries
         else:
             self.dashboard()
         if self.same_shape and self.carry("karte/index.html"):
@@ -328,9 +330,7 @@ class SiteBuilder:
         report.seconds = time.perf_counter() - started
         if deferred:
             report.deferred = True
-            thread = threading.Thread(target=self.summaries, name="site-summaries")
-            _PENDING[self.out.resolve()] = thread
-            thread.start()
+            defer(self.out, self.summaries)
         return report
 
     def _same_shape(self) -> bool:
@@ -356,7 +356,9 @@ class SiteBuilder:
         state_file = self.out / STATE
         state_file.parent.mkdir(parents=True, exist_ok=True)
         partial = state_file.with_name(f".{state_file.name}.partial")
-        partial.write_bytes(msgspec.json.encode({"commit": self.data.commit, "pages": self.new, "exports": self.exports}))
+        partial.write_bytes(
+            msgspec.json.encode({"commit": self.data.commit, "summaries": self.summaries_of, "pages": self.new, "exports": self.exports})
+        )
         os.replace(partial, state_file)
         rels = list(self.new)  # in the order entered: the packages' files are those packages() entered
         first, changed, end = self.package_span
@@ -379,6 +381,7 @@ class SiteBuilder:
             terms=self.terms,
             adoption=self.adoption,
             history=self.history,
+            summaries=self.summaries_of,
             search=self.search_parts,
             lists=self.list_order,
             tiles=self.start_tiles,
@@ -904,6 +907,7 @@ class SiteBuilder:
             lambda: to_xlsx(report_sheets(maturity, adoption, history, savings.rows), when=_commit_datetime(self.data.commit_time)),
         )
         self.page("dashboard/reifegradmodell.json", _key("model"), lambda: msgspec.json.format(msgspec.json.encode(maturity_model())))
+        self.summaries_of = self.data.commit
 
     def themen_reports(self, maturity: MaturityReport, adoption: AdoptionReport, themenfeld: str) -> tuple[MaturityReport, AdoptionReport]:
         """The reports restricted to one Themenfeld's packages (the dashboard's filter)."""
@@ -1200,6 +1204,7 @@ class Kept:
     terms: dict[str, dict[str, int]]
     adoption: AdoptionReport
     history: HistoryReport
+    summaries: str  # the commit whose dashboard the folder holds
     search: SearchParts  # each package's terms key and each part's members
     lists: dict[str, list[str]]  # each paged list's packages in order, by folder
     tiles: tuple[Any, ...]  # the start page's tiles and counts
@@ -1219,15 +1224,6 @@ class Kept:
 
 
 _KEPT: dict[Path, Kept] = {}  # by output folder; one per folder a process builds into (the served site: one)
-_PENDING: dict[Path, threading.Thread] = {}  # by output folder: the dashboard a ``background`` build is still writing
-
-
-def settle(out: str | Path | None = None) -> None:
-    """Wait until the dashboard that ``background`` builds into ``out`` (None: into any folder) write after returning is written."""
-    for folder in [Path(out).resolve()] if out is not None else list(_PENDING):
-        thread = _PENDING.pop(folder, None)
-        if thread is not None:
-            thread.join()
 
 
 def forget_kept() -> None:

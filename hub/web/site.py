@@ -45,15 +45,16 @@ class _BuiltState(msgspec.Struct):
     50,000 packages is tens of megabytes, which decoding into dictionaries took a quarter of a second)."""
 
     commit: str | None = None
+    summaries: str | None = None  # the commit whose dashboard the folder holds (hub.site.deferred)
 
 
-def built_commit(folder: Path) -> str | None:
-    """The catalogue commit the site in ``folder`` shows (None: not built)."""
+def _built_state(folder: Path) -> _BuiltState:
+    """What the build's state file in ``folder`` says it holds (nothing: not built)."""
     from hub.site.build import STATE
 
     with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return msgspec.json.decode((folder / STATE).read_bytes(), type=_BuiltState).commit
-    return None
+        return msgspec.json.decode((folder / STATE).read_bytes(), type=_BuiltState)
+    return _BuiltState()
 
 
 def _built_for(folder: Path) -> str | None:
@@ -142,12 +143,21 @@ def build(services: Services, commit: str | None, clone_base: str = "") -> str |
     with data_lock(services.config.data_dir / SITE_LOCK):
         wanted = f"{commit} {clone_base}"
         # the small marker first: the state file is read only when the marker says the site is already there
-        if commit is not None and _built_for(folder) == wanted and built_commit(folder) == commit:
+        if commit is not None and _built_for(folder) == wanted and _whole(folder, commit):
             return commit
         # background: the dashboard (summing up every package) follows the publish's pages in the child's thread
         report = SiteBuilder(services.catalog, folder, ref=commit, clone_base=clone_base, clones=False, background=True).build()
         (folder / SERVED).write_text(f"{report.commit} {clone_base}", encoding="utf-8")
         return report.commit
+
+
+def _whole(folder: Path, commit: str) -> bool:
+    """True if ``folder`` holds the site of ``commit`` with its dashboard, or the dashboard waits in this process to be
+    written (:mod:`hub.site.deferred`); a process stopped while it waited left a state whose dashboard is behind."""
+    from hub.site.deferred import waiting
+
+    state = _built_state(folder)
+    return state.commit == commit and (state.summaries == commit or waiting(folder))
 
 
 # After every build the site's child process freezes what it holds for the garbage collector (gc.freeze): the kept
