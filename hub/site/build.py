@@ -29,7 +29,6 @@ import re
 import shutil
 import time
 import zipfile
-from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +39,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import msgspec
 import pygit2
+from cachetools import LRUCache
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -99,7 +99,11 @@ from hub.validate.paths import resolve_link
 STATE = ".build/state.json"
 TERMS = ".build/terms.msgpack"  # the search index's terms by what they are made of (hub.site.searchindex.terms_key)
 SUMMARIES = ("dashboard/", "einsparungen/")  # what the dashboard step writes: summaries of every package (see the module's text)
-RENDERED_KEPT = 512  # rendered diagrams, forms and configs kept for reuse within a build (most recently used)
+# Rendering a file is a pure function of its bytes (and of what its key adds): what was rendered is kept in the process,
+# bounded by size, for the builds after it. The served site's child builds after every publish, and most of a package's
+# diagrams, forms and configurations are what they were in its version before; a full build meets identical files again.
+RENDERED_KEPT = 32 * 1024 * 1024  # characters of rendered diagrams, forms and configurations (most recently used)
+_RENDERED: LRUCache[tuple[str, str], str] = LRUCache(maxsize=RENDERED_KEPT, getsizeof=len)
 PER_PAGE = 100
 # publishers on the start page, those with the most packages: listing every one made the page (rewritten after every
 # publish) grow with the catalogue, 2,500 tiles at 50,000 packages; the full list is the publishers' page
@@ -225,9 +229,6 @@ class SiteBuilder:
         self.adopted_by: dict[str, list[str]] = {}  # the packages each organisation adopted (the same)
         self.report = BuildReport(out=str(out), commit="")
         self.summaries_of = ""  # the commit whose dashboard the folder holds once this build (or its thread) is done
-        # rendering is a pure function of the file's bytes: identical files render once per build. Bounded,
-        # so a build's memory does not grow with the catalogue (pages go to disk as they are made)
-        self._rendered: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._formatter = LeanHtmlFormatter()
 
     def old_rels(self, package_id: str) -> list[str]:
@@ -598,13 +599,13 @@ class SiteBuilder:
         )
 
     def rendered(self, kind: str, data: bytes, render) -> str:
+        """``render()``, or what it gave for the same ``kind`` and ``data`` before in this process (``_RENDERED``)."""
         key = (kind, hashlib.sha1(data).hexdigest())
-        if key in self._rendered:
-            self._rendered.move_to_end(key)
-            return self._rendered[key]
-        result = self._rendered[key] = render()
-        if len(self._rendered) > RENDERED_KEPT:
-            self._rendered.popitem(last=False)
+        result = _RENDERED.get(key)
+        if result is None:
+            result = render()
+            if len(result) <= RENDERED_KEPT:
+                _RENDERED[key] = result
         return result
 
     def package_tree(self, ref: str, package_id: str) -> pygit2.Tree:
