@@ -43,19 +43,13 @@ def test_a_publish_writes_the_same_pages_whether_the_package_has_two_versions_or
     _publish(catalog, FEW, "1.2.0")
     few = build_site(catalog, out, clones=False)
 
-    # the package page, the new comparison, the one before it (its "next" link), the newest ZIP (the README and hub.yaml are shown on the page, not copied)
-    assert _package_files(many.written, MANY) == {
-        "index.html",
-        "vergleich/1.6.0...1.7.0.html",
-        "vergleich/1.5.0...1.6.0.html",
-        "viele-versionen-1.7.0.zip",
-    }
-    assert _package_files(few.written, FEW) == {
-        "index.html",
-        "vergleich/1.1.0...1.2.0.html",
-        "vergleich/1.0.0...1.1.0.html",
-        "zwei-versionen-1.2.0.zip",
-    }
+    # the package page, the new comparison, the newest ZIP (the README and hub.yaml are shown on the page, not copied); the
+    # comparison before stays as it was: it links to the package page's list of comparisons, not to the change after it
+    assert _package_files(many.written, MANY) == {"index.html", "vergleich/1.6.0...1.7.0.html", "viele-versionen-1.7.0.zip"}
+    assert _package_files(few.written, FEW) == {"index.html", "vergleich/1.1.0...1.2.0.html", "zwei-versionen-1.2.0.zip"}
+    newest = (out / "pakete" / MANY / "vergleich" / "1.6.0...1.7.0.html").read_text(encoding="utf-8")
+    assert 'href="1.5.0...1.6.0.html" rel="prev"' in newest and 'href="../index.html#vergleiche"' in newest
+    assert 'id="vergleiche"' in (out / "pakete" / MANY / "index.html").read_text(encoding="utf-8")
     assert len(many.written) == len(few.written)  # the catalogue-wide pages are the same number too
     # no other package's files are touched
     assert not [rel for rel in many.written + few.written if rel.startswith("pakete/stadt-test/daneben/")]

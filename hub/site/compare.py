@@ -97,26 +97,26 @@ def _blob(repo, tree, path: str) -> bytes | None:
 
 
 def write_comparisons(builder: SiteBuilder, info: PackageInfo, folder: str) -> None:
-    """One page per neighbouring pair; a page changes only with its own two versions and its neighbours in the chain.
+    """One page per neighbouring pair; a page changes only with its own two versions and the pair before it.
 
-    So after a publish the new pair's page is written and the one before it gains its "next" link;
-    every other comparison page of the package stays as it is.
+    So after a publish the new pair's page is written and every other comparison page of the package stays as
+    it is: a page links to the change before it and to the package page's list of all comparisons, not to the
+    change after it, which would make each publish draw the page before (its coloured diagram above all) again.
     """
     every = pairs(info)  # newest first
     commits = {v.version: v.commit for v in info.versions}
     for n, pair in enumerate(every):
-        newer = every[n - 1] if n > 0 else None
         older = every[n + 1] if n + 1 < len(every) else None
-        key = _key_parts(info.manifest.name, commits[pair.older], commits[pair.newer], newer and newer.href, older and older.href)
+        key = _key_parts(info.manifest.name, commits[pair.older], commits[pair.newer], older and older.href)
         rel = f"{folder}/{pair.href}"
-        builder.page(rel, key, lambda rel=rel, pair=pair, newer=newer, older=older: render(builder, info, rel, pair, newer, older))
+        builder.page(rel, key, lambda rel=rel, pair=pair, older=older: render(builder, info, rel, pair, older))
 
 
 def _key_parts(*parts: object) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
-def render(builder: SiteBuilder, info: PackageInfo, rel: str, pair: Pair, newer: Pair | None, older: Pair | None) -> str:
+def render(builder: SiteBuilder, info: PackageInfo, rel: str, pair: Pair, older: Pair | None) -> str:
     semantic, diagrams, patch_html, patch = compare(builder, info, pair.older, pair.newer)
     return builder.html(
         rel,
@@ -130,7 +130,6 @@ def render(builder: SiteBuilder, info: PackageInfo, rel: str, pair: Pair, newer:
         patch_html=patch_html,
         files=patch.files,
         previous=older and older.href.removeprefix("vergleich/"),
-        next=newer and newer.href.removeprefix("vergleich/"),
         legend=LEGEND,
         diff_names={"added": "neu", "removed": "entfernt", "changed": "geändert", "renamed": "umbenannt"},
     )
