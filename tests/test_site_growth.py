@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -405,3 +406,25 @@ def test_a_served_site_whose_dashboard_was_left_waiting_by_an_ended_process_is_b
         assert _dashboard_commit(out) == head and _state(out)["summaries"] == head
         assert site.build(services, head) == head  # and now current: nothing read again
         forget_kept()
+
+
+def test_a_long_list_names_a_bounded_number_of_its_pages(tmp_path, monkeypatch):
+    """The pager links the first and last page and two on each side of the current one (one page between is named, more
+    are an ellipsis): a page of a 50,000-package list no longer links all of its 500 pages."""
+    from hub.site import build as site_build
+    from hub.site.build import pager
+
+    assert pager(1, 1) == [1]
+    assert pager(3, 7) == [1, 2, 3, 4, 5, 6, 7]
+    assert pager(250, 500) == [1, None, 248, 249, 250, 251, 252, None, 500]
+    assert pager(1, 500) == [1, 2, 3, None, 500]
+    assert all(len(pager(n, 500)) <= 9 for n in range(1, 501))
+    monkeypatch.setattr(site_build, "PER_PAGE", 1)
+    catalog = make_catalog(tmp_path, [(f"stadt-{n % 2}/paket-{n}", "1.0.0") for n in range(12)])
+    out = tmp_path / "site"
+    build_site(catalog, out, clones=False)
+    middle = (out / "pakete" / "seite-6.html").read_text(encoding="utf-8")
+    pager_html = middle[middle.index('class="pager"') : middle.index("</nav>", middle.index('class="pager"'))]
+    assert 'aria-current="page">6<' in pager_html and 'href="index.html"' in pager_html
+    linked = sorted(int(n) for n in re.findall(r'href="seite-(\d+)\.html"', pager_html))
+    assert linked == [4, 5, 7, 8, 12] and pager_html.count("…") == 2

@@ -153,6 +153,24 @@ class BuildReport:
     deferred: bool = False  # the dashboard's pages and downloads are being written after the build returned (``background``)
 
 
+PAGER_AROUND = 2  # the pager names the first and the last page and this many on each side of the current one
+
+
+def pager(page: int, pages: int) -> list[int | None]:
+    """The page numbers a list's pager links, None where it leaves a gap: a bounded number however long the list
+    (every number, as before, was 500 links on each of the 500 pages of a 50,000-package list)."""
+    near = range(max(1, page - PAGER_AROUND), min(pages, page + PAGER_AROUND) + 1)
+    shown = sorted({1, pages, *near})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - (out[-1] or 0) == 2:
+            out.append(n - 1)  # a gap of one page: its number, not an ellipsis
+        elif out and n - (out[-1] or 0) > 2:
+            out.append(None)
+        out.append(n)
+    return out
+
+
 def _key(*parts: Any) -> str:
     return hashlib.sha1(msgspec.json.encode(parts)).hexdigest()
 
@@ -749,6 +767,7 @@ class SiteBuilder:
                     total=len(ids),
                     page=n,
                     pages=pages,
+                    shown_pages=pager(n, pages),
                     page_href=lambda k: "index.html" if k == 1 else f"seite-{k}.html",
                 ),
             )
