@@ -428,3 +428,48 @@ def test_a_long_list_names_a_bounded_number_of_its_pages(tmp_path, monkeypatch):
     assert 'aria-current="page">6<' in pager_html and 'href="index.html"' in pager_html
     linked = sorted(int(n) for n in re.findall(r'href="seite-(\d+)\.html"', pager_html))
     assert linked == [4, 5, 7, 8, 12] and pager_html.count("…") == 2
+
+
+def test_a_kept_build_advances_to_a_commit_main_has_already_moved_past(tmp_path, monkeypatch):
+    """Under steady publishing the served site builds a commit main has moved past by the time the build reads it: the kept
+    build still reads only the changed package, leaves out the versions published after the commit, and writes what a
+    fresh build of that commit writes. Past LATER_COMMITS commits it reads everything, as before."""
+    from hub.site import data as site_data
+
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0"), (FEW, "1.0.0"), ("stadt-1/paket-1", "1.0.0")])
+    out = tmp_path / "site"
+    forget_kept()
+    build_site(catalog, out, clones=False)
+    _publish(catalog, MANY, "1.1.0")
+    middle = str(catalog.head().id)
+    _publish(catalog, MANY, "1.2.0")
+    _publish(catalog, FEW, "1.1.0")
+    report = build_site(catalog, out, ref=middle, clones=False)
+    assert report.read == 1 and report.commit == middle
+    assert "1.2.0" not in (out / "pakete" / MANY / "index.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "frisch"
+    build_site(catalog, fresh, ref=middle, clones=False)
+    incremental, new = _files(out, clones=False), _files(fresh, clones=False)
+    assert incremental.keys() == new.keys()
+    assert [rel for rel in new if incremental[rel] != new[rel]] == []
+    # the head now: the two later publishes, read as changed packages
+    assert build_site(catalog, out, clones=False).read == 2
+    _publish(catalog, FEW, "1.2.0")
+    behind = str(catalog.head().id)
+    _publish(catalog, FEW, "1.3.0")
+    _publish(catalog, MANY, "1.3.0")
+    monkeypatch.setattr(site_data, "LATER_COMMITS", 1)
+    assert build_site(catalog, out, ref=behind, clones=False).read == 3  # too far behind: every package
+
+
+def test_later_commits_are_those_after_the_commit_or_none_when_it_is_not_an_ancestor(tmp_path):
+    from hub.site.data import later_commits
+
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0")])
+    first = catalog.head().id
+    _publish(catalog, MANY, "1.1.0")
+    second = catalog.head().id
+    _publish(catalog, MANY, "1.2.0")
+    third = catalog.head().id
+    assert later_commits(catalog.repo, first, third) == {str(second), str(third)}
+    assert later_commits(catalog.repo, third, first) is None  # the head's descendant, not its ancestor

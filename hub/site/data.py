@@ -321,11 +321,30 @@ def _remove(releases: list[Release], release: Release) -> bool:
     return False
 
 
+LATER_COMMITS = 1000  # how far main may have moved past the commit a kept build advances to (one commit per publish)
+
+
+def later_commits(repo: pygit2.Repository, commit: pygit2.Oid, head: pygit2.Oid) -> set[str] | None:
+    """The commits of ``head``'s history after ``commit``; None if ``commit`` is not among ``head``'s last
+    :data:`LATER_COMMITS` ancestors (a walk bounded by that many commits, not by the history's length)."""
+    walker = repo.walk(head, pygit2.enums.SortMode.NONE)
+    walker.hide(commit)
+    later: set[str] = set()
+    reaches = False
+    for found in walker:
+        later.add(str(found.id))
+        reaches = reaches or commit in found.parent_ids
+        if len(later) > LATER_COMMITS:
+            return None
+    return later if reaches else None
+
+
 def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> tuple[SiteData, set[str]] | None:
     """``previous`` brought to ``ref`` by reading only the packages whose folders changed, with their ids.
 
     None when that is not enough: a change outside ``packages/`` (records, publishers, sources: catalogue-wide
-    inputs), a commit not at the head of ``main`` (versions are then filtered by history), or the clock moving
+    inputs), a commit that is not ``main``'s head or one of its last ``LATER_COMMITS`` ancestors (versions are
+    then filtered by history), or the clock moving
     some package's months in production (its maturity changes without a change to its folder). The result is
     what :func:`gather` gives at ``ref``: unchanged packages keep their data as it was (their maturity's evaluation
     time too, which no page shows: moving it to the new commit's touched every package, work that grows with the
@@ -333,11 +352,16 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
     """
     commit = catalog.resolve(ref)
     head = catalog.head()
-    if commit is None or not previous.commit or head is None or head.id != commit.id:
+    if commit is None or not previous.commit or head is None:
+        return None
+    repo = catalog.repo
+    # under steady publishing main has moved on by the time a build reads it: the versions published after the commit
+    # are left out (before, any commit but the head was read in full, filtering every version by a graph walk)
+    later = set() if head.id == commit.id else later_commits(repo, commit.id, head.id)
+    if later is None:
         return None
     if str(commit.id) == previous.commit:
         return previous, set()
-    repo = catalog.repo
     try:
         before = repo[pygit2.Oid(hex=previous.commit)].peel(pygit2.Commit)
     except (KeyError, ValueError):
@@ -367,7 +391,7 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
         ):
             return None
     manifests = {pid: manifest_of_blob(repo, e.manifest) for pid, e in present.items() if e.manifest is not None}
-    versions = {pid: catalog.all_versions(pid).get(pid, []) for pid in present}
+    versions = {pid: [v for v in catalog.all_versions(pid).get(pid, []) if v.commit not in later] for pid in present}
     levels = maturity_all(catalog, ref=str(commit.id), package_ids=sorted(present), manifests=manifests) if present else {}
     by_package: dict[str, list[Adoption]] = defaultdict(list)
     confirmed: dict[str, dict[str, Confirmation]] = {}
