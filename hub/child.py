@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -93,4 +95,17 @@ def _open(config: HubConfig, niceness: int, followed: bool, preload: Callable[[]
 
 def _call(fn: Callable[..., T], *args: Any) -> T:
     assert _services is not None
-    return fn(_services, *args)
+    try:
+        return fn(_services, *args)
+    except Exception as exc:
+        try:
+            pickle.dumps(exc)
+        except Exception:  # noqa: BLE001 - whatever pickling raises, the error goes as text
+            # an error the parent could not unpickle (a pygit2 Oid in a KeyError) arrived as a pickling failure that
+            # named neither the error nor where it was raised: it goes as a plain error with the child's traceback
+            raise ChildError(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}") from None
+        raise
+
+
+class ChildError(RuntimeError):
+    """An error raised in the child that could not be sent to the parent as it was; its text holds the child's traceback."""

@@ -76,6 +76,22 @@ def test_refusals_arrive_as_raised_and_change_nothing(served):
     assert services.catalog.head() == before
 
 
+def missing_object(services: Services) -> None:
+    """In the writer process: an error the parent cannot unpickle (pygit2's Oid), as a lookup of a missing object raises."""
+    raise KeyError(pygit2.Oid(hex="b6673188dd37209a841ac9194a197a52935ce304"))
+
+
+def test_an_error_the_parent_cannot_unpickle_arrives_with_its_name_and_the_childs_traceback(served):
+    from hub.child import ChildError
+
+    _, writer = served
+    with pytest.raises(ChildError) as raised:
+        writer.run(missing_object)
+    text = str(raised.value)
+    assert text.startswith("KeyError: b6673188dd37209a841ac9194a197a52935ce304") and "in missing_object" in text
+    assert writer.run(where)[0] > 0  # the child goes on serving
+
+
 def test_a_writer_process_that_died_is_started_again(served):
     services, writer = served
     pid, _ = writer.run(where)
