@@ -20,12 +20,12 @@ the diff is for people deciding whether to take an update.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 
 import msgspec
 import pygit2
+from cachetools import LRUCache
 from lxml import etree
 from pygit2.enums import DeltaStatus
 
@@ -329,8 +329,8 @@ READINGS: dict[str, Callable[[bytes], Any]] = {
     "config-json": _checked(lambda d: config_keys(load_document(d, "json"))),
     "config-yaml": _checked(lambda d: config_keys(load_document(d, "yaml"))),
 }
-_kept: OrderedDict[tuple[str, str], Any] = OrderedDict()
-_kept_lock = threading.Lock()
+_kept: LRUCache[tuple[str, str], Any] = LRUCache(maxsize=KEPT_READINGS)
+_kept_lock = threading.Lock()  # a read of an LRUCache reorders it too
 
 
 def _reading(repo: pygit2.Repository, oid: pygit2.Oid, reading: str, read: Callable[[bytes], Any]) -> Any:
@@ -338,7 +338,6 @@ def _reading(repo: pygit2.Repository, oid: pygit2.Oid, reading: str, read: Calla
     key = (str(oid), reading)
     with _kept_lock:
         if key in _kept:
-            _kept.move_to_end(key)
             return _kept[key]
     try:
         found = read(blob_at(repo, oid).data)
@@ -346,8 +345,6 @@ def _reading(repo: pygit2.Repository, oid: pygit2.Oid, reading: str, read: Calla
         found = exc
     with _kept_lock:
         _kept[key] = found
-        while len(_kept) > KEPT_READINGS:
-            _kept.popitem(last=False)
     return found
 
 

@@ -7,12 +7,13 @@ so they are cached by tree id: evaluating maturity again parses no BPMN twice.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator
+from typing import Any
 
 import msgspec
 import pygit2
 import semver
+from cachetools import LRUCache
 
 from hub.model import Manifest, Problem, Publisher, VersionInfo
 from hub.store.catalog import Catalog, package_path
@@ -22,23 +23,28 @@ from hub.validate.hints import MANIFEST, catalogue_hints, package_hints
 from hub.validate.yamlsafe import load_yaml
 
 _CACHE_SIZE = 20_000
-_file_hints: OrderedDict[str, list[Problem]] = OrderedDict()
-_manifests: OrderedDict[str, Manifest] = OrderedDict()
-_populations: OrderedDict[str, int | None] = OrderedDict()  # publisher record blob id -> its number of inhabitants
-_lock = threading.Lock()
+_file_hints: LRUCache[str, list[Problem]] = LRUCache(maxsize=_CACHE_SIZE)
+_manifests: LRUCache[str, Manifest] = LRUCache(maxsize=_CACHE_SIZE)
+_populations: LRUCache[str, int | None] = LRUCache(maxsize=_CACHE_SIZE)  # publisher record blob id -> its number of inhabitants
+_lock = threading.Lock()  # a read of an LRUCache reorders it too
 
 
-def _remember(cache: OrderedDict, key: str, value):
-    cache[key] = value
-    if len(cache) > _CACHE_SIZE:
-        cache.popitem(last=False)
+def _known(cache: LRUCache[str, Any], key: str) -> tuple[bool, Any]:
+    with _lock:
+        return (True, cache[key]) if key in cache else (False, None)
+
+
+def _remember(cache: LRUCache[str, Any], key: str, value: Any) -> Any:
+    with _lock:
+        cache[key] = value
     return value
 
 
 def files_hints(repo: pygit2.Repository, tree: pygit2.Tree, manifest: Manifest) -> list[Problem]:
     key = str(tree.id)
-    if key in _file_hints:
-        return _file_hints[key]
+    known, found = _known(_file_hints, key)
+    if known:
+        return found
     # the files' hints read the process models alone: the other files (forms, configurations, documents) are not read
     models = {a.path for a in manifest.artefacts if a.kind == "process-model"}
     files = {path: blob_at(repo, entry.id).data for path, entry in tree_files(repo, tree).items() if path in models}
@@ -53,14 +59,14 @@ def remember_files_hints(tree: pygit2.Oid, validated: list[Problem]) -> None:
     (they are placed by pointer; package_hints gives them none): those lines are left out here, as files_hints has them.
     """
     hints = [msgspec.structs.replace(p, line=None) if p.file == MANIFEST else p for p in validated if p.is_hint]
-    with _lock:
-        _remember(_file_hints, str(tree), hints)
+    _remember(_file_hints, str(tree), hints)
 
 
 def _manifest_of(catalog: Catalog, package_id: str, info: VersionInfo) -> Manifest | None:
     key = f"{info.commit}:{package_id}"
-    if key in _manifests:
-        return _manifests[key]
+    known, found = _known(_manifests, key)
+    if known:
+        return found
     current = _current_manifest(catalog, package_id)
     if current is not None and current.version == info.version:  # a published version never changes: the same manifest
         return _remember(_manifests, key, current)
@@ -115,12 +121,10 @@ def population_of(catalog: Catalog, publisher_id: str) -> int | None:
     except KeyError:
         return None
     key = str(oid)
-    with _lock:
-        if key in _populations:
-            return _populations[key]
-    population = _population(msgspec.convert(load_yaml(blob_at(catalog.repo, oid).data).data, Publisher))
-    with _lock:
-        return _remember(_populations, key, population)
+    known, found = _known(_populations, key)
+    if known:
+        return found
+    return _remember(_populations, key, _population(msgspec.convert(load_yaml(blob_at(catalog.repo, oid).data).data, Publisher)))
 
 
 def populations(catalog: Catalog, ref: str | None = None) -> dict[str, int | None]:

@@ -9,9 +9,9 @@ has just validated for the blob it wrote, so none of these parses it again.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 
 import pygit2
+from cachetools import LRUCache
 
 from hub.model import Manifest
 from hub.store.trees import blob_at
@@ -20,7 +20,7 @@ from hub.validate.stored import manifest_from_bytes
 CACHE_SIZE = 20_000  # manifests of a few kilobytes each: bounded, whatever the catalogue's size
 
 _lock = threading.Lock()
-_cache: OrderedDict[str, Manifest] = OrderedDict()
+_cache: LRUCache[str, Manifest] = LRUCache(maxsize=CACHE_SIZE)  # a read reorders it too: under the lock
 
 
 def manifest_of_blob(repo: pygit2.Repository, oid: pygit2.Oid | str) -> Manifest:
@@ -29,7 +29,6 @@ def manifest_of_blob(repo: pygit2.Repository, oid: pygit2.Oid | str) -> Manifest
     with _lock:
         found = _cache.get(key)
         if found is not None:
-            _cache.move_to_end(key)
             return found
     return remember(key, manifest_from_bytes(blob_at(repo, oid).data))
 
@@ -38,7 +37,4 @@ def remember(oid: pygit2.Oid | str, manifest: Manifest) -> Manifest:
     """Keep ``manifest`` as what blob ``oid`` decodes to (the caller decoded or validated exactly those bytes)."""
     with _lock:
         _cache[str(oid)] = manifest
-        _cache.move_to_end(str(oid))
-        if len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
     return manifest

@@ -31,13 +31,13 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import cache, partial
 from typing import Any
 
 import jsonschema_rs
 import msgspec
+from cachetools import LRUCache
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.protocols import Validator
 
@@ -210,7 +210,7 @@ def hub_schema_check(schema_id: str) -> FastValidator | None:
     return _build(all_schemas()[schema_id], HubValidator, HubValidator.FORMAT_CHECKER)
 
 
-_package_validators: OrderedDict[str, FastValidator | None] = OrderedDict()
+_package_validators: LRUCache[str, FastValidator | None] = LRUCache(maxsize=PACKAGE_VALIDATORS)
 _package_lock = threading.Lock()
 
 
@@ -224,13 +224,10 @@ def package_schema_check(schema: Any) -> FastValidator | None:
         return None
     with _package_lock:
         if key in _package_validators:
-            _package_validators.move_to_end(key)
             return _package_validators[key]
     fast = _build(schema, HubValidator, HubValidator.FORMAT_CHECKER)
     with _package_lock:
         _package_validators[key] = fast
-        while len(_package_validators) > PACKAGE_VALIDATORS:
-            _package_validators.popitem(last=False)
     return fast
 
 
