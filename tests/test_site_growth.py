@@ -473,3 +473,28 @@ def test_later_commits_are_those_after_the_commit_or_none_when_it_is_not_an_ance
     third = catalog.head().id
     assert later_commits(catalog.repo, first, third) == {str(second), str(third)}
     assert later_commits(catalog.repo, third, first) is None  # the head's descendant, not its ancestor
+
+
+def test_a_fresh_build_of_a_commit_main_has_moved_past_leaves_out_the_later_versions_without_a_walk_per_version(tmp_path, monkeypatch):
+    """The served site's first build in a new process (nothing kept) under steady publishing: the versions of main's later
+    commits are left out (later_commits), as a graph walk per version (the path for commits further back) leaves them out."""
+    from hub.site import data as site_data
+
+    catalog = make_catalog(tmp_path, [(MANY, "1.0.0"), (FEW, "1.0.0")])
+    _publish(catalog, MANY, "1.1.0")
+    middle = str(catalog.head().id)
+    _publish(catalog, MANY, "1.2.0")
+    _publish(catalog, FEW, "1.1.0")
+    found: list[set[str] | None] = []
+    original = site_data.later_commits
+    monkeypatch.setattr(site_data, "later_commits", lambda *a: found.append(original(*a)) or found[-1])
+    forget_kept()
+    build_site(catalog, tmp_path / "nah", ref=middle, clones=False)
+    assert len(found) == 1 and found[0] is not None and len(found[0]) == 2
+    monkeypatch.setattr(site_data, "LATER_COMMITS", 0)  # too far behind: each version checked by a walk
+    forget_kept()
+    build_site(catalog, tmp_path / "weit", ref=middle, clones=False)
+    assert found[-1] is None
+    near, far = _files(tmp_path / "nah", clones=False), _files(tmp_path / "weit", clones=False)
+    assert near.keys() == far.keys() and [rel for rel in near if near[rel] != far[rel]] == []
+    assert "1.2.0" not in near[f"pakete/{MANY}/index.html"].decode()
