@@ -175,9 +175,7 @@ def test_a_build_after_one_publish_reads_only_that_package_and_gives_a_fresh_bui
     _publish(catalog, MANY, "1.2.0")
     build_site(catalog, fresh, clones=True)
     assert build_site(catalog, out, clones=True).read == 14
-    incremental, new = _files(out, clones=False), _files(fresh, clones=False)
-    assert incremental.keys() == new.keys()
-    assert [rel for rel in new if incremental[rel] != new[rel]] == []
+    _assert_same_files(out, fresh, clones=False)
 
 
 def test_a_background_build_writes_the_dashboard_after_returning_and_then_holds_a_fresh_builds_files(tmp_path):
@@ -224,12 +222,17 @@ def test_a_change_outside_the_package_folders_makes_the_kept_build_read_everythi
     _assert_same_as_fresh(catalog, out, tmp_path / "frisch")
 
 
-def _assert_same_as_fresh(catalog, out, fresh):
-    """The site built into ``out`` step by step has exactly the files of a fresh build into ``fresh``."""
-    build_site(catalog, fresh, clones=False)
-    incremental, new = _files(out), _files(fresh)
-    assert incremental.keys() == new.keys()
-    assert [rel for rel in new if incremental[rel] != new[rel]] == []
+def _assert_same_as_fresh(catalog, out, fresh, ref=None):
+    """The site built into ``out`` step by step has exactly the files of a fresh build (of ``ref``) into ``fresh``."""
+    build_site(catalog, fresh, ref=ref, clones=False)
+    _assert_same_files(out, fresh)
+
+
+def _assert_same_files(one, other, *, clones: bool = True):
+    """Both folders hold the same files with the same bytes (see :func:`_files`)."""
+    first, second = _files(one, clones=clones), _files(other, clones=clones)
+    assert first.keys() == second.keys()
+    assert [rel for rel in second if first[rel] != second[rel]] == []
 
 
 def _files(root, *, clones: bool = True) -> dict[str, bytes]:
@@ -447,11 +450,7 @@ def test_a_kept_build_advances_to_a_commit_main_has_already_moved_past(tmp_path,
     report = build_site(catalog, out, ref=middle, clones=False)
     assert report.read == 1 and report.commit == middle
     assert "1.2.0" not in (out / "pakete" / MANY / "index.html").read_text(encoding="utf-8")
-    fresh = tmp_path / "frisch"
-    build_site(catalog, fresh, ref=middle, clones=False)
-    incremental, new = _files(out, clones=False), _files(fresh, clones=False)
-    assert incremental.keys() == new.keys()
-    assert [rel for rel in new if incremental[rel] != new[rel]] == []
+    _assert_same_as_fresh(catalog, out, tmp_path / "frisch", ref=middle)
     # the head now: the two later publishes, read as changed packages
     assert build_site(catalog, out, clones=False).read == 2
     _publish(catalog, FEW, "1.2.0")
@@ -473,6 +472,7 @@ def test_later_commits_are_those_after_the_commit_or_none_when_it_is_not_an_ance
     third = catalog.head().id
     assert later_commits(catalog.repo, first, third) == {str(second), str(third)}
     assert later_commits(catalog.repo, third, first) is None  # the head's descendant, not its ancestor
+    assert later_commits(catalog.repo, third, third) == set()  # the head itself
 
 
 def test_a_fresh_build_of_a_commit_main_has_moved_past_leaves_out_the_later_versions_without_a_walk_per_version(tmp_path, monkeypatch):
@@ -495,6 +495,5 @@ def test_a_fresh_build_of_a_commit_main_has_moved_past_leaves_out_the_later_vers
     forget_kept()
     build_site(catalog, tmp_path / "weit", ref=middle, clones=False)
     assert found[-1] is None
-    near, far = _files(tmp_path / "nah", clones=False), _files(tmp_path / "weit", clones=False)
-    assert near.keys() == far.keys() and [rel for rel in near if near[rel] != far[rel]] == []
-    assert "1.2.0" not in near[f"pakete/{MANY}/index.html"].decode()
+    _assert_same_files(tmp_path / "nah", tmp_path / "weit")
+    assert "1.2.0" not in (tmp_path / "nah" / "pakete" / MANY / "index.html").read_text(encoding="utf-8")

@@ -162,12 +162,14 @@ def pager(page: int, pages: int) -> list[int | None]:
     near = range(max(1, page - PAGER_AROUND), min(pages, page + PAGER_AROUND) + 1)
     shown = sorted({1, pages, *near})
     out: list[int | None] = []
+    last = 0
     for n in shown:
-        if out and n - (out[-1] or 0) == 2:
+        if n - last == 2:
             out.append(n - 1)  # a gap of one page: its number, not an ellipsis
-        elif out and n - (out[-1] or 0) > 2:
+        elif n - last > 2:
             out.append(None)
         out.append(n)
+        last = n
     return out
 
 

@@ -183,7 +183,7 @@ def gather(catalog: Catalog, cache: ManifestCache, *, ref: str | None = None, ma
     trusted = trusted_hubs(catalog, ref=str(commit.id))
     audits = record_histories(catalog, ref=str(commit.id))
     head = catalog.head()
-    later = None if head is None else set() if head.id == commit.id else later_commits(catalog.repo, commit.id, head.id)
+    later = None if head is None else later_commits(catalog.repo, commit.id, head.id)
     versions, releases = _versions_and_releases(catalog, commit, manifests, later=later)
     levels = _maturities(catalog, commit, trees, manifests, versions, by_package, all_reviews, trusted, publishers, maturities)
     packages = {
@@ -328,8 +328,10 @@ LATER_COMMITS = 1000  # how far main may have moved past the commit a kept build
 
 
 def later_commits(repo: pygit2.Repository, commit: pygit2.Oid, head: pygit2.Oid) -> set[str] | None:
-    """The commits of ``head``'s history after ``commit``; None if ``commit`` is not among ``head``'s last
-    :data:`LATER_COMMITS` ancestors (a walk bounded by that many commits, not by the history's length)."""
+    """The commits of ``head``'s history after ``commit`` (none if it is the head); None if ``commit`` is not among
+    ``head``'s last :data:`LATER_COMMITS` ancestors (a walk bounded by that many commits, not by the history's length)."""
+    if commit == head:
+        return set()
     walker = repo.walk(head, pygit2.enums.SortMode.NONE)
     walker.hide(commit)
     later: set[str] = set()
@@ -357,14 +359,14 @@ def advance(catalog: Catalog, previous: SiteData, *, ref: str | None = None) -> 
     head = catalog.head()
     if commit is None or not previous.commit or head is None:
         return None
+    if str(commit.id) == previous.commit:
+        return previous, set()
     repo = catalog.repo
     # under steady publishing main has moved on by the time a build reads it: the versions published after the commit
     # are left out (before, any commit but the head was read in full, filtering every version by a graph walk)
-    later = set() if head.id == commit.id else later_commits(repo, commit.id, head.id)
+    later = later_commits(repo, commit.id, head.id)
     if later is None:
         return None
-    if str(commit.id) == previous.commit:
-        return previous, set()
     try:
         before = repo[pygit2.Oid(hex=previous.commit)].peel(pygit2.Commit)
     except (KeyError, ValueError):
