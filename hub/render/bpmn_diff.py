@@ -10,10 +10,11 @@ also carries ``data-diff`` and a German ``<title>``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from lxml import etree
 
+from hub.render.bpmn.model import one_line
 from hub.render.bpmn_svg import render_bpmn_svg
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -57,16 +58,31 @@ def _box(svg: etree._Element) -> tuple[float, float, float, float]:
     return x, y, x + w, y + h
 
 
-def diff_svg(old: bytes | None, new: bytes, changes: Mapping[str, str], *, title: str) -> str:
-    """``new`` drawn with ``changes`` (flow node id -> added / changed / renamed / removed) marked."""
-    svg = etree.fromstring(render_bpmn_svg(new, title=title).encode())
+def diff_svg(
+    old: bytes | None,
+    new: bytes,
+    changes: Mapping[str, str],
+    *,
+    title: str,
+    draw: Callable[[bytes], str] = render_bpmn_svg,
+) -> str:
+    """``new`` drawn with ``changes`` (flow node id -> added / changed / renamed / removed) marked.
+
+    ``draw`` gives a model's plain drawing (``render_bpmn_svg``'s, under any title): the site passes the drawing
+    it already made for the package's page, so a publish draws its new model once, not once more for its
+    comparison. The diagram is named ``title`` here, whatever the drawing was called.
+    """
+    svg = etree.fromstring(draw(new).encode())
+    name = svg.find(_q("title"))
+    assert name is not None  # render_bpmn_svg always names the diagram first
+    name.text = f"Prozessdiagramm: {one_line(title)}"
     by_id = {g.get("data-element-id"): g for g in svg.iter(_q("g")) if g.get("data-element-id")}
     for element_id, status in changes.items():
         if status != "removed" and element_id in by_id:
             _mark(by_id[element_id], status)
     removed = [i for i, s in changes.items() if s == "removed"]
     if removed and old is not None:
-        old_svg = etree.fromstring(render_bpmn_svg(old, title=title).encode())
+        old_svg = etree.fromstring(draw(old).encode())
         old_by_id = {g.get("data-element-id"): g for g in old_svg.iter(_q("g")) if g.get("data-element-id")}
         canvas = svg.find(f".//{_q('g')}[@class='bpmn-canvas']")
         assert canvas is not None  # render_bpmn_svg always draws one

@@ -559,8 +559,7 @@ class SiteBuilder:
             title = artefact.title or artefact.path
             if artefact.kind == "process-model":
                 # the key holds everything the drawing shows: packages sharing a BPMN file keep their own names
-                label = f"{m.name}: {title}"
-                svg = self.rendered("svg", label.encode() + b"\0" + data, lambda data=data, label=label: render_bpmn_svg(data, title=label))
+                svg = self.diagram(f"{m.name}: {title}", data)
                 width = re.search(r'data-width="([\d.]+)"', svg)
                 diagrams.append(
                     {
@@ -617,6 +616,13 @@ class SiteBuilder:
             clone_base=self.clone_base or "<Adresse dieser Seite>/",
             zip_name=lambda version: f"{info.slug}-{version}.zip",
         )
+
+    def diagram(self, label: str, data: bytes) -> str:
+        """The process model ``data`` drawn and named ``label``, as the package's page shows it (kept, ``rendered``).
+
+        The key holds everything the drawing shows: packages sharing a BPMN file keep their own names.
+        """
+        return self.rendered("svg", label.encode() + b"\0" + data, lambda: render_bpmn_svg(data, title=label))
 
     def rendered(self, kind: str, data: bytes, render) -> str:
         """``render()``, or what it gave for the same ``kind`` and ``data`` before in this process (``_RENDERED``)."""
