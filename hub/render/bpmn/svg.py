@@ -23,12 +23,18 @@ def point_list(points: Iterable[tuple[float, float]]) -> str:
     return " ".join(f"{fmt(x)},{fmt(y)}" for x, y in points)
 
 
+_QNAMES: dict[str, str] = {}  # "rect" -> "{http://www.w3.org/2000/svg}rect", formatted once per tag
+
+
 def el(parent: etree._Element, tag: str, attrs: dict[str, object] | None = None, text: str | None = None) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{SVG_NS}}}{tag}")
-    for key, value in (attrs or {}).items():
-        if value is None:
-            continue
-        element.set(key, fmt(value) if isinstance(value, float | int) and not isinstance(value, bool) else str(value))
+    qname = _QNAMES.get(tag) or _QNAMES.setdefault(tag, f"{{{SVG_NS}}}{tag}")
+    # the attributes handed over at creation: lxml sets them in one call, not one Python call each
+    attrib = (
+        {key: fmt(value) if type(value) in (float, int) else str(value) for key, value in attrs.items() if value is not None}
+        if attrs
+        else None
+    )
+    element = etree.SubElement(parent, qname, attrib)
     if text is not None:
         element.text = clean(text)
     return element
