@@ -14,6 +14,7 @@ and the changed files with the raw patch last.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from dataclasses import dataclass
@@ -72,7 +73,7 @@ def compare(builder: SiteBuilder, info: PackageInfo, older: str, newer: str) -> 
             new_data,
             changes,
             title=f"{info.manifest.name}: {process} ({older} → {newer})",
-            draw=lambda data, label=label: builder.diagram(label, data),
+            draw=functools.partial(builder.diagram, label),
         )
         diagrams.append(
             {

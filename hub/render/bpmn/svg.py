@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from lxml import etree
 
@@ -30,7 +31,7 @@ def el(parent: etree._Element, tag: str, attrs: dict[str, object] | None = None,
     qname = _QNAMES.get(tag) or _QNAMES.setdefault(tag, f"{{{SVG_NS}}}{tag}")
     # the attributes handed over at creation: lxml sets them in one call, not one Python call each
     attrib = (
-        {key: fmt(value) if type(value) in (float, int) else str(value) for key, value in attrs.items() if value is not None}
+        {key: fmt(cast(float, value)) if type(value) in (float, int) else str(value) for key, value in attrs.items() if value is not None}
         if attrs
         else None
     )
