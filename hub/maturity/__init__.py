@@ -24,7 +24,7 @@ from hub.store.hints import populations, version_hints
 from hub.store.records import adoptions, reviews
 from hub.store.trees import commit_at, subtree, tree_files
 
-FEW = 16  # up to this many packages, maturity_all reads only their own records and publishers
+FEW = 128  # up to this many packages, maturity_all reads only their own records and publishers
 
 __all__ = ["MaturityModel", "computed_level", "evaluate", "index_levels", "maturity", "maturity_all", "maturity_model"]
 
@@ -153,7 +153,7 @@ def _subjects(
     if records is None:
         records = [r for pid in ids for r in reviews(catalog, pid, ref=ref)] if every is None else every.reviews
     latest_review = {(r.package, r.version): counting_review(r.reviews, trusted) for r in records}
-    all_versions = catalog.all_versions(ids[0] if len(ids) == 1 else None)  # one pass over the tags
+    all_versions = catalog.versions_of(ids) if few else catalog.all_versions()
     sizes = None if every is None else every.sizes
     today = _today(commit)
     for package_id in ids:
@@ -209,9 +209,8 @@ def index_levels(
     ``manifests``: those the index has decoded already (each hub.yaml is parsed once per sync, not twice)."""
     ref = str(commit.id)
     many = len(package_ids) > FEW
-    records = (
-        _every_record(catalog, commit).reviews if many else reviews(catalog, package_ids[0] if len(package_ids) == 1 else None, ref=ref)
-    )
+    # a few packages (a batch of publishes) read their own reviews: every review in the catalogue is many times more
+    records = _every_record(catalog, commit).reviews if many else [r for pid in package_ids for r in reviews(catalog, pid, ref=ref)]
     levels: dict[str, tuple[int, int]] = {}
     for package_id, subject, hints in _subjects(catalog, commit, ref, package_ids, manifests, records if many else None):
         computed = computed_level(subject, hints)

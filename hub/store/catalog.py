@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import msgspec
@@ -258,6 +259,13 @@ class Catalog:
             found = self._versions.of(self.repo, self.head(), only)
             return {only: found} if found else {}
         return self._versions.at(self.repo, self.head())
+
+    def versions_of(self, package_ids: Iterable[str]) -> dict[str, list[VersionInfo]]:
+        """The published versions of each of ``package_ids`` that has any, highest first: one lookup per package, so
+        a few packages' versions cost the same in any catalogue (``all_versions()`` copies every package's)."""
+        head = self.head()
+        found = {package_id: self._versions.of(self.repo, head, package_id) for package_id in package_ids}
+        return {package_id: versions for package_id, versions in found.items() if versions}
 
     def record_versions(self) -> None:
         """Bring the version store beside the repository to HEAD (the writers' catch-up does, under its lock)."""
