@@ -497,3 +497,29 @@ def test_a_fresh_build_of_a_commit_main_has_moved_past_leaves_out_the_later_vers
     assert found[-1] is None
     _assert_same_files(tmp_path / "nah", tmp_path / "weit")
     assert "1.2.0" not in (tmp_path / "nah" / "pakete" / MANY / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_that_ended_before_its_state_leaves_no_file_behind(tmp_path):
+    """A build that stops half-way (here a write that fails: a folder stands where the search index goes; a server
+    stopped or killed mid-build is the same) wrote the package's new ZIP and pages, which its state never named: the
+    next build removes what it no longer makes, and the folder is a fresh build's."""
+    import pytest
+
+    catalog = make_catalog(tmp_path, [(FEW, "1.0.0"), ("stadt-test/daneben", "1.0.0")])
+    out = tmp_path / "site"
+    build_site(catalog, out, clones=False)
+    _publish(catalog, FEW, "1.1.0")
+    obstacle = out / "suche" / "index.json.gz"
+    obstacle.unlink()
+    (obstacle / "im-weg").mkdir(parents=True)
+    with pytest.raises(OSError):
+        build_site(catalog, out, clones=False)
+    package = out / "pakete" / FEW
+    assert (package / "zwei-versionen-1.1.0.zip").is_file()  # written by the build that failed, named by no state
+    (obstacle / "im-weg").rmdir()
+    obstacle.rmdir()
+    _publish(catalog, FEW, "1.2.0")
+    build_site(catalog, out, clones=False)
+    assert sorted(p.name for p in package.glob("*.zip")) == ["zwei-versionen-1.2.0.zip"]
+    assert not (out / ".build" / "writing").exists()
+    _assert_same_as_fresh(catalog, out, tmp_path / "fresh")

@@ -97,6 +97,10 @@ from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.paths import resolve_link
 
 STATE = ".build/state.json"
+# the files a build writes, one per line, each noted before it is written, until the state names them: a build that
+# ended before its state (killed, stopped with the server, a failed write) left files that no state names, which the
+# next build writes again or removes
+JOURNAL = ".build/writing"
 TERMS = ".build/terms.msgpack"  # the search index's terms by what they are made of (hub.site.searchindex.terms_key)
 SUMMARIES = ("dashboard/", "einsparungen/")  # what the dashboard step writes: summaries of every package (see the module's text)
 # Rendering a file is a pure function of its bytes (and of what its key adds): what was rendered is kept in the process,
@@ -231,7 +235,8 @@ class SiteBuilder:
         self.env = _environment(self.templates)
         state_file = out / STATE
         self.kept = _KEPT.get(out.resolve())
-        if self.kept is not None and not self.kept.holds(self):
+        unfinished = _unfinished(out)
+        if self.kept is not None and (unfinished or not self.kept.holds(self)):
             self.kept = None
         state = (
             {"pages": self.kept.pages, "exports": self.kept.exports}
@@ -241,6 +246,9 @@ class SiteBuilder:
             else {}
         )
         self.old: dict[str, str] = state.get("pages", {})
+        # what an unfinished build wrote: "" is no page's key, so each is written again if still made, removed if not
+        self.old.update(dict.fromkeys(unfinished, ""))
+        self._journal: tuple[int, int] | None = None  # (process id, open file) of JOURNAL, opened at the first write
         self.new: dict[str, str] = {}
         self.old_exports: dict[str, str] = state.get("exports", {})
         self.changed: set[str] | None = None  # after advancing kept data: the packages whose folders changed (None: all may have)
@@ -282,6 +290,7 @@ class SiteBuilder:
             self.report.skipped += 1
             return
         content = render()
+        self._note(rel)
         target = self.out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         # write beside, then rename: a server reading the folder meanwhile sees the old page or the new, never half
@@ -289,6 +298,22 @@ class SiteBuilder:
         partial.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         os.replace(partial, target)
         self.report.written.append(rel)
+
+    def _note(self, rel: str) -> None:
+        """``rel`` into the journal before it is written (the package pages' worker processes append to it too)."""
+        pid = os.getpid()
+        if self._journal is None or self._journal[0] != pid:
+            journal = self.out / JOURNAL
+            journal.parent.mkdir(parents=True, exist_ok=True)
+            self._journal = (pid, os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644))
+        os.write(self._journal[1], f"{rel}\n".encode())  # one write per line: appends of processes do not mix
+
+    def _close_journal(self) -> None:
+        """The state names every file written: the journal is done with."""
+        if self._journal is not None and self._journal[0] == os.getpid():
+            os.close(self._journal[1])
+        self._journal = None
+        (self.out / JOURNAL).unlink(missing_ok=True)
 
     def html(self, rel: str, template: str, **context: Any) -> str:
         depth = rel.count("/")
@@ -381,6 +406,7 @@ class SiteBuilder:
             msgspec.json.encode({"commit": self.data.commit, "summaries": self.summaries_of, "pages": self.new, "exports": self.exports})
         )
         os.replace(partial, state_file)
+        self._close_journal()
         rels = list(self.new)  # in the order entered: the packages' files are those packages() entered
         first, changed, end = self.package_span
         by_package: dict[str, list[str]] = {}
@@ -1086,6 +1112,7 @@ class SiteBuilder:
         for rel in gone:
             target = self.out / rel
             target.unlink(missing_ok=True)
+            target.with_name(f".{target.name}.partial").unlink(missing_ok=True)  # an unfinished build's, if any
             folder = target.parent
             while folder != self.out and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
@@ -1258,6 +1285,15 @@ def forget_kept() -> None:
     """Drop what earlier builds in this process kept: the next build reads everything, as ``hub site build`` in a new process."""
     settle()
     _KEPT.clear()
+
+
+def _unfinished(out: Path) -> list[str]:
+    """The files the journal names: written (or about to be) by a build that ended before its state named them."""
+    try:
+        text = (out / JOURNAL).read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
+    return [rel for rel in dict.fromkeys(text.splitlines()) if rel and not rel.startswith(("/", "../")) and "/../" not in rel]
 
 
 def _signature(path: Path) -> tuple[int, int, int]:
