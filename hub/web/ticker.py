@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures.process import BrokenProcessPool
 
 
 class Ticker:
@@ -34,6 +35,11 @@ class Ticker:
         while not self._stop.wait(self.interval):
             try:
                 self.step()
+            except BrokenProcessPool:
+                # the step's child process was killed: a stopping server's signal reaches the whole process group,
+                # and children first; no traceback of ours would say more (hub.child starts a new one next time)
+                if not self._stop.is_set():
+                    self.log.warning("%s: its child process ended; the next step starts a new one", self.failure)
             except Exception:  # the server keeps answering; the next tick tries again
                 self.log.exception(self.failure)
                 self._stop.wait(1.0)
