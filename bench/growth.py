@@ -817,6 +817,9 @@ def measure_api(data: Path, size: int, versions: Versions, runs: int, seconds: i
             if writers.failed:
                 raise RuntimeError(f"{len(writers.failed)} publishes failed, e.g. {writers.failed[0]}")
             results[f"publishes_per_s_{count}"] = writers.done / writers.seconds
+            # the phase's publishes are the site child's work until it shows the last of them (it lags under load): counted
+            # here, not in the next phase, and what follows is measured on a server that has caught up
+            results[f"site_caught_up_after_{count}_s"] = site_caught_up(served.url)
             cpu, site_cpu = group_cpu(served.process.pid) - cpu, site_child_cpu(served.process.pid) - site_cpu
             # the whole group (with the site child's catch-up of exports and pages after each publish), and without the
             # site child: where the served site's first build runs behind the answers, only the latter is the publishes'
@@ -835,6 +838,7 @@ def measure_api(data: Path, size: int, versions: Versions, runs: int, seconds: i
             with Publishers(served.url, tokens, versions, size, count, seed=100 + count) as writers:
                 results[f"reads_while_{count}"] = wrk(served.url, script, seconds, served)
             results[f"reads_while_{count}"]["publishes_per_s"] = writers.done / writers.seconds
+            site_caught_up(served.url)  # the next phase's reads do not meet this one's backlog
     with Served(None) as bare:
         wrk(bare.url + "/const", None, 1)
         results["get_bare"] = wrk(bare.url + "/const", None, seconds, bare)
