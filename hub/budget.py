@@ -18,6 +18,7 @@ import functools
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -48,6 +49,7 @@ class BudgetExceeded(HubError):
 def _serve(conn: Connection, memory: int) -> None:
     """A worker: run calls until the pipe closes; an allocation past ``memory`` fails here, not in the server."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the server ends the worker (its pipe closes)
     os.nice(NICENESS)
     while True:
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 import traceback
 from collections.abc import Callable
@@ -87,6 +88,9 @@ _services: Services | None = None
 
 def _open(config: HubConfig, niceness: int, followed: bool, preload: Callable[[], None]) -> None:
     global _services  # noqa: PLW0603 - the child process's one opened data folder
+    # Ctrl-C reaches the whole process group: the server stops its children (the pool's shutdown), each of them
+    # printing a KeyboardInterrupt traceback meanwhile would say nothing
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.nice(niceness)
     preload()
     _services = Services(config, Catalog.open(config.catalog_path))

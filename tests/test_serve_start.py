@@ -163,3 +163,33 @@ def test_opening_a_fresh_data_folder_leaves_every_package_s_export_for_later(tmp
         assert services.catch_up() == head and services.exports_made()
         assert (services.config.git_path / "stadt-test" / "testpaket.git" / "info" / "refs").is_file()
         assert (services.config.git_path / ".synced").read_text() == head
+
+
+def test_ctrl_c_stops_hub_serve_without_a_traceback(tmp_path):
+    """Ctrl-C in the terminal sends SIGINT to the whole process group: the server's children (the site's, the writer,
+    the validation workers) must leave the stopping to the server, not each print a KeyboardInterrupt traceback."""
+    import os
+    import signal
+
+    server = start_server(tmp_path / "data")
+    try:
+        server.settled()
+        # a validation runs in a budget worker and a publish in the writer: every kind of child is running
+        body = archive(package_files("stadt-test/strg-c", "1.0.0"))
+        answer = httpx.post(f"{server.url}/api/v1/packages/validate", files={"archive": ("paket.zip", body, "application/zip")}, timeout=60)
+        assert answer.status_code == 200, answer.text
+    finally:
+        os.killpg(server.process.pid, signal.SIGINT)
+        output, _ = server.process.communicate(timeout=60)
+    assert server.process.returncode is not None
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output[-3000:]
+    # and no child outlives the server: each ends with it (the pools shut down, the workers' pipes close)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(server.process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("a process of hub serve's group still runs 30 s after it stopped")
