@@ -94,7 +94,7 @@ from hub.store import Catalog
 from hub.store.catalog import package_path
 from hub.store.export import export_dir, export_package
 from hub.store.trees import blob_at, subtree, tree_files
-from hub.validate.paths import resolve_link
+from hub.validate.paths import resolve_link, safe_relpath
 
 STATE = ".build/state.json"
 # the files a build writes, one per line, each noted before it is written, until the state names them: a build that
@@ -1293,7 +1293,7 @@ def _unfinished(out: Path) -> list[str]:
         text = (out / JOURNAL).read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return []
-    return [rel for rel in dict.fromkeys(text.splitlines()) if rel and not rel.startswith(("/", "../")) and "/../" not in rel]
+    return [rel for rel in dict.fromkeys(text.splitlines()) if safe_relpath(rel) == rel]  # none leaves the folder
 
 
 def _signature(path: Path) -> tuple[int, int, int]:
