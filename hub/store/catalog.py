@@ -256,8 +256,7 @@ class Catalog:
         package's versions does not grow with the catalogue (hub.store.versions).
         """
         if only is not None:
-            found = self._versions.of(self.repo, self.head(), only)
-            return {only: found} if found else {}
+            return self.versions_of([only])
         return self._versions.at(self.repo, self.head())
 
     def versions_of(self, package_ids: Iterable[str]) -> dict[str, list[VersionInfo]]:
