@@ -140,7 +140,7 @@ def _subjects(
 ) -> Iterator[tuple[str, Subject, Callable[[], list[Problem]]]]:
     """Each package's subject at ``commit`` (without its hints) and how to get its hints: the dearest part (its
     process models parsed, its earlier versions' manifests read), which a caller that needs only the level asks
-    for only when the level depends on it. ``records``: every review at ``commit``, when the caller has read them."""
+    for only when the level depends on it. ``records``: the reviews at ``commit`` of these packages (or every review), when the caller has read them."""
     ids = package_ids if package_ids is not None else (list(manifests) if manifests is not None else catalog.package_ids(ref))
     # a few packages (the index after a publish) read only their own records and publishers: that work must not grow
     # with the catalogue; many read everything once
@@ -212,7 +212,7 @@ def index_levels(
     # a few packages (a batch of publishes) read their own reviews: every review in the catalogue is many times more
     records = _every_record(catalog, commit).reviews if many else [r for pid in package_ids for r in reviews(catalog, pid, ref=ref)]
     levels: dict[str, tuple[int, int]] = {}
-    for package_id, subject, hints in _subjects(catalog, commit, ref, package_ids, manifests, records if many else None):
+    for package_id, subject, hints in _subjects(catalog, commit, ref, package_ids, manifests, records):
         computed = computed_level(subject, hints)
         levels[package_id] = (subject.review.level if subject.review is not None else computed, computed)
     last = queue.last_reviews((r for r in records if r.package in levels), trusted_hubs(catalog, ref=ref))
