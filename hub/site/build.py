@@ -65,6 +65,7 @@ from hub.maturity.reports import (
 )
 from hub.maturity.rules import number
 from hub.maturity.spreadsheets import to_xlsx
+from hub.model import Manifest
 from hub.render.bpmn_svg import render_bpmn_svg
 from hub.render.form_preview import render_form_preview
 from hub.render.markdown import render_markdown
@@ -584,8 +585,7 @@ class SiteBuilder:
             data = files.get(artefact.path, b"")
             title = artefact.title or artefact.path
             if artefact.kind == "process-model":
-                # the key holds everything the drawing shows: packages sharing a BPMN file keep their own names
-                svg = self.diagram(f"{m.name}: {title}", data)
+                svg = self.diagram(m, artefact.path, data)
                 width = re.search(r'data-width="([\d.]+)"', svg)
                 diagrams.append(
                     {
@@ -643,11 +643,14 @@ class SiteBuilder:
             zip_name=lambda version: f"{info.slug}-{version}.zip",
         )
 
-    def diagram(self, label: str, data: bytes) -> str:
-        """The process model ``data`` drawn and named ``label``, as the package's page shows it (kept, ``rendered``).
+    def diagram(self, manifest: Manifest, path: str, data: bytes) -> str:
+        """The process model ``data`` at ``path`` drawn as the package's page shows it, named after the package and the
+        artefact (kept, ``rendered``): the comparison asks for it by the same name and marks the same drawing.
 
         The key holds everything the drawing shows: packages sharing a BPMN file keep their own names.
         """
+        title = next((a.title for a in manifest.artefacts if a.path == path), None) or path
+        label = f"{manifest.name}: {title}"
         return self.rendered("svg", label.encode() + b"\0" + data, lambda: render_bpmn_svg(data, title=label))
 
     def rendered(self, kind: str, data: bytes, render) -> str:

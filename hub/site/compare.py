@@ -60,20 +60,17 @@ def compare(builder: SiteBuilder, info: PackageInfo, older: str, newer: str) -> 
     trees = [subtree(repo, repo[commits[v]].tree, package_path(info.id)) for v in (older, newer)]
     semantic = semantic_diff(repo, info.id, SimpleNamespace(tree=trees[0]), SimpleNamespace(tree=trees[1]), older, newer)
     diagrams = []
-    titles = {a.path: a.title for a in info.manifest.artefacts}
     for process in dict.fromkeys(d.process for d in semantic.process_nodes):
         new_data = _blob(repo, trees[1], process)
         if new_data is None:
             continue  # the model was removed: the table says so
         changes = {d.id: d.status for d in semantic.process_nodes if d.process == process}
-        # drawn under the package page's name for the model, so the drawing that page made is the one marked here
-        label = f"{info.manifest.name}: {titles.get(process) or process}"
         svg = diff_svg(
             _blob(repo, trees[0], process),
             new_data,
             changes,
             title=f"{info.manifest.name}: {process} ({older} → {newer})",
-            draw=functools.partial(builder.diagram, label),
+            draw=functools.partial(builder.diagram, info.manifest, process),  # the drawing the package page made
         )
         diagrams.append(
             {
