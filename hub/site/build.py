@@ -1,7 +1,7 @@
 """``hub site build``: a self-contained static site from one catalogue commit.
 
 Every page is written only when what it shows changed: each has a key (a hash of its
-inputs and of the templates), kept in ``.build/state.json`` in the output folder. After
+inputs and of the templates), kept in ``.build/state.sqlite`` in the output folder (:mod:`hub.site.state`). After
 one publish, the package's page, its publisher's and theme's pages and the catalogue-wide
 ones (start, lists, search index, dashboard, feed) are rewritten; everything else stays.
 Links are relative, so the folder works on any static host under any path prefix.
@@ -29,6 +29,7 @@ import re
 import shutil
 import time
 import zipfile
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -90,6 +91,7 @@ from hub.site.searchindex import (
     shard_of,
 )
 from hub.site.squeeze import squeeze
+from hub.site.state import BuildState, Changes, Saved
 from hub.slugs import slug
 from hub.store import Catalog
 from hub.store.catalog import package_path
@@ -97,12 +99,10 @@ from hub.store.export import export_dir, export_package
 from hub.store.trees import blob_at, subtree, tree_files
 from hub.validate.paths import resolve_link, safe_relpath
 
-STATE = ".build/state.json"
 # the files a build writes, one per line, each noted before it is written, until the state names them: a build that
 # ended before its state (killed, stopped with the server, a failed write) left files that no state names, which the
 # next build writes again or removes
 JOURNAL = ".build/writing"
-TERMS = ".build/terms.msgpack"  # the search index's terms by what they are made of (hub.site.searchindex.terms_key)
 SUMMARIES = ("dashboard/", "einsparungen/")  # what the dashboard step writes: summaries of every package (see the module's text)
 # Rendering a file is a pure function of its bytes (and of what its key adds): what was rendered is kept in the process,
 # bounded by size, for the builds after it. The served site's child builds after every publish, and most of a package's
@@ -156,6 +156,7 @@ class BuildReport:
     seconds: float = 0.0
     read: int = 0  # packages whose data the build read from the catalogue (after one publish into a kept build: that one)
     deferred: bool = False  # the dashboard's pages and downloads are being written after the build returned (``background``)
+    state_rows: int = 0  # rows of the folder's state (hub.site.state) written: after one publish into a kept build, a few
 
 
 PAGER_AROUND = 2  # the pager names the first and the last page and this many on each side of the current one
@@ -234,24 +235,23 @@ class SiteBuilder:
         self.clone_base = clone_base
         self.templates = site_dir() / "templates"
         self.env = _environment(self.templates)
-        state_file = out / STATE
+        self.state = BuildState(out)
         self.kept = _KEPT.get(out.resolve())
         unfinished = _unfinished(out)
         if self.kept is not None and (unfinished or not self.kept.holds(self)):
             self.kept = None
-        state = (
-            {"pages": self.kept.pages, "exports": self.kept.exports}
-            if self.kept is not None
-            else msgspec.json.decode(state_file.read_bytes())
-            if state_file.is_file()
-            else {}
-        )
-        self.old: dict[str, str] = state.get("pages", {})
+        saved = Saved(pages=self.kept.pages, exports=self.kept.exports) if self.kept is not None else self.state.read()
+        self.old: dict[str, str] = saved.pages
+        # the state on disk is self.old (and the exports' self.old_exports) with the rows of ``stored`` changed: a build
+        # that goes on from what it kept writes those rows alone; in a new process every row is written
+        self.stored = self.kept is not None
+        self.touched: dict[str, str] = {}  # pages whose key is not the one in the state on disk
+        self.gone: set[str] = set()  # pages removed since the state on disk
         # what an unfinished build wrote: "" is no page's key, so each is written again if still made, removed if not
         self.old.update(dict.fromkeys(unfinished, ""))
         self._journal: tuple[int, int] | None = None  # (process id, open file) of JOURNAL, opened at the first write
         self.new: dict[str, str] = {}
-        self.old_exports: dict[str, str] = state.get("exports", {})
+        self.old_exports: dict[str, str] = saved.exports
         self.changed: set[str] | None = None  # after advancing kept data: the packages whose folders changed (None: all may have)
         self.exports: dict[str, str] = {}
         self.org_ids: list[str] = []  # the organisations with a page (hub.site.orgs.write_organisations)
@@ -287,7 +287,9 @@ class SiteBuilder:
         """Write ``rel`` unless its key is unchanged and the file is there."""
         key = _key(self.design, key)
         self.new[rel] = key
-        if self.old.get(rel) == key and os.path.isfile(self.root + rel):
+        if self.old.get(rel) != key:
+            self.touched[rel] = key
+        elif os.path.isfile(self.root + rel):
             self.report.skipped += 1
             return
         content = render()
@@ -399,14 +401,22 @@ class SiteBuilder:
         return True
 
     def save(self) -> None:
-        """The state file, and what this process keeps for the next build into the folder."""
-        state_file = self.out / STATE
-        state_file.parent.mkdir(parents=True, exist_ok=True)
-        partial = state_file.with_name(f".{state_file.name}.partial")
-        partial.write_bytes(
-            msgspec.json.encode({"commit": self.data.commit, "summaries": self.summaries_of, "pages": self.new, "exports": self.exports})
-        )
-        os.replace(partial, state_file)
+        """The state (the rows this build changed, or every row), and what this process keeps for the next build into the folder."""
+        if self.stored:
+            changes = Changes(
+                commit=self.data.commit,
+                summaries=self.summaries_of,
+                whole=False,
+                pages=self.touched,
+                exports=self._exports_changed(),
+                gone_pages=self.gone,
+                gone_exports=(self.old_exports.keys() if self.changed is None else self.changed) - self.exports.keys(),
+            )
+        else:
+            changes = Changes(commit=self.data.commit, summaries=self.summaries_of, whole=True, pages=self.new, exports=self.exports)
+        generation, self.report.state_rows = self.state.write(changes)
+        self.stored, self.touched, self.gone = True, {}, set()
+        self.old_exports = self.exports
         self._close_journal()
         rels = list(self.new)  # in the order entered: the packages' files are those packages() entered
         first, changed, end = self.package_span
@@ -419,7 +429,7 @@ class SiteBuilder:
             by_package.setdefault(_package_of(rel), []).append(rel)
         package_rels = rels[first:end]
         _KEPT[self.out.resolve()] = Kept(
-            signature=_signature(state_file),
+            signature=generation,
             design=self.design,
             clone_base=self.clone_base,
             clones=self.with_clones,
@@ -427,6 +437,7 @@ class SiteBuilder:
             pages=self.new,
             exports=self.exports,
             terms=self.terms,
+            terms_stored=self.terms_saved,
             adoption=self.adoption,
             history=self.history,
             summaries=self.summaries_of,
@@ -502,6 +513,7 @@ class SiteBuilder:
                     _build_packages, [[i.id for i in changed[n :: self.processes]] for n in range(self.processes)]
                 ):
                     self.new.update(new)
+                    self.touched.update((rel, key) for rel, key in new.items() if self.old.get(rel) != key)
                     self.report.written.extend(written)
                     self.report.skipped += skipped
         finally:
@@ -859,12 +871,7 @@ class SiteBuilder:
             lambda: self.html("suche/index.html", "search.html", title="Suche", section="suche"),
         )
         packages = self.data.packages
-        known: dict[str, dict[str, int]] = {}
-        if self.kept is not None:
-            known = self.kept.terms
-        else:
-            with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError):
-                known = msgspec.msgpack.decode((self.out / TERMS).read_bytes(), type=dict[str, dict[str, int]])
+        known = self.kept.terms if self.kept is not None else self.state.terms()
         if self.same_shape and self.carry("suche/index.json.gz"):
             assert self.kept is not None and self.changed is not None
             before = self.kept.search
@@ -906,7 +913,8 @@ class SiteBuilder:
             )
         self.search_parts = parts
         self.terms = used
-        self.terms_saved = known
+        # what the state on disk holds, if known: then only the terms that changed are written
+        self.terms_saved: Mapping[str, object] | None = self.kept.terms_stored if self.kept is not None else None
         if not self.report_deferred():
             self.save_terms()
 
@@ -915,11 +923,9 @@ class SiteBuilder:
         return self.background and self.kept is not None and bool(self.changed)
 
     def save_terms(self) -> None:
-        """Only the current packages' terms: the file does not grow with history."""
-        if self.terms.keys() != self.terms_saved.keys():
-            cache = self.out / TERMS
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_bytes(msgspec.msgpack.encode(self.terms))
+        """Only the current packages' terms: the state does not grow with history."""
+        self.state.write_terms(self.terms, before=self.terms_saved)
+        self.terms_saved = self.terms
 
     def dashboard(self) -> None:
         """The dashboard, its Themenfeld views and downloads; each page keyed by what it shows, not by the commit.
@@ -1101,6 +1107,11 @@ class SiteBuilder:
         for pid in set(old) - set(self.exports):
             shutil.rmtree(export_dir(self.out / "git", pid), ignore_errors=True)
 
+    def _exports_changed(self) -> dict[str, str]:
+        """The clone exports whose key is not the one in the state on disk (after a publish: the changed packages' alone)."""
+        pids = self.exports.keys() if self.changed is None else self.changed & self.exports.keys()
+        return {pid: self.exports[pid] for pid in pids if self.old_exports.get(pid) != self.exports[pid]}
+
     def _changed_infos(self) -> list[tuple[str, PackageInfo]]:
         return [(pid, self.data.packages[pid]) for pid in sorted(self.changed or ()) if pid in self.data.packages]
 
@@ -1112,6 +1123,7 @@ class SiteBuilder:
             gone = [rel for rel in candidates if rel not in self.new]
         else:
             gone = list(set(self.old) - set(self.new))
+        self.gone.update(gone)
         for rel in gone:
             target = self.out / rel
             target.unlink(missing_ok=True)
@@ -1252,7 +1264,7 @@ class Kept:
     after every publish): the site's data, page keys and search terms, so the next build reads only the packages
     whose folders changed (:func:`hub.site.data.advance`) instead of decoding every package's cached data again."""
 
-    signature: tuple[int, int, int]  # of the state file this build wrote: another writer to the folder makes it void
+    signature: str  # the generation of the state this build wrote (hub.site.state): another writer to the folder makes it void
     design: str
     clone_base: str
     clones: bool
@@ -1260,6 +1272,7 @@ class Kept:
     pages: dict[str, str]
     exports: dict[str, str]
     terms: dict[str, dict[str, int]]
+    terms_stored: Mapping[str, object] | None  # the terms the state on disk holds (None: not known, written whole next)
     adoption: AdoptionReport
     history: HistoryReport
     summaries: str  # the commit whose dashboard the folder holds
@@ -1274,7 +1287,7 @@ class Kept:
 
     def holds(self, builder: SiteBuilder) -> bool:
         """True if this is what ``builder``'s folder holds and what it builds with."""
-        return _signature(builder.out / STATE) == self.signature and (self.design, self.clone_base, self.clones) == (
+        return builder.state.generation() == self.signature and (self.design, self.clone_base, self.clones) == (
             builder.design,
             builder.clone_base,
             builder.with_clones,
@@ -1297,14 +1310,6 @@ def _unfinished(out: Path) -> list[str]:
     except FileNotFoundError:
         return []
     return [rel for rel in dict.fromkeys(text.splitlines()) if safe_relpath(rel) == rel]  # none leaves the folder
-
-
-def _signature(path: Path) -> tuple[int, int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (0, 0, 0)
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def _build_packages(ids: list[str]) -> tuple[dict[str, str], list[str], int]:

@@ -16,7 +16,6 @@ import gc
 import json
 from pathlib import Path
 
-import msgspec
 import pygit2
 
 from hub.child import ServicesChild
@@ -38,23 +37,6 @@ def clone_base() -> str:
 
 def site_folder(services: Services) -> Path:
     return services.config.data_dir / "site"
-
-
-class _BuiltState(msgspec.Struct):
-    """The one field of the build's state file read here: decoding into it skips the pages' keys (a state of
-    50,000 packages is tens of megabytes, which decoding into dictionaries took a quarter of a second)."""
-
-    commit: str | None = None
-    summaries: str | None = None  # the commit whose dashboard the folder holds (hub.site.deferred)
-
-
-def _built_state(folder: Path) -> _BuiltState:
-    """What the build's state file in ``folder`` says it holds (nothing: not built)."""
-    from hub.site.build import STATE
-
-    with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return msgspec.json.decode((folder / STATE).read_bytes(), type=_BuiltState)
-    return _BuiltState()
 
 
 def _built_for(folder: Path) -> str | None:
@@ -155,9 +137,10 @@ def _whole(folder: Path, commit: str) -> bool:
     """True if ``folder`` holds the site of ``commit`` with its dashboard, or the dashboard waits in this process to be
     written (:mod:`hub.site.deferred`); a process stopped while it waited left a state whose dashboard is behind."""
     from hub.site.deferred import waiting
+    from hub.site.state import BuildState
 
-    state = _built_state(folder)
-    return state.commit == commit and (state.summaries == commit or waiting(folder))
+    built, summaries = BuildState(folder).head()
+    return built == commit and (summaries == commit or waiting(folder))
 
 
 # After every build the site's child process freezes what it holds for the garbage collector (gc.freeze): the kept
