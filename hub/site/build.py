@@ -29,7 +29,6 @@ import re
 import shutil
 import time
 import zipfile
-from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -247,6 +246,7 @@ class SiteBuilder:
         self.stored = self.kept is not None
         self.touched: dict[str, str] = {}  # pages whose key is not the one in the state on disk
         self.gone: set[str] = set()  # pages removed since the state on disk
+        self.terms_changed: tuple[list[str] | None, list[str]] | None = None  # the search terms to write: added (None: all), gone
         # what an unfinished build wrote: "" is no page's key, so each is written again if still made, removed if not
         self.old.update(dict.fromkeys(unfinished, ""))
         self._journal: tuple[int, int] | None = None  # (process id, open file) of JOURNAL, opened at the first write
@@ -414,6 +414,9 @@ class SiteBuilder:
             )
         else:
             changes = Changes(commit=self.data.commit, summaries=self.summaries_of, whole=True, pages=self.new, exports=self.exports)
+        if self.terms_changed is not None:
+            changes.terms, (changes.terms_added, changes.terms_gone) = self.terms, self.terms_changed
+            self.terms_changed = None
         generation, self.report.state_rows = self.state.write(changes)
         self.stored, self.touched, self.gone = True, {}, set()
         self.old_exports = self.exports
@@ -437,7 +440,6 @@ class SiteBuilder:
             pages=self.new,
             exports=self.exports,
             terms=self.terms,
-            terms_stored=self.terms_saved,
             adoption=self.adoption,
             history=self.history,
             summaries=self.summaries_of,
@@ -459,7 +461,6 @@ class SiteBuilder:
             self.catalog = Catalog(self.catalog.path)  # git handles of its own: the caller goes on using its catalogue
             self.report = BuildReport(out=str(self.out), commit=self.data.commit)  # the caller has the build's report
             carried = {rel: self.new.pop(rel) for rel in [rel for rel in self.new if rel.startswith(SUMMARIES)]}
-            self.save_terms()
             try:
                 self.dashboard()
             except BaseException:
@@ -879,10 +880,14 @@ class SiteBuilder:
             again = (self.changed | before.clocked) & packages.keys()
             keys = dict(before.keys)
             used = dict(known)
+            added: list[str] | None = []
+            gone: list[str] = []
             for pid in again:
                 keys[pid] = package_terms_key(packages[pid], self.data)
                 if keys[pid] != before.keys[pid]:
                     used.pop(before.keys[pid], None)
+                    added.append(keys[pid])
+                    gone.append(before.keys[pid])
             parts = SearchParts(keys=keys, members=before.members, clocked=before.clocked)
             touched = {shard_of(pid, len(before.members)) for pid in again}
         else:
@@ -899,6 +904,7 @@ class SiteBuilder:
             )
             used = {}
             touched = set(range(count))
+            added, gone = None, []  # every row, or (a kept build) what differs from the kept terms: found below
         for n, ids in enumerate(parts.members):
             rel = f"suche/{shard_name(n)}"
             if n not in touched and self.carry(rel):
@@ -913,19 +919,14 @@ class SiteBuilder:
             )
         self.search_parts = parts
         self.terms = used
-        # what the state on disk holds, if known: then only the terms that changed are written
-        self.terms_saved: Mapping[str, object] | None = self.kept.terms_stored if self.kept is not None else None
-        if not self.report_deferred():
-            self.save_terms()
+        if added is None and self.kept is not None:  # the state holds the kept terms: the difference alone (in C)
+            added, gone = list(used.keys() - known.keys()), list(known.keys() - used.keys())
+        # the terms that changed (a publish: its package's), written with the build's state, not after it
+        self.terms_changed = (added, gone)
 
     def report_deferred(self) -> bool:
-        """True if the dashboard (and the terms' file) are written after the build returns (a ``background`` build)."""
+        """True if the dashboard is written after the build returns (a ``background`` build)."""
         return self.background and self.kept is not None and bool(self.changed)
-
-    def save_terms(self) -> None:
-        """Only the current packages' terms: the state does not grow with history."""
-        self.state.write_terms(self.terms, before=self.terms_saved)
-        self.terms_saved = self.terms
 
     def dashboard(self) -> None:
         """The dashboard, its Themenfeld views and downloads; each page keyed by what it shows, not by the commit.
@@ -1272,7 +1273,6 @@ class Kept:
     pages: dict[str, str]
     exports: dict[str, str]
     terms: dict[str, dict[str, int]]
-    terms_stored: Mapping[str, object] | None  # the terms the state on disk holds (None: not known, written whole next)
     adoption: AdoptionReport
     history: HistoryReport
     summaries: str  # the commit whose dashboard the folder holds

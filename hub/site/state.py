@@ -67,6 +67,9 @@ class Changes:
     exports: Mapping[str, str]
     gone_pages: Iterable[str] = ()
     gone_exports: Iterable[str] = ()
+    terms: Terms | None = None  # the search terms, if they changed: ``terms_added`` of them (None: all) and ``terms_gone``
+    terms_added: Iterable[str] | None = None
+    terms_gone: Iterable[str] = ()
 
 
 class BuildState:
@@ -157,29 +160,12 @@ class BuildState:
             db.executemany("INSERT OR REPLACE INTO pages (rel, key) VALUES (?, ?)", changes.pages.items())
             db.executemany("INSERT OR REPLACE INTO exports (package, key) VALUES (?, ?)", changes.exports.items())
             written = db.total_changes
+            if changes.terms is not None:
+                _write_terms(db, changes.terms, changes.terms_added, changes.terms_gone)
             _set_meta(db, {"commit": changes.commit, "summaries": changes.summaries, "generation": generation})
 
         self._transaction(change, whole=changes.whole)
         return generation, written
-
-    def write_terms(self, terms: Terms, *, before: Mapping[str, object] | None) -> None:
-        """Keep ``terms``: only the keys ``before`` (what the state holds) lacks are added and those it has beyond
-        them removed; without ``before`` every row is written again. The table holds the current packages' terms only."""
-        encoder = msgspec.msgpack.Encoder()
-        if before is None:
-            added, gone = list(terms), []
-        else:
-            added, gone = list(terms.keys() - before.keys()), list(before.keys() - terms.keys())
-        if before is not None and not added and not gone:
-            return
-
-        def change(db: sqlite3.Connection) -> None:
-            if before is None:
-                db.execute("DELETE FROM terms")
-            db.executemany("DELETE FROM terms WHERE key = ?", ((key,) for key in gone))
-            db.executemany("INSERT OR REPLACE INTO terms (key, terms) VALUES (?, ?)", ((key, encoder.encode(terms[key])) for key in added))
-
-        self._transaction(change, whole=False)
 
     def _transaction(self, change, *, whole: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -210,6 +196,17 @@ class BuildState:
         if whole:
             for legacy in (LEGACY_STATE, LEGACY_TERMS):  # the state is here now: the files of older builds go
                 (self.out / legacy).unlink(missing_ok=True)
+
+
+def _write_terms(db: sqlite3.Connection, terms: Terms, added: Iterable[str] | None, gone: Iterable[str]) -> None:
+    """The terms ``added`` (None: every one, the others removed) and those ``gone``: the table holds the current
+    packages' terms only."""
+    encoder = msgspec.msgpack.Encoder()
+    if added is None:
+        db.execute("DELETE FROM terms")
+    db.executemany("DELETE FROM terms WHERE key = ?", ((key,) for key in gone))
+    rows = terms if added is None else added
+    db.executemany("INSERT OR REPLACE INTO terms (key, terms) VALUES (?, ?)", ((key, encoder.encode(terms[key])) for key in rows))
 
 
 def _schema(db: sqlite3.Connection) -> str | None:
