@@ -168,7 +168,11 @@ def search_shard(
         rows.append((info, terms, updated_ts))
     # the API's tie order (hub.index.facets ORDER_SQL["maturity"])
     rows.sort(key=lambda r: (r[0].maturity.level is None, -(r[0].maturity.level or 0), -r[2], r[0].id))
-    postings: dict[str, list[tuple[int, int]]] = {}
+    # each term's row is delta-encoded as it grows (the places come in order): one pass, no tuple per posting
+    # (at 50,000 packages a publish rewrites a part of about 800 packages and 40,000 postings)
+    postings: dict[str, list[int]] = {}
+    last: dict[str, int] = {}  # each term's previous place × 32
+    row_of = postings.get
     docs = []
     for place, (info, doc, updated_ts) in enumerate(rows):
         m = info.manifest
@@ -192,16 +196,16 @@ def search_shard(
                 "o": [1 if level is None else 0, -(level or 0), -updated_ts],
             }
         )
+        base = place * 32
         for term, mask in doc.items():
-            postings.setdefault(term, []).append((place, mask))
+            row = row_of(term)
+            if row is None:
+                postings[term] = [base + mask]
+            else:
+                row.append(base - last[term] + mask)
+            last[term] = base
     vocabulary = sorted(postings)
-    packed = []
-    for term in vocabulary:
-        previous, row = 0, []
-        for place, mask in postings[term]:
-            row.append((place - previous) * 32 + mask)
-            previous = place
-        packed.append(row)
+    packed = [postings[term] for term in vocabulary]
     return {"terms": vocabulary, "postings": packed, "docs": docs}
 
 
