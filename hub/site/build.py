@@ -29,6 +29,8 @@ import re
 import shutil
 import time
 import zipfile
+from collections import ChainMap
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -239,8 +241,8 @@ class SiteBuilder:
         unfinished = _unfinished(out)
         if self.kept is not None and (unfinished or not self.kept.holds(self)):
             self.kept = None
-        saved = Saved(pages=self.kept.pages, exports=self.kept.exports) if self.kept is not None else self.state.read()
-        self.old: dict[str, str] = saved.pages
+        saved = Saved(exports=self.kept.exports) if self.kept is not None else self.state.read()
+        self.old: Mapping[str, str] = self.kept.pages if self.kept is not None else saved.pages
         # the state on disk is self.old (and the exports' self.old_exports) with the rows of ``stored`` changed: a build
         # that goes on from what it kept writes those rows alone; in a new process every row is written
         self.stored = self.kept is not None
@@ -248,7 +250,8 @@ class SiteBuilder:
         self.gone: set[str] = set()  # pages removed since the state on disk
         self.terms_changed: tuple[list[str] | None, list[str]] | None = None  # the search terms to write: added (None: all), gone
         # what an unfinished build wrote: "" is no page's key, so each is written again if still made, removed if not
-        self.old.update(dict.fromkeys(unfinished, ""))
+        if unfinished:  # then nothing was kept: self.old is the state read from disk
+            self.old = {**self.old, **dict.fromkeys(unfinished, "")}
         self._journal: tuple[int, int] | None = None  # (process id, open file) of JOURNAL, opened at the first write
         self.new: dict[str, str] = {}
         self.old_exports: dict[str, str] = saved.exports
@@ -382,6 +385,11 @@ class SiteBuilder:
             defer(self.out, self.summaries)
         return report
 
+    @property
+    def advanced(self) -> bool:
+        """True for a build that went on from kept data and read the changed packages alone (:func:`hub.site.data.advance`)."""
+        return self.kept is not None and self.changed is not None
+
     def _same_shape(self) -> bool:
         """True after a publish (kept data advanced) that added or removed no package and changed no package's name,
         Themenfeld or publisher name: every list keeps its order and its pages, the search index its head and its
@@ -423,21 +431,26 @@ class SiteBuilder:
         self._close_journal()
         rels = list(self.new)  # in the order entered: the packages' files are those packages() entered
         first, changed, end = self.package_span
-        by_package: dict[str, list[str]] = {}
-        if self.kept is not None and self.changed is not None:
-            by_package = dict(self.kept.by_package)  # the unchanged packages' files are the kept ones
+        if self.advanced:
+            # the kept files of the packages are brought forward in place, the changed packages' alone (a copy of
+            # every package's entries cost more than the rest of a publish's site update at 50,000 packages)
+            assert self.kept is not None and self.changed is not None
+            package_keys, by_package = self.kept.package_keys, self.kept.by_package
             for pid in self.changed:
-                by_package.pop(pid, None)
+                for rel in by_package.pop(pid, ()):
+                    package_keys.pop(rel, None)
+        else:
+            package_keys, by_package = {}, {}
         for rel in rels[changed:end]:
+            package_keys[rel] = self.new[rel]
             by_package.setdefault(_package_of(rel), []).append(rel)
-        package_rels = rels[first:end]
+        others = {rel: self.new[rel] for part in (rels[:first], rels[end:]) for rel in part}
         _KEPT[self.out.resolve()] = Kept(
             signature=generation,
             design=self.design,
             clone_base=self.clone_base,
             clones=self.with_clones,
             data=self.data,
-            pages=self.new,
             exports=self.exports,
             terms=self.terms,
             adoption=self.adoption,
@@ -448,9 +461,9 @@ class SiteBuilder:
             tiles=self.start_tiles,
             orgs=self.org_ids,
             adopted_by=self.adopted_by,
-            package_keys=dict(zip(package_rels, map(self.new.__getitem__, package_rels), strict=True)),
+            package_keys=package_keys,
             by_package=by_package,
-            others=rels[:first] + rels[end:],
+            others=others,
         )
 
     def summaries(self) -> None:
@@ -489,14 +502,11 @@ class SiteBuilder:
             self.package_span[2] = len(self.new)
 
     def _packages(self) -> None:
-        if self.kept is not None and self.changed is not None:
-            # advanced from kept data: the other packages' inputs are as they were, their files and entries stay
-            # (all at once in C, then the changed packages' taken out: no work per unchanged package)
-            self.new.update(self.kept.package_keys)
-            for pid in self.changed:
-                for rel in self.kept.by_package.get(pid, ()):
-                    del self.new[rel]
-            self.report.skipped += len(self.kept.package_keys)
+        if self.advanced:
+            # advanced from kept data: the other packages' inputs are as they were, their files and entries stay as
+            # kept (save brings the kept entries forward in place; self.new holds the changed packages' alone)
+            assert self.kept is not None and self.changed is not None
+            self.report.skipped += len(self.kept.package_keys) - sum(len(self.kept.by_package.get(pid, ())) for pid in self.changed)
             candidates = [self.data.packages[pid] for pid in sorted(self.changed) if pid in self.data.packages]
         else:
             candidates = list(self.data.packages.values())
@@ -1098,7 +1108,9 @@ class SiteBuilder:
         old = self.old_exports
         root = self.out / "git"
         if self.changed is not None:
-            self.exports = {pid: key for pid, key in old.items() if pid not in self.changed}
+            self.exports = dict(old)  # a copy in C; the changed packages' keys are set again below
+            for pid in self.changed:
+                self.exports.pop(pid, None)
         for pid, info in self.data.packages.items() if self.changed is None else self._changed_infos():
             key = _key([v.commit for v in info.versions])
             # an unchanged export is only looked at (export_dir's checks and paths cost more than the look, times every package)
@@ -1120,7 +1132,7 @@ class SiteBuilder:
         """Remove files of pages that no longer exist (written by an earlier build), and folders left empty."""
         if self.kept is not None and self.changed is not None:
             # advanced from kept data: only the changed packages' files and the catalogue-wide ones can have gone
-            candidates = [rel for pid in self.changed for rel in self.kept.by_package.get(pid, ())] + self.kept.others
+            candidates = [*(rel for pid in self.changed for rel in self.kept.by_package.get(pid, ())), *self.kept.others]
             gone = [rel for rel in candidates if rel not in self.new]
         else:
             gone = list(set(self.old) - set(self.new))
@@ -1270,7 +1282,6 @@ class Kept:
     clone_base: str
     clones: bool
     data: SiteData
-    pages: dict[str, str]
     exports: dict[str, str]
     terms: dict[str, dict[str, int]]
     adoption: AdoptionReport
@@ -1283,7 +1294,12 @@ class Kept:
     adopted_by: dict[str, list[str]]  # the packages each organisation adopted
     package_keys: dict[str, str]  # the pages' keys of the files below the packages' folders
     by_package: dict[str, list[str]]  # those files by package
-    others: list[str]  # every other file
+    others: dict[str, str]  # every other file's key
+
+    @property
+    def pages(self) -> Mapping[str, str]:
+        """Every file's key: the next build's ``old`` (two dictionaries looked up in turn, not merged into a third)."""
+        return ChainMap(self.others, self.package_keys)
 
     def holds(self, builder: SiteBuilder) -> bool:
         """True if this is what ``builder``'s folder holds and what it builds with."""
