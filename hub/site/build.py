@@ -890,14 +890,15 @@ class SiteBuilder:
             again = (self.changed | before.clocked) & packages.keys()
             keys = dict(before.keys)
             used = dict(known)
-            added: list[str] | None = []
+            new_keys: list[str] = []
             gone: list[str] = []
             for pid in again:
                 keys[pid] = package_terms_key(packages[pid], self.data)
                 if keys[pid] != before.keys[pid]:
                     used.pop(before.keys[pid], None)
-                    added.append(keys[pid])
+                    new_keys.append(keys[pid])
                     gone.append(before.keys[pid])
+            added: list[str] | None = new_keys
             parts = SearchParts(keys=keys, members=before.members, clocked=before.clocked)
             touched = {shard_of(pid, len(before.members)) for pid in again}
         else:
