@@ -205,7 +205,7 @@ def _write_terms(db: sqlite3.Connection, terms: Terms, added: Iterable[str] | No
     if added is None:
         db.execute("DELETE FROM terms")
     db.executemany("DELETE FROM terms WHERE key = ?", ((key,) for key in gone))
-    rows = terms if added is None else added
+    rows = terms if added is None else [key for key in added if key in terms]  # a key not among the terms: nothing to keep
     db.executemany("INSERT OR REPLACE INTO terms (key, terms) VALUES (?, ?)", ((key, encoder.encode(terms[key])) for key in rows))
 
 
