@@ -372,3 +372,20 @@ def test_bytes_of_a_realistic_package_stay_within_budget(site):
     assert len(page.encode()) < 90_000 and drawing < 21_000 and comparisons < 100_000
     assert len(packs) == 2 and sum(p.stat().st_size for p in export.rglob("*") if p.is_file()) < 30_000  # one pack, one index
     assert "\n  " not in re.sub(r"<pre\b.*?</pre>", "", page, flags=re.S)  # no indentation outside preformatted text
+
+
+def test_a_comparison_table_caption_stays_readable_at_390_px_while_its_table_scrolls(site, browser):
+    """At phone width a wide table scrolls inside itself; its caption wrapped at the table's width and was cut off."""
+    context = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(site["url"] + "/pakete/stadt-paderborn/online-terminvergabe/vergleich/1.1.0...2.0.0.html")
+        captions = page.evaluate(
+            "[...document.querySelectorAll('caption')].map(c => { const r = c.getBoundingClientRect(); return [c.textContent.trim(), r.left, r.right]; })"
+        )
+        assert "Geänderte Aufgaben, Ereignisse und Gateways" in [text for text, _, _ in captions]
+        assert all(left >= 0 and right <= 390 for _, left, right in captions), captions
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself never scrolls sideways
+        page.screenshot(path=str(ARTIFACTS / "vergleich-390.png"), full_page=True)
+    finally:
+        context.close()
