@@ -15,7 +15,7 @@ from hub.store.hints import files_hints
 from hub.store.trees import tree_at
 from hub.validate import PackageFiles, validate_package
 from hub.validate.codes import CODES
-from hub.validate.hints import HINT_CODES, bpmn_hints, catalogue_hints, evidence_hints, package_hints, period_end
+from hub.validate.hints import HINT_CODES, bpmn_hints, catalogue_hints, evidence_hints, package_hints, period_end, started
 from hub.validate.manifest import manifest_from_bytes
 from tests.factory import BPMN, make_catalog, manifest, package_files, write_files
 
@@ -148,10 +148,10 @@ def test_since_differing_between_versions_is_a_hint():
     new = manifest_from_bytes(
         yaml.safe_dump(manifest(version="2.0.0", status={"development": "stable", "production": {"since": "2020-10"}})).encode()
     )
-    hints = catalogue_hints(new, [old])
+    hints = catalogue_hints(new, [started(old)])
     assert [(h.code, h.pointer) for h in hints] == [("evidence-since-differs", "/status/production/since")]
     assert "1.0.0: 2020-08" in hints[0].message
-    assert catalogue_hints(new, [_manifest(production={"since": "2020-10"})]) == []
+    assert catalogue_hints(new, [started(_manifest(production={"since": "2020-10"}))]) == []
 
 
 def test_volume_implausible_for_the_publishers_size():
@@ -268,3 +268,48 @@ def test_earlier_versions_are_read_from_head_and_from_their_commits_alike(tmp_pa
         published = publish(catalog, PackageFiles(package_files(version=version, status=status), folder_name="testpaket"))
     differs = [h for h in published.hints if h.code == "evidence-since-differs"]
     assert len(differs) == 1 and "1.0.0: 2019-03" in differs[0].message and "1.1.0" not in differs[0].message
+
+
+def test_earlier_starts_of_production_are_read_from_the_publish_commits_not_from_every_earlier_manifest(tmp_path, monkeypatch):
+    """A package's versions grow without bound: a new version's hint reads each earlier start from its commit's trailer."""
+    import hub.store.hints as store_hints
+
+    catalog = make_catalog(tmp_path)
+    starts = [("1.0.0", "2019-03"), ("1.1.0", None), ("1.2.0", "2021-05"), ("1.3.0", "2021-05-17")]
+    for version, since in starts:
+        status = {"development": "stable", "production": {"since": since, "cases_per_year": 1200}} if since else {"development": "beta"}
+        publish(catalog, PackageFiles(package_files(version=version, status=status), folder_name="testpaket"))
+    head = catalog.head()
+    assert head is not None and "Hub-Production-Since: 2021-05-17" in head.message
+    read: list[str] = []
+    original = store_hints._manifest_of
+    monkeypatch.setattr(store_hints, "_manifest_of", lambda c, p, info: read.append(info.version) or original(c, p, info))
+    status = {"development": "stable", "production": {"since": "2021-05", "cases_per_year": 1200}}
+    published = publish(catalog, PackageFiles(package_files(version="2.0.0", status=status), folder_name="testpaket"))
+    differs = [h for h in published.hints if h.code == "evidence-since-differs"]
+    assert len(differs) == 1 and "1.0.0: 2019-03" in differs[0].message and "1.1.0" not in differs[0].message
+    assert read == []
+
+
+def test_commits_from_before_the_trailer_have_their_manifest_read(tmp_path, monkeypatch):
+    import importlib
+
+    import hub.store.hints as store_hints
+
+    store_publish = importlib.import_module("hub.store.publish")  # the package's name "publish" is the function
+    catalog = make_catalog(tmp_path)
+    with monkeypatch.context() as older_hub:  # a hub before the trailer: its commits do not say
+        older_hub.setattr(store_publish, "production_trailer", lambda since: "")
+        for version, since in (("1.0.0", "2019-03"), ("1.1.0", "2021-05")):
+            status = {"development": "stable", "production": {"since": since, "cases_per_year": 1200}}
+            publish(catalog, PackageFiles(package_files(version=version, status=status), folder_name="testpaket"))
+    head = catalog.head()
+    assert head is not None and "Hub-Production-Since" not in head.message
+    read: list[str] = []
+    original = store_hints._manifest_of
+    monkeypatch.setattr(store_hints, "_manifest_of", lambda c, p, info: read.append(info.version) or original(c, p, info))
+    status = {"development": "stable", "production": {"since": "2021-05", "cases_per_year": 1200}}
+    published = publish(catalog, PackageFiles(package_files(version="1.2.0", status=status), folder_name="testpaket"))
+    differs = [h for h in published.hints if h.code == "evidence-since-differs"]
+    assert len(differs) == 1 and "1.0.0: 2019-03" in differs[0].message
+    assert sorted(read) == ["1.0.0", "1.1.0"]

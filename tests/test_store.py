@@ -31,6 +31,7 @@ def test_publish_writes_commit_tag_and_tree(tmp_path):
         "Hub-Package": "stadt-test/testpaket",
         "Hub-Version": "1.0.0",
         "Hub-Actor": "stadt-test",
+        "Hub-Production-Since": "2021-03",  # the version's start of production, for later versions' hints
     }
     tag = repo.references[TAG_PREFIX + "stadt-test/testpaket/v1.0.0"]
     assert isinstance(repo[tag.target], pygit2.Tag)  # annotated

@@ -7,7 +7,6 @@ so they are cached by tree id: evaluating maturity again parses no BPMN twice.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -19,7 +18,8 @@ from hub.model import Manifest, Problem, Publisher, VersionInfo
 from hub.store.catalog import Catalog, package_path
 from hub.store.manifests import manifest_of_blob
 from hub.store.trees import blob_at, commit_at, entry_id, subtree, tree_files
-from hub.validate.hints import MANIFEST, catalogue_hints, package_hints
+from hub.store.versions import UNRECORDED, recorded_start
+from hub.validate.hints import MANIFEST, Started, catalogue_hints, package_hints, started
 from hub.validate.yamlsafe import load_yaml
 
 _CACHE_SIZE = 20_000
@@ -89,19 +89,28 @@ def _current_manifest(catalog: Catalog, package_id: str) -> Manifest | None:
     return manifest_of_blob(catalog.repo, oid) if oid is not None else None
 
 
-def other_versions(catalog: Catalog, manifest: Manifest, versions: list[VersionInfo] | None = None) -> list[Manifest]:
-    """The manifests of the package's earlier published versions (lower version numbers, any order).
+def earlier_starts(catalog: Catalog, manifest: Manifest, versions: list[VersionInfo] | None = None) -> list[Started]:
+    """When each earlier published version of the package (lower version number) says it went into production.
 
-    Only earlier ones: a version's hints must not change when a later version appears.
+    Only earlier ones: a version's hints must not change when a later version appears. Each is read from its
+    publish commit's trailer (:func:`hub.store.versions.recorded_start`); a commit from before the trailer has its
+    manifest read.
     """
     infos = versions if versions is not None else catalog.all_versions(manifest.id).get(manifest.id, [])
     current = semver.Version.parse(manifest.version)
-    found = [
-        _manifest_of(catalog, manifest.id, info)
-        for info in infos
-        if semver.Version.is_valid(info.version) and semver.Version.parse(info.version) < current
-    ]
-    return [m for m in found if m is not None]
+    found = []
+    for info in infos:
+        if not semver.Version.is_valid(info.version) or semver.Version.parse(info.version) >= current:
+            continue
+        since = recorded_start(commit_at(catalog.repo, info.commit), manifest.id)
+        if since == UNRECORDED:
+            earlier = _manifest_of(catalog, manifest.id, info)
+            if earlier is None:
+                continue
+            found.append(started(earlier))
+        else:
+            found.append(Started(info.version, since))
+    return found
 
 
 def _population(publisher: object) -> int | None:
@@ -135,14 +144,11 @@ def populations(catalog: Catalog, ref: str | None = None) -> dict[str, int | Non
 def publish_hints(catalog: Catalog, manifest: Manifest) -> list[Problem]:
     """What the catalogue adds at publish: since of earlier versions, the publisher's size.
 
-    The earlier versions' manifests are read only when a rule looks at them (a version without production
-    evidence has no start to compare): each is a YAML parse.
+    The earlier versions' starts of production are read only when a rule looks at them (a version without production
+    evidence has no start to compare), each from its publish commit (:func:`earlier_starts`).
     """
-    return catalogue_hints(manifest, _earlier(catalog, manifest), population=population_of(catalog, manifest.publisher_id))
-
-
-def _earlier(catalog: Catalog, manifest: Manifest) -> Iterator[Manifest]:
-    yield from other_versions(catalog, manifest)
+    earlier = earlier_starts(catalog, manifest) if manifest.status.production is not None else []
+    return catalogue_hints(manifest, earlier, population=population_of(catalog, manifest.publisher_id))
 
 
 def version_hints(
@@ -162,5 +168,5 @@ def version_hints(
     hints = files_hints(catalog.repo, tree, manifest) if tree is not None else []
     population = sizes.get(manifest.publisher_id) if sizes is not None else population_of(catalog, manifest.publisher_id)
     # the earlier versions' manifests matter only to a version in production (their start of production)
-    earlier = other_versions(catalog, manifest, versions) if manifest.status.production is not None else []
+    earlier = earlier_starts(catalog, manifest, versions) if manifest.status.production is not None else []
     return hints + catalogue_hints(manifest, earlier, population=population)

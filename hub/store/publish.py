@@ -40,7 +40,7 @@ from hub.store.commit import clear_stale_lock, commit_change, signature
 from hub.store.hints import publish_hints, remember_files_hints
 from hub.store.manifests import manifest_of_blob, remember
 from hub.store.trees import commit_at, entry_id
-from hub.store.versions import first_parents, published
+from hub.store.versions import first_parents, production_trailer, published
 from hub.validate import PackageFiles, ValidationResult, validate_package
 from hub.validate.files import git_path
 from hub.validate.paths import git_refuses
@@ -130,7 +130,8 @@ def commit_version(
     message = (
         f"{subject or f'{manifest.id} {manifest.version} veröffentlicht'}\n\n"
         f"{manifest.name}: {manifest.summary.de}\n\n"
-        f"Hub-Action: publish\nHub-Package: {manifest.id}\nHub-Version: {manifest.version}\nHub-Actor: {actor.id}\n{extra}"
+        f"Hub-Action: publish\nHub-Package: {manifest.id}\nHub-Version: {manifest.version}\nHub-Actor: {actor.id}\n"
+        f"{production_trailer(manifest.status.production.since if manifest.status.production is not None else None)}{extra}"
     )
     record = batch.blob(publisher_record) if publisher_record is not None else None
 

@@ -12,6 +12,7 @@ once per process, and advanced the same way.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -71,6 +72,33 @@ def _info(version: str, commit: pygit2.Commit) -> VersionInfo:
     return VersionInfo(
         version=version, commit=str(commit.id), published_at=iso(commit.author.time, commit.author.offset), published_by=commit.author.name
     )
+
+
+# Every publish commit since this trailer says when its version went into production ("-": it says it has not), so a
+# new version's hint evidence-since-differs compares the earlier versions' starts by reading their commits, not by
+# parsing every earlier hub.yaml (a package's versions grow without bound). Older commits lack it: their manifest is read.
+PRODUCTION_TRAILER = "Hub-Production-Since"
+_SINCE = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")  # the schema's form; nothing else goes into a trailer
+UNRECORDED = "?"
+
+
+def production_trailer(since: str | None) -> str:
+    """The trailer line of a publish commit naming its version's start of production; empty for a value it cannot carry."""
+    if since is None:
+        return f"{PRODUCTION_TRAILER}: -\n"
+    return f"{PRODUCTION_TRAILER}: {since}\n" if _SINCE.fullmatch(since) else ""
+
+
+def recorded_start(commit: pygit2.Commit, package_id: str) -> str | None:
+    """The start of production the publish commit of ``package_id`` records (None: not in production), or
+    :data:`UNRECORDED` when the commit does not say (older commits, another package's commit)."""
+    trailers = parse_trailers(commit.message)
+    value = trailers.get(PRODUCTION_TRAILER)
+    if value is None or trailers.get("Hub-Package") != package_id:
+        return UNRECORDED
+    if value == "-":
+        return None
+    return value if _SINCE.fullmatch(value) else UNRECORDED
 
 
 def published(commit: pygit2.Commit) -> tuple[str, str] | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -343,14 +344,23 @@ def evidence_hints(manifest: Manifest) -> list[Problem]:
 # -- what the catalogue knows -------------------------------------------------------------------
 
 
-def catalogue_hints(manifest: Manifest, earlier: Iterable[Manifest] = (), *, population: int | None = None) -> list[Problem]:
-    """Hints that need the catalogue: the package's other versions and the publisher's size where known."""
+class Started(NamedTuple):
+    """When an earlier version of a package says it went into production (``status.production.since``; None: not)."""
+
+    version: str
+    since: str | None
+
+
+def started(manifest: Manifest) -> Started:
+    return Started(manifest.version, manifest.status.production.since if manifest.status.production is not None else None)
+
+
+def catalogue_hints(manifest: Manifest, earlier: Iterable[Started] = (), *, population: int | None = None) -> list[Problem]:
+    """Hints that need the catalogue: the package's other versions' starts of production and the publisher's size where known."""
     hints: list[Problem] = []
     production = manifest.status.production
     if production is not None:
-        others = sorted(
-            {(m.status.production.since, m.version) for m in earlier if m.version != manifest.version and m.status.production is not None}
-        )
+        others = sorted({(e.since, e.version) for e in earlier if e.version != manifest.version and e.since is not None})
         differing = [(since, version) for since, version in others if since[:7] != production.since[:7]]
         if differing:
             listed = ", ".join(f"{version}: {since}" for since, version in differing)
