@@ -29,8 +29,7 @@ import re
 import shutil
 import time
 import zipfile
-from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -1300,7 +1299,7 @@ class Kept:
     @property
     def pages(self) -> Mapping[str, str]:
         """Every file's key: the next build's ``old`` (two dictionaries looked up in turn, not merged into a third)."""
-        return ChainMap(self.others, self.package_keys)
+        return _Pages(self.others, self.package_keys)
 
     def holds(self, builder: SiteBuilder) -> bool:
         """True if this is what ``builder``'s folder holds and what it builds with."""
@@ -1309,6 +1308,36 @@ class Kept:
             builder.clone_base,
             builder.with_clones,
         )
+
+
+class _Pages(Mapping[str, str]):
+    """The keys of the files outside the packages' folders, then of those inside: one mapping for the next build's
+    lookups (a kept build looks up every list and organisation page it keeps; ChainMap's lookup cost ten times a dict's)."""
+
+    __slots__ = ("_others", "_packages")
+
+    def __init__(self, others: dict[str, str], packages: dict[str, str]) -> None:
+        self._others, self._packages = others, packages
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = self._others.get(key)
+        return found if found is not None else self._packages.get(key, default)
+
+    def __getitem__(self, key: str) -> str:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._others or key in self._packages
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._others
+        yield from (key for key in self._packages if key not in self._others)
+
+    def __len__(self) -> int:
+        return len(self._others) + sum(1 for key in self._packages if key not in self._others)
 
 
 _KEPT: dict[Path, Kept] = {}  # by output folder; one per folder a process builds into (the served site: one)
