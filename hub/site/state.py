@@ -20,7 +20,6 @@ removes.
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,12 +30,12 @@ from pathlib import Path
 import msgspec
 
 from hub.settings import environment
+from hub.store import cachedb
 
 PATH = ".build/state.sqlite"
 LEGACY_STATE = ".build/state.json"  # before this module: the whole state, written after every build
 LEGACY_TERMS = ".build/terms.msgpack"
 SCHEMA = "1"
-TIMEOUT_SECONDS = 30.0
 CREATE = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS pages (rel TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID",
@@ -86,16 +85,16 @@ class BuildState:
             yield None
             return
         try:
-            db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=TIMEOUT_SECONDS)
+            db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=cachedb.TIMEOUT_SECONDS)
         except sqlite3.Error:
             yield None
             return
         with closing(db):
             try:
-                schema = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            except sqlite3.Error:
+                schema = cachedb.meta(db, "schema")
+            except sqlite3.Error:  # not a database
                 schema = None
-            yield db if schema is not None and schema[0] == SCHEMA else None
+            yield db if schema == SCHEMA else None
 
     def _meta(self, db: sqlite3.Connection) -> dict[str, str]:
         return dict(db.execute("SELECT key, value FROM meta"))
@@ -162,40 +161,22 @@ class BuildState:
             written = db.total_changes
             if changes.terms is not None:
                 _write_terms(db, changes.terms, changes.terms_added, changes.terms_gone)
-            _set_meta(db, {"commit": changes.commit, "summaries": changes.summaries, "generation": generation})
+            cachedb.set_meta(db, {"commit": changes.commit, "summaries": changes.summaries, "generation": generation})
 
-        self._transaction(change, whole=changes.whole)
-        return generation, written
-
-    def _transaction(self, change, *, whole: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for attempt in (1, 2):
-            try:
-                with closing(sqlite3.connect(self.path, timeout=TIMEOUT_SECONDS, isolation_level=None)) as db:
-                    db.execute(f"PRAGMA synchronous = {'NORMAL' if environment().fsync else 'OFF'}")
-                    db.execute("PRAGMA journal_mode = WAL")  # readers (a server asking what the folder holds) never wait
-                    db.execute("BEGIN IMMEDIATE")
-                    try:
-                        if _schema(db) != SCHEMA:
-                            for table in ("meta", "pages", "exports", "terms"):
-                                db.execute(f"DROP TABLE IF EXISTS {table}")
-                            for statement in CREATE:
-                                db.execute(statement)
-                            _set_meta(db, {"schema": SCHEMA})
-                        change(db)
-                        db.execute("COMMIT")
-                    except BaseException:
-                        db.execute("ROLLBACK")
-                        raise
-                break
-            except sqlite3.DatabaseError as exc:
-                if attempt == 1 and not isinstance(exc, sqlite3.OperationalError):  # not a database: output, so anew
-                    _remove(self.path)
-                    continue
-                raise
-        if whole:
+        cachedb.write(
+            self.path,
+            change,
+            schema=SCHEMA,
+            create=CREATE,
+            tables=("meta", "pages", "exports", "terms"),
+            # readers (a server asking what the folder holds) never wait; the site is output: synced only with HUB_FSYNC
+            pragmas=(f"PRAGMA synchronous = {'NORMAL' if environment().fsync else 'OFF'}", "PRAGMA journal_mode = WAL"),
+        )
+        if changes.whole:
             for legacy in (LEGACY_STATE, LEGACY_TERMS):  # the state is here now: the files of older builds go
                 (self.out / legacy).unlink(missing_ok=True)
+        return generation, written
 
 
 def _write_terms(db: sqlite3.Connection, terms: Terms, added: Iterable[str] | None, gone: Iterable[str]) -> None:
@@ -207,21 +188,3 @@ def _write_terms(db: sqlite3.Connection, terms: Terms, added: Iterable[str] | No
     db.executemany("DELETE FROM terms WHERE key = ?", ((key,) for key in gone))
     rows = terms if added is None else [key for key in added if key in terms]  # a key not among the terms: nothing to keep
     db.executemany("INSERT OR REPLACE INTO terms (key, terms) VALUES (?, ?)", ((key, encoder.encode(terms[key])) for key in rows))
-
-
-def _schema(db: sqlite3.Connection) -> str | None:
-    try:
-        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-    except sqlite3.OperationalError:  # no meta table yet
-        return None
-    return None if row is None else str(row[0])
-
-
-def _set_meta(db: sqlite3.Connection, values: Mapping[str, str]) -> None:
-    db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(OSError):
-            os.unlink(f"{path}{suffix}")

@@ -24,18 +24,18 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 import msgspec
 
 from hub.model import VersionInfo
+from hub.store import cachedb
 
 log = logging.getLogger(__name__)
 
 SCHEMA = "2"  # 2: the changes table (hub.store.changes)
-TIMEOUT_SECONDS = 30.0
 CREATE = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS versions (package TEXT NOT NULL, version TEXT NOT NULL, info BLOB NOT NULL,"
@@ -80,7 +80,7 @@ class VersionStore:
         if held is not None and held[:2] == (os.getpid(), inode):
             return held[2]
         db = sqlite3.connect(
-            f"{self.path.as_uri()}?mode=ro", uri=True, timeout=TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            f"{self.path.as_uri()}?mode=ro", uri=True, timeout=cachedb.TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
         )
         self._local.held = (os.getpid(), inode, db)
         return db
@@ -160,7 +160,7 @@ class VersionStore:
         return self._value("tagged")
 
     def record_tagged(self, commit: str) -> None:
-        self._write(lambda db: _set_meta(db, "tagged", commit))
+        self._write(lambda db: cachedb.set_meta(db, {"tagged": commit}))
 
     def advance(self, head: str, since: Since, rebuild: Callable[[], tuple[list[Row], list[Change]]]) -> None:
         """Bring the store to ``head``: the publishes and changes since the recorded commit, or everything again from ``rebuild``."""
@@ -168,7 +168,7 @@ class VersionStore:
             return  # current already (a server's start, a second catch-up): no write transaction, no sync to disk
 
         def change(db: sqlite3.Connection) -> None:
-            stored = _meta(db, "commit")
+            stored = cachedb.meta(db, "commit")
             if stored == head:
                 return
             new = since(stored) if stored is not None else None
@@ -186,51 +186,13 @@ class VersionStore:
                 "INSERT INTO changes (package, commit_id, kind, path) VALUES (?, ?, ?, ?)",
                 [(c.package, c.commit, c.kind, c.path) for c in changes],
             )
-            _set_meta(db, "commit", head)
+            cachedb.set_meta(db, {"commit": head})
 
         self._write(change)
 
     def _write(self, change: Callable[[sqlite3.Connection], None]) -> None:
         """One transaction; a store that cannot be written is left as it is (readers then read the tags)."""
-        for attempt in (1, 2):
-            try:
-                self._transaction(change)
-                return
-            except sqlite3.DatabaseError as exc:
-                if attempt == 1 and not isinstance(exc, sqlite3.OperationalError):  # not a database (any more): a cache, so anew
-                    self.path.unlink(missing_ok=True)
-                    continue
-                log.warning("Versionstabelle %s nicht geschrieben; Lesende lesen die Tags", self.path, exc_info=True)
-                return
-
-    def _transaction(self, change: Callable[[sqlite3.Connection], None]) -> None:
-        with closing(sqlite3.connect(self.path, timeout=TIMEOUT_SECONDS, isolation_level=None)) as db:
-            db.execute("BEGIN IMMEDIATE")  # writers take turns; readers go on reading the last commit's state
-            try:
-                if _meta_or_none(db, "schema") != SCHEMA:
-                    db.execute("DROP TABLE IF EXISTS versions")
-                    db.execute("DROP TABLE IF EXISTS meta")
-                    for statement in CREATE:
-                        db.execute(statement)
-                    _set_meta(db, "schema", SCHEMA)
-                change(db)
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-
-
-def _meta(db: sqlite3.Connection, key: str) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _meta_or_none(db: sqlite3.Connection, key: str) -> str | None:
-    try:
-        return _meta(db, key)
-    except sqlite3.OperationalError:  # no meta table yet
-        return None
-
-
-def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
-    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        try:
+            cachedb.write(self.path, change, schema=SCHEMA, create=CREATE, tables=("versions", "meta"))
+        except sqlite3.DatabaseError:
+            log.warning("Versionstabelle %s nicht geschrieben; Lesende lesen die Tags", self.path, exc_info=True)
