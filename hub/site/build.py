@@ -91,7 +91,7 @@ from hub.site.searchindex import (
     shard_of,
 )
 from hub.site.squeeze import squeeze
-from hub.site.state import BuildState, Changes, Saved
+from hub.site.state import BuildState, Changes
 from hub.slugs import slug
 from hub.store import Catalog
 from hub.store.catalog import package_path
@@ -240,8 +240,12 @@ class SiteBuilder:
         unfinished = _unfinished(out)
         if self.kept is not None and (unfinished or not self.kept.holds(self)):
             self.kept = None
-        saved = Saved(exports=self.kept.exports) if self.kept is not None else self.state.read()
-        self.old: Mapping[str, str] = self.kept.pages if self.kept is not None else saved.pages
+        self.old: Mapping[str, str]
+        if self.kept is not None:
+            self.old, self.old_exports = self.kept.pages, self.kept.exports
+        else:
+            saved = self.state.read()
+            self.old, self.old_exports = saved.pages, saved.exports
         # the state on disk is self.old (and the exports' self.old_exports) with the rows of ``stored`` changed: a build
         # that goes on from what it kept writes those rows alone; in a new process every row is written
         self.stored = self.kept is not None
@@ -253,7 +257,6 @@ class SiteBuilder:
             self.old = {**self.old, **dict.fromkeys(unfinished, "")}
         self._journal: tuple[int, int] | None = None  # (process id, open file) of JOURNAL, opened at the first write
         self.new: dict[str, str] = {}
-        self.old_exports: dict[str, str] = saved.exports
         self.changed: set[str] | None = None  # after advancing kept data: the packages whose folders changed (None: all may have)
         self.exports: dict[str, str] = {}
         self.org_ids: list[str] = []  # the organisations with a page (hub.site.orgs.write_organisations)
@@ -882,6 +885,9 @@ class SiteBuilder:
         )
         packages = self.data.packages
         known = self.kept.terms if self.kept is not None else self.state.terms()
+        # the terms keys this build adds (None: every one is written) and those it drops
+        added: list[str] | None = None
+        gone: list[str] = []
         if self.same_shape and self.carry("suche/index.json.gz"):
             assert self.kept is not None and self.changed is not None
             before = self.kept.search
@@ -889,15 +895,13 @@ class SiteBuilder:
             again = (self.changed | before.clocked) & packages.keys()
             keys = dict(before.keys)
             used = dict(known)
-            new_keys: list[str] = []
-            gone: list[str] = []
+            added = []
             for pid in again:
                 keys[pid] = package_terms_key(packages[pid], self.data)
                 if keys[pid] != before.keys[pid]:
                     used.pop(before.keys[pid], None)
-                    new_keys.append(keys[pid])
+                    added.append(keys[pid])
                     gone.append(before.keys[pid])
-            added: list[str] | None = new_keys
             parts = SearchParts(keys=keys, members=before.members, clocked=before.clocked)
             touched = {shard_of(pid, len(before.members)) for pid in again}
         else:
@@ -914,7 +918,6 @@ class SiteBuilder:
             )
             used = {}
             touched = set(range(count))
-            added, gone = None, []  # every row, or (a kept build) what differs from the kept terms: found below
         for n, ids in enumerate(parts.members):
             rel = f"suche/{shard_name(n)}"
             if n not in touched and self.carry(rel):
@@ -1130,8 +1133,9 @@ class SiteBuilder:
 
     def prune(self) -> None:
         """Remove files of pages that no longer exist (written by an earlier build), and folders left empty."""
-        if self.kept is not None and self.changed is not None:
+        if self.advanced:
             # advanced from kept data: only the changed packages' files and the catalogue-wide ones can have gone
+            assert self.kept is not None and self.changed is not None
             candidates = [*(rel for pid in self.changed for rel in self.kept.by_package.get(pid, ())), *self.kept.others]
             gone = [rel for rel in candidates if rel not in self.new]
         else:
@@ -1311,8 +1315,9 @@ class Kept:
 
 
 class _Pages(Mapping[str, str]):
-    """The keys of the files outside the packages' folders, then of those inside: one mapping for the next build's
-    lookups (a kept build looks up every list and organisation page it keeps; ChainMap's lookup cost ten times a dict's)."""
+    """The keys of the files outside the packages' folders, then of those inside (no file is in both): one mapping for
+    the next build's lookups (a kept build looks up every list and organisation page it keeps; ChainMap's lookup cost
+    ten times a dict's)."""
 
     __slots__ = ("_others", "_packages")
 
@@ -1334,10 +1339,10 @@ class _Pages(Mapping[str, str]):
 
     def __iter__(self) -> Iterator[str]:
         yield from self._others
-        yield from (key for key in self._packages if key not in self._others)
+        yield from self._packages
 
     def __len__(self) -> int:
-        return len(self._others) + sum(1 for key in self._packages if key not in self._others)
+        return len(self._others) + len(self._packages)
 
 
 _KEPT: dict[Path, Kept] = {}  # by output folder; one per folder a process builds into (the served site: one)
