@@ -43,6 +43,7 @@ from hub.store.trees import commit_at, entry_id
 from hub.store.versions import first_parents, production_trailer, published
 from hub.validate import PackageFiles, ValidationResult, validate_package
 from hub.validate.files import git_path
+from hub.validate.hints import started
 from hub.validate.paths import git_refuses
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def commit_version(
         f"{subject or f'{manifest.id} {manifest.version} veröffentlicht'}\n\n"
         f"{manifest.name}: {manifest.summary.de}\n\n"
         f"Hub-Action: publish\nHub-Package: {manifest.id}\nHub-Version: {manifest.version}\nHub-Actor: {actor.id}\n"
-        f"{production_trailer(manifest.status.production.since if manifest.status.production is not None else None)}{extra}"
+        f"{production_trailer(started(manifest).since)}{extra}"
     )
     record = batch.blob(publisher_record) if publisher_record is not None else None
 
