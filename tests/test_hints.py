@@ -270,23 +270,32 @@ def test_earlier_versions_are_read_from_head_and_from_their_commits_alike(tmp_pa
     assert len(differs) == 1 and "1.0.0: 2019-03" in differs[0].message and "1.1.0" not in differs[0].message
 
 
-def test_earlier_starts_of_production_are_read_from_the_publish_commits_not_from_every_earlier_manifest(tmp_path, monkeypatch):
-    """A package's versions grow without bound: a new version's hint reads each earlier start from its commit's trailer."""
+def _publish_started(catalog, version: str, since: str | None):
+    """Publish ``version`` of the test package, in production since ``since`` (None: in beta)."""
+    status = {"development": "stable", "production": {"since": since, "cases_per_year": 1200}} if since else {"development": "beta"}
+    return publish(catalog, PackageFiles(package_files(version=version, status=status), folder_name="testpaket"))
+
+
+def _publish_counting_reads(catalog, monkeypatch, version: str) -> tuple[list, list[str]]:
+    """Publish ``version`` in production since 2021-05: its hints evidence-since-differs, and the earlier versions
+    whose manifest the hint read."""
     import hub.store.hints as store_hints
 
-    catalog = make_catalog(tmp_path)
-    starts = [("1.0.0", "2019-03"), ("1.1.0", None), ("1.2.0", "2021-05"), ("1.3.0", "2021-05-17")]
-    for version, since in starts:
-        status = {"development": "stable", "production": {"since": since, "cases_per_year": 1200}} if since else {"development": "beta"}
-        publish(catalog, PackageFiles(package_files(version=version, status=status), folder_name="testpaket"))
-    head = catalog.head()
-    assert head is not None and "Hub-Production-Since: 2021-05-17" in head.message
     read: list[str] = []
     original = store_hints._manifest_of
     monkeypatch.setattr(store_hints, "_manifest_of", lambda c, p, info: read.append(info.version) or original(c, p, info))
-    status = {"development": "stable", "production": {"since": "2021-05", "cases_per_year": 1200}}
-    published = publish(catalog, PackageFiles(package_files(version="2.0.0", status=status), folder_name="testpaket"))
-    differs = [h for h in published.hints if h.code == "evidence-since-differs"]
+    published = _publish_started(catalog, version, "2021-05")
+    return [h for h in published.hints if h.code == "evidence-since-differs"], read
+
+
+def test_earlier_starts_of_production_are_read_from_the_publish_commits_not_from_every_earlier_manifest(tmp_path, monkeypatch):
+    """A package's versions grow without bound: a new version's hint reads each earlier start from its commit's trailer."""
+    catalog = make_catalog(tmp_path)
+    for version, since in [("1.0.0", "2019-03"), ("1.1.0", None), ("1.2.0", "2021-05"), ("1.3.0", "2021-05-17")]:
+        _publish_started(catalog, version, since)
+    head = catalog.head()
+    assert head is not None and "Hub-Production-Since: 2021-05-17" in head.message
+    differs, read = _publish_counting_reads(catalog, monkeypatch, "2.0.0")
     assert len(differs) == 1 and "1.0.0: 2019-03" in differs[0].message and "1.1.0" not in differs[0].message
     assert read == []
 
@@ -294,22 +303,14 @@ def test_earlier_starts_of_production_are_read_from_the_publish_commits_not_from
 def test_commits_from_before_the_trailer_have_their_manifest_read(tmp_path, monkeypatch):
     import importlib
 
-    import hub.store.hints as store_hints
-
     store_publish = importlib.import_module("hub.store.publish")  # the package's name "publish" is the function
     catalog = make_catalog(tmp_path)
     with monkeypatch.context() as older_hub:  # a hub before the trailer: its commits do not say
         older_hub.setattr(store_publish, "production_trailer", lambda since: "")
         for version, since in (("1.0.0", "2019-03"), ("1.1.0", "2021-05")):
-            status = {"development": "stable", "production": {"since": since, "cases_per_year": 1200}}
-            publish(catalog, PackageFiles(package_files(version=version, status=status), folder_name="testpaket"))
+            _publish_started(catalog, version, since)
     head = catalog.head()
     assert head is not None and "Hub-Production-Since" not in head.message
-    read: list[str] = []
-    original = store_hints._manifest_of
-    monkeypatch.setattr(store_hints, "_manifest_of", lambda c, p, info: read.append(info.version) or original(c, p, info))
-    status = {"development": "stable", "production": {"since": "2021-05", "cases_per_year": 1200}}
-    published = publish(catalog, PackageFiles(package_files(version="1.2.0", status=status), folder_name="testpaket"))
-    differs = [h for h in published.hints if h.code == "evidence-since-differs"]
+    differs, read = _publish_counting_reads(catalog, monkeypatch, "1.2.0")
     assert len(differs) == 1 and "1.0.0: 2019-03" in differs[0].message
     assert sorted(read) == ["1.0.0", "1.1.0"]
