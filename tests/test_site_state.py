@@ -83,6 +83,7 @@ def test_a_folder_built_before_the_state_was_a_database_is_taken_over_without_wr
     (out / LEGACY_TERMS).write_bytes(msgspec.msgpack.encode(terms))
     for suffix in ("", "-wal", "-shm"):
         (out / f"{PATH}{suffix}").unlink(missing_ok=True)
+    assert BuildState(out).head() == (saved.commit, saved.summaries)  # what a server asks the folder before a build
     forget_kept()
     assert build_site(catalog, out, clones=True).written == []
     assert not (out / LEGACY_STATE).exists() and not (out / LEGACY_TERMS).exists()
