@@ -522,3 +522,33 @@ def test_a_build_that_ended_before_its_state_leaves_no_file_behind(tmp_path):
     assert sorted(p.name for p in package.glob("*.zip")) == ["zwei-versionen-1.2.0.zip"]
     assert not (out / ".build" / "writing").exists()
     _assert_same_as_fresh(catalog, out, tmp_path / "fresh")
+
+
+def test_a_kept_build_looks_at_as_many_files_in_a_small_and_in_a_larger_catalogue(tmp_path, monkeypatch):
+    """After one publish the kept build carries every list page it does not rewrite without a stat of each: the files it
+    looks at on disk are as many with 8 packages as with 40, though the larger catalogue has five times the list pages."""
+    import os
+
+    from hub.site import build as site_build
+
+    monkeypatch.setattr(site_build, "PER_PAGE", 1)  # a list page per package: the lists' pages grow with the catalogue
+    looked: list[int] = []
+    for size in (8, 40):
+        catalog = make_catalog(tmp_path / str(size), [(MANY, "1.0.0"), *((f"stadt-{n % 2}/paket-{n}", "1.0.0") for n in range(size))])
+        out = tmp_path / str(size) / "site"
+        forget_kept()
+        build_site(catalog, out, clones=False)
+        _publish(catalog, MANY, "1.1.0")
+        seen: list[str] = []
+        is_file = os.path.isfile
+        monkeypatch.setattr(site_build.os.path, "isfile", lambda path, seen=seen, is_file=is_file: seen.append(str(path)) or is_file(path))
+        report = build_site(catalog, out, clones=False)
+        monkeypatch.undo()
+        monkeypatch.setattr(site_build, "PER_PAGE", 1)
+        assert report.read == 1 and report.skipped > size  # a kept build that carried the lists' pages
+        looked.append(len([path for path in seen if path.startswith(f"{out}/")]))  # the templates' folder is looked at once per process
+        fresh = tmp_path / str(size) / "frisch"
+        forget_kept()
+        build_site(catalog, fresh, clones=False)
+        _assert_same_files(out, fresh, clones=False)
+    assert looked[0] == looked[1], looked

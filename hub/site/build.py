@@ -401,10 +401,16 @@ class SiteBuilder:
         before, now = self.kept.data.packages, self.data.packages
         return all(pid in before and pid in now and _shape(before[pid]) == _shape(now[pid]) for pid in self.changed)
 
-    def carry(self, rel: str) -> bool:
-        """Keep ``rel`` as the previous build wrote it (its inputs did not change); False if it is not there."""
+    def carry(self, rel: str, *, many: bool = False) -> bool:
+        """Keep ``rel`` as the previous build wrote it (its inputs did not change); False if it is not there.
+
+        ``many``: one of the pages whose number grows with the catalogue (the lists' pages, the organisations' pages). A
+        build that goes on from what this process kept trusts that those are there (the state it kept is the folder's,
+        unchanged by another writer and with no build left unfinished: :meth:`Kept.holds`): a stat of each grew with the
+        catalogue (about 7,000 at 50,000 packages). A build in a new process looks at each, and every build at the few
+        files of which the site has one (the search index's head, the map)."""
         key = self.old.get(rel)
-        if key is None or not os.path.isfile(self.root + rel):
+        if key is None or ((self.kept is None or not many) and not os.path.isfile(self.root + rel)):
             return False
         self.new[rel] = key
         self.report.skipped += 1
@@ -723,7 +729,7 @@ class SiteBuilder:
                 if folder not in lists:
                     pages = max(1, -(-len(ids) // PER_PAGE))
                     rels = [f"{folder}/index.html", *(f"{folder}/seite-{n}.html" for n in range(2, pages + 1))]
-                    if all([self.carry(rel) for rel in rels]):
+                    if all([self.carry(rel, many=True) for rel in rels]):
                         continue
                 touched = {ids.index(pid) // PER_PAGE for pid in lists.get(folder, ())}
                 heading, intro = self.list_heading(folder)
@@ -806,7 +812,7 @@ class SiteBuilder:
         pages = max(1, -(-len(ids) // PER_PAGE))
         for n in range(1, pages + 1):
             rel = f"{folder}/index.html" if n == 1 else f"{folder}/seite-{n}.html"
-            if only is not None and n - 1 not in only and self.carry(rel):
+            if only is not None and n - 1 not in only and self.carry(rel, many=True):
                 continue
             chunk = [self.data.packages[pid] for pid in ids[(n - 1) * PER_PAGE : n * PER_PAGE]]
             key = (

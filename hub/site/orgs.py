@@ -183,7 +183,7 @@ def write_organisations(builder: SiteBuilder, only: set[str] | None = None) -> d
             rel, _key(o.key()), lambda rel=rel, o=o: builder.html(rel, "organisation.html", title=o.name, section="organisationen", o=o)
         )
     if only is not None:
-        kept = [builder.carry(f"organisationen/{oid}/index.html") for oid in builder.org_ids if oid not in orgs]
+        kept = [builder.carry(f"organisationen/{oid}/index.html", many=True) for oid in builder.org_ids if oid not in orgs]
         if all(kept) and builder.carry("organisationen/index.html"):
             return orgs
         return write_organisations(builder)
