@@ -79,6 +79,7 @@ from hub.site.highlight import LeanHtmlFormatter
 from hub.site.orgs import without_contact_section, write_organisations, write_transfer_map
 from hub.site.savings import write_savings
 from hub.site.searchindex import (
+    PART_LEVEL,
     STATUS_LABELS,
     dated_by_commit,
     fold,
@@ -933,8 +934,8 @@ class SiteBuilder:
             used.update((k, known[k]) for k in part_keys if k in known)
             self.page(
                 rel,
-                _key("search-shard", list(zip(ids, part_keys, strict=True))),
-                lambda ids=ids: gzipped(search_shard(self.data, [packages[pid] for pid in ids], known, used)),
+                _key("search-shard", PART_LEVEL, list(zip(ids, part_keys, strict=True))),
+                lambda ids=ids: gzipped(search_shard(self.data, [packages[pid] for pid in ids], known, used), PART_LEVEL),
             )
         self.search_parts = parts
         self.terms = used

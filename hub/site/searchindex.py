@@ -214,6 +214,11 @@ def terms_key(info: PackageInfo, publisher_name: str, updated: str) -> str:
     return f"{info.tree}:{info.maturity.level}:{updated}:{publisher_name}"
 
 
-def gzipped(value: Any) -> bytes:
+# the index's parts are compressed at level 7: a publish rewrites the part holding its package (about 400 kB of JSON at
+# 10,000 packages), and level 9 took 23 ms of that part's 38 ms for 1.5 % fewer bytes than level 7's 12 ms
+PART_LEVEL = 7
+
+
+def gzipped(value: Any, level: int = 9) -> bytes:
     """JSON as the site ships it: gzip-compressed with a fixed timestamp (the same catalogue gives the same bytes)."""
-    return gzip.compress(msgspec.json.encode(value), compresslevel=9, mtime=0)
+    return gzip.compress(msgspec.json.encode(value), compresslevel=level, mtime=0)
