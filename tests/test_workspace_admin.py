@@ -312,7 +312,11 @@ def test_an_operator_harvests_in_the_background_and_watches_the_progress_with_an
             admin.on("load", lambda: loads.append(admin.url))
             admin.get_by_role("button", name="Jetzt ernten").click()  # answers at once, long before the slow source gives up
             admin.wait_for_url(f"**{SOURCES}/ernte")
-            assert "Die Ernte läuft. 0 von 2 Quellen fertig. Gerade: langsam." in admin.locator("#ernte-stand").inner_text()
+            # the run's thread names its first source a moment after the answer (on a loaded machine after the page was
+            # drawn): the page's poll shows it
+            expect(admin.locator("#ernte-stand")).to_contain_text(
+                "Die Ernte läuft. 0 von 2 Quellen fertig. Gerade: langsam.", timeout=10_000
+            )
             # a second run while this one runs: refused politely, with the way to the running one's progress
             refused = client.post(f"{SOURCES}/ernten", data={"csrf": workspace.csrf_of(page.text)})
             assert refused.status_code == 409 and "Eine Ernte läuft bereits" in refused.text
