@@ -13,6 +13,7 @@ import gc
 import json
 import os
 import platform
+import re
 import shlex
 import statistics
 import subprocess
@@ -209,6 +210,35 @@ def write_results(name: str, results: dict, args: argparse.Namespace | None = No
         (FIGURES / f"{name}.json").write_text(text, encoding="utf-8")
         print(f"recorded: {(FIGURES / f'{name}.json').relative_to(ROOT)}")
     return target
+
+
+class WrkOutput:
+    """What wrk printed: its requests, req/s and (with ``--latency``) latency percentiles. A run with failed
+    requests raises, and so does output without a figure asked for (never a figure read as zero)."""
+
+    def __init__(self, out: str) -> None:
+        self.text = out
+        failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        if failed:
+            raise RuntimeError(f"{failed.group(1)} failed requests:\n{out}")
+
+    def _find(self, pattern: str) -> re.Match[str]:
+        found = re.search(pattern, self.text, re.MULTILINE)
+        if found is None:
+            raise RuntimeError(f"wrk printed no {pattern!r}:\n{self.text}")
+        return found
+
+    @property
+    def requests(self) -> int:
+        return int(self._find(r"(\d+) requests in").group(1))
+
+    @property
+    def rps(self) -> float:
+        return float(self._find(r"Requests/sec:\s+([\d.]+)").group(1))
+
+    def latency_ms(self, percentile: int) -> float:
+        value, unit = self._find(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$").groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def group_stats(pgid: int) -> dict[int, list[str]]:

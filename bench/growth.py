@@ -49,7 +49,6 @@ import json
 import os
 import pstats
 import random
-import re
 import resource
 import shlex
 import shutil
@@ -70,7 +69,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import common, realistic  # noqa: E402
-from bench.common import group_stats, machine, options, process_group_cpu, quick, write_results  # noqa: E402
+from bench.common import WrkOutput, group_stats, machine, options, process_group_cpu, quick, write_results  # noqa: E402
 from bench.grow import curve, grow  # noqa: E402
 from bench.server import free_port  # noqa: E402
 from tests.factory import archive  # noqa: E402
@@ -728,19 +727,14 @@ def wrk(url: str, script: Path | None, seconds: int, server: Served | None = Non
     cmd = ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", *(["-s", str(script)] if script else []), url]
     apart = server is not None and server.site_apart
     cpu = server_cpu(server.process.pid, apart) if server else 0.0
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    out = WrkOutput(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
     cpu = server_cpu(server.process.pid, apart) - cpu if server else 0.0
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        raise RuntimeError(f"{errors.group(1)} failed requests:\n{out}")
-
-    def ms(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE).groups()  # type: ignore[union-attr]
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "server_cpu_ms_per_request": cpu * 1000 / max(1, requests)}
+    return {
+        "rps": out.rps,
+        "p50_ms": out.latency_ms(50),
+        "p99_ms": out.latency_ms(99),
+        "server_cpu_ms_per_request": cpu * 1000 / max(1, out.requests),
+    }
 
 
 LUA = """

@@ -198,17 +198,17 @@ def vary_catalog(repo: pygit2.Repository, count: int) -> None:
     """One commit on top of the generated one: every package gets a varied hub.yaml, every publisher a name."""
     head = repo[repo.references[BRANCH].target]
     root = repo.TreeBuilder(head.tree)
-    packages = repo.TreeBuilder(repo[head.tree["packages"].id])
-    publishers = repo.TreeBuilder(repo[head.tree["publishers"].id])
+    packages = repo.TreeBuilder(head.tree["packages"].peel(pygit2.Tree))
+    publishers = repo.TreeBuilder(head.tree["publishers"].peel(pygit2.Tree))
     by_publisher: dict[str, list[int]] = {}
     for i in range(count):
         by_publisher.setdefault(package_id(i).split("/")[0], []).append(i)
     for pub, members in by_publisher.items():
-        pub_tree = repo[head.tree[f"packages/{pub}"].id]
+        pub_tree = head.tree[f"packages/{pub}"].peel(pygit2.Tree)
         builder = repo.TreeBuilder(pub_tree)
         for i in members:
             slug = package_id(i).split("/")[1]
-            pkg = repo.TreeBuilder(repo[pub_tree[slug].id])
+            pkg = repo.TreeBuilder(pub_tree[slug].peel(pygit2.Tree))
             blob = repo.create_blob(yaml.safe_dump(varied_manifest(i), allow_unicode=True, sort_keys=False).encode())
             pkg.insert("hub.yaml", blob, FileMode.BLOB)
             builder.insert(slug, pkg.write(), FileMode.TREE)

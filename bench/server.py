@@ -26,7 +26,6 @@ import argparse
 import importlib.metadata
 import json
 import os
-import re
 import shutil
 import socket
 import sqlite3
@@ -43,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import generate_catalog, machine, options, process_group_cpu, quick, write_results  # noqa: E402
+from bench.common import WrkOutput, generate_catalog, machine, options, process_group_cpu, quick, write_results  # noqa: E402
 
 PACKAGE = "/api/v1/packages/stadt-paderborn/gewerbeanmeldung"
 BIN = Path(sys.executable).parent
@@ -88,11 +87,10 @@ def wait(url: str, timeout: float = 600) -> None:
 
 
 def wrk(url: str, seconds: int) -> tuple[float, float]:
-    out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
-    return rps, float(p50.group(1)) * scale
+    out = WrkOutput(
+        subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", url], capture_output=True, text=True, check=True).stdout
+    )
+    return out.rps, out.latency_ms(50)
 
 
 def measure(server: str, target: str, path: str, env: dict[str, str], seconds: int) -> tuple[float, float]:
@@ -137,22 +135,13 @@ def settled(url: str, timeout: float = 1800) -> None:
 def wrk_random(url: str, script: Path, seconds: int, pgid: int) -> dict:
     """req/s, p50 and the server's CPU ms per request of wrk requesting random packages."""
     before = process_group_cpu(pgid, reaped=False)
-    out = subprocess.run(
-        ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "-s", str(script), url], capture_output=True, text=True, check=True
-    ).stdout
+    out = WrkOutput(
+        subprocess.run(
+            ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "-s", str(script), url], capture_output=True, text=True, check=True
+        ).stdout
+    )
     cpu = process_group_cpu(pgid, reaped=False) - before
-    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if failed:
-        raise RuntimeError(f"{failed.group(1)} failed requests:\n{out}")
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
-    assert p50 is not None
-    return {
-        "rps": rps,
-        "p50_ms": float(p50.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)],
-        "cpu_ms": cpu * 1000 / max(1, requests),
-    }
+    return {"rps": out.rps, "p50_ms": out.latency_ms(50), "cpu_ms": cpu * 1000 / max(1, out.requests)}
 
 
 @contextmanager
@@ -222,9 +211,8 @@ def measure_cpu(env: dict[str, str], seconds: int) -> float:
         wait(url)
         wrk(url, 1)
         before = process_group_cpu(proc.pid, reaped=False)
-        out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", url], capture_output=True, text=True, check=True).stdout
-        requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-        return (process_group_cpu(proc.pid, reaped=False) - before) * 1000 / max(1, requests)
+        out = WrkOutput(subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", url], capture_output=True, text=True, check=True).stdout)
+        return (process_group_cpu(proc.pid, reaped=False) - before) * 1000 / max(1, out.requests)
 
 
 def main() -> None:

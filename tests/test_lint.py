@@ -2,7 +2,7 @@
 
 The tools run from the test's own environment (``sys.executable``'s bin folder), with their caches in the test's
 temporary folder, so a run never writes into the repository. Each check is also shown to see what it guards:
-ruff flags a real finding under the project's rules, and mypy checks every module of ``hub``.
+ruff flags a real finding under the project's rules, and mypy checks every module of ``hub`` and ``bench``.
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ def test_ruff_applies_the_project_rules(caches, tmp_path):
     assert result.returncode == 1 and "B905" in result.stdout, result.stdout + result.stderr
 
 
-def test_mypy_finds_nothing_in_hub(caches):
+def test_mypy_finds_nothing_in_hub_and_bench(caches):
     result = run("mypy", env=caches)  # files and settings: [tool.mypy] in pyproject.toml
     assert result.returncode == 0, result.stdout + result.stderr
     checked = re.search(r"no issues found in (\d+) source files", result.stdout)
     assert checked is not None, result.stdout
-    assert int(checked.group(1)) == len(list((ROOT / "hub").rglob("*.py")))  # every module of hub, none left out
+    # every module of hub and of the benchmarks, none left out
+    assert int(checked.group(1)) == sum(len(list((ROOT / package).rglob("*.py"))) for package in ("hub", "bench"))
