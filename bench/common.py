@@ -222,6 +222,15 @@ class WrkOutput:
         if failed:
             raise RuntimeError(f"{failed.group(1)} failed requests:\n{out}")
 
+    @classmethod
+    def run(cls, url: str, seconds: int, *, script: Path | None = None, latency: bool = True) -> WrkOutput:
+        """wrk as every benchmark runs it: one thread, 16 connections, ``seconds`` long, ``script`` (Lua) choosing the
+        requests, and with ``latency`` the percentiles."""
+        options = [*(["--latency"] if latency else []), *(["-s", str(script)] if script else [])]
+        return cls(
+            subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", *options, url], capture_output=True, text=True, check=True).stdout
+        )
+
     def _find(self, pattern: str) -> re.Match[str]:
         found = re.search(pattern, self.text, re.MULTILINE)
         if found is None:

@@ -724,10 +724,9 @@ def measure_publish(data: Path, size: int, versions: Versions, runs: int, site_u
 
 def wrk(url: str, script: Path | None, seconds: int, server: Served | None = None) -> dict:
     """wrk's req/s, p50 and p99; with ``server`` also the server's CPU milliseconds per request."""
-    cmd = ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", *(["-s", str(script)] if script else []), url]
     apart = server is not None and server.site_apart
     cpu = server_cpu(server.process.pid, apart) if server else 0.0
-    out = WrkOutput(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+    out = WrkOutput.run(url, seconds, script=script)
     cpu = server_cpu(server.process.pid, apart) - cpu if server else 0.0
     return {
         "rps": out.rps,

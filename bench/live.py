@@ -139,9 +139,7 @@ def wrk(url: str, script: Path, seconds: int, pgid: int | None = None) -> tuple[
     """req/s, the machine's busy share during the run, the share of the machine wrk itself used, and the cores the server used."""
     before, rusage = cpu_ticks(), resource.getrusage(resource.RUSAGE_CHILDREN)
     server_before, started = (group_cpu(pgid) if pgid else 0.0), time.monotonic()
-    out = WrkOutput(
-        subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", str(script), url], capture_output=True, text=True, check=True).stdout
-    )
+    out = WrkOutput.run(url, seconds, script=script, latency=False)
     after, used = cpu_ticks(), resource.getrusage(resource.RUSAGE_CHILDREN)
     server_cores = ((group_cpu(pgid) - server_before) / (time.monotonic() - started)) if pgid else 0.0
     busy = (after[0] - before[0]) / max(1, after[1] - before[1])

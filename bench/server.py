@@ -87,9 +87,7 @@ def wait(url: str, timeout: float = 600) -> None:
 
 
 def wrk(url: str, seconds: int) -> tuple[float, float]:
-    out = WrkOutput(
-        subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", url], capture_output=True, text=True, check=True).stdout
-    )
+    out = WrkOutput.run(url, seconds)
     return out.rps, out.latency_ms(50)
 
 
@@ -135,11 +133,7 @@ def settled(url: str, timeout: float = 1800) -> None:
 def wrk_random(url: str, script: Path, seconds: int, pgid: int) -> dict:
     """req/s, p50 and the server's CPU ms per request of wrk requesting random packages."""
     before = process_group_cpu(pgid, reaped=False)
-    out = WrkOutput(
-        subprocess.run(
-            ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "-s", str(script), url], capture_output=True, text=True, check=True
-        ).stdout
-    )
+    out = WrkOutput.run(url, seconds, script=script)
     cpu = process_group_cpu(pgid, reaped=False) - before
     return {"rps": out.rps, "p50_ms": out.latency_ms(50), "cpu_ms": cpu * 1000 / max(1, out.requests)}
 
@@ -211,7 +205,7 @@ def measure_cpu(env: dict[str, str], seconds: int) -> float:
         wait(url)
         wrk(url, 1)
         before = process_group_cpu(proc.pid, reaped=False)
-        out = WrkOutput(subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", url], capture_output=True, text=True, check=True).stdout)
+        out = WrkOutput.run(url, seconds, latency=False)
         return (process_group_cpu(proc.pid, reaped=False) - before) * 1000 / max(1, out.requests)
 
 
