@@ -185,8 +185,10 @@ class Services:
         self._sync_index(complete=True)
         if every_export or self.exports_made():
             with data_lock(self.config.data_dir / EXPORTS_LOCK):
+                # the next process reads versions from there, not from every tag; and the exports read each version's
+                # folder from there (hub.store.export.plan_export), so it is brought to the head first
+                self.catalog.record_versions()
                 self._sync_exports(head, every_export=every_export)
-                self.catalog.record_versions()  # the next process reads versions from there, not from every tag
         return None if head is None else str(head.id)
 
     def exports_made(self) -> bool:

@@ -160,3 +160,22 @@ def test_only_package_folders_count_and_a_package_named_in_the_trailers_is_check
     assert changed_publishers(repo, first.tree, second.tree) == set()
     registered = _commit(repo, {**after, "publishers/q.yaml": b"name: Q"}, [second.id], "vier")
     assert changed_publishers(repo, second.tree, registered.tree) == {"q"}
+
+
+def test_each_change_records_what_its_path_holds_after_the_commit(seeded):
+    seeded.record_versions()
+    package_id = seeded.package_ids()[0]
+    publish(seeded, PackageFiles(package_files(package_id, "99.0.0")))
+    seeded.record_versions()
+    stored = Catalog.open(seeded.path).version_store.changes()
+    assert stored is not None
+    kinds = {change.kind for change in stored[1]}
+    assert kinds == {"package", "adoption", "review"}
+    for change in stored[1]:  # the folder's tree, the record's blob: what the commit itself holds at the path
+        commit = seeded.repo[change.commit].peel(pygit2.Commit)
+        assert change.object == str(commit.tree[change.path].id), change
+    trees = Catalog.open(seeded.path).version_store.folder_trees(package_id)
+    newest = seeded.versions(package_id)[0]
+    assert newest.version == "99.0.0"
+    assert trees[package_id][newest.commit] == str(seeded.head().tree[f"packages/{package_id}"].id)
+    assert set(Catalog.open(seeded.path).version_store.folder_trees()) == set(seeded.package_ids())

@@ -410,3 +410,39 @@ def test_empty_catalogue_exports_nothing(tmp_path):
     assert export_all(catalog, tmp_path / "git") == []
     with pytest.raises(PackageNotFound):
         export_package(catalog, PID, tmp_path / "x.git")
+
+
+def test_each_version_s_folder_is_read_from_the_version_store_not_from_the_catalogue_s_trees(tmp_path, catalog, monkeypatch):
+    # finding a folder through a commit's trees parses its `packages` tree, which lists every publisher: once a
+    # version at every publish, and from the disk for the older ones; the version store records each folder's tree
+    from hub.store import export
+
+    looked_up: list[str] = []
+
+    def counted(repo, root, path):
+        looked_up.append(path)
+        return subtree(repo, root, path)
+
+    monkeypatch.setattr(export, "subtree", counted)
+    walked = plan_export(catalog, PID)  # no store yet: every version's folder through its commit's trees
+    assert len(looked_up) == 3
+    catalog.record_versions()
+    looked_up.clear()
+    recorded = plan_export(Catalog.open(catalog.path), PID)
+    assert looked_up == []
+    assert recorded == walked
+    publish_version(catalog, "2.1.0", {"CHANGELOG.md": "# 2.1.0\n"})  # past the store's commit: its own trees
+    newer = plan_export(Catalog.open(catalog.path), PID)
+    assert looked_up == [package_path(PID)]
+    assert newer[:3] == walked
+    assert newer[3].tree == catalog.head().tree[package_path(PID)].id
+
+
+def test_a_version_store_of_another_catalogue_does_not_change_an_export(tmp_path, catalog):
+    # its rows name commits this catalogue does not have: every folder is found in the commits' own trees
+    other = make_catalog(tmp_path / "other", [{"package_id": PID, "version": "1.0.0", "files": {"CHANGELOG.md": "# anders\n"}}])
+    other.record_versions()
+    expected = plan_export(catalog, PID)
+    shutil.copy(other.version_store.path, catalog.version_store.path)
+    assert Catalog.open(catalog.path).version_store.folder_trees(PID)
+    assert plan_export(Catalog.open(catalog.path), PID) == expected

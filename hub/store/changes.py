@@ -104,15 +104,15 @@ def _oid(entry: tuple[bytes, bytes] | None) -> pygit2.Oid | None:
 
 def _changed(
     trees: _Trees, old: pygit2.Oid | None, new: pygit2.Oid | None, prefix: str, depth: int, kind: str, hints: list[str]
-) -> list[str]:
-    """Paths ``depth`` levels down that differ between two trees (only differing subtrees are entered):
-    package folders for ``kind`` "package", ``*.yaml`` record files otherwise."""
+) -> list[tuple[str, pygit2.Oid | None]]:
+    """Paths ``depth`` levels down that differ between two trees (only differing subtrees are entered), each with what
+    it holds in ``new`` (None: removed): package folders for ``kind`` "package", ``*.yaml`` record files otherwise."""
     if old == new:
         return []
     if depth == 0:
-        return [prefix] if kind == "package" or prefix.endswith(".yaml") else []
+        return [(prefix, new)] if kind == "package" or prefix.endswith(".yaml") else []
     subtrees = depth > 1 or kind == "package"
-    found: list[str] = []
+    found: list[tuple[str, pygit2.Oid | None]] = []
     for name, a, b in _differing(trees, old, new, hints[0] if hints else None, subtrees):
         found.extend(_changed(trees, a, b, f"{prefix}/{name}", depth - 1, kind, hints[1:]))
     return found
@@ -128,7 +128,7 @@ def changed_folders(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree,
     name = folder.encode()
     hints = hint.split("/") if hint is not None and hint.count("/") == 1 else []
     paths = _changed(trees, _entry(trees.raw(old.id), name), _entry(trees.raw(new.id), name), folder, 2, "package", hints)
-    return [path.split("/", 1)[1] for path in paths]
+    return [path.split("/", 1)[1] for path, _ in paths]
 
 
 def changed_outside(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree, folder: str) -> bool:
@@ -148,9 +148,9 @@ def of_commit(repo: pygit2.Repository, commit: pygit2.Commit, trees: _Trees | No
     found = []
     for kind, folder, depth in FOLDERS:
         name = folder.encode()
-        for path in _changed(trees, _entry(parent, name), _entry(root, name), folder, depth, kind, hints):
+        for path, held in _changed(trees, _entry(parent, name), _entry(root, name), folder, depth, kind, hints):
             parts = path.split("/")
-            found.append(Change(str(commit.id), f"{parts[1]}/{parts[2]}", kind, path))
+            found.append(Change(str(commit.id), f"{parts[1]}/{parts[2]}", kind, path, None if held is None else str(held)))
     return found
 
 

@@ -35,14 +35,14 @@ from hub.store import cachedb
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "2"  # 2: the changes table (hub.store.changes)
+SCHEMA = "3"  # 2: the changes table (hub.store.changes); 3: what each changed path holds after the commit
 CREATE = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS versions (package TEXT NOT NULL, version TEXT NOT NULL, info BLOB NOT NULL,"
     " PRIMARY KEY (package, version)) WITHOUT ROWID",
     # oldest first by seq: the first-parent commits on main that changed a package's folder or records
     "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY, package TEXT NOT NULL, commit_id TEXT NOT NULL,"
-    " kind TEXT NOT NULL, path TEXT NOT NULL)",
+    " kind TEXT NOT NULL, path TEXT NOT NULL, object TEXT)",
     "CREATE INDEX IF NOT EXISTS changes_by_package ON changes (package, seq)",
 )
 
@@ -54,6 +54,9 @@ class Change(NamedTuple):
     package: str  # publisher/slug
     kind: str  # "package", "adoption" or "review"
     path: str  # packages/<id>, adoptions/<id>/<org>.yaml or reviews/<id>/<version>.yaml
+    # what ``path`` holds after the commit (the folder's tree, the record's blob); None where the commit removed it.
+    # A commit id names its trees, so this is a fact about ``commit`` whatever history it is found in.
+    object: str | None = None
 
 
 Row = tuple[str, VersionInfo]  # package id, one of its versions
@@ -125,17 +128,17 @@ class VersionStore:
         """The commit the stored versions are valid for; None without a usable store."""
         return self._value("commit")
 
-    def _select(self, query: str, package_id: str | None, order: str = "") -> tuple[str, list[tuple]] | None:
-        """The recorded commit and the rows of ``query`` (of ``package_id``, or of every package), read
-        together in one read transaction; None without a usable store."""
+    def _select(self, query: str, package_id: str | None, order: str = "", where: str = "") -> tuple[str, list[tuple]] | None:
+        """The recorded commit and the rows of ``query`` (of ``package_id``, or of every package; ``where``: a further
+        condition), read together in one read transaction; None without a usable store."""
+        conditions = [c for c in ("package = ?" if package_id is not None else "", where) if c]
+        clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         try:
             with self._reading() as found:
                 if found is None or "commit" not in found[1]:
                     return None
                 db, meta = found
-                if package_id is not None:
-                    return meta["commit"], db.execute(f"{query} WHERE package = ? {order}", (package_id,)).fetchall()
-                return meta["commit"], db.execute(f"{query} {order}").fetchall()
+                return meta["commit"], db.execute(f"{query}{clause} {order}", () if package_id is None else (package_id,)).fetchall()
         except sqlite3.Error:
             return None
 
@@ -152,8 +155,20 @@ class VersionStore:
 
     def changes(self, package_id: str | None = None) -> tuple[str, list[Change]] | None:
         """The commit and the changes (of ``package_id``, or of every package) valid for it, oldest first; None without a store."""
-        found = self._select("SELECT commit_id, package, kind, path FROM changes", package_id, "ORDER BY seq")
+        found = self._select("SELECT commit_id, package, kind, path, object FROM changes", package_id, "ORDER BY seq")
         return None if found is None else (found[0], [Change(*row) for row in found[1]])
+
+    def folder_trees(self, package_id: str | None = None) -> dict[str, dict[str, str]]:
+        """Package id → publish or other commit → the package folder's tree after that commit, as far as the store has
+        recorded them (of ``package_id``, or of every package); empty without a usable store.
+
+        Rows of commits past or beside the head a caller reads are true all the same (a commit id names its trees);
+        a caller finds the folder of a commit the store lacks in the commit's own trees."""
+        found = self._select("SELECT package, commit_id, object FROM changes", package_id, where="kind = 'package' AND object IS NOT NULL")
+        table: dict[str, dict[str, str]] = {}
+        for package, commit, tree in found[1] if found is not None else ():
+            table.setdefault(package, {})[commit] = tree
+        return table
 
     def tagged(self) -> str | None:
         """The last commit up to which every publish on ``main`` was tagged (``repair_tags``)."""
@@ -183,8 +198,8 @@ class VersionStore:
                 [(package, info.version, encoder.encode(info)) for package, info in versions],
             )
             db.executemany(
-                "INSERT INTO changes (package, commit_id, kind, path) VALUES (?, ?, ?, ?)",
-                [(c.package, c.commit, c.kind, c.path) for c in changes],
+                "INSERT INTO changes (package, commit_id, kind, path, object) VALUES (?, ?, ?, ?, ?)",
+                [(c.package, c.commit, c.kind, c.path, c.object) for c in changes],
             )
             cachedb.set_meta(db, {"commit": head})
 
