@@ -194,3 +194,29 @@ def test_a_start_with_everything_current_does_not_write_the_store(tmp_path):
         pass
     assert store.path.read_bytes() == before
     assert store.tagged() is not None and store.commit() == store.tagged()
+
+
+def test_a_store_of_the_schema_before_is_made_anew_with_every_table(tmp_path):
+    # schema 2 had the changes table without the object each change leaves at its path: a writer of schema 3 must drop
+    # it too, or its first insert fails and the store stays behind for good
+    from hub.store.version_store import SCHEMA
+
+    services = make_services(tmp_path, [("stadt-test/eins", "1.0.0")])
+    path = services.catalog.version_store.path
+    path.unlink(missing_ok=True)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+        db.execute(
+            "CREATE TABLE versions (package TEXT NOT NULL, version TEXT NOT NULL, info BLOB NOT NULL, PRIMARY KEY (package, version)) WITHOUT ROWID"
+        )
+        db.execute(
+            "CREATE TABLE changes (seq INTEGER PRIMARY KEY, package TEXT NOT NULL, commit_id TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL)"
+        )
+        db.execute("INSERT INTO meta VALUES ('schema', '2'), ('commit', ?)", (str(services.catalog.head().id),))
+    assert SCHEMA != "2"
+    _publish_through_hub(services, "stadt-test/eins", "1.1.0")
+    store = Catalog.open(services.catalog.path).version_store
+    assert store.commit() == str(services.catalog.head().id)
+    assert {c.kind for c in store.changes()[1]} == {"package"}
+    assert all(c.object is not None for c in store.changes()[1])
+    assert len(store.folder_trees("stadt-test/eins")["stadt-test/eins"]) == 2

@@ -208,6 +208,6 @@ class VersionStore:
     def _write(self, change: Callable[[sqlite3.Connection], None]) -> None:
         """One transaction; a store that cannot be written is left as it is (readers then read the tags)."""
         try:
-            cachedb.write(self.path, change, schema=SCHEMA, create=CREATE, tables=("versions", "meta"))
+            cachedb.write(self.path, change, schema=SCHEMA, create=CREATE, tables=("versions", "changes", "meta"))
         except sqlite3.DatabaseError:
             log.warning("Versionstabelle %s nicht geschrieben; Lesende lesen die Tags", self.path, exc_info=True)
