@@ -121,12 +121,19 @@ class Child:
 # -- the parent -------------------------------------------------------------------------------------------------
 
 
-def copy_folder(source: Path, target: Path) -> None:
-    """The data folder as a publish needs it (catalogue, index, version store, clone exports), not its site."""
+def copy_folder(source: Path, target: Path, *, link_exports: bool = False) -> None:
+    """The data folder as a publish needs it (catalogue, index, version store, clone exports), not its site.
+
+    ``link_exports``: the clone exports hard-linked too (an export replaces each file it writes, ``os.replace``), for
+    a second copy of a large folder."""
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     subprocess.run(["cp", "-al", str(source / "catalog.git"), str(target / "catalog.git")], check=True)
+    if link_exports and (source / "git").is_dir():
+        subprocess.run(["cp", "-al", str(source / "git"), str(target / "git")], check=True)
     for name in ("index.sqlite", "catalog.versions.sqlite", "git"):
+        if (target / name).exists():
+            continue
         if (source / name).is_dir():
             subprocess.run(["cp", "-a", str(source / name), str(target / name)], check=True)
         elif (source / name).exists():
@@ -208,20 +215,30 @@ def code_of(rev: str, folder: Path) -> tuple[Path, str]:
     return folder, commit
 
 
-def measure(data: Path, before: Path, runs: int, rounds: int, seed: int) -> dict:
+def measure(data: Path, before: Path, runs: int, rounds: int, seed: int, apart: Path | None = None) -> dict:
+    """``apart``: a second copy of the data folder, for the code before; both codes then publish the same packages in the
+    same order, each on its own copy (for a change to what the data folder keeps, which the other code would rebuild at
+    every turn). Its version store is brought to this code's schema before the run, off the clocks."""
     from bench.common import ROOT
 
     per_turn = runs + 1  # the first of each turn is not counted
-    packages = packages_for(data, 2 * rounds * per_turn, seed)
+    packages = packages_for(data, (1 if apart else 2) * rounds * per_turn, seed)
     prepared = prepare(data, [p[2] for p in packages])
-    children = {"before": Child(before, data), "now": Child(ROOT, data)}
+    if apart is not None:
+        prepare(apart, [p[2] for p in packages])
+        from hub.store import Catalog
+
+        Catalog.open(data / "catalog.git").record_versions()
+        prepared["apart"] = "each code on its own copy of the data folder, publishing the same packages in the same order"
+    children = {"before": Child(before, apart or data), "now": Child(ROOT, data)}
     samples: dict[str, list[dict[str, float]]] = {"before": [], "now": []}
     loads = [os.getloadavg()[0]]
     try:
         for r in range(rounds):
             order = ("before", "now") if r % 2 == 0 else ("now", "before")
             for turn, which in enumerate(order):
-                mine = packages[(2 * r + turn) * per_turn : (2 * r + turn + 1) * per_turn]
+                at = r if apart else 2 * r + turn
+                mine = packages[at * per_turn : (at + 1) * per_turn]
                 for n, (files, folder, _) in enumerate(mine):
                     figures = children[which].publish(files, folder)
                     if n:
@@ -259,6 +276,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="where the copies go (default: a temporary folder, removed after)")
     parser.add_argument("--reuse", action="store_true", help="publish on the copies an earlier run left in --work")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument(
+        "--apart",
+        action="store_true",
+        help="each code on its own copy, publishing the same packages (a change to what the data folder keeps)",
+    )
     args = quick(parser.parse_args(), runs=2, rounds=2, before="HEAD")
     scratch = Path(tempfile.mkdtemp(prefix="publish-ab-"))
     work = args.work or scratch
@@ -270,9 +292,12 @@ def main() -> None:
         results: dict = {"before_commit": commit, "sizes": {}}
         for source in sources:
             copy = work / f"ab-{source.name}"
+            apart = work / f"ab-{source.name}-before" if args.apart else None
             if not (args.reuse and (copy / "catalog.git" / "HEAD").exists()):
                 copy_folder(source, copy)
-            figures = measure(copy, before, args.runs, args.rounds, args.seed) | {"source": str(source)}
+                if apart is not None:
+                    copy_folder(source, apart, link_exports=True)
+            figures = measure(copy, before, args.runs, args.rounds, args.seed, apart) | {"source": str(source)}
             size = count_packages(copy)
             results["sizes"][str(size)] = figures
             print(f"{size} packages: now {figures['now']}\n  before {figures['before']}\n  ratio {figures['ratio']}", flush=True)
