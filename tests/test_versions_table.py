@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 import msgspec
 import pygit2
@@ -11,7 +13,7 @@ import pygit2
 from hub.config import HubConfig
 from hub.model import VersionInfo
 from hub.services import Services
-from hub.store import Catalog, publish, repair_tags
+from hub.store import Catalog, publish, repair_tags, versions
 from hub.store.catalog import TAG_PREFIX
 from hub.store.versions import VersionTable
 from hub.usecases.publish import publish as publish_usecase
@@ -220,3 +222,11 @@ def test_a_store_of_the_schema_before_is_made_anew_with_every_table(tmp_path):
     assert {c.kind for c in store.changes()[1]} == {"package"}
     assert all(c.object is not None for c in store.changes()[1])
     assert len(store.folder_trees("stadt-test/eins")["stadt-test/eins"]) == 2
+
+
+def test_the_production_trailer_takes_what_the_schema_takes_as_start_of_production():
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "package.schema.json").read_text())
+    pattern = schema["properties"]["status"]["properties"]["production"]["properties"]["since"]["pattern"]
+    assert pattern == f"^{versions._SINCE.pattern}$"
+    assert versions.production_trailer("2024-13") == ""
+    assert versions.production_trailer("2024-02-30") == "Hub-Production-Since: 2024-02-30\n"  # the schema's form, as it takes it

@@ -78,7 +78,9 @@ def _info(version: str, commit: pygit2.Commit) -> VersionInfo:
 # new version's hint evidence-since-differs compares the earlier versions' starts by reading their commits, not by
 # parsing every earlier hub.yaml (a package's versions grow without bound). Older commits lack it: their manifest is read.
 PRODUCTION_TRAILER = "Hub-Production-Since"
-_SINCE = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")  # the schema's form; nothing else goes into a trailer
+# the schema's pattern of production.since (tests/test_versions_table.py holds the two equal); nothing else goes into a
+# trailer, and a hand-made commit's month 13 is not read back as a start of production
+_SINCE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?")
 UNRECORDED = "?"
 
 
