@@ -13,8 +13,10 @@ import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 from pyshacl import validate
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF
+
+# rdflib's namespace module, not its closed namespaces (DCAT, …) as module-level names: pytest's collection asks every
+# such name for attributes it lacks, and a closed namespace warns for each
+from rdflib import Graph, URIRef, namespace
 
 from hub.federation.dcat import SHAPES
 from tests.browser import launch, serve_directory
@@ -239,10 +241,10 @@ def test_dcat_conforms_to_the_dcat_ap_3_shapes(server):
         conforms, _, report = validate(data, shacl_graph=shapes, inference="none")
         assert conforms, report
     # the shapes catch what the profile forbids: a dataset without a title, a theme that is no concept, a solution without status
-    dataset = next(data.subjects(RDF.type, DCAT.Dataset))
-    data.remove((dataset, DCTERMS.title, None))
-    data.add((dataset, DCAT.theme, URIRef(server.url + "/nirgends")))
+    dataset = next(data.subjects(namespace.RDF.type, namespace.DCAT.Dataset))
+    data.remove((dataset, namespace.DCTERMS.title, None))
+    data.add((dataset, namespace.DCAT.theme, URIRef(server.url + "/nirgends")))
     data.add((dataset, URIRef("http://www.w3.org/ns/adms#status"), URIRef("http://example.org/fertig")))
     conforms, results, _ = validate(data, shacl_graph=shapes, inference="none")
     paths = {str(o) for o in results.objects(None, URIRef("http://www.w3.org/ns/shacl#resultPath"))}
-    assert not conforms and {str(DCTERMS.title), str(DCAT.theme), "http://www.w3.org/ns/adms#status"} <= paths
+    assert not conforms and {str(namespace.DCTERMS.title), str(namespace.DCAT.theme), "http://www.w3.org/ns/adms#status"} <= paths
