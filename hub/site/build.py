@@ -1121,11 +1121,17 @@ class SiteBuilder:
             self.exports = dict(old)  # a copy in C; the changed packages' keys are set again below
             for pid in self.changed:
                 self.exports.pop(pid, None)
+        # a full build that exports reads every version's folder tree in one query, as export_all does, once it meets the
+        # first export to write (a build with every export current reads none); after a publish each package reads its own
+        trees: dict[str, dict[str, str]] | None = None
         for pid, info in self.data.packages.items() if self.changed is None else self._changed_infos():
             key = _key([v.commit for v in info.versions])
             # an unchanged export is only looked at (export_dir's checks and paths cost more than the look, times every package)
             if old.get(pid) != key or not os.path.isfile(f"{root}/{pid}.git/HEAD"):
-                export_package(self.catalog, pid, export_dir(root, pid), versions=info.versions)
+                if trees is None and self.changed is None:
+                    trees = self.catalog.version_store.folder_trees()
+                known = trees.get(pid, {}) if trees is not None else None
+                export_package(self.catalog, pid, export_dir(root, pid), versions=info.versions, trees=known)
             self.exports[pid] = key
         for pid in set(old) - set(self.exports):
             shutil.rmtree(export_dir(self.out / "git", pid), ignore_errors=True)
