@@ -31,6 +31,9 @@ class HubError(Exception):
     status: ClassVar[int] = 500
     exit_code: ClassVar[int] = 5
     title: ClassVar[str] = "Interner Fehler"
+    # seconds after which the same request may succeed (the answer's Retry-After header); None: not a matter of waiting.
+    # Not a ClassVar: an error may know it only when raised (SignInThrottled)
+    retry_after: int | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -271,6 +274,19 @@ class ShuttingDown(HubError):
     status = 503
     exit_code = 5
     title = "Server wird beendet"
+
+
+class ReportsNotReady(HubError):
+    """The ministry's reports are not written yet: a running hub answers them from its served site's files, which the
+    site's first build writes, and never evaluates every package for a request.
+
+    503, not 500: nothing went wrong, the same request succeeds once the site is built."""
+
+    code = "reports-not-ready"
+    status = 503
+    exit_code = 5
+    title = "Berichte werden erstellt"
+    retry_after = 5
 
 
 class CatalogError(HubError):

@@ -25,7 +25,7 @@ from hub.api.controllers.catalogue_git import catalogue_file
 from hub.api.controllers.evidence import AuditController, ConfirmationController, OrganisationController
 from hub.api.controllers.federation import FederationController
 from hub.api.controllers.git import git_file
-from hub.api.controllers.maturity import MaturityController, ReportController
+from hub.api.controllers.maturity import MaturityController, ReportController, ReportFiles
 from hub.api.controllers.openapi import openapi_docs, openapi_docs_file, openapi_json
 from hub.api.controllers.packages import PackageController
 from hub.api.fast_reads import install as install_fast_reads
@@ -206,6 +206,12 @@ def create_app(
     def provide_cache() -> ResponseCache:
         return cache
 
+    # a running hub answers the ministry's reports from its served site's dashboard files (hub.api.controllers.maturity)
+    reports = ReportFiles(site_folder(services) / "dashboard") if live else None
+
+    def provide_reports() -> ReportFiles | None:
+        return reports
+
     app = HubApp(
         route_handlers=[
             PackageController,
@@ -233,7 +239,11 @@ def create_app(
                 "behind": behind,
             }
         ),
-        dependencies={"services": Provide(provide_services, sync_to_thread=False), "cache": Provide(provide_cache, sync_to_thread=False)},
+        dependencies={
+            "services": Provide(provide_services, sync_to_thread=False),
+            "cache": Provide(provide_cache, sync_to_thread=False),
+            "reports": Provide(provide_reports, sync_to_thread=False),
+        },
         exception_handlers={
             HubError: hub_error_handler,
             HTTPException: http_error_handler,

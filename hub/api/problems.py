@@ -50,6 +50,7 @@ _DESCRIPTIONS = {
     409: "Konflikt mit dem Katalog (Version existiert, Stand nicht fortschreibbar)",
     413: "Upload zu groß",
     422: "Paket ungültig: alle Probleme mit Code, Datei und Stelle",
+    503: "Noch nicht bereit (erster Start): die Kopfzeile Retry-After nennt die Sekunden bis zur nächsten Anfrage",
 }
 
 
@@ -73,7 +74,9 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
 
 
 def hub_error_handler(request: Request, exc: HubError) -> Response[dict[str, Any]]:
-    headers = {"WWW-Authenticate": 'Bearer realm="transferhub"'} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": 'Bearer realm="transferhub"'} if exc.status == 401 else {}
+    if exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
     return problem_response(problem_details(exc, instance=request.url.path), headers)
 
 

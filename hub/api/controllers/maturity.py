@@ -1,15 +1,25 @@
-"""Maturity of package versions, the maturity model, and the ministry's reports (JSON or CSV)."""
+"""Maturity of package versions, the maturity model, and the ministry's reports (JSON, CSV or a workbook).
+
+A running hub (``hub serve``) answers the reports from the files its served site's dashboard holds (``dashboard/``:
+written by the site's child process after a publish, see :mod:`hub.site.build`), never by evaluating every package for
+a request: a report sums up the whole catalogue (about 12 s of CPU at 10,000 packages), and anyone may ask for one,
+as often as they like. The answer names the commit it describes (``commit`` in the JSON). The API alone (an app
+without the served site, as the tests run it) evaluates the catalogue per request.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
+from litestar.response import File
 
 from hub.api.controllers.packages import Publisher, Slug, Version
 from hub.api.problems import problem_responses
+from hub.errors import ReportsNotReady
 from hub.maturity import maturity, maturity_model
 from hub.maturity.reports import (
     AdoptionReport,
@@ -25,6 +35,27 @@ from hub.maturity.reports import (
 from hub.maturity.spreadsheets import to_xlsx
 from hub.model import Maturity
 from hub.services import Services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportFiles:
+    """The served site's report downloads, by the name the API gives them (the dashboard's ``dashboard/`` folder)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def answer(self, name: str, media_type: str, download: str | None = None) -> Any:
+        """The file ``name`` as the answer (``download``: the file name a browser saves it under); a problem until it is written.
+
+        Any, not a report type: Litestar passes a response through, and the route's annotation describes the body it holds."""
+        path = self.folder / name
+        if not path.is_file():
+            raise ReportsNotReady(
+                "Die Berichte werden mit der Website des Hubs erstellt, die gerade entsteht (erster Start). Bitte in einigen Sekunden erneut anfragen."
+            )
+        disposition: Literal["attachment", "inline"] = "attachment" if download else "inline"
+        return File(path, media_type=media_type, filename=download or name, content_disposition_type=disposition)
 
 
 class MaturityController(Controller):
@@ -50,8 +81,11 @@ class MaturityController(Controller):
         return maturity(services.catalog, f"{publisher}/{slug}", version)
 
 
+CSV = "text/csv; charset=utf-8"
+
+
 def _csv(text: str, name: str) -> Response[str]:
-    return Response(text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return Response(text, media_type=CSV, headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 class ReportController(Controller):
@@ -62,41 +96,68 @@ class ReportController(Controller):
     def model(self) -> dict[str, Any]:
         return msgspec.to_builtins(maturity_model())
 
-    @get("/maturity", summary="Reifegrade aller Pakete, nach Herausgeber und Themenfeld", sync_to_thread=True)
-    def maturity(self, services: NamedDependency[Services]) -> MaturityReport:
+    @get(
+        "/maturity",
+        summary="Reifegrade aller Pakete, nach Herausgeber und Themenfeld",
+        sync_to_thread=True,
+        responses=problem_responses(503),
+    )
+    def maturity(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> MaturityReport:
+        if reports is not None:
+            return reports.answer("reifegrade.json", "application/json")
         return maturity_report(services.catalog)
 
-    @get("/maturity.csv", summary="Reifegrade aller Pakete als CSV", sync_to_thread=True, media_type="text/csv")
-    def maturity_csv(self, services: NamedDependency[Services]) -> Response[str]:
+    @get(
+        "/maturity.csv",
+        summary="Reifegrade aller Pakete als CSV",
+        sync_to_thread=True,
+        media_type="text/csv",
+        responses=problem_responses(503),
+    )
+    def maturity_csv(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> Response[str]:
+        if reports is not None:
+            return reports.answer("reifegrade.csv", "text/csv", "reifegrade.csv")
         return _csv(to_csv(maturity_report(services.catalog).packages), "reifegrade")
 
-    @get("/adoption", summary="Nachnutzungen aller Pakete", sync_to_thread=True)
-    def adoption(self, services: NamedDependency[Services]) -> AdoptionReport:
+    @get("/adoption", summary="Nachnutzungen aller Pakete", sync_to_thread=True, responses=problem_responses(503))
+    def adoption(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> AdoptionReport:
+        if reports is not None:
+            return reports.answer("nachnutzungen.json", "application/json")
         return adoption_report(services.catalog)
 
-    @get("/adoption.csv", summary="Nachnutzungen als CSV", sync_to_thread=True, media_type="text/csv")
-    def adoption_csv(self, services: NamedDependency[Services]) -> Response[str]:
+    @get("/adoption.csv", summary="Nachnutzungen als CSV", sync_to_thread=True, media_type="text/csv", responses=problem_responses(503))
+    def adoption_csv(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> Response[str]:
+        if reports is not None:
+            return reports.answer("nachnutzungen.csv", "text/csv", "nachnutzungen.csv")
         return _csv(to_csv(adoption_report(services.catalog).adoptions), "nachnutzungen")
 
-    @get("/history", summary="Reifegrade und Nachnutzungen je Monat (aus der Git-Historie)", sync_to_thread=True)
-    def history(self, services: NamedDependency[Services]) -> HistoryReport:
+    @get(
+        "/history",
+        summary="Reifegrade und Nachnutzungen je Monat (aus der Git-Historie)",
+        sync_to_thread=True,
+        responses=problem_responses(503),
+    )
+    def history(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> HistoryReport:
+        if reports is not None:
+            return reports.answer("verlauf.json", "application/json")
         return history_report(services.catalog)
 
-    @get("/history.csv", summary="Verlauf je Monat als CSV", sync_to_thread=True, media_type="text/csv")
-    def history_csv(self, services: NamedDependency[Services]) -> Response[str]:
+    @get("/history.csv", summary="Verlauf je Monat als CSV", sync_to_thread=True, media_type="text/csv", responses=problem_responses(503))
+    def history_csv(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> Response[str]:
+        if reports is not None:
+            return reports.answer("verlauf.csv", "text/csv", "verlauf.csv")
         return _csv(to_csv(history_rows(history_report(services.catalog))), "verlauf")
 
     @get(
         "/all.xlsx",
         summary="Alle Berichte als Excel-Arbeitsmappe (ein Blatt je Bericht)",
         sync_to_thread=True,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
+        responses=problem_responses(503),
     )
-    def workbook(self, services: NamedDependency[Services]) -> Response[bytes]:
+    def workbook(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> Response[bytes]:
+        if reports is not None:
+            return reports.answer("berichte.xlsx", XLSX, "berichte.xlsx")
         catalog = services.catalog
         data = to_xlsx(report_sheets(maturity_report(catalog), adoption_report(catalog), history_report(catalog)))
-        return Response(
-            data,
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": 'attachment; filename="berichte.xlsx"'},
-        )
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="berichte.xlsx"'})
