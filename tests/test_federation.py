@@ -38,6 +38,7 @@ from hub.federation import (
     save_sources,
 )
 from hub.federation.errors import SourceNotFound, SourcesInvalid
+from hub.federation.model import DCAT_PAGE_SIZE
 from hub.federation.publiccode import PUBLICCODE_FILES
 from hub.model import Actor
 from hub.store import publish
@@ -1090,6 +1091,57 @@ def test_api_exports(api):
 
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/sources", "/api/v1/harvest", "/api/v1/export/dcat.ttl", "/api/v1/feeds/packages.atom"} <= set(paths)
+
+
+HYDRA = ns.Namespace("http://www.w3.org/ns/hydra/core#")
+
+
+def test_dcat_pages_hold_every_package_once_and_link_the_next(tmp_path):
+    from hub.federation.dcat import export_dcat
+
+    ids = [f"stadt-test/paket-{n}" for n in range(5)]
+    catalog = make_catalog(tmp_path, [(pid, "1.0.0") for pid in ids])
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        text = export_dcat(catalog, "https://hub.example", "turtle", page=page, page_size=2, page_url=lambda n: f"https://hub.example/p{n}")
+        graph = Graph().parse(data=text, format="turtle")
+        datasets = [str(graph.value(d, ns.DCTERMS.identifier)) for d in graph.subjects(ns.RDF.type, ns.DCAT.Dataset)]
+        assert len(datasets) == (2 if page < 3 else 1)
+        seen += datasets
+        view = URIRef(f"https://hub.example/p{page}")
+        assert (view, ns.RDF.type, HYDRA.PagedCollection) in graph
+        assert graph.value(view, HYDRA.totalItems).toPython() == 5 and graph.value(view, HYDRA.itemsPerPage).toPython() == 2
+        assert (
+            str(graph.value(view, HYDRA.firstPage)) == "https://hub.example/p1"
+            and str(graph.value(view, HYDRA.lastPage)) == "https://hub.example/p3"
+        )
+        following = graph.value(view, HYDRA.nextPage)
+        assert (str(following) if following else None) == (f"https://hub.example/p{page + 1}" if page < 3 else None)
+        before = graph.value(view, HYDRA.previousPage)
+        assert (str(before) if before else None) == (f"https://hub.example/p{page - 1}" if page > 1 else None)
+        # the catalogue on every page names the page's datasets and no others
+        assert {str(d) for d in graph.objects(None, ns.DCAT.dataset)} == {f"https://hub.example/api/v1/packages/{pid}" for pid in datasets}
+    assert sorted(seen) == sorted(ids)
+    with pytest.raises(HubError) as refused:
+        export_dcat(catalog, "https://hub.example", "turtle", page=4, page_size=2)
+    assert refused.value.status == 404 and "3 Seite(n) zu je höchstens 2 Paketen" in refused.value.detail
+
+
+def test_api_dcat_answers_a_page_with_its_paging_and_refuses_a_page_that_is_not_there(api):
+    client, _services = api
+    for path, fmt in (("/api/v1/export/dcat.ttl", "turtle"), ("/api/v1/export/dcat.jsonld", "json-ld")):
+        answer = client.get(path)
+        graph = Graph().parse(data=answer.text, format=fmt)
+        (view,) = graph.subjects(ns.RDF.type, HYDRA.PagedCollection)
+        assert str(view) == f"http://testserver.local{path}?page=1"
+        assert graph.value(view, HYDRA.totalItems).toPython() == 1 and graph.value(view, HYDRA.nextPage) is None
+        assert client.get(path + "?page=1").headers["etag"] == answer.headers["etag"]  # the first page is the default
+        missing = client.get(path + "?page=2")
+        assert missing.status_code == 404 and missing.json()["code"] == "not-found" and "Seite 2 gibt es nicht" in missing.json()["detail"]
+        assert client.get(path + "?page=0").status_code == 400
+        assert client.get(path + "?page=eins").status_code == 400
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "federation.md").read_text(encoding="utf-8")
+    assert f"seitenweise zu je {DCAT_PAGE_SIZE} Paketen" in docs and f"(`?page=`, je {DCAT_PAGE_SIZE} Pakete)" in docs
 
 
 # -- CLI --------------------------------------------------------------------------------------

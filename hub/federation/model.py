@@ -15,6 +15,8 @@ from hub.model import Base, FrozenBase, Problem
 # the DCAT-AP export's formats and their media types (hub.federation.dcat; here, so that naming them loads no rdflib)
 Format = Literal["turtle", "json-ld"]
 FORMATS: dict[str, str] = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
+# datasets per page of the API's DCAT-AP export (hub.federation.dcat): about half a second of rdflib's CPU
+DCAT_PAGE_SIZE = 100
 
 
 class Source(Base):

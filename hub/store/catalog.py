@@ -167,9 +167,10 @@ class Catalog:
         snapshot = self.snapshot(ref)
         return [] if snapshot is None else snapshot.package_ids()
 
-    def manifests(self, ref: str | None = None) -> list[Manifest]:
+    def manifests(self, ref: str | None = None, *, only: Iterable[str] | None = None) -> list[Manifest]:
+        """The manifest of every package at ``ref`` (default HEAD), or of the packages ``only`` names."""
         commit = self.resolve(ref)
-        return [] if commit is None else [self._manifest_at(commit.tree, pid) for pid in self.package_ids(ref)]
+        return [] if commit is None else [self._manifest_at(commit.tree, pid) for pid in (self.package_ids(ref) if only is None else only)]
 
     def _manifest_at(self, root: pygit2.Tree, package_id: str) -> Manifest:
         try:

@@ -23,7 +23,7 @@ from hub.api.replica import WRITES_NOTHING
 from hub.errors import BadRequest, NotFound
 from hub.federation.atom import MEDIA_TYPE as ATOM
 from hub.federation.atom import atom_feed, feedback_feed
-from hub.federation.model import FORMATS, Format, HarvestReport, PublisherFeedback, Source, SourceStatus
+from hub.federation.model import DCAT_PAGE_SIZE, FORMATS, Format, HarvestReport, PublisherFeedback, Source, SourceStatus
 from hub.federation.publiccode import export_publiccode, import_publiccode
 from hub.federation.reports import publisher_feedback, read_report
 from hub.federation.sources import get_source, load_sources
@@ -53,10 +53,19 @@ def base_url(request: Request) -> str:
     return (environment().base_url or str(request.base_url)).rstrip("/")
 
 
-def _dcat(services: Services, base: str, format: Format) -> str:
+def _dcat(services: Services, base: str, format: Format, page: int) -> str:
     from hub.federation.dcat import export_dcat  # rdflib, loaded by the first DCAT export rather than at start
 
-    return export_dcat(services.catalog, base, format)
+    name = "dcat.ttl" if format == "turtle" else "dcat.jsonld"
+    return export_dcat(services.catalog, base, format, page=page, page_url=lambda n: f"{base.rstrip('/')}/api/v1/export/{name}?page={n}")
+
+
+# a page of the DCAT-AP export (hub.federation.dcat.PAGE_SIZE packages): the whole catalogue in one answer cost rdflib
+# about 5 ms of CPU per package, for any anonymous request
+DcatPage = Annotated[
+    int,
+    QueryParameter(description=f"Seite (ab 1) zu je {DCAT_PAGE_SIZE} Paketen; hydra:nextPage nennt die nächste", ge=1, le=1_000_000),
+]
 
 
 def _conditional(request: Request, services: Services, key: str, media_type: str, produce: Callable[[], str | bytes]) -> Response:
@@ -201,19 +210,33 @@ class FederationController(Controller):
         manifest = load_yaml(skeleton.files["hub.yaml"]).data if "hub.yaml" in skeleton.files else None
         return PubliccodeImport(id=manifest.get("id") if isinstance(manifest, dict) else None, files=files, problems=problems)
 
-    @get("/export/dcat.ttl", summary="Der Katalog als DCAT-AP (Turtle)", sync_to_thread=True, media_type="text/turtle")
-    def dcat_turtle(self, request: Request, services: NamedDependency[Services]) -> Response:
+    @get(
+        "/export/dcat.ttl",
+        summary="Der Katalog als DCAT-AP (Turtle), seitenweise",
+        sync_to_thread=True,
+        media_type="text/turtle",
+        responses=problem_responses(400, 404),
+    )
+    def dcat_turtle(self, request: Request, services: NamedDependency[Services], page: DcatPage = 1) -> Response:
         return _conditional(
             request,
             services,
-            "dcat:turtle",
+            f"dcat:turtle:{page}",
             FORMATS["turtle"] + "; charset=utf-8",
-            lambda: _dcat(services, base_url(request), "turtle"),
+            lambda: _dcat(services, base_url(request), "turtle", page),
         )
 
-    @get("/export/dcat.jsonld", summary="Der Katalog als DCAT-AP (JSON-LD)", sync_to_thread=True, media_type="application/ld+json")
-    def dcat_jsonld(self, request: Request, services: NamedDependency[Services]) -> Response:
-        return _conditional(request, services, "dcat:json-ld", FORMATS["json-ld"], lambda: _dcat(services, base_url(request), "json-ld"))
+    @get(
+        "/export/dcat.jsonld",
+        summary="Der Katalog als DCAT-AP (JSON-LD), seitenweise",
+        sync_to_thread=True,
+        media_type="application/ld+json",
+        responses=problem_responses(400, 404),
+    )
+    def dcat_jsonld(self, request: Request, services: NamedDependency[Services], page: DcatPage = 1) -> Response:
+        return _conditional(
+            request, services, f"dcat:json-ld:{page}", FORMATS["json-ld"], lambda: _dcat(services, base_url(request), "json-ld", page)
+        )
 
     @get(
         "/feeds/packages.atom",
