@@ -157,3 +157,24 @@ def test_a_manifest_blob_is_decoded_once_and_a_publish_hands_in_the_one_it_valid
     older = catalog.repo[catalog.head().parents[0].id].peel(pygit2.Commit)
     first = manifest_of_blob(catalog.repo, older.tree["packages/stadt-test/testpaket/hub.yaml"].id)
     assert first.version == "1.0.0" and manifest_of_blob(catalog.repo, older.tree["packages/stadt-test/testpaket/hub.yaml"].id) is first
+
+
+def test_package_count_and_publishers_follow_every_commit(tmp_path):
+    # both are remembered for the last commit or folder read (health and the publishers' list ask per request)
+    from tests.factory import register
+
+    catalog = make_catalog(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    head = catalog.head()
+    assert catalog.package_count(head) == 1 and catalog.package_count(head) == 1
+    before = {p.id: p.name for p in catalog.publishers()}
+    register(catalog, "stadt-test", "Stadt Test")
+    first = catalog.publishers()
+    assert {p.id: p.name for p in first} == before | {"stadt-test": "Stadt Test"}
+    first.clear()  # a caller's list is its own
+    assert {p.id: p.name for p in catalog.publishers()} == before | {"stadt-test": "Stadt Test"}
+    register(catalog, "stadt-test", "Stadt Test (neu)")
+    register(catalog, "stadt-zwei", "Stadt Zwei")
+    assert {p.id: p.name for p in catalog.publishers()} == before | {"stadt-test": "Stadt Test (neu)", "stadt-zwei": "Stadt Zwei"}
+    assert {p.id: p.name for p in catalog.publishers(ref=str(head.id))} == before  # an older commit: its own folder
+    publish(catalog, _package("stadt-test/zweites"))
+    assert catalog.package_count(catalog.head()) == 2 and catalog.package_count(head) == 1

@@ -19,7 +19,6 @@ from hub.model import PACKAGE_ID, Adoption, AdoptionStatus, Base, Publisher, Rev
 from hub.schemas import SCHEMA_BASE, published_documents
 from hub.services import Services
 from hub.store.records import adoptions, reviews
-from hub.store.snapshot import CatalogSnapshot
 from hub.usecases import adoptions as adopting
 from hub.usecases import reviews as reviewing
 from hub.web.replica import ReplicaHealth
@@ -189,7 +188,7 @@ class HealthController(Controller):
         return Health(
             status="ok",
             commit=str(head.id) if head else None,
-            packages=0 if head is None else CatalogSnapshot(services.catalog.repo, head).package_count(),
+            packages=0 if head is None else services.catalog.package_count(head),
             index_commit=services.index.commit,
             site_commit=follower.site_commit if follower is not None else None,
             starting=follower is not None and follower.site is not None and follower.starting,
