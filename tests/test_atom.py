@@ -38,3 +38,35 @@ def test_one_atom_writer_for_site_and_api_relative_or_absolute_links_and_unsafe_
     assert [e.findtext(f"{ATOM}id") for e in static.iter(f"{ATOM}entry")] == [e.findtext(f"{ATOM}id") for e in api.iter(f"{ATOM}entry")]
     assert static.find(f"{ATOM}entry/{ATOM}link").get("href") == "pakete/stadt-a/eins/index.html"
     assert static.find(f"{ATOM}link[@rel='self']").attrib == {"rel": "self", "type": "application/atom+xml", "href": "feed.atom"}
+
+
+def test_the_newest_releases_read_from_the_version_store_are_those_of_every_version(tmp_path):
+    # a feed reads its newest entries from the store's index (the same cost in any catalogue), and they are exactly
+    # the newest of every version (ties in the same second by package and version, descending), the store current,
+    # behind the head, or missing
+    from hub.federation.atom import newest_releases, releases
+    from hub.store import Catalog, publish
+    from hub.validate import PackageFiles
+    from tests.factory import make_services, package_files
+
+    services = make_services(tmp_path, [("stadt-a/eins", "1.0.0"), ("stadt-a/zwei", "1.0.0"), ("stadt-b/drei", "1.0.0")])
+    for package_id, version in (("stadt-a/eins", "1.1.0"), ("stadt-b/drei", "1.0.1"), ("stadt-a/eins", "1.2.0")):
+        publish(services.catalog, PackageFiles(package_files(package_id, version)))
+    services.catch_up()
+
+    def same(expect_store: bool) -> None:
+        catalog = Catalog.open(services.catalog.path)  # a reader of its own, as a server's worker
+        assert (catalog.newest_versions(2) is not None) is expect_store
+        for publisher in (None, "stadt-a", "stadt-b", "stadt-x"):
+            for limit in (1, 2, 3, 50):
+                assert newest_releases(catalog, publisher, limit) == releases(catalog, publisher)[:limit], (publisher, limit)
+
+    same(expect_store=True)
+    assert services.catalog.version_store.commit() == str(services.catalog.head().id)
+    publish(services.catalog, PackageFiles(package_files("stadt-b/vier", "0.1.0")))  # no catch-up: the store is behind
+    assert services.catalog.version_store.commit() != str(services.catalog.head().id)
+    same(expect_store=True)
+    newest = Catalog.open(services.catalog.path).newest_versions(1)
+    assert newest is not None and [(p, i.version) for p, i in newest] == [("stadt-b/vier", "0.1.0")]  # from the commits since
+    services.catalog.version_store.path.unlink()
+    same(expect_store=False)

@@ -122,7 +122,7 @@ def test_the_store_is_advanced_not_rebuilt_and_a_reader_adds_the_commits_since(t
     # a row only the store holds: a rebuild from the tags would drop it, advancing keeps it
     with closing(sqlite3.connect(store.path)) as db, db:
         info = VersionInfo(version="1.0.0", commit="0" * 40, published_at="", published_by="")
-        db.execute("INSERT INTO versions VALUES (?, ?, ?)", ("stadt-test/nur-gespeichert", "1.0.0", msgspec.json.encode(info)))
+        db.execute("INSERT INTO versions VALUES (?, ?, ?, ?)", ("stadt-test/nur-gespeichert", "1.0.0", msgspec.json.encode(info), 0.0))
     _publish_through_hub(services, "stadt-test/eins", "1.1.0")
     _publish_through_hub(services, "stadt-test/zwei", "0.1.0")
     assert store.commit() == str(services.catalog.head().id)

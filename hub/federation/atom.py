@@ -158,10 +158,28 @@ def releases(catalog: Catalog, publisher: str | None = None) -> list[_Release]:
     return found
 
 
+def newest_releases(catalog: Catalog, publisher: str | None = None, limit: int = 50) -> list[_Release]:
+    """The ``limit`` newest of :func:`releases`, read from the version store's index where it can say (then the cost
+    does not grow with the catalogue: every version was 0.6 s of CPU per feed at 50,000 packages), else from every version."""
+    newest = catalog.newest_versions(limit, publisher)
+    if newest is None:
+        return releases(catalog, publisher)[:limit]
+    versions = catalog.versions_of(sorted({package_id for package_id, _ in newest}))
+    found = []
+    for package_id, info in newest:
+        by_time = sorted(versions.get(package_id, [info]), key=lambda v: datetime.fromisoformat(v.published_at))
+        index = next((i for i, v in enumerate(by_time) if v.version == info.version), 0)
+        stamp = datetime.fromisoformat(info.published_at)
+        found.append(
+            _Release(package_id, info.version, stamp, info.published_at, index == 0, by_time[index - 1].version if index else None)
+        )
+    return found
+
+
 def atom_feed(catalog: Catalog, base_url: str, publisher: str | None = None, *, limit: int = 50, self_url: str | None = None) -> bytes:
     """Atom feed of new packages and versions (of one publisher), newest first, at most ``limit`` entries."""
     base = base_url.rstrip("/")
-    items = releases(catalog, publisher)[:limit]
+    items = newest_releases(catalog, publisher, limit)
     head = catalog.head()
     updated = _rfc3339(items[0].stamp) if items else (datetime.fromtimestamp(head.commit_time, UTC).isoformat() if head else _now())
     record = catalog.publisher(publisher) if publisher else None

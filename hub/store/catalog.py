@@ -265,6 +265,11 @@ class Catalog:
             return self.versions_of([only])
         return self._versions.at(self.repo, self.head())
 
+    def newest_versions(self, limit: int, publisher: str | None = None) -> list[tuple[str, VersionInfo]] | None:
+        """The ``limit`` versions published last (of ``publisher``'s packages), newest first, as (package id, version);
+        None when the version store cannot say (a caller then reads :meth:`all_versions`). Costs the same in any catalogue."""
+        return self._versions.newest(self.head(), limit, publisher)
+
     def versions_of(self, package_ids: Iterable[str]) -> dict[str, list[VersionInfo]]:
         """The published versions of each of ``package_ids`` that has any, highest first: one lookup per package, so
         a few packages' versions cost the same in any catalogue (``all_versions()`` copies every package's)."""

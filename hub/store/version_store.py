@@ -25,6 +25,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,11 +36,14 @@ from hub.store import cachedb
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "3"  # 2: the changes table (hub.store.changes); 3: what each changed path holds after the commit
+# 2: the changes table (hub.store.changes); 3: what each changed path holds after the commit; 4: when each version was
+# published, in seconds, in an index (the feeds' newest versions: hub.federation.atom)
+SCHEMA = "4"
 CREATE = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS versions (package TEXT NOT NULL, version TEXT NOT NULL, info BLOB NOT NULL,"
-    " PRIMARY KEY (package, version)) WITHOUT ROWID",
+    " published REAL NOT NULL, PRIMARY KEY (package, version)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS versions_newest ON versions (published DESC, package DESC, version DESC)",
     # oldest first by seq: the first-parent commits on main that changed a package's folder or records
     "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY, package TEXT NOT NULL, commit_id TEXT NOT NULL,"
     " kind TEXT NOT NULL, path TEXT NOT NULL, object TEXT)",
@@ -63,6 +67,11 @@ Row = tuple[str, VersionInfo]  # package id, one of its versions
 # the publishes and the changes since a recorded commit, oldest first; None when that commit is not a
 # recent first-parent ancestor
 Since = Callable[[str], tuple[list[Row], list[Change]] | None]
+
+
+def published_seconds(info: VersionInfo) -> float:
+    """When a version was published, in seconds since the epoch (the order of the feeds: an instant, whatever the offset)."""
+    return datetime.fromisoformat(info.published_at).timestamp()
 
 
 def store_path(catalog_path: Path) -> Path:
@@ -153,6 +162,30 @@ class VersionStore:
             table.setdefault(package, []).append(decoder.decode(info))
         return found[0], table
 
+    def newest(self, limit: int, publisher: str | None = None) -> tuple[str, list[Row]] | None:
+        """The commit and the ``limit`` versions published last (of ``publisher``'s packages), newest first (then by
+        package and version, descending); None without a usable store.
+
+        Every package: a range of the index ``versions_newest``, whatever the size of the catalogue. One publisher's:
+        the rows of its packages (a range of the primary key: their ids sort from ``<publisher>/`` to before
+        ``<publisher>0``), sorted here."""
+        parameters: tuple[str | int, ...]
+        if publisher is None:
+            query, parameters = "SELECT package, info FROM versions ORDER BY published DESC, package DESC, version DESC LIMIT ?", (limit,)
+        else:
+            query = "SELECT package, info FROM versions WHERE package >= ? AND package < ? ORDER BY published DESC, package DESC, version DESC LIMIT ?"
+            parameters = (f"{publisher}/", f"{publisher}0", limit)
+        try:
+            with self._reading() as found:
+                if found is None or "commit" not in found[1]:
+                    return None
+                db, meta = found
+                rows = db.execute(query, parameters).fetchall()
+        except sqlite3.Error:
+            return None
+        decoder = msgspec.json.Decoder(VersionInfo)
+        return meta["commit"], [(package, decoder.decode(info)) for package, info in rows]
+
     def changes(self, package_id: str | None = None) -> tuple[str, list[Change]] | None:
         """The commit and the changes (of ``package_id``, or of every package) valid for it, oldest first; None without a store."""
         found = self._select("SELECT commit_id, package, kind, path, object FROM changes", package_id, "ORDER BY seq")
@@ -194,8 +227,8 @@ class VersionStore:
             versions, changes = new
             encoder = msgspec.json.Encoder()
             db.executemany(
-                "INSERT OR IGNORE INTO versions (package, version, info) VALUES (?, ?, ?)",
-                [(package, info.version, encoder.encode(info)) for package, info in versions],
+                "INSERT OR IGNORE INTO versions (package, version, info, published) VALUES (?, ?, ?, ?)",
+                [(package, info.version, encoder.encode(info), published_seconds(info)) for package, info in versions],
             )
             db.executemany(
                 "INSERT INTO changes (package, commit_id, kind, path, object) VALUES (?, ?, ?, ?, ?)",

@@ -21,7 +21,7 @@ import pygit2
 import semver
 
 from hub.model import VersionInfo
-from hub.store.version_store import Change, Row, VersionStore
+from hub.store.version_store import Change, Row, VersionStore, published_seconds
 
 TAG_PREFIX = "refs/tags/"
 # the changes of the first-parent commits after a recorded one (None: of every commit), oldest first;
@@ -196,6 +196,25 @@ class VersionTable:
             if not self._complete:
                 self._load(repo, head, None)
             return {package_id: list(infos) for package_id, infos in self._known.items() if infos}
+
+    def newest(self, head: pygit2.Commit | None, limit: int, publisher: str | None = None) -> list[Row] | None:
+        """The ``limit`` versions published last at ``head`` (of ``publisher``'s packages), newest first, then by package
+        and version, descending: the store's, with what was published since its commit. None when the store cannot say
+        (missing, or its commit not a recent first-parent ancestor of ``head``): the caller reads every version."""
+        if head is None:
+            return []
+        found = self._store.newest(limit, publisher) if self._store is not None else None
+        if found is None:
+            return None
+        base, rows = found
+        new = publishes_since(head, base)
+        if new is None:
+            return None
+        prefix = f"{publisher}/" if publisher is not None else ""
+        seen = {(package_id, info.version) for package_id, info in rows}
+        rows += [(p, info) for p, info in new if p.startswith(prefix) and (p, info.version) not in seen]
+        rows.sort(key=lambda row: (published_seconds(row[1]), row[0], row[1].version), reverse=True)
+        return rows[:limit]
 
     def persist(self, repo: pygit2.Repository, head: pygit2.Commit | None, changes_since: ChangesSince) -> None:
         """Bring the store to ``head`` (writers only: ``Services.catch_up``), with the changes ``changes_since``
