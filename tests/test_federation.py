@@ -1142,6 +1142,11 @@ def test_api_dcat_answers_a_page_with_its_paging_and_refuses_a_page_that_is_not_
         assert client.get(path + "?page=eins").status_code == 400
     docs = (Path(__file__).resolve().parent.parent / "docs" / "federation.md").read_text(encoding="utf-8")
     assert f"seitenweise zu je {DCAT_PAGE_SIZE} Paketen" in docs and f"(`?page=`, je {DCAT_PAGE_SIZE} Pakete)" in docs
+    for name, text in (
+        ("api.md", f"{DCAT_PAGE_SIZE} packages a page (`page`"),
+        ("architecture.md", f"DCAT-AP: {DCAT_PAGE_SIZE} packages a page"),
+    ):
+        assert text in (Path(__file__).resolve().parent.parent / "docs" / name).read_text(encoding="utf-8"), name
 
 
 # -- CLI --------------------------------------------------------------------------------------
