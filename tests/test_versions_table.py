@@ -224,6 +224,40 @@ def test_a_store_of_the_schema_before_is_made_anew_with_every_table(tmp_path):
     assert len(store.folder_trees("stadt-test/eins")["stadt-test/eins"]) == 2
 
 
+def test_a_store_of_schema_3_is_upgraded_in_place_keeping_its_rows_and_what_is_tagged(tmp_path):
+    # schema 4 adds each version's publishing time (the feeds' newest versions); built again from the tags the store
+    # would drop what only it holds and the commit up to which every publish is tagged (repair_tags' start)
+    services = make_services(tmp_path, [("stadt-test/eins", "1.0.0")])
+    services.catch_up()
+    store = services.catalog.version_store
+    head = str(services.catalog.head().id)
+    rows = {(p, i.version): i for p, infos in store.read()[1].items() for i in infos}
+    store.path.unlink()
+    only_here = VersionInfo(version="0.9.0", commit="0" * 40, published_at="2020-05-01T10:00:00+02:00", published_by="x")
+    with closing(sqlite3.connect(store.path)) as db, db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+        db.execute(
+            "CREATE TABLE versions (package TEXT NOT NULL, version TEXT NOT NULL, info BLOB NOT NULL, PRIMARY KEY (package, version)) WITHOUT ROWID"
+        )
+        db.execute(
+            "CREATE TABLE changes (seq INTEGER PRIMARY KEY, package TEXT NOT NULL, commit_id TEXT NOT NULL, kind TEXT NOT NULL,"
+            " path TEXT NOT NULL, object TEXT)"
+        )
+        db.execute("CREATE INDEX changes_by_package ON changes (package, seq)")
+        db.executemany(
+            "INSERT INTO versions VALUES (?, ?, ?)",
+            [(p, v, msgspec.json.encode(i)) for (p, v), i in rows.items()] + [("stadt-test/eins", "0.9.0", msgspec.json.encode(only_here))],
+        )
+        db.execute("INSERT INTO meta VALUES ('schema', '3'), ('commit', ?), ('tagged', ?)", (head, head))
+    assert store.commit() is None  # a reader of schema 4 does not read it
+    _publish_through_hub(services, "stadt-test/eins", "1.1.0")  # the writer's catch-up upgrades it, then advances it
+    assert store.commit() == str(services.catalog.head().id) and store.tagged() == head
+    kept = store.read("stadt-test/eins")[1]["stadt-test/eins"]
+    assert {i.version for i in kept} == {"0.9.0", "1.0.0", "1.1.0"}  # the row only the store held: not built again
+    newest = store.newest(3)[1]
+    assert [i.version for _, i in newest] == ["1.1.0", "1.0.0", "0.9.0"]  # by the publishing times the upgrade filled in
+
+
 def test_the_production_trailer_takes_what_the_schema_takes_as_start_of_production():
     schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "package.schema.json").read_text())
     pattern = schema["properties"]["status"]["properties"]["production"]["properties"]["since"]["pattern"]

@@ -27,9 +27,11 @@ def write(
     create: Iterable[str],
     tables: Iterable[str],
     pragmas: Iterable[str] = (),
+    upgrade: Mapping[str, Callable[[sqlite3.Connection], None]] | None = None,
 ) -> None:
     """Run ``change`` in one write transaction on ``path``; the ``tables`` of another ``schema`` are dropped and
-    ``create``'s statements run first."""
+    ``create``'s statements run first, but a file of a schema ``upgrade`` names is brought to ``schema`` by its function
+    (in the same transaction): what it holds is kept, not built again."""
     for attempt in (1, 2):
         try:
             with closing(sqlite3.connect(path, timeout=TIMEOUT_SECONDS, isolation_level=None)) as db:
@@ -37,9 +39,13 @@ def write(
                     db.execute(pragma)
                 db.execute("BEGIN IMMEDIATE")
                 try:
-                    if meta(db, "schema") != schema:
-                        for table in tables:
-                            db.execute(f"DROP TABLE IF EXISTS {table}")
+                    found = meta(db, "schema")
+                    if found != schema:
+                        if upgrade is not None and found is not None and found in upgrade:
+                            upgrade[found](db)
+                        else:
+                            for table in tables:
+                                db.execute(f"DROP TABLE IF EXISTS {table}")
                         for statement in create:
                             db.execute(statement)
                         set_meta(db, {"schema": schema})
