@@ -129,16 +129,18 @@ def to_xlsx(sheets: Sequence[Sheet], *, when: datetime | None = None) -> bytes:
             continue
         keys = list(dicts[0])
         ws.write_row(0, 0, [HEADERS.get(k, k) for k in keys], bold)
+        widths = [len(str(HEADERS.get(k, k))) for k in keys]
         for number, row in enumerate(dicts, start=1):
             for column, key in enumerate(keys):
-                value = german_value(key, row.get(key))
+                value = german_value(key, row.get(key))  # once per cell: for the cell and for its column's width
+                text = str(value)
+                widths[column] = max(widths[column], len(text))
                 if isinstance(value, (int, float)):
                     ws.write_number(number, column, value)
                 elif value != "":
-                    ws.write_string(number, column, str(value))
+                    ws.write_string(number, column, text)
         ws.freeze_panes(1, 0)
-        for index, key in enumerate(keys):
-            width = max(len(str(HEADERS.get(key, key))), *(len(str(german_value(key, r.get(key)))) for r in dicts))
+        for index, width in enumerate(widths):
             ws.set_column(index, index, min(60, width + 2))
     if when is not None:
         book.set_properties({"created": when.replace(tzinfo=None)})

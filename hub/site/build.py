@@ -972,10 +972,18 @@ class SiteBuilder:
         savings = write_savings(self)
         self.saved = savings.total
         drawings = KeptDrawings(self.out / ".build" / "charts.msgpack")
-        self.dashboard_page("dashboard/index.html", maturity, adoption, history, None, drawings)
+        # what every page of the dashboard needs, gathered in one pass over the packages, not once per page
+        names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
+        by_themenfeld: dict[str, set[str]] = {}
+        for pid, info in self.data.packages.items():
+            by_themenfeld.setdefault(info.manifest.classification.themenfeld, set()).add(pid)
+        themen = [{"name": t, "slug": slug(t)} for t in sorted(by_themenfeld)]
+        self.dashboard_page("dashboard/index.html", maturity, adoption, history, None, drawings, names=names, themen=themen)
         for themenfeld in maturity.by_themenfeld:
-            subset = self.themen_reports(maturity, adoption, themenfeld)
-            self.dashboard_page(f"dashboard/themen/{slug(themenfeld)}.html", subset[0], subset[1], None, themenfeld, drawings)
+            subset = self.themen_reports(maturity, adoption, themenfeld, by_themenfeld.get(themenfeld, set()))
+            self.dashboard_page(
+                f"dashboard/themen/{slug(themenfeld)}.html", subset[0], subset[1], None, themenfeld, drawings, names=names, themen=themen
+            )
         drawings.save()
         commit = _key(self.data.commit)
         points = [(p.period, p.levels, p.adoptions) for p in history.points]
@@ -993,9 +1001,12 @@ class SiteBuilder:
         self.page("dashboard/reifegradmodell.json", _key("model"), lambda: msgspec.json.format(msgspec.json.encode(maturity_model())))
         self.summaries_of = self.data.commit
 
-    def themen_reports(self, maturity: MaturityReport, adoption: AdoptionReport, themenfeld: str) -> tuple[MaturityReport, AdoptionReport]:
-        """The reports restricted to one Themenfeld's packages (the dashboard's filter)."""
-        ids = {pid for pid, i in self.data.packages.items() if i.manifest.classification.themenfeld == themenfeld}
+    def themen_reports(
+        self, maturity: MaturityReport, adoption: AdoptionReport, themenfeld: str, ids: set[str] | None = None
+    ) -> tuple[MaturityReport, AdoptionReport]:
+        """The reports restricted to one Themenfeld's packages (the dashboard's filter; ``ids``: those packages, when known)."""
+        if ids is None:
+            ids = {pid for pid, i in self.data.packages.items() if i.manifest.classification.themenfeld == themenfeld}
         subset = maturity_report(
             self.catalog,
             ref=self.data.commit,
@@ -1016,11 +1027,17 @@ class SiteBuilder:
         history: HistoryReport | None,
         themenfeld: str | None,
         drawings: KeptDrawings | None = None,
+        *,
+        names: dict[str, str] | None = None,
+        themen: list[dict[str, str]] | None = None,
     ) -> None:
-        """One dashboard page (the overview with ``history``, a Themenfeld's view without), written when what it shows changed."""
+        """One dashboard page (the overview with ``history``, a Themenfeld's view without), written when what it shows changed.
+
+        ``names`` (package id → name) and ``themen`` (the Themenfelder's names and slugs): what every page needs, when known."""
         history = history if themenfeld is None else None
         root = "../" * rel.count("/")
-        names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
+        if names is None:
+            names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
         charts = dashboard_charts(
             maturity,
             adoption,
@@ -1032,7 +1049,10 @@ class SiteBuilder:
             publisher_href=lambda pid: f"{root}organisationen/{pid}/index.html",
             memo=drawings,
         )
-        themen = [{"name": t, "slug": slug(t)} for t in sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})]
+        if themen is None:
+            themen = [
+                {"name": t, "slug": slug(t)} for t in sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})
+            ]
         kpi = kpis(maturity, adoption)
         saved = None if themenfeld else self.saved
         self.page(

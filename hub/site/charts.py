@@ -170,7 +170,8 @@ def dashboard_charts(
     """The dashboard's charts, in the order a reviewer asks: reused where, how mature, how it developed.
 
     ``memo`` keeps drawings by what they show (see :func:`hub.render.charts.stacked_bars`)."""
-    charts = [reused_packages(adoption, names, {p: package_href(p) for p in names}, memo)]
+    # links for the adopted packages alone (the chart ranks those): one per package of the catalogue was most of a page's drawing
+    charts = [reused_packages(adoption, names, {p: package_href(p) for p in {row.package for row in adoption.adoptions}}, memo)]
     if history is not None:  # the whole catalogue (a Themenfeld's page would show a single bar)
         charts.append(levels_by_themenfeld(maturity, levels, {t: themen_href(t) for t in maturity.by_themenfeld}, memo))
     publishers = {row.publisher: row.package.split("/")[0] for row in maturity.packages}
