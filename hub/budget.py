@@ -158,6 +158,24 @@ def shared_pool() -> Pool:
         return _create_shared()
 
 
+# exports of many packages anyone may ask for (a DCAT-AP page: about half a second of rdflib's CPU): one worker of their
+# own, so that such requests wait for each other in a process apart instead of holding the server process's GIL against
+# its other requests, nor take the upload validations' workers
+EXPORT_WORKERS = 1
+EXPORT_SECONDS = 120.0
+
+
+@functools.cache
+def _create_export() -> Pool:
+    return Pool(workers=EXPORT_WORKERS, seconds=EXPORT_SECONDS)
+
+
+def export_pool() -> Pool:
+    """The process's pool for exports (created on first use)."""
+    with _shared_lock:
+        return _create_export()
+
+
 def warm_shared_pool() -> None:
     """Warm the shared pool in a background thread (a server calls this once at start)."""
     threading.Thread(target=lambda: shared_pool().warm(), name="hub-budget-warm", daemon=True).start()

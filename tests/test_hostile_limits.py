@@ -302,3 +302,31 @@ def test_budget_ends_work_past_its_time_and_memory_and_keeps_serving():
         assert pool.run(_twice, 21, seconds=60) == 42  # a fresh worker took the killed one's place
     finally:
         pool.close()
+
+
+# --- reads of the whole catalogue -----------------------------------------------------------------
+
+
+def test_dcat_pages_asked_by_many_at_once_leave_health_fast(server):
+    # a DCAT-AP page is rdflib's work on up to a hundred packages: made in the export worker, one at a time, the server
+    # process only waits on a pipe (made in the server's threads, eight clients held its GIL: health took seconds)
+    stop = threading.Event()
+    answers: list[int] = []
+
+    def asking(n: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            while not stop.is_set():
+                answers.append(client.get(f"/api/v1/export/{'dcat.ttl' if n % 2 else 'dcat.jsonld'}").status_code)
+
+    askers = [threading.Thread(target=asking, args=(n,)) for n in range(8)]
+    for asker in askers:
+        asker.start()
+    try:
+        time.sleep(1)  # all eight asking
+        _, timings = _while_probing_health(server, lambda: httpx.get(server.url + "/api/v1/export/dcat.ttl", timeout=120))
+    finally:
+        stop.set()
+        for asker in askers:
+            asker.join()
+    assert answers and set(answers) == {200}, answers
+    assert statistics.median(timings) < HEALTH_LIMIT, timings

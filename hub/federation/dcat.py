@@ -23,6 +23,7 @@ from math import ceil
 from pathlib import Path
 from urllib.parse import quote
 
+import pygit2
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
@@ -270,3 +271,23 @@ def export_dcat(
     if format == "json-ld":
         return graph.serialize(format="json-ld", context=_CONTEXT, indent=2)
     return graph.serialize(format="turtle")
+
+
+WORKER_MAP_WINDOW = 32 * 1024 * 1024
+WORKER_MAPPED = 256 * 1024 * 1024
+WORKER_OBJECT_CACHE = 64 * 1024 * 1024
+_opened: dict[str, Catalog] = {}  # in a budget worker: the catalogue stays open between calls (each call reads its HEAD)
+
+
+def dcat_page(catalog_path: str, base_url: str, format: Format, page: int, page_prefix: str) -> str:
+    """One page of the export as the API answers it, run in a budget worker (``hub.budget.export_pool``): ``page_prefix``
+    and a page's number are its address."""
+    catalog = _opened.get(catalog_path)
+    if catalog is None:
+        # libgit2 maps a pack in windows of 1 GB by default, past the worker's address space (its memory budget): at
+        # 50,000 packages reads then failed ("failed to init zlib stream"); small windows and caches keep it inside
+        pygit2.settings.mwindow_size = WORKER_MAP_WINDOW
+        pygit2.settings.mwindow_mapped_limit = WORKER_MAPPED
+        pygit2.settings.cache_max_size(WORKER_OBJECT_CACHE)
+        catalog = _opened[catalog_path] = Catalog.open(catalog_path)
+    return export_dcat(catalog, base_url, format, page=page, page_url=lambda n: f"{page_prefix}{n}")

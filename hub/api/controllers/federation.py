@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Annotated
 
+from anyio import CapacityLimiter
 from anyio.to_thread import run_sync
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
@@ -20,6 +21,7 @@ from litestar.params import PathParameter, QueryParameter
 from hub.api.auth import authorize, caller
 from hub.api.problems import problem_responses
 from hub.api.replica import WRITES_NOTHING
+from hub.budget import export_pool
 from hub.errors import BadRequest, NotFound
 from hub.federation.atom import MEDIA_TYPE as ATOM
 from hub.federation.atom import atom_feed, feedback_feed
@@ -53,11 +55,25 @@ def base_url(request: Request) -> str:
     return (environment().base_url or str(request.base_url)).rstrip("/")
 
 
-def _dcat(services: Services, base: str, format: Format, page: int) -> str:
-    from hub.federation.dcat import export_dcat  # rdflib, loaded by the first DCAT export rather than at start
+# DCAT-AP pages waiting for the export worker hold no thread of the server process's pool meanwhile, past these two
+_EXPORT_THREADS = CapacityLimiter(2)
 
+
+async def _dcat(request: Request, services: Services, format: Format, page: int) -> Response:
+    """A page of the DCAT-AP export, made in the export worker (``hub.budget.export_pool``): rdflib's half a second of
+    CPU per page runs in a process apart, one page at a time, and the server process only waits on a pipe."""
+    from hub.federation.dcat import dcat_page  # what the worker runs; rdflib is loaded there, not here
+
+    base = base_url(request)
     name = "dcat.ttl" if format == "turtle" else "dcat.jsonld"
-    return export_dcat(services.catalog, base, format, page=page, page_url=lambda n: f"{base.rstrip('/')}/api/v1/export/{name}?page={n}")
+    etag, headers = _etag(request, services, f"dcat:{format}:{page}")
+    if request.headers.get("if-none-match") == etag:
+        return Response(b"", status_code=304, headers=headers)
+    prefix = f"{base.rstrip('/')}/api/v1/export/{name}?page="
+    path = str(services.catalog.path)
+    content = await run_sync(lambda: export_pool().run(dcat_page, path, base, format, page, prefix), limiter=_EXPORT_THREADS)
+    media_type = FORMATS[format] + ("; charset=utf-8" if format == "turtle" else "")
+    return Response(content.encode("utf-8"), media_type=media_type, headers=headers)
 
 
 # a page of the DCAT-AP export (hub.federation.dcat.PAGE_SIZE packages): the whole catalogue in one answer cost rdflib
@@ -68,12 +84,17 @@ DcatPage = Annotated[
 ]
 
 
-def _conditional(request: Request, services: Services, key: str, media_type: str, produce: Callable[[], str | bytes]) -> Response:
-    """Answer an export with an ETag of the catalogue's HEAD: unchanged catalogue, 304, nothing rebuilt."""
+def _etag(request: Request, services: Services, key: str) -> tuple[str, dict[str, str]]:
+    """An export's ETag (the catalogue's HEAD, what is exported and for which address) and the headers that carry it."""
     ref = services.catalog.repo.references.get(BRANCH)
     digest = hashlib.sha256(f"{key}\x1f{base_url(request)}".encode()).hexdigest()[:12]
     etag = f'"{str(ref.target)[:16] if ref is not None else "leer"}-{digest}"'
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    return etag, {"ETag": etag, "Cache-Control": "no-cache"}
+
+
+def _conditional(request: Request, services: Services, key: str, media_type: str, produce: Callable[[], str | bytes]) -> Response:
+    """Answer an export with an ETag of the catalogue's HEAD: unchanged catalogue, 304, nothing rebuilt."""
+    etag, headers = _etag(request, services, key)
     if request.headers.get("if-none-match") == etag:
         return Response(b"", status_code=304, headers=headers)
     content = produce()
@@ -213,30 +234,20 @@ class FederationController(Controller):
     @get(
         "/export/dcat.ttl",
         summary="Der Katalog als DCAT-AP (Turtle), seitenweise",
-        sync_to_thread=True,
         media_type="text/turtle",
         responses=problem_responses(400, 404),
     )
-    def dcat_turtle(self, request: Request, services: NamedDependency[Services], page: DcatPage = 1) -> Response:
-        return _conditional(
-            request,
-            services,
-            f"dcat:turtle:{page}",
-            FORMATS["turtle"] + "; charset=utf-8",
-            lambda: _dcat(services, base_url(request), "turtle", page),
-        )
+    async def dcat_turtle(self, request: Request, services: NamedDependency[Services], page: DcatPage = 1) -> Response:
+        return await _dcat(request, services, "turtle", page)
 
     @get(
         "/export/dcat.jsonld",
         summary="Der Katalog als DCAT-AP (JSON-LD), seitenweise",
-        sync_to_thread=True,
         media_type="application/ld+json",
         responses=problem_responses(400, 404),
     )
-    def dcat_jsonld(self, request: Request, services: NamedDependency[Services], page: DcatPage = 1) -> Response:
-        return _conditional(
-            request, services, f"dcat:json-ld:{page}", FORMATS["json-ld"], lambda: _dcat(services, base_url(request), "json-ld", page)
-        )
+    async def dcat_jsonld(self, request: Request, services: NamedDependency[Services], page: DcatPage = 1) -> Response:
+        return await _dcat(request, services, "json-ld", page)
 
     @get(
         "/feeds/packages.atom",
