@@ -9,7 +9,9 @@ as ``bench/growth.py`` leaves it; its clone address kept, so the site is not bui
 1`` is started; once its site shows the head, each route is asked ``--runs`` times one after another (a cheap one for two seconds: ``/proc`` counts in ticks of
 10 ms), and the figures
 are the server's process group CPU time per request (``/proc``, before and after) and the median wall-clock time.
-``/api/v1/health`` is the baseline of the same run.
+``/api/v1/health`` is the baseline of the same run. Last, ``/api/v1/health``'s wall time (median, p99) idle and while
+eight clients ask DCAT-AP pages as fast as they are answered (the pages are made in the export worker, not in the
+server process).
 
 Then, in this process, what the code before this round did for two of those routes on every request, up to
 ``--evaluate-upto`` packages (at 50,000 each takes minutes): the maturity report evaluated from the catalogue
@@ -23,6 +25,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -96,10 +99,54 @@ def measure_routes(data: Path, runs: int) -> dict:
                     "bytes": size,
                     "requests": len(walls),
                 }
+        under = health_under_dcat(served.url, last)
     base = figures["health"]["cpu_ms"]
     for f in figures.values():
         f["to_health"] = f["cpu_ms"] / base if base else None
-    return {"packages": packages, "routes": figures}
+    return {"packages": packages, "routes": figures, "health_under_dcat": under}
+
+
+def health_under_dcat(url: str, pages: int, askers: int = 8, probes: int = 100) -> dict:
+    """``/api/v1/health``'s wall time, median and p99 of ``probes`` requests (one connection): idle, then while
+    ``askers`` clients ask DCAT-AP pages as fast as they are answered."""
+
+    def timings() -> list[float]:
+        found = []
+        with httpx.Client(timeout=60) as client:
+            client.get(f"{url}/api/v1/health")
+            for _ in range(probes):
+                start = time.perf_counter()
+                client.get(f"{url}/api/v1/health")
+                found.append((time.perf_counter() - start) * 1000)
+                time.sleep(0.02)
+        return found
+
+    def summary(found: list[float]) -> dict:
+        ordered = sorted(found)
+        return {"p50_ms": statistics.median(ordered), "p99_ms": ordered[max(0, int(len(ordered) * 0.99) - 1)]}
+
+    idle = timings()
+    stop = threading.Event()
+    answered = [0]
+
+    def asking(n: int) -> None:
+        with httpx.Client(timeout=600) as client:
+            while not stop.is_set():
+                client.get(f"{url}/api/v1/export/dcat.ttl?page={n % pages + 1}")
+                answered[0] += 1
+                n += askers
+
+    threads = [threading.Thread(target=asking, args=(n,)) for n in range(askers)]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)
+    start = time.perf_counter()
+    busy = timings()
+    seconds = time.perf_counter() - start
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return {"idle": summary(idle), "busy": summary(busy), "askers": askers, "pages_per_s": answered[0] / (seconds + 2)}
 
 
 def measure_evaluated(data: Path) -> dict:
