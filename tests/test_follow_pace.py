@@ -68,3 +68,26 @@ def test_while_the_writer_writes_a_batch_the_follower_waits_for_its_end_at_most_
     assert not follower.step()
     time.sleep(0.3)
     assert follower.step() and follower.commit == services.head()  # publishes kept coming: held no longer than hold_max
+
+
+def test_a_follower_stopped_before_it_started_starts_nothing(tmp_path):
+    # a server stopped before its first answer: the follower, which starts behind that answer, must not start after
+    # the stop (its first step then ran with nobody to stop it, and logged into a closed stream)
+    import threading
+
+    services = make_services(tmp_path, [("stadt-test/testpaket", "1.0.0")])
+    steps: list[str | None] = []
+    follower = Follower(services, site=lambda commit: steps.append(commit) or commit, interval=0.01)
+    follower.stop()
+    assert follower.start() is False
+    time.sleep(0.2)
+    assert steps == [] and not services.followed
+    assert not [t for t in threading.enumerate() if t.name == follower.name]
+    running = Follower(services, site=lambda commit: steps.append(commit) or commit, interval=0.01)
+    assert running.start() is True
+    deadline = time.monotonic() + 30
+    while not steps:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    running.stop()
+    assert services.followed is False and steps

@@ -29,7 +29,7 @@ class BehindFirstAnswer:
 
     __slots__ = ("_lock", "app", "done", "grace", "litestar", "work")
 
-    def __init__(self, work: list[Callable[[], None]], grace: float = GRACE) -> None:
+    def __init__(self, work: list[Callable[[], object]], grace: float = GRACE) -> None:
         self.work = work
         self.grace = grace
         self.done = False

@@ -141,12 +141,14 @@ class Follower(Ticker):
         self.held_since = None  # held long enough (publishes keep coming): this step catches up, the next may wait again
         return False
 
-    def start(self) -> None:
+    def start(self) -> bool:
         """Return at once: the first step and the warm-up run in the thread, before its first tick."""
-        self.services.followed = True  # from now on a write's answer need not wait for the clone exports: the steps make them
         if self.site is not None and self.shown is not None:
             self.site_commit = self.shown()  # pages the data folder already holds are served meanwhile
-        super().start()
+        if not super().start():
+            return False
+        self.services.followed = True  # from now on a write's answer need not wait for the clone exports: the steps make them
+        return True
 
     def stop(self) -> None:
         super().stop()

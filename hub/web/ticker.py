@@ -18,18 +18,27 @@ class Ticker:
     def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # start and stop in turn: a stop before the start leaves nothing running
 
     def step(self) -> bool:
         raise NotImplementedError
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
+    def start(self) -> bool:
+        """Start the thread; False if :meth:`stop` came first (a server stopped before its first answer, whose
+        follower starts behind it: started anyway, its first step ran on with nobody to stop it)."""
+        with self._lock:
+            if self._stop.is_set():
+                return False
+            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+            self._thread.start()
+            return True
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+        with self._lock:
+            self._stop.set()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=30)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
