@@ -9,7 +9,7 @@ graph. Themes are the EU data themes DCAT-AP asks for, plus the OZG Themenfeld a
 hub's own scheme. Every IRI under ``base_url`` resolves on the hub that exported it: the API, or a
 page of the site the hub serves (package and publisher pages, Themenfelder, the home page).
 
-The API exports the catalogue in pages of :data:`PAGE_SIZE` datasets (``page``), each with the paging of the Hydra
+The API exports the catalogue in pages of :data:`hub.federation.model.DCAT_PAGE_SIZE` datasets (``page``), each with the paging of the Hydra
 vocabulary that DCAT-AP harvesters follow (``hydra:PagedCollection`` with ``hydra:nextPage``, as ckanext-dcat writes
 and reads it): rdflib takes about 5 ms of CPU per dataset, so the whole catalogue in one answer cost 44 s of CPU at
 10,000 packages, for any anonymous request. ``hub export dcat`` writes the whole catalogue at once (a local command).
@@ -43,7 +43,6 @@ EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
 SPDX = "https://spdx.org/licenses/"
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-PAGE_SIZE = DCAT_PAGE_SIZE
 
 # our SHACL shapes for DCAT-AP 3.0 and ADMS-AP (the official ones ship in no package; see docs/federation.md)
 SHAPES = Path(__file__).with_name("dcat-ap-3.shacl.ttl")
@@ -79,7 +78,7 @@ def build_graph(
     publisher_name: str = "Transferhub",
     page: int | None = None,
     page_url: Callable[[int], str] | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int = DCAT_PAGE_SIZE,
 ) -> Graph:
     """The DCAT-AP graph of the catalogue at HEAD: every package, or with ``page`` (from 1) that page's ``page_size``
     packages (by id) and the paging, whose pages ``page_url`` addresses."""
@@ -126,15 +125,14 @@ def build_graph(
     if page is None:
         versions = catalog.all_versions()
         manifests = catalog.manifests()
+        publishers = {p.id: p for p in catalog.publishers()}
     else:
         ids = catalog.package_ids()
         chosen = ids[(page - 1) * page_size : page * page_size]
         _paging(g, page, len(ids), page_size, page_url or (lambda n: f"{base}/api/v1/export/dcat.ttl?page={n}"))
         versions = catalog.versions_of(chosen)  # one lookup per package: a page costs the same in any catalogue
         manifests = catalog.manifests(only=chosen)
-    if page is None:
-        publishers = {p.id: p for p in catalog.publishers()}
-    else:  # the records of the page's publishers alone (every record: 2,500 of them at 50,000 packages)
+        # the records of the page's publishers alone (every record: 2,500 of them at 50,000 packages)
         publishers = {pid: found for pid in {m.publisher.id for m in manifests} if (found := catalog.publisher(pid)) is not None}
     for manifest in manifests:
         _dataset(g, cat, base, scheme, manifest, versions.get(manifest.id, []), publishers)
@@ -261,7 +259,7 @@ def export_dcat(
     *,
     page: int | None = None,
     page_url: Callable[[int], str] | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int = DCAT_PAGE_SIZE,
     **options: str,
 ) -> str:
     """The catalogue as DCAT-AP in Turtle or JSON-LD: whole, or one ``page`` of it (see :func:`build_graph`)."""

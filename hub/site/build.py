@@ -1002,11 +1002,9 @@ class SiteBuilder:
         self.summaries_of = self.data.commit
 
     def themen_reports(
-        self, maturity: MaturityReport, adoption: AdoptionReport, themenfeld: str, ids: set[str] | None = None
+        self, maturity: MaturityReport, adoption: AdoptionReport, themenfeld: str, ids: set[str]
     ) -> tuple[MaturityReport, AdoptionReport]:
-        """The reports restricted to one Themenfeld's packages (the dashboard's filter; ``ids``: those packages, when known)."""
-        if ids is None:
-            ids = {pid for pid, i in self.data.packages.items() if i.manifest.classification.themenfeld == themenfeld}
+        """The reports restricted to one Themenfeld's packages ``ids`` (the dashboard's filter)."""
         subset = maturity_report(
             self.catalog,
             ref=self.data.commit,
@@ -1026,18 +1024,16 @@ class SiteBuilder:
         adoption: AdoptionReport,
         history: HistoryReport | None,
         themenfeld: str | None,
-        drawings: KeptDrawings | None = None,
+        drawings: KeptDrawings | None,
         *,
-        names: dict[str, str] | None = None,
-        themen: list[dict[str, str]] | None = None,
+        names: dict[str, str],
+        themen: list[dict[str, str]],
     ) -> None:
         """One dashboard page (the overview with ``history``, a Themenfeld's view without), written when what it shows changed.
 
-        ``names`` (package id → name) and ``themen`` (the Themenfelder's names and slugs): what every page needs, when known."""
+        ``names`` (package id → name) and ``themen`` (the Themenfelder's names and slugs): what every page needs."""
         history = history if themenfeld is None else None
         root = "../" * rel.count("/")
-        if names is None:
-            names = {pid: i.manifest.name for pid, i in self.data.packages.items()}
         charts = dashboard_charts(
             maturity,
             adoption,
@@ -1049,10 +1045,6 @@ class SiteBuilder:
             publisher_href=lambda pid: f"{root}organisationen/{pid}/index.html",
             memo=drawings,
         )
-        if themen is None:
-            themen = [
-                {"name": t, "slug": slug(t)} for t in sorted({i.manifest.classification.themenfeld for i in self.data.packages.values()})
-            ]
         kpi = kpis(maturity, adoption)
         saved = None if themenfeld else self.saved
         self.page(

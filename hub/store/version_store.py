@@ -185,7 +185,7 @@ class VersionStore:
 
         Every package: a range of the index ``versions_newest``, whatever the size of the catalogue. One publisher's:
         the rows of its packages (a range of the primary key: their ids sort from ``<publisher>/`` to before
-        ``<publisher>0``), sorted here."""
+        ``<publisher>0``), ordered the same way."""
         parameters: tuple[str | int, ...]
         if publisher is None:
             query, parameters = "SELECT package, info FROM versions ORDER BY published DESC, package DESC, version DESC LIMIT ?", (limit,)

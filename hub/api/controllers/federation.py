@@ -69,14 +69,14 @@ async def _dcat(request: Request, services: Services, format: Format, page: int)
     etag, headers = _etag(request, services, f"dcat:{format}:{page}")
     if request.headers.get("if-none-match") == etag:
         return Response(b"", status_code=304, headers=headers)
-    prefix = f"{base.rstrip('/')}/api/v1/export/{name}?page="
+    prefix = f"{base}/api/v1/export/{name}?page="  # base_url has no trailing slash
     path = str(services.catalog.path)
     content = await run_sync(lambda: export_pool().run(dcat_page, path, base, format, page, prefix), limiter=_EXPORT_THREADS)
     media_type = FORMATS[format] + ("; charset=utf-8" if format == "turtle" else "")
     return Response(content.encode("utf-8"), media_type=media_type, headers=headers)
 
 
-# a page of the DCAT-AP export (hub.federation.dcat.PAGE_SIZE packages): the whole catalogue in one answer cost rdflib
+# a page of the DCAT-AP export (DCAT_PAGE_SIZE packages): the whole catalogue in one answer cost rdflib
 # about 5 ms of CPU per package, for any anonymous request
 DcatPage = Annotated[
     int,

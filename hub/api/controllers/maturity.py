@@ -45,8 +45,8 @@ class ReportFiles:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def answer(self, name: str, media_type: str, download: str | None = None) -> Any:
-        """The file ``name`` as the answer (``download``: the file name a browser saves it under); a problem until it is written.
+    def answer(self, name: str, media_type: str, *, download: bool = False) -> Any:
+        """The file ``name`` as the answer (``download``: one a browser saves, under that name); a problem until it is written.
 
         Any, not a report type: Litestar passes a response through, and the route's annotation describes the body it holds."""
         path = self.folder / name
@@ -55,7 +55,7 @@ class ReportFiles:
                 "Die Berichte werden mit der Website des Hubs erstellt, die gerade entsteht (erster Start). Bitte in einigen Sekunden erneut anfragen."
             )
         disposition: Literal["attachment", "inline"] = "attachment" if download else "inline"
-        return File(path, media_type=media_type, filename=download or name, content_disposition_type=disposition)
+        return File(path, media_type=media_type, filename=name, content_disposition_type=disposition)
 
 
 class MaturityController(Controller):
@@ -116,7 +116,7 @@ class ReportController(Controller):
     )
     def maturity_csv(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> Response[str]:
         if reports is not None:
-            return reports.answer("reifegrade.csv", "text/csv", "reifegrade.csv")
+            return reports.answer("reifegrade.csv", "text/csv", download=True)
         return _csv(to_csv(maturity_report(services.catalog).packages), "reifegrade")
 
     @get("/adoption", summary="Nachnutzungen aller Pakete", sync_to_thread=True, responses=problem_responses(503))
@@ -128,7 +128,7 @@ class ReportController(Controller):
     @get("/adoption.csv", summary="Nachnutzungen als CSV", sync_to_thread=True, media_type="text/csv", responses=problem_responses(503))
     def adoption_csv(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> Response[str]:
         if reports is not None:
-            return reports.answer("nachnutzungen.csv", "text/csv", "nachnutzungen.csv")
+            return reports.answer("nachnutzungen.csv", "text/csv", download=True)
         return _csv(to_csv(adoption_report(services.catalog).adoptions), "nachnutzungen")
 
     @get(
@@ -145,7 +145,7 @@ class ReportController(Controller):
     @get("/history.csv", summary="Verlauf je Monat als CSV", sync_to_thread=True, media_type="text/csv", responses=problem_responses(503))
     def history_csv(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> Response[str]:
         if reports is not None:
-            return reports.answer("verlauf.csv", "text/csv", "verlauf.csv")
+            return reports.answer("verlauf.csv", "text/csv", download=True)
         return _csv(to_csv(history_rows(history_report(services.catalog))), "verlauf")
 
     @get(
@@ -157,7 +157,7 @@ class ReportController(Controller):
     )
     def workbook(self, services: NamedDependency[Services], reports: NamedDependency[ReportFiles | None]) -> Response[bytes]:
         if reports is not None:
-            return reports.answer("berichte.xlsx", XLSX, "berichte.xlsx")
+            return reports.answer("berichte.xlsx", XLSX, download=True)
         catalog = services.catalog
         data = to_xlsx(report_sheets(maturity_report(catalog), adoption_report(catalog), history_report(catalog)))
         return Response(data, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="berichte.xlsx"'})
